@@ -1,0 +1,41 @@
+# The two commands: `make demo` and `make test`. Each sets up everything it needs on a fresh machine.
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+CHROMIUM := /usr/bin/chromium
+EXAMPLE  := examples/municipality
+
+.PHONY: demo test install chromium bench clean
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[test]"
+	@touch $@
+
+install: $(STAMP)
+
+demo: install
+	$(VENV)/bin/ona analyze --roster $(EXAMPLE)/roster.xlsx --ties $(EXAMPLE)/ties.xlsx --out $(EXAMPLE)/report
+	@echo
+	@echo "The report is in $(EXAMPLE)/report/ -- open $(EXAMPLE)/report/map.html in a browser."
+
+# Browser tests drive Debian's chromium; never a browser downloaded at run time.
+chromium:
+	@test -x $(CHROMIUM) || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; fi; }
+	@test -x $(CHROMIUM) || { echo "chromium is not installed at $(CHROMIUM)" >&2; exit 1; }
+
+# pytest exits 5 when it ran no test; make treats any non-zero exit as failure.
+test: install chromium
+	$(PY) -m pytest -q
+
+bench: install
+	$(PY) bench/run.py
+
+clean:
+	rm -rf $(VENV) $(EXAMPLE)/report .pytest_cache

@@ -1,0 +1,38 @@
+"""ona: organizational network analysis — who works with whom across units.
+
+The front door: read a roster and ties, build the network, measure it by a unit column, write
+the report.
+
+>>> import ona                                                    # doctest: +SKIP
+>>> roster = ona.read_roster("roster.xlsx")                       # doctest: +SKIP
+>>> ties = ona.read_ties("ties.xlsx", roster)                     # doctest: +SKIP
+>>> graph = ona.build_graph(roster, ties)                         # doctest: +SKIP
+>>> result = ona.measure(graph, by="Department")                  # doctest: +SKIP
+>>> ona.write_report(result, graph, "report/")                    # doctest: +SKIP
+"""
+
+__version__ = "0.1.0"
+
+from .errors import InputError, OnaError, Problem
+from .graph import OrgGraph, build_graph
+from .ingest import Roster, TieTable, read_roster, read_ties
+from .metrics import Measurement, measure
+from .report import write_map, write_report, write_workbook
+
+__all__ = [
+    "read_roster",
+    "read_ties",
+    "build_graph",
+    "measure",
+    "write_report",
+    "write_map",
+    "write_workbook",
+    "Roster",
+    "TieTable",
+    "OrgGraph",
+    "Measurement",
+    "OnaError",
+    "InputError",
+    "Problem",
+    "__version__",
+]

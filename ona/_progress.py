@@ -1,0 +1,61 @@
+"""Progress on stderr, shown only when stderr is a terminal (and not silenced)."""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+from typing import Iterable, Iterator, TypeVar
+
+import click
+
+__all__ = ["progress", "steps", "set_silent"]
+
+T = TypeVar("T")
+_silent = False
+
+
+def set_silent(silent: bool) -> None:
+    global _silent
+    _silent = silent
+
+
+def _enabled() -> bool:
+    return not _silent and sys.stderr.isatty()
+
+
+@contextlib.contextmanager
+def progress(iterable: Iterable[T], label: str, length: int | None = None) -> Iterator[Iterable[T]]:
+    """Wrap ``iterable`` in a click progress bar on stderr when stderr is a TTY."""
+    if not _enabled():
+        yield iterable
+        return
+    with click.progressbar(iterable, label=label, length=length, file=sys.stderr) as bar:
+        yield bar
+
+
+class _Steps:
+    def __init__(self, labels: list[str]):
+        self._labels = labels
+        self._bar = None
+
+    def __enter__(self):
+        if _enabled():
+            self._bar = click.progressbar(length=len(self._labels), label=self._labels[0], file=sys.stderr,
+                                          show_pos=True)
+            self._bar.__enter__()
+        return self
+
+    def advance(self, label: str | None = None) -> None:
+        if self._bar is not None:
+            if label:
+                self._bar.label = label
+            self._bar.update(1)
+
+    def __exit__(self, *exc):
+        if self._bar is not None:
+            self._bar.__exit__(*exc)
+
+
+def steps(labels: list[str]) -> _Steps:
+    """A progress bar over named pipeline steps: ``with steps([...]) as s: ...; s.advance("next")``."""
+    return _Steps(labels)

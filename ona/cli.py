@@ -1,0 +1,166 @@
+"""The `ona` command: a thin shell over the library. Each command parses, calls the library, renders.
+
+All errors leave through :func:`_run`: an :class:`~ona.errors.OnaError` prints one line per problem
+on stderr and exits with status 2; ``--debug`` re-raises instead. No traceback reaches the user.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__
+from ._progress import set_silent, steps
+from .errors import InputError, OnaError
+
+__all__ = ["cli"]
+
+
+class OnaClickError(click.ClickException):
+    exit_code = 2
+
+    def show(self, file=None) -> None:  # one line per problem, already formatted
+        click.echo(self.message, err=True)
+
+
+def _fail(exc: Exception) -> OnaClickError:
+    if isinstance(exc, InputError):
+        lines = [f"Error: {p}" if p.severity == "error" else f"Warning: {p}" for p in exc.problems]
+        return OnaClickError("\n".join(lines))
+    if isinstance(exc, OSError):
+        where = f"{Path(exc.filename).name}: " if getattr(exc, "filename", None) else ""
+        return OnaClickError(f"Error: {where}{exc.strerror or exc}")
+    return OnaClickError(f"Error: {exc}")
+
+
+def _handle_errors(func):
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        ctx = click.get_current_context()
+        debug = ctx.find_root().params.get("debug", False)
+        try:
+            return func(*args, **kwargs)
+        except (OnaError, OSError) as exc:
+            if debug:
+                raise
+            raise _fail(exc) from None
+    return wrapper
+
+
+def roster_options(func):
+    """Options that say how to read the roster; the same on every command that reads one."""
+    for decorator in reversed([
+        click.option("--roster", "roster_path", required=True, type=click.Path(dir_okay=False, path_type=Path),
+                     help="Roster file (.xlsx or .csv): one row per person."),
+        click.option("--roster-sheet", default=None, help="Sheet of the roster workbook (default: found by its columns)."),
+        click.option("--id-column", default=None, help="Roster column with the person id."),
+        click.option("--name-column", default=None, help="Roster column with the person's name."),
+        click.option("--email-column", default=None, help="Roster column with the email address."),
+        click.option("--unit-column", default=None, help="Roster column with the unit (department)."),
+    ]):
+        func = decorator(func)
+    return func
+
+
+def ties_options(func):
+    """Options that say how to read the tie list; the same on every command that reads one."""
+    for decorator in reversed([
+        click.option("--ties", "ties_path", required=True, type=click.Path(dir_okay=False, path_type=Path),
+                     help="Tie list (.xlsx or .csv): one row per reported tie."),
+        click.option("--ties-sheet", default=None, help="Sheet of the ties workbook (default: found by its columns)."),
+        click.option("--source-column", default=None, help="Ties column naming who reported the tie."),
+        click.option("--target-column", default=None, help="Ties column naming the colleague."),
+        click.option("--weight-column", default=None, help="Ties column with the tie weight (e.g. frequency 1-5)."),
+        click.option("--drop-unknown", is_flag=True, help="Drop ties naming people not in the roster (counted) instead of failing."),
+    ]):
+        func = decorator(func)
+    return func
+
+
+def _read_inputs(roster_path, roster_sheet, id_column, name_column, email_column, unit_column,
+                 ties_path, ties_sheet, source_column, target_column, weight_column, drop_unknown):
+    from .ingest import read_roster, read_ties
+
+    roster = read_roster(roster_path, sheet=roster_sheet, id_column=id_column, name_column=name_column,
+                         email_column=email_column, unit_column=unit_column)
+    ties = read_ties(ties_path, roster, sheet=ties_sheet, source_column=source_column,
+                     target_column=target_column, weight_column=weight_column, drop_unknown=drop_unknown)
+    return roster, ties
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="ona")
+@click.option("--debug", is_flag=True, help="Show Python tracebacks instead of one-line errors.")
+@click.option("--silent", is_flag=True, help="No progress bars.")
+def cli(debug: bool, silent: bool) -> None:
+    """ona: organizational network analysis — who works with whom across units."""
+    set_silent(silent)
+
+
+def _pct(x: float) -> str:
+    return "n/a" if x != x else f"{100 * x:.0f}%"
+
+
+def _num(x: float) -> str:
+    return "n/a" if x != x else f"{x:+.2f}" if x < 0 else f"{x:.2f}"
+
+
+def render_summary(summary: dict, unit_column: str) -> str:
+    """The terminal summary of a measurement."""
+    return "\n".join([
+        f"People:              {summary['people']}",
+        f"Ties:                {summary['ties']}",
+        f"Units ({unit_column}): {summary['units']}",
+        f"Cross-unit ties:     {_pct(summary['cross_unit_share'])} ({summary['cross_unit_ties']} of {summary['ties']})",
+        f"E-I index (org):     {_num(summary['ei_index'])}",
+        f"Modularity of units: {_num(summary['modularity'])} (directed, weighted)",
+    ])
+
+
+@cli.command()
+@roster_options
+@ties_options
+@click.option("--by", default=None, help="Roster column whose units are measured (default: the department column).")
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Folder for map.html, metrics.xlsx and metrics.json.")
+@click.option("--seed", default=1, show_default=True, help="Seed of the map layout.")
+@_handle_errors
+def analyze(roster_path, roster_sheet, id_column, name_column, email_column, unit_column, ties_path, ties_sheet,
+            source_column, target_column, weight_column, drop_unknown, by, out_dir, seed):
+    """Measure who works with whom across units; write a map, a workbook and JSON.
+
+    \b
+    Example:
+      ona analyze --roster roster.xlsx --ties ties.xlsx --out report/
+    """
+    from .graph import build_graph
+    from .metrics import measure
+    from .report import write_report
+
+    with steps(["reading", "building", "measuring", "writing"]) as progress:
+        roster, ties = _read_inputs(roster_path, roster_sheet, id_column, name_column, email_column, unit_column,
+                                    ties_path, ties_sheet, source_column, target_column, weight_column, drop_unknown)
+        progress.advance("building")
+        graph = build_graph(roster, ties)
+        progress.advance("measuring")
+        result = measure(graph, by=by or unit_column)
+        progress.advance("writing")
+        paths = write_report(result, graph, out_dir, seed=seed)
+        progress.advance()
+    for warning in (*roster.warnings, *ties.warnings):
+        click.echo(f"Warning: {warning}", err=True)
+    for reason, count in ties.dropped.items():
+        click.echo(f"Note: {count} tie rows left out ({reason})", err=True)
+    click.echo(render_summary(result.summary, result.parameters["unit_column"]))
+    click.echo(f"Report written to {out_dir}/: " + ", ".join(p.name for p in paths.values()))
+
+
+def main() -> None:  # pragma: no cover - console entry
+    cli(prog_name="ona")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,148 @@
+"""The organisational network: a weighted, directed graph of the people of a roster.
+
+:class:`OrgGraph` is the one place that holds the network; it converts to igraph, networkx and
+scipy sparse matrices for the metric modules. Nodes are the roster's people in roster order
+(isolates included: a person nobody named still counts); edges are the distinct directed pairs
+(source != target) with a positive weight.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import numpy as np
+import pandas as pd
+
+from .errors import InputError, Problem
+from .ingest.roster import Roster
+from .ingest.ties import TieTable
+
+__all__ = ["OrgGraph", "UnitPartition", "build_graph"]
+
+
+@dataclass(frozen=True)
+class UnitPartition:
+    """A partition of the people into units, from one roster column (the formal organisation).
+
+    ``codes[i]`` is the unit index of person ``i``; ``labels[k]`` the name of unit ``k`` (sorted).
+    """
+
+    column: str
+    codes: np.ndarray
+    labels: tuple[str, ...]
+
+    @property
+    def sizes(self) -> np.ndarray:
+        return np.bincount(self.codes, minlength=len(self.labels))
+
+    def __len__(self) -> int:
+        return len(self.labels)
+
+    def membership(self) -> list[int]:
+        return self.codes.tolist()
+
+
+@dataclass(frozen=True, eq=False)
+class OrgGraph:
+    """People (roster order) and the directed, weighted ties between them.
+
+    ``source``/``target`` are node indices into ``people``; ``weight`` is positive. Each directed
+    pair appears once and there are no self-ties.
+    """
+
+    people: pd.DataFrame
+    source: np.ndarray
+    target: np.ndarray
+    weight: np.ndarray
+    roster: Roster | None = field(default=None, repr=False)
+    tie_info: dict = field(default_factory=dict, repr=False)
+
+    @property
+    def n(self) -> int:
+        return len(self.people)
+
+    @property
+    def m(self) -> int:
+        return len(self.source)
+
+    @property
+    def ids(self) -> pd.Index:
+        return self.people.index
+
+    def labels(self) -> pd.Series:
+        if self.roster is not None:
+            return self.roster.labels()
+        return pd.Series(self.people.index, index=self.people.index)
+
+    def partition(self, by: str | None = None) -> UnitPartition:
+        """The formal unit partition from roster column ``by`` (default: the roster's unit column)."""
+        if by is None:
+            by = self.roster.default_unit_column if self.roster is not None else None
+            if by is None:
+                raise InputError([Problem(
+                    "no-unit-column", "the roster has no department or unit column; name one with --by",
+                    path=self.roster.path if self.roster else None, row=1)])
+        column = self.roster.column(by) if self.roster is not None else by
+        if column == (self.roster.id_column if self.roster is not None else None):
+            raise InputError([Problem("bad-unit-column", "cannot measure by the id column; choose a unit column",
+                                      path=self.roster.path, row=1)])
+        values = self.people[column].astype(str).replace("", "(none)")
+        codes, uniques = pd.factorize(values, sort=True)
+        return UnitPartition(column=column, codes=codes.astype(np.int64), labels=tuple(str(u) for u in uniques))
+
+    def adjacency(self, weighted: bool = True):
+        """The n x n adjacency matrix (scipy CSR), row = sender."""
+        from scipy import sparse
+
+        data = self.weight if weighted else np.ones(self.m)
+        return sparse.csr_matrix((data, (self.source, self.target)), shape=(self.n, self.n))
+
+    @cached_property
+    def igraph(self):
+        """This graph as a directed igraph.Graph with edge attribute ``weight``."""
+        import igraph as ig
+
+        g = ig.Graph(n=self.n, edges=np.column_stack([self.source, self.target]).tolist(), directed=True)
+        g.es["weight"] = self.weight.tolist()
+        return g
+
+    def to_networkx(self):
+        """This graph as a networkx.DiGraph with node ids as keys and edge attribute ``weight``."""
+        import networkx as nx
+
+        g = nx.DiGraph()
+        ids = self.ids.to_list()
+        g.add_nodes_from(ids)
+        g.add_weighted_edges_from((ids[s], ids[t], float(w)) for s, t, w in zip(self.source, self.target, self.weight))
+        return g
+
+
+def build_graph(roster: Roster, ties: TieTable | pd.DataFrame) -> OrgGraph:
+    """Build the directed, weighted network of ``roster``'s people from ``ties``.
+
+    ``ties`` is a :class:`TieTable` or a frame with ``source``, ``target`` (roster ids) and an
+    optional ``weight``. Every person of the roster is a node, named or not. A pair given more
+    than once keeps its largest weight; ties to oneself and zero weights are left out.
+    """
+    frame = ties.ties if isinstance(ties, TieTable) else ties
+    index = pd.Index(roster.ids)
+    src = index.get_indexer(frame["source"].astype(str))
+    tgt = index.get_indexer(frame["target"].astype(str))
+    if (src < 0).any() or (tgt < 0).any():
+        raise InputError([Problem("unknown-person", "ties name people who are not in the roster",
+                                  path=getattr(ties, "path", None))])
+    weight = frame["weight"].to_numpy(dtype=float) if "weight" in frame else np.ones(len(frame))
+    keep = (src != tgt) & (weight > 0)
+    src, tgt, weight = src[keep], tgt[keep], weight[keep]
+    # One edge per directed pair, with the largest weight.
+    order = np.lexsort((-weight, tgt, src))
+    src, tgt, weight = src[order], tgt[order], weight[order]
+    first = np.ones(len(src), dtype=bool)
+    first[1:] = (src[1:] != src[:-1]) | (tgt[1:] != tgt[:-1])
+    info = {}
+    if isinstance(ties, TieTable):
+        info = {"path": ties.path, "sheet": ties.sheet, "weight_column": ties.weight_column,
+                "dropped": dict(ties.dropped)}
+    return OrgGraph(people=roster.people, source=src[first].astype(np.int64), target=tgt[first].astype(np.int64),
+                    weight=weight[first], roster=roster, tie_info=info)

@@ -1,0 +1,64 @@
+"""Recognise the columns of a table by their headers, or by the name the user gave."""
+
+from __future__ import annotations
+
+from ..errors import InputError
+from ._tables import Table, normalise_header
+
+__all__ = ["ALIASES", "find_column"]
+
+# Header spellings recognised without options, after normalise_header(); the first match wins.
+ALIASES: dict[str, list[str]] = {
+    "id": ["id", "employee id", "employeeid", "employee number", "person id", "personid", "staff id",
+           "emp id", "empid", "node id", "nodeid", "person", "medarbejder id", "medarbejdernummer",
+           "medarbejdernr", "anställningsnummer", "ansattnummer", "personalnummer", "user id", "userid"],
+    "name": ["name", "full name", "fullname", "employee name", "display name", "displayname", "navn",
+             "namn", "fulde navn", "person name"],
+    "email": ["email", "e mail", "mail", "email address", "e mail address", "emailaddress", "e mailadresse",
+              "emailadresse", "e post", "epost", "e postadress", "upn", "user principal name"],
+    "unit": ["department", "dept", "unit", "afdeling", "avdelning", "avdeling", "org unit", "organisational unit",
+             "organizational unit", "organization", "organisation", "division", "office", "school",
+             "research group", "team", "group", "enhed", "enhet"],
+    "directorate": ["directorate", "forvaltning", "förvaltning", "område", "omrade", "direktorat",
+                    "sector", "business unit"],
+    "source": ["source", "from", "respondent", "respondent id", "respondent email", "respondent name",
+               "ego", "ego id", "sender", "rater", "nominator", "source id", "from id"],
+    "target": ["target", "to", "colleague", "colleague id", "colleague email", "colleague name", "alter",
+               "alter id", "recipient", "contact", "nominee", "target id", "to id", "works with"],
+    "weight": ["weight", "frequency", "freq", "value", "strength", "count", "how often", "hyppighed",
+               "frekvens", "tie strength", "score"],
+    "layer": ["layer", "question", "relation", "tie type", "type", "network"],
+}
+
+# Unit hierarchy levels, from the top down; used to offer `--by` choices and a default unit.
+UNIT_LEVELS = ["directorate", "unit"]
+
+
+def find_column(table: Table, role: str, explicit: str | None = None, *, required: bool = True,
+                option: str | None = None) -> str | None:
+    """The header of ``table`` that plays ``role``.
+
+    ``explicit`` (from an option such as ``--id-column``) is matched case-insensitively; otherwise
+    the aliases in :data:`ALIASES` are tried in order. A required column that is missing raises an
+    :class:`InputError` that lists the headers the file has and the option that names it.
+    """
+    by_key = {normalise_header(h): h for h in table.headers}
+    if explicit is not None:
+        hit = by_key.get(normalise_header(explicit))
+        if hit is not None:
+            return hit
+        raise InputError([table.problem(
+            "missing-column",
+            f"has no column {explicit!r}; its columns are: " + ", ".join(repr(h) for h in table.headers),
+            row=table.header_row)])
+    for alias in ALIASES[role]:
+        if alias in by_key:
+            return by_key[alias]
+    if not required:
+        return None
+    hint = f"; name it with {option}" if option else ""
+    raise InputError([table.problem(
+        "missing-column",
+        f"has no {role} column (looked for {', '.join(repr(a) for a in ALIASES[role][:4])} ...){hint}; "
+        "its columns are: " + ", ".join(repr(h) for h in table.headers),
+        row=table.header_row)])

@@ -1,0 +1,290 @@
+"""Open a CSV or Excel file as a table of cells, keeping every record's spreadsheet row number.
+
+Every reader in `ona.ingest` starts here, so that every error can name file, sheet, row and column.
+Excel files are read with python-calamine (6-8x faster than openpyxl on this project's benchmark);
+CSV files with pandas after the delimiter and encoding are detected.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime as _dt
+import io
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from ..errors import InputError, Problem
+
+__all__ = ["Table", "read_table", "cell_text", "normalise_header"]
+
+EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
+TEXT_SUFFIXES = {".csv", ".tsv", ".txt"}
+_HEADER_SCAN_ROWS = 30
+
+
+@dataclass
+class Table:
+    """Cells of one sheet below its header, as text, with the spreadsheet row of each record.
+
+    ``frame`` has one column per header cell (header text as written, stripped) and string cells
+    (``""`` for blank). ``rows[i]`` is the spreadsheet row (1-based, as Excel shows it) of
+    ``frame.iloc[i]``. ``raw`` keeps the typed cell values (numbers, dates) where the format has
+    them, for checks such as "a date where a name belongs".
+    """
+
+    path: str
+    sheet: str | None
+    header_row: int
+    frame: pd.DataFrame
+    rows: list[int]
+    raw: list[list] | None = field(default=None, repr=False)
+
+    @property
+    def headers(self) -> list[str]:
+        return list(self.frame.columns)
+
+    def problem(self, code: str, message: str, row: int | None = None, column: str | None = None,
+                severity: str = "error") -> Problem:
+        return Problem(code=code, message=message, path=self.path, sheet=self.sheet, row=row,
+                       column=column, severity=severity)
+
+
+def normalise_header(text: str) -> str:
+    """Lower case, with runs of spaces, underscores, dots and hyphens folded to one space."""
+    out = []
+    prev_space = False
+    for ch in str(text).strip().lower():
+        if ch in " _.-\t\n\r":
+            if not prev_space:
+                out.append(" ")
+            prev_space = True
+        else:
+            out.append(ch)
+            prev_space = False
+    return "".join(out).strip()
+
+
+def cell_text(value) -> str:
+    """The text of a cell as a person reads it: 1001.0 -> "1001", None -> "", dates ISO."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float):
+        if math.isnan(value):
+            return ""
+        if value.is_integer() and abs(value) < 1e15:
+            return str(int(value))
+        return repr(value)
+    if isinstance(value, (_dt.datetime, _dt.date, _dt.time)):
+        return value.isoformat()
+    if isinstance(value, _dt.timedelta):
+        return str(value)
+    return str(value).strip()
+
+
+def _file_problem(path: Path, code: str, message: str, sheet: str | None = None) -> InputError:
+    return InputError([Problem(code=code, message=message, path=str(path), sheet=sheet)])
+
+
+def _pick_header(cells: list[list[str]], required_width: int = 1) -> int:
+    """Index of the header row: the first row, among the first rows, that is as wide as the table.
+
+    Title rows above a header usually fill one or two cells; the header fills as many cells as the
+    widest row near the top.
+    """
+    scan = cells[:_HEADER_SCAN_ROWS]
+    widths = [sum(1 for c in row if c != "") for row in scan]
+    if not widths or max(widths) == 0:
+        return -1
+    widest = max(widths)
+    need = max(required_width, min(widest, 2) if widest > 1 else 1)
+    # The header is the first row that has at least 60% of the widest row's cells filled.
+    for i, w in enumerate(widths):
+        if w >= need and w >= 0.6 * widest:
+            return i
+    return next(i for i, w in enumerate(widths) if w > 0)
+
+
+def _table_from_cells(path: Path, sheet: str | None, cells: list[list], header_row: int | None) -> Table:
+    text_cells = [[cell_text(v) for v in row] for row in cells]
+    if header_row is None:
+        h = _pick_header(text_cells)
+    else:
+        h = header_row - 1
+        if h >= len(text_cells) or not any(text_cells[h]):
+            raise _file_problem(path, "no-header", f"row {header_row} has no header cells; "
+                                "check --header-row", sheet)
+    if h < 0:
+        raise _file_problem(path, "empty-file", "the sheet is empty; expected a header row and records", sheet)
+    header = text_cells[h]
+    # Keep columns that have a header; a blank header with data gets a placeholder name.
+    width = max(len(r) for r in text_cells)
+    header = header + [""] * (width - len(header))
+    keep = [j for j, name in enumerate(header)
+            if name != "" or any(j < len(r) and r[j] != "" for r in text_cells[h + 1:])]
+    names: list[str] = []
+    seen: dict[str, int] = {}
+    for j in keep:
+        name = header[j] or f"column {_column_letter(j)}"
+        key = normalise_header(name)
+        if key in seen:
+            seen[key] += 1
+            name = f"{name} ({seen[key]})"
+        else:
+            seen[key] = 1
+        names.append(name)
+    body_rows: list[list[str]] = []
+    raw_rows: list[list] = []
+    rows: list[int] = []
+    for i in range(h + 1, len(text_cells)):
+        r = text_cells[i]
+        vals = [r[j] if j < len(r) else "" for j in keep]
+        if not any(vals):
+            continue
+        body_rows.append(vals)
+        raw_rows.append([cells[i][j] if j < len(cells[i]) else None for j in keep])
+        rows.append(i + 1)
+    frame = pd.DataFrame(body_rows, columns=names, dtype=object) if body_rows else \
+        pd.DataFrame({n: pd.Series(dtype=object) for n in names})
+    return Table(path=str(path), sheet=sheet, header_row=h + 1, frame=frame, rows=rows, raw=raw_rows)
+
+
+def _column_letter(j: int) -> str:
+    s = ""
+    j += 1
+    while j:
+        j, r = divmod(j - 1, 26)
+        s = chr(65 + r) + s
+    return s
+
+
+def _read_excel_cells(path: Path, sheet: str | None, wanted_headers: list[list[str]] | None):
+    import python_calamine
+
+    try:
+        wb = python_calamine.CalamineWorkbook.from_path(str(path))
+    except Exception as exc:  # calamine raises its own error types for zip/xml faults
+        raise _file_problem(path, "not-a-spreadsheet",
+                            "cannot be read as an Excel workbook (is it a CSV or a damaged file?)") from exc
+    names = list(wb.sheet_names)
+    if not names:
+        raise _file_problem(path, "empty-file", "the workbook has no sheets")
+    if sheet is not None:
+        match = [n for n in names if n == sheet] or [n for n in names if n.strip().lower() == sheet.strip().lower()]
+        if not match:
+            raise _file_problem(path, "unknown-sheet",
+                                f"has no sheet named {sheet!r}; its sheets are: " + ", ".join(repr(n) for n in names))
+        candidates = match[:1]
+    else:
+        candidates = names
+    chosen = None
+    for name in candidates:
+        try:
+            cells = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        except Exception as exc:
+            raise _file_problem(path, "not-a-spreadsheet", "a sheet of the workbook cannot be read", name) from exc
+        if not any(any(cell_text(v) for v in row) for row in cells):
+            continue
+        if chosen is None:
+            chosen = (name, cells)
+        if wanted_headers and _has_headers(cells, wanted_headers):
+            return name, cells
+        if not wanted_headers:
+            break
+    if chosen is None:
+        raise _file_problem(path, "empty-file", "every sheet of the workbook is empty", sheet)
+    return chosen
+
+
+def _has_headers(cells: list[list], wanted: list[list[str]]) -> bool:
+    """True if some row near the top holds a header matching each group of aliases in ``wanted``."""
+    for row in cells[:_HEADER_SCAN_ROWS]:
+        keys = {normalise_header(cell_text(v)) for v in row}
+        if all(any(a in keys for a in group) for group in wanted):
+            return True
+    return False
+
+
+def _decode(data: bytes, path: Path, encoding: str | None) -> str:
+    if encoding:
+        try:
+            return data.decode(encoding)
+        except (UnicodeDecodeError, LookupError) as exc:
+            raise _file_problem(path, "bad-encoding", f"cannot be decoded as {encoding}") from exc
+    if data.startswith(codecs.BOM_UTF8):
+        return data[len(codecs.BOM_UTF8):].decode("utf-8", errors="strict")
+    if data.startswith(codecs.BOM_UTF16_LE) or data.startswith(codecs.BOM_UTF16_BE):
+        return data.decode("utf-16")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    # Danish and Swedish exports from older Excel are Windows-1252; latin-1 never fails.
+    try:
+        return data.decode("cp1252")
+    except UnicodeDecodeError:
+        return data.decode("latin-1")
+
+
+def _sniff_delimiter(text: str, suffix: str) -> str:
+    sample = "\n".join(text.splitlines()[:50])
+    if suffix == ".tsv":
+        return "\t"
+    try:
+        return csv.Sniffer().sniff(sample, delimiters=",;\t|").delimiter
+    except csv.Error:
+        counts = {d: sample.count(d) for d in ",;\t"}
+        return max(counts, key=counts.get) if max(counts.values()) else ","
+
+
+def _read_text_cells(path: Path, delimiter: str | None, encoding: str | None) -> list[list[str]]:
+    data = path.read_bytes()
+    if b"\x00" in data[:4096] and not (data.startswith(codecs.BOM_UTF16_LE) or data.startswith(codecs.BOM_UTF16_BE)):
+        if data[:2] == b"PK" or data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+            raise _file_problem(path, "not-a-spreadsheet",
+                                "looks like an Excel workbook but is named as text; rename it to .xlsx")
+        raise _file_problem(path, "not-a-spreadsheet", "is a binary file, not a CSV or Excel table")
+    text = _decode(data, path, encoding)
+    if not text.strip():
+        raise _file_problem(path, "empty-file", "the file is empty; expected a header row and records")
+    delim = delimiter or _sniff_delimiter(text, path.suffix.lower())
+    try:
+        return list(csv.reader(io.StringIO(text, newline=""), delimiter=delim))
+    except csv.Error as exc:
+        raise _file_problem(path, "bad-csv", f"is not valid CSV ({exc})") from exc
+
+
+def read_table(path: str | Path, sheet: str | None = None, *, header_row: int | None = None,
+               delimiter: str | None = None, encoding: str | None = None,
+               wanted_headers: list[list[str]] | None = None) -> Table:
+    """Read one sheet of an Excel workbook or one CSV/TSV file as a :class:`Table`.
+
+    ``wanted_headers`` (groups of normalised header aliases) picks, when ``sheet`` is not given, the
+    first sheet whose header row matches one alias of each group; otherwise the first non-empty sheet.
+    """
+    p = Path(path)
+    if not p.exists():
+        raise _file_problem(p, "file-not-found", "no such file")
+    if p.is_dir():
+        raise _file_problem(p, "not-a-spreadsheet", "is a folder, not a file")
+    suffix = p.suffix.lower()
+    if p.stat().st_size == 0:
+        raise _file_problem(p, "empty-file", "the file is empty; expected a header row and records")
+    if suffix in EXCEL_SUFFIXES:
+        name, cells = _read_excel_cells(p, sheet, wanted_headers)
+        return _table_from_cells(p, name, cells, header_row)
+    if suffix in TEXT_SUFFIXES or suffix == "":
+        cells = _read_text_cells(p, delimiter, encoding)
+        return _table_from_cells(p, None, cells, header_row)
+    # Unknown suffix: sniff the content.
+    head = p.read_bytes()[:8]
+    if head[:2] == b"PK":
+        name, cells = _read_excel_cells(p, sheet, wanted_headers)
+        return _table_from_cells(p, name, cells, header_row)
+    raise _file_problem(p, "not-a-spreadsheet",
+                        f"has suffix {suffix!r}; expected .xlsx, .xlsm, .csv, .tsv or .txt")

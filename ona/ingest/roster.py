@@ -1,0 +1,165 @@
+"""The roster: one row per person, with the units they belong to and any other attributes."""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ..errors import InputError, Problem
+from ._columns import ALIASES, find_column
+from ._tables import Table, normalise_header, read_table
+
+__all__ = ["Roster", "read_roster"]
+
+
+@dataclass(frozen=True)
+class Roster:
+    """People and their attributes, as read from a roster file.
+
+    ``people`` is indexed by person id (text) in file order; its columns are every other column of
+    the file under its original header, as text (``""`` for blank). ``name_column``,
+    ``email_column`` and ``unit_columns`` name the headers that play those roles.
+    """
+
+    people: pd.DataFrame
+    path: str | None = None
+    sheet: str | None = None
+    id_column: str = "id"
+    name_column: str | None = None
+    email_column: str | None = None
+    unit_columns: tuple[str, ...] = ()
+    rows: tuple[int, ...] = field(default=(), repr=False)
+    warnings: tuple[Problem, ...] = field(default=(), repr=False)
+
+    def __len__(self) -> int:
+        return len(self.people)
+
+    @property
+    def ids(self) -> pd.Index:
+        return self.people.index
+
+    @property
+    def default_unit_column(self) -> str | None:
+        """The unit column measured when none is named: the department-like column if any."""
+        return self.unit_columns[-1] if self.unit_columns else None
+
+    def column(self, name: str) -> str:
+        """The header of the roster column called ``name`` (case-insensitive), or raise InputError."""
+        key = normalise_header(name)
+        if key == normalise_header(self.id_column):
+            return self.id_column
+        for header in self.people.columns:
+            if normalise_header(header) == key:
+                return header
+        choices = ", ".join(repr(h) for h in self.people.columns if h not in (self.name_column, self.email_column))
+        raise InputError([Problem(
+            "unknown-unit-column", f"has no column {name!r} to measure by; choose one of: {choices}",
+            path=self.path, sheet=self.sheet, row=1)])
+
+    def labels(self) -> pd.Series:
+        """Display label of each person: the name where there is one, else the id."""
+        if self.name_column is None:
+            return pd.Series(self.people.index, index=self.people.index)
+        names = self.people[self.name_column]
+        return names.where(names != "", pd.Series(self.people.index, index=self.people.index))
+
+
+def fold_text(text: str) -> str:
+    """Case-, accent- and whitespace-insensitive key for matching names (Søren ~ soren; æ ~ ae)."""
+    text = " ".join(str(text).split()).casefold()
+    text = text.replace("æ", "ae").replace("ø", "o").replace("å", "a").replace("ß", "ss")
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def read_roster(path: str | Path, *, sheet: str | None = None, id_column: str | None = None,
+                name_column: str | None = None, email_column: str | None = None,
+                unit_column: str | None = None, header_row: int | None = None,
+                delimiter: str | None = None, encoding: str | None = None) -> Roster:
+    """Read a roster (CSV or Excel): one row per person.
+
+    The id column is found by its header (``id``, ``employee id`` ...) or named with ``id_column``;
+    without one, the email column, then the name column, serves as the id. Every id must be present
+    and unique; all problems are collected and raised together as one :class:`InputError`.
+    """
+    wanted = [ALIASES["id"] + ALIASES["email"] + ALIASES["name"]]
+    table = read_table(path, sheet, header_row=header_row, delimiter=delimiter, encoding=encoding,
+                       wanted_headers=None if sheet else wanted)
+    name_col = find_column(table, "name", name_column, required=False)
+    email_col = find_column(table, "email", email_column, required=False)
+    id_col = find_column(table, "id", id_column, required=False)
+    if id_col is None:
+        id_col = email_col or name_col
+    if id_col is None:
+        find_column(table, "id", None, required=True, option="--id-column")  # raises with the header list
+    unit_cols = _unit_columns(table, unit_column)
+    return _validated_roster(table, id_col, name_col, email_col, unit_cols)
+
+
+def _unit_columns(table: Table, unit_column: str | None) -> tuple[str, ...]:
+    cols = []
+    top = find_column(table, "directorate", None, required=False)
+    if top:
+        cols.append(top)
+    unit = find_column(table, "unit", unit_column, required=False)
+    if unit and unit not in cols:
+        cols.append(unit)
+    elif unit in cols:  # the named unit column is the directorate itself: measure by it
+        cols.remove(unit)
+        cols.append(unit)
+    return tuple(cols)
+
+
+def _validated_roster(table: Table, id_col: str, name_col: str | None, email_col: str | None,
+                      unit_cols: tuple[str, ...]) -> Roster:
+    frame = table.frame
+    problems: list[Problem] = []
+    ids = frame[id_col].astype(str).str.strip()
+    rows = np.asarray(table.rows)
+    if len(frame) == 0:
+        problems.append(table.problem("no-records", "has a header but no people below it", row=table.header_row))
+    first_row: dict[str, int] = {}
+    for i, pid in enumerate(ids):
+        if pid == "":
+            problems.append(table.problem("blank-id", "the person id is blank; every person needs one",
+                                          row=int(rows[i]), column=id_col))
+        elif pid in first_row:
+            problems.append(table.problem(
+                "duplicate-id", f"this id is already used on row {first_row[pid]}; ids must be unique",
+                row=int(rows[i]), column=id_col))
+        else:
+            first_row[pid] = int(rows[i])
+    if email_col and email_col != id_col:
+        seen: dict[str, int] = {}
+        for i, mail in enumerate(frame[email_col].str.strip().str.lower()):
+            if mail and mail in seen:
+                problems.append(table.problem(
+                    "duplicate-email", f"this email address is already used on row {seen[mail]}",
+                    row=int(rows[i]), column=email_col))
+            elif mail:
+                seen[mail] = int(rows[i])
+    for col in unit_cols:
+        blank = frame[col].str.strip() == ""
+        for i in np.flatnonzero(blank.to_numpy()):
+            problems.append(table.problem(
+                "blank-unit", "the unit is blank; the person is counted in a unit named '(none)'",
+                row=int(rows[i]), column=col, severity="warning"))
+    errors = [p for p in problems if p.severity == "error"]
+    if errors:
+        raise InputError(problems)
+    people = frame.drop(columns=[id_col]).copy()
+    for col in people.columns:
+        people[col] = people[col].astype(str).str.strip()
+    for col in unit_cols:
+        people[col] = people[col].replace("", "(none)")
+    people.index = pd.Index(ids.to_list(), name=id_col, dtype=object)
+    roster = Roster(people=people, path=table.path, sheet=table.sheet, id_column=id_col,
+                    name_column=name_col if name_col != id_col else None,
+                    email_column=email_col if email_col != id_col else None,
+                    unit_columns=unit_cols, rows=tuple(int(r) for r in rows),
+                    warnings=tuple(p for p in problems if p.severity == "warning"))
+    return roster

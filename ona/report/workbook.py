@@ -1,0 +1,114 @@
+"""The analyst's Excel workbook: Summary, People, Units, Unit matrix and Unit pairs sheets.
+
+Text that came from input is written as text, never as a formula: a cell beginning with ``=``,
+``+``, ``-``, ``@`` (or a tab or carriage return) is stored as a string cell, so a roster name such
+as ``=HYPERLINK(...)`` shows as typed and runs nothing (OWASP, "CSV injection").
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.formatting.rule import ColorScaleRule
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+
+from .._files import atomic_path
+from ..metrics import Measurement
+
+__all__ = ["write_workbook", "SUMMARY_LABELS"]
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+SUMMARY_LABELS = {
+    "people": "People in the roster",
+    "ties": "Ties (directed pairs)",
+    "units": "Units",
+    "density": "Density: ties / (people x (people - 1))",
+    "reciprocity": "Reciprocity: share of ties returned",
+    "cross_unit_ties": "Ties that cross unit lines",
+    "cross_unit_share": "Share of ties that cross unit lines",
+    "ei_index": "E-I index of the organisation (Krackhardt & Stern 1988)",
+    "modularity": "Modularity Q of the units (directed, weighted; Leicht & Newman 2008)",
+    "modularity_directed_binary": "Modularity Q (directed, unweighted)",
+    "modularity_undirected_weighted": "Modularity Q (undirected, weighted; Newman 2006)",
+    "modularity_undirected_binary": "Modularity Q (undirected, unweighted)",
+    "isolates": "People with no tie",
+}
+
+
+def _cell(ws, value, bold: bool = False):
+    """A write-only cell; strings are forced to text so nothing from input becomes a formula."""
+    if isinstance(value, (float, np.floating)):
+        value = None if math.isnan(value) else float(value)
+    elif isinstance(value, np.integer):
+        value = int(value)
+    elif isinstance(value, np.bool_):
+        value = bool(value)
+    elif value is not None and not isinstance(value, (int, float, bool, str)):
+        value = str(value)
+    cell = WriteOnlyCell(ws, value=None)
+    if isinstance(value, str):
+        cell.value = value
+        cell.data_type = "s"
+    else:
+        cell.value = value
+    if bold:
+        cell.font = Font(bold=True)
+    return cell
+
+
+def _append_frame(ws, frame: pd.DataFrame, index_label: str | None) -> None:
+    header = ([index_label] if index_label else []) + [str(c) for c in frame.columns]
+    ws.append([_cell(ws, h, bold=True) for h in header])
+    index = frame.index.to_list()
+    columns = [frame[c].to_numpy(dtype=object) for c in frame.columns]
+    for i in range(len(frame)):
+        row = [_cell(ws, index[i])] if index_label else []
+        row.extend(_cell(ws, col[i]) for col in columns)
+        ws.append(row)
+    for j, h in enumerate(header, start=1):
+        ws.column_dimensions[get_column_letter(j)].width = max(10, min(40, len(h) + 2))
+
+
+def write_workbook(measurement: Measurement, path: str | Path) -> Path:
+    """Write ``measurement`` as an Excel workbook at ``path`` (atomically)."""
+    path = Path(path)
+    wb = Workbook(write_only=True)
+
+    ws = wb.create_sheet("Summary")
+    ws.append([_cell(ws, "Measure", bold=True), _cell(ws, "Value", bold=True), _cell(ws, "Key", bold=True)])
+    for key, value in measurement.summary.items():
+        ws.append([_cell(ws, SUMMARY_LABELS.get(key, key)), _cell(ws, value), _cell(ws, key)])
+    ws.append([])
+    ws.append([_cell(ws, "Parameter", bold=True), _cell(ws, "Value", bold=True)])
+    for key, value in measurement.parameters.items():
+        text = ", ".join(f"{k}: {v}" for k, v in value.items()) if isinstance(value, dict) else value
+        ws.append([_cell(ws, key), _cell(ws, "" if text is None else text)])
+    ws.column_dimensions["A"].width = 62
+    ws.column_dimensions["B"].width = 24
+
+    _append_frame(wb.create_sheet("People"), measurement.people, "id")
+    _append_frame(wb.create_sheet("Units"), measurement.units, "unit")
+
+    ws = wb.create_sheet("Unit matrix")
+    matrix = measurement.unit_matrix
+    ws.append([_cell(ws, "Tie density, row unit -> column unit", bold=True)])
+    _append_frame(ws, matrix, "from \\ to")
+    k = len(matrix)
+    if k:
+        rng = f"B3:{get_column_letter(k + 1)}{k + 2}"
+        ws.conditional_formatting.add(rng, ColorScaleRule(start_type="num", start_value=0, start_color="FFFFFF",
+                                                          end_type="max", end_color="2171B5"))
+    for name, frame in measurement.extra.items():
+        _append_frame(wb.create_sheet(name[:31]), frame, frame.index.name or "key")
+    _append_frame(wb.create_sheet("Unit pairs"), measurement.unit_pairs, None)
+
+    with atomic_path(path) as tmp:
+        wb.save(tmp)
+    return path

@@ -1,0 +1,93 @@
+"""Shared fixtures: tiny hand-computed graphs, the real data sets, the CLI runner, a browser."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+TESTS = Path(__file__).parent
+DATA = TESTS / "data"
+ROOT = TESTS.parent
+SHARED_DATA = ROOT.parent / "shared" / "data"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run"]
+
+
+@pytest.fixture
+def data_dir() -> Path:
+    return DATA
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+@pytest.fixture
+def output_dir(request) -> Path:
+    """A folder under tests/output/ for artefacts a person may want to look at (screenshots)."""
+    path = TESTS / "output" / request.node.name.replace("/", "_")
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def write_csv(path: Path, rows: list[list]) -> Path:
+    """Write rows (first row = header) as a UTF-8 CSV file."""
+    import csv
+
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle).writerows(rows)
+    return path
+
+
+def write_xlsx(path: Path, rows: list[list], sheet: str = "Sheet1") -> Path:
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = sheet
+    for row in rows:
+        ws.append(row)
+    wb.save(path)
+    return path
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Headless Debian chromium through playwright. Fails (does not skip) when chromium is missing:
+    `make test` installs it, and a skipped browser test would hide a broken map."""
+    if not os.path.exists(CHROMIUM):
+        pytest.fail(f"{CHROMIUM} is missing; run `make test` (it installs Debian's chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def offline_page(browser):
+    """A page whose every request to anything but a file:// URL is blocked and recorded.
+
+    Yields (page, outside_requests, console_errors)."""
+    context = browser.new_context()
+    outside: list[str] = []
+    errors: list[str] = []
+
+    def route(route):
+        if route.request.url.startswith(("file://", "data:", "blob:", "about:")):
+            return route.continue_()
+        outside.append(route.request.url)
+        return route.abort()
+
+    context.route("**/*", route)
+    page = context.new_page()
+    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    yield page, outside, errors
+    context.close()
