@@ -1,14 +1,14 @@
 """ona: organizational network analysis — who works with whom across units.
 
 The front door: read a roster and ties, build the network, measure it by a unit column, write
-the report.
+the report::
 
->>> import ona                                                    # doctest: +SKIP
->>> roster = ona.read_roster("roster.xlsx")                       # doctest: +SKIP
->>> ties = ona.read_ties("ties.xlsx", roster)                     # doctest: +SKIP
->>> graph = ona.build_graph(roster, ties)                         # doctest: +SKIP
->>> result = ona.measure(graph, by="Department")                  # doctest: +SKIP
->>> ona.write_report(result, graph, "report/")                    # doctest: +SKIP
+    import ona
+    roster = ona.read_roster("roster.xlsx")
+    ties = ona.read_ties("ties.xlsx", roster)
+    graph = ona.build_graph(roster, ties)
+    result = ona.measure(graph, by="Department")
+    ona.write_report(result, graph, "report/")
 """
 
 __version__ = "0.1.0"

@@ -44,14 +44,18 @@ def write_csv(path: Path, rows: list[list]) -> Path:
     return path
 
 
-def write_xlsx(path: Path, rows: list[list], sheet: str = "Sheet1") -> Path:
+def write_xlsx(path: Path, rows: list[list], sheet: str = "Sheet1", formulas: bool = False) -> Path:
+    """Write rows (first row = header) as one sheet; strings stay text unless ``formulas``."""
     from openpyxl import Workbook
 
     wb = Workbook()
     ws = wb.active
     ws.title = sheet
-    for row in rows:
-        ws.append(row)
+    for r, row in enumerate(rows, start=1):
+        for c, value in enumerate(row, start=1):
+            cell = ws.cell(row=r, column=c, value=value)
+            if isinstance(value, str) and not formulas:
+                cell.data_type = "s"
     wb.save(path)
     return path
 

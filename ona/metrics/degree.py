@@ -29,7 +29,7 @@ def degree_table(graph: OrgGraph, units: UnitPartition) -> pd.DataFrame:
     >>> g = OrgGraph(pd.DataFrame({"unit": ["A", "A", "B"]}, index=["a", "b", "c"]),
     ...              np.array([0, 0, 1]), np.array([1, 2, 0]), np.array([1.0, 2.0, 1.0]))
     >>> t = degree_table(g, g.partition("unit"))
-    >>> t.loc["a", ["out_degree", "internal_ties", "external_ties", "ei_index"]].tolist()
+    >>> [t.loc["a", c].item() for c in ["out_degree", "internal_ties", "external_ties", "ei_index"]]
     [2, 2, 1, -0.3333333333333333]
     """
     n = graph.n
