@@ -1,0 +1,24 @@
+"""Docs that can't drift: every command has help and appears in the README."""
+
+from __future__ import annotations
+
+import pytest
+
+from ona.cli import cli
+
+from conftest import ROOT
+
+COMMANDS = sorted(cli.commands)
+
+
+@pytest.mark.parametrize("name", COMMANDS)
+def test_every_command_has_help(runner, name):
+    res = runner.invoke(cli, [name, "--help"])
+    assert res.exit_code == 0
+    assert cli.commands[name].help and len(cli.commands[name].help.strip()) > 20
+
+
+@pytest.mark.parametrize("name", COMMANDS)
+def test_every_command_is_in_the_readme(name):
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert f"ona {name}" in readme
