@@ -38,24 +38,96 @@ def unit_colours(labels) -> dict[str, str]:
     return {label: PALETTE[i % len(PALETTE)] for i, label in enumerate(sorted(labels))}
 
 
-def _layout(graph: OrgGraph, seed: int) -> np.ndarray:
-    """Seeded Fruchterman-Reingold positions (igraph); the same graph and seed give the same map."""
-    if graph.n == 0:
-        return np.zeros((0, 2))
+def _seeded_fr(g, seed: int, weights=None) -> np.ndarray:
+    """igraph Fruchterman-Reingold from seeded start positions (deterministic for a seed)."""
     rng = np.random.default_rng(seed)
-    start = rng.uniform(-1, 1, size=(graph.n, 2)).tolist()
+    start = rng.uniform(-1, 1, size=(g.vcount(), 2)).tolist()
     state = random.getstate()
     random.seed(seed)
     try:
-        g = graph.igraph
-        layout = g.layout_fruchterman_reingold(weights=None, seed=start, niter=500,
-                                               grid="auto" if graph.n > 1000 else "nogrid")
+        layout = g.layout_fruchterman_reingold(weights=weights, seed=start, niter=300,
+                                               grid="auto" if g.vcount() > 1000 else "nogrid")
     finally:
         random.setstate(state)
-    xy = np.asarray(layout.coords, dtype=float)
-    xy -= xy.mean(axis=0)
-    spread = np.abs(xy).max() or 1.0
-    return xy / spread * (120 + 18 * np.sqrt(graph.n))
+    return np.asarray(layout.coords, dtype=float).reshape(-1, 2)
+
+
+def _separate(centres: np.ndarray, radius: np.ndarray, margin: float = 1.2, rounds: int = 200) -> np.ndarray:
+    """Move unit centres apart until no two circles overlap, keeping the overall arrangement.
+
+    Starts from the unit layout scaled so that the typical pair of neighbouring units just
+    touches, then pushes overlapping pairs apart along the line between them.
+    """
+    k = len(centres)
+    if k < 2:
+        return centres
+    c = centres - centres.mean(axis=0)
+    diff = c[:, None, :] - c[None, :, :]
+    dist = np.sqrt((diff ** 2).sum(axis=2))
+    np.fill_diagonal(dist, np.inf)
+    need = (radius[:, None] + radius[None, :]) * margin
+    c = c * float(np.median(need.min(axis=1) / np.maximum(dist.min(axis=1), 1e-9)))
+    rng = np.random.default_rng(0)
+    for _ in range(rounds):
+        diff = c[:, None, :] - c[None, :, :]
+        dist = np.sqrt((diff ** 2).sum(axis=2))
+        np.fill_diagonal(dist, np.inf)
+        overlap = need - dist
+        np.fill_diagonal(overlap, 0)
+        if (overlap <= 1e-6).all():
+            break
+        push = np.where(overlap > 0, overlap / 2, 0)
+        same = ~np.isfinite(dist) | (dist < 1e-9)
+        direction = np.where(same[..., None], rng.normal(size=diff.shape), diff / np.where(same, 1, dist)[..., None])
+        c = c + (direction * push[..., None]).sum(axis=1)
+    return c
+
+
+def _layout(graph: OrgGraph, codes: np.ndarray, seed: int) -> np.ndarray:
+    """Seeded group-in-a-box layout: units placed by their ties, people laid out inside their unit.
+
+    1. The unit graph (units as nodes, cross-unit ties as weighted edges) is laid out with
+       Fruchterman-Reingold, giving each unit a centre; units that work together sit close.
+    2. Each unit's own ties are laid out within a circle of radius proportional to sqrt(headcount).
+    3. Centres are spread until no two unit circles overlap.
+
+    Silos show as separate clusters and ties across unit lines as the lines between them. The same
+    graph and seed give the same picture every year (Rodrigues et al. 2011, "Group-in-a-Box").
+    """
+    import igraph as ig
+
+    n = graph.n
+    if n == 0:
+        return np.zeros((0, 2))
+    k = int(codes.max()) + 1
+    cu, cv = codes[graph.source], codes[graph.target]
+    cross = cu != cv
+    lo, hi = np.minimum(cu[cross], cv[cross]), np.maximum(cu[cross], cv[cross])
+    pair_keys, pair_counts = np.unique(lo * k + hi, return_counts=True)
+    unit_graph = ig.Graph(n=k, edges=np.column_stack([pair_keys // k, pair_keys % k]).tolist())
+    centres = _seeded_fr(unit_graph, seed, weights=np.log1p(pair_counts).tolist() or None) if k > 1 \
+        else np.zeros((1, 2))
+    sizes = np.bincount(codes, minlength=k)
+    radius = 30.0 * np.sqrt(np.maximum(sizes, 1))
+    xy = np.zeros((n, 2))
+    inside = ~cross
+    for unit in range(k):
+        members = np.flatnonzero(codes == unit)
+        if len(members) == 0:
+            continue
+        if len(members) == 1:
+            continue
+        local_index = np.full(n, -1)
+        local_index[members] = np.arange(len(members))
+        sel = inside & (cu == unit)
+        edges = np.column_stack([local_index[graph.source[sel]], local_index[graph.target[sel]]])
+        sub = ig.Graph(n=len(members), edges=edges.tolist(), directed=False).simplify()
+        local = _seeded_fr(sub, seed + unit + 1)
+        local -= local.mean(axis=0)
+        reach = np.sqrt((local ** 2).sum(axis=1)).max() or 1.0
+        xy[members] = local / reach * radius[unit]
+    centres = _separate(centres, radius)
+    return xy + centres[codes]
 
 
 def _fmt(value) -> str:
@@ -69,7 +141,7 @@ def _fmt(value) -> str:
 def map_data(graph: OrgGraph, measurement: Measurement, *, seed: int = 1) -> dict:
     """Node and edge records of the person map, and its legend, as plain JSON-ready data.
 
-    Nodes are coloured by unit, sized by degree (in + out), placed by a seeded layout; each has a
+    Nodes are coloured by unit, sized by degree (in + out, as ``value``), placed by a seeded layout; each has a
     plain-text tooltip with name, unit and key metrics. Edges carry their weight as width.
     """
     from pyvis.network import Network
@@ -79,8 +151,7 @@ def map_data(graph: OrgGraph, measurement: Measurement, *, seed: int = 1) -> dic
     colours = unit_colours(measurement.units.index.astype(str))
     labels = graph.labels().astype(str).to_numpy()
     degree = (people["in_degree"] + people["out_degree"]).to_numpy()
-    top = max(int(degree.max()) if len(degree) else 0, 1)
-    xy = _layout(graph, seed)
+    xy = _layout(graph, graph.partition(measurement.parameters["unit_column"]).codes, seed)
     ids = [str(i) for i in graph.ids]
 
     net = Network(directed=True)
@@ -98,7 +169,7 @@ def map_data(graph: OrgGraph, measurement: Measurement, *, seed: int = 1) -> dic
             f"E-I index: {_fmt(row['ei_index'])}",
         ])
         node = Node(pid, shape="dot", label=labels[i], title=title, group=units[i],
-                    color=colours[units[i]], size=round(6 + 24 * float(np.sqrt(degree[i] / top)), 2),
+                    color=colours[units[i]], value=int(degree[i]),
                     x=round(float(xy[i, 0]), 2), y=round(float(xy[i, 1]), 2), unit=units[i])
         net.nodes.append(node.options)
         net.node_ids.append(pid)
