@@ -117,6 +117,11 @@ def render_summary(summary: dict, unit_column: str) -> str:
         f"Cross-unit ties:     {_pct(summary['cross_unit_share'])} ({summary['cross_unit_ties']} of {summary['ties']})",
         f"E-I index (org):     {_num(summary['ei_index'])}",
         f"Modularity of units: {_num(summary['modularity'])} (directed, weighted)",
+        *([f"Communities found:   {summary['communities']} (agreement with units, NMI {_num(summary['unit_community_nmi'])})",
+           f"Boundary spanners:   {summary['boundary_spanners']}",
+           f"Fragile unit links:  {summary['unit_pairs_hanging_on_one_person']} of "
+           f"{summary['unit_pairs_connected']} unit pairs hang on one person"]
+          if "communities" in summary else []),
     ])
 
 
@@ -126,10 +131,17 @@ def render_summary(summary: dict, unit_column: str) -> str:
 @click.option("--by", default=None, help="Roster column whose units are measured (default: the department column).")
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
               help="Folder for map.html, metrics.xlsx and metrics.json.")
-@click.option("--seed", default=1, show_default=True, help="Seed of the map layout.")
+@click.option("--seed", default=1, show_default=True,
+              help="Seed of every random step: map layout, E-I permutations, Leiden, sampled betweenness.")
+@click.option("--permutations", default=1000, show_default=True, help="Permutations in the E-I significance test.")
+@click.option("--exact-betweenness-limit", default=25_000, show_default=True,
+              help="Exact betweenness up to this many people; sampled above.")
+@click.option("--betweenness-samples", default=1000, show_default=True,
+              help="Pivots for sampled betweenness.")
 @_handle_errors
 def analyze(roster_path, roster_sheet, id_column, name_column, email_column, unit_column, ties_path, ties_sheet,
-            source_column, target_column, weight_column, drop_unknown, by, out_dir, seed):
+            source_column, target_column, weight_column, drop_unknown, by, out_dir, seed, permutations,
+            exact_betweenness_limit, betweenness_samples):
     """Measure who works with whom across units; write a map, a workbook and JSON.
 
     \b
@@ -146,7 +158,8 @@ def analyze(roster_path, roster_sheet, id_column, name_column, email_column, uni
         progress.advance("building")
         graph = build_graph(roster, ties)
         progress.advance("measuring")
-        result = measure(graph, by=by or unit_column)
+        result = measure(graph, by=by or unit_column, seed=seed, permutations=permutations,
+                         exact_betweenness_limit=exact_betweenness_limit, betweenness_samples=betweenness_samples)
         progress.advance("writing")
         paths = write_report(result, graph, out_dir, seed=seed)
         progress.advance()

@@ -12,10 +12,15 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from .._progress import steps
 from ..graph import OrgGraph, UnitPartition
-from .boundary import ei_index, unit_pair_table, unit_table
+from .boundary import ei_expectation, ei_index, pair_expectation, unit_pair_table, unit_table
+from .bridges import fragile_bridges
+from .brokerage import ROLES, brokerage_roles
+from .centrality import EXACT_LIMIT, SAMPLES, betweenness, participation
 from .degree import degree_table
-from .partition import modularity
+from .partition import communities, modularity, unit_contributions
+from .structural_holes import structural_holes
 
 __all__ = [
     "Measurement",
@@ -27,7 +32,32 @@ __all__ = [
     "modularity",
     "reciprocity",
     "density",
+    "ei_expectation",
+    "pair_expectation",
+    "brokerage_roles",
+    "structural_holes",
+    "betweenness",
+    "participation",
+    "unit_contributions",
+    "communities",
+    "fragile_bridges",
+    "boundary_spanners",
 ]
+
+#: The documented rule of the ``boundary_spanner`` flag.
+BOUNDARY_SPANNER_RULE = "ties with people in at least 2 other units, and at least 1/3 of own ties across unit lines"
+
+
+def boundary_spanners(people: pd.DataFrame) -> pd.Series:
+    """The ``boundary_spanner`` flag: ties with people in at least two other units
+    (``units_reached`` >= 2) and at least a third of one's ties across unit lines
+    (``external_share`` >= 1/3).
+
+    A simple, explainable rule for the people managers should know about; the continuous measures
+    behind it (participation, brokerage, betweenness) rank them. After Tushman & Scanlan (1981),
+    boundary spanners are those with strong ties both inside their unit and outside it.
+    """
+    return (people["units_reached"] >= 2) & (people["external_share"] >= 1 / 3)
 
 
 def density(graph: OrgGraph) -> float:
@@ -85,17 +115,51 @@ class Measurement:
         return m.reindex(index=order, columns=order)
 
 
-def measure(graph: OrgGraph, by: str | None = None) -> Measurement:
+def measure(graph: OrgGraph, by: str | None = None, *, seed: int = 1, permutations: int = 1000,
+            exact_betweenness_limit: int = EXACT_LIMIT, betweenness_samples: int = SAMPLES) -> Measurement:
     """Measure ``graph`` against the units of roster column ``by`` (default: the department column).
 
     Returns person, unit, unit-pair and organisation metrics as a :class:`Measurement`; see
-    ``docs/metrics.md`` for every definition.
+    ``docs/metrics.md`` for every definition. ``seed`` seeds every random step (E-I permutations,
+    Leiden, sampled betweenness); ``permutations`` is the number of E-I permutations;
+    betweenness is exact up to ``exact_betweenness_limit`` people and estimated from
+    ``betweenness_samples`` pivots above.
     """
     units = graph.partition(by)
-    people = _people_frame(graph, units)
+    with steps(["degrees", "brokerage", "structural holes", "betweenness", "communities", "bridges"]) as progress:
+        people = _people_frame(graph, units)
+        progress.advance("brokerage")
+        people = people.join(brokerage_roles(graph, units))
+        progress.advance("structural holes")
+        people = people.join(structural_holes(graph)).join(participation(graph, units))
+        people["boundary_spanner"] = boundary_spanners(people)
+        progress.advance("betweenness")
+        between, between_info = betweenness(graph, exact_limit=exact_betweenness_limit,
+                                            samples=betweenness_samples, seed=seed)
+        people = people.join(between)
+        progress.advance("communities")
+        membership, community_summary, crosstab, per_unit = communities(graph, units, seed=seed)
+        people["community"] = membership + 1
+        progress.advance("bridges")
+        bridge_pairs, must_not_leave = fragile_bridges(graph, units)
+        progress.advance()
     unit_frame = unit_table(graph, units)
-    pairs = unit_pair_table(graph, units)
+    unit_frame["modularity_contribution"] = unit_contributions(graph, units)
+    unit_frame["boundary_spanners"] = people.groupby("unit")["boundary_spanner"].sum().reindex(
+        unit_frame.index).fillna(0).astype(np.int64)
+    unit_frame["brokerage_total"] = people.groupby("unit")["brokerage_total"].sum().reindex(
+        unit_frame.index).fillna(0).astype(np.int64)
+    unit_frame = unit_frame.join(per_unit)
     summary = _summary(graph, units, unit_frame)
+    pairs = pair_expectation(unit_pair_table(graph, units), summary["density"] if graph.n > 1 else 0.0)
+    summary.update(ei_expectation(graph, units, permutations=permutations, seed=seed))
+    summary.update({key: value for key, value in community_summary.items() if key != "community_seed"})
+    summary.update({
+        "boundary_spanners": int(people["boundary_spanner"].sum()),
+        "unit_pairs_connected": int(len(bridge_pairs)),
+        "unit_pairs_hanging_on_one_person": int((bridge_pairs["cut_by"] != "").sum()) if len(bridge_pairs) else 0,
+        "people_who_must_not_leave": int(must_not_leave["person"].nunique()) if len(must_not_leave) else 0,
+    })
     from .. import __version__
 
     parameters = {
@@ -109,9 +173,18 @@ def measure(graph: OrgGraph, by: str | None = None) -> Measurement:
         "roster": _file_name(graph.roster.path) if graph.roster is not None else None,
         "ties": _file_name(graph.tie_info.get("path")),
         "dropped_rows": dict(graph.tie_info.get("dropped", {})),
+        "brokerage": "Gould & Fernandez (1989) on binary directed ties, units as groups; moments as sna::brokerage",
+        "structural_holes": "Burt (1992) on symmetrised ties, pair weight w_ij + w_ji",
+        **between_info,
+        "ei_permutations": permutations,
+        "seed": seed,
+        "communities": "Leiden (igraph), modularity objective, resolution 1, undirected weights w_ij + w_ji",
+        "boundary_spanner_rule": BOUNDARY_SPANNER_RULE,
         "ona_version": __version__,
     }
-    return Measurement(people=people, units=unit_frame, unit_pairs=pairs, summary=summary, parameters=parameters)
+    extra = {"fragile_bridges": bridge_pairs, "must_not_leave": must_not_leave, "unit_communities": crosstab}
+    return Measurement(people=people, units=unit_frame, unit_pairs=pairs, summary=summary, parameters=parameters,
+                       extra=extra)
 
 
 def _file_name(path: str | None) -> str | None:

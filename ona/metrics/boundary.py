@@ -7,7 +7,7 @@ import pandas as pd
 
 from ..graph import OrgGraph, UnitPartition
 
-__all__ = ["ei_index", "unit_table", "unit_pair_table", "pair_counts"]
+__all__ = ["ei_index", "unit_table", "unit_pair_table", "pair_counts", "ei_expectation", "pair_expectation"]
 
 
 def ei_index(external: float, internal: float) -> float:
@@ -100,3 +100,77 @@ def unit_pair_table(graph: OrgGraph, units: UnitPartition) -> pd.DataFrame:
         "density": density.ravel(),
         "weighted_density": wdensity.ravel(),
     })
+
+
+def ei_expectation(graph: OrgGraph, units: UnitPartition, *, permutations: int = 1000, seed: int = 1) -> dict:
+    """The organisation's E-I index against what the unit sizes alone would give.
+
+    - ``ei_expected``: the E-I if ties fell on ordered pairs at random, = (P_E - P_I) / (P_E + P_I),
+      with P_I = sum_U n_U (n_U - 1) the ordered pairs inside units and P_E = n (n - 1) - P_I.
+      Unequal unit sizes move it away from 0: in an organisation of one big unit, most random ties
+      are internal.
+    - ``ei_min``, ``ei_max``: the lowest and highest E-I attainable with the same m ties and unit
+      sizes (as many ties inside, or outside, units as there are pairs); ``ei_rescaled`` maps the
+      observed E-I linearly from [ei_min, ei_max] to [-1, +1], the rescaling UCINET describes
+      ("for a given network density and group sizes its range may be restricted and so it can be
+      rescaled"). NaN where the range is empty.
+    - ``ei_p_lower`` / ``ei_p_higher``: permutation test (Krackhardt & Stern 1988; UCINET): the unit
+      labels are shuffled over the people ``permutations`` times (seeded); p = (1 + #{E-I_perm <=
+      E-I_obs}) / (1 + permutations), and likewise for >=. A small ``ei_p_lower`` says the units are
+      more closed than their sizes explain.
+    """
+    n, m = graph.n, graph.m
+    sizes = units.sizes.astype(float)
+    pairs_in = float((sizes * (sizes - 1)).sum())
+    pairs_all = float(n * (n - 1))
+    pairs_out = pairs_all - pairs_in
+    same = units.codes[graph.source] == units.codes[graph.target]
+    internal = float(same.sum())
+    observed = ei_index(m - internal, internal)
+    expected = (pairs_out - pairs_in) / pairs_all if pairs_all else float("nan")
+    out = {"ei_expected": expected}
+    if m:
+        most_inside = min(m, pairs_in)
+        most_outside = min(m, pairs_out)
+        ei_min = (m - 2 * most_inside) / m
+        ei_max = (2 * most_outside - m) / m
+        out.update(ei_min=ei_min, ei_max=ei_max,
+                   ei_rescaled=(-1 + 2 * (observed - ei_min) / (ei_max - ei_min)) if ei_max > ei_min else float("nan"))
+    else:
+        out.update(ei_min=float("nan"), ei_max=float("nan"), ei_rescaled=float("nan"))
+    if m and permutations > 0:
+        rng = np.random.default_rng(seed)
+        below = above = 0
+        for _ in range(permutations):
+            codes = rng.permutation(units.codes)
+            internal_p = float((codes[graph.source] == codes[graph.target]).sum())
+            ei_p = (m - 2 * internal_p) / m
+            below += ei_p <= observed + 1e-12
+            above += ei_p >= observed - 1e-12
+        out.update(ei_p_lower=(1 + below) / (1 + permutations), ei_p_higher=(1 + above) / (1 + permutations))
+    else:
+        out.update(ei_p_lower=float("nan"), ei_p_higher=float("nan"))
+    out.update(ei_permutations=permutations, ei_permutation_seed=seed)
+    return out
+
+
+def pair_expectation(pairs: pd.DataFrame, density: float) -> pd.DataFrame:
+    """Add to a unit-pair table what the overall density alone would give, and the directed asymmetry.
+
+    - ``expected_ties`` = density x possible_ties; ``observed_expected`` = ties / expected_ties
+      (1 = as tied as the organisation on average; NaN where nothing is expected);
+    - ``reverse_ties`` = ties B -> A; ``asymmetry`` = (ties A->B - ties B->A) / (ties A->B + ties B->A),
+      from -1 (only B reaches A) to +1 (only A reaches B), NaN with no ties either way: "we think we
+      cooperate; they don't" shows as a large asymmetry.
+    """
+    out = pairs.copy()
+    out["expected_ties"] = density * out["possible_ties"]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out["observed_expected"] = np.where(out["expected_ties"] > 0, out["ties"] / out["expected_ties"], np.nan)
+    reverse = out.set_index(["from_unit", "to_unit"])["ties"]
+    out["reverse_ties"] = reverse.reindex(list(zip(out["to_unit"], out["from_unit"]))).to_numpy()
+    total = out["ties"] + out["reverse_ties"]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out["asymmetry"] = np.where(total > 0, (out["ties"] - out["reverse_ties"]) / np.where(total > 0, total, 1),
+                                    np.nan)
+    return out

@@ -39,6 +39,23 @@ SUMMARY_LABELS = {
     "modularity_undirected_weighted": "Modularity Q (undirected, weighted; Newman 2006)",
     "modularity_undirected_binary": "Modularity Q (undirected, unweighted)",
     "isolates": "People with no tie",
+    "ei_expected": "E-I expected from unit sizes alone (random ties)",
+    "ei_min": "Lowest E-I possible with these ties and unit sizes",
+    "ei_max": "Highest E-I possible with these ties and unit sizes",
+    "ei_rescaled": "E-I rescaled to its possible range (-1 to +1)",
+    "ei_p_lower": "Permutation test: p that units are this closed by chance",
+    "ei_p_higher": "Permutation test: p that units are this open by chance",
+    "ei_permutations": "Permutations in the E-I test",
+    "ei_permutation_seed": "Seed of the E-I permutations",
+    "communities": "Communities found in the network (Leiden)",
+    "community_modularity": "Modularity Q of the communities found (undirected, weighted)",
+    "unit_modularity_undirected": "Modularity Q of the formal units (undirected, weighted)",
+    "unit_community_nmi": "Agreement of units and communities (NMI, 0-1)",
+    "unit_community_ari": "Agreement of units and communities (adjusted Rand index)",
+    "boundary_spanners": "Boundary spanners (rule in Parameters)",
+    "unit_pairs_connected": "Pairs of units with at least one tie",
+    "unit_pairs_hanging_on_one_person": "Pairs of units whose ties all run through one person",
+    "people_who_must_not_leave": "People whose departure cuts units apart",
 }
 
 

@@ -1,0 +1,344 @@
+"""The boundary-spanning metrics match their published definitions.
+
+Expected values come from hand computations (in each docstring), from statnet's sna::brokerage
+output saved beside the data (tests/data/*/PROVENANCE.md), and from networkx and igraph on the same
+graph; never from ona itself.
+"""
+
+from __future__ import annotations
+
+import math
+
+import igraph as ig
+import networkx as nx
+import numpy as np
+import pandas as pd
+import pytest
+
+import ona
+from ona.graph import OrgGraph
+from ona.metrics import (boundary_spanners, brokerage_roles, communities, ei_expectation, fragile_bridges,
+                         participation, structural_holes, unit_contributions)
+from ona.metrics import betweenness as betweenness_of
+from ona.metrics.brokerage import ROLES
+
+from conftest import DATA
+
+
+def graph_of(units: dict[str, str], ties: list[tuple], weights: list[float] | None = None) -> OrgGraph:
+    ids = list(units)
+    index = {p: i for i, p in enumerate(ids)}
+    src = np.array([index[a] for a, _ in ties], dtype=np.int64)
+    tgt = np.array([index[b] for _, b in ties], dtype=np.int64)
+    w = np.array(weights if weights is not None else [1.0] * len(ties))
+    return OrgGraph(pd.DataFrame({"unit": list(units.values())}, index=ids), src, tgt, w)
+
+
+def load(folder: str, nodes: str, edges: str, weight: bool = False) -> OrgGraph:
+    roster = ona.read_roster(DATA / folder / nodes)
+    return ona.build_graph(roster, ona.read_ties(DATA / folder / edges, roster))
+
+
+# --- Gould & Fernandez brokerage ------------------------------------------------------------
+
+SHAPES = [
+    # (units of a, b, c), the role broker b plays on the open path a -> b -> c
+    (("X", "X", "X"), "coordinator"),
+    (("X", "Y", "X"), "consultant"),
+    (("X", "X", "Y"), "representative"),
+    (("Y", "X", "X"), "gatekeeper"),
+    (("X", "Y", "Z"), "liaison"),
+]
+
+
+@pytest.mark.parametrize("shape,role", SHAPES, ids=[s[1] for s in SHAPES])
+def test_each_two_path_shape_gives_its_role(shape, role):
+    """Gould & Fernandez (1989), by the shape of the path a -> b -> c, not by label: the broker b
+    counts 1 in exactly the role of the shape and 0 in the others; a and c broker nothing."""
+    g = graph_of({"a": shape[0], "b": shape[1], "c": shape[2]}, [("a", "b"), ("b", "c")])
+    t = brokerage_roles(g, g.partition("unit"))
+    assert {r: int(t.loc["b", r]) for r in ROLES} == {r: int(r == role) for r in ROLES}
+    assert t.loc[["a", "c"], list(ROLES)].to_numpy().sum() == 0
+
+
+def test_only_a_tie_from_a_to_c_closes_the_path():
+    """a -> b -> c with c -> a is still open (c -> a does not close it); with a -> c it is closed."""
+    units = {"a": "X", "b": "Y", "c": "Z"}
+    open_path = graph_of(units, [("a", "b"), ("b", "c"), ("c", "a")])
+    closed_path = graph_of(units, [("a", "b"), ("b", "c"), ("a", "c")])
+    assert brokerage_roles(open_path, open_path.partition("unit")).loc["b", "liaison"] == 1
+    assert brokerage_roles(closed_path, closed_path.partition("unit")).loc["b", "liaison"] == 0
+
+
+def test_a_mutual_tie_is_not_a_two_path():
+    """a <-> b: the path a -> b -> a has a = c and brokers nothing."""
+    g = graph_of({"a": "X", "b": "Y"}, [("a", "b"), ("b", "a")])
+    assert brokerage_roles(g, g.partition("unit"))["brokerage_total"].sum() == 0
+
+
+@pytest.mark.parametrize("folder,nodes,edges,by,reference", [
+    ("krackhardt", "nodes.csv", "edges_advice.csv", "department", "sna_brokerage_advice_by_department.csv"),
+    ("lazega", "nodes.csv", "edges_advice.csv", "office", "sna_brokerage_advice_by_office.csv"),
+])
+def test_brokerage_equals_statnet_sna(folder, nodes, edges, by, reference):
+    """Raw counts, expected counts and z-scores equal sna::brokerage (sna 2.7.1) on real data;
+    where sna's standard deviation is 0 (z not finite), ona reports NaN."""
+    g = load(folder, nodes, edges)
+    ours = brokerage_roles(g, g.partition(by))
+    sna = pd.read_csv(DATA / folder / reference, dtype={"id": str}).set_index("id").loc[list(g.ids)]
+    columns = {"w_I": "coordinator", "w_O": "consultant", "b_IO": "representative", "b_OI": "gatekeeper",
+               "b_O": "liaison", "t": "brokerage_total"}
+    for sna_name, name in columns.items():
+        assert (ours[name].to_numpy() == sna[sna_name].to_numpy()).all(), name
+        assert np.allclose(ours[f"{name}_expected"], sna[f"exp.{sna_name}"], rtol=1e-12), name
+        z = sna[f"z.{sna_name}"].to_numpy(dtype=float)
+        assert np.allclose(ours[f"{name}_z"], np.where(np.isfinite(z), z, np.nan), equal_nan=True), name
+
+
+def test_z_score_is_nan_where_the_sd_is_zero():
+    """A unit of two people: a coordinator needs (n-1)(n-2) = 0 pairs, so sd = 0 and z is NaN."""
+    g = graph_of({"a": "X", "b": "X", "c": "Y", "d": "Y", "e": "Z"}, [("a", "c"), ("c", "e"), ("e", "b")])
+    t = brokerage_roles(g, g.partition("unit"))
+    assert t["coordinator_expected"].eq(0).all()
+    assert t["coordinator_z"].isna().all()
+    assert np.isfinite(t["liaison_z"]).all()
+
+
+# --- Burt's structural holes ----------------------------------------------------------------
+
+def test_constraint_and_effective_size_of_a_star_and_a_triangle_by_hand():
+    """Star h-a, h-b, h-c: p_hj = 1/3, no indirect paths: c_h = 3 (1/3)^2 = 1/3, effective size
+    3 - 0 = 3; a leaf has one contact: c = 1, effective size 1.
+    Triangle x-y-z (unweighted): p = 1/2, indirect p_xz p_zy = 1/4: c = 2 (1/2 + 1/4)^2 = 9/8;
+    effective size = 2 - 2*1/2 = 1 (Borgatti: n - 2t/n = 2 - 2*1/2)."""
+    star = graph_of({"h": "A", "a": "A", "b": "A", "c": "A"}, [("h", "a"), ("h", "b"), ("h", "c")])
+    s = structural_holes(star)
+    assert s.loc["h", "constraint"] == pytest.approx(1 / 3)
+    assert s.loc["h", "effective_size"] == pytest.approx(3)
+    assert s.loc["h", "efficiency"] == pytest.approx(1)
+    assert s.loc["a", "constraint"] == pytest.approx(1)
+    tri = graph_of({"x": "A", "y": "A", "z": "A"}, [("x", "y"), ("y", "z"), ("z", "x")])
+    t = structural_holes(tri)
+    assert t.loc["x", "constraint"] == pytest.approx(9 / 8)
+    assert t.loc["x", "effective_size"] == pytest.approx(1)
+
+
+def test_weights_and_direction_enter_as_mutual_weight():
+    """x -> y (2) and y -> x (1) make one undirected pair of weight 3; with x -> z (1):
+    p_xy = 3/4, p_xz = 1/4, no tie y-z: c_x = (3/4)^2 + (1/4)^2 = 10/16."""
+    g = graph_of({"x": "A", "y": "A", "z": "A"}, [("x", "y"), ("y", "x"), ("x", "z")], [2, 1, 1])
+    assert structural_holes(g).loc["x", "constraint"] == pytest.approx(10 / 16)
+
+
+def test_structural_holes_equal_networkx_on_uk_faculty():
+    """networkx's constraint and effective_size (per node, nodes=list(G)) on the undirected graph
+    with pair weight w_ij + w_ji (UK faculty friendship, weighted). networkx's own nodes=None path
+    is not used: it is wrong for weighted graphs in networkx 3.6 (PR #8906)."""
+    g = load("uk-faculty", "nodes.csv", "edges.csv")
+    u = nx.Graph()
+    u.add_nodes_from(g.ids)
+    for s, t, w in zip(g.source, g.target, g.weight):
+        a, b = g.ids[s], g.ids[t]
+        u.add_edge(a, b, weight=u.get_edge_data(a, b, {"weight": 0})["weight"] + w)
+    ours = structural_holes(g)
+    c = nx.constraint(u, weight="weight")
+    e = nx.effective_size(u, nodes=list(u), weight="weight")
+    assert np.allclose(ours["constraint"], [c[i] for i in g.ids], equal_nan=True)
+    assert np.allclose(ours["effective_size"], [e[i] for i in g.ids], equal_nan=True)
+
+
+def test_isolates_have_no_structural_hole_measures():
+    g = graph_of({"a": "A", "b": "A", "lone": "B"}, [("a", "b")])
+    assert structural_holes(g).loc["lone"].isna().all()
+
+
+# --- Betweenness ------------------------------------------------------------------------------
+
+def test_betweenness_of_a_path_by_hand():
+    """a -> b -> c: b is on the only path of 1 of the (3-1)(3-2) = 2 ordered pairs: 1/2."""
+    g = graph_of({"a": "A", "b": "A", "c": "A"}, [("a", "b"), ("b", "c")])
+    b, info = betweenness_of(g)
+    assert b.loc["b", "betweenness"] == pytest.approx(0.5)
+    assert b.loc[["a", "c"], "betweenness"].tolist() == [0, 0]
+    assert info["betweenness_method"] == "exact (Brandes)"
+
+
+def test_equal_length_weighted_paths_are_all_counted():
+    """Weights 1 and 3: a -> d direct has length 1/1 = 1 ... here two routes of equal length
+    s -> x -> t (1/1 + 1/1 = 2) and s -> y1 -> y2 -> y3 -> t? No: s -> y -> z -> w -> t with
+    weights 3, 3, 3, 3 has length 4/3; so build equal lengths: s-x-t with weights 1 (length 2)
+    and s-y-z-u-t where the first tie weighs 1 and three weigh 3: 1 + 1/3 + 1/3 + 1/3 = 2.
+    Both routes are shortest, so x gets 1/2 of pair (s, t) and y, z, u 1/2 each. In floating point
+    1 + 1/3 + 1/3 + 1/3 != 2 exactly; integer lengths keep both routes."""
+    g = graph_of({p: "A" for p in ["s", "x", "t", "y", "z", "u"]},
+                 [("s", "x"), ("x", "t"), ("s", "y"), ("y", "z"), ("z", "u"), ("u", "t")],
+                 [1, 1, 1, 3, 3, 3])
+    b, info = betweenness_of(g)
+    pairs = 5 * 4
+    assert b.loc["x", "betweenness"] * pairs == pytest.approx(0.5)
+    # y lies on s->z, s->u (sole shortest paths) and half of s->t.
+    assert b.loc["y", "betweenness"] * pairs == pytest.approx(2.5)
+    assert "integer lengths" in info["betweenness_tie_length"]
+
+
+def test_betweenness_equals_igraph_on_uk_faculty():
+    """igraph compares path lengths with a tolerance; on the weighted UK faculty network with
+    length 1/weight both agree, and so do the unweighted versions."""
+    g = load("uk-faculty", "nodes.csv", "edges.csv")
+    b, _ = betweenness_of(g)
+    scale = (g.n - 1) * (g.n - 2)
+    weighted = np.array(g.igraph.betweenness(directed=True, weights=(1 / g.weight).tolist())) / scale
+    unweighted = np.array(g.igraph.betweenness(directed=True)) / scale
+    assert np.allclose(b["betweenness"], weighted, atol=1e-10)
+    assert np.allclose(b["betweenness_unweighted"], unweighted, atol=1e-12)
+
+
+def test_sampled_betweenness_reports_pivots_and_seed_and_is_reproducible():
+    g = load("lazega", "nodes.csv", "edges_advice.csv")
+    first, info = betweenness_of(g, exact_limit=10, samples=30, seed=7)
+    again, _ = betweenness_of(g, exact_limit=10, samples=30, seed=7)
+    exact, _ = betweenness_of(g)
+    assert info["betweenness_pivots"] == 30 and info["betweenness_seed"] == 7
+    assert first.equals(again)
+    top_exact = set(exact["betweenness"].nlargest(10).index)
+    assert len(top_exact & set(first["betweenness"].nlargest(10).index)) >= 5
+
+
+# --- Participation (Guimerà & Amaral) ----------------------------------------------------------
+
+def test_participation_and_within_unit_z_by_hand():
+    """h has contacts a1, a2 (own unit A) and b1, c1: P = 1 - (2/4)^2 - (1/4)^2 - (1/4)^2 = 0.625.
+    Inside A, contacts within A: h 2, a1 1, a2 1: mean 4/3, population sd sqrt(2/9):
+    z_h = (2 - 4/3) / sqrt(2/9) = sqrt(2)."""
+    g = graph_of({"h": "A", "a1": "A", "a2": "A", "b1": "B", "c1": "C"},
+                 [("h", "a1"), ("a2", "h"), ("h", "b1"), ("c1", "h")])
+    p = participation(g, g.partition("unit"))
+    assert p.loc["h", "participation"] == pytest.approx(0.625)
+    assert p.loc["h", "within_unit_z"] == pytest.approx(math.sqrt(2))
+    assert p.loc["h", "units_reached"] == 2
+    assert p.loc["a1", "participation"] == 0
+    assert p.loc["h", "ga_role"] == "non-hub connector"
+
+
+# --- E-I against chance --------------------------------------------------------------------
+
+def test_expected_and_rescaled_ei_by_hand():
+    """Units of 3 and 2: ordered pairs inside 3*2 + 2*1 = 8, outside 20 - 8 = 12:
+    expected E-I = (12 - 8) / 20 = 0.2. With m = 6 ties, 4 inside (observed E-I = -1/3):
+    at most 6 inside (E-I min = -1) and at most 6 outside (E-I max = +1), so the rescaled E-I
+    equals the raw one."""
+    g = graph_of({"a1": "A", "a2": "A", "a3": "A", "b1": "B", "b2": "B"},
+                 [("a1", "a2"), ("a2", "a1"), ("a1", "b1"), ("a3", "a1"), ("b1", "b2"), ("b2", "a2")])
+    e = ei_expectation(g, g.partition("unit"), permutations=200, seed=3)
+    assert e["ei_expected"] == pytest.approx(0.2)
+    assert (e["ei_min"], e["ei_max"]) == (-1, 1)
+    assert e["ei_rescaled"] == pytest.approx(-1 / 3)
+    assert 0 < e["ei_p_lower"] <= 1 and e["ei_permutations"] == 200
+
+
+def test_rescaled_ei_when_the_range_is_restricted():
+    """Units of 2 and 2 have only 2*1 + 2*1 = 4 ordered pairs inside. With 6 ties at least 2 must
+    cross, so the E-I cannot go below (6 - 2*4) / 6 = -1/3. Four internal and two external ties
+    (raw E-I -1/3) are as closed as possible: rescaled -1."""
+    g = graph_of({"a1": "A", "a2": "A", "b1": "B", "b2": "B"},
+                 [("a1", "a2"), ("a2", "a1"), ("b1", "b2"), ("b2", "b1"), ("a1", "b1"), ("b2", "a2")])
+    e = ei_expectation(g, g.partition("unit"), permutations=0)
+    assert e["ei_min"] == pytest.approx(-1 / 3) and e["ei_max"] == 1.0
+    assert e["ei_rescaled"] == pytest.approx(-1.0)
+
+
+def test_a_silo_organisation_is_significant_in_the_permutation_test():
+    """Two units of five, every tie inside a unit (E-I = -1). Only the 2 of C(10, 5) = 252 shuffles
+    that reproduce the split are as closed, so about 99 * 2/252 < 1 of 99 shuffles is expected to
+    be: p_lower = (1 + k) / 100 stays far below 0.05, and every shuffle is at least as open."""
+    units = {f"a{i}": "A" for i in range(5)} | {f"b{i}": "B" for i in range(5)}
+    ties = [(f"a{i}", f"a{(i + 1) % 5}") for i in range(5)] + [(f"b{i}", f"b{(i + 1) % 5}") for i in range(5)]
+    e = ei_expectation(graph_of(units, ties), graph_of(units, ties).partition("unit"), permutations=99, seed=1)
+    assert e["ei_p_lower"] <= 0.04
+    assert e["ei_p_higher"] == pytest.approx(1.0)
+
+
+# --- Formal units against detected communities ---------------------------------------------------
+
+def test_unit_contributions_sum_to_modularity(data_dir):
+    roster = ona.read_roster(data_dir / "analyze" / "roster.csv")
+    g = ona.build_graph(roster, ona.read_ties(data_dir / "analyze" / "ties.csv", roster))
+    units = g.partition("Department")
+    assert unit_contributions(g, units).sum() == pytest.approx(ona.metrics.modularity(g, units))
+
+
+def test_communities_find_a_hidden_team_and_a_fragmented_unit():
+    """Formal units A (a1-a3, b-side b1-b3 work as one clique) and B: people of A and of B who work
+    together form one community; unit C consists of two separate cliques, so it is fragmented."""
+    units = {"a1": "A", "a2": "A", "a3": "A", "b1": "B", "b2": "B", "b3": "B",
+             "c1": "C", "c2": "C", "c3": "C", "c4": "C", "c5": "C", "c6": "C"}
+    clique = lambda people: [(x, y) for x in people for y in people if x != y]
+    ties = clique(["a1", "a2", "a3", "b1", "b2", "b3"]) + clique(["c1", "c2", "c3"]) + clique(["c4", "c5", "c6"])
+    g = graph_of(units, ties)
+    membership, summary, crosstab, per_unit = communities(g, g.partition("unit"), seed=1)
+    assert summary["communities"] == 3
+    assert per_unit.loc["A", "merged_with"] == "B" and per_unit.loc["B", "merged_with"] == "A"
+    assert bool(per_unit.loc["C", "fragmented"]) and not bool(per_unit.loc["A", "fragmented"])
+    assert crosstab.loc["C"].tolist().count(3) == 2
+    truth = [0, 0, 0, 0, 0, 0, 1, 1, 1, 2, 2, 2]
+    assert summary["unit_community_nmi"] == pytest.approx(ig.compare_communities(
+        g.partition("unit").membership(), truth, method="nmi"))
+
+
+# --- Fragile bridges ------------------------------------------------------------------------
+
+def test_units_joined_through_one_person():
+    """All ties between A and B touch b1 (a1 -> b1, b1 -> a2, a3 -> b1): b1 alone must not leave.
+    C is tied to the rest only by c1 -> a1: c1 and a1 each cut C off (one relationship)."""
+    units = {"a1": "A", "a2": "A", "a3": "A", "b1": "B", "b2": "B", "c1": "C"}
+    g = graph_of(units, [("a1", "b1"), ("b1", "a2"), ("a3", "b1"), ("b1", "b2"), ("c1", "a1")])
+    pairs, must = fragile_bridges(g, g.partition("unit"))
+    ab = pairs[(pairs.unit_a == "A") & (pairs.unit_b == "B")].iloc[0]
+    assert (ab["ties"], ab["carriers_a"], ab["carriers_b"], ab["cut_by"]) == (3, 3, 1, "b1")
+    rows = {(r.person, r.cuts, r.alone) for r in must.itertuples()}
+    assert ("b1", "A ↔ B", True) in rows and ("b1", "B ↔ rest", True) in rows
+    assert {("c1", "C ↔ rest", False), ("a1", "C ↔ rest", False)} <= rows
+    assert not any(r[0] == "a2" for r in rows)
+
+
+def test_the_example_municipality_hangs_on_one_caseworker():
+    """The example's planted bridge: Child & Family Services and Employment through E0116 only."""
+    from conftest import ROOT
+
+    roster = ona.read_roster(ROOT / "examples" / "municipality" / "roster.xlsx")
+    g = ona.build_graph(roster, ona.read_ties(ROOT / "examples" / "municipality" / "ties.xlsx", roster))
+    m = ona.measure(g, permutations=50)
+    bridges = m.extra["fragile_bridges"]
+    row = bridges[(bridges.unit_a == "Child & Family Services") & (bridges.unit_b == "Employment")].iloc[0]
+    assert row["cut_by"] == "E0116"
+    assert m.units.loc["Building & Permits", "ei_index"] == m.units["ei_index"].min()
+    assert bool(m.people.loc["E0116", "boundary_spanner"]) is False or m.people.loc["E0116", "units_reached"] >= 2
+
+
+def test_boundary_spanner_rule():
+    people = pd.DataFrame({"units_reached": [2, 2, 1, 3], "external_share": [0.5, 0.2, 0.9, 1 / 3]})
+    assert boundary_spanners(people).tolist() == [True, False, False, True]
+
+
+def test_measure_puts_every_family_in_the_outputs(tmp_path):
+    """The Measurement, metrics.json and metrics.xlsx carry the new metrics and their parameters."""
+    import json
+
+    from openpyxl import load_workbook
+
+    g = load("krackhardt", "nodes.csv", "edges_advice.csv")
+    m = ona.measure(g, by="department", permutations=20, seed=5)
+    for column in ["coordinator_z", "constraint", "effective_size", "betweenness", "participation",
+                   "ga_role", "boundary_spanner", "community"]:
+        assert column in m.people
+    for column in ["modularity_contribution", "fragmented", "merged_with", "boundary_spanners"]:
+        assert column in m.units
+    for column in ["observed_expected", "asymmetry"]:
+        assert column in m.unit_pairs
+    for key in ["ei_expected", "ei_rescaled", "ei_p_lower", "unit_community_nmi", "unit_community_ari"]:
+        assert key in m.summary
+    assert m.parameters["seed"] == 5 and m.parameters["ei_permutations"] == 20
+    ona.write_report(m, g, tmp_path)
+    data = json.loads((tmp_path / "metrics.json").read_text())
+    assert {"fragile_bridges", "must_not_leave", "unit_communities"} <= set(data)
+    assert {"fragile_bridges", "must_not_leave", "unit_communities"} <= set(load_workbook(tmp_path / "metrics.xlsx").sheetnames)
