@@ -60,6 +60,8 @@ def roster_options(func):
         click.option("--name-column", default=None, help="Roster column with the person's name."),
         click.option("--email-column", default=None, help="Roster column with the email address."),
         click.option("--unit-column", default=None, help="Roster column with the unit (department)."),
+        click.option("--delimiter", default=None, help="CSV delimiter of the input files (default: detected among , ; tab |)."),
+        click.option("--encoding", default=None, help="Text encoding of CSV input (default: detected; e.g. utf-8, cp1252, utf-16)."),
     ]):
         func = decorator(func)
     return func
@@ -68,8 +70,18 @@ def roster_options(func):
 def ties_options(func):
     """Options that say how to read the tie list; the same on every command that reads one."""
     for decorator in reversed([
-        click.option("--ties", "ties_path", required=True, type=click.Path(dir_okay=False, path_type=Path),
-                     help="Tie list (.xlsx or .csv): one row per reported tie."),
+        click.option("--ties", "ties_path", multiple=True, type=click.Path(dir_okay=False, path_type=Path),
+                     help="Tie file (.xlsx or .csv): an edge list, an adjacency matrix or a wide survey sheet. "
+                          "Repeat for several questions (one layer per file)."),
+        click.option("--ties-format", type=click.Choice(["edges", "matrix", "wide"]), default=None,
+                     help="Shape of the tie sheet (default: detected)."),
+        click.option("--layer", default=None, help="Analyse only this layer (survey question)."),
+        click.option("--combine", type=click.Choice(["sum", "max", "any"]), default="sum", show_default=True,
+                     help="How the weights of several layers combine."),
+        click.option("--tie-rule", type=click.Choice(["reported", "reciprocated", "union"]), default="reported",
+                     show_default=True,
+                     help="reported: ties as reported; reciprocated: only ties both people report; "
+                          "union: a tie either person reports counts both ways."),
         click.option("--ties-sheet", default=None, help="Sheet of the ties workbook (default: found by its columns)."),
         click.option("--source-column", default=None, help="Ties column naming who reported the tie."),
         click.option("--target-column", default=None, help="Ties column naming the colleague."),
@@ -80,15 +92,23 @@ def ties_options(func):
     return func
 
 
-def _read_inputs(roster_path, roster_sheet, id_column, name_column, email_column, unit_column,
-                 ties_path, ties_sheet, source_column, target_column, weight_column, drop_unknown):
-    from .ingest import read_roster, read_ties
+def _read_roster(opts: dict):
+    from .ingest import read_roster
 
-    roster = read_roster(roster_path, sheet=roster_sheet, id_column=id_column, name_column=name_column,
-                         email_column=email_column, unit_column=unit_column)
-    ties = read_ties(ties_path, roster, sheet=ties_sheet, source_column=source_column,
-                     target_column=target_column, weight_column=weight_column, drop_unknown=drop_unknown)
-    return roster, ties
+    return read_roster(opts["roster_path"], sheet=opts["roster_sheet"], id_column=opts["id_column"],
+                       name_column=opts["name_column"], email_column=opts["email_column"],
+                       unit_column=opts["unit_column"], delimiter=opts["delimiter"], encoding=opts["encoding"])
+
+
+def _read_ties(opts: dict, roster):
+    from .ingest import read_ties
+
+    if not opts["ties_path"]:
+        raise click.UsageError("Missing option '--ties'.")
+    return read_ties(list(opts["ties_path"]), roster, sheet=opts["ties_sheet"], source_column=opts["source_column"],
+                     target_column=opts["target_column"], weight_column=opts["weight_column"],
+                     ties_format=opts["ties_format"], layer=opts["layer"], combine=opts["combine"],
+                     delimiter=opts["delimiter"], encoding=opts["encoding"], drop_unknown=opts["drop_unknown"])
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -122,6 +142,8 @@ def render_summary(summary: dict, unit_column: str) -> str:
            f"Fragile unit links:  {summary['unit_pairs_hanging_on_one_person']} of "
            f"{summary['unit_pairs_connected']} unit pairs hang on one person"]
           if "communities" in summary else []),
+        *([f"Response rate:       {_pct(summary['response_rate'])} ({summary['respondents']} of {summary['people']})"]
+          if "response_rate" in summary else []),
     ])
 
 
@@ -139,9 +161,7 @@ def render_summary(summary: dict, unit_column: str) -> str:
 @click.option("--betweenness-samples", default=1000, show_default=True,
               help="Pivots for sampled betweenness.")
 @_handle_errors
-def analyze(roster_path, roster_sheet, id_column, name_column, email_column, unit_column, ties_path, ties_sheet,
-            source_column, target_column, weight_column, drop_unknown, by, out_dir, seed, permutations,
-            exact_betweenness_limit, betweenness_samples):
+def analyze(by, out_dir, seed, permutations, exact_betweenness_limit, betweenness_samples, **opts):
     """Measure who works with whom across units; write a map, a workbook and JSON.
 
     \b
@@ -153,12 +173,12 @@ def analyze(roster_path, roster_sheet, id_column, name_column, email_column, uni
     from .report import write_report
 
     with steps(["reading", "building", "measuring", "writing"]) as progress:
-        roster, ties = _read_inputs(roster_path, roster_sheet, id_column, name_column, email_column, unit_column,
-                                    ties_path, ties_sheet, source_column, target_column, weight_column, drop_unknown)
+        roster = _read_roster(opts)
+        ties = _read_ties(opts, roster)
         progress.advance("building")
-        graph = build_graph(roster, ties)
+        graph = build_graph(roster, ties, tie_rule=opts["tie_rule"])
         progress.advance("measuring")
-        result = measure(graph, by=by or unit_column, seed=seed, permutations=permutations,
+        result = measure(graph, by=by or opts["unit_column"], seed=seed, permutations=permutations,
                          exact_betweenness_limit=exact_betweenness_limit, betweenness_samples=betweenness_samples)
         progress.advance("writing")
         paths = write_report(result, graph, out_dir, seed=seed)

@@ -118,13 +118,23 @@ class OrgGraph:
         return g
 
 
-def build_graph(roster: Roster, ties: TieTable | pd.DataFrame) -> OrgGraph:
+TIE_RULES = ("reported", "reciprocated", "union")
+
+
+def build_graph(roster: Roster, ties: TieTable | pd.DataFrame, *, tie_rule: str = "reported") -> OrgGraph:
     """Build the directed, weighted network of ``roster``'s people from ``ties``.
 
     ``ties`` is a :class:`TieTable` or a frame with ``source``, ``target`` (roster ids) and an
     optional ``weight``. Every person of the roster is a node, named or not. A pair given more
     than once keeps its largest weight; ties to oneself and zero weights are left out.
+
+    ``tie_rule`` is the usual treatment of survey ties: ``reported`` keeps every tie as reported;
+    ``reciprocated`` keeps a tie only if both people report it (each direction keeps its own
+    weight); ``union`` counts a tie either person reports in both directions (the larger weight
+    when both report it), for questions that are undirected by nature ("who do you work with").
     """
+    if tie_rule not in TIE_RULES:
+        raise ValueError(f"tie_rule must be one of {TIE_RULES}")
     frame = ties.ties if isinstance(ties, TieTable) else ties
     index = pd.Index(roster.ids)
     src = index.get_indexer(frame["source"].astype(str))
@@ -140,9 +150,22 @@ def build_graph(roster: Roster, ties: TieTable | pd.DataFrame) -> OrgGraph:
     src, tgt, weight = src[order], tgt[order], weight[order]
     first = np.ones(len(src), dtype=bool)
     first[1:] = (src[1:] != src[:-1]) | (tgt[1:] != tgt[:-1])
-    info = {}
+    src, tgt, weight = src[first].astype(np.int64), tgt[first].astype(np.int64), weight[first]
+    n = len(index)
+    if tie_rule == "reciprocated":
+        keep = np.isin(tgt * n + src, src * n + tgt)
+        src, tgt, weight = src[keep], tgt[keep], weight[keep]
+    elif tie_rule == "union":
+        both_s, both_t = np.concatenate([src, tgt]), np.concatenate([tgt, src])
+        both_w = np.concatenate([weight, weight])
+        order = np.lexsort((-both_w, both_t, both_s))
+        both_s, both_t, both_w = both_s[order], both_t[order], both_w[order]
+        first = np.ones(len(both_s), dtype=bool)
+        first[1:] = (both_s[1:] != both_s[:-1]) | (both_t[1:] != both_t[:-1])
+        src, tgt, weight = both_s[first], both_t[first], both_w[first]
+    info = {"tie_rule": tie_rule}
     if isinstance(ties, TieTable):
-        info = {"path": ties.path, "sheet": ties.sheet, "weight_column": ties.weight_column,
-                "dropped": dict(ties.dropped)}
-    return OrgGraph(people=roster.people, source=src[first].astype(np.int64), target=tgt[first].astype(np.int64),
-                    weight=weight[first], roster=roster, tie_info=info)
+        info.update({"path": ties.path, "sheet": ties.sheet, "weight_column": ties.weight_column,
+                     "dropped": dict(ties.dropped), "shape": ties.shape, "layers": list(ties.layers),
+                     "combine": ties.combine, "respondents": ties.respondents})
+    return OrgGraph(people=roster.people, source=src, target=tgt, weight=weight, roster=roster, tie_info=info)

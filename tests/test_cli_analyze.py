@@ -33,6 +33,7 @@ def test_analyze_writes_the_report_and_prints_the_summary(runner, data_dir, tmp_
         "Communities found:   2 (agreement with units, NMI 1.00)",
         "Boundary spanners:   0",
         "Fragile unit links:  0 of 1 unit pairs hang on one person",
+        "Response rate:       100% (5 of 5)",
         f"Report written to {out}/: map.html, metrics.xlsx, metrics.json",
     ]
     assert sorted(p.name for p in out.iterdir()) == ["map.html", "metrics.json", "metrics.xlsx"]

@@ -17,13 +17,19 @@ from .roster import Roster, fold_text
 __all__ = ["TieTable", "read_ties", "PersonMatcher"]
 
 
+COMBINE_RULES = ("sum", "max", "any")
+
+
 @dataclass(frozen=True)
 class TieTable:
     """Directed ties between people of a roster.
 
     ``ties`` has columns ``source`` and ``target`` (person ids of the roster), ``weight`` (a positive
-    number; 1 where the file has no weight column) and ``row`` (the spreadsheet row it came from).
-    ``dropped`` counts rows left out, by reason (``self-tie``, ``zero-weight``, ``duplicate``).
+    number; 1 where the file has no weight), ``layer`` (the survey question or file it came from;
+    ``""`` for a single layer) and ``row`` (the spreadsheet row of the first report). ``dropped``
+    counts rows left out, by reason (``self-tie``, ``zero-weight``, ``duplicate``,
+    ``unknown-person``). ``respondents`` are the people who answered (the sources of an edge list,
+    or the rows of a matrix or wide sheet, even with no colleague named); ``None`` when unknown.
     """
 
     ties: pd.DataFrame
@@ -32,6 +38,10 @@ class TieTable:
     weight_column: str | None = None
     dropped: dict[str, int] = field(default_factory=dict)
     warnings: tuple[Problem, ...] = field(default=(), repr=False)
+    shape: str = "edges"
+    layers: tuple[str, ...] = ()
+    combine: str | None = None
+    respondents: tuple[str, ...] | None = None
 
     def __len__(self) -> int:
         return len(self.ties)
@@ -98,6 +108,7 @@ class PersonMatcher:
 
 
 def _parse_weight(text: str) -> float | None:
+    text = text.strip()
     try:
         value = float(text.replace(",", ".")) if text.count(",") == 1 and "." not in text else float(text)
     except ValueError:
@@ -105,95 +116,138 @@ def _parse_weight(text: str) -> float | None:
     return value if math.isfinite(value) else None
 
 
-def read_ties(path: str | Path, roster: Roster, *, sheet: str | None = None, source_column: str | None = None,
-              target_column: str | None = None, weight_column: str | None = None,
-              header_row: int | None = None, delimiter: str | None = None, encoding: str | None = None,
-              drop_unknown: bool = False) -> TieTable:
-    """Read a tie list (one row per reported tie) and join both ends to ``roster``.
+def read_ties(path: str | Path | list, roster: Roster, *, sheet: str | None = None, source_column: str | None = None,
+              target_column: str | None = None, weight_column: str | None = None, ties_format: str | None = None,
+              layer: str | None = None, combine: str = "sum", header_row: int | None = None,
+              delimiter: str | None = None, encoding: str | None = None, drop_unknown: bool = False) -> TieTable:
+    """Read reported ties in any shape (edge list, matrix, wide survey sheet) and join them to ``roster``.
+
+    ``path`` may be a list of files: each is one layer (named after the file) unless it has a layer
+    column of its own. ``layer`` keeps one layer; otherwise the layers are combined per pair by
+    ``combine``: ``sum`` of the weights, ``max``, or ``any`` (weight 1 if any layer has the tie).
 
     People may be named by id, email or name (see :class:`PersonMatcher`). A weight, when present,
     must be a non-negative number; a weight of 0 means no tie. Ties to oneself are dropped and
-    counted. A pair listed more than once keeps its largest weight. Every problem in the file is
-    collected and raised together as one :class:`InputError`.
+    counted. Within a layer, a pair listed more than once keeps its largest weight. Every problem in
+    every file is collected and raised together as one :class:`InputError`.
     """
-    from ._columns import ALIASES
+    if combine not in COMBINE_RULES:
+        raise ValueError(f"combine must be one of {COMBINE_RULES}")
+    paths = list(path) if isinstance(path, (list, tuple)) else [path]
+    tables, problems = [], []
+    for p in paths:
+        try:
+            tables.append(read_tie_table(p, roster, sheet=sheet, source_column=source_column,
+                                         target_column=target_column, weight_column=weight_column,
+                                         ties_format=ties_format, header_row=header_row, delimiter=delimiter,
+                                         encoding=encoding, drop_unknown=drop_unknown,
+                                         default_layer=Path(p).stem if len(paths) > 1 else ""))
+        except InputError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise InputError(problems)
+    return combine_layers(tables, layer=layer, combine=combine)
 
+
+def read_tie_table(path: str | Path, roster: Roster, *, sheet=None, source_column=None, target_column=None,
+                   weight_column=None, ties_format=None, header_row=None, delimiter=None, encoding=None,
+                   drop_unknown=False, default_layer: str = "") -> TieTable:
+    """Read one tie file of any shape (see :func:`read_ties`); layers are kept apart."""
+    from ._columns import ALIASES
+    from .shapes import SHAPES, records_from_table
+
+    if ties_format is not None and ties_format not in SHAPES:
+        raise ValueError(f"ties_format must be one of {SHAPES}")
     table = read_table(path, sheet, header_row=header_row, delimiter=delimiter, encoding=encoding,
-                       wanted_headers=None if sheet else [ALIASES["source"], ALIASES["target"]])
-    src_col = find_column(table, "source", source_column, option="--source-column")
-    tgt_col = find_column(table, "target", target_column, option="--target-column")
-    w_col = find_column(table, "weight", weight_column, required=False, option="--weight-column")
-    return ties_from_table(table, roster, src_col, tgt_col, w_col, drop_unknown=drop_unknown)
+                       wanted_headers=None if sheet or ties_format not in (None, "edges")
+                       else [ALIASES["source"], ALIASES["target"]])
+    matcher = PersonMatcher(roster)
+    shape, records = records_from_table(table, matcher.match, shape=ties_format, source_column=source_column,
+                                        target_column=target_column, weight_column=weight_column)
+    return _join_records(table, matcher, records, shape, drop_unknown=drop_unknown, default_layer=default_layer)
 
 
 def ties_from_table(table: Table, roster: Roster, src_col: str, tgt_col: str, w_col: str | None,
                     *, drop_unknown: bool = False) -> TieTable:
-    """Join a table's source/target/weight columns to the roster; see :func:`read_ties`."""
+    """Join an edge-list table's source/target/weight columns to the roster."""
+    from .shapes import records_from_table
+
     matcher = PersonMatcher(roster)
+    shape, records = records_from_table(table, matcher.match, shape="edges", source_column=src_col,
+                                        target_column=tgt_col, weight_column=w_col)
+    return _join_records(table, matcher, records, shape, drop_unknown=drop_unknown)
+
+
+def _join_records(table: Table, matcher: "PersonMatcher", records, shape: str, *, drop_unknown: bool = False,
+                  default_layer: str = "") -> TieTable:
+    """Match both ends of every record to the roster, parse weights, and collect every problem."""
     problems: list[Problem] = []
-    frame = table.frame
-    rows = table.rows
-    n = len(frame)
-    if n == 0:
+    n = len(records.source)
+    if n == 0 and not records.respondents:
         raise InputError([table.problem("no-records", "has a header but no ties below it", row=table.header_row)])
-    sources = [None] * n
-    targets = [None] * n
-    weights = np.ones(n)
     unknown = 0
     cache: dict[str, str | None] = {}
+    reported: set[tuple[int, str]] = set()
 
-    def resolve(text: str, i: int, col: str) -> str | None:
+    def resolve(text: str, cell: tuple[int, str]) -> str | None:
         nonlocal unknown
-        if text in cache:
-            pid = cache[text]
-        else:
-            pid = cache[text] = matcher.match(text)
+        pid = cache[text] if text in cache else cache.setdefault(text, matcher.match(text))
         if pid is not None:
             return pid
+        if cell in reported:  # a header cell of a matrix is reported once, not once per tie
+            return None
+        reported.add(cell)
+        row, col = cell
         if not text.strip():
             problems.append(table.problem("blank-person", "the person is blank; name someone from the roster",
-                                          row=rows[i], column=col))
+                                          row=row, column=col))
             return None
         amb = matcher.ambiguous_rows(text)
         if amb:
             problems.append(table.problem(
                 "ambiguous-person", "this name fits several people (roster rows "
-                + ", ".join(str(r) for r in amb) + "); use their id or email instead", row=rows[i], column=col))
+                + ", ".join(str(r) for r in amb) + "); use their id or email instead", row=row, column=col))
         elif drop_unknown:
             unknown += 1
         else:
             problems.append(table.problem(
                 "unknown-person", "names no one in the roster (matched by id, email and name); "
-                "add the person to the roster, fix the spelling, or pass --drop-unknown", row=rows[i], column=col))
+                "add the person to the roster, fix the spelling, or pass --drop-unknown", row=row, column=col))
         return None
 
-    src_values = frame[src_col].to_list()
-    tgt_values = frame[tgt_col].to_list()
-    w_values = frame[w_col].to_list() if w_col else None
-    for i in range(n):
-        sources[i] = resolve(src_values[i], i, src_col)
-        targets[i] = resolve(tgt_values[i], i, tgt_col)
-        if w_values is not None:
-            w = _parse_weight(w_values[i])
-            if w is None:
-                what = "blank" if not w_values[i].strip() else "not a number"
-                problems.append(table.problem(
-                    "bad-weight", f"the weight is {what}; write a number such as 1-5",
-                    row=rows[i], column=w_col))
-                weights[i] = np.nan
-            elif w < 0:
-                problems.append(table.problem("negative-weight", "the weight is negative; weights must be 0 or more",
-                                              row=rows[i], column=w_col))
-                weights[i] = np.nan
-            else:
-                weights[i] = w
+    sources = [resolve(t, c) for t, c in zip(records.source, records.source_cell)]
+    targets = [resolve(t, c) for t, c in zip(records.target, records.target_cell)]
+    weights = np.ones(n)
+    for i, (text, cell) in enumerate(zip(records.weight, records.weight_cell)):
+        if cell is None:
+            continue
+        w = _parse_weight(text)
+        if w is None:
+            what = "blank" if not text.strip() else "not a number"
+            problems.append(table.problem("bad-weight", f"the weight is {what}; write a number such as 1-5",
+                                          row=cell[0], column=cell[1]))
+            weights[i] = np.nan
+        elif w < 0:
+            problems.append(table.problem("negative-weight", "the weight is negative; weights must be 0 or more",
+                                          row=cell[0], column=cell[1]))
+            weights[i] = np.nan
+        else:
+            weights[i] = w
+    respondents = None
+    if records.respondents:
+        respondents = tuple(dict.fromkeys(
+            pid for pid in (resolve(t, c) for t, c in records.respondents if t.strip()) if pid is not None))
     if any(p.severity == "error" for p in problems):
+        problems.sort(key=lambda p: (p.row or 0, table.headers.index(p.column) if p.column in table.headers else 0))
         raise InputError(problems)
-    ties = pd.DataFrame({"source": sources, "target": targets, "weight": weights, "row": rows})
+    ties = pd.DataFrame({"source": sources, "target": targets, "weight": weights,
+                         "layer": [layer or default_layer for layer in records.layer],
+                         "row": [c[0] for c in records.source_cell]})
     dropped: dict[str, int] = {}
     if unknown:
-        dropped["unknown-person"] = unknown
-        ties = ties[ties["source"].notna() & ties["target"].notna()]
+        unknown_rows = ties["source"].isna() | ties["target"].isna()
+        dropped["unknown-person"] = int(unknown_rows.sum())
+        ties = ties[~unknown_rows]
     self_ties = ties["source"] == ties["target"]
     if self_ties.any():
         dropped["self-tie"] = int(self_ties.sum())
@@ -202,14 +256,47 @@ def ties_from_table(table: Table, roster: Roster, src_col: str, tgt_col: str, w_
     if zero.any():
         dropped["zero-weight"] = int(zero.sum())
         ties = ties[~zero]
-    dup = ties.duplicated(["source", "target"], keep=False)
+    dup = ties.duplicated(["layer", "source", "target"], keep=False)
     if dup.any():
         before = len(ties)
-        ties = (ties.sort_values(["source", "target", "weight", "row"], ascending=[True, True, False, True])
-                .drop_duplicates(["source", "target"], keep="first").sort_values("row"))
+        ties = (ties.sort_values(["layer", "source", "target", "weight", "row"],
+                                 ascending=[True, True, True, False, True])
+                .drop_duplicates(["layer", "source", "target"], keep="first").sort_values("row", kind="stable"))
         dropped["duplicate"] = before - len(ties)
-    ties = ties.reset_index(drop=True)
-    ties["source"] = ties["source"].astype(object)
-    ties["target"] = ties["target"].astype(object)
-    return TieTable(ties=ties, path=table.path, sheet=table.sheet, weight_column=w_col, dropped=dropped,
-                    warnings=tuple(problems))
+    if respondents is None and shape == "edges":
+        respondents = tuple(dict.fromkeys(ties["source"]))
+    ties = ties.reset_index(drop=True).astype({"source": object, "target": object})
+    layers = tuple(sorted(set(ties["layer"]))) if len(ties) else ()
+    return TieTable(ties=ties, path=table.path, sheet=table.sheet, weight_column=records.weight_column,
+                    dropped=dropped, warnings=tuple(problems), shape=shape, layers=layers, respondents=respondents)
+
+
+def combine_layers(tables: list[TieTable], *, layer: str | None = None, combine: str = "sum") -> TieTable:
+    """Put the ties of several files together, keep one ``layer`` or combine the layers per pair."""
+    frame = pd.concat([t.ties for t in tables], ignore_index=True)
+    layers = tuple(sorted(set(frame["layer"]))) if len(frame) else ()
+    first = tables[0]
+    if layer is not None:
+        if layer not in layers:
+            raise InputError([Problem("unknown-layer", f"has no layer {layer!r}; its layers are: "
+                                      + ", ".join(repr(x) for x in layers), path=first.path, sheet=first.sheet)])
+        frame = frame[frame["layer"] == layer]
+    elif len(layers) > 1:
+        grouped = frame.groupby(["source", "target"], sort=False)
+        agg = grouped.agg(weight=("weight", "sum" if combine == "sum" else "max"), row=("row", "min")).reset_index()
+        if combine == "any":
+            agg["weight"] = 1.0
+        agg["layer"] = "+".join(layers)
+        frame = agg[["source", "target", "weight", "layer", "row"]]
+    dropped: dict[str, int] = {}
+    for t in tables:
+        for reason, count in t.dropped.items():
+            dropped[reason] = dropped.get(reason, 0) + count
+    respondents = None
+    if any(t.respondents is not None for t in tables):
+        respondents = tuple(dict.fromkeys(p for t in tables for p in (t.respondents or ())))
+    paths = [t.path for t in tables]
+    return TieTable(ties=frame.reset_index(drop=True), path=paths[0] if len(paths) == 1 else "; ".join(paths),
+                    sheet=first.sheet, weight_column=first.weight_column, dropped=dropped,
+                    warnings=tuple(w for t in tables for w in t.warnings), shape=first.shape, layers=layers,
+                    combine=None if layer is not None or len(layers) <= 1 else combine, respondents=respondents)

@@ -150,7 +150,17 @@ def measure(graph: OrgGraph, by: str | None = None, *, seed: int = 1, permutatio
     unit_frame["brokerage_total"] = people.groupby("unit")["brokerage_total"].sum().reindex(
         unit_frame.index).fillna(0).astype(np.int64)
     unit_frame = unit_frame.join(per_unit)
+    respondents = graph.tie_info.get("respondents")
+    if respondents is not None:
+        answered = graph.ids.isin(list(respondents))
+        people["responded"] = answered
+        counts = pd.Series(answered, index=graph.ids).groupby(people["unit"]).sum()
+        unit_frame["respondents"] = counts.reindex(unit_frame.index).fillna(0).astype(np.int64)
+        unit_frame["response_rate"] = unit_frame["respondents"] / unit_frame["headcount"]
     summary = _summary(graph, units, unit_frame)
+    if respondents is not None:
+        summary["respondents"] = int(people["responded"].sum())
+        summary["response_rate"] = summary["respondents"] / graph.n if graph.n else float("nan")
     pairs = pair_expectation(unit_pair_table(graph, units), summary["density"] if graph.n > 1 else 0.0)
     summary.update(ei_expectation(graph, units, permutations=permutations, seed=seed))
     summary.update({key: value for key, value in community_summary.items() if key != "community_seed"})
@@ -167,6 +177,10 @@ def measure(graph: OrgGraph, by: str | None = None, *, seed: int = 1, permutatio
         "directed": True,
         "weight": graph.tie_info.get("weight_column") or "none (every tie weighs 1)",
         "duplicate_pairs": "largest weight kept",
+        "tie_rule": graph.tie_info.get("tie_rule", "reported"),
+        "tie_shape": graph.tie_info.get("shape"),
+        "layers": ", ".join(graph.tie_info.get("layers") or []) or None,
+        "layer_combination": graph.tie_info.get("combine"),
         "self_ties": "dropped",
         "modularity_headline": "directed, weighted (Leicht & Newman 2008)",
         "ei_headline": "all ties touching the unit",

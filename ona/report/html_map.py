@@ -138,7 +138,20 @@ def _fmt(value) -> str:
     return str(value)
 
 
-def map_data(graph: OrgGraph, measurement: Measurement, *, seed: int = 1) -> dict:
+MAX_EDGES = 20_000
+
+
+def _edges_to_draw(graph: OrgGraph, codes: np.ndarray, max_edges: int) -> np.ndarray:
+    """Indices of the ties drawn: all of them, or the ``max_edges`` strongest when there are more
+    (ties across unit lines first among equal weights: they are what the map is about)."""
+    if graph.m <= max_edges:
+        return np.arange(graph.m)
+    cross = codes[graph.source] != codes[graph.target]
+    order = np.lexsort((~cross, -graph.weight))
+    return np.sort(order[:max_edges])
+
+
+def map_data(graph: OrgGraph, measurement: Measurement, *, seed: int = 1, max_edges: int = MAX_EDGES) -> dict:
     """Node and edge records of the person map, and its legend, as plain JSON-ready data.
 
     Nodes are coloured by unit, sized by degree (in + out, as ``value``), placed by a seeded layout; each has a
@@ -151,7 +164,9 @@ def map_data(graph: OrgGraph, measurement: Measurement, *, seed: int = 1) -> dic
     colours = unit_colours(measurement.units.index.astype(str))
     labels = graph.labels().astype(str).to_numpy()
     degree = (people["in_degree"] + people["out_degree"]).to_numpy()
-    xy = _layout(graph, graph.partition(measurement.parameters["unit_column"]).codes, seed)
+    codes = graph.partition(measurement.parameters["unit_column"]).codes
+    xy = _layout(graph, codes, seed)
+    drawn = _edges_to_draw(graph, codes, max_edges)
     ids = [str(i) for i in graph.ids]
 
     net = Network(directed=True)
@@ -175,7 +190,7 @@ def map_data(graph: OrgGraph, measurement: Measurement, *, seed: int = 1) -> dic
         net.node_ids.append(pid)
         net.node_map[pid] = node.options
     wmax = float(graph.weight.max()) if graph.m else 1.0
-    for s, t, w in zip(graph.source, graph.target, graph.weight):
+    for s, t, w in zip(graph.source[drawn], graph.target[drawn], graph.weight[drawn]):
         edge = Edge(ids[s], ids[t], directed=True, value=float(w),
                     width=round(0.5 + 2.5 * float(w) / wmax, 2))
         net.edges.append(edge.options)
@@ -185,6 +200,8 @@ def map_data(graph: OrgGraph, measurement: Measurement, *, seed: int = 1) -> dic
                    "arrows": "to"} for e in net.edges],
         "legend": [{"unit": u, "colour": c, "people": int(measurement.units.loc[u, "headcount"])}
                    for u, c in colours.items()],
+        "ties_total": graph.m,
+        "ties_drawn": int(len(drawn)),
     }
 
 
@@ -212,6 +229,9 @@ def write_map(graph: OrgGraph, measurement: Measurement, path: str | Path, *, se
     heading = title or "Who works with whom"
     subtitle = (f"{s['people']} people in {s['units']} units (by {measurement.parameters['unit_column']}), "
                 f"{s['ties']} ties. Colour = unit, size = number of ties, arrows point to the person named.")
+    if data["ties_drawn"] < data["ties_total"]:
+        subtitle += (f" Only the {data['ties_drawn']:,} strongest of the {data['ties_total']:,} ties are drawn "
+                     "(ties across units first among equals); every tie counts in the metrics.")
     page = (template
             .replace("{{TITLE}}", html.escape(heading))
             .replace("{{SUBTITLE}}", html.escape(subtitle))

@@ -56,6 +56,8 @@ SUMMARY_LABELS = {
     "unit_pairs_connected": "Pairs of units with at least one tie",
     "unit_pairs_hanging_on_one_person": "Pairs of units whose ties all run through one person",
     "people_who_must_not_leave": "People whose departure cuts units apart",
+    "respondents": "Survey respondents",
+    "response_rate": "Response rate",
 }
 
 

@@ -1,0 +1,176 @@
+"""The shapes a tie sheet comes in, each turned into long records with their cell locations.
+
+- **edges**: one row per tie: source, target, optional weight, layer and date columns (Gephi's
+  ``Source``/``Target``/``Weight`` and Kumu's ``From``/``To`` headers are recognised as such);
+- **matrix**: an adjacency matrix: people in the first column and in the header row, cells are
+  weights, blanks are 0; square, or respondents (rows) by roster (columns);
+- **wide**: one row per respondent, with several colleague columns ("Colleague 1", "Colleague 2"
+  ...), each optionally followed by a frequency column, or one cell listing colleagues separated by
+  ``;``, ``|``, line breaks or commas.
+
+:func:`detect_shape` tells them apart from the headers and cells; ``--ties-format`` forces one.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ..errors import InputError
+from ._columns import ALIASES, find_column
+from ._tables import Table, normalise_header
+
+__all__ = ["TieRecords", "detect_shape", "records_from_table", "SHAPES"]
+
+SHAPES = ("edges", "matrix", "wide")
+_LIST_SEPARATORS = re.compile(r"\s*(?:;|\||\n|\r)\s*")
+
+
+@dataclass
+class TieRecords:
+    """Long records of reported ties, each end and weight with the cell it came from."""
+
+    source: list[str] = field(default_factory=list)
+    target: list[str] = field(default_factory=list)
+    weight: list[str | None] = field(default_factory=list)
+    layer: list[str] = field(default_factory=list)
+    source_cell: list[tuple[int, str]] = field(default_factory=list)
+    target_cell: list[tuple[int, str]] = field(default_factory=list)
+    weight_cell: list[tuple[int, str] | None] = field(default_factory=list)
+    respondents: list[tuple[str, tuple[int, str]]] = field(default_factory=list)
+    weight_column: str | None = None
+
+    def add(self, source, target, weight, layer, source_cell, target_cell, weight_cell) -> None:
+        self.source.append(source)
+        self.target.append(target)
+        self.weight.append(weight)
+        self.layer.append(layer)
+        self.source_cell.append(source_cell)
+        self.target_cell.append(target_cell)
+        self.weight_cell.append(weight_cell)
+
+
+def _has(table: Table, role: str) -> bool:
+    keys = {normalise_header(h) for h in table.headers}
+    return any(alias in keys for alias in ALIASES[role])
+
+
+def _share_matching(values, match) -> float:
+    values = [v for v in values if v.strip()]
+    if not values:
+        return 0.0
+    return sum(match(v) is not None for v in values) / len(values)
+
+
+def detect_shape(table: Table, match) -> str:
+    """``matrix`` when most headers after the first name people; ``edges`` when the sheet has a
+    source and a target column; otherwise ``wide``."""
+    headers = table.headers
+    if len(headers) >= 3 and _share_matching(headers[1:], match) >= 0.5:
+        return "matrix"
+    if _has(table, "source") and _has(table, "target"):
+        return "edges"
+    return "wide"
+
+
+def _edges(table: Table, records: TieRecords, source_column, target_column, weight_column) -> None:
+    src = find_column(table, "source", source_column, option="--source-column")
+    tgt = find_column(table, "target", target_column, option="--target-column")
+    w = find_column(table, "weight", weight_column, required=False, option="--weight-column")
+    layer = find_column(table, "layer", None, required=False)
+    frame = table.frame
+    s_values, t_values = frame[src].to_list(), frame[tgt].to_list()
+    w_values = frame[w].to_list() if w else None
+    l_values = frame[layer].to_list() if layer else None
+    for i, row in enumerate(table.rows):
+        records.add(s_values[i], t_values[i], w_values[i] if w_values else None,
+                    l_values[i] if l_values else "", (row, src), (row, tgt), (row, w) if w else None)
+    records.weight_column = w
+
+
+def _matrix(table: Table, records: TieRecords) -> None:
+    headers = table.headers
+    label_column = headers[0]
+    frame = table.frame
+    labels = frame[label_column].to_list()
+    columns = [(h, frame[h].to_list()) for h in headers[1:]]
+    for i, row in enumerate(table.rows):
+        records.respondents.append((labels[i], (row, label_column)))
+        for header, values in columns:
+            cell = values[i].strip()
+            if cell in ("", "0", "0.0"):
+                continue
+            records.add(labels[i], header, cell, "", (row, label_column), (table.header_row, header), (row, header))
+
+
+def _is_weight_header(header: str) -> bool:
+    key = normalise_header(header)
+    return any(alias in key for alias in ("frequency", "freq", "weight", "how often", "hyppighed", "frekvens",
+                                          "strength", "score"))
+
+
+def _wide(table: Table, records: TieRecords, source_column, match) -> None:
+    frame = table.frame
+    respondent = find_column(table, "source", source_column, required=False) or table.headers[0]
+    others = [h for h in table.headers if h != respondent]
+    person_columns: list[tuple[str, str | None]] = []
+    for j, header in enumerate(others):
+        if _is_weight_header(header):
+            continue
+        following = others[j + 1] if j + 1 < len(others) else None
+        weight = following if following is not None and _is_weight_header(following) else None
+        cells = [part for v in frame[header].to_list() for part in _split(v, match)]
+        if weight is not None or _share_matching(cells, match) >= 0.5:
+            person_columns.append((header, weight))
+    if not person_columns and _has(table, "source"):
+        find_column(table, "target", None, option="--target-column")  # raises: names the missing column
+    if not person_columns:
+        raise InputError([table.problem(
+            "unknown-shape", "cannot tell who reported ties to whom: no source/target columns, no matrix and no "
+            "colleague columns naming roster people; use --ties-format and --source-column/--target-column",
+            row=table.header_row)])
+    respondents = frame[respondent].to_list()
+    for i, row in enumerate(table.rows):
+        records.respondents.append((respondents[i], (row, respondent)))
+        for header, weight in person_columns:
+            names = _split(frame[header].iat[i], match)
+            w = frame[weight].iat[i] if weight else None
+            if weight and len(names) == 0 and w.strip():
+                names = [""]  # a frequency with no colleague: reported as a blank person
+            for name in names:
+                records.add(respondents[i], name, w, "", (row, respondent), (row, header),
+                            (row, weight) if weight else None)
+
+
+def _split(cell: str, match) -> list[str]:
+    """The colleagues named in one cell: the whole cell if it names one person, else its parts."""
+    cell = cell.strip()
+    if not cell:
+        return []
+    if match(cell) is not None:
+        return [cell]
+    parts = [p for p in _LIST_SEPARATORS.split(cell) if p]
+    if len(parts) == 1 and "," in cell:
+        parts = [p.strip() for p in cell.split(",") if p.strip()]
+    return parts
+
+
+def records_from_table(table: Table, match, *, shape: str | None = None, source_column=None,
+                       target_column=None, weight_column=None) -> tuple[str, TieRecords]:
+    """Turn a tie sheet of any shape into long records; returns (shape, records)."""
+    if shape is None and source_column and target_column:
+        shape = "edges"
+    shape = shape or detect_shape(table, match)
+    records = TieRecords()
+    if shape == "edges":
+        _edges(table, records, source_column, target_column, weight_column)
+    elif shape == "matrix":
+        _matrix(table, records)
+        records.weight_column = "matrix cells"
+    elif shape == "wide":
+        _wide(table, records, source_column, match)
+    else:
+        raise ValueError(f"unknown tie shape {shape!r}; expected one of {SHAPES}")
+    return shape, records
