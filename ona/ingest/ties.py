@@ -281,6 +281,7 @@ def combine_layers(tables: list[TieTable], *, layer: str | None = None, combine:
             raise InputError([Problem("unknown-layer", f"has no layer {layer!r}; its layers are: "
                                       + ", ".join(repr(x) for x in layers), path=first.path, sheet=first.sheet)])
         frame = frame[frame["layer"] == layer]
+        layers = (layer,)
     elif len(layers) > 1:
         grouped = frame.groupby(["source", "target"], sort=False)
         agg = grouped.agg(weight=("weight", "sum" if combine == "sum" else "max"), row=("row", "min")).reset_index()

@@ -1,0 +1,160 @@
+"""Every who-works-with-whom sheet an analyst really has: shapes, layers, encodings, people matching."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+import ona
+from ona.cli import cli
+
+from conftest import DATA, write_xlsx
+
+ROSTER = DATA / "analyze" / "roster.csv"
+INGEST = DATA / "ingest"
+
+
+@pytest.fixture(scope="module")
+def roster():
+    return ona.read_roster(ROSTER)
+
+
+def pairs(ties) -> set[tuple[str, str, float]]:
+    return {(s, t, w) for s, t, w in ties.ties[["source", "target", "weight"]].itertuples(index=False)}
+
+
+HAND_NETWORK = {("a1", "a2", 3.0), ("a2", "a1", 1.0), ("a1", "b1", 2.0), ("a3", "a1", 1.0), ("b1", "b2", 5.0),
+                ("b2", "a2", 1.0)}
+
+
+@pytest.mark.parametrize("file,shape,expected", [
+    ("matrix_square.csv", "matrix", HAND_NETWORK),
+    ("matrix_respondents_by_roster.xlsx", "matrix", {("a1", "a2", 3.0), ("a1", "b1", 2.0), ("b2", "a2", 1.0)}),
+    ("wide_columns.xlsx", "wide", {("a1", "a2", 3.0), ("a1", "b1", 2.0), ("a2", "a1", 1.0), ("b1", "b2", 5.0)}),
+    ("wide_list_cell_semicolon.csv", "wide", {("a1", "a2", 1.0), ("a1", "b1", 1.0), ("a2", "a1", 1.0)}),
+    ("gephi.csv", "edges", {("a1", "a2", 3.0), ("b1", "b2", 5.0)}),
+    ("kumu.csv", "edges", {("a1", "a2", 1.0), ("b2", "a2", 1.0)}),
+])
+def test_each_shape_is_detected_and_read_exactly(roster, file, shape, expected):
+    ties = ona.read_ties(INGEST / file, roster)
+    assert ties.shape == shape
+    assert pairs(ties) == expected
+
+
+def test_the_hand_network_is_the_same_from_edges_and_from_its_matrix(roster):
+    assert pairs(ona.read_ties(INGEST / "matrix_square.csv", roster)) == pairs(
+        ona.read_ties(DATA / "analyze" / "ties.csv", roster))
+
+
+def test_krackhardt_from_matrix_and_edge_list_gives_the_same_network():
+    """The data set ships both forms of the advice relation (190 ties)."""
+    k = ona.read_roster(DATA / "krackhardt" / "nodes.csv")
+    from_matrix = ona.read_ties(DATA / "krackhardt" / "matrix_advice.csv", k)
+    from_edges = ona.read_ties(DATA / "krackhardt" / "edges_advice.csv", k)
+    assert from_matrix.shape == "matrix" and len(from_matrix) == 190
+    assert pairs(from_matrix) == pairs(from_edges)
+
+
+def test_wide_sheets_record_who_answered_even_without_colleagues(roster):
+    """a3 answered the survey but named nobody: counted as a respondent, with no tie."""
+    ties = ona.read_ties(INGEST / "wide_columns.xlsx", roster)
+    assert set(ties.respondents) == {"a1", "a2", "b1", "a3"}
+    m = ona.measure(ona.build_graph(roster, ties), permutations=0)
+    assert m.summary["response_rate"] == pytest.approx(4 / 5)
+    assert m.units.loc["A", "response_rate"] == pytest.approx(1.0)
+    assert m.units.loc["B", "response_rate"] == pytest.approx(0.5)
+
+
+@pytest.mark.parametrize("layer,combine,expected", [
+    ("advice", "sum", {("a1", "a2", 3.0), ("a1", "b1", 1.0)}),
+    (None, "sum", {("a1", "a2", 5.0), ("a1", "b1", 1.0), ("b1", "a1", 4.0)}),
+    (None, "max", {("a1", "a2", 3.0), ("a1", "b1", 1.0), ("b1", "a1", 4.0)}),
+    (None, "any", {("a1", "a2", 1.0), ("a1", "b1", 1.0), ("b1", "a1", 1.0)}),
+])
+def test_layers_are_kept_apart_or_combined(roster, layer, combine, expected):
+    ties = ona.read_ties(INGEST / "layers.csv", roster, layer=layer, combine=combine)
+    assert ties.layers == ((layer,) if layer else ("advice", "friendship"))
+    assert pairs(ties) == expected
+
+
+def test_one_file_per_question_is_one_layer_each(roster, tmp_path):
+    advice = write_xlsx(tmp_path / "advice.xlsx", [["From", "To"], ["a1", "a2"]])
+    friends = write_xlsx(tmp_path / "friendship.xlsx", [["From", "To"], ["a1", "a2"], ["b1", "b2"]])
+    ties = ona.read_ties([advice, friends], roster)
+    assert ties.layers == ("advice", "friendship")
+    assert pairs(ties) == {("a1", "a2", 2.0), ("b1", "b2", 1.0)}
+    assert pairs(ona.read_ties([advice, friends], roster, layer="friendship")) == {("a1", "a2", 1.0), ("b1", "b2", 1.0)}
+
+
+@pytest.mark.parametrize("rule,expected", [
+    ("reported", HAND_NETWORK),
+    ("reciprocated", {("a1", "a2", 3.0), ("a2", "a1", 1.0)}),
+    ("union", (HAND_NETWORK - {("a2", "a1", 1.0)}) | {("a2", "a1", 3.0), ("b1", "a1", 2.0), ("a1", "a3", 1.0),
+                                                      ("b2", "b1", 5.0), ("a2", "b2", 1.0)}),
+])
+def test_tie_rules_for_missing_responses(roster, rule, expected):
+    """reciprocated keeps only a1<->a2; union adds every reverse tie with the larger weight."""
+    graph = ona.build_graph(roster, ona.read_ties(DATA / "analyze" / "ties.csv", roster), tie_rule=rule)
+    ids = list(graph.ids)
+    assert {(ids[s], ids[t], w) for s, t, w in zip(graph.source, graph.target, graph.weight)} == expected
+
+
+@pytest.mark.parametrize("file,people", [
+    ("roster_title_rows.xlsx", {"a1": "A", "b1": "B"}),
+    ("roster_cp1252_semicolon.csv", {"a1": "Børn", "b1": "Teknik"}),
+    ("roster_utf16_tab.txt", {"a1": "A", "b1": "B"}),
+    ("roster_utf8_bom.csv", {"a1": "NA", "b1": "B"}),
+])
+def test_rosters_as_exported(file, people):
+    """Title rows above the header and a notes sheet first; Windows-1252 with semicolons (Danish
+    Excel); UTF-16 with tabs; UTF-8 with a BOM and a unit literally named NA (not missing)."""
+    r = ona.read_roster(INGEST / file)
+    assert r.people[r.default_unit_column].to_dict() == people
+    assert r.people[r.name_column].tolist() == ["Åse Ødegård", "Søren Æbelø"]
+
+
+def test_roster_header_row_is_reported_as_the_spreadsheet_row():
+    r = ona.read_roster(INGEST / "roster_title_rows.xlsx")
+    assert r.sheet == "Staff list 2025" and r.rows == (5, 6)
+
+
+# Defects: the exact location of the error.
+DEFECTS = [
+    ("matrix_unknown_person.csv", [("matrix_unknown_person.csv", 1, "zz9", "unknown-person")]),
+    ("matrix_bad_cell.csv", [("matrix_bad_cell.csv", 2, "a2", "bad-weight")]),
+]
+
+
+@pytest.mark.parametrize("file,expected", DEFECTS, ids=[d[0] for d in DEFECTS])
+def test_matrix_defects_name_the_cell(roster, file, expected):
+    with pytest.raises(ona.InputError) as err:
+        ona.read_ties(INGEST / file, roster)
+    got = [(p.path.split("/")[-1], p.row, p.column, p.code) for p in err.value.problems]
+    assert got == expected
+
+
+def test_an_ambiguous_name_lists_the_candidate_rows(tmp_path):
+    r = ona.read_roster(write_xlsx(tmp_path / "r.xlsx", [["ID", "Name", "Unit"], ["1", "Mette Hansen", "A"],
+                                                          ["2", "Mette Hansen", "B"], ["3", "Bo Ek", "A"]]))
+    with pytest.raises(ona.InputError) as err:
+        ona.read_ties(write_xlsx(tmp_path / "t.xlsx", [["From", "To"], ["Bo Ek", "Hansen, Mette"]]), r)
+    (problem,) = err.value.problems
+    assert (problem.code, problem.row, problem.column) == ("ambiguous-person", 2, "To")
+    assert "roster rows 2, 3" in problem.message and "Mette" not in problem.message
+
+
+def test_drop_unknown_counts_what_it_dropped(roster, tmp_path):
+    ties = ona.read_ties(write_xlsx(tmp_path / "t.xlsx", [["From", "To"], ["a1", "a2"], ["a1", "ghost"]]), roster,
+                         drop_unknown=True)
+    assert pairs(ties) == {("a1", "a2", 1.0)} and ties.dropped == {"unknown-person": 1}
+
+
+def test_cli_reads_a_matrix_and_a_layer_and_states_the_rules(runner, tmp_path):
+    res = runner.invoke(cli, ["analyze", "--roster", str(ROSTER), "--ties", str(INGEST / "layers.csv"),
+                              "--layer", "advice", "--tie-rule", "union", "--by", "Directorate",
+                              "--out", str(tmp_path), "--permutations", "0"])
+    assert res.exit_code == 0, res.output
+    data = json.loads((tmp_path / "metrics.json").read_text())
+    assert data["parameters"]["tie_rule"] == "union" and data["parameters"]["layers"] == "advice"
+    assert data["parameters"]["unit_column"] == "Directorate" and data["summary"]["ties"] == 4
