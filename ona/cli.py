@@ -191,6 +191,67 @@ def analyze(by, out_dir, seed, permutations, exact_betweenness_limit, betweennes
     click.echo(f"Report written to {out_dir}/: " + ", ".join(p.name for p in paths.values()))
 
 
+@cli.command()
+@roster_options
+@ties_options
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON (for scripts).")
+@_handle_errors
+def validate(as_json, **opts):
+    """Check a roster and tie files without analysing them; list every problem at once.
+
+    Each problem names file, sheet, row and column, with a stable code and how to fix it. Exit
+    status 1 when there are errors, 0 when there are only warnings.
+
+    \b
+    Example:
+      ona validate --roster roster.xlsx --ties ties.xlsx
+    """
+    import json
+
+    from .ingest import validate as validate_inputs
+
+    report = validate_inputs(
+        opts["roster_path"], list(opts["ties_path"]),
+        roster_options={"sheet": opts["roster_sheet"], "id_column": opts["id_column"],
+                        "name_column": opts["name_column"], "email_column": opts["email_column"],
+                        "unit_column": opts["unit_column"], "delimiter": opts["delimiter"], "encoding": opts["encoding"]},
+        ties_options={"sheet": opts["ties_sheet"], "source_column": opts["source_column"],
+                      "target_column": opts["target_column"], "weight_column": opts["weight_column"],
+                      "ties_format": opts["ties_format"], "delimiter": opts["delimiter"],
+                      "encoding": opts["encoding"], "drop_unknown": opts["drop_unknown"]})
+    if as_json:
+        click.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=1))
+    else:
+        for problem in report.problems:
+            click.echo(f"{'Error' if problem.severity == 'error' else 'Warning'}: {problem}")
+        click.echo(report.summary())
+    sys.exit(0 if report.valid else 1)
+
+
+@cli.command()
+@roster_options
+@click.option("--out", "out_path", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="The survey workbook to write (.xlsx).")
+@click.option("--question", "questions", multiple=True,
+              help="A survey question; repeat for several (each becomes a layer).")
+@_handle_errors
+def template(out_path, questions, **opts):
+    """Write a survey workbook for the roster's people, with drop-down lists.
+
+    Respondents pick their own name, each colleague and a frequency 1-5. A filled-in copy is read
+    by `ona analyze --ties` with no options.
+
+    \b
+    Example:
+      ona template --roster roster.xlsx --out survey.xlsx
+    """
+    from .ingest import write_survey_template
+
+    roster = _read_roster(opts)
+    write_survey_template(roster, out_path, questions=list(questions) or None)
+    click.echo(f"Survey template for {len(roster)} people written to {out_path}")
+
+
 def main() -> None:  # pragma: no cover - console entry
     cli(prog_name="ona")
 

@@ -1,0 +1,116 @@
+"""A survey workbook to collect next year's who-works-with-whom data in a shape ona reads as is."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from .._files import atomic_path
+from .roster import Roster
+
+__all__ = ["write_survey_template", "FREQUENCY_SCALE", "DEFAULT_QUESTION"]
+
+FREQUENCY_SCALE = {1: "a few times a year", 2: "monthly", 3: "weekly", 4: "several times a week", 5: "daily"}
+DEFAULT_QUESTION = "Who do you work with to get your work done?"
+_ROWS = 2000
+
+
+def _text(cell, value):
+    cell.value = value
+    if isinstance(value, str):
+        cell.data_type = "s"  # never a formula, whatever the roster holds
+    return cell
+
+
+def person_choices(roster: Roster) -> list[str]:
+    """What respondents pick from: the name where it is unique, else "Name <email>" or the id.
+
+    Every choice is read back to exactly one person by :class:`~ona.ingest.ties.PersonMatcher`.
+    """
+    from .roster import fold_text
+
+    names = roster.people[roster.name_column] if roster.name_column else None
+    if names is None:
+        return [str(i) for i in roster.ids]
+    counts = names.map(fold_text).value_counts()
+    out = []
+    for pid, name in zip(roster.ids, names):
+        if name and counts[fold_text(name)] == 1:
+            out.append(name)
+        elif name and roster.email_column and roster.people.at[pid, roster.email_column]:
+            out.append(f"{name} <{roster.people.at[pid, roster.email_column]}>")
+        else:
+            out.append(str(pid))
+    return out
+
+
+def write_survey_template(roster: Roster, path: str | Path, *, questions: list[str] | None = None) -> Path:
+    """Write a survey workbook for ``roster``'s people at ``path``.
+
+    Sheets: ``Instructions``; ``Responses`` with columns Respondent, Colleague, Frequency (1-5) and,
+    with several questions, Question: each a drop-down list (Excel data validation) of the roster's
+    people, the scale and the questions; ``People``, the list the drop-downs use. A filled-in copy
+    is read by ``ona analyze --ties`` with no options (several questions become layers).
+    """
+    questions = questions or [DEFAULT_QUESTION]
+    choices = person_choices(roster)
+    wb = Workbook()
+    info = wb.active
+    info.title = "Instructions"
+    lines = ["Collaboration survey", "",
+             "On the sheet 'Responses', add one row for each colleague you work with:",
+             "  Respondent: pick your own name from the list.",
+             "  Colleague: pick the colleague's name from the list.",
+             "  Frequency: how often you work together:"]
+    lines += [f"    {k} = {v}" for k, v in FREQUENCY_SCALE.items()]
+    if len(questions) > 1:
+        lines += ["  Question: which question the row answers:"] + [f"    {q}" for q in questions]
+    else:
+        lines += ["", f"The question: {questions[0]}"]
+    lines += ["", "Add as many rows as you need. Leave colleagues out rather than guess."]
+    for i, line in enumerate(lines, start=1):
+        _text(info.cell(row=i, column=1), line)
+    info["A1"].font = Font(bold=True, size=14)
+    info.column_dimensions["A"].width = 90
+
+    responses = wb.create_sheet("Responses")
+    headers = ["Respondent", "Colleague", "Frequency"] + (["Question"] if len(questions) > 1 else [])
+    for j, header in enumerate(headers, start=1):
+        cell = _text(responses.cell(row=1, column=j), header)
+        cell.font = Font(bold=True)
+    for col, width in zip("ABCD", (36, 36, 12, 50)):
+        responses.column_dimensions[col].width = width
+    responses.freeze_panes = "A2"
+
+    people = wb.create_sheet("People")
+    _text(people.cell(row=1, column=1), "Person")
+    for i, label in enumerate(choices, start=2):
+        _text(people.cell(row=i, column=1), label)
+    people.column_dimensions["A"].width = 40
+    last = len(choices) + 1
+    pick = DataValidation(type="list", formula1=f"=People!$A$2:$A${last}", allow_blank=True,
+                          showErrorMessage=True, errorTitle="Not on the list",
+                          error="Pick a name from the list (the roster).")
+    pick.add(f"A2:B{_ROWS}")
+    scale = DataValidation(type="whole", operator="between", formula1="1", formula2="5", allow_blank=True,
+                           showErrorMessage=True, error="Frequency is a whole number from 1 to 5.")
+    scale.add(f"C2:C{_ROWS}")
+    responses.add_data_validation(pick)
+    responses.add_data_validation(scale)
+    if len(questions) > 1:
+        qs = wb.create_sheet("Questions")
+        for i, q in enumerate(questions, start=1):
+            _text(qs.cell(row=i, column=1), q)
+        ask = DataValidation(type="list", formula1=f"=Questions!$A$1:$A${len(questions)}", allow_blank=True)
+        ask.add(f"D2:D{_ROWS}")
+        responses.add_data_validation(ask)
+    for ws in (info,):
+        for row in ws.iter_rows():
+            for cell in row:
+                cell.alignment = Alignment(wrap_text=False)
+    with atomic_path(path) as tmp:
+        wb.save(tmp)
+    return Path(path)
