@@ -18,6 +18,7 @@ with the seed reported in the parameters.
 from __future__ import annotations
 
 import math
+import os
 from functools import reduce
 
 import numpy as np
@@ -51,6 +52,13 @@ def _networkit_graph(graph: OrgGraph, lengths: np.ndarray | None):
     return nk.GraphFromCoo(coo, n=graph.n, directed=True, weighted=lengths is not None)
 
 
+def _usable_cpus() -> int:
+    """CPUs this process may run on (networkit otherwise starts with one thread)."""
+    if hasattr(os, "sched_getaffinity"):
+        return max(1, len(os.sched_getaffinity(0)))
+    return os.cpu_count() or 1
+
+
 def betweenness(graph: OrgGraph, *, exact_limit: int = EXACT_LIMIT, samples: int = SAMPLES,
                 seed: int = 1) -> tuple[pd.DataFrame, dict]:
     """Normalised directed betweenness, weighted (length 1/w) and unweighted.
@@ -61,6 +69,7 @@ def betweenness(graph: OrgGraph, *, exact_limit: int = EXACT_LIMIT, samples: int
     """
     import networkit as nk
 
+    nk.setNumberOfThreads(_usable_cpus())
     n = graph.n
     scale = (n - 1) * (n - 2) if n > 2 else 1
     lengths, length_rule = _lengths(graph.weight) if graph.m else (np.ones(0), "1 / weight")
