@@ -164,12 +164,11 @@ def test_betweenness_of_a_path_by_hand():
 
 
 def test_equal_length_weighted_paths_are_all_counted():
-    """Weights 1 and 3: a -> d direct has length 1/1 = 1 ... here two routes of equal length
-    s -> x -> t (1/1 + 1/1 = 2) and s -> y1 -> y2 -> y3 -> t? No: s -> y -> z -> w -> t with
-    weights 3, 3, 3, 3 has length 4/3; so build equal lengths: s-x-t with weights 1 (length 2)
-    and s-y-z-u-t where the first tie weighs 1 and three weigh 3: 1 + 1/3 + 1/3 + 1/3 = 2.
-    Both routes are shortest, so x gets 1/2 of pair (s, t) and y, z, u 1/2 each. In floating point
-    1 + 1/3 + 1/3 + 1/3 != 2 exactly; integer lengths keep both routes."""
+    """Two routes from s to t of equal length: s -> x -> t with weights 1, 1 (length 1 + 1 = 2) and
+    s -> y -> z -> u -> t with weights 1, 3, 3, 3 (length 1 + 1/3 + 1/3 + 1/3 = 2). Both are
+    shortest, so x gets 1/2 of the pair (s, t); y also lies on the only shortest paths s -> z and
+    s -> u: 1 + 1 + 1/2 = 2.5, over (6 - 1)(6 - 2) = 20 ordered pairs. In floating point
+    1 + 1/3 + 1/3 + 1/3 != 2 exactly; integer lengths (3/w) keep both routes."""
     g = graph_of({p: "A" for p in ["s", "x", "t", "y", "z", "u"]},
                  [("s", "x"), ("x", "t"), ("s", "y"), ("y", "z"), ("z", "u"), ("u", "t")],
                  [1, 1, 1, 3, 3, 3])
@@ -179,6 +178,46 @@ def test_equal_length_weighted_paths_are_all_counted():
     # y lies on s->z, s->u (sole shortest paths) and half of s->t.
     assert b.loc["y", "betweenness"] * pairs == pytest.approx(2.5)
     assert "integer lengths" in info["betweenness_tie_length"]
+
+
+def test_fractional_weights_count_equal_paths_within_a_tolerance():
+    """Weights that are not integers give lengths 1/w in floating point, compared within a relative
+    1e-10 as igraph does: s -> x -> t with weights 0.5, 0.5 (length 2 + 2 = 4) and
+    s -> y -> z -> u -> t with weights 1.5, 1.5, 1.5, 0.5 (length 2/3 + 2/3 + 2/3 + 2 = 4) are both
+    shortest, so x gets 1/2 of the pair (s, t), as in the integer case above."""
+    g = graph_of({p: "A" for p in ["s", "x", "t", "y", "z", "u"]},
+                 [("s", "x"), ("x", "t"), ("s", "y"), ("y", "z"), ("z", "u"), ("u", "t")],
+                 [0.5, 0.5, 1.5, 1.5, 1.5, 0.5])
+    b, info = betweenness_of(g)
+    assert info["betweenness_tie_length"] == "1 / weight"
+    assert b.loc["x", "betweenness"] * 20 == pytest.approx(0.5)
+    assert b.loc["y", "betweenness"] * 20 == pytest.approx(2.5)
+
+
+@pytest.mark.parametrize("weights", ["fractional", "integers with a large common multiple"])
+def test_betweenness_equals_igraph_whatever_the_weights(weights):
+    """The three shortest-path searches (breadth-first, bucket queue for small integer lengths,
+    binary heap otherwise) agree with igraph: here the heap, on the UK faculty network with
+    random weights, fractional or integers 1-17 (least common multiple 12,252,240: too many
+    buckets, so exact integer lengths in the heap)."""
+    g = load("uk-faculty", "nodes.csv", "edges.csv")
+    rng = np.random.default_rng(3)
+    w = rng.uniform(0.2, 5, g.m) if weights == "fractional" else rng.integers(1, 18, g.m).astype(float)
+    g = OrgGraph(people=g.people, source=g.source, target=g.target, weight=w)
+    b, _ = betweenness_of(g)
+    scale = (g.n - 1) * (g.n - 2)
+    expected = np.array(g.igraph.betweenness(directed=True, weights=(1 / w).tolist())) / scale
+    assert np.allclose(b["betweenness"], expected, atol=1e-10)
+
+
+def test_sampling_every_person_as_a_pivot_gives_the_exact_values():
+    """Pivot sampling sums the dependencies of the sampled sources and scales by n / pivots
+    (Brandes & Pich 2007): with every person a pivot the estimate is the exact betweenness."""
+    g = load("lazega", "nodes.csv", "edges_advice.csv")
+    exact, _ = betweenness_of(g)
+    everyone, info = betweenness_of(g, exact_limit=0, samples=g.n)
+    assert info["betweenness_pivots"] == g.n
+    assert np.allclose(everyone.to_numpy(), exact.to_numpy(), atol=1e-12)
 
 
 def test_betweenness_equals_igraph_on_uk_faculty():

@@ -10,15 +10,14 @@ of the share of shortest directed paths from s to t that pass through v, normali
   sums such as 1 + 1/3 + 1/3 + 1/3 != 2 would drop shortest paths.
 - ``betweenness_unweighted``: every tie has length 1.
 
-Exact (networkit's parallel Brandes algorithm) up to ``exact_limit`` people; above it estimated
-from ``samples`` random source pivots (Brandes & Pich 2007, networkit's EstimateBetweenness),
-with the seed reported in the parameters.
+Exact (Brandes' algorithm, compiled and run on every core: ``_brandes.py``) up to ``exact_limit``
+people; above it estimated from ``samples`` random source pivots scaled by n / pivots (Brandes &
+Pich 2007), with the pivots and seed reported in the parameters.
 """
 
 from __future__ import annotations
 
 import math
-import os
 from functools import reduce
 
 import numpy as np
@@ -43,54 +42,42 @@ def _lengths(weight: np.ndarray) -> tuple[np.ndarray, str]:
     return 1.0 / weight, "1 / weight"
 
 
-def _networkit_graph(graph: OrgGraph, lengths: np.ndarray | None):
-    import networkit as nk
-    from scipy import sparse
-
-    data = lengths if lengths is not None else np.ones(graph.m)
-    coo = sparse.coo_matrix((data, (graph.source, graph.target)), shape=(graph.n, graph.n))
-    return nk.GraphFromCoo(coo, n=graph.n, directed=True, weighted=lengths is not None)
-
-
-def _usable_cpus() -> int:
-    """CPUs this process may run on (networkit otherwise starts with one thread)."""
-    if hasattr(os, "sched_getaffinity"):
-        return max(1, len(os.sched_getaffinity(0)))
-    return os.cpu_count() or 1
-
-
 def betweenness(graph: OrgGraph, *, exact_limit: int = EXACT_LIMIT, samples: int = SAMPLES,
                 seed: int = 1) -> tuple[pd.DataFrame, dict]:
     """Normalised directed betweenness, weighted (length 1/w) and unweighted.
 
-    Returns the per-person frame and a dict saying how it was computed (exact or sampled,
-    pivots, seed, tie length). Equal to igraph's ``Graph.betweenness(weights=1/w)`` and to
-    networkx on integer-weight graphs, divided by (n - 1)(n - 2).
-    """
-    import networkit as nk
+    c_B(v) = sum over ordered pairs s != v != t of sigma_st(v) / sigma_st, divided by (n - 1)(n - 2),
+    where sigma_st counts the shortest paths from s to t and sigma_st(v) those through v
+    (Freeman 1977; Brandes 2001). Weighted: a tie of weight w has length 1/w, scaled to an exact
+    integer L/w when the weights are integers, so paths of equal length are all counted.
 
-    nk.setNumberOfThreads(_usable_cpus())
+    Exact (every person a source) up to ``exact_limit`` people; above it, ``samples`` pivots drawn
+    with ``seed`` and the sums scaled by n / pivots (Brandes & Pich 2007). Returns the per-person
+    frame and a dict saying how it was computed. Equal to igraph's
+    ``Graph.betweenness(weights=1/w)`` divided by (n - 1)(n - 2).
+    """
+    from ._brandes import brandes
+
     n = graph.n
     scale = (n - 1) * (n - 2) if n > 2 else 1
     lengths, length_rule = _lengths(graph.weight) if graph.m else (np.ones(0), "1 / weight")
     exact = n <= exact_limit
     info = {"betweenness_method": "exact (Brandes)" if exact else "sampled pivots (Brandes & Pich 2007)",
             "betweenness_tie_length": length_rule, "betweenness_normalisation": "(n - 1)(n - 2)"}
+    sources, factor = None, 1.0
+    if not exact:
+        pivots = min(samples, n)
+        sources = np.sort(np.random.default_rng(seed).choice(n, size=pivots, replace=False))
+        factor = n / pivots
+        info.update({"betweenness_pivots": pivots, "betweenness_seed": seed})
     scores = {}
     for name, lens in (("betweenness", lengths), ("betweenness_unweighted", None)):
         if graph.m == 0 or n < 3:
             scores[name] = np.zeros(n)
             continue
-        g = _networkit_graph(graph, lens)
-        if exact:
-            algo = nk.centrality.Betweenness(g, normalized=False)
-        else:
-            nk.setSeed(seed, False)
-            algo = nk.centrality.EstimateBetweenness(g, min(samples, n), False, False)
-        algo.run()
-        scores[name] = np.asarray(algo.scores(), dtype=float) / scale
-    if not exact:
-        info.update({"betweenness_pivots": min(samples, n), "betweenness_seed": seed})
+        raw = brandes(n, graph.source, graph.target, lens, sources,
+                      exact_lengths="integer" in length_rule)
+        scores[name] = raw * factor / scale
     return pd.DataFrame(scores, index=graph.ids), info
 
 
