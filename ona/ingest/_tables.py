@@ -12,6 +12,8 @@ import csv
 import datetime as _dt
 import io
 import math
+import re
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,6 +26,14 @@ __all__ = ["Table", "read_table", "cell_text", "normalise_header"]
 EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
 TEXT_SUFFIXES = {".csv", ".tsv", ".txt"}
 _HEADER_SCAN_ROWS = 30
+ZIP_SUFFIXES = {".xlsx", ".xlsm", ".xlsb", ".ods"}
+# Guards against workbooks built to exhaust memory (zip bombs, a cell at XFD1048576): a member may
+# unpack to at most MAX_RATIO times its packed size once it is over RATIO_FLOOR bytes; the whole
+# workbook to at most MAX_UNPACKED bytes; a sheet's used range to at most MAX_CELLS cells.
+MAX_RATIO = 100
+RATIO_FLOOR = 50 * 2**20
+MAX_UNPACKED = 2**30
+MAX_CELLS = 20_000_000
 
 
 @dataclass
@@ -163,9 +173,84 @@ def _column_letter(j: int) -> str:
     return s
 
 
+def _check_zip(path: Path) -> None:
+    """Refuse a zip-based workbook that is damaged or would unpack to far more than it holds."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise _file_problem(path, "not-a-spreadsheet",
+                            "cannot be read as an Excel workbook (is it a CSV or a damaged file?)") from exc
+    if not members:
+        raise _file_problem(path, "not-a-spreadsheet", "is an empty zip archive, not an Excel workbook")
+    for member in members:
+        if member.file_size > RATIO_FLOOR and member.file_size > MAX_RATIO * max(member.compress_size, 1):
+            raise _file_problem(path, "zip-bomb",
+                                f"refused: part {member.filename!r} would unpack to {member.file_size // 2**20:,} MB "
+                                f"from {member.compress_size // 2**10:,} KB; open and save it again in Excel")
+    total = sum(m.file_size for m in members)
+    if total > MAX_UNPACKED:
+        raise _file_problem(path, "too-large",
+                            f"refused: the workbook would unpack to {total // 2**20:,} MB (limit "
+                            f"{MAX_UNPACKED // 2**20:,} MB); export the sheet as CSV instead")
+    with zipfile.ZipFile(path) as archive:
+        for member in members:
+            if member.filename.startswith("xl/worksheets/") and member.filename.endswith(".xml"):
+                rows, cols = _used_range(archive, member)
+                if rows * cols > MAX_CELLS:
+                    raise _file_problem(path, "too-large",
+                                        f"refused: a sheet's used range is {rows:,} rows by {cols:,} columns "
+                                        f"(too large, limit {MAX_CELLS:,} cells); delete the stray cells far "
+                                        f"below or right of the table ({member.filename})")
+
+
+_CELL_REF = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"')
+
+
+def _used_range(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> tuple[int, int]:
+    """Rows and columns of a worksheet's used range, from the cell references in its XML.
+
+    Read in a stream before calamine sees the sheet: calamine allocates the whole dense range at
+    once and aborts the process when that fails (one cell at XFD1048576 asks for 17 billion cells).
+    """
+    max_row = max_col = 0
+    columns: set[bytes] = set()
+    tail = b""
+    with archive.open(member) as stream:
+        while chunk := stream.read(1 << 22):
+            data = tail + chunk
+            cut = data.rfind(b"<")
+            data, tail = (data[:cut], data[cut:]) if cut > 0 else (data, b"")
+            refs = _CELL_REF.findall(data)
+            if refs:
+                columns.update(c for c, _ in refs)
+                max_row = max(max_row, max(map(int, {r for _, r in refs})))
+    for letters in columns:
+        number = 0
+        for ch in letters:
+            number = number * 26 + ch - 64
+        max_col = max(max_col, number)
+    return max_row, max_col
+
+
+def _fill_merged(cells: list[list], merged) -> None:
+    """Give every cell of a merged range the value of its top-left cell, as Excel shows it."""
+    for (r0, c0), (r1, c1) in merged or ():
+        if r0 >= len(cells) or c0 >= len(cells[r0]):
+            continue
+        value = cells[r0][c0]
+        for r in range(r0, min(r1, len(cells) - 1) + 1):
+            row = cells[r]
+            for c in range(c0, min(c1, len(row) - 1) + 1):
+                if row[c] in ("", None):
+                    row[c] = value
+
+
 def _read_excel_cells(path: Path, sheet: str | None, wanted_headers: list[list[str]] | None):
     import python_calamine
 
+    if path.suffix.lower() in ZIP_SUFFIXES or path.read_bytes()[:2] == b"PK":
+        _check_zip(path)
     try:
         wb = python_calamine.CalamineWorkbook.from_path(str(path))
     except Exception as exc:  # calamine raises its own error types for zip/xml faults
@@ -185,7 +270,16 @@ def _read_excel_cells(path: Path, sheet: str | None, wanted_headers: list[list[s
     chosen = None
     for name in candidates:
         try:
-            cells = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
+            sheet_data = wb.get_sheet_by_name(name)
+            if sheet_data.height * sheet_data.width > MAX_CELLS:
+                raise _file_problem(path, "too-large",
+                                    f"refused: the sheet's used range is {sheet_data.height:,} rows by "
+                                    f"{sheet_data.width:,} columns (too large, limit {MAX_CELLS:,} cells); "
+                                    "delete the stray cells far below or right of the table", name)
+            cells = sheet_data.to_python(skip_empty_area=False)
+            _fill_merged(cells, getattr(sheet_data, "merged_cell_ranges", None))
+        except InputError:
+            raise
         except Exception as exc:
             raise _file_problem(path, "not-a-spreadsheet", "a sheet of the workbook cannot be read", name) from exc
         if not any(any(cell_text(v) for v in row) for row in cells):

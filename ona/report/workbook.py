@@ -2,7 +2,8 @@
 
 Text that came from input is written as text, never as a formula: a cell beginning with ``=``,
 ``+``, ``-``, ``@`` (or a tab or carriage return) is stored as a string cell, so a roster name such
-as ``=HYPERLINK(...)`` shows as typed and runs nothing (OWASP, "CSV injection").
+as ``=HYPERLINK(...)`` shows as typed and runs nothing (OWASP, "CSV injection"). Control
+characters, which Excel refuses, are dropped and text is cut at Excel's 32,767 characters per cell.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import numpy as np
 import pandas as pd
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.formatting.rule import ColorScaleRule
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
@@ -24,6 +26,7 @@ from ..metrics import Measurement
 __all__ = ["write_workbook", "SUMMARY_LABELS"]
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+EXCEL_MAX_CELL_TEXT = 32_767
 
 SUMMARY_LABELS = {
     "people": "People in the roster",
@@ -73,7 +76,8 @@ def _cell(ws, value, bold: bool = False):
         value = str(value)
     cell = WriteOnlyCell(ws, value=None)
     if isinstance(value, str):
-        cell.value = value
+        # Excel refuses control characters and holds at most 32,767 characters in a cell.
+        cell.value = ILLEGAL_CHARACTERS_RE.sub("", value)[:EXCEL_MAX_CELL_TEXT]
         cell.data_type = "s"
     else:
         cell.value = value
