@@ -35,6 +35,7 @@ test: install chromium
 	$(PY) -m pytest -q
 
 bench: install
+	$(PY) -m pip install --quiet -e ".[test,bench]"
 	$(PY) bench/run.py
 
 clean:

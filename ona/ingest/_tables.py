@@ -17,6 +17,7 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from ..errors import InputError, Problem
@@ -120,23 +121,42 @@ def _pick_header(cells: list[list[str]], required_width: int = 1) -> int:
     return next(i for i, w in enumerate(widths) if w > 0)
 
 
+def _column_text(values: pd.Series) -> pd.Series:
+    """``cell_text`` of every cell of one column, vectorised where the column has one type."""
+    kind = pd.api.types.infer_dtype(values, skipna=False)
+    if kind == "string":
+        return values.str.strip()
+    if kind in ("floating", "integer", "mixed-integer-float"):
+        numbers = values.astype(float).to_numpy()
+        whole = np.isfinite(numbers) & (numbers == np.round(numbers)) & (np.abs(numbers) < 1e15)
+        if whole.all():
+            return pd.Series(numbers.astype(np.int64).astype(str), index=values.index, dtype=object)
+    return values.map(cell_text).astype(object)
+
+
 def _table_from_cells(path: Path, sheet: str | None, cells: list[list], header_row: int | None) -> Table:
-    text_cells = [[cell_text(v) for v in row] for row in cells]
+    top = [[cell_text(v) for v in row] for row in cells[:_HEADER_SCAN_ROWS]]
     if header_row is None:
-        h = _pick_header(text_cells)
+        h = _pick_header(top)
     else:
         h = header_row - 1
-        if h >= len(text_cells) or not any(text_cells[h]):
+        head = [cell_text(v) for v in cells[h]] if h < len(cells) else []
+        if not any(head):
             raise _file_problem(path, "no-header", f"row {header_row} has no header cells; "
                                 "check --header-row", sheet)
     if h < 0:
         raise _file_problem(path, "empty-file", "the sheet is empty; expected a header row and records", sheet)
-    header = text_cells[h]
-    # Keep columns that have a header; a blank header with data gets a placeholder name.
-    width = max(len(r) for r in text_cells)
+    header = [cell_text(v) for v in cells[h]]
+    width = max(len(header), max((len(r) for r in cells[h + 1:]), default=0))
     header = header + [""] * (width - len(header))
-    keep = [j for j, name in enumerate(header)
-            if name != "" or any(j < len(r) and r[j] != "" for r in text_cells[h + 1:])]
+    body_cells = [r if len(r) == width else list(r) + [""] * (width - len(r)) for r in cells[h + 1:]]
+    body = pd.DataFrame(body_cells, columns=range(width), dtype=object) if body_cells else \
+        pd.DataFrame({j: pd.Series(dtype=object) for j in range(width)})
+    body = body.fillna("")
+    text = pd.DataFrame({j: _column_text(body[j]) for j in range(width)}, index=body.index) if width else body
+    filled = text != ""
+    # Keep columns that have a header; a blank header with data gets a placeholder name.
+    keep = [j for j, name in enumerate(header) if name != "" or bool(filled[j].any())]
     names: list[str] = []
     seen: dict[str, int] = {}
     for j in keep:
@@ -148,20 +168,12 @@ def _table_from_cells(path: Path, sheet: str | None, cells: list[list], header_r
         else:
             seen[key] = 1
         names.append(name)
-    body_rows: list[list[str]] = []
-    raw_rows: list[list] = []
-    rows: list[int] = []
-    for i in range(h + 1, len(text_cells)):
-        r = text_cells[i]
-        vals = [r[j] if j < len(r) else "" for j in keep]
-        if not any(vals):
-            continue
-        body_rows.append(vals)
-        raw_rows.append([cells[i][j] if j < len(cells[i]) else None for j in keep])
-        rows.append(i + 1)
-    frame = pd.DataFrame(body_rows, columns=names, dtype=object) if body_rows else \
-        pd.DataFrame({n: pd.Series(dtype=object) for n in names})
-    return Table(path=str(path), sheet=sheet, header_row=h + 1, frame=frame, rows=rows, raw=raw_rows)
+    records = filled[keep].any(axis=1).to_numpy() if keep else np.zeros(len(text), dtype=bool)
+    frame = text.loc[records, keep]
+    frame.columns = names
+    frame = frame.reset_index(drop=True).astype(object)
+    rows = (np.flatnonzero(records) + h + 2).tolist()
+    return Table(path=str(path), sheet=sheet, header_row=h + 1, frame=frame, rows=rows)
 
 
 def _column_letter(j: int) -> str:

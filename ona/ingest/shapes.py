@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import re
+from itertools import repeat
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -81,12 +82,15 @@ def _edges(table: Table, records: TieRecords, source_column, target_column, weig
     w = find_column(table, "weight", weight_column, required=False, option="--weight-column")
     layer = find_column(table, "layer", None, required=False)
     frame = table.frame
-    s_values, t_values = frame[src].to_list(), frame[tgt].to_list()
-    w_values = frame[w].to_list() if w else None
-    l_values = frame[layer].to_list() if layer else None
-    for i, row in enumerate(table.rows):
-        records.add(s_values[i], t_values[i], w_values[i] if w_values else None,
-                    l_values[i] if l_values else "", (row, src), (row, tgt), (row, w) if w else None)
+    rows = table.rows
+    n = len(rows)
+    records.source.extend(frame[src].to_list())
+    records.target.extend(frame[tgt].to_list())
+    records.weight.extend(frame[w].to_list() if w else [None] * n)
+    records.layer.extend(frame[layer].to_list() if layer else [""] * n)
+    records.source_cell.extend(zip(rows, repeat(src)))
+    records.target_cell.extend(zip(rows, repeat(tgt)))
+    records.weight_cell.extend(zip(rows, repeat(w)) if w else repeat(None, n))
     records.weight_column = w
 
 

@@ -116,6 +116,18 @@ def _parse_weight(text: str) -> float | None:
     return value if math.isfinite(value) else None
 
 
+def _parse_weights(texts: list) -> np.ndarray:
+    """``_parse_weight`` of every text at once: NaN where it is blank, not a number or None."""
+    if not texts:
+        return np.zeros(0)
+    values = pd.Series(texts, dtype=object).fillna("").astype(str).str.strip()
+    decimal_comma = (values.str.count(",") == 1) & ~values.str.contains(".", regex=False)
+    values = values.where(~decimal_comma, values.str.replace(",", ".", regex=False))
+    numbers = np.array(pd.to_numeric(values, errors="coerce"), dtype=float)
+    numbers[~np.isfinite(numbers)] = np.nan
+    return numbers
+
+
 def read_ties(path: str | Path | list, roster: Roster, *, sheet: str | None = None, source_column: str | None = None,
               target_column: str | None = None, weight_column: str | None = None, ties_format: str | None = None,
               layer: str | None = None, combine: str = "sum", header_row: int | None = None,
@@ -215,12 +227,22 @@ def _join_records(table: Table, matcher: "PersonMatcher", records, shape: str, *
                 "add the person to the roster, fix the spelling, or pass --drop-unknown", row=row, column=col))
         return None
 
-    sources = [resolve(t, c) for t, c in zip(records.source, records.source_cell)]
-    targets = [resolve(t, c) for t, c in zip(records.target, records.target_cell)]
+    def resolve_all(texts: list[str], cells: list[tuple[int, str]]) -> list[str | None]:
+        # Match each distinct text once; report problems cell by cell for the few that fail.
+        for text in set(texts).difference(cache):
+            cache[text] = matcher.match(text)
+        ids = [cache[t] for t in texts]
+        for i in [i for i, pid in enumerate(ids) if pid is None]:
+            resolve(texts[i], cells[i])
+        return ids
+
+    sources = resolve_all(records.source, records.source_cell)
+    targets = resolve_all(records.target, records.target_cell)
     weights = np.ones(n)
-    for i, (text, cell) in enumerate(zip(records.weight, records.weight_cell)):
-        if cell is None:
-            continue
+    parsed = _parse_weights(records.weight)
+    with_weight = np.array([c is not None for c in records.weight_cell], dtype=bool) if n else np.zeros(0, bool)
+    for i in np.flatnonzero(with_weight & ~(parsed >= 0)):
+        text, cell = records.weight[i], records.weight_cell[i]
         w = _parse_weight(text)
         if w is None:
             what = "blank" if not text.strip() else "not a number"
@@ -233,6 +255,8 @@ def _join_records(table: Table, matcher: "PersonMatcher", records, shape: str, *
             weights[i] = np.nan
         else:
             weights[i] = w
+    good = with_weight & (parsed >= 0)
+    weights[good] = parsed[good]
     respondents = None
     if records.respondents:
         respondents = tuple(dict.fromkeys(
@@ -264,9 +288,9 @@ def _join_records(table: Table, matcher: "PersonMatcher", records, shape: str, *
                 .drop_duplicates(["layer", "source", "target"], keep="first").sort_values("row", kind="stable"))
         dropped["duplicate"] = before - len(ties)
     if respondents is None and shape == "edges":
-        respondents = tuple(dict.fromkeys(ties["source"]))
+        respondents = tuple(pd.unique(ties["source"]).tolist())
     ties = ties.reset_index(drop=True).astype({"source": object, "target": object})
-    layers = tuple(sorted(set(ties["layer"]))) if len(ties) else ()
+    layers = tuple(sorted(ties["layer"].unique().tolist())) if len(ties) else ()
     return TieTable(ties=ties, path=table.path, sheet=table.sheet, weight_column=records.weight_column,
                     dropped=dropped, warnings=tuple(problems), shape=shape, layers=layers, respondents=respondents)
 
@@ -274,7 +298,7 @@ def _join_records(table: Table, matcher: "PersonMatcher", records, shape: str, *
 def combine_layers(tables: list[TieTable], *, layer: str | None = None, combine: str = "sum") -> TieTable:
     """Put the ties of several files together, keep one ``layer`` or combine the layers per pair."""
     frame = pd.concat([t.ties for t in tables], ignore_index=True)
-    layers = tuple(sorted(set(frame["layer"]))) if len(frame) else ()
+    layers = tuple(sorted(frame["layer"].unique().tolist())) if len(frame) else ()
     first = tables[0]
     if layer is not None:
         if layer not in layers:

@@ -1,0 +1,136 @@
+"""Benchmark of reading a large roster and tie list (issue: every spreadsheet an analyst has).
+
+A seeded 50,000-person roster (id, name, email, directorate, department, role) and 500,000 ties
+(respondent id, colleague id, frequency), as .xlsx and as .csv. Each reader runs in its own child
+process (seconds and peak resident memory), alternately, REPEATS times; the fastest run counts:
+
+- ona: ``read_roster`` + ``read_ties`` (header detection, people matching, every check);
+- the fastest Excel reader on PyPI, python-calamine, straight into pandas DataFrames, and
+  pandas' ``read_excel(engine="calamine")``;
+- pandas' ``read_csv(engine="pyarrow")`` for the CSV files.
+
+Targets: ona on .xlsx at most 2x calamine; on .csv at most 1.5x pyarrow.
+The files are written once to bench/output/ingest/ (ignored by git). Usage:
+    python bench/bench_ingest.py
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+HERE = Path(__file__).parent
+FOLDER = HERE / "output" / "ingest"
+PEOPLE, TIES = 50_000, 500_000
+REPEATS = 3
+
+FIRST = ["Anna", "Søren", "Mette", "Jørgen", "Åsa", "Björn", "Ida", "Lars", "Märta", "Nils", "Signe", "Ole",
+         "Karin", "Mikkel", "Freja", "Henrik", "Sofie", "Ævar", "Linnéa", "Tove"]
+LAST = ["Hansen", "Nielsen", "Jensen", "Pedersen", "Ødegård", "Andersson", "Lindqvist", "Bråten", "Kjær",
+        "Sørensen", "Holmström", "Dahl", "Løvås", "Berg", "Nyström", "Vestergaard", "Åberg", "Mørch"]
+
+
+def write_inputs() -> None:
+    from openpyxl import Workbook
+
+    if (FOLDER / "ties.xlsx").exists():
+        return
+    FOLDER.mkdir(parents=True, exist_ok=True)
+    rng = np.random.default_rng(2026)
+    ids = np.array([f"E{i:06d}" for i in range(PEOPLE)])
+    first = rng.choice(FIRST, PEOPLE)
+    last = rng.choice(LAST, PEOPLE)
+    names = [f"{f} {l}" for f, l in zip(first, last)]
+    roster = pd.DataFrame({
+        "Employee ID": ids, "Name": names,
+        "Email": [f"{i.lower()}@kommune.example" for i in ids],
+        "Directorate": rng.choice([f"Directorate {k}" for k in range(8)], PEOPLE),
+        "Department": rng.choice([f"Department {k:02d}" for k in range(60)], PEOPLE),
+        "Role": rng.choice(["Caseworker", "Team Leader", "Consultant", "Nurse", "Teacher"], PEOPLE),
+    })
+    pairs = np.unique(rng.integers(0, PEOPLE, size=(int(TIES * 1.05), 2)), axis=0)
+    pairs = pairs[pairs[:, 0] != pairs[:, 1]]
+    pairs = pairs[rng.permutation(len(pairs))[:TIES]]
+    ties = pd.DataFrame({"Respondent ID": ids[pairs[:, 0]], "Colleague ID": ids[pairs[:, 1]],
+                         "Frequency": rng.integers(1, 6, len(pairs))})
+    roster.to_csv(FOLDER / "roster.csv", index=False)
+    ties.to_csv(FOLDER / "ties.csv", index=False)
+    for frame, name in ((roster, "roster.xlsx"), (ties, "ties.xlsx")):
+        wb = Workbook(write_only=True)
+        ws = wb.create_sheet("Sheet1")
+        ws.append(list(frame.columns))
+        for row in frame.itertuples(index=False):
+            ws.append([v.item() if hasattr(v, "item") else v for v in row])
+        wb.save(FOLDER / name)
+
+
+READERS = {
+    "ona": """
+import ona
+roster = ona.read_roster({roster!r})
+ties = ona.read_ties({ties!r}, roster)
+assert len(roster.people) == {people} and len(ties.ties) == {ties_n}, (len(roster.people), len(ties.ties))
+""",
+    "calamine": """
+import python_calamine, pandas as pd
+frames = []
+for path in ({roster!r}, {ties!r}):
+    rows = python_calamine.CalamineWorkbook.from_path(path).get_sheet_by_index(0).to_python()
+    frames.append(pd.DataFrame(rows[1:], columns=rows[0]))
+assert len(frames[0]) == {people} and len(frames[1]) == {ties_n}
+""",
+    "pandas calamine": """
+import pandas as pd
+a = pd.read_excel({roster!r}, engine="calamine"); b = pd.read_excel({ties!r}, engine="calamine")
+assert len(a) == {people} and len(b) == {ties_n}
+""",
+    "pyarrow": """
+import pandas as pd
+a = pd.read_csv({roster!r}, engine="pyarrow"); b = pd.read_csv({ties!r}, engine="pyarrow")
+assert len(a) == {people} and len(b) == {ties_n}
+""",
+}
+
+
+def run(code: str) -> tuple[float, float]:
+    """Seconds and peak RSS (MB) of a child process running ``code`` (imports excluded)."""
+    wrapper = (f"import time, resource, json\nstart = time.perf_counter()\n{code}\n"
+               "print(json.dumps([time.perf_counter() - start, "
+               "resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024]))")
+    # Import the libraries before the clock starts: we measure reading, not interpreter start-up.
+    preamble = "import pandas, numpy, python_calamine, openpyxl\ntry:\n import pyarrow\nexcept ImportError:\n pass\n"
+    out = subprocess.run([sys.executable, "-c", preamble + wrapper], capture_output=True, text=True, check=True)
+    seconds, peak = json.loads(out.stdout.strip().splitlines()[-1])
+    return seconds, peak
+
+
+def main() -> None:
+    started = time.perf_counter()
+    write_inputs()
+    print(f"inputs ready in {time.perf_counter() - started:.0f} s: {PEOPLE:,} people, {TIES:,} ties", flush=True)
+    plan = [("xlsx", "ona"), ("xlsx", "calamine"), ("xlsx", "pandas calamine"), ("csv", "ona"), ("csv", "pyarrow")]
+    best: dict[tuple[str, str], tuple[float, float]] = {}
+    for _ in range(REPEATS):
+        for fmt, reader in plan:
+            code = READERS[reader].format(roster=str(FOLDER / f"roster.{fmt}"), ties=str(FOLDER / f"ties.{fmt}"),
+                                          people=PEOPLE, ties_n=TIES)
+            seconds, peak = run(code)
+            print(f"{fmt:5} {reader:16} {seconds:6.2f} s  peak {peak:6.0f} MB", flush=True)
+            if (fmt, reader) not in best or seconds < best[fmt, reader][0]:
+                best[fmt, reader] = (seconds, peak)
+    print(f"fastest of {REPEATS}:")
+    for (fmt, reader), (seconds, peak) in best.items():
+        print(f"  {fmt:5} {reader:16} {seconds:6.2f} s  peak {peak:6.0f} MB")
+    fastest_excel = min(best["xlsx", "calamine"][0], best["xlsx", "pandas calamine"][0])
+    print(f"ona .xlsx / fastest Excel reader = {best['xlsx', 'ona'][0] / fastest_excel:.2f} (target <= 2)")
+    print(f"ona .csv / pandas pyarrow        = {best['csv', 'ona'][0] / best['csv', 'pyarrow'][0]:.2f} (target <= 1.5)")
+
+
+if __name__ == "__main__":
+    main()
