@@ -120,6 +120,9 @@ def cli(debug: bool, silent: bool) -> None:
     set_silent(silent)
 
 
+from .report.html_map import SIZE_BY as SIZE_BY_CHOICES  # noqa: E402
+
+
 def _pct(x: float) -> str:
     return "n/a" if x != x else f"{100 * x:.0f}%"
 
@@ -160,8 +163,10 @@ def render_summary(summary: dict, unit_column: str) -> str:
               help="Exact betweenness up to this many people; sampled above.")
 @click.option("--betweenness-samples", default=1000, show_default=True,
               help="Pivots for sampled betweenness.")
+@click.option("--size-by", type=click.Choice(list(SIZE_BY_CHOICES)), default="degree", show_default=True,
+              help="What the size of a person on the map shows.")
 @_handle_errors
-def analyze(by, out_dir, seed, permutations, exact_betweenness_limit, betweenness_samples, **opts):
+def analyze(by, out_dir, seed, permutations, exact_betweenness_limit, betweenness_samples, size_by, **opts):
     """Measure who works with whom across units; write a map, a workbook and JSON.
 
     \b
@@ -181,7 +186,7 @@ def analyze(by, out_dir, seed, permutations, exact_betweenness_limit, betweennes
         result = measure(graph, by=by or opts["unit_column"], seed=seed, permutations=permutations,
                          exact_betweenness_limit=exact_betweenness_limit, betweenness_samples=betweenness_samples)
         progress.advance("writing")
-        paths = write_report(result, graph, out_dir, seed=seed)
+        paths = write_report(result, graph, out_dir, seed=seed, size_by=size_by)
         progress.advance()
     for warning in (*roster.warnings, *ties.warnings):
         click.echo(f"Warning: {warning}", err=True)
@@ -189,6 +194,49 @@ def analyze(by, out_dir, seed, permutations, exact_betweenness_limit, betweennes
         click.echo(f"Note: {count} tie rows left out ({reason})", err=True)
     click.echo(render_summary(result.summary, result.parameters["unit_column"]))
     click.echo(f"Report written to {out_dir}/: " + ", ".join(p.name for p in paths.values()))
+
+
+@cli.command("map")
+@roster_options
+@ties_options
+@click.option("--by", default=None, help="Roster column whose units are measured (default: the department column).")
+@click.option("--unit", "unit", default=None, help="Show one unit and everyone its people have a tie with.")
+@click.option("--person", "person", default=None, help="Show one person's ego network (their roster id).")
+@click.option("--out", "out_path", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="The map file to write (.html).")
+@click.option("--size-by", type=click.Choice(list(SIZE_BY_CHOICES)), default="degree", show_default=True,
+              help="What the size of a person on the map shows.")
+@click.option("--seed", default=1, show_default=True, help="Seed of the layout and of the metrics' random steps.")
+@_handle_errors
+def map_command(by, unit, person, out_path, size_by, seed, **opts):
+    """Write one person map: the whole network, one unit with its neighbours, or one person's ego network.
+
+    \b
+    Examples:
+      ona map --roster roster.xlsx --ties ties.xlsx --unit "Finance" --out finance.html
+      ona map --roster roster.xlsx --ties ties.xlsx --person E0116 --out e0116.html
+    """
+    from .graph import build_graph
+    from .metrics import measure
+    from .report import write_map
+    from .report.html_map import focus
+
+    if unit is not None and person is not None:
+        raise click.UsageError("Give --unit or --person, not both.")
+    roster = _read_roster(opts)
+    ties = _read_ties(opts, roster)
+    graph = build_graph(roster, ties, tie_rule=opts["tie_rule"])
+    result = measure(graph, by=by or opts["unit_column"], seed=seed)
+    title, subtitle = "Who works with whom", None
+    if unit is not None or person is not None:
+        try:
+            graph, result, subtitle = focus(graph, result, unit=unit, person=person)
+        except ValueError as exc:
+            raise click.BadParameter(str(exc), param_hint="--unit" if unit is not None else "--person") from None
+        title = f"Who works with whom: {unit}" if unit is not None else "Who works with whom: one person"
+        subtitle = f"{subtitle}. Colour = unit, size = {SIZE_BY_CHOICES[size_by][1]}."
+    path = write_map(graph, result, out_path, seed=seed, size_by=size_by, title=title, subtitle=subtitle)
+    click.echo(f"Map written to {path} ({graph.n} people, {graph.m} ties).")
 
 
 @cli.command()

@@ -72,8 +72,18 @@ class OrgGraph:
 
     def labels(self) -> pd.Series:
         if self.roster is not None:
-            return self.roster.labels()
+            return self.roster.labels().reindex(self.people.index)
         return pd.Series(self.people.index, index=self.people.index)
+
+    def subgraph(self, keep) -> "OrgGraph":
+        """The people at node indices ``keep`` (in that order) and the ties among them."""
+        keep = np.asarray(keep, dtype=np.int64)
+        position = np.full(self.n, -1, dtype=np.int64)
+        position[keep] = np.arange(len(keep))
+        inside = (position[self.source] >= 0) & (position[self.target] >= 0)
+        return OrgGraph(people=self.people.iloc[keep], source=position[self.source[inside]],
+                        target=position[self.target[inside]], weight=self.weight[inside], roster=self.roster,
+                        tie_info=self.tie_info)
 
     def partition(self, by: str | None = None) -> UnitPartition:
         """The formal unit partition from roster column ``by`` (default: the roster's unit column)."""

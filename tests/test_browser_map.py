@@ -65,3 +65,87 @@ def test_the_example_municipality_map_draws_every_employee(offline_page, tmp_pat
     _open(page, path)
     assert page.evaluate("window.onaMap.drawnNodeCount()") == len(roster)
     assert outside == [] and errors == []
+
+
+def _example_report(tmp_path):
+    from conftest import ROOT
+
+    example = ROOT / "examples" / "municipality"
+    roster = ona.read_roster(example / "roster.xlsx")
+    graph = ona.build_graph(roster, ona.read_ties(example / "ties.xlsx", roster))
+    measurement = ona.measure(graph, permutations=100)
+    return ona.write_report(measurement, graph, tmp_path), measurement
+
+
+def test_search_finds_a_person_and_shows_their_details_and_colleagues(offline_page, tmp_path, output_dir):
+    """The planted bridge E0116 is found by id, focused and selected; the side panel names them
+    and lists everyone they have a tie with."""
+    paths, m = _example_report(tmp_path)
+    page, outside, errors = offline_page
+    _open(page, paths["map"])
+    page.fill("#search", "e0116")
+    page.press("#search", "Enter")
+    assert page.evaluate("window.onaMap.network.getSelectedNodes()") == ["E0116"]
+    name = m.people.loc["E0116", "name"]
+    assert page.locator("#details-name").inner_text() == name
+    contacts = page.locator("#details-neighbours li").count()
+    assert contacts == m.people.loc["E0116", "contacts"]
+    assert page.evaluate("window.onaMap.search('no such person anywhere')") is None
+    assert page.locator("#search-result").inner_text() == "No one found."
+    page.screenshot(path=str(output_dir / "search.png"))
+    assert outside == [] and errors == []
+
+
+def test_the_unit_filter_shows_only_that_unit(offline_page, tmp_path, output_dir):
+    paths, m = _example_report(tmp_path)
+    page, outside, errors = offline_page
+    _open(page, paths["map"])
+    page.select_option("#unit-filter", "Finance")
+    assert page.evaluate("window.onaMap.visibleNodeCount()") == int(m.units.loc["Finance", "headcount"])
+    hidden = page.evaluate("window.onaMap.network.body.data.nodes.get({filter: n => n.hidden}).length")
+    assert hidden == len(m.people) - int(m.units.loc["Finance", "headcount"])
+    page.screenshot(path=str(output_dir / "finance.png"))
+    page.select_option("#unit-filter", "")
+    assert page.evaluate("window.onaMap.visibleNodeCount()") == len(m.people)
+    assert outside == [] and errors == []
+
+
+def test_index_and_unit_map_open_offline(offline_page, tmp_path, output_dir):
+    """index.html has no script at all and links every page; the unit map draws one node per unit."""
+    paths, m = _example_report(tmp_path)
+    page, outside, errors = offline_page
+    page.goto(paths["index"].as_uri())
+    assert page.locator("script").count() == 0
+    assert page.locator("ul.findings li").count() >= 5
+    assert page.locator("table.heat tbody tr").count() == len(m.units)
+    hrefs = page.eval_on_selector_all("nav a", "links => links.map(a => a.getAttribute('href'))")
+    assert {"map.html", "units.html", "method.html", "metrics.xlsx"} <= set(hrefs)
+    page.screenshot(path=str(output_dir / "index.png"), full_page=True)
+    _open(page, paths["units"])
+    assert page.evaluate("window.onaMap.drawnNodeCount()") == len(m.units)
+    page.screenshot(path=str(output_dir / "units.png"))
+    page.goto(paths["method"].as_uri())
+    assert page.locator("h2#betweenness").count() == 1
+    assert outside == [] and errors == []
+
+
+def test_hostile_names_stay_text_in_the_index_search_and_details(offline_page, tmp_path):
+    page, outside, errors = offline_page
+    hostile = "<img src=x onerror=\"window.pwned=1\">"
+    roster = ona.read_roster(write_xlsx(tmp_path / "r.xlsx", [
+        ["ID", "Name", "Department"], ["1", hostile, "<b>Unit</b>"], ["2", "Bo", "IT"], ["3", "Al", "IT"]]))
+    ties = ona.read_ties(write_xlsx(tmp_path / "t.xlsx", [["Source", "Target"], ["1", "2"], ["3", "1"], ["2", "3"]]),
+                         roster)
+    graph = ona.build_graph(roster, ties)
+    paths = ona.write_report(ona.measure(graph), graph, tmp_path / "out")
+    page.goto(paths["index"].as_uri())
+    assert page.locator("img").count() == 0 and page.locator("td b").count() == 0
+    assert "<b>Unit</b>" in page.locator("table.heat").inner_text()
+    _open(page, paths["map"])
+    page.fill("#search", "<img")
+    page.press("#search", "Enter")
+    assert page.locator("#details-name").inner_text() == hostile
+    assert page.locator("#search-result").inner_text() == f"{hostile} (<b>Unit</b>)"
+    page.locator("#details-neighbours li").first.wait_for()
+    assert page.locator("aside img").count() == 0 and page.evaluate("window.pwned === undefined")
+    assert outside == [] and errors == []

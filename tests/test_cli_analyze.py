@@ -34,9 +34,12 @@ def test_analyze_writes_the_report_and_prints_the_summary(runner, data_dir, tmp_
         "Boundary spanners:   0",
         "Fragile unit links:  0 of 1 unit pairs hang on one person",
         "Response rate:       100% (5 of 5)",
-        f"Report written to {out}/: map.html, metrics.xlsx, metrics.json",
+        f"Report written to {out}/: index.html, map.html, units.html, method.html, metrics.xlsx, metrics.json, "
+        "nodes.csv, edges.csv, network.gexf, network.graphml",
     ]
-    assert sorted(p.name for p in out.iterdir()) == ["map.html", "metrics.json", "metrics.xlsx"]
+    assert sorted(p.name for p in out.iterdir()) == sorted(["index.html", "map.html", "units.html", "method.html",
+                                                           "metrics.xlsx", "metrics.json", "nodes.csv", "edges.csv",
+                                                           "network.gexf", "network.graphml"])
 
 
 def test_cli_json_equals_the_library_result(runner, data_dir, tmp_path):

@@ -6,19 +6,34 @@ from pathlib import Path
 
 from ..graph import OrgGraph
 from ..metrics import Measurement
-from .html_map import write_map
+from .exports import write_exports
+from .findings import Finding, findings
+from .html_map import SIZE_BY, write_map, write_unit_map
+from .index_page import write_index, write_method_page
 from .json_out import measurement_to_dict, write_json
 from .workbook import write_workbook
 
-__all__ = ["write_report", "write_map", "write_workbook", "write_json", "measurement_to_dict"]
+__all__ = ["write_report", "write_map", "write_unit_map", "write_workbook", "write_json", "write_exports",
+           "write_index", "measurement_to_dict", "findings", "Finding", "SIZE_BY"]
+
+REPORT_PAGES = [("Person map", "map.html"), ("Unit map", "units.html"), ("How the numbers are computed", "method.html"),
+                ("Excel workbook", "metrics.xlsx"), ("Data for scripts (JSON)", "metrics.json"),
+                ("Network for Gephi (GEXF)", "network.gexf"), ("Network as GraphML", "network.graphml"),
+                ("People (CSV)", "nodes.csv"), ("Ties (CSV)", "edges.csv")]
 
 
-def write_report(measurement: Measurement, graph: OrgGraph, out_dir: str | Path, *, seed: int = 1) -> dict[str, Path]:
-    """Write ``map.html``, ``metrics.xlsx`` and ``metrics.json`` into ``out_dir``; return their paths."""
+def write_report(measurement: Measurement, graph: OrgGraph, out_dir: str | Path, *, seed: int = 1,
+                 size_by: str = "degree") -> dict[str, Path]:
+    """Write the whole report into ``out_dir`` and return the paths: ``index.html`` (findings,
+    heatmap, method), ``map.html`` (people), ``units.html`` (units), ``method.html``,
+    ``metrics.xlsx``, ``metrics.json``, and the network as GEXF, GraphML and CSV."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    return {
-        "map": write_map(graph, measurement, out / "map.html", seed=seed),
-        "workbook": write_workbook(measurement, out / "metrics.xlsx"),
-        "json": write_json(measurement, out / "metrics.json"),
-    }
+    paths = {"index": write_index(measurement, out / "index.html", pages=REPORT_PAGES),
+             "map": write_map(graph, measurement, out / "map.html", seed=seed, size_by=size_by),
+             "units": write_unit_map(measurement, out / "units.html", seed=seed),
+             "method": write_method_page(out / "method.html"),
+             "workbook": write_workbook(measurement, out / "metrics.xlsx"),
+             "json": write_json(measurement, out / "metrics.json")}
+    paths.update(write_exports(graph, measurement, out))
+    return paths

@@ -24,7 +24,17 @@ from .._files import atomic_write
 from ..graph import OrgGraph
 from ..metrics import Measurement
 
-__all__ = ["map_data", "write_map", "PALETTE", "unit_colours"]
+__all__ = ["map_data", "write_map", "PALETTE", "unit_colours", "SIZE_BY", "unit_map_data", "write_unit_map"]
+
+# What node size can show: option name -> (column of Measurement.people, words for the page).
+SIZE_BY = {
+    "degree": (None, "number of ties"),
+    "betweenness": ("betweenness", "betweenness (weighted)"),
+    "brokerage": ("brokerage_total", "brokerage roles (Gould & Fernandez)"),
+    "effective-size": ("effective_size", "effective size (Burt)"),
+    "participation": ("participation", "participation across units"),
+    "external-ties": ("external_ties", "ties with other units"),
+}
 
 # Okabe & Ito (2008) colour-blind-safe palette, then Paul Tol's "muted" scheme.
 PALETTE = [
@@ -151,19 +161,45 @@ def _edges_to_draw(graph: OrgGraph, codes: np.ndarray, max_edges: int) -> np.nda
     return np.sort(order[:max_edges])
 
 
-def map_data(graph: OrgGraph, measurement: Measurement, *, seed: int = 1, max_edges: int = MAX_EDGES) -> dict:
+def _details(row) -> list[list[str]]:
+    """Metric name/value pairs shown when a person is clicked."""
+    pairs = [("Unit", row["unit"]), ("Ties out / in", f"{int(row['out_degree'])} / {int(row['in_degree'])}"),
+             ("Ties with other units", f"{int(row['external_ties'])}"), ("E-I index", _fmt(row["ei_index"]))]
+    for label, column in (("Other units reached", "units_reached"), ("Brokerage roles", "brokerage_total"),
+                          ("Betweenness", "betweenness"), ("Burt constraint", "constraint"),
+                          ("Effective size", "effective_size"), ("Participation", "participation"),
+                          ("Role (Guimerà-Amaral)", "ga_role"), ("Boundary spanner", "boundary_spanner")):
+        if column in row.index:
+            value = row[column]
+            if column == "betweenness" and isinstance(value, float) and not np.isnan(value):
+                value = f"{value:.4f}"
+            elif column == "boundary_spanner":
+                value = "yes" if bool(value) else "no"
+            elif isinstance(value, (float, np.floating)) and float(value).is_integer():
+                value = int(value)
+            pairs.append((label, _fmt(value) if value is not None else "–"))
+    return [[str(a), str(b)] for a, b in pairs]
+
+
+def map_data(graph: OrgGraph, measurement: Measurement, *, seed: int = 1, max_edges: int = MAX_EDGES,
+             size_by: str = "degree") -> dict:
     """Node and edge records of the person map, and its legend, as plain JSON-ready data.
 
-    Nodes are coloured by unit, sized by degree (in + out, as ``value``), placed by a seeded layout; each has a
-    plain-text tooltip with name, unit and key metrics. Edges carry their weight as width.
+    Nodes are coloured by unit, sized by ``size_by`` (a key of :data:`SIZE_BY`; degree = in + out
+    ties, as ``value``), placed by a seeded layout; each has a plain-text tooltip with name, unit and
+    key metrics, and the metric pairs shown when clicked. Edges carry their weight as width.
     """
+    if size_by not in SIZE_BY:
+        raise ValueError(f"size_by must be one of {sorted(SIZE_BY)}")
     from pyvis.network import Network
 
     people = measurement.people
     units = people["unit"].astype(str).to_numpy()
     colours = unit_colours(measurement.units.index.astype(str))
     labels = graph.labels().astype(str).to_numpy()
-    degree = (people["in_degree"] + people["out_degree"]).to_numpy()
+    column = SIZE_BY[size_by][0]
+    size = (people["in_degree"] + people["out_degree"]).to_numpy(dtype=float) if column is None \
+        else np.nan_to_num(people[column].to_numpy(dtype=float), nan=0.0)
     codes = graph.partition(measurement.parameters["unit_column"]).codes
     xy = _layout(graph, codes, seed)
     drawn = _edges_to_draw(graph, codes, max_edges)
@@ -184,7 +220,7 @@ def map_data(graph: OrgGraph, measurement: Measurement, *, seed: int = 1, max_ed
             f"E-I index: {_fmt(row['ei_index'])}",
         ])
         node = Node(pid, shape="dot", label=labels[i], title=title, group=units[i],
-                    color=colours[units[i]], value=int(degree[i]),
+                    color=colours[units[i]], value=round(float(size[i]), 6), metrics=_details(row),
                     x=round(float(xy[i, 0]), 2), y=round(float(xy[i, 1]), 2), unit=units[i])
         net.nodes.append(node.options)
         net.node_ids.append(pid)
@@ -198,8 +234,9 @@ def map_data(graph: OrgGraph, measurement: Measurement, *, seed: int = 1, max_ed
         "nodes": [dict(n) for n in net.nodes],
         "edges": [{"from": e["from"], "to": e["to"], "value": e["value"], "width": e["width"],
                    "arrows": "to"} for e in net.edges],
-        "legend": [{"unit": u, "colour": c, "people": int(measurement.units.loc[u, "headcount"])}
-                   for u, c in colours.items()],
+        "legend": [{"unit": u, "colour": c, "people": int((units == u).sum())}
+                   for u, c in colours.items() if (units == u).any()],
+        "size_by": size_by,
         "ties_total": graph.m,
         "ties_drawn": int(len(drawn)),
     }
@@ -219,19 +256,25 @@ def _vis_assets() -> tuple[str, str]:
 
 
 def write_map(graph: OrgGraph, measurement: Measurement, path: str | Path, *, seed: int = 1,
-              title: str | None = None) -> Path:
+              title: str | None = None, size_by: str = "degree", subtitle: str | None = None) -> Path:
     """Write the person map as one self-contained HTML file at ``path`` (atomically)."""
     path = Path(path)
-    data = map_data(graph, measurement, seed=seed)
-    js, css = _vis_assets()
-    template = (resources.files("ona.report") / "assets" / "map.html").read_text(encoding="utf-8")
-    s = measurement.summary
+    data = map_data(graph, measurement, seed=seed, size_by=size_by)
     heading = title or "Who works with whom"
-    subtitle = (f"{s['people']} people in {s['units']} units (by {measurement.parameters['unit_column']}), "
-                f"{s['ties']} ties. Colour = unit, size = number of ties, arrows point to the person named.")
+    if subtitle is None:
+        s = measurement.summary
+        subtitle = (f"{s['people']} people in {s['units']} units (by {measurement.parameters['unit_column']}), "
+                    f"{s['ties']} ties. Colour = unit, size = {SIZE_BY[size_by][1]}, arrows point to the person "
+                    "named. Click a person for details.")
     if data["ties_drawn"] < data["ties_total"]:
         subtitle += (f" Only the {data['ties_drawn']:,} strongest of the {data['ties_total']:,} ties are drawn "
                      "(ties across units first among equals); every tie counts in the metrics.")
+    return _write_page(data, path, heading, subtitle)
+
+
+def _write_page(data: dict, path: Path, heading: str, subtitle: str) -> Path:
+    js, css = _vis_assets()
+    template = (resources.files("ona.report") / "assets" / "map.html").read_text(encoding="utf-8")
     page = (template
             .replace("{{TITLE}}", html.escape(heading))
             .replace("{{SUBTITLE}}", html.escape(subtitle))
@@ -242,3 +285,90 @@ def write_map(graph: OrgGraph, measurement: Measurement, path: str | Path, *, se
     with atomic_write(path) as handle:
         handle.write(page)
     return path
+
+
+def unit_map_data(measurement: Measurement, *, seed: int = 1) -> dict:
+    """The unit map: units as nodes sized by headcount, arrows A -> B for the ties from A's people to
+    B's people, as wide as the share of possible ties (density); the tooltip gives both directions,
+    so asymmetry shows."""
+    import igraph as ig
+
+    units = measurement.units
+    labels = [str(u) for u in units.index]
+    colours = unit_colours(labels)
+    pairs = measurement.unit_pairs
+    pairs = pairs[pairs["ties"] > 0]
+    index = {u: i for i, u in enumerate(labels)}
+    k = len(labels)
+    if k > 1 and len(pairs):
+        g = ig.Graph(n=k, edges=[(index[str(a)], index[str(b)]) for a, b in zip(pairs["from_unit"], pairs["to_unit"])])
+        xy = _seeded_fr(g, seed, weights=np.log1p(pairs["ties"].to_numpy(dtype=float)).tolist()) * 120
+    else:
+        xy = np.zeros((k, 2))
+    nodes = []
+    for i, unit in enumerate(labels):
+        row = units.loc[units.index[i]]
+        metrics = [["People", str(int(row["headcount"]))], ["Ties inside", str(int(row["internal_ties"]))],
+                   ["Ties sent to other units", str(int(row["ties_sent_out"]))],
+                   ["Ties received from other units", str(int(row["ties_received_in"]))],
+                   ["E-I index", _fmt(row["ei_index"])], ["Boundary spanners", str(int(row["boundary_spanners"]))]]
+        title = "\n".join([unit] + [f"{a}: {b}" for a, b in metrics])
+        nodes.append({"id": unit, "label": unit, "title": title, "unit": unit, "shape": "dot",
+                      "color": colours[unit], "value": int(row["headcount"]), "metrics": metrics,
+                      "x": round(float(xy[i, 0]), 2), "y": round(float(xy[i, 1]), 2)})
+    density_max = float(pairs["density"].max()) if len(pairs) else 1.0
+    reverse = {(str(a), str(b)): t for a, b, t in zip(pairs["from_unit"], pairs["to_unit"], pairs["ties"])}
+    edges = []
+    for a, b, ties, density in zip(pairs["from_unit"], pairs["to_unit"], pairs["ties"], pairs["density"]):
+        back = reverse.get((str(b), str(a)), 0)
+        edges.append({"from": str(a), "to": str(b), "value": float(density), "arrows": "to",
+                      "width": round(0.5 + 7.5 * float(density) / density_max, 2),
+                      "title": f"{a} → {b}: {int(ties)} ties (density {100 * density:.1f}%); "
+                               f"{b} → {a}: {int(back)} ties"})
+    return {"nodes": nodes, "edges": edges,
+            "legend": [{"unit": u, "colour": colours[u], "people": int(units.loc[units.index[i], "headcount"])}
+                       for i, u in enumerate(labels)],
+            "ties_total": len(edges), "ties_drawn": len(edges), "size_by": "headcount"}
+
+
+def write_unit_map(measurement: Measurement, path: str | Path, *, seed: int = 1) -> Path:
+    """Write the unit map (units as nodes) as one self-contained HTML file (atomically)."""
+    data = unit_map_data(measurement, seed=seed)
+    subtitle = (f"{len(data['nodes'])} units (by {measurement.parameters['unit_column']}). Size = people; an arrow "
+                "A → B is as wide as the share of possible ties from A's people to B's people. Hover an arrow "
+                "for both directions; click a unit for details.")
+    return _write_page(data, Path(path), "How the units work together", subtitle)
+
+
+def focus(graph: OrgGraph, measurement: Measurement, *, unit: str | None = None,
+          person: str | None = None) -> tuple[OrgGraph, Measurement, str]:
+    """The part of the network around one unit (its people and everyone they have a tie with) or one
+    person (their ego network: them, their contacts and the ties among those). Returns the
+    subgraph, the measurement restricted to its people (metrics stay those of the whole network)
+    and a sentence describing the view. Raises ValueError naming what was not found."""
+    from dataclasses import replace
+
+    units = measurement.people["unit"].astype(str).to_numpy()
+    if unit is not None:
+        members = np.flatnonzero(units == str(unit))
+        if not len(members):
+            choices = ", ".join(sorted(set(units)))
+            raise ValueError(f"no unit {unit!r} in {measurement.parameters['unit_column']}; units are: {choices}")
+        core = np.zeros(graph.n, dtype=bool)
+        core[members] = True
+        what = f"{unit}: its {len(members)} people and everyone they have a tie with (metrics from the whole network)"
+    else:
+        ids = [str(i) for i in graph.ids]
+        if str(person) not in ids:
+            raise ValueError(f"no person with id {person!r} in the roster")
+        core = np.zeros(graph.n, dtype=bool)
+        core[ids.index(str(person))] = True
+        what = "one person's ego network: their contacts and the ties among them (metrics from the whole network)"
+    touching = core[graph.source] | core[graph.target]
+    keep_mask = core.copy()
+    keep_mask[graph.source[touching]] = True
+    keep_mask[graph.target[touching]] = True
+    keep = np.flatnonzero(keep_mask)
+    sub = graph.subgraph(keep)
+    sub_measurement = replace(measurement, people=measurement.people.iloc[keep])
+    return sub, sub_measurement, what

@@ -1,0 +1,261 @@
+"""report/index.html: the manager's page. Findings, the unit x unit heatmap, who spans and who
+brokers in each unit, fragile links, response rate, and the method, with links to the maps.
+
+Rendered here, in Python, as static HTML: every value from input goes through ``html.escape``; the
+page has no script at all, opens offline and prints on A4 (its Content-Security-Policy forbids
+scripts and any request to another host).
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import re
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .._files import atomic_write
+from ..metrics import Measurement
+from .findings import findings
+
+__all__ = ["write_index", "write_method_page", "heatmap_cells"]
+
+_CSS = """
+body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #222; margin: 0 auto;
+       max-width: 1100px; padding: 16px 24px 48px; line-height: 1.45; }
+h1 { font-size: 26px; margin: 8px 0 2px; } h2 { font-size: 19px; margin: 28px 0 8px; border-bottom: 1px solid #ddd; }
+.sub { color: #555; margin: 0 0 12px; } nav a { margin-right: 14px; }
+ul.findings li { margin: 6px 0; font-size: 16px; }
+table { border-collapse: collapse; font-size: 13px; margin: 6px 0; }
+th, td { border: 1px solid #ddd; padding: 3px 6px; text-align: left; vertical-align: top; }
+th { background: #f4f4f4; } td.num { text-align: right; font-variant-numeric: tabular-nums; }
+table.heat td { width: 34px; height: 22px; text-align: center; font-size: 11px; padding: 1px; }
+table.heat th.col { writing-mode: vertical-rl; transform: rotate(180deg); white-space: nowrap; font-weight: normal; }
+table.heat th.row { white-space: nowrap; font-weight: normal; }
+.note { color: #555; font-size: 13px; }
+@media print { nav { display: none; } body { max-width: none; padding: 0; } h2 { break-after: avoid; }
+               table { break-inside: avoid; } }
+"""
+
+_CSP = ("default-src 'none'; style-src 'unsafe-inline'; img-src data:; font-src data:")
+
+
+def _e(value) -> str:
+    return html.escape(str(value), quote=True)
+
+
+def _num(value, digits: int = 2) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    if isinstance(value, (int, np.integer)):
+        return f"{int(value):,}"
+    return f"{float(value):.{digits}f}"
+
+
+def _page(title: str, body: str) -> str:
+    return (f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+            f'<meta name="viewport" content="width=device-width, initial-scale=1">'
+            f'<meta http-equiv="Content-Security-Policy" content="{_CSP}">'
+            f"<title>{_e(title)}</title><style>{_CSS}</style></head><body>\n{body}\n</body></html>\n")
+
+
+def heatmap_cells(measurement: Measurement) -> pd.DataFrame:
+    """One row per ordered unit pair (diagonal = inside the unit): ties, possible ties, density
+    and the background colour of its heatmap cell (white to dark blue by the square root of the
+    density relative to the densest cell, so faint cross-unit ties stay visible)."""
+    units = list(measurement.units.index.astype(str))
+    pairs = measurement.unit_pairs.copy()
+    pairs["from_unit"] = pairs["from_unit"].astype(str)
+    pairs["to_unit"] = pairs["to_unit"].astype(str)
+    grid = pd.MultiIndex.from_product([units, units], names=["from_unit", "to_unit"]).to_frame(index=False)
+    cells = grid.merge(pairs[["from_unit", "to_unit", "ties", "possible_ties", "density", "observed_expected"]],
+                       on=["from_unit", "to_unit"], how="left")
+    inside = measurement.units
+    for i, row in cells.iterrows():
+        if row["from_unit"] == row["to_unit"]:
+            u = row["from_unit"]
+            head = int(inside.loc[u, "headcount"])
+            cells.loc[i, "ties"] = inside.loc[u, "internal_ties"]
+            cells.loc[i, "possible_ties"] = head * (head - 1)
+            cells.loc[i, "density"] = inside.loc[u, "internal_density"]
+    cells["ties"] = cells["ties"].fillna(0).astype(int)
+    top = float(np.nanmax(cells["density"].to_numpy(dtype=float))) if len(cells) else 0.0
+    level = np.sqrt(np.clip(cells["density"].fillna(0).to_numpy(dtype=float) / top, 0, 1)) if top > 0 \
+        else np.zeros(len(cells))
+    start, end = np.array([255, 255, 255]), np.array([8, 48, 107])
+    rgb = (start[None, :] + (end - start)[None, :] * level[:, None]).round().astype(int)
+    cells["colour"] = [f"#{r:02x}{g:02x}{b:02x}" for r, g, b in rgb]
+    cells["dark"] = level > 0.55
+    return cells
+
+
+def _heatmap(measurement: Measurement) -> str:
+    cells = heatmap_cells(measurement)
+    units = list(measurement.units.index.astype(str))
+    head = "".join(f'<th class="col" scope="col">{_e(u)}</th>' for u in units)
+    rows = []
+    by_pair = {(r.from_unit, r.to_unit): r for r in cells.itertuples(index=False)}
+    for a in units:
+        tds = []
+        for b in units:
+            c = by_pair[a, b]
+            density = "–" if pd.isna(c.density) else f"{100 * c.density:.1f}%"
+            ratio = "" if pd.isna(c.observed_expected) else f"; {c.observed_expected:.2f} × what chance would give"
+            where = f"inside {a}" if a == b else f"{a} → {b}"
+            tip = f"{where}: {c.ties:,} ties of {int(c.possible_ties or 0):,} possible, density {density}{ratio}"
+            label = "" if pd.isna(c.density) or c.ties == 0 else \
+                f"{100 * c.density:.0f}" if c.density >= 0.01 else f"{100 * c.density:.1f}"
+            style = f"background:{c.colour};" + ("color:#fff;" if c.dark else "")
+            tds.append(f'<td style="{style}" title="{_e(tip)}">{label}</td>')
+        rows.append(f'<tr><th class="row" scope="row">{_e(a)}</th>{"".join(tds)}</tr>')
+    return (f'<table class="heat"><thead><tr><th>from \\ to</th>{head}</tr></thead>'
+            f'<tbody>{"".join(rows)}</tbody></table>'
+            '<p class="note">Each cell: ties from people in the row unit to people in the column unit, as a '
+            "percentage of the ties possible (density). Hover for the numbers. The diagonal is inside each unit.</p>")
+
+
+def _people_per_unit(measurement: Measurement, top: int = 3) -> str:
+    people = measurement.people.copy()
+    people["label"] = people["name"].where(people["name"].astype(str) != "", people.index.to_series()) \
+        if "name" in people else people.index.to_series()
+    rows = []
+    for unit in measurement.units.index:
+        members = people[people["unit"].astype(str) == str(unit)]
+        spanners = members[members["boundary_spanner"].fillna(False).astype(bool)] \
+            .sort_values("betweenness", ascending=False).head(top)
+        brokers = members[members["brokerage_total"] > 0].sort_values("brokerage_total", ascending=False).head(top)
+        fmt_s = ", ".join(f"{_e(r.label)} ({int(r.units_reached)} units)" for r in spanners.itertuples()) or "–"
+        fmt_b = ", ".join(f"{_e(r.label)} ({int(r.brokerage_total)})" for r in brokers.itertuples()) or "–"
+        rows.append(f"<tr><td>{_e(unit)}</td><td class='num'>{int(measurement.units.loc[unit, 'headcount'])}</td>"
+                    f"<td>{fmt_s}</td><td>{fmt_b}</td></tr>")
+    return ("<table><thead><tr><th>Unit</th><th>People</th><th>Top boundary spanners (other units reached)</th>"
+            "<th>Top brokers (brokerage roles, Gould &amp; Fernandez)</th></tr></thead><tbody>"
+            + "".join(rows) + "</tbody></table>")
+
+
+def _fragile(measurement: Measurement) -> str:
+    bridges = measurement.extra.get("fragile_bridges")
+    if bridges is None or not len(bridges):
+        return "<p>No pair of units is connected.</p>"
+    fragile = bridges[bridges["cut_by"].astype(str) != ""]
+    if not len(fragile):
+        return "<p>No pair of units depends on a single person: every connected pair has several people carrying its ties.</p>"
+    names = measurement.people["name"] if "name" in measurement.people else pd.Series(dtype=object)
+    rows = []
+    for r in fragile.itertuples(index=False):
+        people = [p for p in str(r.cut_by).split("; ") if p]
+        who = ", ".join(_e(names.get(p, p) or p) for p in people)
+        rows.append(f"<tr><td>{_e(r.unit_a)}</td><td>{_e(r.unit_b)}</td><td class='num'>{int(r.ties)}</td>"
+                    f"<td>{who}</td></tr>")
+    return ("<table><thead><tr><th>Unit</th><th>Unit</th><th>Ties between them</th>"
+            "<th>Everything runs through</th></tr></thead><tbody>" + "".join(rows) + "</tbody></table>"
+            "<p class='note'>If one of these people leaves or is away, the two units lose their only link.</p>")
+
+
+def _response(measurement: Measurement) -> str:
+    units = measurement.units
+    if "response_rate" not in units or units["response_rate"].isna().all():
+        return ""
+    rows = "".join(f"<tr><td>{_e(u)}</td><td class='num'>{int(r.respondents)}</td>"
+                   f"<td class='num'>{int(r.headcount)}</td><td class='num'>{100 * r.response_rate:.0f}%</td></tr>"
+                   for u, r in units.iterrows())
+    return ("<h2 id='response'>Response rate</h2><table><thead><tr><th>Unit</th><th>Answered</th><th>People</th>"
+            f"<th>Rate</th></tr></thead><tbody>{rows}</tbody></table>")
+
+
+_METHOD_LINKS = [
+    ("E-I index", "ei_expectation"), ("Unit-pair density", "unit_pair_table"), ("Modularity", "modularity"),
+    ("Communities", "communities"), ("Brokerage roles", "brokerage_roles"), ("Burt constraint", "structural_holes"),
+    ("Betweenness", "betweenness"), ("Participation", "participation"), ("Boundary spanner", "boundary_spanners"),
+    ("Fragile links", "fragile_bridges"),
+]
+
+
+def _method(measurement: Measurement) -> str:
+    params = "".join(f"<tr><th>{_e(k)}</th><td>{_e(v)}</td></tr>" for k, v in measurement.parameters.items())
+    links = " · ".join(f'<a href="method.html#{anchor}">{_e(label)}</a>' for label, anchor in _METHOD_LINKS)
+    return (f"<p>A tie is a directed pair of people: one named the other ({_e(measurement.parameters.get('tie_rule', 'reported'))} ties), "
+            f"weighted by {_e(measurement.parameters.get('weight') or 'count')}. Units are the values of "
+            f"<b>{_e(measurement.parameters.get('unit_column'))}</b>. Definitions: {links}.</p>"
+            f"<table><tbody>{params}</tbody></table>")
+
+
+def write_index(measurement: Measurement, path: str | Path, *, pages: list[tuple[str, str]] | None = None,
+                title: str | None = None) -> Path:
+    """Write report/index.html (atomically). ``pages`` are (title, file name) links to show."""
+    path = Path(path)
+    s = measurement.summary
+    heading = title or "Collaboration across units"
+    items = "".join(f"<li>{_e(f.text)}</li>" for f in findings(measurement))
+    nav = " ".join(f'<a href="{_e(file)}">{_e(label)}</a>' for label, file in (pages or []))
+    body = (f"<h1>{_e(heading)}</h1>"
+            f"<p class='sub'>{s['people']:,} people in {s['units']} units (by {_e(measurement.parameters.get('unit_column'))}), "
+            f"{s['ties']:,} ties.</p><nav>{nav}</nav>"
+            f"<h2 id='findings'>Findings</h2><ul class='findings'>{items}</ul>"
+            f"<h2 id='heatmap'>Who works with which unit</h2>{_heatmap(measurement)}"
+            f"<h2 id='people'>Boundary spanners and brokers per unit</h2>{_people_per_unit(measurement)}"
+            f"<h2 id='fragile'>Links that hang on one person</h2>{_fragile(measurement)}"
+            f"{_response(measurement)}"
+            f"<h2 id='method'>Method and parameters</h2>{_method(measurement)}")
+    with atomic_write(path) as handle:
+        handle.write(_page(heading, body))
+    return path
+
+
+def _markdown_to_html(text: str) -> str:
+    """Enough Markdown for docs/metrics.md: headings (with ids), paragraphs, lists, code, emphasis."""
+    def inline(line: str) -> str:
+        line = _e(line)
+        line = re.sub(r"`([^`]+)`", r"<code>\1</code>", line)
+        line = re.sub(r"\*\*([^*]+)\*\*", r"<b>\1</b>", line)
+        return re.sub(r"\*([^*]+)\*", r"<i>\1</i>", line)
+
+    out, para, in_list = [], [], False
+
+    def flush():
+        nonlocal para
+        if para:
+            out.append("<p>" + " ".join(inline(p) for p in para) + "</p>")
+            para = []
+
+    for raw in text.splitlines():
+        line = raw.rstrip()
+        heading = re.match(r"^(#{1,4})\s+(.*)$", line)
+        if heading:
+            flush()
+            if in_list:
+                out.append("</ul>")
+                in_list = False
+            level, title = len(heading.group(1)), heading.group(2)
+            anchor = re.sub(r"[^a-z0-9_]+", "-", title.strip("`").lower()).strip("-")
+            out.append(f'<h{level} id="{anchor}">{inline(title)}</h{level}>')
+        elif re.match(r"^\s*[-*]\s+", line):
+            flush()
+            if not in_list:
+                out.append("<ul>")
+                in_list = True
+            out.append("<li>" + inline(re.sub(r"^\s*[-*]\s+", "", line)) + "</li>")
+        elif not line.strip():
+            flush()
+            if in_list:
+                out.append("</ul>")
+                in_list = False
+        elif in_list and raw.startswith("  "):
+            out[-1] = out[-1][:-5] + " " + inline(line.strip()) + "</li>"
+        else:
+            para.append(line)
+    flush()
+    if in_list:
+        out.append("</ul>")
+    return "\n".join(out)
+
+
+def write_method_page(path: str | Path) -> Path:
+    """report/method.html: the metric definitions (docs/metrics.md, shipped with the package)."""
+    text = (resources.files("ona.report") / "assets" / "metrics.md").read_text(encoding="utf-8")
+    with atomic_write(Path(path)) as handle:
+        handle.write(_page("How the numbers are computed", _markdown_to_html(text)))
+    return Path(path)
