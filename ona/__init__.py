@@ -18,6 +18,8 @@ from .graph import OrgGraph, build_graph
 from .ingest import Roster, TieTable, read_roster, read_ties
 from .metrics import Measurement, measure
 from .report import write_map, write_report, write_workbook
+from .history import open_history
+from .compare import compare_waves
 
 __all__ = [
     "read_roster",
@@ -27,6 +29,8 @@ __all__ = [
     "write_report",
     "write_map",
     "write_workbook",
+    "open_history",
+    "compare_waves",
     "Roster",
     "TieTable",
     "OrgGraph",

@@ -165,8 +165,13 @@ def render_summary(summary: dict, unit_column: str) -> str:
               help="Pivots for sampled betweenness.")
 @click.option("--size-by", type=click.Choice(list(SIZE_BY_CHOICES)), default="degree", show_default=True,
               help="What the size of a person on the map shows.")
+@click.option("--wave", default=None, help="Store this run as a wave with this label (e.g. 2025) in --history.")
+@click.option("--history", "history_path", default=None, type=click.Path(dir_okay=False, path_type=Path),
+              help="History file (SQLite) the wave is stored in (default: ona-history.db).")
+@click.option("--replace", is_flag=True, help="Store the wave again if its label is already in the history.")
 @_handle_errors
-def analyze(by, out_dir, seed, permutations, exact_betweenness_limit, betweenness_samples, size_by, **opts):
+def analyze(by, out_dir, seed, permutations, exact_betweenness_limit, betweenness_samples, size_by, wave,
+            history_path, replace, **opts):
     """Measure who works with whom across units; write a map, a workbook and JSON.
 
     \b
@@ -174,9 +179,17 @@ def analyze(by, out_dir, seed, permutations, exact_betweenness_limit, betweennes
       ona analyze --roster roster.xlsx --ties ties.xlsx --out report/
     """
     from .graph import build_graph
+    from .history import open_history
     from .metrics import measure
     from .report import write_report
 
+    if history_path is not None and wave is None:
+        raise click.UsageError("--history needs --wave LABEL (the label to store this run under).")
+    history_path = history_path or Path("ona-history.db")
+    if wave is not None and not replace:
+        with open_history(history_path) as history:
+            if wave in history.labels():
+                raise OnaError(f"{history_path.name}: wave {wave!r} is already stored; pass --replace to store it again")
     with steps(["reading", "building", "measuring", "writing"]) as progress:
         roster = _read_roster(opts)
         ties = _read_ties(opts, roster)
@@ -192,8 +205,14 @@ def analyze(by, out_dir, seed, permutations, exact_betweenness_limit, betweennes
         click.echo(f"Warning: {warning}", err=True)
     for reason, count in ties.dropped.items():
         click.echo(f"Note: {count} tie rows left out ({reason})", err=True)
+    if wave is not None:
+        with open_history(history_path) as history:
+            history.store(wave, result, graph, replace=replace,
+                          inputs={"roster": opts["roster_path"], "ties": list(opts["ties_path"])})
     click.echo(render_summary(result.summary, result.parameters["unit_column"]))
     click.echo(f"Report written to {out_dir}/: " + ", ".join(p.name for p in paths.values()))
+    if wave is not None:
+        click.echo(f"Stored as wave {wave} in {history_path}.")
 
 
 @cli.command("map")
@@ -306,3 +325,127 @@ def main() -> None:  # pragma: no cover - console entry
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())
+
+
+@cli.command("history")
+@click.option("--history", "history_path", default="ona-history.db", show_default=True,
+              type=click.Path(dir_okay=False, path_type=Path), help="The history file.")
+@_handle_errors
+def history_command(history_path):
+    """List the stored waves with their headline figures."""
+    from .history import open_history
+
+    if not history_path.exists():
+        raise OnaError(f"{history_path.name}: no such history file; store a wave with "
+                       "`ona analyze ... --wave LABEL --history FILE` or `ona run`")
+    with open_history(history_path) as history:
+        waves = history.waves()
+    if not len(waves):
+        click.echo("No waves stored yet.")
+        return
+    click.echo(f"{'wave':<10} {'stored':<20} {'people':>7} {'ties':>7} {'units':>6} {'across':>7} {'E-I':>6} "
+               f"{'modularity':>10}")
+    for w in waves.itertuples():
+        click.echo(f"{str(w.wave):<10} {w.stored_at[:16].replace('T', ' '):<20} {int(w.people):>7} {int(w.ties):>7} "
+                   f"{int(w.units):>6} {_pct(w.cross_unit_share):>7} {_num(w.ei_index):>6} {_num(w.modularity):>10}")
+
+
+@cli.command("compare")
+@click.argument("before")
+@click.argument("after")
+@click.option("--history", "history_path", default="ona-history.db", show_default=True,
+              type=click.Path(dir_okay=False, path_type=Path), help="The history file.")
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Folder for compare.html and compare.xlsx.")
+@click.option("--config", "config_path", default=None, type=click.Path(dir_okay=False, path_type=Path),
+              help="ona.toml whose [units] section maps renamed or merged units.")
+@click.option("--bootstraps", default=None, type=click.IntRange(0), help="Resamples behind 'meaningful' (default 500).")
+@click.option("--seed", default=None, type=int, help="Seed of the resampling (default 1).")
+@_handle_errors
+def compare_command(before, after, history_path, out_dir, config_path, bootstraps, seed):
+    """Compare two stored waves: org and unit figures, unit density change, ties kept, new and lost,
+    people whose role changed; write compare.html and compare.xlsx.
+
+    \b
+    Example:
+      ona compare 2024 2025 --history ona-history.db --out compare/
+    """
+    from .compare import compare_waves, is_meaningful
+    from .config import read_config
+    from .history import open_history
+    from .report.compare_page import write_comparison
+
+    config = read_config(config_path) if config_path else None
+    settings = config.compare if config else {}
+    if not history_path.exists():
+        raise OnaError(f"{history_path.name}: no such history file")
+    with open_history(history_path) as history:
+        comparison = compare_waves(history.load(before), history.load(after),
+                                   mapping=config.units if config else None,
+                                   bootstraps=bootstraps if bootstraps is not None else settings.get("bootstraps", 500),
+                                   seed=seed if seed is not None else settings.get("seed", 1))
+        paths = write_comparison(comparison, out_dir, waves=history.waves())
+    meaningful = [k for k, r in comparison.org.iterrows() if is_meaningful(r["meaningful"])]
+    units = [u for u, r in comparison.units.iterrows() if is_meaningful(r["ei_change_meaningful"])]
+    click.echo(f"{before} -> {after}: meaningful change in "
+               + (", ".join(meaningful) if meaningful else "no org figure")
+               + (f"; unit E-I of {', '.join(units)}" if units else ""))
+    click.echo(f"Comparison written to {out_dir}/: " + ", ".join(p.name for p in paths.values()))
+
+
+@cli.command("run")
+@click.argument("config_path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--wave", required=True, help="The wave of the config to run (e.g. 2025).")
+@click.option("--replace", is_flag=True, help="Store the wave again if it is already in the history.")
+@click.option("--no-history", is_flag=True, help="Write the report only; do not store the wave.")
+@_handle_errors
+def run_command(config_path, wave, replace, no_history):
+    """Run one wave of the measurement described in ona.toml and store it in the history.
+
+    \b
+    Example:
+      ona run ona.toml --wave 2025
+    """
+    from .config import read_config, run_wave
+
+    config = read_config(config_path)
+    with steps(["reading, measuring and writing"]) as progress:
+        done = run_wave(config, wave, replace=replace, store=not no_history)
+        progress.advance()
+    for warning in (*done["roster"].warnings, *done["ties"].warnings):
+        click.echo(f"Warning: {warning}", err=True)
+    result = done["measurement"]
+    click.echo(render_summary(result.summary, result.parameters["unit_column"]))
+    click.echo(f"Report written to {config.out_dir(wave)}/: index.html and more")
+    if done["history"]:
+        click.echo(f"Stored as wave {wave} in {done['history']}.")
+
+
+@cli.command("init")
+@roster_options
+@click.option("--ties", "ties_path", multiple=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="Tie file(s) of the first wave.")
+@click.option("--wave", default="2025", show_default=True, help="Label of the first wave.")
+@click.option("--out", "out_path", default="ona.toml", show_default=True,
+              type=click.Path(dir_okay=False, path_type=Path), help="The config file to write.")
+@_handle_errors
+def init_command(ties_path, wave, out_path, **opts):
+    """Write a commented starter ona.toml for the inputs shown (the roster is read to find its unit column)."""
+    from ._files import atomic_write
+    from .config import starter_config
+
+    if out_path.exists():
+        raise OnaError(f"{out_path.name}: already exists; remove it or choose another --out")
+    roster = _read_roster(opts)
+    folder = out_path.resolve().parent
+
+    def relative(p: Path) -> str:
+        try:
+            return str(Path(p).resolve().relative_to(folder))
+        except ValueError:
+            return str(Path(p).resolve())
+
+    by = roster.unit_columns[-1] if roster.unit_columns else None
+    with atomic_write(out_path) as handle:
+        handle.write(starter_config(relative(opts["roster_path"]), [relative(t) for t in ties_path], by=by, wave=wave))
+    click.echo(f"Wrote {out_path}; run the wave with: ona run {out_path} --wave {wave}")

@@ -23,7 +23,7 @@ from openpyxl.utils import get_column_letter
 from .._files import atomic_path
 from ..metrics import Measurement
 
-__all__ = ["write_workbook", "SUMMARY_LABELS"]
+__all__ = ["write_workbook", "write_frames", "SUMMARY_LABELS"]
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 EXCEL_MAX_CELL_TEXT = 32_767
@@ -132,6 +132,18 @@ def write_workbook(measurement: Measurement, path: str | Path) -> Path:
         _append_frame(wb.create_sheet(name[:31]), frame, frame.index.name or "key")
     _append_frame(wb.create_sheet("Unit pairs"), measurement.unit_pairs, None)
 
+    with atomic_path(path) as tmp:
+        wb.save(tmp)
+    return path
+
+
+def write_frames(frames: dict[str, pd.DataFrame], path: str | Path) -> Path:
+    """Write each frame as a sheet (named by its key) of a workbook at ``path`` (atomically);
+    text is stored as text, as in :func:`write_workbook`."""
+    path = Path(path)
+    wb = Workbook(write_only=True)
+    for name, frame in frames.items():
+        _append_frame(wb.create_sheet(str(name)[:31]), frame, None)
     with atomic_path(path) as tmp:
         wb.save(tmp)
     return path

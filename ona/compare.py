@@ -1,0 +1,226 @@
+"""Wave-to-wave comparison: what changed between two stored measurements, and whether it is more
+than re-sampling noise.
+
+Units are compared under a *unit mapping* (old label -> new label) that carries renames and
+mergers through: the earlier wave's people are relabelled, and every unit figure is recomputed
+from the stored people and ties of both waves, so a merged unit is compared as a whole.
+
+Meaningful change (documented in docs/metrics.md, "wave comparison"): the respondents of each wave
+are resampled with replacement ``bootstraps`` times (each resampled respondent brings all the
+ties they reported; Snijders & Borgatti 1999), the org and unit E-I and the cross-unit share are
+recomputed, and the change after - before is taken over independent resamples of the two waves.
+A change is flagged meaningful when its 95% percentile interval excludes zero.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from .history import HEADLINE, StoredWave
+
+__all__ = ["Comparison", "compare_waves", "unit_figures", "is_meaningful", "BROKER_SHARE"]
+
+# A person counts as a broker in a wave when their brokerage count is in the wave's top decile
+# (and above zero); boundary spanners follow the rule stored with the wave.
+BROKER_SHARE = 0.10
+
+
+@dataclass
+class Comparison:
+    before: str
+    after: str
+    org: pd.DataFrame
+    units: pd.DataFrame
+    unit_pairs: pd.DataFrame
+    people: pd.DataFrame
+    mapping: dict = field(default_factory=dict)
+    parameters: dict = field(default_factory=dict)
+
+    def frames(self) -> dict[str, pd.DataFrame]:
+        return {"Org": self.org, "Units": self.units, "Unit pairs": self.unit_pairs, "People": self.people}
+
+
+def is_meaningful(value) -> bool:
+    """True where a comparison flagged a change as meaningful (False for no, or not tested)."""
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return False
+    return bool(value)
+
+
+def _units_of(wave: StoredWave, mapping: dict | None) -> pd.Series:
+    units = wave.measurement.people["unit"].astype(str)
+    return units.map(lambda u: (mapping or {}).get(u, u))
+
+
+def unit_figures(units: pd.Series, edges: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Unit and unit-pair figures from people's units and the tie list.
+
+    Units: headcount, ties inside, ties with other units (sent or received), E-I =
+    (external - internal) / (external + internal). Pairs (ordered, different units): ties and
+    density = ties / (size_a x size_b)."""
+    source_unit = edges["source"].map(units)
+    target_unit = edges["target"].map(units)
+    known = source_unit.notna() & target_unit.notna()
+    su, tu = source_unit[known], target_unit[known]
+    inside = su == tu
+    labels = sorted(set(units))
+    headcount = units.value_counts().reindex(labels, fill_value=0)
+    internal = su[inside].value_counts().reindex(labels, fill_value=0)
+    external = (su[~inside].value_counts().reindex(labels, fill_value=0)
+                + tu[~inside].value_counts().reindex(labels, fill_value=0))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        ei = (external - internal) / (external + internal)
+    unit_table = pd.DataFrame({"headcount": headcount, "internal_ties": internal, "external_ties": external,
+                               "ei_index": ei.astype(float)})
+    unit_table.index.name = "unit"
+    pairs = pd.DataFrame({"from_unit": su[~inside], "to_unit": tu[~inside]}).value_counts().rename("ties")
+    pairs = pairs.reset_index()
+    pairs["density"] = pairs["ties"] / (headcount.reindex(pairs["from_unit"]).to_numpy()
+                                        * headcount.reindex(pairs["to_unit"]).to_numpy())
+    return unit_table, pairs
+
+
+def _bootstrap(wave: StoredWave, units: pd.Series, labels: list[str], bootstraps: int,
+               rng: np.random.Generator) -> dict[str, np.ndarray]:
+    """Resampled org cross-unit share, org E-I and unit E-I (rows: resamples)."""
+    people = wave.measurement.people
+    edges = wave.edges
+    src_unit, tgt_unit = edges["source"].map(units), edges["target"].map(units)
+    ok = (src_unit.notna() & tgt_unit.notna()).to_numpy()
+    sources = edges["source"].to_numpy(dtype=object)[ok]
+    cross = (src_unit != tgt_unit).to_numpy()[ok]
+    code = {u: i for i, u in enumerate(labels)}
+    su = np.array([code[u] for u in src_unit[ok]], dtype=np.int64)
+    tu = np.array([code[u] for u in tgt_unit[ok]], dtype=np.int64)
+    if "responded" in people and people["responded"].fillna(False).astype(bool).any():
+        respondents = people.index[people["responded"].fillna(False).astype(bool)].astype(str)
+    else:
+        respondents = pd.Index(pd.unique(sources)).astype(str)
+    position = pd.Series(np.arange(len(respondents)), index=respondents)
+    src_pos = position.reindex(sources).to_numpy()
+    resampled = ~np.isnan(src_pos)
+    src_pos = np.where(resampled, src_pos, 0).astype(np.int64)
+    k = len(labels)
+    share = np.full(bootstraps, np.nan)
+    unit_ei = np.full((bootstraps, k), np.nan)
+    for b in range(bootstraps):
+        counts = np.bincount(rng.integers(0, len(respondents), len(respondents)), minlength=len(respondents)) \
+            if len(respondents) else np.zeros(0)
+        w = np.where(resampled, counts[src_pos] if len(counts) else 0, 1).astype(float)
+        total = w.sum()
+        if total:
+            share[b] = (w * cross).sum() / total
+        internal = np.bincount(su[~cross], weights=w[~cross], minlength=k)
+        external = np.bincount(su[cross], weights=w[cross], minlength=k) + np.bincount(tu[cross], weights=w[cross],
+                                                                                        minlength=k)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            unit_ei[b] = (external - internal) / (external + internal)
+    return {"cross_unit_share": share, "ei_index": 2 * share - 1, "unit_ei": unit_ei}
+
+
+def _interval(after: np.ndarray, before: np.ndarray) -> tuple[float, float]:
+    diff = after - before
+    diff = diff[~np.isnan(diff)]
+    if len(diff) < 20:
+        return math.nan, math.nan
+    return float(np.percentile(diff, 2.5)), float(np.percentile(diff, 97.5))
+
+
+def _brokers(people: pd.DataFrame) -> pd.Series:
+    total = people["brokerage_total"].fillna(0)
+    cut = total.quantile(1 - BROKER_SHARE) if len(total) else 0
+    return (total >= cut) & (total > 0)
+
+
+def compare_waves(before: StoredWave, after: StoredWave, *, mapping: dict | None = None, bootstraps: int = 500,
+                  seed: int = 1) -> Comparison:
+    """Compare wave ``before`` with wave ``after`` (see the module docstring for the method)."""
+    present = set(before.measurement.people["unit"].astype(str))
+    mapping = {str(k): str(v) for k, v in (mapping or {}).items() if str(k) in present and str(k) != str(v)}
+    units_before, units_after = _units_of(before, mapping), _units_of(after, None)
+    ub, pb = unit_figures(units_before, before.edges)
+    ua, pa = unit_figures(units_after, after.edges)
+    labels = sorted(set(ub.index) | set(ua.index))
+    rng = np.random.default_rng(seed)
+    boot_b = _bootstrap(before, units_before, labels, bootstraps, rng)
+    boot_a = _bootstrap(after, units_after, labels, bootstraps, rng)
+
+    rows = []
+    sb, sa = dict(before.measurement.summary), dict(after.measurement.summary)
+    # Under the unit mapping, the earlier wave's cross-unit share and E-I are recomputed with the
+    # later wave's units, so that a merger does not show as a change in collaboration.
+    for summary, table in ((sb, ub), (sa, ua)):
+        total = table["internal_ties"].sum() + table["external_ties"].sum() / 2
+        if total:
+            summary["cross_unit_share"] = float(table["external_ties"].sum() / 2 / total)
+            summary["ei_index"] = 2 * summary["cross_unit_share"] - 1
+            summary["units"] = int((table["headcount"] > 0).sum())
+    for key in HEADLINE:
+        b, a = sb.get(key, math.nan), sa.get(key, math.nan)
+        if b is None or a is None:
+            continue
+        low = high = math.nan
+        if key in ("cross_unit_share", "ei_index"):
+            low, high = _interval(boot_a[key], boot_b[key])
+        rows.append({"metric": key, "before": b, "after": a, "change": a - b, "change_low": low,
+                     "change_high": high, "meaningful": bool(low > 0 or high < 0) if not math.isnan(low) else None})
+    org = pd.DataFrame(rows).set_index("metric")
+
+    units = ub.add_suffix("_before").join(ua.add_suffix("_after"), how="outer")
+    units["ei_change"] = units["ei_index_after"] - units["ei_index_before"]
+    low_high = [_interval(boot_a["unit_ei"][:, i], boot_b["unit_ei"][:, i]) for i in range(len(labels))]
+    units["ei_change_low"] = [lh[0] for lh in low_high]
+    units["ei_change_high"] = [lh[1] for lh in low_high]
+    units["ei_change_meaningful"] = [bool(lo > 0 or hi < 0) if not math.isnan(lo) else None for lo, hi in low_high]
+    units["status"] = ["new" if pd.isna(r.headcount_before) or r.headcount_before == 0
+                       else "gone" if pd.isna(r.headcount_after) or r.headcount_after == 0 else "both"
+                       for r in units.itertuples()]
+    merged_into = {}
+    for old, new in mapping.items():
+        merged_into.setdefault(new, []).append(old)
+    units["formed_from"] = [", ".join(sorted(merged_into.get(u, []))) for u in units.index]
+
+    pairs = pb.rename(columns={"ties": "ties_before", "density": "density_before"}).merge(
+        pa.rename(columns={"ties": "ties_after", "density": "density_after"}), on=["from_unit", "to_unit"], how="outer")
+    for col in ("ties_before", "ties_after"):
+        pairs[col] = pairs[col].fillna(0).astype(int)
+    for col in ("density_before", "density_after"):
+        pairs[col] = pairs[col].fillna(0.0)
+    pairs["density_change"] = pairs["density_after"] - pairs["density_before"]
+    kept = before.edges.merge(after.edges, on=["source", "target"], how="outer", indicator=True)
+    kept["from_unit"] = [units_after.get(s, units_before.get(s)) for s in kept["source"]]
+    kept["to_unit"] = [units_after.get(t, units_before.get(t)) for t in kept["target"]]
+    kept = kept[kept["from_unit"] != kept["to_unit"]]
+    tally = kept.groupby(["from_unit", "to_unit", "_merge"], observed=True).size().unstack(fill_value=0)
+    tally = tally.rename(columns={"both": "ties_kept", "left_only": "ties_lost", "right_only": "ties_new"})
+    for col in ("ties_kept", "ties_lost", "ties_new"):
+        if col not in tally:
+            tally[col] = 0
+    pairs = pairs.merge(tally[["ties_kept", "ties_new", "ties_lost"]].reset_index(), on=["from_unit", "to_unit"],
+                        how="left").fillna({"ties_kept": 0, "ties_new": 0, "ties_lost": 0})
+    for col in ("ties_kept", "ties_new", "ties_lost"):
+        pairs[col] = pairs[col].astype(int)
+    pairs = pairs.sort_values(["from_unit", "to_unit"]).reset_index(drop=True)
+
+    pb_people, pa_people = before.measurement.people, after.measurement.people
+    both = pb_people.index.astype(str).intersection(pa_people.index.astype(str))
+    brokers_b, brokers_a = _brokers(pb_people), _brokers(pa_people)
+    span_b = pb_people["boundary_spanner"].fillna(False).astype(bool)
+    span_a = pa_people["boundary_spanner"].fillna(False).astype(bool)
+    changes = []
+    for pid in both:
+        for role, was, now in (("boundary spanner", span_b.get(pid), span_a.get(pid)),
+                               ("broker", brokers_b.get(pid), brokers_a.get(pid))):
+            if bool(was) != bool(now):
+                changes.append({"id": pid, "unit_before": units_before.get(pid), "unit_after": units_after.get(pid),
+                                "role": role, "change": "became" if now else "stopped being"})
+    people = pd.DataFrame(changes, columns=["id", "unit_before", "unit_after", "role", "change"])
+    return Comparison(before=before.label, after=after.label, org=org, units=units, unit_pairs=pairs, people=people,
+                      mapping=mapping, parameters={"bootstraps": bootstraps, "seed": seed,
+                                                   "broker_rule": f"top {BROKER_SHARE:.0%} of brokerage roles",
+                                                   "meaningful_rule": "95% bootstrap interval of the change "
+                                                                      "excludes 0 (respondents resampled)"})

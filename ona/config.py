@@ -1,0 +1,233 @@
+"""ona.toml: one file that describes the yearly measurement and re-runs it.
+
+    [measurement]           what is measured and how (the options of `ona analyze`)
+    [columns]               column names, when the headers are not recognised
+    [units]                 unit mapping for comparisons: "old name" = "new name" (renames, mergers)
+    [compare]               bootstraps, seed
+    [waves.2025]            the inputs of one wave: roster, ties (paths relative to the file)
+
+Every key is checked: an unknown key or a bad value is an error naming the line. Paths are
+relative to the folder of the config file.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import OnaError
+
+__all__ = ["Config", "read_config", "starter_config", "run_wave"]
+
+_MEASUREMENT = {"by": str, "tie_rule": str, "layer": str, "combine": str, "seed": int, "permutations": int,
+                "size_by": str, "history": str, "out": str, "exact_betweenness_limit": int,
+                "betweenness_samples": int, "drop_unknown": bool, "ties_format": str, "delimiter": str,
+                "encoding": str}
+_COLUMNS = {"id": str, "name": str, "email": str, "unit": str, "source": str, "target": str, "weight": str}
+_COMPARE = {"bootstraps": int, "seed": int}
+_WAVE = {"roster": str, "ties": (str, list), "roster_sheet": str, "ties_sheet": str, "email": (str, list)}
+_CHOICES = {"tie_rule": ("reported", "reciprocated", "union"), "combine": ("sum", "max", "any"),
+            "ties_format": ("edges", "matrix", "wide"),
+            "size_by": ("degree", "betweenness", "brokerage", "effective-size", "participation", "external-ties")}
+_NOT_YET = {("waves", "email"): "email exports in a wave are not supported yet (issue: email metadata)",
+            ("privacy",): "privacy settings (pseudonymisation, minimum group size) are not supported yet"}
+
+
+@dataclass
+class Config:
+    path: Path
+    measurement: dict = field(default_factory=dict)
+    columns: dict = field(default_factory=dict)
+    units: dict = field(default_factory=dict)
+    compare: dict = field(default_factory=dict)
+    waves: dict = field(default_factory=dict)
+
+    @property
+    def folder(self) -> Path:
+        return self.path.parent
+
+    def resolve(self, relative: str) -> Path:
+        p = Path(relative)
+        return p if p.is_absolute() else self.folder / p
+
+    @property
+    def history_path(self) -> Path:
+        return self.resolve(self.measurement.get("history", "ona-history.db"))
+
+    def out_dir(self, wave: str) -> Path:
+        return self.resolve(self.measurement.get("out", "report-{wave}").replace("{wave}", str(wave)))
+
+    def wave(self, label: str) -> dict:
+        if str(label) not in self.waves:
+            known = ", ".join(repr(w) for w in self.waves) or "none"
+            raise OnaError(f"{self.path.name}: has no wave {label!r}; its waves are: {known}")
+        return self.waves[str(label)]
+
+
+def _key_lines(text: str) -> dict[tuple, int]:
+    """Line number of every key and table header, keyed by (table path..., key)."""
+    lines: dict[tuple, int] = {}
+    table: tuple = ()
+    for number, line in enumerate(text.splitlines(), start=1):
+        stripped = line.split("#", 1)[0].strip() if not line.strip().startswith(('"', "'")) else line.strip()
+        header = re.match(r"^\[\s*([^\]]+?)\s*\]$", stripped)
+        if header:
+            table = tuple(part.strip().strip('"').strip("'") for part in header.group(1).split("."))
+            lines.setdefault(table, number)
+            continue
+        key = re.match(r"""^\s*("[^"]*"|'[^']*'|[A-Za-z0-9_\-]+)\s*=""", line)
+        if key:
+            lines.setdefault((*table, key.group(1).strip('"').strip("'")), number)
+    return lines
+
+
+def read_config(path: str | Path) -> Config:
+    """Read and check ona.toml; every problem is an OnaError naming the file and line."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise OnaError(f"{path.name}: cannot be read ({exc.strerror})") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise OnaError(f"{path.name}: is not valid TOML: {exc}") from None
+    lines = _key_lines(text)
+
+    def where(*keys) -> str:
+        line = lines.get(tuple(keys)) or lines.get(tuple(keys[:-1]))
+        return f"{path.name}, line {line}" if line else path.name
+
+    def check(section: str, values: dict, schema: dict, prefix: tuple) -> dict:
+        out = {}
+        for key, value in values.items():
+            if (prefix[0], key) in _NOT_YET:
+                raise OnaError(f"{where(*prefix, key)}: {_NOT_YET[prefix[0], key]}")
+            if key not in schema:
+                raise OnaError(f"{where(*prefix, key)}: unknown key {key!r} in [{section}]; known keys: "
+                               + ", ".join(sorted(schema)))
+            kind = schema[key]
+            ok = isinstance(value, kind) and not (kind is int and isinstance(value, bool))
+            if isinstance(value, list):
+                ok = ok and all(isinstance(v, str) for v in value)
+            if not ok:
+                expected = " or ".join(k.__name__ for k in (kind if isinstance(kind, tuple) else (kind,)))
+                raise OnaError(f"{where(*prefix, key)}: {key} must be a {expected.replace('str', 'string')}, "
+                               f"not {value!r}")
+            if key in _CHOICES and value not in _CHOICES[key]:
+                raise OnaError(f"{where(*prefix, key)}: {key} must be one of {', '.join(_CHOICES[key])}, not {value!r}")
+            if kind is int and value < 0:
+                raise OnaError(f"{where(*prefix, key)}: {key} must be 0 or more, not {value!r}")
+            out[key] = value
+        return out
+
+    config = Config(path=path)
+    for section, value in data.items():
+        if (section,) in _NOT_YET:
+            raise OnaError(f"{where(section)}: {_NOT_YET[(section,)]}")
+        if section == "measurement":
+            config.measurement = check("measurement", value, _MEASUREMENT, ("measurement",))
+        elif section == "columns":
+            config.columns = check("columns", value, _COLUMNS, ("columns",))
+        elif section == "compare":
+            config.compare = check("compare", value, _COMPARE, ("compare",))
+        elif section == "units":
+            for old, new in value.items():
+                if not isinstance(new, str):
+                    raise OnaError(f"{where('units', old)}: the new name of unit {old!r} must be a string")
+            config.units = dict(value)
+        elif section == "waves":
+            if not isinstance(value, dict) or not value:
+                raise OnaError(f"{where('waves')}: [waves] needs at least one wave, e.g. [waves.2025]")
+            for label, wave in value.items():
+                if not isinstance(wave, dict):
+                    raise OnaError(f"{where('waves', label)}: a wave is a table such as [waves.{label}]")
+                checked = check(f"waves.{label}", wave, _WAVE, ("waves", label))
+                if "roster" not in checked:
+                    raise OnaError(f"{where('waves', label)}: wave {label!r} has no roster")
+                if "ties" not in checked:
+                    raise OnaError(f"{where('waves', label)}: wave {label!r} has no ties")
+                if isinstance(checked["ties"], str):
+                    checked["ties"] = [checked["ties"]]
+                config.waves[str(label)] = checked
+        else:
+            raise OnaError(f"{where(section)}: unknown section [{section}]; known sections: "
+                           "measurement, columns, units, compare, waves")
+    if not config.waves:
+        raise OnaError(f"{path.name}: has no [waves.LABEL] section with a roster and ties")
+    return config
+
+
+def starter_config(roster: str, ties: list[str], *, by: str | None, wave: str) -> str:
+    """The text of a commented starter ona.toml for one wave's inputs."""
+    ties_list = ", ".join(f'"{t}"' for t in ties) or '"ties.xlsx"'
+    by_line = f'by = "{by}"' if by else '# by = "Department"'
+    return f'''# ona.toml: the yearly measurement. Re-run a wave with:  ona run ona.toml --wave {wave}
+# Compare two stored waves with:  ona compare 2024 {wave} --history ona-history.db --out compare/
+
+[measurement]
+{by_line}              # the roster column whose units are measured (any column works)
+tie_rule = "reported"        # reported | reciprocated | union
+seed = 1                     # seeds the layout, permutations, communities and sampling
+permutations = 1000          # permutations in the E-I test
+size_by = "degree"           # person map: degree | betweenness | brokerage | effective-size | ...
+history = "ona-history.db"   # every run is stored here as a wave
+out = "report-{{wave}}"        # the report folder of each wave
+
+# [columns]                  # only when ona does not recognise your headers
+# id = "Employee ID"
+# source = "Respondent"
+# target = "Colleague"
+# weight = "Frequency"
+
+# [units]                    # for comparisons: units renamed or merged since an earlier wave
+# "Old name" = "New name"
+
+[compare]
+bootstraps = 500             # resamples of respondents behind "meaningful change"
+
+[waves.{wave}]
+roster = "{roster}"
+ties = [{ties_list}]
+'''
+
+
+def run_wave(config: Config, label: str, *, replace: bool = False, store: bool = True) -> dict:
+    """Run the measurement of wave ``label`` as the config describes: read, build, measure, write
+    the report into the wave's folder and store the wave in the history (unless ``store`` is
+    False). Returns a dict with roster, ties, graph, measurement, paths and the history path."""
+    from .graph import build_graph
+    from .history import open_history
+    from .ingest import read_roster, read_ties
+    from .metrics import measure
+    from .report import write_report
+
+    wave = config.wave(label)
+    m, cols = config.measurement, config.columns
+    if store and not replace:
+        with open_history(config.history_path) as history:
+            if str(label) in history.labels():
+                raise OnaError(f"{config.history_path.name}: wave {label!r} is already stored; "
+                               "pass --replace to store it again")
+    roster_path = config.resolve(wave["roster"])
+    tie_paths = [config.resolve(t) for t in wave["ties"]]
+    roster = read_roster(roster_path, sheet=wave.get("roster_sheet"), id_column=cols.get("id"),
+                         name_column=cols.get("name"), email_column=cols.get("email"), unit_column=cols.get("unit"),
+                         delimiter=m.get("delimiter"), encoding=m.get("encoding"))
+    ties = read_ties(tie_paths, roster, sheet=wave.get("ties_sheet"), source_column=cols.get("source"),
+                     target_column=cols.get("target"), weight_column=cols.get("weight"),
+                     ties_format=m.get("ties_format"), layer=m.get("layer"), combine=m.get("combine", "sum"),
+                     delimiter=m.get("delimiter"), encoding=m.get("encoding"),
+                     drop_unknown=m.get("drop_unknown", False))
+    graph = build_graph(roster, ties, tie_rule=m.get("tie_rule", "reported"))
+    kwargs = {k: m[k] for k in ("permutations", "exact_betweenness_limit", "betweenness_samples") if k in m}
+    result = measure(graph, by=m.get("by") or cols.get("unit"), seed=m.get("seed", 1), **kwargs)
+    paths = write_report(result, graph, config.out_dir(label), seed=m.get("seed", 1),
+                         size_by=m.get("size_by", "degree"))
+    if store:
+        with open_history(config.history_path) as history:
+            history.store(label, result, graph, inputs={"roster": roster_path, "ties": tie_paths}, replace=replace)
+    return {"roster": roster, "ties": ties, "graph": graph, "measurement": result, "paths": paths,
+            "history": config.history_path if store else None}

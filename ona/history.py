@@ -1,0 +1,244 @@
+"""The yearly measurement: waves stored in one SQLite file, loaded back, and compared.
+
+A *wave* is one measurement (one survey round, one year of mail) under a label such as "2025".
+Stored per wave: the label, when it was stored, the SHA-256 of each input file, every parameter,
+the ona version, the summary, every frame of the :class:`~ona.metrics.Measurement` (people, units,
+unit pairs and the extra tables) and the tie list (ids and weights), so that a later comparison
+can count ties kept, new and lost, and recompute unit figures under a renamed or merged unit.
+
+Storing a wave is one SQLite transaction (``BEGIN IMMEDIATE`` ... ``COMMIT``): a run killed halfway
+leaves the file exactly as it was. The schema carries a version (``PRAGMA user_version``) and
+ordered migrations bring older files up to date when they are opened.
+
+Frames are stored column by column as JSON with their dtypes, and floats written with Python's
+exact ``repr``, so that a loaded measurement equals the stored one.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import hashlib
+import json
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from . import __version__
+from .errors import OnaError
+from .graph import OrgGraph
+from .metrics import Measurement
+
+__all__ = ["History", "open_history", "SCHEMA_VERSION", "HEADLINE"]
+
+SCHEMA_VERSION = 1
+MIGRATIONS: dict[int, list[str]] = {
+    1: [
+        """CREATE TABLE wave (
+               id INTEGER PRIMARY KEY,
+               label TEXT NOT NULL UNIQUE,
+               stored_at TEXT NOT NULL,
+               ona_version TEXT NOT NULL,
+               summary TEXT NOT NULL,
+               parameters TEXT NOT NULL)""",
+        """CREATE TABLE input_file (
+               wave_id INTEGER NOT NULL REFERENCES wave(id) ON DELETE CASCADE,
+               role TEXT NOT NULL, path TEXT NOT NULL, sha256 TEXT NOT NULL)""",
+        """CREATE TABLE frame (
+               wave_id INTEGER NOT NULL REFERENCES wave(id) ON DELETE CASCADE,
+               name TEXT NOT NULL, payload TEXT NOT NULL,
+               PRIMARY KEY (wave_id, name))""",
+    ],
+}
+
+# Org figures listed by `ona history` and compared first.
+HEADLINE = ["people", "ties", "units", "cross_unit_share", "ei_index", "modularity", "unit_community_nmi",
+            "boundary_spanners", "density", "reciprocity", "response_rate"]
+
+
+def _frame_to_json(frame: pd.DataFrame) -> str:
+    index = frame.index
+    payload = {
+        "index": [None if _missing(v) else _plain(v) for v in index.tolist()],
+        "index_name": index.name,
+        "index_dtype": str(index.dtype),
+        "columns": [str(c) for c in frame.columns],
+        "dtypes": [str(t) for t in frame.dtypes],
+        "data": [[_plain(v) for v in frame[c].tolist()] for c in frame.columns],
+    }
+    return json.dumps(payload, ensure_ascii=False, allow_nan=True)
+
+
+def _missing(value) -> bool:
+    return value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA
+
+
+def _plain(value):
+    if isinstance(value, np.generic):
+        return value.item()
+    if value is pd.NA:
+        return None
+    return value
+
+
+def _frame_from_json(text: str) -> pd.DataFrame:
+    payload = json.loads(text)
+    columns = {}
+    for name, dtype, values in zip(payload["columns"], payload["dtypes"], payload["data"]):
+        series = pd.Series(values, dtype=object)
+        if dtype != "object":
+            series = series.astype("float64" if dtype.startswith("float") and series.isna().any() else dtype)
+        columns[name] = series
+    index = pd.Index(payload["index"], name=payload["index_name"], dtype=object)
+    if payload["index_dtype"] != "object":
+        index = index.astype(payload["index_dtype"])
+    frame = pd.DataFrame(columns, columns=payload["columns"])
+    frame.index = index
+    return frame
+
+
+def _json(value) -> str:
+    return json.dumps(value, ensure_ascii=False, allow_nan=True, default=_plain)
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+@dataclass
+class StoredWave:
+    """A wave as loaded: the measurement, the tie list, and its record."""
+
+    label: str
+    stored_at: str
+    ona_version: str
+    measurement: Measurement
+    edges: pd.DataFrame
+    inputs: pd.DataFrame
+
+
+class History:
+    """A history file of waves. Open with :func:`open_history`; use as a context manager."""
+
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+        try:
+            self._db = sqlite3.connect(self.path, isolation_level=None)
+            self._db.execute("PRAGMA foreign_keys = ON")
+            self._migrate()
+        except sqlite3.DatabaseError as exc:
+            raise OnaError(f"{self.path.name}: is not an ona history file ({exc})") from None
+
+    def __enter__(self) -> "History":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._db.close()
+
+    def _migrate(self) -> None:
+        version = self._db.execute("PRAGMA user_version").fetchone()[0]
+        if version > SCHEMA_VERSION:
+            raise OnaError(f"{self.path.name}: was written by a newer ona (history schema {version}); "
+                           f"this ona reads up to {SCHEMA_VERSION}")
+        for target in range(version + 1, SCHEMA_VERSION + 1):
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                for statement in MIGRATIONS[target]:
+                    self._db.execute(statement)
+                self._db.execute(f"PRAGMA user_version = {target}")
+                self._db.execute("COMMIT")
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+
+    @property
+    def schema_version(self) -> int:
+        return self._db.execute("PRAGMA user_version").fetchone()[0]
+
+    def labels(self) -> list[str]:
+        """Wave labels in the order they were stored."""
+        return [r[0] for r in self._db.execute("SELECT label FROM wave ORDER BY id")]
+
+    def waves(self) -> pd.DataFrame:
+        """One row per wave: label, when stored, the ona version and the headline figures."""
+        rows = []
+        for label, stored_at, version, summary in self._db.execute(
+                "SELECT label, stored_at, ona_version, summary FROM wave ORDER BY id"):
+            s = json.loads(summary)
+            rows.append({"wave": label, "stored_at": stored_at, "ona_version": version,
+                         **{k: s.get(k, np.nan) for k in HEADLINE}})
+        return pd.DataFrame(rows, columns=["wave", "stored_at", "ona_version", *HEADLINE])
+
+    def store(self, label: str, measurement: Measurement, graph: OrgGraph, *, inputs: dict | None = None,
+              replace: bool = False, _before_commit=None) -> None:
+        """Store ``measurement`` (and the ties of ``graph``) as wave ``label``, in one transaction.
+
+        ``inputs`` maps a role ("roster", "ties", ...) to a file path or a list of paths; each file's
+        SHA-256 is kept. An existing label is refused unless ``replace``.
+        """
+        label = str(label)
+        ids = np.asarray([str(i) for i in graph.ids], dtype=object)
+        edges = pd.DataFrame({"source": ids[graph.source], "target": ids[graph.target],
+                              "weight": np.asarray(graph.weight, dtype=float)})
+        files = []
+        for role, paths in (inputs or {}).items():
+            for p in ([paths] if isinstance(paths, (str, Path)) else list(paths)):
+                files.append((role, str(p), _sha256(Path(p))))
+        frames = {"people": measurement.people, "units": measurement.units, "unit_pairs": measurement.unit_pairs,
+                  "edges": edges, **{f"extra:{k}": v for k, v in measurement.extra.items()}}
+        encoded = {name: _frame_to_json(frame) for name, frame in frames.items()}
+        db = self._db
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            existing = db.execute("SELECT id FROM wave WHERE label = ?", (label,)).fetchone()
+            if existing and not replace:
+                raise OnaError(f"{self.path.name}: wave {label!r} is already stored; pass --replace to store it again")
+            if existing:
+                db.execute("DELETE FROM wave WHERE id = ?", existing)
+            cursor = db.execute(
+                "INSERT INTO wave (label, stored_at, ona_version, summary, parameters) VALUES (?, ?, ?, ?, ?)",
+                (label, _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"), __version__,
+                 _json(measurement.summary), _json(measurement.parameters)))
+            wave_id = cursor.lastrowid
+            db.executemany("INSERT INTO input_file (wave_id, role, path, sha256) VALUES (?, ?, ?, ?)",
+                           [(wave_id, *f) for f in files])
+            db.executemany("INSERT INTO frame (wave_id, name, payload) VALUES (?, ?, ?)",
+                           [(wave_id, name, payload) for name, payload in encoded.items()])
+            if _before_commit is not None:
+                _before_commit()
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+
+    def load(self, label: str) -> StoredWave:
+        """The stored wave ``label`` (its measurement equal to the one stored)."""
+        row = self._db.execute("SELECT id, stored_at, ona_version, summary, parameters FROM wave WHERE label = ?",
+                               (str(label),)).fetchone()
+        if row is None:
+            known = ", ".join(repr(x) for x in self.labels()) or "none"
+            raise OnaError(f"{self.path.name}: has no wave {label!r}; stored waves: {known}")
+        wave_id, stored_at, version, summary, parameters = row
+        frames = {name: _frame_from_json(payload) for name, payload in
+                  self._db.execute("SELECT name, payload FROM frame WHERE wave_id = ?", (wave_id,))}
+        extra = {name.split(":", 1)[1]: frame for name, frame in frames.items() if name.startswith("extra:")}
+        measurement = Measurement(people=frames["people"], units=frames["units"], unit_pairs=frames["unit_pairs"],
+                                  summary=json.loads(summary), parameters=json.loads(parameters), extra=extra)
+        inputs = pd.DataFrame(self._db.execute("SELECT role, path, sha256 FROM input_file WHERE wave_id = ?",
+                                               (wave_id,)).fetchall(), columns=["role", "path", "sha256"])
+        return StoredWave(label=str(label), stored_at=stored_at, ona_version=version, measurement=measurement,
+                          edges=frames["edges"], inputs=inputs)
+
+
+def open_history(path: str | Path) -> History:
+    """Open (or create) the history file at ``path``."""
+    return History(path)

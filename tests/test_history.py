@@ -1,0 +1,250 @@
+"""The yearly measurement: an analyst stores each year's run as a wave, lists the waves, compares two
+years and trusts that a crash never damages earlier years; a script re-runs everything from
+ona.toml."""
+
+from __future__ import annotations
+
+import math
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import textwrap
+
+import pandas as pd
+import pytest
+
+import ona
+from ona.cli import cli
+from ona.compare import compare_waves, is_meaningful
+from ona.config import read_config, run_wave
+from ona.errors import OnaError
+from ona.history import SCHEMA_VERSION, open_history
+
+from conftest import ROOT
+
+YEARLY = ROOT / "examples" / "yearly"
+MERGER = {"Employment": "Employment & Social", "Social & Psychiatry": "Employment & Social"}
+
+
+def hand_network(data_dir):
+    roster = ona.read_roster(data_dir / "analyze" / "roster.csv")
+    graph = ona.build_graph(roster, ona.read_ties(data_dir / "analyze" / "ties.csv", roster))
+    return graph, ona.measure(graph, by="Department", permutations=50)
+
+
+def same_dict(a: dict, b: dict) -> bool:
+    return a.keys() == b.keys() and all(
+        (isinstance(a[k], float) and math.isnan(a[k]) and isinstance(b[k], float) and math.isnan(b[k])) or a[k] == b[k]
+        for k in a)
+
+
+def assert_same_measurement(loaded, original):
+    for name in ("people", "units", "unit_pairs"):
+        pd.testing.assert_frame_equal(getattr(loaded, name), getattr(original, name))
+    assert loaded.extra.keys() == original.extra.keys()
+    for name in original.extra:
+        pd.testing.assert_frame_equal(loaded.extra[name], original.extra[name])
+    assert same_dict(loaded.summary, original.summary)
+    assert loaded.parameters == original.parameters
+
+
+def test_a_stored_wave_loads_back_equal(tmp_path, data_dir):
+    graph, m = hand_network(data_dir)
+    with open_history(tmp_path / "h.db") as history:
+        history.store("2025", m, graph, inputs={"roster": data_dir / "analyze" / "roster.csv"})
+        wave = history.load("2025")
+        assert history.schema_version == SCHEMA_VERSION
+    assert_same_measurement(wave.measurement, m)
+    assert len(wave.edges) == graph.m and wave.edges["weight"].sum() == graph.weight.sum()
+    import hashlib
+
+    digest = hashlib.sha256((data_dir / "analyze" / "roster.csv").read_bytes()).hexdigest()
+    assert wave.inputs.to_dict("records") == [{"role": "roster", "path": str(data_dir / "analyze" / "roster.csv"),
+                                               "sha256": digest}]
+    assert wave.ona_version == ona.__version__
+
+
+def test_a_stored_label_is_refused_unless_replaced(tmp_path, data_dir):
+    graph, m = hand_network(data_dir)
+    with open_history(tmp_path / "h.db") as history:
+        history.store("2025", m, graph)
+        with pytest.raises(OnaError, match="already stored"):
+            history.store("2025", m, graph)
+        history.store("2025", m, graph, replace=True)
+        assert history.labels() == ["2025"]
+
+
+def test_a_write_killed_halfway_leaves_earlier_waves_intact(tmp_path, data_dir):
+    """A child process stores a second wave and is killed with SIGKILL after writing every row of
+    it but before the commit: the file still holds exactly the first wave, readable and intact."""
+    graph, m = hand_network(data_dir)
+    db = tmp_path / "h.db"
+    with open_history(db) as history:
+        history.store("2024", m, graph)
+    child = textwrap.dedent(f"""
+        import sys, time, ona
+        from ona.history import open_history
+        roster = ona.read_roster({str(data_dir / "analyze" / "roster.csv")!r})
+        graph = ona.build_graph(roster, ona.read_ties({str(data_dir / "analyze" / "ties.csv")!r}, roster))
+        m = ona.measure(graph, by="Department", permutations=50)
+        def hold():
+            print("writing", flush=True)
+            time.sleep(120)
+        with open_history({str(db)!r}) as history:
+            history.store("2025", m, graph, _before_commit=hold)
+    """)
+    process = subprocess.Popen([sys.executable, "-c", child], stdout=subprocess.PIPE, text=True)
+    assert process.stdout.readline().strip() == "writing"
+    process.send_signal(signal.SIGKILL)
+    process.wait(timeout=30)
+    assert process.returncode == -signal.SIGKILL
+    with sqlite3.connect(db) as raw:
+        assert raw.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    with open_history(db) as history:
+        assert history.labels() == ["2024"]
+        assert_same_measurement(history.load("2024").measurement, m)
+
+
+def test_the_schema_is_versioned(tmp_path):
+    newer = tmp_path / "newer.db"
+    with sqlite3.connect(newer) as raw:
+        raw.execute("PRAGMA user_version = 99")
+    with pytest.raises(OnaError, match="newer ona"):
+        open_history(newer)
+    not_a_db = tmp_path / "notes.db"
+    not_a_db.write_text("not a database, just text " * 100)
+    with pytest.raises(OnaError, match="not an ona history file"):
+        open_history(not_a_db)
+
+
+# --- The yearly example: a merger in 2025, a new cross-unit team in 2026 ----------------------
+
+@pytest.fixture(scope="module")
+def yearly(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("yearly")
+    for item in ("2024", "2025", "2026", "ona.toml"):
+        src = YEARLY / item
+        (shutil.copytree if src.is_dir() else shutil.copy)(src, folder / item)
+    config = read_config(folder / "ona.toml")
+    for wave in config.waves:
+        run_wave(config, wave)
+    return config
+
+
+def test_the_comparison_carries_the_merger_through(yearly):
+    """2025: Employment and Social & Psychiatry became Employment & Social. Under the config's
+    unit mapping the merged unit is compared as a whole (both former units' people and ties), and
+    the people of the two former units who now work together make it more inward-looking."""
+    with open_history(yearly.history_path) as history:
+        c = compare_waves(history.load("2024"), history.load("2025"), mapping=yearly.units, bootstraps=300)
+    merged = c.units.loc["Employment & Social"]
+    assert merged["formed_from"] == "Employment, Social & Psychiatry"
+    assert merged["status"] == "both"
+    assert merged["headcount_before"] == merged["headcount_after"] == 88
+    assert merged["ei_change"] < 0 and is_meaningful(merged["ei_change_meaningful"])
+    assert "Employment" not in c.units.index and "Social & Psychiatry" not in c.units.index
+    assert c.org.loc["units", "before"] == c.org.loc["units", "after"] == 12
+
+
+def test_the_comparison_finds_the_new_cross_unit_team(yearly):
+    """2026: a Family Team of 8 caseworkers each from Child & Family Services, Schools and
+    Employment & Social. Exactly those three units open up beyond re-sampling noise; the pairs
+    between them gain the most ties; team members became boundary spanners."""
+    with open_history(yearly.history_path) as history:
+        c = compare_waves(history.load("2025"), history.load("2026"), mapping=yearly.units, bootstraps=300)
+    team_units = {"Child & Family Services", "Schools", "Employment & Social"}
+    opened = {u for u, r in c.units.iterrows() if is_meaningful(r["ei_change_meaningful"])}
+    assert opened == team_units
+    assert all(c.units.loc[u, "ei_change"] > 0 for u in team_units)
+    net = c.unit_pairs.assign(net=c.unit_pairs["ties_new"] - c.unit_pairs["ties_lost"])
+    top = net.sort_values("net", ascending=False).head(6)
+    assert set(zip(top["from_unit"], top["to_unit"])) == {(a, b) for a in team_units for b in team_units if a != b}
+    roster = pd.read_excel(yearly.folder / "2026" / "roster.xlsx", dtype=str, engine="calamine")
+    team = set(roster.loc[roster["Team"] == "Family Team", "Employee ID"])
+    became = set(c.people.loc[(c.people["role"] == "boundary spanner") & (c.people["change"] == "became"), "id"])
+    assert len(became & team) >= 8
+    assert is_meaningful(c.org.loc["cross_unit_share", "meaningful"])
+
+
+def test_identical_waves_show_no_meaningful_change(tmp_path, data_dir):
+    """The bootstrap interval of a change between two identical waves contains 0 everywhere."""
+    example = ROOT / "examples" / "municipality"
+    roster = ona.read_roster(example / "roster.xlsx")
+    graph = ona.build_graph(roster, ona.read_ties(example / "ties.xlsx", roster))
+    m = ona.measure(graph, permutations=20)
+    with open_history(tmp_path / "h.db") as history:
+        history.store("a", m, graph)
+        history.store("b", m, graph)
+        c = compare_waves(history.load("a"), history.load("b"), bootstraps=200)
+    assert c.org.loc["ei_index", "change"] == 0 and not is_meaningful(c.org.loc["ei_index", "meaningful"])
+    assert not any(is_meaningful(v) for v in c.units["ei_change_meaningful"])
+    assert c.unit_pairs[["ties_new", "ties_lost"]].sum().sum() == 0 and len(c.people) == 0
+
+
+def test_the_cli_round_trip_init_run_history_compare(tmp_path, runner):
+    for item in ("2024", "2025"):
+        shutil.copytree(YEARLY / item, tmp_path / item)
+    config = tmp_path / "ona.toml"
+    result = runner.invoke(cli, ["init", "--roster", str(tmp_path / "2024" / "roster.xlsx"), "--ties",
+                                 str(tmp_path / "2024" / "ties.xlsx"), "--wave", "2024", "--out", str(config)])
+    assert result.exit_code == 0, result.output
+    text = config.read_text(encoding="utf-8")
+    assert 'by = "Department"' in text and 'roster = "2024/roster.xlsx"' in text
+    config.write_text(text + '\n[waves.2025]\nroster = "2025/roster.xlsx"\nties = ["2025/ties.xlsx"]\n'
+                      '\n[units]\n"Employment" = "Employment & Social"\n"Social & Psychiatry" = "Employment & Social"\n',
+                      encoding="utf-8")
+    for wave in ("2024", "2025"):
+        result = runner.invoke(cli, ["run", str(config), "--wave", wave])
+        assert result.exit_code == 0, result.output
+        assert f"Stored as wave {wave}" in result.output
+        assert (tmp_path / f"report-{wave}" / "index.html").exists()
+    again = runner.invoke(cli, ["run", str(config), "--wave", "2024"])
+    assert again.exit_code == 2 and "already stored" in again.output
+    listing = runner.invoke(cli, ["history", "--history", str(tmp_path / "ona-history.db")])
+    lines = listing.output.strip().splitlines()
+    assert listing.exit_code == 0 and [line.split()[0] for line in lines[1:]] == ["2024", "2025"]
+    out = tmp_path / "compare"
+    result = runner.invoke(cli, ["compare", "2024", "2025", "--history", str(tmp_path / "ona-history.db"),
+                                 "--config", str(config), "--out", str(out), "--bootstraps", "200"])
+    assert result.exit_code == 0, result.output
+    assert "unit E-I of Employment & Social" in result.output
+    assert sorted(p.name for p in out.iterdir()) == ["compare.html", "compare.xlsx"]
+    html = (out / "compare.html").read_text(encoding="utf-8")
+    assert "Employment &amp; Social (formed from Employment, Social &amp; Psychiatry)" in html
+    assert "<script" not in html
+
+
+def test_analyze_stores_a_wave(tmp_path, runner, data_dir):
+    db = tmp_path / "h.db"
+    args = ["analyze", "--roster", str(data_dir / "analyze" / "roster.csv"), "--ties",
+            str(data_dir / "analyze" / "ties.csv"), "--out", str(tmp_path / "r"), "--wave", "2025", "--history", str(db)]
+    result = runner.invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    with open_history(db) as history:
+        assert history.labels() == ["2025"]
+    refused = runner.invoke(cli, args)
+    assert refused.exit_code == 2 and "pass --replace" in refused.output
+    assert runner.invoke(cli, args + ["--replace"]).exit_code == 0
+
+
+@pytest.mark.parametrize("content, message", [
+    ('[measurement]\nby = "Department"\ncolour = "red"\n', "line 3: unknown key 'colour' in [measurement]"),
+    ('[measurement]\n\nseed = "one"\n', "line 3: seed must be a int, not 'one'"),
+    ('[measurement]\ntie_rule = "mutual"\n', "line 2: tie_rule must be one of reported, reciprocated, union"),
+    ('[waves.2025]\nties = ["t.xlsx"]\n', "line 1: wave '2025' has no roster"),
+    ('[privacy]\nmin_group_size = 5\n', "line 1: privacy settings"),
+    ('[waves.2025]\nroster = "r.xlsx"\nties = ["t.xlsx"]\nemail = ["mail.csv"]\n', "line 4: email exports"),
+    ('[measurement\nby = 1\n', "is not valid TOML"),
+    ('[shapes]\nx = 1\n', "line 1: unknown section [shapes]"),
+])
+def test_config_errors_name_the_line(tmp_path, runner, content, message):
+    config = tmp_path / "ona.toml"
+    config.write_text(content + ('\n[waves.2025]\nroster = "r.xlsx"\nties = "t.xlsx"\n'
+                                 if "[waves" not in content else ""), encoding="utf-8")
+    with pytest.raises(OnaError) as caught:
+        read_config(config)
+    assert message in str(caught.value)
+    result = runner.invoke(cli, ["run", str(config), "--wave", "2025"])
+    assert result.exit_code == 2 and message in result.output and "Traceback" not in result.output
