@@ -92,6 +92,68 @@ def ties_options(func):
     return func
 
 
+def email_options(func):
+    """How email exports are aggregated (docs/email.md); the same on `ona email` and `ona analyze`."""
+    for decorator in reversed([
+        click.option("--email-format", type=click.Choice(["log", "mbox", "m365-trace", "m365-enhanced",
+                                                          "google-workspace", "viva-p2p", "viva-g2g"]),
+                     default=None, help="Format of the email exports (default: detected from their columns)."),
+        click.option("--external", type=click.Choice(["drop", "domain", "keep"]), default="drop", show_default=True,
+                     help="Addresses not in the roster: dropped, one node per domain, or kept as people."),
+        click.option("--max-recipients", default=25, show_default=True, type=click.IntRange(1),
+                     help="Messages to more distinct recipients are broadcasts and left out."),
+        click.option("--weight", "email_weight", type=click.Choice(["per-message", "split"]), default="per-message",
+                     show_default=True, help="Each message adds 1 per recipient, or 1 split over its recipients."),
+        click.option("--cc-weight", default=1.0, show_default=True, type=click.FloatRange(0),
+                     help="Weight of a Cc recipient relative to To."),
+        click.option("--since", default=None, help="Only messages sent on or after this date (YYYY-MM-DD)."),
+        click.option("--until", default=None, help="Only messages sent before this date (YYYY-MM-DD)."),
+        click.option("--min-messages", default=1, show_default=True, type=click.IntRange(1),
+                     help="A tie needs at least this many messages."),
+        click.option("--reciprocal", is_flag=True, help="A tie needs messages both ways (at least --min-messages each)."),
+        click.option("--exclude", multiple=True, help="Sender address pattern (regular expression) to leave out; repeatable."),
+        click.option("--aliases", type=click.Path(dir_okay=False, path_type=Path), default=None,
+                     help="CSV of old address -> person (roster id or current address)."),
+        click.option("--pseudonymize", "key_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+                     help="Key file: replace every identity by a keyed hash (the same every year with the same key)."),
+        click.option("--min-group-size", default=None, type=click.IntRange(1),
+                     help="Merge units with fewer people in unit-level outputs (default 5 when pseudonymising)."),
+    ]):
+        func = decorator(func)
+    return func
+
+
+def _email_options(opts: dict):
+    from .ingest.email import EmailOptions
+
+    return EmailOptions(external=opts["external"], max_recipients=opts["max_recipients"], weight=opts["email_weight"],
+                        cc_weight=opts["cc_weight"], since=opts["since"], until=opts["until"],
+                        min_messages=opts["min_messages"], reciprocal=opts["reciprocal"],
+                        exclude=tuple(opts["exclude"]), aliases=opts["aliases"], format=opts["email_format"])
+
+
+def _privacy(opts: dict, roster, ties):
+    """Pseudonymise roster and ties, and merge small units, as the options ask."""
+    from dataclasses import replace
+
+    from .ingest.email import merge_small_units, pseudonymize_roster, read_key_file
+
+    minimum = opts.get("min_group_size")
+    if opts.get("key_path"):
+        key = read_key_file(opts["key_path"])
+        roster, mapping = pseudonymize_roster(roster, key)
+        frame = ties.ties.copy()
+        frame["source"] = frame["source"].map(lambda v: mapping.get(v, v))
+        frame["target"] = frame["target"].map(lambda v: mapping.get(v, v))
+        respondents = tuple(mapping.get(r, r) for r in ties.respondents) if ties.respondents is not None else None
+        ties = replace(ties, ties=frame, respondents=respondents)
+        minimum = minimum or 5
+    merged = []
+    if minimum:
+        roster, merged = merge_small_units(roster, minimum)
+    return roster, ties, merged
+
+
 def _read_roster(opts: dict):
     from .ingest import read_roster
 
@@ -169,9 +231,12 @@ def render_summary(summary: dict, unit_column: str) -> str:
 @click.option("--history", "history_path", default=None, type=click.Path(dir_okay=False, path_type=Path),
               help="History file (SQLite) the wave is stored in (default: ona-history.db).")
 @click.option("--replace", is_flag=True, help="Store the wave again if its label is already in the history.")
+@click.option("--email", "email_paths", multiple=True, type=click.Path(exists=True, path_type=Path),
+              help="Email export(s) instead of --ties: message logs, mbox, Microsoft 365 traces, Viva Insights.")
+@email_options
 @_handle_errors
 def analyze(by, out_dir, seed, permutations, exact_betweenness_limit, betweenness_samples, size_by, wave,
-            history_path, replace, **opts):
+            history_path, replace, email_paths, **opts):
     """Measure who works with whom across units; write a map, a workbook and JSON.
 
     \b
@@ -190,9 +255,22 @@ def analyze(by, out_dir, seed, permutations, exact_betweenness_limit, betweennes
         with open_history(history_path) as history:
             if wave in history.labels():
                 raise OnaError(f"{history_path.name}: wave {wave!r} is already stored; pass --replace to store it again")
+    if email_paths and opts["ties_path"]:
+        raise click.UsageError("Give --ties or --email, not both (analyse each network on its own).")
+    email = None
     with steps(["reading", "building", "measuring", "writing"]) as progress:
         roster = _read_roster(opts)
-        ties = _read_ties(opts, roster)
+        if email_paths:
+            from .ingest.email import read_email
+
+            email = read_email(list(email_paths), roster, _email_options(opts))
+            if email.unit_level is not None:
+                raise OnaError("group-to-group Viva Insights data gives a unit-level network only; "
+                               "use `ona email` to write its unit table")
+            roster, ties = email.roster, email.ties
+        else:
+            ties = _read_ties(opts, roster)
+        roster, ties, merged = _privacy(opts, roster, ties)
         progress.advance("building")
         graph = build_graph(roster, ties, tie_rule=opts["tie_rule"])
         progress.advance("measuring")
@@ -204,11 +282,17 @@ def analyze(by, out_dir, seed, permutations, exact_betweenness_limit, betweennes
     for warning in (*roster.warnings, *ties.warnings):
         click.echo(f"Warning: {warning}", err=True)
     for reason, count in ties.dropped.items():
-        click.echo(f"Note: {count} tie rows left out ({reason})", err=True)
+        click.echo(f"Note: {count} {'email recipient rows' if email else 'tie rows'} left out ({reason})", err=True)
+    if merged:
+        click.echo(f"Note: {len(merged)} units with fewer than the minimum group size merged", err=True)
+    if email is not None:
+        click.echo(f"Email: {email.rows_read:,} recipient rows read by DuckDB on this machine, "
+                   f"{email.messages:,} messages kept", err=True)
     if wave is not None:
         with open_history(history_path) as history:
             history.store(wave, result, graph, replace=replace,
-                          inputs={"roster": opts["roster_path"], "ties": list(opts["ties_path"])})
+                          inputs={"roster": opts["roster_path"], "ties": list(opts["ties_path"]),
+                                  "email": list(email_paths)})
     click.echo(render_summary(result.summary, result.parameters["unit_column"]))
     click.echo(f"Report written to {out_dir}/: " + ", ".join(p.name for p in paths.values()))
     if wave is not None:
@@ -449,3 +533,68 @@ def init_command(ties_path, wave, out_path, **opts):
     with atomic_write(out_path) as handle:
         handle.write(starter_config(relative(opts["roster_path"]), [relative(t) for t in ties_path], by=by, wave=wave))
     click.echo(f"Wrote {out_path}; run the wave with: ona run {out_path} --wave {wave}")
+
+
+@cli.command("email")
+@click.argument("exports", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("--roster", "roster_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Roster (.xlsx or .csv) whose email or id column names the people (not needed for group-to-group data).")
+@click.option("--id-column", default=None, help="Roster column with the person id.")
+@click.option("--email-column", default=None, help="Roster column with the email address.")
+@click.option("--unit-column", default=None, help="Roster column with the unit.")
+@click.option("--out", "out_path", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="Tie table to write: .csv, .parquet or .xlsx.")
+@email_options
+@_handle_errors
+def email_command(exports, roster_path, id_column, email_column, unit_column, out_path, **opts):
+    """Aggregate email exports into a tie table: one row per sender -> recipient pair with its weight,
+    people named by their roster id. Bodies and subjects are never read.
+
+    \b
+    Example:
+      ona email mail-2025-*.csv --roster roster.xlsx --out ties.csv
+    """
+    from .ingest import read_roster
+    from .ingest.email import read_email, read_key_file
+
+    suffix = out_path.suffix.lower()
+    if suffix not in (".csv", ".parquet", ".xlsx"):
+        raise click.BadParameter("the tie table is written as .csv, .parquet or .xlsx", param_hint="--out")
+    roster = read_roster(roster_path, id_column=id_column, email_column=email_column, unit_column=unit_column) \
+        if roster_path else None
+    key = read_key_file(opts["key_path"]) if opts.get("key_path") else None
+    result = read_email(list(exports), roster, _email_options(opts), pseudonymize_key=key)
+    if result.unit_level is not None:
+        table = result.unit_level
+        note = "group-to-group data: a unit-level network only (units, not people)"
+    else:
+        table = result.ties.ties[["source", "target", "weight", "messages"]]
+        note = f"{len(table):,} sender -> recipient pairs"
+    _write_table(table, out_path)
+    click.echo(f"Read {result.rows_read:,} rows ({', '.join(sorted(set(result.formats)))}) with DuckDB on this machine; "
+               f"{note}.")
+    for reason, count in sorted(result.excluded.items()):
+        click.echo(f"Left out: {count:,} ({reason})")
+    for what, count in result.externals.items():
+        if count:
+            click.echo(f"Kept: {count:,} {what} ({opts['external']})")
+    click.echo(f"Tie table written to {out_path}")
+
+
+def _write_table(frame, path: Path) -> None:
+    from ._files import atomic_path
+
+    with atomic_path(path) as tmp:
+        if path.suffix.lower() == ".csv":
+            frame.to_csv(tmp, index=False, encoding="utf-8")
+        elif path.suffix.lower() == ".parquet":
+            import duckdb
+
+            con = duckdb.connect()
+            con.register("t", frame)
+            con.execute(f"COPY t TO '{str(tmp).replace(chr(39), chr(39) * 2)}' (FORMAT parquet)")
+            con.close()
+        else:
+            from .report.workbook import write_frames
+
+            write_frames({"Ties": frame}, tmp)

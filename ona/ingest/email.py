@@ -1,0 +1,580 @@
+"""Email metadata to a weighted person network: message logs, mail archives, Microsoft 365 message
+traces and Viva Insights exports, aggregated out of core by DuckDB.
+
+Every format is first read into one shape, *recipient rows*: one row per (message, recipient) with
+``msg`` (the message key), ``sender``, ``recipient``, ``kind`` (``to``/``cc``), ``sent_at``,
+``status`` and ``src_row``. The aggregation rules are then written once, as one SQL statement over
+that shape (:func:`aggregation_sql`); see docs/email.md for the rules. Message bodies and subjects
+are never read into it: every reader selects header columns only.
+
+No Python loop runs over the rows of a CSV or Parquet log; mbox archives are parsed header by
+header (Python's ``email`` parser) into batches that DuckDB then aggregates like any other log.
+"""
+
+from __future__ import annotations
+
+import codecs
+import hashlib
+import hmac
+import mailbox
+import re
+import tempfile
+from dataclasses import dataclass, field, replace
+from email.header import decode_header, make_header
+from email.parser import BytesHeaderParser
+from email.utils import getaddresses, parsedate_to_datetime
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .._progress import steps
+from ..errors import InputError, OnaError, Problem
+from ._columns import ALIASES
+from ._tables import normalise_header
+from .roster import Roster
+from .ties import TieTable
+
+__all__ = ["EmailOptions", "EmailResult", "read_email", "detect_email_format", "aggregation_sql", "FORMATS",
+           "pseudonym", "AUTOMATED_PATTERNS"]
+
+FORMATS = ("log", "mbox", "m365-trace", "m365-enhanced", "google-workspace", "viva-p2p", "viva-g2g")
+# Senders that are machines, not colleagues (matched on the normalised address).
+AUTOMATED_PATTERNS = [r"^(no-?reply|do-?not-?reply|noreply)", r"^(mailer-daemon|postmaster|bounce)",
+                      r"^(calendar|notification|notifications|alerts?|newsletter)[@+.-]", r"@calendar\.",
+                      r"^(microsoftexchange|o365|sharepoint|teams)"]
+
+
+@dataclass
+class EmailOptions:
+    """The aggregation rules' settings (docs/email.md)."""
+
+    external: str = "drop"              # drop | domain | keep
+    max_recipients: int = 25            # messages to more distinct recipients are broadcasts
+    weight: str = "per-message"         # per-message | split
+    cc_weight: float = 1.0
+    since: str | None = None            # ISO date or timestamp, inclusive
+    until: str | None = None            # exclusive
+    min_messages: int = 1
+    reciprocal: bool = False
+    exclude: tuple[str, ...] = ()       # extra sender patterns (regular expressions)
+    aliases: str | Path | None = None   # CSV: old address, roster id or address
+    format: str | None = None           # forced format
+
+    def check(self) -> None:
+        if self.external not in ("drop", "domain", "keep"):
+            raise ValueError("external must be drop, domain or keep")
+        if self.weight not in ("per-message", "split"):
+            raise ValueError("weight must be per-message or split")
+        if self.max_recipients < 1 or self.min_messages < 1 or self.cc_weight < 0:
+            raise ValueError("max_recipients and min_messages must be 1 or more; cc_weight 0 or more")
+
+
+@dataclass
+class EmailResult:
+    """The tie table (people named by roster id), what was left out and why, and where it ran."""
+
+    ties: TieTable
+    roster: Roster
+    excluded: dict[str, int] = field(default_factory=dict)
+    rows_read: int = 0
+    messages: int = 0
+    formats: tuple[str, ...] = ()
+    unit_level: pd.DataFrame | None = None
+    externals: dict[str, int] = field(default_factory=dict)
+    engine: str = "duckdb"
+
+
+# --- Detecting the format -----------------------------------------------------------------------
+
+def _header_of(path: Path) -> tuple[list[str], str]:
+    raw = path.open("rb").read(65536)
+    if raw.startswith(codecs.BOM_UTF16_LE) or raw.startswith(codecs.BOM_UTF16_BE):
+        text, encoding = raw.decode("utf-16", errors="ignore"), "utf-16"
+    else:
+        text, encoding = raw.decode("utf-8-sig", errors="replace"), "utf-8"
+    first = text.splitlines()[0] if text.strip() else ""
+    delimiter = max(",;\t|", key=first.count)
+    return [normalise_header(h.strip().strip('"')) for h in first.split(delimiter)], encoding
+
+
+def detect_email_format(path: str | Path) -> str:
+    """The format of an email export, from its suffix and header row (see :data:`FORMATS`)."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix in (".mbox", ".mbx") or (path.is_file() and path.open("rb").read(5) == b"From "):
+        return "mbox"
+    if suffix == ".parquet" or path.is_dir():
+        return "log"
+    headers, _ = _header_of(path)
+    keys = set(headers)
+    if {"primarycollaborator personid", "secondarycollaborator personid"} <= keys:
+        return "viva-p2p"
+    if {"primarycollaborator organization", "secondarycollaborator organization"} <= keys or \
+            {"timeinvestors organization", "collaborators organization"} <= keys:
+        return "viva-g2g"
+    if "recipient status" in keys and ("network message id" in keys or "sender address" in keys):
+        return "m365-enhanced"
+    if {"senderaddress", "recipientaddress"} <= keys:
+        return "m365-trace"
+    if any(k in keys for k in ("event target", "event type", "message event")) and "message id" in keys:
+        return "google-workspace"
+    return "log"
+
+
+# --- Readers: each returns SQL producing recipient rows ------------------------------------------
+
+def _q(text: str) -> str:
+    return "'" + str(text).replace("'", "''") + "'"
+
+
+def _ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _columns_of(con, relation_sql: str) -> list[str]:
+    return [row[0] for row in con.execute(f"DESCRIBE SELECT * FROM {relation_sql}").fetchall()]
+
+
+def _find(columns: list[str], *candidates: str) -> str | None:
+    keyed = {normalise_header(c): c for c in columns}
+    for cand in candidates:
+        if cand in keyed:
+            return keyed[cand]
+    return None
+
+
+def _source_sql(path: Path, encoding: str, tmp: Path) -> str:
+    if path.is_dir():
+        return f"read_parquet({_q(str(path / '**' / '*.parquet'))}, hive_partitioning = true)"
+    if path.suffix.lower() == ".parquet":
+        return f"read_parquet({_q(str(path))})"
+    if encoding == "utf-16":  # DuckDB reads UTF-8: transcode in a stream, never the whole file in memory
+        target = tmp / (path.stem + ".utf8.csv")
+        with open(path, encoding="utf-16", newline="") as src, open(target, "w", encoding="utf-8", newline="") as dst:
+            for block in iter(lambda: src.read(1 << 20), ""):
+                dst.write(block)
+        path = target
+    return (f"read_csv({_q(str(path))}, all_varchar = true, header = true, auto_detect = true, "
+            "null_padding = true, ignore_errors = false)")
+
+
+_ADDRESS_LIST = r"""CASE WHEN {col} LIKE '%@%'
+        THEN regexp_extract_all(lower({col}), '[a-z0-9._%+''&=!#$*/?^`{{|}}~-]+@[a-z0-9.-]+')
+        ELSE string_split_regex(trim({col}), '\s*[;,]\s*') END"""
+
+
+def _log_sql(con, source: str, path: Path) -> str:
+    cols = _columns_of(con, source)
+    sender = _find(cols, *ALIASES_EMAIL["sender"])
+    to = _find(cols, *ALIASES_EMAIL["to"])
+    if sender is None or to is None:
+        raise InputError([Problem("email-columns", "has no sender and recipient columns (e.g. From and To, or "
+                                  "sender and recipient); name them or pass --email-format",
+                                  path=str(path), row=1)])
+    cc = _find(cols, *ALIASES_EMAIL["cc"])
+    when = _find(cols, *ALIASES_EMAIL["time"])
+    msg = _find(cols, *ALIASES_EMAIL["message_id"])
+    status = _find(cols, "status", "delivery status", "event status")
+    kind_col = _find(cols, "kind", "recipient type", "type", "field")
+    per_recipient = con.execute(
+        f"SELECT count(*) FROM (SELECT {_ident(to)} AS t FROM {source} LIMIT 1000) WHERE t LIKE '%;%' OR "
+        "t LIKE '%,%'").fetchone()[0] == 0
+    if msg:
+        key = f"CAST({_ident(msg)} AS VARCHAR)"
+    elif per_recipient:
+        key = f"coalesce({_ident(sender)}, '') || '|' || coalesce(CAST({_ident(when)} AS VARCHAR), '')" if when \
+            else "CAST(src_row AS VARCHAR)"
+    else:
+        key = "CAST(src_row AS VARCHAR)"
+    kind = f"CASE WHEN lower(CAST({_ident(kind_col)} AS VARCHAR)) LIKE 'cc%' THEN 'cc' ELSE 'to' END" if kind_col \
+        else "'to'"
+    time_sql = f"TRY_CAST({_ident(when)} AS TIMESTAMP)" if when else "NULL::TIMESTAMP"
+    status_sql = f"CAST({_ident(status)} AS VARCHAR)" if status else "NULL::VARCHAR"
+    base = (f"(SELECT *, row_number() OVER () + 1 AS src_row FROM {source})")
+    parts = [f"""SELECT {key} AS msg, CAST({_ident(sender)} AS VARCHAR) AS sender, unnest({_ADDRESS_LIST.format(col=f'CAST({_ident(to)} AS VARCHAR)')}) AS recipient,
+                 {kind} AS kind, {time_sql} AS sent_at, {status_sql} AS status, src_row FROM {base}"""]
+    if cc:
+        parts.append(f"""SELECT {key}, CAST({_ident(sender)} AS VARCHAR), unnest({_ADDRESS_LIST.format(col=f'CAST({_ident(cc)} AS VARCHAR)')}),
+                 'cc', {time_sql}, {status_sql}, src_row FROM {base} WHERE {_ident(cc)} IS NOT NULL AND trim({_ident(cc)}) <> ''""")
+    return " UNION ALL ".join(parts)
+
+
+ALIASES_EMAIL = {
+    "sender": ("sender", "from", "sender address", "senderaddress", "from address", "sender email", "afsender", "avsändare"),
+    "to": ("recipient", "recipients", "to", "recipient address", "recipientaddress", "to address", "recipient email",
+           "modtager", "mottagare", "event target"),
+    "cc": ("cc", "cc recipients", "copy"),
+    "time": ("timestamp", "date", "sent", "sent at", "time", "datetime", "received", "sent date", "origin timestamp utc",
+             "eventdate", "event date", "date time", "dato"),
+    "message_id": ("message id", "messageid", "message-id", "internet message id", "network message id", "msg id",
+                   "id of message"),
+}
+
+
+def _enhanced_sql(con, source: str, path: Path) -> str:
+    cols = _columns_of(con, source)
+    sender = _find(cols, "sender address", "senderaddress")
+    status = _find(cols, "recipient status")
+    msg = _find(cols, "network message id", "message id")
+    when = _find(cols, "origin timestamp utc", "origin timestamp", "received", "date")
+    if sender is None or status is None:
+        raise InputError([Problem("email-columns", "is not a Microsoft 365 enhanced trace: no sender_address and "
+                                  "recipient_status columns", path=str(path), row=1)])
+    base = f"(SELECT *, row_number() OVER () + 1 AS src_row FROM {source})"
+    time_sql = f"TRY_CAST({_ident(when)} AS TIMESTAMP)" if when else "NULL::TIMESTAMP"
+    key = f"CAST({_ident(msg)} AS VARCHAR)" if msg else "CAST(src_row AS VARCHAR)"
+    return f"""SELECT msg, sender, split_part(item, '##', 1) AS recipient, 'to' AS kind, sent_at,
+                      split_part(item, '##', 2) AS status, src_row
+               FROM (SELECT {key} AS msg, CAST({_ident(sender)} AS VARCHAR) AS sender,
+                            unnest(string_split(CAST({_ident(status)} AS VARCHAR), ';')) AS item,
+                            {time_sql} AS sent_at, src_row FROM {base})
+               WHERE trim(item) <> ''"""
+
+
+def _decode(value) -> str:
+    if value is None:
+        return ""
+    try:
+        return str(make_header(decode_header(str(value))))
+    except Exception:  # malformed encoded words: keep the raw header
+        return str(value)
+
+
+def _mbox_frame(path: Path, skip: dict[str, int]) -> pd.DataFrame:
+    """Header fields of every message of an mbox archive; bodies and subjects are never kept."""
+    parser = BytesHeaderParser()
+    rows = []
+    box = mailbox.mbox(str(path), factory=lambda f: parser.parse(f), create=False)
+    for number, message in enumerate(box, start=1):
+        if message is None:
+            continue
+        labels = (message.get("X-Gmail-Labels") or "").lower()
+        if "chat" in [x.strip() for x in labels.split(",")]:
+            skip["chat"] = skip.get("chat", 0) + 1
+            continue
+        sender = getaddresses([_decode(message.get("From"))])
+        msg_id = (message.get("Message-ID") or f"{path.name}#{number}").strip()
+        when = message.get("Date")
+        try:
+            sent = parsedate_to_datetime(when).astimezone(tz=None).replace(tzinfo=None) if when else None
+        except (TypeError, ValueError, IndexError):
+            sent = None
+        for kind, header in (("to", "To"), ("cc", "Cc")):
+            for _, address in getaddresses([_decode(v) for v in message.get_all(header, [])]):
+                rows.append((msg_id, sender[0][1] if sender else "", address, kind, sent, None, number))
+    return pd.DataFrame(rows, columns=["msg", "sender", "recipient", "kind", "sent_at", "status", "src_row"])
+
+
+# --- The rules, written once -------------------------------------------------------------------
+
+_NORMALISE = """lower(trim(regexp_replace(regexp_replace(
+        CASE WHEN {x} LIKE '%<%>%' THEN regexp_extract({x}, '<([^>]*)>', 1) ELSE {x} END,
+        '^mailto:', '', 'i'), '["'']', '', 'g')))"""
+
+
+def aggregation_sql(options: EmailOptions, automated: list[str]) -> str:
+    """The aggregation rules as one SQL statement over ``recipient_rows`` and ``people``
+    (address -> person id): the result has one row per recipient row with its ``reason`` for
+    exclusion (NULL when kept), its sender and recipient person keys and its weight."""
+    norm_s = _NORMALISE.format(x="sender")
+    norm_r = _NORMALISE.format(x="recipient")
+    auto = " OR ".join(f"regexp_matches(s, {_q(p)})" for p in automated) or "false"
+    window = []
+    if options.since:
+        window.append(f"sent_at < TIMESTAMP {_q(options.since)}")
+    if options.until:
+        window.append(f"sent_at >= TIMESTAMP {_q(options.until)}")
+    outside = " OR ".join(window) or "false"
+    cc = float(options.cc_weight)
+    split = options.weight == "split"
+    return f"""
+    WITH rows AS (
+        SELECT msg, {norm_s} AS s, {norm_r} AS r, kind, sent_at, lower(trim(coalesce(status, ''))) AS status, src_row
+        FROM recipient_rows),
+    ranked AS (
+        SELECT *, row_number() OVER (PARTITION BY msg, r ORDER BY CASE WHEN kind = 'to' THEN 0 ELSE 1 END, src_row) AS nth
+        FROM rows),
+    sized AS (
+        SELECT *, count(DISTINCT r) FILTER (WHERE r <> '' AND r <> s) OVER (PARTITION BY msg) AS recipients
+        FROM ranked),
+    joined AS (
+        SELECT sized.*, ps.person AS sp, pr.person AS rp,
+               split_part(s, '@', 2) AS s_domain, split_part(r, '@', 2) AS r_domain
+        FROM sized LEFT JOIN people ps ON ps.address = sized.s LEFT JOIN people pr ON pr.address = sized.r),
+    judged AS (
+        SELECT *, CASE
+            WHEN s = '' OR r = '' THEN 'blank-address'
+            WHEN status <> '' AND (NOT regexp_matches(status, 'deliver|expand|send|resolve|transfer')
+                                   OR regexp_matches(status, 'fail|drop|quarantin|spam|reject')) THEN 'not-delivered'
+            WHEN {outside} THEN 'outside-time-window'
+            WHEN s = r OR (sp IS NOT NULL AND sp = rp) THEN 'self-mail'
+            WHEN nth > 1 THEN 'duplicate-recipient'
+            WHEN {auto} THEN 'automated-sender'
+            WHEN recipients > {int(options.max_recipients)} THEN 'broadcast'
+            WHEN (sp IS NULL OR rp IS NULL) AND {_q(options.external)} = 'drop' THEN 'external'
+            ELSE NULL END AS reason
+        FROM joined)
+    SELECT reason, msg,
+           coalesce(sp, CASE WHEN {_q(options.external)} = 'domain' THEN '@' || s_domain ELSE s END) AS source,
+           coalesce(rp, CASE WHEN {_q(options.external)} = 'domain' THEN '@' || r_domain ELSE r END) AS target,
+           sp IS NULL AS source_external, rp IS NULL AS target_external,
+           (CASE WHEN kind = 'cc' THEN {cc} ELSE 1.0 END) / {"greatest(recipients, 1)" if split else "1.0"} AS w
+    FROM judged"""
+
+
+def _people_table(roster: Roster, aliases: str | Path | None, ids_are_addresses: bool) -> pd.DataFrame:
+    """address (normalised) -> roster id: the roster's email column, its ids, and the alias file."""
+    ids = pd.Index(roster.ids).astype(str)
+    frames = [pd.DataFrame({"address": ids.str.strip().str.lower(),
+                            "person": ids})]
+    if roster.email_column:
+        mails = roster.people[roster.email_column].astype(str).str.strip().str.lower()
+        frames.append(pd.DataFrame({"address": mails.to_numpy(), "person": ids}))
+    if aliases:
+        from ._tables import read_table
+
+        table = read_table(aliases)
+        if len(table.headers) < 2:
+            raise InputError([table.problem("alias-columns", "needs two columns: the old address and the person "
+                                            "(roster id or current address)", row=table.header_row)])
+        old, new = table.frame.iloc[:, 0].str.strip().str.lower(), table.frame.iloc[:, 1].str.strip()
+        known = pd.concat(frames).drop_duplicates("address").set_index("address")["person"]
+        person = new.map(lambda v: v if v in set(ids) else known.get(v.lower()))
+        missing = person.isna()
+        if missing.any():
+            raise InputError([table.problem("alias-unknown", "names no one in the roster (by id or email)",
+                                            row=table.rows[i], column=table.headers[1])
+                              for i in np.flatnonzero(missing.to_numpy())[:20]])
+        frames.append(pd.DataFrame({"address": old.to_numpy(), "person": person.to_numpy()}))
+    people = pd.concat(frames, ignore_index=True)
+    people = people[people["address"] != ""].drop_duplicates("address")
+    return people
+
+
+def pseudonym(key: bytes, identity: str) -> str:
+    """Keyed hash (HMAC-SHA256) of a normalised identity: the same person gets the same pseudonym
+    every year with the same key, and nobody without the key can reverse it."""
+    return "p-" + hmac.new(key, identity.strip().lower().encode("utf-8"), hashlib.sha256).hexdigest()[:16]
+
+
+def _viva_g2g(con, source: str, path: Path) -> pd.DataFrame:
+    cols = _columns_of(con, source)
+    a = _find(cols, "primarycollaborator organization", "timeinvestors organization")
+    b = _find(cols, "secondarycollaborator organization", "collaborators organization")
+    w = _find(cols, "group collaboration time invested", "collaboration hours", "group email sent count",
+              "email hours")
+    if w is None:
+        raise InputError([Problem("viva-columns", "has no collaboration time or email count column",
+                                  path=str(path), row=1)])
+    frame = con.execute(f"""
+        SELECT {_ident(a)} AS from_unit,
+               CASE WHEN {_ident(b)} = 'Within Group' THEN {_ident(a)} ELSE {_ident(b)} END AS to_unit,
+               sum(TRY_CAST({_ident(w)} AS DOUBLE)) AS weight, count(*) AS rows
+        FROM {source}
+        WHERE {_ident(b)} NOT IN ('Unclassified Collaborators', 'Other_Collaborators')
+        GROUP BY 1, 2 ORDER BY 1, 2""").df()
+    frame.attrs["weight_column"] = w
+    return frame
+
+
+def _viva_p2p_sql(con, source: str, path: Path) -> tuple[str, str]:
+    cols = _columns_of(con, source)
+    a = _find(cols, "primarycollaborator personid")
+    b = _find(cols, "secondarycollaborator personid")
+    w = _find(cols, "strong tie score", "collaboration hours", "email count", "emails sent", "diverse tie score")
+    when = _find(cols, "metricdate", "date")
+    weight = f"TRY_CAST({_ident(w)} AS DOUBLE)" if w else "1.0"
+    base = f"(SELECT *, row_number() OVER () + 1 AS src_row FROM {source})"
+    return (f"""SELECT CAST(src_row AS VARCHAR) AS msg, CAST({_ident(a)} AS VARCHAR) AS sender,
+                       CAST({_ident(b)} AS VARCHAR) AS recipient, 'to' AS kind,
+                       {f"TRY_STRPTIME(CAST({_ident(when)} AS VARCHAR), '%m/%d/%Y')" if when else "NULL::TIMESTAMP"} AS sent_at,
+                       NULL::VARCHAR AS status, src_row, {weight} AS score FROM {base}""", w or "1 per row")
+
+
+def read_email(paths, roster: Roster | None, options: EmailOptions | None = None, *,
+               pseudonymize_key: bytes | None = None, memory_limit: str = "2GB") -> EmailResult:
+    """Aggregate email exports into a tie table joined to ``roster`` (see docs/email.md).
+
+    ``paths``: one or several files (e.g. one per month), read as one. With Viva Insights
+    group-to-group data the result is unit-level only (``unit_level``) and ``ties`` is empty.
+    """
+    import duckdb
+
+    options = options or EmailOptions()
+    options.check()
+    paths = [Path(p) for p in (paths if isinstance(paths, (list, tuple)) else [paths])]
+    for p in paths:
+        if not p.exists():
+            raise InputError([Problem("file-not-found", "no such file", path=str(p))])
+    formats = [options.format or detect_email_format(p) for p in paths]
+    for p, f in zip(paths, formats):
+        if f not in FORMATS:
+            raise InputError([Problem("email-format", f"unknown email format {f!r}; one of {', '.join(FORMATS)}",
+                                      path=str(p))])
+    excluded: dict[str, int] = {}
+    with tempfile.TemporaryDirectory(prefix="ona-email-") as tmp_name, \
+            steps(["reading email exports", "aggregating"]) as progress:
+        tmp = Path(tmp_name)
+        con = duckdb.connect(str(tmp / "work.duckdb"))
+        con.execute(f"SET memory_limit = {_q(memory_limit)}")
+        con.execute(f"SET temp_directory = {_q(str(tmp))}")
+        con.execute("SET preserve_insertion_order = false")
+        if set(formats) == {"viva-g2g"}:
+            units = pd.concat([_viva_g2g(con, _source_sql(p, _header_of(p)[1], tmp), p) for p in paths])
+            units = units.groupby(["from_unit", "to_unit"], as_index=False).agg(weight=("weight", "sum"),
+                                                                                rows=("rows", "sum"))
+            empty = TieTable(ties=pd.DataFrame(columns=["source", "target", "weight", "layer", "row"]), shape="unit")
+            return EmailResult(ties=empty, roster=roster, rows_read=int(units["rows"].sum()), formats=tuple(formats),
+                               unit_level=units)
+        if "viva-g2g" in formats:
+            raise OnaError("group-to-group Viva Insights data gives a unit-level network only; read it on its own")
+        if roster is None:
+            raise OnaError("a roster is needed to join email addresses to people")
+        selects, scores = [], False
+        for p, fmt in zip(paths, formats):
+            if fmt == "mbox":
+                frame = _mbox_frame(p, excluded)
+                name = f"mbox_{len(selects)}"
+                con.register(name, frame)
+                selects.append(f"SELECT * FROM {name}")
+                continue
+            source = _source_sql(p, _header_of(p)[1], tmp)
+            try:
+                if fmt == "viva-p2p":
+                    sql, _ = _viva_p2p_sql(con, source, p)
+                    scores = True
+                    selects.append(sql)
+                elif fmt == "m365-enhanced":
+                    selects.append(_enhanced_sql(con, source, p))
+                else:
+                    selects.append(_log_sql(con, source, p))
+            except duckdb.Error as exc:
+                raise InputError([Problem("bad-email-file", f"cannot be read as a {fmt} export: "
+                                          f"{str(exc).splitlines()[0]}", path=str(p))]) from None
+        if scores:
+            selects = [s if "score" in s else s.replace(" src_row FROM", " src_row, 1.0 AS score FROM", 1)
+                       for s in selects]
+        union = " UNION ALL ".join(f"({s})" for s in selects)
+        try:
+            con.execute(f"CREATE TEMP TABLE recipient_rows AS {union}")
+        except duckdb.Error as exc:
+            raise InputError([Problem("bad-email-file", f"cannot be read: {str(exc).splitlines()[0]}",
+                                      path=str(paths[0]))]) from None
+        progress.advance("aggregating")
+        rows_read = con.execute("SELECT count(*) FROM recipient_rows").fetchone()[0]
+        sample = con.execute("SELECT sender FROM recipient_rows WHERE sender IS NOT NULL LIMIT 200").fetchall()
+        ids_are_addresses = any("@" in (s[0] or "") for s in sample)
+        people = _people_table(roster, options.aliases, ids_are_addresses)
+        con.register("people_frame", people)
+        con.execute("CREATE TEMP TABLE people AS SELECT * FROM people_frame")
+        automated = AUTOMATED_PATTERNS + [p for p in options.exclude]
+        for pattern in options.exclude:
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                raise OnaError(f"--exclude {pattern!r} is not a valid pattern ({exc})") from None
+        rules = aggregation_sql(options, automated)
+        if scores:
+            rules = rules.replace("(CASE WHEN kind = 'cc'", "score * (CASE WHEN kind = 'cc'")
+            rules = rules.replace("SELECT msg, ", "SELECT msg, score, ", 1)
+        con.execute(f"CREATE TEMP TABLE judged_rows AS {rules}")
+        for reason, count in con.execute(
+                "SELECT reason, count(*) FROM judged_rows WHERE reason IS NOT NULL GROUP BY 1 ORDER BY 1").fetchall():
+            excluded[reason] = excluded.get(reason, 0) + int(count)
+        messages = con.execute("SELECT count(DISTINCT msg) FROM judged_rows WHERE reason IS NULL").fetchone()[0]
+        pairs = con.execute("""
+            SELECT source, target, sum(w) AS weight, count(DISTINCT msg) AS messages,
+                   bool_or(source_external) AS source_external, bool_or(target_external) AS target_external
+            FROM judged_rows WHERE reason IS NULL GROUP BY source, target""").df()
+        con.close()
+    k = options.min_messages
+    if k > 1 or options.reciprocal:
+        enough = pairs["messages"] >= k
+        strong = set(zip(pairs.loc[enough, "source"], pairs.loc[enough, "target"]))
+        keep = enough.copy()
+        if options.reciprocal:
+            keep &= np.array([(t, s) in strong for s, t in zip(pairs["source"], pairs["target"])], dtype=bool)
+            not_returned = int((enough & ~keep).sum())
+            if not_returned:
+                excluded["not-reciprocal (pairs)"] = not_returned
+        if int((~enough).sum()):
+            excluded[f"fewer than {k} messages (pairs)"] = int((~enough).sum())
+        pairs = pairs[keep]
+    externals = {"external senders": int(pairs.loc[pairs["source_external"], "source"].nunique()),
+                 "external recipients": int(pairs.loc[pairs["target_external"], "target"].nunique())}
+    extended = roster
+    if options.external in ("domain", "keep"):
+        outside = sorted(set(pairs.loc[pairs["source_external"], "source"]) | set(pairs.loc[pairs["target_external"],
+                                                                                             "target"]))
+        if outside:
+            extended = _with_external_people(roster, outside, options.external)
+    ties = pd.DataFrame({"source": pairs["source"].astype(object), "target": pairs["target"].astype(object),
+                         "weight": pairs["weight"].astype(float), "layer": "", "row": 0,
+                         "messages": pairs["messages"].astype(int)})
+    ties = ties.sort_values(["source", "target"]).reset_index(drop=True)
+    table = TieTable(ties=ties, path="; ".join(str(p) for p in paths), weight_column="messages",
+                     dropped=dict(excluded), shape="email")
+    result = EmailResult(ties=table, roster=extended, excluded=excluded, rows_read=int(rows_read),
+                         messages=int(messages), formats=tuple(formats), externals=externals)
+    if pseudonymize_key is not None:
+        result = pseudonymize_result(result, pseudonymize_key)
+    return result
+
+
+def _with_external_people(roster: Roster, outside: list[str], mode: str) -> Roster:
+    """The roster with one person per external domain or address, in a unit named "External"."""
+    extra = pd.DataFrame({c: "" for c in roster.people.columns}, index=pd.Index(outside, name=roster.people.index.name))
+    for col in roster.unit_columns:
+        extra[col] = "External"
+    if roster.name_column:
+        extra[roster.name_column] = outside if mode == "domain" else [f"external {i + 1}" for i in range(len(outside))]
+    people = pd.concat([roster.people, extra])
+    return replace(roster, people=people, rows=tuple(roster.rows or ()) + tuple([0] * len(outside)))
+
+
+def pseudonymize_result(result: EmailResult, key: bytes) -> EmailResult:
+    """Replace every person id, name and address by its keyed pseudonym (HMAC-SHA256)."""
+    roster, mapping = pseudonymize_roster(result.roster, key)
+    ties = result.ties.ties.copy()
+    ties["source"] = ties["source"].map(lambda v: mapping.get(v) or pseudonym(key, v))
+    ties["target"] = ties["target"].map(lambda v: mapping.get(v) or pseudonym(key, v))
+    return replace(result, roster=roster, ties=replace(result.ties, ties=ties))
+
+
+def pseudonymize_roster(roster: Roster, key: bytes) -> tuple[Roster, dict[str, str]]:
+    """The roster with ids replaced by pseudonyms (of the email where there is one, else of the id,
+    so a person keeps their pseudonym across years), names replaced by the pseudonym, and the email
+    column dropped. Returns the new roster and the id -> pseudonym map."""
+    ids = [str(i) for i in roster.ids]
+    basis = roster.people[roster.email_column].astype(str).tolist() if roster.email_column else ids
+    mapping = {pid: pseudonym(key, b or pid) for pid, b in zip(ids, basis)}
+    people = roster.people.copy()
+    people.index = pd.Index([mapping[i] for i in ids], name=people.index.name)
+    if roster.email_column:
+        people = people.drop(columns=[roster.email_column])
+    if roster.name_column:
+        people[roster.name_column] = people.index
+    return replace(roster, people=people, email_column=None), mapping
+
+
+def read_key_file(path: str | Path) -> bytes:
+    """The pseudonymisation key: the bytes of a file (at least 16), never printed or stored."""
+    data = Path(path).read_bytes()
+    if len(data.strip()) < 16:
+        raise OnaError(f"{Path(path).name}: a key file needs at least 16 bytes of secret (e.g. 32 random bytes)")
+    return data.strip()
+
+
+def merge_small_units(roster: Roster, minimum: int) -> tuple[Roster, list[str]]:
+    """Units with fewer than ``minimum`` people merged into one unit "Small units (< minimum)", so no
+    unit-level figure describes fewer than ``minimum`` people. Returns the roster and the units merged."""
+    people = roster.people.copy()
+    merged: list[str] = []
+    for col in roster.unit_columns:
+        counts = people[col].value_counts()
+        small = [u for u, c in counts.items() if c < minimum and u != "External"]
+        if small:
+            people.loc[people[col].isin(small), col] = f"Small units (< {minimum})"
+            merged.extend(small)
+    return replace(roster, people=people), merged

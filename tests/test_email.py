@@ -1,0 +1,261 @@
+"""An analyst has a year of mail metadata instead of a survey: message logs, an mbox archive,
+Microsoft 365 traces or Viva Insights exports. `ona email` turns them into a tie table joined to the
+roster, counting everything it leaves out, and never keeps a word of what people wrote."""
+
+from __future__ import annotations
+
+import csv
+import mailbox
+from email.message import EmailMessage
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import ona
+from ona.cli import cli
+from ona.ingest.email import EmailOptions, detect_email_format, pseudonym, read_email
+
+from conftest import SHARED_DATA, write_csv
+
+MARKER = "ZZ-SECRET-SUBJECT-7731"
+BODY_MARKER = "ZZ-SECRET-BODY-4412"
+
+
+@pytest.fixture
+def roster(tmp_path):
+    path = write_csv(tmp_path / "roster.csv", [
+        ["Employee ID", "Name", "Email", "Department"],
+        ["A1", "Anna Åberg", "anna@kommune.dk", "HR"],
+        ["B1", "Bo Bøgh", "bo@kommune.dk", "HR"],
+        ["C1", "Cai Ødegård", "cai@kommune.dk", "IT"],
+        ["D1", "Dan Dahl", "dan@kommune.dk", "IT"],
+        ["E1", "Eva Ek", "eva@kommune.dk", "Finance"],
+    ])
+    return ona.read_roster(path)
+
+
+def message_log(tmp_path) -> Path:
+    """One row per message. By hand, with the defaults (per-message, Cc weight 1, 25 recipients):
+    m1 anna -> bo, cai; cc dan ............ anna->bo 1, anna->cai 1, anna->dan 1
+    m2 "Bøgh, Bo" <bo> -> ANNA, anna (same twice) ... bo->anna 1; 1 duplicate-recipient
+    m3 anna -> anna ..................... 1 self-mail
+    m4 no-reply -> anna; bo ............. 2 automated-sender
+    m5 anna -> ext@firma.com; bo ........ anna->bo +1 (= 2); 1 external (dropped)
+    m6 eva -> anna, bo, cai, dan (4) .... eva->each 1 (a broadcast only with --max-recipients 3)
+    m7 cai -> dan, sent in 2023 ......... cai->dan 1 (outside the window with --since 2024-01-01)
+    """
+    rows = [["Message-ID", "From", "To", "Cc", "Date", "Subject"],
+            ["m1", "anna@kommune.dk", "bo@kommune.dk; cai@kommune.dk", "Dan Dahl <dan@kommune.dk>", "2024-03-01 09:00", MARKER],
+            ["m2", '"Bøgh, Bo" <bo@kommune.dk>', "ANNA@kommune.dk, anna@kommune.dk", "", "2024-03-02 10:00", MARKER],
+            ["m3", "anna@kommune.dk", "anna@kommune.dk", "", "2024-03-03 10:00", MARKER],
+            ["m4", "no-reply@kommune.dk", "anna@kommune.dk; bo@kommune.dk", "", "2024-03-04 10:00", MARKER],
+            ["m5", "anna@kommune.dk", "ext@firma.com; bo@kommune.dk", "", "2024-03-05 10:00", MARKER],
+            ["m6", "eva@kommune.dk", "anna@kommune.dk; bo@kommune.dk; cai@kommune.dk; dan@kommune.dk", "",
+             "2024-03-06 10:00", MARKER],
+            ["m7", "cai@kommune.dk", "dan@kommune.dk", "", "2023-12-30 10:00", MARKER]]
+    return write_csv(tmp_path / "log.csv", rows)
+
+
+def weights(result) -> dict:
+    t = result.ties.ties
+    return {(s, r): w for s, r, w in zip(t["source"], t["target"], t["weight"])}
+
+
+def test_a_message_log_gives_the_weights_computed_by_hand(tmp_path, roster):
+    result = read_email(message_log(tmp_path), roster)
+    assert weights(result) == {("A1", "B1"): 2, ("A1", "C1"): 1, ("A1", "D1"): 1, ("B1", "A1"): 1,
+                               ("E1", "A1"): 1, ("E1", "B1"): 1, ("E1", "C1"): 1, ("E1", "D1"): 1, ("C1", "D1"): 1}
+    assert result.excluded == {"duplicate-recipient": 1, "self-mail": 1, "automated-sender": 2, "external": 1}
+    assert result.rows_read == 15 and result.messages == 5
+
+
+def test_broadcasts_windows_cc_and_split_weights(tmp_path, roster):
+    """--max-recipients 3 leaves m6 out (4 recipients); --since drops m7; --cc-weight 0.5 halves
+    anna->dan; --weight split divides each message over its distinct recipients: m1 has 3
+    (bo, cai, dan), m5 has 2 (ext, bo): anna->bo = 1/3 + 1/2, anna->dan = 0.5 / 3."""
+    options = EmailOptions(max_recipients=3, since="2024-01-01", cc_weight=0.5, weight="split")
+    result = read_email(message_log(tmp_path), roster, options)
+    w = weights(result)
+    assert w[("A1", "B1")] == pytest.approx(1 / 3 + 1 / 2)
+    assert w[("A1", "C1")] == pytest.approx(1 / 3)
+    assert w[("A1", "D1")] == pytest.approx(0.5 / 3)
+    assert w[("B1", "A1")] == pytest.approx(1.0)
+    assert ("E1", "A1") not in w and ("C1", "D1") not in w
+    assert result.excluded["broadcast"] == 4 and result.excluded["outside-time-window"] == 1
+
+
+def test_external_addresses_dropped_per_domain_or_kept(tmp_path, roster):
+    log = message_log(tmp_path)
+    by_domain = read_email(log, roster, EmailOptions(external="domain"))
+    assert weights(by_domain)[("A1", "@firma.com")] == 1
+    assert "@firma.com" in by_domain.roster.people.index
+    assert by_domain.roster.people.loc["@firma.com", "Department"] == "External"
+    kept = read_email(log, roster, EmailOptions(external="keep"))
+    assert weights(kept)[("A1", "ext@firma.com")] == 1 and kept.externals["external recipients"] == 1
+
+
+def test_reciprocal_and_minimum_messages(tmp_path, roster):
+    """anna->bo has 2 messages, bo->anna 1: with --min-messages 2 only anna->bo stays; with
+    --reciprocal as well nothing stays (bo wrote to anna only once)."""
+    log = message_log(tmp_path)
+    two = read_email(log, roster, EmailOptions(min_messages=2))
+    assert set(weights(two)) == {("A1", "B1")}
+    both = read_email(log, roster, EmailOptions(min_messages=1, reciprocal=True))
+    assert set(weights(both)) == {("A1", "B1"), ("B1", "A1")}
+    none = read_email(log, roster, EmailOptions(min_messages=2, reciprocal=True))
+    assert weights(none) == {}
+
+
+def test_an_mbox_archive_reads_headers_only_and_skips_chats(tmp_path, roster):
+    box = mailbox.mbox(str(tmp_path / "archive.mbox"))
+    for number, (sender, to, cc, labels) in enumerate([
+            ("Anna <anna@kommune.dk>", "bo@kommune.dk, Cai <cai@kommune.dk>", "dan@kommune.dk", "Inbox"),
+            ("bo@kommune.dk", "anna@kommune.dk", "", "Sent"),
+            ("bo@kommune.dk", "anna@kommune.dk", "", "Chat")]):
+        message = EmailMessage()
+        message["From"], message["To"], message["Subject"] = sender, to, MARKER
+        if cc:
+            message["Cc"] = cc
+        message["Date"] = "Mon, 04 Mar 2024 10:00:00 +0100"
+        message["Message-ID"] = f"<m{number}@kommune.dk>"
+        message["X-Gmail-Labels"] = labels
+        message.set_content(BODY_MARKER)
+        box.add(message)
+    box.close()
+    assert detect_email_format(tmp_path / "archive.mbox") == "mbox"
+    result = read_email(tmp_path / "archive.mbox", roster)
+    assert weights(result) == {("A1", "B1"): 1, ("A1", "C1"): 1, ("A1", "D1"): 1, ("B1", "A1"): 1}
+    assert result.excluded == {"chat": 1}
+
+
+def test_microsoft_365_traces_classic_and_enhanced(tmp_path, roster):
+    """Classic: one row per recipient; a Failed delivery is left out. Enhanced (UTF-16, one row per
+    delivery event, duplicate copies of a message): recipients from recipient_status
+    'address##events', each recipient counted once per network message id."""
+    classic = write_csv(tmp_path / "trace.csv", [
+        ["Received", "SenderAddress", "RecipientAddress", "Subject", "Status", "MessageId"],
+        ["2024-03-01T09:00:00", "anna@kommune.dk", "bo@kommune.dk", MARKER, "Delivered", "<x1@k>"],
+        ["2024-03-01T09:00:00", "anna@kommune.dk", "cai@kommune.dk", MARKER, "Failed", "<x1@k>"],
+        ["2024-03-02T09:00:00", "bo@kommune.dk", "anna@kommune.dk", MARKER, "Delivered", "<x2@k>"]])
+    assert detect_email_format(classic) == "m365-trace"
+    result = read_email(classic, roster)
+    assert weights(result) == {("A1", "B1"): 1, ("B1", "A1"): 1} and result.excluded == {"not-delivered": 1}
+
+    enhanced = tmp_path / "enhanced.csv"
+    with open(enhanced, "w", encoding="utf-16", newline="") as handle:
+        w = csv.writer(handle)
+        w.writerow(["origin_timestamp_utc", "sender_address", "recipient_status", "message_subject",
+                    "network_message_id"])
+        w.writerow(["2024-03-01T09:00:00Z", "anna@kommune.dk",
+                    "bo@kommune.dk##Receive, Deliver;cai@kommune.dk##Receive, Fail", MARKER, "n1"])
+        w.writerow(["2024-03-01T09:00:00Z", "anna@kommune.dk", "bo@kommune.dk##Receive, Deliver", MARKER, "n1"])
+        w.writerow(["2024-03-02T09:00:00Z", "cai@kommune.dk", "dan@kommune.dk##Receive, Deliver", MARKER, "n2"])
+    assert detect_email_format(enhanced) == "m365-enhanced"
+    result = read_email(enhanced, roster)
+    assert weights(result) == {("A1", "B1"): 1, ("C1", "D1"): 1}
+    assert result.excluded == {"not-delivered": 1, "duplicate-recipient": 1}
+
+
+def test_viva_insights_person_to_person_and_group_to_group(tmp_path):
+    """Person-to-person: primary -> secondary, weight = strong-tie score summed over dates, joined
+    to a roster by PersonId. Group-to-group gives a unit-level network only."""
+    p2p = pd.read_csv(SHARED_DATA / "vivainsights-samples" / "p2p_data.csv")
+    people = sorted(set(p2p["PrimaryCollaborator_PersonId"]) | set(p2p["SecondaryCollaborator_PersonId"]))
+    roster = ona.read_roster(write_csv(tmp_path / "r.csv", [["PersonId", "Organization"]]
+                                       + [[p, "Org " + p[0]] for p in people]), id_column="PersonId",
+                             unit_column="Organization")
+    result = read_email(SHARED_DATA / "vivainsights-samples" / "p2p_data.csv", roster)
+    assert result.formats == ("viva-p2p",)
+    expected = p2p.groupby(["PrimaryCollaborator_PersonId", "SecondaryCollaborator_PersonId"])["Strong_tie_score"].sum()
+    got = result.ties.ties.set_index(["source", "target"])["weight"]
+    assert len(got) == len(expected)
+    first = expected.index[0]
+    assert got.loc[first] == pytest.approx(expected.loc[first])
+    for sample in ("vivainsights-samples", "wpa-samples"):
+        units = read_email(SHARED_DATA / sample / "g2g_data.csv", None)
+        assert units.unit_level is not None and len(units.ties) == 0
+        assert {"from_unit", "to_unit", "weight"} <= set(units.unit_level.columns)
+
+
+def test_the_manufacturing_company_log_end_to_end(tmp_path, runner):
+    """82,927 recipient rows of a real company (Michalski et al. 2011). Its README verifies 5,784
+    distinct sender -> recipient pairs, one of them a self-pair: with no broadcast limit the tie
+    table has exactly 5,783 pairs. The CLI, with the default limit, analyses it by division."""
+    data = SHARED_DATA / "manufacturing-email-hierarchy"
+    roster = ona.read_roster(data / "nodes.csv", id_column="node_id", unit_column="division_head")
+    every = read_email(data / "messages.csv", roster, EmailOptions(max_recipients=10**6))
+    assert len(every.ties) == 5783 and every.rows_read == 82_927
+    assert every.excluded["self-mail"] == 51
+    out = tmp_path / "ties.parquet"
+    result = runner.invoke(cli, ["email", str(data / "messages.csv"), "--roster", str(data / "nodes.csv"),
+                                 "--id-column", "node_id", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "Read 82,927 rows (log) with DuckDB" in result.output and "Left out: 51 (self-mail)" in result.output
+    table = pd.read_parquet(out) if _has_parquet_reader() else None
+    if table is not None:
+        assert set(table.columns) == {"source", "target", "weight", "messages"}
+    report = runner.invoke(cli, ["analyze", "--roster", str(data / "nodes.csv"), "--id-column", "node_id",
+                                 "--unit-column", "division_head", "--email", str(data / "messages.csv"),
+                                 "--out", str(tmp_path / "report")])
+    assert report.exit_code == 0, report.output
+    assert "People:              167" in report.output
+
+
+def _has_parquet_reader() -> bool:
+    try:
+        import pyarrow  # noqa: F401
+        return True
+    except ImportError:
+        return False
+
+
+def test_nothing_people_wrote_reaches_any_output(tmp_path, roster, runner):
+    """Subjects (and bodies in the mbox) carry a marker; no output file contains it."""
+    log = message_log(tmp_path)
+    args = ["analyze", "--roster", str(tmp_path / "roster.csv"), "--email", str(log), "--out", str(tmp_path / "r")]
+    assert runner.invoke(cli, args).exit_code == 0
+    assert runner.invoke(cli, ["email", str(log), "--roster", str(tmp_path / "roster.csv"), "--out",
+                               str(tmp_path / "r" / "ties.xlsx")]).exit_code == 0
+    for path in (tmp_path / "r").iterdir():
+        data = path.read_bytes()
+        assert MARKER.encode() not in data and BODY_MARKER.encode() not in data, path.name
+    import zipfile
+
+    with zipfile.ZipFile(tmp_path / "r" / "metrics.xlsx") as book:
+        assert not any(MARKER.encode() in book.read(n) for n in book.namelist())
+
+
+def test_pseudonymised_runs_show_no_name_or_address(tmp_path, roster, runner):
+    key = tmp_path / "key.bin"
+    key.write_bytes(b"0123456789abcdef0123456789abcdef")
+    args = ["analyze", "--roster", str(tmp_path / "roster.csv"), "--email", str(message_log(tmp_path)),
+            "--out", str(tmp_path / "r"), "--pseudonymize", str(key), "--min-group-size", "1"]
+    result = runner.invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    for path in (tmp_path / "r").iterdir():
+        text = path.read_bytes()
+        for secret in ("Anna", "anna@kommune.dk", "kommune.dk", "Bøgh", "Ødegård", "0123456789abcdef"):
+            assert secret.encode() not in text, (path.name, secret)
+    nodes = pd.read_csv(tmp_path / "r" / "nodes.csv", encoding="utf-8-sig")
+    assert pseudonym(key.read_bytes(), "anna@kommune.dk") in set(nodes["id"])
+    assert not set(nodes["id"]) & {"A1", "B1", "C1", "D1", "E1"}
+
+
+def test_small_units_are_merged_when_pseudonymising(tmp_path, roster, runner):
+    """Default minimum group size 5 when pseudonymising: HR (2), IT (2) and Finance (1) merge."""
+    key = tmp_path / "key.bin"
+    key.write_bytes(b"another key of at least sixteen bytes")
+    result = runner.invoke(cli, ["analyze", "--roster", str(tmp_path / "roster.csv"), "--email",
+                                 str(message_log(tmp_path)), "--out", str(tmp_path / "r"), "--pseudonymize", str(key)])
+    assert result.exit_code == 0, result.output
+    units = pd.read_excel(tmp_path / "r" / "metrics.xlsx", sheet_name="Units", engine="calamine")
+    assert units["unit"].tolist() == ["Small units (< 5)"]
+
+
+def test_a_file_without_sender_and_recipient_is_a_clean_error(tmp_path, roster, runner):
+    bad = write_csv(tmp_path / "mail.csv", [["who", "what"], ["anna", "hello"]])
+    result = runner.invoke(cli, ["email", str(bad), "--roster", str(tmp_path / "roster.csv"), "--out",
+                                 str(tmp_path / "t.csv")])
+    assert result.exit_code == 2 and "mail.csv, row 1" in result.output and "sender" in result.output
+    assert "Traceback" not in result.output and not (tmp_path / "t.csv").exists()
