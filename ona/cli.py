@@ -287,7 +287,7 @@ def analyze(by, out_dir, seed, permutations, exact_betweenness_limit, betweennes
         click.echo(f"Note: {len(merged)} units with fewer than the minimum group size merged", err=True)
     if email is not None:
         click.echo(f"Email: {email.rows_read:,} recipient rows read by DuckDB on this machine, "
-                   f"{email.messages:,} messages kept", err=True)
+                   f"{email.kept_rows:,} kept", err=True)
     if wave is not None:
         with open_history(history_path) as history:
             history.store(wave, result, graph, replace=replace,

@@ -78,7 +78,7 @@ class EmailResult:
     roster: Roster
     excluded: dict[str, int] = field(default_factory=dict)
     rows_read: int = 0
-    messages: int = 0
+    kept_rows: int = 0
     formats: tuple[str, ...] = ()
     unit_level: pd.DataFrame | None = None
     externals: dict[str, int] = field(default_factory=dict)
@@ -191,12 +191,15 @@ def _log_sql(con, source: str, path: Path) -> str:
         else "'to'"
     time_sql = f"TRY_CAST({_ident(when)} AS TIMESTAMP)" if when else "NULL::TIMESTAMP"
     status_sql = f"CAST({_ident(status)} AS VARCHAR)" if status else "NULL::VARCHAR"
-    base = (f"(SELECT *, row_number() OVER () + 1 AS src_row FROM {source})")
-    parts = [f"""SELECT {key} AS msg, CAST({_ident(sender)} AS VARCHAR) AS sender, unnest({_ADDRESS_LIST.format(col=f'CAST({_ident(to)} AS VARCHAR)')}) AS recipient,
-                 {kind} AS kind, {time_sql} AS sent_at, {status_sql} AS status, src_row FROM {base}"""]
+    # Row numbers only where they are the message key (they force an ordered, single-threaded scan).
+    base = f"(SELECT *, row_number() OVER () + 1 AS src_row FROM {source})" if "src_row" in key else source
+    to_sql = f"CAST({_ident(to)} AS VARCHAR)" if per_recipient else \
+        f"unnest({_ADDRESS_LIST.format(col=f'CAST({_ident(to)} AS VARCHAR)')})"
+    parts = [f"""SELECT {key} AS msg, CAST({_ident(sender)} AS VARCHAR) AS sender, {to_sql} AS recipient,
+                 {kind} AS kind, {time_sql} AS sent_at, {status_sql} AS status, 1.0 AS score FROM {base}"""]
     if cc:
         parts.append(f"""SELECT {key}, CAST({_ident(sender)} AS VARCHAR), unnest({_ADDRESS_LIST.format(col=f'CAST({_ident(cc)} AS VARCHAR)')}),
-                 'cc', {time_sql}, {status_sql}, src_row FROM {base} WHERE {_ident(cc)} IS NOT NULL AND trim({_ident(cc)}) <> ''""")
+                 'cc', {time_sql}, {status_sql}, 1.0 FROM {base} WHERE {_ident(cc)} IS NOT NULL AND trim({_ident(cc)}) <> ''""")
     return " UNION ALL ".join(parts)
 
 
@@ -221,14 +224,14 @@ def _enhanced_sql(con, source: str, path: Path) -> str:
     if sender is None or status is None:
         raise InputError([Problem("email-columns", "is not a Microsoft 365 enhanced trace: no sender_address and "
                                   "recipient_status columns", path=str(path), row=1)])
-    base = f"(SELECT *, row_number() OVER () + 1 AS src_row FROM {source})"
     time_sql = f"TRY_CAST({_ident(when)} AS TIMESTAMP)" if when else "NULL::TIMESTAMP"
     key = f"CAST({_ident(msg)} AS VARCHAR)" if msg else "CAST(src_row AS VARCHAR)"
+    base = f"(SELECT *, row_number() OVER () + 1 AS src_row FROM {source})" if not msg else source
     return f"""SELECT msg, sender, split_part(item, '##', 1) AS recipient, 'to' AS kind, sent_at,
-                      split_part(item, '##', 2) AS status, src_row
+                      split_part(item, '##', 2) AS status, 1.0 AS score
                FROM (SELECT {key} AS msg, CAST({_ident(sender)} AS VARCHAR) AS sender,
                             unnest(string_split(CAST({_ident(status)} AS VARCHAR), ';')) AS item,
-                            {time_sql} AS sent_at, src_row FROM {base})
+                            {time_sql} AS sent_at FROM {base})
                WHERE trim(item) <> ''"""
 
 
@@ -262,24 +265,28 @@ def _mbox_frame(path: Path, skip: dict[str, int]) -> pd.DataFrame:
             sent = None
         for kind, header in (("to", "To"), ("cc", "Cc")):
             for _, address in getaddresses([_decode(v) for v in message.get_all(header, [])]):
-                rows.append((msg_id, sender[0][1] if sender else "", address, kind, sent, None, number))
-    return pd.DataFrame(rows, columns=["msg", "sender", "recipient", "kind", "sent_at", "status", "src_row"])
+                rows.append((msg_id, sender[0][1] if sender else "", address, kind, sent, None, 1.0))
+    return pd.DataFrame(rows, columns=["msg", "sender", "recipient", "kind", "sent_at", "status", "score"])
 
 
 # --- The rules, written once -------------------------------------------------------------------
 
-_NORMALISE = """lower(trim(regexp_replace(regexp_replace(
-        CASE WHEN {x} LIKE '%<%>%' THEN regexp_extract({x}, '<([^>]*)>', 1) ELSE {x} END,
-        '^mailto:', '', 'i'), '["'']', '', 'g')))"""
+# Regular expressions only for the few addresses that need them (display names, mailto:, quotes).
+_NORMALISE = """CASE WHEN contains({x}, '<') OR contains({x}, '"') OR contains({x}, '''') OR contains({x}, ':')
+        THEN lower(trim(regexp_replace(regexp_replace(
+             CASE WHEN {x} LIKE '%<%>%' THEN regexp_extract({x}, '<([^>]*)>', 1) ELSE {x} END,
+             '^\\s*mailto:', '', 'i'), '["'']', '', 'g')))
+        ELSE lower(trim({x})) END"""
 
 
 def aggregation_sql(options: EmailOptions, automated: list[str]) -> str:
-    """The aggregation rules as one SQL statement over ``recipient_rows`` and ``people``
-    (address -> person id): the result has one row per recipient row with its ``reason`` for
-    exclusion (NULL when kept), its sender and recipient person keys and its weight."""
+    """The aggregation rules as one SQL statement over ``recipient_rows`` and ``people`` (address ->
+    person id), in one pass over the rows. Result: one row per exclusion reason (source and target
+    NULL; ``rows`` = recipient rows left out) and one per kept sender -> recipient pair (reason NULL;
+    ``weight``, ``messages``)."""
     norm_s = _NORMALISE.format(x="sender")
     norm_r = _NORMALISE.format(x="recipient")
-    auto = " OR ".join(f"regexp_matches(s, {_q(p)})" for p in automated) or "false"
+    auto = f"regexp_matches(s, {_q('|'.join(f'(?:{p})' for p in automated))})" if automated else "false"
     window = []
     if options.since:
         window.append(f"sent_at < TIMESTAMP {_q(options.since)}")
@@ -288,39 +295,50 @@ def aggregation_sql(options: EmailOptions, automated: list[str]) -> str:
     outside = " OR ".join(window) or "false"
     cc = float(options.cc_weight)
     split = options.weight == "split"
+    external = _q(options.external)
     return f"""
-    WITH rows AS (
-        SELECT msg, {norm_s} AS s, {norm_r} AS r, kind, sent_at, lower(trim(coalesce(status, ''))) AS status, src_row
+    WITH rows AS (  -- messages keyed by a 64-bit hash of their key: cheaper to group and join
+        SELECT hash(msg) AS msg, {norm_s} AS s, {norm_r} AS r, kind, sent_at,
+               lower(trim(coalesce(status, ''))) AS status, score
         FROM recipient_rows),
-    ranked AS (
-        SELECT *, row_number() OVER (PARTITION BY msg, r ORDER BY CASE WHEN kind = 'to' THEN 0 ELSE 1 END, src_row) AS nth
-        FROM rows),
-    sized AS (
-        SELECT *, count(DISTINCT r) FILTER (WHERE r <> '' AND r <> s) OVER (PARTITION BY msg) AS recipients
-        FROM ranked),
-    joined AS (
-        SELECT sized.*, ps.person AS sp, pr.person AS rp,
-               split_part(s, '@', 2) AS s_domain, split_part(r, '@', 2) AS r_domain
-        FROM sized LEFT JOIN people ps ON ps.address = sized.s LEFT JOIN people pr ON pr.address = sized.r),
-    judged AS (
+    screened AS (
         SELECT *, CASE
-            WHEN s = '' OR r = '' THEN 'blank-address'
+            WHEN s = '' OR r = '' OR s IS NULL OR r IS NULL THEN 'blank-address'
             WHEN status <> '' AND (NOT regexp_matches(status, 'deliver|expand|send|resolve|transfer')
                                    OR regexp_matches(status, 'fail|drop|quarantin|spam|reject')) THEN 'not-delivered'
             WHEN {outside} THEN 'outside-time-window'
-            WHEN s = r OR (sp IS NOT NULL AND sp = rp) THEN 'self-mail'
-            WHEN nth > 1 THEN 'duplicate-recipient'
+            WHEN s = r THEN 'self-mail'
+            ELSE NULL END AS early
+        FROM rows),
+    deduplicated AS (  -- one row per recipient of a message; To wins over Cc
+        SELECT msg, s, r, early, bool_or(kind = 'to') AS has_to, count(*) AS copies, max(score) AS score
+        FROM screened GROUP BY msg, s, r, early),
+    sizes AS (
+        SELECT msg, count(*) AS recipients FROM deduplicated WHERE early IS NULL GROUP BY msg),
+    judged AS (
+        SELECT d.*, z.recipients, ps.person AS sp, pr.person AS rp, CASE
+            WHEN d.early IS NOT NULL THEN d.early
+            WHEN ps.person IS NOT NULL AND ps.person = pr.person THEN 'self-mail'
             WHEN {auto} THEN 'automated-sender'
-            WHEN recipients > {int(options.max_recipients)} THEN 'broadcast'
-            WHEN (sp IS NULL OR rp IS NULL) AND {_q(options.external)} = 'drop' THEN 'external'
+            WHEN z.recipients > {int(options.max_recipients)} THEN 'broadcast'
+            WHEN (ps.person IS NULL OR pr.person IS NULL) AND {external} = 'drop' THEN 'external'
             ELSE NULL END AS reason
-        FROM joined)
-    SELECT reason, msg,
-           coalesce(sp, CASE WHEN {_q(options.external)} = 'domain' THEN '@' || s_domain ELSE s END) AS source,
-           coalesce(rp, CASE WHEN {_q(options.external)} = 'domain' THEN '@' || r_domain ELSE r END) AS target,
-           sp IS NULL AS source_external, rp IS NULL AS target_external,
-           (CASE WHEN kind = 'cc' THEN {cc} ELSE 1.0 END) / {"greatest(recipients, 1)" if split else "1.0"} AS w
-    FROM judged"""
+        FROM deduplicated d LEFT JOIN sizes z ON z.msg = d.msg
+             LEFT JOIN people ps ON ps.address = d.s LEFT JOIN people pr ON pr.address = d.r),
+    weighted AS (
+        SELECT reason, copies, early,
+               CASE WHEN reason IS NULL THEN coalesce(sp, CASE WHEN {external} = 'domain' THEN '@' || split_part(s, '@', 2) ELSE s END) END AS source,
+               CASE WHEN reason IS NULL THEN coalesce(rp, CASE WHEN {external} = 'domain' THEN '@' || split_part(r, '@', 2) ELSE r END) END AS target,
+               sp IS NULL AS source_external, rp IS NULL AS target_external,
+               score * (CASE WHEN has_to THEN 1.0 ELSE {cc} END) / {"greatest(recipients, 1)" if split else "1.0"} AS w
+        FROM judged)
+    SELECT reason, source, target,
+           sum(CASE WHEN reason IS NULL THEN w END) AS weight,
+           count(*) AS messages,
+           sum(CASE WHEN early IS NULL THEN copies - 1 ELSE 0 END) AS duplicates,
+           sum(CASE WHEN early IS NOT NULL THEN copies ELSE 1 END) AS rows,
+           bool_or(source_external) AS source_external, bool_or(target_external) AS target_external
+    FROM weighted GROUP BY reason, source, target"""
 
 
 def _people_table(roster: Roster, aliases: str | Path | None, ids_are_addresses: bool) -> pd.DataFrame:
@@ -348,7 +366,7 @@ def _people_table(roster: Roster, aliases: str | Path | None, ids_are_addresses:
                               for i in np.flatnonzero(missing.to_numpy())[:20]])
         frames.append(pd.DataFrame({"address": old.to_numpy(), "person": person.to_numpy()}))
     people = pd.concat(frames, ignore_index=True)
-    people = people[people["address"] != ""].drop_duplicates("address")
+    people = people[people["address"] != ""].drop_duplicates("address").reset_index(drop=True)
     return people
 
 
@@ -389,7 +407,7 @@ def _viva_p2p_sql(con, source: str, path: Path) -> tuple[str, str]:
     return (f"""SELECT CAST(src_row AS VARCHAR) AS msg, CAST({_ident(a)} AS VARCHAR) AS sender,
                        CAST({_ident(b)} AS VARCHAR) AS recipient, 'to' AS kind,
                        {f"TRY_STRPTIME(CAST({_ident(when)} AS VARCHAR), '%m/%d/%Y')" if when else "NULL::TIMESTAMP"} AS sent_at,
-                       NULL::VARCHAR AS status, src_row, {weight} AS score FROM {base}""", w or "1 per row")
+                       NULL::VARCHAR AS status, {weight} AS score FROM {base}""", w or "1 per row")
 
 
 def read_email(paths, roster: Roster | None, options: EmailOptions | None = None, *,
@@ -452,42 +470,39 @@ def read_email(paths, roster: Roster | None, options: EmailOptions | None = None
             except duckdb.Error as exc:
                 raise InputError([Problem("bad-email-file", f"cannot be read as a {fmt} export: "
                                           f"{str(exc).splitlines()[0]}", path=str(p))]) from None
-        if scores:
-            selects = [s if "score" in s else s.replace(" src_row FROM", " src_row, 1.0 AS score FROM", 1)
-                       for s in selects]
-        union = " UNION ALL ".join(f"({s})" for s in selects)
+        union = " UNION ALL ".join(f"({q})" for q in selects)
         try:
-            con.execute(f"CREATE TEMP TABLE recipient_rows AS {union}")
+            con.execute(f"CREATE VIEW recipient_rows AS {union}")
         except duckdb.Error as exc:
             raise InputError([Problem("bad-email-file", f"cannot be read: {str(exc).splitlines()[0]}",
                                       path=str(paths[0]))]) from None
-        progress.advance("aggregating")
-        rows_read = con.execute("SELECT count(*) FROM recipient_rows").fetchone()[0]
         sample = con.execute("SELECT sender FROM recipient_rows WHERE sender IS NOT NULL LIMIT 200").fetchall()
         ids_are_addresses = any("@" in (s[0] or "") for s in sample)
         people = _people_table(roster, options.aliases, ids_are_addresses)
         con.register("people_frame", people)
-        con.execute("CREATE TEMP TABLE people AS SELECT * FROM people_frame")
-        automated = AUTOMATED_PATTERNS + [p for p in options.exclude]
+        con.execute("CREATE TABLE people AS SELECT * FROM people_frame")
         for pattern in options.exclude:
             try:
                 re.compile(pattern)
             except re.error as exc:
                 raise OnaError(f"--exclude {pattern!r} is not a valid pattern ({exc})") from None
-        rules = aggregation_sql(options, automated)
-        if scores:
-            rules = rules.replace("(CASE WHEN kind = 'cc'", "score * (CASE WHEN kind = 'cc'")
-            rules = rules.replace("SELECT msg, ", "SELECT msg, score, ", 1)
-        con.execute(f"CREATE TEMP TABLE judged_rows AS {rules}")
-        for reason, count in con.execute(
-                "SELECT reason, count(*) FROM judged_rows WHERE reason IS NOT NULL GROUP BY 1 ORDER BY 1").fetchall():
-            excluded[reason] = excluded.get(reason, 0) + int(count)
-        messages = con.execute("SELECT count(DISTINCT msg) FROM judged_rows WHERE reason IS NULL").fetchone()[0]
-        pairs = con.execute("""
-            SELECT source, target, sum(w) AS weight, count(DISTINCT msg) AS messages,
-                   bool_or(source_external) AS source_external, bool_or(target_external) AS target_external
-            FROM judged_rows WHERE reason IS NULL GROUP BY source, target""").df()
+        automated = AUTOMATED_PATTERNS + list(options.exclude)
+        progress.advance("aggregating")
+        try:
+            grouped = con.execute(aggregation_sql(options, automated)).df()
+        except duckdb.Error as exc:
+            raise InputError([Problem("bad-email-file", f"cannot be read: {str(exc).splitlines()[0]}",
+                                      path=str(paths[0]))]) from None
         con.close()
+    kept = grouped["reason"].isna()
+    rows_read = int(grouped["rows"].sum() + grouped["duplicates"].sum())
+    for reason, count in grouped.loc[~kept].groupby("reason")["rows"].sum().items():
+        excluded[str(reason)] = excluded.get(str(reason), 0) + int(count)
+    duplicates = int(grouped["duplicates"].sum())
+    if duplicates:
+        excluded["duplicate-recipient"] = excluded.get("duplicate-recipient", 0) + duplicates
+    pairs = grouped.loc[kept, ["source", "target", "weight", "messages", "source_external", "target_external"]]
+    messages = int(pairs["messages"].sum())
     k = options.min_messages
     if k > 1 or options.reciprocal:
         enough = pairs["messages"] >= k
@@ -516,7 +531,7 @@ def read_email(paths, roster: Roster | None, options: EmailOptions | None = None
     table = TieTable(ties=ties, path="; ".join(str(p) for p in paths), weight_column="messages",
                      dropped=dict(excluded), shape="email")
     result = EmailResult(ties=table, roster=extended, excluded=excluded, rows_read=int(rows_read),
-                         messages=int(messages), formats=tuple(formats), externals=externals)
+                         kept_rows=messages, formats=tuple(formats), externals=externals)
     if pseudonymize_key is not None:
         result = pseudonymize_result(result, pseudonymize_key)
     return result
