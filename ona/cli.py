@@ -233,10 +233,16 @@ def render_summary(summary: dict, unit_column: str) -> str:
 @click.option("--replace", is_flag=True, help="Store the wave again if its label is already in the history.")
 @click.option("--email", "email_paths", multiple=True, type=click.Path(exists=True, path_type=Path),
               help="Email export(s) instead of --ties: message logs, mbox, Microsoft 365 traces, Viva Insights.")
+@click.option("--ratings", "ratings_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Unit-rates-unit survey responses (.xlsx or .csv); alone or with --ties/--email.")
+@click.option("--scale", "scale_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Scale file (TOML) mapping rating labels to scores, missing answers, subscales.")
+@click.option("--unit-type-column", default=None,
+              help="Roster column saying line or support (default: a column named Function or Type).")
 @email_options
 @_handle_errors
 def analyze(by, out_dir, seed, permutations, exact_betweenness_limit, betweenness_samples, size_by, wave,
-            history_path, replace, email_paths, **opts):
+            history_path, replace, email_paths, ratings_path, scale_path, unit_type_column, **opts):
     """Measure who works with whom across units; write a map, a workbook and JSON.
 
     \b
@@ -260,7 +266,14 @@ def analyze(by, out_dir, seed, permutations, exact_betweenness_limit, betweennes
     email = None
     with steps(["reading", "building", "measuring", "writing"]) as progress:
         roster = _read_roster(opts)
-        if email_paths:
+        if ratings_path and not email_paths and not opts["ties_path"]:
+            from .ingest.ties import TieTable
+            import pandas as pd
+
+            ties = TieTable(ties=pd.DataFrame({"source": pd.Series(dtype=object), "target": pd.Series(dtype=object),
+                                               "weight": pd.Series(dtype=float), "layer": pd.Series(dtype=object),
+                                               "row": pd.Series(dtype=int)}), shape="none")
+        elif email_paths:
             from .ingest.email import read_email
 
             email = read_email(list(email_paths), roster, _email_options(opts))
@@ -276,8 +289,18 @@ def analyze(by, out_dir, seed, permutations, exact_betweenness_limit, betweennes
         progress.advance("measuring")
         result = measure(graph, by=by or opts["unit_column"], seed=seed, permutations=permutations,
                          exact_betweenness_limit=exact_betweenness_limit, betweenness_samples=betweenness_samples)
+        ratings = None
+        if ratings_path:
+            from .ingest.ratings import read_ratings, read_scale
+            from .metrics.ratings import measure_ratings
+
+            responses = read_ratings(ratings_path, roster, by=result.parameters["unit_column"],
+                                     scale=read_scale(scale_path))
+            ratings = measure_ratings(responses, min_group_size=opts.get("min_group_size") or 5, measurement=result,
+                                      graph=graph, type_column=unit_type_column)
+            result.extra.update(ratings.tables())
         progress.advance("writing")
-        paths = write_report(result, graph, out_dir, seed=seed, size_by=size_by)
+        paths = write_report(result, graph, out_dir, seed=seed, size_by=size_by, ratings=ratings)
         progress.advance()
     for warning in (*roster.warnings, *ties.warnings):
         click.echo(f"Warning: {warning}", err=True)
@@ -293,7 +316,13 @@ def analyze(by, out_dir, seed, permutations, exact_betweenness_limit, betweennes
             history.store(wave, result, graph, replace=replace,
                           inputs={"roster": opts["roster_path"], "ties": list(opts["ties_path"]),
                                   "email": list(email_paths)})
-    click.echo(render_summary(result.summary, result.parameters["unit_column"]))
+    if ties.shape != "none":
+        click.echo(render_summary(result.summary, result.parameters["unit_column"]))
+    if ratings is not None:
+        from .report.ratings_page import rating_findings
+
+        for line in rating_findings(ratings):
+            click.echo(f"Ratings: {line}")
     click.echo(f"Report written to {out_dir}/: " + ", ".join(p.name for p in paths.values()))
     if wave is not None:
         click.echo(f"Stored as wave {wave} in {history_path}.")
@@ -385,20 +414,31 @@ def validate(as_json, **opts):
               help="The survey workbook to write (.xlsx).")
 @click.option("--question", "questions", multiple=True,
               help="A survey question; repeat for several (each becomes a layer).")
+@click.option("--ratings", "ratings", is_flag=True,
+              help="Write a unit-rates-unit questionnaire (each respondent rates the units) instead.")
 @_handle_errors
-def template(out_path, questions, **opts):
+def template(out_path, questions, ratings, **opts):
     """Write a survey workbook for the roster's people, with drop-down lists.
 
     Respondents pick their own name, each colleague and a frequency 1-5. A filled-in copy is read
     by `ona analyze --ties` with no options.
 
+    With --ratings: a questionnaire in which each respondent rates the units (neutral questions of
+    ona's own wording), read back by `ona analyze --ratings` with no options.
+
     \b
-    Example:
+    Examples:
       ona template --roster roster.xlsx --out survey.xlsx
+      ona template --roster roster.xlsx --ratings --out ratings.xlsx
     """
     from .ingest import write_survey_template
+    from .ingest.template import write_ratings_template
 
     roster = _read_roster(opts)
+    if ratings:
+        write_ratings_template(roster, out_path, unit_column=opts["unit_column"])
+        click.echo(f"Ratings questionnaire for {len(roster)} people written to {out_path}")
+        return
     write_survey_template(roster, out_path, questions=list(questions) or None)
     click.echo(f"Survey template for {len(roster)} people written to {out_path}")
 

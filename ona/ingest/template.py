@@ -11,7 +11,8 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from .._files import atomic_path
 from .roster import Roster
 
-__all__ = ["write_survey_template", "FREQUENCY_SCALE", "DEFAULT_QUESTION"]
+__all__ = ["write_survey_template", "write_ratings_template", "FREQUENCY_SCALE", "DEFAULT_QUESTION",
+           "RATING_QUESTIONS", "RATING_LABELS"]
 
 FREQUENCY_SCALE = {1: "a few times a year", 2: "monthly", 3: "weekly", 4: "several times a week", 5: "daily"}
 DEFAULT_QUESTION = "Who do you work with to get your work done?"
@@ -112,5 +113,68 @@ def write_survey_template(roster: Roster, path: str | Path, *, questions: list[s
             for cell in row:
                 cell.alignment = Alignment(wrap_text=False)
     with atomic_path(path) as tmp:
+        wb.save(tmp)
+    return Path(path)
+
+
+# Neutral questions of ona's own wording (no published instrument's items): short name -> item.
+RATING_QUESTIONS = {
+    "timely": "I get what I need from this unit in time.",
+    "clear": "What this unit tells me is clear and correct.",
+    "helpful": "This unit helps solve problems when they come up.",
+    "goals": "This unit and mine pull in the same direction.",
+    "respect": "This unit respects the work we do.",
+}
+RATING_LABELS = ["Strongly disagree", "Disagree", "Neither agree nor disagree", "Agree", "Strongly agree",
+                 "Don't know"]
+
+
+def write_ratings_template(roster: Roster, path: str | Path, *, unit_column: str | None = None) -> Path:
+    """Write a unit-rates-unit questionnaire for ``roster``'s units at ``path``.
+
+    Sheets: ``Instructions`` (the questions and the scale); ``Responses``: one row per respondent,
+    a Respondent drop-down of the roster's people and one column per (unit, question) named
+    "<unit> – <question>" with a drop-down of the answers. A filled-in copy is read by
+    ``ona analyze --ratings`` with no options (the default scale knows these answers).
+    """
+    unit_column = unit_column or (roster.unit_columns[-1] if roster.unit_columns else None)
+    if unit_column is None:
+        from ..errors import OnaError
+
+        raise OnaError("the roster has no unit column; name it with --unit-column")
+    units = sorted(set(roster.people[unit_column]))
+    choices = person_choices(roster)
+    wb = Workbook()
+    info = wb.active
+    info.title = "Instructions"
+    lines = ["How we work with the other units", "",
+             "On the sheet 'Responses', pick your name, then answer for each unit you work with.",
+             "Leave a unit blank if you do not work with it; answer 'Don't know' where you cannot judge.", "",
+             "The questions:"] + [f"  {name}: {text}" for name, text in RATING_QUESTIONS.items()] + \
+        ["", "The answers: " + ", ".join(RATING_LABELS[:5]) + " (scored 1-5), or Don't know."]
+    for i, line in enumerate(lines, start=1):
+        _text(info.cell(row=i, column=1), line)
+    info["A1"].font = Font(bold=True, size=14)
+    info.column_dimensions["A"].width = 100
+    lists = wb.create_sheet("Lists")
+    for i, value in enumerate(choices, start=1):
+        _text(lists.cell(row=i, column=1), value)
+    for i, value in enumerate(RATING_LABELS, start=1):
+        _text(lists.cell(row=i, column=2), value)
+    responses = wb.create_sheet("Responses", 1)
+    headers = ["Respondent"] + [f"{u} – {q}" for u in units for q in RATING_QUESTIONS]
+    for j, h in enumerate(headers, start=1):
+        _text(responses.cell(row=1, column=j), h).font = Font(bold=True)
+    people = DataValidation(type="list", formula1=f"=Lists!$A$1:$A${max(1, len(choices))}", allow_blank=True)
+    answers = DataValidation(type="list", formula1=f"=Lists!$B$1:$B${len(RATING_LABELS)}", allow_blank=True)
+    responses.add_data_validation(people)
+    responses.add_data_validation(answers)
+    people.add(f"A2:A{_ROWS}")
+    from openpyxl.utils import get_column_letter
+
+    if len(headers) > 1:
+        answers.add(f"B2:{get_column_letter(len(headers))}{_ROWS}")
+    responses.column_dimensions["A"].width = 30
+    with atomic_path(Path(path)) as tmp:
         wb.save(tmp)
     return Path(path)

@@ -23,13 +23,21 @@ REPORT_PAGES = [("Person map", "map.html"), ("Unit map", "units.html"), ("How th
 
 
 def write_report(measurement: Measurement, graph: OrgGraph, out_dir: str | Path, *, seed: int = 1,
-                 size_by: str = "degree") -> dict[str, Path]:
+                 size_by: str = "degree", ratings=None) -> dict[str, Path]:
     """Write the whole report into ``out_dir`` and return the paths: ``index.html`` (findings,
     heatmap, method), ``map.html`` (people), ``units.html`` (units), ``method.html``,
-    ``metrics.xlsx``, ``metrics.json``, and the network as GEXF, GraphML and CSV."""
+    ``metrics.xlsx``, ``metrics.json``, and the network as GEXF, GraphML and CSV; with ``ratings``
+    (a :class:`~ona.metrics.ratings.RatingsResult`) also ``ratings.html``."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    paths = {"index": write_index(measurement, out / "index.html", pages=REPORT_PAGES),
+    pages = list(REPORT_PAGES)
+    paths = {}
+    if ratings is not None:
+        from .ratings_page import write_ratings_page
+
+        pages.insert(2, ("How the units see each other", "ratings.html"))
+        paths["ratings"] = write_ratings_page(ratings, out / "ratings.html")
+    paths = {"index": write_index(measurement, out / "index.html", pages=pages), **paths,
              "map": write_map(graph, measurement, out / "map.html", seed=seed, size_by=size_by),
              "units": write_unit_map(measurement, out / "units.html", seed=seed),
              "method": write_method_page(out / "method.html"),
