@@ -82,7 +82,9 @@ def run(code: str) -> tuple[float, float]:
                "print(json.dumps([time.perf_counter() - start, "
                "resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024]))")
     out = subprocess.run([sys.executable, "-c", wrapper], capture_output=True, text=True, check=True)
-    return tuple(json.loads([line for line in out.stdout.splitlines() if line.startswith("[")][-1]))
+    import re
+
+    return tuple(json.loads(re.findall(r"\[[0-9.eE+-]+, [0-9.eE+-]+\]", out.stdout)[-1]))
 
 
 def main() -> None:

@@ -625,14 +625,13 @@ def _write_table(frame, path: Path) -> None:
     from ._files import atomic_path
 
     with atomic_path(path) as tmp:
-        if path.suffix.lower() == ".csv":
-            frame.to_csv(tmp, index=False, encoding="utf-8")
-        elif path.suffix.lower() == ".parquet":
-            import duckdb
+        if path.suffix.lower() in (".csv", ".parquet"):
+            import duckdb  # writes large tables several times faster than pandas
 
             con = duckdb.connect()
             con.register("t", frame)
-            con.execute(f"COPY t TO '{str(tmp).replace(chr(39), chr(39) * 2)}' (FORMAT parquet)")
+            kind = "(FORMAT parquet)" if path.suffix.lower() == ".parquet" else "(HEADER, DELIMITER ',')"
+            con.execute(f"COPY t TO '{str(tmp).replace(chr(39), chr(39) * 2)}' {kind}")
             con.close()
         else:
             from .report.workbook import write_frames

@@ -259,3 +259,18 @@ def test_a_file_without_sender_and_recipient_is_a_clean_error(tmp_path, roster, 
                                  str(tmp_path / "t.csv")])
     assert result.exit_code == 2 and "mail.csv, row 1" in result.output and "sender" in result.output
     assert "Traceback" not in result.output and not (tmp_path / "t.csv").exists()
+
+
+def test_plain_address_lists_and_display_names_give_the_same_ties(tmp_path, roster):
+    """Without display names, recipient lists are split on ; and , (the fast path); with them, every
+    address in a cell is extracted, so "Dahl, Dan" <dan@…> is one recipient, not two."""
+    plain = write_csv(tmp_path / "plain.csv", [["From", "To", "Cc"],
+                                               ["anna@kommune.dk", "bo@kommune.dk; cai@kommune.dk,dan@kommune.dk", ""],
+                                               ["bo@kommune.dk", "anna@kommune.dk", "cai@kommune.dk"]])
+    named = write_csv(tmp_path / "named.csv", [["From", "To", "Cc"],
+                                               ["anna@kommune.dk", '"Bøgh, Bo" <bo@kommune.dk>; cai@kommune.dk, '
+                                                '"Dahl, Dan" <dan@kommune.dk>', ""],
+                                               ["bo@kommune.dk", "anna@kommune.dk", "Cai <cai@kommune.dk>"]])
+    expected = {("A1", "B1"): 1, ("A1", "C1"): 1, ("A1", "D1"): 1, ("B1", "A1"): 1, ("B1", "C1"): 1}
+    assert weights(read_email(plain, roster)) == expected
+    assert weights(read_email(named, roster)) == expected

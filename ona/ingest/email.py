@@ -180,6 +180,10 @@ def _log_sql(con, source: str, path: Path) -> str:
     per_recipient = con.execute(
         f"SELECT count(*) FROM (SELECT {_ident(to)} AS t FROM {source} LIMIT 1000) WHERE t LIKE '%;%' OR "
         "t LIKE '%,%'").fetchone()[0] == 0
+    cc_probe = f"coalesce(CAST({_ident(cc)} AS VARCHAR), '')" if cc else "''"
+    display_names = con.execute(
+        f"SELECT count(*) FROM (SELECT CAST({_ident(to)} AS VARCHAR) || {cc_probe} AS t FROM {source} LIMIT 5000) "
+        "WHERE t LIKE '%<%' OR t LIKE '%\"%'").fetchone()[0] > 0
     if msg:
         key = f"CAST({_ident(msg)} AS VARCHAR)"
     elif per_recipient:
@@ -193,12 +197,18 @@ def _log_sql(con, source: str, path: Path) -> str:
     status_sql = f"CAST({_ident(status)} AS VARCHAR)" if status else "NULL::VARCHAR"
     # Row numbers only where they are the message key (they force an ordered, single-threaded scan).
     base = f"(SELECT *, row_number() OVER () + 1 AS src_row FROM {source})" if "src_row" in key else source
-    to_sql = f"CAST({_ident(to)} AS VARCHAR)" if per_recipient else \
-        f"unnest({_ADDRESS_LIST.format(col=f'CAST({_ident(to)} AS VARCHAR)')})"
+    # Lists of plain addresses split on ; and , (fast); with display names ("Hansen, Mette" <...>),
+    # every address in the cell is extracted instead.
+    def address_list(col: str) -> str:
+        if display_names:
+            return f"unnest({_ADDRESS_LIST.format(col=col)})"
+        return f"unnest(string_split_regex(trim({col}), '\\s*[;,]\\s*'))"
+
+    to_sql = f"CAST({_ident(to)} AS VARCHAR)" if per_recipient else address_list(f"CAST({_ident(to)} AS VARCHAR)")
     parts = [f"""SELECT {key} AS msg, CAST({_ident(sender)} AS VARCHAR) AS sender, {to_sql} AS recipient,
                  {kind} AS kind, {time_sql} AS sent_at, {status_sql} AS status, 1.0 AS score FROM {base}"""]
     if cc:
-        parts.append(f"""SELECT {key}, CAST({_ident(sender)} AS VARCHAR), unnest({_ADDRESS_LIST.format(col=f'CAST({_ident(cc)} AS VARCHAR)')}),
+        parts.append(f"""SELECT {key}, CAST({_ident(sender)} AS VARCHAR), {address_list(f'CAST({_ident(cc)} AS VARCHAR)')},
                  'cc', {time_sql}, {status_sql}, 1.0 FROM {base} WHERE {_ident(cc)} IS NOT NULL AND trim({_ident(cc)}) <> ''""")
     return " UNION ALL ".join(parts)
 
@@ -527,7 +537,7 @@ def read_email(paths, roster: Roster | None, options: EmailOptions | None = None
     ties = pd.DataFrame({"source": pairs["source"].astype(object), "target": pairs["target"].astype(object),
                          "weight": pairs["weight"].astype(float), "layer": "", "row": 0,
                          "messages": pairs["messages"].astype(int)})
-    ties = ties.sort_values(["source", "target"]).reset_index(drop=True)
+    ties = ties.reset_index(drop=True)
     table = TieTable(ties=ties, path="; ".join(str(p) for p in paths), weight_column="messages",
                      dropped=dict(excluded), shape="email")
     result = EmailResult(ties=table, roster=extended, excluded=excluded, rows_read=int(rows_read),
