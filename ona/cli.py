@@ -139,6 +139,7 @@ def _privacy(opts: dict, roster, ties):
     from .ingest.email import merge_small_units, pseudonymize_roster, read_key_file
 
     minimum = opts.get("min_group_size")
+    mapping: dict = {}
     if opts.get("key_path"):
         key = read_key_file(opts["key_path"])
         roster, mapping = pseudonymize_roster(roster, key)
@@ -151,7 +152,8 @@ def _privacy(opts: dict, roster, ties):
     merged = []
     if minimum:
         roster, merged = merge_small_units(roster, minimum)
-    return roster, ties, merged
+    units = {u: f"Small units (< {minimum})" for u in merged}
+    return roster, ties, merged, mapping, units
 
 
 def _read_roster(opts: dict):
@@ -283,19 +285,25 @@ def analyze(by, out_dir, seed, permutations, exact_betweenness_limit, betweennes
             roster, ties = email.roster, email.ties
         else:
             ties = _read_ties(opts, roster)
-        roster, ties, merged = _privacy(opts, roster, ties)
+        responses = None
+        if ratings_path:  # read against the roster as given, before any pseudonyms
+            from .ingest.ratings import read_ratings, read_scale
+
+            responses = read_ratings(ratings_path, roster, by=by or opts["unit_column"], scale=read_scale(scale_path))
+        roster, ties, merged, id_map, unit_map = _privacy(opts, roster, ties)
+        if responses is not None and (id_map or unit_map):
+            from .ingest.ratings import relabel
+
+            responses = relabel(responses, id_map, unit_map)
         progress.advance("building")
         graph = build_graph(roster, ties, tie_rule=opts["tie_rule"])
         progress.advance("measuring")
         result = measure(graph, by=by or opts["unit_column"], seed=seed, permutations=permutations,
                          exact_betweenness_limit=exact_betweenness_limit, betweenness_samples=betweenness_samples)
         ratings = None
-        if ratings_path:
-            from .ingest.ratings import read_ratings, read_scale
+        if responses is not None:
             from .metrics.ratings import measure_ratings
 
-            responses = read_ratings(ratings_path, roster, by=result.parameters["unit_column"],
-                                     scale=read_scale(scale_path))
             ratings = measure_ratings(responses, min_group_size=opts.get("min_group_size") or 5, measurement=result,
                                       graph=graph, type_column=unit_type_column)
             result.extra.update(ratings.tables())

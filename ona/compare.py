@@ -39,9 +39,13 @@ class Comparison:
     people: pd.DataFrame
     mapping: dict = field(default_factory=dict)
     parameters: dict = field(default_factory=dict)
+    ratings: pd.DataFrame | None = None
 
     def frames(self) -> dict[str, pd.DataFrame]:
-        return {"Org": self.org, "Units": self.units, "Unit pairs": self.unit_pairs, "People": self.people}
+        frames = {"Org": self.org, "Units": self.units, "Unit pairs": self.unit_pairs, "People": self.people}
+        if self.ratings is not None:
+            frames["Ratings"] = self.ratings
+        return frames
 
 
 def is_meaningful(value) -> bool:
@@ -136,6 +140,23 @@ def _brokers(people: pd.DataFrame) -> pd.Series:
     return (total >= cut) & (total > 0)
 
 
+def _rating_change(before: StoredWave, after: StoredWave, mapping: dict) -> pd.DataFrame | None:
+    """Per unit, when both waves hold unit ratings: how it rates the others, how the others rate it,
+    and the gap between the two, in each wave, with the change of the gap (did it close?). A
+    renamed unit is carried through the mapping; merged units are not averaged (left out)."""
+    a, b = before.measurement.extra.get("rating_units"), after.measurement.extra.get("rating_units")
+    if a is None or b is None:
+        return None
+    a = a.rename(index=lambda u: mapping.get(str(u), str(u)))
+    a = a[~a.index.duplicated(keep=False)]
+    cols = ["rates_others", "rated_by_others", "gap"]
+    table = a[cols].add_suffix("_before").join(b[cols].add_suffix("_after"), how="inner")
+    table["gap_change"] = table["gap_after"] - table["gap_before"]
+    table["gap_closed"] = table["gap_after"].abs() < table["gap_before"].abs()
+    table.index.name = "unit"
+    return table
+
+
 def compare_waves(before: StoredWave, after: StoredWave, *, mapping: dict | None = None, bootstraps: int = 500,
                   seed: int = 1) -> Comparison:
     """Compare wave ``before`` with wave ``after`` (see the module docstring for the method)."""
@@ -219,7 +240,8 @@ def compare_waves(before: StoredWave, after: StoredWave, *, mapping: dict | None
                 changes.append({"id": pid, "unit_before": units_before.get(pid), "unit_after": units_after.get(pid),
                                 "role": role, "change": "became" if now else "stopped being"})
     people = pd.DataFrame(changes, columns=["id", "unit_before", "unit_after", "role", "change"])
-    return Comparison(before=before.label, after=after.label, org=org, units=units, unit_pairs=pairs, people=people,
+    ratings = _rating_change(before, after, mapping)
+    return Comparison(ratings=ratings, before=before.label, after=after.label, org=org, units=units, unit_pairs=pairs, people=people,
                       mapping=mapping, parameters={"bootstraps": bootstraps, "seed": seed,
                                                    "broker_rule": f"top {BROKER_SHARE:.0%} of brokerage roles",
                                                    "meaningful_rule": "95% bootstrap interval of the change "

@@ -4,7 +4,10 @@
     [columns]               column names, when the headers are not recognised
     [units]                 unit mapping for comparisons: "old name" = "new name" (renames, mergers)
     [compare]               bootstraps, seed
-    [waves.2025]            the inputs of one wave: roster, ties (paths relative to the file)
+    [privacy]               pseudonymize = "key file", min_group_size
+    [email]                 the email rules (external, max_recipients, weight, cc_weight, since, ...)
+    [ratings]               scale = "scale.toml", unit_type_column
+    [waves.2025]            the inputs of one wave: roster and ties, email and/or ratings
 
 Every key is checked: an unknown key or a bad value is an error naming the line. Paths are
 relative to the folder of the config file.
@@ -27,12 +30,17 @@ _MEASUREMENT = {"by": str, "tie_rule": str, "layer": str, "combine": str, "seed"
                 "encoding": str}
 _COLUMNS = {"id": str, "name": str, "email": str, "unit": str, "source": str, "target": str, "weight": str}
 _COMPARE = {"bootstraps": int, "seed": int}
-_WAVE = {"roster": str, "ties": (str, list), "roster_sheet": str, "ties_sheet": str, "email": (str, list)}
+_WAVE = {"roster": str, "ties": (str, list), "roster_sheet": str, "ties_sheet": str, "email": (str, list),
+         "ratings": str}
+_PRIVACY = {"pseudonymize": str, "min_group_size": int}
+_EMAIL = {"external": str, "max_recipients": int, "weight": str, "cc_weight": (int, float), "since": str,
+          "until": str, "min_messages": int, "reciprocal": bool, "exclude": list, "aliases": str}
+_RATINGS = {"scale": str, "unit_type_column": str}
 _CHOICES = {"tie_rule": ("reported", "reciprocated", "union"), "combine": ("sum", "max", "any"),
             "ties_format": ("edges", "matrix", "wide"),
-            "size_by": ("degree", "betweenness", "brokerage", "effective-size", "participation", "external-ties")}
-_NOT_YET = {("waves", "email"): "email exports in a wave are not supported yet (issue: email metadata)",
-            ("privacy",): "privacy settings (pseudonymisation, minimum group size) are not supported yet"}
+            "size_by": ("degree", "betweenness", "brokerage", "effective-size", "participation", "external-ties"),
+            "external": ("drop", "domain", "keep"), "weight": ("per-message", "split")}
+_NOT_YET: dict = {}
 
 
 @dataclass
@@ -42,6 +50,9 @@ class Config:
     columns: dict = field(default_factory=dict)
     units: dict = field(default_factory=dict)
     compare: dict = field(default_factory=dict)
+    privacy: dict = field(default_factory=dict)
+    email: dict = field(default_factory=dict)
+    ratings: dict = field(default_factory=dict)
     waves: dict = field(default_factory=dict)
 
     @property
@@ -133,6 +144,12 @@ def read_config(path: str | Path) -> Config:
             config.columns = check("columns", value, _COLUMNS, ("columns",))
         elif section == "compare":
             config.compare = check("compare", value, _COMPARE, ("compare",))
+        elif section == "privacy":
+            config.privacy = check("privacy", value, _PRIVACY, ("privacy",))
+        elif section == "email":
+            config.email = check("email", value, _EMAIL, ("email",))
+        elif section == "ratings":
+            config.ratings = check("ratings", value, _RATINGS, ("ratings",))
         elif section == "units":
             for old, new in value.items():
                 if not isinstance(new, str):
@@ -147,14 +164,17 @@ def read_config(path: str | Path) -> Config:
                 checked = check(f"waves.{label}", wave, _WAVE, ("waves", label))
                 if "roster" not in checked:
                     raise OnaError(f"{where('waves', label)}: wave {label!r} has no roster")
-                if "ties" not in checked:
-                    raise OnaError(f"{where('waves', label)}: wave {label!r} has no ties")
-                if isinstance(checked["ties"], str):
-                    checked["ties"] = [checked["ties"]]
+                if not any(k in checked for k in ("ties", "email", "ratings")):
+                    raise OnaError(f"{where('waves', label)}: wave {label!r} has no ties, email or ratings")
+                if "ties" in checked and "email" in checked:
+                    raise OnaError(f"{where('waves', label)}: wave {label!r} has both ties and email; choose one")
+                for key in ("ties", "email"):
+                    if isinstance(checked.get(key), str):
+                        checked[key] = [checked[key]]
                 config.waves[str(label)] = checked
         else:
             raise OnaError(f"{where(section)}: unknown section [{section}]; known sections: "
-                           "measurement, columns, units, compare, waves")
+                           "measurement, columns, units, compare, privacy, email, ratings, waves")
     if not config.waves:
         raise OnaError(f"{path.name}: has no [waves.LABEL] section with a roster and ties")
     return config
@@ -212,22 +232,81 @@ def run_wave(config: Config, label: str, *, replace: bool = False, store: bool =
                 raise OnaError(f"{config.history_path.name}: wave {label!r} is already stored; "
                                "pass --replace to store it again")
     roster_path = config.resolve(wave["roster"])
-    tie_paths = [config.resolve(t) for t in wave["ties"]]
+    tie_paths = [config.resolve(t) for t in wave.get("ties", [])]
+    email_paths = [config.resolve(t) for t in wave.get("email", [])]
     roster = read_roster(roster_path, sheet=wave.get("roster_sheet"), id_column=cols.get("id"),
                          name_column=cols.get("name"), email_column=cols.get("email"), unit_column=cols.get("unit"),
                          delimiter=m.get("delimiter"), encoding=m.get("encoding"))
-    ties = read_ties(tie_paths, roster, sheet=wave.get("ties_sheet"), source_column=cols.get("source"),
-                     target_column=cols.get("target"), weight_column=cols.get("weight"),
-                     ties_format=m.get("ties_format"), layer=m.get("layer"), combine=m.get("combine", "sum"),
-                     delimiter=m.get("delimiter"), encoding=m.get("encoding"),
-                     drop_unknown=m.get("drop_unknown", False))
+    if email_paths:
+        from .ingest.email import EmailOptions, read_email
+
+        e = dict(config.email)
+        if "aliases" in e:
+            e["aliases"] = config.resolve(e["aliases"])
+        if "exclude" in e:
+            e["exclude"] = tuple(e["exclude"])
+        emailed = read_email(email_paths, roster, EmailOptions(**e))
+        roster, ties = emailed.roster, emailed.ties
+    elif tie_paths:
+        ties = read_ties(tie_paths, roster, sheet=wave.get("ties_sheet"), source_column=cols.get("source"),
+                         target_column=cols.get("target"), weight_column=cols.get("weight"),
+                         ties_format=m.get("ties_format"), layer=m.get("layer"), combine=m.get("combine", "sum"),
+                         delimiter=m.get("delimiter"), encoding=m.get("encoding"),
+                         drop_unknown=m.get("drop_unknown", False))
+    else:
+        from .ingest.ties import TieTable
+        import pandas as pd
+
+        ties = TieTable(ties=pd.DataFrame({"source": pd.Series(dtype=object), "target": pd.Series(dtype=object),
+                                           "weight": pd.Series(dtype=float), "layer": pd.Series(dtype=object),
+                                           "row": pd.Series(dtype=int)}), shape="none")
+    responses = None
+    if wave.get("ratings"):  # read against the roster as given, before any pseudonyms
+        from .ingest.ratings import read_ratings, read_scale
+
+        scale = config.ratings.get("scale")
+        responses = read_ratings(config.resolve(wave["ratings"]), roster, by=m.get("by") or cols.get("unit"),
+                                 scale=read_scale(config.resolve(scale) if scale else None))
+    privacy = config.privacy
+    minimum = privacy.get("min_group_size")
+    mapping: dict = {}
+    if privacy.get("pseudonymize"):
+        from dataclasses import replace as _replace
+
+        from .ingest.email import pseudonymize_roster, read_key_file
+
+        roster, mapping = pseudonymize_roster(roster, read_key_file(config.resolve(privacy["pseudonymize"])))
+        frame = ties.ties.copy()
+        frame["source"] = frame["source"].map(lambda v: mapping.get(v, v))
+        frame["target"] = frame["target"].map(lambda v: mapping.get(v, v))
+        respondents = tuple(mapping.get(r, r) for r in ties.respondents) if ties.respondents is not None else None
+        ties = _replace(ties, ties=frame, respondents=respondents)
+        minimum = minimum or 5
+    merged: list = []
+    if minimum:
+        from .ingest.email import merge_small_units
+
+        roster, merged = merge_small_units(roster, minimum)
+    if responses is not None and (mapping or merged):
+        from .ingest.ratings import relabel
+
+        responses = relabel(responses, mapping, {u: f"Small units (< {minimum})" for u in merged})
     graph = build_graph(roster, ties, tie_rule=m.get("tie_rule", "reported"))
     kwargs = {k: m[k] for k in ("permutations", "exact_betweenness_limit", "betweenness_samples") if k in m}
     result = measure(graph, by=m.get("by") or cols.get("unit"), seed=m.get("seed", 1), **kwargs)
+    ratings = None
+    if responses is not None:
+        from .metrics.ratings import measure_ratings
+
+        ratings = measure_ratings(responses, min_group_size=minimum or 5, measurement=result, graph=graph,
+                                  type_column=config.ratings.get("unit_type_column"))
+        result.extra.update(ratings.tables())
     paths = write_report(result, graph, config.out_dir(label), seed=m.get("seed", 1),
-                         size_by=m.get("size_by", "degree"))
+                         size_by=m.get("size_by", "degree"), ratings=ratings)
     if store:
         with open_history(config.history_path) as history:
-            history.store(label, result, graph, inputs={"roster": roster_path, "ties": tie_paths}, replace=replace)
+            history.store(label, result, graph, replace=replace,
+                          inputs={"roster": roster_path, "ties": tie_paths, "email": email_paths,
+                                  "ratings": [config.resolve(wave["ratings"])] if wave.get("ratings") else []})
     return {"roster": roster, "ties": ties, "graph": graph, "measurement": result, "paths": paths,
             "history": config.history_path if store else None}

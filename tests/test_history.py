@@ -234,8 +234,9 @@ def test_analyze_stores_a_wave(tmp_path, runner, data_dir):
     ('[measurement]\n\nseed = "one"\n', "line 3: seed must be a int, not 'one'"),
     ('[measurement]\ntie_rule = "mutual"\n', "line 2: tie_rule must be one of reported, reciprocated, union"),
     ('[waves.2025]\nties = ["t.xlsx"]\n', "line 1: wave '2025' has no roster"),
-    ('[privacy]\nmin_group_size = 5\n', "line 1: privacy settings"),
-    ('[waves.2025]\nroster = "r.xlsx"\nties = ["t.xlsx"]\nemail = ["mail.csv"]\n', "line 4: email exports"),
+    ('[privacy]\nmin_group_size = "five"\n', "line 2: min_group_size must be a int"),
+    ('[waves.2025]\nroster = "r.xlsx"\nties = ["t.xlsx"]\nemail = ["mail.csv"]\n', "line 1: wave '2025' has both ties and email"),
+    ('[email]\nexternal = "maybe"\n', "line 2: external must be one of drop, domain, keep"),
     ('[measurement\nby = 1\n', "is not valid TOML"),
     ('[shapes]\nx = 1\n', "line 1: unknown section [shapes]"),
 ])
@@ -248,3 +249,53 @@ def test_config_errors_name_the_line(tmp_path, runner, content, message):
     assert message in str(caught.value)
     result = runner.invoke(cli, ["run", str(config), "--wave", "2025"])
     assert result.exit_code == 2 and message in result.output and "Traceback" not in result.output
+
+
+def test_a_config_with_ratings_and_privacy_runs_and_stores_the_rating_tables(tmp_path, runner):
+    """[privacy] pseudonymises the roster (names never reach the report) and [ratings] adds the
+    rating tables, which are stored with the wave so later waves can be compared."""
+    example = ROOT / "examples" / "municipality"
+    (tmp_path / "key.bin").write_bytes(b"a key of more than sixteen bytes!")
+    config = tmp_path / "ona.toml"
+    config.write_text(f'''
+[measurement]
+by = "Department"
+permutations = 20
+[privacy]
+pseudonymize = "key.bin"
+[ratings]
+scale = "{example / 'scale.toml'}"
+[waves.2025]
+roster = "{example / 'roster.xlsx'}"
+ties = "{example / 'ties.xlsx'}"
+ratings = "{example / 'ratings.xlsx'}"
+''', encoding="utf-8")
+    result = runner.invoke(cli, ["run", str(config), "--wave", "2025"])
+    assert result.exit_code == 0, result.output
+    index = (tmp_path / "report-2025" / "index.html").read_text(encoding="utf-8")
+    assert "Agnès Vestergaard" not in index and "E0116" not in index
+    assert (tmp_path / "report-2025" / "ratings.html").exists()
+    with open_history(tmp_path / "ona-history.db") as history:
+        stored = history.load("2025").measurement
+    assert {"rating_cells", "rating_gaps", "rating_units"} <= set(stored.extra)
+
+
+def test_a_second_rating_wave_shows_which_gaps_closed(tmp_path, data_dir):
+    """Two waves with unit ratings: Finance's we/they gap of the first wave closes in the second."""
+    from ona.ingest.ratings import read_ratings
+    from ona.metrics.ratings import measure_ratings
+
+    graph, m = hand_network(data_dir)
+    with open_history(tmp_path / "h.db") as history:
+        for label, b_rates_a in (("2024", "1"), ("2025", "4")):
+            rows = [["Respondent unit", "Rated unit", "q"]] + [["A", "B", "5"]] * 5 + [["B", "A", b_rates_a]] * 5
+            path = tmp_path / f"{label}.csv"
+            from conftest import write_csv
+
+            write_csv(path, rows)
+            wave = ona.measure(graph, by="Department", permutations=10)
+            wave.extra.update(measure_ratings(read_ratings(path, None)).tables())
+            history.store(label, wave, graph)
+        c = compare_waves(history.load("2024"), history.load("2025"), bootstraps=20)
+    assert c.ratings.loc["A", "gap_before"] == 4 and c.ratings.loc["A", "gap_after"] == 1
+    assert bool(c.ratings.loc["A", "gap_closed"])

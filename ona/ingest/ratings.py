@@ -25,7 +25,7 @@ from ._tables import normalise_header, read_table
 from .roster import Roster, fold_text
 from .ties import PersonMatcher
 
-__all__ = ["Scale", "RatingResponses", "read_scale", "read_ratings", "DEFAULT_MISSING"]
+__all__ = ["Scale", "RatingResponses", "read_scale", "read_ratings", "relabel", "DEFAULT_MISSING"]
 
 DEFAULT_MISSING = ("don't know", "dont know", "do not know", "not relevant", "n/a", "na", "ved ikke",
                    "ikke relevant", "vet ej", "vet inte", "ej relevant")
@@ -225,3 +225,16 @@ def read_ratings(path: str | Path, roster: Roster | None, *, by: str | None = No
                              path=str(path))
     result.counts["layout"] = layout  # type: ignore[assignment]
     return result
+
+
+def relabel(responses: RatingResponses, respondents: dict | None = None, units: dict | None = None) -> RatingResponses:
+    """The responses with respondent ids and unit names replaced (pseudonyms; small units merged)."""
+    from dataclasses import replace
+
+    scores = responses.scores.copy()
+    if respondents:
+        scores["respondent"] = scores["respondent"].map(lambda r: respondents.get(r, r))
+    if units:
+        for col in ("rater_unit", "rated_unit"):
+            scores[col] = scores[col].map(lambda u: units.get(u, u))
+    return replace(responses, scores=scores)

@@ -101,6 +101,18 @@ def _people(c: Comparison) -> str:
             f"<tbody>{rows}</tbody></table>")
 
 
+def _ratings(c: Comparison) -> str:
+    if c.ratings is None or not len(c.ratings):
+        return ""
+    rows = "".join(
+        f"<tr><td>{_e(u)}</td><td class='num'>{_num(r['gap_before'])}</td><td class='num'>{_num(r['gap_after'])}</td>"
+        f"<td>{'closing' if r['gap_closed'] else 'widening'}</td></tr>"
+        for u, r in c.ratings.iterrows() if not (pd.isna(r["gap_before"]) or pd.isna(r["gap_after"])))
+    return ("<h2>How units see each other</h2><table><thead><tr><th>Unit</th>"
+            f"<th>Gap {_e(c.before)}</th><th>Gap {_e(c.after)}</th><th></th></tr></thead><tbody>{rows}</tbody></table>"
+            "<p class='note'>Gap: how the unit rates the others minus how the others rate it (ratings.html).</p>")
+
+
 def _svg_line(values: list[float], labels: list[str], title: str) -> str:
     width, height, pad = 260, 120, 28
     vals = np.array([np.nan if v is None else float(v) for v in values])
@@ -148,6 +160,7 @@ def write_comparison(comparison: Comparison, out_dir: str | Path, *, waves: pd.D
             + (f"<p class='note'>Units renamed or merged (from the configuration):</p><ul>{mapping}</ul>" if mapping else "")
             + f"<h2>Ties between units: change</h2>{_change_heatmap(c)}"
             f"<h2>Largest changes between units</h2>{_biggest_moves(c)}"
+            f"{_ratings(c)}"
             f"<h2>People whose role changed</h2>{_people(c)}"
             f"<p class='note'>Broker: {_e(c.parameters['broker_rule'])} in the wave. People are matched by id "
             "(or by the same pseudonym).</p>"

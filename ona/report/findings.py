@@ -37,7 +37,6 @@ def findings(measurement: Measurement) -> list[Finding]:
     """The headline findings of a measurement, most general first."""
     s = measurement.summary
     out: list[Finding] = []
-    unit_word = measurement.parameters.get("unit_column", "unit")
     if s.get("ties"):
         share = s["cross_unit_share"]
         expected = (s["ei_expected"] + 1) / 2 if not math.isnan(s.get("ei_expected", math.nan)) else math.nan
@@ -47,20 +46,13 @@ def findings(measurement: Measurement) -> list[Finding]:
         out.append(Finding("cross_unit_share", text + ".", {"share": share, "expected_share": expected}))
     units = _units_with_people(measurement)
     if len(units) >= 2:
-        closed = units["ei_index"].idxmin()
-        row = units.loc[closed]
-        out.append(Finding(
-            "most_closed_unit",
-            f"{closed} is the most closed unit (E-I {row['ei_index']:+.2f}: {int(row['internal_ties'])} ties "
-            f"inside, {int(row['external_ties'])} with other units).",
-            {"unit": closed, "ei_index": float(row["ei_index"])}))
-        opened = units["ei_index"].idxmax()
-        row = units.loc[opened]
-        out.append(Finding(
-            "most_open_unit",
-            f"{opened} is the most outward-looking unit (E-I {row['ei_index']:+.2f}: {int(row['external_ties'])} "
-            f"ties with other units, {int(row['internal_ties'])} inside).",
-            {"unit": opened, "ei_index": float(row["ei_index"])}))
+        for key, unit, words in (("most_closed_unit", units["ei_index"].idxmin(), "the most closed unit"),
+                                 ("most_open_unit", units["ei_index"].idxmax(), "the most outward-looking unit")):
+            row = units.loc[unit]
+            out.append(Finding(
+                key, f"{unit} is {words} (E-I {row['ei_index']:+.2f}: {int(row['internal_ties'])} ties inside, "
+                     f"{int(row['external_ties'])} with other units).",
+                {"unit": unit, "ei_index": float(row["ei_index"])}))
     out.extend(_fragile_findings(measurement))
     k = s.get("units", 0)
     if k >= 2:
@@ -97,7 +89,6 @@ def findings(measurement: Measurement) -> list[Finding]:
             f"{_pct(s['response_rate'])} of people answered the survey ({s['respondents']:,} of {s['people']:,}); "
             "the others appear only where colleagues named them.",
             {"response_rate": s["response_rate"]}))
-    del unit_word
     return out
 
 
