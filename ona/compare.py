@@ -55,9 +55,20 @@ def is_meaningful(value) -> bool:
     return bool(value)
 
 
-def _units_of(wave: StoredWave, mapping: dict | None) -> pd.Series:
+def _units_of(wave: StoredWave, mapping: dict | None, later: pd.Series | None = None) -> pd.Series:
+    """People's units under the mapping. A unit mapped to one name is renamed or merged; a unit
+    mapped to a list of names was split: each of its people takes the unit they are in in the
+    later wave when it is one of those names, and keeps the old name otherwise."""
     units = wave.measurement.people["unit"].astype(str)
-    return units.map(lambda u: (mapping or {}).get(u, u))
+    mapping = mapping or {}
+    out = []
+    for pid, u in units.items():
+        new = mapping.get(u, u)
+        if isinstance(new, (list, tuple)):
+            now = later.get(str(pid)) if later is not None else None
+            new = now if now in new else u
+        out.append(new)
+    return pd.Series(out, index=units.index.astype(str), dtype=object)
 
 
 def unit_figures(units: pd.Series, edges: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -161,8 +172,10 @@ def compare_waves(before: StoredWave, after: StoredWave, *, mapping: dict | None
                   seed: int = 1) -> Comparison:
     """Compare wave ``before`` with wave ``after`` (see the module docstring for the method)."""
     present = set(before.measurement.people["unit"].astype(str))
-    mapping = {str(k): str(v) for k, v in (mapping or {}).items() if str(k) in present and str(k) != str(v)}
-    units_before, units_after = _units_of(before, mapping), _units_of(after, None)
+    mapping = {str(k): (list(map(str, v)) if isinstance(v, (list, tuple)) else str(v))
+               for k, v in (mapping or {}).items() if str(k) in present and str(k) != str(v)}
+    units_after = _units_of(after, None)
+    units_before = _units_of(before, mapping, later=units_after)
     ub, pb = unit_figures(units_before, before.edges)
     ua, pa = unit_figures(units_after, after.edges)
     labels = sorted(set(ub.index) | set(ua.index))
@@ -202,7 +215,8 @@ def compare_waves(before: StoredWave, after: StoredWave, *, mapping: dict | None
                        for r in units.itertuples()]
     merged_into = {}
     for old, new in mapping.items():
-        merged_into.setdefault(new, []).append(old)
+        for name in (new if isinstance(new, list) else [new]):
+            merged_into.setdefault(name, []).append(old)
     units["formed_from"] = [", ".join(sorted(merged_into.get(u, []))) for u in units.index]
 
     pairs = pb.rename(columns={"ties": "ties_before", "density": "density_before"}).merge(

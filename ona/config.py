@@ -2,7 +2,8 @@
 
     [measurement]           what is measured and how (the options of `ona analyze`)
     [columns]               column names, when the headers are not recognised
-    [units]                 unit mapping for comparisons: "old name" = "new name" (renames, mergers)
+    [units]                 unit mapping for comparisons: "old name" = "new name" (renames, mergers),
+                            "old name" = ["new 1", "new 2"] (a split)
     [compare]               bootstraps, seed
     [privacy]               pseudonymize = "key file", min_group_size
     [email]                 the email rules (external, max_recipients, weight, cc_weight, since, ...)
@@ -152,8 +153,9 @@ def read_config(path: str | Path) -> Config:
             config.ratings = check("ratings", value, _RATINGS, ("ratings",))
         elif section == "units":
             for old, new in value.items():
-                if not isinstance(new, str):
-                    raise OnaError(f"{where('units', old)}: the new name of unit {old!r} must be a string")
+                if not (isinstance(new, str) or (isinstance(new, list) and new and all(isinstance(x, str) for x in new))):
+                    raise OnaError(f"{where('units', old)}: the new name of unit {old!r} must be a string, or a "
+                                   "list of strings for a unit that was split")
             config.units = dict(value)
         elif section == "waves":
             if not isinstance(value, dict) or not value:

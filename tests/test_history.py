@@ -299,3 +299,24 @@ def test_a_second_rating_wave_shows_which_gaps_closed(tmp_path, data_dir):
         c = compare_waves(history.load("2024"), history.load("2025"), bootstraps=20)
     assert c.ratings.loc["A", "gap_before"] == 4 and c.ratings.loc["A", "gap_after"] == 1
     assert bool(c.ratings.loc["A", "gap_closed"])
+
+
+def test_a_split_unit_is_carried_through_by_where_its_people_went(tmp_path, data_dir):
+    """Unit A (a1, a2, a3) splits into A-North (a1, a2) and A-South (a3): with the mapping
+    A = ["A-North", "A-South"], each of A's people in the earlier wave is counted in the unit they
+    are in later, so the earlier wave has A-North 2 and A-South 1 people, and unit A disappears."""
+    from dataclasses import replace
+
+    graph, m = hand_network(data_dir)
+    later_people = m.people.copy()
+    later_people["unit"] = later_people["unit"].astype(object)
+    later_people.loc[["a1", "a2"], "unit"] = "A-North"
+    later_people.loc["a3", "unit"] = "A-South"
+    with open_history(tmp_path / "h.db") as history:
+        history.store("2024", m, graph)
+        history.store("2025", replace(m, people=later_people), graph)
+        c = compare_waves(history.load("2024"), history.load("2025"), mapping={"A": ["A-North", "A-South"]},
+                          bootstraps=20)
+    assert "A" not in c.units.index
+    assert c.units.loc["A-North", "headcount_before"] == 2 and c.units.loc["A-South", "headcount_before"] == 1
+    assert c.units.loc["A-North", "formed_from"] == "A"

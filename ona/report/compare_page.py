@@ -151,7 +151,8 @@ def write_comparison(comparison: Comparison, out_dir: str | Path, *, waves: pd.D
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     c = comparison
-    mapping = "".join(f"<li>{_e(old)} → {_e(new)}</li>" for old, new in c.mapping.items())
+    mapping = "".join(f"<li>{_e(old)} → {_e(', '.join(new) if isinstance(new, list) else new)}</li>"
+                      for old, new in c.mapping.items())
     body = (f"<h1>{_e(c.before)} → {_e(c.after)}: what changed</h1>"
             "<p class='sub'>A change in <b>bold ✔</b> is larger than what re-sampling the respondents gives "
             f"(95% bootstrap interval of the change excludes zero, {c.parameters['bootstraps']} resamples).</p>"

@@ -175,6 +175,24 @@ def _support(result: RatingsResult) -> str:
             f"</thead><tbody>{rows}</tbody></table>")
 
 
+def _rated_vs_ties(result: RatingsResult) -> str:
+    p = result.perceived_vs_actual
+    if p is None:
+        return ""
+    named = p[p["pattern"] != ""].sort_values(["pattern", "mean"], ascending=[False, False])
+    if not len(named):
+        return ""
+    rows = "".join(
+        f"<tr><td>{_e(r.rater_unit)}</td><td>{_e(r.rated_unit)}</td><td class='num'>{r.mean:.2f}</td>"
+        f"<td class='num'>{0 if pd.isna(r.ties) else int(r.ties)}</td>"
+        f"<td class='num'>{'–' if pd.isna(r.observed_expected) else f'{r.observed_expected:.2f}'}</td>"
+        f"<td>{_e(r.pattern)}</td></tr>" for r in named.itertuples())
+    return ("<h2>Ratings beside the ties</h2><table><thead><tr><th>Rater unit</th><th>Rated unit</th><th>Rating</th>"
+            "<th>Ties</th><th>Ties / chance</th><th></th></tr></thead><tbody>" + rows + "</tbody></table>"
+            "<p class='note'>Ties from the rater unit's people to the rated unit's people, and that number over "
+            "what chance would give. Top third of ratings with bottom third of ties, and the reverse.</p>")
+
+
 def write_ratings_page(result: RatingsResult, path: str | Path, *, title: str | None = None) -> Path:
     """Write ratings.html (atomically)."""
     cells = result.cells
@@ -195,6 +213,7 @@ def write_ratings_page(result: RatingsResult, path: str | Path, *, title: str | 
             f"<h2>Ratings by question</h2><p class='note'>Row: the unit of the respondents; column: the unit they "
             f"rate. Hover a cell for mean, respondents and 95% interval.</p>{sections}"
             f"{_support(result)}"
+            f"{_rated_vs_ties(result)}"
             "<h2>Method</h2><p>A respondent's score for a unit is the mean of their answers (subscale: of its "
             "questions; overall: of all). A cell pools the respondents of the row unit: mean, n, and a 95% "
             "t-interval. See method.html#rating-cells.</p>")
