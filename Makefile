@@ -21,7 +21,7 @@ install: $(STAMP)
 demo: install
 	$(VENV)/bin/ona analyze --roster $(EXAMPLE)/roster.xlsx --ties $(EXAMPLE)/ties.xlsx --out $(EXAMPLE)/report
 	@echo
-	@echo "The report is in $(EXAMPLE)/report/ -- open $(EXAMPLE)/report/map.html in a browser."
+	@echo "The report is in $(EXAMPLE)/report/ -- open $(EXAMPLE)/report/index.html in a browser."
 
 # Browser tests drive Debian's chromium; never a browser downloaded at run time.
 chromium:
