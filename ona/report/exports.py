@@ -61,28 +61,85 @@ def _xml_value(value):
     return _XML_ILLEGAL.sub("", str(value))
 
 
-def _networkx(nodes: pd.DataFrame, edges: pd.DataFrame):
-    import networkx as nx
+def _attribute_kinds(nodes: pd.DataFrame) -> dict[str, str]:
+    """XML type of each node column: boolean, long, double or string."""
+    kinds = {}
+    for c in nodes.columns:
+        if c == "id":
+            continue
+        dtype = nodes[c].dtype
+        if pd.api.types.is_bool_dtype(dtype):
+            kinds[c] = "boolean"
+        elif pd.api.types.is_integer_dtype(dtype):
+            kinds[c] = "long"
+        elif pd.api.types.is_float_dtype(dtype):
+            kinds[c] = "double"
+        else:
+            kinds[c] = "string"
+    return kinds
 
-    g = nx.DiGraph()
-    columns = [c for c in nodes.columns if c != "id"]
-    for record in nodes.itertuples(index=False):
-        row = dict(zip(nodes.columns, record))
-        attrs = {}
-        for c in columns:
-            value = _xml_value(row[c])
-            if value is not None:
-                attrs[_XML_ILLEGAL.sub("", str(c))] = value
-        g.add_node(_XML_ILLEGAL.sub("", row["id"]), **attrs)
-    for s, t, w in edges.itertuples(index=False):
-        g.add_edge(_XML_ILLEGAL.sub("", s), _XML_ILLEGAL.sub("", t), weight=float(w))
-    return g
+
+def _text(value) -> str | None:
+    """The XML text of a value (escaped), or None when missing."""
+    from xml.sax.saxutils import escape
+
+    value = _xml_value(value)
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return repr(value)
+    return escape(str(value), {'"': "&quot;"})
+
+
+def _write_graphml(nodes: pd.DataFrame, edges: pd.DataFrame, handle) -> None:
+    """GraphML (Brandes et al., graphml.graphdrawing.org), written as a stream."""
+    kinds = _attribute_kinds(nodes)
+    keys = {c: f"d{i}" for i, c in enumerate(kinds)}
+    handle.write('<?xml version="1.0" encoding="utf-8"?>\n<graphml xmlns="http://graphml.graphdrawing.org/xmlns" '
+                 'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:schemaLocation="http://graphml.graphdrawing.org/'
+                 'xmlns http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd">\n')
+    for c, kind in kinds.items():
+        handle.write(f'  <key id="{keys[c]}" for="node" attr.name="{_text(c)}" attr.type="{kind}"/>\n')
+    handle.write('  <key id="w" for="edge" attr.name="weight" attr.type="double"/>\n'
+                 '  <graph edgedefault="directed">\n')
+    columns = [nodes[c].to_numpy(dtype=object) for c in kinds]
+    for i, pid in enumerate(nodes["id"].to_numpy(dtype=object)):
+        data = "".join(f'<data key="{keys[c]}">{t}</data>' for c, col in zip(kinds, columns)
+                       if (t := _text(col[i])) is not None)
+        handle.write(f'    <node id="{_text(pid)}">{data}</node>\n')
+    for s, t, w in zip(edges["source"].to_numpy(dtype=object), edges["target"].to_numpy(dtype=object),
+                       edges["weight"].to_numpy(dtype=float)):
+        handle.write(f'    <edge source="{_text(s)}" target="{_text(t)}"><data key="w">{float(w)!r}</data></edge>\n')
+    handle.write("  </graph>\n</graphml>\n")
+
+
+def _write_gexf(nodes: pd.DataFrame, edges: pd.DataFrame, handle) -> None:
+    """GEXF 1.2 (gexf.net, as Gephi reads it), written as a stream."""
+    kinds = _attribute_kinds(nodes)
+    ids = {c: str(i) for i, c in enumerate(kinds)}
+    gexf_type = {"boolean": "boolean", "long": "long", "double": "double", "string": "string"}
+    handle.write('<?xml version="1.0" encoding="utf-8"?>\n<gexf xmlns="http://www.gexf.net/1.2draft" version="1.2">\n'
+                 '  <graph defaultedgetype="directed" mode="static">\n    <attributes class="node" mode="static">\n')
+    for c, kind in kinds.items():
+        handle.write(f'      <attribute id="{ids[c]}" title="{_text(c)}" type="{gexf_type[kind]}"/>\n')
+    handle.write("    </attributes>\n    <nodes>\n")
+    columns = [nodes[c].to_numpy(dtype=object) for c in kinds]
+    for i, pid in enumerate(nodes["id"].to_numpy(dtype=object)):
+        values = "".join(f'<attvalue for="{ids[c]}" value="{t}"/>' for c, col in zip(kinds, columns)
+                         if (t := _text(col[i])) is not None)
+        label = _text(pid)
+        handle.write(f'      <node id="{label}" label="{label}"><attvalues>{values}</attvalues></node>\n')
+    handle.write("    </nodes>\n    <edges>\n")
+    for k, (s, t, w) in enumerate(zip(edges["source"].to_numpy(dtype=object), edges["target"].to_numpy(dtype=object),
+                                      edges["weight"].to_numpy(dtype=float))):
+        handle.write(f'      <edge id="{k}" source="{_text(s)}" target="{_text(t)}" weight="{float(w)!r}"/>\n')
+    handle.write("    </edges>\n  </graph>\n</gexf>\n")
 
 
 def write_exports(graph: OrgGraph, measurement: Measurement, out_dir: str | Path) -> dict[str, Path]:
     """Write network.gexf, network.graphml, nodes.csv and edges.csv into ``out_dir`` (atomically)."""
-    import networkx as nx
-
     out = Path(out_dir)
     nodes, edges = node_table(graph, measurement), edge_table(graph)
     paths = {}
@@ -92,11 +149,8 @@ def write_exports(graph: OrgGraph, measurement: Measurement, out_dir: str | Path
     with atomic_path(out / "edges.csv") as tmp:
         edges.map(_csv_safe).to_csv(tmp, index=False, encoding="utf-8-sig")
     paths["edges_csv"] = out / "edges.csv"
-    g = _networkx(nodes, edges)
-    with atomic_path(out / "network.gexf") as tmp:
-        nx.write_gexf(g, tmp)
-    paths["gexf"] = out / "network.gexf"
-    with atomic_path(out / "network.graphml") as tmp:
-        nx.write_graphml(g, tmp)
-    paths["graphml"] = out / "network.graphml"
+    for name, writer in (("network.gexf", _write_gexf), ("network.graphml", _write_graphml)):
+        with atomic_path(out / name) as tmp, open(tmp, "w", encoding="utf-8", newline="\n") as handle:
+            writer(nodes, edges, handle)
+        paths[name.split(".")[1]] = out / name
     return paths

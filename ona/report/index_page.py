@@ -121,12 +121,18 @@ def _people_per_unit(measurement: Measurement, top: int = 3) -> str:
     people = measurement.people.copy()
     people["label"] = people["name"].where(people["name"].astype(str) != "", people.index.to_series()) \
         if "name" in people else people.index.to_series()
+    people["unit_key"] = people["unit"].astype(str)
+    spanning = people[people["boundary_spanner"].fillna(False).astype(bool)]
+    top_spanners = spanning.sort_values("betweenness", ascending=False).groupby("unit_key").head(top)
+    top_brokers = people[people["brokerage_total"] > 0].sort_values("brokerage_total", ascending=False) \
+        .groupby("unit_key").head(top)
+    spanners_by_unit = {u: g for u, g in top_spanners.groupby("unit_key", sort=False)}
+    brokers_by_unit = {u: g for u, g in top_brokers.groupby("unit_key", sort=False)}
+    empty = people.iloc[:0]
     rows = []
     for unit in measurement.units.index:
-        members = people[people["unit"].astype(str) == str(unit)]
-        spanners = members[members["boundary_spanner"].fillna(False).astype(bool)] \
-            .sort_values("betweenness", ascending=False).head(top)
-        brokers = members[members["brokerage_total"] > 0].sort_values("brokerage_total", ascending=False).head(top)
+        spanners = spanners_by_unit.get(str(unit), empty)
+        brokers = brokers_by_unit.get(str(unit), empty)
         fmt_s = ", ".join(f"{_e(r.label)} ({int(r.units_reached)} units)" for r in spanners.itertuples()) or "–"
         fmt_b = ", ".join(f"{_e(r.label)} ({int(r.brokerage_total)})" for r in brokers.itertuples()) or "–"
         rows.append(f"<tr><td>{_e(unit)}</td><td class='num'>{int(measurement.units.loc[unit, 'headcount'])}</td>"
