@@ -134,26 +134,11 @@ def _email_options(opts: dict):
 
 def _privacy(opts: dict, roster, ties):
     """Pseudonymise roster and ties, and merge small units, as the options ask."""
-    from dataclasses import replace
+    from .ingest.email import apply_privacy, read_key_file
 
-    from .ingest.email import merge_small_units, pseudonymize_roster, read_key_file
-
-    minimum = opts.get("min_group_size")
-    mapping: dict = {}
-    if opts.get("key_path"):
-        key = read_key_file(opts["key_path"])
-        roster, mapping = pseudonymize_roster(roster, key)
-        frame = ties.ties.copy()
-        frame["source"] = frame["source"].map(lambda v: mapping.get(v, v))
-        frame["target"] = frame["target"].map(lambda v: mapping.get(v, v))
-        respondents = tuple(mapping.get(r, r) for r in ties.respondents) if ties.respondents is not None else None
-        ties = replace(ties, ties=frame, respondents=respondents)
-        minimum = minimum or 5
-    merged = []
-    if minimum:
-        roster, merged = merge_small_units(roster, minimum)
-    units = {u: f"Small units (< {minimum})" for u in merged}
-    return roster, ties, merged, mapping, units
+    key = read_key_file(opts["key_path"]) if opts.get("key_path") else None
+    roster, ties, mapping, units = apply_privacy(roster, ties, key=key, min_group_size=opts.get("min_group_size"))
+    return roster, ties, list(units), mapping, units
 
 
 def _read_roster(opts: dict):

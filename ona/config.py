@@ -269,30 +269,16 @@ def run_wave(config: Config, label: str, *, replace: bool = False, store: bool =
         scale = config.ratings.get("scale")
         responses = read_ratings(config.resolve(wave["ratings"]), roster, by=m.get("by") or cols.get("unit"),
                                  scale=read_scale(config.resolve(scale) if scale else None))
+    from .ingest.email import apply_privacy, read_key_file
+
     privacy = config.privacy
-    minimum = privacy.get("min_group_size")
-    mapping: dict = {}
-    if privacy.get("pseudonymize"):
-        from dataclasses import replace as _replace
-
-        from .ingest.email import pseudonymize_roster, read_key_file
-
-        roster, mapping = pseudonymize_roster(roster, read_key_file(config.resolve(privacy["pseudonymize"])))
-        frame = ties.ties.copy()
-        frame["source"] = frame["source"].map(lambda v: mapping.get(v, v))
-        frame["target"] = frame["target"].map(lambda v: mapping.get(v, v))
-        respondents = tuple(mapping.get(r, r) for r in ties.respondents) if ties.respondents is not None else None
-        ties = _replace(ties, ties=frame, respondents=respondents)
-        minimum = minimum or 5
-    merged: list = []
-    if minimum:
-        from .ingest.email import merge_small_units
-
-        roster, merged = merge_small_units(roster, minimum)
-    if responses is not None and (mapping or merged):
+    key = read_key_file(config.resolve(privacy["pseudonymize"])) if privacy.get("pseudonymize") else None
+    roster, ties, mapping, unit_map = apply_privacy(roster, ties, key=key, min_group_size=privacy.get("min_group_size"))
+    minimum = privacy.get("min_group_size") or (5 if key else None)
+    if responses is not None and (mapping or unit_map):
         from .ingest.ratings import relabel
 
-        responses = relabel(responses, mapping, {u: f"Small units (< {minimum})" for u in merged})
+        responses = relabel(responses, mapping, unit_map)
     graph = build_graph(roster, ties, tie_rule=m.get("tie_rule", "reported"))
     kwargs = {k: m[k] for k in ("permutations", "exact_betweenness_limit", "betweenness_samples") if k in m}
     result = measure(graph, by=m.get("by") or cols.get("unit"), seed=m.get("seed", 1), **kwargs)

@@ -603,3 +603,23 @@ def merge_small_units(roster: Roster, minimum: int) -> tuple[Roster, list[str]]:
             people.loc[people[col].isin(small), col] = f"Small units (< {minimum})"
             merged.extend(small)
     return replace(roster, people=people), merged
+
+
+def apply_privacy(roster: Roster, ties: TieTable, *, key: bytes | None = None,
+                  min_group_size: int | None = None) -> tuple[Roster, TieTable, dict, dict]:
+    """Pseudonymise roster and ties with ``key`` (when given) and merge units smaller than
+    ``min_group_size`` (default 5 when pseudonymising). Returns the roster, the ties, the id ->
+    pseudonym map and the old unit -> merged unit map (for relabelling other inputs)."""
+    mapping: dict = {}
+    if key is not None:
+        roster, mapping = pseudonymize_roster(roster, key)
+        frame = ties.ties.copy()
+        frame["source"] = frame["source"].map(lambda v: mapping.get(v, v))
+        frame["target"] = frame["target"].map(lambda v: mapping.get(v, v))
+        respondents = tuple(mapping.get(r, r) for r in ties.respondents) if ties.respondents is not None else None
+        ties = replace(ties, ties=frame, respondents=respondents)
+        min_group_size = min_group_size or 5
+    merged: list[str] = []
+    if min_group_size:
+        roster, merged = merge_small_units(roster, min_group_size)
+    return roster, ties, mapping, {u: f"Small units (< {min_group_size})" for u in merged}

@@ -47,6 +47,17 @@ def _csv_safe(value):
     return value
 
 
+def _csv_safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """``_csv_safe`` on every text column, vectorised (numbers are left alone)."""
+    out = frame.copy()
+    for c in out.columns:
+        if out[c].dtype == object or pd.api.types.is_string_dtype(out[c].dtype):
+            text = out[c]
+            risky = text.notna() & text.astype(str).str.startswith(_FORMULA_START)
+            out[c] = text.where(~risky, "'" + text.astype(str))
+    return out
+
+
 def _xml_value(value):
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return None
@@ -93,6 +104,15 @@ def _text(value) -> str | None:
     return escape(str(value), {'"': "&quot;"})
 
 
+def _edge_columns(nodes: pd.DataFrame, edges: pd.DataFrame) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """Escaped source and target ids (each person escaped once) and exact weights, as strings."""
+    escaped = {pid: _text(pid) for pid in nodes["id"].to_numpy(dtype=object)}
+    source = edges["source"].map(escaped).astype(str).reset_index(drop=True)
+    target = edges["target"].map(escaped).astype(str).reset_index(drop=True)
+    weight = pd.Series([repr(float(w)) for w in edges["weight"].to_numpy(dtype=float)], dtype=object)
+    return source, target, weight
+
+
 def _write_graphml(nodes: pd.DataFrame, edges: pd.DataFrame, handle) -> None:
     """GraphML (Brandes et al., graphml.graphdrawing.org), written as a stream."""
     kinds = _attribute_kinds(nodes)
@@ -109,9 +129,9 @@ def _write_graphml(nodes: pd.DataFrame, edges: pd.DataFrame, handle) -> None:
         data = "".join(f'<data key="{keys[c]}">{t}</data>' for c, col in zip(kinds, columns)
                        if (t := _text(col[i])) is not None)
         handle.write(f'    <node id="{_text(pid)}">{data}</node>\n')
-    for s, t, w in zip(edges["source"].to_numpy(dtype=object), edges["target"].to_numpy(dtype=object),
-                       edges["weight"].to_numpy(dtype=float)):
-        handle.write(f'    <edge source="{_text(s)}" target="{_text(t)}"><data key="w">{float(w)!r}</data></edge>\n')
+    source, target, weight = _edge_columns(nodes, edges)
+    lines = '    <edge source="' + source + '" target="' + target + '"><data key="w">' + weight + "</data></edge>\n"
+    handle.write("".join(lines.tolist()))
     handle.write("  </graph>\n</graphml>\n")
 
 
@@ -132,9 +152,10 @@ def _write_gexf(nodes: pd.DataFrame, edges: pd.DataFrame, handle) -> None:
         label = _text(pid)
         handle.write(f'      <node id="{label}" label="{label}"><attvalues>{values}</attvalues></node>\n')
     handle.write("    </nodes>\n    <edges>\n")
-    for k, (s, t, w) in enumerate(zip(edges["source"].to_numpy(dtype=object), edges["target"].to_numpy(dtype=object),
-                                      edges["weight"].to_numpy(dtype=float))):
-        handle.write(f'      <edge id="{k}" source="{_text(s)}" target="{_text(t)}" weight="{float(w)!r}"/>\n')
+    source, target, weight = _edge_columns(nodes, edges)
+    number = pd.Series(np.arange(len(edges)).astype(str), index=source.index)
+    lines = '      <edge id="' + number + '" source="' + source + '" target="' + target + '" weight="' + weight + '"/>\n'
+    handle.write("".join(lines.tolist()))
     handle.write("    </edges>\n  </graph>\n</gexf>\n")
 
 
@@ -144,10 +165,10 @@ def write_exports(graph: OrgGraph, measurement: Measurement, out_dir: str | Path
     nodes, edges = node_table(graph, measurement), edge_table(graph)
     paths = {}
     with atomic_path(out / "nodes.csv") as tmp:
-        nodes.map(_csv_safe).to_csv(tmp, index=False, encoding="utf-8-sig")
+        _csv_safe_frame(nodes).to_csv(tmp, index=False, encoding="utf-8-sig")
     paths["nodes_csv"] = out / "nodes.csv"
     with atomic_path(out / "edges.csv") as tmp:
-        edges.map(_csv_safe).to_csv(tmp, index=False, encoding="utf-8-sig")
+        _csv_safe_frame(edges).to_csv(tmp, index=False, encoding="utf-8-sig")
     paths["edges_csv"] = out / "edges.csv"
     for name, writer in (("network.gexf", _write_gexf), ("network.graphml", _write_graphml)):
         with atomic_path(out / name) as tmp, open(tmp, "w", encoding="utf-8", newline="\n") as handle:

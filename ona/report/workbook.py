@@ -86,14 +86,29 @@ def _cell(ws, value, bold: bool = False):
     return cell
 
 
+def _plain_column(values: pd.Series):
+    """Cells of a numeric column as plain Python values (None for NaN), or None for other columns:
+    numbers need no WriteOnlyCell, which costs ten times more than a plain value."""
+    if pd.api.types.is_bool_dtype(values.dtype):
+        return [bool(v) for v in values.to_numpy()]
+    if pd.api.types.is_integer_dtype(values.dtype):
+        return [int(v) for v in values.to_numpy()]
+    if pd.api.types.is_float_dtype(values.dtype):
+        return [None if v != v else float(v) for v in values.to_numpy()]
+    return None
+
+
 def _append_frame(ws, frame: pd.DataFrame, index_label: str | None) -> None:
     header = ([index_label] if index_label else []) + [str(c) for c in frame.columns]
     ws.append([_cell(ws, h, bold=True) for h in header])
     index = frame.index.to_list()
-    columns = [frame[c].to_numpy(dtype=object) for c in frame.columns]
+    columns = []
+    for c in frame.columns:
+        plain = _plain_column(frame[c])
+        columns.append(plain if plain is not None else [_cell(ws, v) for v in frame[c].to_numpy(dtype=object)])
     for i in range(len(frame)):
         row = [_cell(ws, index[i])] if index_label else []
-        row.extend(_cell(ws, col[i]) for col in columns)
+        row.extend(col[i] for col in columns)
         ws.append(row)
     for j, h in enumerate(header, start=1):
         ws.column_dimensions[get_column_letter(j)].width = max(10, min(40, len(h) + 2))
