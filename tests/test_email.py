@@ -16,7 +16,7 @@ import ona
 from ona.cli import cli
 from ona.ingest.email import EmailOptions, detect_email_format, pseudonym, read_email
 
-from conftest import SHARED_DATA, write_csv
+from conftest import DATA, write_csv
 
 MARKER = "ZZ-SECRET-SUBJECT-7731"
 BODY_MARKER = "ZZ-SECRET-BODY-4412"
@@ -160,20 +160,20 @@ def test_microsoft_365_traces_classic_and_enhanced(tmp_path, roster):
 def test_viva_insights_person_to_person_and_group_to_group(tmp_path):
     """Person-to-person: primary -> secondary, weight = strong-tie score summed over dates, joined
     to a roster by PersonId. Group-to-group gives a unit-level network only."""
-    p2p = pd.read_csv(SHARED_DATA / "vivainsights-samples" / "p2p_data.csv")
+    p2p = pd.read_csv(DATA / "vivainsights" / "p2p_data.csv")
     people = sorted(set(p2p["PrimaryCollaborator_PersonId"]) | set(p2p["SecondaryCollaborator_PersonId"]))
     roster = ona.read_roster(write_csv(tmp_path / "r.csv", [["PersonId", "Organization"]]
                                        + [[p, "Org " + p[0]] for p in people]), id_column="PersonId",
                              unit_column="Organization")
-    result = read_email(SHARED_DATA / "vivainsights-samples" / "p2p_data.csv", roster)
+    result = read_email(DATA / "vivainsights" / "p2p_data.csv", roster)
     assert result.formats == ("viva-p2p",)
     expected = p2p.groupby(["PrimaryCollaborator_PersonId", "SecondaryCollaborator_PersonId"])["Strong_tie_score"].sum()
     got = result.ties.ties.set_index(["source", "target"])["weight"]
     assert len(got) == len(expected)
     first = expected.index[0]
     assert got.loc[first] == pytest.approx(expected.loc[first])
-    for sample in ("vivainsights-samples", "wpa-samples"):
-        units = read_email(SHARED_DATA / sample / "g2g_data.csv", None)
+    for sample in ("vivainsights", "wpa"):
+        units = read_email(DATA / sample / "g2g_data.csv", None)
         assert units.unit_level is not None and len(units.ties) == 0
         assert {"from_unit", "to_unit", "weight"} <= set(units.unit_level.columns)
 
@@ -182,7 +182,7 @@ def test_the_manufacturing_company_log_end_to_end(tmp_path, runner):
     """82,927 recipient rows of a real company (Michalski et al. 2011). Its README verifies 5,784
     distinct sender -> recipient pairs, one of them a self-pair: with no broadcast limit the tie
     table has exactly 5,783 pairs. The CLI, with the default limit, analyses it by division."""
-    data = SHARED_DATA / "manufacturing-email-hierarchy"
+    data = DATA / "manufacturing-email"
     roster = ona.read_roster(data / "nodes.csv", id_column="node_id", unit_column="division_head")
     every = read_email(data / "messages.csv", roster, EmailOptions(max_recipients=10**6))
     assert len(every.ties) == 5783 and every.rows_read == 82_927
