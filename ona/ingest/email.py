@@ -20,6 +20,7 @@ import mailbox
 import re
 import tempfile
 from dataclasses import dataclass, field, replace
+from datetime import timezone
 from email.header import decode_header, make_header
 from email.parser import BytesHeaderParser
 from email.utils import getaddresses, parsedate_to_datetime
@@ -155,8 +156,77 @@ def _source_sql(path: Path, encoding: str, tmp: Path) -> str:
             for block in iter(lambda: src.read(1 << 20), ""):
                 dst.write(block)
         path = target
-    return (f"read_csv({_q(str(path))}, all_varchar = true, header = true, auto_detect = true, "
-            "null_padding = true, ignore_errors = false)")
+    # The header's own columns, read strictly: DuckDB's sniffer would pad a short row with NULLs or
+    # take a long one silently; here either is an error that names its line (see _csv_problem).
+    import csv
+    import io
+
+    first = path.open("rb").read(65536).decode("utf-8-sig", errors="replace").splitlines()
+    line = first[0] if first else ""
+    delimiter = max(",;\t|", key=line.count)
+    names = next(csv.reader(io.StringIO(line), delimiter=delimiter)) if line else []
+    columns = "{" + ", ".join(f"{_q(n.strip() or f'column{i + 1}')}: 'VARCHAR'" for i, n in enumerate(names)) + "}"
+    return (f"read_csv({_q(str(path))}, columns = {columns}, header = true, auto_detect = false, "
+            f"delim = {_q(delimiter)}, quote = '\"', escape = '\"', strict_mode = true, null_padding = false, "
+            "ignore_errors = false)")
+
+
+def _csv_problem(exc: Exception, path: Path) -> Problem:
+    """A DuckDB read error as a Problem with the file's row; the offending text is never echoed."""
+    text = str(exc)
+    line = re.search(r"Line: (\d+)", text)
+    found = re.search(r"Expected Number of Columns: (\d+) Found: (\d+)", text)
+    row = int(line.group(1)) if line else None
+    if found:
+        return Problem("bad-row", f"the row has {found.group(2)} cells but the header has {found.group(1)}; "
+                       "fix the row or the delimiter", path=str(path), row=row)
+    return Problem("bad-email-file", f"cannot be read: {text.splitlines()[0]}", path=str(path), row=row)
+
+
+_TIME_FORMATS = ["%m/%d/%Y %I:%M:%S %p", "%m/%d/%Y %I:%M %p", "%m/%d/%Y %H:%M:%S", "%m/%d/%Y %H:%M",
+                 "%d.%m.%Y %H:%M:%S", "%d.%m.%Y %H:%M", "%m/%d/%Y", "%d.%m.%Y"]
+
+
+def _time_sql(col: str) -> str:
+    """A time cell as UTC: ISO 8601 with or without a zone (offsets converted, the session runs in
+    UTC), else US m/d/Y [h:m[:s] [AM/PM]] as the Microsoft 365 classic trace writes it, else d.m.Y."""
+    x = f"nullif(trim(CAST({col} AS VARCHAR)), '')"
+    formats = ", ".join(_q(f) for f in _TIME_FORMATS)
+    return f"coalesce(TRY_CAST(TRY_CAST({x} AS TIMESTAMPTZ) AS TIMESTAMP), TRY_STRPTIME({x}, [{formats}]))"
+
+
+def _check_rows(con, source: str, path: Path, sender: str, when: str | None, limit: int = 20) -> None:
+    """Malformed rows of a log: a blank sender, or a time that is not a time. One counting pass; the
+    rows are numbered (single-threaded, in file order) only when there are some. Raises InputError."""
+    checks = [("blank-sender", f"nullif(trim(CAST({_ident(sender)} AS VARCHAR)), '') IS NULL", sender,
+               "the sender is blank; every message needs one")]
+    if when:
+        x = f"nullif(trim(CAST({_ident(when)} AS VARCHAR)), '')"
+        checks.insert(0, ("bad-timestamp", f"{x} IS NOT NULL AND TRY_CAST({x} AS TIMESTAMP) IS NULL AND "
+                          f"{_time_sql(_ident(when))} IS NULL", when,
+                          "is not a date and time ona can read; write ISO 8601 (2024-03-01T09:30:00) or m/d/Y H:M:S"))
+    counts = con.execute("SELECT " + ", ".join(f"count(*) FILTER (WHERE {c})" for _, c, _, _ in checks)
+                         + f" FROM {source}").fetchall()[0]
+    if not any(counts):
+        return
+    problems = []
+    con.execute("SET preserve_insertion_order = true")
+    con.execute("SET threads = 1")
+    try:
+        numbered = f"(SELECT row_number() OVER () + 1 AS ona_row, * FROM {source})"
+        for (code, cond, column, message), n in zip(checks, counts):
+            if not n:
+                continue
+            rows = con.execute(f"SELECT ona_row FROM {numbered} WHERE {cond} ORDER BY ona_row LIMIT {limit}").fetchall()
+            problems += [Problem(code, message, path=str(path), row=int(r), column=column) for (r,) in rows]
+            if n > limit:
+                problems.append(Problem(code, f"{n - limit} more rows have the same problem", path=str(path),
+                                        column=column))
+    finally:
+        con.execute("RESET threads")
+        con.execute("SET preserve_insertion_order = false")
+    problems.sort(key=lambda p: (p.row or 0))
+    raise InputError(problems)
 
 
 _ADDRESS_LIST = r"""CASE WHEN {col} LIKE '%@%'
@@ -179,11 +249,11 @@ def _log_sql(con, source: str, path: Path) -> str:
     kind_col = _find(cols, "kind", "recipient type", "type", "field")
     per_recipient = con.execute(
         f"SELECT count(*) FROM (SELECT {_ident(to)} AS t FROM {source} LIMIT 1000) WHERE t LIKE '%;%' OR "
-        "t LIKE '%,%'").fetchone()[0] == 0
+        "t LIKE '%,%'").fetchall()[0][0] == 0
     cc_probe = f"coalesce(CAST({_ident(cc)} AS VARCHAR), '')" if cc else "''"
     display_names = con.execute(
         f"SELECT count(*) FROM (SELECT CAST({_ident(to)} AS VARCHAR) || {cc_probe} AS t FROM {source} LIMIT 5000) "
-        "WHERE t LIKE '%<%' OR t LIKE '%\"%'").fetchone()[0] > 0
+        "WHERE t LIKE '%<%' OR t LIKE '%\"%'").fetchall()[0][0] > 0
     if msg:
         key = f"CAST({_ident(msg)} AS VARCHAR)"
     elif per_recipient:
@@ -193,7 +263,8 @@ def _log_sql(con, source: str, path: Path) -> str:
         key = "CAST(src_row AS VARCHAR)"
     kind = f"CASE WHEN lower(CAST({_ident(kind_col)} AS VARCHAR)) LIKE 'cc%' THEN 'cc' ELSE 'to' END" if kind_col \
         else "'to'"
-    time_sql = f"TRY_CAST({_ident(when)} AS TIMESTAMP)" if when else "NULL::TIMESTAMP"
+    time_sql = _time_sql(_ident(when)) if when else "NULL::TIMESTAMP"
+    _check_rows(con, source, path, sender, when)
     status_sql = f"CAST({_ident(status)} AS VARCHAR)" if status else "NULL::VARCHAR"
     # Row numbers only where they are the message key (they force an ordered, single-threaded scan).
     base = f"(SELECT *, row_number() OVER () + 1 AS src_row FROM {source})" if "src_row" in key else source
@@ -234,7 +305,8 @@ def _enhanced_sql(con, source: str, path: Path) -> str:
     if sender is None or status is None:
         raise InputError([Problem("email-columns", "is not a Microsoft 365 enhanced trace: no sender_address and "
                                   "recipient_status columns", path=str(path), row=1)])
-    time_sql = f"TRY_CAST({_ident(when)} AS TIMESTAMP)" if when else "NULL::TIMESTAMP"
+    time_sql = _time_sql(_ident(when)) if when else "NULL::TIMESTAMP"
+    _check_rows(con, source, path, sender, when)
     key = f"CAST({_ident(msg)} AS VARCHAR)" if msg else "CAST(src_row AS VARCHAR)"
     base = f"(SELECT *, row_number() OVER () + 1 AS src_row FROM {source})" if not msg else source
     return f"""SELECT msg, sender, split_part(item, '##', 1) AS recipient, 'to' AS kind, sent_at,
@@ -270,7 +342,7 @@ def _mbox_frame(path: Path, skip: dict[str, int]) -> pd.DataFrame:
         msg_id = (message.get("Message-ID") or f"{path.name}#{number}").strip()
         when = message.get("Date")
         try:
-            sent = parsedate_to_datetime(when).astimezone(tz=None).replace(tzinfo=None) if when else None
+            sent = parsedate_to_datetime(when).astimezone(tz=timezone.utc).replace(tzinfo=None) if when else None
         except (TypeError, ValueError, IndexError):
             sent = None
         for kind, header in (("to", "To"), ("cc", "Cc")):
@@ -447,6 +519,7 @@ def read_email(paths, roster: Roster | None, options: EmailOptions | None = None
         con = duckdb.connect(str(tmp / "work.duckdb"))
         con.execute(f"SET memory_limit = {_q(memory_limit)}")
         con.execute(f"SET temp_directory = {_q(str(tmp))}")
+        con.execute("SET TimeZone = 'UTC'")
         con.execute("SET preserve_insertion_order = false")
         if set(formats) == {"viva-g2g"}:
             units = pd.concat([_viva_g2g(con, _source_sql(p, _header_of(p)[1], tmp), p) for p in paths])
@@ -478,8 +551,7 @@ def read_email(paths, roster: Roster | None, options: EmailOptions | None = None
                 else:
                     selects.append(_log_sql(con, source, p))
             except duckdb.Error as exc:
-                raise InputError([Problem("bad-email-file", f"cannot be read as a {fmt} export: "
-                                          f"{str(exc).splitlines()[0]}", path=str(p))]) from None
+                raise InputError([_csv_problem(exc, p)]) from None
         union = " UNION ALL ".join(f"({q})" for q in selects)
         try:
             con.execute(f"CREATE VIEW recipient_rows AS {union}")
