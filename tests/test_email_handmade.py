@@ -162,3 +162,14 @@ def test_the_marker_in_subjects_and_bodies_reaches_no_output(runner, tmp_path):
         res = runner.invoke(cli, ["email", str(H / src), "--roster", str(H / "roster.csv"), "--out", str(out)])
         assert res.exit_code == 0, res.output
         assert MARKER not in res.output and MARKER not in out.read_text(encoding="utf-8")
+
+
+def test_a_trace_row_without_sender_is_not_an_error(roster, tmp_path):
+    """A Microsoft 365 trace may list a bounce with an empty sender: it is left out (counted as a
+    blank address), not a malformed row; only hand-made logs must name every sender."""
+    trace = tmp_path / "trace.csv"
+    trace.write_text("Received,SenderAddress,RecipientAddress,Status,MessageId\n"
+                     "1/15/2024 10:00:00 AM,ann@org.example,bo@org.example,Delivered,<a1@x>\n"
+                     "1/15/2024 10:05:00 AM,,ann@org.example,Delivered,<n1@x>\n", encoding="utf-8")
+    res = read_email([trace], roster)
+    assert weights(res) == {("A", "B"): 1} and res.excluded == {"blank-address": 1}

@@ -195,16 +195,20 @@ def _time_sql(col: str) -> str:
     return f"coalesce(TRY_CAST(TRY_CAST({x} AS TIMESTAMPTZ) AS TIMESTAMP), TRY_STRPTIME({x}, [{formats}]))"
 
 
-def _check_rows(con, source: str, path: Path, sender: str, when: str | None, limit: int = 20) -> None:
-    """Malformed rows of a log: a blank sender, or a time that is not a time. One counting pass; the
-    rows are numbered (single-threaded, in file order) only when there are some. Raises InputError."""
-    checks = [("blank-sender", f"nullif(trim(CAST({_ident(sender)} AS VARCHAR)), '') IS NULL", sender,
-               "the sender is blank; every message needs one")]
+def _check_rows(con, source: str, path: Path, sender: str | None, when: str | None, limit: int = 20) -> None:
+    """Malformed rows of a log: a blank sender (``sender`` given: hand-made logs; traces may hold
+    null-sender bounces), or a time that is not a time. One counting pass; the rows are numbered
+    (single-threaded, in file order) only when there are some. Raises InputError."""
+    checks = [] if sender is None else [
+        ("blank-sender", f"nullif(trim(CAST({_ident(sender)} AS VARCHAR)), '') IS NULL", sender,
+         "the sender is blank; every message needs one")]
     if when:
         x = f"nullif(trim(CAST({_ident(when)} AS VARCHAR)), '')"
         checks.insert(0, ("bad-timestamp", f"{x} IS NOT NULL AND TRY_CAST({x} AS TIMESTAMP) IS NULL AND "
                           f"{_time_sql(_ident(when))} IS NULL", when,
                           "is not a date and time ona can read; write ISO 8601 (2024-03-01T09:30:00) or m/d/Y H:M:S"))
+    if not checks:
+        return
     counts = con.execute("SELECT " + ", ".join(f"count(*) FILTER (WHERE {c})" for _, c, _, _ in checks)
                          + f" FROM {source}").fetchall()[0]
     if not any(counts):
@@ -234,7 +238,7 @@ _ADDRESS_LIST = r"""CASE WHEN {col} LIKE '%@%'
         ELSE string_split_regex(trim({col}), '\s*[;,]\s*') END"""
 
 
-def _log_sql(con, source: str, path: Path) -> str:
+def _log_sql(con, source: str, path: Path, fmt: str = "log") -> str:
     cols = _columns_of(con, source)
     sender = _find(cols, *ALIASES_EMAIL["sender"])
     to = _find(cols, *ALIASES_EMAIL["to"])
@@ -264,7 +268,7 @@ def _log_sql(con, source: str, path: Path) -> str:
     kind = f"CASE WHEN lower(CAST({_ident(kind_col)} AS VARCHAR)) LIKE 'cc%' THEN 'cc' ELSE 'to' END" if kind_col \
         else "'to'"
     time_sql = _time_sql(_ident(when)) if when else "NULL::TIMESTAMP"
-    _check_rows(con, source, path, sender, when)
+    _check_rows(con, source, path, sender if fmt == "log" else None, when)
     status_sql = f"CAST({_ident(status)} AS VARCHAR)" if status else "NULL::VARCHAR"
     # Row numbers only where they are the message key (they force an ordered, single-threaded scan).
     base = f"(SELECT *, row_number() OVER () + 1 AS src_row FROM {source})" if "src_row" in key else source
@@ -306,7 +310,7 @@ def _enhanced_sql(con, source: str, path: Path) -> str:
         raise InputError([Problem("email-columns", "is not a Microsoft 365 enhanced trace: no sender_address and "
                                   "recipient_status columns", path=str(path), row=1)])
     time_sql = _time_sql(_ident(when)) if when else "NULL::TIMESTAMP"
-    _check_rows(con, source, path, sender, when)
+    _check_rows(con, source, path, None, when)
     key = f"CAST({_ident(msg)} AS VARCHAR)" if msg else "CAST(src_row AS VARCHAR)"
     base = f"(SELECT *, row_number() OVER () + 1 AS src_row FROM {source})" if not msg else source
     return f"""SELECT msg, sender, split_part(item, '##', 1) AS recipient, 'to' AS kind, sent_at,
@@ -549,7 +553,7 @@ def read_email(paths, roster: Roster | None, options: EmailOptions | None = None
                 elif fmt == "m365-enhanced":
                     selects.append(_enhanced_sql(con, source, p))
                 else:
-                    selects.append(_log_sql(con, source, p))
+                    selects.append(_log_sql(con, source, p, fmt))
             except duckdb.Error as exc:
                 raise InputError([_csv_problem(exc, p)]) from None
         union = " UNION ALL ".join(f"({q})" for q in selects)
