@@ -195,42 +195,52 @@ def _time_sql(col: str) -> str:
     return f"coalesce(TRY_CAST(TRY_CAST({x} AS TIMESTAMPTZ) AS TIMESTAMP), TRY_STRPTIME({x}, [{formats}]))"
 
 
-def _check_rows(con, source: str, path: Path, sender: str | None, when: str | None, limit: int = 20) -> None:
+def _row_checks(sender: str | None, when: str | None) -> list[tuple[str, str, str, str]]:
     """Malformed rows of a log: a blank sender (``sender`` given: hand-made logs; traces may hold
-    null-sender bounces), or a time that is not a time. One counting pass; the rows are numbered
-    (single-threaded, in file order) only when there are some. Raises InputError."""
-    checks = [] if sender is None else [
-        ("blank-sender", f"nullif(trim(CAST({_ident(sender)} AS VARCHAR)), '') IS NULL", sender,
-         "the sender is blank; every message needs one")]
+    null-sender bounces), or a time that is not a time: (code, SQL condition, column, message)."""
+    checks = []
     if when:
         x = f"nullif(trim(CAST({_ident(when)} AS VARCHAR)), '')"
-        checks.insert(0, ("bad-timestamp", f"{x} IS NOT NULL AND TRY_CAST({x} AS TIMESTAMP) IS NULL AND "
-                          f"{_time_sql(_ident(when))} IS NULL", when,
-                          "is not a date and time ona can read; write ISO 8601 (2024-03-01T09:30:00) or m/d/Y H:M:S"))
+        checks.append(("bad-timestamp", f"({x} IS NOT NULL AND TRY_CAST({x} AS TIMESTAMP) IS NULL AND "
+                       f"{_time_sql(_ident(when))} IS NULL)", when,
+                       "is not a date and time ona can read; write ISO 8601 (2024-03-01T09:30:00) or m/d/Y H:M:S"))
+    if sender is not None:
+        checks.append(("blank-sender", f"(nullif(trim(CAST({_ident(sender)} AS VARCHAR)), '') IS NULL)", sender,
+                       "the sender is blank; every message needs one"))
+    return checks
+
+
+#: Reasons that mark malformed rows in the one aggregation pass; found rows stop the run.
+MALFORMED = ("bad-timestamp", "blank-sender")
+
+
+def _malformed_sql(checks) -> str:
+    """SQL that marks a malformed row in its ``status`` (``ona:<code>``), so the aggregation counts
+    malformed rows in its one pass and no sound file pays for a second scan."""
     if not checks:
-        return
-    counts = con.execute("SELECT " + ", ".join(f"count(*) FILTER (WHERE {c})" for _, c, _, _ in checks)
-                         + f" FROM {source}").fetchall()[0]
-    if not any(counts):
-        return
+        return "NULL"
+    return "CASE " + " ".join(f"WHEN {cond} THEN 'ona:{code}'" for code, cond, _, _ in checks) + " END"
+
+
+def _malformed_rows(con, source: str, path: Path, checks, limit: int = 20) -> list[Problem]:
+    """The rows (file order, header = row 1) of the malformed rows of one source; run only after the
+    aggregation found some, single-threaded so that row numbers follow the file."""
     problems = []
     con.execute("SET preserve_insertion_order = true")
     con.execute("SET threads = 1")
     try:
         numbered = f"(SELECT row_number() OVER () + 1 AS ona_row, * FROM {source})"
-        for (code, cond, column, message), n in zip(checks, counts):
-            if not n:
-                continue
-            rows = con.execute(f"SELECT ona_row FROM {numbered} WHERE {cond} ORDER BY ona_row LIMIT {limit}").fetchall()
-            problems += [Problem(code, message, path=str(path), row=int(r), column=column) for (r,) in rows]
-            if n > limit:
-                problems.append(Problem(code, f"{n - limit} more rows have the same problem", path=str(path),
-                                        column=column))
+        for code, cond, column, message in checks:
+            rows = con.execute(f"SELECT ona_row, count(*) OVER () FROM {numbered} WHERE {cond} "
+                               f"ORDER BY ona_row LIMIT {limit}").fetchall()
+            problems += [Problem(code, message, path=str(path), row=int(r), column=column) for r, _ in rows]
+            if rows and rows[0][1] > limit:
+                problems.append(Problem(code, f"{rows[0][1] - limit} more rows have the same problem",
+                                        path=str(path), column=column))
     finally:
         con.execute("RESET threads")
         con.execute("SET preserve_insertion_order = false")
-    problems.sort(key=lambda p: (p.row or 0))
-    raise InputError(problems)
+    return sorted(problems, key=lambda p: p.row or 0)
 
 
 _ADDRESS_LIST = r"""CASE WHEN {col} LIKE '%@%'
@@ -238,7 +248,7 @@ _ADDRESS_LIST = r"""CASE WHEN {col} LIKE '%@%'
         ELSE string_split_regex(trim({col}), '\s*[;,]\s*') END"""
 
 
-def _log_sql(con, source: str, path: Path, fmt: str = "log") -> str:
+def _log_sql(con, source: str, path: Path, fmt: str = "log", checks: list | None = None) -> str:
     cols = _columns_of(con, source)
     sender = _find(cols, *ALIASES_EMAIL["sender"])
     to = _find(cols, *ALIASES_EMAIL["to"])
@@ -268,8 +278,11 @@ def _log_sql(con, source: str, path: Path, fmt: str = "log") -> str:
     kind = f"CASE WHEN lower(CAST({_ident(kind_col)} AS VARCHAR)) LIKE 'cc%' THEN 'cc' ELSE 'to' END" if kind_col \
         else "'to'"
     time_sql = _time_sql(_ident(when)) if when else "NULL::TIMESTAMP"
-    _check_rows(con, source, path, sender if fmt == "log" else None, when)
-    status_sql = f"CAST({_ident(status)} AS VARCHAR)" if status else "NULL::VARCHAR"
+    found = _row_checks(sender if fmt == "log" else None, when)
+    if checks is not None and found:
+        checks.append((source, path, found))
+    status_sql = f"coalesce({_malformed_sql(found)}, CAST({_ident(status)} AS VARCHAR))" if status \
+        else f"{_malformed_sql(found)}::VARCHAR"
     # Row numbers only where they are the message key (they force an ordered, single-threaded scan).
     base = f"(SELECT *, row_number() OVER () + 1 AS src_row FROM {source})" if "src_row" in key else source
     # Lists of plain addresses split on ; and , (fast); with display names ("Hansen, Mette" <...>),
@@ -300,7 +313,7 @@ ALIASES_EMAIL = {
 }
 
 
-def _enhanced_sql(con, source: str, path: Path) -> str:
+def _enhanced_sql(con, source: str, path: Path, checks: list | None = None) -> str:
     cols = _columns_of(con, source)
     sender = _find(cols, "sender address", "senderaddress")
     status = _find(cols, "recipient status")
@@ -310,12 +323,14 @@ def _enhanced_sql(con, source: str, path: Path) -> str:
         raise InputError([Problem("email-columns", "is not a Microsoft 365 enhanced trace: no sender_address and "
                                   "recipient_status columns", path=str(path), row=1)])
     time_sql = _time_sql(_ident(when)) if when else "NULL::TIMESTAMP"
-    _check_rows(con, source, path, None, when)
+    found = _row_checks(None, when)
+    if checks is not None and found:
+        checks.append((source, path, found))
     key = f"CAST({_ident(msg)} AS VARCHAR)" if msg else "CAST(src_row AS VARCHAR)"
     base = f"(SELECT *, row_number() OVER () + 1 AS src_row FROM {source})" if not msg else source
     return f"""SELECT msg, sender, split_part(item, '##', 1) AS recipient, 'to' AS kind, sent_at,
-                      split_part(item, '##', 2) AS status, 1.0 AS score
-               FROM (SELECT {key} AS msg, CAST({_ident(sender)} AS VARCHAR) AS sender,
+                      coalesce(bad, split_part(item, '##', 2)) AS status, 1.0 AS score
+               FROM (SELECT {key} AS msg, CAST({_ident(sender)} AS VARCHAR) AS sender, {_malformed_sql(found)} AS bad,
                             unnest(string_split(CAST({_ident(status)} AS VARCHAR), ';')) AS item,
                             {time_sql} AS sent_at FROM {base})
                WHERE trim(item) <> ''"""
@@ -389,6 +404,7 @@ def aggregation_sql(options: EmailOptions, automated: list[str]) -> str:
         FROM recipient_rows),
     screened AS (
         SELECT *, CASE
+            WHEN starts_with(status, 'ona:') THEN substr(status, 5)
             WHEN s = '' OR r = '' OR s IS NULL OR r IS NULL THEN 'blank-address'
             WHEN status <> '' AND (NOT regexp_matches(status, 'deliver|expand|send|resolve|transfer')
                                    OR regexp_matches(status, 'fail|drop|quarantin|spam|reject')) THEN 'not-delivered'
@@ -536,7 +552,7 @@ def read_email(paths, roster: Roster | None, options: EmailOptions | None = None
             raise OnaError("group-to-group Viva Insights data gives a unit-level network only; read it on its own")
         if roster is None:
             raise OnaError("a roster is needed to join email addresses to people")
-        selects, scores = [], False
+        selects, scores, checks = [], False, []
         for p, fmt in zip(paths, formats):
             if fmt == "mbox":
                 frame = _mbox_frame(p, excluded)
@@ -551,9 +567,9 @@ def read_email(paths, roster: Roster | None, options: EmailOptions | None = None
                     scores = True
                     selects.append(sql)
                 elif fmt == "m365-enhanced":
-                    selects.append(_enhanced_sql(con, source, p))
+                    selects.append(_enhanced_sql(con, source, p, checks))
                 else:
-                    selects.append(_log_sql(con, source, p, fmt))
+                    selects.append(_log_sql(con, source, p, fmt, checks))
             except duckdb.Error as exc:
                 raise InputError([_csv_problem(exc, p)]) from None
         union = " UNION ALL ".join(f"({q})" for q in selects)
@@ -579,6 +595,9 @@ def read_email(paths, roster: Roster | None, options: EmailOptions | None = None
         except duckdb.Error as exc:
             raise InputError([Problem("bad-email-file", f"cannot be read: {str(exc).splitlines()[0]}",
                                       path=str(paths[0]))]) from None
+        if grouped["reason"].isin(MALFORMED).any():
+            problems = [p for source, path, found in checks for p in _malformed_rows(con, source, path, found)]
+            raise InputError(problems or [Problem("bad-row", "has malformed rows", path=str(paths[0]))])
         con.close()
     kept = grouped["reason"].isna()
     rows_read = int(grouped["rows"].sum() + grouped["duplicates"].sum())
