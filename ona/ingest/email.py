@@ -189,20 +189,22 @@ _TIME_FORMATS = ["%m/%d/%Y %I:%M:%S %p", "%m/%d/%Y %I:%M %p", "%m/%d/%Y %H:%M:%S
 
 def _time_sql(col: str) -> str:
     """A time cell as UTC: ISO 8601 with or without a zone (offsets converted, the session runs in
-    UTC), else US m/d/Y [h:m[:s] [AM/PM]] as the Microsoft 365 classic trace writes it, else d.m.Y."""
+    UTC), else US m/d/Y [h:m[:s] [AM/PM]] as the Microsoft 365 classic trace writes it, else d.m.Y.
+    A plain cast serves the common case; the zone path runs only for text that ends in a zone."""
     x = f"nullif(trim(CAST({col} AS VARCHAR)), '')"
     formats = ", ".join(_q(f) for f in _TIME_FORMATS)
-    return f"coalesce(TRY_CAST(TRY_CAST({x} AS TIMESTAMPTZ) AS TIMESTAMP), TRY_STRPTIME({x}, [{formats}]))"
+    zoned = f"({x} LIKE '%Z' OR {x} LIKE '%+__:__' OR {x} LIKE '%-__:__' OR {x} LIKE '%+____' OR {x} LIKE '%UTC')"
+    return (f"coalesce(CASE WHEN {zoned} THEN TRY_CAST(TRY_CAST({x} AS TIMESTAMPTZ) AS TIMESTAMP) "
+            f"ELSE TRY_CAST({x} AS TIMESTAMP) END, TRY_STRPTIME({x}, [{formats}]))")
 
 
-def _row_checks(sender: str | None, when: str | None) -> list[tuple[str, str, str, str]]:
+def _row_checks(sender: str | None, when: str | None, parsed: str | None = None) -> list[tuple[str, str, str, str]]:
     """Malformed rows of a log: a blank sender (``sender`` given: hand-made logs; traces may hold
     null-sender bounces), or a time that is not a time: (code, SQL condition, column, message)."""
     checks = []
     if when:
         x = f"nullif(trim(CAST({_ident(when)} AS VARCHAR)), '')"
-        checks.append(("bad-timestamp", f"({x} IS NOT NULL AND TRY_CAST({x} AS TIMESTAMP) IS NULL AND "
-                       f"{_time_sql(_ident(when))} IS NULL)", when,
+        checks.append(("bad-timestamp", f"({x} IS NOT NULL AND {parsed or _time_sql(_ident(when))} IS NULL)", when,
                        "is not a date and time ona can read; write ISO 8601 (2024-03-01T09:30:00) or m/d/Y H:M:S"))
     if sender is not None:
         checks.append(("blank-sender", f"(nullif(trim(CAST({_ident(sender)} AS VARCHAR)), '') IS NULL)", sender,
@@ -277,14 +279,16 @@ def _log_sql(con, source: str, path: Path, fmt: str = "log", checks: list | None
         key = "CAST(src_row AS VARCHAR)"
     kind = f"CASE WHEN lower(CAST({_ident(kind_col)} AS VARCHAR)) LIKE 'cc%' THEN 'cc' ELSE 'to' END" if kind_col \
         else "'to'"
-    time_sql = _time_sql(_ident(when)) if when else "NULL::TIMESTAMP"
-    found = _row_checks(sender if fmt == "log" else None, when)
+    time_sql = "ona_sent_at" if when else "NULL::TIMESTAMP"
+    found = _row_checks(sender if fmt == "log" else None, when, "ona_sent_at" if when else None)
     if checks is not None and found:
-        checks.append((source, path, found))
+        checks.append((source, path, _row_checks(sender if fmt == "log" else None, when)))
     status_sql = f"coalesce({_malformed_sql(found)}, CAST({_ident(status)} AS VARCHAR))" if status \
         else f"{_malformed_sql(found)}::VARCHAR"
     # Row numbers only where they are the message key (they force an ordered, single-threaded scan).
     base = f"(SELECT *, row_number() OVER () + 1 AS src_row FROM {source})" if "src_row" in key else source
+    if when:  # the time parsed once, for sent_at and for the malformed-row check
+        base = f"(SELECT *, {_time_sql(_ident(when))} AS ona_sent_at FROM {base})"
     # Lists of plain addresses split on ; and , (fast); with display names ("Hansen, Mette" <...>),
     # every address in the cell is extracted instead.
     def address_list(col: str) -> str:
