@@ -20,6 +20,7 @@ import mailbox
 import re
 import tempfile
 from dataclasses import dataclass, field, replace
+from datetime import timezone
 from email.header import decode_header, make_header
 from email.parser import BytesHeaderParser
 from email.utils import getaddresses, parsedate_to_datetime
@@ -155,8 +156,93 @@ def _source_sql(path: Path, encoding: str, tmp: Path) -> str:
             for block in iter(lambda: src.read(1 << 20), ""):
                 dst.write(block)
         path = target
-    return (f"read_csv({_q(str(path))}, all_varchar = true, header = true, auto_detect = true, "
-            "null_padding = true, ignore_errors = false)")
+    # The header's own columns, read strictly: DuckDB's sniffer would pad a short row with NULLs or
+    # take a long one silently; here either is an error that names its line (see _csv_problem).
+    import csv
+    import io
+
+    first = path.open("rb").read(65536).decode("utf-8-sig", errors="replace").splitlines()
+    line = first[0] if first else ""
+    delimiter = max(",;\t|", key=line.count)
+    names = next(csv.reader(io.StringIO(line), delimiter=delimiter)) if line else []
+    columns = "{" + ", ".join(f"{_q(n.strip() or f'column{i + 1}')}: 'VARCHAR'" for i, n in enumerate(names)) + "}"
+    return (f"read_csv({_q(str(path))}, columns = {columns}, header = true, auto_detect = false, "
+            f"delim = {_q(delimiter)}, quote = '\"', escape = '\"', strict_mode = true, null_padding = false, "
+            "ignore_errors = false)")
+
+
+def _csv_problem(exc: Exception, path: Path) -> Problem:
+    """A DuckDB read error as a Problem with the file's row; the offending text is never echoed."""
+    text = str(exc)
+    line = re.search(r"Line: (\d+)", text)
+    found = re.search(r"Expected Number of Columns: (\d+) Found: (\d+)", text)
+    row = int(line.group(1)) if line else None
+    if found:
+        return Problem("bad-row", f"the row has {found.group(2)} cells but the header has {found.group(1)}; "
+                       "fix the row or the delimiter", path=str(path), row=row)
+    return Problem("bad-email-file", f"cannot be read: {text.splitlines()[0]}", path=str(path), row=row)
+
+
+_TIME_FORMATS = ["%m/%d/%Y %I:%M:%S %p", "%m/%d/%Y %I:%M %p", "%m/%d/%Y %H:%M:%S", "%m/%d/%Y %H:%M",
+                 "%d.%m.%Y %H:%M:%S", "%d.%m.%Y %H:%M", "%m/%d/%Y", "%d.%m.%Y"]
+
+
+def _time_sql(col: str) -> str:
+    """A time cell as UTC: ISO 8601 with or without a zone (offsets converted, the session runs in
+    UTC), else US m/d/Y [h:m[:s] [AM/PM]] as the Microsoft 365 classic trace writes it, else d.m.Y.
+    A plain cast serves the common case; the zone path runs only for text that ends in a zone."""
+    x = f"nullif(trim(CAST({col} AS VARCHAR)), '')"
+    formats = ", ".join(_q(f) for f in _TIME_FORMATS)
+    zoned = f"({x} LIKE '%Z' OR {x} LIKE '%+__:__' OR {x} LIKE '%-__:__' OR {x} LIKE '%+____' OR {x} LIKE '%UTC')"
+    return (f"coalesce(CASE WHEN {zoned} THEN TRY_CAST(TRY_CAST({x} AS TIMESTAMPTZ) AS TIMESTAMP) "
+            f"ELSE TRY_CAST({x} AS TIMESTAMP) END, TRY_STRPTIME({x}, [{formats}]))")
+
+
+def _row_checks(sender: str | None, when: str | None, parsed: str | None = None) -> list[tuple[str, str, str, str]]:
+    """Malformed rows of a log: a blank sender (``sender`` given: hand-made logs; traces may hold
+    null-sender bounces), or a time that is not a time: (code, SQL condition, column, message)."""
+    checks = []
+    if when:
+        x = f"nullif(trim(CAST({_ident(when)} AS VARCHAR)), '')"
+        checks.append(("bad-timestamp", f"({x} IS NOT NULL AND {parsed or _time_sql(_ident(when))} IS NULL)", when,
+                       "is not a date and time ona can read; write ISO 8601 (2024-03-01T09:30:00) or m/d/Y H:M:S"))
+    if sender is not None:
+        checks.append(("blank-sender", f"(nullif(trim(CAST({_ident(sender)} AS VARCHAR)), '') IS NULL)", sender,
+                       "the sender is blank; every message needs one"))
+    return checks
+
+
+#: Reasons that mark malformed rows in the one aggregation pass; found rows stop the run.
+MALFORMED = ("bad-timestamp", "blank-sender")
+
+
+def _malformed_sql(checks) -> str:
+    """SQL that marks a malformed row in its ``status`` (``ona:<code>``), so the aggregation counts
+    malformed rows in its one pass and no sound file pays for a second scan."""
+    if not checks:
+        return "NULL"
+    return "CASE " + " ".join(f"WHEN {cond} THEN 'ona:{code}'" for code, cond, _, _ in checks) + " END"
+
+
+def _malformed_rows(con, source: str, path: Path, checks, limit: int = 20) -> list[Problem]:
+    """The rows (file order, header = row 1) of the malformed rows of one source; run only after the
+    aggregation found some, single-threaded so that row numbers follow the file."""
+    problems = []
+    con.execute("SET preserve_insertion_order = true")
+    con.execute("SET threads = 1")
+    try:
+        numbered = f"(SELECT row_number() OVER () + 1 AS ona_row, * FROM {source})"
+        for code, cond, column, message in checks:
+            rows = con.execute(f"SELECT ona_row, count(*) OVER () FROM {numbered} WHERE {cond} "
+                               f"ORDER BY ona_row LIMIT {limit}").fetchall()
+            problems += [Problem(code, message, path=str(path), row=int(r), column=column) for r, _ in rows]
+            if rows and rows[0][1] > limit:
+                problems.append(Problem(code, f"{rows[0][1] - limit} more rows have the same problem",
+                                        path=str(path), column=column))
+    finally:
+        con.execute("RESET threads")
+        con.execute("SET preserve_insertion_order = false")
+    return sorted(problems, key=lambda p: p.row or 0)
 
 
 _ADDRESS_LIST = r"""CASE WHEN {col} LIKE '%@%'
@@ -164,7 +250,7 @@ _ADDRESS_LIST = r"""CASE WHEN {col} LIKE '%@%'
         ELSE string_split_regex(trim({col}), '\s*[;,]\s*') END"""
 
 
-def _log_sql(con, source: str, path: Path) -> str:
+def _log_sql(con, source: str, path: Path, fmt: str = "log", checks: list | None = None) -> str:
     cols = _columns_of(con, source)
     sender = _find(cols, *ALIASES_EMAIL["sender"])
     to = _find(cols, *ALIASES_EMAIL["to"])
@@ -179,11 +265,11 @@ def _log_sql(con, source: str, path: Path) -> str:
     kind_col = _find(cols, "kind", "recipient type", "type", "field")
     per_recipient = con.execute(
         f"SELECT count(*) FROM (SELECT {_ident(to)} AS t FROM {source} LIMIT 1000) WHERE t LIKE '%;%' OR "
-        "t LIKE '%,%'").fetchone()[0] == 0
+        "t LIKE '%,%'").fetchall()[0][0] == 0
     cc_probe = f"coalesce(CAST({_ident(cc)} AS VARCHAR), '')" if cc else "''"
     display_names = con.execute(
         f"SELECT count(*) FROM (SELECT CAST({_ident(to)} AS VARCHAR) || {cc_probe} AS t FROM {source} LIMIT 5000) "
-        "WHERE t LIKE '%<%' OR t LIKE '%\"%'").fetchone()[0] > 0
+        "WHERE t LIKE '%<%' OR t LIKE '%\"%'").fetchall()[0][0] > 0
     if msg:
         key = f"CAST({_ident(msg)} AS VARCHAR)"
     elif per_recipient:
@@ -193,10 +279,16 @@ def _log_sql(con, source: str, path: Path) -> str:
         key = "CAST(src_row AS VARCHAR)"
     kind = f"CASE WHEN lower(CAST({_ident(kind_col)} AS VARCHAR)) LIKE 'cc%' THEN 'cc' ELSE 'to' END" if kind_col \
         else "'to'"
-    time_sql = f"TRY_CAST({_ident(when)} AS TIMESTAMP)" if when else "NULL::TIMESTAMP"
-    status_sql = f"CAST({_ident(status)} AS VARCHAR)" if status else "NULL::VARCHAR"
+    time_sql = "ona_sent_at" if when else "NULL::TIMESTAMP"
+    found = _row_checks(sender if fmt == "log" else None, when, "ona_sent_at" if when else None)
+    if checks is not None and found:
+        checks.append((source, path, _row_checks(sender if fmt == "log" else None, when)))
+    status_sql = f"coalesce({_malformed_sql(found)}, CAST({_ident(status)} AS VARCHAR))" if status \
+        else f"{_malformed_sql(found)}::VARCHAR"
     # Row numbers only where they are the message key (they force an ordered, single-threaded scan).
     base = f"(SELECT *, row_number() OVER () + 1 AS src_row FROM {source})" if "src_row" in key else source
+    if when:  # the time parsed once, for sent_at and for the malformed-row check
+        base = f"(SELECT *, {_time_sql(_ident(when))} AS ona_sent_at FROM {base})"
     # Lists of plain addresses split on ; and , (fast); with display names ("Hansen, Mette" <...>),
     # every address in the cell is extracted instead.
     def address_list(col: str) -> str:
@@ -225,7 +317,7 @@ ALIASES_EMAIL = {
 }
 
 
-def _enhanced_sql(con, source: str, path: Path) -> str:
+def _enhanced_sql(con, source: str, path: Path, checks: list | None = None) -> str:
     cols = _columns_of(con, source)
     sender = _find(cols, "sender address", "senderaddress")
     status = _find(cols, "recipient status")
@@ -234,12 +326,15 @@ def _enhanced_sql(con, source: str, path: Path) -> str:
     if sender is None or status is None:
         raise InputError([Problem("email-columns", "is not a Microsoft 365 enhanced trace: no sender_address and "
                                   "recipient_status columns", path=str(path), row=1)])
-    time_sql = f"TRY_CAST({_ident(when)} AS TIMESTAMP)" if when else "NULL::TIMESTAMP"
+    time_sql = _time_sql(_ident(when)) if when else "NULL::TIMESTAMP"
+    found = _row_checks(None, when)
+    if checks is not None and found:
+        checks.append((source, path, found))
     key = f"CAST({_ident(msg)} AS VARCHAR)" if msg else "CAST(src_row AS VARCHAR)"
     base = f"(SELECT *, row_number() OVER () + 1 AS src_row FROM {source})" if not msg else source
     return f"""SELECT msg, sender, split_part(item, '##', 1) AS recipient, 'to' AS kind, sent_at,
-                      split_part(item, '##', 2) AS status, 1.0 AS score
-               FROM (SELECT {key} AS msg, CAST({_ident(sender)} AS VARCHAR) AS sender,
+                      coalesce(bad, split_part(item, '##', 2)) AS status, 1.0 AS score
+               FROM (SELECT {key} AS msg, CAST({_ident(sender)} AS VARCHAR) AS sender, {_malformed_sql(found)} AS bad,
                             unnest(string_split(CAST({_ident(status)} AS VARCHAR), ';')) AS item,
                             {time_sql} AS sent_at FROM {base})
                WHERE trim(item) <> ''"""
@@ -270,7 +365,7 @@ def _mbox_frame(path: Path, skip: dict[str, int]) -> pd.DataFrame:
         msg_id = (message.get("Message-ID") or f"{path.name}#{number}").strip()
         when = message.get("Date")
         try:
-            sent = parsedate_to_datetime(when).astimezone(tz=None).replace(tzinfo=None) if when else None
+            sent = parsedate_to_datetime(when).astimezone(tz=timezone.utc).replace(tzinfo=None) if when else None
         except (TypeError, ValueError, IndexError):
             sent = None
         for kind, header in (("to", "To"), ("cc", "Cc")):
@@ -313,6 +408,7 @@ def aggregation_sql(options: EmailOptions, automated: list[str]) -> str:
         FROM recipient_rows),
     screened AS (
         SELECT *, CASE
+            WHEN starts_with(status, 'ona:') THEN substr(status, 5)
             WHEN s = '' OR r = '' OR s IS NULL OR r IS NULL THEN 'blank-address'
             WHEN status <> '' AND (NOT regexp_matches(status, 'deliver|expand|send|resolve|transfer')
                                    OR regexp_matches(status, 'fail|drop|quarantin|spam|reject')) THEN 'not-delivered'
@@ -447,6 +543,7 @@ def read_email(paths, roster: Roster | None, options: EmailOptions | None = None
         con = duckdb.connect(str(tmp / "work.duckdb"))
         con.execute(f"SET memory_limit = {_q(memory_limit)}")
         con.execute(f"SET temp_directory = {_q(str(tmp))}")
+        con.execute("SET TimeZone = 'UTC'")
         con.execute("SET preserve_insertion_order = false")
         if set(formats) == {"viva-g2g"}:
             units = pd.concat([_viva_g2g(con, _source_sql(p, _header_of(p)[1], tmp), p) for p in paths])
@@ -459,7 +556,7 @@ def read_email(paths, roster: Roster | None, options: EmailOptions | None = None
             raise OnaError("group-to-group Viva Insights data gives a unit-level network only; read it on its own")
         if roster is None:
             raise OnaError("a roster is needed to join email addresses to people")
-        selects, scores = [], False
+        selects, scores, checks = [], False, []
         for p, fmt in zip(paths, formats):
             if fmt == "mbox":
                 frame = _mbox_frame(p, excluded)
@@ -474,12 +571,11 @@ def read_email(paths, roster: Roster | None, options: EmailOptions | None = None
                     scores = True
                     selects.append(sql)
                 elif fmt == "m365-enhanced":
-                    selects.append(_enhanced_sql(con, source, p))
+                    selects.append(_enhanced_sql(con, source, p, checks))
                 else:
-                    selects.append(_log_sql(con, source, p))
+                    selects.append(_log_sql(con, source, p, fmt, checks))
             except duckdb.Error as exc:
-                raise InputError([Problem("bad-email-file", f"cannot be read as a {fmt} export: "
-                                          f"{str(exc).splitlines()[0]}", path=str(p))]) from None
+                raise InputError([_csv_problem(exc, p)]) from None
         union = " UNION ALL ".join(f"({q})" for q in selects)
         try:
             con.execute(f"CREATE VIEW recipient_rows AS {union}")
@@ -503,6 +599,9 @@ def read_email(paths, roster: Roster | None, options: EmailOptions | None = None
         except duckdb.Error as exc:
             raise InputError([Problem("bad-email-file", f"cannot be read: {str(exc).splitlines()[0]}",
                                       path=str(paths[0]))]) from None
+        if grouped["reason"].isin(MALFORMED).any():
+            problems = [p for source, path, found in checks for p in _malformed_rows(con, source, path, found)]
+            raise InputError(problems or [Problem("bad-row", "has malformed rows", path=str(paths[0]))])
         con.close()
     kept = grouped["reason"].isna()
     rows_read = int(grouped["rows"].sum() + grouped["duplicates"].sum())
