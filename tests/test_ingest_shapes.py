@@ -158,3 +158,28 @@ def test_cli_reads_a_matrix_and_a_layer_and_states_the_rules(runner, tmp_path):
     data = json.loads((tmp_path / "metrics.json").read_text())
     assert data["parameters"]["tie_rule"] == "union" and data["parameters"]["layers"] == "advice"
     assert data["parameters"]["unit_column"] == "Directorate" and data["summary"]["ties"] == 4
+
+
+@pytest.mark.parametrize("data_set, relation, ties", [
+    ("krackhardt", "advice", 190), ("krackhardt", "friendship", 102), ("krackhardt", "reports_to", 20),
+    ("lazega", "advice", 892), ("lazega", "friendship", 575)])
+def test_every_shared_directed_relation_is_the_same_network_from_matrix_and_edge_list(data_set, relation, ties):
+    """Published tie counts: Krackhardt (1987) 190/102/20, Lazega (2001) 892/575 (see the READMEs)."""
+    roster = ona.read_roster(DATA / data_set / "nodes.csv")
+    from_matrix = ona.read_ties(DATA / data_set / f"matrix_{relation}.csv", roster)
+    from_edges = ona.read_ties(DATA / data_set / f"edges_{relation}.csv", roster)
+    assert (from_matrix.shape, from_edges.shape) == ("matrix", "edges")
+    assert pairs(from_matrix) == pairs(from_edges) and len(from_matrix) == ties
+
+
+def test_lazega_cowork_undirected_edge_list_is_the_symmetric_matrix():
+    """Co-work is undirected: 378 pairs listed once in the edge list, 756 cells of the symmetric
+    matrix (Lazega 2001; counts in ../shared/data/lazega-lawfirm/README.md)."""
+    roster = ona.read_roster(DATA / "lazega" / "nodes.csv")
+    matrix = ona.read_ties(DATA / "lazega" / "matrix_cowork.csv", roster).ties
+    edges = ona.read_ties(DATA / "lazega" / "edges_cowork.csv", roster).ties
+    assert len(matrix) == 756 and len(edges) == 378
+    assert {frozenset(p) for p in zip(matrix.source, matrix.target)} == \
+        {frozenset(p) for p in zip(edges.source, edges.target)}
+    union = ona.build_graph(roster, ona.read_ties(DATA / "lazega" / "edges_cowork.csv", roster), tie_rule="union")
+    assert len(union.source) == 756

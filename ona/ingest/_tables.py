@@ -8,8 +8,10 @@ CSV files with pandas after the delimiter and encoding are detected.
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
 import datetime as _dt
+import gc
 import io
 import math
 import re
@@ -35,6 +37,8 @@ MAX_RATIO = 100
 RATIO_FLOOR = 50 * 2**20
 MAX_UNPACKED = 2**30
 MAX_CELLS = 20_000_000
+MAX_COLUMNS = 16_384  # Excel's own limit; also applied to CSV rows
+_SNIFF_CHARS = 64 * 1024
 
 
 @dataclass
@@ -62,6 +66,24 @@ class Table:
                 severity: str = "error") -> Problem:
         return Problem(code=code, message=message, path=self.path, sheet=self.sheet, row=row,
                        column=column, severity=severity)
+
+
+@contextlib.contextmanager
+def gc_paused():
+    """Pause Python's cyclic garbage collector while a large table is read.
+
+    Reading 500,000 ties allocates millions of small strings and tuples, none in reference cycles;
+    each allocation burst triggers full collections that scan them all again, which took longer
+    than the reading itself on the benchmark (bench/RESULTS_ingest.md). Reference counting still
+    frees everything; the collector is switched back on (if it was on) on the way out.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def normalise_header(text: str) -> str:
@@ -246,16 +268,20 @@ def _used_range(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> tuple[int,
 
 
 def _fill_merged(cells: list[list], merged) -> None:
-    """Give every cell of a merged range the value of its top-left cell, as Excel shows it."""
-    for (r0, c0), (r1, c1) in merged or ():
+    """Give every row of a merged range the value of its top-left cell, as Excel shows it.
+
+    Only the first column of the range is filled: a department merged down its people's rows
+    applies to each of them, but a title merged across the top of a sheet stays one cell (filled
+    across, it would look like a header row of repeated titles).
+    """
+    for (r0, c0), (r1, _c1) in merged or ():
         if r0 >= len(cells) or c0 >= len(cells[r0]):
             continue
         value = cells[r0][c0]
-        for r in range(r0, min(r1, len(cells) - 1) + 1):
+        for r in range(r0 + 1, min(r1, len(cells) - 1) + 1):
             row = cells[r]
-            for c in range(c0, min(c1, len(row) - 1) + 1):
-                if row[c] in ("", None):
-                    row[c] = value
+            if c0 < len(row) and row[c0] in ("", None):
+                row[c0] = value
 
 
 def _read_excel_cells(path: Path, sheet: str | None, wanted_headers: list[list[str]] | None):
@@ -330,15 +356,23 @@ def _decode(data: bytes, path: Path, encoding: str | None) -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError:
         pass
-    # Danish and Swedish exports from older Excel are Windows-1252; latin-1 never fails.
-    try:
-        return data.decode("cp1252")
-    except UnicodeDecodeError:
-        return data.decode("latin-1")
+    # Danish and Swedish exports from older Excel are Windows-1252; latin-1 never fails. A file
+    # pasted together from two exports mixes UTF-8 lines with Windows-1252 lines: decode each line
+    # as UTF-8 where it is valid UTF-8 (a Windows-1252 line with accents almost never is).
+    return "".join(_decode_line(line) for line in data.splitlines(keepends=True))
+
+
+def _decode_line(line: bytes) -> str:
+    for codec in ("utf-8", "cp1252"):
+        try:
+            return line.decode(codec)
+        except UnicodeDecodeError:
+            pass
+    return line.decode("latin-1")
 
 
 def _sniff_delimiter(text: str, suffix: str) -> str:
-    sample = "\n".join(text.splitlines()[:50])
+    sample = "\n".join(text[:_SNIFF_CHARS].splitlines()[:50])
     if suffix == ".tsv":
         return "\t"
     try:
@@ -359,10 +393,28 @@ def _read_text_cells(path: Path, delimiter: str | None, encoding: str | None) ->
     if not text.strip():
         raise _file_problem(path, "empty-file", "the file is empty; expected a header row and records")
     delim = delimiter or _sniff_delimiter(text, path.suffix.lower())
+    if '"' not in text and "\r" not in text:
+        # Without quotes a record is a line and a cell is what lies between delimiters: split in C.
+        rows = [line.split(delim) for line in text.split("\n")]
+        if rows and rows[-1] == [""]:
+            rows.pop()
+        if max(map(len, rows), default=0) <= MAX_COLUMNS:
+            return rows
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delim)
+    rows = []
     try:
-        return list(csv.reader(io.StringIO(text, newline=""), delimiter=delim))
+        for row in reader:
+            if len(row) > MAX_COLUMNS:
+                raise InputError([Problem("too-many-columns", f"the row is {len(row):,} columns wide; at most "
+                                          f"{MAX_COLUMNS:,} are read (a matrix of this many people belongs in an "
+                                          "edge list)", path=str(path), row=reader.line_num)])
+            rows.append(row)
     except csv.Error as exc:
-        raise _file_problem(path, "bad-csv", f"is not valid CSV ({exc})") from exc
+        what = (f"a cell is longer than {csv.field_size_limit():,} characters"
+                if "field limit" in str(exc) else f"is not valid CSV ({exc})")
+        raise InputError([Problem("bad-csv", what + "; check the quoting and the delimiter (--delimiter)",
+                                  path=str(path), row=reader.line_num)]) from exc
+    return rows
 
 
 def read_table(path: str | Path, sheet: str | None = None, *, header_row: int | None = None,

@@ -13,8 +13,8 @@
 
 from __future__ import annotations
 
+import itertools
 import re
-from itertools import repeat
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -67,13 +67,15 @@ def _share_matching(values, match) -> float:
 
 def detect_shape(table: Table, match) -> str:
     """``matrix`` when most headers after the first name people; ``edges`` when the sheet has a
-    source and a target column; otherwise ``wide``."""
+    source and a target column (and at most six columns, or headers that do not name people);
+    otherwise ``wide``."""
     headers = table.headers
-    if len(headers) >= 3 and _share_matching(headers[1:], match) >= 0.5:
+    edges = _has(table, "source") and _has(table, "target")
+    # A sheet with source and target columns is a matrix only when it is wider than an edge list
+    # could be and its other headers name people (checked last: it may fold every roster name).
+    if len(headers) >= (7 if edges else 3) and _share_matching(headers[1:], match) >= 0.5:
         return "matrix"
-    if _has(table, "source") and _has(table, "target"):
-        return "edges"
-    return "wide"
+    return "edges" if edges else "wide"
 
 
 def _edges(table: Table, records: TieRecords, source_column, target_column, weight_column) -> None:
@@ -82,15 +84,17 @@ def _edges(table: Table, records: TieRecords, source_column, target_column, weig
     w = find_column(table, "weight", weight_column, required=False, option="--weight-column")
     layer = find_column(table, "layer", None, required=False)
     frame = table.frame
-    rows = table.rows
-    n = len(rows)
-    records.source.extend(frame[src].to_list())
-    records.target.extend(frame[tgt].to_list())
-    records.weight.extend(frame[w].to_list() if w else [None] * n)
-    records.layer.extend(frame[layer].to_list() if layer else [""] * n)
-    records.source_cell.extend(zip(rows, repeat(src)))
-    records.target_cell.extend(zip(rows, repeat(tgt)))
-    records.weight_cell.extend(zip(rows, repeat(w)) if w else repeat(None, n))
+    rows, n = table.rows, len(table.rows)
+
+    def values(column):
+        return frame[column].to_numpy(dtype=object).tolist()
+
+    records.source, records.target = values(src), values(tgt)
+    records.weight = values(w) if w else [None] * n
+    records.layer = values(layer) if layer else [""] * n
+    records.source_cell = list(zip(rows, itertools.repeat(src)))
+    records.target_cell = list(zip(rows, itertools.repeat(tgt)))
+    records.weight_cell = list(zip(rows, itertools.repeat(w))) if w else [None] * n
     records.weight_column = w
 
 

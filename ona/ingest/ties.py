@@ -11,7 +11,7 @@ import pandas as pd
 
 from ..errors import InputError, Problem
 from ._columns import find_column
-from ._tables import Table, read_table
+from ._tables import Table, gc_paused, read_table
 from .roster import Roster, fold_text
 
 __all__ = ["TieTable", "read_ties", "PersonMatcher"]
@@ -56,22 +56,32 @@ class PersonMatcher:
     """
 
     def __init__(self, roster: Roster):
-        self._ids = {str(i): str(i) for i in roster.ids}
+        ids = roster.ids.to_numpy(dtype=object).tolist()
+        self._ids = {str(i): str(i) for i in ids}
         self._emails: dict[str, str] = {}
         if roster.email_column:
-            for pid, mail in zip(roster.ids, roster.people[roster.email_column]):
+            for pid, mail in zip(ids, roster.people[roster.email_column].to_numpy(dtype=object).tolist()):
                 if mail:
                     self._emails[mail.strip().lower()] = pid
-        self._names: dict[str, str | None] = {}
+        self._roster = roster
+        self._name_index: dict[str, str | None] | None = None
         self._name_rows: dict[str, list[int]] = {}
-        if roster.name_column:
-            for pid, name, row in zip(roster.ids, roster.people[roster.name_column],
-                                      roster.rows or [None] * len(roster)):
-                if not name:
-                    continue
-                key = fold_text(name)
-                self._names[key] = None if key in self._names else pid
-                self._name_rows.setdefault(key, []).append(row)
+
+    @property
+    def _names(self) -> dict[str, str | None]:
+        """Folded name -> id (None when two people share it); built on first use, since folding
+        every roster name costs time that files naming people by id or email never need."""
+        if self._name_index is None:
+            roster, self._name_index = self._roster, {}
+            if roster.name_column:
+                names = roster.people[roster.name_column].to_numpy(dtype=object).tolist()
+                for pid, name, row in zip(roster.ids, names, roster.rows or [None] * len(roster)):
+                    if not name:
+                        continue
+                    key = fold_text(name)
+                    self._name_index[key] = None if key in self._name_index else pid
+                    self._name_rows.setdefault(key, []).append(row)
+        return self._name_index
 
     def match(self, text: str) -> str | None:
         text = text.strip()
@@ -99,10 +109,11 @@ class PersonMatcher:
     def ambiguous_rows(self, text: str) -> list[int] | None:
         """Roster rows sharing this name, if the name is ambiguous."""
         key = fold_text(text)
-        if "," in text and key not in self._names:
+        names = self._names
+        if "," in text and key not in names:
             last, _, first = text.partition(",")
             key = fold_text(f"{first} {last}")
-        if key in self._names and self._names[key] is None:
+        if key in names and names[key] is None:
             return self._name_rows[key]
         return None
 
@@ -114,18 +125,6 @@ def _parse_weight(text: str) -> float | None:
     except ValueError:
         return None
     return value if math.isfinite(value) else None
-
-
-def _parse_weights(texts: list) -> np.ndarray:
-    """``_parse_weight`` of every text at once: NaN where it is blank, not a number or None."""
-    if not texts:
-        return np.zeros(0)
-    values = pd.Series(texts, dtype=object).fillna("").astype(str).str.strip()
-    decimal_comma = (values.str.count(",") == 1) & ~values.str.contains(".", regex=False)
-    values = values.where(~decimal_comma, values.str.replace(",", ".", regex=False))
-    numbers = np.array(pd.to_numeric(values, errors="coerce"), dtype=float)
-    numbers[~np.isfinite(numbers)] = np.nan
-    return numbers
 
 
 def read_ties(path: str | Path | list, roster: Roster, *, sheet: str | None = None, source_column: str | None = None,
@@ -146,6 +145,13 @@ def read_ties(path: str | Path | list, roster: Roster, *, sheet: str | None = No
     if combine not in COMBINE_RULES:
         raise ValueError(f"combine must be one of {COMBINE_RULES}")
     paths = list(path) if isinstance(path, (list, tuple)) else [path]
+    with gc_paused():
+        return _read_ties(paths, roster, sheet, source_column, target_column, weight_column, ties_format, layer,
+                          combine, header_row, delimiter, encoding, drop_unknown)
+
+
+def _read_ties(paths, roster, sheet, source_column, target_column, weight_column, ties_format, layer, combine,
+               header_row, delimiter, encoding, drop_unknown) -> TieTable:
     tables, problems = [], []
     for p in paths:
         try:
@@ -228,35 +234,32 @@ def _join_records(table: Table, matcher: "PersonMatcher", records, shape: str, *
         return None
 
     def resolve_all(texts: list[str], cells: list[tuple[int, str]]) -> list[str | None]:
-        # Match each distinct text once; report problems cell by cell for the few that fail.
-        for text in set(texts).difference(cache):
-            cache[text] = matcher.match(text)
-        ids = [cache[t] for t in texts]
-        for i in [i for i, pid in enumerate(ids) if pid is None]:
+        # Match each distinct text once; only the cells that match no one are looked at one by one.
+        codes, uniques = pd.factorize(np.asarray(texts, dtype=object))
+        found = np.asarray([matcher.match(t) for t in uniques] + [None], dtype=object)[codes]
+        for i in np.flatnonzero(np.equal(found, None)):
             resolve(texts[i], cells[i])
-        return ids
+        return found.tolist()
 
-    sources = resolve_all(records.source, records.source_cell)
-    targets = resolve_all(records.target, records.target_cell)
+    sources = resolve_all(records.source, records.source_cell) if n else []
+    targets = resolve_all(records.target, records.target_cell) if n else []
     weights = np.ones(n)
-    parsed = _parse_weights(records.weight)
-    with_weight = np.array([c is not None for c in records.weight_cell], dtype=bool) if n else np.zeros(0, bool)
-    for i in np.flatnonzero(with_weight & ~(parsed >= 0)):
-        text, cell = records.weight[i], records.weight_cell[i]
-        w = _parse_weight(text)
-        if w is None:
-            what = "blank" if not text.strip() else "not a number"
-            problems.append(table.problem("bad-weight", f"the weight is {what}; write a number such as 1-5",
-                                          row=cell[0], column=cell[1]))
+    has_weight = np.fromiter((t is not None for t in records.weight), dtype=bool, count=n)
+    if has_weight.any():
+        where = np.flatnonzero(has_weight)
+        codes, uniques = pd.factorize(np.asarray(records.weight, dtype=object)[where])
+        parsed = np.asarray([_parse_weight(t) for t in uniques] + [None], dtype=float)[codes]
+        weights[where] = parsed
+        for i in where[np.isnan(parsed) | (parsed < 0)]:
+            text, cell = records.weight[i], records.weight_cell[i]
+            if weights[i] < 0:
+                problems.append(table.problem("negative-weight", "the weight is negative; weights must be 0 or more",
+                                              row=cell[0], column=cell[1]))
+            else:
+                what = "blank" if not text.strip() else "not a number"
+                problems.append(table.problem("bad-weight", f"the weight is {what}; write a number such as 1-5",
+                                              row=cell[0], column=cell[1]))
             weights[i] = np.nan
-        elif w < 0:
-            problems.append(table.problem("negative-weight", "the weight is negative; weights must be 0 or more",
-                                          row=cell[0], column=cell[1]))
-            weights[i] = np.nan
-        else:
-            weights[i] = w
-    good = with_weight & (parsed >= 0)
-    weights[good] = parsed[good]
     respondents = None
     if records.respondents:
         respondents = tuple(dict.fromkeys(
@@ -265,8 +268,9 @@ def _join_records(table: Table, matcher: "PersonMatcher", records, shape: str, *
         problems.sort(key=lambda p: (p.row or 0, table.headers.index(p.column) if p.column in table.headers else 0))
         raise InputError(problems)
     ties = pd.DataFrame({"source": sources, "target": targets, "weight": weights,
-                         "layer": [layer or default_layer for layer in records.layer],
-                         "row": [c[0] for c in records.source_cell]})
+                         "layer": [layer or default_layer for layer in records.layer] if default_layer
+                         else records.layer,
+                         "row": [c[0] for c in records.source_cell]}, dtype=object).astype({"weight": float, "row": int})
     dropped: dict[str, int] = {}
     if unknown:
         unknown_rows = ties["source"].isna() | ties["target"].isna()
@@ -288,9 +292,9 @@ def _join_records(table: Table, matcher: "PersonMatcher", records, shape: str, *
                 .drop_duplicates(["layer", "source", "target"], keep="first").sort_values("row", kind="stable"))
         dropped["duplicate"] = before - len(ties)
     if respondents is None and shape == "edges":
-        respondents = tuple(pd.unique(ties["source"]).tolist())
+        respondents = tuple(dict.fromkeys(ties["source"].to_numpy(dtype=object).tolist()))
     ties = ties.reset_index(drop=True).astype({"source": object, "target": object})
-    layers = tuple(sorted(ties["layer"].unique().tolist())) if len(ties) else ()
+    layers = tuple(sorted(set(ties["layer"].unique().tolist()))) if len(ties) else ()
     return TieTable(ties=ties, path=table.path, sheet=table.sheet, weight_column=records.weight_column,
                     dropped=dropped, warnings=tuple(problems), shape=shape, layers=layers, respondents=respondents)
 
@@ -298,7 +302,7 @@ def _join_records(table: Table, matcher: "PersonMatcher", records, shape: str, *
 def combine_layers(tables: list[TieTable], *, layer: str | None = None, combine: str = "sum") -> TieTable:
     """Put the ties of several files together, keep one ``layer`` or combine the layers per pair."""
     frame = pd.concat([t.ties for t in tables], ignore_index=True)
-    layers = tuple(sorted(frame["layer"].unique().tolist())) if len(frame) else ()
+    layers = tuple(sorted(set(frame["layer"].unique().tolist()))) if len(frame) else ()
     first = tables[0]
     if layer is not None:
         if layer not in layers:
