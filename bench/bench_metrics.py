@@ -15,15 +15,12 @@ Prints seconds and peak memory (resident set size of the child process). Usage:
 from __future__ import annotations
 
 import json
-import random
-import resource
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-import numpy as np
 
 HERE = Path(__file__).parent
 sys.path.insert(0, str(HERE))
@@ -33,23 +30,26 @@ REPEATS = 2
 
 
 def run_child(code: str, timeout: float | None = None) -> tuple[float, float, str]:
-    """Run python code in a child process; return wall seconds, peak RSS in MB and its stdout."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    """Run python code in a child process; return wall seconds, the child's own peak RSS in MB and
+    its stdout (without the peak line). RUSAGE_CHILDREN would give the largest of all children so
+    far, so the child reports its own."""
+    code += "\nimport resource as _r\nprint('ONA-PEAK', _r.getrusage(_r.RUSAGE_SELF).ru_maxrss)"
     start = time.perf_counter()
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          timeout=timeout).stdout
     seconds = time.perf_counter() - start
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return seconds, max(peak, before) / 1024, out
+    lines = out.splitlines()
+    peak = next(int(line.split()[1]) for line in lines if line.startswith("ONA-PEAK"))
+    return seconds, peak / 1024, "\n".join(line for line in lines if not line.startswith("ONA-PEAK"))
 
 
 def ona_analyze(folder: Path) -> tuple[float, float]:
-    start = time.perf_counter()
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    subprocess.run([sys.executable, "-m", "ona", "--silent", "analyze", "--roster", str(folder / "roster.csv"),
-                    "--ties", str(folder / "ties.csv"), "--out", str(folder / "report"), "--permutations", "1000"],
-                   check=True, capture_output=True)
-    return time.perf_counter() - start, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    """The whole `ona analyze` command in a child process: seconds and its peak RSS in MB."""
+    argv = ["ona", "--silent", "analyze", "--roster", str(folder / "roster.csv"), "--ties", str(folder / "ties.csv"),
+            "--out", str(folder / "report"), "--permutations", "1000"]
+    seconds, peak, _ = run_child(f"import sys\nsys.argv = {argv!r}\nfrom ona.cli import cli\n"
+                                 "cli(standalone_mode=False)")
+    return seconds, peak
 
 
 IGRAPH = """

@@ -15,6 +15,7 @@ import click
 from . import __version__
 from ._progress import set_silent, steps
 from .errors import InputError, OnaError
+from .report.html_map import SIZE_BY as SIZE_BY_CHOICES
 
 __all__ = ["cli"]
 
@@ -132,15 +133,6 @@ def _email_options(opts: dict):
                         exclude=tuple(opts["exclude"]), aliases=opts["aliases"], format=opts["email_format"])
 
 
-def _privacy(opts: dict, roster, ties):
-    """Pseudonymise roster and ties, and merge small units, as the options ask."""
-    from .ingest.email import apply_privacy, read_key_file
-
-    key = read_key_file(opts["key_path"]) if opts.get("key_path") else None
-    roster, ties, mapping, units = apply_privacy(roster, ties, key=key, min_group_size=opts.get("min_group_size"))
-    return roster, ties, list(units), mapping, units
-
-
 def _read_roster(opts: dict):
     from .ingest import read_roster
 
@@ -167,9 +159,6 @@ def _read_ties(opts: dict, roster):
 def cli(debug: bool, silent: bool) -> None:
     """ona: organizational network analysis — who works with whom across units."""
     set_silent(silent)
-
-
-from .report.html_map import SIZE_BY as SIZE_BY_CHOICES  # noqa: E402
 
 
 def _pct(x: float) -> str:
@@ -236,65 +225,34 @@ def analyze(by, out_dir, seed, permutations, exact_betweenness_limit, betweennes
     Example:
       ona analyze --roster roster.xlsx --ties ties.xlsx --out report/
     """
-    from .graph import build_graph
-    from .history import open_history
-    from .metrics import measure
+    from .history import open_history, refuse_stored
+    from .ingest.email import read_key_file
+    from .pipeline import analyze as run_analysis
     from .report import write_report
 
     if history_path is not None and wave is None:
         raise click.UsageError("--history needs --wave LABEL (the label to store this run under).")
     history_path = history_path or Path("ona-history.db")
     if wave is not None and not replace:
-        with open_history(history_path) as history:
-            if wave in history.labels():
-                raise OnaError(f"{history_path.name}: wave {wave!r} is already stored; pass --replace to store it again")
+        refuse_stored(history_path, wave)
     if email_paths and opts["ties_path"]:
         raise click.UsageError("Give --ties or --email, not both (analyse each network on its own).")
-    email = None
-    with steps(["reading", "building", "measuring", "writing"]) as progress:
+    with steps(["reading and measuring", "writing"]) as progress:
         roster = _read_roster(opts)
-        if ratings_path and not email_paths and not opts["ties_path"]:
-            from .ingest.ties import TieTable
-            import pandas as pd
-
-            ties = TieTable(ties=pd.DataFrame({"source": pd.Series(dtype=object), "target": pd.Series(dtype=object),
-                                               "weight": pd.Series(dtype=float), "layer": pd.Series(dtype=object),
-                                               "row": pd.Series(dtype=int)}), shape="none")
-        elif email_paths:
-            from .ingest.email import read_email
-
-            email = read_email(list(email_paths), roster, _email_options(opts))
-            if email.unit_level is not None:
-                raise OnaError("group-to-group Viva Insights data gives a unit-level network only; "
-                               "use `ona email` to write its unit table")
-            roster, ties = email.roster, email.ties
-        else:
-            ties = _read_ties(opts, roster)
-        responses = None
-        if ratings_path:  # read against the roster as given, before any pseudonyms
-            from .ingest.ratings import read_ratings, read_scale
-
-            responses = read_ratings(ratings_path, roster, by=by or opts["unit_column"], scale=read_scale(scale_path))
-        roster, ties, merged, id_map, unit_map = _privacy(opts, roster, ties)
-        if responses is not None and (id_map or unit_map):
-            from .ingest.ratings import relabel
-
-            responses = relabel(responses, id_map, unit_map)
-        progress.advance("building")
-        graph = build_graph(roster, ties, tie_rule=opts["tie_rule"])
-        progress.advance("measuring")
-        result = measure(graph, by=by or opts["unit_column"], seed=seed, permutations=permutations,
-                         exact_betweenness_limit=exact_betweenness_limit, betweenness_samples=betweenness_samples)
-        ratings = None
-        if responses is not None:
-            from .metrics.ratings import measure_ratings
-
-            ratings = measure_ratings(responses, min_group_size=opts.get("min_group_size") or 5, measurement=result,
-                                      graph=graph, type_column=unit_type_column)
-            result.extra.update(ratings.tables())
+        read_ties = _read_ties(opts, roster) if opts["ties_path"] or not (email_paths or ratings_path) else None
+        done = run_analysis(roster, read_ties, email_paths=email_paths,
+                            email_options=_email_options(opts) if email_paths else None,
+                            ratings_path=ratings_path, scale_path=scale_path, by=by or opts["unit_column"],
+                            tie_rule=opts["tie_rule"], seed=seed, permutations=permutations,
+                            exact_betweenness_limit=exact_betweenness_limit, betweenness_samples=betweenness_samples,
+                            key=read_key_file(opts["key_path"]) if opts.get("key_path") else None,
+                            min_group_size=opts.get("min_group_size"), unit_type_column=unit_type_column)
+        roster, ties, graph, result, ratings, email = (done.roster, done.ties, done.graph, done.measurement,
+                                                       done.ratings, done.email)
         progress.advance("writing")
         paths = write_report(result, graph, out_dir, seed=seed, size_by=size_by, ratings=ratings)
         progress.advance()
+    merged = done.merged_units
     for warning in (*roster.warnings, *ties.warnings):
         click.echo(f"Warning: {warning}", err=True)
     for reason, count in ties.dropped.items():
@@ -434,14 +392,6 @@ def template(out_path, questions, ratings, **opts):
         return
     write_survey_template(roster, out_path, questions=list(questions) or None)
     click.echo(f"Survey template for {len(roster)} people written to {out_path}")
-
-
-def main() -> None:  # pragma: no cover - console entry
-    cli(prog_name="ona")
-
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
 
 
 @cli.command("history")
@@ -630,3 +580,11 @@ def _write_table(frame, path: Path) -> None:
             from .report.workbook import write_frames
 
             write_frames({"Ties": frame}, tmp)
+
+
+def main() -> None:  # pragma: no cover - console entry
+    cli(prog_name="ona")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -41,7 +41,8 @@ _CHOICES = {"tie_rule": ("reported", "reciprocated", "union"), "combine": ("sum"
             "ties_format": ("edges", "matrix", "wide"),
             "size_by": ("degree", "betweenness", "brokerage", "effective-size", "participation", "external-ties"),
             "external": ("drop", "domain", "keep"), "weight": ("per-message", "split")}
-_NOT_YET: dict = {}
+_SECTIONS = {"measurement": _MEASUREMENT, "columns": _COLUMNS, "compare": _COMPARE, "privacy": _PRIVACY,
+             "email": _EMAIL, "ratings": _RATINGS}
 
 
 @dataclass
@@ -115,8 +116,6 @@ def read_config(path: str | Path) -> Config:
     def check(section: str, values: dict, schema: dict, prefix: tuple) -> dict:
         out = {}
         for key, value in values.items():
-            if (prefix[0], key) in _NOT_YET:
-                raise OnaError(f"{where(*prefix, key)}: {_NOT_YET[prefix[0], key]}")
             if key not in schema:
                 raise OnaError(f"{where(*prefix, key)}: unknown key {key!r} in [{section}]; known keys: "
                                + ", ".join(sorted(schema)))
@@ -137,20 +136,8 @@ def read_config(path: str | Path) -> Config:
 
     config = Config(path=path)
     for section, value in data.items():
-        if (section,) in _NOT_YET:
-            raise OnaError(f"{where(section)}: {_NOT_YET[(section,)]}")
-        if section == "measurement":
-            config.measurement = check("measurement", value, _MEASUREMENT, ("measurement",))
-        elif section == "columns":
-            config.columns = check("columns", value, _COLUMNS, ("columns",))
-        elif section == "compare":
-            config.compare = check("compare", value, _COMPARE, ("compare",))
-        elif section == "privacy":
-            config.privacy = check("privacy", value, _PRIVACY, ("privacy",))
-        elif section == "email":
-            config.email = check("email", value, _EMAIL, ("email",))
-        elif section == "ratings":
-            config.ratings = check("ratings", value, _RATINGS, ("ratings",))
+        if section in _SECTIONS:  # a flat table of checked keys, stored as the Config field of its name
+            setattr(config, section, check(section, value, _SECTIONS[section], (section,)))
         elif section == "units":
             for old, new in value.items():
                 if not (isinstance(new, str) or (isinstance(new, list) and new and all(isinstance(x, str) for x in new))):
@@ -220,77 +207,47 @@ def run_wave(config: Config, label: str, *, replace: bool = False, store: bool =
     """Run the measurement of wave ``label`` as the config describes: read, build, measure, write
     the report into the wave's folder and store the wave in the history (unless ``store`` is
     False). Returns a dict with roster, ties, graph, measurement, paths and the history path."""
-    from .graph import build_graph
-    from .history import open_history
+    from .history import open_history, refuse_stored
     from .ingest import read_roster, read_ties
-    from .metrics import measure
+    from .ingest.email import EmailOptions, read_key_file
+    from .pipeline import analyze
     from .report import write_report
 
     wave = config.wave(label)
     m, cols = config.measurement, config.columns
     if store and not replace:
-        with open_history(config.history_path) as history:
-            if str(label) in history.labels():
-                raise OnaError(f"{config.history_path.name}: wave {label!r} is already stored; "
-                               "pass --replace to store it again")
+        refuse_stored(config.history_path, label)
     roster_path = config.resolve(wave["roster"])
     tie_paths = [config.resolve(t) for t in wave.get("ties", [])]
     email_paths = [config.resolve(t) for t in wave.get("email", [])]
     roster = read_roster(roster_path, sheet=wave.get("roster_sheet"), id_column=cols.get("id"),
                          name_column=cols.get("name"), email_column=cols.get("email"), unit_column=cols.get("unit"),
                          delimiter=m.get("delimiter"), encoding=m.get("encoding"))
+    ties = read_ties(tie_paths, roster, sheet=wave.get("ties_sheet"), source_column=cols.get("source"),
+                     target_column=cols.get("target"), weight_column=cols.get("weight"),
+                     ties_format=m.get("ties_format"), layer=m.get("layer"), combine=m.get("combine", "sum"),
+                     delimiter=m.get("delimiter"), encoding=m.get("encoding"),
+                     drop_unknown=m.get("drop_unknown", False)) if tie_paths else None
+    email_options = None
     if email_paths:
-        from .ingest.email import EmailOptions, read_email
-
         e = dict(config.email)
         if "aliases" in e:
             e["aliases"] = config.resolve(e["aliases"])
         if "exclude" in e:
             e["exclude"] = tuple(e["exclude"])
-        emailed = read_email(email_paths, roster, EmailOptions(**e))
-        roster, ties = emailed.roster, emailed.ties
-    elif tie_paths:
-        ties = read_ties(tie_paths, roster, sheet=wave.get("ties_sheet"), source_column=cols.get("source"),
-                         target_column=cols.get("target"), weight_column=cols.get("weight"),
-                         ties_format=m.get("ties_format"), layer=m.get("layer"), combine=m.get("combine", "sum"),
-                         delimiter=m.get("delimiter"), encoding=m.get("encoding"),
-                         drop_unknown=m.get("drop_unknown", False))
-    else:
-        from .ingest.ties import TieTable
-        import pandas as pd
-
-        ties = TieTable(ties=pd.DataFrame({"source": pd.Series(dtype=object), "target": pd.Series(dtype=object),
-                                           "weight": pd.Series(dtype=float), "layer": pd.Series(dtype=object),
-                                           "row": pd.Series(dtype=int)}), shape="none")
-    responses = None
-    if wave.get("ratings"):  # read against the roster as given, before any pseudonyms
-        from .ingest.ratings import read_ratings, read_scale
-
-        scale = config.ratings.get("scale")
-        responses = read_ratings(config.resolve(wave["ratings"]), roster, by=m.get("by") or cols.get("unit"),
-                                 scale=read_scale(config.resolve(scale) if scale else None))
-    from .ingest.email import apply_privacy, read_key_file
-
-    privacy = config.privacy
-    key = read_key_file(config.resolve(privacy["pseudonymize"])) if privacy.get("pseudonymize") else None
-    roster, ties, mapping, unit_map = apply_privacy(roster, ties, key=key, min_group_size=privacy.get("min_group_size"))
-    minimum = privacy.get("min_group_size") or (5 if key else None)
-    if responses is not None and (mapping or unit_map):
-        from .ingest.ratings import relabel
-
-        responses = relabel(responses, mapping, unit_map)
-    graph = build_graph(roster, ties, tie_rule=m.get("tie_rule", "reported"))
-    kwargs = {k: m[k] for k in ("permutations", "exact_betweenness_limit", "betweenness_samples") if k in m}
-    result = measure(graph, by=m.get("by") or cols.get("unit"), seed=m.get("seed", 1), **kwargs)
-    ratings = None
-    if responses is not None:
-        from .metrics.ratings import measure_ratings
-
-        ratings = measure_ratings(responses, min_group_size=minimum or 5, measurement=result, graph=graph,
-                                  type_column=config.ratings.get("unit_type_column"))
-        result.extra.update(ratings.tables())
+        email_options = EmailOptions(**e)
+    privacy, scale = config.privacy, config.ratings.get("scale")
+    done = analyze(roster, ties, email_paths=email_paths, email_options=email_options,
+                   ratings_path=config.resolve(wave["ratings"]) if wave.get("ratings") else None,
+                   scale_path=config.resolve(scale) if scale else None, by=m.get("by") or cols.get("unit"),
+                   tie_rule=m.get("tie_rule", "reported"), seed=m.get("seed", 1),
+                   **{k: m[k] for k in ("permutations", "exact_betweenness_limit", "betweenness_samples") if k in m},
+                   key=read_key_file(config.resolve(privacy["pseudonymize"])) if privacy.get("pseudonymize") else None,
+                   min_group_size=privacy.get("min_group_size"),
+                   unit_type_column=config.ratings.get("unit_type_column"))
+    roster, ties, graph, result = done.roster, done.ties, done.graph, done.measurement
     paths = write_report(result, graph, config.out_dir(label), seed=m.get("seed", 1),
-                         size_by=m.get("size_by", "degree"), ratings=ratings)
+                         size_by=m.get("size_by", "degree"), ratings=done.ratings)
     if store:
         with open_history(config.history_path) as history:
             history.store(label, result, graph, replace=replace,

@@ -31,7 +31,7 @@ from .errors import OnaError
 from .graph import OrgGraph
 from .metrics import Measurement
 
-__all__ = ["History", "open_history", "SCHEMA_VERSION", "HEADLINE"]
+__all__ = ["History", "open_history", "refuse_stored", "SCHEMA_VERSION", "HEADLINE"]
 
 SCHEMA_VERSION = 1
 MIGRATIONS: dict[int, list[str]] = {
@@ -237,6 +237,16 @@ class History:
                                                (wave_id,)).fetchall(), columns=["role", "path", "sha256"])
         return StoredWave(label=str(label), stored_at=stored_at, ona_version=version, measurement=measurement,
                           edges=frames["edges"], inputs=inputs)
+
+
+def refuse_stored(path: str | Path, label: str) -> None:
+    """Raise if wave ``label`` is already in the history at ``path`` (checked before a long run;
+    a missing file is not created)."""
+    path = Path(path)
+    if path.exists():
+        with History(path) as history:
+            if str(label) in history.labels():
+                raise OnaError(f"{path.name}: wave {label!r} is already stored; pass --replace to store it again")
 
 
 def open_history(path: str | Path) -> History:

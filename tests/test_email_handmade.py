@@ -9,7 +9,6 @@ point of keeping them: two derivations of the rules in docs/email.md that agree.
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import pandas as pd
 import pytest

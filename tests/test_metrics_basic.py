@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import math
 
-import igraph as ig
 import pytest
 
 import ona

@@ -12,7 +12,7 @@ from scipy import stats
 import ona
 from ona.cli import cli
 from ona.errors import InputError
-from ona.ingest.ratings import Scale, read_ratings, read_scale
+from ona.ingest.ratings import read_ratings, read_scale
 from ona.metrics.ratings import measure_ratings
 
 from conftest import ROOT, write_csv
@@ -51,6 +51,7 @@ def test_means_intervals_and_gaps_by_hand(tmp_path):
     assert result.units.loc["A", "rates_others"] == pytest.approx(11 / 3)
     assert result.units.loc["A", "rated_by_others"] == pytest.approx(7 / 3)
     assert result.units.loc["A", "gap"] == pytest.approx(4 / 3)
+    assert result.parameters["answers"]["partial"] == 1  # the "Don't know" respondent answered q1 only
 
 
 def test_small_cells_are_suppressed_everywhere(tmp_path):

@@ -3,7 +3,7 @@ traces and Viva Insights exports, aggregated out of core by DuckDB.
 
 Every format is first read into one shape, *recipient rows*: one row per (message, recipient) with
 ``msg`` (the message key), ``sender``, ``recipient``, ``kind`` (``to``/``cc``), ``sent_at``,
-``status`` and ``src_row``. The aggregation rules are then written once, as one SQL statement over
+``status`` and ``score`` (1, or a Viva Insights tie score). The aggregation rules are then written once, as one SQL statement over
 that shape (:func:`aggregation_sql`); see docs/email.md for the rules. Message bodies and subjects
 are never read into it: every reader selects header columns only.
 
@@ -31,7 +31,6 @@ import pandas as pd
 
 from .._progress import steps
 from ..errors import InputError, OnaError, Problem
-from ._columns import ALIASES
 from ._tables import normalise_header
 from .roster import Roster
 from .ties import TieTable
@@ -83,32 +82,42 @@ class EmailResult:
     formats: tuple[str, ...] = ()
     unit_level: pd.DataFrame | None = None
     externals: dict[str, int] = field(default_factory=dict)
-    engine: str = "duckdb"
 
 
 # --- Detecting the format -----------------------------------------------------------------------
 
-def _header_of(path: Path) -> tuple[list[str], str]:
-    raw = path.open("rb").read(65536)
+def _header_line(path: Path) -> tuple[list[str], str, str]:
+    """The header row's cells as written, its delimiter and the file's encoding (utf-16 or utf-8),
+    from the first 64 KB."""
+    import csv
+    import io
+
+    with open(path, "rb") as handle:
+        raw = handle.read(65536)
     if raw.startswith(codecs.BOM_UTF16_LE) or raw.startswith(codecs.BOM_UTF16_BE):
         text, encoding = raw.decode("utf-16", errors="ignore"), "utf-16"
     else:
         text, encoding = raw.decode("utf-8-sig", errors="replace"), "utf-8"
-    first = text.splitlines()[0] if text.strip() else ""
-    delimiter = max(",;\t|", key=first.count)
-    return [normalise_header(h.strip().strip('"')) for h in first.split(delimiter)], encoding
+    line = text.splitlines()[0] if text.strip() else ""
+    delimiter = max(",;\t|", key=line.count)
+    names = next(csv.reader(io.StringIO(line), delimiter=delimiter)) if line else []
+    return names, delimiter, encoding
+
+
+def _starts_with(path: Path, prefix: bytes) -> bool:
+    with open(path, "rb") as handle:
+        return handle.read(len(prefix)) == prefix
 
 
 def detect_email_format(path: str | Path) -> str:
     """The format of an email export, from its suffix and header row (see :data:`FORMATS`)."""
     path = Path(path)
     suffix = path.suffix.lower()
-    if suffix in (".mbox", ".mbx") or (path.is_file() and path.open("rb").read(5) == b"From "):
+    if suffix in (".mbox", ".mbx") or (path.is_file() and _starts_with(path, b"From ")):
         return "mbox"
     if suffix == ".parquet" or path.is_dir():
         return "log"
-    headers, _ = _header_of(path)
-    keys = set(headers)
+    keys = {normalise_header(h.strip()) for h in _header_line(path)[0]}
     if {"primarycollaborator personid", "secondarycollaborator personid"} <= keys:
         return "viva-p2p"
     if {"primarycollaborator organization", "secondarycollaborator organization"} <= keys or \
@@ -145,11 +154,12 @@ def _find(columns: list[str], *candidates: str) -> str | None:
     return None
 
 
-def _source_sql(path: Path, encoding: str, tmp: Path) -> str:
+def _source_sql(path: Path, tmp: Path) -> str:
     if path.is_dir():
         return f"read_parquet({_q(str(path / '**' / '*.parquet'))}, hive_partitioning = true)"
     if path.suffix.lower() == ".parquet":
         return f"read_parquet({_q(str(path))})"
+    names, delimiter, encoding = _header_line(path)
     if encoding == "utf-16":  # DuckDB reads UTF-8: transcode in a stream, never the whole file in memory
         target = tmp / (path.stem + ".utf8.csv")
         with open(path, encoding="utf-16", newline="") as src, open(target, "w", encoding="utf-8", newline="") as dst:
@@ -158,13 +168,6 @@ def _source_sql(path: Path, encoding: str, tmp: Path) -> str:
         path = target
     # The header's own columns, read strictly: DuckDB's sniffer would pad a short row with NULLs or
     # take a long one silently; here either is an error that names its line (see _csv_problem).
-    import csv
-    import io
-
-    first = path.open("rb").read(65536).decode("utf-8-sig", errors="replace").splitlines()
-    line = first[0] if first else ""
-    delimiter = max(",;\t|", key=line.count)
-    names = next(csv.reader(io.StringIO(line), delimiter=delimiter)) if line else []
     columns = "{" + ", ".join(f"{_q(n.strip() or f'column{i + 1}')}: 'VARCHAR'" for i, n in enumerate(names)) + "}"
     return (f"read_csv({_q(str(path))}, columns = {columns}, header = true, auto_detect = false, "
             f"delim = {_q(delimiter)}, quote = '\"', escape = '\"', strict_mode = true, null_padding = false, "
@@ -447,7 +450,7 @@ def aggregation_sql(options: EmailOptions, automated: list[str]) -> str:
     FROM weighted GROUP BY reason, source, target"""
 
 
-def _people_table(roster: Roster, aliases: str | Path | None, ids_are_addresses: bool) -> pd.DataFrame:
+def _people_table(roster: Roster, aliases: str | Path | None) -> pd.DataFrame:
     """address (normalised) -> roster id: the roster's email column, its ids, and the alias file."""
     ids = pd.Index(roster.ids).astype(str)
     frames = [pd.DataFrame({"address": ids.str.strip().str.lower(),
@@ -464,7 +467,8 @@ def _people_table(roster: Roster, aliases: str | Path | None, ids_are_addresses:
                                             "(roster id or current address)", row=table.header_row)])
         old, new = table.frame.iloc[:, 0].str.strip().str.lower(), table.frame.iloc[:, 1].str.strip()
         known = pd.concat(frames).drop_duplicates("address").set_index("address")["person"]
-        person = new.map(lambda v: v if v in set(ids) else known.get(v.lower()))
+        roster_ids = set(ids)
+        person = new.map(lambda v: v if v in roster_ids else known.get(v.lower()))
         missing = person.isna()
         if missing.any():
             raise InputError([table.problem("alias-unknown", "names no one in the roster (by id or email)",
@@ -498,11 +502,10 @@ def _viva_g2g(con, source: str, path: Path) -> pd.DataFrame:
         FROM {source}
         WHERE {_ident(b)} NOT IN ('Unclassified Collaborators', 'Other_Collaborators')
         GROUP BY 1, 2 ORDER BY 1, 2""").df()
-    frame.attrs["weight_column"] = w
     return frame
 
 
-def _viva_p2p_sql(con, source: str, path: Path) -> tuple[str, str]:
+def _viva_p2p_sql(con, source: str) -> str:
     cols = _columns_of(con, source)
     a = _find(cols, "primarycollaborator personid")
     b = _find(cols, "secondarycollaborator personid")
@@ -513,7 +516,7 @@ def _viva_p2p_sql(con, source: str, path: Path) -> tuple[str, str]:
     return (f"""SELECT CAST(src_row AS VARCHAR) AS msg, CAST({_ident(a)} AS VARCHAR) AS sender,
                        CAST({_ident(b)} AS VARCHAR) AS recipient, 'to' AS kind,
                        {f"TRY_STRPTIME(CAST({_ident(when)} AS VARCHAR), '%m/%d/%Y')" if when else "NULL::TIMESTAMP"} AS sent_at,
-                       NULL::VARCHAR AS status, {weight} AS score FROM {base}""", w or "1 per row")
+                       NULL::VARCHAR AS status, {weight} AS score FROM {base}""")
 
 
 def read_email(paths, roster: Roster | None, options: EmailOptions | None = None, *,
@@ -546,7 +549,7 @@ def read_email(paths, roster: Roster | None, options: EmailOptions | None = None
         con.execute("SET TimeZone = 'UTC'")
         con.execute("SET preserve_insertion_order = false")
         if set(formats) == {"viva-g2g"}:
-            units = pd.concat([_viva_g2g(con, _source_sql(p, _header_of(p)[1], tmp), p) for p in paths])
+            units = pd.concat([_viva_g2g(con, _source_sql(p, tmp), p) for p in paths])
             units = units.groupby(["from_unit", "to_unit"], as_index=False).agg(weight=("weight", "sum"),
                                                                                 rows=("rows", "sum"))
             empty = TieTable(ties=pd.DataFrame(columns=["source", "target", "weight", "layer", "row"]), shape="unit")
@@ -556,7 +559,7 @@ def read_email(paths, roster: Roster | None, options: EmailOptions | None = None
             raise OnaError("group-to-group Viva Insights data gives a unit-level network only; read it on its own")
         if roster is None:
             raise OnaError("a roster is needed to join email addresses to people")
-        selects, scores, checks = [], False, []
+        selects, checks = [], []
         for p, fmt in zip(paths, formats):
             if fmt == "mbox":
                 frame = _mbox_frame(p, excluded)
@@ -564,12 +567,10 @@ def read_email(paths, roster: Roster | None, options: EmailOptions | None = None
                 con.register(name, frame)
                 selects.append(f"SELECT * FROM {name}")
                 continue
-            source = _source_sql(p, _header_of(p)[1], tmp)
+            source = _source_sql(p, tmp)
             try:
                 if fmt == "viva-p2p":
-                    sql, _ = _viva_p2p_sql(con, source, p)
-                    scores = True
-                    selects.append(sql)
+                    selects.append(_viva_p2p_sql(con, source))
                 elif fmt == "m365-enhanced":
                     selects.append(_enhanced_sql(con, source, p, checks))
                 else:
@@ -582,9 +583,7 @@ def read_email(paths, roster: Roster | None, options: EmailOptions | None = None
         except duckdb.Error as exc:
             raise InputError([Problem("bad-email-file", f"cannot be read: {str(exc).splitlines()[0]}",
                                       path=str(paths[0]))]) from None
-        sample = con.execute("SELECT sender FROM recipient_rows WHERE sender IS NOT NULL LIMIT 200").fetchall()
-        ids_are_addresses = any("@" in (s[0] or "") for s in sample)
-        people = _people_table(roster, options.aliases, ids_are_addresses)
+        people = _people_table(roster, options.aliases)
         con.register("people_frame", people)
         con.execute("CREATE TABLE people AS SELECT * FROM people_frame")
         for pattern in options.exclude:
@@ -658,12 +657,19 @@ def _with_external_people(roster: Roster, outside: list[str], mode: str) -> Rost
 
 
 def pseudonymize_result(result: EmailResult, key: bytes) -> EmailResult:
-    """Replace every person id, name and address by its keyed pseudonym (HMAC-SHA256)."""
+    """Replace every person id, name and address by its keyed pseudonym (HMAC-SHA256). Every tie
+    end is in the roster (external nodes were added to it), so the roster's map covers them all."""
     roster, mapping = pseudonymize_roster(result.roster, key)
-    ties = result.ties.ties.copy()
-    ties["source"] = ties["source"].map(lambda v: mapping.get(v) or pseudonym(key, v))
-    ties["target"] = ties["target"].map(lambda v: mapping.get(v) or pseudonym(key, v))
-    return replace(result, roster=roster, ties=replace(result.ties, ties=ties))
+    return replace(result, roster=roster, ties=_renamed(result.ties, mapping))
+
+
+def _renamed(ties: TieTable, mapping: dict[str, str]) -> TieTable:
+    """The tie table with person ids (ends and respondents) replaced through ``mapping``."""
+    frame = ties.ties.copy()
+    frame["source"] = frame["source"].map(lambda v: mapping.get(v, v))
+    frame["target"] = frame["target"].map(lambda v: mapping.get(v, v))
+    respondents = tuple(mapping.get(r, r) for r in ties.respondents) if ties.respondents is not None else None
+    return replace(ties, ties=frame, respondents=respondents)
 
 
 def pseudonymize_roster(roster: Roster, key: bytes) -> tuple[Roster, dict[str, str]]:
@@ -712,11 +718,7 @@ def apply_privacy(roster: Roster, ties: TieTable, *, key: bytes | None = None,
     mapping: dict = {}
     if key is not None:
         roster, mapping = pseudonymize_roster(roster, key)
-        frame = ties.ties.copy()
-        frame["source"] = frame["source"].map(lambda v: mapping.get(v, v))
-        frame["target"] = frame["target"].map(lambda v: mapping.get(v, v))
-        respondents = tuple(mapping.get(r, r) for r in ties.respondents) if ties.respondents is not None else None
-        ties = replace(ties, ties=frame, respondents=respondents)
+        ties = _renamed(ties, mapping)
         min_group_size = min_group_size or 5
     merged: list[str] = []
     if min_group_size:

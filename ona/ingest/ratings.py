@@ -181,11 +181,12 @@ def read_ratings(path: str | Path, roster: Roster | None, *, by: str | None = No
     records = []  # (respondent, rater_unit, rated_unit, dimension, answer, row, column)
     if rated_col is not None:
         dims = [h for h in headers if h not in {rater_col, rated_col, respondent_col}]
-        for j, h in enumerate(dims):
+        rated_units = frame[rated_col].str.strip()
+        for h in dims:
             values = frame[h]
             for i in range(len(frame)):
-                records.append((respondents.iat[i], rater_units.iat[i], frame[rated_col].iat[i].strip(), h,
-                                values.iat[i], int(rows[i]), h))
+                records.append((respondents.iat[i], rater_units.iat[i], rated_units.iat[i], h, values.iat[i],
+                                int(rows[i]), h))
         layout = "long"
     else:
         pairs = {h: _split_header(h, units) for h in headers if h not in {rater_col, respondent_col}}
@@ -220,6 +221,9 @@ def read_ratings(path: str | Path, roster: Roster | None, *, by: str | None = No
     if problems:
         raise InputError(problems[:200])
     scores = pd.DataFrame(out, columns=["respondent", "rater_unit", "rated_unit", "dimension", "score"])
+    # Partial answers: a respondent who scored some questions about a unit and left others missing.
+    answered = scores.assign(ok=scores["score"].notna()).groupby(["respondent", "rated_unit"])["ok"].agg(["any", "all"])
+    counts["partial"] = int((answered["any"] & ~answered["all"]).sum())
     dimensions = tuple(dict.fromkeys(scores["dimension"]))
     result = RatingResponses(scores=scores, dimensions=dimensions, scale=scale, anonymous=anonymous, counts=counts,
                              path=str(path))

@@ -17,7 +17,6 @@ import itertools
 import re
 from dataclasses import dataclass, field
 
-import numpy as np
 
 from ..errors import InputError
 from ._columns import ALIASES, find_column

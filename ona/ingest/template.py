@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
+from openpyxl.styles import Font
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from .._files import atomic_path
@@ -24,6 +24,16 @@ def _text(cell, value):
     if isinstance(value, str):
         cell.data_type = "s"  # never a formula, whatever the roster holds
     return cell
+
+
+def _instructions(wb: Workbook, lines: list[str], *, width: int) -> None:
+    """The workbook's first sheet, "Instructions": one line per row, the first as a title."""
+    info = wb.active
+    info.title = "Instructions"
+    for i, line in enumerate(lines, start=1):
+        _text(info.cell(row=i, column=1), line)
+    info["A1"].font = Font(bold=True, size=14)
+    info.column_dimensions["A"].width = width
 
 
 def person_choices(roster: Roster) -> list[str]:
@@ -59,8 +69,6 @@ def write_survey_template(roster: Roster, path: str | Path, *, questions: list[s
     questions = questions or [DEFAULT_QUESTION]
     choices = person_choices(roster)
     wb = Workbook()
-    info = wb.active
-    info.title = "Instructions"
     lines = ["Collaboration survey", "",
              "On the sheet 'Responses', add one row for each colleague you work with:",
              "  Respondent: pick your own name from the list.",
@@ -72,10 +80,7 @@ def write_survey_template(roster: Roster, path: str | Path, *, questions: list[s
     else:
         lines += ["", f"The question: {questions[0]}"]
     lines += ["", "Add as many rows as you need. Leave colleagues out rather than guess."]
-    for i, line in enumerate(lines, start=1):
-        _text(info.cell(row=i, column=1), line)
-    info["A1"].font = Font(bold=True, size=14)
-    info.column_dimensions["A"].width = 90
+    _instructions(wb, lines, width=90)
 
     responses = wb.create_sheet("Responses")
     headers = ["Respondent", "Colleague", "Frequency"] + (["Question"] if len(questions) > 1 else [])
@@ -108,10 +113,6 @@ def write_survey_template(roster: Roster, path: str | Path, *, questions: list[s
         ask = DataValidation(type="list", formula1=f"=Questions!$A$1:$A${len(questions)}", allow_blank=True)
         ask.add(f"D2:D{_ROWS}")
         responses.add_data_validation(ask)
-    for ws in (info,):
-        for row in ws.iter_rows():
-            for cell in row:
-                cell.alignment = Alignment(wrap_text=False)
     with atomic_path(path) as tmp:
         wb.save(tmp)
     return Path(path)
@@ -145,17 +146,12 @@ def write_ratings_template(roster: Roster, path: str | Path, *, unit_column: str
     units = sorted(set(roster.people[unit_column]))
     choices = person_choices(roster)
     wb = Workbook()
-    info = wb.active
-    info.title = "Instructions"
     lines = ["How we work with the other units", "",
              "On the sheet 'Responses', pick your name, then answer for each unit you work with.",
              "Leave a unit blank if you do not work with it; answer 'Don't know' where you cannot judge.", "",
              "The questions:"] + [f"  {name}: {text}" for name, text in RATING_QUESTIONS.items()] + \
         ["", "The answers: " + ", ".join(RATING_LABELS[:5]) + " (scored 1-5), or Don't know."]
-    for i, line in enumerate(lines, start=1):
-        _text(info.cell(row=i, column=1), line)
-    info["A1"].font = Font(bold=True, size=14)
-    info.column_dimensions["A"].width = 100
+    _instructions(wb, lines, width=100)
     lists = wb.create_sheet("Lists")
     for i, value in enumerate(choices, start=1):
         _text(lists.cell(row=i, column=1), value)

@@ -10,7 +10,6 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError, Problem
-from ._columns import find_column
 from ._tables import Table, gc_paused, read_table
 from .roster import Roster, fold_text
 
@@ -45,6 +44,13 @@ class TieTable:
 
     def __len__(self) -> int:
         return len(self.ties)
+
+    @classmethod
+    def empty(cls, shape: str = "none") -> "TieTable":
+        """No ties at all (a rating survey alone, or a unit-level export)."""
+        return cls(ties=pd.DataFrame({"source": pd.Series(dtype=object), "target": pd.Series(dtype=object),
+                                      "weight": pd.Series(dtype=float), "layer": pd.Series(dtype=object),
+                                      "row": pd.Series(dtype=int)}), shape=shape)
 
 
 class PersonMatcher:

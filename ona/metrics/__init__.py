@@ -16,7 +16,7 @@ from .._progress import steps
 from ..graph import OrgGraph, UnitPartition
 from .boundary import ei_expectation, ei_index, pair_expectation, unit_pair_table, unit_table
 from .bridges import fragile_bridges
-from .brokerage import ROLES, brokerage_roles
+from .brokerage import brokerage_roles
 from .centrality import EXACT_LIMIT, SAMPLES, betweenness, participation
 from .degree import degree_table
 from .partition import communities, modularity, unit_contributions

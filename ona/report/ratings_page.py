@@ -8,7 +8,6 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from .._files import atomic_write
@@ -205,7 +204,8 @@ def write_ratings_page(result: RatingsResult, path: str | Path, *, title: str | 
     counts = result.parameters.get("answers", {})
     body = (f"<h1>{_e(heading)}</h1>"
             f"<p class='sub'>{counts.get('ok', 0):,} answers scored, {counts.get('missing', 0):,} blank or "
-            f"'don't know'. Cells with fewer than {result.parameters['min_group_size']} respondents are not shown "
+            f"'don't know'; {counts.get('partial', 0):,} respondents answered only some questions about a unit "
+            "(their score is the mean of those they answered). Cells with fewer than {result.parameters['min_group_size']} respondents are not shown "
             "(·).</p><p><a href='index.html'>Back to the report</a></p>"
             f"<h2>Findings</h2><ul class='findings'>{findings}</ul>"
             f"<h2>We rate them, they rate us</h2>{_we_they_chart(result)}"

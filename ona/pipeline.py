@@ -1,0 +1,77 @@
+"""One measurement from inputs already located: the steps `ona analyze` and `ona run` share.
+
+Read the ties (a tie file, email exports, or none when only ratings are given), read the rating
+responses against the roster as given, apply the privacy settings to all of them, build the
+network, measure it and, with ratings, measure those beside it. Writing the report and storing the
+wave are left to the caller.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .graph import OrgGraph, build_graph
+from .ingest.roster import Roster
+from .ingest.ties import TieTable
+from .metrics import EXACT_LIMIT, SAMPLES, Measurement, measure
+
+__all__ = ["Analysis", "analyze"]
+
+
+@dataclass
+class Analysis:
+    roster: Roster
+    ties: TieTable
+    graph: OrgGraph
+    measurement: Measurement
+    ratings: object | None = None        # metrics.ratings.RatingsResult
+    email: object | None = None          # ingest.email.EmailResult
+    merged_units: list[str] = field(default_factory=list)
+
+
+def analyze(roster: Roster, ties: TieTable | None = None, *, email_paths=(), email_options=None,
+            ratings_path: str | Path | None = None, scale_path: str | Path | None = None, by: str | None = None,
+            tie_rule: str = "reported", seed: int = 1, permutations: int = 1000,
+            exact_betweenness_limit: int = EXACT_LIMIT, betweenness_samples: int = SAMPLES,
+            key: bytes | None = None, min_group_size: int | None = None,
+            unit_type_column: str | None = None) -> Analysis:
+    """Measure ``roster`` with ``ties`` (a read tie file), or with ``email_paths`` (aggregated with
+    ``email_options``), or with no ties at all; ``ratings_path`` adds a rating survey. With ``key``
+    every identity is pseudonymised; units under ``min_group_size`` (default 5 with a key) merge."""
+    from .ingest.email import apply_privacy
+
+    email = None
+    if email_paths:
+        from .errors import OnaError
+        from .ingest.email import read_email
+
+        email = read_email(list(email_paths), roster, email_options)
+        if email.unit_level is not None:
+            raise OnaError("group-to-group Viva Insights data gives a unit-level network only; "
+                           "use `ona email` to write its unit table")
+        roster, ties = email.roster, email.ties
+    elif ties is None:
+        ties = TieTable.empty()
+    responses = None
+    if ratings_path:  # read against the roster as given, before any pseudonyms
+        from .ingest.ratings import read_ratings, read_scale
+
+        responses = read_ratings(ratings_path, roster, by=by, scale=read_scale(scale_path))
+    roster, ties, id_map, unit_map = apply_privacy(roster, ties, key=key, min_group_size=min_group_size)
+    if responses is not None and (id_map or unit_map):
+        from .ingest.ratings import relabel
+
+        responses = relabel(responses, id_map, unit_map)
+    graph = build_graph(roster, ties, tie_rule=tie_rule)
+    result = measure(graph, by=by, seed=seed, permutations=permutations,
+                     exact_betweenness_limit=exact_betweenness_limit, betweenness_samples=betweenness_samples)
+    ratings = None
+    if responses is not None:
+        from .metrics.ratings import measure_ratings
+
+        ratings = measure_ratings(responses, min_group_size=min_group_size or 5, measurement=result, graph=graph,
+                                  type_column=unit_type_column)
+        result.extra.update(ratings.tables())
+    return Analysis(roster=roster, ties=ties, graph=graph, measurement=result, ratings=ratings, email=email,
+                    merged_units=list(unit_map))
