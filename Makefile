@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 CHROMIUM := /usr/bin/chromium
 EXAMPLE  := examples/municipality
 
-.PHONY: demo test install chromium bench clean
+.PHONY: demo test install chromium java bench clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -30,8 +30,15 @@ chromium:
 	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; fi; }
 	@test -x $(CHROMIUM) || { echo "chromium is not installed at $(CHROMIUM)" >&2; exit 1; }
 
+# The Spark tests run PySpark in local mode, which needs a Java runtime (Debian's, 17 or later).
+java:
+	@command -v java >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless >/dev/null; \
+	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless >/dev/null; fi; }
+	@command -v java >/dev/null || { echo "no Java runtime: apt-get install default-jre-headless" >&2; exit 1; }
+
 # pytest exits 5 when it ran no test; make treats any non-zero exit as failure.
-test: install chromium
+test: install chromium java
 	$(PY) -m pytest -q
 
 bench: install

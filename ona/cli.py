@@ -97,8 +97,12 @@ def email_options(func):
     """How email exports are aggregated (docs/email.md); the same on `ona email` and `ona analyze`."""
     for decorator in reversed([
         click.option("--email-format", type=click.Choice(["log", "mbox", "m365-trace", "m365-enhanced",
-                                                          "google-workspace", "viva-p2p", "viva-g2g"]),
+                                                          "google-workspace", "viva-p2p", "viva-g2g",
+                                                          "graph-data-connect"]),
                      default=None, help="Format of the email exports (default: detected from their columns)."),
+        click.option("--engine", type=click.Choice(["duckdb", "spark"]), default="duckdb", show_default=True,
+                     help="Where the aggregation runs: DuckDB on this machine, or Spark (a local session, or the "
+                          "cluster your Spark configuration names). Only the tie table comes back."),
         click.option("--external", type=click.Choice(["drop", "domain", "keep"]), default="drop", show_default=True,
                      help="Addresses not in the roster: dropped, one node per domain, or kept as people."),
         click.option("--max-recipients", default=25, show_default=True, type=click.IntRange(1),
@@ -130,7 +134,8 @@ def _email_options(opts: dict):
     return EmailOptions(external=opts["external"], max_recipients=opts["max_recipients"], weight=opts["email_weight"],
                         cc_weight=opts["cc_weight"], since=opts["since"], until=opts["until"],
                         min_messages=opts["min_messages"], reciprocal=opts["reciprocal"],
-                        exclude=tuple(opts["exclude"]), aliases=opts["aliases"], format=opts["email_format"])
+                        exclude=tuple(opts["exclude"]), aliases=opts["aliases"], format=opts["email_format"],
+                        engine=opts["engine"])
 
 
 def _read_roster(opts: dict):
@@ -207,7 +212,7 @@ def render_summary(summary: dict, unit_column: str) -> str:
 @click.option("--history", "history_path", default=None, type=click.Path(dir_okay=False, path_type=Path),
               help="History file (SQLite) the wave is stored in (default: ona-history.db).")
 @click.option("--replace", is_flag=True, help="Store the wave again if its label is already in the history.")
-@click.option("--email", "email_paths", multiple=True, type=click.Path(exists=True, path_type=Path),
+@click.option("--email", "email_paths", multiple=True,
               help="Email export(s) instead of --ties: message logs, mbox, Microsoft 365 traces, Viva Insights.")
 @click.option("--ratings", "ratings_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Unit-rates-unit survey responses (.xlsx or .csv); alone or with --ties/--email.")
@@ -260,7 +265,7 @@ def analyze(by, out_dir, seed, permutations, exact_betweenness_limit, betweennes
     if merged:
         click.echo(f"Note: {len(merged)} units with fewer than the minimum group size merged", err=True)
     if email is not None:
-        click.echo(f"Email: {email.rows_read:,} recipient rows read by DuckDB on this machine, "
+        click.echo(f"Email: {email.rows_read:,} recipient rows read by {email.engine}, "
                    f"{email.kept_rows:,} kept", err=True)
     if wave is not None:
         with open_history(history_path) as history:
@@ -519,7 +524,7 @@ def init_command(ties_path, wave, out_path, **opts):
 
 
 @cli.command("email")
-@click.argument("exports", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.argument("exports", nargs=-1, required=True)
 @click.option("--roster", "roster_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Roster (.xlsx or .csv) whose email or id column names the people (not needed for group-to-group data).")
 @click.option("--id-column", default=None, help="Roster column with the person id.")
@@ -554,7 +559,7 @@ def email_command(exports, roster_path, id_column, email_column, unit_column, ou
         table = result.ties.ties[["source", "target", "weight", "messages"]]
         note = f"{len(table):,} sender -> recipient pairs"
     _write_table(table, out_path)
-    click.echo(f"Read {result.rows_read:,} rows ({', '.join(sorted(set(result.formats)))}) with DuckDB on this machine; "
+    click.echo(f"Read {result.rows_read:,} rows ({', '.join(sorted(set(result.formats)))}) with {result.engine}; "
                f"{note}.")
     for reason, count in sorted(result.excluded.items()):
         click.echo(f"Left out: {count:,} ({reason})")

@@ -35,9 +35,9 @@ def analyze(roster: Roster, ties: TieTable | None = None, *, email_paths=(), ema
             tie_rule: str = "reported", seed: int = 1, permutations: int = 1000,
             exact_betweenness_limit: int = EXACT_LIMIT, betweenness_samples: int = SAMPLES,
             key: bytes | None = None, min_group_size: int | None = None,
-            unit_type_column: str | None = None) -> Analysis:
+            unit_type_column: str | None = None, spark=None) -> Analysis:
     """Measure ``roster`` with ``ties`` (a read tie file), or with ``email_paths`` (aggregated with
-    ``email_options``), or with no ties at all; ``ratings_path`` adds a rating survey. With ``key``
+    ``email_options``; ``spark``: a SparkSession to aggregate on), or with no ties at all; ``ratings_path`` adds a rating survey. With ``key``
     every identity is pseudonymised; units under ``min_group_size`` (default 5 with a key) merge."""
     from .ingest.email import apply_privacy
 
@@ -46,7 +46,7 @@ def analyze(roster: Roster, ties: TieTable | None = None, *, email_paths=(), ema
         from .errors import OnaError
         from .ingest.email import read_email
 
-        email = read_email(list(email_paths), roster, email_options)
+        email = read_email(list(email_paths), roster, email_options, spark=spark)
         if email.unit_level is not None:
             raise OnaError("group-to-group Viva Insights data gives a unit-level network only; "
                            "use `ona email` to write its unit table")

@@ -95,3 +95,21 @@ def offline_page(browser):
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     yield page, outside, errors
     context.close()
+
+
+@pytest.fixture(scope="session")
+def spark():
+    """A local PySpark session (two cores) shared by the Spark tests. Fails (does not skip) without
+    Java: `make test` installs Debian's runtime, and a skipped engine test would hide a broken engine."""
+    import shutil
+
+    if shutil.which("java") is None:
+        pytest.fail("no Java runtime; run `make test` (it installs Debian's default-jre-headless)")
+    from pyspark.sql import SparkSession
+
+    session = (SparkSession.builder.master("local[2]").appName("ona-tests")
+               .config("spark.ui.enabled", "false").config("spark.ui.showConsoleProgress", "false")
+               .config("spark.sql.shuffle.partitions", "4").getOrCreate())
+    session.sparkContext.setLogLevel("OFF")
+    yield session
+    session.stop()

@@ -237,6 +237,7 @@ def test_analyze_stores_a_wave(tmp_path, runner, data_dir):
     ('[privacy]\nmin_group_size = "five"\n', "line 2: min_group_size must be a int"),
     ('[waves.2025]\nroster = "r.xlsx"\nties = ["t.xlsx"]\nemail = ["mail.csv"]\n', "line 1: wave '2025' has both ties and email"),
     ('[email]\nexternal = "maybe"\n', "line 2: external must be one of drop, domain, keep"),
+    ('[email]\nengine = "bigquery"\n', "line 2: engine must be one of duckdb, spark"),
     ('[measurement\nby = 1\n', "is not valid TOML"),
     ('[shapes]\nx = 1\n', "line 1: unknown section [shapes]"),
 ])

@@ -13,7 +13,6 @@ header (Python's ``email`` parser) into batches that DuckDB then aggregates like
 
 from __future__ import annotations
 
-import codecs
 import hashlib
 import hmac
 import mailbox
@@ -32,13 +31,22 @@ import pandas as pd
 from .._progress import steps
 from ..errors import InputError, OnaError, Problem
 from ._tables import normalise_header
+from .engines import (
+    ENGINES,
+    DuckDBEngine,
+    directory_kind,
+    header_line,
+    is_remote,
+    open_engine,
+)
 from .roster import Roster
 from .ties import TieTable
 
 __all__ = ["EmailOptions", "EmailResult", "read_email", "detect_email_format", "aggregation_sql", "FORMATS",
            "pseudonym", "AUTOMATED_PATTERNS"]
 
-FORMATS = ("log", "mbox", "m365-trace", "m365-enhanced", "google-workspace", "viva-p2p", "viva-g2g")
+FORMATS = ("log", "mbox", "m365-trace", "m365-enhanced", "google-workspace", "viva-p2p", "viva-g2g",
+           "graph-data-connect")
 # Senders that are machines, not colleagues (matched on the normalised address).
 AUTOMATED_PATTERNS = [r"^(no-?reply|do-?not-?reply|noreply)", r"^(mailer-daemon|postmaster|bounce)",
                       r"^(calendar|notification|notifications|alerts?|newsletter)[@+.-]", r"@calendar\.",
@@ -60,12 +68,15 @@ class EmailOptions:
     exclude: tuple[str, ...] = ()       # extra sender patterns (regular expressions)
     aliases: str | Path | None = None   # CSV: old address, roster id or address
     format: str | None = None           # forced format
+    engine: str = "duckdb"              # where the rules run: duckdb (this machine) or spark
 
     def check(self) -> None:
         if self.external not in ("drop", "domain", "keep"):
             raise ValueError("external must be drop, domain or keep")
         if self.weight not in ("per-message", "split"):
             raise ValueError("weight must be per-message or split")
+        if self.engine not in ENGINES:
+            raise ValueError(f"engine must be one of {', '.join(ENGINES)}")
         if self.max_recipients < 1 or self.min_messages < 1 or self.cc_weight < 0:
             raise ValueError("max_recipients and min_messages must be 1 or more; cc_weight 0 or more")
 
@@ -82,27 +93,10 @@ class EmailResult:
     formats: tuple[str, ...] = ()
     unit_level: pd.DataFrame | None = None
     externals: dict[str, int] = field(default_factory=dict)
+    engine: str = ""                    # where the aggregation ran, e.g. "DuckDB on this machine (2 threads)"
 
 
 # --- Detecting the format -----------------------------------------------------------------------
-
-def _header_line(path: Path) -> tuple[list[str], str, str]:
-    """The header row's cells as written, its delimiter and the file's encoding (utf-16 or utf-8),
-    from the first 64 KB."""
-    import csv
-    import io
-
-    with open(path, "rb") as handle:
-        raw = handle.read(65536)
-    if raw.startswith(codecs.BOM_UTF16_LE) or raw.startswith(codecs.BOM_UTF16_BE):
-        text, encoding = raw.decode("utf-16", errors="ignore"), "utf-16"
-    else:
-        text, encoding = raw.decode("utf-8-sig", errors="replace"), "utf-8"
-    line = text.splitlines()[0] if text.strip() else ""
-    delimiter = max(",;\t|", key=line.count)
-    names = next(csv.reader(io.StringIO(line), delimiter=delimiter)) if line else []
-    return names, delimiter, encoding
-
 
 def _starts_with(path: Path, prefix: bytes) -> bool:
     with open(path, "rb") as handle:
@@ -110,14 +104,22 @@ def _starts_with(path: Path, prefix: bytes) -> bool:
 
 
 def detect_email_format(path: str | Path) -> str:
-    """The format of an email export, from its suffix and header row (see :data:`FORMATS`)."""
+    """The format of an email export, from its suffix and header row (see :data:`FORMATS`). A path
+    on a cluster (``abfss://`` ...) is told by its suffix only: JSON is Graph Data Connect, anything
+    else a message log unless ``--email-format`` says otherwise."""
+    if is_remote(path):
+        return "graph-data-connect" if str(path).lower().rstrip("/").endswith((".json", ".jsonl")) else "log"
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix in (".mbox", ".mbx") or (path.is_file() and _starts_with(path, b"From ")):
         return "mbox"
+    if suffix in (".json", ".jsonl") or (path.is_dir() and directory_kind(path) == "json"):
+        return "graph-data-connect"
     if suffix == ".parquet" or path.is_dir():
-        return "log"
-    keys = {normalise_header(h.strip()) for h in _header_line(path)[0]}
+        return "graph-data-connect" if "torecipients" in _parquet_columns(path) else "log"
+    if path.is_file() and _starts_with(path, b"{"):
+        return "graph-data-connect"
+    keys = {normalise_header(h.strip()) for h in header_line(path)[0]}
     if {"primarycollaborator personid", "secondarycollaborator personid"} <= keys:
         return "viva-p2p"
     if {"primarycollaborator organization", "secondarycollaborator organization"} <= keys or \
@@ -132,6 +134,28 @@ def detect_email_format(path: str | Path) -> str:
     return "log"
 
 
+def _parquet_columns(path: Path) -> set[str]:
+    """The (lower-cased) columns of a Parquet file or directory, from its metadata only."""
+    import duckdb
+
+    glob = str(path / "**" / "*.parquet") if path.is_dir() else str(path)
+    try:
+        rows = duckdb.connect().execute(f"SELECT name FROM parquet_schema({_q(glob)})").fetchall()
+    except duckdb.Error:
+        return set()  # reported with its place when the engine reads it
+    return {str(name).lower() for (name,) in rows}
+
+
+def _source_kind(path: str, fmt: str) -> str:
+    """How an engine reads the file: csv, parquet, or json (Graph Data Connect messages)."""
+    text = str(path).lower().rstrip("/")
+    if text.endswith(".parquet") or (not is_remote(path) and Path(path).is_dir() and directory_kind(Path(path)) ==
+                                     "parquet") or (is_remote(path) and fmt != "graph-data-connect" and
+                                                    not text.endswith((".csv", ".tsv", ".txt"))):
+        return "parquet"
+    return "json" if fmt == "graph-data-connect" else "csv"
+
+
 # --- Readers: each returns SQL producing recipient rows ------------------------------------------
 
 def _q(text: str) -> str:
@@ -142,36 +166,12 @@ def _ident(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def _columns_of(con, relation_sql: str) -> list[str]:
-    return [row[0] for row in con.execute(f"DESCRIBE SELECT * FROM {relation_sql}").fetchall()]
-
-
 def _find(columns: list[str], *candidates: str) -> str | None:
     keyed = {normalise_header(c): c for c in columns}
     for cand in candidates:
         if cand in keyed:
             return keyed[cand]
     return None
-
-
-def _source_sql(path: Path, tmp: Path) -> str:
-    if path.is_dir():
-        return f"read_parquet({_q(str(path / '**' / '*.parquet'))}, hive_partitioning = true)"
-    if path.suffix.lower() == ".parquet":
-        return f"read_parquet({_q(str(path))})"
-    names, delimiter, encoding = _header_line(path)
-    if encoding == "utf-16":  # DuckDB reads UTF-8: transcode in a stream, never the whole file in memory
-        target = tmp / (path.stem + ".utf8.csv")
-        with open(path, encoding="utf-16", newline="") as src, open(target, "w", encoding="utf-8", newline="") as dst:
-            for block in iter(lambda: src.read(1 << 20), ""):
-                dst.write(block)
-        path = target
-    # The header's own columns, read strictly: DuckDB's sniffer would pad a short row with NULLs or
-    # take a long one silently; here either is an error that names its line (see _csv_problem).
-    columns = "{" + ", ".join(f"{_q(n.strip() or f'column{i + 1}')}: 'VARCHAR'" for i, n in enumerate(names)) + "}"
-    return (f"read_csv({_q(str(path))}, columns = {columns}, header = true, auto_detect = false, "
-            f"delim = {_q(delimiter)}, quote = '\"', escape = '\"', strict_mode = true, null_padding = false, "
-            "ignore_errors = false)")
 
 
 def _csv_problem(exc: Exception, path: Path) -> Problem:
@@ -196,7 +196,8 @@ def _time_sql(col: str) -> str:
     A plain cast serves the common case; the zone path runs only for text that ends in a zone."""
     x = f"nullif(trim(CAST({col} AS VARCHAR)), '')"
     formats = ", ".join(_q(f) for f in _TIME_FORMATS)
-    zoned = f"({x} LIKE '%Z' OR {x} LIKE '%+__:__' OR {x} LIKE '%-__:__' OR {x} LIKE '%+____' OR {x} LIKE '%UTC')"
+    zoned = (f"({x} LIKE '%Z' OR {x} LIKE '%+__:__' OR {x} LIKE '%-__:__' OR {x} LIKE '%+____' OR {x} LIKE '%+__' "
+             f"OR {x} LIKE '%UTC')")  # '+00': a time already stored with its zone, as text
     return (f"coalesce(CASE WHEN {zoned} THEN TRY_CAST(TRY_CAST({x} AS TIMESTAMPTZ) AS TIMESTAMP) "
             f"ELSE TRY_CAST({x} AS TIMESTAMP) END, TRY_STRPTIME({x}, [{formats}]))")
 
@@ -227,24 +228,19 @@ def _malformed_sql(checks) -> str:
     return "CASE " + " ".join(f"WHEN {cond} THEN 'ona:{code}'" for code, cond, _, _ in checks) + " END"
 
 
-def _malformed_rows(con, source: str, path: Path, checks, limit: int = 20) -> list[Problem]:
-    """The rows (file order, header = row 1) of the malformed rows of one source; run only after the
-    aggregation found some, single-threaded so that row numbers follow the file."""
+def _malformed_rows(engine, source: str, path: Path, checks, first_row: int = 2, limit: int = 20) -> list[Problem]:
+    """The rows (file order; ``first_row``: 2 below a header row, 1 in JSON lines) of the malformed
+    rows of one source; run only after the aggregation found some."""
     problems = []
-    con.execute("SET preserve_insertion_order = true")
-    con.execute("SET threads = 1")
-    try:
-        numbered = f"(SELECT row_number() OVER () + 1 AS ona_row, * FROM {source})"
+    with engine.in_file_order():
+        numbered = f"(SELECT row_number() OVER () + {first_row - 1} AS ona_row, * FROM {source})"
         for code, cond, column, message in checks:
-            rows = con.execute(f"SELECT ona_row, count(*) OVER () FROM {numbered} WHERE {cond} "
-                               f"ORDER BY ona_row LIMIT {limit}").fetchall()
+            rows = engine.rows(f"SELECT ona_row, count(*) OVER () FROM {numbered} WHERE {cond} "
+                               f"ORDER BY ona_row LIMIT {limit}")
             problems += [Problem(code, message, path=str(path), row=int(r), column=column) for r, _ in rows]
             if rows and rows[0][1] > limit:
                 problems.append(Problem(code, f"{rows[0][1] - limit} more rows have the same problem",
                                         path=str(path), column=column))
-    finally:
-        con.execute("RESET threads")
-        con.execute("SET preserve_insertion_order = false")
     return sorted(problems, key=lambda p: p.row or 0)
 
 
@@ -253,8 +249,8 @@ _ADDRESS_LIST = r"""CASE WHEN {col} LIKE '%@%'
         ELSE string_split_regex(trim({col}), '\s*[;,]\s*') END"""
 
 
-def _log_sql(con, source: str, path: Path, fmt: str = "log", checks: list | None = None) -> str:
-    cols = _columns_of(con, source)
+def _log_sql(engine, source: str, path: Path, fmt: str = "log", checks: list | None = None) -> str:
+    cols = engine.columns(source)
     sender = _find(cols, *ALIASES_EMAIL["sender"])
     to = _find(cols, *ALIASES_EMAIL["to"])
     if sender is None or to is None:
@@ -266,13 +262,13 @@ def _log_sql(con, source: str, path: Path, fmt: str = "log", checks: list | None
     msg = _find(cols, *ALIASES_EMAIL["message_id"])
     status = _find(cols, "status", "delivery status", "event status")
     kind_col = _find(cols, "kind", "recipient type", "type", "field")
-    per_recipient = con.execute(
+    per_recipient = engine.rows(
         f"SELECT count(*) FROM (SELECT {_ident(to)} AS t FROM {source} LIMIT 1000) WHERE t LIKE '%;%' OR "
-        "t LIKE '%,%'").fetchall()[0][0] == 0
+        "t LIKE '%,%'")[0][0] == 0
     cc_probe = f"coalesce(CAST({_ident(cc)} AS VARCHAR), '')" if cc else "''"
-    display_names = con.execute(
+    display_names = engine.rows(
         f"SELECT count(*) FROM (SELECT CAST({_ident(to)} AS VARCHAR) || {cc_probe} AS t FROM {source} LIMIT 5000) "
-        "WHERE t LIKE '%<%' OR t LIKE '%\"%'").fetchall()[0][0] > 0
+        "WHERE t LIKE '%<%' OR t LIKE '%\"%'")[0][0] > 0
     if msg:
         key = f"CAST({_ident(msg)} AS VARCHAR)"
     elif per_recipient:
@@ -285,7 +281,7 @@ def _log_sql(con, source: str, path: Path, fmt: str = "log", checks: list | None
     time_sql = "ona_sent_at" if when else "NULL::TIMESTAMP"
     found = _row_checks(sender if fmt == "log" else None, when, "ona_sent_at" if when else None)
     if checks is not None and found:
-        checks.append((source, path, _row_checks(sender if fmt == "log" else None, when)))
+        checks.append((source, path, _row_checks(sender if fmt == "log" else None, when), 2))
     status_sql = f"coalesce({_malformed_sql(found)}, CAST({_ident(status)} AS VARCHAR))" if status \
         else f"{_malformed_sql(found)}::VARCHAR"
     # Row numbers only where they are the message key (they force an ordered, single-threaded scan).
@@ -320,8 +316,8 @@ ALIASES_EMAIL = {
 }
 
 
-def _enhanced_sql(con, source: str, path: Path, checks: list | None = None) -> str:
-    cols = _columns_of(con, source)
+def _enhanced_sql(engine, source: str, path: Path, checks: list | None = None) -> str:
+    cols = engine.columns(source)
     sender = _find(cols, "sender address", "senderaddress")
     status = _find(cols, "recipient status")
     msg = _find(cols, "network message id", "message id")
@@ -332,7 +328,7 @@ def _enhanced_sql(con, source: str, path: Path, checks: list | None = None) -> s
     time_sql = _time_sql(_ident(when)) if when else "NULL::TIMESTAMP"
     found = _row_checks(None, when)
     if checks is not None and found:
-        checks.append((source, path, found))
+        checks.append((source, path, found, 2))
     key = f"CAST({_ident(msg)} AS VARCHAR)" if msg else "CAST(src_row AS VARCHAR)"
     base = f"(SELECT *, row_number() OVER () + 1 AS src_row FROM {source})" if not msg else source
     return f"""SELECT msg, sender, split_part(item, '##', 1) AS recipient, 'to' AS kind, sent_at,
@@ -383,7 +379,7 @@ def _mbox_frame(path: Path, skip: dict[str, int]) -> pd.DataFrame:
 _NORMALISE = """CASE WHEN contains({x}, '<') OR contains({x}, '"') OR contains({x}, '''') OR contains({x}, ':')
         THEN lower(trim(regexp_replace(regexp_replace(
              CASE WHEN {x} LIKE '%<%>%' THEN regexp_extract({x}, '<([^>]*)>', 1) ELSE {x} END,
-             '^\\s*mailto:', '', 'i'), '["'']', '', 'g')))
+             '(?i)^\\s*mailto:', ''), '["'']', '', 'g')))
         ELSE lower(trim({x})) END"""
 
 
@@ -407,7 +403,7 @@ def aggregation_sql(options: EmailOptions, automated: list[str]) -> str:
     return f"""
     WITH rows AS (  -- messages keyed by a 64-bit hash of their key: cheaper to group and join
         SELECT hash(msg) AS msg, {norm_s} AS s, {norm_r} AS r, kind, sent_at,
-               lower(trim(coalesce(status, ''))) AS status, score
+               lower(trim(coalesce(status, ''))) AS status, CAST(score AS DOUBLE) AS score
         FROM recipient_rows),
     screened AS (
         SELECT *, CASE
@@ -486,8 +482,8 @@ def pseudonym(key: bytes, identity: str) -> str:
     return "p-" + hmac.new(key, identity.strip().lower().encode("utf-8"), hashlib.sha256).hexdigest()[:16]
 
 
-def _viva_g2g(con, source: str, path: Path) -> pd.DataFrame:
-    cols = _columns_of(con, source)
+def _viva_g2g(engine, source: str, path: Path) -> pd.DataFrame:
+    cols = engine.columns(source)
     a = _find(cols, "primarycollaborator organization", "timeinvestors organization")
     b = _find(cols, "secondarycollaborator organization", "collaborators organization")
     w = _find(cols, "group collaboration time invested", "collaboration hours", "group email sent count",
@@ -495,18 +491,18 @@ def _viva_g2g(con, source: str, path: Path) -> pd.DataFrame:
     if w is None:
         raise InputError([Problem("viva-columns", "has no collaboration time or email count column",
                                   path=str(path), row=1)])
-    frame = con.execute(f"""
+    frame = engine.frame(f"""
         SELECT {_ident(a)} AS from_unit,
                CASE WHEN {_ident(b)} = 'Within Group' THEN {_ident(a)} ELSE {_ident(b)} END AS to_unit,
                sum(TRY_CAST({_ident(w)} AS DOUBLE)) AS weight, count(*) AS rows
         FROM {source}
         WHERE {_ident(b)} NOT IN ('Unclassified Collaborators', 'Other_Collaborators')
-        GROUP BY 1, 2 ORDER BY 1, 2""").df()
+        GROUP BY 1, 2 ORDER BY 1, 2""")
     return frame
 
 
-def _viva_p2p_sql(con, source: str) -> str:
-    cols = _columns_of(con, source)
+def _viva_p2p_sql(engine, source: str) -> str:
+    cols = engine.columns(source)
     a = _find(cols, "primarycollaborator personid")
     b = _find(cols, "secondarycollaborator personid")
     w = _find(cols, "strong tie score", "collaboration hours", "email count", "emails sent", "diverse tie score")
@@ -519,89 +515,90 @@ def _viva_p2p_sql(con, source: str) -> str:
                        NULL::VARCHAR AS status, {weight} AS score FROM {base}""")
 
 
-def read_email(paths, roster: Roster | None, options: EmailOptions | None = None, *,
-               pseudonymize_key: bytes | None = None, memory_limit: str = "2GB") -> EmailResult:
-    """Aggregate email exports into a tie table joined to ``roster`` (see docs/email.md).
+def _gdc_sql(engine, source: str, path, checks: list | None = None, first_row: int = 1) -> str:
+    """Microsoft Graph Data Connect Outlook messages (BasicDataSet_v0.Message): the author is
+    ``from`` (the mailbox shown as the author), else ``sender`` (the account that sent it); To and
+    Cc recipients from ``toRecipients``/``ccRecipients``; drafts left out; Bcc, subject and body
+    never read. A message exported from several mailboxes is one message (``internetMessageId``)."""
+    cols = {c.lower() for c in engine.columns(source)}
+    if not {"torecipients", "internetmessageid"} <= cols:
+        raise InputError([Problem("email-columns", "is not a Graph Data Connect message export: no toRecipients and "
+                                  "internetMessageId fields", path=str(path), row=first_row)])
+    found = _row_checks(None, "sentDateTime")
+    if checks is not None:
+        checks.append((source, path, found, first_row))
+    time_sql = _time_sql('"sentDateTime"')
+    author = 'coalesce("from".emailAddress.address, sender.emailAddress.address)'
+    draft = f"coalesce({_malformed_sql(found)}, CASE WHEN isDraft THEN 'ona:draft' END)"
+    parts = [f"""SELECT coalesce(internetMessageId, {author} || '|' || coalesce(CAST(sentDateTime AS VARCHAR), '')) AS msg,
+                        {author} AS sender, unnest({field}) AS item, '{kind}' AS kind, {time_sql} AS sent_at,
+                        {draft} AS status
+                 FROM {source} WHERE {field} IS NOT NULL""" for field, kind in (("toRecipients", "to"),
+                                                                              ("ccRecipients", "cc"))]
+    return f"""SELECT msg, sender, item.emailAddress.address AS recipient, kind, sent_at, status, 1.0 AS score
+               FROM ({" UNION ALL ".join(parts)})"""
 
-    ``paths``: one or several files (e.g. one per month), read as one. With Viva Insights
-    group-to-group data the result is unit-level only (``unit_level``) and ``ties`` is empty.
-    """
+
+def _read_problem(path, exc: Exception) -> Problem:
+    """A read error as a Problem with the file's row. Spark's CSV errors do not say the row: a local
+    CSV is then read again by DuckDB, on this error path only, to find it."""
     import duckdb
 
+    if isinstance(exc, duckdb.Error):
+        return _csv_problem(exc, Path(path))
+    # Spark's messages quote the record: only its error class is kept.
+    kind = re.search(r"\[([A-Z][A-Z_.]+)\]", str(exc))
+    spark_problem = Problem("bad-email-file", f"cannot be read by Spark ({kind.group(1) if kind else type(exc).__name__})",
+                            path=str(path))
+    if is_remote(path) or not Path(path).is_file() or _source_kind(path, "log") != "csv":
+        return spark_problem
+    with tempfile.TemporaryDirectory(prefix="ona-email-") as tmp:
+        local = DuckDBEngine(Path(tmp))
+        try:
+            local.rows(f"SELECT count(*) FROM {local.source(path, 'csv')}")
+        except duckdb.Error as found:
+            return _csv_problem(found, Path(path))
+        finally:
+            local.close()
+    return spark_problem
+
+
+def read_email(paths, roster: Roster | None, options: EmailOptions | None = None, *,
+               pseudonymize_key: bytes | None = None, memory_limit: str = "2GB", spark=None) -> EmailResult:
+    """Aggregate email exports into a tie table joined to ``roster`` (see docs/email.md).
+
+    ``paths``: one or several files or directories (e.g. one per month, or Parquet partitioned by
+    date), read as one. With Viva Insights group-to-group data the result is unit-level only
+    (``unit_level``) and ``ties`` is empty. The work runs where ``options.engine`` says: DuckDB on
+    this machine, or Spark (``spark``: an existing SparkSession, e.g. on a cluster; paths such as
+    ``abfss://...`` are then read by the cluster). Only the aggregated table comes back.
+    """
     options = options or EmailOptions()
     options.check()
-    paths = [Path(p) for p in (paths if isinstance(paths, (list, tuple)) else [paths])]
+    paths = [p if is_remote(p) else Path(p) for p in (paths if isinstance(paths, (list, tuple)) else [paths])]
     for p in paths:
-        if not p.exists():
+        if not is_remote(p) and not p.exists():
             raise InputError([Problem("file-not-found", "no such file", path=str(p))])
     formats = [options.format or detect_email_format(p) for p in paths]
     for p, f in zip(paths, formats):
         if f not in FORMATS:
             raise InputError([Problem("email-format", f"unknown email format {f!r}; one of {', '.join(FORMATS)}",
                                       path=str(p))])
+        if f == "mbox" and is_remote(p):
+            raise InputError([Problem("email-format", "mbox archives are read on this machine; copy the file here",
+                                      path=str(p))])
     excluded: dict[str, int] = {}
     with tempfile.TemporaryDirectory(prefix="ona-email-") as tmp_name, \
             steps(["reading email exports", "aggregating"]) as progress:
-        tmp = Path(tmp_name)
-        con = duckdb.connect(str(tmp / "work.duckdb"))
-        con.execute(f"SET memory_limit = {_q(memory_limit)}")
-        con.execute(f"SET temp_directory = {_q(str(tmp))}")
-        con.execute("SET TimeZone = 'UTC'")
-        con.execute("SET preserve_insertion_order = false")
-        if set(formats) == {"viva-g2g"}:
-            units = pd.concat([_viva_g2g(con, _source_sql(p, tmp), p) for p in paths])
-            units = units.groupby(["from_unit", "to_unit"], as_index=False).agg(weight=("weight", "sum"),
-                                                                                rows=("rows", "sum"))
-            empty = TieTable(ties=pd.DataFrame(columns=["source", "target", "weight", "layer", "row"]), shape="unit")
-            return EmailResult(ties=empty, roster=roster, rows_read=int(units["rows"].sum()), formats=tuple(formats),
-                               unit_level=units)
-        if "viva-g2g" in formats:
-            raise OnaError("group-to-group Viva Insights data gives a unit-level network only; read it on its own")
-        if roster is None:
-            raise OnaError("a roster is needed to join email addresses to people")
-        selects, checks = [], []
-        for p, fmt in zip(paths, formats):
-            if fmt == "mbox":
-                frame = _mbox_frame(p, excluded)
-                name = f"mbox_{len(selects)}"
-                con.register(name, frame)
-                selects.append(f"SELECT * FROM {name}")
-                continue
-            source = _source_sql(p, tmp)
-            try:
-                if fmt == "viva-p2p":
-                    selects.append(_viva_p2p_sql(con, source))
-                elif fmt == "m365-enhanced":
-                    selects.append(_enhanced_sql(con, source, p, checks))
-                else:
-                    selects.append(_log_sql(con, source, p, fmt, checks))
-            except duckdb.Error as exc:
-                raise InputError([_csv_problem(exc, p)]) from None
-        union = " UNION ALL ".join(f"({q})" for q in selects)
+        engine = open_engine(options.engine, Path(tmp_name), memory_limit=memory_limit, spark=spark)
         try:
-            con.execute(f"CREATE VIEW recipient_rows AS {union}")
-        except duckdb.Error as exc:
-            raise InputError([Problem("bad-email-file", f"cannot be read: {str(exc).splitlines()[0]}",
-                                      path=str(paths[0]))]) from None
-        people = _people_table(roster, options.aliases)
-        con.register("people_frame", people)
-        con.execute("CREATE TABLE people AS SELECT * FROM people_frame")
-        for pattern in options.exclude:
-            try:
-                re.compile(pattern)
-            except re.error as exc:
-                raise OnaError(f"--exclude {pattern!r} is not a valid pattern ({exc})") from None
-        automated = AUTOMATED_PATTERNS + list(options.exclude)
-        progress.advance("aggregating")
-        try:
-            grouped = con.execute(aggregation_sql(options, automated)).df()
-        except duckdb.Error as exc:
-            raise InputError([Problem("bad-email-file", f"cannot be read: {str(exc).splitlines()[0]}",
-                                      path=str(paths[0]))]) from None
-        if grouped["reason"].isin(MALFORMED).any():
-            problems = [p for source, path, found in checks for p in _malformed_rows(con, source, path, found)]
-            raise InputError(problems or [Problem("bad-row", "has malformed rows", path=str(paths[0]))])
-        con.close()
+            grouped, units = _aggregate(engine, paths, formats, roster, options, excluded, progress)
+        finally:
+            engine.close()
+    if units is not None:
+        empty = TieTable(ties=pd.DataFrame(columns=["source", "target", "weight", "layer", "row"]), shape="unit")
+        return EmailResult(ties=empty, roster=roster, rows_read=int(units["rows"].sum()), formats=tuple(formats),
+                           unit_level=units, engine=engine.where)
     kept = grouped["reason"].isna()
     rows_read = int(grouped["rows"].sum() + grouped["duplicates"].sum())
     for reason, count in grouped.loc[~kept].groupby("reason")["rows"].sum().items():
@@ -639,11 +636,71 @@ def read_email(paths, roster: Roster | None, options: EmailOptions | None = None
     table = TieTable(ties=ties, path="; ".join(str(p) for p in paths), weight_column="messages",
                      dropped=dict(excluded), shape="email")
     result = EmailResult(ties=table, roster=extended, excluded=excluded, rows_read=int(rows_read),
-                         kept_rows=messages, formats=tuple(formats), externals=externals)
+                         kept_rows=messages, formats=tuple(formats), externals=externals, engine=engine.where)
     if pseudonymize_key is not None:
         result = pseudonymize_result(result, pseudonymize_key)
     return result
 
+
+
+def _aggregate(engine, paths, formats, roster, options, excluded, progress):
+    """Read every export into ``recipient_rows`` on ``engine`` and run the rules; returns the
+    aggregated table (or the unit table of group-to-group data)."""
+    if set(formats) == {"viva-g2g"}:
+        try:
+            units = pd.concat([_viva_g2g(engine, engine.source(p, _source_kind(p, "viva-g2g")), p) for p in paths])
+        except engine.errors as exc:
+            raise InputError([_read_problem(paths[0], exc)]) from None
+        units = units.groupby(["from_unit", "to_unit"], as_index=False).agg(weight=("weight", "sum"),
+                                                                            rows=("rows", "sum"))
+        return None, units
+    if "viva-g2g" in formats:
+        raise OnaError("group-to-group Viva Insights data gives a unit-level network only; read it on its own")
+    if roster is None:
+        raise OnaError("a roster is needed to join email addresses to people")
+    selects, checks = [], []
+    for p, fmt in zip(paths, formats):
+        if fmt == "mbox":
+            name = f"mbox_{len(selects)}"
+            engine.table(name, _mbox_frame(p, excluded))
+            selects.append(f"SELECT * FROM {name}")
+            continue
+        kind = _source_kind(p, fmt)
+        try:
+            source = engine.source(p, kind)
+            if fmt == "viva-p2p":
+                selects.append(_viva_p2p_sql(engine, source))
+            elif fmt == "m365-enhanced":
+                selects.append(_enhanced_sql(engine, source, p, checks))
+            elif fmt == "graph-data-connect" or "torecipients" in {c.lower() for c in engine.columns(source)}:
+                selects.append(_gdc_sql(engine, source, p, checks, first_row=1 if kind == "json" else 2))
+            else:
+                selects.append(_log_sql(engine, source, p, fmt, checks))
+        except engine.errors as exc:
+            raise InputError([_read_problem(p, exc)]) from None
+    try:
+        engine.view("recipient_rows", " UNION ALL ".join(f"({q})" for q in selects))
+    except engine.errors as exc:
+        raise InputError([Problem("bad-email-file", f"cannot be read: {str(exc).splitlines()[0]}",
+                                  path=str(paths[0]))]) from None
+    engine.table("people", _people_table(roster, options.aliases))
+    for pattern in options.exclude:
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            raise OnaError(f"--exclude {pattern!r} is not a valid pattern ({exc})") from None
+    automated = AUTOMATED_PATTERNS + list(options.exclude)
+    progress.advance("aggregating")
+    try:
+        grouped = engine.frame(aggregation_sql(options, automated))
+    except engine.errors as exc:
+        raise InputError([_read_problem(next((p for p, f in zip(paths, formats) if f != "mbox"), paths[0]),
+                                        exc)]) from None
+    if grouped["reason"].isin(MALFORMED).any():
+        problems = [p for source, path, found, first in checks
+                    for p in _malformed_rows(engine, source, path, found, first)]
+        raise InputError(problems or [Problem("bad-row", "has malformed rows", path=str(paths[0]))])
+    return grouped, None
 
 def _with_external_people(roster: Roster, outside: list[str], mode: str) -> Roster:
     """The roster with one person per external domain or address, in a unit named "External"."""

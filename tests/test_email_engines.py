@@ -1,0 +1,219 @@
+"""A national agency keeps its mail logs where Spark reads them (Graph Data Connect exports in Azure
+storage, Parquet partitioned by date). `ona` sends the same aggregation rules there and brings back
+only the tie table: on Spark they must give exactly what DuckDB gives on this machine."""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import replace
+
+import duckdb
+import pytest
+
+import ona
+from ona.cli import cli
+from ona.errors import InputError
+from ona.ingest.email import EmailOptions, detect_email_format, read_email
+from ona.ingest.engines import is_remote, spark_sql
+
+from conftest import DATA, write_csv
+from test_email import message_log
+from test_email import roster as roster  # noqa: F401  (the fixture, for message_log)
+
+H = DATA / "email_handmade"
+MARKER = "SECRET-MARKER-7f3a"
+
+
+@pytest.fixture(scope="module")
+def handmade_roster():
+    return ona.read_roster(H / "roster.csv")
+
+
+def outcome(paths, roster, options, engine, spark=None):
+    """Everything that must agree between engines: the pairs with weights and message counts, the
+    exclusion counts by reason and the rows read; or, for a malformed file, the problems' places."""
+    try:
+        result = read_email(paths, roster, replace(options, engine=engine), spark=spark)
+    except InputError as exc:
+        return "error", sorted((p.code, p.path, p.row, p.column) for p in exc.problems)
+    t = result.ties.ties
+    pairs = sorted(zip(t["source"], t["target"], t["weight"], t["messages"]))
+    return pairs, result.excluded, result.rows_read, result.formats
+
+
+def assert_same(duck, spark_result):
+    if duck[0] == "error":
+        assert spark_result == duck
+        return
+    pairs_d, pairs_s = duck[0], spark_result[0]
+    assert [p[:2] + p[3:] for p in pairs_s] == [p[:2] + p[3:] for p in pairs_d]
+    # Sums of fractions (split weights) may add in another order: equal to 1e-12.
+    assert all(math.isclose(a[2], b[2], rel_tol=1e-12) for a, b in zip(pairs_s, pairs_d))
+    assert spark_result[1:] == duck[1:]
+
+
+HANDMADE = {  # every hand-made file, with the options its own test uses (test_email_handmade.py)
+    "message log": ("message_log.csv", EmailOptions(max_recipients=3, cc_weight=0.5, exclude=("^all-staff@",))),
+    "split weights": ("message_log.csv", EmailOptions(max_recipients=3, cc_weight=0.5, weight="split",
+                                                      exclude=("^all-staff@",))),
+    "window, reciprocity, domains": ("message_log.csv", EmailOptions(since="2024-01-11", until="2024-02-01",
+                                                                     reciprocal=True, external="domain")),
+    "minimum messages, kept externals": ("message_log.csv", EmailOptions(min_messages=2, external="keep")),
+    "recipient log": ("recipient_log.csv", EmailOptions()),
+    "m365 classic trace": ("m365_trace.csv", EmailOptions()),
+    "m365 extended report (UTF-16)": ("m365_extended.csv", EmailOptions()),
+    "mbox": ("archive.mbox", EmailOptions()),
+    "viva person-to-person": ("viva_p2p.csv", EmailOptions()),
+    "graph data connect": ("gdc_messages.jsonl", EmailOptions(cc_weight=0.5)),
+    "malformed rows": ("bad_rows.csv", EmailOptions()),
+    "a short row": ("short_row.csv", EmailOptions()),
+}
+
+
+@pytest.mark.spark
+@pytest.mark.parametrize("case", list(HANDMADE))
+def test_spark_gives_the_tie_table_duckdb_gives_on_every_handmade_file(case, spark, handmade_roster):
+    name, options = HANDMADE[case]
+    roster = ona.read_roster(H / "viva_roster.csv") if name.startswith("viva") else handmade_roster
+    duck = outcome([H / name], roster, options, "duckdb")
+    assert duck[0] == "error" or duck[0], "the case must produce ties (or an error) to compare"
+    assert_same(duck, outcome([H / name], roster, options, "spark", spark))
+
+
+@pytest.mark.spark
+def test_spark_agrees_on_the_display_named_log_and_several_files_read_as_one(tmp_path, roster, spark):
+    """test_email.py's hand-made log (display names, a duplicate, self-mail, an automated sender,
+    an external address, a 2023 message) and, read together with it, the hand-made mbox."""
+    log = message_log(tmp_path)
+    for options in (EmailOptions(), EmailOptions(max_recipients=3, since="2024-01-01", cc_weight=0.5, weight="split")):
+        assert_same(outcome([log], roster, options, "duckdb"), outcome([log], roster, options, "spark", spark))
+    both = [H / "message_log.csv", H / "archive.mbox"]
+    r = ona.read_roster(H / "roster.csv")
+    assert_same(outcome(both, r, EmailOptions(), "duckdb"), outcome(both, r, EmailOptions(), "spark", spark))
+
+
+def test_graph_data_connect_messages_by_hand(handmade_roster):
+    """gdc_messages.jsonl, worked out by hand (--cc-weight 0.5): g1 Ann -> Bo, Cy, Cc Di (and Bcc Eva,
+    never read), exported twice (Ann's and Bo's mailbox): A->B 1, A->C 1, A->D 0.5 and 3 duplicate
+    recipients; g2 Bo -> ANN (+01:00 time): B->A 1; g3 a draft: left out; g4 sent by Eva on behalf
+    of Di (``from`` = Di): D->A 1; g5 Ann -> partner (external) and Bo: A->B 1 (A->B = 2); g6 Cy, Cc
+    Bo only: C->B 0.5. Rows: 3 + 3 + 1 + 1 + 1 + 2 + 1 = 12."""
+    result = read_email(H / "gdc_messages.jsonl", handmade_roster, EmailOptions(cc_weight=0.5))
+    t = result.ties.ties
+    assert {(s, g): w for s, g, w in zip(t["source"], t["target"], t["weight"])} == {
+        ("A", "B"): 2, ("A", "C"): 1, ("A", "D"): 0.5, ("B", "A"): 1, ("D", "A"): 1, ("C", "B"): 0.5}
+    assert result.excluded == {"draft": 1, "external": 1, "duplicate-recipient": 3}
+    assert result.rows_read == 12 and result.formats == ("graph-data-connect",)
+    assert detect_email_format(H / "gdc_messages.jsonl") == "graph-data-connect"
+
+
+def test_a_graph_data_connect_time_that_is_no_time_names_its_line(tmp_path, handmade_roster):
+    lines = (H / "gdc_messages.jsonl").read_text().splitlines()
+    bad = json.loads(lines[2])
+    bad["sentDateTime"] = "yesterday"
+    lines[2] = json.dumps(bad)
+    path = tmp_path / "messages.json"
+    path.write_text("\n".join(lines) + "\n")
+    with pytest.raises(InputError) as caught:
+        read_email(path, handmade_roster)
+    [problem] = caught.value.problems
+    assert (problem.code, problem.row, problem.column) == ("bad-timestamp", 3, "sentDateTime")
+
+
+def partitioned(tmp_path, relation: str, name: str):
+    """``relation`` written as Parquet partitioned by day (``day=2024-01-10/…``), as a warehouse keeps it."""
+    target = tmp_path / name
+    duckdb.connect().execute(f"COPY (SELECT *, CAST(day_text AS DATE) AS day FROM ({relation})) "
+                             f"TO '{target}' (FORMAT parquet, PARTITION_BY (day))")
+    return target
+
+
+@pytest.mark.spark
+def test_parquet_directories_partitioned_by_date_on_both_engines(tmp_path, handmade_roster, spark):
+    """The hand-made message log and the Graph Data Connect export, each as a Parquet directory
+    partitioned by day, give the same ties as the files they came from, on DuckDB and on Spark."""
+    options = EmailOptions(max_recipients=3, cc_weight=0.5, exclude=("^all-staff@",))
+    log = partitioned(tmp_path, f"SELECT *, substr(sent, 1, 10) AS day_text FROM read_csv('{H / 'message_log.csv'}', "
+                                "all_varchar = true)", "log")
+    assert len(list(log.glob("day=*"))) > 3
+    gdc_relation = (f"SELECT * REPLACE (CAST(ptenant AS VARCHAR) AS ptenant), "  # Spark reads no UUID column
+                    f"substr(CAST(sentDateTime AS VARCHAR), 1, 10) AS day_text "
+                    f"FROM read_json('{H / 'gdc_messages.jsonl'}', format = 'newline_delimited')")
+    gdc = partitioned(tmp_path, gdc_relation, "gdc")
+    for directory, source, opts in ((log, H / "message_log.csv", options), (gdc, H / "gdc_messages.jsonl",
+                                                                           EmailOptions())):
+        expected = outcome([source], handmade_roster, opts, "duckdb")
+        assert outcome([directory], handmade_roster, opts, "duckdb") == expected
+        assert_same(outcome([directory], handmade_roster, opts, "duckdb"),
+                    outcome([directory], handmade_roster, opts, "spark", spark))
+
+
+@pytest.mark.spark
+def test_the_real_company_log_gives_the_same_5783_pairs_on_spark(spark):
+    """82,927 recipient rows of the manufacturing company (Michalski et al. 2011) on both engines."""
+    data = DATA / "manufacturing-email"
+    roster = ona.read_roster(data / "nodes.csv", id_column="node_id", unit_column="division_head")
+    options = EmailOptions(max_recipients=10**6)
+    duck = outcome([data / "messages.csv"], roster, options, "duckdb")
+    assert len(duck[0]) == 5783
+    assert_same(duck, outcome([data / "messages.csv"], roster, options, "spark", spark))
+
+
+@pytest.mark.spark
+def test_ona_email_on_spark_says_where_it_ran_and_keeps_no_subject(runner, tmp_path, spark):
+    out = tmp_path / "ties.csv"
+    result = runner.invoke(cli, ["email", str(H / "gdc_messages.jsonl"), "--roster", str(H / "roster.csv"),
+                                 "--engine", "spark", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "Read 12 rows (graph-data-connect) with Spark (local[2])" in result.output
+    assert "Left out: 1 (draft)" in result.output
+    assert MARKER not in out.read_text() and MARKER not in result.output
+    assert "eva@" not in out.read_text()  # only Bcc'd: Bcc is never read
+
+
+@pytest.mark.spark
+def test_a_malformed_file_on_spark_is_a_clean_error_with_its_row(runner, spark):
+    result = runner.invoke(cli, ["email", str(H / "short_row.csv"), "--roster", str(H / "roster.csv"),
+                                 "--engine", "spark", "--out", "never.csv"])
+    assert result.exit_code == 2
+    assert "short_row.csv" in result.output and "row" in result.output and "Traceback" not in result.output
+    assert "@org.example" not in result.output  # Spark's own message quotes the record; ona never does
+
+
+def test_the_rules_are_one_statement_that_sqlglot_carries_to_spark():
+    """The rewrites ona adds to sqlglot's translation: file-order row numbers, a 64-bit hash, and
+    strptime formats as Java patterns tried in order."""
+    sql = spark_sql("SELECT row_number() OVER () AS n, hash(msg) AS h, "
+                    "TRY_STRPTIME(x, ['%m/%d/%Y %I:%M:%S %p', '%d.%m.%Y']) AS t FROM rows")
+    assert "ROW_NUMBER() OVER (ORDER BY MONOTONICALLY_INCREASING_ID()" in sql
+    assert "XXHASH64(msg)" in sql
+    assert "TRY_TO_TIMESTAMP(x, 'M/d/yyyy h:mm:ss a')" in sql and "TRY_TO_TIMESTAMP(x, 'd.M.yyyy')" in sql
+    assert sql.index("M/d/yyyy") < sql.index("d.M.yyyy")
+
+
+def test_cluster_paths_are_read_by_the_cluster_not_checked_here(handmade_roster):
+    assert is_remote("abfss://mail@agency.dfs.core.windows.net/messages/") and not is_remote(H / "x.csv")
+    assert detect_email_format("abfss://mail@agency.dfs.core.windows.net/2024/messages.json") == "graph-data-connect"
+    with pytest.raises(InputError, match="no such file"):
+        read_email(H / "missing.csv", handmade_roster)
+
+
+def test_an_unknown_engine_is_refused(handmade_roster, runner, tmp_path):
+    with pytest.raises(ValueError, match="engine"):
+        read_email(H / "message_log.csv", handmade_roster, EmailOptions(engine="bigquery"))
+    log = write_csv(tmp_path / "log.csv", [["from", "to"], ["ann@org.example", "bo@org.example"]])
+    result = runner.invoke(cli, ["email", str(log), "--roster", str(H / "roster.csv"), "--engine", "bigquery",
+                                 "--out", str(tmp_path / "t.csv")])
+    assert result.exit_code == 2 and "bigquery" in result.output
+
+
+@pytest.mark.spark
+def test_ona_analyze_on_spark_writes_the_report_of_the_graph_data_connect_export(runner, tmp_path, spark):
+    out = tmp_path / "report"
+    result = runner.invoke(cli, ["analyze", "--roster", str(H / "roster.csv"), "--email", str(H / "gdc_messages.jsonl"),
+                                 "--engine", "spark", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "Email: 12 recipient rows read by Spark (local[2])" in result.output
+    metrics = json.loads((out / "metrics.json").read_text())
+    assert metrics["summary"]["ties"] == 6
