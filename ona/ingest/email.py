@@ -547,9 +547,10 @@ def _read_problem(path, exc: Exception) -> Problem:
     if isinstance(exc, duckdb.Error):
         return _csv_problem(exc, Path(path))
     # Spark's messages quote the record: only its error class is kept.
-    kind = re.search(r"\[([A-Z][A-Z_.]+)\]", str(exc))
-    spark_problem = Problem("bad-email-file", f"cannot be read by Spark ({kind.group(1) if kind else type(exc).__name__})",
-                            path=str(path))
+    kind = re.search(r"\[([A-Z][A-Z_.]+)\]", str(exc)) or \
+        re.search(r"((?:java|org\.apache\.spark)\.[\w.$]+(?:Exception|Error))", str(exc))
+    spark_problem = Problem("spark-error", f"Spark stopped while reading or aggregating it "
+                            f"({kind.group(1) if kind else type(exc).__name__})", path=str(path))
     if is_remote(path) or not Path(path).is_file() or _source_kind(path, "log") != "csv":
         return spark_problem
     with tempfile.TemporaryDirectory(prefix="ona-email-") as tmp:

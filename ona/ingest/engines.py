@@ -296,7 +296,16 @@ class SparkEngine:
         return [tuple(r) for r in self.spark.sql(spark_sql(sql)).collect()]
 
     def frame(self, sql: str) -> pd.DataFrame:
+        """The result through Arrow when pyarrow is installed (a million pairs as Python row
+        objects would take gigabytes), else as rows."""
         result = self.spark.sql(spark_sql(sql))
+        if hasattr(result, "toArrow"):
+            try:
+                import pyarrow  # noqa: F401
+            except ImportError:
+                pass
+            else:
+                return result.toArrow().to_pandas()
         return pd.DataFrame([tuple(r) for r in result.collect()], columns=result.columns)
 
     def table(self, name: str, frame: pd.DataFrame) -> None:
