@@ -544,6 +544,9 @@ def _read_problem(path, exc: Exception) -> Problem:
     CSV is then read again by DuckDB, on this error path only, to find it."""
     import duckdb
 
+    if isinstance(exc, duckdb.OutOfMemoryException):
+        return Problem("out-of-memory", "DuckDB needed more memory than its limit for these exports; pass a higher "
+                       "memory_limit to read_email or use --engine spark", path=str(path))
     if isinstance(exc, duckdb.Error):
         return _csv_problem(exc, Path(path))
     # Spark's messages quote the record: only its error class is kept.
@@ -565,7 +568,7 @@ def _read_problem(path, exc: Exception) -> Problem:
 
 
 def read_email(paths, roster: Roster | None, options: EmailOptions | None = None, *,
-               pseudonymize_key: bytes | None = None, memory_limit: str = "2GB", spark=None) -> EmailResult:
+               pseudonymize_key: bytes | None = None, memory_limit: str = "1GB", spark=None) -> EmailResult:
     """Aggregate email exports into a tie table joined to ``roster`` (see docs/email.md).
 
     ``paths``: one or several files or directories (e.g. one per month, or Parquet partitioned by

@@ -97,7 +97,7 @@ class DuckDBEngine:
 
     name = "duckdb"
 
-    def __init__(self, tmp: Path, memory_limit: str = "2GB"):
+    def __init__(self, tmp: Path, memory_limit: str = "1GB"):
         import duckdb
 
         self.tmp = tmp
@@ -354,7 +354,7 @@ def _py4j_errors() -> tuple:
     return (Py4JError,)
 
 
-def open_engine(name: str, tmp: Path, *, memory_limit: str = "2GB", spark=None):
+def open_engine(name: str, tmp: Path, *, memory_limit: str = "1GB", spark=None):
     """The engine ``name`` (duckdb or spark); ``spark``: an existing SparkSession to use."""
     if name == "duckdb" and spark is None:
         return DuckDBEngine(tmp, memory_limit)
