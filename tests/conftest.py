@@ -113,3 +113,16 @@ def spark():
     session.sparkContext.setLogLevel("OFF")
     yield session
     session.stop()
+
+
+@pytest.fixture(params=["duckdb", pytest.param("spark", marks=pytest.mark.spark)])
+def email_engine(request, monkeypatch):
+    """Runs an email test once with DuckDB and once with every aggregation sent to Spark (the test's
+    own expected values, worked out by hand, must hold on both). Returns the engine's name."""
+    if request.param == "spark":
+        from ona.ingest import email
+        from ona.ingest.engines import SparkEngine
+
+        session = request.getfixturevalue("spark")
+        monkeypatch.setattr(email, "open_engine", lambda name, tmp, **options: SparkEngine(tmp, session))
+    return request.param

@@ -18,6 +18,9 @@ from ona.ingest.email import EmailOptions, detect_email_format, pseudonym, read_
 
 from conftest import DATA, write_csv
 
+# Every test here runs on both engines: DuckDB, and Spark in local mode (conftest.email_engine).
+pytestmark = pytest.mark.usefixtures("email_engine")
+
 MARKER = "ZZ-SECRET-SUBJECT-7731"
 BODY_MARKER = "ZZ-SECRET-BODY-4412"
 
@@ -178,7 +181,7 @@ def test_viva_insights_person_to_person_and_group_to_group(tmp_path):
         assert {"from_unit", "to_unit", "weight"} <= set(units.unit_level.columns)
 
 
-def test_the_manufacturing_company_log_end_to_end(tmp_path, runner):
+def test_the_manufacturing_company_log_end_to_end(tmp_path, runner, email_engine):
     """82,927 recipient rows of a real company (Michalski et al. 2011). Its README verifies 5,784
     distinct sender -> recipient pairs, one of them a self-pair: with no broadcast limit the tie
     table has exactly 5,783 pairs. The CLI, with the default limit, analyses it by division."""
@@ -191,7 +194,8 @@ def test_the_manufacturing_company_log_end_to_end(tmp_path, runner):
     result = runner.invoke(cli, ["email", str(data / "messages.csv"), "--roster", str(data / "nodes.csv"),
                                  "--id-column", "node_id", "--out", str(out)])
     assert result.exit_code == 0, result.output
-    assert "Read 82,927 rows (log) with DuckDB" in result.output and "Left out: 51 (self-mail)" in result.output
+    where = {"duckdb": "DuckDB on this machine", "spark": "Spark (local[2])"}[email_engine]
+    assert f"Read 82,927 rows (log) with {where}" in result.output and "Left out: 51 (self-mail)" in result.output
     import duckdb
 
     table = duckdb.connect().execute(f"SELECT * FROM read_parquet('{out}')").df()

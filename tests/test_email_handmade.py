@@ -20,6 +20,9 @@ from ona.ingest.email import EmailOptions, read_email
 from conftest import DATA
 
 H = DATA / "email_handmade"
+# Every test here runs on both engines: DuckDB, and Spark in local mode (conftest.email_engine).
+pytestmark = pytest.mark.usefixtures("email_engine")
+
 MARKER = "SECRET-MARKER-7f3a"
 
 
