@@ -132,7 +132,8 @@ def partitioned(tmp_path, relation: str, name: str):
 @pytest.mark.spark
 def test_parquet_directories_partitioned_by_date_on_both_engines(tmp_path, handmade_roster, spark):
     """The hand-made message log and the Graph Data Connect export, each as a Parquet directory
-    partitioned by day, give the same ties as the files they came from, on DuckDB and on Spark."""
+    partitioned by day (and the export as JSON files in nested folders), give the same ties as the
+    files they came from, on DuckDB and on Spark."""
     options = EmailOptions(max_recipients=3, cc_weight=0.5, exclude=("^all-staff@",))
     log = partitioned(tmp_path, f"SELECT *, substr(sent, 1, 10) AS day_text FROM read_csv('{H / 'message_log.csv'}', "
                                 "all_varchar = true)", "log")
@@ -141,8 +142,14 @@ def test_parquet_directories_partitioned_by_date_on_both_engines(tmp_path, handm
                     f"substr(CAST(sentDateTime AS VARCHAR), 1, 10) AS day_text "
                     f"FROM read_json('{H / 'gdc_messages.jsonl'}', format = 'newline_delimited')")
     gdc = partitioned(tmp_path, gdc_relation, "gdc")
-    for directory, source, opts in ((log, H / "message_log.csv", options), (gdc, H / "gdc_messages.jsonl",
-                                                                           EmailOptions())):
+    nested = tmp_path / "gdc-json" / "2024" / "03"  # JSON lines in nested folders, as an export writes them
+    nested.mkdir(parents=True)
+    lines = (H / "gdc_messages.jsonl").read_text().splitlines(keepends=True)
+    (nested / "part-0000.json").write_text("".join(lines[:3]))
+    (nested / "part-0001.json").write_text("".join(lines[3:]))
+    for directory, source, opts in ((log, H / "message_log.csv", options),
+                                    (gdc, H / "gdc_messages.jsonl", EmailOptions()),
+                                    (tmp_path / "gdc-json", H / "gdc_messages.jsonl", EmailOptions())):
         expected = outcome([source], handmade_roster, opts, "duckdb")
         assert outcome([directory], handmade_roster, opts, "duckdb") == expected
         assert_same(outcome([directory], handmade_roster, opts, "duckdb"),

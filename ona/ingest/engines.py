@@ -270,8 +270,8 @@ class SparkEngine:
         reader, text = self.spark.read, str(path)
         if kind == "json":
             schema = T.StructType([T.StructField(k, _spark_type(v)) for k, v in GDC_COLUMNS.items()])
-            frame = reader.schema(schema).option("recursiveFileLookup", Path(text).is_dir() and not is_remote(text)) \
-                .json(text)
+            # Every JSON file below a folder, however the export nests them (by date, by mailbox).
+            frame = reader.schema(schema).option("recursiveFileLookup", True).json(text)
         elif kind == "parquet":
             frame = reader.parquet(text)
         else:
