@@ -1,14 +1,15 @@
 """Email metadata to a weighted person network: message logs, mail archives, Microsoft 365 message
-traces and Viva Insights exports, aggregated out of core by DuckDB.
+traces, Viva Insights and Graph Data Connect exports, aggregated out of core by DuckDB on this
+machine or by Spark where the logs live (:mod:`ona.ingest.engines`).
 
 Every format is first read into one shape, *recipient rows*: one row per (message, recipient) with
 ``msg`` (the message key), ``sender``, ``recipient``, ``kind`` (``to``/``cc``), ``sent_at``,
-``status`` and ``score`` (1, or a Viva Insights tie score). The aggregation rules are then written once, as one SQL statement over
-that shape (:func:`aggregation_sql`); see docs/email.md for the rules. Message bodies and subjects
-are never read into it: every reader selects header columns only.
+``status`` and ``score`` (1, or a Viva Insights tie score). The aggregation rules are then written
+once, as SQL over that shape (:func:`aggregation_sql`); see docs/email.md for the rules. Message
+bodies and subjects are never read into it: every reader selects header fields only.
 
-No Python loop runs over the rows of a CSV or Parquet log; mbox archives are parsed header by
-header (Python's ``email`` parser) into batches that DuckDB then aggregates like any other log.
+No Python loop runs over the rows of a CSV, JSON or Parquet log; mbox archives are parsed header by
+header (Python's ``email`` parser) into batches that the engine then aggregates like any other log.
 """
 
 from __future__ import annotations
@@ -383,11 +384,17 @@ _NORMALISE = """CASE WHEN contains({x}, '<') OR contains({x}, '"') OR contains({
         ELSE lower(trim({x})) END"""
 
 
-def aggregation_sql(options: EmailOptions, automated: list[str]) -> str:
-    """The aggregation rules as one SQL statement over ``recipient_rows`` and ``people`` (address ->
-    person id), in one pass over the rows. Result: one row per exclusion reason (source and target
-    NULL; ``rows`` = recipient rows left out) and one per kept sender -> recipient pair (reason NULL;
-    ``weight``, ``messages``)."""
+def aggregation_sql(options: EmailOptions, automated: list[str]) -> tuple[str, str]:
+    """The aggregation rules as two SQL statements, in one pass over the rows.
+
+    The first, over ``recipient_rows``, applies the rules of a message (normalised addresses,
+    delivery, time window, one count per recipient, broadcasts, weights) and sums by address pair:
+    its result is stored as ``pairs``. Every count in it is a sum, so the second statement, over
+    ``pairs`` and ``people`` (address -> person id), applies the rules of a person (self-mail by
+    person, automated senders, externals) to pairs instead of to every recipient row, and sums
+    again by person. Its result: one row per exclusion reason (source and target NULL; ``rows`` =
+    recipient rows left out) and one per kept sender -> recipient pair (reason NULL; ``weight``,
+    ``messages``). The reasons keep the order of docs/email.md."""
     norm_s = _NORMALISE.format(x="sender")
     norm_r = _NORMALISE.format(x="recipient")
     auto = f"regexp_matches(s, {_q('|'.join(f'(?:{p})' for p in automated))})" if automated else "false"
@@ -400,7 +407,7 @@ def aggregation_sql(options: EmailOptions, automated: list[str]) -> str:
     cc = float(options.cc_weight)
     split = options.weight == "split"
     external = _q(options.external)
-    return f"""
+    message_rules = f"""
     WITH rows AS (  -- messages keyed by a 64-bit hash of their key: cheaper to group and join
         SELECT hash(msg) AS msg, {norm_s} AS s, {norm_r} AS r, kind, sent_at,
                lower(trim(coalesce(status, ''))) AS status, CAST(score AS DOUBLE) AS score
@@ -420,30 +427,36 @@ def aggregation_sql(options: EmailOptions, automated: list[str]) -> str:
         FROM screened GROUP BY msg, s, r, early),
     sizes AS (
         SELECT msg, count(*) AS recipients FROM deduplicated WHERE early IS NULL GROUP BY msg),
-    judged AS (
-        SELECT d.*, z.recipients, ps.person AS sp, pr.person AS rp, CASE
-            WHEN d.early IS NOT NULL THEN d.early
+    flagged AS (  -- per recipient of a message: its weight, and whether the message is a broadcast
+        SELECT d.s, d.r, d.early, d.copies, coalesce(z.recipients > {int(options.max_recipients)}, false) AS broadcast,
+               d.score * (CASE WHEN d.has_to THEN 1.0 ELSE {cc} END) / {"greatest(z.recipients, 1)" if split else "1.0"} AS w
+        FROM deduplicated d LEFT JOIN sizes z ON z.msg = d.msg)
+    SELECT s, r, early, broadcast, sum(w) AS w, count(*) AS messages,
+           sum(CASE WHEN early IS NULL THEN copies - 1 ELSE 0 END) AS duplicates,
+           sum(CASE WHEN early IS NOT NULL THEN copies ELSE 1 END) AS rows
+    FROM flagged GROUP BY s, r, early, broadcast"""
+    person_rules = f"""
+    WITH judged AS (
+        SELECT p.*, ps.person AS sp, pr.person AS rp, CASE
+            WHEN p.early IS NOT NULL THEN p.early
             WHEN ps.person IS NOT NULL AND ps.person = pr.person THEN 'self-mail'
             WHEN {auto} THEN 'automated-sender'
-            WHEN z.recipients > {int(options.max_recipients)} THEN 'broadcast'
+            WHEN p.broadcast THEN 'broadcast'
             WHEN (ps.person IS NULL OR pr.person IS NULL) AND {external} = 'drop' THEN 'external'
             ELSE NULL END AS reason
-        FROM deduplicated d LEFT JOIN sizes z ON z.msg = d.msg
-             LEFT JOIN people ps ON ps.address = d.s LEFT JOIN people pr ON pr.address = d.r),
+        FROM pairs p LEFT JOIN people ps ON ps.address = p.s LEFT JOIN people pr ON pr.address = p.r),
     weighted AS (
-        SELECT reason, copies, early,
+        SELECT reason, w, messages, duplicates, rows,
                CASE WHEN reason IS NULL THEN coalesce(sp, CASE WHEN {external} = 'domain' THEN '@' || split_part(s, '@', 2) ELSE s END) END AS source,
                CASE WHEN reason IS NULL THEN coalesce(rp, CASE WHEN {external} = 'domain' THEN '@' || split_part(r, '@', 2) ELSE r END) END AS target,
-               sp IS NULL AS source_external, rp IS NULL AS target_external,
-               score * (CASE WHEN has_to THEN 1.0 ELSE {cc} END) / {"greatest(recipients, 1)" if split else "1.0"} AS w
+               sp IS NULL AS source_external, rp IS NULL AS target_external
         FROM judged)
     SELECT reason, source, target,
            sum(CASE WHEN reason IS NULL THEN w END) AS weight,
-           count(*) AS messages,
-           sum(CASE WHEN early IS NULL THEN copies - 1 ELSE 0 END) AS duplicates,
-           sum(CASE WHEN early IS NOT NULL THEN copies ELSE 1 END) AS rows,
+           sum(messages) AS messages, sum(duplicates) AS duplicates, sum(rows) AS rows,
            bool_or(source_external) AS source_external, bool_or(target_external) AS target_external
     FROM weighted GROUP BY reason, source, target"""
+    return message_rules, person_rules
 
 
 def _people_table(roster: Roster, aliases: str | Path | None) -> pd.DataFrame:
@@ -696,7 +709,9 @@ def _aggregate(engine, paths, formats, roster, options, excluded, progress):
     automated = AUTOMATED_PATTERNS + list(options.exclude)
     progress.advance("aggregating")
     try:
-        grouped = engine.frame(aggregation_sql(options, automated))
+        message_rules, person_rules = aggregation_sql(options, automated)
+        engine.store("pairs", message_rules)
+        grouped = engine.frame(person_rules)
     except engine.errors as exc:
         raise InputError([_read_problem(next((p for p, f in zip(paths, formats) if f != "mbox"), paths[0]),
                                         exc)]) from None

@@ -147,6 +147,11 @@ class DuckDBEngine:
     def view(self, name: str, sql: str) -> None:
         self.con.execute(f"CREATE VIEW {name} AS {sql}")
 
+    def store(self, name: str, sql: str) -> None:
+        """The result of ``sql`` kept as table ``name`` (on disk beyond the memory limit): a stage
+        that DuckDB runs on its own fits its limit where one long pipeline ran out of memory."""
+        self.con.execute(f"CREATE TABLE {name} AS {sql}")
+
     def in_file_order(self):
         """A context in which ``row_number() OVER ()`` follows the file (one thread, ordered)."""
         from contextlib import contextmanager
@@ -332,6 +337,10 @@ class SparkEngine:
     def view(self, name: str, sql: str) -> None:
         self.spark.sql(spark_sql(sql)).createOrReplaceTempView(name)
         self._views.append(name)
+
+    def store(self, name: str, sql: str) -> None:
+        """A view: Spark plans the stages as one job and spills by itself."""
+        self.view(name, sql)
 
     def in_file_order(self):
         from contextlib import nullcontext
