@@ -224,3 +224,12 @@ def test_ona_analyze_on_spark_writes_the_report_of_the_graph_data_connect_export
     assert "Email: 12 recipient rows read by Spark (local[2])" in result.output
     metrics = json.loads((out / "metrics.json").read_text())
     assert metrics["summary"]["ties"] == 6
+
+
+@pytest.mark.spark
+def test_a_cluster_path_this_spark_cannot_reach_says_what_is_missing(runner, spark):
+    """A local Spark has no Azure storage connector: the error says so in one line, exit 2."""
+    result = runner.invoke(cli, ["email", "abfss://mail@agency.dfs.core.windows.net/outlook/messages.json",
+                                 "--roster", str(H / "roster.csv"), "--engine", "spark", "--out", "never.csv"])
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert "cannot read abfss:// paths" in result.output and "hadoop-azure" in result.output

@@ -565,6 +565,13 @@ def _read_problem(path, exc: Exception) -> Problem:
     # Spark's messages quote the record: only its error class is kept.
     kind = re.search(r"\[([A-Z][A-Z_.]+)\]", str(exc)) or \
         re.search(r"((?:java|org\.apache\.spark)\.[\w.$]+(?:Exception|Error))", str(exc))
+    scheme = re.search(r"No FileSystem for scheme \"?([a-z0-9]+)", str(exc)) or \
+        re.search(r"Class org\.apache\.hadoop\.fs\.(\w+)\.\w+ not found", str(exc))
+    if scheme:
+        name = str(path).split("://")[0] + "://" if is_remote(path) else scheme.group(1)
+        return Problem("spark-storage", f"this Spark cannot read {name} paths: run ona where the "
+                       "cluster's storage connector is installed (e.g. hadoop-azure for abfss://, hadoop-aws "
+                       "for s3a://), or point Spark at that cluster", path=str(path))
     spark_problem = Problem("spark-error", f"Spark stopped while reading or aggregating it "
                             f"({kind.group(1) if kind else type(exc).__name__})", path=str(path))
     if is_remote(path) or not Path(path).is_file() or _source_kind(path, "log") != "csv":
