@@ -90,7 +90,11 @@ def run(code: str) -> tuple[float, float, float]:
                "print(json.dumps([time.perf_counter() - start, "
                "resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, "
                "resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024]))")
-    out = subprocess.run([sys.executable, "-c", wrapper], capture_output=True, text=True, check=True)
+    out = subprocess.run([sys.executable, "-c", wrapper], capture_output=True, text=True)
+    if out.returncode != 0:  # reported, not fatal: the other plans still run
+        tail = [line for line in out.stderr.splitlines() if line.strip()][-1:] or ["(no message)"]
+        print(f"  failed (exit {out.returncode}): {tail[0][:300]}", flush=True)
+        return float("inf"), float("nan"), float("nan")
     import re
 
     return tuple(json.loads(re.findall(r"\[[0-9.eE+-]+, [0-9.eE+-]+, [0-9.eE+-]+\]", out.stdout)[-1]))
