@@ -15,6 +15,8 @@ import click
 from . import __version__
 from ._progress import set_silent, steps
 from .errors import InputError, OnaError
+from .ingest.email import FORMATS as EMAIL_FORMATS
+from .ingest.engines import ENGINES
 from .report.html_map import SIZE_BY as SIZE_BY_CHOICES
 
 __all__ = ["cli"]
@@ -96,11 +98,9 @@ def ties_options(func):
 def email_options(func):
     """How email exports are aggregated (docs/email.md); the same on `ona email` and `ona analyze`."""
     for decorator in reversed([
-        click.option("--email-format", type=click.Choice(["log", "mbox", "m365-trace", "m365-enhanced",
-                                                          "google-workspace", "viva-p2p", "viva-g2g",
-                                                          "graph-data-connect"]),
+        click.option("--email-format", type=click.Choice(EMAIL_FORMATS),
                      default=None, help="Format of the email exports (default: detected from their columns)."),
-        click.option("--engine", type=click.Choice(["duckdb", "spark"]), default="duckdb", show_default=True,
+        click.option("--engine", type=click.Choice(ENGINES), default="duckdb", show_default=True,
                      help="Where the aggregation runs: DuckDB on this machine, or Spark (a local session, or the "
                           "cluster your Spark configuration names). Only the tie table comes back."),
         click.option("--external", type=click.Choice(["drop", "domain", "keep"]), default="drop", show_default=True,

@@ -188,7 +188,7 @@ def test_a_malformed_file_on_spark_is_a_clean_error_with_its_row(runner, spark):
     assert "@org.example" not in result.output  # Spark's own message quotes the record; ona never does
 
 
-def test_the_rules_are_one_statement_that_sqlglot_carries_to_spark():
+def test_sqlglot_carries_the_rules_to_spark_with_onas_three_rewrites():
     """The rewrites ona adds to sqlglot's translation: file-order row numbers, a 64-bit hash, and
     strptime formats as Java patterns tried in order."""
     sql = spark_sql("SELECT row_number() OVER () AS n, hash(msg) AS h, "

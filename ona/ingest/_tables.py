@@ -72,7 +72,8 @@ class Table:
 
 @contextlib.contextmanager
 def gc_paused():
-    """Pause Python's cyclic garbage collector while a large table is read.
+    """Pause Python's cyclic garbage collector while a large table is read (a ``with`` block, or a
+    decorator: ``@gc_paused()``).
 
     Reading 500,000 ties allocates millions of small strings and tuples, none in reference cycles;
     each allocation burst triggers full collections that scan them all again, which took longer

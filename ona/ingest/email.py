@@ -620,8 +620,7 @@ def read_email(paths, roster: Roster | None, options: EmailOptions | None = None
         finally:
             engine.close()
     if units is not None:
-        empty = TieTable(ties=pd.DataFrame(columns=["source", "target", "weight", "layer", "row"]), shape="unit")
-        return EmailResult(ties=empty, roster=roster, rows_read=int(units["rows"].sum()), formats=tuple(formats),
+        return EmailResult(ties=TieTable.empty("unit"), roster=roster, rows_read=int(units["rows"].sum()), formats=tuple(formats),
                            unit_level=units, engine=engine.where)
     kept = grouped["reason"].isna()
     rows_read = int(grouped["rows"].sum() + grouped["duplicates"].sum())
@@ -666,7 +665,6 @@ def read_email(paths, roster: Roster | None, options: EmailOptions | None = None
     return result
 
 
-
 def _aggregate(engine, paths, formats, roster, options, excluded, progress):
     """Read every export into ``recipient_rows`` on ``engine`` and run the rules; returns the
     aggregated table (or the unit table of group-to-group data)."""
@@ -696,7 +694,10 @@ def _aggregate(engine, paths, formats, roster, options, excluded, progress):
                 selects.append(_viva_p2p_sql(engine, source))
             elif fmt == "m365-enhanced":
                 selects.append(_enhanced_sql(engine, source, p, checks))
-            elif fmt == "graph-data-connect" or "torecipients" in {c.lower() for c in engine.columns(source)}:
+            elif fmt == "graph-data-connect" or (is_remote(p) and kind == "parquet" and "torecipients" in
+                                                 {c.lower() for c in engine.columns(source)}):
+                # (a local Parquet export's columns were read by detect_email_format; a cluster's are
+                # known only once the engine has it)
                 selects.append(_gdc_sql(engine, source, p, checks, first_row=1 if kind == "json" else 2))
             else:
                 selects.append(_log_sql(engine, source, p, fmt, checks))
@@ -705,8 +706,7 @@ def _aggregate(engine, paths, formats, roster, options, excluded, progress):
     try:
         engine.view("recipient_rows", " UNION ALL ".join(f"({q})" for q in selects))
     except engine.errors as exc:
-        raise InputError([Problem("bad-email-file", f"cannot be read: {str(exc).splitlines()[0]}",
-                                  path=str(paths[0]))]) from None
+        raise InputError([_read_problem(paths[0], exc)]) from None
     engine.table("people", _people_table(roster, options.aliases))
     for pattern in options.exclude:
         try:
@@ -727,6 +727,7 @@ def _aggregate(engine, paths, formats, roster, options, excluded, progress):
                     for p in _malformed_rows(engine, source, path, found, first)]
         raise InputError(problems or [Problem("bad-row", "has malformed rows", path=str(paths[0]))])
     return grouped, None
+
 
 def _with_external_people(roster: Roster, outside: list[str], mode: str) -> Roster:
     """The roster with one person per external domain or address, in a unit named "External"."""

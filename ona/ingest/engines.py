@@ -19,6 +19,7 @@ leaves the engine. An engine reads a source file as a *relation*: SQL that can f
 from __future__ import annotations
 
 import codecs
+import contextlib
 import re
 import warnings
 from pathlib import Path
@@ -152,20 +153,16 @@ class DuckDBEngine:
         that DuckDB runs on its own fits its limit where one long pipeline ran out of memory."""
         self.con.execute(f"CREATE TABLE {name} AS {sql}")
 
+    @contextlib.contextmanager
     def in_file_order(self):
         """A context in which ``row_number() OVER ()`` follows the file (one thread, ordered)."""
-        from contextlib import contextmanager
-
-        @contextmanager
-        def ordered():
-            self.con.execute("SET preserve_insertion_order = true")
-            self.con.execute("SET threads = 1")
-            try:
-                yield
-            finally:
-                self.con.execute("RESET threads")
-                self.con.execute("SET preserve_insertion_order = false")
-        return ordered()
+        self.con.execute("SET preserve_insertion_order = true")
+        self.con.execute("SET threads = 1")
+        try:
+            yield
+        finally:
+            self.con.execute("RESET threads")
+            self.con.execute("SET preserve_insertion_order = false")
 
     def close(self) -> None:
         self.con.close()
@@ -343,9 +340,8 @@ class SparkEngine:
         self.view(name, sql)
 
     def in_file_order(self):
-        from contextlib import nullcontext
-
-        return nullcontext()
+        """Spark's row numbers follow the file already (see :func:`spark_sql`)."""
+        return contextlib.nullcontext()
 
     def close(self) -> None:
         for name in self._views:

@@ -83,6 +83,7 @@ def fold_text(text: str) -> str:
 _FOLD = str.maketrans({"æ": "ae", "ø": "o", "å": "a", "ß": "ss"})
 
 
+@gc_paused()
 def read_roster(path: str | Path, *, sheet: str | None = None, id_column: str | None = None,
                 name_column: str | None = None, email_column: str | None = None,
                 unit_column: str | None = None, header_row: int | None = None,
@@ -93,13 +94,6 @@ def read_roster(path: str | Path, *, sheet: str | None = None, id_column: str | 
     without one, the email column, then the name column, serves as the id. Every id must be present
     and unique; all problems are collected and raised together as one :class:`InputError`.
     """
-    with gc_paused():
-        return _read_roster(path, sheet, id_column, name_column, email_column, unit_column, header_row,
-                            delimiter, encoding)
-
-
-def _read_roster(path, sheet, id_column, name_column, email_column, unit_column, header_row, delimiter,
-                 encoding) -> Roster:
     wanted = [ALIASES["id"] + ALIASES["email"] + ALIASES["name"]]
     table = read_table(path, sheet, header_row=header_row, delimiter=delimiter, encoding=encoding,
                        wanted_headers=None if sheet else wanted)

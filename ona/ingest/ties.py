@@ -133,6 +133,7 @@ def _parse_weight(text: str) -> float | None:
     return value if math.isfinite(value) else None
 
 
+@gc_paused()
 def read_ties(path: str | Path | list, roster: Roster, *, sheet: str | None = None, source_column: str | None = None,
               target_column: str | None = None, weight_column: str | None = None, ties_format: str | None = None,
               layer: str | None = None, combine: str = "sum", header_row: int | None = None,
@@ -151,13 +152,6 @@ def read_ties(path: str | Path | list, roster: Roster, *, sheet: str | None = No
     if combine not in COMBINE_RULES:
         raise ValueError(f"combine must be one of {COMBINE_RULES}")
     paths = list(path) if isinstance(path, (list, tuple)) else [path]
-    with gc_paused():
-        return _read_ties(paths, roster, sheet, source_column, target_column, weight_column, ties_format, layer,
-                          combine, header_row, delimiter, encoding, drop_unknown)
-
-
-def _read_ties(paths, roster, sheet, source_column, target_column, weight_column, ties_format, layer, combine,
-               header_row, delimiter, encoding, drop_unknown) -> TieTable:
     tables, problems = [], []
     for p in paths:
         try:
@@ -300,7 +294,7 @@ def _join_records(table: Table, matcher: "PersonMatcher", records, shape: str, *
     if respondents is None and shape == "edges":
         respondents = tuple(dict.fromkeys(ties["source"].to_numpy(dtype=object).tolist()))
     ties = ties.reset_index(drop=True).astype({"source": object, "target": object})
-    layers = tuple(sorted(set(ties["layer"].unique().tolist()))) if len(ties) else ()
+    layers = tuple(sorted(ties["layer"].unique().tolist())) if len(ties) else ()
     return TieTable(ties=ties, path=table.path, sheet=table.sheet, weight_column=records.weight_column,
                     dropped=dropped, warnings=tuple(problems), shape=shape, layers=layers, respondents=respondents)
 
@@ -308,7 +302,7 @@ def _join_records(table: Table, matcher: "PersonMatcher", records, shape: str, *
 def combine_layers(tables: list[TieTable], *, layer: str | None = None, combine: str = "sum") -> TieTable:
     """Put the ties of several files together, keep one ``layer`` or combine the layers per pair."""
     frame = pd.concat([t.ties for t in tables], ignore_index=True)
-    layers = tuple(sorted(set(frame["layer"].unique().tolist()))) if len(frame) else ()
+    layers = tuple(sorted(frame["layer"].unique().tolist())) if len(frame) else ()
     first = tables[0]
     if layer is not None:
         if layer not in layers:

@@ -130,10 +130,10 @@ def _edge_columns(nodes: pd.DataFrame, edges: pd.DataFrame) -> tuple[pd.Series, 
     return source, target, weight
 
 
-def _write_graphml(nodes: pd.DataFrame, edges: pd.DataFrame, handle, texts=None) -> None:
-    """GraphML (Brandes et al., graphml.graphdrawing.org), written as a stream."""
+def _write_graphml(nodes: pd.DataFrame, edges: pd.DataFrame, texts, handle) -> None:
+    """GraphML (Brandes et al., graphml.graphdrawing.org), written as a stream; ``texts`` is
+    :func:`_column_texts` of ``nodes``."""
     kinds = _attribute_kinds(nodes)
-    texts = texts if texts is not None else _column_texts(nodes, kinds)
     keys = {c: f"d{i}" for i, c in enumerate(kinds)}
     handle.write('<?xml version="1.0" encoding="utf-8"?>\n<graphml xmlns="http://graphml.graphdrawing.org/xmlns" '
                  'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:schemaLocation="http://graphml.graphdrawing.org/'
@@ -152,10 +152,10 @@ def _write_graphml(nodes: pd.DataFrame, edges: pd.DataFrame, handle, texts=None)
     handle.write("  </graph>\n</graphml>\n")
 
 
-def _write_gexf(nodes: pd.DataFrame, edges: pd.DataFrame, handle, texts=None) -> None:
-    """GEXF 1.2 (gexf.net, as Gephi reads it), written as a stream."""
+def _write_gexf(nodes: pd.DataFrame, edges: pd.DataFrame, texts, handle) -> None:
+    """GEXF 1.2 (gexf.net, as Gephi reads it), written as a stream; ``texts`` is
+    :func:`_column_texts` of ``nodes``."""
     kinds = _attribute_kinds(nodes)
-    texts = texts if texts is not None else _column_texts(nodes, kinds)
     ids = {c: str(i) for i, c in enumerate(kinds)}
     gexf_type = {"boolean": "boolean", "long": "long", "double": "double", "string": "string"}
     handle.write('<?xml version="1.0" encoding="utf-8"?>\n<gexf xmlns="http://www.gexf.net/1.2draft" version="1.2">\n'
@@ -190,6 +190,6 @@ def write_exports(graph: OrgGraph, measurement: Measurement, out_dir: str | Path
     texts = _column_texts(nodes, _attribute_kinds(nodes))
     for name, writer in (("network.gexf", _write_gexf), ("network.graphml", _write_graphml)):
         with atomic_path(out / name) as tmp, open(tmp, "w", encoding="utf-8", newline="\n") as handle:
-            writer(nodes, edges, handle, texts)
+            writer(nodes, edges, texts, handle)
         paths[name.split(".")[1]] = out / name
     return paths
