@@ -17,6 +17,7 @@ import itertools
 import math
 import re
 import zipfile
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,7 +26,7 @@ import pandas as pd
 
 from ..errors import InputError, Problem
 
-__all__ = ["Table", "read_table", "cell_text", "normalise_header"]
+__all__ = ["Table", "read_table", "cell_text", "normalise_header", "row_numbers"]
 
 EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
 TEXT_SUFFIXES = {".csv", ".tsv", ".txt"}
@@ -48,8 +49,9 @@ class Table:
     """Cells of one sheet below its header, as text, with the spreadsheet row of each record.
 
     ``frame`` has one column per header cell (header text as written, stripped) and string cells
-    (``""`` for blank). ``rows[i]`` is the spreadsheet row (1-based, as Excel shows it) of
-    ``frame.iloc[i]``. ``raw`` keeps the typed cell values (numbers, dates) where the format has
+    (``""`` for blank; object columns, or pandas text columns backed by Arrow when a large CSV was
+    parsed by pyarrow). ``rows[i]`` is the spreadsheet row (1-based, as Excel shows it) of
+    ``frame.iloc[i]`` (a ``range`` when the records follow the header without a gap). ``raw`` keeps the typed cell values (numbers, dates) where the format has
     them, for checks such as "a date where a name belongs".
     """
 
@@ -57,7 +59,7 @@ class Table:
     sheet: str | None
     header_row: int
     frame: pd.DataFrame
-    rows: list[int]
+    rows: Sequence[int]
     raw: list[list] | None = field(default=None, repr=False)
 
     @property
@@ -164,8 +166,8 @@ def _column_text(values: tuple) -> list[str]:
     return [cell_text(v) for v in values]
 
 
-def _table_from_cells(path: Path, sheet: str | None, cells: list[list], header_row: int | None) -> Table:
-    top = [[cell_text(v) for v in row] for row in cells[:max(_HEADER_SCAN_ROWS, header_row or 0)]]
+def _header_index(path: Path, sheet: str | None, top: list[list[str]], header_row: int | None) -> int:
+    """Index of the header among the ``top`` rows (cell texts): ``header_row`` - 1, or picked."""
     if header_row is None:
         h = _pick_header(top)
     else:
@@ -175,6 +177,12 @@ def _table_from_cells(path: Path, sheet: str | None, cells: list[list], header_r
                                 "check --header-row", sheet)
     if h < 0:
         raise _file_problem(path, "empty-file", "the sheet is empty; expected a header row and records", sheet)
+    return h
+
+
+def _table_from_cells(path: Path, sheet: str | None, cells: list[list], header_row: int | None) -> Table:
+    top = [[cell_text(v) for v in row] for row in cells[:max(_HEADER_SCAN_ROWS, header_row or 0)]]
+    h = _header_index(path, sheet, top, header_row)
     header = top[h]
     body = cells[h + 1:]
     width = max([len(header), *map(len, body)]) if body else len(header)
@@ -183,7 +191,13 @@ def _table_from_cells(path: Path, sheet: str | None, cells: list[list], header_r
     columns = [_column_text(col) for col in itertools.zip_longest(*body, fillvalue="")] if body else []
     columns += [[""] * len(body) for _ in range(width - len(columns))]
     columns = [np.asarray(col, dtype=object) for col in columns]
-    filled = [col != "" for col in columns]
+    return _assemble_table(path, sheet, h, header, columns, len(body))
+
+
+def _assemble_table(path: Path, sheet: str | None, h: int, header: list[str], columns: list, n_body: int) -> Table:
+    """The :class:`Table` of a sheet whose header is row ``h`` (0-based) and whose ``n_body`` rows
+    below it are ``columns`` (one per header cell: numpy arrays of text, or pandas text Series)."""
+    filled = [np.asarray(col != "", dtype=bool) for col in columns]
     # Keep columns that have a header; a blank header with data gets a placeholder name.
     keep = [j for j, name in enumerate(header) if name != "" or filled[j].any()]
     names: list[str] = []
@@ -198,18 +212,30 @@ def _table_from_cells(path: Path, sheet: str | None, cells: list[list], header_r
             seen[key] = 1
         names.append(name)
     # Records are the rows below the header with at least one kept cell filled.
-    nonblank = np.zeros(len(body), dtype=bool)
+    nonblank = np.zeros(n_body, dtype=bool)
     for j in keep:
         nonblank |= filled[j]
     index = np.flatnonzero(nonblank)
-    everything = len(index) == len(body)
+    everything = len(index) == n_body
     data = {}
     for name, j in zip(names, keep):
-        data[name] = columns[j] if everything else columns[j][index]
-    frame = pd.DataFrame(data, dtype=object) if len(index) else \
+        column = columns[j]
+        if isinstance(column, pd.Series):
+            data[name] = column if everything else column.take(index).reset_index(drop=True)
+        else:
+            data[name] = column if everything else column[index]
+    columnar = any(isinstance(c, pd.Series) for c in data.values())
+    frame = pd.DataFrame(data, dtype=None if columnar else object, copy=False) if len(index) else \
         pd.DataFrame({n: pd.Series(dtype=object) for n in names})
-    rows = (index + h + 2).tolist()
+    rows = range(h + 2, h + 2 + n_body) if everything else (index + h + 2).tolist()
     return Table(path=str(path), sheet=sheet, header_row=h + 1, frame=frame, rows=rows)
+
+
+def row_numbers(rows: Sequence[int]) -> np.ndarray:
+    """:attr:`Table.rows` as a numpy array (without a Python loop when they are a range)."""
+    if isinstance(rows, range):
+        return np.arange(rows.start, rows.stop, rows.step, dtype=np.int64)
+    return np.asarray(rows, dtype=np.int64)
 
 
 def _column_letter(j: int) -> str:
@@ -396,8 +422,9 @@ def _sniff_delimiter(text: str, suffix: str) -> str:
         return max(counts, key=counts.get) if max(counts.values()) else ","
 
 
-def _read_text_cells(path: Path, delimiter: str | None, encoding: str | None) -> list[list[str]]:
-    data = path.read_bytes()
+def _read_text_cells(path: Path, delimiter: str | None, encoding: str | None,
+                     data: bytes | None = None) -> list[list[str]]:
+    data = path.read_bytes() if data is None else data
     if b"\x00" in data[:4096] and not (data.startswith(codecs.BOM_UTF16_LE) or data.startswith(codecs.BOM_UTF16_BE)):
         if data[:2] == b"PK" or data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
             raise _file_problem(path, "not-a-spreadsheet",
@@ -431,6 +458,142 @@ def _read_text_cells(path: Path, delimiter: str | None, encoding: str | None) ->
     return rows
 
 
+# The characters Python's str.strip() removes, as a character class for pyarrow's regular
+# expressions (RE2's \s is ASCII only); tests check it against str.isspace().
+PY_WHITESPACE = ("\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005"
+                 "\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000")
+_RE2_SPACE = "[" + "".join(f"\\x{{{ord(c):x}}}" for c in PY_WHITESPACE) + "]"
+_RE2_EDGE_SPACE = f"^{_RE2_SPACE}|{_RE2_SPACE}$"
+# Text files at least this large are parsed column by column by pyarrow's CSV reader (see
+# _read_text_columnar); smaller ones cell by cell, which is as fast there and handles everything.
+COLUMNAR_MIN_BYTES = 1 << 20
+_LINE_END = re.compile(r"\r\n|\r|\n")
+
+
+# Bytes a cell may start with when it starts with a character str.strip() removes (the ASCII ones,
+# and the lead bytes of the others in UTF-8), and bytes it may end with when it ends with one.
+_SPACE_FIRST_BYTES = b" \t\n\x0b\x0c\r\x1c\x1d\x1e\x1f\xc2\xe1\xe2\xe3"
+_SPACE_LAST_BYTES = bytes(sorted({c.encode("utf-8")[-1] for c in PY_WHITESPACE}))
+
+
+def _may_hold_space(data: bytes, offset: int, quoted: bool) -> bool:
+    """False when no cell of ``data[offset:]`` can hold a character str.strip() removes (each
+    looked for with one fast byte search; line breaks only where quotes may put them in a cell;
+    ``\\xe2\\x80`` also finds dashes and quotes: True only means the columns must be looked at)."""
+    needles = [b" ", b"\t", b"\x0b", b"\x0c", b"\x1c", b"\x1d", b"\x1e", b"\x1f"] + ([b"\n", b"\r"] if quoted else [])
+    if not data.isascii():  # (a fast test; single bytes are found by memchr, longer needles slower)
+        needles += [b"\xc2\x85", b"\xc2\xa0", b"\xe1\x9a\x80", b"\xe2\x80", b"\xe2\x81\x9f", b"\xe3\x80\x80"]
+    return any(data.find(needle, offset) >= 0 for needle in needles)
+
+
+def _may_have_edge_space(column) -> bool:
+    """False when no cell of an Arrow text column can start or end with white space, from its
+    first and last bytes (a cheap test; True only means the exact test must run)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    raw = column.cast(pa.binary())
+    for start, stop, candidates in ((0, 1, _SPACE_FIRST_BYTES), (-1, None, _SPACE_LAST_BYTES)):
+        edge = pc.binary_slice(raw, start, stop)
+        if pc.any(pc.is_in(edge, value_set=pa.array([bytes([b]) for b in candidates], pa.binary()))).as_py():
+            return True
+    return False
+
+
+def _read_text_columnar(path: Path, data: bytes, header_row: int | None, delimiter: str | None,
+                        encoding: str | None) -> Table | None:
+    """The :class:`Table` of a large UTF-8 CSV file parsed by pyarrow's multi-threaded reader, or
+    None where the file needs the cell-by-cell reader (:func:`_read_text_cells`).
+
+    It gives exactly the table the cell-by-cell reader gives (tests compare the two on generated
+    files): the header is found on the same top rows, cells are parsed with the same quoting rules
+    (RFC 4180: ``"`` quotes, ``""`` inside quotes) and stripped the same way, and records keep
+    their row numbers because every CSV record below the header is one row of pyarrow's table.
+    Anything it does not handle the same way is left to the other reader: a file that is not
+    UTF-8 (or is UTF-16), rows of unequal width, blank lines (pyarrow reads them as a row of one
+    cell), a NUL byte, a cell over the csv module's field limit, a record before the body that
+    spans lines, or more than MAX_COLUMNS columns.
+    """
+    if len(data) < COLUMNAR_MIN_BYTES or (encoding or "utf-8").lower().replace("_", "-") not in \
+            ("utf-8", "utf8", "utf-8-sig"):
+        return None
+    try:
+        import pyarrow as pa
+        import pyarrow.compute as pc
+        import pyarrow.csv as pacsv
+    except ImportError:  # pragma: no cover - pyarrow is a dependency
+        return None
+    if data.startswith(codecs.BOM_UTF16_LE) or data.startswith(codecs.BOM_UTF16_BE) or b"\x00" in data:
+        return None
+    start = len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0
+    if start and encoding and encoding.lower().replace("_", "-") in ("utf-8", "utf8"):
+        return None  # decoded as plain UTF-8 the mark stays in the first header: leave that as it is
+    head_bytes = data[start:start + 4 * _SNIFF_CHARS]
+    try:
+        head = codecs.getincrementaldecoder("utf-8")().decode(head_bytes, final=False)
+    except UnicodeDecodeError:
+        return None
+    delim = delimiter or _sniff_delimiter(head, path.suffix.lower())
+    if len(delim) != 1:
+        return None
+    # The top rows, as the cell-by-cell reader sees them, from whole lines of the head.
+    whole = start + len(head_bytes) == len(data)
+    cut = len(head) - 1 if whole else max(head.rfind("\n"), head.rfind("\r"))
+    needed = max(_HEADER_SCAN_ROWS, header_row or 0)
+    reader = csv.reader(io.StringIO(head[:cut + 1], newline=""), delimiter=delim)
+    try:
+        raw_top = list(itertools.islice(reader, needed + 1))
+    except csv.Error:
+        return None
+    if len(raw_top) <= needed and not whole:
+        return None  # (the last row read may be cut short)
+    raw_top = raw_top[:needed]
+    top = [[c.strip() for c in row] for row in raw_top]
+    try:
+        h = _header_index(path, None, top, header_row)
+    except InputError:
+        return None
+    # The body starts after h + 1 physical lines when none of those rows spans lines.
+    if any("\n" in c or "\r" in c for row in raw_top[:h + 1] for c in row):
+        return None
+    ends = [m.end() for m in itertools.islice(_LINE_END.finditer(head), h + 1)]
+    if len(ends) < h + 1:
+        return None
+    offset = start + len(head[:ends[h]].encode("utf-8"))
+    width = len(raw_top[h])
+    if width > MAX_COLUMNS or width == 0:
+        return None
+    body = memoryview(data)[offset:]
+    quoted = data.find(b'"', offset) >= 0
+    names = [f"f{j}" for j in range(width)]
+    try:
+        parsed = pacsv.read_csv(
+            pa.py_buffer(body),
+            read_options=pacsv.ReadOptions(column_names=names, block_size=1 << 22),
+            parse_options=pacsv.ParseOptions(delimiter=delim, quote_char='"', double_quote=True, escape_char=False,
+                                             newlines_in_values=quoted, ignore_empty_lines=False),
+            convert_options=pacsv.ConvertOptions(column_types={n: pa.string() for n in names}, check_utf8=True,
+                                                 strings_can_be_null=False, quoted_strings_can_be_null=False))
+    except (pa.ArrowInvalid, pa.ArrowException):
+        return None
+    if parsed.num_columns != width:
+        return None
+    limit = csv.field_size_limit()
+    spaced = _may_hold_space(data, offset, quoted)
+    columns = []
+    for j in range(width):
+        column = parsed.column(j)
+        if len(column) and pc.max(pc.binary_length(column)).as_py() > limit and \
+                pc.max(pc.utf8_length(column)).as_py() > limit:
+            return None
+        if spaced and len(column) and _may_have_edge_space(column) and \
+                pc.any(pc.match_substring_regex(column, _RE2_EDGE_SPACE)).as_py():
+            column = pa.chunked_array([pa.array([v.strip() for v in column.to_pylist()], type=pa.string())])
+        columns.append(pd.Series(column.to_pandas(), copy=False))
+    header = top[h] + [""] * (width - len(top[h]))
+    return _assemble_table(path, None, h, header, columns, parsed.num_rows)
+
+
 def read_table(path: str | Path, sheet: str | None = None, *, header_row: int | None = None,
                delimiter: str | None = None, encoding: str | None = None,
                wanted_headers: list[list[str]] | None = None) -> Table:
@@ -451,7 +614,11 @@ def read_table(path: str | Path, sheet: str | None = None, *, header_row: int | 
         name, cells = _read_excel_cells(p, sheet, wanted_headers)
         return _table_from_cells(p, name, cells, header_row)
     if suffix in TEXT_SUFFIXES or suffix == "":
-        cells = _read_text_cells(p, delimiter, encoding)
+        data = p.read_bytes()
+        table = _read_text_columnar(p, data, header_row, delimiter, encoding)
+        if table is not None:
+            return table
+        cells = _read_text_cells(p, delimiter, encoding, data)
         return _table_from_cells(p, None, cells, header_row)
     # Unknown suffix: sniff the content.
     head = p.read_bytes()[:8]

@@ -11,7 +11,7 @@ import pandas as pd
 
 from ..errors import InputError, Problem
 from ._columns import ALIASES, find_column
-from ._tables import Table, gc_paused, normalise_header, read_table
+from ._tables import Table, gc_paused, normalise_header, read_table, row_numbers
 
 __all__ = ["Roster", "read_roster"]
 
@@ -127,7 +127,7 @@ def _validated_roster(table: Table, id_col: str, name_col: str | None, email_col
     frame = table.frame
     problems: list[Problem] = []
     ids = frame[id_col].astype(str).str.strip()
-    rows = np.asarray(table.rows)
+    rows = row_numbers(table.rows)
     if len(frame) == 0:
         problems.append(table.problem("no-records", "has a header but no people below it", row=table.header_row))
     # Only the flagged rows are visited one by one: a 50,000-person roster has none.
@@ -173,6 +173,6 @@ def _validated_roster(table: Table, id_col: str, name_col: str | None, email_col
     roster = Roster(people=people, path=table.path, sheet=table.sheet, id_column=id_col,
                     name_column=name_col if name_col != id_col else None,
                     email_column=email_col if email_col != id_col else None,
-                    unit_columns=unit_cols, rows=tuple(int(r) for r in rows),
+                    unit_columns=unit_cols, rows=tuple(table.rows),
                     warnings=tuple(p for p in problems if p.severity == "warning"))
     return roster

@@ -13,14 +13,15 @@
 
 from __future__ import annotations
 
-import itertools
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+import numpy as np
 
 from ..errors import InputError
 from ._columns import ALIASES, find_column
-from ._tables import Table, normalise_header
+from ._tables import Table, normalise_header, row_numbers
 
 __all__ = ["TieRecords", "detect_shape", "records_from_table", "SHAPES"]
 
@@ -28,17 +29,40 @@ SHAPES = ("edges", "matrix", "wide")
 _LIST_SEPARATORS = re.compile(r"\s*(?:;|\||\n|\r)\s*")
 
 
+class ColumnCells(Sequence):
+    """The cells of one column of a table, as ``(row, column)`` pairs: the ``i``-th is
+    ``(rows[i], column)``, made only when asked for (an edge list of 500,000 ties would otherwise
+    hold 1.5 million tuples)."""
+
+    def __init__(self, rows, column: str):
+        self.rows = np.asarray(rows, dtype=np.int64)
+        self.column = column
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [(int(r), self.column) for r in self.rows[i]]
+        return int(self.rows[i]), self.column
+
+
 @dataclass
 class TieRecords:
-    """Long records of reported ties, each end and weight with the cell it came from."""
+    """Long records of reported ties, each end and weight with the cell it came from.
 
-    source: list[str] = field(default_factory=list)
-    target: list[str] = field(default_factory=list)
-    weight: list[str | None] = field(default_factory=list)
-    layer: list[str] = field(default_factory=list)
-    source_cell: list[tuple[int, str]] = field(default_factory=list)
-    target_cell: list[tuple[int, str]] = field(default_factory=list)
-    weight_cell: list[tuple[int, str] | None] = field(default_factory=list)
+    ``source``, ``target``, ``weight`` and ``layer`` are lists, or for an edge list the table's
+    columns themselves (``weight`` and ``layer`` None when the sheet has no such column); the
+    cells are lists of ``(row, column)`` or :class:`ColumnCells`.
+    """
+
+    source: Sequence[str] = field(default_factory=list)
+    target: Sequence[str] = field(default_factory=list)
+    weight: Sequence[str | None] | None = field(default_factory=list)
+    layer: Sequence[str] | None = field(default_factory=list)
+    source_cell: Sequence[tuple[int, str]] = field(default_factory=list)
+    target_cell: Sequence[tuple[int, str]] = field(default_factory=list)
+    weight_cell: Sequence[tuple[int, str] | None] = field(default_factory=list)
     respondents: list[tuple[str, tuple[int, str]]] = field(default_factory=list)
     weight_column: str | None = None
 
@@ -83,17 +107,14 @@ def _edges(table: Table, records: TieRecords, source_column, target_column, weig
     w = find_column(table, "weight", weight_column, required=False, option="--weight-column")
     layer = find_column(table, "layer", None, required=False)
     frame = table.frame
-    rows, n = table.rows, len(table.rows)
-
-    def values(column):
-        return frame[column].to_numpy(dtype=object).tolist()
-
-    records.source, records.target = values(src), values(tgt)
-    records.weight = values(w) if w else [None] * n
-    records.layer = values(layer) if layer else [""] * n
-    records.source_cell = list(zip(rows, itertools.repeat(src)))
-    records.target_cell = list(zip(rows, itertools.repeat(tgt)))
-    records.weight_cell = list(zip(rows, itertools.repeat(w))) if w else [None] * n
+    rows = row_numbers(table.rows)
+    # The columns themselves: _join_records matches and parses them column by column.
+    records.source, records.target = frame[src], frame[tgt]
+    records.weight = frame[w] if w else None
+    records.layer = frame[layer] if layer else None
+    records.source_cell = ColumnCells(rows, src)
+    records.target_cell = ColumnCells(rows, tgt)
+    records.weight_cell = ColumnCells(rows, w) if w else None
     records.weight_column = w
 
 

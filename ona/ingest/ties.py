@@ -12,6 +12,7 @@ import pandas as pd
 from ..errors import InputError, Problem
 from ._tables import Table, gc_paused, read_table
 from .roster import Roster, fold_text
+from .shapes import ColumnCells
 
 __all__ = ["TieTable", "read_ties", "PersonMatcher"]
 
@@ -62,16 +63,66 @@ class PersonMatcher:
     """
 
     def __init__(self, roster: Roster):
-        ids = roster.ids.to_numpy(dtype=object).tolist()
-        self._ids = {str(i): str(i) for i in ids}
-        self._emails: dict[str, str] = {}
+        #: the roster's ids in roster order: ``ids[k]`` is the person at position ``k``
+        self.ids = roster.ids.to_numpy(dtype=object)
+        self._id_index = pd.Index(self.ids, dtype=object)
+        # Each address once (the roster refuses a repeated one), lower case -> roster position.
+        self._email_index, self._email_owner = pd.Index([], dtype=object), np.zeros(0, dtype=np.int64)
         if roster.email_column:
-            for pid, mail in zip(ids, roster.people[roster.email_column].to_numpy(dtype=object).tolist()):
-                if mail:
-                    self._emails[mail.strip().lower()] = pid
+            mails = roster.people[roster.email_column].astype(str).str.strip().str.lower()
+            given = np.flatnonzero((mails != "").to_numpy(dtype=bool))
+            keys = pd.Index(mails.to_numpy(dtype=object)[given], dtype=object)
+            first = ~keys.duplicated(keep="last")  # as a dict built in roster order keeps the last
+            self._email_index, self._email_owner = keys[first], given[first]
         self._roster = roster
+        self._arrow_ids = None
         self._name_index: dict[str, str | None] | None = None
         self._name_rows: dict[str, list[int]] = {}
+
+    def column_positions(self, column: pd.Series) -> np.ndarray:
+        """:meth:`positions` of every cell of a table column; exact ids of an Arrow-backed
+        column are looked up by Arrow, the rest (emails, names, unknowns) once per distinct text."""
+        arrow = _arrow_text(column)
+        if arrow is None:
+            codes, uniques = pd.factorize(column)
+            return np.append(self.positions(np.asarray(uniques, dtype=object)), -1)[codes]
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        if self._arrow_ids is None:
+            self._arrow_ids = pa.array(self.ids.tolist(), type=arrow.type)
+        found = pc.index_in(arrow, value_set=self._arrow_ids).fill_null(-1).to_numpy().astype(np.int64)
+        missing = np.flatnonzero(found < 0)
+        if len(missing):
+            codes, uniques = pd.factorize(column.to_numpy(dtype=object)[missing])
+            found[missing] = np.append(self.positions(np.asarray(uniques, dtype=object)), -1)[codes]
+        return found
+
+    def _email_owner_of(self, address: str) -> str | None:
+        k = self._email_index.get_indexer([address])[0]
+        return None if k < 0 else self.ids[self._email_owner[k]]
+
+    def positions(self, texts: np.ndarray) -> np.ndarray:
+        """The roster position of the person each text names (as :meth:`match` finds them), -1
+        for no one; exact ids and plain email addresses are looked up for all texts at once."""
+        texts = np.asarray(texts, dtype=object)
+        found = self._id_index.get_indexer(texts).astype(np.int64)
+        missing = np.flatnonzero(found < 0)
+        if len(missing) and len(self._email_index):
+            # Texts without edge space that are no id: the email stage of match(), all at once.
+            candidates = pd.Series(texts[missing], dtype=object)
+            plain = (candidates.str.strip() == candidates).to_numpy(dtype=bool)
+            hit = self._email_index.get_indexer(candidates.str.lower().to_numpy(dtype=object))
+            take = plain & (hit >= 0)
+            if take.any():
+                found[missing[take]] = self._email_owner[hit[take]]
+                missing = missing[~take]
+        for k in missing:
+            text = texts[k]
+            pid = self.match(text) if isinstance(text, str) else None
+            if pid is not None:
+                found[k] = self._id_index.get_loc(pid)
+        return found
 
     @property
     def _names(self) -> dict[str, str | None]:
@@ -93,15 +144,14 @@ class PersonMatcher:
         text = text.strip()
         if not text:
             return None
-        hit = self._ids.get(text)
-        if hit is not None:
-            return hit
+        if text in self._id_index:
+            return text
         lower = text.lower()
         if lower.startswith("mailto:"):
             lower = lower[7:]
         if "<" in lower and lower.endswith(">"):
             lower = lower[lower.rindex("<") + 1:-1]
-        hit = self._emails.get(lower)
+        hit = self._email_owner_of(lower)
         if hit is not None:
             return hit
         key = fold_text(text)
@@ -122,6 +172,35 @@ class PersonMatcher:
         if key in names and names[key] is None:
             return self._name_rows[key]
         return None
+
+
+def _arrow_text(column) -> "object | None":
+    """The Arrow array behind a pandas text column (as the columnar CSV reader makes them), or None."""
+    if not isinstance(column, pd.Series) or not hasattr(column.array, "__arrow_array__") or \
+            not pd.api.types.is_string_dtype(column.dtype):
+        return None
+    import pyarrow as pa
+
+    try:
+        return pa.array(column.array)
+    except (TypeError, pa.ArrowException):  # pragma: no cover - defensive
+        return None
+
+
+def _whole_number_weights(column) -> np.ndarray | None:
+    """The weights of a text column whose every cell is a whole number of 0 or more written in
+    plain digits (the usual frequency column), parsed by Arrow; None for anything else."""
+    arrow = _arrow_text(column)
+    if arrow is None:
+        return None
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    try:
+        values = pc.cast(arrow, pa.int64()).to_numpy()
+    except pa.ArrowException:
+        return None
+    return values.astype(float) if len(values) == 0 or values.min() >= 0 else None
 
 
 def _parse_weight(text: str) -> float | None:
@@ -198,28 +277,30 @@ def ties_from_table(table: Table, roster: Roster, src_col: str, tgt_col: str, w_
 
 def _join_records(table: Table, matcher: "PersonMatcher", records, shape: str, *, drop_unknown: bool = False,
                   default_layer: str = "") -> TieTable:
-    """Match both ends of every record to the roster, parse weights, and collect every problem."""
+    """Match both ends of every record to the roster, parse weights, and collect every problem.
+
+    Works column by column: each distinct text is matched and each distinct weight parsed once,
+    people are carried as their position in the roster, and a cell is looked at on its own only
+    when it fails, to report it with its row and column.
+    """
     problems: list[Problem] = []
     n = len(records.source)
     if n == 0 and not records.respondents:
         raise InputError([table.problem("no-records", "has a header but no ties below it", row=table.header_row)])
     unknown = 0
-    cache: dict[str, str | None] = {}
     reported: set[tuple[int, str]] = set()
 
-    def resolve(text: str, cell: tuple[int, str]) -> str | None:
+    def report(text: str, cell: tuple[int, str]) -> None:
+        """Add the problem of a cell that names no one (once per cell)."""
         nonlocal unknown
-        pid = cache[text] if text in cache else cache.setdefault(text, matcher.match(text))
-        if pid is not None:
-            return pid
         if cell in reported:  # a header cell of a matrix is reported once, not once per tie
-            return None
+            return
         reported.add(cell)
         row, col = cell
         if not text.strip():
             problems.append(table.problem("blank-person", "the person is blank; name someone from the roster",
                                           row=row, column=col))
-            return None
+            return
         amb = matcher.ambiguous_rows(text)
         if amb:
             problems.append(table.problem(
@@ -231,76 +312,119 @@ def _join_records(table: Table, matcher: "PersonMatcher", records, shape: str, *
             problems.append(table.problem(
                 "unknown-person", "names no one in the roster (matched by id, email and name); "
                 "add the person to the roster, fix the spelling, or pass --drop-unknown", row=row, column=col))
-        return None
 
-    def resolve_all(texts: list[str], cells: list[tuple[int, str]]) -> list[str | None]:
-        # Match each distinct text once; only the cells that match no one are looked at one by one.
-        codes, uniques = pd.factorize(np.asarray(texts, dtype=object))
-        found = np.asarray([matcher.match(t) for t in uniques] + [None], dtype=object)[codes]
-        for i in np.flatnonzero(np.equal(found, None)):
-            resolve(texts[i], cells[i])
-        return found.tolist()
+    def positions(texts, cells) -> np.ndarray:
+        """Roster position of the person each text names, -1 for no one (reported)."""
+        if isinstance(texts, pd.Series):
+            found = matcher.column_positions(texts)
+        else:
+            codes, uniques = pd.factorize(np.asarray(texts, dtype=object))
+            found = np.append(matcher.positions(np.asarray(uniques, dtype=object)), -1)[codes]
+        failed = np.flatnonzero(found < 0)
+        if len(failed):
+            values = texts.to_numpy(dtype=object) if isinstance(texts, pd.Series) else texts
+            for i in failed:
+                report(values[i], cells[i])
+        return found
 
-    sources = resolve_all(records.source, records.source_cell) if n else []
-    targets = resolve_all(records.target, records.target_cell) if n else []
+    source_pos = positions(records.source, records.source_cell) if n else np.zeros(0, dtype=np.int64)
+    target_pos = positions(records.target, records.target_cell) if n else np.zeros(0, dtype=np.int64)
     weights = np.ones(n)
-    has_weight = np.fromiter((t is not None for t in records.weight), dtype=bool, count=n)
-    if has_weight.any():
-        where = np.flatnonzero(has_weight)
-        codes, uniques = pd.factorize(np.asarray(records.weight, dtype=object)[where])
-        parsed = np.asarray([_parse_weight(t) for t in uniques] + [None], dtype=float)[codes]
-        weights[where] = parsed
-        for i in where[np.isnan(parsed) | (parsed < 0)]:
-            text, cell = records.weight[i], records.weight_cell[i]
-            if weights[i] < 0:
-                problems.append(table.problem("negative-weight", "the weight is negative; weights must be 0 or more",
-                                              row=cell[0], column=cell[1]))
-            else:
-                what = "blank" if not text.strip() else "not a number"
-                problems.append(table.problem("bad-weight", f"the weight is {what}; write a number such as 1-5",
-                                              row=cell[0], column=cell[1]))
-            weights[i] = np.nan
+    whole = _whole_number_weights(records.weight) if n else None
+    if whole is not None:
+        weights = whole
+    elif records.weight is not None and n:
+        texts = records.weight
+        if isinstance(texts, pd.Series):
+            where = np.arange(n)
+        else:
+            where = np.flatnonzero(np.fromiter((t is not None for t in texts), dtype=bool, count=n))
+            texts = np.asarray(texts, dtype=object)[where]
+        if len(where):
+            codes, uniques = pd.factorize(texts)
+            parsed = np.asarray([_parse_weight(t) for t in uniques] + [None], dtype=float)[codes]
+            weights[where] = parsed
+            bad = np.flatnonzero(np.isnan(parsed) | (parsed < 0))
+            values = texts.to_numpy(dtype=object) if isinstance(texts, pd.Series) else texts
+            for k in bad:
+                i = where[k]
+                text, cell = values[k], records.weight_cell[i]
+                if weights[i] < 0:
+                    problems.append(table.problem("negative-weight", "the weight is negative; weights must be 0 "
+                                                  "or more", row=cell[0], column=cell[1]))
+                else:
+                    what = "blank" if not text.strip() else "not a number"
+                    problems.append(table.problem("bad-weight", f"the weight is {what}; write a number such as 1-5",
+                                                  row=cell[0], column=cell[1]))
+                weights[i] = np.nan
     respondents = None
     if records.respondents:
-        respondents = tuple(dict.fromkeys(
-            pid for pid in (resolve(t, c) for t, c in records.respondents if t.strip()) if pid is not None))
+        texts = [t for t, _ in records.respondents]
+        found = matcher.positions(np.asarray(texts, dtype=object)) if texts else np.zeros(0, dtype=np.int64)
+        for k in np.flatnonzero(found < 0):
+            if texts[k].strip():
+                report(texts[k], records.respondents[k][1])
+        respondents = tuple(matcher.ids[pd.unique(found[found >= 0])].tolist())
     if any(p.severity == "error" for p in problems):
         problems.sort(key=lambda p: (p.row or 0, table.headers.index(p.column) if p.column in table.headers else 0))
         raise InputError(problems)
-    ties = pd.DataFrame({"source": sources, "target": targets, "weight": weights,
-                         "layer": [layer or default_layer for layer in records.layer] if default_layer
-                         else records.layer,
-                         "row": [c[0] for c in records.source_cell]}, dtype=object).astype({"weight": float, "row": int})
+    cells = records.source_cell
+    rows = cells.rows if isinstance(cells, ColumnCells) else np.fromiter((c[0] for c in cells), dtype=np.int64,
+                                                                          count=n)
+    if records.layer is None:
+        layer = np.full(n, default_layer, dtype=object)
+    else:
+        layer = np.asarray(records.layer, dtype=object)
+        if default_layer:
+            layer = np.where(layer == "", default_layer, layer)
+    keep = np.ones(n, dtype=bool)
     dropped: dict[str, int] = {}
     if unknown:
-        unknown_rows = ties["source"].isna() | ties["target"].isna()
+        unknown_rows = (source_pos < 0) | (target_pos < 0)
         dropped["unknown-person"] = int(unknown_rows.sum())
-        ties = ties[~unknown_rows]
-    self_ties = ties["source"] == ties["target"]
-    if self_ties.any():
-        dropped["self-tie"] = int(self_ties.sum())
-        ties = ties[~self_ties]
-    zero = ties["weight"] == 0
-    if zero.any():
-        dropped["zero-weight"] = int(zero.sum())
-        ties = ties[~zero]
-    dup = ties.duplicated(["layer", "source", "target"], keep=False)
+        keep &= ~unknown_rows
+    for reason, mask in (("self-tie", source_pos == target_pos), ("zero-weight", weights == 0)):
+        mask = mask & keep
+        if mask.any():
+            dropped[reason] = int(mask.sum())
+            keep &= ~mask
+    index = np.flatnonzero(keep)
+    # A pair reported twice within a layer keeps its largest weight (then its first row).
+    layer = layer[index]
+    layer_code = np.zeros(len(index), dtype=np.int64) if records.layer is None else \
+        pd.factorize(layer)[0].astype(np.int64)
+    size = len(matcher.ids)
+    pair = (layer_code * size + source_pos[index]) * size + target_pos[index]
+    dup = pd.Series(pair).duplicated(keep=False).to_numpy()
+    ids = matcher.ids
+    ties = pd.DataFrame({"source": pd.Series(ids[source_pos[index]], dtype=object, copy=False),
+                         "target": pd.Series(ids[target_pos[index]], dtype=object, copy=False),
+                         "weight": weights[index], "layer": pd.Series(layer, dtype=object, copy=False),
+                         "row": rows[index]})
     if dup.any():
         before = len(ties)
         ties = (ties.sort_values(["layer", "source", "target", "weight", "row"],
                                  ascending=[True, True, True, False, True])
-                .drop_duplicates(["layer", "source", "target"], keep="first").sort_values("row", kind="stable"))
+                .drop_duplicates(["layer", "source", "target"], keep="first").sort_values("row", kind="stable")
+                .reset_index(drop=True))
         dropped["duplicate"] = before - len(ties)
     if respondents is None and shape == "edges":
-        respondents = tuple(dict.fromkeys(ties["source"].to_numpy(dtype=object).tolist()))
-    ties = ties.reset_index(drop=True).astype({"source": object, "target": object})
-    layers = tuple(sorted(ties["layer"].unique().tolist())) if len(ties) else ()
+        respondents = tuple(ids[pd.unique(source_pos[index])].tolist()) if not dup.any() else \
+            tuple(pd.unique(ties["source"].to_numpy(dtype=object)).tolist())
+    if not len(ties):
+        layers = ()
+    elif records.layer is None:
+        layers = (default_layer,)
+    else:
+        layers = tuple(sorted(pd.unique(ties["layer"].to_numpy(dtype=object)).tolist()))
     return TieTable(ties=ties, path=table.path, sheet=table.sheet, weight_column=records.weight_column,
                     dropped=dropped, warnings=tuple(problems), shape=shape, layers=layers, respondents=respondents)
 
 
 def combine_layers(tables: list[TieTable], *, layer: str | None = None, combine: str = "sum") -> TieTable:
     """Put the ties of several files together, keep one ``layer`` or combine the layers per pair."""
+    if len(tables) == 1 and layer is None and len(tables[0].layers) <= 1:
+        return tables[0]
     frame = pd.concat([t.ties for t in tables], ignore_index=True)
     layers = tuple(sorted(frame["layer"].unique().tolist())) if len(frame) else ()
     first = tables[0]
