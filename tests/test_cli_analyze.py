@@ -152,14 +152,18 @@ def test_a_crash_while_writing_leaves_no_half_written_file(data_dir, tmp_path, m
     roster = ona.read_roster(data_dir / "analyze" / "roster.csv")
     m = ona.measure(ona.build_graph(roster, ona.read_ties(data_dir / "analyze" / "ties.csv", roster)))
 
-    def broken(obj, handle, **kwargs):
-        handle.write('{"summary": ')
-        raise RuntimeError("disk full")
+    real_dumps, calls = json_out.json.dumps, []
 
-    monkeypatch.setattr(json_out.json, "dump", broken)
+    def broken(obj, **kwargs):  # the summary is written, then the disk fills up
+        calls.append(obj)
+        if len(calls) > 3:
+            raise RuntimeError("disk full")
+        return real_dumps(obj, **kwargs)
+
+    monkeypatch.setattr(json_out.json, "dumps", broken)
     with pytest.raises(RuntimeError):
         json_out.write_json(m, tmp_path / "metrics.json")
-    assert list(tmp_path.iterdir()) == []
+    assert len(calls) == 4 and list(tmp_path.iterdir()) == []
 
 
 def test_hostile_names_reach_the_workbook_as_text(runner, tmp_path):

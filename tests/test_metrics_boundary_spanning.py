@@ -210,6 +210,39 @@ def test_betweenness_equals_igraph_whatever_the_weights(weights):
     assert np.allclose(b["betweenness"], expected, atol=1e-10)
 
 
+def small_world_organisation(people: int, ties_per_person: int, seed: int) -> OrgGraph:
+    """A seeded directed organisation: 80% of ties inside one of eight units, the rest anywhere,
+    frequencies 1-5, a few people who name no one and one isolate (unreachable sources and
+    targets), so the breadth-first search runs levels forward and backward."""
+    rng = np.random.default_rng(seed)
+    unit = rng.integers(0, 8, people)
+    src = np.repeat(np.arange(people), ties_per_person)
+    same = rng.random(len(src)) < 0.8
+    members = [np.flatnonzero(unit == u) for u in range(8)]
+    tgt = np.where(same, [rng.choice(members[unit[s]]) for s in src], rng.integers(0, people, len(src)))
+    keep = (src != tgt) & ~np.isin(src, [0, 1, 2]) & (src != people - 1) & (tgt != people - 1)
+    pairs = np.unique(np.column_stack([src[keep], tgt[keep]]), axis=0)
+    weight = rng.integers(1, 6, len(pairs)).astype(float)
+    frame = pd.DataFrame({"unit": [f"Unit {u}" for u in unit]}, index=[f"P{i}" for i in range(people)])
+    return OrgGraph(frame, pairs[:, 0].astype(np.int64), pairs[:, 1].astype(np.int64), weight)
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_betweenness_equals_igraph_on_a_small_world_organisation(seed):
+    """Several hundred people, each reached within a few steps: weighted (bucket queue on integer
+    lengths 60/w) and unweighted (levels searched forward, and backward from the people not yet
+    reached once they are few) agree with igraph."""
+    g = small_world_organisation(400, 12, seed)
+    b, info = betweenness_of(g)
+    assert "integer lengths" in info["betweenness_tie_length"]
+    scale = (g.n - 1) * (g.n - 2)
+    weighted = np.array(g.igraph.betweenness(directed=True, weights=(1 / g.weight).tolist())) / scale
+    unweighted = np.array(g.igraph.betweenness(directed=True)) / scale
+    assert np.allclose(b["betweenness"], weighted, rtol=1e-9, atol=1e-12)
+    assert np.allclose(b["betweenness_unweighted"], unweighted, rtol=1e-9, atol=1e-12)
+    assert b["betweenness"].iloc[-1] == 0 and b["betweenness_unweighted"].iloc[:3].eq(0).all()
+
+
 def test_sampling_every_person_as_a_pivot_gives_the_exact_values():
     """Pivot sampling sums the dependencies of the sampled sources and scales by n / pivots
     (Brandes & Pich 2007): with every person a pivot the estimate is the exact betweenness."""

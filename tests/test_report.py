@@ -182,3 +182,42 @@ def test_size_by_sets_the_node_value(municipality):
     with pytest.raises(ValueError):
         map_data(graph, m, size_by="shoe size")
     assert not math.isnan(sum(values.values()))
+
+
+def _sheets(path):
+    from openpyxl import load_workbook
+
+    wb = load_workbook(path, read_only=True)
+    return {ws.title: [list(r) for r in ws.iter_rows(values_only=True)] for ws in wb.worksheets}
+
+
+def test_a_second_process_writes_the_same_workbook_and_json(municipality, tmp_path, monkeypatch):
+    """On a large organisation the workbook and metrics.json are written by a second process
+    while the maps are drawn; forced on for the example, they hold exactly what this process writes."""
+    import json
+
+    from ona.report import _beside
+
+    graph, m = municipality
+    monkeypatch.setattr(_beside, "MIN_PEOPLE", 0)
+    started = []
+    real_popen = _beside.subprocess.Popen
+    monkeypatch.setattr(_beside.subprocess, "Popen", lambda *a, **k: started.append(a) or real_popen(*a, **k))
+    beside = ona.write_report(m, graph, tmp_path / "beside")
+    monkeypatch.setattr(_beside, "MIN_PEOPLE", 10**9)
+    here = ona.write_report(m, graph, tmp_path / "here")
+    assert len(started) == 1 and list(beside) == list(here)
+    assert _sheets(beside["workbook"]) == _sheets(here["workbook"])
+    assert json.loads(beside["json"].read_text()) == json.loads(here["json"].read_text())
+
+
+@pytest.mark.parametrize("child", ["cannot start", "fails"])
+def test_when_the_second_process_fails_this_one_writes_the_files(municipality, tmp_path, monkeypatch, child):
+    from ona.report import _beside
+
+    graph, m = municipality
+    monkeypatch.setattr(_beside, "MIN_PEOPLE", 0)
+    monkeypatch.setattr(_beside.sys, "executable", "/nonexistent/python" if child == "cannot start" else "/bin/false")
+    paths = ona.write_report(m, graph, tmp_path / "report")
+    assert _sheets(paths["workbook"])["People"][1][0] == m.people.index[0]
+    assert paths["json"].read_text().startswith('{\n "summary"')

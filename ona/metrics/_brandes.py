@@ -5,9 +5,13 @@ Sociology* 25(2), 163-177. Pivot sampling: Brandes, U. & Pich, C. (2007). Centra
 large networks. *International Journal of Bifurcation and Chaos* 17(7), 2303-2318.
 
 For every source s: one shortest-path search (breadth-first when unweighted; Dijkstra with Dial's
-bucket queue when the lengths are small integers, with a binary heap otherwise) counting shortest paths sigma, then the dependencies
-delta(v) = sum over successors w on a shortest path of sigma(v)/sigma(w) * (1 + delta(w)),
-accumulated in reverse order of distance. Sources are split over threads, each thread keeping its
+bucket queue when the lengths are small integers, with a binary heap otherwise) counting shortest
+paths sigma, then the dependencies delta(v) = sum over successors w on a shortest path of
+sigma(v)/sigma(w) * (1 + delta(w)), accumulated in reverse order of distance. The search writes
+down the ties that may lie on a shortest path as it goes (every tie into the next level of a
+breadth-first search; every tie that lowered or matched a tentative distance in Dijkstra's), so the
+accumulation reads those few instead of every tie again: on a 10,000-person organisation about a
+tenth of the ties. Sources are split over threads, each thread keeping its
 own scores, summed at the end.
 
 Path lengths are compared exactly when every tie length is an integer (the caller scales 1/w to
@@ -60,49 +64,109 @@ def _heap_pop(keys, nodes, size):
 
 
 @njit(cache=True, nogil=True)
-def _bfs_source(source, indptr, indices, level, sigma, coef, order, scores):
+def _bfs_source(source, indptr, indices, rindptr, rindices, level, sigma, coef, total, order, dag,
+                succ_lo, succ_hi, pred_lo, pred_hi, scores):
+    """Breadth-first search from ``source``, level by level in whichever direction scans fewer
+    ties (Beamer, Asanović & Patterson 2012): forward from the nodes of the level along their
+    out-ties, or backward from every node not yet reached along its in-ties. In a small-world
+    organisation most people are reached at one level, whose out-ties the forward search would all
+    scan; the backward search scans only the in-ties of the few left.
+
+    Every tie into the next level is a shortest-path tie and stays one, so each is written to
+    ``dag`` as it is found: as a successor of the node it leaves (forward) or a predecessor of
+    the node it enters (backward); the accumulation reads only those."""
     n = indptr.shape[0] - 1
     for v in range(n):
         level[v] = -1
         sigma[v] = 0.0
+        total[v] = 0.0
     level[source] = 0
     sigma[source] = 1.0
     order[0] = source
+    pred_lo[0] = 0
+    pred_hi[0] = 0
     count = 1
-    head = 0
-    while head < count:
-        v = order[head]
-        head += 1
-        next_level = np.int32(level[v] + 1)
-        sv = sigma[v]
-        for e in range(indptr[v], indptr[v + 1]):
-            w = indices[e]
-            if level[w] < 0:
-                level[w] = next_level
-                order[count] = w
-                count += 1
-                sigma[w] = sv
-            elif level[w] == next_level:
-                sigma[w] += sv
+    lo, hi = 0, 1
+    current = np.int32(0)
+    edges = 0
+    frontier_out = indptr[source + 1] - indptr[source]
+    unreached_in = rindptr[n] - (rindptr[source + 1] - rindptr[source])
+    while lo < hi:
+        next_level = np.int32(current + 1)
+        if frontier_out <= unreached_in:
+            for pos in range(lo, hi):
+                v = order[pos]
+                sv = sigma[v]
+                succ_lo[pos] = edges
+                for e in range(indptr[v], indptr[v + 1]):
+                    w = indices[e]
+                    lw = level[w]
+                    if lw < 0:
+                        level[w] = next_level
+                        pred_lo[count] = 0
+                        pred_hi[count] = 0
+                        order[count] = w
+                        count += 1
+                        sigma[w] = sv
+                        dag[edges] = w
+                        edges += 1
+                    elif lw == next_level:
+                        sigma[w] += sv
+                        dag[edges] = w
+                        edges += 1
+                succ_hi[pos] = edges
+        else:
+            for pos in range(lo, hi):
+                succ_lo[pos] = 0
+                succ_hi[pos] = 0
+            for u in range(n):
+                if level[u] >= 0:
+                    continue
+                first = edges
+                su = 0.0
+                for e in range(rindptr[u], rindptr[u + 1]):
+                    x = rindices[e]
+                    if level[x] == current:
+                        su += sigma[x]
+                        dag[edges] = x
+                        edges += 1
+                if edges > first:
+                    level[u] = next_level
+                    sigma[u] = su
+                    pred_lo[count] = first
+                    pred_hi[count] = edges
+                    order[count] = u
+                    count += 1
+        frontier_out = 0
+        for pos in range(hi, count):
+            v = order[pos]
+            frontier_out += indptr[v + 1] - indptr[v]
+            unreached_in -= rindptr[v + 1] - rindptr[v]
+        lo, hi = hi, count
+        current = next_level
     for i in range(count - 1, -1, -1):
         v = order[i]
-        total = 0.0
-        next_level = np.int32(level[v] + 1)
-        for e in range(indptr[v], indptr[v + 1]):
-            w = indices[e]
-            if level[w] == next_level:
-                total += coef[w]
-        delta = sigma[v] * total
-        coef[v] = (1.0 + delta) / sigma[v]
+        t = total[v]
+        for k in range(succ_lo[i], succ_hi[i]):
+            t += coef[dag[k]]
+        delta = sigma[v] * t
+        cv = (1.0 + delta) / sigma[v]
+        coef[v] = cv
+        for k in range(pred_lo[i], pred_hi[i]):
+            total[dag[k]] += cv
         if v != source:
             scores[v] += delta
 
 
 @njit(cache=True, nogil=True)
 def _dial_source(source, indptr, indices, lengths, buckets, dist, sigma, coef, order, state,
-                 next_node, prev_node, scores):
+                 next_node, prev_node, candidates, candidate_end, scores):
     """Dijkstra with Dial's bucket queue: integer lengths at most len(buckets) - 1, so every
-    tentative distance lies within one turn of the circular bucket array."""
+    tentative distance lies within one turn of the circular bucket array.
+
+    A shortest-path tie v -> w is one that lowered or equalled w's tentative distance when v was
+    settled; those ties (far fewer than all) are written to ``candidates`` and checked against
+    the final distances in the accumulation."""
     n = indptr.shape[0] - 1
     mask = buckets.shape[0] - 1  # a power of two, so distance % span is distance & mask
     for v in range(n):
@@ -120,6 +184,7 @@ def _dial_source(source, indptr, indices, lengths, buckets, dist, sigma, coef, o
     queued = 1
     current = 0
     count = 0
+    found = 0
     while queued > 0:
         while buckets[current & mask] < 0:
             current += 1
@@ -131,7 +196,6 @@ def _dial_source(source, indptr, indices, lengths, buckets, dist, sigma, coef, o
         queued -= 1
         state[v] = 2
         order[count] = v
-        count += 1
         dv = dist[v]
         sv = sigma[v]
         for e in range(indptr[v], indptr[v + 1]):
@@ -161,13 +225,20 @@ def _dial_source(source, indptr, indices, lengths, buckets, dist, sigma, coef, o
                 if nb >= 0:
                     prev_node[nb] = w
                 buckets[alt & mask] = w
+                candidates[found] = e
+                found += 1
             elif alt == dist[w]:
                 sigma[w] += sv
+                candidates[found] = e
+                found += 1
+        candidate_end[count] = found
+        count += 1
     for i in range(count - 1, -1, -1):
         v = order[i]
         total = 0.0
         dv = dist[v]
-        for e in range(indptr[v], indptr[v + 1]):
+        for k in range(candidate_end[i - 1] if i > 0 else 0, candidate_end[i]):
+            e = candidates[k]
             w = indices[e]
             if dist[w] == dv + lengths[e]:
                 total += coef[w]
@@ -179,9 +250,10 @@ def _dial_source(source, indptr, indices, lengths, buckets, dist, sigma, coef, o
 
 @njit(cache=True, nogil=True)
 def _heap_source(source, indptr, indices, lengths, tolerance, dist, sigma, coef, order, settled,
-                 heap_keys, heap_nodes, scores):
+                 heap_keys, heap_nodes, candidates, candidate_end, scores):
     """Dijkstra with a binary heap (lazy deletion) for lengths that are not small integers;
-    lengths equal within a relative ``tolerance`` count as equal."""
+    lengths equal within a relative ``tolerance`` count as equal. Candidate shortest-path ties
+    are kept as in :func:`_dial_source`."""
     n = indptr.shape[0] - 1
     for v in range(n):
         dist[v] = np.inf
@@ -190,6 +262,7 @@ def _heap_source(source, indptr, indices, lengths, tolerance, dist, sigma, coef,
     dist[source] = 0.0
     sigma[source] = 1.0
     count = 0
+    found = 0
     size = _heap_push(heap_keys, heap_nodes, 0, 0.0, source)
     while size > 0:
         d, v, size = _heap_pop(heap_keys, heap_nodes, size)
@@ -197,7 +270,6 @@ def _heap_source(source, indptr, indices, lengths, tolerance, dist, sigma, coef,
             continue
         settled[v] = True
         order[count] = v
-        count += 1
         sv = sigma[v]
         for e in range(indptr[v], indptr[v + 1]):
             w = indices[e]
@@ -209,13 +281,20 @@ def _heap_source(source, indptr, indices, lengths, tolerance, dist, sigma, coef,
                 dist[w] = alt
                 sigma[w] = sv
                 size = _heap_push(heap_keys, heap_nodes, size, alt, w)
+                candidates[found] = e
+                found += 1
             elif alt <= dist[w] + slack:
                 sigma[w] += sv
+                candidates[found] = e
+                found += 1
+        candidate_end[count] = found
+        count += 1
     for i in range(count - 1, -1, -1):
         v = order[i]
         total = 0.0
         dv = dist[v]
-        for e in range(indptr[v], indptr[v + 1]):
+        for k in range(candidate_end[i - 1] if i > 0 else 0, candidate_end[i]):
+            e = candidates[k]
             w = indices[e]
             alt = dv + lengths[e]
             if sigma[w] > 0.0 and abs(alt - dist[w]) <= tolerance * alt:
@@ -227,38 +306,48 @@ def _heap_source(source, indptr, indices, lengths, tolerance, dist, sigma, coef,
 
 
 @njit(cache=True, parallel=True)
-def _betweenness(indptr, indices, lengths, mode, tolerance, span, sources, chunks):
-    """mode 0: breadth-first; 1: Dial's buckets (integer lengths < span, a power of two); 2: binary heap."""
+def _betweenness(indptr, indices, rindptr, rindices, lengths, mode, tolerance, span, sources, chunks):
+    """mode 0: breadth-first; 1: Dial's buckets (integer lengths < span, a power of two); 2: binary
+    heap. ``rindptr``/``rindices``: the in-ties (breadth-first only)."""
     n = indptr.shape[0] - 1
     m = indices.shape[0]
     partial = np.zeros((chunks, n))
-    int_lengths = lengths.astype(np.int64)
+    int_lengths = lengths.astype(np.uint16)  # mode 1: lengths < span <= 2**16
     for chunk in prange(chunks):
         sigma = np.empty(n)
         coef = np.empty(n)
-        order = np.empty(n, dtype=np.int64)
+        order = np.empty(n, dtype=np.int32)
+        ends = np.empty(n, dtype=np.int64)
         scores = partial[chunk]
         if mode == 0:
             level = np.empty(n, dtype=np.int32)
+            total = np.empty(n)
+            dag = np.empty(m, dtype=np.int32)
+            succ_lo = np.empty(n, dtype=np.int64)
+            pred_lo = np.empty(n, dtype=np.int64)
+            pred_hi = np.empty(n, dtype=np.int64)
             for k in range(chunk, sources.shape[0], chunks):
-                _bfs_source(sources[k], indptr, indices, level, sigma, coef, order, scores)
+                _bfs_source(sources[k], indptr, indices, rindptr, rindices, level, sigma, coef, total, order, dag,
+                            succ_lo, ends, pred_lo, pred_hi, scores)
         elif mode == 1:
-            buckets = np.empty(span, dtype=np.int64)
+            buckets = np.empty(span, dtype=np.int32)
             dist = np.empty(n, dtype=np.int64)
             state = np.empty(n, dtype=np.int8)
-            next_node = np.empty(n, dtype=np.int64)
-            prev_node = np.empty(n, dtype=np.int64)
+            next_node = np.empty(n, dtype=np.int32)
+            prev_node = np.empty(n, dtype=np.int32)
+            candidates = np.empty(m, dtype=np.int32)
             for k in range(chunk, sources.shape[0], chunks):
                 _dial_source(sources[k], indptr, indices, int_lengths, buckets, dist, sigma, coef, order,
-                             state, next_node, prev_node, scores)
+                             state, next_node, prev_node, candidates, ends, scores)
         else:
             dist_f = np.empty(n)
             settled = np.empty(n, dtype=np.bool_)
             heap_keys = np.empty(m + 1)
             heap_nodes = np.empty(m + 1, dtype=np.int64)
+            candidates = np.empty(m, dtype=np.int32)
             for k in range(chunk, sources.shape[0], chunks):
                 _heap_source(sources[k], indptr, indices, lengths, tolerance, dist_f, sigma, coef, order,
-                             settled, heap_keys, heap_nodes, scores)
+                             settled, heap_keys, heap_nodes, candidates, ends, scores)
     return partial.sum(axis=0)
 
 
@@ -279,6 +368,13 @@ def brandes(n: int, source: np.ndarray, target: np.ndarray, lengths: np.ndarray 
     counts = np.bincount(source, minlength=n)
     indptr = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(counts, out=indptr[1:])
+    if lengths is None:  # the in-ties, for the backward levels of the breadth-first search
+        reverse = np.lexsort((source, target))
+        rindices = np.ascontiguousarray(source[reverse], dtype=np.int32)
+        rindptr = np.zeros(n + 1, dtype=np.int64)
+        np.cumsum(np.bincount(target, minlength=n), out=rindptr[1:])
+    else:
+        rindices, rindptr = np.zeros(0, dtype=np.int32), np.zeros(n + 1, dtype=np.int64)
     edge_lengths = np.ones(len(indices)) if lengths is None else np.ascontiguousarray(lengths[order], dtype=np.float64)
     span = 1 << int(edge_lengths.max()).bit_length() if len(edge_lengths) else 1
     if lengths is None:
@@ -292,4 +388,4 @@ def brandes(n: int, source: np.ndarray, target: np.ndarray, lengths: np.ndarray 
     sources = np.ascontiguousarray(sources, dtype=np.int64)
     chunks = max(1, min(get_num_threads() * 4, len(sources)))
     tolerance = 0.0 if exact_lengths else _TOLERANCE
-    return _betweenness(indptr, indices, edge_lengths, mode, tolerance, span, sources, chunks)
+    return _betweenness(indptr, indices, rindptr, rindices, edge_lengths, mode, tolerance, span, sources, chunks)

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from ..graph import OrgGraph
 from ..metrics import Measurement
+from ._beside import Beside
 from .exports import write_exports
 from .findings import Finding, findings
 from .html_map import SIZE_BY, write_map, write_unit_map
@@ -27,7 +28,9 @@ def write_report(measurement: Measurement, graph: OrgGraph, out_dir: str | Path,
     """Write the whole report into ``out_dir`` and return the paths: ``index.html`` (findings,
     heatmap, method), ``map.html`` (people), ``units.html`` (units), ``method.html``,
     ``metrics.xlsx``, ``metrics.json``, and the network as GEXF, GraphML and CSV; with ``ratings``
-    (a :class:`~ona.metrics.ratings.RatingsResult`) also ``ratings.html``."""
+    (a :class:`~ona.metrics.ratings.RatingsResult`) also ``ratings.html``. For a large organisation
+    on a machine with several cores, the workbook and metrics.json are written by a second process
+    meanwhile (:mod:`ona.report._beside`)."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     pages = list(REPORT_PAGES)
@@ -37,11 +40,14 @@ def write_report(measurement: Measurement, graph: OrgGraph, out_dir: str | Path,
 
         pages.insert(2, ("How the units see each other", "ratings.html"))
         paths["ratings"] = write_ratings_page(ratings, out / "ratings.html")
-    paths = {"index": write_index(measurement, out / "index.html", pages=pages), **paths,
-             "map": write_map(graph, measurement, out / "map.html", seed=seed, size_by=size_by),
-             "units": write_unit_map(measurement, out / "units.html", seed=seed),
-             "method": write_method_page(out / "method.html"),
-             "workbook": write_workbook(measurement, out / "metrics.xlsx"),
-             "json": write_json(measurement, out / "metrics.json")}
-    paths.update(write_exports(graph, measurement, out))
-    return paths
+    beside = Beside(measurement, out / "metrics.xlsx", out / "metrics.json")  # a second core, when it pays
+    try:
+        paths = {"index": write_index(measurement, out / "index.html", pages=pages), **paths,
+                 "map": write_map(graph, measurement, out / "map.html", seed=seed, size_by=size_by),
+                 "units": write_unit_map(measurement, out / "units.html", seed=seed),
+                 "method": write_method_page(out / "method.html")}
+        exports = write_exports(graph, measurement, out)
+    except BaseException:
+        beside.stop()
+        raise
+    return {**paths, **beside.wait(), **exports}

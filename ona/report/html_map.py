@@ -161,15 +161,18 @@ def _edges_to_draw(graph: OrgGraph, codes: np.ndarray, max_edges: int) -> np.nda
     return np.sort(order[:max_edges])
 
 
-def _details(row) -> list[list[str]]:
-    """Metric name/value pairs shown when a person is clicked."""
+_DETAIL_COLUMNS = (("Other units reached", "units_reached"), ("Brokerage roles", "brokerage_total"),
+                   ("Betweenness", "betweenness"), ("Burt constraint", "constraint"),
+                   ("Effective size", "effective_size"), ("Participation", "participation"),
+                   ("Role (Guimerà-Amaral)", "ga_role"), ("Boundary spanner", "boundary_spanner"))
+
+
+def _details(row: dict) -> list[list[str]]:
+    """Metric name/value pairs shown when a person is clicked (``row``: the person's metrics)."""
     pairs = [("Unit", row["unit"]), ("Ties out / in", f"{int(row['out_degree'])} / {int(row['in_degree'])}"),
              ("Ties with other units", f"{int(row['external_ties'])}"), ("E-I index", _fmt(row["ei_index"]))]
-    for label, column in (("Other units reached", "units_reached"), ("Brokerage roles", "brokerage_total"),
-                          ("Betweenness", "betweenness"), ("Burt constraint", "constraint"),
-                          ("Effective size", "effective_size"), ("Participation", "participation"),
-                          ("Role (Guimerà-Amaral)", "ga_role"), ("Boundary spanner", "boundary_spanner")):
-        if column in row.index:
+    for label, column in _DETAIL_COLUMNS:
+        if column in row:
             value = row[column]
             if column == "betweenness" and isinstance(value, float) and not np.isnan(value):
                 value = f"{value:.4f}"
@@ -210,8 +213,12 @@ def map_data(graph: OrgGraph, measurement: Measurement, *, seed: int = 1, max_ed
     from pyvis.edge import Edge
     from pyvis.node import Node
 
+    # One plain dict per person (a pandas row per person costs more than everything else here).
+    wanted = ["unit", "out_degree", "in_degree", "external_ties", "internal_ties", "ei_index"] + \
+        [c for _, c in _DETAIL_COLUMNS if c in people.columns]
+    rows = people[wanted].to_dict("records")
     for i, pid in enumerate(ids):
-        row = people.iloc[i]
+        row = rows[i]
         title = "\n".join([
             labels[i],
             f"Unit: {units[i]}",
