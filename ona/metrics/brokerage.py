@@ -23,13 +23,15 @@ ordered pair tied independently with probability d = m / (N (N - 1)), isolates c
 the moment formulas of sna::brokerage; z = (count - expected) / sd, NaN where sd = 0.
 
 Counting is vectorised: per broker, all (in-neighbour, out-neighbour) pairs by unit, minus the
-mutual pairs (a = c), minus the closed pairs, found with three sparse products on the tie pattern.
+mutual pairs (a = c), minus the closed pairs, counted per tie b -> c by a compiled scan of the
+people who name both b and c.
 """
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from numba import njit
 from scipy import sparse
 
 from ..graph import OrgGraph, UnitPartition
@@ -37,6 +39,41 @@ from ..graph import OrgGraph, UnitPartition
 __all__ = ["brokerage_roles", "ROLES"]
 
 ROLES = ("coordinator", "consultant", "representative", "gatekeeper", "liaison")
+
+
+@njit(cache=True)
+def _closing_counts(src, tgt, in_ptr, in_src, codes, n):
+    """For each tie b -> c (sorted by b): how many a name both b and c (a -> b and a -> c), and
+    how many of those are in b's unit and in c's unit. The in-neighbours of b are marked once per
+    b, then each c's in-neighbours are read: a masked product A'A on the ties only."""
+    m = src.shape[0]
+    p_all = np.zeros(m)
+    p_b = np.zeros(m)
+    p_c = np.zeros(m)
+    marked = np.zeros(n, dtype=np.bool_)
+    e = 0
+    while e < m:
+        b = src[e]
+        for k in range(in_ptr[b], in_ptr[b + 1]):
+            marked[in_src[k]] = True
+        while e < m and src[e] == b:
+            c = tgt[e]
+            count = 0
+            same_b = 0
+            same_c = 0
+            for k in range(in_ptr[c], in_ptr[c + 1]):
+                a = in_src[k]
+                if marked[a]:
+                    count += 1
+                    same_b += codes[a] == codes[b]
+                    same_c += codes[a] == codes[c]
+            p_all[e] = count
+            p_b[e] = same_b
+            p_c[e] = same_c
+            e += 1
+        for k in range(in_ptr[b], in_ptr[b + 1]):
+            marked[in_src[k]] = False
+    return p_all, p_b, p_c
 
 
 def _counts(graph: OrgGraph, units: UnitPartition) -> np.ndarray:
@@ -68,16 +105,14 @@ def _counts(graph: OrgGraph, units: UnitPartition) -> np.ndarray:
     total[:, 1] -= mutual_diff
     # Closed pairs: a -> b, b -> c and a -> c. For each tie b -> c, count the a that close it.
     same_edge = codes[src] == codes[tgt]
-    A_same = sparse.csr_matrix((same_edge.astype(float), (src, tgt)), shape=(n, n))
-    pattern = A
-    closing_all = (A.T @ A).multiply(pattern).tocsr()          # [b, c] = # a: a->b, a->c
-    closing_b = (A_same.T @ A).multiply(pattern).tocsr()       # ... with unit(a) = unit(b)
-    closing_c = (A.T @ A_same).multiply(pattern).tocsr()       # ... with unit(a) = unit(c)
-
-    def per_edge(mat: sparse.csr_matrix) -> np.ndarray:
-        return np.asarray(mat[src, tgt]).ravel()
-
-    p_all, p_b, p_c = per_edge(closing_all), per_edge(closing_b), per_edge(closing_c)
+    order = np.lexsort((tgt, src))  # ties by broker b
+    in_order = np.lexsort((src, tgt))  # ties by their target: in-neighbours of each person
+    in_ptr = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(np.bincount(tgt, minlength=n), out=in_ptr[1:])
+    p_all, p_b, p_c = np.zeros(graph.m), np.zeros(graph.m), np.zeros(graph.m)
+    found = _closing_counts(src[order].astype(np.int64), tgt[order].astype(np.int64), in_ptr,
+                            src[in_order].astype(np.int64), codes.astype(np.int64), n)
+    p_all[order], p_b[order], p_c[order] = found
     closed = np.zeros((n, 5))
     s, d = same_edge, ~same_edge
     closed[:, 0] = np.bincount(src[s], weights=p_b[s], minlength=n)                    # a, b, c one unit

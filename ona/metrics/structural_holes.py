@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from numba import njit, prange
 from scipy import sparse
 
 from ..graph import OrgGraph
@@ -34,6 +35,44 @@ def _mutual_weights(graph: OrgGraph, weighted: bool) -> sparse.csr_matrix:
     w = graph.weight if weighted else np.ones(graph.m)
     W = sparse.csr_matrix((w, (graph.source, graph.target)), shape=(graph.n, graph.n))
     return (W + W.T).tocsr()
+
+
+@njit(cache=True, parallel=True)
+def _constraint_and_redundancy(indptr, indices, data, inv_strength, inv_max):
+    """Per person i, on the symmetric weights S (CSR): constraint sum_j (p_ij + sum_q p_iq p_qj)^2
+    and redundancy sum_j sum_q p_iq m_jq, j over i's contacts, with p_iq = s_iq / strength_i and
+    m_jq = s_jq / max_k s_jk. Only the products on i's contacts are formed (the full P P of a
+    10,000-person organisation has tens of millions of entries): i's shares are spread into a dense
+    row, then each contact j's ties are read once for both sums (p_qj = s_jq / strength_q)."""
+    n = indptr.shape[0] - 1
+    constraint = np.zeros(n)
+    redundancy = np.zeros(n)
+    chunks = 64 if n >= 64 else max(n, 1)
+    for chunk in prange(chunks):
+        share = np.zeros(n)  # p_iq of the current i, 0 elsewhere
+        for i in range(chunk, n, chunks):
+            for k in range(indptr[i], indptr[i + 1]):
+                share[indices[k]] = data[k] * inv_strength[i]
+            c = 0.0
+            r = 0.0
+            for k in range(indptr[i], indptr[i + 1]):
+                j = indices[k]
+                indirect = 0.0
+                overlap = 0.0
+                for t in range(indptr[j], indptr[j + 1]):
+                    q = indices[t]
+                    pq = share[q]
+                    if pq != 0.0:
+                        indirect += pq * data[t] * inv_strength[q]
+                        overlap += pq * data[t]
+                total = share[j] + indirect
+                c += total * total
+                r += overlap * inv_max[j]
+            constraint[i] = c
+            redundancy[i] = r
+            for k in range(indptr[i], indptr[i + 1]):
+                share[indices[k]] = 0.0
+    return constraint, redundancy
 
 
 def structural_holes(graph: OrgGraph, weighted: bool = True) -> pd.DataFrame:
@@ -57,13 +96,9 @@ def structural_holes(graph: OrgGraph, weighted: bool = True) -> pd.DataFrame:
         inv_strength = np.where(strength > 0, 1.0 / strength, 0.0)
         row_max = S.max(axis=1).toarray().ravel()
         inv_max = np.where(row_max > 0, 1.0 / row_max, 0.0)
-    P = sparse.diags(inv_strength) @ S            # p_ij
-    M = sparse.diags(inv_max) @ S                 # m_ij
-    pattern = S.copy()
-    pattern.data = np.ones_like(pattern.data)
-    indirect = (P @ P).multiply(pattern)           # sum_q p_iq p_qj on i's contacts j
-    constraint = np.asarray(((P + indirect).power(2)).sum(axis=1)).ravel()
-    redundancy = np.asarray((P @ M.T).multiply(pattern).sum(axis=1)).ravel()
+    S.sort_indices()
+    constraint, redundancy = _constraint_and_redundancy(S.indptr.astype(np.int64), S.indices.astype(np.int64),
+                                                        S.data.astype(np.float64), inv_strength, inv_max)
     effective = degree - redundancy
     isolate = degree == 0
     with np.errstate(divide="ignore", invalid="ignore"):
