@@ -130,9 +130,9 @@ def _edge_columns(nodes: pd.DataFrame, edges: pd.DataFrame) -> tuple[pd.Series, 
     return source, target, weight
 
 
-def _write_graphml(nodes: pd.DataFrame, edges: pd.DataFrame, texts, handle) -> None:
+def _write_graphml(nodes: pd.DataFrame, edges: pd.DataFrame, texts, edge_texts, handle) -> None:
     """GraphML (Brandes et al., graphml.graphdrawing.org), written as a stream; ``texts`` is
-    :func:`_column_texts` of ``nodes``."""
+    :func:`_column_texts` of ``nodes``, ``edge_texts`` :func:`_edge_columns`."""
     kinds = _attribute_kinds(nodes)
     keys = {c: f"d{i}" for i, c in enumerate(kinds)}
     handle.write('<?xml version="1.0" encoding="utf-8"?>\n<graphml xmlns="http://graphml.graphdrawing.org/xmlns" '
@@ -146,15 +146,15 @@ def _write_graphml(nodes: pd.DataFrame, edges: pd.DataFrame, texts, handle) -> N
         data = "".join(f'<data key="{keys[c]}">{t}</data>' for c, col in zip(kinds, texts)
                        if (t := col[i]) is not None)
         handle.write(f'    <node id="{_text(pid)}">{data}</node>\n')
-    source, target, weight = _edge_columns(nodes, edges)
+    source, target, weight = edge_texts
     lines = '    <edge source="' + source + '" target="' + target + '"><data key="w">' + weight + "</data></edge>\n"
     handle.write("".join(lines.tolist()))
     handle.write("  </graph>\n</graphml>\n")
 
 
-def _write_gexf(nodes: pd.DataFrame, edges: pd.DataFrame, texts, handle) -> None:
+def _write_gexf(nodes: pd.DataFrame, edges: pd.DataFrame, texts, edge_texts, handle) -> None:
     """GEXF 1.2 (gexf.net, as Gephi reads it), written as a stream; ``texts`` is
-    :func:`_column_texts` of ``nodes``."""
+    :func:`_column_texts` of ``nodes``, ``edge_texts`` :func:`_edge_columns`."""
     kinds = _attribute_kinds(nodes)
     ids = {c: str(i) for i, c in enumerate(kinds)}
     gexf_type = {"boolean": "boolean", "long": "long", "double": "double", "string": "string"}
@@ -169,7 +169,7 @@ def _write_gexf(nodes: pd.DataFrame, edges: pd.DataFrame, texts, handle) -> None
         label = _text(pid)
         handle.write(f'      <node id="{label}" label="{label}"><attvalues>{values}</attvalues></node>\n')
     handle.write("    </nodes>\n    <edges>\n")
-    source, target, weight = _edge_columns(nodes, edges)
+    source, target, weight = edge_texts
     number = pd.Series(np.arange(len(edges)).astype(str), index=source.index)
     lines = '      <edge id="' + number + '" source="' + source + '" target="' + target + '" weight="' + weight + '"/>\n'
     handle.write("".join(lines.tolist()))
@@ -187,9 +187,9 @@ def write_exports(graph: OrgGraph, measurement: Measurement, out_dir: str | Path
     with atomic_path(out / "edges.csv") as tmp:
         _csv_safe_frame(edges).to_csv(tmp, index=False, encoding="utf-8-sig")
     paths["edges_csv"] = out / "edges.csv"
-    texts = _column_texts(nodes, _attribute_kinds(nodes))
+    texts, edge_texts = _column_texts(nodes, _attribute_kinds(nodes)), _edge_columns(nodes, edges)
     for name, writer in (("network.gexf", _write_gexf), ("network.graphml", _write_graphml)):
         with atomic_path(out / name) as tmp, open(tmp, "w", encoding="utf-8", newline="\n") as handle:
-            writer(nodes, edges, texts, handle)
+            writer(nodes, edges, texts, edge_texts, handle)
         paths[name.split(".")[1]] = out / name
     return paths

@@ -118,7 +118,9 @@ def _heatmap(measurement: Measurement) -> str:
 
 
 def _people_per_unit(measurement: Measurement, top: int = 3) -> str:
-    people = measurement.people.copy()
+    wanted = [c for c in ("name", "unit", "boundary_spanner", "betweenness", "brokerage_total", "units_reached")
+              if c in measurement.people]
+    people = measurement.people[wanted].copy()  # (not all forty columns: itertuples below)
     people["label"] = people["name"].where(people["name"].astype(str) != "", people.index.to_series()) \
         if "name" in people else people.index.to_series()
     people["unit_key"] = people["unit"].astype(str)
