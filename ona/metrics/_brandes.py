@@ -385,7 +385,11 @@ def brandes(n: int, source: np.ndarray, target: np.ndarray, lengths: np.ndarray 
         mode = 2
     if sources is None:
         sources = np.arange(n, dtype=np.int64)
-    sources = np.ascontiguousarray(sources, dtype=np.int64)
+    # A person who names no one starts no path through anybody: nothing to search from them
+    # (in a survey, every non-respondent).
+    sources = np.ascontiguousarray(sources[counts[sources] > 0], dtype=np.int64)
+    if len(sources) == 0:
+        return np.zeros(n)
     chunks = max(1, min(get_num_threads() * 4, len(sources)))
     tolerance = 0.0 if exact_lengths else _TOLERANCE
     return _betweenness(indptr, indices, rindptr, rindices, edge_lengths, mode, tolerance, span, sources, chunks)
