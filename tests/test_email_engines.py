@@ -6,6 +6,9 @@ from __future__ import annotations
 
 import json
 import math
+import os
+import subprocess
+import sys
 from dataclasses import replace
 
 import duckdb
@@ -14,8 +17,8 @@ import pytest
 import ona
 from ona.cli import cli
 from ona.errors import InputError
-from ona.ingest.email import EmailOptions, detect_email_format, read_email
-from ona.ingest.engines import is_remote, spark_sql
+from ona.ingest.email import EmailOptions, _read_problem, detect_email_format, read_email
+from ona.ingest.engines import SparkEngine, is_remote, local_session_conf, spark_sql
 
 from conftest import DATA, write_csv
 from test_email import message_log
@@ -233,3 +236,178 @@ def test_a_cluster_path_this_spark_cannot_reach_says_what_is_missing(runner, spa
                                  "--roster", str(H / "roster.csv"), "--engine", "spark", "--out", "never.csv"])
     assert result.exit_code == 2 and "Traceback" not in result.output
     assert "cannot read abfss:// paths" in result.output and "hadoop-azure" in result.output
+
+
+# --- ona's own local session: its memory, and the user's configuration first ---------------------
+
+FOUR_GB = {"spark.driver.memory": "4096m", "spark.driver.maxResultSize": "2048m"}
+
+
+def test_the_local_session_ona_starts_gets_a_driver_heap_sized_to_the_machine(tmp_path):
+    """Spark's 1 GB default driver heap also holds the local executor; on the 10M-row benchmark log it
+    ran out (bench/RESULTS.md). With nothing configured: a quarter of the memory, 1-4 GB."""
+    bare = {"SPARK_CONF_DIR": str(tmp_path)}  # an empty configuration folder
+    assert local_session_conf(bare, memory_mb=24_105) == FOUR_GB  # the benchmark machine
+    assert local_session_conf(bare, memory_mb=64_000) == FOUR_GB
+    assert local_session_conf(bare, memory_mb=8_192) == {"spark.driver.memory": "2048m",
+                                                         "spark.driver.maxResultSize": "1024m"}
+    # never below Spark's own defaults on a small machine
+    assert local_session_conf(bare, memory_mb=2_000) == {"spark.driver.memory": "1024m",
+                                                         "spark.driver.maxResultSize": "1024m"}
+
+
+@pytest.mark.parametrize("where, setting, left", [
+    ("spark-defaults.conf", "spark.driver.memory 6g\n", {"spark.driver.maxResultSize": "2048m"}),
+    ("spark-defaults.conf", "# sized by ops\nspark.driver.maxResultSize=3g\n", {"spark.driver.memory": "4096m"}),
+    ("spark-defaults.conf", "spark.master   yarn\n", {}),
+    ("spark-defaults.conf", "spark.master local[4]\n", FOUR_GB),
+    ("spark-env.sh", "export SPARK_DRIVER_MEMORY=6g\n", {"spark.driver.maxResultSize": "2048m"}),
+    ("PYSPARK_SUBMIT_ARGS", "--driver-memory 6g pyspark-shell", {"spark.driver.maxResultSize": "2048m"}),
+    ("PYSPARK_SUBMIT_ARGS", "--conf spark.driver.memory=6g --conf=spark.driver.maxResultSize=0 pyspark-shell", {}),
+    ("PYSPARK_SUBMIT_ARGS", "--master spark://head:7077 pyspark-shell", {}),
+    ("SPARK_DRIVER_MEMORY", "6g", {"spark.driver.maxResultSize": "2048m"}),
+    ("SPARK_REMOTE", "sc://head:15002", {}),
+])
+def test_what_the_users_spark_configuration_sets_is_never_overridden(tmp_path, where, setting, left):
+    environ = {"SPARK_CONF_DIR": str(tmp_path)}
+    if where.endswith((".conf", ".sh")):
+        (tmp_path / where).write_text(setting)
+    else:
+        environ[where] = setting
+    assert local_session_conf(environ, memory_mb=24_105) == left
+
+
+def test_a_properties_file_named_in_pyspark_submit_args_counts_as_configuration(tmp_path):
+    props = tmp_path / "ona.properties"
+    props.write_text("spark.driver.memory: 3g\n")
+    environ = {"SPARK_CONF_DIR": str(tmp_path / "none"),
+               "PYSPARK_SUBMIT_ARGS": f"--properties-file {props} pyspark-shell"}
+    assert local_session_conf(environ, memory_mb=24_105) == {"spark.driver.maxResultSize": "2048m"}
+
+
+HEAP_PROBE = """
+import json, tempfile
+from pathlib import Path
+from ona.ingest.engines import SparkEngine
+engine = SparkEngine(Path(tempfile.mkdtemp()))
+heap = engine.spark.sparkContext._jvm.java.lang.Runtime.getRuntime().maxMemory() // 2**20
+conf = engine.spark.sparkContext.getConf()
+print(json.dumps([heap, conf.get("spark.driver.memory", None), conf.get("spark.driver.maxResultSize", None)]))
+engine.close()
+"""
+
+
+@pytest.mark.spark
+@pytest.mark.parametrize("configured", [False, True])
+def test_the_jvm_ona_starts_has_that_heap_unless_spark_defaults_conf_says_otherwise(tmp_path, configured):
+    """In a fresh process (one JVM per process): the heap the JVM really got."""
+    if configured:
+        (tmp_path / "spark-defaults.conf").write_text("spark.driver.memory 1200m\n")
+    env = {**os.environ, "SPARK_CONF_DIR": str(tmp_path)}
+    for name in ("PYSPARK_SUBMIT_ARGS", "SPARK_DRIVER_MEMORY", "SPARK_MEM", "SPARK_REMOTE"):
+        env.pop(name, None)
+    out = subprocess.run([sys.executable, "-c", HEAP_PROBE], capture_output=True, text=True, env=env, timeout=300)
+    assert out.returncode == 0, out.stderr[-2000:]
+    heap, memory, result_size = json.loads(out.stdout.strip().splitlines()[-1])
+    expected = local_session_conf(env)
+    if configured:
+        assert "spark.driver.memory" not in expected
+        assert memory == "1200m" and result_size == expected["spark.driver.maxResultSize"]
+        assert 1000 <= heap <= 1200  # spark-defaults.conf's 1200m, not ona's choice
+    else:
+        assert (memory, result_size) == (expected["spark.driver.memory"], expected["spark.driver.maxResultSize"])
+        assert 0.85 * int(memory[:-1]) <= heap <= int(memory[:-1])
+
+
+@pytest.mark.spark
+def test_a_session_that_already_runs_is_used_as_it_is(tmp_path, spark):
+    """The user's session (passed, or active in the process) keeps its own settings: ona sets no
+    memory on it and does not stop it."""
+    before = spark.sparkContext.getConf().get("spark.driver.memory", None)
+    for engine in (SparkEngine(tmp_path, spark), SparkEngine(tmp_path)):
+        assert engine.spark is spark and not engine.owned and engine.memory == {}
+        engine.close()
+    assert spark.sparkContext.getConf().get("spark.driver.memory", None) == before
+    assert spark.range(3).count() == 3  # still running
+
+
+# --- when Spark still fails: the Java exception, named ----------------------------------------------
+
+SPARK_OOM = """An error occurred while calling o90.getResult.
+: org.apache.spark.SparkException: Exception thrown in awaitResult: 
+\tat org.apache.spark.util.SparkThreadUtils$.awaitResult(SparkThreadUtils.scala:70)
+Caused by: org.apache.spark.SparkException: Job aborted due to stage failure: Task 0 in stage 32.0 failed 1 times, \
+most recent failure: Lost task 0.0 in stage 32.0 (TID 66) (192.0.2.2 executor driver): java.lang.OutOfMemoryError: Java heap space
+\tat java.base/java.nio.HeapByteBuffer.<init>(HeapByteBuffer.java:64)
+Driver stacktrace:
+\tat org.apache.spark.scheduler.DAGScheduler.failJobAndIndependentStages(DAGScheduler.scala:2935)
+Caused by: java.lang.OutOfMemoryError: Java heap space
+\tat java.base/java.nio.HeapByteBuffer.<init>(HeapByteBuffer.java:64)
+"""
+
+
+class FakeJavaError(Exception):
+    """A py4j error as ona sees it: its text is fetched from the JVM, which may have exited."""
+
+    errmsg = "An error occurred while calling o90.getResult.\n"
+
+    def __init__(self, text=None):
+        super().__init__()
+        self.text = text
+
+    def __str__(self):
+        if self.text is None:
+            raise ConnectionRefusedError(111, "Connection refused")
+        return self.text
+
+
+def test_a_spark_failure_names_the_innermost_java_exception_and_its_first_line():
+    problem = _read_problem("abfss://mail@agency.dfs.core.windows.net/log.csv", FakeJavaError(SPARK_OOM))
+    assert problem.code == "spark-out-of-memory"
+    assert "java.lang.OutOfMemoryError: Java heap space" in problem.message
+    assert "spark.driver.memory" in problem.message
+    other = SPARK_OOM.replace("java.lang.OutOfMemoryError: Java heap space",
+                              "java.io.IOException: No space left on device\n\tmore detail")
+    problem = _read_problem("abfss://mail@agency.dfs.core.windows.net/log.csv", FakeJavaError(other))
+    assert problem.code == "spark-error"
+    assert "(java.io.IOException: No space left on device)" in problem.message and "more detail" not in problem.message
+
+
+SPARK_RESULT_LOST = """An error occurred while calling o90.getResult.
+: org.apache.spark.SparkException: Exception thrown in awaitResult: 
+\tat org.apache.spark.util.SparkThreadUtils$.awaitResult(SparkThreadUtils.scala:70)
+Caused by: org.apache.spark.SparkException: Job aborted due to stage failure: Task 1 in stage 32.0 failed 1 times, \
+most recent failure: Lost task 1.0 in stage 32.0 (TID 68) (192.0.2.2 executor driver): TaskResultLost (result lost from block manager)
+Driver stacktrace:
+\tat org.apache.spark.scheduler.DAGScheduler.$anonfun$abortStage$3(DAGScheduler.scala:4568)
+"""
+
+
+def test_a_task_result_the_driver_could_not_fetch_is_named_with_what_to_do():
+    """With 896 MB of driver heap the benchmark log failed so: the OutOfMemoryError only in Spark's
+    log, the exception saying the task's result was lost."""
+    problem = _read_problem("abfss://mail@agency.dfs.core.windows.net/log.csv", FakeJavaError(SPARK_RESULT_LOST))
+    assert problem.code == "spark-error"
+    assert ("(org.apache.spark.SparkException: Job aborted due to stage failure: TaskResultLost (result lost from "
+            "block manager); in a local session the driver's heap ran out") in problem.message
+    assert "spark.driver.memory" in problem.message
+
+
+def test_a_spark_jvm_that_has_exited_is_said_not_hidden_behind_a_refused_connection(tmp_path):
+    problem = _read_problem("abfss://mail@agency.dfs.core.windows.net/log.csv", FakeJavaError())
+    assert problem.code == "spark-error" and "Connection refused" not in problem.message
+    assert "FakeJavaError" in problem.message and "JVM had exited" in problem.message
+
+    class Dead:  # a session whose JVM is gone: every call is refused
+        stopped = False
+
+        def __getattr__(self, name):
+            raise ConnectionRefusedError(111, "Connection refused")
+
+        def stop(self):
+            Dead.stopped = True
+
+    engine = SparkEngine.__new__(SparkEngine)
+    engine.spark, engine.owned, engine._views, engine._zone = Dead(), True, ["pairs"], "UTC"
+    engine.close()  # does not raise: the error that ended the work is the one reported
+    assert Dead.stopped

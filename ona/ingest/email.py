@@ -38,7 +38,9 @@ from .engines import (
     directory_kind,
     header_line,
     is_remote,
+    java_cause,
     open_engine,
+    spark_error_text,
 )
 from .roster import Roster
 from .ties import TieTable
@@ -562,18 +564,32 @@ def _read_problem(path, exc: Exception) -> Problem:
                        "memory_limit to read_email or use --engine spark", path=str(path))
     if isinstance(exc, duckdb.Error):
         return _csv_problem(exc, Path(path))
-    # Spark's messages quote the record: only its error class is kept.
-    kind = re.search(r"\[([A-Z][A-Z_.]+)\]", str(exc)) or \
-        re.search(r"((?:java|org\.apache\.spark)\.[\w.$]+(?:Exception|Error))", str(exc))
-    scheme = re.search(r"No FileSystem for scheme \"?([a-z0-9]+)", str(exc)) or \
-        re.search(r"Class org\.apache\.hadoop\.fs\.(\w+)\.\w+ not found", str(exc))
+    text = spark_error_text(exc)  # a py4j error's text comes from the JVM: read it once
+    scheme = re.search(r"No FileSystem for scheme \"?([a-z0-9]+)", text) or \
+        re.search(r"Class org\.apache\.hadoop\.fs\.(\w+)\.\w+ not found", text)
     if scheme:
         name = str(path).split("://")[0] + "://" if is_remote(path) else scheme.group(1)
         return Problem("spark-storage", f"this Spark cannot read {name} paths: run ona where the "
                        "cluster's storage connector is installed (e.g. hadoop-azure for abfss://, hadoop-aws "
                        "for s3a://), or point Spark at that cluster", path=str(path))
-    spark_problem = Problem("spark-error", f"Spark stopped while reading or aggregating it "
-                            f"({kind.group(1) if kind else type(exc).__name__})", path=str(path))
+    error_class, cause = re.search(r"\[([A-Z][A-Z_.]+)\]", text), java_cause(text)
+    if cause and cause[0].endswith("OutOfMemoryError"):
+        return Problem("spark-out-of-memory", f"Spark ran out of memory while reading or aggregating it "
+                       f"({cause[0]}: {cause[1][:200]}): set spark.driver.memory (and spark.executor.memory "
+                       "on a cluster) higher in your Spark configuration", path=str(path))
+    if error_class:  # Spark's messages with an error class quote the record: only the class is kept
+        detail = error_class.group(1)
+    elif cause:  # the innermost Java exception and the first line of its message
+        detail = f"{cause[0]}: {cause[1][:200]}" if cause[1] else cause[0]
+    else:
+        first = text.strip().splitlines()[0][:300] if text.strip() else ""
+        detail = first if first.startswith(type(exc).__name__) else f"{type(exc).__name__}: {first}".rstrip(": ")
+    if "TaskResultLost" in detail:  # the driver could not take a task's result back: in a local session,
+        # its heap ran out (Spark logs that OutOfMemoryError as a warning, not in the exception)
+        detail += ("; in a local session the driver's heap ran out while the result came back: "
+                   "set spark.driver.memory higher")
+    spark_problem = Problem("spark-error", f"Spark stopped while reading or aggregating it ({detail})",
+                            path=str(path))
     if is_remote(path) or not Path(path).is_file() or _source_kind(path, "log") != "csv":
         return spark_problem
     with tempfile.TemporaryDirectory(prefix="ona-email-") as tmp:

@@ -20,13 +20,16 @@ from __future__ import annotations
 
 import codecs
 import contextlib
+import os
 import re
+import shlex
 import warnings
 from pathlib import Path
 
 import pandas as pd
 
-__all__ = ["ENGINES", "DuckDBEngine", "SparkEngine", "open_engine", "spark_sql", "is_remote"]
+__all__ = ["ENGINES", "DuckDBEngine", "SparkEngine", "open_engine", "spark_sql", "is_remote", "local_session_conf",
+           "spark_error_text", "java_cause"]
 
 ENGINES = ("duckdb", "spark")
 _LOG_CONFIG = Path(__file__).with_name("spark-log4j2.properties")
@@ -228,10 +231,143 @@ def _spark_type(duck: str):
             "BIGINT": T.LongType(), "TIMESTAMP": T.TimestampNTZType()}[duck]
 
 
+def _submit_conf(args: str) -> tuple[dict[str, str], list[str]]:
+    """The settings ``PYSPARK_SUBMIT_ARGS`` gives spark-submit, and the properties files it names."""
+    conf, files, words = {}, [], shlex.split(args)
+    flags = {"--driver-memory": "spark.driver.memory", "--master": "spark.master"}
+    for i, word in enumerate(words):
+        value = words[i + 1] if i + 1 < len(words) else ""
+        if "=" in word and word.split("=", 1)[0] in ("--conf", *flags, "--properties-file"):
+            word, value = word.split("=", 1)
+        if word in ("--conf", "-c") and "=" in value:
+            key, val = value.split("=", 1)
+            conf[key.strip()] = val.strip()
+        elif word in flags:
+            conf[flags[word]] = value
+        elif word == "--properties-file":
+            files.append(value)
+    return conf, files
+
+
+def _properties(path: Path) -> dict[str, str]:
+    """A spark-defaults.conf (Java properties): ``key value``, ``key=value`` or ``key: value`` per
+    line, ``#`` and ``!`` comments."""
+    conf = {}
+    try:
+        lines = path.read_text(errors="replace").splitlines()
+    except OSError:
+        return conf
+    for line in lines:
+        found = re.match(r"\s*([^\s=:#!][^\s=:]*)\s*[=:\s]?\s*(.*)", line)
+        if found:
+            conf[found.group(1)] = found.group(2).strip()
+    return conf
+
+
+def _conf_dir(environ) -> Path | None:
+    if environ.get("SPARK_CONF_DIR"):
+        return Path(environ["SPARK_CONF_DIR"])
+    home = environ.get("SPARK_HOME")
+    if not home:
+        try:
+            from pyspark.find_spark_home import _find_spark_home
+
+            home = _find_spark_home()
+        except Exception:  # no pyspark or no Spark home: no defaults file either
+            return None
+    return Path(home) / "conf"
+
+
+def user_spark_conf(environ=None) -> dict[str, str]:
+    """What the user's standard Spark configuration sets before a session starts: ``PYSPARK_SUBMIT_ARGS``
+    (``--conf``, ``--driver-memory``, ``--master``, ``--properties-file``), ``spark-defaults.conf`` in
+    ``SPARK_CONF_DIR`` (or ``$SPARK_HOME/conf``) and ``SPARK_DRIVER_MEMORY``/``SPARK_MEM`` (also from
+    ``spark-env.sh``)."""
+    environ = os.environ if environ is None else environ
+    submitted, files = _submit_conf(environ.get("PYSPARK_SUBMIT_ARGS", ""))
+    conf_dir = _conf_dir(environ)
+    conf: dict[str, str] = {}
+    for path in ([conf_dir / "spark-defaults.conf"] if conf_dir else []) + [Path(f) for f in files]:
+        conf.update(_properties(path))
+    conf.update(submitted)
+    env_script = (conf_dir / "spark-env.sh") if conf_dir else None
+    script = env_script.read_text(errors="replace") if env_script and env_script.is_file() else ""
+    if "spark.driver.memory" not in conf:
+        for name in ("SPARK_DRIVER_MEMORY", "SPARK_MEM"):
+            if environ.get(name) or re.search(rf"^\s*(export\s+)?{name}=", script, re.M):
+                conf["spark.driver.memory"] = environ.get(name) or f"(set in {env_script})"
+                break
+    return conf
+
+
+def _physical_memory_mb() -> int | None:
+    try:
+        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") // (1 << 20)
+    except (ValueError, OSError, AttributeError):  # not on this platform
+        return None
+
+
+def local_session_conf(environ=None, memory_mb: int | None = None) -> dict[str, str]:
+    """The memory settings ona gives a local session it starts itself, leaving out every one the
+    user's Spark configuration (:func:`user_spark_conf`) sets; none for Spark Connect or a cluster
+    master.
+
+    Why: in local mode the driver's heap (Spark's default 1 GB) also holds the executor: the
+    shuffles' buffers, each task's serialised result and the copy the driver fetches back, at once.
+    On the 10M-row benchmark log that heap was full (over 1,000 of 1,024 MB, with full collections)
+    in every run while the pairs came back; with 896 MB the run failed (``TaskResultLost``: an
+    ``OutOfMemoryError`` fetching a task's result), with 512 MB every run died with
+    ``java.lang.OutOfMemoryError: Java heap space`` (bench/RESULTS.md). So: a quarter of the
+    machine's memory, at least Spark's 1 GB and at most 4 GB, and half of that (at least Spark's
+    1 GB) as ``spark.driver.maxResultSize``."""
+    environ = os.environ if environ is None else environ
+    if environ.get("SPARK_REMOTE") or environ.get("SPARK_CONNECT_MODE_ENABLED"):
+        return {}
+    user = user_spark_conf(environ)
+    if not user.get("spark.master", "local").strip().startswith("local"):
+        return {}
+    memory_mb = _physical_memory_mb() if memory_mb is None else memory_mb
+    if not memory_mb:
+        return {}
+    heap = min(4096, max(1024, memory_mb // 4))
+    ona = {"spark.driver.memory": f"{heap}m", "spark.driver.maxResultSize": f"{max(1024, heap // 2)}m"}
+    return {k: v for k, v in ona.items() if k not in user}
+
+
+def spark_error_text(exc: BaseException) -> str:
+    """The text of a Spark error. A py4j error's text is fetched from the JVM: when the JVM has
+    already exited (Spark ends it on an OutOfMemoryError in a task), only the Python side's part."""
+    try:
+        return str(exc)
+    except Exception:  # the JVM is gone
+        part = " ".join(str(getattr(exc, "errmsg", "") or "").split())
+        return (f"{type(exc).__name__}: {part + ' ' if part else ''}(the Spark JVM had exited, so its exception "
+                "could not be read; Spark exits it after an OutOfMemoryError in a task)")
+
+
+_JAVA_LINE = re.compile(r"((?:java|javax|scala|org\.apache|py4j)\.[\w.$]+(?:Exception|Error)):?[ \t]*([^\r\n]*)")
+
+
+def java_cause(text: str) -> tuple[str, str] | None:
+    """The innermost Java exception in a Spark error's text (the last ``Caused by:``, else the first
+    exception named) as (class, first line of its message). A failed stage's message is shortened
+    to the reason its task was lost (``Job aborted due to stage failure: TaskResultLost ...``)."""
+    causes = re.findall(r"^Caused by: " + _JAVA_LINE.pattern, text, re.M)
+    found = _JAVA_LINE.search(text)
+    if not causes and not found:
+        return None
+    name, message = causes[-1] if causes else found.groups()
+    lost = re.search(r"Job aborted due to stage failure: .*?most recent failure: Lost task .*?\): (.*)", message)
+    if lost:
+        message = f"Job aborted due to stage failure: {lost.group(1)}"
+    return name, message.strip()
+
+
 class SparkEngine:
     """PySpark: the user's session (``spark``), or the one the standard Spark configuration gives
     (``spark-defaults.conf``, ``PYSPARK_SUBMIT_ARGS``, ``SPARK_REMOTE``; a local session when
-    nothing is configured). The session's time zone is UTC while ona works, then restored."""
+    nothing is configured, with the memory settings of :func:`local_session_conf`). The session's
+    time zone is UTC while ona works, then restored."""
 
     name = "spark"
 
@@ -241,13 +377,21 @@ class SparkEngine:
 
         self.tmp = tmp
         self.owned = spark is None and SparkSession.getActiveSession() is None
+        self.memory: dict[str, str] = {}  # what ona set on a session it started (local_session_conf)
         if spark is None:
+            from pyspark import SparkContext
+
+            builder = (SparkSession.builder.appName("ona").config("spark.ui.enabled", "false")
+                       .config("spark.ui.showConsoleProgress", "false")
+                       .config("spark.driver.extraJavaOptions", f"-Dlog4j2.configurationFile={_LOG_CONFIG}")
+                       .config("spark.sql.session.timeZone", "UTC"))
+            if self.owned and SparkContext._active_spark_context is None:  # no JVM yet: its heap can be chosen
+                self.memory = local_session_conf()
+                for key, value in self.memory.items():
+                    builder = builder.config(key, value)
             with warnings.catch_warnings():  # pyspark is not yet tested with pandas 3; ona passes it no pandas
                 warnings.filterwarnings("ignore", message="PySpark does not yet fully support pandas")
-                spark = (SparkSession.builder.appName("ona").config("spark.ui.enabled", "false")
-                         .config("spark.ui.showConsoleProgress", "false")
-                         .config("spark.driver.extraJavaOptions", f"-Dlog4j2.configurationFile={_LOG_CONFIG}")
-                         .config("spark.sql.session.timeZone", "UTC").getOrCreate())
+                spark = builder.getOrCreate()
             if self.owned:
                 spark.sparkContext.setLogLevel("OFF")  # ona reports errors itself
         self.spark = spark
@@ -344,9 +488,18 @@ class SparkEngine:
         return contextlib.nullcontext()
 
     def close(self) -> None:
-        for name in self._views:
-            self.spark.catalog.dropTempView(name)
-        self.spark.conf.set("spark.sql.session.timeZone", self._zone)
+        """Drops ona's views and restores the time zone; stops the session ona started. After the
+        JVM has died (Spark exits it on an OutOfMemoryError) there is nothing to clean up, and the
+        error that ended the work must not be replaced by a refused connection."""
+        try:
+            for name in self._views:
+                self.spark.catalog.dropTempView(name)
+            self.spark.conf.set("spark.sql.session.timeZone", self._zone)
+        except (OSError,) + _py4j_network_errors():
+            if self.owned:  # forget the dead session, so that a next SparkEngine starts a new one
+                with contextlib.suppress(Exception):
+                    self.spark.stop()
+            return
         if self.owned:
             self.spark.stop()
 
@@ -357,6 +510,14 @@ def _py4j_errors() -> tuple:
     except ImportError:  # Spark Connect clients have no py4j
         return ()
     return (Py4JError,)
+
+
+def _py4j_network_errors() -> tuple:
+    try:
+        from py4j.protocol import Py4JNetworkError
+    except ImportError:
+        return ()
+    return (Py4JNetworkError,)
 
 
 def open_engine(name: str, tmp: Path, *, memory_limit: str = "1GB", spark=None):
