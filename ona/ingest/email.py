@@ -386,19 +386,28 @@ _NORMALISE = """CASE WHEN contains({x}, '<') OR contains({x}, '"') OR contains({
         ELSE lower(trim({x})) END"""
 
 
-def aggregation_sql(options: EmailOptions, automated: list[str]) -> tuple[str, str]:
-    """The aggregation rules as two SQL statements, in one pass over the rows.
+ADDRESS_RULES = f"""
+    SELECT raw, address, dense_rank() OVER (ORDER BY address) AS id
+    FROM (SELECT raw, {_NORMALISE.format(x="raw")} AS address
+          FROM (SELECT sender AS raw FROM recipient_rows UNION SELECT recipient FROM recipient_rows)
+          WHERE raw IS NOT NULL)"""
 
-    The first, over ``recipient_rows``, applies the rules of a message (normalised addresses,
-    delivery, time window, one count per recipient, broadcasts, weights) and sums by address pair:
-    its result is stored as ``pairs``. Every count in it is a sum, so the second statement, over
-    ``pairs`` and ``people`` (address -> person id), applies the rules of a person (self-mail by
-    person, automated senders, externals) to pairs instead of to every recipient row, and sums
-    again by person. Its result: one row per exclusion reason (source and target NULL; ``rows`` =
-    recipient rows left out) and one per kept sender -> recipient pair (reason NULL; ``weight``,
-    ``messages``). The reasons keep the order of docs/email.md."""
-    norm_s = _NORMALISE.format(x="sender")
-    norm_r = _NORMALISE.format(x="recipient")
+
+def aggregation_sql(options: EmailOptions, automated: list[str]) -> tuple[str, str, str]:
+    """The aggregation rules as three SQL statements, in two passes over the rows.
+
+    The first, :data:`ADDRESS_RULES`, normalises each distinct address as written once (not once
+    per row: ten million rows name a few thousand addresses) and numbers the normalised addresses;
+    its result is stored as ``addresses`` (raw, address, id). The second, over ``recipient_rows``
+    and ``addresses``, applies the rules of a message (normalised addresses, delivery, time
+    window, one count per recipient, broadcasts, weights) on those numbers, so every grouping
+    compares integers rather than text, and sums by address pair: its result is stored as
+    ``pairs``. Every count in it is a sum, so the third, over ``pairs`` and ``people`` (address ->
+    person id), applies the rules of a person (self-mail by person, automated senders, externals)
+    to pairs instead of to every recipient row, and sums again by person. Its result: one row per
+    exclusion reason (source and target NULL; ``rows`` = recipient rows left out) and one per kept
+    sender -> recipient pair (reason NULL; ``weight``, ``messages``). The reasons keep the order of
+    docs/email.md."""
     auto = f"regexp_matches(s, {_q('|'.join(f'(?:{p})' for p in automated))})" if automated else "false"
     window = []
     if options.since:
@@ -410,14 +419,14 @@ def aggregation_sql(options: EmailOptions, automated: list[str]) -> tuple[str, s
     split = options.weight == "split"
     external = _q(options.external)
     message_rules = f"""
-    WITH rows AS (  -- messages keyed by a 64-bit hash of their key: cheaper to group and join
-        SELECT hash(msg) AS msg, {norm_s} AS s, {norm_r} AS r, kind, sent_at,
-               lower(trim(coalesce(status, ''))) AS status, CAST(score AS DOUBLE) AS score
-        FROM recipient_rows),
+    WITH rows AS (  -- messages keyed by a 64-bit hash of their key, addresses by their number
+        SELECT hash(x.msg) AS msg, a.id AS s, b.id AS r, a.address = '' OR b.address = '' AS empty, x.kind,
+               x.sent_at, lower(trim(coalesce(x.status, ''))) AS status, CAST(x.score AS DOUBLE) AS score
+        FROM recipient_rows x LEFT JOIN addresses a ON a.raw = x.sender LEFT JOIN addresses b ON b.raw = x.recipient),
     screened AS (
         SELECT *, CASE
             WHEN starts_with(status, 'ona:') THEN substr(status, 5)
-            WHEN s = '' OR r = '' OR s IS NULL OR r IS NULL THEN 'blank-address'
+            WHEN s IS NULL OR r IS NULL OR empty THEN 'blank-address'
             WHEN status <> '' AND (NOT regexp_matches(status, 'deliver|expand|send|resolve|transfer')
                                    OR regexp_matches(status, 'fail|drop|quarantin|spam|reject')) THEN 'not-delivered'
             WHEN {outside} THEN 'outside-time-window'
@@ -432,11 +441,15 @@ def aggregation_sql(options: EmailOptions, automated: list[str]) -> tuple[str, s
     flagged AS (  -- per recipient of a message: its weight, and whether the message is a broadcast
         SELECT d.s, d.r, d.early, d.copies, coalesce(z.recipients > {int(options.max_recipients)}, false) AS broadcast,
                d.score * (CASE WHEN d.has_to THEN 1.0 ELSE {cc} END) / {"greatest(z.recipients, 1)" if split else "1.0"} AS w
-        FROM deduplicated d LEFT JOIN sizes z ON z.msg = d.msg)
-    SELECT s, r, early, broadcast, sum(w) AS w, count(*) AS messages,
-           sum(CASE WHEN early IS NULL THEN copies - 1 ELSE 0 END) AS duplicates,
-           sum(CASE WHEN early IS NOT NULL THEN copies ELSE 1 END) AS rows
-    FROM flagged GROUP BY s, r, early, broadcast"""
+        FROM deduplicated d LEFT JOIN sizes z ON z.msg = d.msg),
+    summed AS (
+        SELECT s, r, early, broadcast, sum(w) AS w, count(*) AS messages,
+               sum(CASE WHEN early IS NULL THEN copies - 1 ELSE 0 END) AS duplicates,
+               sum(CASE WHEN early IS NOT NULL THEN copies ELSE 1 END) AS rows
+        FROM flagged GROUP BY s, r, early, broadcast),
+    numbered AS (SELECT id, min(address) AS address FROM addresses GROUP BY id)
+    SELECT sa.address AS s, ra.address AS r, p.early, p.broadcast, p.w, p.messages, p.duplicates, p.rows
+    FROM summed p LEFT JOIN numbered sa ON sa.id = p.s LEFT JOIN numbered ra ON ra.id = p.r"""
     person_rules = f"""
     WITH judged AS (
         SELECT p.*, ps.person AS sp, pr.person AS rp, CASE
@@ -458,7 +471,7 @@ def aggregation_sql(options: EmailOptions, automated: list[str]) -> tuple[str, s
            sum(messages) AS messages, sum(duplicates) AS duplicates, sum(rows) AS rows,
            bool_or(source_external) AS source_external, bool_or(target_external) AS target_external
     FROM weighted GROUP BY reason, source, target"""
-    return message_rules, person_rules
+    return ADDRESS_RULES, message_rules, person_rules
 
 
 def _people_table(roster: Roster, aliases: str | Path | None) -> pd.DataFrame:
@@ -732,7 +745,8 @@ def _aggregate(engine, paths, formats, roster, options, excluded, progress):
     automated = AUTOMATED_PATTERNS + list(options.exclude)
     progress.advance("aggregating")
     try:
-        message_rules, person_rules = aggregation_sql(options, automated)
+        address_rules, message_rules, person_rules = aggregation_sql(options, automated)
+        engine.store("addresses", address_rules)
         engine.store("pairs", message_rules)
         grouped = engine.frame(person_rules)
     except engine.errors as exc:
