@@ -468,7 +468,8 @@ def aggregation_sql(options: EmailOptions, automated: list[str]) -> tuple[str, s
         FROM judged)
     SELECT reason, source, target,
            sum(CASE WHEN reason IS NULL THEN w END) AS weight,
-           sum(messages) AS messages, sum(duplicates) AS duplicates, sum(rows) AS rows,
+           CAST(sum(messages) AS BIGINT) AS messages, CAST(sum(duplicates) AS BIGINT) AS duplicates,
+           CAST(sum(rows) AS BIGINT) AS rows,  -- (a sum of BIGINT is a 128-bit decimal: Python objects in pandas)
            bool_or(source_external) AS source_external, bool_or(target_external) AS target_external
     FROM weighted GROUP BY reason, source, target"""
     return ADDRESS_RULES, message_rules, person_rules
