@@ -411,3 +411,30 @@ def test_a_spark_jvm_that_has_exited_is_said_not_hidden_behind_a_refused_connect
     engine.spark, engine.owned, engine._views, engine._zone = Dead(), True, ["pairs"], "UTC"
     engine.close()  # does not raise: the error that ended the work is the one reported
     assert Dead.stopped
+
+
+def test_a_duckdb_without_the_optimiser_setting_still_stores_the_stages(tmp_path):
+    """The stored stages ask DuckDB to run joins as written; a DuckDB that has no such optimiser
+    to switch off (older, or renamed) plans them itself and gives the same table."""
+    import duckdb
+
+    from ona.ingest.engines import DuckDBEngine
+
+    engine = DuckDBEngine(tmp_path)
+
+    class Refusing:
+        def __init__(self, con):
+            self.con, self.asked = con, []
+
+        def execute(self, sql, *args):
+            self.asked.append(sql)
+            if sql.startswith("SET disabled_optimizers") or sql.startswith("RESET disabled_optimizers"):
+                raise duckdb.ParserException("unrecognized optimizer")
+            return self.con.execute(sql, *args)
+
+    engine.con = Refusing(engine.con)
+    engine.store("numbers", "SELECT range AS n FROM range(5)")
+    assert engine.con.con.execute("SELECT sum(n) FROM numbers").fetchall() == [(10,)]
+    assert not any(sql.startswith("RESET") for sql in engine.con.asked)
+    engine.con = engine.con.con
+    engine.close()
