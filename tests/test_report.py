@@ -211,13 +211,24 @@ def test_a_second_process_writes_the_same_workbook_and_json(municipality, tmp_pa
     assert json.loads(beside["json"].read_text()) == json.loads(here["json"].read_text())
 
 
-@pytest.mark.parametrize("child", ["cannot start", "fails"])
+@pytest.mark.parametrize("child", ["cannot start", "fails", "cannot be given the measurement"])
 def test_when_the_second_process_fails_this_one_writes_the_files(municipality, tmp_path, monkeypatch, child):
+    import pickle
+
     from ona.report import _beside
 
     graph, m = municipality
     monkeypatch.setattr(_beside, "MIN_PEOPLE", 0)
-    monkeypatch.setattr(_beside.sys, "executable", "/nonexistent/python" if child == "cannot start" else "/bin/false")
+    if child == "cannot be given the measurement":  # something in it that pickle refuses
+
+        def refuse(*args, **kwargs):
+            raise pickle.PicklingError("cannot pickle this")
+
+        monkeypatch.setattr(_beside.pickle, "dumps", refuse)
+        monkeypatch.setattr(_beside.subprocess, "Popen", lambda *a, **k: pytest.fail("no child without a payload"))
+    else:
+        monkeypatch.setattr(_beside.sys, "executable",
+                            "/nonexistent/python" if child == "cannot start" else "/bin/false")
     paths = ona.write_report(m, graph, tmp_path / "report")
     assert _sheets(paths["workbook"])["People"][1][0] == m.people.index[0]
     assert paths["json"].read_text().startswith('{\n "summary"')

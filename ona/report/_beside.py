@@ -45,8 +45,11 @@ class Beside:
             parallel = len(measurement.people) >= MIN_PEOPLE and (os.cpu_count() or 1) >= 2
         self.child = None
         if parallel:
-            payload = pickle.dumps((measurement, str(self.workbook_path), str(self.json_path)),
-                                   protocol=pickle.HIGHEST_PROTOCOL)
+            try:
+                payload = pickle.dumps((measurement, str(self.workbook_path), str(self.json_path)),
+                                       protocol=pickle.HIGHEST_PROTOCOL)
+            except Exception:  # something in the measurement that cannot be pickled: written here
+                return
             try:
                 self.child = subprocess.Popen([sys.executable, "-m", "ona.report._beside"], stdin=subprocess.PIPE,
                                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
