@@ -18,7 +18,7 @@ from .errors import InputError, Problem
 from .ingest.roster import Roster
 from .ingest.ties import TieTable
 
-__all__ = ["OrgGraph", "UnitPartition", "build_graph"]
+__all__ = ["OrgGraph", "UnitPartition", "build_graph", "compressed_rows"]
 
 
 @dataclass(frozen=True)
@@ -129,6 +129,16 @@ class OrgGraph:
 
 
 TIE_RULES = ("reported", "reciprocated", "union")
+
+
+def compressed_rows(n: int, rows: np.ndarray, cols: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The ties ``rows[i] -> cols[i]`` in compressed-row form: ``indptr`` (the ties of row v are
+    positions ``indptr[v]:indptr[v + 1]``) and ``order``, the tie indices sorted by row, then
+    column. ``cols[order]`` are the neighbours; swap the arguments for the in-ties."""
+    order = np.lexsort((cols, rows))
+    indptr = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(np.bincount(rows, minlength=n), out=indptr[1:])
+    return indptr, order
 
 
 def build_graph(roster: Roster, ties: TieTable | pd.DataFrame, *, tie_rule: str = "reported") -> OrgGraph:

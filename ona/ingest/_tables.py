@@ -472,18 +472,17 @@ _LINE_END = re.compile(r"\r\n|\r|\n")
 
 # Bytes a cell may start with when it starts with a character str.strip() removes (the ASCII ones,
 # and the lead bytes of the others in UTF-8), and bytes it may end with when it ends with one.
-_SPACE_FIRST_BYTES = b" \t\n\x0b\x0c\r\x1c\x1d\x1e\x1f\xc2\xe1\xe2\xe3"
+_SPACE_FIRST_BYTES = bytes(sorted({c.encode("utf-8")[0] for c in PY_WHITESPACE}))
 _SPACE_LAST_BYTES = bytes(sorted({c.encode("utf-8")[-1] for c in PY_WHITESPACE}))
 
 
 def _may_hold_space(data: bytes, offset: int, quoted: bool) -> bool:
-    """False when no cell of ``data[offset:]`` can hold a character str.strip() removes (each
-    looked for with one fast byte search; line breaks only where quotes may put them in a cell;
-    ``\\xe2\\x80`` also finds dashes and quotes: True only means the columns must be looked at)."""
-    needles = [b" ", b"\t", b"\x0b", b"\x0c", b"\x1c", b"\x1d", b"\x1e", b"\x1f"] + ([b"\n", b"\r"] if quoted else [])
-    if not data.isascii():  # (a fast test; single bytes are found by memchr, longer needles slower)
-        needles += [b"\xc2\x85", b"\xc2\xa0", b"\xe1\x9a\x80", b"\xe2\x80", b"\xe2\x81\x9f", b"\xe3\x80\x80"]
-    return any(data.find(needle, offset) >= 0 for needle in needles)
+    """False when no cell of ``data[offset:]`` can hold a character str.strip() removes, each
+    looked for with one byte search (line breaks only where quotes may put them inside a cell;
+    the characters beyond ASCII only in a file that has any)."""
+    ascii_only = data.isascii()
+    return any(data.find(c.encode("utf-8"), offset) >= 0 for c in PY_WHITESPACE
+               if (quoted or c not in "\n\r") and (c.isascii() or not ascii_only))
 
 
 def _may_have_edge_space(column) -> bool:
@@ -574,7 +573,7 @@ def _read_text_columnar(path: Path, data: bytes, header_row: int | None, delimit
                                              newlines_in_values=quoted, ignore_empty_lines=False),
             convert_options=pacsv.ConvertOptions(column_types={n: pa.string() for n in names}, check_utf8=True,
                                                  strings_can_be_null=False, quoted_strings_can_be_null=False))
-    except (pa.ArrowInvalid, pa.ArrowException):
+    except pa.ArrowException:
         return None
     if parsed.num_columns != width:
         return None

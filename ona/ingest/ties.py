@@ -84,8 +84,7 @@ class PersonMatcher:
         column are looked up by Arrow, the rest (emails, names, unknowns) once per distinct text."""
         arrow = _arrow_text(column)
         if arrow is None:
-            codes, uniques = pd.factorize(column)
-            return np.append(self.positions(np.asarray(uniques, dtype=object)), -1)[codes]
+            return self.distinct_positions(column)
         import pyarrow as pa
         import pyarrow.compute as pc
 
@@ -94,9 +93,13 @@ class PersonMatcher:
         found = pc.index_in(arrow, value_set=self._arrow_ids).fill_null(-1).to_numpy().astype(np.int64)
         missing = np.flatnonzero(found < 0)
         if len(missing):
-            codes, uniques = pd.factorize(column.to_numpy(dtype=object)[missing])
-            found[missing] = np.append(self.positions(np.asarray(uniques, dtype=object)), -1)[codes]
+            found[missing] = self.distinct_positions(column.to_numpy(dtype=object)[missing])
         return found
+
+    def distinct_positions(self, texts) -> np.ndarray:
+        """:meth:`positions` of many texts, each distinct text looked up once."""
+        codes, uniques = pd.factorize(texts if isinstance(texts, pd.Series) else np.asarray(texts, dtype=object))
+        return np.append(self.positions(np.asarray(uniques, dtype=object)), -1)[codes]
 
     def _email_owner_of(self, address: str) -> str | None:
         k = self._email_index.get_indexer([address])[0]
@@ -315,11 +318,7 @@ def _join_records(table: Table, matcher: "PersonMatcher", records, shape: str, *
 
     def positions(texts, cells) -> np.ndarray:
         """Roster position of the person each text names, -1 for no one (reported)."""
-        if isinstance(texts, pd.Series):
-            found = matcher.column_positions(texts)
-        else:
-            codes, uniques = pd.factorize(np.asarray(texts, dtype=object))
-            found = np.append(matcher.positions(np.asarray(uniques, dtype=object)), -1)[codes]
+        found = matcher.column_positions(texts) if isinstance(texts, pd.Series) else matcher.distinct_positions(texts)
         failed = np.flatnonzero(found < 0)
         if len(failed):
             values = texts.to_numpy(dtype=object) if isinstance(texts, pd.Series) else texts

@@ -25,6 +25,8 @@ from __future__ import annotations
 import numpy as np
 from numba import njit, prange
 
+from ..graph import compressed_rows
+
 _TOLERANCE = 1e-10
 
 
@@ -363,16 +365,11 @@ def brandes(n: int, source: np.ndarray, target: np.ndarray, lengths: np.ndarray 
     """
     from numba import get_num_threads
 
-    order = np.lexsort((target, source))
+    indptr, order = compressed_rows(n, source, target)
     indices = np.ascontiguousarray(target[order], dtype=np.int32)
-    counts = np.bincount(source, minlength=n)
-    indptr = np.zeros(n + 1, dtype=np.int64)
-    np.cumsum(counts, out=indptr[1:])
     if lengths is None:  # the in-ties, for the backward levels of the breadth-first search
-        reverse = np.lexsort((source, target))
+        rindptr, reverse = compressed_rows(n, target, source)
         rindices = np.ascontiguousarray(source[reverse], dtype=np.int32)
-        rindptr = np.zeros(n + 1, dtype=np.int64)
-        np.cumsum(np.bincount(target, minlength=n), out=rindptr[1:])
     else:
         rindices, rindptr = np.zeros(0, dtype=np.int32), np.zeros(n + 1, dtype=np.int64)
     edge_lengths = np.ones(len(indices)) if lengths is None else np.ascontiguousarray(lengths[order], dtype=np.float64)
@@ -387,7 +384,7 @@ def brandes(n: int, source: np.ndarray, target: np.ndarray, lengths: np.ndarray 
         sources = np.arange(n, dtype=np.int64)
     # A person who names no one starts no path through anybody: nothing to search from them
     # (in a survey, every non-respondent).
-    sources = np.ascontiguousarray(sources[counts[sources] > 0], dtype=np.int64)
+    sources = np.ascontiguousarray(sources[np.diff(indptr)[sources] > 0], dtype=np.int64)
     if len(sources) == 0:
         return np.zeros(n)
     chunks = max(1, min(get_num_threads() * 4, len(sources)))

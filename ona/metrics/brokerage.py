@@ -34,7 +34,7 @@ import pandas as pd
 from numba import njit
 from scipy import sparse
 
-from ..graph import OrgGraph, UnitPartition
+from ..graph import OrgGraph, UnitPartition, compressed_rows
 
 __all__ = ["brokerage_roles", "ROLES"]
 
@@ -105,10 +105,8 @@ def _counts(graph: OrgGraph, units: UnitPartition) -> np.ndarray:
     total[:, 1] -= mutual_diff
     # Closed pairs: a -> b, b -> c and a -> c. For each tie b -> c, count the a that close it.
     same_edge = codes[src] == codes[tgt]
-    order = np.lexsort((tgt, src))  # ties by broker b
-    in_order = np.lexsort((src, tgt))  # ties by their target: in-neighbours of each person
-    in_ptr = np.zeros(n + 1, dtype=np.int64)
-    np.cumsum(np.bincount(tgt, minlength=n), out=in_ptr[1:])
+    order = compressed_rows(n, src, tgt)[1]  # ties by broker b
+    in_ptr, in_order = compressed_rows(n, tgt, src)  # ties by their target: in-neighbours of each person
     p_all, p_b, p_c = np.zeros(graph.m), np.zeros(graph.m), np.zeros(graph.m)
     found = _closing_counts(src[order].astype(np.int64), tgt[order].astype(np.int64), in_ptr,
                             src[in_order].astype(np.int64), codes.astype(np.int64), n)

@@ -96,7 +96,6 @@ def structural_holes(graph: OrgGraph, weighted: bool = True) -> pd.DataFrame:
         inv_strength = np.where(strength > 0, 1.0 / strength, 0.0)
         row_max = S.max(axis=1).toarray().ravel()
         inv_max = np.where(row_max > 0, 1.0 / row_max, 0.0)
-    S.sort_indices()
     constraint, redundancy = _constraint_and_redundancy(S.indptr.astype(np.int64), S.indices.astype(np.int64),
                                                         S.data.astype(np.float64), inv_strength, inv_max)
     effective = degree - redundancy

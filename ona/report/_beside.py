@@ -39,12 +39,10 @@ class Beside:
     """The workbook and metrics.json of ``measurement``, written in a child process when the
     measurement is large and the machine has a second core, or here on :meth:`wait` otherwise."""
 
-    def __init__(self, measurement, workbook_path: Path, json_path: Path, *, parallel: bool | None = None):
+    def __init__(self, measurement, workbook_path: Path, json_path: Path):
         self.measurement, self.workbook_path, self.json_path = measurement, Path(workbook_path), Path(json_path)
-        if parallel is None:
-            parallel = len(measurement.people) >= MIN_PEOPLE and (os.cpu_count() or 1) >= 2
         self.child = None
-        if parallel:
+        if len(measurement.people) >= MIN_PEOPLE and (os.cpu_count() or 1) >= 2:
             try:
                 payload = pickle.dumps((measurement, str(self.workbook_path), str(self.json_path)),
                                        protocol=pickle.HIGHEST_PROTOCOL)
@@ -60,12 +58,10 @@ class Beside:
 
     def wait(self) -> dict[str, Path]:
         """Wait for the child (or write here); returns the paths written."""
-        if self.child is not None:
-            code = self.child.wait()
-            self.child = None
-            if code == 0:
-                return {"workbook": self.workbook_path, "json": self.json_path}
-        _write(self.measurement, self.workbook_path, self.json_path)
+        written = self.child is not None and self.child.wait() == 0
+        self.child = None
+        if not written:
+            _write(self.measurement, self.workbook_path, self.json_path)
         return {"workbook": self.workbook_path, "json": self.json_path}
 
     def stop(self) -> None:

@@ -12,7 +12,7 @@ import pandas as pd
 from .._files import atomic_write
 from ..metrics import Measurement
 
-__all__ = ["measurement_to_dict", "write_json"]
+__all__ = ["measurement_to_dict", "write_json", "numeric_values"]
 
 
 def _plain(value):
@@ -31,17 +31,23 @@ def _plain(value):
     return value
 
 
-def _column_values(column: pd.Series) -> list:
-    """A column as plain Python values (NaN as None), converted column by column."""
-    if pd.api.types.is_bool_dtype(column.dtype) or pd.api.types.is_integer_dtype(column.dtype):
-        return column.to_numpy().tolist()
-    if pd.api.types.is_float_dtype(column.dtype):
-        values = column.to_numpy(dtype=float)
-        out = values.tolist()
+def numeric_values(column: pd.Series) -> list | None:
+    """The cells of a numeric or boolean column (numpy dtype) as plain Python values, NaN as None,
+    converted column by column; None for any other column."""
+    if not isinstance(column.dtype, np.dtype) or column.dtype.kind not in "biuf":
+        return None
+    values = column.to_numpy()
+    out = values.tolist()
+    if values.dtype.kind == "f":
         for i in np.flatnonzero(np.isnan(values)):
             out[i] = None
-        return out
-    return [_plain(v) for v in column.to_numpy(dtype=object)]
+    return out
+
+
+def _column_values(column: pd.Series) -> list:
+    """A column as plain Python values (NaN and missing as None)."""
+    values = numeric_values(column)
+    return values if values is not None else [_plain(v) for v in column.to_numpy(dtype=object)]
 
 
 def _records(frame: pd.DataFrame, index_name: str | None) -> list[dict]:

@@ -22,6 +22,7 @@ from openpyxl.utils import get_column_letter
 
 from .._files import atomic_path
 from ..metrics import Measurement
+from .json_out import numeric_values
 
 __all__ = ["write_workbook", "write_frames", "SUMMARY_LABELS"]
 
@@ -86,25 +87,13 @@ def _cell(ws, value, bold: bool = False):
     return cell
 
 
-def _plain_column(values: pd.Series):
-    """Cells of a numeric column as plain Python values (None for NaN), or None for other columns:
-    numbers need no WriteOnlyCell, which costs ten times more than a plain value."""
-    if pd.api.types.is_bool_dtype(values.dtype):
-        return [bool(v) for v in values.to_numpy()]
-    if pd.api.types.is_integer_dtype(values.dtype):
-        return [int(v) for v in values.to_numpy()]
-    if pd.api.types.is_float_dtype(values.dtype):
-        return [None if v != v else float(v) for v in values.to_numpy()]
-    return None
-
-
 def _append_frame(ws, frame: pd.DataFrame, index_label: str | None) -> None:
     header = ([index_label] if index_label else []) + [str(c) for c in frame.columns]
     ws.append([_cell(ws, h, bold=True) for h in header])
     index = frame.index.to_list()
     columns = []
     for c in frame.columns:
-        plain = _plain_column(frame[c])
+        plain = numeric_values(frame[c])  # numbers need no WriteOnlyCell, ten times dearer than a value
         columns.append(plain if plain is not None else [_cell(ws, v) for v in frame[c].to_numpy(dtype=object)])
     for i in range(len(frame)):
         row = [_cell(ws, index[i])] if index_label else []
