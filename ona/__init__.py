@@ -13,13 +13,17 @@ the report::
 
 __version__ = "0.1.0"
 
+from ._lazy import lazy_exports
 from .errors import InputError, OnaError, Problem
-from .graph import OrgGraph, build_graph
-from .ingest import Roster, TieTable, read_roster, read_ties
-from .metrics import Measurement, measure
-from .report import write_map, write_report, write_workbook
-from .history import open_history
-from .compare import compare_waves
+
+# Each stage is imported when a script first uses it (``ona email`` never loads the metrics).
+__getattr__, __dir__ = lazy_exports(__name__, {
+    "OrgGraph": ".graph", "build_graph": ".graph",
+    "Roster": ".ingest", "TieTable": ".ingest", "read_roster": ".ingest", "read_ties": ".ingest",
+    "Measurement": ".metrics", "measure": ".metrics",
+    "write_map": ".report", "write_report": ".report", "write_workbook": ".report",
+    "open_history": ".history", "compare_waves": ".compare",
+})
 
 __all__ = [
     "read_roster",

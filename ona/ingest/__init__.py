@@ -1,9 +1,11 @@
 """Ingest: read rosters and tie data from the files analysts have, into validated tables."""
 
-from .roster import Roster, read_roster
-from .template import write_survey_template
-from .ties import TieTable, read_ties
-from .validate import ValidationReport, validate
+from .._lazy import lazy_exports
+
+__getattr__, __dir__ = lazy_exports(__name__, {
+    "Roster": ".roster", "read_roster": ".roster", "TieTable": ".ties", "read_ties": ".ties",
+    "validate": ".validate", "ValidationReport": ".validate", "write_survey_template": ".template",
+})
 
 __all__ = ["Roster", "read_roster", "TieTable", "read_ties", "validate", "ValidationReport",
            "write_survey_template"]

@@ -171,10 +171,13 @@ class DuckDBEngine:
         except duckdb.Error:  # a DuckDB without that optimiser (older, or renamed): as it plans
             as_written = False
         try:
-            self.con.execute(f"CREATE TABLE {name} AS {sql}")
+            self.con.execute(f"CREATE TEMP TABLE {name} AS {sql}")
         finally:
             if as_written:
                 self.con.execute("RESET disabled_optimizers")
+
+    def drop(self, name: str) -> None:
+        self.con.execute(f"DROP TABLE IF EXISTS {name}")
 
     @contextlib.contextmanager
     def in_file_order(self):
@@ -217,6 +220,9 @@ def spark_sql(sql: str) -> str:
             node.set("order", exp.Order(expressions=[exp.Ordered(
                 this=exp.Anonymous(this="MONOTONICALLY_INCREASING_ID", expressions=[]))]))
             return node
+        if isinstance(node, exp.CTE) and node.args.get("materialized") is not None:
+            node.set("materialized", None)  # DuckDB's [NOT] MATERIALIZED hint: Spark plans its own
+            # (changed in place, so that the transform still visits what the CTE holds)
         name = node.name.upper() if isinstance(node, exp.Anonymous) else None
         if name == "HASH":
             return exp.Anonymous(this="XXHASH64", expressions=[e.copy() for e in node.expressions])
@@ -502,6 +508,10 @@ class SparkEngine:
     def store(self, name: str, sql: str) -> None:
         """A view: Spark plans the stages as one job and spills by itself."""
         self.view(name, sql)
+
+    def drop(self, name: str) -> None:
+        self.spark.catalog.dropTempView(name)
+        self._views.remove(name)
 
     def in_file_order(self):
         """Spark's row numbers follow the file already (see :func:`spark_sql`)."""

@@ -3,16 +3,22 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from ..graph import OrgGraph
-from ..metrics import Measurement
-from ._beside import Beside
-from .exports import write_exports
-from .findings import Finding, findings
-from .html_map import SIZE_BY, write_map, write_unit_map
-from .index_page import write_index, write_method_page
-from .json_out import measurement_to_dict, write_json
-from .workbook import write_workbook
+from .._lazy import lazy_exports
+
+if TYPE_CHECKING:
+    from ..graph import OrgGraph
+    from ..metrics import Measurement
+
+# The writers are imported when first used: ``ona.report.html_map.SIZE_BY`` (which the command
+# line needs for its options) must not load every stage.
+__getattr__, __dir__ = lazy_exports(__name__, {
+    "write_exports": ".exports", "Finding": ".findings", "findings": ".findings", "SIZE_BY": ".html_map",
+    "write_map": ".html_map", "write_unit_map": ".html_map", "write_index": ".index_page",
+    "write_method_page": ".index_page", "measurement_to_dict": ".json_out", "write_json": ".json_out",
+    "write_workbook": ".workbook",
+})
 
 __all__ = ["write_report", "write_map", "write_unit_map", "write_workbook", "write_json", "write_exports",
            "write_index", "measurement_to_dict", "findings", "Finding", "SIZE_BY"]
@@ -31,6 +37,11 @@ def write_report(measurement: Measurement, graph: OrgGraph, out_dir: str | Path,
     (a :class:`~ona.metrics.ratings.RatingsResult`) also ``ratings.html``. For a large organisation
     on a machine with several cores, the workbook and metrics.json are written by a second process
     meanwhile (:mod:`ona.report._beside`)."""
+    from ._beside import Beside
+    from .exports import write_exports
+    from .html_map import write_map, write_unit_map
+    from .index_page import write_index, write_method_page
+
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     pages = list(REPORT_PAGES)

@@ -20,9 +20,13 @@ from pathlib import Path
 
 import numpy as np
 
+from typing import TYPE_CHECKING
+
 from .._files import atomic_write
-from ..graph import OrgGraph
-from ..metrics import Measurement
+
+if TYPE_CHECKING:  # (annotations only: the command line reads SIZE_BY without loading the metrics)
+    from ..graph import OrgGraph
+    from ..metrics import Measurement
 
 __all__ = ["map_data", "write_map", "PALETTE", "unit_colours", "SIZE_BY", "unit_map_data", "write_unit_map"]
 
