@@ -98,6 +98,29 @@ def test_external_addresses_dropped_per_domain_or_kept(tmp_path, roster):
     assert weights(kept)[("A1", "ext@firma.com")] == 1 and kept.externals["external recipients"] == 1
 
 
+def test_a_person_with_two_addresses_and_two_outsiders_of_one_domain_are_one_node_each(tmp_path, roster):
+    """anna writes to bo from her address and as A1 (her roster id); she writes to two people at
+    firma.com, and bo answers one of them. By hand, with --external domain: anna->bo 2 (two
+    messages), anna->@firma.com 2, bo->@firma.com 1, and @firma.com->anna 1 from x's reply."""
+    log = write_csv(tmp_path / "log.csv", [
+        ["Message-ID", "From", "To", "Date"],
+        ["m1", "anna@kommune.dk", "bo@kommune.dk", "2024-03-01 09:00"],
+        ["m2", "A1", "bo@kommune.dk", "2024-03-01 10:00"],
+        ["m3", "anna@kommune.dk", "x@firma.com", "2024-03-02 09:00"],
+        ["m4", "anna@kommune.dk", "y@firma.com", "2024-03-02 10:00"],
+        ["m5", "bo@kommune.dk", "y@firma.com", "2024-03-03 09:00"],
+        ["m6", "x@firma.com", "anna@kommune.dk", "2024-03-03 10:00"],
+    ])
+    result = read_email(log, roster, EmailOptions(external="domain"))
+    t = result.ties.ties
+    assert weights(result) == {("A1", "B1"): 2, ("A1", "@firma.com"): 2, ("B1", "@firma.com"): 1,
+                               ("@firma.com", "A1"): 1}
+    assert dict(zip(zip(t["source"], t["target"]), t["messages"]))[("A1", "@firma.com")] == 2
+    assert result.excluded == {} and result.externals == {"external senders": 1, "external recipients": 1}
+    dropped = read_email(log, roster)
+    assert weights(dropped) == {("A1", "B1"): 2} and dropped.excluded == {"external": 4}
+
+
 def test_reciprocal_and_minimum_messages(tmp_path, roster):
     """anna->bo has 2 messages, bo->anna 1: with --min-messages 2 only anna->bo stays; with
     --reciprocal as well nothing stays (bo wrote to anna only once)."""

@@ -20,6 +20,7 @@ import mailbox
 import re
 import tempfile
 from dataclasses import dataclass, field, replace
+from typing import NamedTuple
 from datetime import timezone
 from email.header import decode_header, make_header
 from email.parser import BytesHeaderParser
@@ -467,7 +468,7 @@ ADDRESS_CHECK = """SELECT count(*) > count(DISTINCT h),
 
 
 def aggregation_sql(options: EmailOptions, automated: list[str], *, salt: int = 0, merged: bool = False,
-                    scored: bool = False) -> tuple[str, str, str, str]:
+                    scored: bool = False, one_address_a_node: bool = False) -> "AggregationSQL":
     """The aggregation rules as four SQL statements (``grouped``, ``addresses``, ``pairs`` and the
     result), in one pass over the recipient rows.
 
@@ -483,7 +484,7 @@ def aggregation_sql(options: EmailOptions, automated: list[str], *, salt: int = 
     row, and sums again by person. Its result: one row per exclusion reason (source and target
     NULL; ``rows`` = recipient rows left out) and one per kept sender -> recipient pair (reason
     NULL; ``weight``, ``messages``). The reasons keep the order of docs/email.md."""
-    auto = f"regexp_matches(s, {_q('|'.join(f'(?:{p})' for p in automated))})" if automated else "false"
+    auto = f"regexp_matches(n.address, {_q('|'.join(f'(?:{p})' for p in automated))})" if automated else "false"
     cc = float(options.cc_weight)
     split = options.weight == "split"
     external = _q(options.external)
@@ -523,36 +524,59 @@ def aggregation_sql(options: EmailOptions, automated: list[str], *, salt: int = 
         FROM deduplicated d LEFT JOIN sizes z ON z.msg = d.msg),
     summed AS (
         SELECT s, r, early, broadcast, {summed_weight} AS w, count(*) AS messages,
-               sum(CASE WHEN early IS NULL THEN copies - 1 ELSE 0 END) AS duplicates,
-               sum(CASE WHEN early IS NOT NULL THEN copies ELSE 1 END) AS rows
-        FROM flagged GROUP BY s, r, early, broadcast),
-    numbered AS (SELECT id, min(address) AS address FROM addresses GROUP BY id)
-    SELECT sa.address AS s, ra.address AS r, CASE p.early {named} END AS early, p.broadcast, p.w, p.messages,
-           p.duplicates, p.rows
-    FROM summed p LEFT JOIN numbered sa ON sa.id = p.s LEFT JOIN numbered ra ON ra.id = p.r"""
-    person_rules = f"""
+               CAST(sum(CASE WHEN early IS NULL THEN copies - 1 ELSE 0 END) AS BIGINT) AS duplicates,
+               CAST(sum(CASE WHEN early IS NOT NULL THEN copies ELSE 1 END) AS BIGINT) AS rows
+        FROM flagged GROUP BY s, r, early, broadcast)
+    SELECT s, r, CASE early {named} END AS early, broadcast, w, messages, duplicates, rows FROM summed"""
+    identity_rules = f"""  -- each normalised address once: its person, whether it sends automated mail, its node
+    WITH identities AS (
+        SELECT n.id, pe.person, {auto} AS automated,
+               coalesce(pe.person, CASE WHEN {external} = 'domain' THEN '@' || split_part(n.address, '@', 2)
+                                        ELSE n.address END) AS node
+        FROM (SELECT id, min(address) AS address FROM addresses GROUP BY id) n
+        LEFT JOIN people pe ON pe.address = n.address)
+    SELECT i.*, dense_rank() OVER (ORDER BY i.node) AS k FROM identities i"""
+    judged = """
     WITH judged AS (
-        SELECT p.*, ps.person AS sp, pr.person AS rp, CASE
+        SELECT p.w, p.messages, p.duplicates, p.rows, a.person IS NULL AS source_external,
+               b.person IS NULL AS target_external, a.k AS sk, b.k AS rk, CASE
             WHEN p.early IS NOT NULL THEN p.early
-            WHEN ps.person IS NOT NULL AND ps.person = pr.person THEN 'self-mail'
-            WHEN {auto} THEN 'automated-sender'
+            WHEN a.person IS NOT NULL AND a.person = b.person THEN 'self-mail'
+            WHEN a.automated THEN 'automated-sender'
             WHEN p.broadcast THEN 'broadcast'
-            WHEN (ps.person IS NULL OR pr.person IS NULL) AND {external} = 'drop' THEN 'external'
+            WHEN (a.person IS NULL OR b.person IS NULL) AND {external} = 'drop' THEN 'external'
             ELSE NULL END AS reason
-        FROM pairs p LEFT JOIN people ps ON ps.address = p.s LEFT JOIN people pr ON pr.address = p.r),
-    weighted AS (
-        SELECT reason, w, messages, duplicates, rows,
-               CASE WHEN reason IS NULL THEN coalesce(sp, CASE WHEN {external} = 'domain' THEN '@' || split_part(s, '@', 2) ELSE s END) END AS source,
-               CASE WHEN reason IS NULL THEN coalesce(rp, CASE WHEN {external} = 'domain' THEN '@' || split_part(r, '@', 2) ELSE r END) END AS target,
-               sp IS NULL AS source_external, rp IS NULL AS target_external
-        FROM judged)
-    SELECT reason, source, target,
-           sum(CASE WHEN reason IS NULL THEN w END) AS weight,
-           CAST(sum(messages) AS BIGINT) AS messages, CAST(sum(duplicates) AS BIGINT) AS duplicates,
-           CAST(sum(rows) AS BIGINT) AS rows,  -- (a sum of BIGINT is a 128-bit decimal: Python objects in pandas)
-           bool_or(source_external) AS source_external, bool_or(target_external) AS target_external
-    FROM weighted GROUP BY reason, source, target"""
-    return grouped_rules(options, salt, scored), ADDRESS_RULES, message_rules, person_rules
+        FROM pairs p LEFT JOIN identities a ON a.id = p.s LEFT JOIN identities b ON b.id = p.r)""".format(
+        external=external)
+    kept_columns = "sk AS source, rk AS target, {w} AS weight, {sum}(messages){to_int} AS messages, " \
+        "{sum}(duplicates){to_int} AS duplicates, {any}(source_external) AS source_external, " \
+        "{any}(target_external) AS target_external"
+    if one_address_a_node:  # kept address pairs are node pairs already
+        kept_rules = f"""{judged}
+    SELECT {kept_columns.format(w="w", sum="", any="", to_int="")} FROM judged WHERE reason IS NULL"""
+    else:  # a person with two addresses (or an outside domain) is one node: sum by node pair
+        kept_rules = f"""{judged}
+    SELECT {kept_columns.format(w="sum(w)", sum="sum", any="bool_or", to_int="::BIGINT")}
+    FROM judged WHERE reason IS NULL GROUP BY sk, rk"""
+    # (a sum of BIGINT is a 128-bit decimal, which pandas would hold as Python objects)
+    reason_rules = f"""{judged}
+    SELECT reason, CAST(sum(rows) AS BIGINT) AS rows, CAST(sum(duplicates) AS BIGINT) AS duplicates
+    FROM judged WHERE reason IS NOT NULL GROUP BY reason"""
+    return AggregationSQL(grouped_rules(options, salt, scored), ADDRESS_RULES, message_rules, identity_rules,
+                          kept_rules, reason_rules)
+
+
+class AggregationSQL(NamedTuple):
+    """The statements of :func:`aggregation_sql`, in the order they run: the first four are stored
+    under their names; ``kept`` (node pairs, by node number ``k`` of ``identities``) and
+    ``reasons`` (rows left out, by reason) come back."""
+
+    grouped: str
+    addresses: str
+    pairs: str
+    identities: str
+    kept: str
+    reasons: str
 
 
 def _people_table(roster: Roster, aliases: str | Path | None) -> pd.DataFrame:
@@ -732,15 +756,15 @@ def read_email(paths, roster: Roster | None, options: EmailOptions | None = None
     if units is not None:
         return EmailResult(ties=TieTable.empty("unit"), roster=roster, rows_read=int(units["rows"].sum()), formats=tuple(formats),
                            unit_level=units, engine=engine.where)
-    kept = grouped["reason"].isna()
-    rows_read = int(grouped["rows"].sum() + grouped["duplicates"].sum())
-    for reason, count in grouped.loc[~kept].groupby("reason")["rows"].sum().items():
+    pairs, reasons = grouped
+    messages = int(pairs["messages"].sum())
+    # A kept pair's rows are its messages; every duplicate recipient row was read too.
+    rows_read = messages + int(reasons["rows"].sum() + reasons["duplicates"].sum() + pairs["duplicates"].sum())
+    for reason, count in zip(reasons["reason"], reasons["rows"]):
         excluded[str(reason)] = excluded.get(str(reason), 0) + int(count)
-    duplicates = int(grouped["duplicates"].sum())
+    duplicates = int(reasons["duplicates"].sum() + pairs["duplicates"].sum())
     if duplicates:
         excluded["duplicate-recipient"] = excluded.get("duplicate-recipient", 0) + duplicates
-    pairs = grouped.loc[kept, ["source", "target", "weight", "messages", "source_external", "target_external"]]
-    messages = int(pairs["messages"].sum())
     k = options.min_messages
     if k > 1 or options.reciprocal:
         enough = pairs["messages"] >= k
@@ -762,10 +786,12 @@ def read_email(paths, roster: Roster | None, options: EmailOptions | None = None
                                                                                              "target"]))
         if outside:
             extended = _with_external_people(roster, outside, options.external)
-    ties = pd.DataFrame({"source": pairs["source"].astype(object), "target": pairs["target"].astype(object),
-                         "weight": pairs["weight"].astype(float), "layer": "", "row": 0,
-                         "messages": pairs["messages"].astype(int)})
-    ties = ties.reset_index(drop=True)
+    n = len(pairs)
+    ties = pd.DataFrame({"source": pd.Series(pairs["source"].to_numpy(dtype=object), dtype=object, copy=False),
+                         "target": pd.Series(pairs["target"].to_numpy(dtype=object), dtype=object, copy=False),
+                         "weight": pairs["weight"].to_numpy(dtype=float),
+                         "layer": pd.Series(np.full(n, "", dtype=object), dtype=object, copy=False),
+                         "row": np.zeros(n, dtype=np.int64), "messages": pairs["messages"].to_numpy(dtype=np.int64)})
     table = TieTable(ties=ties, path="; ".join(str(p) for p in paths), weight_column="messages",
                      dropped=dict(excluded), shape="email")
     result = EmailResult(ties=table, roster=extended, excluded=excluded, rows_read=int(rows_read),
@@ -828,27 +854,36 @@ def _aggregate(engine, paths, formats, roster, options, excluded, progress):
     try:
         scored = "viva-p2p" in formats  # tie scores instead of 1 per message
         for salt in range(3):  # another salt only if two addresses share a hash
-            grouped_rules_sql, address_rules, _, _ = aggregation_sql(options, automated, salt=salt, scored=scored)
-            engine.store("grouped", grouped_rules_sql)
-            engine.store("addresses", address_rules)
+            sql = aggregation_sql(options, automated, salt=salt, scored=scored)
+            engine.store("grouped", sql.grouped)
+            engine.store("addresses", sql.addresses)
             collision, merged = engine.rows(ADDRESS_CHECK)[0]
             if not collision:
                 break
-            engine.drop("grouped")
-            engine.drop("addresses")
         else:  # pragma: no cover - three 64-bit collisions in a row
             raise OnaError("three address hashes collided; please report this")
-        _, _, message_rules, person_rules = aggregation_sql(options, automated, merged=bool(merged), scored=scored)
-        engine.store("pairs", message_rules)
-        grouped = engine.frame(person_rules)
+        engine.store("pairs", aggregation_sql(options, automated, merged=bool(merged), scored=scored).pairs)
+        engine.release("grouped")
+        engine.store("identities", sql.identities)
+        one_address_a_node = engine.rows("SELECT count(*) = count(DISTINCT k) FROM identities")[0][0]
+        sql = aggregation_sql(options, automated, one_address_a_node=bool(one_address_a_node))
+        reasons = engine.frame(sql.reasons)
+        if reasons["reason"].isin(MALFORMED).any():
+            problems = [p for source, path, found, first in checks
+                        for p in _malformed_rows(engine, source, path, found, first)]
+            raise InputError(problems or [Problem("bad-row", "has malformed rows", path=str(paths[0]))])
+        kept = engine.frame(sql.kept)
+        nodes = engine.rows("SELECT DISTINCT k, node FROM identities")
     except engine.errors as exc:
         raise InputError([_read_problem(next((p for p, f in zip(paths, formats) if f != "mbox"), paths[0]),
                                         exc)]) from None
-    if grouped["reason"].isin(MALFORMED).any():
-        problems = [p for source, path, found, first in checks
-                    for p in _malformed_rows(engine, source, path, found, first)]
-        raise InputError(problems or [Problem("bad-row", "has malformed rows", path=str(paths[0]))])
-    return grouped, None
+    # Node names from their numbers: a reference per pair to one string per node.
+    names = np.empty(max((k for k, _ in nodes), default=0) + 1, dtype=object)
+    for k, node in nodes:
+        names[k] = node
+    for end in ("source", "target"):  # (object columns: pandas would copy the strings into Arrow)
+        kept[end] = pd.Series(names[kept[end].to_numpy(dtype=np.int64)], dtype=object, copy=False)
+    return (kept, reasons), None
 
 
 def _with_external_people(roster: Roster, outside: list[str], mode: str) -> Roster:

@@ -171,12 +171,13 @@ class DuckDBEngine:
         except duckdb.Error:  # a DuckDB without that optimiser (older, or renamed): as it plans
             as_written = False
         try:
-            self.con.execute(f"CREATE TEMP TABLE {name} AS {sql}")
+            self.con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS {sql}")
         finally:
             if as_written:
                 self.con.execute("RESET disabled_optimizers")
 
-    def drop(self, name: str) -> None:
+    def release(self, name: str) -> None:
+        """Frees a stored stage no later statement reads (its memory goes to the next one)."""
         self.con.execute(f"DROP TABLE IF EXISTS {name}")
 
     @contextlib.contextmanager
@@ -509,9 +510,8 @@ class SparkEngine:
         """A view: Spark plans the stages as one job and spills by itself."""
         self.view(name, sql)
 
-    def drop(self, name: str) -> None:
-        self.spark.catalog.dropTempView(name)
-        self._views.remove(name)
+    def release(self, name: str) -> None:
+        """Nothing to free: a stage is a view, which later views may still read."""
 
     def in_file_order(self):
         """Spark's row numbers follow the file already (see :func:`spark_sql`)."""
