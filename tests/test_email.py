@@ -295,3 +295,17 @@ def test_plain_address_lists_and_display_names_give_the_same_ties(tmp_path, rost
     expected = {("A1", "B1"): 1, ("A1", "C1"): 1, ("A1", "D1"): 1, ("B1", "A1"): 1, ("B1", "C1"): 1}
     assert weights(read_email(plain, roster)) == expected
     assert weights(read_email(named, roster)) == expected
+
+
+def test_spaces_tabs_and_line_breaks_around_separators_name_the_same_people(tmp_path, roster):
+    """However an export spaces its lists ("a; b", "a ,b", "a;\\tb"), each address is
+    one recipient, and the same address written twice in one message counts once: by hand,
+    anna->bo 2, anna->cai 2, anna->dan 1, with 2 duplicate recipients (bo and cai again in m2)."""
+    log = write_csv(tmp_path / "lists.csv", [
+        ["Message-ID", "From", "To", "Date"],
+        ["m1", "anna@kommune.dk", " bo@kommune.dk ;cai@kommune.dk , dan@kommune.dk ", "2024-03-01 09:00"],
+        ["m2", "anna@kommune.dk", "bo@kommune.dk;\tcai@kommune.dk\t;BO@kommune.dk; cai@kommune.dk", "2024-03-01 10:00"],
+    ])
+    result = read_email(log, roster)
+    assert weights(result) == {("A1", "B1"): 2, ("A1", "C1"): 2, ("A1", "D1"): 1}
+    assert result.excluded == {"duplicate-recipient": 2}
