@@ -218,8 +218,8 @@ def _assemble_table(path: Path, sheet: str | None, h: int, header: list[str], co
     nonblank = np.zeros(n_body, dtype=bool)
     for j in keep:
         nonblank |= filled[j]
-    index = np.flatnonzero(nonblank)
-    everything = len(index) == n_body
+    everything = bool(nonblank.all())
+    index = None if everything else np.flatnonzero(nonblank)
     data = {}
     for name, j in zip(names, keep):
         column = columns[j]
@@ -228,7 +228,7 @@ def _assemble_table(path: Path, sheet: str | None, h: int, header: list[str], co
         else:
             data[name] = column if everything else column[index]
     columnar = any(isinstance(c, pd.Series) for c in data.values())
-    frame = pd.DataFrame(data, dtype=None if columnar else object, copy=False) if len(index) else \
+    frame = pd.DataFrame(data, dtype=None if columnar else object, copy=False) if nonblank.any() else \
         pd.DataFrame({n: pd.Series(dtype=object) for n in names})
     rows = range(h + 2, h + 2 + n_body) if everything else (index + h + 2).tolist()
     return Table(path=str(path), sheet=sheet, header_row=h + 1, frame=frame, rows=rows)
@@ -495,23 +495,26 @@ def _may_hold_space(data: bytes, offset: int, quoted: bool) -> bool:
 
 
 def _text_buffers(chunk) -> tuple[np.ndarray, np.ndarray]:
-    """The offsets (``len(chunk) + 1`` of them) and the bytes of an Arrow ``pa.string()`` array
-    without nulls, as numpy views."""
+    """The offsets (``len(chunk) + 1`` of them) and the bytes of an Arrow text array without
+    nulls, as numpy views."""
+    import pyarrow as pa
+
     offsets, data = chunk.buffers()[1:3]
+    width = np.int64 if pa.types.is_large_string(chunk.type) else np.int32
     if offsets is None:
-        return np.zeros(1, dtype=np.int32), np.zeros(0, dtype=np.uint8)
-    offsets = np.frombuffer(offsets, dtype=np.int32)[chunk.offset:chunk.offset + len(chunk) + 1]
+        return np.zeros(1, dtype=width), np.zeros(0, dtype=np.uint8)
+    offsets = np.frombuffer(offsets, dtype=width)[chunk.offset:chunk.offset + len(chunk) + 1]
     return offsets, (np.frombuffer(data, dtype=np.uint8) if data is not None else np.zeros(0, dtype=np.uint8))
 
 
-def _cell_bytes(column) -> np.ndarray:
-    """The length in bytes of each cell of an Arrow text column (``pa.string()``, no nulls)."""
-    parts = [np.diff(_text_buffers(chunk)[0]) for chunk in column.chunks]
-    return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int32)
+def _filled_cells(column) -> np.ndarray:
+    """True for each cell of an Arrow text column (no nulls) that is not blank."""
+    parts = [np.not_equal(offsets[1:], offsets[:-1]) for offsets, _ in map(_text_buffers, column.chunks)]
+    return np.concatenate(parts) if parts else np.zeros(0, dtype=bool)
 
 
 def _may_have_edge_space(column) -> bool:
-    """False when no cell of an Arrow text column (``pa.string()``, no nulls) can start or end
+    """False when no cell of an Arrow text column (no nulls) can start or end
     with white space, from its first and last bytes (a cheap test; True only means the exact test
     must run)."""
     for chunk in column.chunks:
@@ -591,13 +594,14 @@ def _read_text_columnar(path: Path, data: bytes, header_row: int | None, delimit
     body = memoryview(data)[offset:]
     quoted = data.find(b'"', offset) >= 0
     names = [f"f{j}" for j in range(width)]
+    text = pa.large_string()  # 64-bit offsets, as pandas keeps its Arrow-backed text columns
     try:
         parsed = pacsv.read_csv(
             pa.py_buffer(body),
             read_options=pacsv.ReadOptions(column_names=names, block_size=_BLOCK_BYTES),
             parse_options=pacsv.ParseOptions(delimiter=delim, quote_char='"', double_quote=True, escape_char=False,
                                              newlines_in_values=quoted, ignore_empty_lines=False),
-            convert_options=pacsv.ConvertOptions(column_types={n: pa.string() for n in names}, check_utf8=True,
+            convert_options=pacsv.ConvertOptions(column_types={n: text for n in names}, check_utf8=True,
                                                  strings_can_be_null=False, quoted_strings_can_be_null=False))
     except pa.ArrowException:
         return None
@@ -608,15 +612,14 @@ def _read_text_columnar(path: Path, data: bytes, header_row: int | None, delimit
     columns, filled = [], []
     for j in range(width):
         column = parsed.column(j)
-        lengths = _cell_bytes(column)
-        if len(column) and lengths.max() > limit and pc.max(pc.utf8_length(column)).as_py() > limit:
+        if len(column) and pc.max(pc.binary_length(column)).as_py() > limit and \
+                pc.max(pc.utf8_length(column)).as_py() > limit:
             return None
         if spaced and len(column) and _may_have_edge_space(column) and \
                 pc.any(pc.match_substring_regex(column, _RE2_EDGE_SPACE)).as_py():
-            column = pa.chunked_array([pa.array([v.strip() for v in column.to_pylist()], type=pa.string())])
-            lengths = _cell_bytes(column)
+            column = pa.chunked_array([pa.array([v.strip() for v in column.to_pylist()], type=text)])
         columns.append(pd.Series(column.to_pandas(), copy=False))
-        filled.append(lengths > 0)
+        filled.append(_filled_cells(column))
     header = top[h] + [""] * (width - len(top[h]))
     return _assemble_table(path, None, h, header, columns, parsed.num_rows, filled)
 
