@@ -215,10 +215,12 @@ def _whole_number_weights(column) -> np.ndarray | None:
     import pyarrow.compute as pc
 
     try:
-        values = pc.cast(arrow, pa.int64()).to_numpy()
+        values = pc.cast(arrow, pa.int64())
     except pa.ArrowException:
         return None
-    return values.astype(float) if len(values) == 0 or values.min() >= 0 else None
+    if len(values) and pc.min(values).as_py() < 0:
+        return None
+    return values.to_numpy().astype(float)  # (a writable array: the tie table's weight column)
 
 
 def _parse_weight(text: str) -> float | None:
@@ -347,11 +349,9 @@ def _join_records(table: Table, matcher: "PersonMatcher", records, shape: str, *
             for text, i in zip(values, failed):
                 report(text, cells[i])
     source_pos, target_pos = found
-    weights = np.ones(n)
     whole = _whole_number_weights(records.weight) if n else None
-    if whole is not None:
-        weights = whole
-    elif records.weight is not None and n:
+    weights = whole if whole is not None else np.ones(n)
+    if whole is None and records.weight is not None and n:
         texts = records.weight
         if isinstance(texts, pd.Series):
             where = np.arange(n)
