@@ -14,6 +14,7 @@ import io
 import sys
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import HealthCheck, example, given, settings
@@ -181,3 +182,66 @@ def test_errors_name_the_same_cells_whichever_reader_ran(tmp_path, monkeypatch):
         found.append([(p.code, p.row, p.column) for p in err.value.problems])
     assert found[0] == found[1] == [("unknown-person", 3, "target"), ("bad-weight", 4, "weight"),
                                     ("negative-weight", 5, "weight")]
+
+
+def _both_ways(monkeypatch, read):
+    """``read()`` with the columnar reader, then with the cell-by-cell one (each result, or its
+    InputError's problems as (code, row, column))."""
+    found = []
+    for threshold in (0, 1 << 62):
+        monkeypatch.setattr(_tables, "COLUMNAR_MIN_BYTES", threshold)
+        try:
+            found.append(read())
+        except InputError as exc:
+            found.append([(p.code, p.row, p.column) for p in exc.problems])
+    return found
+
+
+def test_a_large_edge_list_without_layers_drops_the_repeated_pair_and_the_self_tie(tmp_path, monkeypatch):
+    """The bench's shape (no layer column, every end an id, over a megabyte): a pair listed twice
+    keeps its larger weight and first row, a self-tie is dropped, respondents keep their order."""
+    roster = tmp_path / "roster.csv"
+    roster.write_text("id,name\n" + "".join(f"E{i:05d},Person {i}\n" for i in range(5000)), encoding="utf-8")
+    lines = ["Respondent ID,Colleague ID,Frequency"]
+    pairs = dict.fromkeys(((k * 7919) % 5000, (k * 104729 + 1) % 4999) for k in range(80_000))
+    lines += [f"E{a:05d},E{b:05d},{(a + b) % 5 + 1}" for a, b in pairs if a != b and (a, b) != (7, 8)]
+    lines += ["E00042,E00042,3", "E00007,E00008,2", "E00007,E00008,4", "E00007,E00008,4"]
+    ties = tmp_path / "ties.csv"
+    ties.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert ties.stat().st_size > _tables.COLUMNAR_MIN_BYTES
+    people = ona.read_roster(roster)
+    assert isinstance(_tables.read_table(ties).frame.iloc[:, 0].dtype, pd.StringDtype)
+    fast, slow = _both_ways(monkeypatch, lambda: ona.read_ties(ties, people))
+    pd.testing.assert_frame_equal(fast.ties, slow.ties)
+    assert fast.dropped == slow.dropped == {"self-tie": 1, "duplicate": 2}
+    assert fast.respondents == slow.respondents == tuple(pd.unique(fast.ties["source"]).tolist())
+    n = len(lines)  # the header is row 1, the last line row n
+    pair = fast.ties[(fast.ties["source"] == "E00007") & (fast.ties["target"] == "E00008")]
+    assert pair[["weight", "row"]].values.tolist() == [[4.0, n - 1]]
+    assert not ((fast.ties["source"] == "E00042") & (fast.ties["target"] == "E00042")).any()
+
+
+def test_a_large_roster_names_each_repeated_id_and_address_whichever_reader_ran(tmp_path, monkeypatch):
+    roster = tmp_path / "roster.csv"
+    rows = [f"E{i},Person {i},p{i}@kommune.dk,Unit {i % 9}" for i in range(40_000)]
+    rows[100] = "E7,Person 100,p100@kommune.dk,Unit 1"      # row 102 repeats row 9's id
+    rows[200] = "E200,Person 200,P5@Kommune.dk ,Unit 2"    # row 202 repeats row 7's address
+    rows[300] = ",Person 300,p300@kommune.dk,Unit 3"        # row 302 has no id
+    rows[400] = "E400,Person 400,p400@kommune.dk,"          # row 402 has no unit (a warning)
+    roster.write_text("id,name,email,department\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    assert roster.stat().st_size > _tables.COLUMNAR_MIN_BYTES
+    fast, slow = _both_ways(monkeypatch, lambda: ona.read_roster(roster))
+    assert fast == slow == [("duplicate-id", 102, "id"), ("blank-id", 302, "id"), ("duplicate-email", 202, "email"),
+                            ("blank-unit", 402, "department")]
+
+
+def test_repeats_and_first_occurrences_are_what_pandas_finds():
+    from ona.ingest.ties import _first_seen, _has_repeats
+
+    rng = np.random.default_rng(7)
+    for size, n in ((1, 1), (3, 2), (50, 40), (70_000, 5_000), (2**20, 3000)):
+        values = rng.integers(0, size, n)
+        assert _has_repeats(values) == bool(pd.Series(values).duplicated().any())
+        assert _has_repeats(values * size) == bool(pd.Series(values).duplicated().any())  # beyond 32 bits
+        assert _first_seen(values, size).tolist() == pd.unique(values).tolist()
+    assert not _has_repeats(np.zeros(0, dtype=np.int64)) and _first_seen(np.zeros(0, dtype=np.int64), 4).size == 0

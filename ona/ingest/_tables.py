@@ -194,10 +194,13 @@ def _table_from_cells(path: Path, sheet: str | None, cells: list[list], header_r
     return _assemble_table(path, sheet, h, header, columns, len(body))
 
 
-def _assemble_table(path: Path, sheet: str | None, h: int, header: list[str], columns: list, n_body: int) -> Table:
+def _assemble_table(path: Path, sheet: str | None, h: int, header: list[str], columns: list, n_body: int,
+                    filled: list[np.ndarray] | None = None) -> Table:
     """The :class:`Table` of a sheet whose header is row ``h`` (0-based) and whose ``n_body`` rows
-    below it are ``columns`` (one per header cell: numpy arrays of text, or pandas text Series)."""
-    filled = [np.asarray(col != "", dtype=bool) for col in columns]
+    below it are ``columns`` (one per header cell: numpy arrays of text, or pandas text Series);
+    ``filled`` (where the caller has it) is ``column != ""`` of each."""
+    if filled is None:
+        filled = [np.asarray(col != "", dtype=bool) for col in columns]
     # Keep columns that have a header; a blank header with data gets a placeholder name.
     keep = [j for j, name in enumerate(header) if name != "" or filled[j].any()]
     names: list[str] = []
@@ -215,8 +218,8 @@ def _assemble_table(path: Path, sheet: str | None, h: int, header: list[str], co
     nonblank = np.zeros(n_body, dtype=bool)
     for j in keep:
         nonblank |= filled[j]
-    index = np.flatnonzero(nonblank)
-    everything = len(index) == n_body
+    everything = bool(nonblank.all())
+    index = None if everything else np.flatnonzero(nonblank)
     data = {}
     for name, j in zip(names, keep):
         column = columns[j]
@@ -225,7 +228,7 @@ def _assemble_table(path: Path, sheet: str | None, h: int, header: list[str], co
         else:
             data[name] = column if everything else column[index]
     columnar = any(isinstance(c, pd.Series) for c in data.values())
-    frame = pd.DataFrame(data, dtype=None if columnar else object, copy=False) if len(index) else \
+    frame = pd.DataFrame(data, dtype=None if columnar else object, copy=False) if nonblank.any() else \
         pd.DataFrame({n: pd.Series(dtype=object) for n in names})
     rows = range(h + 2, h + 2 + n_body) if everything else (index + h + 2).tolist()
     return Table(path=str(path), sheet=sheet, header_row=h + 1, frame=frame, rows=rows)
@@ -467,13 +470,19 @@ _RE2_EDGE_SPACE = f"^{_RE2_SPACE}|{_RE2_SPACE}$"
 # Text files at least this large are parsed column by column by pyarrow's CSV reader (see
 # _read_text_columnar); smaller ones cell by cell, which is as fast there and handles everything.
 COLUMNAR_MIN_BYTES = 1 << 20
+# pyarrow parses blocks of this many bytes in parallel: small enough that a few-megabyte roster
+# keeps both cores of a small machine busy.
+_BLOCK_BYTES = 1 << 20
 _LINE_END = re.compile(r"\r\n|\r|\n")
 
 
-# Bytes a cell may start with when it starts with a character str.strip() removes (the ASCII ones,
-# and the lead bytes of the others in UTF-8), and bytes it may end with when it ends with one.
-_SPACE_FIRST_BYTES = bytes(sorted({c.encode("utf-8")[0] for c in PY_WHITESPACE}))
-_SPACE_LAST_BYTES = bytes(sorted({c.encode("utf-8")[-1] for c in PY_WHITESPACE}))
+# True for the bytes a cell may start with when it starts with a character str.strip() removes (the
+# ASCII ones, and the lead bytes of the others in UTF-8), and the bytes it may end with when it ends
+# with one.
+_FIRST_SPACE_BYTE = np.zeros(256, dtype=bool)
+_FIRST_SPACE_BYTE[[c.encode("utf-8")[0] for c in PY_WHITESPACE]] = True
+_LAST_SPACE_BYTE = np.zeros(256, dtype=bool)
+_LAST_SPACE_BYTE[[c.encode("utf-8")[-1] for c in PY_WHITESPACE]] = True
 
 
 def _may_hold_space(data: bytes, offset: int, quoted: bool) -> bool:
@@ -485,16 +494,36 @@ def _may_hold_space(data: bytes, offset: int, quoted: bool) -> bool:
                if (quoted or c not in "\n\r") and (c.isascii() or not ascii_only))
 
 
-def _may_have_edge_space(column) -> bool:
-    """False when no cell of an Arrow text column can start or end with white space, from its
-    first and last bytes (a cheap test; True only means the exact test must run)."""
+def _text_buffers(chunk) -> tuple[np.ndarray, np.ndarray]:
+    """The offsets (``len(chunk) + 1`` of them) and the bytes of an Arrow text array without
+    nulls, as numpy views."""
     import pyarrow as pa
-    import pyarrow.compute as pc
 
-    raw = column.cast(pa.binary())
-    for start, stop, candidates in ((0, 1, _SPACE_FIRST_BYTES), (-1, None, _SPACE_LAST_BYTES)):
-        edge = pc.binary_slice(raw, start, stop)
-        if pc.any(pc.is_in(edge, value_set=pa.array([bytes([b]) for b in candidates], pa.binary()))).as_py():
+    offsets, data = chunk.buffers()[1:3]
+    width = np.int64 if pa.types.is_large_string(chunk.type) else np.int32
+    if offsets is None:
+        return np.zeros(1, dtype=width), np.zeros(0, dtype=np.uint8)
+    offsets = np.frombuffer(offsets, dtype=width)[chunk.offset:chunk.offset + len(chunk) + 1]
+    return offsets, (np.frombuffer(data, dtype=np.uint8) if data is not None else np.zeros(0, dtype=np.uint8))
+
+
+def _filled_cells(column) -> np.ndarray:
+    """True for each cell of an Arrow text column (no nulls) that is not blank."""
+    parts = [np.not_equal(offsets[1:], offsets[:-1]) for offsets, _ in map(_text_buffers, column.chunks)]
+    return np.concatenate(parts) if parts else np.zeros(0, dtype=bool)
+
+
+def _may_have_edge_space(column) -> bool:
+    """False when no cell of an Arrow text column (no nulls) can start or end
+    with white space, from its first and last bytes (a cheap test; True only means the exact test
+    must run)."""
+    for chunk in column.chunks:
+        offsets, data = _text_buffers(chunk)
+        starts, stops = offsets[:-1], offsets[1:]
+        filled = stops > starts
+        if not filled.all():
+            starts, stops = starts[filled], stops[filled]
+        if _FIRST_SPACE_BYTE[data[starts]].any() or _LAST_SPACE_BYTE[data[stops - 1]].any():
             return True
     return False
 
@@ -565,13 +594,14 @@ def _read_text_columnar(path: Path, data: bytes, header_row: int | None, delimit
     body = memoryview(data)[offset:]
     quoted = data.find(b'"', offset) >= 0
     names = [f"f{j}" for j in range(width)]
+    text = pa.large_string()  # 64-bit offsets, as pandas keeps its Arrow-backed text columns
     try:
         parsed = pacsv.read_csv(
             pa.py_buffer(body),
-            read_options=pacsv.ReadOptions(column_names=names, block_size=1 << 22),
+            read_options=pacsv.ReadOptions(column_names=names, block_size=_BLOCK_BYTES),
             parse_options=pacsv.ParseOptions(delimiter=delim, quote_char='"', double_quote=True, escape_char=False,
                                              newlines_in_values=quoted, ignore_empty_lines=False),
-            convert_options=pacsv.ConvertOptions(column_types={n: pa.string() for n in names}, check_utf8=True,
+            convert_options=pacsv.ConvertOptions(column_types={n: text for n in names}, check_utf8=True,
                                                  strings_can_be_null=False, quoted_strings_can_be_null=False))
     except pa.ArrowException:
         return None
@@ -579,7 +609,7 @@ def _read_text_columnar(path: Path, data: bytes, header_row: int | None, delimit
         return None
     limit = csv.field_size_limit()
     spaced = _may_hold_space(data, offset, quoted)
-    columns = []
+    columns, filled = [], []
     for j in range(width):
         column = parsed.column(j)
         if len(column) and pc.max(pc.binary_length(column)).as_py() > limit and \
@@ -587,10 +617,11 @@ def _read_text_columnar(path: Path, data: bytes, header_row: int | None, delimit
             return None
         if spaced and len(column) and _may_have_edge_space(column) and \
                 pc.any(pc.match_substring_regex(column, _RE2_EDGE_SPACE)).as_py():
-            column = pa.chunked_array([pa.array([v.strip() for v in column.to_pylist()], type=pa.string())])
+            column = pa.chunked_array([pa.array([v.strip() for v in column.to_pylist()], type=text)])
         columns.append(pd.Series(column.to_pandas(), copy=False))
+        filled.append(_filled_cells(column))
     header = top[h] + [""] * (width - len(top[h]))
-    return _assemble_table(path, None, h, header, columns, parsed.num_rows)
+    return _assemble_table(path, None, h, header, columns, parsed.num_rows, filled)
 
 
 def read_table(path: str | Path, sheet: str | None = None, *, header_row: int | None = None,

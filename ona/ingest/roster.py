@@ -132,7 +132,9 @@ def _validated_roster(table: Table, id_col: str, name_col: str | None, email_col
         problems.append(table.problem("no-records", "has a header but no people below it", row=table.header_row))
     # Only the flagged rows are visited one by one: a 50,000-person roster has none.
     blank_id = (ids == "").to_numpy()
-    repeated = (ids.duplicated(keep="first") & ~(ids == "")).to_numpy()
+    # (Looking for repeats costs a hash of every id; finding where they are, a second one.)
+    repeated = np.zeros(len(ids), dtype=bool) if ids.is_unique else \
+        (ids.duplicated(keep="first") & ~(ids == "")).to_numpy()
     first_row: dict[str, int] = {}
     if repeated.any():
         firsts = ~ids.duplicated(keep="first").to_numpy() & ~blank_id
@@ -147,8 +149,7 @@ def _validated_roster(table: Table, id_col: str, name_col: str | None, email_col
                 row=int(rows[i]), column=id_col))
     if email_col and email_col != id_col:
         mails = frame[email_col].str.strip().str.lower()
-        repeated = (mails.duplicated(keep="first") & (mails != "")).to_numpy()
-        if repeated.any():
+        if not mails.is_unique and (repeated := (mails.duplicated(keep="first") & (mails != "")).to_numpy()).any():
             firsts = ~mails.duplicated(keep="first").to_numpy() & (mails != "").to_numpy()
             seen = dict(zip(mails[firsts].tolist(), rows[firsts].tolist()))
             for i in np.flatnonzero(repeated):
@@ -169,7 +170,7 @@ def _validated_roster(table: Table, id_col: str, name_col: str | None, email_col
         people[col] = people[col].astype(str).str.strip()
     for col in unit_cols:
         people[col] = people[col].replace("", "(none)")
-    people.index = pd.Index(ids.to_list(), name=id_col, dtype=object)
+    people.index = pd.Index(ids.to_numpy(dtype=object), name=id_col, dtype=object)
     roster = Roster(people=people, path=table.path, sheet=table.sheet, id_column=id_col,
                     name_column=name_col if name_col != id_col else None,
                     email_column=email_col if email_col != id_col else None,

@@ -66,44 +66,58 @@ class PersonMatcher:
         #: the roster's ids in roster order: ``ids[k]`` is the person at position ``k``
         self.ids = roster.ids.to_numpy(dtype=object)
         self._id_index = pd.Index(self.ids, dtype=object)
-        # Each address once (the roster refuses a repeated one), lower case -> roster position.
-        self._email_index, self._email_owner = pd.Index([], dtype=object), np.zeros(0, dtype=np.int64)
-        if roster.email_column:
-            mails = roster.people[roster.email_column].astype(str).str.strip().str.lower()
-            given = np.flatnonzero((mails != "").to_numpy(dtype=bool))
-            keys = pd.Index(mails.to_numpy(dtype=object)[given], dtype=object)
-            first = ~keys.duplicated(keep="last")  # as a dict built in roster order keeps the last
-            self._email_index, self._email_owner = keys[first], given[first]
         self._roster = roster
+        self._emails: tuple[pd.Index, np.ndarray] | None = None
         self._arrow_ids = None
         self._name_index: dict[str, str | None] | None = None
         self._name_rows: dict[str, list[int]] = {}
 
-    def column_positions(self, column: pd.Series) -> np.ndarray:
-        """:meth:`positions` of every cell of a table column; exact ids of an Arrow-backed
-        column are looked up by Arrow, the rest (emails, names, unknowns) once per distinct text."""
-        arrow = _arrow_text(column)
-        if arrow is None:
-            return self.distinct_positions(column)
+    def column_positions(self, columns: list[pd.Series]) -> list[np.ndarray]:
+        """:meth:`positions` of every cell of each table column; exact ids of Arrow-backed columns
+        are looked up by Arrow, all columns in one lookup, the rest (emails, names, unknowns) once
+        per distinct text."""
+        arrows = [_arrow_text(column) for column in columns]
+        if not columns or any(a is None for a in arrows) or len({a.type for a in arrows}) > 1:
+            return [self.distinct_positions(column) for column in columns]
         import pyarrow as pa
         import pyarrow.compute as pc
 
-        if self._arrow_ids is None:
-            self._arrow_ids = pa.array(self.ids.tolist(), type=arrow.type)
-        found = pc.index_in(arrow, value_set=self._arrow_ids).fill_null(-1).to_numpy().astype(np.int64)
-        missing = np.flatnonzero(found < 0)
-        if len(missing):
-            found[missing] = self.distinct_positions(column.to_numpy(dtype=object)[missing])
-        return found
+        if self._arrow_ids is None or self._arrow_ids.type != arrows[0].type:
+            self._arrow_ids = pa.array(self.ids.tolist(), type=arrows[0].type)
+        chunks = [c for a in arrows for c in (a.chunks if isinstance(a, pa.ChunkedArray) else [a])]
+        found = pc.index_in(pa.chunked_array(chunks, type=arrows[0].type), value_set=self._arrow_ids)
+        found = found.fill_null(-1).to_numpy().astype(np.int64)
+        out = np.split(found, np.cumsum([len(column) for column in columns])[:-1])
+        for column, positions in zip(columns, out):
+            missing = np.flatnonzero(positions < 0)
+            if len(missing):
+                positions[missing] = self.distinct_positions(column.take(missing).to_numpy(dtype=object))
+        return out
 
     def distinct_positions(self, texts) -> np.ndarray:
         """:meth:`positions` of many texts, each distinct text looked up once."""
         codes, uniques = pd.factorize(texts if isinstance(texts, pd.Series) else np.asarray(texts, dtype=object))
         return np.append(self.positions(np.asarray(uniques, dtype=object)), -1)[codes]
 
+    @property
+    def _email_table(self) -> tuple[pd.Index, np.ndarray]:
+        """The roster's addresses, each once (the roster refuses a repeated one), lower case, and
+        the roster position of each; built on first use (a file naming everyone by id never needs it)."""
+        if self._emails is None:
+            roster = self._roster
+            self._emails = pd.Index([], dtype=object), np.zeros(0, dtype=np.int64)
+            if roster.email_column:
+                mails = roster.people[roster.email_column].astype(str).str.strip().str.lower()
+                given = np.flatnonzero((mails != "").to_numpy(dtype=bool))
+                keys = pd.Index(mails.to_numpy(dtype=object)[given], dtype=object)
+                first = ~keys.duplicated(keep="last")  # as a dict built in roster order keeps the last
+                self._emails = keys[first], given[first]
+        return self._emails
+
     def _email_owner_of(self, address: str) -> str | None:
-        k = self._email_index.get_indexer([address])[0]
-        return None if k < 0 else self.ids[self._email_owner[k]]
+        index, owner = self._email_table
+        k = index.get_indexer([address])[0]
+        return None if k < 0 else self.ids[owner[k]]
 
     def positions(self, texts: np.ndarray) -> np.ndarray:
         """The roster position of the person each text names (as :meth:`match` finds them), -1
@@ -111,14 +125,15 @@ class PersonMatcher:
         texts = np.asarray(texts, dtype=object)
         found = self._id_index.get_indexer(texts).astype(np.int64)
         missing = np.flatnonzero(found < 0)
-        if len(missing) and len(self._email_index):
+        if len(missing) and len(self._email_table[0]):
+            email_index, email_owner = self._email_table
             # Texts without edge space that are no id: the email stage of match(), all at once.
             candidates = pd.Series(texts[missing], dtype=object)
             plain = (candidates.str.strip() == candidates).to_numpy(dtype=bool)
-            hit = self._email_index.get_indexer(candidates.str.lower().to_numpy(dtype=object))
+            hit = email_index.get_indexer(candidates.str.lower().to_numpy(dtype=object))
             take = plain & (hit >= 0)
             if take.any():
-                found[missing[take]] = self._email_owner[hit[take]]
+                found[missing[take]] = email_owner[hit[take]]
                 missing = missing[~take]
         for k in missing:
             text = texts[k]
@@ -200,10 +215,12 @@ def _whole_number_weights(column) -> np.ndarray | None:
     import pyarrow.compute as pc
 
     try:
-        values = pc.cast(arrow, pa.int64()).to_numpy()
+        values = pc.cast(arrow, pa.int64())
     except pa.ArrowException:
         return None
-    return values.astype(float) if len(values) == 0 or values.min() >= 0 else None
+    if len(values) and pc.min(values).as_py() < 0:
+        return None
+    return values.to_numpy().astype(float)  # (a writable array: the tie table's weight column)
 
 
 def _parse_weight(text: str) -> float | None:
@@ -316,23 +333,25 @@ def _join_records(table: Table, matcher: "PersonMatcher", records, shape: str, *
                 "unknown-person", "names no one in the roster (matched by id, email and name); "
                 "add the person to the roster, fix the spelling, or pass --drop-unknown", row=row, column=col))
 
-    def positions(texts, cells) -> np.ndarray:
-        """Roster position of the person each text names, -1 for no one (reported)."""
-        found = matcher.column_positions(texts) if isinstance(texts, pd.Series) else matcher.distinct_positions(texts)
-        failed = np.flatnonzero(found < 0)
+    ends = (records.source, records.target)
+    if not n:
+        found = [np.zeros(0, dtype=np.int64)] * 2
+    elif all(isinstance(texts, pd.Series) for texts in ends):
+        found = matcher.column_positions(list(ends))
+    else:
+        found = [matcher.distinct_positions(texts) for texts in ends]
+    # Roster position of the person each end names, -1 for no one (reported).
+    for texts, cells, positions in zip(ends, (records.source_cell, records.target_cell), found):
+        failed = np.flatnonzero(positions < 0)
         if len(failed):
-            values = texts.to_numpy(dtype=object) if isinstance(texts, pd.Series) else texts
-            for i in failed:
-                report(values[i], cells[i])
-        return found
-
-    source_pos = positions(records.source, records.source_cell) if n else np.zeros(0, dtype=np.int64)
-    target_pos = positions(records.target, records.target_cell) if n else np.zeros(0, dtype=np.int64)
-    weights = np.ones(n)
+            values = texts.take(failed).to_numpy(dtype=object) if isinstance(texts, pd.Series) else \
+                [texts[i] for i in failed]
+            for text, i in zip(values, failed):
+                report(text, cells[i])
+    source_pos, target_pos = found
     whole = _whole_number_weights(records.weight) if n else None
-    if whole is not None:
-        weights = whole
-    elif records.weight is not None and n:
+    weights = whole if whole is not None else np.ones(n)
+    if whole is None and records.weight is not None and n:
         texts = records.weight
         if isinstance(texts, pd.Series):
             where = np.arange(n)
@@ -370,9 +389,7 @@ def _join_records(table: Table, matcher: "PersonMatcher", records, shape: str, *
     cells = records.source_cell
     rows = cells.rows if isinstance(cells, ColumnCells) else np.fromiter((c[0] for c in cells), dtype=np.int64,
                                                                           count=n)
-    if records.layer is None:
-        layer = np.full(n, default_layer, dtype=object)
-    else:
+    if records.layer is not None:
         layer = np.asarray(records.layer, dtype=object)
         if default_layer:
             layer = np.where(layer == "", default_layer, layer)
@@ -387,20 +404,29 @@ def _join_records(table: Table, matcher: "PersonMatcher", records, shape: str, *
         if mask.any():
             dropped[reason] = int(mask.sum())
             keep &= ~mask
-    index = np.flatnonzero(keep)
+    if not keep.all():
+        index = np.flatnonzero(keep)
+        source_pos, target_pos, weights, rows = source_pos[index], target_pos[index], weights[index], rows[index]
+        if records.layer is not None:
+            layer = layer[index]
+    m = len(source_pos)
     # A pair reported twice within a layer keeps its largest weight (then its first row).
-    layer = layer[index]
-    layer_code = np.zeros(len(index), dtype=np.int64) if records.layer is None else \
-        pd.factorize(layer)[0].astype(np.int64)
     size = len(matcher.ids)
-    pair = (layer_code * size + source_pos[index]) * size + target_pos[index]
-    dup = pd.Series(pair).duplicated(keep=False).to_numpy()
+    if records.layer is None:
+        pair = source_pos * size + target_pos
+    else:
+        pair = (pd.factorize(layer)[0].astype(np.int64) * size + source_pos) * size + target_pos
+    dup = _has_repeats(pair)
     ids = matcher.ids
-    ties = pd.DataFrame({"source": pd.Series(ids[source_pos[index]], dtype=object, copy=False),
-                         "target": pd.Series(ids[target_pos[index]], dtype=object, copy=False),
-                         "weight": weights[index], "layer": pd.Series(layer, dtype=object, copy=False),
-                         "row": rows[index]})
-    if dup.any():
+    # The text columns as one block of objects (pandas would otherwise copy them into one).
+    text = np.empty((3, m), dtype=object)
+    np.take(ids, source_pos, out=text[0])
+    np.take(ids, target_pos, out=text[1])
+    text[2] = default_layer if records.layer is None else layer
+    ties = pd.DataFrame(text.T, columns=["source", "target", "layer"], dtype=object, copy=False)
+    ties.insert(2, "weight", pd.Series(weights, copy=False))
+    ties["row"] = pd.Series(rows, copy=False)
+    if dup:
         before = len(ties)
         ties = (ties.sort_values(["layer", "source", "target", "weight", "row"],
                                  ascending=[True, True, True, False, True])
@@ -408,7 +434,7 @@ def _join_records(table: Table, matcher: "PersonMatcher", records, shape: str, *
                 .reset_index(drop=True))
         dropped["duplicate"] = before - len(ties)
     if respondents is None and shape == "edges":
-        respondents = tuple(ids[pd.unique(source_pos[index])].tolist()) if not dup.any() else \
+        respondents = tuple(ids[_first_seen(source_pos, size)].tolist()) if not dup else \
             tuple(pd.unique(ties["source"].to_numpy(dtype=object)).tolist())
     if not len(ties):
         layers = ()
@@ -418,6 +444,26 @@ def _join_records(table: Table, matcher: "PersonMatcher", records, shape: str, *
         layers = tuple(sorted(pd.unique(ties["layer"].to_numpy(dtype=object)).tolist()))
     return TieTable(ties=ties, path=table.path, sheet=table.sheet, weight_column=records.weight_column,
                     dropped=dropped, warnings=tuple(problems), shape=shape, layers=layers, respondents=respondents)
+
+
+def _has_repeats(codes: np.ndarray) -> bool:
+    """True when some value of ``codes`` (integers of 0 or more) occurs twice: a sort, which numpy
+    runs vectorised (on 32 bits where the values fit), instead of a hash table of every value."""
+    if len(codes) < 2:
+        return False
+    if codes.max() < 2**32:
+        codes = codes.astype(np.uint32)
+    ordered = np.sort(codes)
+    return bool((ordered[1:] == ordered[:-1]).any())
+
+
+def _first_seen(positions: np.ndarray, size: int) -> np.ndarray:
+    """The distinct values of ``positions`` (integers from 0 to ``size`` - 1) in the order they
+    first occur, from the first index of each (without a hash table of every value)."""
+    first = np.full(size, len(positions), dtype=np.int64)
+    np.minimum.at(first, positions, np.arange(len(positions)))
+    seen = np.flatnonzero(first < len(positions))
+    return seen[np.argsort(first[seen])]
 
 
 def combine_layers(tables: list[TieTable], *, layer: str | None = None, combine: str = "sum") -> TieTable:
