@@ -10,9 +10,12 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
+from typing import TYPE_CHECKING
+
 import pandas as pd
 
-from ..metrics import Measurement
+if TYPE_CHECKING:
+    from ..metrics import Measurement
 
 __all__ = ["Finding", "findings"]
 
