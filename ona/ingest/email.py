@@ -406,6 +406,10 @@ _NORMALISE = """CASE WHEN contains({x}, '<') OR contains({x}, '"') OR contains({
 #: Reasons a recipient row gets before its addresses are normalised, by their number in ``grouped``:
 #: the malformed-row markers of the readers (``ona:<code>``) first, then delivery and time window.
 ROW_REASONS = (*MALFORMED, "draft", "not-delivered", "outside-time-window")
+#: Every reason a recipient row gets in the rules of a message, with its number (from 1): the
+#: ROW_REASONS, then the two that need normalised addresses; the markers take precedence.
+_REASON_NUMBER = {code: k for k, code in enumerate((*ROW_REASONS, "blank-address", "self-mail"), 1)}
+_MARKERS = (*MALFORMED, "draft")
 
 
 def grouped_rules(options: EmailOptions, salt: int = 0, scored: bool = False) -> str:
@@ -418,8 +422,8 @@ def grouped_rules(options: EmailOptions, salt: int = 0, scored: bool = False) ->
     distinct senders and the distinct recipients as written (``raw``, with their hash in ``hs``
     or ``hr``), which :data:`ADDRESS_RULES` then normalises once each. Grouping and joining on
     numbers instead of text, in columns no wider than the rules need, is what keeps this one scan
-    within the memory limit. ``salt`` changes the address hash, for the one-in-a-trillion case of
-    two addresses with the same hash (:func:`_aggregate` checks it). The row-level reasons
+    within the memory limit. ``salt`` changes the address hash, for the rare case (about one in 10**11
+    for ten thousand addresses) of two with the same hash (:func:`_aggregate` checks it). The row-level reasons
     (:data:`ROW_REASONS`, by number) are known here; the ones that need normalised addresses
     (blank addresses, self-mail) come in the next statement, which keeps the order of
     docs/email.md."""
@@ -429,9 +433,8 @@ def grouped_rules(options: EmailOptions, salt: int = 0, scored: bool = False) ->
     if options.until:
         window.append(f"sent_at >= TIMESTAMP {_q(options.until)}")
     outside = " OR ".join(window) or "false"
-    marked = " ".join(f"WHEN {_q('ona:' + code)} THEN {k}" for k, code in enumerate(ROW_REASONS, 1)
-                      if code in (*MALFORMED, "draft"))
-    number = {code: k for k, code in enumerate(ROW_REASONS, 1)}
+    marked = " ".join(f"WHEN {_q('ona:' + code)} THEN {_REASON_NUMBER[code]}" for code in _MARKERS)
+    number = _REASON_NUMBER
 
     def hashed(col: str) -> str:
         return f"hash({col}, {salt})" if salt else f"hash({col})"
@@ -473,21 +476,23 @@ ADDRESS_CHECK = """SELECT count(*) > count(DISTINCT h),
 
 def aggregation_sql(options: EmailOptions, automated: list[str], *, salt: int = 0, merged: bool = False,
                     scored: bool = False, one_address_a_node: bool = False) -> "AggregationSQL":
-    """The aggregation rules as four SQL statements (``grouped``, ``addresses``, ``pairs`` and the
-    result), in one pass over the recipient rows.
+    """The aggregation rules as the six SQL statements of :class:`AggregationSQL`, in one pass over
+    the recipient rows; each flag is what an earlier statement found.
 
-    The first, :func:`grouped_rules`, reads the rows once: it counts each recipient of a message
-    once and lists the addresses as written, all by hash. The second, :data:`ADDRESS_RULES`,
-    normalises each distinct address once (ten million rows name a few thousand addresses) and
-    numbers them. The third applies the rules of a message (blank addresses, self-mail, one count
-    per recipient, broadcasts, weights) on those numbers and sums by address pair; with
-    ``merged`` (two spellings of one address, e.g. in another case) it first groups the
-    recipients of a message again by normalised address. Every count in it is a sum, so the
-    fourth, over ``pairs`` and ``people`` (address -> person id), applies the rules of a person
-    (self-mail by person, automated senders, externals) to pairs instead of to every recipient
-    row, and sums again by person. Its result: one row per exclusion reason (source and target
-    NULL; ``rows`` = recipient rows left out) and one per kept sender -> recipient pair (reason
-    NULL; ``weight``, ``messages``). The reasons keep the order of docs/email.md."""
+    ``grouped`` (:func:`grouped_rules`) reads the rows once: it counts each recipient of a message
+    once, counts the rows of each message and lists the addresses as written, all by hash (``salt``
+    changes the address hash). ``addresses`` (:data:`ADDRESS_RULES`) normalises each distinct
+    address once (ten million rows name a few thousand addresses) and numbers them. ``pairs``
+    applies the rules of a message (blank addresses, self-mail, one count per recipient,
+    broadcasts, weights) on those numbers and sums by address pair; with ``merged`` (two spellings
+    of one address, e.g. in another case) it first groups the recipients of a message again by
+    normalised address. ``identities`` joins each normalised address to ``people`` (address ->
+    person id), tests it against the automated-sender patterns and numbers its node once. Every
+    count is a sum, so ``kept`` and ``reasons`` apply the rules of a person (self-mail by person,
+    automated senders, externals) to address pairs instead of to every recipient row: ``kept`` is
+    one row per kept node pair (``weight``, ``messages``; summed by node pair unless
+    ``one_address_a_node``), ``reasons`` one row per reason (``rows`` = recipient rows left out).
+    The reasons keep the order of docs/email.md."""
     auto = f"regexp_matches(n.address, {_q('|'.join(f'(?:{p})' for p in automated))})" if automated else "false"
     cc = float(options.cc_weight)
     split = options.weight == "split"
@@ -498,11 +503,9 @@ def aggregation_sql(options: EmailOptions, automated: list[str], *, salt: int = 
         SELECT msg, s, r, early, sum(copies) AS copies{", bool_or(has_to) AS has_to" if has_to else ""}
                {", max(score) AS score" if score else ""}
         FROM recipients GROUP BY msg, s, r, early""" if merged else "SELECT * FROM recipients"
-    # Reasons by number while the ten million rows are grouped (numbers group faster than text):
-    # ROW_REASONS from the first statement, then the two that need normalised addresses.
-    reasons = (*ROW_REASONS, "blank-address", "self-mail")
-    number = {code: k for k, code in enumerate(reasons, 1)}
-    marked = ", ".join(str(number[code]) for code in (*MALFORMED, "draft"))
+    # Reasons by number while the ten million rows are grouped (numbers group faster than text).
+    number = _REASON_NUMBER
+    marked = ", ".join(str(number[code]) for code in _MARKERS)
     named = " ".join(f"WHEN {k} THEN {_q(code)}" for code, k in number.items())
     weight = " * ".join([*(["d.score"] if score else []), *([f"(CASE WHEN d.has_to THEN 1.0 ELSE {cc} END)"]
                                                               if has_to else [])]) or "1.0"
