@@ -235,13 +235,12 @@ def test_a_large_roster_names_each_repeated_id_and_address_whichever_reader_ran(
                             ("blank-unit", 402, "department")]
 
 
-def test_repeats_and_first_occurrences_are_what_pandas_finds():
-    from ona.ingest.ties import _first_seen, _has_repeats
+def test_repeats_are_what_pandas_finds():
+    from ona.ingest.ties import _has_repeats
 
     rng = np.random.default_rng(7)
     for size, n in ((1, 1), (3, 2), (50, 40), (70_000, 5_000), (2**20, 3000)):
         values = rng.integers(0, size, n)
         assert _has_repeats(values) == bool(pd.Series(values).duplicated().any())
         assert _has_repeats(values * size) == bool(pd.Series(values).duplicated().any())  # beyond 32 bits
-        assert _first_seen(values, size).tolist() == pd.unique(values).tolist()
-    assert not _has_repeats(np.zeros(0, dtype=np.int64)) and _first_seen(np.zeros(0, dtype=np.int64), 4).size == 0
+    assert not _has_repeats(np.zeros(0, dtype=np.int64))

@@ -761,13 +761,13 @@ def read_email(paths, roster: Roster | None, options: EmailOptions | None = None
             steps(["reading email exports", "aggregating"]) as progress:
         engine = open_engine(options.engine, Path(tmp_name), memory_limit=memory_limit, spark=spark)
         try:
-            grouped, units = _aggregate(engine, paths, formats, roster, options, excluded, progress)
+            aggregated, units = _aggregate(engine, paths, formats, roster, options, excluded, progress)
         finally:
             engine.close()
     if units is not None:
         return EmailResult(ties=TieTable.empty("unit"), roster=roster, rows_read=int(units["rows"].sum()), formats=tuple(formats),
                            unit_level=units, engine=engine.where)
-    pairs, reasons = grouped
+    pairs, reasons = aggregated
     messages = int(pairs["messages"].sum())
     # A kept pair's rows are its messages; every duplicate recipient row was read too.
     rows_read = messages + int(reasons["rows"].sum() + reasons["duplicates"].sum() + pairs["duplicates"].sum())
@@ -813,8 +813,9 @@ def read_email(paths, roster: Roster | None, options: EmailOptions | None = None
 
 
 def _aggregate(engine, paths, formats, roster, options, excluded, progress):
-    """Read every export into ``recipient_rows`` on ``engine`` and run the rules; returns the
-    aggregated table (or the unit table of group-to-group data)."""
+    """Read every export into ``recipient_rows`` on ``engine`` and run the rules; returns the kept
+    node pairs (source and target named) and the rows left out by reason, or the unit table of
+    group-to-group data."""
     if set(formats) == {"viva-g2g"}:
         try:
             units = pd.concat([_viva_g2g(engine, engine.source(p, _source_kind(p, "viva-g2g")), p) for p in paths])

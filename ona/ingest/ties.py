@@ -434,7 +434,7 @@ def _join_records(table: Table, matcher: "PersonMatcher", records, shape: str, *
                 .reset_index(drop=True))
         dropped["duplicate"] = before - len(ties)
     if respondents is None and shape == "edges":
-        respondents = tuple(ids[_first_seen(source_pos, size)].tolist()) if not dup else \
+        respondents = tuple(ids[pd.unique(source_pos)].tolist()) if not dup else \
             tuple(pd.unique(ties["source"].to_numpy(dtype=object)).tolist())
     if not len(ties):
         layers = ()
@@ -455,15 +455,6 @@ def _has_repeats(codes: np.ndarray) -> bool:
         codes = codes.astype(np.uint32)
     ordered = np.sort(codes)
     return bool((ordered[1:] == ordered[:-1]).any())
-
-
-def _first_seen(positions: np.ndarray, size: int) -> np.ndarray:
-    """The distinct values of ``positions`` (integers from 0 to ``size`` - 1) in the order they
-    first occur, from the first index of each (without a hash table of every value)."""
-    first = np.full(size, len(positions), dtype=np.int64)
-    np.minimum.at(first, positions, np.arange(len(positions)))
-    seen = np.flatnonzero(first < len(positions))
-    return seen[np.argsort(first[seen])]
 
 
 def combine_layers(tables: list[TieTable], *, layer: str | None = None, combine: str = "sum") -> TieTable:
