@@ -309,3 +309,24 @@ def test_spaces_tabs_and_line_breaks_around_separators_name_the_same_people(tmp_
     result = read_email(log, roster)
     assert weights(result) == {("A1", "B1"): 2, ("A1", "C1"): 2, ("A1", "D1"): 1}
     assert result.excluded == {"duplicate-recipient": 2}
+
+
+@pytest.mark.parametrize("options", [
+    EmailOptions(), EmailOptions(max_recipients=3), EmailOptions(weight="split", cc_weight=0.5),
+    EmailOptions(since="2010-03-01", until="2024-03-04", max_recipients=3, external="domain")], ids=["defaults", "broadcast",
+                                                                                "split-cc", "window-domain"])
+def test_summing_by_address_hash_gives_what_regrouping_by_address_gives(tmp_path, roster, monkeypatch, options):
+    """Where every address is written one way, the rules sum a message's recipients by address hash
+    and name the pairs afterwards; where two spellings meet in one message they regroup by
+    normalised address first. Both ways, on the same log and the real company log, give one result."""
+    from ona.ingest import email
+
+    company = DATA / "manufacturing-email"
+    people = ona.read_roster(company / "nodes.csv", id_column="node_id", unit_column="division_head")
+    for log, who in ((message_log(tmp_path), roster), (company / "messages.csv", people)):
+        by_hash = read_email(log, who, options)
+        with monkeypatch.context() as patched:  # as if two spellings had met: the regrouping path
+            patched.setattr(email, "ADDRESS_CHECK", "SELECT false, true")
+            regrouped = read_email(log, who, options)
+        assert weights(by_hash) == pytest.approx(weights(regrouped)) and len(by_hash.ties) > 0
+        assert by_hash.excluded == regrouped.excluded and by_hash.rows_read == regrouped.rows_read

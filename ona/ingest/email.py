@@ -484,9 +484,10 @@ def aggregation_sql(options: EmailOptions, automated: list[str], *, salt: int = 
     changes the address hash). ``addresses`` (:data:`ADDRESS_RULES`) normalises each distinct
     address once (ten million rows name a few thousand addresses) and numbers them. ``pairs``
     applies the rules of a message (blank addresses, self-mail, one count per recipient,
-    broadcasts, weights) on those numbers and sums by address pair; with ``merged`` (two spellings
-    of one address, e.g. in another case) it first groups the recipients of a message again by
-    normalised address. ``identities`` joins each normalised address to ``people`` (address ->
+    broadcasts, weights) and sums by address pair: by hash pair, numbering the 3 million pairs
+    afterwards instead of the 10 million recipients before; with ``merged`` (two spellings of one
+    address, e.g. in another case) it first groups the recipients of a message again by address
+    number. ``identities`` joins each normalised address to ``people`` (address ->
     person id), tests it against the automated-sender patterns and numbers its node once. Every
     count is a sum, so ``kept`` and ``reasons`` apply the rules of a person (self-mail by person,
     automated senders, externals) to address pairs instead of to every recipient row: ``kept`` is
@@ -506,7 +507,7 @@ def aggregation_sql(options: EmailOptions, automated: list[str], *, salt: int = 
     # Reasons by number while the ten million rows are grouped (numbers group faster than text).
     number = _REASON_NUMBER
     marked = ", ".join(str(number[code]) for code in _MARKERS)
-    named = " ".join(f"WHEN {k} THEN {_q(code)}" for code, k in number.items())
+    named_reasons = " ".join(f"WHEN {k} THEN {_q(code)}" for code, k in number.items())
     weight = " * ".join([*(["d.score"] if score else []), *([f"(CASE WHEN d.has_to THEN 1.0 ELSE {cc} END)"]
                                                               if has_to else [])]) or "1.0"
     weight = f"{weight} / greatest(coalesce(z.recipients, 0), 1)" if split else weight
@@ -516,29 +517,44 @@ def aggregation_sql(options: EmailOptions, automated: list[str], *, salt: int = 
             SELECT msg FROM grouped WHERE hs IS NULL AND hr IS NULL AND raw IS NULL AND copies > {int(options.max_recipients)})"""
     # With one per message (no scores, no Cc weight, no split), a pair's weight is its count.
     summed_weight = "CAST(count(*) AS DOUBLE)" if weight == "1.0" else "sum(w)"
+    # Per (message, recipient): the reasons that need normalised addresses; the rules of a message
+    # (its size) read it only for the messages they judge.
+    known = f"""CAST(CASE
+            WHEN {{x}}.early IN ({marked}) THEN {{x}}.early
+            WHEN a.address = '' OR b.address = '' THEN {number["blank-address"]}
+            WHEN {{x}}.early IS NOT NULL THEN {{x}}.early
+            WHEN a.id = b.id THEN {number["self-mail"]}
+            ELSE NULL END AS TINYINT)"""
+    if merged:  # two spellings of one address: a message's recipients grouped again by address number
+        rows, keys = "deduplicated", ("s", "r")
+        named = "SELECT s, r, early, broadcast, w, messages, copies FROM summed"
+    else:  # address hashes and numbers correspond: sum by hash, then name the (fewer) pairs
+        rows, keys = "grouped", ("hs", "hr")
+        named = f"""SELECT a.id AS s, b.id AS r, {known.format(x="x")} AS early, x.broadcast, x.w, x.messages, x.copies
+        FROM summed x JOIN addresses a ON a.h = x.hs JOIN addresses b ON b.h = x.hr"""
+    recipient_rows = "WHERE d.raw IS NULL AND d.hs IS NOT NULL" if not merged else ""
     message_rules = f"""
     WITH recipients AS NOT MATERIALIZED (  -- the addresses by their number, and the reasons that need them
-        SELECT g.msg, a.id AS s, b.id AS r, CAST(CASE
-            WHEN g.early IN ({marked}) THEN g.early
-            WHEN a.address = '' OR b.address = '' THEN {number["blank-address"]}
-            WHEN g.early IS NOT NULL THEN g.early
-            WHEN a.id = b.id THEN {number["self-mail"]}
-            ELSE NULL END AS TINYINT) AS early, g.copies{carried}
+        SELECT g.msg, a.id AS s, b.id AS r, {known.format(x="g")} AS early, g.copies{carried}
         FROM grouped g JOIN addresses a ON a.h = g.hs JOIN addresses b ON b.h = g.hr
         WHERE g.raw IS NULL AND g.hs IS NOT NULL),
     deduplicated AS NOT MATERIALIZED ({regroup}),
     sizes AS (  -- {"every message" if split else "the messages with more rows than a broadcast has recipients"}
         SELECT msg, count(*) AS recipients FROM deduplicated WHERE early IS NULL{may_be_broadcast} GROUP BY msg),
     flagged AS (  -- per recipient of a message: its weight, and whether the message is a broadcast
-        SELECT d.s, d.r, d.early, d.copies, coalesce(z.recipients > {int(options.max_recipients)}, false) AS broadcast,
-               {weight} AS w
-        FROM deduplicated d LEFT JOIN sizes z ON z.msg = d.msg),
+        SELECT d.{keys[0]}, d.{keys[1]}, d.early, d.copies,
+               coalesce(z.recipients > {int(options.max_recipients)}, false) AS broadcast, {weight} AS w
+        FROM {rows} d LEFT JOIN sizes z ON z.msg = d.msg {recipient_rows}),
     summed AS (
-        SELECT s, r, early, broadcast, {summed_weight} AS w, count(*) AS messages,
-               CAST(sum(CASE WHEN early IS NULL THEN copies - 1 ELSE 0 END) AS BIGINT) AS duplicates,
-               CAST(sum(CASE WHEN early IS NOT NULL THEN copies ELSE 1 END) AS BIGINT) AS rows
-        FROM flagged GROUP BY s, r, early, broadcast)
-    SELECT s, r, CASE early {named} END AS early, broadcast, w, messages, duplicates, rows FROM summed"""
+        SELECT {keys[0]}, {keys[1]}, early, broadcast, {summed_weight} AS w, count(*) AS messages,
+               sum(copies) AS copies
+        FROM flagged GROUP BY {keys[0]}, {keys[1]}, early, broadcast),
+    named AS ({named})
+    -- a kept recipient's rows beyond the first of its message are duplicates
+    SELECT s, r, CASE early {named_reasons} END AS early, broadcast, w, messages,
+           CAST(CASE WHEN early IS NULL THEN copies - messages ELSE 0 END AS BIGINT) AS duplicates,
+           CAST(CASE WHEN early IS NULL THEN messages ELSE copies END AS BIGINT) AS rows
+    FROM named"""
     identity_rules = f"""  -- each normalised address once: its person, whether it sends automated mail, its node
     WITH identities AS (
         SELECT n.id, pe.person, {auto} AS automated,
