@@ -551,14 +551,9 @@ def email_command(exports, roster_path, id_column, email_column, unit_column, ou
     roster = read_roster(roster_path, id_column=id_column, email_column=email_column, unit_column=unit_column) \
         if roster_path else None
     key = read_key_file(opts["key_path"]) if opts.get("key_path") else None
-    result = read_email(list(exports), roster, _email_options(opts), pseudonymize_key=key)
-    if result.unit_level is not None:
-        table = result.unit_level
-        note = "group-to-group data: a unit-level network only (units, not people)"
-    else:
-        table = result.ties.ties[["source", "target", "weight", "messages"]]
-        note = f"{len(table):,} sender -> recipient pairs"
-    _write_table(table, out_path)
+    result = read_email(list(exports), roster, _email_options(opts), pseudonymize_key=key, out=out_path)
+    note = "group-to-group data: a unit-level network only (units, not people)" if set(result.formats) == {"viva-g2g"} \
+        else f"{result.pairs:,} sender -> recipient pairs"
     click.echo(f"Read {result.rows_read:,} rows ({', '.join(sorted(set(result.formats)))}) with {result.engine}; "
                f"{note}.")
     for reason, count in sorted(result.excluded.items()):
@@ -567,24 +562,6 @@ def email_command(exports, roster_path, id_column, email_column, unit_column, ou
         if count:
             click.echo(f"Kept: {count:,} {what} ({opts['external']})")
     click.echo(f"Tie table written to {out_path}")
-
-
-def _write_table(frame, path: Path) -> None:
-    from ._files import atomic_path
-
-    with atomic_path(path) as tmp:
-        if path.suffix.lower() in (".csv", ".parquet"):
-            import duckdb  # writes large tables several times faster than pandas
-
-            con = duckdb.connect()
-            con.register("t", frame)
-            kind = "(FORMAT parquet)" if path.suffix.lower() == ".parquet" else "(HEADER, DELIMITER ',')"
-            con.execute(f"COPY t TO '{str(tmp).replace(chr(39), chr(39) * 2)}' {kind}")
-            con.close()
-        else:
-            from .report.workbook import write_frames
-
-            write_frames({"Ties": frame}, tmp)
 
 
 def main() -> None:  # pragma: no cover - console entry

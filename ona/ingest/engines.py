@@ -96,6 +96,25 @@ def directory_kind(path: Path) -> str:
     return "parquet"
 
 
+def write_frame(frame: pd.DataFrame, path: Path) -> None:
+    """A table written to ``path`` by its suffix (``.csv``, ``.parquet``, ``.xlsx``), atomically."""
+    from .._files import atomic_path
+
+    with atomic_path(path) as tmp:
+        if path.suffix.lower() in (".csv", ".parquet"):
+            import duckdb  # writes large tables several times faster than pandas
+
+            con = duckdb.connect()
+            con.register("t", frame)
+            kind = "(FORMAT parquet)" if path.suffix.lower() == ".parquet" else "(HEADER, DELIMITER ',')"
+            con.execute(f"COPY t TO {_q(str(tmp))} {kind}")
+            con.close()
+        else:
+            from ..report.workbook import write_frames
+
+            write_frames({"Ties": frame}, tmp)
+
+
 class DuckDBEngine:
     """Embedded DuckDB: no set-up, out of core (spills to ``tmp`` beyond ``memory_limit``)."""
 
@@ -156,9 +175,10 @@ class DuckDBEngine:
     def view(self, name: str, sql: str) -> None:
         self.con.execute(f"CREATE VIEW {name} AS {sql}")
 
-    def store(self, name: str, sql: str) -> None:
+    def store(self, name: str, sql: str, *, cache: bool = True) -> None:
         """The result of ``sql`` kept as table ``name`` (on disk beyond the memory limit): a stage
         that DuckDB runs on its own fits its limit where one long pipeline ran out of memory.
+        (``cache`` is for Spark; here every stage is a table.)
 
         Its joins run as written, the small table on the right: DuckDB's estimate of how many rows
         a CSV view yields can be so far off that it built its hash table on the ten million
@@ -190,6 +210,18 @@ class DuckDBEngine:
         finally:
             self.con.execute("RESET threads")
             self.con.execute("SET preserve_insertion_order = false")
+
+    def write(self, sql: str, path: Path) -> None:
+        """The result of ``sql`` written to ``path`` (``.csv`` or ``.parquet`` by DuckDB itself, the
+        rows never coming into Python; ``.xlsx`` through a frame), atomically."""
+        if path.suffix.lower() not in (".csv", ".parquet"):
+            write_frame(self.frame(sql), path)
+            return
+        from .._files import atomic_path
+
+        kind = "(FORMAT parquet)" if path.suffix.lower() == ".parquet" else "(HEADER, DELIMITER ',')"
+        with atomic_path(path) as tmp:
+            self.con.execute(f"COPY ({sql}) TO {_q(str(tmp))} {kind}")
 
     def close(self) -> None:
         self.con.close()
@@ -506,12 +538,24 @@ class SparkEngine:
         self.spark.sql(spark_sql(sql)).createOrReplaceTempView(name)
         self._views.append(name)
 
-    def store(self, name: str, sql: str) -> None:
-        """A view: Spark plans the stages as one job and spills by itself."""
+    def store(self, name: str, sql: str, *, cache: bool = True) -> None:
+        """A stage computed once and cached (in memory, spilling to disk), for the several
+        statements that read it; with ``cache=False`` a view, recomputed by each statement that
+        reads it: for the ten million grouped recipient rows, which two statements read, caching
+        took longer than scanning the log twice."""
         self.view(name, sql)
+        if cache:
+            self.spark.sql(f"CACHE TABLE {name}")
 
     def release(self, name: str) -> None:
-        """Nothing to free: a stage is a view, which later views may still read."""
+        """Frees a cached stage no later statement reads; a view stays (later views may read it)."""
+        if self.spark.catalog.isCached(name):
+            self.spark.catalog.uncacheTable(name)
+
+    def write(self, sql: str, path: Path) -> None:
+        """The result of ``sql`` written to the one file ``path`` on this machine (Spark itself
+        writes folders of parts), through a frame."""
+        write_frame(self.frame(sql), path)
 
     def in_file_order(self):
         """Spark's row numbers follow the file already (see :func:`spark_sql`)."""
