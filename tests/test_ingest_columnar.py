@@ -244,3 +244,52 @@ def test_repeats_are_what_pandas_finds():
         assert _has_repeats(values) == bool(pd.Series(values).duplicated().any())
         assert _has_repeats(values * size) == bool(pd.Series(values).duplicated().any())  # beyond 32 bits
     assert not _has_repeats(np.zeros(0, dtype=np.int64))
+
+
+def test_the_two_ends_matched_in_threads_give_what_one_thread_gives(tmp_path, monkeypatch):
+    """Each end of a large edge list is matched in a thread of its own; ids, upper-case addresses,
+    names, edge white space and unknown people (dropped) come out as matched one column at a time."""
+    from ona.ingest import ties as ties_module
+
+    roster = tmp_path / "roster.csv"
+    roster.write_text("id,name,email,department\n" + "".join(
+        f"E{i},Person {i} Ødegård,p{i}@kommune.dk,Unit {i % 7}\n" for i in range(3000)), encoding="utf-8")
+    lines = ["Source,Target,Weight"]
+    for k in range(70_000):
+        a, b = (k * 13) % 3000, (k * 7 + 3) % 3000
+        source = [f"E{a}", f"P{a}@KOMMUNE.DK", f"E{a}", f"nobody {a}"][k % 4]
+        target = [f"E{b}", f"person {b} odegard", f" E{b} ", f"E{b}"][k % 4]
+        lines.append(f"{source},{target},{k % 5 + 1}")
+    ties = tmp_path / "ties.csv"
+    ties.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert ties.stat().st_size > _tables.COLUMNAR_MIN_BYTES
+    people = ona.read_roster(roster)
+    found = []
+    for threshold in (0, 1 << 62):
+        monkeypatch.setattr(ties_module, "_THREADED_CELLS", threshold)
+        found.append(ona.read_ties(ties, people, drop_unknown=True))
+    threaded, single = found
+    pd.testing.assert_frame_equal(threaded.ties, single.ties)
+    assert threaded.dropped == single.dropped and threaded.dropped["unknown-person"] == 70_000 // 4
+    assert threaded.respondents == single.respondents
+    assert set(threaded.ties["source"]) <= set(people.ids) and set(threaded.ties["target"]) <= set(people.ids)
+
+
+def test_a_tie_table_with_object_columns_measures_as_one_with_text_columns():
+    """read_ties gives Arrow-backed text columns, email logs give object columns: the graph and
+    the measurement are the same for both (the Lazega advice network)."""
+    roster = ona.read_roster(DATA / "lazega" / "nodes.csv")
+    ties = ona.read_ties(DATA / "lazega" / "edges_advice.csv", roster)
+    assert all(isinstance(ties.ties[c].dtype, pd.StringDtype) for c in ("source", "target", "layer"))
+    frame = ties.ties.copy()
+    for column in ("source", "target", "layer"):
+        frame[column] = pd.Series(frame[column].to_numpy(dtype=object), dtype=object)
+    as_objects = ona.ingest.TieTable(ties=frame, path=ties.path, dropped=ties.dropped, layers=ties.layers,
+                                     respondents=ties.respondents)
+    graphs = [ona.build_graph(roster, t) for t in (ties, as_objects)]
+    for attribute in ("source", "target", "weight"):
+        np.testing.assert_array_equal(getattr(graphs[0], attribute), getattr(graphs[1], attribute))
+    first, second = (ona.measure(g, permutations=50) for g in graphs)
+    pd.testing.assert_frame_equal(first.people, second.people)
+    pd.testing.assert_frame_equal(first.units, second.units)
+    assert first.summary == second.summary

@@ -126,7 +126,8 @@ def _validated_roster(table: Table, id_col: str, name_col: str | None, email_col
                       unit_cols: tuple[str, ...]) -> Roster:
     frame = table.frame
     problems: list[Problem] = []
-    ids = frame[id_col].astype(str).str.strip()
+    # A table's cells are text without edge white space already (see Table): no stripping here.
+    ids = frame[id_col].astype(str)
     rows = row_numbers(table.rows)
     if len(frame) == 0:
         problems.append(table.problem("no-records", "has a header but no people below it", row=table.header_row))
@@ -148,7 +149,7 @@ def _validated_roster(table: Table, id_col: str, name_col: str | None, email_col
                 "duplicate-id", f"this id is already used on row {first_row[ids.iat[i]]}; ids must be unique",
                 row=int(rows[i]), column=id_col))
     if email_col and email_col != id_col:
-        mails = frame[email_col].str.strip().str.lower()
+        mails = frame[email_col].str.lower()
         if not mails.is_unique and (repeated := (mails.duplicated(keep="first") & (mails != "")).to_numpy()).any():
             firsts = ~mails.duplicated(keep="first").to_numpy() & (mails != "").to_numpy()
             seen = dict(zip(mails[firsts].tolist(), rows[firsts].tolist()))
@@ -157,7 +158,7 @@ def _validated_roster(table: Table, id_col: str, name_col: str | None, email_col
                     "duplicate-email", f"this email address is already used on row {seen[mails.iat[i]]}",
                     row=int(rows[i]), column=email_col))
     for col in unit_cols:
-        blank = frame[col].str.strip() == ""
+        blank = frame[col] == ""
         for i in np.flatnonzero(blank.to_numpy()):
             problems.append(table.problem(
                 "blank-unit", "the unit is blank; the person is counted in a unit named '(none)'",
@@ -167,7 +168,7 @@ def _validated_roster(table: Table, id_col: str, name_col: str | None, email_col
         raise InputError(problems)
     people = frame.drop(columns=[id_col]).copy()
     for col in people.columns:
-        people[col] = people[col].astype(str).str.strip()
+        people[col] = people[col].astype(str)
     for col in unit_cols:
         people[col] = people[col].replace("", "(none)")
     people.index = pd.Index(ids.to_numpy(dtype=object), name=id_col, dtype=object)

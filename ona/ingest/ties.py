@@ -18,6 +18,8 @@ __all__ = ["TieTable", "read_ties", "PersonMatcher"]
 
 
 COMBINE_RULES = ("sum", "max", "any")
+# Columns with at least this many cells in all are matched in one thread each.
+_THREADED_CELLS = 100_000
 
 
 @dataclass(frozen=True)
@@ -26,7 +28,9 @@ class TieTable:
 
     ``ties`` has columns ``source`` and ``target`` (person ids of the roster), ``weight`` (a positive
     number; 1 where the file has no weight), ``layer`` (the survey question or file it came from;
-    ``""`` for a single layer) and ``row`` (the spreadsheet row of the first report). ``dropped``
+    ``""`` for a single layer) and ``row`` (the spreadsheet row of the first report); the three text
+    columns are pandas text (``str``, Arrow-backed) columns as :func:`read_ties` makes them, object
+    columns as other producers may (email logs), with the same values either way. ``dropped``
     counts rows left out, by reason (``self-tie``, ``zero-weight``, ``duplicate``,
     ``unknown-person``). ``respondents`` are the people who answered (the sources of an edge list,
     or the rows of a matrix or wide sheet, even with no colleague named); ``None`` when unknown.
@@ -74,25 +78,41 @@ class PersonMatcher:
 
     def column_positions(self, columns: list[pd.Series]) -> list[np.ndarray]:
         """:meth:`positions` of every cell of each table column; exact ids of Arrow-backed columns
-        are looked up by Arrow, all columns in one lookup, the rest (emails, names, unknowns) once
-        per distinct text."""
+        are looked up by Arrow (each column in a thread of its own: Arrow releases the GIL, and a
+        lookup of 500,000 cells takes as long as parsing them), the rest (emails, names, unknowns)
+        once per distinct text."""
         arrows = [_arrow_text(column) for column in columns]
         if not columns or any(a is None for a in arrows) or len({a.type for a in arrows}) > 1:
             return [self.distinct_positions(column) for column in columns]
-        import pyarrow as pa
         import pyarrow.compute as pc
 
-        if self._arrow_ids is None or self._arrow_ids.type != arrows[0].type:
-            self._arrow_ids = pa.array(self.ids.tolist(), type=arrows[0].type)
-        chunks = [c for a in arrows for c in (a.chunks if isinstance(a, pa.ChunkedArray) else [a])]
-        found = pc.index_in(pa.chunked_array(chunks, type=arrows[0].type), value_set=self._arrow_ids)
-        found = found.fill_null(-1).to_numpy().astype(np.int64)
-        out = np.split(found, np.cumsum([len(column) for column in columns])[:-1])
+        ids = self.arrow_ids(arrows[0].type)
+
+        def lookup(arrow) -> np.ndarray:
+            return pc.index_in(arrow, value_set=ids).fill_null(-1).to_numpy().astype(np.int64)
+
+        if len(arrows) > 1 and sum(map(len, arrows)) >= _THREADED_CELLS:
+            from concurrent.futures import ThreadPoolExecutor
+
+            with ThreadPoolExecutor(len(arrows)) as pool:
+                out = list(pool.map(lookup, arrows))
+        else:
+            out = [lookup(arrow) for arrow in arrows]
         for column, positions in zip(columns, out):
             missing = np.flatnonzero(positions < 0)
             if len(missing):
                 positions[missing] = self.distinct_positions(column.take(missing).to_numpy(dtype=object))
         return out
+
+    def arrow_ids(self, type=None):
+        """The roster's ids as an Arrow text array (``large_string`` unless another ``type`` is
+        asked for), in roster order; made once."""
+        import pyarrow as pa
+
+        type = type or pa.large_string()
+        if self._arrow_ids is None or self._arrow_ids.type != type:
+            self._arrow_ids = pa.array(self.ids.tolist(), type=type)
+        return self._arrow_ids
 
     def distinct_positions(self, texts) -> np.ndarray:
         """:meth:`positions` of many texts, each distinct text looked up once."""
@@ -203,6 +223,20 @@ def _arrow_text(column) -> "object | None":
         return pa.array(column.array)
     except (TypeError, pa.ArrowException):  # pragma: no cover - defensive
         return None
+
+
+def _texts_at(values, positions: np.ndarray) -> pd.Series:
+    """A pandas text column of ``values`` (an Arrow text array) at ``positions``, taken by Arrow."""
+    import pyarrow as pa
+
+    return pd.Series(values.take(pa.array(positions)).to_pandas(), copy=False)
+
+
+def _constant_texts(text: str, n: int) -> pd.Series:
+    """A pandas text column of ``n`` cells that all hold ``text``."""
+    import pyarrow as pa
+
+    return pd.Series(pa.repeat(pa.scalar(text, pa.large_string()), n).to_pandas(), copy=False)
 
 
 def _whole_number_weights(column) -> np.ndarray | None:
@@ -418,14 +452,14 @@ def _join_records(table: Table, matcher: "PersonMatcher", records, shape: str, *
         pair = (pd.factorize(layer)[0].astype(np.int64) * size + source_pos) * size + target_pos
     dup = _has_repeats(pair)
     ids = matcher.ids
-    # The text columns as one block of objects (pandas would otherwise copy them into one).
-    text = np.empty((3, m), dtype=object)
-    np.take(ids, source_pos, out=text[0])
-    np.take(ids, target_pos, out=text[1])
-    text[2] = default_layer if records.layer is None else layer
-    ties = pd.DataFrame(text.T, columns=["source", "target", "layer"], dtype=object, copy=False)
-    ties.insert(2, "weight", pd.Series(weights, copy=False))
-    ties["row"] = pd.Series(rows, copy=False)
+    # The text columns as pandas text (Arrow-backed) columns taken from the roster's ids by
+    # position: no Python object per cell.
+    ties = pd.DataFrame({"source": _texts_at(matcher.arrow_ids(), source_pos),
+                         "target": _texts_at(matcher.arrow_ids(), target_pos),
+                         "weight": pd.Series(weights, copy=False),
+                         "layer": _constant_texts(default_layer, m) if records.layer is None else
+                         pd.Series(layer, dtype="str"),
+                         "row": pd.Series(rows, copy=False)}, copy=False)
     if dup:
         before = len(ties)
         ties = (ties.sort_values(["layer", "source", "target", "weight", "row"],
