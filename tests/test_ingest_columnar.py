@@ -1,7 +1,7 @@
 """Large CSV files are parsed column by column by pyarrow, and give exactly what the cell-by-cell
 reader gives.
 
-An analyst's 500,000-tie export goes through pyarrow's multi-threaded CSV reader and is matched to
+An analyst's 500,000-tie export goes through pyarrow's multi-by_arrow CSV reader and is matched to
 the roster column by column (bench/RESULTS.md); a small or unusual file goes through Python's csv
 module cell by cell. Nobody may be able to tell which reader ran: the same headers, cells, row
 numbers, ties, dropped counts and errors. These tests read generated files both ways and compare.
@@ -246,9 +246,10 @@ def test_repeats_are_what_pandas_finds():
     assert not _has_repeats(np.zeros(0, dtype=np.int64))
 
 
-def test_the_two_ends_matched_in_threads_give_what_one_thread_gives(tmp_path, monkeypatch):
-    """Each end of a large edge list is matched in a thread of its own; ids, upper-case addresses,
-    names, edge white space and unknown people (dropped) come out as matched one column at a time."""
+def test_both_ends_looked_up_by_arrow_give_what_matching_each_text_gives(tmp_path, monkeypatch):
+    """Both ends of a large edge list are looked up by Arrow in one call; ids, upper-case addresses,
+    names, edge white space and unknown people (dropped) come out as matching each distinct text
+    of each column gives them."""
     from ona.ingest import ties as ties_module
 
     roster = tmp_path / "roster.csv"
@@ -265,14 +266,14 @@ def test_the_two_ends_matched_in_threads_give_what_one_thread_gives(tmp_path, mo
     assert ties.stat().st_size > _tables.COLUMNAR_MIN_BYTES
     people = ona.read_roster(roster)
     found = []
-    for threshold in (0, 1 << 62):
-        monkeypatch.setattr(ties_module, "_THREADED_CELLS", threshold)
-        found.append(ona.read_ties(ties, people, drop_unknown=True))
-    threaded, single = found
-    pd.testing.assert_frame_equal(threaded.ties, single.ties)
-    assert threaded.dropped == single.dropped and threaded.dropped["unknown-person"] == 70_000 // 4
-    assert threaded.respondents == single.respondents
-    assert set(threaded.ties["source"]) <= set(people.ids) and set(threaded.ties["target"]) <= set(people.ids)
+    found.append(ona.read_ties(ties, people, drop_unknown=True))
+    monkeypatch.setattr(ties_module, "_arrow_text", lambda column: None)  # every text matched on its own
+    found.append(ona.read_ties(ties, people, drop_unknown=True))
+    by_arrow, single = found
+    pd.testing.assert_frame_equal(by_arrow.ties, single.ties)
+    assert by_arrow.dropped == single.dropped and by_arrow.dropped["unknown-person"] == 70_000 // 4
+    assert by_arrow.respondents == single.respondents
+    assert set(by_arrow.ties["source"]) <= set(people.ids) and set(by_arrow.ties["target"]) <= set(people.ids)
 
 
 def test_a_tie_table_with_object_columns_measures_as_one_with_text_columns():

@@ -18,8 +18,6 @@ __all__ = ["TieTable", "read_ties", "PersonMatcher"]
 
 
 COMBINE_RULES = ("sum", "max", "any")
-# Columns with at least this many cells in all are matched in one thread each.
-_THREADED_CELLS = 100_000
 
 
 @dataclass(frozen=True)
@@ -78,26 +76,19 @@ class PersonMatcher:
 
     def column_positions(self, columns: list[pd.Series]) -> list[np.ndarray]:
         """:meth:`positions` of every cell of each table column; exact ids of Arrow-backed columns
-        are looked up by Arrow (each column in a thread of its own: Arrow releases the GIL, and a
-        lookup of 500,000 cells takes as long as parsing them), the rest (emails, names, unknowns)
-        once per distinct text."""
+        are looked up by Arrow, all columns in one lookup, the rest (emails, names, unknowns) once
+        per distinct text. (One thread: two threads saved 6 ms on 1,000,000 ends, and a benchmark
+        child once aborted in C++ under heavy load with them, unexplained.)"""
         arrows = [_arrow_text(column) for column in columns]
         if not columns or any(a is None for a in arrows) or len({a.type for a in arrows}) > 1:
             return [self.distinct_positions(column) for column in columns]
+        import pyarrow as pa
         import pyarrow.compute as pc
 
-        ids = self.arrow_ids(arrows[0].type)
-
-        def lookup(arrow) -> np.ndarray:
-            return pc.index_in(arrow, value_set=ids).fill_null(-1).to_numpy().astype(np.int64)
-
-        if len(arrows) > 1 and sum(map(len, arrows)) >= _THREADED_CELLS:
-            from concurrent.futures import ThreadPoolExecutor
-
-            with ThreadPoolExecutor(len(arrows)) as pool:
-                out = list(pool.map(lookup, arrows))
-        else:
-            out = [lookup(arrow) for arrow in arrows]
+        chunks = [c for a in arrows for c in (a.chunks if isinstance(a, pa.ChunkedArray) else [a])]
+        found = pc.index_in(pa.chunked_array(chunks, type=arrows[0].type), value_set=self.arrow_ids(arrows[0].type))
+        found = found.fill_null(-1).to_numpy().astype(np.int64)
+        out = np.split(found, np.cumsum([len(column) for column in columns])[:-1])
         for column, positions in zip(columns, out):
             missing = np.flatnonzero(positions < 0)
             if len(missing):
