@@ -277,7 +277,7 @@ def test_both_ends_looked_up_by_arrow_give_what_matching_each_text_gives(tmp_pat
 
 
 def test_a_tie_table_with_object_columns_measures_as_one_with_text_columns():
-    """read_ties gives Arrow-backed text columns, email logs give object columns: the graph and
+    """read_ties gives Arrow-backed text columns, a script may give object columns: the graph and
     the measurement are the same for both (the Lazega advice network)."""
     roster = ona.read_roster(DATA / "lazega" / "nodes.csv")
     ties = ona.read_ties(DATA / "lazega" / "edges_advice.csv", roster)

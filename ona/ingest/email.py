@@ -45,7 +45,7 @@ from .engines import (
     write_frame,
 )
 from .roster import Roster
-from .ties import TieTable
+from .ties import TieTable, constant_texts, texts_at
 
 __all__ = ["EmailOptions", "EmailResult", "read_email", "detect_email_format", "aggregation_sql", "FORMATS",
            "pseudonym", "AUTOMATED_PATTERNS"]
@@ -494,7 +494,9 @@ def aggregation_sql(options: EmailOptions, automated: list[str], *, salt: int = 
     count is a sum, so ``kept`` and ``reasons`` apply the rules of a person (self-mail by person,
     automated senders, externals) to address pairs instead of to every recipient row: ``kept`` is
     one row per kept node pair (``weight``, ``messages``; summed by node pair unless
-    ``one_address_a_node``), ``reasons`` one row per reason (``rows`` = recipient rows left out).
+    ``one_address_a_node``), ``reasons`` one row per reason (``rows`` = recipient rows left out)
+    and one with reason NULL for what is kept (its ``messages``, ``duplicates`` and outside
+    senders and recipients), so that ``kept`` is read only once when nothing filters it.
     The reasons keep the order of docs/email.md."""
     auto = f"regexp_matches(n.address, {_q('|'.join(f'(?:{p})' for p in automated))})" if automated else "false"
     cc = float(options.cc_weight)
@@ -589,16 +591,20 @@ def aggregation_sql(options: EmailOptions, automated: list[str], *, salt: int = 
     FROM judged WHERE reason IS NULL GROUP BY sk, rk"""
     # (a sum of BIGINT is a 128-bit decimal, which pandas would hold as Python objects)
     reason_rules = f"""{judged}
-    SELECT reason, CAST(sum(rows) AS BIGINT) AS rows, CAST(sum(duplicates) AS BIGINT) AS duplicates
-    FROM judged WHERE reason IS NOT NULL GROUP BY reason"""
+    SELECT reason, CAST(sum(rows) AS BIGINT) AS rows, CAST(sum(duplicates) AS BIGINT) AS duplicates,
+           CAST(sum(messages) AS BIGINT) AS messages,
+           count(DISTINCT CASE WHEN source_external THEN sk END) AS external_senders,
+           count(DISTINCT CASE WHEN target_external THEN rk END) AS external_recipients
+    FROM judged GROUP BY reason"""
     return AggregationSQL(grouped_rules(options, salt, scored), ADDRESS_RULES, message_rules, identity_rules,
                           kept_rules, reason_rules)
 
 
 class AggregationSQL(NamedTuple):
     """The statements of :func:`aggregation_sql`, in the order they run: the first four are stored
-    under their names; ``kept`` (node pairs, by node number ``k`` of ``identities``) and
-    ``reasons`` (rows left out, by reason) come back."""
+    under their names; ``reasons`` (rows left out, by reason; reason NULL: the kept rows) comes
+    back, and ``kept`` (node pairs, by node number ``k`` of ``identities``) is written out or comes
+    back."""
 
     grouped: str
     addresses: str
@@ -802,13 +808,15 @@ def _tie_result(engine, reasons, paths, formats, roster, options, excluded, key,
     """The counts, filters and tie table of the kept node pairs (``kept`` on ``engine``), given
     the rows left out by reason: the pairs stay in the engine until the table is written to
     ``out`` or comes back as ``ties``."""
-    messages, duplicates, _ = engine.rows(_KEPT_SUMS.format(table="kept"))[0]
-    messages, duplicates = int(messages or 0), int(duplicates or 0)
+    left_out = reasons[reasons["reason"].notna()]
+    kept_row = reasons[reasons["reason"].isna()]
+    messages, duplicates, senders, recipients = (int(kept_row[c].sum()) for c in (
+        "messages", "duplicates", "external_senders", "external_recipients"))
     # A kept pair's rows are its messages; every duplicate recipient row was read too.
-    rows_read = messages + int(reasons["rows"].sum() + reasons["duplicates"].sum()) + duplicates
-    for reason, count in zip(reasons["reason"], reasons["rows"]):
+    rows_read = messages + int(left_out["rows"].sum() + left_out["duplicates"].sum()) + duplicates
+    for reason, count in zip(left_out["reason"], left_out["rows"]):
         excluded[str(reason)] = excluded.get(str(reason), 0) + int(count)
-    duplicates += int(reasons["duplicates"].sum())
+    duplicates += int(left_out["duplicates"].sum())
     if duplicates:
         excluded["duplicate-recipient"] = excluded.get("duplicate-recipient", 0) + duplicates
     final, k = "kept", options.min_messages
@@ -817,16 +825,12 @@ def _tie_result(engine, reasons, paths, formats, roster, options, excluded, key,
                     f"AND u.messages >= {int(k)})") if options.reciprocal else ""
         engine.store("final", f"SELECT t.* FROM kept t WHERE t.messages >= {int(k)}{returned}")
         final = "final"
-        enough, = engine.rows(f"SELECT count(*) FROM kept WHERE messages >= {int(k)}")[0]
-        _, _, pairs = engine.rows(_KEPT_SUMS.format(table="final"))[0]
+        every, enough = engine.rows(f"SELECT count(*), count(CASE WHEN messages >= {int(k)} THEN 1 END) FROM kept")[0]
+        senders, recipients, pairs = engine.rows(_OUTSIDE_ENDS.format(table="final"))[0]
         if options.reciprocal and enough - pairs:
             excluded["not-reciprocal (pairs)"] = int(enough - pairs)
-        _, _, every = engine.rows(_KEPT_SUMS.format(table="kept"))[0]
         if every - enough:
             excluded[f"fewer than {k} messages (pairs)"] = int(every - enough)
-    senders, recipients, pairs = engine.rows(f"""
-        SELECT count(DISTINCT CASE WHEN source_external THEN source END),
-               count(DISTINCT CASE WHEN target_external THEN target END), count(*) FROM {final}""")[0]
     externals = {"external senders": int(senders), "external recipients": int(recipients)}
     names = _node_names(engine)
     extended = roster
@@ -841,27 +845,30 @@ def _tie_result(engine, reasons, paths, formats, roster, options, excluded, key,
     table = TieTable.empty("email")
     if out is not None:
         engine.table("names", pd.DataFrame({"k": np.arange(len(names)), "name": names}))
-        engine.write(f"""SELECT a.name AS source, b.name AS target, t.weight, t.messages
-                         FROM {final} t JOIN names a ON a.k = t.source JOIN names b ON b.k = t.target""", out)
+        pairs = engine.write(f"""SELECT a.name AS source, b.name AS target, t.weight, t.messages
+                                 FROM {final} t JOIN names a ON a.k = t.source JOIN names b ON b.k = t.target""", out)
     else:
+        import pyarrow as pa
+
         kept = engine.frame(f"SELECT source, target, weight, messages FROM {final}")
-        n = len(kept)
-        # Node names from their numbers: a reference per pair to one string per node (object
-        # columns: pandas would copy the strings into Arrow).
+        pairs = n = len(kept)
+        # Node names from their numbers, taken by Arrow into text columns as read_ties makes them
+        # (no Python object per pair).
+        texts = pa.array(names.tolist(), pa.large_string())
         table = TieTable(ties=pd.DataFrame({
-            "source": pd.Series(names[kept["source"].to_numpy(dtype=np.int64)], dtype=object, copy=False),
-            "target": pd.Series(names[kept["target"].to_numpy(dtype=np.int64)], dtype=object, copy=False),
-            "weight": kept["weight"].to_numpy(dtype=float),
-            "layer": pd.Series(np.full(n, "", dtype=object), dtype=object, copy=False),
-            "row": np.zeros(n, dtype=np.int64), "messages": kept["messages"].to_numpy(dtype=np.int64)}))
+            "source": texts_at(texts, kept["source"].to_numpy(dtype=np.int64)),
+            "target": texts_at(texts, kept["target"].to_numpy(dtype=np.int64)),
+            "weight": kept["weight"].to_numpy(dtype=float), "layer": constant_texts("", n),
+            "row": np.zeros(n, dtype=np.int64), "messages": kept["messages"].to_numpy(dtype=np.int64)}, copy=False))
     table = replace(table, path="; ".join(str(p) for p in paths), weight_column="messages", dropped=dict(excluded),
                     shape="email")
     return EmailResult(ties=table, roster=extended, excluded=excluded, rows_read=int(rows_read), kept_rows=messages,
                        formats=tuple(formats), externals=externals, engine=engine.where, pairs=int(pairs))
 
 
-#: Over a table of kept node pairs: its messages, duplicate recipient rows and pairs.
-_KEPT_SUMS = "SELECT CAST(sum(messages) AS BIGINT), CAST(sum(duplicates) AS BIGINT), count(*) FROM {table}"
+#: Over a table of kept node pairs: the outside senders and recipients among them, and the pairs.
+_OUTSIDE_ENDS = """SELECT count(DISTINCT CASE WHEN source_external THEN source END),
+                          count(DISTINCT CASE WHEN target_external THEN target END), count(*) FROM {table}"""
 
 
 def _node_names(engine) -> np.ndarray:
@@ -945,8 +952,11 @@ def _aggregate(engine, paths, formats, roster, options, excluded, progress):
             problems = [p for source, path, found, first in checks
                         for p in _malformed_rows(engine, source, path, found, first)]
             raise InputError(problems or [Problem("bad-row", "has malformed rows", path=str(paths[0]))])
-        engine.store("kept", sql.kept)
-        engine.release("pairs")
+        if options.min_messages > 1 or options.reciprocal or options.external in ("domain", "keep"):
+            engine.store("kept", sql.kept)  # read again by the filters or for the outside nodes
+            engine.release("pairs")
+        else:  # read once, by the statement that writes the tie table or returns it
+            engine.view("kept", sql.kept)
     except engine.errors as exc:
         raise InputError([_read_problem(next((p for p, f in zip(paths, formats) if f != "mbox"), paths[0]),
                                         exc)]) from None

@@ -27,8 +27,9 @@ class TieTable:
     ``ties`` has columns ``source`` and ``target`` (person ids of the roster), ``weight`` (a positive
     number; 1 where the file has no weight), ``layer`` (the survey question or file it came from;
     ``""`` for a single layer) and ``row`` (the spreadsheet row of the first report); the three text
-    columns are pandas text (``str``, Arrow-backed) columns as :func:`read_ties` makes them, object
-    columns as other producers may (email logs), with the same values either way. ``dropped``
+    columns are pandas text (``str``, Arrow-backed) columns as :func:`read_ties` and
+    :func:`~ona.ingest.email.read_email` make them; object columns (a script's own table) work the
+    same. ``dropped``
     counts rows left out, by reason (``self-tie``, ``zero-weight``, ``duplicate``,
     ``unknown-person``). ``respondents`` are the people who answered (the sources of an edge list,
     or the rows of a matrix or wide sheet, even with no colleague named); ``None`` when unknown.
@@ -216,14 +217,14 @@ def _arrow_text(column) -> "object | None":
         return None
 
 
-def _texts_at(values, positions: np.ndarray) -> pd.Series:
+def texts_at(values, positions: np.ndarray) -> pd.Series:
     """A pandas text column of ``values`` (an Arrow text array) at ``positions``, taken by Arrow."""
     import pyarrow as pa
 
     return pd.Series(values.take(pa.array(positions)).to_pandas(), copy=False)
 
 
-def _constant_texts(text: str, n: int) -> pd.Series:
+def constant_texts(text: str, n: int) -> pd.Series:
     """A pandas text column of ``n`` cells that all hold ``text``."""
     import pyarrow as pa
 
@@ -445,10 +446,10 @@ def _join_records(table: Table, matcher: "PersonMatcher", records, shape: str, *
     ids = matcher.ids
     # The text columns as pandas text (Arrow-backed) columns taken from the roster's ids by
     # position: no Python object per cell.
-    ties = pd.DataFrame({"source": _texts_at(matcher.arrow_ids(), source_pos),
-                         "target": _texts_at(matcher.arrow_ids(), target_pos),
+    ties = pd.DataFrame({"source": texts_at(matcher.arrow_ids(), source_pos),
+                         "target": texts_at(matcher.arrow_ids(), target_pos),
                          "weight": pd.Series(weights, copy=False),
-                         "layer": _constant_texts(default_layer, m) if records.layer is None else
+                         "layer": constant_texts(default_layer, m) if records.layer is None else
                          pd.Series(layer, dtype="str"),
                          "row": pd.Series(rows, copy=False)}, copy=False)
     if dup:
