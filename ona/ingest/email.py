@@ -36,6 +36,8 @@ from ._tables import normalise_header
 from .engines import (
     ENGINES,
     DuckDBEngine,
+    _ident,
+    _q,
     directory_kind,
     header_line,
     is_remote,
@@ -163,13 +165,6 @@ def _source_kind(path: str, fmt: str) -> str:
 
 
 # --- Readers: each returns SQL producing recipient rows ------------------------------------------
-
-def _q(text: str) -> str:
-    return "'" + str(text).replace("'", "''") + "'"
-
-
-def _ident(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
 
 
 def _find(columns: list[str], *candidates: str) -> str | None:
