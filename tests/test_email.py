@@ -330,3 +330,43 @@ def test_summing_by_address_hash_gives_what_regrouping_by_address_gives(tmp_path
             regrouped = read_email(log, who, options)
         assert weights(by_hash) == pytest.approx(weights(regrouped)) and len(by_hash.ties) > 0
         assert by_hash.excluded == regrouped.excluded and by_hash.rows_read == regrouped.rows_read
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".parquet", ".xlsx"])
+def test_a_tie_table_written_by_the_engine_is_the_one_read_email_returns(tmp_path, suffix):
+    """`read_email(out=...)` (what `ona email --out` uses) writes the tie table where it is asked,
+    without the pairs coming back: the same pairs, weights and counts as the returned table, and
+    whole-number weights written as DuckDB writes a DOUBLE (``7.0``)."""
+    data = DATA / "manufacturing-email"
+    roster = ona.read_roster(data / "nodes.csv", id_column="node_id", unit_column="division_head")
+    options = EmailOptions(min_messages=2, external="domain")
+    returned = read_email(data / "messages.csv", roster, options)
+    out = tmp_path / f"ties{suffix}"
+    written = read_email(data / "messages.csv", roster, options, out=out)
+    assert len(written.ties) == 0 and written.pairs == returned.pairs == len(returned.ties) > 1000
+    assert (written.excluded, written.rows_read, written.externals) == \
+        (returned.excluded, returned.rows_read, returned.externals)
+    if suffix == ".csv":
+        table = pd.read_csv(out, dtype={"source": str, "target": str})
+        assert out.read_text().splitlines()[1].split(",")[2].endswith(".0")
+    elif suffix == ".parquet":
+        table = pd.read_parquet(out)
+    else:
+        table = pd.read_excel(out, sheet_name="Ties", dtype={"source": str, "target": str}, engine="openpyxl")
+    assert list(table.columns) == ["source", "target", "weight", "messages"]
+    expected = returned.ties.ties.set_index(["source", "target"])[["weight", "messages"]]
+    got = table.astype({"source": str, "target": str}).set_index(["source", "target"])
+    pd.testing.assert_frame_equal(got.sort_index(), expected.sort_index(), check_dtype=False)
+
+
+def test_ona_email_writes_the_unit_table_of_group_to_group_data(tmp_path, runner):
+    """Group-to-group Viva Insights data gives units, not people: `ona email` says so and writes
+    the unit table."""
+    out = tmp_path / "units.csv"
+    result = runner.invoke(cli, ["email", str(DATA / "vivainsights" / "g2g_data.csv"), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "a unit-level network only" in result.output
+    expected = read_email(DATA / "vivainsights" / "g2g_data.csv", None).unit_level
+    table = pd.read_csv(out)
+    assert {"from_unit", "to_unit", "weight"} <= set(table.columns) and len(table) == len(expected)
+    assert table["weight"].sum() == pytest.approx(expected["weight"].sum())
