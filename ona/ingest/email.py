@@ -484,10 +484,11 @@ def aggregation_sql(options: EmailOptions, automated: list[str], *, salt: int = 
     broadcasts, weights) and sums by address pair: by hash pair, numbering the 3 million pairs
     afterwards instead of the 10 million recipients before; with ``merged`` (two spellings of one
     address, e.g. in another case) it first groups the recipients of a message again by address
-    number. ``identities`` joins each normalised address to ``people`` (address ->
-    person id), tests it against the automated-sender patterns and numbers its node once. Every
-    count is a sum, so ``kept`` and ``reasons`` apply the rules of a person (self-mail by person,
-    automated senders, externals) to address pairs instead of to every recipient row: ``kept`` is
+    number. ``identities`` (which runs before ``pairs``) joins each normalised address to
+    ``people`` (address -> person id), tests it against the automated-sender patterns and numbers
+    its node once. Every count is a sum, so ``pairs`` also applies the rules of a person
+    (self-mail by person, automated senders, externals) to the summed address pairs, in the join
+    that names them, instead of to every recipient row; ``kept`` and ``reasons`` read it: ``kept`` is
     one row per kept node pair (``weight``, ``messages``; summed by node pair unless
     ``one_address_a_node``), ``reasons`` one row per reason (``rows`` = recipient rows left out)
     and one with reason NULL for what is kept (its ``messages``, ``duplicates`` and outside
@@ -524,13 +525,16 @@ def aggregation_sql(options: EmailOptions, automated: list[str], *, salt: int = 
             WHEN {{x}}.early IS NOT NULL THEN {{x}}.early
             WHEN a.id = b.id THEN {number["self-mail"]}
             ELSE NULL END AS TINYINT)"""
+    # A summed pair's ends: their person, whether the sender sends automated mail, their node.
+    ends = "x.broadcast, x.w, x.messages, x.copies, a.person AS sp, b.person AS rp, a.automated, a.k AS sk, b.k AS rk"
     if merged:  # two spellings of one address: a message's recipients grouped again by address number
         rows, keys = "deduplicated", ("s", "r")
-        named = "SELECT s, r, early, broadcast, w, messages, copies FROM summed"
+        named = f"""SELECT x.early, {ends}
+        FROM summed x JOIN identities a ON a.id = x.s JOIN identities b ON b.id = x.r"""
     else:  # address hashes and numbers correspond: sum by hash, then name the (fewer) pairs
         rows, keys = "grouped", ("hs", "hr")
-        named = f"""SELECT a.id AS s, b.id AS r, {known.format(x="x")} AS early, x.broadcast, x.w, x.messages, x.copies
-        FROM summed x JOIN addresses a ON a.h = x.hs JOIN addresses b ON b.h = x.hr"""
+        named = f"""SELECT {known.format(x="x")} AS early, {ends}
+        FROM summed x JOIN nodes a ON a.h = x.hs JOIN nodes b ON b.h = x.hr"""
     recipient_rows = "WHERE d.raw IS NULL AND d.hs IS NOT NULL" if not merged else ""
     message_rules = f"""
     WITH recipients AS NOT MATERIALIZED (  -- the addresses by their number, and the reasons that need them
@@ -548,11 +552,21 @@ def aggregation_sql(options: EmailOptions, automated: list[str], *, salt: int = 
         SELECT {keys[0]}, {keys[1]}, early, broadcast, {summed_weight} AS w, count(*) AS messages,
                sum(copies) AS copies
         FROM flagged GROUP BY {keys[0]}, {keys[1]}, early, broadcast),
+    nodes AS (  -- each address as written: its number, its normalised text and its person
+        SELECT ad.h, ad.id, ad.address, i.person, i.automated, i.k FROM addresses ad JOIN identities i ON i.id = ad.id),
     named AS ({named})
-    -- a kept recipient's rows beyond the first of its message are duplicates
-    SELECT s, r, CASE early {named_reasons} END AS early, broadcast, w, messages,
+    -- a kept recipient's rows beyond the first of its message are duplicates; then the rules of a
+    -- person, in the order of docs/email.md
+    SELECT w, messages,
            CAST(CASE WHEN early IS NULL THEN copies - messages ELSE 0 END AS BIGINT) AS duplicates,
-           CAST(CASE WHEN early IS NULL THEN messages ELSE copies END AS BIGINT) AS rows
+           CAST(CASE WHEN early IS NULL THEN messages ELSE copies END AS BIGINT) AS rows,
+           sp IS NULL AS source_external, rp IS NULL AS target_external, sk, rk, CASE
+        WHEN early IS NOT NULL THEN CASE early {named_reasons} END
+        WHEN sp IS NOT NULL AND sp = rp THEN 'self-mail'
+        WHEN automated THEN 'automated-sender'
+        WHEN broadcast THEN 'broadcast'
+        WHEN (sp IS NULL OR rp IS NULL) AND {external} = 'drop' THEN 'external'
+        ELSE NULL END AS reason
     FROM named"""
     identity_rules = f"""  -- each normalised address once: its person, whether it sends automated mail, its node
     WITH identities AS (
@@ -563,17 +577,7 @@ def aggregation_sql(options: EmailOptions, automated: list[str], *, salt: int = 
         LEFT JOIN people pe ON pe.address = n.address)
     SELECT i.*, dense_rank() OVER (ORDER BY i.node) AS k FROM identities i"""
     judged = """
-    WITH judged AS (
-        SELECT p.w, p.messages, p.duplicates, p.rows, a.person IS NULL AS source_external,
-               b.person IS NULL AS target_external, a.k AS sk, b.k AS rk, CASE
-            WHEN p.early IS NOT NULL THEN p.early
-            WHEN a.person IS NOT NULL AND a.person = b.person THEN 'self-mail'
-            WHEN a.automated THEN 'automated-sender'
-            WHEN p.broadcast THEN 'broadcast'
-            WHEN (a.person IS NULL OR b.person IS NULL) AND {external} = 'drop' THEN 'external'
-            ELSE NULL END AS reason
-        FROM pairs p LEFT JOIN identities a ON a.id = p.s LEFT JOIN identities b ON b.id = p.r)""".format(
-        external=external)
+    WITH judged AS (SELECT * FROM pairs)"""
     kept_columns = "sk AS source, rk AS target, {w} AS weight, {sum}(messages){to_int} AS messages, " \
         "{sum}(duplicates){to_int} AS duplicates, {any}(source_external) AS source_external, " \
         "{any}(target_external) AS target_external"
@@ -596,7 +600,7 @@ def aggregation_sql(options: EmailOptions, automated: list[str], *, salt: int = 
 
 
 class AggregationSQL(NamedTuple):
-    """The statements of :func:`aggregation_sql`, in the order they run: the first four are stored
+    """The statements of :func:`aggregation_sql` (``identities`` runs before ``pairs``): the first four are stored
     under their names; ``reasons`` (rows left out, by reason; reason NULL: the kept rows) comes
     back, and ``kept`` (node pairs, by node number ``k`` of ``identities``) is written out or comes
     back."""
@@ -937,9 +941,9 @@ def _aggregate(engine, paths, formats, roster, options, excluded, progress):
                 break
         else:  # pragma: no cover - three 64-bit collisions in a row
             raise OnaError("three address hashes collided; please report this")
+        engine.store("identities", sql.identities)
         engine.store("pairs", aggregation_sql(options, automated, merged=bool(merged), scored=scored).pairs)
         engine.release("grouped")
-        engine.store("identities", sql.identities)
         one_address_a_node = engine.rows("SELECT count(*) = count(DISTINCT k) FROM identities")[0][0]
         sql = aggregation_sql(options, automated, one_address_a_node=bool(one_address_a_node))
         reasons = engine.frame(sql.reasons)
