@@ -12,6 +12,7 @@ import sys
 from dataclasses import replace
 
 import duckdb
+import pandas as pd
 import pytest
 
 import ona
@@ -437,4 +438,20 @@ def test_a_duckdb_without_the_optimiser_setting_still_stores_the_stages(tmp_path
     assert engine.con.con.execute("SELECT sum(n) FROM numbers").fetchall() == [(10,)]
     assert not any(sql.startswith("RESET") for sql in engine.con.asked)
     engine.con = engine.con.con
+    engine.close()
+
+
+def test_a_released_spark_stage_gives_its_checkpoint_back(tmp_path, spark):
+    """A stage later statements read is a local checkpoint on Spark; once released (no later
+    statement reads it), its blocks are freed, which DataFrame.unpersist alone does not do."""
+    from ona.ingest.engines import SparkEngine
+
+    engine = SparkEngine(tmp_path, spark)
+    persisted = lambda: set(spark.sparkContext._jsc.getPersistentRDDs().keySet())  # noqa: E731
+    engine.table("numbers", pd.DataFrame({"id": range(1000)}))
+    before = persisted()
+    engine.store("counts", "SELECT id % 7 AS b, count(*) AS n FROM numbers GROUP BY id % 7")
+    assert persisted() - before and engine.rows("SELECT sum(n) FROM counts") == [(1000,)]
+    engine.release("counts")
+    assert persisted() == before
     engine.close()

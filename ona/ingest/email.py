@@ -576,25 +576,23 @@ def aggregation_sql(options: EmailOptions, automated: list[str], *, salt: int = 
         FROM (SELECT id, min(address) AS address FROM addresses GROUP BY id) n
         LEFT JOIN people pe ON pe.address = n.address)
     SELECT i.*, dense_rank() OVER (ORDER BY i.node) AS k FROM identities i"""
-    judged = """
-    WITH judged AS (SELECT * FROM pairs)"""
     kept_columns = "sk AS source, rk AS target, {w} AS weight, {sum}(messages){to_int} AS messages, " \
         "{sum}(duplicates){to_int} AS duplicates, {any}(source_external) AS source_external, " \
         "{any}(target_external) AS target_external"
     if one_address_a_node:  # kept address pairs are node pairs already
-        kept_rules = f"""{judged}
-    SELECT {kept_columns.format(w="w", sum="", any="", to_int="")} FROM judged WHERE reason IS NULL"""
+        kept_rules = f"""
+    SELECT {kept_columns.format(w="w", sum="", any="", to_int="")} FROM pairs WHERE reason IS NULL"""
     else:  # a person with two addresses (or an outside domain) is one node: sum by node pair
-        kept_rules = f"""{judged}
+        kept_rules = f"""
     SELECT {kept_columns.format(w="sum(w)", sum="sum", any="bool_or", to_int="::BIGINT")}
-    FROM judged WHERE reason IS NULL GROUP BY sk, rk"""
+    FROM pairs WHERE reason IS NULL GROUP BY sk, rk"""
     # (a sum of BIGINT is a 128-bit decimal, which pandas would hold as Python objects)
-    reason_rules = f"""{judged}
+    reason_rules = """
     SELECT reason, CAST(sum(rows) AS BIGINT) AS rows, CAST(sum(duplicates) AS BIGINT) AS duplicates,
            CAST(sum(messages) AS BIGINT) AS messages,
            count(DISTINCT CASE WHEN source_external THEN sk END) AS external_senders,
            count(DISTINCT CASE WHEN target_external THEN rk END) AS external_recipients
-    FROM judged GROUP BY reason"""
+    FROM pairs GROUP BY reason"""
     return AggregationSQL(grouped_rules(options, salt, scored), ADDRESS_RULES, message_rules, identity_rules,
                           kept_rules, reason_rules)
 
@@ -837,7 +835,6 @@ def _tie_result(engine, reasons, paths, formats, roster, options, excluded, key,
         outside = sorted({names[k] for k, in engine.rows(f"""
             SELECT source FROM {final} WHERE source_external UNION SELECT target FROM {final} WHERE target_external""")})
         extended = _with_external_people(roster, outside, options.external)
-    mapping = None
     if key is not None:
         extended, mapping = pseudonymize_roster(extended, key)
         names = np.array([mapping.get(n, n) for n in names], dtype=object)

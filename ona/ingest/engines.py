@@ -105,22 +105,41 @@ def directory_kind(path: Path) -> str:
 def write_frame(frame: pd.DataFrame, path: Path) -> int:
     """A table written to ``path`` by its suffix (``.csv``, ``.parquet``, ``.xlsx``), atomically;
     returns its rows."""
+    if path.suffix.lower() in (".csv", ".parquet"):
+        import duckdb  # writes large tables several times faster than pandas
+
+        con = duckdb.connect()
+        try:
+            con.register("t", frame)
+            return copy_to(con, "SELECT * FROM t", path)
+        finally:
+            con.close()
     from .._files import atomic_path
+    from ..report.workbook import write_frames
 
     with atomic_path(path) as tmp:
-        if path.suffix.lower() in (".csv", ".parquet"):
-            import duckdb  # writes large tables several times faster than pandas
-
-            con = duckdb.connect()
-            con.register("t", frame)
-            kind = "(FORMAT parquet)" if path.suffix.lower() == ".parquet" else "(HEADER, DELIMITER ',')"
-            con.execute(f"COPY t TO {_q(str(tmp))} {kind}")
-            con.close()
-        else:
-            from ..report.workbook import write_frames
-
-            write_frames({"Ties": frame}, tmp)
+        write_frames({"Ties": frame}, tmp)
     return len(frame)
+
+
+def copy_to(con, sql: str, path: Path) -> int:
+    """The result of ``sql`` on DuckDB connection ``con`` written by DuckDB to ``path`` (``.csv`` or
+    ``.parquet``), atomically; returns its rows. In a CSV each DOUBLE column is written as text the
+    way DuckDB's CSV writer writes it (``7.0``, ``0.5``, ``1e+16``: the same bytes), whole numbers
+    below 10**15 through an integer: DuckDB formats a double as slowly whatever its value, an
+    integer about three times faster (2.9 million tie weights: 0.25 s -> 0.1 s)."""
+    from .._files import atomic_path
+
+    kind = "(FORMAT parquet)" if path.suffix.lower() == ".parquet" else "(HEADER, DELIMITER ',')"
+    if path.suffix.lower() == ".csv":
+        doubles = [name for name, kind_, *_ in con.execute(f"DESCRIBE {sql}").fetchall() if kind_ == "DOUBLE"]
+        if doubles:
+            text = ", ".join(f"""CASE WHEN {_ident(c)} = trunc({_ident(c)}) AND abs({_ident(c)}) < 1e15
+                                  THEN CAST(CAST({_ident(c)} AS BIGINT) AS VARCHAR) || '.0'
+                                  ELSE CAST({_ident(c)} AS VARCHAR) END AS {_ident(c)}""" for c in doubles)
+            sql = f"SELECT * REPLACE ({text}) FROM ({sql})"
+    with atomic_path(path) as tmp:
+        return int(con.execute(f"COPY ({sql}) TO {_q(str(tmp))} {kind}").fetchall()[0][0])
 
 
 class DuckDBEngine:
@@ -222,29 +241,9 @@ class DuckDBEngine:
     def write(self, sql: str, path: Path) -> int:
         """The result of ``sql`` written to ``path`` (``.csv`` or ``.parquet`` by DuckDB itself, the
         rows never coming into Python; ``.xlsx`` through a frame), atomically; returns its rows."""
-        if path.suffix.lower() not in (".csv", ".parquet"):
-            return write_frame(self.frame(sql), path)
-        from .._files import atomic_path
-
-        kind = "(FORMAT parquet)" if path.suffix.lower() == ".parquet" else "(HEADER, DELIMITER ',')"
-        if path.suffix.lower() == ".csv":
-            sql = self._whole_numbers_as_integers(sql)
-        with atomic_path(path) as tmp:
-            return int(self.con.execute(f"COPY ({sql}) TO {_q(str(tmp))} {kind}").fetchall()[0][0])
-
-    def _whole_numbers_as_integers(self, sql: str) -> str:
-        """``sql`` with each DOUBLE column written as text the way DuckDB's CSV writer writes it
-        (``7.0``, ``0.5``, ``1e+16``: the same bytes), whole numbers below 10**15 through an
-        integer: DuckDB formats a double as slowly whatever its value, an integer about three times
-        faster (2.9 million tie weights: 0.25 s -> 0.1 s)."""
-        columns = self.con.execute(f"DESCRIBE {sql}").fetchall()
-        doubles = [name for name, kind, *_ in columns if kind == "DOUBLE"]
-        if not doubles:
-            return sql
-        text = ", ".join(f"""CASE WHEN {_ident(c)} = trunc({_ident(c)}) AND abs({_ident(c)}) < 1e15
-                                  THEN CAST(CAST({_ident(c)} AS BIGINT) AS VARCHAR) || '.0'
-                                  ELSE CAST({_ident(c)} AS VARCHAR) END AS {_ident(c)}""" for c in doubles)
-        return f"SELECT * REPLACE ({text}) FROM ({sql})"
+        if path.suffix.lower() in (".csv", ".parquet"):
+            return copy_to(self.con, sql, path)
+        return write_frame(self.frame(sql), path)
 
     def close(self) -> None:
         self.con.close()
@@ -481,7 +480,7 @@ class SparkEngine:
         self._zone = spark.conf.get("spark.sql.session.timeZone")
         spark.conf.set("spark.sql.session.timeZone", "UTC")
         self._views: list[str] = []
-        self._kept: dict = {}  # stage name -> its checkpointed DataFrame
+        self._kept: dict[str, set] = {}  # stage name -> the ids of its checkpoint's RDDs
         try:
             master = spark.sparkContext.master
         except Exception:  # Spark Connect has no SparkContext on the client
@@ -574,16 +573,30 @@ class SparkEngine:
         checkpoint is read as data, whatever the plan."""
         frame = self.spark.sql(spark_sql(sql))
         if cache:
+            before = self._persistent_rdds()
             frame = frame.localCheckpoint(eager=True)
-            self._kept[name] = frame
+            after = self._persistent_rdds()
+            if before is not None and after is not None:
+                self._kept[name] = set(after) - set(before)
         frame.createOrReplaceTempView(name)
         self._views.append(name)
 
+    def _persistent_rdds(self):
+        """The JVM's persisted RDDs by id (a local checkpoint is one), or None where the client
+        cannot see them (Spark Connect)."""
+        try:
+            return self.spark.sparkContext._jsc.getPersistentRDDs()
+        except Exception:
+            return None
+
     def release(self, name: str) -> None:
-        """Frees a kept stage no later statement reads; a view stays (later views may read it)."""
-        frame = self._kept.pop(name, None)
-        if frame is not None:
-            frame.unpersist()
+        """Frees the blocks of a kept stage no later statement reads (``DataFrame.unpersist``
+        leaves a checkpoint's blocks in place); a view stays (later views may read it)."""
+        ids, rdds = self._kept.pop(name, set()), self._persistent_rdds()
+        for rdd_id in ids if rdds is not None else ():
+            rdd = rdds.get(rdd_id)
+            if rdd is not None:
+                rdd.unpersist(False)
 
     def write(self, sql: str, path: Path) -> int:
         """The result of ``sql`` written to the one file ``path`` on this machine (Spark itself
