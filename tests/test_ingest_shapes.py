@@ -78,6 +78,27 @@ def test_layers_are_kept_apart_or_combined(roster, layer, combine, expected):
     assert pairs(ties) == expected
 
 
+def test_a_question_whose_every_answer_is_dropped_is_still_a_layer(roster, tmp_path):
+    """The advice question got only a tie to oneself and a weight of 0: it was asked all the same,
+    so it can be picked (no ties) and it counts when the layers are combined."""
+    path = tmp_path / "ties.csv"
+    path.write_text("source,target,weight,question\na1,a1,3,advice\na1,a2,0,advice\n"
+                    "a1,a2,2,friendship\nb1,a1,4,friendship\n", encoding="utf-8")
+    advice = ona.read_ties(path, roster, layer="advice")
+    assert advice.layers == ("advice",) and pairs(advice) == set()
+    assert advice.dropped == {"self-tie": 1, "zero-weight": 1}
+    both = ona.read_ties(path, roster, combine="any")
+    assert both.layers == ("advice", "friendship") and both.combine == "any"
+    assert pairs(both) == {("a1", "a2", 1.0), ("b1", "a1", 1.0)}
+
+
+def test_asking_a_file_without_layers_for_one_says_it_has_none(roster):
+    with pytest.raises(ona.InputError) as caught:
+        ona.read_ties(DATA / "analyze" / "ties.csv", roster, layer="advice")
+    assert str(caught.value).endswith("has no layer 'advice'; it has no layer column (give a layer column, "
+                                      "or one file per question) [unknown-layer]")
+
+
 def test_one_file_per_question_is_one_layer_each(roster, tmp_path):
     advice = write_xlsx(tmp_path / "advice.xlsx", [["From", "To"], ["a1", "a2"]])
     friends = write_xlsx(tmp_path / "friendship.xlsx", [["From", "To"], ["a1", "a2"], ["b1", "b2"]])

@@ -419,6 +419,11 @@ def _join_records(table: Table, matcher: "PersonMatcher", records, shape: str, *
         layer = np.asarray(records.layer, dtype=object)
         if default_layer:
             layer = np.where(layer == "", default_layer, layer)
+        # The file's layers, whether or not any of their ties is kept: a question whose every
+        # answer is dropped (a self-tie, a weight of 0) was still asked.
+        layers = tuple(sorted(pd.unique(layer).tolist()))
+    else:
+        layers = (default_layer,) if n or default_layer else ()
     keep = np.ones(n, dtype=bool)
     dropped: dict[str, int] = {}
     if unknown:
@@ -462,12 +467,6 @@ def _join_records(table: Table, matcher: "PersonMatcher", records, shape: str, *
     if respondents is None and shape == "edges":
         respondents = tuple(ids[pd.unique(source_pos)].tolist()) if not dup else \
             tuple(pd.unique(ties["source"].to_numpy(dtype=object)).tolist())
-    if not len(ties):
-        layers = ()
-    elif records.layer is None:
-        layers = (default_layer,)
-    else:
-        layers = tuple(sorted(pd.unique(ties["layer"].to_numpy(dtype=object)).tolist()))
     return TieTable(ties=ties, path=table.path, sheet=table.sheet, weight_column=records.weight_column,
                     dropped=dropped, warnings=tuple(problems), shape=shape, layers=layers, respondents=respondents)
 
@@ -488,12 +487,16 @@ def combine_layers(tables: list[TieTable], *, layer: str | None = None, combine:
     if len(tables) == 1 and layer is None and len(tables[0].layers) <= 1:
         return tables[0]
     frame = pd.concat([t.ties for t in tables], ignore_index=True)
-    layers = tuple(sorted(frame["layer"].unique().tolist())) if len(frame) else ()
+    layers = tuple(sorted({name for t in tables for name in t.layers}))
     first = tables[0]
     if layer is not None:
         if layer not in layers:
-            raise InputError([Problem("unknown-layer", f"has no layer {layer!r}; its layers are: "
-                                      + ", ".join(repr(x) for x in layers), path=first.path, sheet=first.sheet)])
+            named = [x for x in layers if x]
+            raise InputError([Problem(
+                "unknown-layer", f"has no layer {layer!r}; "
+                + ("its layers are: " + ", ".join(repr(x) for x in named) if named else
+                   "it has no layer column (give a layer column, or one file per question)"),
+                path=first.path, sheet=first.sheet)])
         frame = frame[frame["layer"] == layer]
         layers = (layer,)
     elif len(layers) > 1:
