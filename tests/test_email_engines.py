@@ -19,7 +19,7 @@ import ona
 from ona.cli import cli
 from ona.errors import InputError
 from ona.ingest.email import EmailOptions, _read_problem, detect_email_format, read_email
-from ona.ingest.engines import SparkEngine, is_remote, local_session_conf, spark_sql
+from ona.ingest.engines import _LOG_CONFIG, SparkEngine, driver_java_options, is_remote, local_session_conf, spark_sql
 
 from conftest import DATA, write_csv
 from test_email import message_log
@@ -318,6 +318,50 @@ def test_the_jvm_ona_starts_has_that_heap_unless_spark_defaults_conf_says_otherw
     else:
         assert (memory, result_size) == (expected["spark.driver.memory"], expected["spark.driver.maxResultSize"])
         assert 0.85 * int(memory[:-1]) <= heap <= int(memory[:-1])
+
+
+@pytest.mark.parametrize("where, setting, expected", [
+    (None, None, f"-Dlog4j2.configurationFile={_LOG_CONFIG}"),
+    ("spark-defaults.conf", "spark.driver.extraJavaOptions  -Dhttp.proxyHost=proxy -Xss4m\n",
+     f"-Dhttp.proxyHost=proxy -Xss4m -Dlog4j2.configurationFile={_LOG_CONFIG}"),
+    ("PYSPARK_SUBMIT_ARGS", "--conf 'spark.driver.extraJavaOptions=-Dhttp.proxyHost=proxy' pyspark-shell",
+     f"-Dhttp.proxyHost=proxy -Dlog4j2.configurationFile={_LOG_CONFIG}"),
+    ("spark-defaults.conf", "spark.driver.extraJavaOptions -Dlog4j2.configurationFile=/etc/ops/log4j2.xml\n",
+     "-Dlog4j2.configurationFile=/etc/ops/log4j2.xml"),
+])
+def test_the_users_driver_java_options_are_kept_beside_onas_log_setting(tmp_path, where, setting, expected):
+    environ = {"SPARK_CONF_DIR": str(tmp_path)}
+    if where == "spark-defaults.conf":
+        (tmp_path / where).write_text(setting)
+    elif where:
+        environ[where] = setting
+    assert driver_java_options(environ) == expected
+
+
+JAVA_OPTIONS_PROBE = """
+import json, tempfile
+from pathlib import Path
+from ona.ingest.engines import SparkEngine
+engine = SparkEngine(Path(tempfile.mkdtemp()))
+system = engine.spark.sparkContext._jvm.java.lang.System
+print(json.dumps([system.getProperty("ona.probe"), system.getProperty("log4j2.configurationFile")]))
+engine.close()
+"""
+
+
+@pytest.mark.spark
+def test_the_jvm_ona_starts_has_the_users_java_options_and_prints_no_spark_log_lines(tmp_path):
+    """A proxy or Kerberos setting in spark-defaults.conf reaches the JVM ona starts (ona's log
+    setting used to replace it), and Spark does not announce its log level on the terminal."""
+    (tmp_path / "spark-defaults.conf").write_text("spark.driver.extraJavaOptions -Dona.probe=kept\n")
+    env = {**os.environ, "SPARK_CONF_DIR": str(tmp_path)}
+    for name in ("PYSPARK_SUBMIT_ARGS", "SPARK_REMOTE"):
+        env.pop(name, None)
+    out = subprocess.run([sys.executable, "-c", JAVA_OPTIONS_PROBE], capture_output=True, text=True, env=env,
+                         timeout=300)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert json.loads(out.stdout.strip().splitlines()[-1]) == ["kept", str(_LOG_CONFIG)]
+    assert "log level" not in out.stderr, out.stderr
 
 
 @pytest.mark.spark

@@ -381,6 +381,17 @@ def user_spark_conf(environ=None) -> dict[str, str]:
     return conf
 
 
+def driver_java_options(environ=None) -> str:
+    """``spark.driver.extraJavaOptions`` for a session ona starts: the user's own (from
+    :func:`user_spark_conf`; a setting ona passed alone would replace them) followed by ona's log
+    configuration (Spark's errors only), unless the user names a log4j2 configuration file
+    themselves."""
+    own = user_spark_conf(os.environ if environ is None else environ).get("spark.driver.extraJavaOptions", "")
+    if "-Dlog4j2.configurationFile=" in own:
+        return own.strip()
+    return f"{own.strip()} -Dlog4j2.configurationFile={_LOG_CONFIG}".strip()
+
+
 def _physical_memory_mb() -> int | None:
     try:
         return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") // (1 << 20)
@@ -464,7 +475,7 @@ class SparkEngine:
 
             builder = (SparkSession.builder.appName("ona").config("spark.ui.enabled", "false")
                        .config("spark.ui.showConsoleProgress", "false")
-                       .config("spark.driver.extraJavaOptions", f"-Dlog4j2.configurationFile={_LOG_CONFIG}")
+                       .config("spark.driver.extraJavaOptions", driver_java_options())
                        .config("spark.sql.session.timeZone", "UTC"))
             if self.owned and SparkContext._active_spark_context is None:  # no JVM yet: its heap can be chosen
                 self.memory = local_session_conf()
