@@ -87,6 +87,53 @@ def test_a_zip_bomb_named_xlsx_is_refused_before_it_is_unpacked(tmp_path):
     assert not (tmp_path / "out").exists()
 
 
+def understate_size(workbook: bytes, member: str, claimed: int, real: bytes) -> bytes:
+    """The workbook with ``member``'s sizes in the zip (local header and central directory) set
+    to ``claimed`` bytes, and its CRC to the CRC of the first ``claimed`` bytes of ``real``: a
+    reader that trusts the directory reads a small, valid-looking part."""
+    import struct
+    import zlib
+
+    raw = bytearray(workbook)
+    crc = zlib.crc32(real[:claimed])
+    info = zipfile.ZipFile(io.BytesIO(workbook)).getinfo(member)
+    struct.pack_into("<I", raw, info.header_offset + 14, crc)
+    struct.pack_into("<I", raw, info.header_offset + 22, claimed)
+    entry = raw.find(b"PK\x01\x02")
+    while entry >= 0:
+        length = struct.unpack_from("<H", raw, entry + 28)[0]
+        if bytes(raw[entry + 46:entry + 46 + length]) == member.encode():
+            struct.pack_into("<I", raw, entry + 16, crc)
+            struct.pack_into("<I", raw, entry + 24, claimed)
+        entry = raw.find(b"PK\x01\x02", entry + 4)
+    return bytes(raw)
+
+
+def test_a_workbook_whose_zip_directory_understates_a_sheet_is_refused(tmp_path):
+    """A sheet of 1.1 million tie rows (96 MB) that the zip directory says is 1,000 bytes, with a
+    CRC made for those 1,000 bytes: Python's zipfile (which the size guards use) reads 1,000
+    bytes and is satisfied, so the guards cannot see it; calamine's zip reader finds the lie and
+    the sheet is refused with its name. If an upgrade of calamine stopped doing so, this would
+    read a sheet of any size the file likes, and this test fails."""
+    head = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><worksheet xmlns='
+            b'"http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>')
+    row = b'<row><c t="inlineStr"><is><t>p1</t></is></c><c t="inlineStr"><is><t>p2</t></is></c></row>'
+    sheet = head + row * 1_100_000 + b"</sheetData></worksheet>"
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(valid_xlsx_bytes())) as source, \
+            zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as target:
+        for item in source.infolist():
+            target.writestr(item.filename, sheet if item.filename == "xl/worksheets/sheet1.xml"
+                            else source.read(item.filename))
+    liar = tmp_path / "ties.xlsx"
+    liar.write_bytes(understate_size(buffer.getvalue(), "xl/worksheets/sheet1.xml", 1000, sheet))
+    assert zipfile.ZipFile(liar).read("xl/worksheets/sheet1.xml") == sheet[:1000]  # zipfile believes it
+    roster = write_csv(tmp_path / "roster.csv", roster_rows())
+    result = analyze_in_child(roster, liar, tmp_path / "out")
+    assert_clean_error(result, liar, "sheet", "cannot be read")
+    assert not (tmp_path / "out").exists()
+
+
 def test_a_sheet_that_claims_a_million_rows_by_16384_columns_is_refused(tmp_path):
     """One cell at A1 and one at XFD1048576: a dense grid would be 17 billion cells."""
     wb = Workbook()
