@@ -175,3 +175,42 @@ def test_a_trace_row_without_sender_is_not_an_error(roster, tmp_path):
                      "1/15/2024 10:05:00 AM,,ann@org.example,Delivered,<n1@x>\n", encoding="utf-8")
     res = read_email([trace], roster)
     assert weights(res) == {("A", "B"): 1} and res.excluded == {"blank-address": 1}
+
+
+def test_a_person_named_twice_in_one_message_counts_once(roster, tmp_path):
+    """Ann's old address (--aliases) and her id are her too. By hand, with --cc-weight 0.5:
+    m1 Bo -> ann@ and ann.old@: one recipient, A 1, one duplicate; m2 Bo -> ann@, Cc cy@: A 1,
+    C 0.5; m3 Bo -> A (her id), Cc ann@: To wins, A 1, one duplicate; m4 Cy -> ann.old@: C->A 1.
+    So B->A 3 in 3 messages, B->C 0.5, C->A 1, and 2 duplicate recipients. With --weight split
+    m2 has two recipients (A and C), the others one: B->A 1 + 0.5 + 1 = 2.5, B->C 0.25."""
+    aliases = tmp_path / "aliases.csv"
+    aliases.write_text("old,new\nann.old@org.example,A\n", encoding="utf-8")
+    log = tmp_path / "log.csv"
+    log.write_text("MessageId,From,To,Cc,Date\n"
+                   "m1,bo@org.example,ann@org.example; Ann.Old@org.example,,2024-01-05\n"
+                   "m2,bo@org.example,ann@org.example,cy@org.example,2024-01-06\n"
+                   "m3,bo@org.example,A,ann@org.example,2024-01-07\n"
+                   "m4,cy@org.example,ann.old@org.example,,2024-01-08\n", encoding="utf-8")
+    per_message = read_email([log], roster, EmailOptions(aliases=aliases, cc_weight=0.5))
+    t = per_message.ties.ties
+    assert {(s, g): (w, m) for s, g, w, m in zip(t["source"], t["target"], t["weight"], t["messages"])} == {
+        ("B", "A"): (3, 3), ("B", "C"): (0.5, 1), ("C", "A"): (1, 1)}
+    assert per_message.excluded == {"duplicate-recipient": 2}
+    split = read_email([log], roster, EmailOptions(aliases=aliases, cc_weight=0.5, weight="split"))
+    assert weights(split) == {("B", "A"): 2.5, ("B", "C"): 0.25, ("C", "A"): 1}
+    assert split.ties.ties["weight"].dtype == "float64"
+
+
+def test_a_written_tie_table_has_plain_decimal_weights(runner, tmp_path):
+    """--weight split divides: the weight column is a float on every engine (Spark kept it a
+    decimal and wrote 0.2500000000000000000000), in the CSV and in the Parquet schema."""
+    options = ["--roster", str(H / "roster.csv"), "--max-recipients", "3", "--cc-weight", "0.5", "--weight", "split",
+               "--exclude", "^all-staff@"]
+    res = runner.invoke(cli, ["email", str(H / "message_log.csv"), "--out", str(tmp_path / "t.csv"), *options])
+    assert res.exit_code == 0, res.output
+    weights_written = pd.read_csv(tmp_path / "t.csv", dtype=str)["weight"]
+    assert weights_written.str.fullmatch(r"\d+(\.\d{1,17})?(e-?\d+)?").all(), weights_written.tolist()
+    assert any("." in w and len(w) < 8 for w in weights_written), weights_written.tolist()
+    res = runner.invoke(cli, ["email", str(H / "message_log.csv"), "--out", str(tmp_path / "t.parquet"), *options])
+    assert res.exit_code == 0, res.output
+    assert pd.read_parquet(tmp_path / "t.parquet")["weight"].dtype == "float64"

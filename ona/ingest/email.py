@@ -483,8 +483,9 @@ def aggregation_sql(options: EmailOptions, automated: list[str], *, salt: int = 
     applies the rules of a message (blank addresses, self-mail, one count per recipient,
     broadcasts, weights) and sums by address pair: by hash pair, numbering the 3 million pairs
     afterwards instead of the 10 million recipients before; with ``merged`` (two spellings of one
-    address, e.g. in another case) it first groups the recipients of a message again by address
-    number. ``identities`` (which runs before ``pairs``) joins each normalised address to
+    address, e.g. in another case, or two addresses of one person) it first groups the recipients
+    of a message again by who they are (``identities.who``: the address number, or the first of a
+    person's). ``identities`` (which runs before ``pairs``) joins each normalised address to
     ``people`` (address -> person id), tests it against the automated-sender patterns and numbers
     its node once. Every count is a sum, so ``pairs`` also applies the rules of a person
     (self-mail by person, automated senders, externals) to the summed address pairs, in the join
@@ -511,6 +512,9 @@ def aggregation_sql(options: EmailOptions, automated: list[str], *, salt: int = 
     weight = " * ".join([*(["d.score"] if score else []), *([f"(CASE WHEN d.has_to THEN 1.0 ELSE {cc} END)"]
                                                               if has_to else [])]) or "1.0"
     weight = f"{weight} / greatest(coalesce(z.recipients, 0), 1)" if split else weight
+    # (a DOUBLE, as the weights of every other tie table: Spark keeps 1.0 / n a DECIMAL and would
+    # write 0.2500000000000000000000)
+    weight = weight if weight == "1.0" else f"CAST({weight} AS DOUBLE)"
     # A message with no more rows than --max-recipients cannot be a broadcast: only the others need
     # their recipients counted, unless --weight split divides by that count.
     may_be_broadcast = "" if split else f""" AND msg IN (
@@ -527,7 +531,7 @@ def aggregation_sql(options: EmailOptions, automated: list[str], *, salt: int = 
             ELSE NULL END AS TINYINT)"""
     # A summed pair's ends: their person, whether the sender sends automated mail, their node.
     ends = "x.broadcast, x.w, x.messages, x.copies, a.person AS sp, b.person AS rp, a.automated, a.k AS sk, b.k AS rk"
-    if merged:  # two spellings of one address: a message's recipients grouped again by address number
+    if merged:  # a message's recipients grouped again by who they are (their address number, or a person's first)
         rows, keys = "deduplicated", ("s", "r")
         named = f"""SELECT x.early, {ends}
         FROM summed x JOIN identities a ON a.id = x.s JOIN identities b ON b.id = x.r"""
@@ -536,10 +540,13 @@ def aggregation_sql(options: EmailOptions, automated: list[str], *, salt: int = 
         named = f"""SELECT {known.format(x="x")} AS early, {ends}
         FROM summed x JOIN nodes a ON a.h = x.hs JOIN nodes b ON b.h = x.hr"""
     recipient_rows = "WHERE d.raw IS NULL AND d.hs IS NOT NULL" if not merged else ""
+    # (merged: a recipient is numbered by who they are, so that one person's two addresses in one
+    # message count once, as one address's two spellings do)
+    recipient_number, who = ("i.who", " JOIN identities i ON i.id = b.id") if merged else ("b.id", "")
     message_rules = f"""
     WITH recipients AS NOT MATERIALIZED (  -- the addresses by their number, and the reasons that need them
-        SELECT g.msg, a.id AS s, b.id AS r, {known.format(x="g")} AS early, g.copies{carried}
-        FROM grouped g JOIN addresses a ON a.h = g.hs JOIN addresses b ON b.h = g.hr
+        SELECT g.msg, a.id AS s, {recipient_number} AS r, {known.format(x="g")} AS early, g.copies{carried}
+        FROM grouped g JOIN addresses a ON a.h = g.hs JOIN addresses b ON b.h = g.hr{who}
         WHERE g.raw IS NULL AND g.hs IS NOT NULL),
     deduplicated AS NOT MATERIALIZED ({regroup}),
     sizes AS (  -- {"every message" if split else "the messages with more rows than a broadcast has recipients"}
@@ -575,7 +582,9 @@ def aggregation_sql(options: EmailOptions, automated: list[str], *, salt: int = 
                                         ELSE n.address END) AS node
         FROM (SELECT id, min(address) AS address FROM addresses GROUP BY id) n
         LEFT JOIN people pe ON pe.address = n.address)
-    SELECT i.*, dense_rank() OVER (ORDER BY i.node) AS k FROM identities i"""
+    SELECT i.*, dense_rank() OVER (ORDER BY i.node) AS k,
+           CASE WHEN i.person IS NULL THEN i.id ELSE min(i.id) OVER (PARTITION BY i.person) END AS who
+    FROM identities i"""
     kept_columns = "sk AS source, rk AS target, {w} AS weight, {sum}(messages){to_int} AS messages, " \
         "{sum}(duplicates){to_int} AS duplicates, {any}(source_external) AS source_external, " \
         "{any}(target_external) AS target_external"
@@ -939,6 +948,10 @@ def _aggregate(engine, paths, formats, roster, options, excluded, progress):
         else:  # pragma: no cover - three 64-bit collisions in a row
             raise OnaError("three address hashes collided; please report this")
         engine.store("identities", sql.identities)
+        # A person with two addresses in the data (an alias, or their id beside their email) may be
+        # named twice in one message: recipients are then grouped again by person, as two
+        # spellings of one address are.
+        merged = merged or engine.rows("SELECT count(*) > count(DISTINCT who) FROM identities")[0][0]
         engine.store("pairs", aggregation_sql(options, automated, merged=bool(merged), scored=scored).pairs)
         engine.release("grouped")
         one_address_a_node = engine.rows("SELECT count(*) = count(DISTINCT k) FROM identities")[0][0]
