@@ -214,3 +214,38 @@ def test_a_written_tie_table_has_plain_decimal_weights(runner, tmp_path):
     res = runner.invoke(cli, ["email", str(H / "message_log.csv"), "--out", str(tmp_path / "t.parquet"), *options])
     assert res.exit_code == 0, res.output
     assert pd.read_parquet(tmp_path / "t.parquet")["weight"].dtype == "float64"
+
+
+def test_two_people_of_one_outside_firm_in_one_message_are_one_message_to_the_firm(roster, tmp_path):
+    """--external domain makes the firm one node, and so one recipient of a message: m1 Ann -> x@,
+    Cc y@ (both at firma): A -> @firma 1 and one duplicate recipient; m2 Ann -> x@: 1. So 2 in 2
+    messages, which --min-messages 2 keeps; m1 alone is one message, which it drops. With
+    --external keep the two people stay apart: 2 to x@ in 2 messages, 1 to y@."""
+    log = tmp_path / "log.csv"
+    log.write_text("MessageId,From,To,Cc,Date\n"
+                   "m1,ann@org.example,x@firma.example,y@firma.example,2024-01-05\n"
+                   "m2,ann@org.example,x@firma.example,,2024-01-06\n", encoding="utf-8")
+    by_firm = read_email([log], roster, EmailOptions(external="domain", min_messages=2))
+    t = by_firm.ties.ties
+    assert list(zip(t["source"], t["target"], t["weight"], t["messages"])) == [("A", "@firma.example", 2, 2)]
+    assert by_firm.excluded == {"duplicate-recipient": 1}
+    (tmp_path / "m1.csv").write_text("\n".join(log.read_text(encoding="utf-8").splitlines()[:2]) + "\n",
+                                     encoding="utf-8")
+    one = read_email([tmp_path / "m1.csv"], roster, EmailOptions(external="domain", min_messages=2))
+    assert len(one.ties) == 0 and one.excluded == {"duplicate-recipient": 1, "fewer than 2 messages (pairs)": 1}
+    kept = read_email([log], roster, EmailOptions(external="keep"))
+    t = kept.ties.ties
+    assert sorted(zip(t["source"], t["target"], t["weight"], t["messages"])) == [
+        ("A", "x@firma.example", 2, 2), ("A", "y@firma.example", 1, 1)]
+
+
+def test_copying_ones_own_other_address_is_self_mail_not_a_recipient(roster, tmp_path):
+    """Ann writes to Bo with a copy to her old address (--aliases): one recipient, so no broadcast
+    with --max-recipients 1, and the copy is self-mail."""
+    aliases = tmp_path / "aliases.csv"
+    aliases.write_text("old,new\nann.old@org.example,A\n", encoding="utf-8")
+    log = tmp_path / "log.csv"
+    log.write_text("MessageId,From,To,Cc,Date\nm1,ann@org.example,bo@org.example,ann.old@org.example,2024-01-05\n",
+                   encoding="utf-8")
+    res = read_email([log], roster, EmailOptions(aliases=aliases, max_recipients=1, weight="split"))
+    assert weights(res) == {("A", "B"): 1} and res.excluded == {"self-mail": 1}

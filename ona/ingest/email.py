@@ -483,9 +483,9 @@ def aggregation_sql(options: EmailOptions, automated: list[str], *, salt: int = 
     applies the rules of a message (blank addresses, self-mail, one count per recipient,
     broadcasts, weights) and sums by address pair: by hash pair, numbering the 3 million pairs
     afterwards instead of the 10 million recipients before; with ``merged`` (two spellings of one
-    address, e.g. in another case, or two addresses of one person) it first groups the recipients
-    of a message again by who they are (``identities.who``: the address number, or the first of a
-    person's). ``identities`` (which runs before ``pairs``) joins each normalised address to
+    address, e.g. in another case, two addresses of one person, or of one outside domain with
+    ``--external domain``) it first groups the recipients of a message again by the node they
+    stand for (``identities.who``: the first address number of the node). ``identities`` (which runs before ``pairs``) joins each normalised address to
     ``people`` (address -> person id), tests it against the automated-sender patterns and numbers
     its node once. Every count is a sum, so ``pairs`` also applies the rules of a person
     (self-mail by person, automated senders, externals) to the summed address pairs, in the join
@@ -527,25 +527,30 @@ def aggregation_sql(options: EmailOptions, automated: list[str], *, salt: int = 
             WHEN {{x}}.early IN ({marked}) THEN {{x}}.early
             WHEN a.address = '' OR b.address = '' THEN {number["blank-address"]}
             WHEN {{x}}.early IS NOT NULL THEN {{x}}.early
-            WHEN a.id = b.id THEN {number["self-mail"]}
+            WHEN a.id = b.id{{same_person}} THEN {number["self-mail"]}
             ELSE NULL END AS TINYINT)"""
     # A summed pair's ends: their person, whether the sender sends automated mail, their node.
     ends = "x.broadcast, x.w, x.messages, x.copies, a.person AS sp, b.person AS rp, a.automated, a.k AS sk, b.k AS rk"
-    if merged:  # a message's recipients grouped again by who they are (their address number, or a person's first)
+    if merged:  # a message's recipients grouped again by the node they stand for (identities.who)
         rows, keys = "deduplicated", ("s", "r")
         named = f"""SELECT x.early, {ends}
         FROM summed x JOIN identities a ON a.id = x.s JOIN identities b ON b.id = x.r"""
     else:  # address hashes and numbers correspond: sum by hash, then name the (fewer) pairs
         rows, keys = "grouped", ("hs", "hr")
-        named = f"""SELECT {known.format(x="x")} AS early, {ends}
+        named = f"""SELECT {known.format(x="x", same_person="")} AS early, {ends}
         FROM summed x JOIN nodes a ON a.h = x.hs JOIN nodes b ON b.h = x.hr"""
     recipient_rows = "WHERE d.raw IS NULL AND d.hs IS NOT NULL" if not merged else ""
-    # (merged: a recipient is numbered by who they are, so that one person's two addresses in one
-    # message count once, as one address's two spellings do)
-    recipient_number, who = ("i.who", " JOIN identities i ON i.id = b.id") if merged else ("b.id", "")
+    # (merged: a recipient is numbered by the node they stand for, so that one person's two
+    # addresses, or two people of one outside domain, in one message count once, as one address's
+    # two spellings do; mail to one's own other address is self-mail here, before the message's
+    # recipients are counted)
+    recipient_number, who = ("i.who", " JOIN identities i ON i.id = b.id JOIN identities si ON si.id = a.id") \
+        if merged else ("b.id", "")
+    same_person = " OR si.person = i.person" if merged else ""
     message_rules = f"""
     WITH recipients AS NOT MATERIALIZED (  -- the addresses by their number, and the reasons that need them
-        SELECT g.msg, a.id AS s, {recipient_number} AS r, {known.format(x="g")} AS early, g.copies{carried}
+        SELECT g.msg, a.id AS s, {recipient_number} AS r, {known.format(x="g", same_person=same_person)} AS early,
+               g.copies{carried}
         FROM grouped g JOIN addresses a ON a.h = g.hs JOIN addresses b ON b.h = g.hr{who}
         WHERE g.raw IS NULL AND g.hs IS NOT NULL),
     deduplicated AS NOT MATERIALIZED ({regroup}),
@@ -582,8 +587,7 @@ def aggregation_sql(options: EmailOptions, automated: list[str], *, salt: int = 
                                         ELSE n.address END) AS node
         FROM (SELECT id, min(address) AS address FROM addresses GROUP BY id) n
         LEFT JOIN people pe ON pe.address = n.address)
-    SELECT i.*, dense_rank() OVER (ORDER BY i.node) AS k,
-           CASE WHEN i.person IS NULL THEN i.id ELSE min(i.id) OVER (PARTITION BY i.person) END AS who
+    SELECT i.*, dense_rank() OVER (ORDER BY i.node) AS k, min(i.id) OVER (PARTITION BY i.node) AS who
     FROM identities i"""
     kept_columns = "sk AS source, rk AS target, {w} AS weight, {sum}(messages){to_int} AS messages, " \
         "{sum}(duplicates){to_int} AS duplicates, {any}(source_external) AS source_external, " \
@@ -948,9 +952,9 @@ def _aggregate(engine, paths, formats, roster, options, excluded, progress):
         else:  # pragma: no cover - three 64-bit collisions in a row
             raise OnaError("three address hashes collided; please report this")
         engine.store("identities", sql.identities)
-        # A person with two addresses in the data (an alias, or their id beside their email) may be
-        # named twice in one message: recipients are then grouped again by person, as two
-        # spellings of one address are.
+        # A node with two addresses in the data (a person's alias, or their id beside their email;
+        # two people of one outside domain with --external domain) may be named twice in one
+        # message: recipients are then grouped again by node, as two spellings of one address are.
         merged = merged or engine.rows("SELECT count(*) > count(DISTINCT who) FROM identities")[0][0]
         engine.store("pairs", aggregation_sql(options, automated, merged=bool(merged), scored=scored).pairs)
         engine.release("grouped")
