@@ -5,8 +5,9 @@ document lists them, with none of the engine's shortcuts (hashes, sums by addres
 again only when needed). The logs are drawn from a few addresses so that everything meets:
 people named by address, by another spelling, by their id and by an old address (``--aliases``);
 people of two outside firms; an automated sender; a message to oneself; the same recipient twice,
-in To and in Cc; messages bigger than ``--max-recipients``. Every option that changes the result
-is drawn too.
+in To and in Cc; messages bigger than ``--max-recipients``; statuses that say delivered and
+statuses that do not; days inside and outside ``--since``/``--until``. Every option that changes
+the result is drawn too.
 """
 
 from __future__ import annotations
@@ -45,7 +46,14 @@ def reference(messages, options: EmailOptions) -> tuple[dict, dict]:
 
     left_out: dict[str, int] = defaultdict(int)
     kept: list[tuple[str, str, str, float]] = []
-    for message, sender, rows in messages:
+    for message, sender, rows, status, day in messages:
+        if status and (not re.search("deliver|expand|send|resolve|transfer", status.lower())
+                       or re.search("fail|drop|quarantin|spam|reject", status.lower())):
+            left_out["not-delivered"] += len(rows)
+            continue
+        if (options.since and day < options.since) or (options.until and day >= options.until):
+            left_out["outside-time-window"] += len(rows)
+            continue
         first_kind: dict[str, str] = {}  # each recipient once; To wins over Cc
         for recipient, kind in rows:
             if address(recipient) == address(sender) or (person(recipient) and person(recipient) == person(sender)):
@@ -86,10 +94,13 @@ def reference(messages, options: EmailOptions) -> tuple[dict, dict]:
 @settings(max_examples=80, deadline=None, derandomize=True, database=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(messages=st.lists(st.tuples(st.sampled_from(SENDERS), st.lists(st.sampled_from(RECIPIENTS), min_size=1, max_size=4),
-                                   st.lists(st.sampled_from(RECIPIENTS), max_size=3)), min_size=1, max_size=12),
+                                   st.lists(st.sampled_from(RECIPIENTS), max_size=3),
+                                   st.sampled_from(["", "Delivered", "Failed", "Expanded", "Quarantined", "Pending"]),
+                                   st.integers(1, 28)), min_size=1, max_size=12),
        options=st.builds(EmailOptions, max_recipients=st.integers(1, 4), weight=st.sampled_from(["per-message", "split"]),
                          cc_weight=st.sampled_from([1.0, 0.5]), external=st.sampled_from(["drop", "domain", "keep"]),
-                         min_messages=st.sampled_from([1, 2]), reciprocal=st.booleans()))
+                         min_messages=st.sampled_from([1, 2]), reciprocal=st.booleans(),
+                         since=st.sampled_from([None, "2024-01-05"]), until=st.sampled_from([None, "2024-01-20"])))
 def test_any_log_gives_the_ties_the_rules_give_row_by_row(tmp_path_factory, messages, options):
     folder = tmp_path_factory.mktemp("log")
     (folder / "roster.csv").write_text("id,name,email,department\n" + "".join(
@@ -98,16 +109,17 @@ def test_any_log_gives_the_ties_the_rules_give_row_by_row(tmp_path_factory, mess
                                         encoding="utf-8")
     with open(folder / "log.csv", "w", newline="", encoding="utf-8") as handle:
         out = csv.writer(handle)
-        out.writerow(["MessageId", "From", "To", "Cc", "Date"])
-        for i, (sender, to, cc) in enumerate(messages):
-            out.writerow([f"m{i}", sender, "; ".join(to), "; ".join(cc), f"2024-01-{i % 28 + 1:02d}"])
+        out.writerow(["MessageId", "From", "To", "Cc", "Date", "Status"])
+        for i, (sender, to, cc, status, day) in enumerate(messages):
+            out.writerow([f"m{i}", sender, "; ".join(to), "; ".join(cc), f"2024-01-{day:02d}", status])
     result = read_email([folder / "log.csv"], ona.read_roster(folder / "roster.csv"),
                         EmailOptions(**{**options.__dict__, "aliases": folder / "aliases.csv"}))
     t = result.ties.ties
     read = {(s, g): (round(float(w), 9), int(m)) for s, g, w, m in zip(t["source"], t["target"], t["weight"],
                                                                       t["messages"])}
-    ties, left_out = reference([(f"m{i}", sender, [(r, "to") for r in to] + [(r, "cc") for r in cc])
-                                for i, (sender, to, cc) in enumerate(messages)], options)
+    ties, left_out = reference([(f"m{i}", sender, [(r, "to") for r in to] + [(r, "cc") for r in cc], status,
+                                 f"2024-01-{day:02d}") for i, (sender, to, cc, status, day) in enumerate(messages)],
+                               options)
     note(f"read {read}, left out {result.excluded}\nrules {ties}, left out {left_out}")
     assert read == {pair: (round(w, 9), m) for pair, (w, m) in ties.items()}
     assert {reason: n for reason, n in result.excluded.items() if n} == left_out
