@@ -91,16 +91,20 @@ def reference(messages, options: EmailOptions) -> tuple[dict, dict]:
     return final, dict(left_out)
 
 
+MESSAGES = st.lists(st.tuples(
+    st.sampled_from(SENDERS), st.lists(st.sampled_from(RECIPIENTS), min_size=1, max_size=4),  # To
+    st.lists(st.sampled_from(RECIPIENTS), max_size=3),  # Cc
+    st.sampled_from(["", "Delivered", "Failed", "Expanded", "Quarantined", "Pending"]),  # status
+    st.integers(1, 28)), min_size=1, max_size=12)  # day of January 2024
+OPTIONS = st.builds(EmailOptions, max_recipients=st.integers(1, 4), weight=st.sampled_from(["per-message", "split"]),
+                    cc_weight=st.sampled_from([1.0, 0.5]), external=st.sampled_from(["drop", "domain", "keep"]),
+                    min_messages=st.sampled_from([1, 2]), reciprocal=st.booleans(),
+                    since=st.sampled_from([None, "2024-01-05"]), until=st.sampled_from([None, "2024-01-20"]))
+
+
 @settings(max_examples=80, deadline=None, derandomize=True, database=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
-@given(messages=st.lists(st.tuples(st.sampled_from(SENDERS), st.lists(st.sampled_from(RECIPIENTS), min_size=1, max_size=4),
-                                   st.lists(st.sampled_from(RECIPIENTS), max_size=3),
-                                   st.sampled_from(["", "Delivered", "Failed", "Expanded", "Quarantined", "Pending"]),
-                                   st.integers(1, 28)), min_size=1, max_size=12),
-       options=st.builds(EmailOptions, max_recipients=st.integers(1, 4), weight=st.sampled_from(["per-message", "split"]),
-                         cc_weight=st.sampled_from([1.0, 0.5]), external=st.sampled_from(["drop", "domain", "keep"]),
-                         min_messages=st.sampled_from([1, 2]), reciprocal=st.booleans(),
-                         since=st.sampled_from([None, "2024-01-05"]), until=st.sampled_from([None, "2024-01-20"])))
+@given(messages=MESSAGES, options=OPTIONS)
 def test_any_log_gives_the_ties_the_rules_give_row_by_row(tmp_path_factory, messages, options):
     folder = tmp_path_factory.mktemp("log")
     (folder / "roster.csv").write_text("id,name,email,department\n" + "".join(

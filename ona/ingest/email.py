@@ -485,9 +485,9 @@ def aggregation_sql(options: EmailOptions, automated: list[str], *, salt: int = 
     afterwards instead of the 10 million recipients before; with ``merged`` (two spellings of one
     address, e.g. in another case, two addresses of one person, or of one outside domain with
     ``--external domain``) it first groups the recipients of a message again by the node they
-    stand for (``identities.who``: the first address number of the node). ``identities`` (which runs before ``pairs``) joins each normalised address to
-    ``people`` (address -> person id), tests it against the automated-sender patterns and numbers
-    its node once. Every count is a sum, so ``pairs`` also applies the rules of a person
+    stand for (``identities.who``: the first address number of the node). ``identities`` (which
+    runs before ``pairs``) joins each normalised address to ``people`` (address -> person id),
+    tests it against the automated-sender patterns and numbers its node once. Every count is a sum, so ``pairs`` also applies the rules of a person
     (self-mail by person, automated senders, externals) to the summed address pairs, in the join
     that names them, instead of to every recipient row; ``kept`` and ``reasons`` read it: ``kept`` is
     one row per kept node pair (``weight``, ``messages``; summed by node pair unless
