@@ -501,10 +501,15 @@ def aggregation_sql(options: EmailOptions, automated: list[str], *, salt: int = 
     external = _q(options.external)
     has_to, score = options.cc_weight != 1, scored
     carried = (", has_to" if has_to else "") + (", score" if score else "")
+    # Only the recipients whose node is written more than one way (shared) can be named twice in a
+    # message: only they are grouped again.
     regroup = f"""
+        SELECT * FROM recipients WHERE r NOT IN (SELECT who FROM shared)
+        UNION ALL
         SELECT msg, s, r, early, sum(copies) AS copies{", bool_or(has_to) AS has_to" if has_to else ""}
                {", max(score) AS score" if score else ""}
-        FROM recipients GROUP BY msg, s, r, early""" if merged else "SELECT * FROM recipients"
+        FROM recipients WHERE r IN (SELECT who FROM shared) GROUP BY msg, s, r, early""" if merged else \
+        "SELECT * FROM recipients"
     # Reasons by number while the ten million rows are grouped (numbers group faster than text).
     number = _REASON_NUMBER
     marked = ", ".join(str(number[code]) for code in _MARKERS)
@@ -553,6 +558,8 @@ def aggregation_sql(options: EmailOptions, automated: list[str], *, salt: int = 
                g.copies{carried}
         FROM grouped g JOIN addresses a ON a.h = g.hs JOIN addresses b ON b.h = g.hr{who}
         WHERE g.raw IS NULL AND g.hs IS NOT NULL),
+    shared AS (  -- the nodes written more than one way: two spellings, a person's two addresses, a firm's
+        SELECT i.who FROM addresses ad JOIN identities i ON i.id = ad.id GROUP BY i.who HAVING count(*) > 1),
     deduplicated AS NOT MATERIALIZED ({regroup}),
     sizes AS (  -- {"every message" if split else "the messages with more rows than a broadcast has recipients"}
         SELECT msg, count(*) AS recipients FROM deduplicated WHERE early IS NULL{may_be_broadcast} GROUP BY msg),
