@@ -325,8 +325,8 @@ def test_summing_by_address_hash_gives_what_regrouping_by_address_gives(tmp_path
     people = ona.read_roster(company / "nodes.csv", id_column="node_id", unit_column="division_head")
     for log, who in ((message_log(tmp_path), roster), (company / "messages.csv", people)):
         by_hash = read_email(log, who, options)
-        with monkeypatch.context() as patched:  # as if two spellings had met: the regrouping path
-            patched.setattr(email, "ADDRESS_CHECK", "SELECT false, true")
+        with monkeypatch.context() as patched:  # as if every node were written two ways: the regrouping path
+            patched.setattr(email, "SHARED_NODES", "SELECT who FROM identities")
             regrouped = read_email(log, who, options)
         assert weights(by_hash) == pytest.approx(weights(regrouped)) and len(by_hash.ties) > 0
         assert by_hash.excluded == regrouped.excluded and by_hash.rows_read == regrouped.rows_read

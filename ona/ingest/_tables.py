@@ -49,10 +49,11 @@ class Table:
     """Cells of one sheet below its header, as text, with the spreadsheet row of each record.
 
     ``frame`` has one column per header cell (header text as written, stripped) and string cells,
-    stripped as ``str.strip`` strips them (``""`` for blank; object columns, or pandas text columns backed by Arrow when a large CSV was
-    parsed by pyarrow). ``rows[i]`` is the spreadsheet row (1-based, as Excel shows it) of
-    ``frame.iloc[i]`` (a ``range`` when the records follow the header without a gap). ``raw`` keeps the typed cell values (numbers, dates) where the format has
-    them, for checks such as "a date where a name belongs".
+    stripped as ``str.strip`` strips them (``""`` for blank; object columns, or pandas text columns
+    backed by Arrow when a large CSV was parsed by pyarrow). ``rows[i]`` is the spreadsheet row
+    (1-based, as Excel shows it) of ``frame.iloc[i]`` (a ``range`` when the records follow the
+    header without a gap). ``raw`` keeps the typed cell values (numbers, dates) where the format
+    has them, for checks such as "a date where a name belongs".
     """
 
     path: str

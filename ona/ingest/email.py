@@ -465,44 +465,46 @@ ADDRESS_RULES = f"""
     FROM (SELECT h, raw, {_NORMALISE.format(x="raw")} AS address
           FROM (SELECT DISTINCT coalesce(hs, hr) AS h, raw FROM grouped WHERE raw IS NOT NULL))"""
 
-#: Over ``addresses``: (two addresses share a hash, two spellings share a normalised address).
-ADDRESS_CHECK = """SELECT count(*) > count(DISTINCT h),
-                          count(DISTINCT CASE WHEN address <> '' THEN id END) < count(CASE WHEN address <> '' THEN 1 END)
-                   FROM addresses"""
+#: Over ``addresses``: whether two addresses share a hash.
+ADDRESS_CHECK = "SELECT count(*) > count(DISTINCT h) FROM addresses"
+#: Over ``addresses`` and ``identities``: the nodes written more than one way (two spellings of one
+#: address, a person's two addresses, two of an outside domain's with ``--external domain``). Only
+#: their recipients can be named twice in one message, so only they are grouped again.
+SHARED_NODES = """SELECT i.who FROM addresses ad JOIN identities i ON i.id = ad.id
+                  WHERE ad.address <> '' GROUP BY i.who HAVING count(*) > 1"""
 
 
 def aggregation_sql(options: EmailOptions, automated: list[str], *, salt: int = 0, merged: bool = False,
                     scored: bool = False, one_address_a_node: bool = False) -> "AggregationSQL":
-    """The aggregation rules as the six SQL statements of :class:`AggregationSQL`, in one pass over
-    the recipient rows; each flag is what an earlier statement found.
+    """The aggregation rules as the six SQL statements of :class:`AggregationSQL`, in one pass over the
+    recipient rows; each flag is what an earlier statement found.
 
     ``grouped`` (:func:`grouped_rules`) reads the rows once: it counts each recipient of a message
     once, counts the rows of each message and lists the addresses as written, all by hash (``salt``
     changes the address hash). ``addresses`` (:data:`ADDRESS_RULES`) normalises each distinct
     address once (ten million rows name a few thousand addresses) and numbers them. ``pairs``
-    applies the rules of a message (blank addresses, self-mail, one count per recipient,
-    broadcasts, weights) and sums by address pair: by hash pair, numbering the 3 million pairs
-    afterwards instead of the 10 million recipients before; with ``merged`` (two spellings of one
-    address, e.g. in another case, two addresses of one person, or of one outside domain with
-    ``--external domain``) it first groups the recipients of a message again by the node they
-    stand for (``identities.who``: the first address number of the node). ``identities`` (which
-    runs before ``pairs``) joins each normalised address to ``people`` (address -> person id),
-    tests it against the automated-sender patterns and numbers its node once. Every count is a sum, so ``pairs`` also applies the rules of a person
-    (self-mail by person, automated senders, externals) to the summed address pairs, in the join
-    that names them, instead of to every recipient row; ``kept`` and ``reasons`` read it: ``kept`` is
-    one row per kept node pair (``weight``, ``messages``; summed by node pair unless
-    ``one_address_a_node``), ``reasons`` one row per reason (``rows`` = recipient rows left out)
-    and one with reason NULL for what is kept (its ``messages``, ``duplicates`` and outside
-    senders and recipients), so that ``kept`` is read only once when nothing filters it.
-    The reasons keep the order of docs/email.md."""
+    applies the rules of a message (blank addresses, self-mail, one count per recipient, broadcasts,
+    weights) and sums by address pair: by hash pair, numbering the 3 million pairs afterwards
+    instead of the 10 million recipients before; with ``merged`` (a node written more than one
+    way: :data:`SHARED_NODES`, stored as ``shared``) it first groups the recipients of those
+    nodes in a message again by the node they stand for (``identities.who``: the node's first
+    address number). ``identities`` (which runs before
+    ``pairs``) joins each normalised address to ``people`` (address -> person id), tests it against
+    the automated-sender patterns and numbers its node once. Every count is a sum, so ``pairs`` also
+    applies the rules of a person (self-mail by person, automated senders, externals) to the summed
+    address pairs, in the join that names them, instead of to every recipient row; ``kept`` and
+    ``reasons`` read it: ``kept`` is one row per kept node pair (``weight``, ``messages``; summed by
+    node pair unless ``one_address_a_node``), ``reasons`` one row per reason (``rows`` = recipient
+    rows left out) and one with reason NULL for what is kept (its ``messages``, ``duplicates`` and
+    outside senders and recipients), so that ``kept`` is read only once when nothing filters it. The
+    reasons keep the order of docs/email.md."""
     auto = f"regexp_matches(n.address, {_q('|'.join(f'(?:{p})' for p in automated))})" if automated else "false"
     cc = float(options.cc_weight)
     split = options.weight == "split"
     external = _q(options.external)
     has_to, score = options.cc_weight != 1, scored
     carried = (", has_to" if has_to else "") + (", score" if score else "")
-    # Only the recipients whose node is written more than one way (shared) can be named twice in a
-    # message: only they are grouped again.
+    # Only the recipients of the nodes in ``shared`` (SHARED_NODES) are grouped again.
     regroup = f"""
         SELECT * FROM recipients WHERE r NOT IN (SELECT who FROM shared)
         UNION ALL
@@ -558,8 +560,6 @@ def aggregation_sql(options: EmailOptions, automated: list[str], *, salt: int = 
                g.copies{carried}
         FROM grouped g JOIN addresses a ON a.h = g.hs JOIN addresses b ON b.h = g.hr{who}
         WHERE g.raw IS NULL AND g.hs IS NOT NULL),
-    shared AS (  -- the nodes written more than one way: two spellings, a person's two addresses, a firm's
-        SELECT i.who FROM addresses ad JOIN identities i ON i.id = ad.id GROUP BY i.who HAVING count(*) > 1),
     deduplicated AS NOT MATERIALIZED ({regroup}),
     sizes AS (  -- {"every message" if split else "the messages with more rows than a broadcast has recipients"}
         SELECT msg, count(*) AS recipients FROM deduplicated WHERE early IS NULL{may_be_broadcast} GROUP BY msg),
@@ -953,18 +953,19 @@ def _aggregate(engine, paths, formats, roster, options, excluded, progress):
             sql = aggregation_sql(options, automated, salt=salt, scored=scored)
             engine.store("grouped", sql.grouped, cache=False)
             engine.store("addresses", sql.addresses)
-            collision, merged = engine.rows(ADDRESS_CHECK)[0]
+            collision, = engine.rows(ADDRESS_CHECK)[0]
             if not collision:
                 break
         else:  # pragma: no cover - three 64-bit collisions in a row
             raise OnaError("three address hashes collided; please report this")
         engine.store("identities", sql.identities)
-        # A node with two addresses in the data (a person's alias, or their id beside their email;
-        # two people of one outside domain with --external domain) may be named twice in one
-        # message: recipients are then grouped again by node, as two spellings of one address are.
-        merged = merged or engine.rows("SELECT count(*) > count(DISTINCT who) FROM identities")[0][0]
+        # A node written more than one way may be named twice in one message: its recipients are
+        # then grouped again by node (the ``merged`` statements); otherwise summed by hash.
+        engine.store("shared", SHARED_NODES)
+        merged = engine.rows("SELECT count(*) > 0 FROM shared")[0][0]
         engine.store("pairs", aggregation_sql(options, automated, merged=bool(merged), scored=scored).pairs)
         engine.release("grouped")
+        engine.release("shared")
         one_address_a_node = engine.rows("SELECT count(*) = count(DISTINCT k) FROM identities")[0][0]
         sql = aggregation_sql(options, automated, one_address_a_node=bool(one_address_a_node))
         reasons = engine.frame(sql.reasons)

@@ -386,7 +386,7 @@ def driver_java_options(environ=None) -> str:
     :func:`user_spark_conf`; a setting ona passed alone would replace them) followed by ona's log
     configuration (Spark's errors only), unless the user names a log4j2 configuration file
     themselves."""
-    own = user_spark_conf(os.environ if environ is None else environ).get("spark.driver.extraJavaOptions", "")
+    own = user_spark_conf(environ).get("spark.driver.extraJavaOptions", "")
     if "-Dlog4j2.configurationFile=" in own:
         return own.strip()
     return f"{own.strip()} -Dlog4j2.configurationFile={_LOG_CONFIG}".strip()

@@ -29,8 +29,7 @@ class TieTable:
     ``""`` for a single layer) and ``row`` (the spreadsheet row of the first report); the three text
     columns are pandas text (``str``, Arrow-backed) columns as :func:`read_ties` and
     :func:`~ona.ingest.email.read_email` make them; object columns (a script's own table) work the
-    same. ``dropped``
-    counts rows left out, by reason (``self-tie``, ``zero-weight``, ``duplicate``,
+    same. ``dropped`` counts rows left out, by reason (``self-tie``, ``zero-weight``, ``duplicate``,
     ``unknown-person``). ``respondents`` are the people who answered (the sources of an edge list,
     or the rows of a matrix or wide sheet, even with no colleague named); ``None`` when unknown.
     """
