@@ -330,9 +330,10 @@ def map_command(by, unit, person, out_path, size_by, seed, **opts):
 @cli.command()
 @roster_options
 @ties_options
+@click.option("--by", default=None, help="Roster column whose units are measured (checked that the roster has it).")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON (for scripts).")
 @_handle_errors
-def validate(as_json, **opts):
+def validate(by, as_json, **opts):
     """Check a roster and tie files without analysing them; list every problem at once.
 
     Each problem names file, sheet, row and column, with a stable code and how to fix it. Exit
@@ -354,7 +355,8 @@ def validate(as_json, **opts):
         ties_options={"sheet": opts["ties_sheet"], "source_column": opts["source_column"],
                       "target_column": opts["target_column"], "weight_column": opts["weight_column"],
                       "ties_format": opts["ties_format"], "delimiter": opts["delimiter"],
-                      "encoding": opts["encoding"], "drop_unknown": opts["drop_unknown"]})
+                      "encoding": opts["encoding"], "drop_unknown": opts["drop_unknown"]},
+        layer=opts["layer"], combine=opts["combine"], by=by)
     if as_json:
         click.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=1))
     else:
@@ -390,6 +392,8 @@ def template(out_path, questions, ratings, **opts):
     from .ingest import write_survey_template
     from .ingest.template import write_ratings_template
 
+    if out_path.suffix.lower() != ".xlsx":
+        raise click.BadParameter("the survey is an Excel workbook: name it .xlsx", param_hint="--out")
     roster = _read_roster(opts)
     if ratings:
         write_ratings_template(roster, out_path, unit_column=opts["unit_column"])

@@ -109,3 +109,51 @@ def test_duplicate_names_are_offered_with_their_email_and_read_back_to_the_right
     choices = person_choices(roster)
     assert choices == ["Mette Hansen <mh1@x.example>", "Mette Hansen <mh2@x.example>", "Bo Ek"]
     assert [PersonMatcher(roster).match(c) for c in choices] == ["1", "2", "3"]
+
+
+def test_validate_checks_the_layer_and_the_unit_column_as_analyze_does(runner, tmp_path):
+    """An analyst checks the options of next week's run: a layer the file does not have and a
+    column the roster does not have are errors in validate, as they are in analyze."""
+    ties = tmp_path / "ties.csv"
+    ties.write_text("Source,Target,Question\na1,a2,advice\na2,b1,advice\n", encoding="utf-8")
+    res = runner.invoke(cli, ["validate", "--roster", str(ROSTER), "--ties", str(ties), "--layer", "trust",
+                              "--by", "Building"])
+    assert res.exit_code == 1
+    codes = [line.rsplit("[", 1)[1].rstrip("]") for line in res.stdout.splitlines()[:-1]]
+    assert codes == ["unknown-unit-column", "unknown-layer"]
+    assert "has no layer 'trust'; its layers are: 'advice'" in res.stdout
+    res = runner.invoke(cli, ["validate", "--roster", str(ROSTER), "--ties", str(ties), "--layer", "advice"])
+    assert res.exit_code == 0, res.output
+
+
+def test_two_answer_files_of_the_same_name_are_two_layers(runner, tmp_path):
+    """Two survey rounds exported as q1/answers.csv and q2/answers.csv are two questions: summed
+    with --combine sum, not merged into one layer that keeps the larger weight."""
+    for folder, weight in (("q1", 3), ("q2", 4)):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "answers.csv").write_text(f"Source,Target,Weight\na1,a2,{weight}\n", encoding="utf-8")
+    roster = ona.read_roster(ROSTER)
+    ties = ona.read_ties([tmp_path / "q1" / "answers.csv", tmp_path / "q2" / "answers.csv"], roster, combine="sum")
+    assert ties.layers == ("q1/answers", "q2/answers")
+    assert ties.ties[["source", "target", "weight"]].values.tolist() == [["a1", "a2", 7.0]]
+    assert ona.read_ties([tmp_path / "q1" / "answers.csv", tmp_path / "q2" / "answers.csv"], roster,
+                         layer="q2/answers").ties["weight"].tolist() == [4.0]
+
+
+def test_the_same_tie_file_given_twice_is_an_error(runner, tmp_path):
+    ties = tmp_path / "ties.csv"
+    ties.write_text("Source,Target\na1,a2\n", encoding="utf-8")
+    for command in ("validate", "analyze"):
+        res = runner.invoke(cli, [command, "--roster", str(ROSTER), "--ties", str(ties), "--ties",
+                                  str(tmp_path / "." / "ties.csv"), "--out", str(tmp_path / "out")][
+                                      : None if command == "analyze" else -2])
+        assert res.exit_code == (1 if command == "validate" else 2), res.output
+        assert "ties.csv: is given twice; give each tie file once [repeated-file]" in res.output
+    assert not (tmp_path / "out").exists()
+
+
+def test_the_survey_template_refuses_a_name_that_is_not_a_workbook(runner, tmp_path):
+    res = runner.invoke(cli, ["template", "--roster", str(ROSTER), "--out", str(tmp_path / "survey.csv")])
+    assert res.exit_code == 2
+    assert "the survey is an Excel workbook: name it .xlsx" in res.output
+    assert not (tmp_path / "survey.csv").exists()

@@ -14,7 +14,7 @@ from ._tables import Table, gc_paused, read_table
 from .roster import Roster, fold_text
 from .shapes import ColumnCells
 
-__all__ = ["TieTable", "read_ties", "PersonMatcher"]
+__all__ = ["TieTable", "read_ties", "PersonMatcher", "file_layer_names"]
 
 
 COMBINE_RULES = ("sum", "max", "any")
@@ -277,18 +277,44 @@ def read_ties(path: str | Path | list, roster: Roster, *, sheet: str | None = No
         raise ValueError(f"combine must be one of {COMBINE_RULES}")
     paths = list(path) if isinstance(path, (list, tuple)) else [path]
     tables, problems = [], []
-    for p in paths:
+    for p, name in zip(paths, file_layer_names(paths)):
         try:
             tables.append(read_tie_table(p, roster, sheet=sheet, source_column=source_column,
                                          target_column=target_column, weight_column=weight_column,
                                          ties_format=ties_format, header_row=header_row, delimiter=delimiter,
-                                         encoding=encoding, drop_unknown=drop_unknown,
-                                         default_layer=Path(p).stem if len(paths) > 1 else ""))
+                                         encoding=encoding, drop_unknown=drop_unknown, default_layer=name))
         except InputError as exc:
             problems.extend(exc.problems)
     if problems:
         raise InputError(problems)
     return combine_layers(tables, layer=layer, combine=combine)
+
+
+def file_layer_names(paths: list) -> list[str]:
+    """The layer each of several tie files stands for: its file name without the suffix, or, where
+    two files share that name (``q1/answers.csv``, ``q2/answers.csv``), its folder and name
+    (``q1/answers``); ``""`` for a single file. The same file given twice is an error: its ties
+    would count twice."""
+    if len(paths) <= 1:
+        return [""] * len(paths)
+    seen: dict[Path, str] = {}
+    for p in paths:
+        key = Path(p).resolve()
+        if key in seen:
+            raise InputError([Problem("repeated-file", "is given twice; give each tie file once", path=str(p))])
+        seen[key] = str(p)
+    stems = [Path(p).stem for p in paths]
+    names = []
+    for p, stem in zip(paths, stems):
+        if stems.count(stem) == 1:
+            names.append(stem)
+        else:
+            names.append("/".join(Path(p).resolve().parts[-2:])[: -len(Path(p).suffix) or None])
+    for p, name in zip(paths, names):
+        if names.count(name) > 1:  # (the same folder name and file name in two places)
+            raise InputError([Problem("repeated-layer", "has the same folder and file name as another tie file; "
+                                      "rename one so that each question's layer has its own name", path=str(p))])
+    return names
 
 
 def read_tie_table(path: str | Path, roster: Roster, *, sheet=None, source_column=None, target_column=None,

@@ -41,14 +41,17 @@ class ValidationReport:
 
 
 def validate(roster_path, ties_paths=(), *, roster_options: dict | None = None,
-             ties_options: dict | None = None) -> ValidationReport:
+             ties_options: dict | None = None, layer: str | None = None, combine: str = "sum",
+             by: str | None = None) -> ValidationReport:
     """Read the roster and each tie file as ``analyze`` would, collecting every problem.
 
-    Ties can only be checked against a readable roster: when the roster has errors, the tie files
-    are reported as not checked (a warning) rather than guessed at.
+    ``by`` (a roster column to measure by), ``layer`` (the one layer to analyse) and ``combine``
+    are checked as ``analyze`` checks them. Ties can only be checked against a readable roster:
+    when the roster has errors, the tie files are reported as not checked (a warning) rather than
+    guessed at.
     """
     from .roster import read_roster
-    from .ties import read_tie_table
+    from .ties import combine_layers, file_layer_names, read_tie_table
 
     report = ValidationReport(files=[str(roster_path), *map(str, ties_paths)])
     try:
@@ -60,15 +63,32 @@ def validate(roster_path, ties_paths=(), *, roster_options: dict | None = None,
             report.problems.append(Problem("not-checked", "not checked: fix the roster first, then validate again",
                                            path=str(path), severity="warning"))
         return report
-    for path in ties_paths:
+    if by is not None:
         try:
-            ties = read_tie_table(path, roster, **(ties_options or {}))
+            roster.column(by)
+        except InputError as exc:
+            report.problems.extend(exc.problems)
+    try:
+        layer_names = file_layer_names(list(ties_paths))
+    except InputError as exc:
+        report.problems.extend(exc.problems)
+        return report
+    tables = []
+    for path, layer_name in zip(ties_paths, layer_names):
+        try:
+            ties = read_tie_table(path, roster, default_layer=layer_name, **(ties_options or {}))
         except InputError as exc:
             report.problems.extend(exc.problems)
             continue
+        tables.append(ties)
         report.problems.extend(ties.warnings)
         for reason, count in ties.dropped.items():
             report.problems.append(Problem(
                 f"dropped-{reason}", f"{count} tie{'s' if count != 1 else ''} left out ({reason.replace('-', ' ')})",
                 path=ties.path, sheet=ties.sheet, severity="warning"))
+    if layer is not None and tables and len(tables) == len(layer_names):
+        try:
+            combine_layers(tables, layer=layer, combine=combine)
+        except InputError as exc:
+            report.problems.extend(exc.problems)
     return report
