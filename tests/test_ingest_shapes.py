@@ -204,3 +204,19 @@ def test_lazega_cowork_undirected_edge_list_is_the_symmetric_matrix():
         {frozenset(p) for p in zip(edges.source, edges.target)}
     union = ona.build_graph(roster, ona.read_ties(DATA / "lazega" / "edges_cowork.csv", roster), tie_rule="union")
     assert len(union.source) == 756
+
+
+def test_who_answered_does_not_depend_on_the_shape_of_the_file(roster, tmp_path):
+    """a2 answered "0 (never)" for every colleague and b1 named only themself: both answered the
+    survey. The same answers as an edge list and as a matrix give the same respondents and the
+    same response rate."""
+    edges = tmp_path / "edges.csv"
+    edges.write_text("Source,Target,Weight\na1,a2,3\na2,a1,0\na2,b1,0\nb1,b1,2\n", encoding="utf-8")
+    matrix = tmp_path / "matrix.csv"
+    matrix.write_text(",a1,a2,b1\na1,0,3,0\na2,0,0,0\nb1,0,0,2\n", encoding="utf-8")
+    from_edges, from_matrix = ona.read_ties(edges, roster), ona.read_ties(matrix, roster)
+    assert from_edges.respondents == from_matrix.respondents == ("a1", "a2", "b1")
+    assert pairs(from_edges) == pairs(from_matrix) == {("a1", "a2", 3.0)}
+    rates = [ona.measure(ona.build_graph(roster, t), permutations=0).summary["response_rate"]
+             for t in (from_edges, from_matrix)]
+    assert rates == [pytest.approx(3 / 5)] * 2

@@ -449,6 +449,10 @@ def _join_records(table: Table, matcher: "PersonMatcher", records, shape: str, *
         layers = tuple(sorted(pd.unique(layer).tolist()))
     else:
         layers = (default_layer,) if n or default_layer else ()
+    if respondents is None and shape == "edges":
+        # Everyone named as a source answered, whatever became of the answer (a weight of 0, a
+        # self-tie, a colleague not in the roster): as the rows of a matrix or wide sheet count.
+        respondents = tuple(matcher.ids[pd.unique(source_pos[source_pos >= 0])].tolist())
     keep = np.ones(n, dtype=bool)
     dropped: dict[str, int] = {}
     if unknown:
@@ -489,9 +493,6 @@ def _join_records(table: Table, matcher: "PersonMatcher", records, shape: str, *
                 .drop_duplicates(["layer", "source", "target"], keep="first").sort_values("row", kind="stable")
                 .reset_index(drop=True))
         dropped["duplicate"] = before - len(ties)
-    if respondents is None and shape == "edges":
-        respondents = tuple(ids[pd.unique(source_pos)].tolist()) if not dup else \
-            tuple(pd.unique(ties["source"].to_numpy(dtype=object)).tolist())
     return TieTable(ties=ties, path=table.path, sheet=table.sheet, weight_column=records.weight_column,
                     dropped=dropped, warnings=tuple(problems), shape=shape, layers=layers, respondents=respondents)
 
