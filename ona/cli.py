@@ -183,7 +183,10 @@ def render_summary(summary: dict, unit_column: str) -> str:
         f"Cross-unit ties:     {_pct(summary['cross_unit_share'])} ({summary['cross_unit_ties']} of {summary['ties']})",
         f"E-I index (org):     {_num(summary['ei_index'])}",
         f"Modularity of units: {_num(summary['modularity'])} (directed, weighted)",
-        *([f"Communities found:   {summary['communities']} (agreement with units, NMI {_num(summary['unit_community_nmi'])})",
+        *([f"Communities found:   {summary['communities']}"
+           + (f" among the {summary['community_people']} people with a tie"
+              if summary.get("community_people", summary["people"]) < summary["people"] else "")
+           + f" (agreement with units, NMI {_num(summary['unit_community_nmi'])})",
            f"Boundary spanners:   {summary['boundary_spanners']}",
            f"Fragile unit links:  {summary['unit_pairs_hanging_on_one_person']} of "
            f"{summary['unit_pairs_connected']} unit pairs hang on one person"]

@@ -357,6 +357,39 @@ def test_communities_find_a_hidden_team_and_a_fragmented_unit():
         g.partition("unit").membership(), truth, method="nmi"))
 
 
+def test_people_with_no_tie_belong_to_no_community():
+    """A sparse survey: unit A (a1-a4) works as one clique but a5 and a6 neither answered nor were
+    named; B (b1-b3) is a clique. Leiden alone would make a5 and a6 communities of their own: four
+    communities, A split over three of them (4 of 6 people in its main one), so "fragmented", and
+    an agreement with the units below 1. Counted over the people with a tie, there are two
+    communities, they are the units (NMI 1), and A is whole."""
+    units = {**{f"a{i}": "A" for i in range(1, 7)}, **{f"b{i}": "B" for i in range(1, 4)}}
+    clique = lambda people: [(x, y) for x in people for y in people if x != y]
+    g = graph_of(units, clique(["a1", "a2", "a3", "a4"]) + clique(["b1", "b2", "b3"]))
+    membership, summary, crosstab, per_unit = communities(g, g.partition("unit"), seed=1)
+    position = {pid: k for k, pid in enumerate(g.ids)}
+    assert [membership[position[p]] for p in ("a1", "a4", "b1", "a5", "a6")] == [0, 0, 1, -1, -1]
+    assert (summary["communities"], summary["community_people"]) == (2, 7)
+    assert summary["unit_community_nmi"] == pytest.approx(1.0)
+    assert summary["unit_community_ari"] == pytest.approx(1.0)
+    assert per_unit.loc["A", "main_community_share"] == pytest.approx(1.0)
+    assert not bool(per_unit.loc["A", "fragmented"])
+    assert crosstab.loc["A"].tolist() == [4, 0, 2] and list(crosstab.columns) == ["community 1", "community 2",
+                                                                                  "no tie"]
+    people = ona.measure(g, by="unit", permutations=0).people
+    assert people.loc["a1", "community"] == 1 and people["community"].isna().sum() == 2
+
+
+def test_with_no_ties_there_are_no_communities():
+    g = graph_of({"a1": "A", "a2": "A", "b1": "B"}, [])
+    membership, summary, crosstab, per_unit = communities(g, g.partition("unit"), seed=1)
+    assert membership.tolist() == [-1, -1, -1]
+    assert summary["communities"] == summary["community_people"] == 0
+    assert math.isnan(summary["unit_community_nmi"]) and math.isnan(summary["unit_community_ari"])
+    assert per_unit["fragmented"].tolist() == [False, False] and per_unit["main_community"].isna().all()
+    assert crosstab["no tie"].tolist() == [2, 1]
+
+
 # --- Fragile bridges ------------------------------------------------------------------------
 
 def test_units_joined_through_one_person():

@@ -139,7 +139,7 @@ def measure(graph: OrgGraph, by: str | None = None, *, seed: int = 1, permutatio
         people = people.join(between)
         progress.advance("communities")
         membership, community_summary, crosstab, per_unit = communities(graph, units, seed=seed)
-        people["community"] = membership + 1
+        people["community"] = pd.Series(membership + 1, index=people.index).where(membership >= 0).astype("Int64")
         progress.advance("bridges")
         bridge_pairs, must_not_leave = fragile_bridges(graph, units)
         progress.advance()

@@ -77,21 +77,31 @@ def unit_contributions(graph: OrgGraph, units: UnitPartition) -> np.ndarray:
 
 
 def communities(graph: OrgGraph, units: UnitPartition, *, seed: int = 1, resolution: float = 1.0):
-    """Communities found by Leiden and how they line up with the formal units.
+    """Communities found by Leiden among the people with a tie, and how they line up with the units.
 
     Leiden (Traag, Waltman & van Eck 2019; igraph, modularity objective, resolution 1, run to
-    convergence, seeded) on the undirected network with pair weight w_ij + w_ji. Returns
-    ``(membership, summary, crosstab, per_unit)``:
+    convergence, seeded) on the undirected network with pair weight w_ij + w_ji. A person with no
+    tie at all (nobody named them and they named nobody: in a survey, often someone who did not
+    answer) belongs to no community: Leiden would make each such person a community of one, which
+    says nothing about how people work together and, counted, would inflate the number of
+    communities, lower the agreement with the units and make a unit with many non-respondents look
+    split. So communities, their agreement with the units and the per-unit figures are over the
+    people with at least one tie. Returns ``(membership, summary, crosstab, per_unit)``:
 
+    - ``membership``: each person's community, numbered 0, 1, ... by size (largest first); -1 for
+      a person with no tie;
     - ``summary``: number of communities, their modularity Q (undirected, weighted) beside the
-      formal units' Q on the same graph, and the agreement between the two partitions: normalised
-      mutual information (NMI; Danon et al. 2005) and adjusted Rand index (ARI; Hubert & Arabie
-      1985), 1 = identical, about 0 = unrelated;
-    - ``crosstab``: people of each unit (rows) in each community (columns);
-    - ``per_unit``: each unit's main community, the share of its people in it, ``fragmented``
-      (no community holds two thirds of the unit: the unit works as several groups) and
+      formal units' Q on the same graph, and the agreement between the two partitions of the
+      people with a tie: normalised mutual information (NMI; Danon et al. 2005) and adjusted Rand
+      index (ARI; Hubert & Arabie 1985), 1 = identical, about 0 = unrelated (NaN with no ties);
+      ``community_people`` is how many people with a tie they are over;
+    - ``crosstab``: people of each unit (rows) in each community (columns), and a last column
+      ``no tie`` for the unit's people without one;
+    - ``per_unit``: each unit's main community, the share of its people with a tie in it,
+      ``fragmented`` (no community holds two thirds of them: the unit works as several groups) and
       ``merged_with`` (other units whose main community is the same, each holding at least two
-      thirds of its people there: a hidden team across the formal lines).
+      thirds of its people there: a hidden team across the formal lines). A unit none of whose
+      people has a tie has no main community and is not fragmented.
     """
     import igraph as ig
     import pandas as pd
@@ -109,41 +119,57 @@ def communities(graph: OrgGraph, units: UnitPartition, *, seed: int = 1, resolut
                                    resolution=resolution, n_iterations=-1)
     finally:
         random.setstate(state)
-    membership = np.asarray(found.membership, dtype=np.int64)
-    # Number communities by size (largest first) so the labels are stable and readable.
-    order = np.argsort(-np.bincount(membership), kind="stable")
+    found_membership = np.asarray(found.membership, dtype=np.int64)
+    tied = (np.bincount(graph.source, minlength=n) + np.bincount(graph.target, minlength=n)) > 0
+    # Number the communities of people with a tie by size (largest first): stable, readable labels.
+    sizes = np.bincount(found_membership[tied], minlength=found_membership.max() + 1 if n else 0)
+    order = np.argsort(-sizes, kind="stable")
     relabel = np.empty_like(order)
     relabel[order] = np.arange(len(order))
-    membership = relabel[membership]
+    membership = np.where(tied, relabel[found_membership] if n else found_membership, -1)
     has_ties = graph.m > 0
-    q_comm = g.modularity(membership.tolist(), weights=weights.tolist()) if has_ties else float("nan")
+    q_comm = g.modularity(found_membership.tolist(), weights=weights.tolist()) if has_ties else float("nan")
     q_units = g.modularity(units.membership(), weights=weights.tolist()) if has_ties else float("nan")
+    unit_codes = np.asarray(units.membership())
     summary = {
-        "communities": int(membership.max() + 1) if n else 0,
+        "communities": int((sizes > 0).sum()),
+        "community_people": int(tied.sum()),
         "community_modularity": float(q_comm),
         "unit_modularity_undirected": float(q_units),
-        "unit_community_nmi": float(ig.compare_communities(units.membership(), membership.tolist(), method="nmi")),
-        "unit_community_ari": float(ig.compare_communities(units.membership(), membership.tolist(),
-                                                           method="adjusted_rand")),
+        "unit_community_nmi": _agreement(ig, unit_codes[tied], membership[tied], "nmi"),
+        "unit_community_ari": _agreement(ig, unit_codes[tied], membership[tied], "adjusted_rand"),
         "community_seed": seed,
     }
     labels = np.asarray(units.labels, dtype=object)
-    crosstab = pd.crosstab(pd.Series(labels[units.codes], name="unit"),
-                           pd.Series(membership + 1, name="community"))
-    shares = crosstab.div(crosstab.sum(axis=1), axis=0)
-    main = shares.idxmax(axis=1)
-    share = shares.max(axis=1)
+    unit_of = pd.Series(labels[units.codes], name="unit")
+    every_unit = pd.Index(sorted(unit_of.unique()), name="unit")
+    crosstab = pd.crosstab(unit_of[tied], pd.Series(membership[tied] + 1, name="community", index=unit_of.index[tied]))
+    crosstab = crosstab.reindex(every_unit, fill_value=0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        shares = crosstab.div(crosstab.sum(axis=1), axis=0)
+    anyone = crosstab.sum(axis=1) > 0
+    main = shares[anyone].idxmax(axis=1).reindex(crosstab.index) if crosstab.shape[1] else \
+        pd.Series(np.nan, index=crosstab.index)
+    share = shares.max(axis=1).where(anyone)
     per_unit = pd.DataFrame({"main_community": main, "main_community_share": share,
                              "communities_spanned": (crosstab > 0).sum(axis=1)})
-    per_unit["fragmented"] = per_unit["main_community_share"] < 2 / 3
-    strong = per_unit[~per_unit["fragmented"]]
+    per_unit["fragmented"] = (per_unit["main_community_share"] < 2 / 3) & anyone
+    strong = per_unit[~per_unit["fragmented"] & anyone]
     merged = []
     for unit, row in per_unit.iterrows():
-        if row["fragmented"]:
+        if row["fragmented"] or not anyone[unit]:
             merged.append("")
             continue
         mates = [u for u in strong.index[strong["main_community"] == row["main_community"]] if u != unit]
         merged.append("; ".join(str(u) for u in mates))
     per_unit["merged_with"] = merged
     crosstab.columns = [f"community {c}" for c in crosstab.columns]
+    crosstab["no tie"] = unit_of[~tied].value_counts().reindex(crosstab.index, fill_value=0).to_numpy()
     return membership, summary, crosstab, per_unit
+
+
+def _agreement(ig, units: np.ndarray, found: np.ndarray, method: str) -> float:
+    """igraph's ``compare_communities`` of two partitions of the same people; NaN for no people."""
+    if len(units) == 0:
+        return float("nan")
+    return float(ig.compare_communities(units.tolist(), found.tolist(), method=method))

@@ -59,7 +59,7 @@ def _csv_safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _xml_value(value):
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
         return None
     if isinstance(value, (np.integer,)):
         return int(value)
@@ -112,7 +112,7 @@ def _column_texts(nodes: pd.DataFrame, kinds: dict[str, str]) -> list[list[str |
         column = nodes[c]
         if kind == "double" and column.dtype.kind == "f":
             texts.append([None if v != v else repr(v) for v in column.to_numpy(dtype=float).tolist()])
-        elif kind == "long" and column.dtype.kind in "iu":
+        elif kind == "long" and isinstance(column.dtype, np.dtype) and column.dtype.kind in "iu":
             texts.append([str(v) for v in column.to_numpy().tolist()])
         elif kind == "boolean" and column.dtype.kind == "b":
             texts.append(["true" if v else "false" for v in column.to_numpy().tolist()])

@@ -34,6 +34,10 @@ def _plain(value):
 def numeric_values(column: pd.Series) -> list | None:
     """The cells of a numeric or boolean column (numpy dtype) as plain Python values, NaN as None,
     converted column by column; None for any other column."""
+    if pd.api.types.is_extension_array_dtype(column.dtype) and column.dtype.kind in "biu":
+        # pandas' nullable integers and booleans (e.g. a person's community, missing for no tie)
+        return [None if missing else value for value, missing in
+                zip(column.to_numpy(dtype=object).tolist(), column.isna().to_numpy().tolist())]
     if not isinstance(column.dtype, np.dtype) or column.dtype.kind not in "biuf":
         return None
     values = column.to_numpy()
