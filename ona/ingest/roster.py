@@ -22,7 +22,8 @@ class Roster:
 
     ``people`` is indexed by person id (text) in file order; its columns are every other column of
     the file under its original header, as text (``""`` for blank). ``name_column``,
-    ``email_column`` and ``unit_columns`` name the headers that play those roles.
+    ``email_column`` and ``unit_columns`` name the headers that play those roles. ``rows`` are the
+    spreadsheet rows of the people, ``header_row`` that of the header (None: a roster made in code).
     """
 
     people: pd.DataFrame
@@ -34,6 +35,7 @@ class Roster:
     unit_columns: tuple[str, ...] = ()
     rows: tuple[int, ...] = field(default=(), repr=False)
     warnings: tuple[Problem, ...] = field(default=(), repr=False)
+    header_row: int | None = None
 
     def __len__(self) -> int:
         return len(self.people)
@@ -58,7 +60,7 @@ class Roster:
         choices = ", ".join(repr(h) for h in self.people.columns if h not in (self.name_column, self.email_column))
         raise InputError([Problem(
             "unknown-unit-column", f"has no column {name!r} to measure by; choose one of: {choices}",
-            path=self.path, sheet=self.sheet, row=1)])
+            path=self.path, sheet=self.sheet, row=self.header_row)])
 
     def labels(self) -> pd.Series:
         """Display label of each person: the name where there is one, else the id."""
@@ -176,5 +178,5 @@ def _validated_roster(table: Table, id_col: str, name_col: str | None, email_col
                     name_column=name_col if name_col != id_col else None,
                     email_column=email_col if email_col != id_col else None,
                     unit_columns=unit_cols, rows=tuple(table.rows),
-                    warnings=tuple(p for p in problems if p.severity == "warning"))
+                    warnings=tuple(p for p in problems if p.severity == "warning"), header_row=table.header_row)
     return roster
