@@ -22,7 +22,12 @@ class Roster:
 
     ``people`` is indexed by person id (text) in file order; its columns are every other column of
     the file under its original header, as text (``""`` for blank). ``name_column``,
-    ``email_column`` and ``unit_columns`` name the headers that play those roles.
+    ``email_column`` and ``unit_columns`` name the headers that play those roles. When the file has
+    no id column, its email (else name) column is the id: that column is then ``id_column`` (not a
+    column of ``people``), ``email_column`` (or ``name_column``) is None, and ``id_role`` says what
+    the ids are, ``"email"`` or ``"name"`` (``"id"``: a column of ids), so that they are matched as
+    addresses or names too (see :class:`~ona.ingest.ties.PersonMatcher`). ``rows`` are the
+    spreadsheet rows of the people, ``header_row`` that of the header (None: a roster made in code).
     """
 
     people: pd.DataFrame
@@ -34,6 +39,8 @@ class Roster:
     unit_columns: tuple[str, ...] = ()
     rows: tuple[int, ...] = field(default=(), repr=False)
     warnings: tuple[Problem, ...] = field(default=(), repr=False)
+    id_role: str = "id"
+    header_row: int | None = None
 
     def __len__(self) -> int:
         return len(self.people)
@@ -58,7 +65,7 @@ class Roster:
         choices = ", ".join(repr(h) for h in self.people.columns if h not in (self.name_column, self.email_column))
         raise InputError([Problem(
             "unknown-unit-column", f"has no column {name!r} to measure by; choose one of: {choices}",
-            path=self.path, sheet=self.sheet, row=1)])
+            path=self.path, sheet=self.sheet, row=self.header_row)])
 
     def labels(self) -> pd.Series:
         """Display label of each person: the name where there is one, else the id."""
@@ -69,7 +76,8 @@ class Roster:
 
 
 def fold_text(text: str) -> str:
-    """Case-, accent- and whitespace-insensitive key for matching names (Søren ~ soren; æ ~ ae)."""
+    """Case-, accent- and whitespace-insensitive key of a text (Søren ~ soren; æ ~ ae), as unit names
+    are compared; person names are compared by :func:`name_key`, which builds on it."""
     text = " ".join(str(text).split()).casefold()
     if text.isascii():
         return text
@@ -83,6 +91,15 @@ def fold_text(text: str) -> str:
 _FOLD = str.maketrans({"æ": "ae", "ø": "o", "å": "a", "ß": "ss"})
 
 
+def name_key(name: str) -> str:
+    """The key two writings of one name share: :func:`fold_text` of the name, a name with one comma
+    read as "Last, First" ("Hansen, Mette", "hansen,mette" and "Mette  Hansen" are one name)."""
+    if name.count(",") == 1:
+        last, _, first = name.partition(",")
+        name = f"{first} {last}"
+    return fold_text(name)
+
+
 @gc_paused()
 def read_roster(path: str | Path, *, sheet: str | None = None, id_column: str | None = None,
                 name_column: str | None = None, email_column: str | None = None,
@@ -91,8 +108,9 @@ def read_roster(path: str | Path, *, sheet: str | None = None, id_column: str | 
     """Read a roster (CSV or Excel): one row per person.
 
     The id column is found by its header (``id``, ``employee id`` ...) or named with ``id_column``;
-    without one, the email column, then the name column, serves as the id. Every id must be present
-    and unique; all problems are collected and raised together as one :class:`InputError`.
+    without one, the email column, then the name column, serves as the id (and its ids are matched
+    as addresses or names: :attr:`Roster.id_role`). Every id must be present and unique; all
+    problems are collected and raised together as one :class:`InputError`.
     """
     wanted = [ALIASES["id"] + ALIASES["email"] + ALIASES["name"]]
     table = read_table(path, sheet, header_row=header_row, delimiter=delimiter, encoding=encoding,
@@ -172,9 +190,10 @@ def _validated_roster(table: Table, id_col: str, name_col: str | None, email_col
     for col in unit_cols:
         people[col] = people[col].replace("", "(none)")
     people.index = pd.Index(ids.to_numpy(dtype=object), name=id_col, dtype=object)
-    roster = Roster(people=people, path=table.path, sheet=table.sheet, id_column=id_col,
-                    name_column=name_col if name_col != id_col else None,
-                    email_column=email_col if email_col != id_col else None,
-                    unit_columns=unit_cols, rows=tuple(table.rows),
-                    warnings=tuple(p for p in problems if p.severity == "warning"))
-    return roster
+    id_role = "email" if id_col == email_col else "name" if id_col == name_col else "id"
+    return Roster(people=people, path=table.path, sheet=table.sheet, id_column=id_col,
+                  name_column=name_col if name_col != id_col else None,
+                  email_column=email_col if email_col != id_col else None,
+                  unit_columns=unit_cols, rows=tuple(table.rows),
+                  warnings=tuple(p for p in problems if p.severity == "warning"), id_role=id_role,
+                  header_row=table.header_row)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -11,7 +12,7 @@ import pandas as pd
 
 from ..errors import InputError, Problem
 from ._tables import Table, gc_paused, read_table
-from .roster import Roster, fold_text
+from .roster import Roster, name_key
 from .shapes import ColumnCells
 
 __all__ = ["TieTable", "read_ties", "PersonMatcher", "file_layer_names"]
@@ -57,11 +58,23 @@ class TieTable:
 
 
 class PersonMatcher:
-    """Finds the roster id a cell refers to: by id, then email, then name.
+    """Finds the roster person a text names, in four stages; the first stage at which the text fits
+    anyone decides. It fits one person: the text names them. It fits several: the text is ambiguous,
+    names no one, and :meth:`ambiguous_rows` lists their roster rows.
 
-    Ids match exactly (after trimming); emails case-insensitively; names case-, accent- and
-    whitespace-insensitively, and "Last, First" matches "First Last". A name shared by two people
-    is ambiguous and matches no one.
+    1. Id: the text, without edge white space, is a roster id.
+    2. Email: the text in lower case, without a ``mailto:`` or a ``Name <...>`` around it, is a
+       roster address in lower case (the email column's, or the ids' when the email column is the id).
+    3. Id, loosely: the text is an id ignoring case and extra white space, whole numbers written
+       without leading zeros or a trailing ".0" (:func:`id_key`: "metha" ~ "METHA", "1001" ~
+       "1001.0", "42" ~ "0042"). Ids that are the roster's emails or names go by stage 2 or 4 instead.
+    4. Name: the text and a roster name (the name column's, or the ids' when the name column is the
+       id) have one :func:`~ona.ingest.roster.name_key`: case, accents and extra white space ignored,
+       and a name with one comma read as "Last, First" ("Hansen, Mette" ~ "mette  hansen").
+
+    Exact ids are looked up for many texts at once (:meth:`column_positions`), and so are plain
+    addresses; the other stages run once per text that they are left with, and build their index of
+    the roster on first use.
     """
 
     def __init__(self, roster: Roster):
@@ -69,10 +82,8 @@ class PersonMatcher:
         self.ids = roster.ids.to_numpy(dtype=object)
         self._id_index = pd.Index(self.ids, dtype=object)
         self._roster = roster
-        self._emails: tuple[pd.Index, np.ndarray] | None = None
         self._arrow_ids = None
-        self._name_index: dict[str, str | None] | None = None
-        self._name_rows: dict[str, list[int]] = {}
+        self._keys: dict[str, _KeyIndex] = {}
 
     def column_positions(self, columns: list[pd.Series]) -> list[np.ndarray]:
         """:meth:`positions` of every cell of each table column; exact ids of Arrow-backed columns
@@ -110,97 +121,125 @@ class PersonMatcher:
         codes, uniques = pd.factorize(texts if isinstance(texts, pd.Series) else np.asarray(texts, dtype=object))
         return np.append(self.positions(np.asarray(uniques, dtype=object)), -1)[codes]
 
-    @property
-    def _email_table(self) -> tuple[pd.Index, np.ndarray]:
-        """The roster's addresses, each once (the roster refuses a repeated one), lower case, and
-        the roster position of each; built on first use (a file naming everyone by id never needs it)."""
-        if self._emails is None:
-            roster = self._roster
-            self._emails = pd.Index([], dtype=object), np.zeros(0, dtype=np.int64)
-            if roster.email_column:
-                mails = roster.people[roster.email_column].astype(str).str.strip().str.lower()
-                given = np.flatnonzero((mails != "").to_numpy(dtype=bool))
-                keys = pd.Index(mails.to_numpy(dtype=object)[given], dtype=object)
-                first = ~keys.duplicated(keep="last")  # as a dict built in roster order keeps the last
-                self._emails = keys[first], given[first]
-        return self._emails
-
-    def _email_owner_of(self, address: str) -> str | None:
-        index, owner = self._email_table
-        k = index.get_indexer([address])[0]
-        return None if k < 0 else self.ids[owner[k]]
-
     def positions(self, texts: np.ndarray) -> np.ndarray:
         """The roster position of the person each text names (as :meth:`match` finds them), -1
         for no one; exact ids and plain email addresses are looked up for all texts at once."""
         texts = np.asarray(texts, dtype=object)
         found = self._id_index.get_indexer(texts).astype(np.int64)
         missing = np.flatnonzero(found < 0)
-        if len(missing) and len(self._email_table[0]):
-            email_index, email_owner = self._email_table
+        if len(missing) and len(self._stage_keys("email").keys):
+            emails = self._stage_keys("email")
             # Texts without edge space that are no id: the email stage of match(), all at once.
             candidates = pd.Series(texts[missing], dtype=object)
             plain = (candidates.str.strip() == candidates).to_numpy(dtype=bool)
-            hit = email_index.get_indexer(candidates.str.lower().to_numpy(dtype=object))
-            take = plain & (hit >= 0)
+            hit = emails.keys.get_indexer(candidates.str.lower().to_numpy(dtype=object))
+            owner = np.where(hit >= 0, emails.owners[hit], -1)
+            take = plain & (owner >= 0)
             if take.any():
-                found[missing[take]] = email_owner[hit[take]]
+                found[missing[take]] = owner[take]
                 missing = missing[~take]
         for k in missing:
             text = texts[k]
-            pid = self.match(text) if isinstance(text, str) else None
-            if pid is not None:
-                found[k] = self._id_index.get_loc(pid)
+            hit = self._lookup(text) if isinstance(text, str) else None
+            if isinstance(hit, int):
+                found[k] = hit
         return found
 
-    @property
-    def _names(self) -> dict[str, str | None]:
-        """Folded name -> id (None when two people share it); built on first use, since folding
-        every roster name costs time that files naming people by id or email never need."""
-        if self._name_index is None:
-            roster, self._name_index = self._roster, {}
-            if roster.name_column:
-                names = roster.people[roster.name_column].to_numpy(dtype=object).tolist()
-                for pid, name, row in zip(roster.ids, names, roster.rows or [None] * len(roster)):
-                    if not name:
-                        continue
-                    key = fold_text(name)
-                    self._name_index[key] = None if key in self._name_index else pid
-                    self._name_rows.setdefault(key, []).append(row)
-        return self._name_index
-
     def match(self, text: str) -> str | None:
+        """The id of the person ``text`` names, or None (no one, or ambiguous)."""
+        hit = self._lookup(text)
+        return self.ids[hit] if isinstance(hit, int) else None
+
+    def ambiguous_rows(self, text: str) -> list[int] | None:
+        """The roster rows of the people ``text`` fits, if it fits several."""
+        hit = self._lookup(text)
+        return hit if isinstance(hit, list) else None
+
+    def _lookup(self, text: str) -> int | list | None:
+        """The roster position of the one person ``text`` names, the roster rows of the several it
+        fits at the first stage where it fits anyone, or None."""
         text = text.strip()
         if not text:
             return None
         if text in self._id_index:
-            return text
-        lower = text.lower()
-        if lower.startswith("mailto:"):
-            lower = lower[7:]
-        if "<" in lower and lower.endswith(">"):
-            lower = lower[lower.rindex("<") + 1:-1]
-        hit = self._email_owner_of(lower)
-        if hit is not None:
-            return hit
-        key = fold_text(text)
-        if key in self._names:
-            return self._names[key]
-        if "," in text:
-            last, _, first = text.partition(",")
-            return self._names.get(fold_text(f"{first} {last}"))
+            return int(self._id_index.get_loc(text))
+        for stage, key_of in _STAGES:
+            hit = self._stage_keys(stage).get(key_of(text))
+            if hit is not None:
+                return hit
         return None
 
-    def ambiguous_rows(self, text: str) -> list[int] | None:
-        """Roster rows sharing this name, if the name is ambiguous."""
-        key = fold_text(text)
-        names = self._names
-        if "," in text and key not in names:
-            last, _, first = text.partition(",")
-            key = fold_text(f"{first} {last}")
-        if key in names and names[key] is None:
-            return self._name_rows[key]
-        return None
+    def _stage_keys(self, stage: str) -> "_KeyIndex":
+        """The roster's keys for one stage of matching (``email``, ``loose id`` or ``name``), built
+        on first use: a file naming everyone by id never needs them, and folding every roster name
+        takes time."""
+        if stage not in self._keys:
+            roster = self._roster
+            if stage == "loose id":
+                texts = self.ids if roster.id_role == "id" else []
+            else:
+                column = roster.email_column if stage == "email" else roster.name_column
+                texts = self.ids if roster.id_role == stage else roster.people[column] if column else []
+            key_of = dict(_STAGES)[stage]
+            self._keys[stage] = _KeyIndex.of([key_of(str(text)) for text in texts], roster.rows)
+        return self._keys[stage]
+
+
+@dataclass(frozen=True)
+class _KeyIndex:
+    """Roster people by a key: ``keys`` holds each key once; ``owners`` the roster position of the
+    one person with that key, -1 where several have it, and ``shared`` their roster rows."""
+
+    keys: pd.Index
+    owners: np.ndarray
+    shared: dict[str, list]
+
+    @classmethod
+    def of(cls, keys: list[str], rows) -> "_KeyIndex":
+        """The index of ``keys[k]``, the key of the person at roster position ``k`` ("" for none);
+        ``rows[k]`` is their roster row (None for all when ``rows`` is empty)."""
+        given = np.flatnonzero(np.asarray([key != "" for key in keys], dtype=bool))
+        codes, uniques = pd.factorize(np.asarray(keys, dtype=object)[given])
+        counts = np.bincount(codes, minlength=len(uniques))
+        owners = np.full(len(uniques), -1, dtype=np.int64)
+        owners[codes] = given  # one person per key, where the key is theirs alone
+        owners[counts > 1] = -1
+        shared: dict[str, list] = {}
+        for code, position in zip(codes[counts[codes] > 1].tolist(), given[counts[codes] > 1].tolist()):
+            shared.setdefault(uniques[code], []).append(rows[position] if rows else None)
+        return cls(pd.Index(uniques, dtype=object), owners, shared)
+
+    def get(self, key: str) -> int | list | None:
+        """The roster position of the one person with ``key``, the rows of the several, or None."""
+        if key not in self.keys:
+            return None
+        owner = int(self.owners[self.keys.get_loc(key)])
+        return owner if owner >= 0 else self.shared[key]
+
+
+_WHOLE_NUMBER = re.compile(r"([0-9]+)(?:\.0+)?")
+
+
+def id_key(text: str) -> str:
+    """An id as loose matching compares it: case and extra white space ignored, and a whole number
+    without leading zeros or a trailing ".0" ("0042", "42.0" and "42" have one key)."""
+    text = " ".join(text.split()).casefold()
+    number = _WHOLE_NUMBER.fullmatch(text)
+    return (number.group(1).lstrip("0") or "0") if number else text
+
+
+def _address(text: str) -> str:
+    """The email address a text holds, in lower case: without ``mailto:`` or ``Name <...>``."""
+    address = text.strip().lower()
+    if address.startswith("mailto:"):
+        address = address[7:]
+    if "<" in address and address.endswith(">"):
+        address = address[address.rindex("<") + 1:-1]
+    return address
+
+
+#: The stages of :class:`PersonMatcher` after exact ids, in order, each with the key it compares.
+_STAGES = (("email", _address), ("loose id", id_key), ("name", name_key))
 
 
 def _arrow_text(column) -> "object | None":
