@@ -157,3 +157,19 @@ def test_the_survey_template_refuses_a_name_that_is_not_a_workbook(runner, tmp_p
     assert res.exit_code == 2
     assert "the survey is an Excel workbook: name it .xlsx" in res.output
     assert not (tmp_path / "survey.csv").exists()
+
+
+def test_the_survey_offers_a_name_written_two_ways_as_two_choices_that_read_back(tmp_path):
+    """The HR export has "Hansen, Mette" and, for another person, "Mette Hansen": the same name to
+    the matcher, so the drop-down offers each with their email, and each choice reads back to them."""
+    from ona.ingest.template import person_choices
+    from ona.ingest.ties import PersonMatcher
+
+    roster_path = tmp_path / "roster.csv"
+    roster_path.write_text("id,name,email,department\n1,\"Hansen, Mette\",mh1@k.dk,A\n2,Mette Hansen,mh2@k.dk,B\n"
+                           "3,Per Berg,pb@k.dk,A\n", encoding="utf-8")
+    roster = ona.read_roster(roster_path)
+    choices = person_choices(roster)
+    assert choices == ["Hansen, Mette <mh1@k.dk>", "Mette Hansen <mh2@k.dk>", "Per Berg"]
+    matcher = PersonMatcher(roster)
+    assert [matcher.match(c) for c in choices] == ["1", "2", "3"]

@@ -1017,7 +1017,7 @@ def pseudonymize_roster(roster: Roster, key: bytes) -> tuple[Roster, dict[str, s
         people = people.drop(columns=[roster.email_column])
     if roster.name_column:
         people[roster.name_column] = people.index
-    return replace(roster, people=people, email_column=None), mapping
+    return replace(roster, people=people, email_column=None, id_role="id"), mapping
 
 
 def read_key_file(path: str | Path) -> bytes:

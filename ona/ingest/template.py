@@ -41,15 +41,15 @@ def person_choices(roster: Roster) -> list[str]:
 
     Every choice is read back to exactly one person by :class:`~ona.ingest.ties.PersonMatcher`.
     """
-    from .roster import fold_text
+    from .roster import name_key
 
     names = roster.people[roster.name_column] if roster.name_column else None
     if names is None:
         return [str(i) for i in roster.ids]
-    counts = names.map(fold_text).value_counts()
+    counts = names.map(name_key).value_counts()
     out = []
     for pid, name in zip(roster.ids, names):
-        if name and counts[fold_text(name)] == 1:
+        if name and counts[name_key(name)] == 1:
             out.append(name)
         elif name and roster.email_column and roster.people.at[pid, roster.email_column]:
             out.append(f"{name} <{roster.people.at[pid, roster.email_column]}>")

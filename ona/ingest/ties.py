@@ -414,7 +414,7 @@ def _join_records(table: Table, matcher: "PersonMatcher", records, shape: str, *
         amb = matcher.ambiguous_rows(text)
         if amb:
             problems.append(table.problem(
-                "ambiguous-person", "this name fits several people (roster rows "
+                "ambiguous-person", "this fits several people (roster rows "
                 + ", ".join(str(r) for r in amb) + "); use their id or email instead", row=row, column=col))
         elif drop_unknown:
             unknown += 1
