@@ -41,6 +41,7 @@ MAX_UNPACKED = 2**30
 MAX_CELLS = 20_000_000
 MAX_COLUMNS = 16_384  # Excel's own limit; also applied to CSV rows
 _SNIFF_CHARS = 64 * 1024
+_UTF16_SNIFF_BYTES = 4096
 _EDGE_SPACE = re.compile(r"(?:^|\x00)\s|\s(?:\x00|$)")
 
 
@@ -386,12 +387,41 @@ def _has_headers(cells: list[list], wanted: list[list[str]]) -> bool:
     return False
 
 
+def _codec_name(encoding: str) -> str | None:
+    """Python's name for an encoding (``UTF8`` -> ``utf-8``), or None for a name it does not know."""
+    try:
+        return codecs.lookup(encoding).name
+    except LookupError:
+        return None
+
+
+def _utf16_without_mark(data: bytes) -> str | None:
+    """``utf-16-le`` or ``utf-16-be`` for text saved as UTF-16 without a byte-order mark, else None.
+
+    Text in the Latin alphabets is mostly characters below U+0100, so in UTF-16 one byte of each
+    pair is NUL: the second (little-endian) or the first (big-endian). The first bytes say which
+    when at least 3 in 4 of those bytes are NUL and at most 1 in 20 of the others.
+    """
+    head = data[:_UTF16_SNIFF_BYTES]
+    pairs = len(head) // 2
+    first_nul, second_nul = head[0::2].count(0), head[1::2].count(0)
+    if pairs and second_nul >= 0.75 * pairs and first_nul <= 0.05 * pairs:
+        return "utf-16-le"
+    if pairs and first_nul >= 0.75 * pairs and second_nul <= 0.05 * pairs:
+        return "utf-16-be"
+    return None
+
+
 def _decode(data: bytes, path: Path, encoding: str | None) -> str:
+    """The text of a file: in ``encoding`` when given, else by its byte-order mark, else UTF-8, else
+    Windows-1252 line by line. A byte-order mark is never content: it is dropped in every case."""
     if encoding:
         try:
-            return data.decode(encoding)
+            text = data.decode(encoding)
         except (UnicodeDecodeError, LookupError) as exc:
-            raise _file_problem(path, "bad-encoding", f"cannot be decoded as {encoding}") from exc
+            raise _file_problem(path, "bad-encoding", f"cannot be decoded as {encoding}; check --encoding, or "
+                                "save the file again as CSV UTF-8") from exc
+        return text[1:] if text.startswith("\ufeff") else text
     if data.startswith(codecs.BOM_UTF8):
         return data[len(codecs.BOM_UTF8):].decode("utf-8", errors="strict")
     if data.startswith(codecs.BOM_UTF16_LE) or data.startswith(codecs.BOM_UTF16_BE):
@@ -428,8 +458,14 @@ def _sniff_delimiter(text: str, suffix: str) -> str:
 
 def _read_text_cells(path: Path, delimiter: str | None, encoding: str | None,
                      data: bytes | None = None) -> list[list[str]]:
+    """The rows of cells of a text file, decoded (see :func:`_decode`; UTF-16 without a byte-order mark
+    is recognised by its NUL bytes, and read as UTF-16 whenever ``encoding`` names UTF-16 or 32)."""
     data = path.read_bytes() if data is None else data
-    if b"\x00" in data[:4096] and not (data.startswith(codecs.BOM_UTF16_LE) or data.startswith(codecs.BOM_UTF16_BE)):
+    if encoding is None and b"\x00" in data[:_UTF16_SNIFF_BYTES]:
+        encoding = _utf16_without_mark(data)
+    wide = data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or \
+        (encoding is not None and (_codec_name(encoding) or "").startswith(("utf-16", "utf-32")))
+    if b"\x00" in data[:_UTF16_SNIFF_BYTES] and not wide:
         if data[:2] == b"PK" or data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
             raise _file_problem(path, "not-a-spreadsheet",
                                 "looks like an Excel workbook but is named as text; rename it to .xlsx")
@@ -543,8 +579,7 @@ def _read_text_columnar(path: Path, data: bytes, header_row: int | None, delimit
     cell), a NUL byte, a cell over the csv module's field limit, a record before the body that
     spans lines, or more than MAX_COLUMNS columns.
     """
-    if len(data) < COLUMNAR_MIN_BYTES or (encoding or "utf-8").lower().replace("_", "-") not in \
-            ("utf-8", "utf8", "utf-8-sig"):
+    if len(data) < COLUMNAR_MIN_BYTES or (encoding and _codec_name(encoding) not in ("utf-8", "utf-8-sig")):
         return None
     try:
         import pyarrow as pa
@@ -554,9 +589,7 @@ def _read_text_columnar(path: Path, data: bytes, header_row: int | None, delimit
         return None
     if data.startswith(codecs.BOM_UTF16_LE) or data.startswith(codecs.BOM_UTF16_BE) or b"\x00" in data:
         return None
-    start = len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0
-    if start and encoding and encoding.lower().replace("_", "-") in ("utf-8", "utf8"):
-        return None  # decoded as plain UTF-8 the mark stays in the first header: leave that as it is
+    start = len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0  # never content (see _decode)
     head_bytes = data[start:start + 4 * _SNIFF_CHARS]
     try:
         head = codecs.getincrementaldecoder("utf-8")().decode(head_bytes, final=False)
