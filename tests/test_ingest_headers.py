@@ -1,5 +1,6 @@
-"""How a text file is decoded: the exports HR systems and analysts really hand over (byte-order
-marks, UTF-16 without one)."""
+"""Where the header is, which sheet holds the people, and how a text file is decoded: the workbooks
+and exports HR systems and analysts really hand over (title rows, lookup sheets, hidden
+sheets, byte-order marks, UTF-16 without one)."""
 
 from __future__ import annotations
 
@@ -7,10 +8,110 @@ import codecs
 
 import pandas as pd
 import pytest
+from openpyxl import Workbook
 
 import ona
 from ona.ingest import _tables
 from ona.ingest._tables import read_table
+
+def write_workbook(path, sheets: dict[str, list[list]], merged: dict[str, list[str]] | None = None,
+                   hidden: tuple[str, ...] = ()):
+    """One sheet per entry of ``sheets`` (rows of values, None for an empty cell), in that order;
+    ``merged`` cell ranges per sheet ("A1:A2"); the sheets named in ``hidden`` hidden."""
+    wb = Workbook()
+    wb.remove(wb.active)
+    for name, rows in sheets.items():
+        ws = wb.create_sheet(name)
+        for row in rows:
+            ws.append(row)
+        for cells in (merged or {}).get(name, []):
+            ws.merge_cells(cells)
+        if name in hidden:
+            ws.sheet_state = "hidden"
+    wb.active = next(i for i, name in enumerate(sheets) if name not in hidden)
+    wb.save(path)
+    return path
+
+
+# Title rows above the header ---------------------------------------------------------------------------
+
+
+def test_a_two_cell_title_row_above_the_roster_is_not_its_header(tmp_path):
+    rows = [["Medarbejderliste", None, "Udtræk 01-03-2025"], [],
+            ["Medarbejdernr", "Navn", "Afdeling"], ["1001", "Mette Hansen", "Løn"], ["1002", "Per Jensen", "Løn"],
+            ["1003", "Anna Berg", "HR"]]
+    roster = ona.read_roster(write_workbook(tmp_path / "medarbejdere.xlsx", {"Medarbejdere": rows}))
+    assert list(roster.ids) == ["1001", "1002", "1003"]
+    assert roster.unit_columns == ("Afdeling",) and roster.rows == (4, 5, 6)
+
+
+def test_a_title_and_a_subtitle_above_an_edge_list_are_not_its_header(tmp_path):
+    roster_path = tmp_path / "roster.csv"
+    roster_path.write_text("Medarbejdernr,Navn,Afdeling\n1001,Mette Hansen,Løn\n1002,Per Jensen,Løn\n"
+                           "1003,Anna Berg,HR\n", encoding="utf-8")
+    rows = [["Samarbejdsundersøgelse 2025", "Spørgsmål 1"], ["Source", "Target", "Weight"],
+            ["1001", "1002", 3], ["1003", "1001", 2]]
+    ties = ona.read_ties(write_workbook(tmp_path / "ties.xlsx", {"Svar": rows}), ona.read_roster(roster_path))
+    assert ties.ties[["source", "target", "weight", "row"]].values.tolist() == [["1001", "1002", 3.0, 3],
+                                                                             ["1003", "1001", 2.0, 4]]
+
+
+@pytest.mark.parametrize("columnar", [True, False])
+def test_both_csv_readers_take_the_row_with_the_roster_headers_below_a_title_row(tmp_path, monkeypatch, columnar):
+    monkeypatch.setattr(_tables, "COLUMNAR_MIN_BYTES", 0 if columnar else 1 << 62)
+    path = tmp_path / "roster.csv"
+    path.write_text("Medarbejderliste,,Udtræk 01-03-2025\nMedarbejdernr,Navn,Afdeling\n"
+                    + "".join(f"{1000 + i},Person {i},Løn\n" for i in range(40)), encoding="utf-8")
+    table = read_table(path, wanted_headers=[["medarbejdernr"], ["navn"], ["afdeling"]])
+    assert isinstance(table.frame["Navn"].dtype, pd.StringDtype) == columnar  # the reader asked for ran
+    assert table.headers == ["Medarbejdernr", "Navn", "Afdeling"] and table.header_row == 2
+    assert list(table.rows) == list(range(3, 43))
+    roster = ona.read_roster(path)
+    assert roster.id_column == "Medarbejdernr" and roster.ids[0] == "1000" and roster.rows[0] == 3
+
+
+# The sheet that holds the people ------------------------------------------------------------------------
+
+
+def test_the_people_sheet_is_read_and_not_the_unit_lookup_before_it(tmp_path):
+    path = write_workbook(tmp_path / "roster.xlsx", {
+        "Afdelinger": [["Nr", "Navn", "Forvaltning"], ["10", "Løn", "Økonomi"],
+                       ["20", "Jobcenter", "Beskæftigelse"]],
+        "Medarbejdere": [["Medarbejdernr", "Navn", "E-mail", "Afdeling"], ["1001", "Mette Hansen", "mh@k.dk", "Løn"],
+                         ["1002", "Per Jensen", "pj@k.dk", "Jobcenter"]]})
+    roster = ona.read_roster(path)
+    assert roster.sheet == "Medarbejdere" and list(roster.ids) == ["1001", "1002"]
+    assert roster.unit_columns == ("Afdeling",)
+
+
+def test_a_hidden_old_copy_of_the_roster_is_passed_over_for_the_visible_one(tmp_path):
+    path = write_workbook(tmp_path / "roster.xlsx", {
+        "gammel": [["ID", "Name", "Department"], ["9001", "Old Person", "X"]],
+        "Medarbejdere": [["ID", "Name", "Department"], ["1001", "Mette Hansen", "Løn"],
+                         ["1002", "Per Jensen", "Løn"]]},
+        hidden=("gammel",))
+    roster = ona.read_roster(path)
+    assert roster.sheet == "Medarbejdere" and list(roster.ids) == ["1001", "1002"]
+
+
+def test_a_hidden_tie_sheet_is_passed_over_for_the_visible_one(tmp_path):
+    roster_path = tmp_path / "roster.csv"
+    roster_path.write_text("id,name\n1001,Mette Hansen\n1002,Per Jensen\n1003,Anna Berg\n", encoding="utf-8")
+    path = write_workbook(tmp_path / "ties.xlsx", {
+        "pilot": [["Source", "Target"], ["1003", "1002"]],
+        "Samarbejde": [["Source", "Target"], ["1001", "1002"], ["1002", "1001"]]}, hidden=("pilot",))
+    ties = ona.read_ties(path, ona.read_roster(roster_path))
+    assert ties.ties[["source", "target"]].values.tolist() == [["1001", "1002"], ["1002", "1001"]]
+    assert ties.ties["row"].tolist() == [2, 3]
+
+
+def test_a_hidden_roster_is_still_read_when_no_visible_sheet_has_one(tmp_path):
+    path = write_workbook(tmp_path / "roster.xlsx", {
+        "Vejledning": [["Udfyld arket og send det til HR"]],
+        "data": [["Employee ID", "Name"], ["1001", "Mette Hansen"]]}, hidden=("data",))
+    roster = ona.read_roster(path)
+    assert roster.sheet == "data" and list(roster.ids) == ["1001"]
+
 
 # Encodings ----------------------------------------------------------------------------------------------
 

@@ -131,16 +131,25 @@ def _file_problem(path: Path, code: str, message: str, sheet: str | None = None)
     return InputError([Problem(code=code, message=message, path=str(path), sheet=sheet)])
 
 
-def _pick_header(cells: list[list[str]], required_width: int = 1) -> int:
-    """Index of the header row: the first row, among the first rows, that is as wide as the table.
+def _pick_header(cells: list[list[str]], required_width: int = 1,
+                 wanted: Sequence[Sequence[str]] | None = None) -> int:
+    """Index of the header row among the first rows.
 
-    Title rows above a header usually fill one or two cells; the header fills as many cells as the
-    widest row near the top.
+    Where the caller names the headers it looks for (``wanted``: groups of header spellings, one
+    group per column), the header is the row that holds the most of those groups, the first of
+    them on a tie: a title row above it (``Medarbejderliste | Udtræk 01-03-2025``) holds none.
+    Where no row holds any, or nothing is wanted, it is the first row that is as wide as the
+    table: title rows above a header usually fill one or two cells; the header fills as many
+    cells as the widest row near the top.
     """
     scan = cells[:_HEADER_SCAN_ROWS]
     widths = [sum(1 for c in row if c != "") for row in scan]
     if not widths or max(widths) == 0:
         return -1
+    if wanted:
+        recognised = _recognised_groups(scan, wanted)
+        if max(recognised) > 0:
+            return recognised.index(max(recognised))
     widest = max(widths)
     need = max(required_width, min(widest, 2) if widest > 1 else 1)
     # The header is the first row that has at least 60% of the widest row's cells filled.
@@ -148,6 +157,23 @@ def _pick_header(cells: list[list[str]], required_width: int = 1) -> int:
         if w >= need and w >= 0.6 * widest:
             return i
     return next(i for i, w in enumerate(widths) if w > 0)
+
+
+def _recognised_groups(rows: list[list[str]], wanted: Sequence[Sequence[str]]) -> list[int]:
+    """For each row of cell texts, how many groups of ``wanted`` header spellings it holds a header
+    of (compared after :func:`normalise_header`; a group counts once however many of its
+    spellings the row holds). Each distinct text is normalised once."""
+    groups = [{normalise_header(spelling) for spelling in group} for group in wanted]
+    keys: dict[str, str] = {}
+    counts = []
+    for row in rows:
+        held = set()
+        for text in set(row):
+            if text not in keys:
+                keys[text] = normalise_header(text)
+            held.add(keys[text])
+        counts.append(sum(1 for group in groups if not group.isdisjoint(held)))
+    return counts
 
 
 def _column_text(values: tuple) -> list[str]:
@@ -168,10 +194,12 @@ def _column_text(values: tuple) -> list[str]:
     return [cell_text(v) for v in values]
 
 
-def _header_index(path: Path, sheet: str | None, top: list[list[str]], header_row: int | None) -> int:
-    """Index of the header among the ``top`` rows (cell texts): ``header_row`` - 1, or picked."""
+def _header_index(path: Path, sheet: str | None, top: list[list[str]], header_row: int | None,
+                  wanted: Sequence[Sequence[str]] | None = None) -> int:
+    """Index of the header among the ``top`` rows (cell texts): ``header_row`` - 1, or picked
+    (see :func:`_pick_header`)."""
     if header_row is None:
-        h = _pick_header(top)
+        h = _pick_header(top, wanted=wanted)
     else:
         h = header_row - 1
         if h >= len(top) or not any(top[h]):
@@ -182,9 +210,12 @@ def _header_index(path: Path, sheet: str | None, top: list[list[str]], header_ro
     return h
 
 
-def _table_from_cells(path: Path, sheet: str | None, cells: list[list], header_row: int | None) -> Table:
+def _table_from_cells(path: Path, sheet: str | None, cells: list[list], header_row: int | None,
+                      wanted: Sequence[Sequence[str]] | None = None) -> Table:
+    """The :class:`Table` of a sheet's cells: the header is found on the top rows (see
+    :func:`_header_index`), the records are the rows below it."""
     top = [[cell_text(v) for v in row] for row in cells[:max(_HEADER_SCAN_ROWS, header_row or 0)]]
-    h = _header_index(path, sheet, top, header_row)
+    h = _header_index(path, sheet, top, header_row, wanted)
     header = top[h]
     body = cells[h + 1:]
     width = max([len(header), *map(len, body)]) if body else len(header)
@@ -329,7 +360,15 @@ def _fill_merged(cells: list[list], merged) -> None:
                 row[c0] = value
 
 
-def _read_excel_cells(path: Path, sheet: str | None, wanted_headers: list[list[str]] | None):
+def _read_excel_cells(path: Path, sheet: str | None, wanted: Sequence[Sequence[str]] | None):
+    """The name and cells (merged ranges filled, see :func:`_fill_merged`) of the sheet to read:
+    ``sheet`` (matched case-insensitively when no name matches exactly), or else the sheet whose
+    header row holds the most of the ``wanted`` groups of header spellings (a people sheet
+    ``Medarbejdernr | Navn | E-mail | Afdeling`` over a unit lookup ``Nr | Navn | Forvaltning``).
+    Visible sheets come before hidden ones, which are read only when no visible sheet holds any
+    wanted header; on a tie the first in workbook order wins. Without ``wanted`` it is the first
+    sheet with content, visible ones first.
+    """
     import python_calamine
 
     if path.suffix.lower() in ZIP_SUFFIXES or path.read_bytes()[:2] == b"PK":
@@ -347,44 +386,52 @@ def _read_excel_cells(path: Path, sheet: str | None, wanted_headers: list[list[s
         if not match:
             raise _file_problem(path, "unknown-sheet",
                                 f"has no sheet named {sheet!r}; its sheets are: " + ", ".join(repr(n) for n in names))
-        candidates = match[:1]
+        candidates, hidden = match[:1], set()
     else:
-        candidates = names
-    chosen = None
+        hidden = {m.name for m in wb.sheets_metadata if m.visible != python_calamine.SheetVisibleEnum.Visible}
+        candidates = [n for n in names if n not in hidden] + [n for n in names if n in hidden]
+    best = None  # ((holds any wanted header, visible, groups held), name, sheet data)
     for name in candidates:
-        try:
-            sheet_data = wb.get_sheet_by_name(name)
-            if sheet_data.height * sheet_data.width > MAX_CELLS:
-                raise _file_problem(path, "too-large",
-                                    f"refused: the sheet's used range is {sheet_data.height:,} rows by "
-                                    f"{sheet_data.width:,} columns (too large, limit {MAX_CELLS:,} cells); "
-                                    "delete the stray cells far below or right of the table", name)
-            cells = sheet_data.to_python(skip_empty_area=False)
-            _fill_merged(cells, getattr(sheet_data, "merged_cell_ranges", None))
-        except InputError:
-            raise
-        except Exception as exc:
-            raise _file_problem(path, "not-a-spreadsheet", "a sheet of the workbook cannot be read", name) from exc
-        if not any(any(cell_text(v) for v in row) for row in cells):
+        sheet_data = _sheet_data(wb, path, name)
+        top = _sheet_cells(path, name, sheet_data, _HEADER_SCAN_ROWS)
+        if not any(any(cell_text(v) for v in row) for row in top) and \
+                not any(any(cell_text(v) for v in row) for row in _sheet_cells(path, name, sheet_data)):
             continue
-        if chosen is None:
-            chosen = (name, cells)
-        if wanted_headers and _has_headers(cells, wanted_headers):
-            return name, cells
-        if not wanted_headers:
-            break
-    if chosen is None:
+        held = max(_recognised_groups([[cell_text(v) for v in row] for row in top], wanted)) if wanted else 0
+        rank = (held > 0, name not in hidden, held)
+        if best is None or rank > best[0]:
+            best = (rank, name, sheet_data)
+        if not wanted or held == len(wanted):
+            break  # nothing later can rank higher
+    if best is None:
         raise _file_problem(path, "empty-file", "every sheet of the workbook is empty", sheet)
-    return chosen
+    _rank, name, sheet_data = best
+    return name, _sheet_cells(path, name, sheet_data)
 
 
-def _has_headers(cells: list[list], wanted: list[list[str]]) -> bool:
-    """True if some row near the top holds a header matching each group of aliases in ``wanted``."""
-    for row in cells[:_HEADER_SCAN_ROWS]:
-        keys = {normalise_header(cell_text(v)) for v in row}
-        if all(any(a in keys for a in group) for group in wanted):
-            return True
-    return False
+def _sheet_data(wb, path: Path, name: str):
+    """Sheet ``name`` of calamine workbook ``wb``, refused when its used range is too large."""
+    try:
+        sheet_data = wb.get_sheet_by_name(name)
+    except Exception as exc:
+        raise _file_problem(path, "not-a-spreadsheet", "a sheet of the workbook cannot be read", name) from exc
+    if sheet_data.height * sheet_data.width > MAX_CELLS:
+        raise _file_problem(path, "too-large",
+                            f"refused: the sheet's used range is {sheet_data.height:,} rows by "
+                            f"{sheet_data.width:,} columns (too large, limit {MAX_CELLS:,} cells); "
+                            "delete the stray cells far below or right of the table", name)
+    return sheet_data
+
+
+def _sheet_cells(path: Path, name: str, sheet_data, nrows: int | None = None) -> list[list]:
+    """The cell values of a calamine sheet from A1 (its first ``nrows`` rows, or all), merged
+    ranges filled (:func:`_fill_merged`)."""
+    try:
+        cells = sheet_data.to_python(skip_empty_area=False, nrows=nrows)
+        _fill_merged(cells, getattr(sheet_data, "merged_cell_ranges", None))
+    except Exception as exc:
+        raise _file_problem(path, "not-a-spreadsheet", "a sheet of the workbook cannot be read", name) from exc
+    return cells
 
 
 def _codec_name(encoding: str) -> str | None:
@@ -566,7 +613,7 @@ def _may_have_edge_space(column) -> bool:
 
 
 def _read_text_columnar(path: Path, data: bytes, header_row: int | None, delimiter: str | None,
-                        encoding: str | None) -> Table | None:
+                        encoding: str | None, wanted: Sequence[Sequence[str]] | None = None) -> Table | None:
     """The :class:`Table` of a large UTF-8 CSV file parsed by pyarrow's multi-threaded reader, or
     None where the file needs the cell-by-cell reader (:func:`_read_text_cells`).
 
@@ -612,7 +659,7 @@ def _read_text_columnar(path: Path, data: bytes, header_row: int | None, delimit
     raw_top = raw_top[:needed]
     top = [[c.strip() for c in row] for row in raw_top]
     try:
-        h = _header_index(path, None, top, header_row)
+        h = _header_index(path, None, top, header_row, wanted)
     except InputError:
         return None
     # The body starts after h + 1 physical lines when none of those rows spans lines.
@@ -663,8 +710,11 @@ def read_table(path: str | Path, sheet: str | None = None, *, header_row: int | 
                wanted_headers: list[list[str]] | None = None) -> Table:
     """Read one sheet of an Excel workbook or one CSV/TSV file as a :class:`Table`.
 
-    ``wanted_headers`` (groups of normalised header aliases) picks, when ``sheet`` is not given, the
-    first sheet whose header row matches one alias of each group; otherwise the first non-empty sheet.
+    ``wanted_headers`` are the columns the caller looks for, each a group of header spellings (for a
+    roster: the id, name, email and unit spellings). When ``sheet`` is not given they choose the
+    sheet (see :func:`_read_excel_cells`), and when ``header_row`` is not given the header row:
+    the top row holding the most of them (see :func:`_pick_header`). The same row is the header
+    whichever CSV reader runs.
     """
     p = Path(path)
     if not p.exists():
@@ -676,18 +726,18 @@ def read_table(path: str | Path, sheet: str | None = None, *, header_row: int | 
         raise _file_problem(p, "empty-file", "the file is empty; expected a header row and records")
     if suffix in EXCEL_SUFFIXES:
         name, cells = _read_excel_cells(p, sheet, wanted_headers)
-        return _table_from_cells(p, name, cells, header_row)
+        return _table_from_cells(p, name, cells, header_row, wanted=wanted_headers)
     if suffix in TEXT_SUFFIXES or suffix == "":
         data = p.read_bytes()
-        table = _read_text_columnar(p, data, header_row, delimiter, encoding)
+        table = _read_text_columnar(p, data, header_row, delimiter, encoding, wanted_headers)
         if table is not None:
             return table
         cells = _read_text_cells(p, delimiter, encoding, data)
-        return _table_from_cells(p, None, cells, header_row)
+        return _table_from_cells(p, None, cells, header_row, wanted=wanted_headers)
     # Unknown suffix: sniff the content.
     head = p.read_bytes()[:8]
     if head[:2] == b"PK":
         name, cells = _read_excel_cells(p, sheet, wanted_headers)
-        return _table_from_cells(p, name, cells, header_row)
+        return _table_from_cells(p, name, cells, header_row, wanted=wanted_headers)
     raise _file_problem(p, "not-a-spreadsheet",
                         f"has suffix {suffix!r}; expected .xlsx, .xlsm, .csv, .tsv or .txt")
