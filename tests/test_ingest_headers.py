@@ -1,6 +1,6 @@
 """Where the header is, which sheet holds the people, and how a text file is decoded: the workbooks
-and exports HR systems and analysts really hand over (title rows, lookup sheets, hidden
-sheets, byte-order marks, UTF-16 without one)."""
+and exports HR systems and analysts really hand over (two-row headers, title rows, lookup sheets,
+hidden sheets, byte-order marks, UTF-16 without one)."""
 
 from __future__ import annotations
 
@@ -11,8 +11,14 @@ import pytest
 from openpyxl import Workbook
 
 import ona
+from ona.errors import InputError
 from ona.ingest import _tables
 from ona.ingest._tables import read_table
+
+PEOPLE = [["1001", "Mette Hansen", "Økonomi", "Løn", "mh@k.dk"],
+          ["1002", "Per Jensen", "Økonomi", "Bogholderi", "pj@k.dk"],
+          ["1003", "Anna Berg", "Beskæftigelse", "Jobcenter", "ab@k.dk"]]
+
 
 def write_workbook(path, sheets: dict[str, list[list]], merged: dict[str, list[str]] | None = None,
                    hidden: tuple[str, ...] = ()):
@@ -31,6 +37,48 @@ def write_workbook(path, sheets: dict[str, list[list]], merged: dict[str, list[s
     wb.active = next(i for i, name in enumerate(sheets) if name not in hidden)
     wb.save(path)
     return path
+
+
+def two_level_roster(path, people=PEOPLE):
+    """The HR export: Medarbejdernr, Navn and E-mail merged down two rows, Organisation merged
+    across Forvaltning | Afdeling."""
+    rows = [["Medarbejdernr", "Navn", "Organisation", None, "E-mail"],
+            [None, None, "Forvaltning", "Afdeling", None], *people]
+    return write_workbook(path, {"Personale": rows}, {"Personale": ["A1:A2", "B1:B2", "C1:D1", "E1:E2"]})
+
+
+# A header spanning two rows ------------------------------------------------------------------------
+
+
+def test_a_two_row_merged_header_is_one_header_and_not_a_person(tmp_path):
+    roster = ona.read_roster(two_level_roster(tmp_path / "personale.xlsx"))
+    assert list(roster.ids) == ["1001", "1002", "1003"]
+    assert list(roster.people.columns) == ["Navn", "Forvaltning", "Afdeling", "E-mail"]
+    assert roster.id_column == "Medarbejdernr" and roster.email_column == "E-mail"
+    assert roster.unit_columns == ("Forvaltning", "Afdeling")
+    assert roster.people.loc["1002", "Afdeling"] == "Bogholderi"
+    assert roster.rows == (3, 4, 5)
+
+
+def test_each_column_of_a_two_row_header_is_named_by_its_lowest_header_cell(tmp_path):
+    """Read as a plain table too (no headers looked for), and with the header's first row named."""
+    path = two_level_roster(tmp_path / "personale.xlsx")
+    for table in (read_table(path), read_table(path, header_row=1)):
+        assert table.headers == ["Medarbejdernr", "Navn", "Forvaltning", "Afdeling", "E-mail"]
+        assert table.header_row == 2 and list(table.rows) == [3, 4, 5]
+        assert table.frame["Medarbejdernr"].tolist() == ["1001", "1002", "1003"]
+
+
+def test_a_problem_below_a_two_row_header_names_its_true_row_and_lower_header(tmp_path):
+    people = [PEOPLE[0], ["1002", "Per Jensen", "Økonomi", None, "pj@k.dk"],
+              ["1001", "Anna Berg", "Beskæftigelse", "Jobcenter", "ab@k.dk"]]
+    path = two_level_roster(tmp_path / "personale.xlsx", people)
+    with pytest.raises(InputError) as err:
+        ona.read_roster(path)
+    assert [(p.code, p.path, p.sheet, p.row, p.column) for p in err.value.problems] == [
+        ("duplicate-id", str(path), "Personale", 5, "Medarbejdernr"),
+        ("blank-unit", str(path), "Personale", 4, "Afdeling")]
+    assert not any("1001" in p.message for p in err.value.problems)
 
 
 # Title rows above the header ---------------------------------------------------------------------------

@@ -53,8 +53,10 @@ class Table:
     stripped as ``str.strip`` strips them (``""`` for blank; object columns, or pandas text columns
     backed by Arrow when a large CSV was parsed by pyarrow). ``rows[i]`` is the spreadsheet row
     (1-based, as Excel shows it) of ``frame.iloc[i]`` (a ``range`` when the records follow the
-    header without a gap). ``raw`` keeps the typed cell values (numbers, dates) where the format
-    has them, for checks such as "a date where a name belongs".
+    header without a gap). ``header_row`` is the header's row; of a header spanning rows (a
+    two-level header), its last row, the one above the first record. ``raw`` keeps the typed cell
+    values (numbers, dates) where the format has them, for checks such as "a date where a name
+    belongs".
     """
 
     path: str
@@ -176,6 +178,41 @@ def _recognised_groups(rows: list[list[str]], wanted: Sequence[Sequence[str]]) -
     return counts
 
 
+def _header_span(h: int, merged, n_top: int, start_fixed: bool) -> tuple[int, int]:
+    """First and last index of the rows the header starting at, or passing through, row ``h`` spans.
+
+    A cell merged down from a header row shows that the header continues below it: in a two-level
+    header, ``Navn`` is merged down two rows beside ``Organisation``, which stands over
+    ``Forvaltning | Afdeling``. A header row that lies inside such a merge continues a header
+    that starts higher up, unless the user named the header's first row (``start_fixed``). Only
+    merges within the ``n_top`` rows the header is looked for in count.
+    """
+    down = [(r0, r1) for (r0, _c0), (r1, _c1) in merged or () if r0 < r1 < n_top]
+    first = last = h
+    grown = True
+    while grown:
+        grown = False
+        for r0, r1 in down:
+            if r0 <= last and r1 >= first and (r1 > last or (r0 < first and not start_fixed)):
+                first = first if start_fixed else min(first, r0)
+                last = max(last, r1)
+                grown = True
+    return first, last
+
+
+def _header_text(top: list[list[str]], first: int, last: int) -> list[str]:
+    """The header of each column of a header spanning rows ``first`` to ``last``: its lowest filled
+    header cell (``Afdeling`` under ``Organisation``; ``Navn`` merged down stays ``Navn``)."""
+    if first == last:
+        return top[first]
+    header = [""] * max(len(top[r]) for r in range(first, last + 1))
+    for r in range(first, last + 1):
+        for j, text in enumerate(top[r]):
+            if text:
+                header[j] = text
+    return header
+
+
 def _column_text(values: tuple) -> list[str]:
     """:func:`cell_text` of every value of one column, without a Python call per cell where the
     column is all text or all whole numbers (the usual case; a 500,000-row sheet is 1.5M cells)."""
@@ -210,13 +247,15 @@ def _header_index(path: Path, sheet: str | None, top: list[list[str]], header_ro
     return h
 
 
-def _table_from_cells(path: Path, sheet: str | None, cells: list[list], header_row: int | None,
+def _table_from_cells(path: Path, sheet: str | None, cells: list[list], header_row: int | None, merged=None,
                       wanted: Sequence[Sequence[str]] | None = None) -> Table:
-    """The :class:`Table` of a sheet's cells: the header is found on the top rows (see
-    :func:`_header_index`), the records are the rows below it."""
+    """The :class:`Table` of a sheet's cells: the header is found on the top rows (it spans several
+    rows where cells merged down from it show so, see :func:`_header_span`), the records are the
+    rows below it."""
     top = [[cell_text(v) for v in row] for row in cells[:max(_HEADER_SCAN_ROWS, header_row or 0)]]
-    h = _header_index(path, sheet, top, header_row, wanted)
-    header = top[h]
+    first, h = _header_span(_header_index(path, sheet, top, header_row, wanted), merged, len(top),
+                            header_row is not None)
+    header = _header_text(top, first, h)
     body = cells[h + 1:]
     width = max([len(header), *map(len, body)]) if body else len(header)
     header = header + [""] * (width - len(header))
@@ -361,13 +400,13 @@ def _fill_merged(cells: list[list], merged) -> None:
 
 
 def _read_excel_cells(path: Path, sheet: str | None, wanted: Sequence[Sequence[str]] | None):
-    """The name and cells (merged ranges filled, see :func:`_fill_merged`) of the sheet to read:
-    ``sheet`` (matched case-insensitively when no name matches exactly), or else the sheet whose
-    header row holds the most of the ``wanted`` groups of header spellings (a people sheet
-    ``Medarbejdernr | Navn | E-mail | Afdeling`` over a unit lookup ``Nr | Navn | Forvaltning``).
-    Visible sheets come before hidden ones, which are read only when no visible sheet holds any
-    wanted header; on a tie the first in workbook order wins. Without ``wanted`` it is the first
-    sheet with content, visible ones first.
+    """The name, cells (merged ranges filled, see :func:`_fill_merged`) and merged ranges of the
+    sheet to read: ``sheet`` (matched case-insensitively when no name matches exactly), or else the
+    sheet whose header row holds the most of the ``wanted`` groups of header spellings (a people
+    sheet ``Medarbejdernr | Navn | E-mail | Afdeling`` over a unit lookup ``Nr | Navn |
+    Forvaltning``). Visible sheets come before hidden ones, which are read only when no visible
+    sheet holds any wanted header; on a tie the first in workbook order wins. Without ``wanted``
+    it is the first sheet with content, visible ones first.
     """
     import python_calamine
 
@@ -406,7 +445,7 @@ def _read_excel_cells(path: Path, sheet: str | None, wanted: Sequence[Sequence[s
     if best is None:
         raise _file_problem(path, "empty-file", "every sheet of the workbook is empty", sheet)
     _rank, name, sheet_data = best
-    return name, _sheet_cells(path, name, sheet_data)
+    return name, _sheet_cells(path, name, sheet_data), getattr(sheet_data, "merged_cell_ranges", None)
 
 
 def _sheet_data(wb, path: Path, name: str):
@@ -725,8 +764,8 @@ def read_table(path: str | Path, sheet: str | None = None, *, header_row: int | 
     if p.stat().st_size == 0:
         raise _file_problem(p, "empty-file", "the file is empty; expected a header row and records")
     if suffix in EXCEL_SUFFIXES:
-        name, cells = _read_excel_cells(p, sheet, wanted_headers)
-        return _table_from_cells(p, name, cells, header_row, wanted=wanted_headers)
+        name, cells, merged = _read_excel_cells(p, sheet, wanted_headers)
+        return _table_from_cells(p, name, cells, header_row, merged, wanted_headers)
     if suffix in TEXT_SUFFIXES or suffix == "":
         data = p.read_bytes()
         table = _read_text_columnar(p, data, header_row, delimiter, encoding, wanted_headers)
@@ -737,7 +776,7 @@ def read_table(path: str | Path, sheet: str | None = None, *, header_row: int | 
     # Unknown suffix: sniff the content.
     head = p.read_bytes()[:8]
     if head[:2] == b"PK":
-        name, cells = _read_excel_cells(p, sheet, wanted_headers)
-        return _table_from_cells(p, name, cells, header_row, wanted=wanted_headers)
+        name, cells, merged = _read_excel_cells(p, sheet, wanted_headers)
+        return _table_from_cells(p, name, cells, header_row, merged, wanted_headers)
     raise _file_problem(p, "not-a-spreadsheet",
                         f"has suffix {suffix!r}; expected .xlsx, .xlsm, .csv, .tsv or .txt")
