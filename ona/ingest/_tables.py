@@ -41,6 +41,7 @@ MAX_UNPACKED = 2**30
 MAX_CELLS = 20_000_000
 MAX_COLUMNS = 16_384  # Excel's own limit; also applied to CSV rows
 _SNIFF_CHARS = 64 * 1024
+_UTF16_SNIFF_BYTES = 4096
 _EDGE_SPACE = re.compile(r"(?:^|\x00)\s|\s(?:\x00|$)")
 
 
@@ -52,8 +53,10 @@ class Table:
     stripped as ``str.strip`` strips them (``""`` for blank; object columns, or pandas text columns
     backed by Arrow when a large CSV was parsed by pyarrow). ``rows[i]`` is the spreadsheet row
     (1-based, as Excel shows it) of ``frame.iloc[i]`` (a ``range`` when the records follow the
-    header without a gap). ``raw`` keeps the typed cell values (numbers, dates) where the format
-    has them, for checks such as "a date where a name belongs".
+    header without a gap). ``header_row`` is the header's row; of a header spanning rows (a
+    two-level header), its last row, the one above the first record. ``raw`` keeps the typed cell
+    values (numbers, dates) where the format has them, for checks such as "a date where a name
+    belongs".
     """
 
     path: str
@@ -130,16 +133,25 @@ def _file_problem(path: Path, code: str, message: str, sheet: str | None = None)
     return InputError([Problem(code=code, message=message, path=str(path), sheet=sheet)])
 
 
-def _pick_header(cells: list[list[str]], required_width: int = 1) -> int:
-    """Index of the header row: the first row, among the first rows, that is as wide as the table.
+def _pick_header(cells: list[list[str]], required_width: int = 1,
+                 wanted: Sequence[Sequence[str]] | None = None) -> int:
+    """Index of the header row among the first rows.
 
-    Title rows above a header usually fill one or two cells; the header fills as many cells as the
-    widest row near the top.
+    Where the caller names the headers it looks for (``wanted``: groups of header spellings, one
+    group per column), the header is the row that holds the most of those groups, the first of
+    them on a tie: a title row above it (``Medarbejderliste | Udtræk 01-03-2025``) holds none.
+    Where no row holds any, or nothing is wanted, it is the first row that is as wide as the
+    table: title rows above a header usually fill one or two cells; the header fills as many
+    cells as the widest row near the top.
     """
     scan = cells[:_HEADER_SCAN_ROWS]
     widths = [sum(1 for c in row if c != "") for row in scan]
     if not widths or max(widths) == 0:
         return -1
+    if wanted:
+        recognised = _recognised_groups(scan, wanted)
+        if max(recognised) > 0:
+            return recognised.index(max(recognised))
     widest = max(widths)
     need = max(required_width, min(widest, 2) if widest > 1 else 1)
     # The header is the first row that has at least 60% of the widest row's cells filled.
@@ -147,6 +159,58 @@ def _pick_header(cells: list[list[str]], required_width: int = 1) -> int:
         if w >= need and w >= 0.6 * widest:
             return i
     return next(i for i, w in enumerate(widths) if w > 0)
+
+
+def _recognised_groups(rows: list[list[str]], wanted: Sequence[Sequence[str]]) -> list[int]:
+    """For each row of cell texts, how many groups of ``wanted`` header spellings it holds a header
+    of (compared after :func:`normalise_header`; a group counts once however many of its
+    spellings the row holds). Each distinct text is normalised once."""
+    groups = [{normalise_header(spelling) for spelling in group} for group in wanted]
+    keys: dict[str, str] = {}
+    counts = []
+    for row in rows:
+        held = set()
+        for text in set(row):
+            if text not in keys:
+                keys[text] = normalise_header(text)
+            held.add(keys[text])
+        counts.append(sum(1 for group in groups if not group.isdisjoint(held)))
+    return counts
+
+
+def _header_span(h: int, merged, n_top: int, start_fixed: bool) -> tuple[int, int]:
+    """First and last index of the rows the header starting at, or passing through, row ``h`` spans.
+
+    A cell merged down from a header row shows that the header continues below it: in a two-level
+    header, ``Navn`` is merged down two rows beside ``Organisation``, which stands over
+    ``Forvaltning | Afdeling``. A header row that lies inside such a merge continues a header
+    that starts higher up, unless the user named the header's first row (``start_fixed``). Only
+    merges within the ``n_top`` rows the header is looked for in count.
+    """
+    down = [(r0, r1) for (r0, _c0), (r1, _c1) in merged or () if r0 < r1 < n_top]
+    first = last = h
+    grown = True
+    while grown:
+        grown = False
+        for r0, r1 in down:
+            if r0 <= last and r1 >= first and (r1 > last or (r0 < first and not start_fixed)):
+                first = first if start_fixed else min(first, r0)
+                last = max(last, r1)
+                grown = True
+    return first, last
+
+
+def _header_text(top: list[list[str]], first: int, last: int) -> list[str]:
+    """The header of each column of a header spanning rows ``first`` to ``last``: its lowest filled
+    header cell (``Afdeling`` under ``Organisation``; ``Navn`` merged down stays ``Navn``)."""
+    if first == last:
+        return top[first]
+    header = [""] * max(len(top[r]) for r in range(first, last + 1))
+    for r in range(first, last + 1):
+        for j, text in enumerate(top[r]):
+            if text:
+                header[j] = text
+    return header
 
 
 def _column_text(values: tuple) -> list[str]:
@@ -167,10 +231,12 @@ def _column_text(values: tuple) -> list[str]:
     return [cell_text(v) for v in values]
 
 
-def _header_index(path: Path, sheet: str | None, top: list[list[str]], header_row: int | None) -> int:
-    """Index of the header among the ``top`` rows (cell texts): ``header_row`` - 1, or picked."""
+def _header_index(path: Path, sheet: str | None, top: list[list[str]], header_row: int | None,
+                  wanted: Sequence[Sequence[str]] | None = None) -> int:
+    """Index of the header among the ``top`` rows (cell texts): ``header_row`` - 1, or picked
+    (see :func:`_pick_header`)."""
     if header_row is None:
-        h = _pick_header(top)
+        h = _pick_header(top, wanted=wanted)
     else:
         h = header_row - 1
         if h >= len(top) or not any(top[h]):
@@ -181,10 +247,15 @@ def _header_index(path: Path, sheet: str | None, top: list[list[str]], header_ro
     return h
 
 
-def _table_from_cells(path: Path, sheet: str | None, cells: list[list], header_row: int | None) -> Table:
+def _table_from_cells(path: Path, sheet: str | None, cells: list[list], header_row: int | None, merged=None,
+                      wanted: Sequence[Sequence[str]] | None = None) -> Table:
+    """The :class:`Table` of a sheet's cells: the header is found on the top rows (it spans several
+    rows where cells merged down from it show so, see :func:`_header_span`), the records are the
+    rows below it."""
     top = [[cell_text(v) for v in row] for row in cells[:max(_HEADER_SCAN_ROWS, header_row or 0)]]
-    h = _header_index(path, sheet, top, header_row)
-    header = top[h]
+    first, h = _header_span(_header_index(path, sheet, top, header_row, wanted), merged, len(top),
+                            header_row is not None)
+    header = _header_text(top, first, h)
     body = cells[h + 1:]
     width = max([len(header), *map(len, body)]) if body else len(header)
     header = header + [""] * (width - len(header))
@@ -328,7 +399,15 @@ def _fill_merged(cells: list[list], merged) -> None:
                 row[c0] = value
 
 
-def _read_excel_cells(path: Path, sheet: str | None, wanted_headers: list[list[str]] | None):
+def _read_excel_cells(path: Path, sheet: str | None, wanted: Sequence[Sequence[str]] | None):
+    """The name, cells (merged ranges filled, see :func:`_fill_merged`) and merged ranges of the
+    sheet to read: ``sheet`` (matched case-insensitively when no name matches exactly), or else the
+    sheet whose header row holds the most of the ``wanted`` groups of header spellings (a people
+    sheet ``Medarbejdernr | Navn | E-mail | Afdeling`` over a unit lookup ``Nr | Navn |
+    Forvaltning``). Visible sheets come before hidden ones, which are read only when no visible
+    sheet holds any wanted header; on a tie the first in workbook order wins. Without ``wanted``
+    it is the first sheet with content, visible ones first.
+    """
     import python_calamine
 
     if path.suffix.lower() in ZIP_SUFFIXES or path.read_bytes()[:2] == b"PK":
@@ -346,52 +425,89 @@ def _read_excel_cells(path: Path, sheet: str | None, wanted_headers: list[list[s
         if not match:
             raise _file_problem(path, "unknown-sheet",
                                 f"has no sheet named {sheet!r}; its sheets are: " + ", ".join(repr(n) for n in names))
-        candidates = match[:1]
+        candidates, hidden = match[:1], set()
     else:
-        candidates = names
-    chosen = None
+        hidden = {m.name for m in wb.sheets_metadata if m.visible != python_calamine.SheetVisibleEnum.Visible}
+        candidates = [n for n in names if n not in hidden] + [n for n in names if n in hidden]
+    best = None  # ((holds any wanted header, visible, groups held), name, sheet data)
     for name in candidates:
-        try:
-            sheet_data = wb.get_sheet_by_name(name)
-            if sheet_data.height * sheet_data.width > MAX_CELLS:
-                raise _file_problem(path, "too-large",
-                                    f"refused: the sheet's used range is {sheet_data.height:,} rows by "
-                                    f"{sheet_data.width:,} columns (too large, limit {MAX_CELLS:,} cells); "
-                                    "delete the stray cells far below or right of the table", name)
-            cells = sheet_data.to_python(skip_empty_area=False)
-            _fill_merged(cells, getattr(sheet_data, "merged_cell_ranges", None))
-        except InputError:
-            raise
-        except Exception as exc:
-            raise _file_problem(path, "not-a-spreadsheet", "a sheet of the workbook cannot be read", name) from exc
-        if not any(any(cell_text(v) for v in row) for row in cells):
+        sheet_data = _sheet_data(wb, path, name)
+        top = _sheet_cells(path, name, sheet_data, _HEADER_SCAN_ROWS)
+        if not any(any(cell_text(v) for v in row) for row in top) and \
+                not any(any(cell_text(v) for v in row) for row in _sheet_cells(path, name, sheet_data)):
             continue
-        if chosen is None:
-            chosen = (name, cells)
-        if wanted_headers and _has_headers(cells, wanted_headers):
-            return name, cells
-        if not wanted_headers:
-            break
-    if chosen is None:
+        held = max(_recognised_groups([[cell_text(v) for v in row] for row in top], wanted)) if wanted else 0
+        rank = (held > 0, name not in hidden, held)
+        if best is None or rank > best[0]:
+            best = (rank, name, sheet_data)
+        if not wanted or held == len(wanted):
+            break  # nothing later can rank higher
+    if best is None:
         raise _file_problem(path, "empty-file", "every sheet of the workbook is empty", sheet)
-    return chosen
+    _rank, name, sheet_data = best
+    return name, _sheet_cells(path, name, sheet_data), getattr(sheet_data, "merged_cell_ranges", None)
 
 
-def _has_headers(cells: list[list], wanted: list[list[str]]) -> bool:
-    """True if some row near the top holds a header matching each group of aliases in ``wanted``."""
-    for row in cells[:_HEADER_SCAN_ROWS]:
-        keys = {normalise_header(cell_text(v)) for v in row}
-        if all(any(a in keys for a in group) for group in wanted):
-            return True
-    return False
+def _sheet_data(wb, path: Path, name: str):
+    """Sheet ``name`` of calamine workbook ``wb``, refused when its used range is too large."""
+    try:
+        sheet_data = wb.get_sheet_by_name(name)
+    except Exception as exc:
+        raise _file_problem(path, "not-a-spreadsheet", "a sheet of the workbook cannot be read", name) from exc
+    if sheet_data.height * sheet_data.width > MAX_CELLS:
+        raise _file_problem(path, "too-large",
+                            f"refused: the sheet's used range is {sheet_data.height:,} rows by "
+                            f"{sheet_data.width:,} columns (too large, limit {MAX_CELLS:,} cells); "
+                            "delete the stray cells far below or right of the table", name)
+    return sheet_data
+
+
+def _sheet_cells(path: Path, name: str, sheet_data, nrows: int | None = None) -> list[list]:
+    """The cell values of a calamine sheet from A1 (its first ``nrows`` rows, or all), merged
+    ranges filled (:func:`_fill_merged`)."""
+    try:
+        cells = sheet_data.to_python(skip_empty_area=False, nrows=nrows)
+        _fill_merged(cells, getattr(sheet_data, "merged_cell_ranges", None))
+    except Exception as exc:
+        raise _file_problem(path, "not-a-spreadsheet", "a sheet of the workbook cannot be read", name) from exc
+    return cells
+
+
+def _codec_name(encoding: str) -> str | None:
+    """Python's name for an encoding (``UTF8`` -> ``utf-8``), or None for a name it does not know."""
+    try:
+        return codecs.lookup(encoding).name
+    except LookupError:
+        return None
+
+
+def _utf16_without_mark(data: bytes) -> str | None:
+    """``utf-16-le`` or ``utf-16-be`` for text saved as UTF-16 without a byte-order mark, else None.
+
+    Text in the Latin alphabets is mostly characters below U+0100, so in UTF-16 one byte of each
+    pair is NUL: the second (little-endian) or the first (big-endian). The first bytes say which
+    when at least 3 in 4 of those bytes are NUL and at most 1 in 20 of the others.
+    """
+    head = data[:_UTF16_SNIFF_BYTES]
+    pairs = len(head) // 2
+    first_nul, second_nul = head[0::2].count(0), head[1::2].count(0)
+    if pairs and second_nul >= 0.75 * pairs and first_nul <= 0.05 * pairs:
+        return "utf-16-le"
+    if pairs and first_nul >= 0.75 * pairs and second_nul <= 0.05 * pairs:
+        return "utf-16-be"
+    return None
 
 
 def _decode(data: bytes, path: Path, encoding: str | None) -> str:
+    """The text of a file: in ``encoding`` when given, else by its byte-order mark, else UTF-8, else
+    Windows-1252 line by line. A byte-order mark is never content: it is dropped in every case."""
     if encoding:
         try:
-            return data.decode(encoding)
+            text = data.decode(encoding)
         except (UnicodeDecodeError, LookupError) as exc:
-            raise _file_problem(path, "bad-encoding", f"cannot be decoded as {encoding}") from exc
+            raise _file_problem(path, "bad-encoding", f"cannot be decoded as {encoding}; check --encoding, or "
+                                "save the file again as CSV UTF-8") from exc
+        return text[1:] if text.startswith("\ufeff") else text
     if data.startswith(codecs.BOM_UTF8):
         return data[len(codecs.BOM_UTF8):].decode("utf-8", errors="strict")
     if data.startswith(codecs.BOM_UTF16_LE) or data.startswith(codecs.BOM_UTF16_BE):
@@ -428,8 +544,14 @@ def _sniff_delimiter(text: str, suffix: str) -> str:
 
 def _read_text_cells(path: Path, delimiter: str | None, encoding: str | None,
                      data: bytes | None = None) -> list[list[str]]:
+    """The rows of cells of a text file, decoded (see :func:`_decode`; UTF-16 without a byte-order mark
+    is recognised by its NUL bytes, and read as UTF-16 whenever ``encoding`` names UTF-16 or 32)."""
     data = path.read_bytes() if data is None else data
-    if b"\x00" in data[:4096] and not (data.startswith(codecs.BOM_UTF16_LE) or data.startswith(codecs.BOM_UTF16_BE)):
+    if encoding is None and b"\x00" in data[:_UTF16_SNIFF_BYTES]:
+        encoding = _utf16_without_mark(data)
+    wide = data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or \
+        (encoding is not None and (_codec_name(encoding) or "").startswith(("utf-16", "utf-32")))
+    if b"\x00" in data[:_UTF16_SNIFF_BYTES] and not wide:
         if data[:2] == b"PK" or data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
             raise _file_problem(path, "not-a-spreadsheet",
                                 "looks like an Excel workbook but is named as text; rename it to .xlsx")
@@ -530,7 +652,7 @@ def _may_have_edge_space(column) -> bool:
 
 
 def _read_text_columnar(path: Path, data: bytes, header_row: int | None, delimiter: str | None,
-                        encoding: str | None) -> Table | None:
+                        encoding: str | None, wanted: Sequence[Sequence[str]] | None = None) -> Table | None:
     """The :class:`Table` of a large UTF-8 CSV file parsed by pyarrow's multi-threaded reader, or
     None where the file needs the cell-by-cell reader (:func:`_read_text_cells`).
 
@@ -543,8 +665,7 @@ def _read_text_columnar(path: Path, data: bytes, header_row: int | None, delimit
     cell), a NUL byte, a cell over the csv module's field limit, a record before the body that
     spans lines, or more than MAX_COLUMNS columns.
     """
-    if len(data) < COLUMNAR_MIN_BYTES or (encoding or "utf-8").lower().replace("_", "-") not in \
-            ("utf-8", "utf8", "utf-8-sig"):
+    if len(data) < COLUMNAR_MIN_BYTES or (encoding and _codec_name(encoding) not in ("utf-8", "utf-8-sig")):
         return None
     try:
         import pyarrow as pa
@@ -554,9 +675,7 @@ def _read_text_columnar(path: Path, data: bytes, header_row: int | None, delimit
         return None
     if data.startswith(codecs.BOM_UTF16_LE) or data.startswith(codecs.BOM_UTF16_BE) or b"\x00" in data:
         return None
-    start = len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0
-    if start and encoding and encoding.lower().replace("_", "-") in ("utf-8", "utf8"):
-        return None  # decoded as plain UTF-8 the mark stays in the first header: leave that as it is
+    start = len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0  # never content (see _decode)
     head_bytes = data[start:start + 4 * _SNIFF_CHARS]
     try:
         head = codecs.getincrementaldecoder("utf-8")().decode(head_bytes, final=False)
@@ -579,7 +698,7 @@ def _read_text_columnar(path: Path, data: bytes, header_row: int | None, delimit
     raw_top = raw_top[:needed]
     top = [[c.strip() for c in row] for row in raw_top]
     try:
-        h = _header_index(path, None, top, header_row)
+        h = _header_index(path, None, top, header_row, wanted)
     except InputError:
         return None
     # The body starts after h + 1 physical lines when none of those rows spans lines.
@@ -630,8 +749,11 @@ def read_table(path: str | Path, sheet: str | None = None, *, header_row: int | 
                wanted_headers: list[list[str]] | None = None) -> Table:
     """Read one sheet of an Excel workbook or one CSV/TSV file as a :class:`Table`.
 
-    ``wanted_headers`` (groups of normalised header aliases) picks, when ``sheet`` is not given, the
-    first sheet whose header row matches one alias of each group; otherwise the first non-empty sheet.
+    ``wanted_headers`` are the columns the caller looks for, each a group of header spellings (for a
+    roster: the id, name, email and unit spellings). When ``sheet`` is not given they choose the
+    sheet (see :func:`_read_excel_cells`), and when ``header_row`` is not given the header row:
+    the top row holding the most of them (see :func:`_pick_header`). The same row is the header
+    whichever CSV reader runs.
     """
     p = Path(path)
     if not p.exists():
@@ -642,19 +764,19 @@ def read_table(path: str | Path, sheet: str | None = None, *, header_row: int | 
     if p.stat().st_size == 0:
         raise _file_problem(p, "empty-file", "the file is empty; expected a header row and records")
     if suffix in EXCEL_SUFFIXES:
-        name, cells = _read_excel_cells(p, sheet, wanted_headers)
-        return _table_from_cells(p, name, cells, header_row)
+        name, cells, merged = _read_excel_cells(p, sheet, wanted_headers)
+        return _table_from_cells(p, name, cells, header_row, merged, wanted_headers)
     if suffix in TEXT_SUFFIXES or suffix == "":
         data = p.read_bytes()
-        table = _read_text_columnar(p, data, header_row, delimiter, encoding)
+        table = _read_text_columnar(p, data, header_row, delimiter, encoding, wanted_headers)
         if table is not None:
             return table
         cells = _read_text_cells(p, delimiter, encoding, data)
-        return _table_from_cells(p, None, cells, header_row)
+        return _table_from_cells(p, None, cells, header_row, wanted=wanted_headers)
     # Unknown suffix: sniff the content.
     head = p.read_bytes()[:8]
     if head[:2] == b"PK":
-        name, cells = _read_excel_cells(p, sheet, wanted_headers)
-        return _table_from_cells(p, name, cells, header_row)
+        name, cells, merged = _read_excel_cells(p, sheet, wanted_headers)
+        return _table_from_cells(p, name, cells, header_row, merged, wanted_headers)
     raise _file_problem(p, "not-a-spreadsheet",
                         f"has suffix {suffix!r}; expected .xlsx, .xlsm, .csv, .tsv or .txt")

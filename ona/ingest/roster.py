@@ -112,9 +112,10 @@ def read_roster(path: str | Path, *, sheet: str | None = None, id_column: str | 
     as addresses or names: :attr:`Roster.id_role`). Every id must be present and unique; all
     problems are collected and raised together as one :class:`InputError`.
     """
-    wanted = [ALIASES["id"] + ALIASES["email"] + ALIASES["name"]]
+    wanted = [[explicit] if explicit else ALIASES[role] for role, explicit in (("id", id_column), ("name", name_column),
+              ("email", email_column), ("unit", unit_column), ("directorate", None))]
     table = read_table(path, sheet, header_row=header_row, delimiter=delimiter, encoding=encoding,
-                       wanted_headers=None if sheet else wanted)
+                       wanted_headers=wanted)
     name_col = find_column(table, "name", name_column, required=False)
     email_col = find_column(table, "email", email_column, required=False)
     id_col = find_column(table, "id", id_column, required=False)

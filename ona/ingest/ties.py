@@ -366,8 +366,9 @@ def read_tie_table(path: str | Path, roster: Roster, *, sheet=None, source_colum
     if ties_format is not None and ties_format not in SHAPES:
         raise ValueError(f"ties_format must be one of {SHAPES}")
     table = read_table(path, sheet, header_row=header_row, delimiter=delimiter, encoding=encoding,
-                       wanted_headers=None if sheet or ties_format not in (None, "edges")
-                       else [ALIASES["source"], ALIASES["target"]])
+                       wanted_headers=None if ties_format not in (None, "edges") else [
+                           [explicit] if explicit else ALIASES[role] for role, explicit in
+                           (("source", source_column), ("target", target_column), ("weight", weight_column))])
     matcher = PersonMatcher(roster)
     shape, records = records_from_table(table, matcher.match, shape=ties_format, source_column=source_column,
                                         target_column=target_column, weight_column=weight_column)
