@@ -14,6 +14,7 @@ import ona
 import ona._files
 from ona.cli import cli
 from ona.report import findings
+from ona.report.index_page import write_index
 
 from conftest import ROOT, write_csv
 
@@ -34,6 +35,38 @@ def texts(measurement) -> dict[str, list[str]]:
     for f in findings(measurement):
         out.setdefault(f.key, []).append(f.text)
     return out
+
+
+# One unit is never both the most closed and the most outward-looking.
+
+def test_two_units_with_the_same_e_i_are_level_not_one_closed_and_open(tmp_path):
+    """Finance (Anna, Bo) and IT (Cy, Di); ties a->b, c->d inside, b->c and d->a across: each unit
+    has 1 tie inside and 2 with the other, E-I (2 - 1) / 3 = +0.33 for both. Neither is more closed
+    than the other, so the page names neither as the most closed or the most outward-looking."""
+    _, m = measure(tmp_path, [["a", "Anna", "Finance"], ["b", "Bo", "Finance"], ["c", "Cy", "IT"], ["d", "Di", "IT"]],
+                   [["a", "b"], ["c", "d"], ["b", "c"], ["d", "a"]])
+    found = texts(m)
+    assert "most_closed_unit" not in found and "most_open_unit" not in found
+    assert found["units_level"] == ["Both units have the same E-I index (+0.33): none is more closed or more "
+                                    "outward-looking than the others."]
+    write_index(m, tmp_path / "index.html")
+    page = (tmp_path / "index.html").read_text(encoding="utf-8")
+    assert "most closed" not in page and "most outward-looking" not in page
+
+
+def test_units_tied_for_most_closed_are_named_together(tmp_path):
+    """A (a1, a2) and B (b1, b2) each keep 2 ties inside and receive 1 from C (c1, c2), who have no
+    tie inside: A and B are level at E-I (1 - 2) / 3 = -0.33, C is at (2 - 0) / 2 = +1.00."""
+    _, m = measure(tmp_path, [["a1", "A1", "A"], ["a2", "A2", "A"], ["b1", "B1", "B"], ["b2", "B2", "B"],
+                              ["c1", "C1", "C"], ["c2", "C2", "C"]],
+                   [["a1", "a2"], ["a2", "a1"], ["b1", "b2"], ["b2", "b1"], ["c1", "a1"], ["c2", "b1"]])
+    found = texts(m)
+    assert found["most_closed_unit"] == ["A and B are level as the most closed units (E-I -0.33 each; "
+                                         "A: 2 ties inside, 1 with other units; B: 2 ties inside, 1 with other units)."]
+    assert found["most_open_unit"] == ["C is the most outward-looking unit (E-I +1.00: 0 ties inside, "
+                                       "2 with other units)."]
+    closed = [f for f in findings(m) if f.key == "most_closed_unit"][0]
+    assert closed.numbers == {"units": ["A", "B"], "ei_index": pytest.approx(-1 / 3)}
 
 
 def _unit_row(page: str, unit: str) -> str:
@@ -107,3 +140,23 @@ def test_a_file_that_cannot_be_written_is_named_in_the_error(tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == ["map.html"]
 
 
+# Numbers and words as a person writes them.
+
+def test_findings_count_in_words_a_manager_would_use(tmp_path):
+    """X (Anna, Bo), Y (Cy, Di), Z (Ed): Cy is the only way between X and Y (two ties); a single
+    tie joins X and Z, and one Y and Z; Bo and Ed reach two other units each."""
+    people = [["a", "Anna", "X"], ["b", "Bo", "X"], ["c", "Cy", "Y"], ["d", "Di", "Y"], ["e", "Ed", "Z"]]
+    _, m = measure(tmp_path, people, [["a", "b"], ["b", "a"], ["c", "d"], ["d", "c"], ["c", "a"], ["c", "b"],
+                                      ["d", "e"], ["b", "e"]])
+    found = texts(m)
+    assert found["one_person_bridge"] == ["X and Y are connected through one person (Cy): both ties between them "
+                                          "run through them."]
+    assert found["single_tie_pairs"] == ["2 pairs of units are connected by a single tie between two people."]
+    assert found["boundary_spanners"][0].startswith("2 people (40%) span unit boundaries (rule:")
+    assert found["units_level"] == ["Both units of two or more people have the same E-I index (+0.20): none is "
+                                    "more closed or more outward-looking than the others."]
+    assert found["units_vs_communities"][0].startswith("The 2 communities found in the network partly match "
+                                                       "the formal units")
+    write_index(m, tmp_path / "index.html")
+    page = (tmp_path / "index.html").read_text(encoding="utf-8")
+    assert "<p class='sub'>5 people in 3 units (by Department), 8 ties.</p>" in page
