@@ -14,7 +14,7 @@ import ona
 import ona._files
 from ona.cli import cli
 from ona.report import findings
-from ona.report.index_page import write_index
+from ona.report.index_page import density_percent, write_index
 
 from conftest import ROOT, write_csv
 
@@ -72,6 +72,35 @@ def test_units_tied_for_most_closed_are_named_together(tmp_path):
 def _unit_row(page: str, unit: str) -> str:
     start = page.index(f"<tr><td>{unit}</td>")
     return page[start:page.index("</tr>", start)]
+
+
+# Brokers on the boundary-spanning table are brokers across units.
+
+def test_the_closed_units_top_brokers_link_other_units(municipality_page):
+    """Building & Permits is the most closed unit. Björn Ekström's 93 brokerage roles are all
+    coordinator roles (he links colleagues of his own unit; he has no tie outside it), so he is not
+    one of its brokers across units; Morten Bjørnstad (13 roles linking other units), Örjan
+    Nørgaard (11 of his 81) and Synnøve Frøkjær (8) are."""
+    m, page = municipality_page
+    bjorn = m.people.loc["E0367"]
+    assert (bjorn["name"], bjorn["coordinator"], bjorn["brokerage_total"], bjorn["external_ties"]) == \
+        ("Björn Ekström", 93, 93, 0)
+    row = _unit_row(page, "Building &amp; Permits")
+    assert row.endswith("<td>Morten Bjørnstad (13), Örjan Nørgaard (11), Synnøve Frøkjær (8)</td>")
+    assert "Björn Ekström" not in row
+    assert ("<th>Top brokers across units (brokerage roles)</th>" in page
+            and "the Gould &amp; Fernandez roles itinerant/consultant, representative, gatekeeper, liaison; "
+                "coordinator roles, with a, b and c all in one unit, are not counted." in page)
+
+
+def test_boundary_spanners_are_listed_by_the_units_they_reach(municipality_page):
+    """The column says "other units reached": Linnéa Mørch reaches 6, Ingrid Ekström 5, Halvor
+    Krøyer 4, and they are listed in that order (before, by betweenness, a spanner reaching 2 units
+    came first)."""
+    _, page = municipality_page
+    row = _unit_row(page, "Child &amp; Family Services")
+    assert "<td>Linnéa Mørch (6 units), Ingrid Ekström (5 units), Halvor Krøyer (4 units)</td>" in row
+    assert "those who reach the most other units first (equal reach: higher betweenness first)" in page
 
 
 PEOPLE = [["a", "Anna", "X"], ["b", "Bo", "X"], ["c", "Cy", "Y"], ["d", "Di", "Y"]]
@@ -141,6 +170,31 @@ def test_a_file_that_cannot_be_written_is_named_in_the_error(tmp_path):
 
 
 # Numbers and words as a person writes them.
+
+def test_a_faint_heatmap_cell_never_reads_zero(tmp_path):
+    """Units A and B of 50 people each and one tie from A to B: 1 of 2,500 possible, a density of
+    0.04%. The cell shows "<0.1", not "0.0"; every cell has one decimal (50 ties inside A of
+    50 x 49 possible: 2.0)."""
+    people = [[f"a{i}", f"A{i}", "A"] for i in range(50)] + [[f"b{i}", f"B{i}", "B"] for i in range(50)]
+    ties = [[f"a{i}", f"a{(i + 1) % 50}"] for i in range(50)] + [["a0", "b0"]]
+    _, m = measure(tmp_path, people, ties)
+    write_index(m, tmp_path / "index.html")
+    page = (tmp_path / "index.html").read_text(encoding="utf-8")
+    assert 'title="A → B: 1 tie of 2,500 possible, density &lt;0.1%; 0.08 × what chance would give">&lt;0.1</td>' \
+        in page
+    assert 'title="inside A: 50 ties of 2,450 possible, density 2.0%; 3.96 × what chance would give">2.0</td>' in page
+    assert [density_percent(d) for d in (0.0004, 0.0005, 0.00996, 0.01, 0.5, 1.0)] == \
+        ["<0.1", "0.1", "1.0", "1.0", "50.0", "100.0"]
+
+
+def test_the_method_table_says_which_rows_were_left_out(tmp_path):
+    """Rows left out of the tie file are listed as "reason: count", not as a Python dict."""
+    _, m = measure(tmp_path, PEOPLE, [["a", "b", "2"], ["b", "a", "0"], ["c", "c", "1"], ["c", "d", "1"]])
+    write_index(m, tmp_path / "index.html")
+    page = (tmp_path / "index.html").read_text(encoding="utf-8")
+    assert "<tr><th>dropped_rows</th><td>self-tie: 1, zero-weight: 1</td></tr>" in page
+    assert "<tr><th>directed</th><td>yes</td></tr>" in page
+
 
 def test_findings_count_in_words_a_manager_would_use(tmp_path):
     """X (Anna, Bo), Y (Cy, Di), Z (Ed): Cy is the only way between X and Y (two ties); a single
