@@ -5,7 +5,10 @@ whole, even when writing fails."""
 from __future__ import annotations
 
 import csv
+import json
+import math
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -69,12 +72,21 @@ def test_units_tied_for_most_closed_are_named_together(tmp_path):
     assert closed.numbers == {"units": ["A", "B"], "ei_index": pytest.approx(-1 / 3)}
 
 
+# Brokers on the boundary-spanning table are brokers across units.
+
+@pytest.fixture(scope="module")
+def municipality_page(tmp_path_factory):
+    roster = ona.read_roster(EXAMPLE / "roster.xlsx")
+    graph = ona.build_graph(roster, ona.read_ties(EXAMPLE / "ties.xlsx", roster))
+    m = ona.measure(graph, by="Department", permutations=50)
+    path = write_index(m, tmp_path_factory.mktemp("municipality") / "index.html")
+    return m, path.read_text(encoding="utf-8")
+
+
 def _unit_row(page: str, unit: str) -> str:
     start = page.index(f"<tr><td>{unit}</td>")
     return page[start:page.index("</tr>", start)]
 
-
-# Brokers on the boundary-spanning table are brokers across units.
 
 def test_the_closed_units_top_brokers_link_other_units(municipality_page):
     """Building & Permits is the most closed unit. Björn Ekström's 93 brokerage roles are all
@@ -103,6 +115,8 @@ def test_boundary_spanners_are_listed_by_the_units_they_reach(municipality_page)
     assert "those who reach the most other units first (equal reach: higher betweenness first)" in page
 
 
+# A report lands whole or not at all.
+
 PEOPLE = [["a", "Anna", "X"], ["b", "Bo", "X"], ["c", "Cy", "Y"], ["d", "Di", "Y"]]
 
 
@@ -116,8 +130,6 @@ def _report_args(tmp_path: Path, ties: list[list[str]]) -> list[str]:
 def _folder(path: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() if p.is_file() else "folder" for p in sorted(path.iterdir())}
 
-
-# A report lands whole or not at all.
 
 def test_a_folder_in_the_way_leaves_last_years_report_whole(runner, tmp_path):
     """Last year's report is in report/; someone made a folder report/nodes.csv. This year's run
@@ -194,6 +206,23 @@ def test_the_method_table_says_which_rows_were_left_out(tmp_path):
     page = (tmp_path / "index.html").read_text(encoding="utf-8")
     assert "<tr><th>dropped_rows</th><td>self-tie: 1, zero-weight: 1</td></tr>" in page
     assert "<tr><th>directed</th><td>yes</td></tr>" in page
+
+
+def test_a_zero_is_written_0_not_minus_0(tmp_path):
+    """Ed is alone in unit Z: his expected coordinator count is 0, written 0.0 in nodes.csv, the
+    GEXF and GraphML files and metrics.json (the product behind it came out as -0.0)."""
+    people = [["a", "Anna", "X"], ["b", "Bo", "X"], ["c", "Cy", "Y"], ["e", "Ed", "Z"]]
+    graph, m = measure(tmp_path, people, [["a", "b"], ["b", "c"], ["c", "e"], ["e", "b"]])
+    assert math.copysign(1, m.people.loc["e", "coordinator_expected"]) == -1  # what the metric gives
+    ona.write_report(m, graph, tmp_path / "report")
+    report = tmp_path / "report"
+    with open(report / "nodes.csv", encoding="utf-8-sig", newline="") as handle:
+        ed = {r["id"]: r for r in csv.DictReader(handle)}["e"]
+    assert ed["coordinator_expected"] == "0.0"
+    for name in ("nodes.csv", "network.gexf", "network.graphml", "metrics.json"):
+        assert not re.search(r"-0\.0(?![0-9])", (report / name).read_text(encoding="utf-8-sig")), name
+    people_json = {p["id"]: p for p in json.loads((report / "metrics.json").read_text())["people"]}
+    assert math.copysign(1, people_json["e"]["coordinator_expected"]) == 1
 
 
 def test_findings_count_in_words_a_manager_would_use(tmp_path):
