@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .._files import atomic_folder
 from .._lazy import lazy_exports
 
 if TYPE_CHECKING:
@@ -36,29 +37,34 @@ def write_report(measurement: Measurement, graph: OrgGraph, out_dir: str | Path,
     ``metrics.xlsx``, ``metrics.json``, and the network as GEXF, GraphML and CSV; with ``ratings``
     (a :class:`~ona.metrics.ratings.RatingsResult`) also ``ratings.html``. For a large organisation
     on a machine with several cores, the workbook and metrics.json are written by a second process
-    meanwhile (:mod:`ona.report._beside`)."""
+    meanwhile (:mod:`ona.report._beside`).
+
+    The report lands all at once (:func:`ona._files.atomic_folder`): every file is written to a
+    staging folder first, so if anything fails, ``out_dir`` keeps the earlier report, whole, and no
+    file of the new one."""
     from ._beside import Beside
     from .exports import write_exports
     from .html_map import write_map, write_unit_map
     from .index_page import write_index, write_method_page
 
     out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
     pages = list(REPORT_PAGES)
-    paths = {}
-    if ratings is not None:
-        from .ratings_page import write_ratings_page
+    with atomic_folder(out) as staging:
+        paths = {}
+        if ratings is not None:
+            from .ratings_page import write_ratings_page
 
-        pages.insert(2, ("How the units see each other", "ratings.html"))
-        paths["ratings"] = write_ratings_page(ratings, out / "ratings.html")
-    beside = Beside(measurement, out / "metrics.xlsx", out / "metrics.json")  # a second core, when it pays
-    try:
-        paths = {"index": write_index(measurement, out / "index.html", pages=pages), **paths,
-                 "map": write_map(graph, measurement, out / "map.html", seed=seed, size_by=size_by),
-                 "units": write_unit_map(measurement, out / "units.html", seed=seed),
-                 "method": write_method_page(out / "method.html")}
-        exports = write_exports(graph, measurement, out)
-    except BaseException:
-        beside.stop()
-        raise
-    return {**paths, **beside.wait(), **exports}
+            pages.insert(2, ("How the units see each other", "ratings.html"))
+            paths["ratings"] = write_ratings_page(ratings, staging / "ratings.html")
+        beside = Beside(measurement, staging / "metrics.xlsx", staging / "metrics.json")  # a second core, when it pays
+        try:
+            paths = {"index": write_index(measurement, staging / "index.html", pages=pages), **paths,
+                     "map": write_map(graph, measurement, staging / "map.html", seed=seed, size_by=size_by),
+                     "units": write_unit_map(measurement, staging / "units.html", seed=seed),
+                     "method": write_method_page(staging / "method.html")}
+            exports = write_exports(graph, measurement, staging)
+        except BaseException:
+            beside.stop()
+            raise
+        paths = {**paths, **beside.wait(), **exports}
+    return {key: out / path.name for key, path in paths.items()}

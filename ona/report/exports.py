@@ -26,11 +26,15 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def node_table(graph: OrgGraph, measurement: Measurement) -> pd.DataFrame:
-    """One row per person: id, roster attributes, then every metric (metric names win on a clash)."""
+    """One row per person: id, roster attributes, then every metric (metric names win on a clash).
+    A zero is written 0.0, never -0.0 (an expected count of 0 computed as a negative product)."""
     roster = graph.people.copy()
     metrics = measurement.people
     roster = roster[[c for c in roster.columns if c not in metrics.columns]]
     table = roster.join(metrics)
+    for c in table.columns:
+        if table[c].dtype.kind == "f":
+            table[c] = table[c] + 0.0  # -0.0 + 0.0 is 0.0
     table.index = table.index.astype(str)
     table.index.name = "id"
     return table.reset_index()

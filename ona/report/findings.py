@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from ._words import count, names_list
+
 if TYPE_CHECKING:
     from ..metrics import Measurement
 
@@ -36,6 +38,45 @@ def _units_with_people(measurement: Measurement) -> pd.DataFrame:
     return units[(units["headcount"] >= 2) & units["ei_index"].notna()]
 
 
+def _same(a: float, b: float) -> bool:
+    return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-12)
+
+
+def _extreme_units(units: pd.DataFrame, every_unit: bool) -> list[Finding]:
+    """The most closed unit (lowest E-I) and the most outward-looking one (highest E-I) among
+    ``units`` (those of two or more people; ``every_unit`` says whether that is all of them). Units
+    level with an extreme (equal E-I, to 1e-9) are all named in its finding; when every one has the
+    same E-I, none is more closed or more open than another and a single ``units_level`` finding
+    says so, so one unit is never named both."""
+    if len(units) < 2:
+        return []
+    ei = units["ei_index"].astype(float)
+    if _same(ei.min(), ei.max()):
+        everyone = ("Both" if len(units) == 2 else f"All {len(units)}") + " units" \
+            + ("" if every_unit else " of two or more people")
+        return [Finding(
+            "units_level",
+            f"{everyone} have the same E-I index ({ei.min():+.2f}): none is more closed or more "
+            "outward-looking than the others.",
+            {"units": list(units.index), "ei_index": float(ei.min())})]
+    out = []
+    for key, value, words in (("most_closed_unit", ei.min(), "closed"),
+                              ("most_open_unit", ei.max(), "outward-looking")):
+        level = [u for u in units.index if _same(ei[u], value)]
+        ties = {u: f"{count(int(units.loc[u, 'internal_ties']), 'tie')} inside, "
+                   f"{int(units.loc[u, 'external_ties']):,} with other units" for u in level}
+        if len(level) == 1:
+            unit = level[0]
+            text = f"{unit} is the most {words} unit (E-I {value:+.2f}: {ties[unit]})."
+            numbers = {"unit": unit, "ei_index": float(value)}
+        else:
+            text = (f"{names_list(level)} are level as the most {words} units (E-I {value:+.2f} each; "
+                    + "; ".join(f"{u}: {t}" for u, t in ties.items()) + ").")
+            numbers = {"units": level, "ei_index": float(value)}
+        out.append(Finding(key, text, numbers))
+    return out
+
+
 def findings(measurement: Measurement) -> list[Finding]:
     """The headline findings of a measurement, most general first."""
     s = measurement.summary
@@ -47,15 +88,8 @@ def findings(measurement: Measurement) -> list[Finding]:
         if not math.isnan(expected):
             text += f"; if people chose colleagues regardless of unit, it would be about {_pct(expected)}"
         out.append(Finding("cross_unit_share", text + ".", {"share": share, "expected_share": expected}))
-    units = _units_with_people(measurement)
-    if len(units) >= 2:
-        for key, unit, words in (("most_closed_unit", units["ei_index"].idxmin(), "the most closed unit"),
-                                 ("most_open_unit", units["ei_index"].idxmax(), "the most outward-looking unit")):
-            row = units.loc[unit]
-            out.append(Finding(
-                key, f"{unit} is {words} (E-I {row['ei_index']:+.2f}: {int(row['internal_ties'])} ties inside, "
-                     f"{int(row['external_ties'])} with other units).",
-                {"unit": unit, "ei_index": float(row["ei_index"])}))
+    with_people = _units_with_people(measurement)
+    out.extend(_extreme_units(with_people, every_unit=len(with_people) == len(measurement.units)))
     out.extend(_fragile_findings(measurement))
     k = s.get("units", 0)
     if k >= 2:
@@ -63,13 +97,14 @@ def findings(measurement: Measurement) -> list[Finding]:
         unconnected = pairs - s.get("unit_pairs_connected", 0)
         out.append(Finding(
             "unconnected_unit_pairs",
-            f"{unconnected} of the {pairs} pairs of units have no tie at all between them." if unconnected
-            else f"Every pair of the {k} units has at least one tie between them.",
+            _unconnected_text(unconnected, pairs, k),
             {"unconnected": unconnected, "pairs": pairs}))
     nmi = s.get("unit_community_nmi", math.nan)
     if not math.isnan(nmi):
         closeness = "closely" if nmi >= 0.8 else "partly" if nmi >= 0.5 else "hardly"
-        text = (f"The {s['communities']} communities found in the network match the formal units {closeness} "
+        found = "The community" if s["communities"] == 1 else f"The {s['communities']} communities"
+        match = "matches" if s["communities"] == 1 else "match"
+        text = (f"{found} found in the network {closeness} {match} the formal units "
                 f"(agreement {nmi:.2f} on a 0-1 scale, NMI).")
         units_all = measurement.units
         fragmented = [u for u in units_all.index if bool(units_all.loc[u, "fragmented"])]
@@ -83,16 +118,29 @@ def findings(measurement: Measurement) -> list[Finding]:
     if s.get("people"):
         out.append(Finding(
             "boundary_spanners",
-            f"{len(spanners)} people ({_pct(len(spanners) / s['people'])}) span unit boundaries "
+            f"{count(len(spanners), 'person', 'people')} ({_pct(len(spanners) / s['people'])}) "
+            f"{'spans' if len(spanners) == 1 else 'span'} unit boundaries "
             f"(rule: {measurement.parameters.get('boundary_spanner_rule', 'see method')}).",
             {"count": len(spanners)}))
     if "response_rate" in s and not math.isnan(s["response_rate"]):
+        others = "" if s["respondents"] == s["people"] else "; the others appear only where colleagues named them"
         out.append(Finding(
             "response_rate",
-            f"{_pct(s['response_rate'])} of people answered the survey ({s['respondents']:,} of {s['people']:,}); "
-            "the others appear only where colleagues named them.",
+            f"{_pct(s['response_rate'])} of people answered the survey ({s['respondents']:,} of {s['people']:,})"
+            f"{others}.",
             {"response_rate": s["response_rate"]}))
     return out
+
+
+def _unconnected_text(unconnected: int, pairs: int, units: int) -> str:
+    """How many of the pairs of units have no tie between them, said for two units or more."""
+    if units == 2:
+        return "The two units have no tie between them." if unconnected else \
+            "The two units have at least one tie between them."
+    if not unconnected:
+        return f"Every pair of the {units} units has at least one tie between them."
+    verb = "has" if unconnected == 1 else "have"
+    return f"{unconnected} of the {pairs} pairs of units {verb} no tie at all between them."
 
 
 def _fragile_findings(measurement: Measurement) -> list[Finding]:
@@ -109,16 +157,18 @@ def _fragile_findings(measurement: Measurement) -> list[Finding]:
         if person:
             label = names.get(person[0], person[0]) if names is not None else person[0]
             who = f" ({label or person[0]})"
+        ties = int(row["ties"])
         out.append(Finding(
             "one_person_bridge",
-            f"{row['unit_a']} and {row['unit_b']} are connected through one person{who}: all "
-            f"{int(row['ties'])} ties between them run through them.",
+            f"{row['unit_a']} and {row['unit_b']} are connected through one person{who}: "
+            f"{'both' if ties == 2 else f'all {ties}'} ties between them run through them.",
             {"unit_a": row["unit_a"], "unit_b": row["unit_b"], "person": person[0] if person else None,
-             "ties": int(row["ties"])}))
+             "ties": ties}))
     single = bridges[bridges["ties"] == 1]
     if len(single):
         out.append(Finding(
             "single_tie_pairs",
-            f"{len(single)} pairs of units are connected by a single tie between two people.",
+            f"{count(len(single), 'pair')} of units {'is' if len(single) == 1 else 'are'} connected by a single "
+            "tie between two people.",
             {"pairs": len(single)}))
     return out

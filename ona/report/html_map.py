@@ -23,6 +23,7 @@ import numpy as np
 from typing import TYPE_CHECKING
 
 from .._files import atomic_write
+from ._words import count
 
 if TYPE_CHECKING:  # (annotations only: the command line reads SIZE_BY without loading the metrics)
     from ..graph import OrgGraph
@@ -274,8 +275,9 @@ def write_map(graph: OrgGraph, measurement: Measurement, path: str | Path, *, se
     heading = title or "Who works with whom"
     if subtitle is None:
         s = measurement.summary
-        subtitle = (f"{s['people']} people in {s['units']} units (by {measurement.parameters['unit_column']}), "
-                    f"{s['ties']} ties. Colour = unit, size = {SIZE_BY[size_by][1]}, arrows point to the person "
+        subtitle = (f"{count(s['people'], 'person', 'people')} in {count(s['units'], 'unit')} "
+                    f"(by {measurement.parameters['unit_column']}), {count(s['ties'], 'tie')}. Colour = unit, "
+                    f"size = {SIZE_BY[size_by][1]}, arrows point to the person "
                     "named. Click a person for details.")
     if data["ties_drawn"] < data["ties_total"]:
         subtitle += (f" Only the {data['ties_drawn']:,} strongest of the {data['ties_total']:,} ties are drawn "
@@ -345,7 +347,8 @@ def unit_map_data(measurement: Measurement, *, seed: int = 1) -> dict:
 def write_unit_map(measurement: Measurement, path: str | Path, *, seed: int = 1) -> Path:
     """Write the unit map (units as nodes) as one self-contained HTML file (atomically)."""
     data = unit_map_data(measurement, seed=seed)
-    subtitle = (f"{len(data['nodes'])} units (by {measurement.parameters['unit_column']}). Size = people; an arrow "
+    subtitle = (f"{count(len(data['nodes']), 'unit')} (by {measurement.parameters['unit_column']}). "
+                "Size = people; an arrow "
                 "A → B is as wide as the share of possible ties from A's people to B's people. Hover an arrow "
                 "for both directions; click a unit for details.")
     return _write_page(data, Path(path), "How the units work together", subtitle)
@@ -367,7 +370,8 @@ def focus(graph: OrgGraph, measurement: Measurement, *, unit: str | None = None,
             raise ValueError(f"no unit {unit!r} in {measurement.parameters['unit_column']}; units are: {choices}")
         core = np.zeros(graph.n, dtype=bool)
         core[members] = True
-        what = f"{unit}: its {len(members)} people and everyone they have a tie with (metrics from the whole network)"
+        what = (f"{unit}: its {count(len(members), 'person', 'people')} and everyone they have a tie with "
+                "(metrics from the whole network)")
     else:
         ids = [str(i) for i in graph.ids]
         if str(person) not in ids:

@@ -19,9 +19,11 @@ import pandas as pd
 
 from .._files import atomic_write
 from ..metrics import Measurement
+from ..metrics.brokerage import ROLES
+from ._words import count
 from .findings import findings
 
-__all__ = ["write_index", "write_method_page", "heatmap_cells"]
+__all__ = ["write_index", "write_method_page", "heatmap_cells", "density_percent", "parameter_text"]
 
 _CSS = """
 body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #222; margin: 0 auto;
@@ -92,6 +94,13 @@ def heatmap_cells(measurement: Measurement) -> pd.DataFrame:
     return cells
 
 
+def density_percent(density: float) -> str:
+    """A density as the heatmap writes it: a percentage with one decimal ("12.5", "1.0", "0.3"), and
+    "<0.1" for a density above 0 that would round to 0.0, so a cell with ties never reads 0."""
+    percent = 100 * float(density)
+    return "<0.1" if 0 < percent < 0.05 else f"{percent:.1f}"
+
+
 def _heatmap(measurement: Measurement) -> str:
     cells = heatmap_cells(measurement)
     units = list(measurement.units.index.astype(str))
@@ -102,32 +111,44 @@ def _heatmap(measurement: Measurement) -> str:
         tds = []
         for b in units:
             c = by_pair[a, b]
-            density = "–" if pd.isna(c.density) else f"{100 * c.density:.1f}%"
+            density = "–" if pd.isna(c.density) else density_percent(c.density) + "%"
             ratio = "" if pd.isna(c.observed_expected) else f"; {c.observed_expected:.2f} × what chance would give"
             where = f"inside {a}" if a == b else f"{a} → {b}"
-            tip = f"{where}: {c.ties:,} ties of {int(c.possible_ties or 0):,} possible, density {density}{ratio}"
-            label = "" if pd.isna(c.density) or c.ties == 0 else \
-                f"{100 * c.density:.0f}" if c.density >= 0.01 else f"{100 * c.density:.1f}"
+            tip = f"{where}: {count(c.ties, 'tie')} of {int(c.possible_ties or 0):,} possible, density {density}{ratio}"
+            label = "" if pd.isna(c.density) or c.ties == 0 else density_percent(c.density)
             style = f"background:{c.colour};" + ("color:#fff;" if c.dark else "")
-            tds.append(f'<td style="{style}" title="{_e(tip)}">{label}</td>')
+            tds.append(f'<td style="{style}" title="{_e(tip)}">{_e(label)}</td>')
         rows.append(f'<tr><th class="row" scope="row">{_e(a)}</th>{"".join(tds)}</tr>')
     return (f'<table class="heat"><thead><tr><th>from \\ to</th>{head}</tr></thead>'
             f'<tbody>{"".join(rows)}</tbody></table>'
             '<p class="note">Each cell: ties from people in the row unit to people in the column unit, as a '
-            "percentage of the ties possible (density). Hover for the numbers. The diagonal is inside each unit.</p>")
+            "percentage of the ties possible (density), to one decimal; &lt;0.1 is a density above 0 and below "
+            "0.1%. Hover for the numbers. The diagonal is inside each unit.</p>")
+
+
+#: The Gould & Fernandez roles whose broker links someone of another unit (docs/metrics.md,
+#: brokerage_roles): every role but coordinator, whose three people are all in one unit.
+CROSS_UNIT_ROLES = tuple(role for role in ROLES if role != "coordinator")
+_ROLE_WORDS = {"consultant": "itinerant/consultant"}
 
 
 def _people_per_unit(measurement: Measurement, top: int = 3) -> str:
-    wanted = [c for c in ("name", "unit", "boundary_spanner", "betweenness", "brokerage_total", "units_reached")
+    """The table of each unit's top boundary spanners and top brokers across units. Spanners are
+    ranked by the other units they reach (most first), then by betweenness; brokers by the number of
+    their brokerage roles in :data:`CROSS_UNIT_ROLES` (coordinator roles, inside one unit, do not
+    count; equal counts in roster order), and only people with at least one such role are listed."""
+    wanted = [c for c in ("name", "unit", "boundary_spanner", "betweenness", "units_reached", *CROSS_UNIT_ROLES)
               if c in measurement.people]
     people = measurement.people[wanted].copy()  # (not all forty columns: itertuples below)
     people["label"] = people["name"].where(people["name"].astype(str) != "", people.index.to_series()) \
         if "name" in people else people.index.to_series()
     people["unit_key"] = people["unit"].astype(str)
+    people["cross_unit_brokerage"] = people[[r for r in CROSS_UNIT_ROLES if r in people]].sum(axis=1)
     spanning = people[people["boundary_spanner"].fillna(False).astype(bool)]
-    top_spanners = spanning.sort_values("betweenness", ascending=False).groupby("unit_key").head(top)
-    top_brokers = people[people["brokerage_total"] > 0].sort_values("brokerage_total", ascending=False) \
+    top_spanners = spanning.sort_values(["units_reached", "betweenness"], ascending=False, kind="stable") \
         .groupby("unit_key").head(top)
+    top_brokers = people[people["cross_unit_brokerage"] > 0] \
+        .sort_values("cross_unit_brokerage", ascending=False, kind="stable").groupby("unit_key").head(top)
     spanners_by_unit = {u: g for u, g in top_spanners.groupby("unit_key", sort=False)}
     brokers_by_unit = {u: g for u, g in top_brokers.groupby("unit_key", sort=False)}
     empty = people.iloc[:0]
@@ -135,13 +156,20 @@ def _people_per_unit(measurement: Measurement, top: int = 3) -> str:
     for unit in measurement.units.index:
         spanners = spanners_by_unit.get(str(unit), empty)
         brokers = brokers_by_unit.get(str(unit), empty)
-        fmt_s = ", ".join(f"{_e(r.label)} ({int(r.units_reached)} units)" for r in spanners.itertuples()) or "–"
-        fmt_b = ", ".join(f"{_e(r.label)} ({int(r.brokerage_total)})" for r in brokers.itertuples()) or "–"
+        fmt_s = ", ".join(f"{_e(r.label)} ({count(int(r.units_reached), 'unit')})" for r in spanners.itertuples()) \
+            or "–"
+        fmt_b = ", ".join(f"{_e(r.label)} ({int(r.cross_unit_brokerage):,})" for r in brokers.itertuples()) or "–"
         rows.append(f"<tr><td>{_e(unit)}</td><td class='num'>{int(measurement.units.loc[unit, 'headcount'])}</td>"
                     f"<td>{fmt_s}</td><td>{fmt_b}</td></tr>")
+    roles = ", ".join(_ROLE_WORDS.get(r, r) for r in CROSS_UNIT_ROLES)
     return ("<table><thead><tr><th>Unit</th><th>People</th><th>Top boundary spanners (other units reached)</th>"
-            "<th>Top brokers (brokerage roles, Gould &amp; Fernandez)</th></tr></thead><tbody>"
-            + "".join(rows) + "</tbody></table>")
+            "<th>Top brokers across units (brokerage roles)</th></tr></thead><tbody>"
+            + "".join(rows) + "</tbody></table>"
+            "<p class='note'>Boundary spanners: the people the boundary spanner rule flags, those who reach the most "
+            "other units first (equal reach: higher betweenness first). Brokers across units: the number of "
+            "open two-paths a → b → c on which the person b links someone of another unit, the Gould &amp; "
+            f"Fernandez roles {roles}; coordinator roles, with a, b and c all in one unit, are not "
+            "counted.</p>")
 
 
 def _fragile(measurement: Measurement) -> str:
@@ -150,7 +178,8 @@ def _fragile(measurement: Measurement) -> str:
         return "<p>No pair of units is connected.</p>"
     fragile = bridges[bridges["cut_by"].astype(str) != ""]
     if not len(fragile):
-        return "<p>No pair of units depends on a single person: every connected pair has several people carrying its ties.</p>"
+        return ("<p>No pair of units depends on a single person: every connected pair has several people "
+                "carrying its ties.</p>")
     names = measurement.people["name"] if "name" in measurement.people else pd.Series(dtype=object)
     rows = []
     for r in fragile.itertuples(index=False):
@@ -182,10 +211,25 @@ _METHOD_LINKS = [
 ]
 
 
+def parameter_text(value) -> str:
+    """A parameter as the method table shows it: a mapping as "key: value" pairs ("zero-weight: 2,
+    self-tie: 1", or "none" when empty), a list joined by commas, True/False as yes/no, a missing
+    value as "–", anything else as text."""
+    if isinstance(value, dict):
+        return ", ".join(f"{k}: {parameter_text(v)}" for k, v in value.items()) or "none"
+    if isinstance(value, (list, tuple)):
+        return ", ".join(parameter_text(v) for v in value) or "none"
+    if isinstance(value, (bool, np.bool_)):
+        return "yes" if value else "no"
+    return "–" if value is None else str(value)
+
+
 def _method(measurement: Measurement) -> str:
-    params = "".join(f"<tr><th>{_e(k)}</th><td>{_e(v)}</td></tr>" for k, v in measurement.parameters.items())
+    params = "".join(f"<tr><th>{_e(k)}</th><td>{_e(parameter_text(v))}</td></tr>"
+                     for k, v in measurement.parameters.items())
     links = " · ".join(f'<a href="method.html#{anchor}">{_e(label)}</a>' for label, anchor in _METHOD_LINKS)
-    return (f"<p>A tie is a directed pair of people: one named the other ({_e(measurement.parameters.get('tie_rule', 'reported'))} ties), "
+    tie_rule = measurement.parameters.get("tie_rule", "reported")
+    return (f"<p>A tie is a directed pair of people: one named the other ({_e(tie_rule)} ties), "
             f"weighted by {_e(measurement.parameters.get('weight') or 'count')}. Units are the values of "
             f"<b>{_e(measurement.parameters.get('unit_column'))}</b>. Definitions: {links}.</p>"
             f"<table><tbody>{params}</tbody></table>")
@@ -200,8 +244,8 @@ def write_index(measurement: Measurement, path: str | Path, *, pages: list[tuple
     items = "".join(f"<li>{_e(f.text)}</li>" for f in findings(measurement))
     nav = " ".join(f'<a href="{_e(file)}">{_e(label)}</a>' for label, file in (pages or []))
     body = (f"<h1>{_e(heading)}</h1>"
-            f"<p class='sub'>{s['people']:,} people in {s['units']} units (by {_e(measurement.parameters.get('unit_column'))}), "
-            f"{s['ties']:,} ties.</p><nav>{nav}</nav>"
+            f"<p class='sub'>{count(s['people'], 'person', 'people')} in {count(s['units'], 'unit')} "
+            f"(by {_e(measurement.parameters.get('unit_column'))}), {count(s['ties'], 'tie')}.</p><nav>{nav}</nav>"
             f"<h2 id='findings'>Findings</h2><ul class='findings'>{items}</ul>"
             f"<h2 id='heatmap'>Who works with which unit</h2>{_heatmap(measurement)}"
             f"<h2 id='people'>Boundary spanners and brokers per unit</h2>{_people_per_unit(measurement)}"

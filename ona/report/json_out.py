@@ -23,7 +23,7 @@ def _plain(value):
     if isinstance(value, (np.integer,)):
         return int(value)
     if isinstance(value, (float, np.floating)):
-        return None if math.isnan(value) else float(value)
+        return None if math.isnan(value) else float(value) + 0.0  # (not -0.0)
     if isinstance(value, np.bool_):
         return bool(value)
     if value is pd.NA or value is None:
@@ -32,15 +32,17 @@ def _plain(value):
 
 
 def numeric_values(column: pd.Series) -> list | None:
-    """The cells of a numeric or boolean column (numpy dtype) as plain Python values, NaN as None,
-    converted column by column; None for any other column."""
+    """The cells of a numeric or boolean column as plain Python values, NaN and missing as None and
+    -0.0 as 0.0, converted column by column; None for any other column. Numpy columns, and pandas'
+    nullable integers and booleans (e.g. a person's community, missing for a person with no tie)."""
     if pd.api.types.is_extension_array_dtype(column.dtype) and column.dtype.kind in "biu":
-        # pandas' nullable integers and booleans (e.g. a person's community, missing for no tie)
         return [None if missing else value for value, missing in
                 zip(column.to_numpy(dtype=object).tolist(), column.isna().to_numpy().tolist())]
     if not isinstance(column.dtype, np.dtype) or column.dtype.kind not in "biuf":
         return None
     values = column.to_numpy()
+    if values.dtype.kind == "f":
+        values = values + 0.0  # -0.0 + 0.0 is 0.0
     out = values.tolist()
     if values.dtype.kind == "f":
         for i in np.flatnonzero(np.isnan(values)):
