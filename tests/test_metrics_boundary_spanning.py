@@ -447,3 +447,17 @@ def test_measure_puts_every_family_in_the_outputs(tmp_path):
     data = json.loads((tmp_path / "metrics.json").read_text())
     assert {"fragile_bridges", "must_not_leave", "unit_communities"} <= set(data)
     assert {"fragile_bridges", "must_not_leave", "unit_communities"} <= set(load_workbook(tmp_path / "metrics.xlsx").sheetnames)
+
+
+def test_modularity_of_huge_weights_is_the_modularity_of_the_same_weights_scaled():
+    """A tie file with weights of 1e200 (a pasted-in timestamp, say): modularity does not change when
+    every weight is multiplied by one factor, so it equals that of weights 1, 2, 3, not NaN."""
+    units = {"a1": "A", "a2": "A", "b1": "B", "b2": "B"}
+    ties = [("a1", "a2"), ("a2", "b1"), ("b1", "b2"), ("b2", "a1")]
+    small = graph_of(units, ties, [1.0, 2.0, 3.0, 1.0])
+    huge = graph_of(units, ties, [1e200, 2e200, 3e200, 1e200])
+    for directed in (True, False):
+        q = ona.metrics.modularity(small, small.partition("unit"), directed=directed)
+        assert ona.metrics.modularity(huge, huge.partition("unit"), directed=directed) == pytest.approx(q)
+    assert unit_contributions(huge, huge.partition("unit")) == pytest.approx(
+        unit_contributions(small, small.partition("unit")))

@@ -181,7 +181,7 @@ def brokerage_roles(graph: OrgGraph, units: UnitPartition) -> pd.DataFrame:
     for j, name in enumerate(names):
         out[name] = raw[:, j].astype(np.int64)
     for j, name in enumerate(names):
-        out[f"{name}_expected"] = exp[:, j]
+        out[f"{name}_expected"] = exp[:, j] + 0.0  # (-0.0 + 0.0 is 0.0: no "-0.0" in the outputs)
     for j, name in enumerate(names):
         out[f"{name}_z"] = z[:, j]
     return pd.DataFrame(out, index=graph.ids)

@@ -38,7 +38,9 @@ def modularity(graph: OrgGraph, units: UnitPartition, *, directed: bool = True, 
     codes = units.codes
     k = len(units)
     src, tgt = graph.source, graph.target
-    w = graph.weight if weighted else np.ones(graph.m)
+    # Q does not change when every weight is scaled by one factor; scaled to at most 1, the sums of
+    # products below cannot overflow (weights of 1e200 gave inf - inf = NaN).
+    w = graph.weight / graph.weight.max() if weighted else np.ones(graph.m)
     if directed:
         m = w.sum()
         inside = w[codes[src] == codes[tgt]].sum()
@@ -67,7 +69,7 @@ def unit_contributions(graph: OrgGraph, units: UnitPartition) -> np.ndarray:
     if graph.m == 0:
         return np.full(k, np.nan)
     codes = units.codes
-    w = graph.weight
+    w = graph.weight / graph.weight.max()  # (scaled as in modularity: no overflow)
     m = w.sum()
     same = codes[graph.source] == codes[graph.target]
     inside = np.bincount(codes[graph.source][same], weights=w[same], minlength=k)
