@@ -506,10 +506,17 @@ def run_command(config_path, wave, replace, no_history):
               type=click.Path(dir_okay=False, path_type=Path), help="The config file to write.")
 @_handle_errors
 def init_command(ties_path, wave, out_path, **opts):
-    """Write a commented starter ona.toml for the inputs shown (the roster is read to find its unit column)."""
+    """Write a commented starter ona.toml for the inputs shown (the roster is read to find its unit column).
+
+    Paths are written relative to the folder of the config, with forward slashes (which ona reads
+    on every system)."""
+    import shlex
+
     from ._files import atomic_write
     from .config import starter_config
 
+    if any((ord(c) < 0x20 and c != "\t") or ord(c) == 0x7F for c in wave):
+        raise click.BadParameter("a wave label is one line of text, without control characters", param_hint="--wave")
     if out_path.exists():
         raise OnaError(f"{out_path.name}: already exists; remove it or choose another --out")
     roster = _read_roster(opts)
@@ -517,14 +524,14 @@ def init_command(ties_path, wave, out_path, **opts):
 
     def relative(p: Path) -> str:
         try:
-            return str(Path(p).resolve().relative_to(folder))
+            return Path(p).resolve().relative_to(folder).as_posix()
         except ValueError:
-            return str(Path(p).resolve())
+            return Path(p).resolve().as_posix()
 
     by = roster.unit_columns[-1] if roster.unit_columns else None
     with atomic_write(out_path) as handle:
         handle.write(starter_config(relative(opts["roster_path"]), [relative(t) for t in ties_path], by=by, wave=wave))
-    click.echo(f"Wrote {out_path}; run the wave with: ona run {out_path} --wave {wave}")
+    click.echo(f"Wrote {out_path}; run the wave with: ona run {shlex.quote(str(out_path))} --wave {shlex.quote(wave)}")
 
 
 @cli.command("email")

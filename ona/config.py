@@ -18,6 +18,7 @@ relative to the folder of the config file.
 from __future__ import annotations
 
 import re
+import shlex
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -82,21 +83,44 @@ class Config:
         return self.waves[str(label)]
 
 
+# A TOML key: a basic string (with escapes), a literal string, or a bare key.
+_KEY = r""""(?:[^"\\\n]|\\.)*"|'[^'\n]*'|[A-Za-z0-9_\-]+"""
+_DOTTED = rf"(?:{_KEY})(?:\s*\.\s*(?:{_KEY}))*"
+
+
+def _unquote(key: str) -> str:
+    """The name a TOML key stands for: a quoted key without its quotes and escapes."""
+    if key.startswith('"'):
+        return tomllib.loads(f"k = {key}")["k"]
+    return key[1:-1] if key.startswith("'") else key
+
+
 def _key_lines(text: str) -> dict[tuple, int]:
     """Line number of every key and table header, keyed by (table path..., key)."""
     lines: dict[tuple, int] = {}
     table: tuple = ()
     for number, line in enumerate(text.splitlines(), start=1):
-        stripped = line.split("#", 1)[0].strip() if not line.strip().startswith(('"', "'")) else line.strip()
-        header = re.match(r"^\[\s*([^\]]+?)\s*\]$", stripped)
+        header = re.match(rf"^\s*\[\s*({_DOTTED})\s*\]\s*(?:#.*)?$", line)
         if header:
-            table = tuple(part.strip().strip('"').strip("'") for part in header.group(1).split("."))
+            table = tuple(_unquote(part) for part in re.findall(_KEY, header.group(1)))
             lines.setdefault(table, number)
             continue
-        key = re.match(r"""^\s*("[^"]*"|'[^']*'|[A-Za-z0-9_\-]+)\s*=""", line)
+        key = re.match(rf"^\s*({_DOTTED})\s*=", line)
         if key:
-            lines.setdefault((*table, key.group(1).strip('"').strip("'")), number)
+            lines.setdefault((*table, *(_unquote(part) for part in re.findall(_KEY, key.group(1)))), number)
     return lines
+
+
+def _toml_key(name: str) -> str:
+    """``name`` as a TOML key: bare when it may be, else a quoted string (so 2025.1 is one key, not two)."""
+    return name if re.fullmatch(r"[A-Za-z0-9_\-]+", name) else _toml_string(name)
+
+
+def _toml_string(value: str) -> str:
+    """``value`` as a TOML basic string: quotes, backslashes and control characters escaped."""
+    named = {'"': '\\"', "\\": "\\\\", "\b": "\\b", "\t": "\\t", "\n": "\\n", "\f": "\\f", "\r": "\\r"}
+    return '"' + "".join(named.get(c, f"\\u{ord(c):04x}" if ord(c) < 0x20 or ord(c) == 0x7F else c)
+                         for c in value) + '"'
 
 
 def read_config(path: str | Path) -> Config:
@@ -173,11 +197,14 @@ def read_config(path: str | Path) -> Config:
 
 
 def starter_config(roster: str, ties: list[str], *, by: str | None, wave: str) -> str:
-    """The text of a commented starter ona.toml for one wave's inputs."""
-    ties_list = ", ".join(f'"{t}"' for t in ties) or '"ties.xlsx"'
-    by_line = f'by = "{by}"' if by else '# by = "Department"'
-    return f'''# ona.toml: the yearly measurement. Re-run a wave with:  ona run ona.toml --wave {wave}
-# Compare two stored waves with:  ona compare 2024 {wave} --history ona-history.db --out compare/
+    """The text of a commented starter ona.toml for one wave's inputs. Every value is written as a
+    TOML string (escaped) and the wave label as one key, so that any path, column or label reads
+    back as given; the label must not hold control characters other than tab (comments cannot)."""
+    ties_list = ", ".join(map(_toml_string, ties)) or '"ties.xlsx"'
+    by_line = f"by = {_toml_string(by)}" if by else '# by = "Department"'
+    shell_wave = shlex.quote(wave)
+    return f'''# ona.toml: the yearly measurement. Re-run a wave with:  ona run ona.toml --wave {shell_wave}
+# Compare two stored waves with:  ona compare 2024 {shell_wave} --history ona-history.db --out compare/
 
 [measurement]
 {by_line}              # the roster column whose units are measured (any column works)
@@ -200,8 +227,8 @@ out = "report-{{wave}}"        # the report folder of each wave
 [compare]
 bootstraps = 500             # resamples of respondents behind "meaningful change"
 
-[waves.{wave}]
-roster = "{roster}"
+[waves.{_toml_key(wave)}]
+roster = {_toml_string(roster)}
 ties = [{ties_list}]
 '''
 
