@@ -45,6 +45,8 @@ _CHOICES = {"tie_rule": ("reported", "reciprocated", "union"), "combine": ("sum"
             "size_by": ("degree", "betweenness", "brokerage", "effective-size", "participation", "external-ties"),
             "external": ("drop", "domain", "keep"), "weight": ("per-message", "split"),
             "engine": ("duckdb", "spark")}
+# Numbers that must be 1 or more (every other number is 0 or more).
+_MINIMUM = {"betweenness_samples": 1, "min_group_size": 1, "max_recipients": 1, "min_messages": 1}
 _SECTIONS = {"measurement": _MEASUREMENT, "columns": _COLUMNS, "compare": _COMPARE, "privacy": _PRIVACY,
              "email": _EMAIL, "ratings": _RATINGS}
 
@@ -124,7 +126,11 @@ def _toml_string(value: str) -> str:
 
 
 def read_config(path: str | Path) -> Config:
-    """Read and check ona.toml; every problem is an OnaError naming the file and line."""
+    """Read and check ona.toml; every problem is an OnaError naming the file and line.
+
+    Each section is a table of known keys; each key has one type (a number is never true/false)
+    and numbers are 0 or more (1 or more for the keys in ``_MINIMUM``). A wave names its roster and
+    at least one tie file, email export or ratings file."""
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8")
@@ -147,46 +153,62 @@ def read_config(path: str | Path) -> Config:
                 raise OnaError(f"{where(*prefix, key)}: unknown key {key!r} in [{section}]; known keys: "
                                + ", ".join(sorted(schema)))
             kind = schema[key]
-            ok = isinstance(value, kind) and not (kind is int and isinstance(value, bool))
+            kinds = kind if isinstance(kind, tuple) else (kind,)
+            ok = isinstance(value, kind) and not (isinstance(value, bool) and bool not in kinds)
             if isinstance(value, list):
                 ok = ok and all(isinstance(v, str) for v in value)
             if not ok:
-                expected = " or ".join(k.__name__ for k in (kind if isinstance(kind, tuple) else (kind,)))
+                expected = " or ".join(k.__name__ for k in kinds)
                 raise OnaError(f"{where(*prefix, key)}: {key} must be a {expected.replace('str', 'string')}, "
                                f"not {value!r}")
             if key in _CHOICES and value not in _CHOICES[key]:
                 raise OnaError(f"{where(*prefix, key)}: {key} must be one of {', '.join(_CHOICES[key])}, not {value!r}")
-            if kind is int and value < 0:
-                raise OnaError(f"{where(*prefix, key)}: {key} must be 0 or more, not {value!r}")
+            minimum = _MINIMUM.get(key, 0)
+            if isinstance(value, (int, float)) and not isinstance(value, bool) and value < minimum:
+                raise OnaError(f"{where(*prefix, key)}: {key} must be {minimum} or more, not {value!r}")
             out[key] = value
         return out
+
+    def table(value, keys: tuple, example: str) -> dict:
+        if not isinstance(value, dict):
+            raise OnaError(f"{where(*keys)}: {'.'.join(map(_toml_key, keys))} must be a table such as {example}, "
+                           f"not {value!r}")
+        return value
 
     config = Config(path=path)
     for section, value in data.items():
         if section in _SECTIONS:  # a flat table of checked keys, stored as the Config field of its name
-            setattr(config, section, check(section, value, _SECTIONS[section], (section,)))
+            setattr(config, section, check(section, table(value, (section,), f"[{section}]"), _SECTIONS[section],
+                                           (section,)))
         elif section == "units":
-            for old, new in value.items():
-                if not (isinstance(new, str) or (isinstance(new, list) and new and all(isinstance(x, str) for x in new))):
+            for old, new in table(value, ("units",), '[units] with "old name" = "new name"').items():
+                split = isinstance(new, list) and new and all(isinstance(x, str) for x in new)
+                if not (isinstance(new, str) or split):
                     raise OnaError(f"{where('units', old)}: the new name of unit {old!r} must be a string, or a "
                                    "list of strings for a unit that was split")
             config.units = dict(value)
         elif section == "waves":
-            if not isinstance(value, dict) or not value:
+            if not table(value, ("waves",), "[waves.2025]"):
                 raise OnaError(f"{where('waves')}: [waves] needs at least one wave, e.g. [waves.2025]")
             for label, wave in value.items():
-                if not isinstance(wave, dict):
-                    raise OnaError(f"{where('waves', label)}: a wave is a table such as [waves.{label}]")
-                checked = check(f"waves.{label}", wave, _WAVE, ("waves", label))
+                key = f"waves.{_toml_key(label)}"
+                checked = check(key, table(wave, ("waves", label), f"[{key}]"), _WAVE, ("waves", label))
                 if "roster" not in checked:
                     raise OnaError(f"{where('waves', label)}: wave {label!r} has no roster")
+                empty = [k for k in ("ties", "email") if checked.get(k) == []]
+                for k in empty:  # an empty list names no input: the same as no key
+                    del checked[k]
                 if not any(k in checked for k in ("ties", "email", "ratings")):
+                    if empty:
+                        files = {"ties": "tie files", "email": "email exports"}[empty[0]]
+                        raise OnaError(f"{where('waves', label, empty[0])}: wave {label!r} lists no {files} "
+                                       f"({empty[0]} = []); name at least one")
                     raise OnaError(f"{where('waves', label)}: wave {label!r} has no ties, email or ratings")
                 if "ties" in checked and "email" in checked:
                     raise OnaError(f"{where('waves', label)}: wave {label!r} has both ties and email; choose one")
-                for key in ("ties", "email"):
-                    if isinstance(checked.get(key), str):
-                        checked[key] = [checked[key]]
+                for k in ("ties", "email"):
+                    if isinstance(checked.get(k), str):
+                        checked[k] = [checked[k]]
                 config.waves[str(label)] = checked
         else:
             raise OnaError(f"{where(section)}: unknown section [{section}]; known sections: "

@@ -41,6 +41,42 @@ def assert_refused(result, message, tmp_path):
     assert not (tmp_path / "ona-history.db").exists()
 
 
+# --- 1. A section or key of the wrong type in ona.toml ---------------------------------------
+
+@pytest.mark.parametrize("content, message", [
+    ("measurement = 5\n", "ona.toml, line 1: measurement must be a table such as [measurement], not 5"),
+    ('units = "x"\n', """ona.toml, line 1: units must be a table such as [units] with "old name" = "new name", """
+                      "not 'x'"),
+    ("columns = [1]\n", "ona.toml, line 1: columns must be a table such as [columns], not [1]"),
+    ("compare = 500\n", "ona.toml, line 1: compare must be a table such as [compare], not 500"),
+    ("privacy = true\n", "ona.toml, line 1: privacy must be a table such as [privacy], not True"),
+    ('email = "drop"\n', "ona.toml, line 1: email must be a table such as [email], not 'drop'"),
+    ('ratings = "scale.toml"\n', "ona.toml, line 1: ratings must be a table such as [ratings], not 'scale.toml'"),
+    ("waves = 2025\n", "ona.toml, line 1: waves must be a table such as [waves.2025], not 2025"),
+    ('[waves]\n2025 = "roster.csv"\n', "ona.toml, line 2: waves.2025 must be a table such as [waves.2025], "
+                                       "not 'roster.csv'"),
+    ("[email]\ncc_weight = true\n", "ona.toml, line 2: cc_weight must be a int or float, not True"),
+    ("[measurement]\nbetweenness_samples = 0\n", "ona.toml, line 2: betweenness_samples must be 1 or more, not 0"),
+    ("[privacy]\nmin_group_size = 0\n", "ona.toml, line 2: min_group_size must be 1 or more, not 0"),
+    ("[email]\ncc_weight = -0.5\n", "ona.toml, line 2: cc_weight must be 0 or more, not -0.5"),
+    ("[email]\nmax_recipients = 0\n", "ona.toml, line 2: max_recipients must be 1 or more, not 0"),
+])
+def test_a_config_value_of_the_wrong_kind_is_one_line_naming_file_and_line(inputs, runner, content, message):
+    config = inputs / "ona.toml"
+    config.write_text(content + ("" if content.startswith(("waves", "[waves]")) else "\n" + WAVE), encoding="utf-8")
+    result = runner.invoke(cli, ["run", str(config), "--wave", "2025"])
+    assert_refused(result, f"Error: {message}", inputs)
+
+
+def test_a_wave_with_an_empty_ties_list_is_refused_like_one_without_ties(inputs, runner):
+    """`ties = []` names no tie file: it is not run as a wave of 0 ties and stored."""
+    config = inputs / "ona.toml"
+    config.write_text('[waves.2025]\nroster = "roster.csv"\nties = []\n', encoding="utf-8")
+    result = runner.invoke(cli, ["run", str(config), "--wave", "2025"])
+    assert_refused(result, "Error: ona.toml, line 3: wave '2025' lists no tie files (ties = []); name at least one",
+                   inputs)
+
+
 # --- 3. `ona init` writes any path, column and label so that `ona run` reads them back ---------
 
 @pytest.mark.parametrize("label", ["2025", "2025.1", "2025 spring", 'wave "A"'])
