@@ -199,12 +199,13 @@ def render_summary(summary: dict, unit_column: str) -> str:
 @click.option("--by", default=None, help="Roster column whose units are measured (default: the department column).")
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
               help="Folder for map.html, metrics.xlsx and metrics.json.")
-@click.option("--seed", default=1, show_default=True,
+@click.option("--seed", default=1, show_default=True, type=click.IntRange(0),
               help="Seed of every random step: map layout, E-I permutations, Leiden, sampled betweenness.")
-@click.option("--permutations", default=1000, show_default=True, help="Permutations in the E-I significance test.")
-@click.option("--exact-betweenness-limit", default=25_000, show_default=True,
+@click.option("--permutations", default=1000, show_default=True, type=click.IntRange(0),
+              help="Permutations in the E-I significance test (0: no test).")
+@click.option("--exact-betweenness-limit", default=25_000, show_default=True, type=click.IntRange(0),
               help="Exact betweenness up to this many people; sampled above.")
-@click.option("--betweenness-samples", default=1000, show_default=True,
+@click.option("--betweenness-samples", default=1000, show_default=True, type=click.IntRange(1),
               help="Pivots for sampled betweenness.")
 @click.option("--size-by", type=click.Choice(list(SIZE_BY_CHOICES)), default="degree", show_default=True,
               help="What the size of a person on the map shows.")
@@ -294,7 +295,8 @@ def analyze(by, out_dir, seed, permutations, exact_betweenness_limit, betweennes
               help="The map file to write (.html).")
 @click.option("--size-by", type=click.Choice(list(SIZE_BY_CHOICES)), default="degree", show_default=True,
               help="What the size of a person on the map shows.")
-@click.option("--seed", default=1, show_default=True, help="Seed of the layout and of the metrics' random steps.")
+@click.option("--seed", default=1, show_default=True, type=click.IntRange(0),
+              help="Seed of the layout and of the metrics' random steps.")
 @_handle_errors
 def map_command(by, unit, person, out_path, size_by, seed, **opts):
     """Write one person map: the whole network, one unit with its neighbours, or one person's ego network.

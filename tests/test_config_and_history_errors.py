@@ -77,6 +77,34 @@ def test_a_wave_with_an_empty_ties_list_is_refused_like_one_without_ties(inputs,
                    inputs)
 
 
+# --- 2. Numbers out of range on the command line ----------------------------------------------
+
+@pytest.mark.parametrize("options, message", [
+    (["--exact-betweenness-limit", "0", "--betweenness-samples", "0"],
+     "Error: Invalid value for '--betweenness-samples': 0 is not in the range x>=1."),
+    (["--exact-betweenness-limit", "0", "--betweenness-samples", "-5"],
+     "Error: Invalid value for '--betweenness-samples': -5 is not in the range x>=1."),
+    (["--permutations", "-3"], "Error: Invalid value for '--permutations': -3 is not in the range x>=0."),
+    (["--exact-betweenness-limit", "-1"],
+     "Error: Invalid value for '--exact-betweenness-limit': -1 is not in the range x>=0."),
+    (["--seed", "-1"], "Error: Invalid value for '--seed': -1 is not in the range x>=0."),
+])
+def test_analyze_refuses_counts_out_of_range(inputs, runner, options, message):
+    result = runner.invoke(cli, analyze(inputs, *options))
+    assert result.exit_code == 2 and result.stderr.splitlines()[-1] == message
+    assert "Traceback" not in result.output and not (inputs / "report").exists()
+
+
+def test_map_refuses_a_negative_seed_and_the_smallest_counts_still_run(inputs, runner):
+    result = runner.invoke(cli, ["map", "--roster", str(inputs / "roster.csv"), "--ties", str(inputs / "ties.csv"),
+                                 "--out", str(inputs / "map.html"), "--seed", "-1"])
+    assert result.exit_code == 2 and not (inputs / "map.html").exists()
+    assert result.stderr.splitlines()[-1] == "Error: Invalid value for '--seed': -1 is not in the range x>=0."
+    smallest = runner.invoke(cli, analyze(inputs, "--seed", "0", "--permutations", "0", "--exact-betweenness-limit",
+                                          "0", "--betweenness-samples", "1"))
+    assert smallest.exit_code == 0, smallest.output
+
+
 # --- 3. `ona init` writes any path, column and label so that `ona run` reads them back ---------
 
 @pytest.mark.parametrize("label", ["2025", "2025.1", "2025 spring", 'wave "A"'])
