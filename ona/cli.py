@@ -231,7 +231,7 @@ def analyze(by, out_dir, seed, permutations, exact_betweenness_limit, betweennes
     Example:
       ona analyze --roster roster.xlsx --ties ties.xlsx --out report/
     """
-    from .history import open_history, refuse_stored
+    from .history import check_storable, open_history
     from .ingest.email import read_key_file
     from .pipeline import analyze as run_analysis
     from .report import write_report
@@ -239,8 +239,8 @@ def analyze(by, out_dir, seed, permutations, exact_betweenness_limit, betweennes
     if history_path is not None and wave is None:
         raise click.UsageError("--history needs --wave LABEL (the label to store this run under).")
     history_path = history_path or Path("ona-history.db")
-    if wave is not None and not replace:
-        refuse_stored(history_path, wave)
+    if wave is not None:
+        check_storable(history_path, wave, replace=replace)
     if email_paths and opts["ties_path"]:
         raise click.UsageError("Give --ties or --email, not both (analyse each network on its own).")
     with steps(["reading and measuring", "writing"]) as progress:
@@ -416,7 +416,7 @@ def history_command(history_path):
     if not history_path.exists():
         raise OnaError(f"{history_path.name}: no such history file; store a wave with "
                        "`ona analyze ... --wave LABEL --history FILE` or `ona run`")
-    with open_history(history_path) as history:
+    with open_history(history_path, read_only=True) as history:
         waves = history.waves()
     if not len(waves):
         click.echo("No waves stored yet.")
@@ -457,7 +457,7 @@ def compare_command(before, after, history_path, out_dir, config_path, bootstrap
     settings = config.compare if config else {}
     if not history_path.exists():
         raise OnaError(f"{history_path.name}: no such history file")
-    with open_history(history_path) as history:
+    with open_history(history_path, read_only=True) as history:
         comparison = compare_waves(history.load(before), history.load(after),
                                    mapping=config.units if config else None,
                                    bootstraps=bootstraps if bootstraps is not None else settings.get("bootstraps", 500),

@@ -259,7 +259,7 @@ def run_wave(config: Config, label: str, *, replace: bool = False, store: bool =
     """Run the measurement of wave ``label`` as the config describes: read, build, measure, write
     the report into the wave's folder and store the wave in the history (unless ``store`` is
     False). Returns a dict with roster, ties, graph, measurement, paths and the history path."""
-    from .history import open_history, refuse_stored
+    from .history import check_storable, open_history
     from .ingest import read_roster, read_ties
     from .ingest.email import EmailOptions, read_key_file
     from .pipeline import analyze
@@ -267,8 +267,8 @@ def run_wave(config: Config, label: str, *, replace: bool = False, store: bool =
 
     wave = config.wave(label)
     m, cols = config.measurement, config.columns
-    if store and not replace:
-        refuse_stored(config.history_path, label)
+    if store:
+        check_storable(config.history_path, label, replace=replace)
     roster_path = config.resolve(wave["roster"])
     tie_paths = [config.resolve(t) for t in wave.get("ties", [])]
     email_paths = [config.resolve(t) for t in wave.get("email", [])]

@@ -139,3 +139,65 @@ def test_init_refuses_a_wave_label_of_several_lines(inputs, runner):
     assert result.exit_code == 2 and not config.exists()
     assert result.stderr.splitlines()[-1] == ("Error: Invalid value for --wave: a wave label is one line of text, "
                                               "without control characters")
+
+
+# --- 4. A history file that cannot be created is refused before the report is written ---------
+
+def test_a_history_in_a_missing_folder_is_refused_before_anything_is_written(inputs, runner):
+    folder = inputs / "nodir"
+    result = runner.invoke(cli, analyze(inputs, "--wave", "2025", "--history", str(folder / "h.db")))
+    assert_refused(result, f"Error: h.db: cannot be created: its folder {folder} does not exist; create the folder "
+                           "or choose another history file", inputs)
+    assert not folder.exists()
+    config = inputs / "ona.toml"
+    config.write_text(f'[measurement]\nhistory = "nodir/h.db"\n{WAVE}', encoding="utf-8")
+    result = runner.invoke(cli, ["run", str(config), "--wave", "2025"])
+    assert_refused(result, f"Error: h.db: cannot be created: its folder {folder} does not exist; create the folder "
+                           "or choose another history file", inputs)
+
+
+def test_a_folder_named_as_the_history_is_refused_by_its_name(inputs, runner):
+    config = inputs / "ona.toml"
+    config.write_text(f'[measurement]\nhistory = "."\n{WAVE}', encoding="utf-8")
+    result = runner.invoke(cli, ["run", str(config), "--wave", "2025"])
+    assert_refused(result, f"Error: {inputs.name}: is a folder; the history is a file, such as ona-history.db",
+                   inputs)
+
+
+# --- 5. Listing and comparing never write; ona never adopts another application's database ----
+
+@pytest.fixture
+def foreign(inputs):
+    """Another application's SQLite database, and an empty file."""
+    other = inputs / "other.db"
+    with sqlite3.connect(other) as db:
+        db.execute("CREATE TABLE invoices (x)")
+    (inputs / "empty.db").write_bytes(b"")
+    return other
+
+
+@pytest.mark.parametrize("command", [["history"], ["compare", "2024", "2025", "--out", "cmp"]])
+def test_listing_or_comparing_refuses_a_file_that_is_not_an_ona_history_and_leaves_it_as_it_was(
+        inputs, runner, foreign, command):
+    before = foreign.read_bytes()
+    result = runner.invoke(cli, [*command, "--history", str(foreign)])
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == ["Error: other.db: is not an ona history file (an SQLite database without "
+                                          "ona's tables)"]
+    assert foreign.read_bytes() == before
+    result = runner.invoke(cli, [*command, "--history", str(inputs / "empty.db")])
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == ["Error: empty.db: is not an ona history file (it is empty)"]
+    assert (inputs / "empty.db").stat().st_size == 0
+
+
+def test_storing_refuses_another_applications_database_but_fills_an_empty_file(inputs, runner, foreign):
+    before = foreign.read_bytes()
+    result = runner.invoke(cli, analyze(inputs, "--wave", "2025", "--history", str(foreign)))
+    assert_refused(result, "Error: other.db: is not an ona history file (an SQLite database without ona's tables)",
+                   inputs)
+    assert foreign.read_bytes() == before
+    result = runner.invoke(cli, analyze(inputs, "--wave", "2025", "--history", str(inputs / "empty.db")))
+    assert result.exit_code == 0, result.output
+    listing = runner.invoke(cli, ["history", "--history", str(inputs / "empty.db")])
+    assert listing.exit_code == 0 and listing.output.splitlines()[1].split()[0] == "2025"
