@@ -448,7 +448,7 @@ def compare_command(before, after, history_path, out_dir, config_path, bootstrap
     Example:
       ona compare 2024 2025 --history ona-history.db --out compare/
     """
-    from .compare import compare_waves, is_meaningful
+    from .compare import compare_waves, is_meaningful, unknown_units
     from .config import read_config
     from .history import open_history
     from .report.compare_page import write_comparison
@@ -458,8 +458,10 @@ def compare_command(before, after, history_path, out_dir, config_path, bootstrap
     if not history_path.exists():
         raise OnaError(f"{history_path.name}: no such history file")
     with open_history(history_path, read_only=True) as history:
-        comparison = compare_waves(history.load(before), history.load(after),
-                                   mapping=config.units if config else None,
+        earlier, later = history.load(before), history.load(after)
+        for old, problem in unknown_units(config.units if config else {}, history.unit_names()).items():
+            click.echo(f"Warning: {config.units_where[old]}: {problem}", err=True)
+        comparison = compare_waves(earlier, later, mapping=config.units if config else None,
                                    bootstraps=bootstraps if bootstraps is not None else settings.get("bootstraps", 500),
                                    seed=seed if seed is not None else settings.get("seed", 1))
         paths = write_comparison(comparison, out_dir, waves=history.waves())

@@ -57,6 +57,7 @@ class Config:
     measurement: dict = field(default_factory=dict)
     columns: dict = field(default_factory=dict)
     units: dict = field(default_factory=dict)
+    units_where: dict = field(default_factory=dict)  # "ona.toml, line 7" of each [units] key
     compare: dict = field(default_factory=dict)
     privacy: dict = field(default_factory=dict)
     email: dict = field(default_factory=dict)
@@ -186,6 +187,7 @@ def read_config(path: str | Path) -> Config:
                 if not (isinstance(new, str) or split):
                     raise OnaError(f"{where('units', old)}: the new name of unit {old!r} must be a string, or a "
                                    "list of strings for a unit that was split")
+                config.units_where[old] = where("units", old)
             config.units = dict(value)
         elif section == "waves":
             if not table(value, ("waves",), "[waves.2025]"):

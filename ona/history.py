@@ -190,6 +190,13 @@ class History:
         """Wave labels in the order they were stored."""
         return [r[0] for r in self._db.execute("SELECT label FROM wave ORDER BY id")]
 
+    def unit_names(self) -> set[str]:
+        """Every unit that people are in, in any stored wave."""
+        names: set[str] = set()
+        for (payload,) in self._db.execute("SELECT payload FROM frame WHERE name = 'people'"):
+            names.update(_frame_from_json(payload)["unit"].dropna().astype(str))
+        return names
+
     def waves(self) -> pd.DataFrame:
         """One row per wave: label, when stored, the ona version and the headline figures."""
         rows = []

@@ -201,3 +201,31 @@ def test_storing_refuses_another_applications_database_but_fills_an_empty_file(i
     assert result.exit_code == 0, result.output
     listing = runner.invoke(cli, ["history", "--history", str(inputs / "empty.db")])
     assert listing.exit_code == 0 and listing.output.splitlines()[1].split()[0] == "2025"
+
+
+# --- 11. A unit mapping that names a unit in no stored wave is flagged ------------------------
+
+def test_a_misspelt_unit_mapping_is_a_warning_naming_the_config_line(tmp_path, runner, data_dir):
+    """Three waves: unit A is renamed A2 in 2025. Comparing 2025 with 2026 under the mapping
+    A = A2 is quiet (A is in the stored 2024 wave), but an old name in no stored wave and a new
+    name in no stored wave are each one warning naming the line of ona.toml."""
+    roster = ona.read_roster(data_dir / "analyze" / "roster.csv")
+    graph = ona.build_graph(roster, ona.read_ties(data_dir / "analyze" / "ties.csv", roster))
+    m = ona.measure(graph, by="Department", permutations=10)
+    renamed = m.people.assign(unit=m.people["unit"].astype(object).replace({"A": "A2"}))
+    history = tmp_path / "h.db"
+    with open_history(history) as h:
+        h.store("2024", m, graph)
+        h.store("2025", replace(m, people=renamed), graph)
+        h.store("2026", replace(m, people=renamed), graph)
+    config = tmp_path / "ona.toml"
+    config.write_text('[units]\n"A" = "A2"\n"B" = "Bee"\n"Nonexistent" = "A2"\n\n'
+                      '[waves.2026]\nroster = "r.csv"\nties = "t.csv"\n', encoding="utf-8")
+    result = runner.invoke(cli, ["compare", "2025", "2026", "--history", str(history), "--config", str(config),
+                                 "--out", str(tmp_path / "cmp"), "--bootstraps", "20"])
+    assert result.exit_code == 0, result.output
+    assert result.stderr.splitlines() == [
+        "Warning: ona.toml, line 3: unit 'B' is mapped to 'Bee', in no stored wave; check its spelling",
+        "Warning: ona.toml, line 4: unit 'Nonexistent' is in no stored wave, so this mapping is not used; "
+        "check its spelling",
+    ]
