@@ -202,12 +202,13 @@ def render_summary(summary: dict, unit_column: str) -> str:
 @click.option("--by", default=None, help="Roster column whose units are measured (default: the department column).")
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
               help="Folder for map.html, metrics.xlsx and metrics.json.")
-@click.option("--seed", default=1, show_default=True,
+@click.option("--seed", default=1, show_default=True, type=click.IntRange(0),
               help="Seed of every random step: map layout, E-I permutations, Leiden, sampled betweenness.")
-@click.option("--permutations", default=1000, show_default=True, help="Permutations in the E-I significance test.")
-@click.option("--exact-betweenness-limit", default=25_000, show_default=True,
+@click.option("--permutations", default=1000, show_default=True, type=click.IntRange(0),
+              help="Permutations in the E-I significance test (0: no test).")
+@click.option("--exact-betweenness-limit", default=25_000, show_default=True, type=click.IntRange(0),
               help="Exact betweenness up to this many people; sampled above.")
-@click.option("--betweenness-samples", default=1000, show_default=True,
+@click.option("--betweenness-samples", default=1000, show_default=True, type=click.IntRange(1),
               help="Pivots for sampled betweenness.")
 @click.option("--size-by", type=click.Choice(list(SIZE_BY_CHOICES)), default="degree", show_default=True,
               help="What the size of a person on the map shows.")
@@ -233,7 +234,7 @@ def analyze(by, out_dir, seed, permutations, exact_betweenness_limit, betweennes
     Example:
       ona analyze --roster roster.xlsx --ties ties.xlsx --out report/
     """
-    from .history import open_history, refuse_stored
+    from .history import check_storable, open_history
     from .ingest.email import read_key_file
     from .pipeline import analyze as run_analysis
     from .report import write_report
@@ -241,8 +242,8 @@ def analyze(by, out_dir, seed, permutations, exact_betweenness_limit, betweennes
     if history_path is not None and wave is None:
         raise click.UsageError("--history needs --wave LABEL (the label to store this run under).")
     history_path = history_path or Path("ona-history.db")
-    if wave is not None and not replace:
-        refuse_stored(history_path, wave)
+    if wave is not None:
+        check_storable(history_path, wave, replace=replace)
     if email_paths and opts["ties_path"]:
         raise click.UsageError("Give --ties or --email, not both (analyse each network on its own).")
     with steps(["reading and measuring", "writing"]) as progress:
@@ -297,7 +298,8 @@ def analyze(by, out_dir, seed, permutations, exact_betweenness_limit, betweennes
               help="The map file to write (.html).")
 @click.option("--size-by", type=click.Choice(list(SIZE_BY_CHOICES)), default="degree", show_default=True,
               help="What the size of a person on the map shows.")
-@click.option("--seed", default=1, show_default=True, help="Seed of the layout and of the metrics' random steps.")
+@click.option("--seed", default=1, show_default=True, type=click.IntRange(0),
+              help="Seed of the layout and of the metrics' random steps.")
 @_handle_errors
 def map_command(by, unit, person, out_path, size_by, seed, **opts):
     """Write one person map: the whole network, one unit with its neighbours, or one person's ego network.
@@ -417,7 +419,7 @@ def history_command(history_path):
     if not history_path.exists():
         raise OnaError(f"{history_path.name}: no such history file; store a wave with "
                        "`ona analyze ... --wave LABEL --history FILE` or `ona run`")
-    with open_history(history_path) as history:
+    with open_history(history_path, read_only=True) as history:
         waves = history.waves()
     if not len(waves):
         click.echo("No waves stored yet.")
@@ -449,7 +451,7 @@ def compare_command(before, after, history_path, out_dir, config_path, bootstrap
     Example:
       ona compare 2024 2025 --history ona-history.db --out compare/
     """
-    from .compare import compare_waves, is_meaningful
+    from .compare import compare_waves, is_meaningful, unknown_units
     from .config import read_config
     from .history import open_history
     from .report.compare_page import write_comparison
@@ -458,9 +460,11 @@ def compare_command(before, after, history_path, out_dir, config_path, bootstrap
     settings = config.compare if config else {}
     if not history_path.exists():
         raise OnaError(f"{history_path.name}: no such history file")
-    with open_history(history_path) as history:
-        comparison = compare_waves(history.load(before), history.load(after),
-                                   mapping=config.units if config else None,
+    with open_history(history_path, read_only=True) as history:
+        earlier, later = history.load(before), history.load(after)
+        for old, problem in unknown_units(config.units if config else {}, history.unit_names()).items():
+            click.echo(f"Warning: {config.units_where[old]}: {problem}", err=True)
+        comparison = compare_waves(earlier, later, mapping=config.units if config else None,
                                    bootstraps=bootstraps if bootstraps is not None else settings.get("bootstraps", 500),
                                    seed=seed if seed is not None else settings.get("seed", 1))
         paths = write_comparison(comparison, out_dir, waves=history.waves())
@@ -509,10 +513,17 @@ def run_command(config_path, wave, replace, no_history):
               type=click.Path(dir_okay=False, path_type=Path), help="The config file to write.")
 @_handle_errors
 def init_command(ties_path, wave, out_path, **opts):
-    """Write a commented starter ona.toml for the inputs shown (the roster is read to find its unit column)."""
+    """Write a commented starter ona.toml for the inputs shown (the roster is read to find its unit column).
+
+    Paths are written relative to the folder of the config, with forward slashes (which ona reads
+    on every system)."""
+    import shlex
+
     from ._files import atomic_write
     from .config import starter_config
 
+    if any((ord(c) < 0x20 and c != "\t") or ord(c) == 0x7F for c in wave):
+        raise click.BadParameter("a wave label is one line of text, without control characters", param_hint="--wave")
     if out_path.exists():
         raise OnaError(f"{out_path.name}: already exists; remove it or choose another --out")
     roster = _read_roster(opts)
@@ -520,14 +531,14 @@ def init_command(ties_path, wave, out_path, **opts):
 
     def relative(p: Path) -> str:
         try:
-            return str(Path(p).resolve().relative_to(folder))
+            return Path(p).resolve().relative_to(folder).as_posix()
         except ValueError:
-            return str(Path(p).resolve())
+            return Path(p).resolve().as_posix()
 
     by = roster.unit_columns[-1] if roster.unit_columns else None
     with atomic_write(out_path) as handle:
         handle.write(starter_config(relative(opts["roster_path"]), [relative(t) for t in ties_path], by=by, wave=wave))
-    click.echo(f"Wrote {out_path}; run the wave with: ona run {out_path} --wave {wave}")
+    click.echo(f"Wrote {out_path}; run the wave with: ona run {shlex.quote(str(out_path))} --wave {shlex.quote(wave)}")
 
 
 @cli.command("email")

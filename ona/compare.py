@@ -22,7 +22,7 @@ import pandas as pd
 
 from .history import HEADLINE, StoredWave
 
-__all__ = ["Comparison", "compare_waves", "unit_figures", "is_meaningful", "BROKER_SHARE"]
+__all__ = ["Comparison", "compare_waves", "unit_figures", "is_meaningful", "unknown_units", "BROKER_SHARE"]
 
 # A person counts as a broker in a wave when their brokerage count is in the wave's top decile
 # (and above zero); boundary spanners follow the rule stored with the wave.
@@ -69,6 +69,21 @@ def _units_of(wave: StoredWave, mapping: dict | None, later: pd.Series | None = 
             new = now if now in new else u
         out.append(new)
     return pd.Series(out, index=units.index.astype(str), dtype=object)
+
+
+def unknown_units(mapping: dict, units: set[str]) -> dict[str, str]:
+    """The entries of a unit mapping that name a unit in none of ``units`` (the units of every stored
+    wave), most likely misspelt: old name -> what is wrong. An old name found nowhere is never
+    applied; a new name found nowhere leaves the old unit "gone" and no unit "formed from" it."""
+    problems = {}
+    for old, new in mapping.items():
+        missing = [name for name in (new if isinstance(new, list) else [new]) if str(name) not in units]
+        if str(old) not in units:
+            problems[old] = f"unit {old!r} is in no stored wave, so this mapping is not used; check its spelling"
+        elif missing:
+            problems[old] = (f"unit {old!r} is mapped to {', '.join(map(repr, missing))}, in no stored wave; "
+                             "check its spelling")
+    return problems
 
 
 def unit_figures(units: pd.Series, edges: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -18,6 +18,7 @@ relative to the folder of the config file.
 from __future__ import annotations
 
 import re
+import shlex
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -44,6 +45,8 @@ _CHOICES = {"tie_rule": ("reported", "reciprocated", "union"), "combine": ("sum"
             "size_by": ("degree", "betweenness", "brokerage", "effective-size", "participation", "external-ties"),
             "external": ("drop", "domain", "keep"), "weight": ("per-message", "split"),
             "engine": ("duckdb", "spark")}
+# Numbers that must be 1 or more (every other number is 0 or more).
+_MINIMUM = {"betweenness_samples": 1, "min_group_size": 1, "max_recipients": 1, "min_messages": 1}
 _SECTIONS = {"measurement": _MEASUREMENT, "columns": _COLUMNS, "compare": _COMPARE, "privacy": _PRIVACY,
              "email": _EMAIL, "ratings": _RATINGS}
 
@@ -54,6 +57,7 @@ class Config:
     measurement: dict = field(default_factory=dict)
     columns: dict = field(default_factory=dict)
     units: dict = field(default_factory=dict)
+    units_where: dict = field(default_factory=dict)  # "ona.toml, line 7" of each [units] key
     compare: dict = field(default_factory=dict)
     privacy: dict = field(default_factory=dict)
     email: dict = field(default_factory=dict)
@@ -82,25 +86,52 @@ class Config:
         return self.waves[str(label)]
 
 
+# A TOML key: a basic string (with escapes), a literal string, or a bare key.
+_KEY = r""""(?:[^"\\\n]|\\.)*"|'[^'\n]*'|[A-Za-z0-9_\-]+"""
+_DOTTED = rf"(?:{_KEY})(?:\s*\.\s*(?:{_KEY}))*"
+
+
+def _unquote(key: str) -> str:
+    """The name a TOML key stands for: a quoted key without its quotes and escapes."""
+    if key.startswith('"'):
+        return tomllib.loads(f"k = {key}")["k"]
+    return key[1:-1] if key.startswith("'") else key
+
+
 def _key_lines(text: str) -> dict[tuple, int]:
     """Line number of every key and table header, keyed by (table path..., key)."""
     lines: dict[tuple, int] = {}
     table: tuple = ()
     for number, line in enumerate(text.splitlines(), start=1):
-        stripped = line.split("#", 1)[0].strip() if not line.strip().startswith(('"', "'")) else line.strip()
-        header = re.match(r"^\[\s*([^\]]+?)\s*\]$", stripped)
+        header = re.match(rf"^\s*\[\s*({_DOTTED})\s*\]\s*(?:#.*)?$", line)
         if header:
-            table = tuple(part.strip().strip('"').strip("'") for part in header.group(1).split("."))
+            table = tuple(_unquote(part) for part in re.findall(_KEY, header.group(1)))
             lines.setdefault(table, number)
             continue
-        key = re.match(r"""^\s*("[^"]*"|'[^']*'|[A-Za-z0-9_\-]+)\s*=""", line)
+        key = re.match(rf"^\s*({_DOTTED})\s*=", line)
         if key:
-            lines.setdefault((*table, key.group(1).strip('"').strip("'")), number)
+            lines.setdefault((*table, *(_unquote(part) for part in re.findall(_KEY, key.group(1)))), number)
     return lines
 
 
+def _toml_key(name: str) -> str:
+    """``name`` as a TOML key: bare when it may be, else a quoted string (so 2025.1 is one key, not two)."""
+    return name if re.fullmatch(r"[A-Za-z0-9_\-]+", name) else _toml_string(name)
+
+
+def _toml_string(value: str) -> str:
+    """``value`` as a TOML basic string: quotes, backslashes and control characters escaped."""
+    named = {'"': '\\"', "\\": "\\\\", "\b": "\\b", "\t": "\\t", "\n": "\\n", "\f": "\\f", "\r": "\\r"}
+    return '"' + "".join(named.get(c, f"\\u{ord(c):04x}" if ord(c) < 0x20 or ord(c) == 0x7F else c)
+                         for c in value) + '"'
+
+
 def read_config(path: str | Path) -> Config:
-    """Read and check ona.toml; every problem is an OnaError naming the file and line."""
+    """Read and check ona.toml; every problem is an OnaError naming the file and line.
+
+    Each section is a table of known keys; each key has one type (a number is never true/false)
+    and numbers are 0 or more (1 or more for the keys in ``_MINIMUM``). A wave names its roster and
+    at least one tie file, email export or ratings file."""
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8")
@@ -123,46 +154,63 @@ def read_config(path: str | Path) -> Config:
                 raise OnaError(f"{where(*prefix, key)}: unknown key {key!r} in [{section}]; known keys: "
                                + ", ".join(sorted(schema)))
             kind = schema[key]
-            ok = isinstance(value, kind) and not (kind is int and isinstance(value, bool))
+            kinds = kind if isinstance(kind, tuple) else (kind,)
+            ok = isinstance(value, kind) and not (isinstance(value, bool) and bool not in kinds)
             if isinstance(value, list):
                 ok = ok and all(isinstance(v, str) for v in value)
             if not ok:
-                expected = " or ".join(k.__name__ for k in (kind if isinstance(kind, tuple) else (kind,)))
+                expected = " or ".join(k.__name__ for k in kinds)
                 raise OnaError(f"{where(*prefix, key)}: {key} must be a {expected.replace('str', 'string')}, "
                                f"not {value!r}")
             if key in _CHOICES and value not in _CHOICES[key]:
                 raise OnaError(f"{where(*prefix, key)}: {key} must be one of {', '.join(_CHOICES[key])}, not {value!r}")
-            if kind is int and value < 0:
-                raise OnaError(f"{where(*prefix, key)}: {key} must be 0 or more, not {value!r}")
+            minimum = _MINIMUM.get(key, 0)
+            if isinstance(value, (int, float)) and not isinstance(value, bool) and value < minimum:
+                raise OnaError(f"{where(*prefix, key)}: {key} must be {minimum} or more, not {value!r}")
             out[key] = value
         return out
+
+    def table(value, keys: tuple, example: str) -> dict:
+        if not isinstance(value, dict):
+            raise OnaError(f"{where(*keys)}: {'.'.join(map(_toml_key, keys))} must be a table such as {example}, "
+                           f"not {value!r}")
+        return value
 
     config = Config(path=path)
     for section, value in data.items():
         if section in _SECTIONS:  # a flat table of checked keys, stored as the Config field of its name
-            setattr(config, section, check(section, value, _SECTIONS[section], (section,)))
+            setattr(config, section, check(section, table(value, (section,), f"[{section}]"), _SECTIONS[section],
+                                           (section,)))
         elif section == "units":
-            for old, new in value.items():
-                if not (isinstance(new, str) or (isinstance(new, list) and new and all(isinstance(x, str) for x in new))):
+            for old, new in table(value, ("units",), '[units] with "old name" = "new name"').items():
+                split = isinstance(new, list) and new and all(isinstance(x, str) for x in new)
+                if not (isinstance(new, str) or split):
                     raise OnaError(f"{where('units', old)}: the new name of unit {old!r} must be a string, or a "
                                    "list of strings for a unit that was split")
+                config.units_where[old] = where("units", old)
             config.units = dict(value)
         elif section == "waves":
-            if not isinstance(value, dict) or not value:
+            if not table(value, ("waves",), "[waves.2025]"):
                 raise OnaError(f"{where('waves')}: [waves] needs at least one wave, e.g. [waves.2025]")
             for label, wave in value.items():
-                if not isinstance(wave, dict):
-                    raise OnaError(f"{where('waves', label)}: a wave is a table such as [waves.{label}]")
-                checked = check(f"waves.{label}", wave, _WAVE, ("waves", label))
+                key = f"waves.{_toml_key(label)}"
+                checked = check(key, table(wave, ("waves", label), f"[{key}]"), _WAVE, ("waves", label))
                 if "roster" not in checked:
                     raise OnaError(f"{where('waves', label)}: wave {label!r} has no roster")
+                empty = [k for k in ("ties", "email") if checked.get(k) == []]
+                for k in empty:  # an empty list names no input: the same as no key
+                    del checked[k]
                 if not any(k in checked for k in ("ties", "email", "ratings")):
+                    if empty:
+                        files = {"ties": "tie files", "email": "email exports"}[empty[0]]
+                        raise OnaError(f"{where('waves', label, empty[0])}: wave {label!r} lists no {files} "
+                                       f"({empty[0]} = []); name at least one")
                     raise OnaError(f"{where('waves', label)}: wave {label!r} has no ties, email or ratings")
                 if "ties" in checked and "email" in checked:
                     raise OnaError(f"{where('waves', label)}: wave {label!r} has both ties and email; choose one")
-                for key in ("ties", "email"):
-                    if isinstance(checked.get(key), str):
-                        checked[key] = [checked[key]]
+                for k in ("ties", "email"):
+                    if isinstance(checked.get(k), str):
+                        checked[k] = [checked[k]]
                 config.waves[str(label)] = checked
         else:
             raise OnaError(f"{where(section)}: unknown section [{section}]; known sections: "
@@ -173,11 +221,14 @@ def read_config(path: str | Path) -> Config:
 
 
 def starter_config(roster: str, ties: list[str], *, by: str | None, wave: str) -> str:
-    """The text of a commented starter ona.toml for one wave's inputs."""
-    ties_list = ", ".join(f'"{t}"' for t in ties) or '"ties.xlsx"'
-    by_line = f'by = "{by}"' if by else '# by = "Department"'
-    return f'''# ona.toml: the yearly measurement. Re-run a wave with:  ona run ona.toml --wave {wave}
-# Compare two stored waves with:  ona compare 2024 {wave} --history ona-history.db --out compare/
+    """The text of a commented starter ona.toml for one wave's inputs. Every value is written as a
+    TOML string (escaped) and the wave label as one key, so that any path, column or label reads
+    back as given; the label must not hold control characters other than tab (comments cannot)."""
+    ties_list = ", ".join(map(_toml_string, ties)) or '"ties.xlsx"'
+    by_line = f"by = {_toml_string(by)}" if by else '# by = "Department"'
+    shell_wave = shlex.quote(wave)
+    return f'''# ona.toml: the yearly measurement. Re-run a wave with:  ona run ona.toml --wave {shell_wave}
+# Compare two stored waves with:  ona compare 2024 {shell_wave} --history ona-history.db --out compare/
 
 [measurement]
 {by_line}              # the roster column whose units are measured (any column works)
@@ -200,8 +251,8 @@ out = "report-{{wave}}"        # the report folder of each wave
 [compare]
 bootstraps = 500             # resamples of respondents behind "meaningful change"
 
-[waves.{wave}]
-roster = "{roster}"
+[waves.{_toml_key(wave)}]
+roster = {_toml_string(roster)}
 ties = [{ties_list}]
 '''
 
@@ -210,7 +261,7 @@ def run_wave(config: Config, label: str, *, replace: bool = False, store: bool =
     """Run the measurement of wave ``label`` as the config describes: read, build, measure, write
     the report into the wave's folder and store the wave in the history (unless ``store`` is
     False). Returns a dict with roster, ties, graph, measurement, paths and the history path."""
-    from .history import open_history, refuse_stored
+    from .history import check_storable, open_history
     from .ingest import read_roster, read_ties
     from .ingest.email import EmailOptions, read_key_file
     from .pipeline import analyze
@@ -218,8 +269,8 @@ def run_wave(config: Config, label: str, *, replace: bool = False, store: bool =
 
     wave = config.wave(label)
     m, cols = config.measurement, config.columns
-    if store and not replace:
-        refuse_stored(config.history_path, label)
+    if store:
+        check_storable(config.history_path, label, replace=replace)
     roster_path = config.resolve(wave["roster"])
     tie_paths = [config.resolve(t) for t in wave.get("ties", [])]
     email_paths = [config.resolve(t) for t in wave.get("email", [])]

@@ -31,7 +31,7 @@ from .errors import OnaError
 from .graph import OrgGraph
 from .metrics import Measurement
 
-__all__ = ["History", "open_history", "refuse_stored", "SCHEMA_VERSION", "HEADLINE"]
+__all__ = ["History", "open_history", "check_storable", "SCHEMA_VERSION", "HEADLINE"]
 
 SCHEMA_VERSION = 1
 MIGRATIONS: dict[int, list[str]] = {
@@ -124,16 +124,31 @@ class StoredWave:
 
 
 class History:
-    """A history file of waves. Open with :func:`open_history`; use as a context manager."""
+    """A history file of waves. Open with :func:`open_history`; use as a context manager.
 
-    def __init__(self, path: str | Path):
+    Opened ``read_only``, the file is never written (listing and comparing). Otherwise ona's tables
+    are created in a new or empty (0-byte) file and brought up to date in an older one; any other
+    file, such as another application's SQLite database, is refused and left as it was."""
+
+    def __init__(self, path: str | Path, *, read_only: bool = False):
         self.path = Path(path)
+        fresh = _check_location(self.path, for_storing=not read_only)
         try:
-            self._db = sqlite3.connect(self.path, isolation_level=None)
+            self._db = sqlite3.connect(self.path.resolve().as_uri() + "?mode=ro" if read_only else self.path,
+                                       uri=read_only, isolation_level=None)
+        except sqlite3.Error as exc:
+            raise OnaError(f"{_name(self.path)}: cannot be opened ({exc})") from None
+        try:
             self._db.execute("PRAGMA foreign_keys = ON")
-            self._migrate()
+            version = self._stored_version(fresh=fresh, for_storing=not read_only)
+            if not read_only:
+                self._migrate(version)
         except sqlite3.DatabaseError as exc:
-            raise OnaError(f"{self.path.name}: is not an ona history file ({exc})") from None
+            self._db.close()
+            raise OnaError(f"{_name(self.path)}: is not an ona history file ({exc})") from None
+        except BaseException:
+            self._db.close()
+            raise
 
     def __enter__(self) -> "History":
         return self
@@ -144,11 +159,18 @@ class History:
     def close(self) -> None:
         self._db.close()
 
-    def _migrate(self) -> None:
+    def _stored_version(self, *, fresh: bool, for_storing: bool) -> int:
+        """The schema version of the file; 0 (no tables yet) only for a new or empty file opened for storing."""
         version = self._db.execute("PRAGMA user_version").fetchone()[0]
         if version > SCHEMA_VERSION:
-            raise OnaError(f"{self.path.name}: was written by a newer ona (history schema {version}); "
+            raise OnaError(f"{_name(self.path)}: was written by a newer ona (history schema {version}); "
                            f"this ona reads up to {SCHEMA_VERSION}")
+        if version == 0 and not (fresh and for_storing):
+            why = "it is empty" if fresh else "an SQLite database without ona's tables"
+            raise OnaError(f"{_name(self.path)}: is not an ona history file ({why})")
+        return version
+
+    def _migrate(self, version: int) -> None:
         for target in range(version + 1, SCHEMA_VERSION + 1):
             self._db.execute("BEGIN IMMEDIATE")
             try:
@@ -167,6 +189,13 @@ class History:
     def labels(self) -> list[str]:
         """Wave labels in the order they were stored."""
         return [r[0] for r in self._db.execute("SELECT label FROM wave ORDER BY id")]
+
+    def unit_names(self) -> set[str]:
+        """Every unit that people are in, in any stored wave."""
+        names: set[str] = set()
+        for (payload,) in self._db.execute("SELECT payload FROM frame WHERE name = 'people'"):
+            names.update(_frame_from_json(payload)["unit"].dropna().astype(str))
+        return names
 
     def waves(self) -> pd.DataFrame:
         """One row per wave: label, when stored, the ona version and the headline figures."""
@@ -239,16 +268,38 @@ class History:
                           edges=frames["edges"], inputs=inputs)
 
 
-def refuse_stored(path: str | Path, label: str) -> None:
-    """Raise if wave ``label`` is already in the history at ``path`` (checked before a long run;
-    a missing file is not created)."""
+def _name(path: Path) -> str:
+    """How messages name a history file: its name, or the path as given when it has none (".")."""
+    return path.name or str(path)
+
+
+def _check_location(path: Path, *, for_storing: bool) -> bool:
+    """Raise unless ``path`` can hold a history file: not a folder; a missing file only when storing,
+    and then in a folder that exists (no folder is created). True when the file is missing or empty."""
+    if path.is_dir():
+        raise OnaError(f"{_name(path)}: is a folder; the history is a file, such as ona-history.db")
+    if not path.exists():
+        if not for_storing:
+            raise OnaError(f"{_name(path)}: no such history file")
+        if not path.parent.is_dir():
+            raise OnaError(f"{_name(path)}: cannot be created: its folder {path.parent} does not exist; "
+                           "create the folder or choose another history file")
+        return True
+    return path.stat().st_size == 0
+
+
+def check_storable(path: str | Path, label: str, *, replace: bool = False) -> None:
+    """Raise unless wave ``label`` can be stored in the history at ``path``: the checks of storing
+    (see :class:`History`) and, unless ``replace``, that the label is not stored yet. Made before a
+    long run, so that nothing is written when the wave cannot be stored; nothing is written here."""
     path = Path(path)
-    if path.exists():
-        with History(path) as history:
-            if str(label) in history.labels():
-                raise OnaError(f"{path.name}: wave {label!r} is already stored; pass --replace to store it again")
+    if _check_location(path, for_storing=True):
+        return
+    with History(path, read_only=True) as history:
+        if not replace and str(label) in history.labels():
+            raise OnaError(f"{path.name}: wave {label!r} is already stored; pass --replace to store it again")
 
 
-def open_history(path: str | Path) -> History:
-    """Open (or create) the history file at ``path``."""
-    return History(path)
+def open_history(path: str | Path, *, read_only: bool = False) -> History:
+    """Open the history file at ``path``: to read only, or to store waves in (created if missing)."""
+    return History(path, read_only=read_only)

@@ -1,0 +1,231 @@
+"""An analyst's mistakes in ona.toml, on the command line and with history files give one clear line
+and exit status 2, before anything is written: no traceback, no report without its stored wave, and
+no other application's database changed by ona."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+import tomllib
+from dataclasses import replace
+
+import pytest
+
+import ona
+from ona.cli import cli
+from ona.config import read_config, starter_config
+from ona.history import open_history
+
+WAVE = '[waves.2025]\nroster = "roster.csv"\nties = ["ties.csv"]\n'
+
+
+@pytest.fixture
+def inputs(tmp_path, data_dir):
+    """A folder with the roster and tie list of five people in units A and B."""
+    for name in ("roster.csv", "ties.csv"):
+        shutil.copy(data_dir / "analyze" / name, tmp_path / name)
+    return tmp_path
+
+
+def analyze(tmp_path, *options):
+    return ["analyze", "--roster", str(tmp_path / "roster.csv"), "--ties", str(tmp_path / "ties.csv"),
+            "--out", str(tmp_path / "report"), *options]
+
+
+def assert_refused(result, message, tmp_path):
+    """Exit 2 with exactly one error line, and no report folder or history file written."""
+    assert result.exit_code == 2, result.output
+    assert result.stderr.splitlines() == [message]
+    assert "Traceback" not in result.output
+    assert not (tmp_path / "report").exists() and not (tmp_path / "report-2025").exists()
+    assert not (tmp_path / "ona-history.db").exists()
+
+
+# --- 1. A section or key of the wrong type in ona.toml ---------------------------------------
+
+@pytest.mark.parametrize("content, message", [
+    ("measurement = 5\n", "ona.toml, line 1: measurement must be a table such as [measurement], not 5"),
+    ('units = "x"\n', """ona.toml, line 1: units must be a table such as [units] with "old name" = "new name", """
+                      "not 'x'"),
+    ("columns = [1]\n", "ona.toml, line 1: columns must be a table such as [columns], not [1]"),
+    ("compare = 500\n", "ona.toml, line 1: compare must be a table such as [compare], not 500"),
+    ("privacy = true\n", "ona.toml, line 1: privacy must be a table such as [privacy], not True"),
+    ('email = "drop"\n', "ona.toml, line 1: email must be a table such as [email], not 'drop'"),
+    ('ratings = "scale.toml"\n', "ona.toml, line 1: ratings must be a table such as [ratings], not 'scale.toml'"),
+    ("waves = 2025\n", "ona.toml, line 1: waves must be a table such as [waves.2025], not 2025"),
+    ('[waves]\n2025 = "roster.csv"\n', "ona.toml, line 2: waves.2025 must be a table such as [waves.2025], "
+                                       "not 'roster.csv'"),
+    ("[email]\ncc_weight = true\n", "ona.toml, line 2: cc_weight must be a int or float, not True"),
+    ("[measurement]\nbetweenness_samples = 0\n", "ona.toml, line 2: betweenness_samples must be 1 or more, not 0"),
+    ("[privacy]\nmin_group_size = 0\n", "ona.toml, line 2: min_group_size must be 1 or more, not 0"),
+    ("[email]\ncc_weight = -0.5\n", "ona.toml, line 2: cc_weight must be 0 or more, not -0.5"),
+    ("[email]\nmax_recipients = 0\n", "ona.toml, line 2: max_recipients must be 1 or more, not 0"),
+])
+def test_a_config_value_of_the_wrong_kind_is_one_line_naming_file_and_line(inputs, runner, content, message):
+    config = inputs / "ona.toml"
+    config.write_text(content + ("" if content.startswith(("waves", "[waves]")) else "\n" + WAVE), encoding="utf-8")
+    result = runner.invoke(cli, ["run", str(config), "--wave", "2025"])
+    assert_refused(result, f"Error: {message}", inputs)
+
+
+def test_a_wave_with_an_empty_ties_list_is_refused_like_one_without_ties(inputs, runner):
+    """`ties = []` names no tie file: it is not run as a wave of 0 ties and stored."""
+    config = inputs / "ona.toml"
+    config.write_text('[waves.2025]\nroster = "roster.csv"\nties = []\n', encoding="utf-8")
+    result = runner.invoke(cli, ["run", str(config), "--wave", "2025"])
+    assert_refused(result, "Error: ona.toml, line 3: wave '2025' lists no tie files (ties = []); name at least one",
+                   inputs)
+
+
+# --- 2. Numbers out of range on the command line ----------------------------------------------
+
+@pytest.mark.parametrize("options, message", [
+    (["--exact-betweenness-limit", "0", "--betweenness-samples", "0"],
+     "Error: Invalid value for '--betweenness-samples': 0 is not in the range x>=1."),
+    (["--exact-betweenness-limit", "0", "--betweenness-samples", "-5"],
+     "Error: Invalid value for '--betweenness-samples': -5 is not in the range x>=1."),
+    (["--permutations", "-3"], "Error: Invalid value for '--permutations': -3 is not in the range x>=0."),
+    (["--exact-betweenness-limit", "-1"],
+     "Error: Invalid value for '--exact-betweenness-limit': -1 is not in the range x>=0."),
+    (["--seed", "-1"], "Error: Invalid value for '--seed': -1 is not in the range x>=0."),
+])
+def test_analyze_refuses_counts_out_of_range(inputs, runner, options, message):
+    result = runner.invoke(cli, analyze(inputs, *options))
+    assert result.exit_code == 2 and result.stderr.splitlines()[-1] == message
+    assert "Traceback" not in result.output and not (inputs / "report").exists()
+
+
+def test_map_refuses_a_negative_seed_and_the_smallest_counts_still_run(inputs, runner):
+    result = runner.invoke(cli, ["map", "--roster", str(inputs / "roster.csv"), "--ties", str(inputs / "ties.csv"),
+                                 "--out", str(inputs / "map.html"), "--seed", "-1"])
+    assert result.exit_code == 2 and not (inputs / "map.html").exists()
+    assert result.stderr.splitlines()[-1] == "Error: Invalid value for '--seed': -1 is not in the range x>=0."
+    smallest = runner.invoke(cli, analyze(inputs, "--seed", "0", "--permutations", "0", "--exact-betweenness-limit",
+                                          "0", "--betweenness-samples", "1"))
+    assert smallest.exit_code == 0, smallest.output
+
+
+# --- 3. `ona init` writes any path, column and label so that `ona run` reads them back ---------
+
+@pytest.mark.parametrize("label", ["2025", "2025.1", "2025 spring", 'wave "A"'])
+def test_init_then_run_round_trips_awkward_paths_and_wave_labels(inputs, runner, label):
+    folder = inputs / 'in "quotes"'
+    folder.mkdir()
+    roster, ties = folder / "ro\\ster.csv", folder / "ties 2025.csv"
+    shutil.move(inputs / "roster.csv", roster)
+    shutil.move(inputs / "ties.csv", ties)
+    config = inputs / "ona.toml"
+    result = runner.invoke(cli, ["init", "--roster", str(roster), "--ties", str(ties), "--wave", label,
+                                 "--out", str(config)])
+    assert result.exit_code == 0, result.output
+    assert read_config(config).waves == {label: {"roster": 'in "quotes"/ro\\ster.csv',
+                                                 "ties": ['in "quotes"/ties 2025.csv']}}
+    run = runner.invoke(cli, ["run", str(config), "--wave", label, "--no-history"])
+    assert run.exit_code == 0, run.output
+    assert (inputs / f"report-{label}" / "index.html").exists()
+
+
+def test_the_starter_config_escapes_every_value():
+    text = starter_config("C:\\data\\roster.xlsx", ['ties "a".xlsx', "x\ty"], by='Unit "new"\\', wave="2025\t1")
+    data = tomllib.loads(text)
+    assert data["measurement"]["by"] == 'Unit "new"\\'
+    assert data["waves"] == {"2025\t1": {"roster": "C:\\data\\roster.xlsx", "ties": ['ties "a".xlsx', "x\ty"]}}
+
+
+def test_init_refuses_a_wave_label_of_several_lines(inputs, runner):
+    config = inputs / "ona.toml"
+    result = runner.invoke(cli, ["init", "--roster", str(inputs / "roster.csv"), "--ties", str(inputs / "ties.csv"),
+                                 "--wave", "2025\nrm", "--out", str(config)])
+    assert result.exit_code == 2 and not config.exists()
+    assert result.stderr.splitlines()[-1] == ("Error: Invalid value for --wave: a wave label is one line of text, "
+                                              "without control characters")
+
+
+# --- 4. A history file that cannot be created is refused before the report is written ---------
+
+def test_a_history_in_a_missing_folder_is_refused_before_anything_is_written(inputs, runner):
+    folder = inputs / "nodir"
+    result = runner.invoke(cli, analyze(inputs, "--wave", "2025", "--history", str(folder / "h.db")))
+    assert_refused(result, f"Error: h.db: cannot be created: its folder {folder} does not exist; create the folder "
+                           "or choose another history file", inputs)
+    assert not folder.exists()
+    config = inputs / "ona.toml"
+    config.write_text(f'[measurement]\nhistory = "nodir/h.db"\n{WAVE}', encoding="utf-8")
+    result = runner.invoke(cli, ["run", str(config), "--wave", "2025"])
+    assert_refused(result, f"Error: h.db: cannot be created: its folder {folder} does not exist; create the folder "
+                           "or choose another history file", inputs)
+
+
+def test_a_folder_named_as_the_history_is_refused_by_its_name(inputs, runner):
+    config = inputs / "ona.toml"
+    config.write_text(f'[measurement]\nhistory = "."\n{WAVE}', encoding="utf-8")
+    result = runner.invoke(cli, ["run", str(config), "--wave", "2025"])
+    assert_refused(result, f"Error: {inputs.name}: is a folder; the history is a file, such as ona-history.db",
+                   inputs)
+
+
+# --- 5. Listing and comparing never write; ona never adopts another application's database ----
+
+@pytest.fixture
+def foreign(inputs):
+    """Another application's SQLite database, and an empty file."""
+    other = inputs / "other.db"
+    with sqlite3.connect(other) as db:
+        db.execute("CREATE TABLE invoices (x)")
+    (inputs / "empty.db").write_bytes(b"")
+    return other
+
+
+@pytest.mark.parametrize("command", [["history"], ["compare", "2024", "2025", "--out", "cmp"]])
+def test_listing_or_comparing_refuses_a_file_that_is_not_an_ona_history_and_leaves_it_as_it_was(
+        inputs, runner, foreign, command):
+    before = foreign.read_bytes()
+    result = runner.invoke(cli, [*command, "--history", str(foreign)])
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == ["Error: other.db: is not an ona history file (an SQLite database without "
+                                          "ona's tables)"]
+    assert foreign.read_bytes() == before
+    result = runner.invoke(cli, [*command, "--history", str(inputs / "empty.db")])
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == ["Error: empty.db: is not an ona history file (it is empty)"]
+    assert (inputs / "empty.db").stat().st_size == 0
+
+
+def test_storing_refuses_another_applications_database_but_fills_an_empty_file(inputs, runner, foreign):
+    before = foreign.read_bytes()
+    result = runner.invoke(cli, analyze(inputs, "--wave", "2025", "--history", str(foreign)))
+    assert_refused(result, "Error: other.db: is not an ona history file (an SQLite database without ona's tables)",
+                   inputs)
+    assert foreign.read_bytes() == before
+    result = runner.invoke(cli, analyze(inputs, "--wave", "2025", "--history", str(inputs / "empty.db")))
+    assert result.exit_code == 0, result.output
+    listing = runner.invoke(cli, ["history", "--history", str(inputs / "empty.db")])
+    assert listing.exit_code == 0 and listing.output.splitlines()[1].split()[0] == "2025"
+
+
+# --- 11. A unit mapping that names a unit in no stored wave is flagged ------------------------
+
+def test_a_misspelt_unit_mapping_is_a_warning_naming_the_config_line(tmp_path, runner, data_dir):
+    """Three waves: unit A is renamed A2 in 2025. Comparing 2025 with 2026 under the mapping
+    A = A2 is quiet (A is in the stored 2024 wave), but an old name in no stored wave and a new
+    name in no stored wave are each one warning naming the line of ona.toml."""
+    roster = ona.read_roster(data_dir / "analyze" / "roster.csv")
+    graph = ona.build_graph(roster, ona.read_ties(data_dir / "analyze" / "ties.csv", roster))
+    m = ona.measure(graph, by="Department", permutations=10)
+    renamed = m.people.assign(unit=m.people["unit"].astype(object).replace({"A": "A2"}))
+    history = tmp_path / "h.db"
+    with open_history(history) as h:
+        h.store("2024", m, graph)
+        h.store("2025", replace(m, people=renamed), graph)
+        h.store("2026", replace(m, people=renamed), graph)
+    config = tmp_path / "ona.toml"
+    config.write_text('[units]\n"A" = "A2"\n"B" = "Bee"\n"Nonexistent" = "A2"\n\n'
+                      '[waves.2026]\nroster = "r.csv"\nties = "t.csv"\n', encoding="utf-8")
+    result = runner.invoke(cli, ["compare", "2025", "2026", "--history", str(history), "--config", str(config),
+                                 "--out", str(tmp_path / "cmp"), "--bootstraps", "20"])
+    assert result.exit_code == 0, result.output
+    assert result.stderr.splitlines() == [
+        "Warning: ona.toml, line 3: unit 'B' is mapped to 'Bee', in no stored wave; check its spelling",
+        "Warning: ona.toml, line 4: unit 'Nonexistent' is in no stored wave, so this mapping is not used; "
+        "check its spelling",
+    ]
