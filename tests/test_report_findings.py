@@ -209,11 +209,13 @@ def test_the_method_table_says_which_rows_were_left_out(tmp_path):
 
 
 def test_a_zero_is_written_0_not_minus_0(tmp_path):
-    """Ed is alone in unit Z: his expected coordinator count is 0, written 0.0 in nodes.csv, the
-    GEXF and GraphML files and metrics.json (the product behind it came out as -0.0)."""
+    """Ed is alone in unit Z: his expected coordinator count is 0 (the product behind it comes out
+    as -0.0; the metric adds 0.0). A -0.0 that reaches the writers anyway is written 0.0 in
+    nodes.csv, the GEXF and GraphML files and metrics.json."""
     people = [["a", "Anna", "X"], ["b", "Bo", "X"], ["c", "Cy", "Y"], ["e", "Ed", "Z"]]
     graph, m = measure(tmp_path, people, [["a", "b"], ["b", "c"], ["c", "e"], ["e", "b"]])
-    assert math.copysign(1, m.people.loc["e", "coordinator_expected"]) == -1  # what the metric gives
+    assert math.copysign(1, m.people.loc["e", "coordinator_expected"]) == 1
+    m.people.loc["e", "coordinator_expected"] = -0.0  # as the product gave before the metric added 0.0
     ona.write_report(m, graph, tmp_path / "report")
     report = tmp_path / "report"
     with open(report / "nodes.csv", encoding="utf-8-sig", newline="") as handle:
