@@ -8,6 +8,7 @@ from ._tables import Table, normalise_header
 __all__ = ["ALIASES", "find_column"]
 
 # Header spellings recognised without options, after normalise_header(); the first match wins.
+# English, Danish, Swedish and Norwegian; some also as written without æ, ø, å, ä, ö.
 ALIASES: dict[str, list[str]] = {
     "id": ["id", "employee id", "employeeid", "employee number", "person id", "personid", "staff id",
            "emp id", "empid", "node id", "nodeid", "person", "medarbejder id", "medarbejdernummer",
@@ -22,12 +23,17 @@ ALIASES: dict[str, list[str]] = {
     "directorate": ["directorate", "forvaltning", "förvaltning", "område", "omrade", "direktorat",
                     "sector", "business unit"],
     "source": ["source", "from", "respondent", "respondent id", "respondent email", "respondent name",
-               "ego", "ego id", "sender", "rater", "nominator", "source id", "from id"],
+               "ego", "ego id", "sender", "rater", "nominator", "source id", "from id", "fra", "från", "fran",
+               "fra id", "från id", "afsender", "avsender", "avsändare"],
     "target": ["target", "to", "colleague", "colleague id", "colleague email", "colleague name", "alter",
-               "alter id", "recipient", "contact", "nominee", "target id", "to id", "works with"],
+               "alter id", "recipient", "contact", "nominee", "target id", "to id", "works with", "til", "till",
+               "til id", "till id", "kollega", "kollege", "modtager", "mottagare", "mottaker"],
     "weight": ["weight", "frequency", "freq", "value", "strength", "count", "how often", "hyppighed",
-               "frekvens", "tie strength", "score"],
-    "layer": ["layer", "question", "relation", "tie type", "type", "network"],
+               "frekvens", "tie strength", "score", "vægt", "vaegt", "vikt", "vekt", "hvor ofte", "hur ofta",
+               "hvor tit", "hyppighet", "styrke", "styrka", "antal", "antall"],
+    "layer": ["layer", "question", "relation", "tie type", "type", "network", "spørgsmål", "sporgsmal",
+              "fråga", "fraga", "spørsmål", "sporsmal", "relasjon", "netværk", "netvaerk", "nätverk", "natverk",
+              "nettverk"],
 }
 
 # Unit hierarchy levels, from the top down; used to offer `--by` choices and a default unit.

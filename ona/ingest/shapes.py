@@ -27,6 +27,9 @@ __all__ = ["TieRecords", "detect_shape", "records_from_table", "SHAPES"]
 
 SHAPES = ("edges", "matrix", "wide")
 _LIST_SEPARATORS = re.compile(r"\s*(?:;|\||\n|\r)\s*")
+# A weight alias as a word of a header ("Hvor ofte 1", "How often do you ...?"): not inside a longer word.
+_WEIGHT_WORDS = re.compile(r"(?<![^\W\d_])(?:" + "|".join(
+    re.escape(a) for a in sorted(ALIASES["weight"], key=len, reverse=True)) + r")(?![^\W\d_])")
 
 
 class ColumnCells(Sequence):
@@ -134,9 +137,8 @@ def _matrix(table: Table, records: TieRecords) -> None:
 
 
 def _is_weight_header(header: str) -> bool:
-    key = normalise_header(header)
-    return any(alias in key for alias in ("frequency", "freq", "weight", "how often", "hyppighed", "frekvens",
-                                          "strength", "score"))
+    """A frequency column of a wide sheet: its header has a weight alias as a word ("Hvor ofte 1")."""
+    return _WEIGHT_WORDS.search(normalise_header(header)) is not None
 
 
 def _wide(table: Table, records: TieRecords, source_column, match) -> None:
