@@ -28,12 +28,24 @@ ALIASES: dict[str, list[str]] = {
     "target": ["target", "to", "colleague", "colleague id", "colleague email", "colleague name", "alter",
                "alter id", "recipient", "contact", "nominee", "target id", "to id", "works with", "til", "till",
                "til id", "till id", "kollega", "kollege", "modtager", "mottagare", "mottaker"],
+    # Headers of a wide sheet's colleague list columns (the plural: one cell names several people);
+    # not edge-list targets, whose cells name one person each.
+    "colleagues": ["colleagues", "kolleger", "kollegaer", "kollegor", "kollegene", "kollegerne"],
     "weight": ["weight", "frequency", "freq", "value", "strength", "count", "how often", "hyppighed",
                "frekvens", "tie strength", "score", "vægt", "vaegt", "vikt", "vekt", "hvor ofte", "hur ofta",
                "hvor tit", "hyppighet", "styrke", "styrka", "antal", "antall"],
     "layer": ["layer", "question", "relation", "tie type", "type", "network", "spørgsmål", "sporgsmal",
               "fråga", "fraga", "spørsmål", "sporsmal", "relasjon", "netværk", "netvaerk", "nätverk", "natverk",
               "nettverk"],
+    # Columns a survey tool adds to each response (Microsoft Forms in English, Danish and Swedish,
+    # Google Forms, Qualtrics, SurveyXact): never a colleague column, and their presence marks a
+    # survey export, whose respondent is its email column.
+    "response": ["start time", "starttime", "completion time", "last modified time", "starttidspunkt",
+                 "klokkeslæt for fuldførelse", "fuldførelsestidspunkt", "senest ændret", "starttid",
+                 "tid för slutförande", "senast ändrad",
+                 "timestamp", "tidsstempel", "tidsstämpel", "tidsmerke", "start date", "end date",
+                 "startdate", "enddate", "recorded date", "recordeddate", "response id", "responseid",
+                 "submitted at", "submission date", "ip address", "ipaddress"],
 }
 
 # Unit hierarchy levels, from the top down; used to offer `--by` choices and a default unit.

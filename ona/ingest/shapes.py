@@ -6,7 +6,8 @@
   weights, blanks are 0; square, or respondents (rows) by roster (columns);
 - **wide**: one row per respondent, with several colleague columns ("Colleague 1", "Colleague 2"
   ...), each optionally followed by a frequency column, or one cell listing colleagues separated by
-  ``;``, ``|``, line breaks or commas.
+  ``;``, ``|``, line breaks or commas; a survey tool's export (Microsoft Forms: response number,
+  start and completion time, email, name, then the questions) is a wide sheet.
 
 :func:`detect_shape` tells them apart from the headers and cells; ``--ties-format`` forces one.
 """
@@ -30,6 +31,11 @@ _LIST_SEPARATORS = re.compile(r"\s*(?:;|\||\n|\r)\s*")
 # A weight alias as a word of a header ("Hvor ofte 1", "How often do you ...?"): not inside a longer word.
 _WEIGHT_WORDS = re.compile(r"(?<![^\W\d_])(?:" + "|".join(
     re.escape(a) for a in sorted(ALIASES["weight"], key=len, reverse=True)) + r")(?![^\W\d_])")
+# A numbered header: "Colleague 3", "Kollega3", "Colleague #3", "Colleague (3)".
+_NUMBERED = re.compile(r"^(.*?\D)[\s#(]*(\d+)\)?$")
+# Headers that are never a colleague column of a wide sheet: who answered and the response's metadata.
+_NOT_COLLEAGUES = frozenset(ALIASES["id"] + ALIASES["name"] + ALIASES["email"] + ALIASES["response"])
+_COLLEAGUE_STEMS = frozenset(ALIASES["target"] + ALIASES["colleagues"])
 
 
 class ColumnCells(Sequence):
@@ -84,11 +90,18 @@ def _has(table: Table, role: str) -> bool:
     return any(alias in keys for alias in ALIASES[role])
 
 
-def _share_matching(values, match) -> float:
+def _share_matching(values, names_person) -> float:
+    """The share of the non-blank ``values`` that name a person (``names_person`` is true)."""
     values = [v for v in values if v.strip()]
     if not values:
         return 0.0
-    return sum(match(v) is not None for v in values) / len(values)
+    return sum(bool(names_person(v)) for v in values) / len(values)
+
+
+def _is_survey_export(table: Table) -> bool:
+    """A survey tool's export: a sheet with the metadata columns it adds to each response
+    (start and completion time, a timestamp, a response id)."""
+    return _has(table, "response")
 
 
 def detect_shape(table: Table, match) -> str:
@@ -99,7 +112,7 @@ def detect_shape(table: Table, match) -> str:
     edges = _has(table, "source") and _has(table, "target")
     # A sheet with source and target columns is a matrix only when it is wider than an edge list
     # could be and its other headers name people (checked last: it may fold every roster name).
-    if len(headers) >= (7 if edges else 3) and _share_matching(headers[1:], match) >= 0.5:
+    if len(headers) >= (7 if edges else 3) and _share_matching(headers[1:], lambda h: match(h) is not None) >= 0.5:
         return "matrix"
     return "edges" if edges else "wide"
 
@@ -141,19 +154,65 @@ def _is_weight_header(header: str) -> bool:
     return _WEIGHT_WORDS.search(normalise_header(header)) is not None
 
 
-def _wide(table: Table, records: TieRecords, source_column, match) -> None:
-    frame = table.frame
-    respondent = find_column(table, "source", source_column, required=False) or table.headers[0]
+def _numbered(header: str) -> tuple[str, str | None]:
+    """A header's stem and number: ("colleague", "3") for "Colleague 3"; (header, None) unnumbered."""
+    key = normalise_header(header)
+    numbered = _NUMBERED.match(key)
+    return (numbered.group(1).strip(), numbered.group(2)) if numbered else (key, None)
+
+
+def _respondent_column(table: Table, source_column) -> str:
+    """Who answered: the ``--source-column``; else a source column by its header; else, in a
+    survey tool's export, its email column, else its name column; else the first column."""
+    found = find_column(table, "source", source_column, required=False, option="--source-column")
+    if found is None and _is_survey_export(table):
+        found = find_column(table, "email", None, required=False) or find_column(table, "name", None, required=False)
+    return found or table.headers[0]
+
+
+def _colleague_columns(table: Table, respondent: str, names_person) -> list[tuple[str, str | None]]:
+    """The colleague columns of a wide sheet, each with the frequency column that follows it (or None).
+
+    A column is a colleague column when its header says so (a target alias, possibly numbered:
+    "Colleague 3", "Kollega 2"), when a frequency column follows it, when at least half its cells
+    name roster people, or when it is numbered with the stem of another colleague column ("Person 3"
+    beside "Person 1"). Frequency columns, the respondent's own id, name and email columns and the
+    response metadata of a survey export never are.
+    """
     others = [h for h in table.headers if h != respondent]
-    person_columns: list[tuple[str, str | None]] = []
+    found: dict[str, str | None] = {}
+    numbered: dict[str, tuple[str, str | None]] = {}
     for j, header in enumerate(others):
-        if _is_weight_header(header):
+        if _is_weight_header(header) or normalise_header(header) in _NOT_COLLEAGUES:
             continue
         following = others[j + 1] if j + 1 < len(others) else None
         weight = following if following is not None and _is_weight_header(following) else None
-        cells = [part for v in frame[header].to_list() for part in _split(v, match)]
-        if weight is not None or _share_matching(cells, match) >= 0.5:
-            person_columns.append((header, weight))
+        stem, number = _numbered(header)
+        if number is not None:
+            numbered[header] = (stem, weight)
+        if weight is not None or stem in _COLLEAGUE_STEMS or _share_matching(
+                [part for v in table.frame[header].to_list() for part in _split(v, names_person)], names_person) >= 0.5:
+            found[header] = weight
+    stems = {numbered[h][0] for h in found if h in numbered}
+    return [(h, found[h] if h in found else numbered[h][1]) for h in others
+            if h in found or (h in numbered and numbered[h][0] in stems)]
+
+
+def _wide(table: Table, records: TieRecords, source_column, target_column, weight_column, names_person) -> None:
+    """One record per colleague named, and every row's respondent (who may name no one). The
+    ``--target-column`` names the one colleague column (whose cells may list several people), with
+    the ``--weight-column`` or else the frequency column that follows it."""
+    frame = table.frame
+    respondent = _respondent_column(table, source_column)
+    if target_column is not None:
+        target = find_column(table, "target", target_column, option="--target-column")
+        others = table.headers
+        following = others[others.index(target) + 1] if others.index(target) + 1 < len(others) else None
+        weight = find_column(table, "weight", weight_column, option="--weight-column") if weight_column else \
+            following if following is not None and _is_weight_header(following) else None
+        person_columns = [(target, weight)]
+    else:
+        person_columns = _colleague_columns(table, respondent, names_person)
     if not person_columns and _has(table, "source"):
         find_column(table, "target", None, option="--target-column")  # raises: names the missing column
     if not person_columns:
@@ -165,7 +224,7 @@ def _wide(table: Table, records: TieRecords, source_column, match) -> None:
     for i, row in enumerate(table.rows):
         records.respondents.append((respondents[i], (row, respondent)))
         for header, weight in person_columns:
-            names = _split(frame[header].iat[i], match)
+            names = _split(frame[header].iat[i], names_person)
             w = frame[weight].iat[i] if weight else None
             if weight and len(names) == 0 and w.strip():
                 names = [""]  # a frequency with no colleague: reported as a blank person
@@ -174,12 +233,13 @@ def _wide(table: Table, records: TieRecords, source_column, match) -> None:
                             (row, weight) if weight else None)
 
 
-def _split(cell: str, match) -> list[str]:
-    """The colleagues named in one cell: the whole cell if it names one person, else its parts."""
+def _split(cell: str, names_person) -> list[str]:
+    """The colleagues named in one cell: the whole cell if it names a person (or a name several
+    roster people share: reported as ambiguous, not cut at its comma), else its parts."""
     cell = cell.strip()
     if not cell:
         return []
-    if match(cell) is not None:
+    if names_person(cell):
         return [cell]
     parts = [p for p in _LIST_SEPARATORS.split(cell) if p]
     if len(parts) == 1 and "," in cell:
@@ -188,9 +248,14 @@ def _split(cell: str, match) -> list[str]:
 
 
 def records_from_table(table: Table, match, *, shape: str | None = None, source_column=None,
-                       target_column=None, weight_column=None) -> tuple[str, TieRecords]:
-    """Turn a tie sheet of any shape into long records; returns (shape, records)."""
-    if shape is None and source_column and target_column:
+                       target_column=None, weight_column=None, ambiguous=None) -> tuple[str, TieRecords]:
+    """Turn a tie sheet of any shape into long records; returns (shape, records).
+
+    ``match`` gives the roster id a text names (or None); ``ambiguous`` (optional) the roster rows
+    of a name several people share. A sheet whose source and target columns are both named is an
+    edge list, unless it is a survey tool's export (a wide sheet whose target column lists colleagues).
+    """
+    if shape is None and source_column and target_column and not _is_survey_export(table):
         shape = "edges"
     shape = shape or detect_shape(table, match)
     records = TieRecords()
@@ -200,7 +265,10 @@ def records_from_table(table: Table, match, *, shape: str | None = None, source_
         _matrix(table, records)
         records.weight_column = "matrix cells"
     elif shape == "wide":
-        _wide(table, records, source_column, match)
+        def names_person(text: str) -> bool:
+            return match(text) is not None or bool(ambiguous and ambiguous(text))
+
+        _wide(table, records, source_column, target_column, weight_column, names_person)
     else:
         raise ValueError(f"unknown tie shape {shape!r}; expected one of {SHAPES}")
     return shape, records

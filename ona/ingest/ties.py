@@ -305,7 +305,8 @@ def read_tie_table(path: str | Path, roster: Roster, *, sheet=None, source_colum
                        else [ALIASES["source"], ALIASES["target"]])
     matcher = PersonMatcher(roster)
     shape, records = records_from_table(table, matcher.match, shape=ties_format, source_column=source_column,
-                                        target_column=target_column, weight_column=weight_column)
+                                        target_column=target_column, weight_column=weight_column,
+                                        ambiguous=matcher.ambiguous_rows)
     return _join_records(table, matcher, records, shape, drop_unknown=drop_unknown, default_layer=default_layer)
 
 
