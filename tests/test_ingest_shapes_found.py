@@ -1,5 +1,6 @@
 """Tie sheets an exploratory tester found read as the wrong network: Nordic headers, survey-tool
-exports, misspelt colleague columns and ambiguous "Last, First" names in list cells."""
+exports, misspelt colleague columns, edge lists without a header row, ambiguous "Last, First" names
+in list cells, Gephi's and Kumu's edge directions, and one column named for two roles."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ import datetime as dt
 import pytest
 
 import ona
+from ona.cli import cli
+
 from conftest import write_csv, write_xlsx
 
 
@@ -138,6 +141,52 @@ def test_a_numbered_column_beside_colleague_columns_of_its_stem_is_one(small_ros
     assert where(err) == [(2, "Person 3", "unknown-person"), (3, "Person 3", "unknown-person")]
 
 
+# 4. Edge lists without a header row.
+@pytest.fixture
+def id_roster(tmp_path):
+    return ona.read_roster(write_csv(tmp_path / "roster.csv", [
+        ["ID", "Name", "Department"], ["1001", "Mette Hansen", "A"], ["1002", "Per Jensen", "A"],
+        ["1003", "Anna Berg", "B"], ["1004", "Lars Nielsen", "B"]]))
+
+
+@pytest.mark.parametrize("weights,expected", [
+    (None, [("1001", "1002", 1.0), ("1002", "1003", 1.0), ("1003", "1004", 1.0), ("1004", "1001", 1.0)]),
+    (["3", "1", "2", "5"], [("1001", "1002", 3.0), ("1002", "1003", 1.0), ("1003", "1004", 2.0),
+                            ("1004", "1001", 5.0)])], ids=["two columns", "with weights"])
+def test_an_edge_list_without_a_header_keeps_its_first_tie_and_says_so(id_roster, tmp_path, weights, expected):
+    pairs = [["1001", "1002"], ["1002", "1003"], ["1003", "1004"], ["1004", "1001"]]
+    rows = [pair + [w] for pair, w in zip(pairs, weights)] if weights else pairs
+    ties = ona.read_ties(write_csv(tmp_path / "edges.csv", rows), id_roster)
+    assert ties.shape == "edges" and ties_of(ties) == expected
+    assert ties.ties["row"].tolist() == [1, 2, 3, 4]
+    (warning,) = ties.warnings
+    assert (warning.code, warning.row, warning.severity) == ("no-header-row", 1, "warning")
+    assert "1001" not in warning.message
+
+
+def test_a_problem_in_the_first_row_of_a_headerless_edge_list_names_that_row(id_roster, tmp_path):
+    path = write_csv(tmp_path / "edges.csv", [["1001", "1002", "-1"], ["1002", "1003", "1"], ["1003", "ghost", "2"]])
+    with pytest.raises(ona.InputError) as err:
+        ona.read_ties(path, id_roster)
+    assert where(err) == [(1, None, "no-header-row"), (1, "column C", "negative-weight"),
+                          (3, "column B", "unknown-person")]
+
+
+def test_validate_warns_about_an_edge_list_without_a_header(runner, tmp_path):
+    roster = write_csv(tmp_path / "roster.csv", [["ID", "Name"], ["1001", "Mette Hansen"], ["1002", "Per Jensen"]])
+    edges = write_csv(tmp_path / "edges.csv", [["1001", "1002"], ["1002", "1001"]])
+    res = runner.invoke(cli, ["--silent", "validate", "--roster", str(roster), "--ties", str(edges)])
+    assert res.exit_code == 0, res.output
+    assert "edges.csv, row 1: has no header row" in res.output and "[no-header-row]" in res.output
+
+
+def test_header_row_keeps_the_first_row_of_such_a_sheet_as_its_header(id_roster, tmp_path):
+    """--header-row 1 says the first row is a header: it is not read as a tie, and nothing is said."""
+    path = write_csv(tmp_path / "edges.csv", [["1001", "1002"], ["1002", "1003"], ["1003", "1004"]])
+    ties = ona.read_ties(path, id_roster, header_row=1)
+    assert ties.ties["row"].tolist() == [2, 3] and ties.warnings == ()
+
+
 # 10. An ambiguous "Last, First" name in a list cell.
 @pytest.fixture
 def two_mettes(tmp_path):
@@ -157,3 +206,64 @@ def test_an_ambiguous_last_first_name_in_a_list_cell_is_reported_as_ambiguous(tw
     (problem,) = err.value.problems
     assert (problem.row, problem.column, problem.code) == (2, "Colleagues", "ambiguous-person")
     assert "roster rows 2, 3" in problem.message and "Mette" not in problem.message
+
+
+# 18. Gephi's and Kumu's directions, and Kumu's labels.
+@pytest.fixture
+def labelled_roster(tmp_path):
+    """A Gephi/Kumu node table: the name column is Label."""
+    return ona.read_roster(write_csv(tmp_path / "nodes.csv", [
+        ["Id", "Label", "Department"], ["1", "Mette Hansen", "A"], ["2", "Per Jensen", "A"], ["3", "Anna Berg", "B"]]))
+
+
+def test_gephi_undirected_edges_are_ties_both_ways_not_a_layer(labelled_roster, tmp_path):
+    path = write_csv(tmp_path / "edges.csv", [
+        ["Source", "Target", "Type", "Id", "Label", "timeset", "Weight"], ["1", "2", "Undirected", "0", "", "", "2.0"],
+        ["2", "3", "UNDIRECTED", "1", "", "", "1.0"], ["3", "1", "Directed", "2", "", "", "1.0"]])
+    ties = ona.read_ties(path, labelled_roster)
+    assert ties.layers == ("",) and ties.combine is None
+    assert sorted(ties.ties[["source", "target", "weight", "row"]].itertuples(index=False, name=None)) == [
+        ("1", "2", 2.0, 2), ("2", "1", 2.0, 2), ("2", "3", 1.0, 3), ("3", "1", 1.0, 4), ("3", "2", 1.0, 3)]
+
+
+def test_kumu_mutual_connections_are_ties_both_ways_and_labels_match(labelled_roster, tmp_path):
+    assert labelled_roster.name_column == "Label"
+    path = write_csv(tmp_path / "connections.csv", [
+        ["From", "To", "Type", "Direction", "Strength"], ["Mette Hansen", "Per Jensen", "Sparring", "mutual", "3"],
+        ["Per Jensen", "Anna Berg", "Sparring", "directed", "1"], ["Anna Berg", "Mette Hansen", "Sparring", "", "1"]])
+    ties = ona.read_ties(path, labelled_roster)
+    assert ties.layers == ("Sparring",) and ties.weight_column == "Strength"
+    assert ties_of(ties) == [("1", "2", 3.0), ("2", "1", 3.0), ("2", "3", 1.0), ("3", "1", 1.0)]
+
+
+def test_a_type_column_of_other_values_is_still_a_layer(labelled_roster, tmp_path):
+    path = write_csv(tmp_path / "edges.csv", [["Source", "Target", "Type"], ["1", "2", "advice"],
+                                              ["2", "1", "directed"]])
+    ties = ona.read_ties(path, labelled_roster, combine="max")
+    assert ties.layers == ("advice", "directed") and ties_of(ties) == [("1", "2", 1.0), ("2", "1", 1.0)]
+
+
+def test_an_unknown_person_at_the_far_end_of_an_undirected_edge_is_reported_once(labelled_roster, tmp_path):
+    path = write_csv(tmp_path / "edges.csv", [["Source", "Target", "Type"], ["1", "9", "Undirected"]])
+    with pytest.raises(ona.InputError) as err:
+        ona.read_ties(path, labelled_roster)
+    assert where(err) == [(2, "Target", "unknown-person")]
+
+
+# 20c. One column named for two roles.
+@pytest.mark.parametrize("options,column", [({"weight_column": "Source"}, "Source"),
+                                            ({"source_column": "To", "target_column": "to"}, "To")])
+def test_one_column_named_for_two_roles_is_an_error(labelled_roster, tmp_path, options, column):
+    path = write_csv(tmp_path / "edges.csv", [["Source", "To", "Weight"], ["1", "2", "3"]])
+    with pytest.raises(ona.InputError) as err:
+        ona.read_ties(path, labelled_roster, **options)
+    assert where(err) == [(1, column, "same-column")]
+
+
+def test_the_cli_says_which_column_was_named_twice(runner, tmp_path):
+    roster = write_csv(tmp_path / "roster.csv", [["ID", "Name"], ["1", "Mette Hansen"], ["2", "Per Jensen"]])
+    edges = write_csv(tmp_path / "edges.csv", [["Source", "Target", "Weight"], ["1", "2", "3"]])
+    res = runner.invoke(cli, ["--silent", "validate", "--roster", str(roster), "--ties", str(edges),
+                              "--weight-column", "Source"])
+    assert res.exit_code == 1 and "column 'Source': this column is named as both the source and the weight " \
+        "column" in res.output and "[same-column]" in res.output

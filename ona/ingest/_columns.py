@@ -5,7 +5,7 @@ from __future__ import annotations
 from ..errors import InputError
 from ._tables import Table, normalise_header
 
-__all__ = ["ALIASES", "find_column"]
+__all__ = ["ALIASES", "DIRECTIONS", "find_column"]
 
 # Header spellings recognised without options, after normalise_header(); the first match wins.
 # English, Danish, Swedish and Norwegian; some also as written without æ, ø, å, ä, ö.
@@ -14,7 +14,7 @@ ALIASES: dict[str, list[str]] = {
            "emp id", "empid", "node id", "nodeid", "person", "medarbejder id", "medarbejdernummer",
            "medarbejdernr", "anställningsnummer", "ansattnummer", "personalnummer", "user id", "userid"],
     "name": ["name", "full name", "fullname", "employee name", "display name", "displayname", "navn",
-             "namn", "fulde navn", "person name"],
+             "namn", "fulde navn", "person name", "label"],
     "email": ["email", "e mail", "mail", "email address", "e mail address", "emailaddress", "e mailadresse",
               "emailadresse", "e post", "epost", "e postadress", "upn", "user principal name"],
     "unit": ["department", "dept", "unit", "afdeling", "avdelning", "avdeling", "org unit", "organisational unit",
@@ -37,6 +37,8 @@ ALIASES: dict[str, list[str]] = {
     "layer": ["layer", "question", "relation", "tie type", "type", "network", "spørgsmål", "sporgsmal",
               "fråga", "fraga", "spørsmål", "sporsmal", "relasjon", "netværk", "netvaerk", "nätverk", "natverk",
               "nettverk"],
+    # How an edge runs (Gephi's Type, Kumu's Direction), when every value is one of DIRECTIONS.
+    "direction": ["direction", "type", "edge type", "retning", "riktning"],
     # Columns a survey tool adds to each response (Microsoft Forms in English, Danish and Swedish,
     # Google Forms, Qualtrics, SurveyXact): never a colleague column, and their presence marks a
     # survey export, whose respondent is its email column.
@@ -47,6 +49,9 @@ ALIASES: dict[str, list[str]] = {
                  "startdate", "enddate", "recorded date", "recordeddate", "response id", "responseid",
                  "submitted at", "submission date", "ip address", "ipaddress"],
 }
+
+# The values of a direction column: an undirected or mutual edge is a tie both ways.
+DIRECTIONS = {"directed": False, "undirected": True, "mutual": True, "": False}
 
 # Unit hierarchy levels, from the top down; used to offer `--by` choices and a default unit.
 UNIT_LEVELS = ["directorate", "unit"]

@@ -1,7 +1,9 @@
 """The shapes a tie sheet comes in, each turned into long records with their cell locations.
 
-- **edges**: one row per tie: source, target, optional weight, layer and date columns (Gephi's
-  ``Source``/``Target``/``Weight`` and Kumu's ``From``/``To`` headers are recognised as such);
+- **edges**: one row per tie: source, target, optional weight, layer, direction and date columns
+  (Gephi's ``Source``/``Target``/``Weight``/``Type`` and Kumu's ``From``/``To``/``Direction``
+  headers are recognised as such); a sheet of two or three columns whose first row names two people
+  is an edge list without a header row (:func:`edge_list_without_header`);
 - **matrix**: an adjacency matrix: people in the first column and in the header row, cells are
   weights, blanks are 0; square, or respondents (rows) by roster (columns);
 - **wide**: one row per respondent, with several colleague columns ("Colleague 1", "Colleague 2"
@@ -19,12 +21,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
+import pandas as pd
 
-from ..errors import InputError
-from ._columns import ALIASES, find_column
+from ..errors import InputError, Problem
+from ._columns import ALIASES, DIRECTIONS, find_column
 from ._tables import Table, normalise_header, row_numbers
 
-__all__ = ["TieRecords", "detect_shape", "records_from_table", "SHAPES"]
+__all__ = ["TieRecords", "detect_shape", "edge_list_without_header", "records_from_table", "SHAPES"]
 
 SHAPES = ("edges", "matrix", "wide")
 _LIST_SEPARATORS = re.compile(r"\s*(?:;|\||\n|\r)\s*")
@@ -36,24 +39,29 @@ _NUMBERED = re.compile(r"^(.*?\D)[\s#(]*(\d+)\)?$")
 # Headers that are never a colleague column of a wide sheet: who answered and the response's metadata.
 _NOT_COLLEAGUES = frozenset(ALIASES["id"] + ALIASES["name"] + ALIASES["email"] + ALIASES["response"])
 _COLLEAGUE_STEMS = frozenset(ALIASES["target"] + ALIASES["colleagues"])
+_KNOWN_HEADERS = frozenset(a for aliases in ALIASES.values() for a in aliases)
 
 
 class ColumnCells(Sequence):
     """The cells of one column of a table, as ``(row, column)`` pairs: the ``i``-th is
     ``(rows[i], column)``, made only when asked for (an edge list of 500,000 ties would otherwise
-    hold 1.5 million tuples)."""
+    hold 1.5 million tuples). ``column`` may instead be an array of one header per cell (the
+    reverse of an undirected edge has its source in the target column)."""
 
-    def __init__(self, rows, column: str):
+    def __init__(self, rows, column: str | np.ndarray):
         self.rows = np.asarray(rows, dtype=np.int64)
         self.column = column
 
     def __len__(self) -> int:
         return len(self.rows)
 
+    def _column_of(self, i: int) -> str:
+        return self.column if isinstance(self.column, str) else str(self.column[i])
+
     def __getitem__(self, i):
         if isinstance(i, slice):
-            return [(int(r), self.column) for r in self.rows[i]]
-        return int(self.rows[i]), self.column
+            return [(int(self.rows[k]), self._column_of(k)) for k in range(len(self.rows))[i]]
+        return int(self.rows[i]), self._column_of(i)
 
 
 @dataclass
@@ -117,19 +125,111 @@ def detect_shape(table: Table, match) -> str:
     return "edges" if edges else "wide"
 
 
+def _number(text: str) -> float | None:
+    """The number a cell holds (a decimal comma allowed), or None."""
+    try:
+        return float(text.replace(",", ".")) if text.count(",") == 1 and "." not in text else float(text)
+    except ValueError:
+        return None
+
+
+def edge_list_without_header(table: Table, match) -> tuple[Table, Problem] | None:
+    """The table an edge list exported without a header row is, with the warning that says so;
+    None for any other sheet.
+
+    A sheet is such an edge list when it is two columns wide, or three with a number in the third
+    cell of its first row, the first two cells of that row both name roster people, and none of its
+    cells is a known header. That row is then the first tie, with its own row number, and the
+    columns are source, target and weight, named ``column A``, ``column B`` and ``column C``.
+    """
+    headers = table.headers
+    if len(headers) not in (2, 3) or any(normalise_header(h) in _KNOWN_HEADERS for h in headers):
+        return None
+    if len(headers) == 3 and _number(headers[2]) is None:
+        return None
+    if match(headers[0]) is None or match(headers[1]) is None:
+        return None
+    names = ["column A", "column B", "column C"][:len(headers)]
+    frame = pd.DataFrame({name: pd.concat([pd.Series([header], dtype=table.frame[header].dtype), table.frame[header]],
+                                          ignore_index=True)
+                          for name, header in zip(names, headers)}, copy=False)
+    first, rows = table.header_row, table.rows
+    rows = range(first, rows.stop) if isinstance(rows, range) and rows.start == first + 1 and rows.step == 1 else \
+        [first, *rows]
+    roles = "source, target and weight" if len(headers) == 3 else "source and target"
+    warning = table.problem(
+        "no-header-row", f"has no header row: its first row names two people of the roster, so it is read as the "
+        f"first tie and the columns as {roles}; if the first row is a header, pass --header-row {first}",
+        row=first, severity="warning")
+    return Table(path=table.path, sheet=table.sheet, header_row=first - 1, frame=frame, rows=rows), warning
+
+
+def _same_column(table: Table, roles: dict[str, str | None]) -> None:
+    """Refuse one column named for two roles (``--weight-column Source``): its cells cannot be both."""
+    seen: dict[str, str] = {}
+    for role, header in roles.items():
+        if header is None:
+            continue
+        if header in seen:
+            raise InputError([table.problem(
+                "same-column", f"this column is named as both the {seen[header]} and the {role} column; give each "
+                "its own column (--source-column, --target-column, --weight-column)",
+                row=table.header_row, column=header)])
+        seen[header] = role
+
+
+def _direction_column(table: Table, taken) -> str | None:
+    """The column that says how each edge runs (Gephi's ``Type``, Kumu's ``Direction``): a header
+    of ALIASES["direction"] whose every value is directed, undirected or mutual, in any case (a
+    blank is directed)."""
+    by_key = {normalise_header(h): h for h in table.headers}
+    for alias in ALIASES["direction"]:
+        header = by_key.get(alias)
+        if header is not None and header not in taken and \
+                table.frame[header].str.lower().isin(list(DIRECTIONS)).all():
+            return header
+    return None
+
+
+def _layer_column(table: Table, taken) -> str | None:
+    """The first header of ALIASES["layer"] that plays no other role."""
+    by_key = {normalise_header(h): h for h in table.headers}
+    return next((by_key[a] for a in ALIASES["layer"] if a in by_key and by_key[a] not in taken), None)
+
+
 def _edges(table: Table, records: TieRecords, source_column, target_column, weight_column) -> None:
+    """One record per row; an edge whose direction is undirected or mutual is also a record the
+    other way, with the same row (its source cell is then in the target column)."""
     src = find_column(table, "source", source_column, option="--source-column")
     tgt = find_column(table, "target", target_column, option="--target-column")
     w = find_column(table, "weight", weight_column, required=False, option="--weight-column")
-    layer = find_column(table, "layer", None, required=False)
+    _same_column(table, {"source": src, "target": tgt, "weight": w})
+    direction = _direction_column(table, (src, tgt, w))
+    layer = _layer_column(table, (src, tgt, w, direction))
     frame = table.frame
     rows = row_numbers(table.rows)
     # The columns themselves: _join_records matches and parses them column by column.
-    records.source, records.target = frame[src], frame[tgt]
-    records.weight = frame[w] if w else None
-    records.layer = frame[layer] if layer else None
-    records.source_cell = ColumnCells(rows, src)
-    records.target_cell = ColumnCells(rows, tgt)
+    source, target = frame[src], frame[tgt]
+    weight = frame[w] if w else None
+    layers = frame[layer] if layer else None
+    source_columns: str | np.ndarray = src
+    target_columns: str | np.ndarray = tgt
+    both_ways = frame[direction].str.lower().map(DIRECTIONS).to_numpy(dtype=bool) if direction else None
+    if both_ways is not None and both_ways.any():
+        back = np.flatnonzero(both_ways)
+
+        def twice(column: pd.Series, reverse: pd.Series) -> pd.Series:
+            return pd.concat([column, reverse.take(back)], ignore_index=True)
+
+        source, target = twice(frame[src], frame[tgt]), twice(frame[tgt], frame[src])
+        weight = twice(weight, weight) if w else None
+        layers = twice(layers, layers) if layer else None
+        source_columns = np.array([src] * len(rows) + [tgt] * len(back), dtype=object)
+        target_columns = np.array([tgt] * len(rows) + [src] * len(back), dtype=object)
+        rows = np.concatenate([rows, rows[back]])
+    records.source, records.target, records.weight, records.layer = source, target, weight, layers
+    records.source_cell = ColumnCells(rows, source_columns)
+    records.target_cell = ColumnCells(rows, target_columns)
     records.weight_cell = ColumnCells(rows, w) if w else None
     records.weight_column = w
 
@@ -210,6 +310,7 @@ def _wide(table: Table, records: TieRecords, source_column, target_column, weigh
         following = others[others.index(target) + 1] if others.index(target) + 1 < len(others) else None
         weight = find_column(table, "weight", weight_column, option="--weight-column") if weight_column else \
             following if following is not None and _is_weight_header(following) else None
+        _same_column(table, {"source": respondent, "target": target, "weight": weight})
         person_columns = [(target, weight)]
     else:
         person_columns = _colleague_columns(table, respondent, names_person)
