@@ -5,15 +5,16 @@ from __future__ import annotations
 from ..errors import InputError
 from ._tables import Table, normalise_header
 
-__all__ = ["ALIASES", "find_column"]
+__all__ = ["ALIASES", "DIRECTIONS", "find_column"]
 
 # Header spellings recognised without options, after normalise_header(); the first match wins.
+# English, Danish, Swedish and Norwegian; some also as written without æ, ø, å, ä, ö.
 ALIASES: dict[str, list[str]] = {
     "id": ["id", "employee id", "employeeid", "employee number", "person id", "personid", "staff id",
            "emp id", "empid", "node id", "nodeid", "person", "medarbejder id", "medarbejdernummer",
            "medarbejdernr", "anställningsnummer", "ansattnummer", "personalnummer", "user id", "userid"],
     "name": ["name", "full name", "fullname", "employee name", "display name", "displayname", "navn",
-             "namn", "fulde navn", "person name"],
+             "namn", "fulde navn", "person name", "label"],
     "email": ["email", "e mail", "mail", "email address", "e mail address", "emailaddress", "e mailadresse",
               "emailadresse", "e post", "epost", "e postadress", "upn", "user principal name"],
     "unit": ["department", "dept", "unit", "afdeling", "avdelning", "avdeling", "org unit", "organisational unit",
@@ -22,13 +23,35 @@ ALIASES: dict[str, list[str]] = {
     "directorate": ["directorate", "forvaltning", "förvaltning", "område", "omrade", "direktorat",
                     "sector", "business unit"],
     "source": ["source", "from", "respondent", "respondent id", "respondent email", "respondent name",
-               "ego", "ego id", "sender", "rater", "nominator", "source id", "from id"],
+               "ego", "ego id", "sender", "rater", "nominator", "source id", "from id", "fra", "från", "fran",
+               "fra id", "från id", "afsender", "avsender", "avsändare"],
     "target": ["target", "to", "colleague", "colleague id", "colleague email", "colleague name", "alter",
-               "alter id", "recipient", "contact", "nominee", "target id", "to id", "works with"],
+               "alter id", "recipient", "contact", "nominee", "target id", "to id", "works with", "til", "till",
+               "til id", "till id", "kollega", "kollege", "modtager", "mottagare", "mottaker"],
+    # Headers of a wide sheet's colleague list columns (the plural: one cell names several people);
+    # not edge-list targets, whose cells name one person each.
+    "colleagues": ["colleagues", "kolleger", "kollegaer", "kollegor", "kollegene", "kollegerne"],
     "weight": ["weight", "frequency", "freq", "value", "strength", "count", "how often", "hyppighed",
-               "frekvens", "tie strength", "score"],
-    "layer": ["layer", "question", "relation", "tie type", "type", "network"],
+               "frekvens", "tie strength", "score", "vægt", "vaegt", "vikt", "vekt", "hvor ofte", "hur ofta",
+               "hvor tit", "hyppighet", "styrke", "styrka", "antal", "antall"],
+    "layer": ["layer", "question", "relation", "tie type", "type", "network", "spørgsmål", "sporgsmal",
+              "fråga", "fraga", "spørsmål", "sporsmal", "relasjon", "netværk", "netvaerk", "nätverk", "natverk",
+              "nettverk"],
+    # How an edge runs (Gephi's Type, Kumu's Direction), when every value is one of DIRECTIONS.
+    "direction": ["direction", "type", "edge type", "retning", "riktning"],
+    # Columns a survey tool adds to each response (Microsoft Forms in English, Danish and Swedish,
+    # Google Forms, Qualtrics, SurveyXact): never a colleague column, and their presence marks a
+    # survey export, whose respondent is its email column.
+    "response": ["start time", "starttime", "completion time", "last modified time", "starttidspunkt",
+                 "klokkeslæt for fuldførelse", "fuldførelsestidspunkt", "senest ændret", "starttid",
+                 "tid för slutförande", "senast ändrad",
+                 "timestamp", "tidsstempel", "tidsstämpel", "tidsmerke", "start date", "end date",
+                 "startdate", "enddate", "recorded date", "recordeddate", "response id", "responseid",
+                 "submitted at", "submission date", "ip address", "ipaddress"],
 }
+
+# The values of a direction column: an undirected or mutual edge is a tie both ways.
+DIRECTIONS = {"directed": False, "undirected": True, "mutual": True, "": False}
 
 # Unit hierarchy levels, from the top down; used to offer `--by` choices and a default unit.
 UNIT_LEVELS = ["directorate", "unit"]

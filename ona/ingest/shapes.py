@@ -1,12 +1,15 @@
 """The shapes a tie sheet comes in, each turned into long records with their cell locations.
 
-- **edges**: one row per tie: source, target, optional weight, layer and date columns (Gephi's
-  ``Source``/``Target``/``Weight`` and Kumu's ``From``/``To`` headers are recognised as such);
+- **edges**: one row per tie: source, target, optional weight, layer, direction and date columns
+  (Gephi's ``Source``/``Target``/``Weight``/``Type`` and Kumu's ``From``/``To``/``Direction``
+  headers are recognised as such); a sheet of two or three columns whose first row names two people
+  is an edge list without a header row (:func:`edge_list_without_header`);
 - **matrix**: an adjacency matrix: people in the first column and in the header row, cells are
   weights, blanks are 0; square, or respondents (rows) by roster (columns);
 - **wide**: one row per respondent, with several colleague columns ("Colleague 1", "Colleague 2"
   ...), each optionally followed by a frequency column, or one cell listing colleagues separated by
-  ``;``, ``|``, line breaks or commas.
+  ``;``, ``|``, line breaks or commas; a survey tool's export (Microsoft Forms: response number,
+  start and completion time, email, name, then the questions) is a wide sheet.
 
 :func:`detect_shape` tells them apart from the headers and cells; ``--ties-format`` forces one.
 """
@@ -18,33 +21,47 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
+import pandas as pd
 
-from ..errors import InputError
-from ._columns import ALIASES, find_column
+from ..errors import InputError, Problem
+from ._columns import ALIASES, DIRECTIONS, find_column
 from ._tables import Table, normalise_header, row_numbers
 
-__all__ = ["TieRecords", "detect_shape", "records_from_table", "SHAPES"]
+__all__ = ["TieRecords", "detect_shape", "edge_list_without_header", "records_from_table", "SHAPES"]
 
 SHAPES = ("edges", "matrix", "wide")
 _LIST_SEPARATORS = re.compile(r"\s*(?:;|\||\n|\r)\s*")
+# A weight alias as a word of a header ("Hvor ofte 1", "How often do you ...?"): not inside a longer word.
+_WEIGHT_WORDS = re.compile(r"(?<![^\W\d_])(?:" + "|".join(
+    re.escape(a) for a in sorted(ALIASES["weight"], key=len, reverse=True)) + r")(?![^\W\d_])")
+# A numbered header: "Colleague 3", "Kollega3", "Colleague #3", "Colleague (3)".
+_NUMBERED = re.compile(r"^(.*?\D)[\s#(]*(\d+)\)?$")
+# Headers that are never a colleague column of a wide sheet: who answered and the response's metadata.
+_NOT_COLLEAGUES = frozenset(ALIASES["id"] + ALIASES["name"] + ALIASES["email"] + ALIASES["response"])
+_COLLEAGUE_STEMS = frozenset(ALIASES["target"] + ALIASES["colleagues"])
+_KNOWN_HEADERS = frozenset(a for aliases in ALIASES.values() for a in aliases)
 
 
 class ColumnCells(Sequence):
     """The cells of one column of a table, as ``(row, column)`` pairs: the ``i``-th is
     ``(rows[i], column)``, made only when asked for (an edge list of 500,000 ties would otherwise
-    hold 1.5 million tuples)."""
+    hold 1.5 million tuples). ``column`` may instead be an array of one header per cell (the
+    reverse of an undirected edge has its source in the target column)."""
 
-    def __init__(self, rows, column: str):
+    def __init__(self, rows, column: str | np.ndarray):
         self.rows = np.asarray(rows, dtype=np.int64)
         self.column = column
 
     def __len__(self) -> int:
         return len(self.rows)
 
+    def _column_of(self, i: int) -> str:
+        return self.column if isinstance(self.column, str) else str(self.column[i])
+
     def __getitem__(self, i):
         if isinstance(i, slice):
-            return [(int(r), self.column) for r in self.rows[i]]
-        return int(self.rows[i]), self.column
+            return [(int(self.rows[k]), self._column_of(k)) for k in range(len(self.rows))[i]]
+        return int(self.rows[i]), self._column_of(i)
 
 
 @dataclass
@@ -81,11 +98,18 @@ def _has(table: Table, role: str) -> bool:
     return any(alias in keys for alias in ALIASES[role])
 
 
-def _share_matching(values, match) -> float:
+def _share_matching(values, names_person) -> float:
+    """The share of the non-blank ``values`` that name a person (``names_person`` is true)."""
     values = [v for v in values if v.strip()]
     if not values:
         return 0.0
-    return sum(match(v) is not None for v in values) / len(values)
+    return sum(bool(names_person(v)) for v in values) / len(values)
+
+
+def _is_survey_export(table: Table) -> bool:
+    """A survey tool's export: a sheet with the metadata columns it adds to each response
+    (start and completion time, a timestamp, a response id)."""
+    return _has(table, "response")
 
 
 def detect_shape(table: Table, match) -> str:
@@ -96,24 +120,116 @@ def detect_shape(table: Table, match) -> str:
     edges = _has(table, "source") and _has(table, "target")
     # A sheet with source and target columns is a matrix only when it is wider than an edge list
     # could be and its other headers name people (checked last: it may fold every roster name).
-    if len(headers) >= (7 if edges else 3) and _share_matching(headers[1:], match) >= 0.5:
+    if len(headers) >= (7 if edges else 3) and _share_matching(headers[1:], lambda h: match(h) is not None) >= 0.5:
         return "matrix"
     return "edges" if edges else "wide"
 
 
+def _number(text: str) -> float | None:
+    """The number a cell holds (a decimal comma allowed), or None."""
+    try:
+        return float(text.replace(",", ".")) if text.count(",") == 1 and "." not in text else float(text)
+    except ValueError:
+        return None
+
+
+def edge_list_without_header(table: Table, match) -> tuple[Table, Problem] | None:
+    """The table an edge list exported without a header row is, with the warning that says so;
+    None for any other sheet.
+
+    A sheet is such an edge list when it is two columns wide, or three with a number in the third
+    cell of its first row, the first two cells of that row both name roster people, and none of its
+    cells is a known header. That row is then the first tie, with its own row number, and the
+    columns are source, target and weight, named ``column A``, ``column B`` and ``column C``.
+    """
+    headers = table.headers
+    if len(headers) not in (2, 3) or any(normalise_header(h) in _KNOWN_HEADERS for h in headers):
+        return None
+    if len(headers) == 3 and _number(headers[2]) is None:
+        return None
+    if match(headers[0]) is None or match(headers[1]) is None:
+        return None
+    names = ["column A", "column B", "column C"][:len(headers)]
+    frame = pd.DataFrame({name: pd.concat([pd.Series([header], dtype=table.frame[header].dtype), table.frame[header]],
+                                          ignore_index=True)
+                          for name, header in zip(names, headers)}, copy=False)
+    first, rows = table.header_row, table.rows
+    rows = range(first, rows.stop) if isinstance(rows, range) and rows.start == first + 1 and rows.step == 1 else \
+        [first, *rows]
+    roles = "source, target and weight" if len(headers) == 3 else "source and target"
+    warning = table.problem(
+        "no-header-row", f"has no header row: its first row names two people of the roster, so it is read as the "
+        f"first tie and the columns as {roles}; if the first row is a header, pass --header-row {first}",
+        row=first, severity="warning")
+    return Table(path=table.path, sheet=table.sheet, header_row=first - 1, frame=frame, rows=rows), warning
+
+
+def _same_column(table: Table, roles: dict[str, str | None]) -> None:
+    """Refuse one column named for two roles (``--weight-column Source``): its cells cannot be both."""
+    seen: dict[str, str] = {}
+    for role, header in roles.items():
+        if header is None:
+            continue
+        if header in seen:
+            raise InputError([table.problem(
+                "same-column", f"this column is named as both the {seen[header]} and the {role} column; give each "
+                "its own column (--source-column, --target-column, --weight-column)",
+                row=table.header_row, column=header)])
+        seen[header] = role
+
+
+def _direction_column(table: Table, taken) -> str | None:
+    """The column that says how each edge runs (Gephi's ``Type``, Kumu's ``Direction``): a header
+    of ALIASES["direction"] whose every value is directed, undirected or mutual, in any case (a
+    blank is directed)."""
+    by_key = {normalise_header(h): h for h in table.headers}
+    for alias in ALIASES["direction"]:
+        header = by_key.get(alias)
+        if header is not None and header not in taken and \
+                table.frame[header].str.lower().isin(list(DIRECTIONS)).all():
+            return header
+    return None
+
+
+def _layer_column(table: Table, taken) -> str | None:
+    """The first header of ALIASES["layer"] that plays no other role."""
+    by_key = {normalise_header(h): h for h in table.headers}
+    return next((by_key[a] for a in ALIASES["layer"] if a in by_key and by_key[a] not in taken), None)
+
+
 def _edges(table: Table, records: TieRecords, source_column, target_column, weight_column) -> None:
+    """One record per row; an edge whose direction is undirected or mutual is also a record the
+    other way, with the same row (its source cell is then in the target column)."""
     src = find_column(table, "source", source_column, option="--source-column")
     tgt = find_column(table, "target", target_column, option="--target-column")
     w = find_column(table, "weight", weight_column, required=False, option="--weight-column")
-    layer = find_column(table, "layer", None, required=False)
+    _same_column(table, {"source": src, "target": tgt, "weight": w})
+    direction = _direction_column(table, (src, tgt, w))
+    layer = _layer_column(table, (src, tgt, w, direction))
     frame = table.frame
     rows = row_numbers(table.rows)
     # The columns themselves: _join_records matches and parses them column by column.
-    records.source, records.target = frame[src], frame[tgt]
-    records.weight = frame[w] if w else None
-    records.layer = frame[layer] if layer else None
-    records.source_cell = ColumnCells(rows, src)
-    records.target_cell = ColumnCells(rows, tgt)
+    source, target = frame[src], frame[tgt]
+    weight = frame[w] if w else None
+    layers = frame[layer] if layer else None
+    source_columns: str | np.ndarray = src
+    target_columns: str | np.ndarray = tgt
+    both_ways = frame[direction].str.lower().map(DIRECTIONS).to_numpy(dtype=bool) if direction else None
+    if both_ways is not None and both_ways.any():
+        back = np.flatnonzero(both_ways)
+
+        def twice(column: pd.Series, reverse: pd.Series) -> pd.Series:
+            return pd.concat([column, reverse.take(back)], ignore_index=True)
+
+        source, target = twice(frame[src], frame[tgt]), twice(frame[tgt], frame[src])
+        weight = twice(weight, weight) if w else None
+        layers = twice(layers, layers) if layer else None
+        source_columns = np.array([src] * len(rows) + [tgt] * len(back), dtype=object)
+        target_columns = np.array([tgt] * len(rows) + [src] * len(back), dtype=object)
+        rows = np.concatenate([rows, rows[back]])
+    records.source, records.target, records.weight, records.layer = source, target, weight, layers
+    records.source_cell = ColumnCells(rows, source_columns)
+    records.target_cell = ColumnCells(rows, target_columns)
     records.weight_cell = ColumnCells(rows, w) if w else None
     records.weight_column = w
 
@@ -134,24 +250,70 @@ def _matrix(table: Table, records: TieRecords) -> None:
 
 
 def _is_weight_header(header: str) -> bool:
+    """A frequency column of a wide sheet: its header has a weight alias as a word ("Hvor ofte 1")."""
+    return _WEIGHT_WORDS.search(normalise_header(header)) is not None
+
+
+def _numbered(header: str) -> tuple[str, str | None]:
+    """A header's stem and number: ("colleague", "3") for "Colleague 3"; (header, None) unnumbered."""
     key = normalise_header(header)
-    return any(alias in key for alias in ("frequency", "freq", "weight", "how often", "hyppighed", "frekvens",
-                                          "strength", "score"))
+    numbered = _NUMBERED.match(key)
+    return (numbered.group(1).strip(), numbered.group(2)) if numbered else (key, None)
 
 
-def _wide(table: Table, records: TieRecords, source_column, match) -> None:
-    frame = table.frame
-    respondent = find_column(table, "source", source_column, required=False) or table.headers[0]
+def _respondent_column(table: Table, source_column) -> str:
+    """Who answered: the ``--source-column``; else a source column by its header; else, in a
+    survey tool's export, its email column, else its name column; else the first column."""
+    found = find_column(table, "source", source_column, required=False, option="--source-column")
+    if found is None and _is_survey_export(table):
+        found = find_column(table, "email", None, required=False) or find_column(table, "name", None, required=False)
+    return found or table.headers[0]
+
+
+def _colleague_columns(table: Table, respondent: str, names_person) -> list[tuple[str, str | None]]:
+    """The colleague columns of a wide sheet, each with the frequency column that follows it (or None).
+
+    A column is a colleague column when its header says so (a target alias, possibly numbered:
+    "Colleague 3", "Kollega 2"), when a frequency column follows it, when at least half its cells
+    name roster people, or when it is numbered with the stem of another colleague column ("Person 3"
+    beside "Person 1"). Frequency columns, the respondent's own id, name and email columns and the
+    response metadata of a survey export never are.
+    """
     others = [h for h in table.headers if h != respondent]
-    person_columns: list[tuple[str, str | None]] = []
+    found: dict[str, str | None] = {}
+    numbered: dict[str, tuple[str, str | None]] = {}
     for j, header in enumerate(others):
-        if _is_weight_header(header):
+        if _is_weight_header(header) or normalise_header(header) in _NOT_COLLEAGUES:
             continue
         following = others[j + 1] if j + 1 < len(others) else None
         weight = following if following is not None and _is_weight_header(following) else None
-        cells = [part for v in frame[header].to_list() for part in _split(v, match)]
-        if weight is not None or _share_matching(cells, match) >= 0.5:
-            person_columns.append((header, weight))
+        stem, number = _numbered(header)
+        if number is not None:
+            numbered[header] = (stem, weight)
+        if weight is not None or stem in _COLLEAGUE_STEMS or _share_matching(
+                [part for v in table.frame[header].to_list() for part in _split(v, names_person)], names_person) >= 0.5:
+            found[header] = weight
+    stems = {numbered[h][0] for h in found if h in numbered}
+    return [(h, found[h] if h in found else numbered[h][1]) for h in others
+            if h in found or (h in numbered and numbered[h][0] in stems)]
+
+
+def _wide(table: Table, records: TieRecords, source_column, target_column, weight_column, names_person) -> None:
+    """One record per colleague named, and every row's respondent (who may name no one). The
+    ``--target-column`` names the one colleague column (whose cells may list several people), with
+    the ``--weight-column`` or else the frequency column that follows it."""
+    frame = table.frame
+    respondent = _respondent_column(table, source_column)
+    if target_column is not None:
+        target = find_column(table, "target", target_column, option="--target-column")
+        others = table.headers
+        following = others[others.index(target) + 1] if others.index(target) + 1 < len(others) else None
+        weight = find_column(table, "weight", weight_column, option="--weight-column") if weight_column else \
+            following if following is not None and _is_weight_header(following) else None
+        _same_column(table, {"source": respondent, "target": target, "weight": weight})
+        person_columns = [(target, weight)]
+    else:
+        person_columns = _colleague_columns(table, respondent, names_person)
     if not person_columns and _has(table, "source"):
         find_column(table, "target", None, option="--target-column")  # raises: names the missing column
     if not person_columns:
@@ -163,7 +325,7 @@ def _wide(table: Table, records: TieRecords, source_column, match) -> None:
     for i, row in enumerate(table.rows):
         records.respondents.append((respondents[i], (row, respondent)))
         for header, weight in person_columns:
-            names = _split(frame[header].iat[i], match)
+            names = _split(frame[header].iat[i], names_person)
             w = frame[weight].iat[i] if weight else None
             if weight and len(names) == 0 and w.strip():
                 names = [""]  # a frequency with no colleague: reported as a blank person
@@ -172,12 +334,13 @@ def _wide(table: Table, records: TieRecords, source_column, match) -> None:
                             (row, weight) if weight else None)
 
 
-def _split(cell: str, match) -> list[str]:
-    """The colleagues named in one cell: the whole cell if it names one person, else its parts."""
+def _split(cell: str, names_person) -> list[str]:
+    """The colleagues named in one cell: the whole cell if it names a person (or a name several
+    roster people share: reported as ambiguous, not cut at its comma), else its parts."""
     cell = cell.strip()
     if not cell:
         return []
-    if match(cell) is not None:
+    if names_person(cell):
         return [cell]
     parts = [p for p in _LIST_SEPARATORS.split(cell) if p]
     if len(parts) == 1 and "," in cell:
@@ -186,9 +349,14 @@ def _split(cell: str, match) -> list[str]:
 
 
 def records_from_table(table: Table, match, *, shape: str | None = None, source_column=None,
-                       target_column=None, weight_column=None) -> tuple[str, TieRecords]:
-    """Turn a tie sheet of any shape into long records; returns (shape, records)."""
-    if shape is None and source_column and target_column:
+                       target_column=None, weight_column=None, ambiguous=None) -> tuple[str, TieRecords]:
+    """Turn a tie sheet of any shape into long records; returns (shape, records).
+
+    ``match`` gives the roster id a text names (or None); ``ambiguous`` (optional) the roster rows
+    of a name several people share. A sheet whose source and target columns are both named is an
+    edge list, unless it is a survey tool's export (a wide sheet whose target column lists colleagues).
+    """
+    if shape is None and source_column and target_column and not _is_survey_export(table):
         shape = "edges"
     shape = shape or detect_shape(table, match)
     records = TieRecords()
@@ -198,7 +366,10 @@ def records_from_table(table: Table, match, *, shape: str | None = None, source_
         _matrix(table, records)
         records.weight_column = "matrix cells"
     elif shape == "wide":
-        _wide(table, records, source_column, match)
+        def names_person(text: str) -> bool:
+            return match(text) is not None or bool(ambiguous and ambiguous(text))
+
+        _wide(table, records, source_column, target_column, weight_column, names_person)
     else:
         raise ValueError(f"unknown tie shape {shape!r}; expected one of {SHAPES}")
     return shape, records

@@ -359,9 +359,16 @@ def file_layer_names(paths: list) -> list[str]:
 def read_tie_table(path: str | Path, roster: Roster, *, sheet=None, source_column=None, target_column=None,
                    weight_column=None, ties_format=None, header_row=None, delimiter=None, encoding=None,
                    drop_unknown=False, default_layer: str = "") -> TieTable:
-    """Read one tie file of any shape (see :func:`read_ties`); layers are kept apart."""
+    """Read one tie file of any shape (see :func:`read_ties`); layers are kept apart.
+
+    A sheet read without column options or ``header_row`` that is an edge list without a header
+    row (see :func:`~ona.ingest.shapes.edge_list_without_header`) has its first row read as a tie,
+    with a ``no-header-row`` warning.
+    """
+    from dataclasses import replace
+
     from ._columns import ALIASES
-    from .shapes import SHAPES, records_from_table
+    from .shapes import SHAPES, edge_list_without_header, records_from_table
 
     if ties_format is not None and ties_format not in SHAPES:
         raise ValueError(f"ties_format must be one of {SHAPES}")
@@ -370,9 +377,22 @@ def read_tie_table(path: str | Path, roster: Roster, *, sheet=None, source_colum
                            [explicit] if explicit else ALIASES[role] for role, explicit in
                            (("source", source_column), ("target", target_column), ("weight", weight_column))])
     matcher = PersonMatcher(roster)
+    notes: list[Problem] = []
+    headerless = edge_list_without_header(table, matcher.match) if ties_format in (None, "edges") and \
+        header_row is None and not (source_column or target_column or weight_column) else None
+    if headerless is not None:
+        table, warning = headerless
+        notes.append(warning)
+        source_column, target_column = table.headers[:2]
+        weight_column = table.headers[2] if len(table.headers) == 3 else None
     shape, records = records_from_table(table, matcher.match, shape=ties_format, source_column=source_column,
-                                        target_column=target_column, weight_column=weight_column)
-    return _join_records(table, matcher, records, shape, drop_unknown=drop_unknown, default_layer=default_layer)
+                                        target_column=target_column, weight_column=weight_column,
+                                        ambiguous=matcher.ambiguous_rows)
+    try:
+        ties = _join_records(table, matcher, records, shape, drop_unknown=drop_unknown, default_layer=default_layer)
+    except InputError as exc:
+        raise InputError(notes + exc.problems) from None
+    return replace(ties, warnings=(*notes, *ties.warnings)) if notes else ties
 
 
 def ties_from_table(table: Table, roster: Roster, src_col: str, tgt_col: str, w_col: str | None,
