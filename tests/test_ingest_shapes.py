@@ -220,3 +220,40 @@ def test_who_answered_does_not_depend_on_the_shape_of_the_file(roster, tmp_path)
     rates = [ona.measure(ona.build_graph(roster, t), permutations=0).summary["response_rate"]
              for t in (from_edges, from_matrix)]
     assert rates == [pytest.approx(3 / 5)] * 2
+
+
+def test_a_workbook_with_one_sheet_per_question_is_read_as_layers(roster, tmp_path, runner):
+    """The analyst collected two questions in one workbook, a sheet each with the same columns, and
+    kept notes on a third sheet: the two question sheets are two layers named after them, summed by
+    default, one at a time with --layer; naming a sheet reads only it."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    sheets = {"Samarbejde": [["Source", "Target", "Weight"], ["a1", "a2", 3], ["a2", "b1", 1]],
+              "Sparring": [["Source", "Target", "Weight"], ["a1", "a2", 2], ["b2", "a1", 4]],
+              "Noter": [["Dato", "Note"], ["2025-03-01", "sendt ud"]]}
+    wb.remove(wb.active)
+    for title, rows in sheets.items():
+        ws = wb.create_sheet(title)
+        for row in rows:
+            ws.append(row)
+    path = tmp_path / "svar.xlsx"
+    wb.save(path)
+    ties = ona.read_ties(path, roster)
+    assert ties.layers == ("Samarbejde", "Sparring") and ties.combine == "sum"
+    assert pairs(ties) == {("a1", "a2", 5.0), ("a2", "b1", 1.0), ("b2", "a1", 4.0)}
+    assert [w.code for w in ties.warnings] == ["sheets-as-layers"]
+    assert pairs(ona.read_ties(path, roster, layer="Sparring")) == {("a1", "a2", 2.0), ("b2", "a1", 4.0)}
+    assert pairs(ona.read_ties(path, roster, sheet="Sparring")) == {("a1", "a2", 2.0), ("b2", "a1", 4.0)}
+    res = runner.invoke(cli, ["validate", "--roster", str(ROSTER), "--ties", str(path), "--layer", "Trust"])
+    assert res.exit_code == 1
+    assert "has no layer 'Trust'; its layers are: 'Samarbejde', 'Sparring' [unknown-layer]" in res.stdout
+
+
+def test_a_sheet_named_for_a_csv_file_is_an_error(roster, tmp_path, runner):
+    ties = tmp_path / "ties.csv"
+    ties.write_text("Source,Target\na1,a2\n", encoding="utf-8")
+    res = runner.invoke(cli, ["validate", "--roster", str(ROSTER), "--ties", str(ties), "--ties-sheet", "Svar"])
+    assert res.exit_code == 1
+    assert res.stdout.splitlines()[0] == ("Error: ties.csv: is a text file, which has no sheets; leave out the sheet "
+                                          "option (it names a sheet of an Excel workbook) [no-sheets]")

@@ -448,6 +448,37 @@ def _read_excel_cells(path: Path, sheet: str | None, wanted: Sequence[Sequence[s
     return name, _sheet_cells(path, name, sheet_data), getattr(sheet_data, "merged_cell_ranges", None)
 
 
+def sheets_like(table: Table, header_row: int | None = None) -> list[str]:
+    """The other visible sheets of ``table``'s workbook, in workbook order, whose header (found as
+    :func:`read_table` finds it, on their top rows) is ``table``'s, column for column (after
+    :func:`normalise_header`): a workbook with one sheet per survey question. Empty for a CSV file
+    or a workbook of one sheet."""
+    import python_calamine
+
+    if table.sheet is None:
+        return []
+    path = Path(table.path)
+    wb = python_calamine.CalamineWorkbook.from_path(str(path))
+    hidden = {m.name for m in wb.sheets_metadata if m.visible != python_calamine.SheetVisibleEnum.Visible}
+    wanted = [normalise_header(h) for h in table.headers]
+    alike = []
+    for name in wb.sheet_names:
+        if name == table.sheet or name in hidden:
+            continue
+        sheet_data = _sheet_data(wb, path, name)
+        top = _sheet_cells(path, name, sheet_data, max(_HEADER_SCAN_ROWS, header_row or 0) + 1)
+        if not any(any(cell_text(v) for v in row) for row in top):
+            continue
+        try:
+            headers = _table_from_cells(path, name, top, header_row,
+                                        getattr(sheet_data, "merged_cell_ranges", None)).headers
+        except InputError:
+            continue
+        if [normalise_header(h) for h in headers] == wanted:
+            alike.append(name)
+    return alike
+
+
 def _sheet_data(wb, path: Path, name: str):
     """Sheet ``name`` of calamine workbook ``wb``, refused when its used range is too large."""
     try:
@@ -767,6 +798,9 @@ def read_table(path: str | Path, sheet: str | None = None, *, header_row: int | 
         name, cells, merged = _read_excel_cells(p, sheet, wanted_headers)
         return _table_from_cells(p, name, cells, header_row, merged, wanted_headers)
     if suffix in TEXT_SUFFIXES or suffix == "":
+        if sheet is not None:
+            raise _file_problem(p, "no-sheets", f"is a text file, which has no sheets; leave out the sheet option "
+                                "(it names a sheet of an Excel workbook)")
         data = p.read_bytes()
         table = _read_text_columnar(p, data, header_row, delimiter, encoding, wanted_headers)
         if table is not None:

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError, Problem
-from ._tables import Table, gc_paused, read_table
+from ._tables import Table, gc_paused, read_table, sheets_like
 from .roster import Roster, name_key
 from .shapes import ColumnCells
 
@@ -376,6 +376,25 @@ def read_tie_table(path: str | Path, roster: Roster, *, sheet=None, source_colum
                        wanted_headers=None if ties_format not in (None, "edges") else [
                            [explicit] if explicit else ALIASES[role] for role, explicit in
                            (("source", source_column), ("target", target_column), ("weight", weight_column))])
+    alike = sheets_like(table, header_row) if sheet is None else []
+    if alike:
+        # One sheet per question: each sheet with the same columns is a layer named after it.
+        options = dict(source_column=source_column, target_column=target_column, weight_column=weight_column,
+                       ties_format=ties_format, header_row=header_row, drop_unknown=drop_unknown)
+        parts, problems = [], []
+        for name in [table.sheet, *alike]:
+            try:
+                parts.append(read_tie_table(path, roster, sheet=name, default_layer=f"{default_layer}/{name}"
+                                            if default_layer else name, **options))
+            except InputError as exc:
+                problems.extend(exc.problems)
+        if problems:
+            raise InputError(problems)
+        note = Problem("sheets-as-layers", f"its {len(parts)} sheets with the same columns are read as "
+                       "layers, one per sheet (name one with the sheet option to read only it)",
+                       path=str(path), severity="warning")
+        stacked = combine_layers(parts, combine=None)
+        return replace(stacked, warnings=(note, *stacked.warnings))
     matcher = PersonMatcher(roster)
     notes: list[Problem] = []
     headerless = edge_list_without_header(table, matcher.match) if ties_format in (None, "edges") and \
@@ -568,8 +587,9 @@ def _has_repeats(codes: np.ndarray) -> bool:
     return bool((ordered[1:] == ordered[:-1]).any())
 
 
-def combine_layers(tables: list[TieTable], *, layer: str | None = None, combine: str = "sum") -> TieTable:
-    """Put the ties of several files together, keep one ``layer`` or combine the layers per pair."""
+def combine_layers(tables: list[TieTable], *, layer: str | None = None, combine: str | None = "sum") -> TieTable:
+    """Put the ties of several files together, keep one ``layer`` or combine the layers per pair
+    (``combine`` None: keep the layers apart, as a file with a layer column has them)."""
     if len(tables) == 1 and layer is None and len(tables[0].layers) <= 1:
         return tables[0]
     frame = pd.concat([t.ties for t in tables], ignore_index=True)
@@ -585,7 +605,7 @@ def combine_layers(tables: list[TieTable], *, layer: str | None = None, combine:
                 path=first.path, sheet=first.sheet)])
         frame = frame[frame["layer"] == layer]
         layers = (layer,)
-    elif len(layers) > 1:
+    elif len(layers) > 1 and combine is not None:
         grouped = frame.groupby(["source", "target"], sort=False)
         agg = grouped.agg(weight=("weight", "sum" if combine == "sum" else "max"), row=("row", "min")).reset_index()
         if combine == "any":
