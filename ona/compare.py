@@ -161,7 +161,12 @@ def _interval(after: np.ndarray, before: np.ndarray) -> tuple[float, float]:
 
 
 def _brokers(people: pd.DataFrame) -> pd.Series:
-    total = people["brokerage_total"].fillna(0)
+    """Brokers of a wave: people in the top :data:`BROKER_SHARE` of brokerage across units (the
+    roles that link another unit, :data:`~ona.metrics.brokerage.CROSS_UNIT_ROLES`), above 0.
+    Coordinator roles stay inside one unit and do not count, as on index.html."""
+    from .metrics.brokerage import CROSS_UNIT_ROLES
+
+    total = people[[r for r in CROSS_UNIT_ROLES if r in people]].fillna(0).sum(axis=1)
     cut = total.quantile(1 - BROKER_SHARE) if len(total) else 0
     return (total >= cut) & (total > 0)
 

@@ -321,3 +321,18 @@ def test_a_split_unit_is_carried_through_by_where_its_people_went(tmp_path, data
     assert "A" not in c.units.index
     assert c.units.loc["A-North", "headcount_before"] == 2 and c.units.loc["A-South", "headcount_before"] == 1
     assert c.units.loc["A-North", "formed_from"] == "A"
+
+
+def test_a_broker_in_the_comparison_links_units():
+    """Björn brokers 93 times, all as coordinator inside his own unit; Ann is a gatekeeper 5 times
+    and Cy an itinerant once. Ranked by brokerage across units, Ann is the broker of the wave and
+    Björn is not, as on index.html."""
+    import pandas as pd
+
+    from ona.compare import _brokers
+
+    roles = {"coordinator": [93, 0, 0], "consultant": [0, 0, 1], "representative": [0, 0, 0],
+             "gatekeeper": [0, 5, 0], "liaison": [0, 0, 0]}
+    people = pd.DataFrame(roles, index=["bjorn", "ann", "cy"])
+    people["brokerage_total"] = people.sum(axis=1)
+    assert _brokers(people).to_dict() == {"bjorn": False, "ann": True, "cy": False}

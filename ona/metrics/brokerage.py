@@ -36,9 +36,13 @@ from scipy import sparse
 
 from ..graph import OrgGraph, UnitPartition, compressed_rows
 
-__all__ = ["brokerage_roles", "ROLES"]
+__all__ = ["brokerage_roles", "ROLES", "CROSS_UNIT_ROLES"]
 
 ROLES = ("coordinator", "consultant", "representative", "gatekeeper", "liaison")
+#: The roles whose broker links someone of another unit: every role but coordinator, whose three
+#: people are all in one unit. Brokerage *across units* is their sum (``brokerage_total`` minus
+#: ``coordinator``).
+CROSS_UNIT_ROLES = tuple(role for role in ROLES if role != "coordinator")
 
 
 @njit(cache=True)

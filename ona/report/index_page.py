@@ -19,7 +19,7 @@ import pandas as pd
 
 from .._files import atomic_write
 from ..metrics import Measurement
-from ..metrics.brokerage import ROLES
+from ..metrics.brokerage import CROSS_UNIT_ROLES
 from ._words import count
 from .findings import findings
 
@@ -126,9 +126,6 @@ def _heatmap(measurement: Measurement) -> str:
             "0.1%. Hover for the numbers. The diagonal is inside each unit.</p>")
 
 
-#: The Gould & Fernandez roles whose broker links someone of another unit (docs/metrics.md,
-#: brokerage_roles): every role but coordinator, whose three people are all in one unit.
-CROSS_UNIT_ROLES = tuple(role for role in ROLES if role != "coordinator")
 _ROLE_WORDS = {"consultant": "itinerant/consultant"}
 
 
