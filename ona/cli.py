@@ -15,6 +15,7 @@ import click
 from . import __version__
 from ._progress import set_silent, steps
 from .errors import InputError, OnaError
+from .report import _words as words
 from .ingest.email import FORMATS as EMAIL_FORMATS
 from .ingest.engines import ENGINES
 from .report.html_map import SIZE_BY as SIZE_BY_CHOICES
@@ -265,9 +266,10 @@ def analyze(by, out_dir, seed, permutations, exact_betweenness_limit, betweennes
     for warning in (*roster.warnings, *ties.warnings):
         click.echo(f"Warning: {warning}", err=True)
     for reason, count in ties.dropped.items():
-        click.echo(f"Note: {count} {'email recipient rows' if email else 'tie rows'} left out ({reason})", err=True)
+        click.echo(f"Note: {words.count(count, 'email recipient row' if email else 'tie row')} left out ({reason})",
+                   err=True)
     if merged:
-        click.echo(f"Note: {len(merged)} units with fewer than the minimum group size merged", err=True)
+        click.echo(f"Note: {words.count(len(merged), 'unit')} with fewer than the minimum group size merged", err=True)
     if email is not None:
         click.echo(f"Email: {email.rows_read:,} recipient rows read by {email.engine}, "
                    f"{email.kept_rows:,} kept", err=True)
@@ -329,7 +331,7 @@ def map_command(by, unit, person, out_path, size_by, seed, **opts):
         title = f"Who works with whom: {unit}" if unit is not None else "Who works with whom: one person"
         subtitle = f"{subtitle}. Colour = unit, size = {SIZE_BY_CHOICES[size_by][1]}."
     path = write_map(graph, result, out_path, seed=seed, size_by=size_by, title=title, subtitle=subtitle)
-    click.echo(f"Map written to {path} ({graph.n} people, {graph.m} ties).")
+    click.echo(f"Map written to {path} ({words.count(graph.n, 'person', 'people')}, {words.count(graph.m, 'tie')}).")
 
 
 @cli.command()
@@ -402,10 +404,10 @@ def template(out_path, questions, ratings, **opts):
     roster = _read_roster(opts)
     if ratings:
         write_ratings_template(roster, out_path, unit_column=opts["unit_column"])
-        click.echo(f"Ratings questionnaire for {len(roster)} people written to {out_path}")
+        click.echo(f"Ratings questionnaire for {words.count(len(roster), 'person', 'people')} written to {out_path}")
         return
     write_survey_template(roster, out_path, questions=list(questions) or None)
-    click.echo(f"Survey template for {len(roster)} people written to {out_path}")
+    click.echo(f"Survey template for {words.count(len(roster), 'person', 'people')} written to {out_path}")
 
 
 @cli.command("history")

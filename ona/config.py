@@ -27,6 +27,10 @@ from .errors import OnaError
 
 __all__ = ["Config", "read_config", "starter_config", "run_wave"]
 
+# How a config error names the kind of value a key needs.
+_KIND_WORDS = {"str": "a string", "int": "a whole number", "float": "a number", "bool": "true or false",
+               "list": "a list", "dict": "a table"}
+
 _MEASUREMENT = {"by": str, "tie_rule": str, "layer": str, "combine": str, "seed": int, "permutations": int,
                 "size_by": str, "history": str, "out": str, "exact_betweenness_limit": int,
                 "betweenness_samples": int, "drop_unknown": bool, "ties_format": str, "delimiter": str,
@@ -159,9 +163,9 @@ def read_config(path: str | Path) -> Config:
             if isinstance(value, list):
                 ok = ok and all(isinstance(v, str) for v in value)
             if not ok:
-                expected = " or ".join(k.__name__ for k in kinds)
-                raise OnaError(f"{where(*prefix, key)}: {key} must be a {expected.replace('str', 'string')}, "
-                               f"not {value!r}")
+                names = [k.__name__ for k in kinds if not (k is int and float in kinds)]  # int or float: a number
+                expected = " or ".join(_KIND_WORDS.get(name, name) for name in names)
+                raise OnaError(f"{where(*prefix, key)}: {key} must be {expected}, not {value!r}")
             if key in _CHOICES and value not in _CHOICES[key]:
                 raise OnaError(f"{where(*prefix, key)}: {key} must be one of {', '.join(_CHOICES[key])}, not {value!r}")
             minimum = _MINIMUM.get(key, 0)

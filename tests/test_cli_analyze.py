@@ -214,3 +214,18 @@ def test_map_is_deterministic_for_a_seed(data_dir):
     assert [n["x"] for n in other["nodes"]] != [n["x"] for n in first["nodes"]]
     assert {n["id"]: (n["group"], n["color"]) for n in first["nodes"]}["b1"] == ("B", "#56B4E9")
     assert math.isclose(sum(e["value"] for e in first["edges"]), 13.0)
+
+
+def test_the_terminal_counts_in_words(runner, tmp_path):
+    """One row left out is "1 tie row", not "1 tie rows"; a map of one tie says "1 tie"."""
+    roster = tmp_path / "roster.csv"
+    roster.write_text("id,name,department\na,Anna,X\nb,Bo,Y\n", encoding="utf-8")
+    ties = tmp_path / "ties.csv"
+    ties.write_text("Source,Target\na,b\na,a\n", encoding="utf-8")
+    res = runner.invoke(cli, ["analyze", "--roster", str(roster), "--ties", str(ties), "--out", str(tmp_path / "r"),
+                              "--permutations", "0"])
+    assert res.exit_code == 0, res.output
+    assert "Note: 1 tie row left out (self-tie)" in res.stderr
+    res = runner.invoke(cli, ["map", "--roster", str(roster), "--ties", str(ties), "--out", str(tmp_path / "m.html")])
+    assert res.exit_code == 0, res.output
+    assert res.stdout.strip().endswith("(2 people, 1 tie).")

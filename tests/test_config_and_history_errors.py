@@ -55,7 +55,7 @@ def assert_refused(result, message, tmp_path):
     ("waves = 2025\n", "ona.toml, line 1: waves must be a table such as [waves.2025], not 2025"),
     ('[waves]\n2025 = "roster.csv"\n', "ona.toml, line 2: waves.2025 must be a table such as [waves.2025], "
                                        "not 'roster.csv'"),
-    ("[email]\ncc_weight = true\n", "ona.toml, line 2: cc_weight must be a int or float, not True"),
+    ("[email]\ncc_weight = true\n", "ona.toml, line 2: cc_weight must be a number, not True"),
     ("[measurement]\nbetweenness_samples = 0\n", "ona.toml, line 2: betweenness_samples must be 1 or more, not 0"),
     ("[privacy]\nmin_group_size = 0\n", "ona.toml, line 2: min_group_size must be 1 or more, not 0"),
     ("[email]\ncc_weight = -0.5\n", "ona.toml, line 2: cc_weight must be 0 or more, not -0.5"),

@@ -231,10 +231,10 @@ def test_analyze_stores_a_wave(tmp_path, runner, data_dir):
 
 @pytest.mark.parametrize("content, message", [
     ('[measurement]\nby = "Department"\ncolour = "red"\n', "line 3: unknown key 'colour' in [measurement]"),
-    ('[measurement]\n\nseed = "one"\n', "line 3: seed must be a int, not 'one'"),
+    ('[measurement]\n\nseed = "one"\n', "line 3: seed must be a whole number, not 'one'"),
     ('[measurement]\ntie_rule = "mutual"\n', "line 2: tie_rule must be one of reported, reciprocated, union"),
     ('[waves.2025]\nties = ["t.xlsx"]\n', "line 1: wave '2025' has no roster"),
-    ('[privacy]\nmin_group_size = "five"\n', "line 2: min_group_size must be a int"),
+    ('[privacy]\nmin_group_size = "five"\n', "line 2: min_group_size must be a whole number"),
     ('[waves.2025]\nroster = "r.xlsx"\nties = ["t.xlsx"]\nemail = ["mail.csv"]\n', "line 1: wave '2025' has both ties and email"),
     ('[email]\nexternal = "maybe"\n', "line 2: external must be one of drop, domain, keep"),
     ('[email]\nengine = "bigquery"\n', "line 2: engine must be one of duckdb, spark"),
