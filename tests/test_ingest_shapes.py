@@ -140,10 +140,11 @@ def test_roster_header_row_is_reported_as_the_spreadsheet_row():
     assert r.sheet == "Staff list 2025" and r.rows == (5, 6)
 
 
-# Defects: the exact location of the error.
+# Defects: the exact location of the error. A person's column of a matrix is named by its letter:
+# its header is a person's name or id, which no message repeats.
 DEFECTS = [
-    ("matrix_unknown_person.csv", [("matrix_unknown_person.csv", 1, "zz9", "unknown-person")]),
-    ("matrix_bad_cell.csv", [("matrix_bad_cell.csv", 2, "a2", "bad-weight")]),
+    ("matrix_unknown_person.csv", [("matrix_unknown_person.csv", 1, "D", "unknown-person")]),
+    ("matrix_bad_cell.csv", [("matrix_bad_cell.csv", 2, "C", "bad-weight")]),
 ]
 
 
@@ -257,3 +258,24 @@ def test_a_sheet_named_for_a_csv_file_is_an_error(roster, tmp_path, runner):
     assert res.exit_code == 1
     assert res.stdout.splitlines()[0] == ("Error: ties.csv: is a text file, which has no sheets; leave out the sheet "
                                           "option (it names a sheet of an Excel workbook) [no-sheets]")
+
+
+def test_an_error_about_a_header_row_that_is_a_record_repeats_no_one(roster, tmp_path):
+    """A roster exported without its header row, and a matrix read as an edge list: the header row
+    holds a person's id, name and address, or the names of the matrix. The error says what is
+    wrong and repeats none of them."""
+    headerless = tmp_path / "roster.csv"
+    headerless.write_text("1001,Mette Hansen,mette.hansen@kommune.dk,Løn\n1002,Per Berg,per.berg@kommune.dk,IT\n",
+                          encoding="utf-8")
+    with pytest.raises(ona.InputError) as err:
+        ona.read_roster(headerless)
+    message = str(err.value)
+    assert "its header row looks like a record or the names of a matrix: 2 of its 4 headers hold" in message
+    assert not any(text in message for text in ("1001", "Mette", "mette.hansen", "Løn"))
+    matrix = tmp_path / "matrix.csv"
+    matrix.write_text(",Anna One,Bo Two\nAnna One,0,1\nBo Two,2,0\n", encoding="utf-8")
+    people = tmp_path / "people.csv"
+    people.write_text("id,name,department\na,Anna One,X\nb,Bo Two,Y\n", encoding="utf-8")
+    with pytest.raises(ona.InputError) as err:
+        ona.read_ties(matrix, ona.read_roster(people), ties_format="edges")
+    assert "2 of its 3 headers hold" in str(err.value) and "Anna" not in str(err.value)

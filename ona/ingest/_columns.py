@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from ..errors import InputError
 from ._tables import Table, normalise_header
 
@@ -58,12 +60,13 @@ UNIT_LEVELS = ["directorate", "unit"]
 
 
 def find_column(table: Table, role: str, explicit: str | None = None, *, required: bool = True,
-                option: str | None = None) -> str | None:
+                option: str | None = None, names_person=None) -> str | None:
     """The header of ``table`` that plays ``role``.
 
     ``explicit`` (from an option such as ``--id-column``) is matched case-insensitively; otherwise
     the aliases in :data:`ALIASES` are tried in order. A required column that is missing raises an
-    :class:`InputError` that lists the headers the file has and the option that names it.
+    :class:`InputError` that lists the headers the file has (see :func:`header_list`; ``names_person``
+    tells a header that names someone of the roster) and the option that names it.
     """
     by_key = {normalise_header(h): h for h in table.headers}
     if explicit is not None:
@@ -71,8 +74,7 @@ def find_column(table: Table, role: str, explicit: str | None = None, *, require
         if hit is not None:
             return hit
         raise InputError([table.problem(
-            "missing-column",
-            f"has no column {explicit!r}; its columns are: " + ", ".join(repr(h) for h in table.headers),
+            "missing-column", f"has no column {explicit!r}; " + header_list(table, names_person),
             row=table.header_row)])
     for alias in ALIASES[role]:
         if alias in by_key:
@@ -83,5 +85,20 @@ def find_column(table: Table, role: str, explicit: str | None = None, *, require
     raise InputError([table.problem(
         "missing-column",
         f"has no {role} column (looked for {', '.join(repr(a) for a in ALIASES[role][:4])} ...){hint}; "
-        "its columns are: " + ", ".join(repr(h) for h in table.headers),
-        row=table.header_row)])
+        + header_list(table, names_person), row=table.header_row)])
+
+
+_DATA_LIKE = re.compile(r"@|^[+-]?[0-9][0-9 .,:/-]*$")
+
+
+def header_list(table: Table, names_person=None) -> str:
+    """"its columns are: ..." for an error message, without personal data. When a header holds an
+    address or a number (an id, a date), or names someone of the roster (``names_person``, where
+    the caller has a roster), the header row is most likely a record, or the names of an adjacency
+    matrix: then no header is repeated (the others may be names too), only counted."""
+    hidden = sum(bool(_DATA_LIKE.search(h) or (names_person is not None and names_person(h))) for h in table.headers)
+    if not hidden:
+        return "its columns are: " + ", ".join(repr(h) for h in table.headers)
+    return (f"its header row looks like a record or the names of a matrix: {hidden} of its {len(table.headers)} "
+            "headers hold an address, a number or a person's name (is a header row missing, or the shape or "
+            "the delimiter wrong?)")

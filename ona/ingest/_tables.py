@@ -65,6 +65,8 @@ class Table:
     frame: pd.DataFrame
     rows: Sequence[int]
     raw: list[list] | None = field(default=None, repr=False)
+    #: the spreadsheet column letter of each column of ``frame`` ("C"), where the reader knows it
+    letters: dict[str, str] = field(default_factory=dict, repr=False)
 
     @property
     def headers(self) -> list[str]:
@@ -303,7 +305,8 @@ def _assemble_table(path: Path, sheet: str | None, h: int, header: list[str], co
     frame = pd.DataFrame(data, dtype=None if columnar else object, copy=False) if nonblank.any() else \
         pd.DataFrame({n: pd.Series(dtype=object) for n in names})
     rows = range(h + 2, h + 2 + n_body) if everything else (index + h + 2).tolist()
-    return Table(path=str(path), sheet=sheet, header_row=h + 1, frame=frame, rows=rows)
+    return Table(path=str(path), sheet=sheet, header_row=h + 1, frame=frame, rows=rows,
+                 letters={name: _column_letter(j) for name, j in zip(names, keep)})
 
 
 def row_numbers(rows: Sequence[int]) -> np.ndarray:

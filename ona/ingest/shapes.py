@@ -197,12 +197,12 @@ def _layer_column(table: Table, taken) -> str | None:
     return next((by_key[a] for a in ALIASES["layer"] if a in by_key and by_key[a] not in taken), None)
 
 
-def _edges(table: Table, records: TieRecords, source_column, target_column, weight_column) -> None:
+def _edges(table: Table, records: TieRecords, source_column, target_column, weight_column, match=None) -> None:
     """One record per row; an edge whose direction is undirected or mutual is also a record the
     other way, with the same row (its source cell is then in the target column)."""
-    src = find_column(table, "source", source_column, option="--source-column")
-    tgt = find_column(table, "target", target_column, option="--target-column")
-    w = find_column(table, "weight", weight_column, required=False, option="--weight-column")
+    src = find_column(table, "source", source_column, option="--source-column", names_person=match)
+    tgt = find_column(table, "target", target_column, option="--target-column", names_person=match)
+    w = find_column(table, "weight", weight_column, required=False, option="--weight-column", names_person=match)
     _same_column(table, {"source": src, "target": tgt, "weight": w})
     direction = _direction_column(table, (src, tgt, w))
     layer = _layer_column(table, (src, tgt, w, direction))
@@ -239,14 +239,16 @@ def _matrix(table: Table, records: TieRecords) -> None:
     label_column = headers[0]
     frame = table.frame
     labels = frame[label_column].to_list()
-    columns = [(h, frame[h].to_list()) for h in headers[1:]]
+    # A cell of a person's column is located by the column's letter: its header is a person's name,
+    # which a message must not repeat.
+    columns = [(h, table.letters.get(h, h), frame[h].to_list()) for h in headers[1:]]
     for i, row in enumerate(table.rows):
         records.respondents.append((labels[i], (row, label_column)))
-        for header, values in columns:
+        for header, letter, values in columns:
             cell = values[i].strip()
             if cell in ("", "0", "0.0"):
                 continue
-            records.add(labels[i], header, cell, "", (row, label_column), (table.header_row, header), (row, header))
+            records.add(labels[i], header, cell, "", (row, label_column), (table.header_row, letter), (row, letter))
 
 
 def _is_weight_header(header: str) -> bool:
@@ -305,17 +307,18 @@ def _wide(table: Table, records: TieRecords, source_column, target_column, weigh
     frame = table.frame
     respondent = _respondent_column(table, source_column)
     if target_column is not None:
-        target = find_column(table, "target", target_column, option="--target-column")
+        target = find_column(table, "target", target_column, option="--target-column", names_person=names_person)
         others = table.headers
         following = others[others.index(target) + 1] if others.index(target) + 1 < len(others) else None
-        weight = find_column(table, "weight", weight_column, option="--weight-column") if weight_column else \
+        weight = find_column(table, "weight", weight_column, option="--weight-column",
+                             names_person=names_person) if weight_column else \
             following if following is not None and _is_weight_header(following) else None
         _same_column(table, {"source": respondent, "target": target, "weight": weight})
         person_columns = [(target, weight)]
     else:
         person_columns = _colleague_columns(table, respondent, names_person)
     if not person_columns and _has(table, "source"):
-        find_column(table, "target", None, option="--target-column")  # raises: names the missing column
+        find_column(table, "target", None, option="--target-column", names_person=names_person)  # raises
     if not person_columns:
         raise InputError([table.problem(
             "unknown-shape", "cannot tell who reported ties to whom: no source/target columns, no matrix and no "
@@ -361,7 +364,7 @@ def records_from_table(table: Table, match, *, shape: str | None = None, source_
     shape = shape or detect_shape(table, match)
     records = TieRecords()
     if shape == "edges":
-        _edges(table, records, source_column, target_column, weight_column)
+        _edges(table, records, source_column, target_column, weight_column, match)
     elif shape == "matrix":
         _matrix(table, records)
         records.weight_column = "matrix cells"
