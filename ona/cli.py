@@ -88,7 +88,8 @@ def ties_options(func):
                           "union: a tie either person reports counts both ways."),
         click.option("--ties-sheet", default=None, help="Sheet of the ties workbook (default: found by its columns)."),
         click.option("--source-column", default=None, help="Ties column naming who reported the tie."),
-        click.option("--target-column", default=None, help="Ties column naming the colleague."),
+        click.option("--target-column", default=None,
+                     help="Ties column naming the colleague (of a wide sheet: the column listing colleagues)."),
         click.option("--weight-column", default=None, help="Ties column with the tie weight (e.g. frequency 1-5)."),
         click.option("--drop-unknown", is_flag=True, help="Drop ties naming people not in the roster (counted) instead of failing."),
     ]):
