@@ -93,6 +93,19 @@ def test_a_forms_export_is_read_as_the_people_who_answered(forms_roster, tmp_pat
     assert ties_of(ties) == FORMS_TIES and ties.dropped == {}
 
 
+def test_a_surveymonkey_export_is_read_as_the_people_who_answered(forms_roster, tmp_path):
+    """SurveyMonkey numbers its responses in "Respondent ID" (here 1-3, which are roster ids too) and
+    adds a "Collector ID": the respondent is the Email Address column."""
+    headers = ["Respondent ID", "Collector ID", "Start Date", "Email Address", "First Name"]
+    path = write_xlsx(tmp_path / "monkey.xlsx", [
+        [*headers, "Who do you work with?"],
+        [1, 77, START, "ln@k.dk", "Lars", "Mette Hansen;Per Jensen"],
+        [2, 77, START, "ab@k.dk", "Anna", "Lars Nielsen"],
+        [3, 77, START, "pj@k.dk", "Per", "Mette Hansen;Anna Berg"]])
+    ties = ona.read_ties(path, forms_roster)
+    assert sorted(ties.respondents) == ["2", "3", "4"] and ties_of(ties) == FORMS_TIES
+
+
 def test_naming_the_email_column_of_a_forms_export_leaves_no_tie_to_a_response_number(forms_roster, tmp_path):
     ties = ona.read_ties(forms_export(tmp_path / "forms.xlsx", FORMS_HEADERS["english"]), forms_roster,
                          source_column="Email")

@@ -49,7 +49,7 @@ ALIASES: dict[str, list[str]] = {
                  "tid för slutförande", "senast ändrad",
                  "timestamp", "tidsstempel", "tidsstämpel", "tidsmerke", "start date", "end date",
                  "startdate", "enddate", "recorded date", "recordeddate", "response id", "responseid",
-                 "submitted at", "submission date", "ip address", "ipaddress"],
+                 "submitted at", "submission date", "ip address", "ipaddress", "collector id"],
 }
 
 # The values of a direction column: an undirected or mutual edge is a tie both ways.

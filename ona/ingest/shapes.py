@@ -37,7 +37,8 @@ _WEIGHT_WORDS = re.compile(r"(?<![^\W\d_])(?:" + "|".join(
 # A numbered header: "Colleague 3", "Kollega3", "Colleague #3", "Colleague (3)".
 _NUMBERED = re.compile(r"^(.*?\D)[\s#(]*(\d+)\)?$")
 # Headers that are never a colleague column of a wide sheet: who answered and the response's metadata.
-_NOT_COLLEAGUES = frozenset(ALIASES["id"] + ALIASES["name"] + ALIASES["email"] + ALIASES["response"])
+_NOT_COLLEAGUES = frozenset(ALIASES["id"] + ALIASES["name"] + ALIASES["email"] + ALIASES["response"]
+                            + ["respondent id"])  # (SurveyMonkey's response number, when not the respondent)
 _COLLEAGUE_STEMS = frozenset(ALIASES["target"] + ALIASES["colleagues"])
 _KNOWN_HEADERS = frozenset(a for aliases in ALIASES.values() for a in aliases)
 
@@ -265,10 +266,15 @@ def _numbered(header: str) -> tuple[str, str | None]:
 
 def _respondent_column(table: Table, source_column) -> str:
     """Who answered: the ``--source-column``; else a source column by its header; else, in a
-    survey tool's export, its email column, else its name column; else the first column."""
+    survey tool's export, its email column, else its name column; else the first column. In a
+    SurveyMonkey export (a ``Collector ID`` column) ``Respondent ID`` numbers the responses: the
+    email (or name) column is the respondent there too."""
     found = find_column(table, "source", source_column, required=False, option="--source-column")
-    if found is None and _is_survey_export(table):
-        found = find_column(table, "email", None, required=False) or find_column(table, "name", None, required=False)
+    if source_column is None and _is_survey_export(table) and (
+            found is None or (normalise_header(found) == "respondent id" and
+                              "collector id" in {normalise_header(h) for h in table.headers})):
+        found = find_column(table, "email", None, required=False) or find_column(table, "name", None,
+                                                                                  required=False) or found
     return found or table.headers[0]
 
 
