@@ -280,3 +280,14 @@ def test_the_cli_says_which_column_was_named_twice(runner, tmp_path):
                               "--weight-column", "Source"])
     assert res.exit_code == 1 and "column 'Source': this column is named as both the source and the weight " \
         "column" in res.output and "[same-column]" in res.output
+
+
+def test_a_weight_column_for_a_wide_sheet_needs_its_colleague_column(forms_roster, tmp_path):
+    """--weight-column alone on a wide sheet would say nothing about which colleagues it weighs."""
+    path = forms_export(tmp_path / "forms.xlsx", FORMS_HEADERS["english"], ("Advice from?", "How often?"),
+                        [["Mette Hansen", "3"], ["Lars Nielsen", "2"], ["Anna Berg", "1"]])
+    with pytest.raises(ona.InputError) as err:
+        ona.read_ties(path, forms_roster, weight_column="How often?")
+    assert [(p.code, p.row) for p in err.value.problems] == [("weight-without-target", 1)]
+    ties = ona.read_ties(path, forms_roster, target_column="Advice from?", weight_column="How often?")
+    assert ties_of(ties) == [("2", "3", 1.0), ("3", "4", 2.0), ("4", "1", 3.0)]

@@ -321,6 +321,10 @@ def _wide(table: Table, records: TieRecords, source_column, target_column, weigh
             following if following is not None and _is_weight_header(following) else None
         _same_column(table, {"source": respondent, "target": target, "weight": weight})
         person_columns = [(target, weight)]
+    elif weight_column is not None:
+        raise InputError([table.problem(
+            "weight-without-target", "a wide sheet has a frequency column per colleague column: with "
+            "--weight-column, name its colleague column with --target-column", row=table.header_row)])
     else:
         person_columns = _colleague_columns(table, respondent, names_person)
     if not person_columns and _has(table, "source"):
