@@ -540,7 +540,10 @@ def init_command(ties_path, wave, out_path, **opts):
 
     by = roster.unit_columns[-1] if roster.unit_columns else None
     with atomic_write(out_path) as handle:
-        handle.write(starter_config(relative(opts["roster_path"]), [relative(t) for t in ties_path], by=by, wave=wave))
+        handle.write(starter_config(
+            relative(opts["roster_path"]), [relative(t) for t in ties_path], by=by, wave=wave,
+            columns={key: opts[f"{key}_column"] for key in ("id", "name", "email", "unit")},
+            roster_sheet=opts["roster_sheet"], delimiter=opts["delimiter"], encoding=opts["encoding"]))
     click.echo(f"Wrote {out_path}; run the wave with: ona run {shlex.quote(str(out_path))} --wave {shlex.quote(wave)}")
 
 

@@ -224,12 +224,25 @@ def read_config(path: str | Path) -> Config:
     return config
 
 
-def starter_config(roster: str, ties: list[str], *, by: str | None, wave: str) -> str:
+def starter_config(roster: str, ties: list[str], *, by: str | None, wave: str, columns: dict | None = None,
+                   roster_sheet: str | None = None, delimiter: str | None = None,
+                   encoding: str | None = None) -> str:
     """The text of a commented starter ona.toml for one wave's inputs. Every value is written as a
     TOML string (escaped) and the wave label as one key, so that any path, column or label reads
-    back as given; the label must not hold control characters other than tab (comments cannot)."""
+    back as given; the label must not hold control characters other than tab (comments cannot).
+    ``columns`` (keys of ``[columns]``: id, name, email, unit), ``roster_sheet``, ``delimiter`` and
+    ``encoding`` are the reading options given to ``ona init``; each is written where ``ona run``
+    reads it, so the run reads the files as init did."""
     ties_list = ", ".join(map(_toml_string, ties)) or '"ties.xlsx"'
     by_line = f"by = {_toml_string(by)}" if by else '# by = "Department"'
+    given = {key: value for key, value in (columns or {}).items() if value}
+    columns_block = ("[columns]                    # the headers ona was told\n"
+                     + "".join(f"{key} = {_toml_string(value)}\n" for key, value in given.items())) if given else \
+        '# [columns]                  # only when ona does not recognise your headers\n# id = "Employee ID"\n' \
+        '# source = "Respondent"\n# target = "Colleague"\n# weight = "Frequency"\n'
+    reading = "".join(f"{key} = {_toml_string(value)}\n" for key, value in
+                      (("delimiter", delimiter), ("encoding", encoding)) if value)
+    sheet_line = f"roster_sheet = {_toml_string(roster_sheet)}\n" if roster_sheet else ""
     shell_wave = shlex.quote(wave)
     return f'''# ona.toml: the yearly measurement. Re-run a wave with:  ona run ona.toml --wave {shell_wave}
 # Compare two stored waves with:  ona compare 2024 {shell_wave} --history ona-history.db --out compare/
@@ -242,13 +255,8 @@ permutations = 1000          # permutations in the E-I test
 size_by = "degree"           # person map: degree | betweenness | brokerage | effective-size | ...
 history = "ona-history.db"   # every run is stored here as a wave
 out = "report-{{wave}}"        # the report folder of each wave
-
-# [columns]                  # only when ona does not recognise your headers
-# id = "Employee ID"
-# source = "Respondent"
-# target = "Colleague"
-# weight = "Frequency"
-
+{reading}
+{columns_block}
 # [units]                    # for comparisons: units renamed or merged since an earlier wave
 # "Old name" = "New name"
 
@@ -257,7 +265,7 @@ bootstraps = 500             # resamples of respondents behind "meaningful chang
 
 [waves.{_toml_key(wave)}]
 roster = {_toml_string(roster)}
-ties = [{ties_list}]
+{sheet_line}ties = [{ties_list}]
 '''
 
 

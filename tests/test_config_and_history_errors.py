@@ -229,3 +229,20 @@ def test_a_misspelt_unit_mapping_is_a_warning_naming_the_config_line(tmp_path, r
         "Warning: ona.toml, line 4: unit 'Nonexistent' is in no stored wave, so this mapping is not used; "
         "check its spelling",
     ]
+
+
+def test_init_writes_the_reading_options_it_was_given_so_that_run_reads_the_same(runner, tmp_path, monkeypatch):
+    """The roster's headers are Danish and unknown to ona ("Nr", "Navn", "Afd") and the files use
+    semicolons: `ona init` is told so, and `ona run` reads the wave with the same options."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "roster.csv").write_text("Nr;Navn;Afd\n1;Anna;X\n2;Bo;Y\n3;Cy;Y\n", encoding="utf-8")
+    (tmp_path / "ties.csv").write_text("Source;Target\n1;2\n3;2\n", encoding="utf-8")
+    res = runner.invoke(cli, ["init", "--roster", "roster.csv", "--ties", "ties.csv", "--id-column", "Nr",
+                              "--name-column", "Navn", "--unit-column", "Afd", "--delimiter", ";", "--wave", "2025"])
+    assert res.exit_code == 0, res.output
+    config = read_config(tmp_path / "ona.toml")
+    assert config.columns == {"id": "Nr", "name": "Navn", "unit": "Afd"}
+    assert config.measurement["delimiter"] == ";"
+    res = runner.invoke(cli, ["run", "ona.toml", "--wave", "2025", "--no-history"])
+    assert res.exit_code == 0, res.output
+    assert "Ties:                2" in res.stdout and "Units (Afd): 2" in res.stdout
