@@ -802,7 +802,7 @@ def read_table(path: str | Path, sheet: str | None = None, *, header_row: int | 
         return _table_from_cells(p, name, cells, header_row, merged, wanted_headers)
     if suffix in TEXT_SUFFIXES or suffix == "":
         if sheet is not None:
-            raise _file_problem(p, "no-sheets", f"is a text file, which has no sheets; leave out the sheet option "
+            raise _file_problem(p, "no-sheets", "is a text file, which has no sheets; leave out the sheet option "
                                 "(it names a sheet of an Excel workbook)")
         data = p.read_bytes()
         table = _read_text_columnar(p, data, header_row, delimiter, encoding, wanted_headers)

@@ -556,7 +556,6 @@ def _join_records(table: Table, matcher: "PersonMatcher", records, shape: str, *
     else:
         pair = (pd.factorize(layer)[0].astype(np.int64) * size + source_pos) * size + target_pos
     dup = _has_repeats(pair)
-    ids = matcher.ids
     # The text columns as pandas text (Arrow-backed) columns taken from the roster's ids by
     # position: no Python object per cell.
     ties = pd.DataFrame({"source": texts_at(matcher.arrow_ids(), source_pos),
