@@ -60,6 +60,8 @@ def roster_options(func):
         click.option("--roster", "roster_path", required=True, type=click.Path(dir_okay=False, path_type=Path),
                      help="Roster file (.xlsx or .csv): one row per person."),
         click.option("--roster-sheet", default=None, help="Sheet of the roster workbook (default: found by its columns)."),
+        click.option("--roster-header-row", type=click.IntRange(1), default=None,
+                     help="Row of the roster's header, as Excel numbers it (default: found by its columns)."),
         click.option("--id-column", default=None, help="Roster column with the person id."),
         click.option("--name-column", default=None, help="Roster column with the person's name."),
         click.option("--email-column", default=None, help="Roster column with the email address."),
@@ -87,6 +89,8 @@ def ties_options(func):
                      help="reported: ties as reported; reciprocated: only ties both people report; "
                           "union: a tie either person reports counts both ways."),
         click.option("--ties-sheet", default=None, help="Sheet of the ties workbook (default: found by its columns)."),
+        click.option("--ties-header-row", type=click.IntRange(1), default=None,
+                     help="Row of the tie sheet's header, as Excel numbers it (default: found by its columns)."),
         click.option("--source-column", default=None, help="Ties column naming who reported the tie."),
         click.option("--target-column", default=None,
                      help="Ties column naming the colleague (of a wide sheet: the column listing colleagues)."),
@@ -145,7 +149,8 @@ def _read_roster(opts: dict):
 
     return read_roster(opts["roster_path"], sheet=opts["roster_sheet"], id_column=opts["id_column"],
                        name_column=opts["name_column"], email_column=opts["email_column"],
-                       unit_column=opts["unit_column"], delimiter=opts["delimiter"], encoding=opts["encoding"])
+                       unit_column=opts["unit_column"], header_row=opts["roster_header_row"],
+                       delimiter=opts["delimiter"], encoding=opts["encoding"])
 
 
 def _read_ties(opts: dict, roster):
@@ -156,7 +161,8 @@ def _read_ties(opts: dict, roster):
     return read_ties(list(opts["ties_path"]), roster, sheet=opts["ties_sheet"], source_column=opts["source_column"],
                      target_column=opts["target_column"], weight_column=opts["weight_column"],
                      ties_format=opts["ties_format"], layer=opts["layer"], combine=opts["combine"],
-                     delimiter=opts["delimiter"], encoding=opts["encoding"], drop_unknown=opts["drop_unknown"])
+                     header_row=opts["ties_header_row"], delimiter=opts["delimiter"], encoding=opts["encoding"],
+                     drop_unknown=opts["drop_unknown"])
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -359,10 +365,12 @@ def validate(by, as_json, **opts):
         opts["roster_path"], list(opts["ties_path"]),
         roster_options={"sheet": opts["roster_sheet"], "id_column": opts["id_column"],
                         "name_column": opts["name_column"], "email_column": opts["email_column"],
-                        "unit_column": opts["unit_column"], "delimiter": opts["delimiter"], "encoding": opts["encoding"]},
+                        "unit_column": opts["unit_column"], "header_row": opts["roster_header_row"],
+                        "delimiter": opts["delimiter"], "encoding": opts["encoding"]},
         ties_options={"sheet": opts["ties_sheet"], "source_column": opts["source_column"],
                       "target_column": opts["target_column"], "weight_column": opts["weight_column"],
-                      "ties_format": opts["ties_format"], "delimiter": opts["delimiter"],
+                      "ties_format": opts["ties_format"], "header_row": opts["ties_header_row"],
+                      "delimiter": opts["delimiter"],
                       "encoding": opts["encoding"], "drop_unknown": opts["drop_unknown"]},
         layer=opts["layer"], combine=opts["combine"], by=by)
     if as_json:
@@ -543,7 +551,8 @@ def init_command(ties_path, wave, out_path, **opts):
         handle.write(starter_config(
             relative(opts["roster_path"]), [relative(t) for t in ties_path], by=by, wave=wave,
             columns={key: opts[f"{key}_column"] for key in ("id", "name", "email", "unit")},
-            roster_sheet=opts["roster_sheet"], delimiter=opts["delimiter"], encoding=opts["encoding"]))
+            roster_sheet=opts["roster_sheet"], roster_header_row=opts["roster_header_row"],
+            delimiter=opts["delimiter"], encoding=opts["encoding"]))
     click.echo(f"Wrote {out_path}; run the wave with: ona run {shlex.quote(str(out_path))} --wave {shlex.quote(wave)}")
 
 

@@ -37,8 +37,8 @@ _MEASUREMENT = {"by": str, "tie_rule": str, "layer": str, "combine": str, "seed"
                 "encoding": str}
 _COLUMNS = {"id": str, "name": str, "email": str, "unit": str, "source": str, "target": str, "weight": str}
 _COMPARE = {"bootstraps": int, "seed": int}
-_WAVE = {"roster": str, "ties": (str, list), "roster_sheet": str, "ties_sheet": str, "email": (str, list),
-         "ratings": str}
+_WAVE = {"roster": str, "ties": (str, list), "roster_sheet": str, "ties_sheet": str, "roster_header_row": int,
+         "ties_header_row": int, "email": (str, list), "ratings": str}
 _PRIVACY = {"pseudonymize": str, "min_group_size": int}
 _EMAIL = {"external": str, "max_recipients": int, "weight": str, "cc_weight": (int, float), "since": str,
           "until": str, "min_messages": int, "reciprocal": bool, "exclude": list, "aliases": str,
@@ -50,7 +50,8 @@ _CHOICES = {"tie_rule": ("reported", "reciprocated", "union"), "combine": ("sum"
             "external": ("drop", "domain", "keep"), "weight": ("per-message", "split"),
             "engine": ("duckdb", "spark")}
 # Numbers that must be 1 or more (every other number is 0 or more).
-_MINIMUM = {"betweenness_samples": 1, "min_group_size": 1, "max_recipients": 1, "min_messages": 1}
+_MINIMUM = {"betweenness_samples": 1, "min_group_size": 1, "max_recipients": 1, "min_messages": 1,
+            "roster_header_row": 1, "ties_header_row": 1}
 _SECTIONS = {"measurement": _MEASUREMENT, "columns": _COLUMNS, "compare": _COMPARE, "privacy": _PRIVACY,
              "email": _EMAIL, "ratings": _RATINGS}
 
@@ -225,13 +226,13 @@ def read_config(path: str | Path) -> Config:
 
 
 def starter_config(roster: str, ties: list[str], *, by: str | None, wave: str, columns: dict | None = None,
-                   roster_sheet: str | None = None, delimiter: str | None = None,
-                   encoding: str | None = None) -> str:
+                   roster_sheet: str | None = None, roster_header_row: int | None = None,
+                   delimiter: str | None = None, encoding: str | None = None) -> str:
     """The text of a commented starter ona.toml for one wave's inputs. Every value is written as a
     TOML string (escaped) and the wave label as one key, so that any path, column or label reads
     back as given; the label must not hold control characters other than tab (comments cannot).
-    ``columns`` (keys of ``[columns]``: id, name, email, unit), ``roster_sheet``, ``delimiter`` and
-    ``encoding`` are the reading options given to ``ona init``; each is written where ``ona run``
+    ``columns`` (keys of ``[columns]``: id, name, email, unit), ``roster_sheet``,
+    ``roster_header_row``, ``delimiter`` and ``encoding`` are the reading options given to ``ona init``; each is written where ``ona run``
     reads it, so the run reads the files as init did."""
     ties_list = ", ".join(map(_toml_string, ties)) or '"ties.xlsx"'
     by_line = f"by = {_toml_string(by)}" if by else '# by = "Department"'
@@ -242,7 +243,8 @@ def starter_config(roster: str, ties: list[str], *, by: str | None, wave: str, c
         '# source = "Respondent"\n# target = "Colleague"\n# weight = "Frequency"\n'
     reading = "".join(f"{key} = {_toml_string(value)}\n" for key, value in
                       (("delimiter", delimiter), ("encoding", encoding)) if value)
-    sheet_line = f"roster_sheet = {_toml_string(roster_sheet)}\n" if roster_sheet else ""
+    sheet_line = (f"roster_sheet = {_toml_string(roster_sheet)}\n" if roster_sheet else "") + \
+        (f"roster_header_row = {int(roster_header_row)}\n" if roster_header_row else "")
     shell_wave = shlex.quote(wave)
     return f'''# ona.toml: the yearly measurement. Re-run a wave with:  ona run ona.toml --wave {shell_wave}
 # Compare two stored waves with:  ona compare 2024 {shell_wave} --history ona-history.db --out compare/
@@ -288,11 +290,12 @@ def run_wave(config: Config, label: str, *, replace: bool = False, store: bool =
     email_paths = [config.resolve(t) for t in wave.get("email", [])]
     roster = read_roster(roster_path, sheet=wave.get("roster_sheet"), id_column=cols.get("id"),
                          name_column=cols.get("name"), email_column=cols.get("email"), unit_column=cols.get("unit"),
-                         delimiter=m.get("delimiter"), encoding=m.get("encoding"))
+                         header_row=wave.get("roster_header_row"), delimiter=m.get("delimiter"),
+                         encoding=m.get("encoding"))
     ties = read_ties(tie_paths, roster, sheet=wave.get("ties_sheet"), source_column=cols.get("source"),
                      target_column=cols.get("target"), weight_column=cols.get("weight"),
                      ties_format=m.get("ties_format"), layer=m.get("layer"), combine=m.get("combine", "sum"),
-                     delimiter=m.get("delimiter"), encoding=m.get("encoding"),
+                     header_row=wave.get("ties_header_row"), delimiter=m.get("delimiter"), encoding=m.get("encoding"),
                      drop_unknown=m.get("drop_unknown", False)) if tie_paths else None
     email_options = None
     if email_paths:

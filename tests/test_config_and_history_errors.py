@@ -246,3 +246,22 @@ def test_init_writes_the_reading_options_it_was_given_so_that_run_reads_the_same
     res = runner.invoke(cli, ["run", "ona.toml", "--wave", "2025", "--no-history"])
     assert res.exit_code == 0, res.output
     assert "Ties:                2" in res.stdout and "Units (Afd): 2" in res.stdout
+
+
+def test_a_wave_can_name_the_header_rows_of_its_files(runner, tmp_path, monkeypatch):
+    """`roster_header_row` and `ties_header_row` in a wave do what the command-line options do."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "roster.csv").write_text("Medarbejdere\nid,name,department\na,Anna,X\nb,Bo,Y\n", encoding="utf-8")
+    (tmp_path / "ties.csv").write_text("Source,Target\na,b\n", encoding="utf-8")
+    res = runner.invoke(cli, ["init", "--roster", "roster.csv", "--ties", "ties.csv", "--roster-header-row", "2"])
+    assert res.exit_code == 0, res.output
+    assert read_config(tmp_path / "ona.toml").waves["2025"]["roster_header_row"] == 2
+    res = runner.invoke(cli, ["run", "ona.toml", "--wave", "2025", "--no-history"])
+    assert res.exit_code == 0, res.output
+    text = (tmp_path / "ona.toml").read_text(encoding="utf-8").replace("roster_header_row = 2", "roster_header_row = 1")
+    (tmp_path / "ona.toml").write_text(text, encoding="utf-8")
+    res = runner.invoke(cli, ["run", "ona.toml", "--wave", "2025", "--no-history"])
+    assert res.exit_code == 2 and "roster.csv, row 1: has no id column" in res.output
+    (tmp_path / "ona.toml").write_text(text.replace("roster_header_row = 1", "roster_header_row = 0"), encoding="utf-8")
+    res = runner.invoke(cli, ["run", "ona.toml", "--wave", "2025", "--no-history"])
+    assert res.exit_code == 2 and "roster_header_row" in res.output

@@ -173,3 +173,24 @@ def test_the_survey_offers_a_name_written_two_ways_as_two_choices_that_read_back
     assert choices == ["Hansen, Mette <mh1@k.dk>", "Mette Hansen <mh2@k.dk>", "Per Berg"]
     matcher = PersonMatcher(roster)
     assert [matcher.match(c) for c in choices] == ["1", "2", "3"]
+
+
+def test_the_header_row_can_be_named_for_the_roster_and_the_ties(runner, tmp_path):
+    """Both files have a title row above the header, which ona finds by itself; naming the header
+    row overrides that, for validate as for analyze: naming the title row makes it the header."""
+    roster = tmp_path / "roster.csv"
+    roster.write_text("Medarbejdere 2025\nid,name,department\na,Anna,X\nb,Bo,Y\n", encoding="utf-8")
+    ties = tmp_path / "ties.csv"
+    ties.write_text("Samarbejde 2025\nSource,Target\na,b\n", encoding="utf-8")
+    base = ["validate", "--roster", str(roster), "--ties", str(ties)]
+    assert runner.invoke(cli, base).exit_code == 0
+    res = runner.invoke(cli, [*base, "--roster-header-row", "2", "--ties-header-row", "2"])
+    assert res.exit_code == 0, res.output
+    res = runner.invoke(cli, [*base, "--roster-header-row", "1"])
+    assert res.exit_code == 1 and "roster.csv, row 1: has no id column" in res.stdout
+    res = runner.invoke(cli, [*base, "--ties-header-row", "1"])  # the title is now the one column's header
+    assert res.exit_code == 1 and "ties.csv, row 2, column 'Samarbejde 2025': names no one" in res.stdout
+    res = runner.invoke(cli, ["analyze", "--roster", str(roster), "--ties", str(ties), "--ties-header-row", "1",
+                              "--out", str(tmp_path / "out")])
+    assert res.exit_code == 2 and "ties.csv, row 2, column 'Samarbejde 2025'" in res.output
+    assert not (tmp_path / "out").exists()

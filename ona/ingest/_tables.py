@@ -243,7 +243,7 @@ def _header_index(path: Path, sheet: str | None, top: list[list[str]], header_ro
         h = header_row - 1
         if h >= len(top) or not any(top[h]):
             raise _file_problem(path, "no-header", f"row {header_row} has no header cells; "
-                                "check --header-row", sheet)
+                                "check the header row given (--roster-header-row, --ties-header-row)", sheet)
     if h < 0:
         raise _file_problem(path, "empty-file", "the sheet is empty; expected a header row and records", sheet)
     return h

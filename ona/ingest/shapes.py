@@ -160,7 +160,7 @@ def edge_list_without_header(table: Table, match) -> tuple[Table, Problem] | Non
     roles = "source, target and weight" if len(headers) == 3 else "source and target"
     warning = table.problem(
         "no-header-row", f"has no header row: its first row names two people of the roster, so it is read as the "
-        f"first tie and the columns as {roles}; if the first row is a header, pass --header-row {first}",
+        f"first tie and the columns as {roles}; if the first row is a header, pass --ties-header-row {first}",
         row=first, severity="warning")
     return Table(path=table.path, sheet=table.sheet, header_row=first - 1, frame=frame, rows=rows), warning
 
