@@ -291,3 +291,67 @@ def test_a_weight_column_for_a_wide_sheet_needs_its_colleague_column(forms_roste
     assert [(p.code, p.row) for p in err.value.problems] == [("weight-without-target", 1)]
     ties = ona.read_ties(path, forms_roster, target_column="Advice from?", weight_column="How often?")
     assert ties_of(ties) == [("2", "3", 1.0), ("3", "4", 2.0), ("4", "1", 3.0)]
+
+
+# Found by a second round of testing: the new header words must not misread ordinary sheets.
+
+def test_a_question_with_a_weight_word_inside_is_a_colleague_question(forms_roster, tmp_path):
+    """"Who do you count on for advice?" and "Whose input do you value most?" are questions whose
+    answers are colleagues; only a header that starts with a weight word is a frequency column."""
+    path = tmp_path / "survey.csv"
+    path.write_text("Name,Who do you count on for advice?,Whose input do you value most?\n"
+                    "Per Jensen,Mette Hansen,Anna Berg\nAnna Berg,Lars Nielsen,\n", encoding="utf-8")
+    ties = ona.read_ties(path, forms_roster)
+    assert ties.shape == "wide" and ties_of(ties) == [("2", "1", 1.0), ("2", "3", 1.0), ("3", "4", 1.0)]
+
+
+def test_an_edge_list_with_a_timestamp_keeps_its_weights_and_layers_when_its_columns_are_named(forms_roster,
+                                                                                                tmp_path):
+    """A log of collaborations with a Timestamp column (which survey exports have too), read with
+    --source-column and --target-column: still an edge list, with its weights and its layers."""
+    path = tmp_path / "log.csv"
+    path.write_text("Timestamp;Medarbejder;Samarbejdspartner;Question;Weight\n"
+                    "2025-03-01 09:00;1;2;advice;3\n2025-03-02 10:00;1;2;collab;2\n2025-03-02 11:00;3;4;advice;5\n",
+                    encoding="utf-8")
+    ties = ona.read_ties(path, forms_roster, source_column="Medarbejder", target_column="Samarbejdspartner")
+    assert ties.shape == "edges" and ties.layers == ("advice", "collab")
+    assert ties_of(ties) == [("1", "2", 5.0), ("3", "4", 5.0)]
+    advice = ona.read_ties(path, forms_roster, source_column="Medarbejder", target_column="Samarbejdspartner",
+                           layer="advice")
+    assert ties_of(advice) == [("1", "2", 3.0), ("3", "4", 5.0)]
+
+
+def test_the_answers_sheet_is_chosen_over_a_scale_legend(forms_roster, tmp_path):
+    """A workbook with the answers ("Name, Colleague 1, Frequency 1 ...") and a legend of the scale
+    ("Value | Label"): numbered headers count by their stem, so the answers sheet is read."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Responses"
+    for row in (["Name", "Colleague 1", "Frequency 1", "Colleague 2", "Frequency 2"],
+                ["Mette Hansen", "Per Jensen", 3, "Anna Berg", 2], ["Per Jensen", "Mette Hansen", 4, None, None]):
+        ws.append(row)
+    legend = wb.create_sheet("Scale")
+    for row in (["Value", "Label"], [1, "Yearly"], [5, "Daily"]):
+        legend.append(row)
+    wb.save(tmp_path / "survey.xlsx")
+    ties = ona.read_ties(tmp_path / "survey.xlsx", forms_roster)
+    assert ties.sheet == "Responses"
+    assert ties_of(ties) == [("1", "2", 3.0), ("1", "3", 2.0), ("2", "1", 4.0)]
+
+
+def test_a_row_of_report_settings_above_the_header_is_not_the_header(forms_roster, tmp_path):
+    """An export starts with its settings, "Periode;Fra;01-01-2025;Til;31-03-2025": "Fra" and "Til"
+    are header words, but a header holds no dates, and the real header is found below."""
+    path = tmp_path / "svar.csv"
+    path.write_text("Periode;Fra;01-01-2025;Til;31-03-2025\n\nNavn;Kollega 1;Hvor ofte 1\n"
+                    "Mette Hansen;Per Jensen;3\nAnna Berg;Lars Nielsen;5\n", encoding="utf-8")
+    ties = ona.read_ties(path, forms_roster)
+    assert ties_of(ties) == [("1", "2", 3.0), ("3", "4", 5.0)]
+    roster = tmp_path / "roster.csv"
+    roster.write_text("Forvaltning;Børn og Unge;Afdeling;Dagtilbud\n"
+                      "Medarbejdernr;Navn;E-mail;Stilling;Afdeling;Telefon;Ansat;Leder\n"
+                      "1;Mette Hansen;mh@k.dk;Pædagog;Vuggestuen;1234;2019;nej\n", encoding="utf-8")
+    people = ona.read_roster(roster)
+    assert people.ids.tolist() == ["1"] and people.name_column == "Navn"

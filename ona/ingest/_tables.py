@@ -140,8 +140,10 @@ def _pick_header(cells: list[list[str]], required_width: int = 1,
     """Index of the header row among the first rows.
 
     Where the caller names the headers it looks for (``wanted``: groups of header spellings, one
-    group per column), the header is the row that holds the most of those groups, the first of
-    them on a tie: a title row above it (``Medarbejderliste | Udtræk 01-03-2025``) holds none.
+    group per column), the header is the row that holds the most of those groups less the cells
+    that hold data (a date, a number, an address: a header holds none), then the widest, then the
+    first: a title row above it (``Medarbejderliste | Udtræk 01-03-2025``) holds none, and a row of
+    report settings (``Periode | Fra | 01-01-2025 | Til | 31-03-2025``) holds two less two dates.
     Where no row holds any, or nothing is wanted, it is the first row that is as wide as the
     table: title rows above a header usually fill one or two cells; the header fills as many
     cells as the widest row near the top.
@@ -153,7 +155,9 @@ def _pick_header(cells: list[list[str]], required_width: int = 1,
     if wanted:
         recognised = _recognised_groups(scan, wanted)
         if max(recognised) > 0:
-            return recognised.index(max(recognised))
+            score = [(held - sum(1 for c in row if _DATA_CELL.search(c)), width)
+                     for held, row, width in zip(recognised, scan, widths)]
+            return score.index(max(score))
     widest = max(widths)
     need = max(required_width, min(widest, 2) if widest > 1 else 1)
     # The header is the first row that has at least 60% of the widest row's cells filled.
@@ -163,10 +167,16 @@ def _pick_header(cells: list[list[str]], required_width: int = 1,
     return next(i for i, w in enumerate(widths) if w > 0)
 
 
+# A cell that holds data rather than a column name: a number, a date or time, an address.
+_DATA_CELL = re.compile(r"@|^[+-]?[0-9][0-9 .,:/T-]*$")
+_NUMBERED_HEADER = re.compile(r"^(.*?\D)\s*[0-9]+$")
+
+
 def _recognised_groups(rows: list[list[str]], wanted: Sequence[Sequence[str]]) -> list[int]:
     """For each row of cell texts, how many groups of ``wanted`` header spellings it holds a header
-    of (compared after :func:`normalise_header`; a group counts once however many of its
-    spellings the row holds). Each distinct text is normalised once."""
+    of (compared after :func:`normalise_header`, a numbered header such as "Colleague 3" by its
+    stem; a group counts once however many of its spellings the row holds). Each distinct text
+    is normalised once."""
     groups = [{normalise_header(spelling) for spelling in group} for group in wanted]
     keys: dict[str, str] = {}
     counts = []
@@ -174,7 +184,9 @@ def _recognised_groups(rows: list[list[str]], wanted: Sequence[Sequence[str]]) -
         held = set()
         for text in set(row):
             if text not in keys:
-                keys[text] = normalise_header(text)
+                key = normalise_header(text)
+                numbered = _NUMBERED_HEADER.match(key)
+                keys[text] = numbered.group(1).strip() if numbered else key
             held.add(keys[text])
         counts.append(sum(1 for group in groups if not group.isdisjoint(held)))
     return counts

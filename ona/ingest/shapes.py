@@ -31,8 +31,9 @@ __all__ = ["TieRecords", "detect_shape", "edge_list_without_header", "records_fr
 
 SHAPES = ("edges", "matrix", "wide")
 _LIST_SEPARATORS = re.compile(r"\s*(?:;|\||\n|\r)\s*")
-# A weight alias as a word of a header ("Hvor ofte 1", "How often do you ...?"): not inside a longer word.
-_WEIGHT_WORDS = re.compile(r"(?<![^\W\d_])(?:" + "|".join(
+# A header that starts with a weight alias as a word ("Hvor ofte 1", "How often do you ...?",
+# "Frequency (1-5)"); a question with the word further in ("Who do you count on?") is no weight.
+_WEIGHT_WORDS = re.compile(r"^(?:" + "|".join(
     re.escape(a) for a in sorted(ALIASES["weight"], key=len, reverse=True)) + r")(?![^\W\d_])")
 # A numbered header: "Colleague 3", "Kollega3", "Colleague #3", "Colleague (3)".
 _NUMBERED = re.compile(r"^(.*?\D)[\s#(]*(\d+)\)?$")
@@ -105,6 +106,20 @@ def _share_matching(values, names_person) -> float:
     if not values:
         return 0.0
     return sum(bool(names_person(v)) for v in values) / len(values)
+
+
+def _answers_column(table: Table, column: str) -> bool:
+    """True when ``column`` (as named by the user; a missing one is reported by the reader) holds
+    what a survey question's answers hold and an edge list's target column never does: a cell
+    listing several people, or, in a survey tool's export, a blank cell."""
+    by_key = {normalise_header(h): h for h in table.headers}
+    header = by_key.get(normalise_header(column))
+    if header is None:
+        return _is_survey_export(table)
+    cells = table.frame[header]
+    if cells.str.contains(r";|\||\n", regex=True).any():
+        return True
+    return _is_survey_export(table) and bool((cells.str.strip() == "").any())
 
 
 def _is_survey_export(table: Table) -> bool:
@@ -253,8 +268,9 @@ def _matrix(table: Table, records: TieRecords) -> None:
 
 
 def _is_weight_header(header: str) -> bool:
-    """A frequency column of a wide sheet: its header has a weight alias as a word ("Hvor ofte 1")."""
-    return _WEIGHT_WORDS.search(normalise_header(header)) is not None
+    """A frequency column of a wide sheet: its header starts with a weight alias as a word ("Hvor ofte 1",
+    "How often do you meet?"), not a question with such a word further in ("Whose input do you value?")."""
+    return _WEIGHT_WORDS.match(normalise_header(header)) is not None
 
 
 def _numbered(header: str) -> tuple[str, str | None]:
@@ -367,10 +383,13 @@ def records_from_table(table: Table, match, *, shape: str | None = None, source_
 
     ``match`` gives the roster id a text names (or None); ``ambiguous`` (optional) the roster rows
     of a name several people share. A sheet whose source and target columns are both named is an
-    edge list, unless it is a survey tool's export (a wide sheet whose target column lists colleagues).
+    edge list (its weight and layer columns are read), unless its target column reads as a survey
+    question's answers: a cell lists several colleagues (``;``, ``|`` or a line break), or, in a
+    survey tool's export, a cell is blank (someone answered naming no one). Those are read as a
+    wide sheet with that one colleague column.
     """
-    if shape is None and source_column and target_column and not _is_survey_export(table):
-        shape = "edges"
+    if shape is None and source_column and target_column:
+        shape = "wide" if _answers_column(table, target_column) else "edges"
     shape = shape or detect_shape(table, match)
     records = TieRecords()
     if shape == "edges":
