@@ -355,3 +355,61 @@ def test_a_row_of_report_settings_above_the_header_is_not_the_header(forms_roste
                       "1;Mette Hansen;mh@k.dk;Pædagog;Vuggestuen;1234;2019;nej\n", encoding="utf-8")
     people = ona.read_roster(roster)
     assert people.ids.tolist() == ["1"] and people.name_column == "Navn"
+
+
+def test_a_headerless_edge_list_with_a_layer_column_keeps_its_first_tie_weights_and_layers(forms_roster, tmp_path):
+    path = tmp_path / "ties.csv"
+    path.write_text("1,2,3,advice\n2,3,1,advice\n3,4,2,collab\n", encoding="utf-8")
+    ties = ona.read_ties(path, forms_roster)
+    assert [w.code for w in ties.warnings] == ["no-header-row"] and ties.layers == ("advice", "collab")
+    assert ties_of(ona.read_ties(path, forms_roster, layer="advice")) == [("1", "2", 3.0), ("2", "3", 1.0)]
+
+
+def test_a_misspelt_person_in_the_first_row_of_a_headerless_edge_list_is_reported_there(forms_roster, tmp_path):
+    """The first row names person 1 and a typo: it is still the first tie, and the typo an error
+    at row 1, instead of a header that silently swallows the tie."""
+    path = tmp_path / "ties.csv"
+    path.write_text("1,10002\n2,3\n", encoding="utf-8")
+    with pytest.raises(ona.InputError) as err:
+        ona.read_ties(path, forms_roster)
+    assert [(p.code, p.row, p.column) for p in err.value.problems] == [
+        ("no-header-row", 1, None), ("unknown-person", 1, "column B")]
+
+
+def test_a_roster_without_its_header_row_is_not_repeated_in_the_error(tmp_path):
+    """Its first row is a person's name, unit and job: none is a column name ona knows, so the
+    error says so instead of listing them."""
+    path = tmp_path / "roster.csv"
+    path.write_text("Mette Hansen,Økonomi,Sagsbehandler\nPer Jensen,IT,Udvikler\n", encoding="utf-8")
+    with pytest.raises(ona.InputError) as err:
+        ona.read_roster(path)
+    message = str(err.value)
+    assert "none of its 3 headers is a column name ona knows (if its first row is a person" in message
+    assert not any(text in message for text in ("Mette", "Økonomi", "Sagsbehandler"))
+
+
+def test_a_copied_sheet_is_read_once(forms_roster, tmp_path):
+    """"Data" and Excel's copy "Data (2)" hold the same ties: read as two layers they would sum to
+    twice every weight; the copy is read once, with a warning."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.active.title = "Data"
+    for title in ("Data", "Data (2)"):
+        ws = wb[title] if title in wb.sheetnames else wb.create_sheet(title)
+        for row in (["Source", "Target", "Weight"], ["1", "2", 3], ["2", "3", 1]):
+            ws.append(row)
+    wb.save(tmp_path / "copy.xlsx")
+    ties = ona.read_ties(tmp_path / "copy.xlsx", forms_roster)
+    assert ties_of(ties) == [("1", "2", 3.0), ("2", "3", 1.0)]
+    assert [(w.code, w.sheet) for w in ties.warnings] == [("sheets-as-layers", None), ("copied-sheet", "Data (2)")]
+
+
+def test_a_google_forms_export_without_emails_takes_the_name_question_as_the_respondent(forms_roster, tmp_path):
+    path = tmp_path / "forms.csv"
+    path.write_text("Timestamp,What is your name?,Who do you work with?\n"
+                    "2025/03/01 9:00:00,Per Jensen,Mette Hansen;Anna Berg\n2025/03/01 9:05:00,Anna Berg,Lars Nielsen\n",
+                    encoding="utf-8")
+    ties = ona.read_ties(path, forms_roster)
+    assert sorted(ties.respondents) == ["2", "3"]
+    assert ties_of(ties) == [("2", "1", 1.0), ("2", "3", 1.0), ("3", "4", 1.0)]

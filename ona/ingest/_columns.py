@@ -88,6 +88,7 @@ def find_column(table: Table, role: str, explicit: str | None = None, *, require
         + header_list(table, names_person), row=table.header_row)])
 
 
+_KNOWN = frozenset(alias for aliases in ALIASES.values() for alias in aliases)
 _DATA_LIKE = re.compile(r"@|^[+-]?[0-9][0-9 .,:/-]*$")
 
 
@@ -95,8 +96,13 @@ def header_list(table: Table, names_person=None) -> str:
     """"its columns are: ..." for an error message, without personal data. When a header holds an
     address or a number (an id, a date), or names someone of the roster (``names_person``, where
     the caller has a roster), the header row is most likely a record, or the names of an adjacency
-    matrix: then no header is repeated (the others may be names too), only counted."""
+    matrix: then no header is repeated (the others may be names too), only counted. Nor are they
+    when none is a header ona knows (a roster saved without its header row has a person's name,
+    unit and job there)."""
     hidden = sum(bool(_DATA_LIKE.search(h) or (names_person is not None and names_person(h))) for h in table.headers)
+    if not hidden and not any(normalise_header(h) in _KNOWN for h in table.headers):
+        return (f"none of its {len(table.headers)} headers is a column name ona knows (if its first row is a "
+                "person, the header row is missing)")
     if not hidden:
         return "its columns are: " + ", ".join(repr(h) for h in table.headers)
     return (f"its header row looks like a record or the names of a matrix: {hidden} of its {len(table.headers)} "

@@ -153,28 +153,31 @@ def edge_list_without_header(table: Table, match) -> tuple[Table, Problem] | Non
     """The table an edge list exported without a header row is, with the warning that says so;
     None for any other sheet.
 
-    A sheet is such an edge list when it is two columns wide, or three with a number in the third
-    cell of its first row, the first two cells of that row both name roster people, and none of its
-    cells is a known header. That row is then the first tie, with its own row number, and the
-    columns are source, target and weight, named ``column A``, ``column B`` and ``column C``.
+    A sheet is such an edge list when it is two columns wide, or three or four with a number in the
+    third cell of its first row (a weight; the fourth is a layer), one of the first two cells of
+    that row names a roster person, and none of its cells is a known header. That row is then the
+    first tie, with its own row number (so a misspelt person in it is reported there), and the
+    columns are source, target, weight and layer, named ``column A``, ``column B``, ``column C`` and
+    ``layer`` (the name by which the edge-list reader takes a column as the layer).
     """
     headers = table.headers
-    if len(headers) not in (2, 3) or any(normalise_header(h) in _KNOWN_HEADERS for h in headers):
+    if len(headers) not in (2, 3, 4) or any(normalise_header(h) in _KNOWN_HEADERS for h in headers):
         return None
-    if len(headers) == 3 and _number(headers[2]) is None:
+    if len(headers) >= 3 and _number(headers[2]) is None:
         return None
-    if match(headers[0]) is None or match(headers[1]) is None:
+    if match(headers[0]) is None and match(headers[1]) is None:
         return None
-    names = ["column A", "column B", "column C"][:len(headers)]
+    names = ["column A", "column B", "column C", "layer"][:len(headers)]
     frame = pd.DataFrame({name: pd.concat([pd.Series([header], dtype=table.frame[header].dtype), table.frame[header]],
                                           ignore_index=True)
                           for name, header in zip(names, headers)}, copy=False)
     first, rows = table.header_row, table.rows
     rows = range(first, rows.stop) if isinstance(rows, range) and rows.start == first + 1 and rows.step == 1 else \
         [first, *rows]
-    roles = "source, target and weight" if len(headers) == 3 else "source and target"
+    roles = {2: "source and target", 3: "source, target and weight", 4: "source, target, weight and layer"}[
+        len(headers)]
     warning = table.problem(
-        "no-header-row", f"has no header row: its first row names two people of the roster, so it is read as the "
+        "no-header-row", f"has no header row: its first row names people of the roster, so it is read as the "
         f"first tie and the columns as {roles}; if the first row is a header, pass --ties-header-row {first}",
         row=first, severity="warning")
     return Table(path=table.path, sheet=table.sheet, header_row=first - 1, frame=frame, rows=rows), warning
@@ -282,7 +285,8 @@ def _numbered(header: str) -> tuple[str, str | None]:
 
 def _respondent_column(table: Table, source_column) -> str:
     """Who answered: the ``--source-column``; else a source column by its header; else, in a
-    survey tool's export, its email column, else its name column; else the first column. In a
+    survey tool's export, its email column, else its name column, else its first column that is
+    not the tool's (a timestamp, a response number); else the first column. In a
     SurveyMonkey export (a ``Collector ID`` column) ``Respondent ID`` numbers the responses: the
     email (or name) column is the respondent there too."""
     found = find_column(table, "source", source_column, required=False, option="--source-column")
@@ -291,6 +295,8 @@ def _respondent_column(table: Table, source_column) -> str:
                               "collector id" in {normalise_header(h) for h in table.headers})):
         found = find_column(table, "email", None, required=False) or find_column(table, "name", None,
                                                                                   required=False) or found
+    if found is None and _is_survey_export(table):  # not the tool's timestamp or response number
+        found = next((h for h in table.headers if normalise_header(h) not in _NOT_COLLEAGUES), None)
     return found or table.headers[0]
 
 

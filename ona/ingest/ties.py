@@ -390,11 +390,19 @@ def read_tie_table(path: str | Path, roster: Roster, *, sheet=None, source_colum
                 problems.extend(exc.problems)
         if problems:
             raise InputError(problems)
-        note = Problem("sheets-as-layers", f"its {len(parts)} sheets with the same columns are read as "
-                       "layers, one per sheet (name one with the sheet option to read only it)",
-                       path=str(path), severity="warning")
-        stacked = combine_layers(parts, combine=None)
-        return replace(stacked, warnings=(note, *stacked.warnings))
+        notes = [Problem("sheets-as-layers", f"its {len(parts)} sheets with the same columns are read as "
+                         "layers, one per sheet (name one with the sheet option to read only it)",
+                         path=str(path), severity="warning")]
+        kept = []
+        for part in parts:  # a copy of a sheet ("Data (2)") would count every tie twice
+            copied = next((k for k in kept if _same_ties(k, part)), None)
+            if copied is None:
+                kept.append(part)
+            else:
+                notes.append(Problem("copied-sheet", f"has the same ties as sheet {copied.sheet!r}: read once, as "
+                                     "that sheet's layer", path=str(path), sheet=part.sheet, severity="warning"))
+        stacked = combine_layers(kept, combine=None) if len(kept) > 1 else replace(kept[0], layers=(table.sheet,))
+        return replace(stacked, warnings=(*notes, *stacked.warnings))
     matcher = PersonMatcher(roster)
     notes: list[Problem] = []
     headerless = edge_list_without_header(table, matcher.match) if ties_format in (None, "edges") and \
@@ -403,7 +411,7 @@ def read_tie_table(path: str | Path, roster: Roster, *, sheet=None, source_colum
         table, warning = headerless
         notes.append(warning)
         source_column, target_column = table.headers[:2]
-        weight_column = table.headers[2] if len(table.headers) == 3 else None
+        weight_column = table.headers[2] if len(table.headers) >= 3 else None
     shape, records = records_from_table(table, matcher.match, shape=ties_format, source_column=source_column,
                                         target_column=target_column, weight_column=weight_column,
                                         ambiguous=matcher.ambiguous_rows)
@@ -412,6 +420,16 @@ def read_tie_table(path: str | Path, roster: Roster, *, sheet=None, source_colum
     except InputError as exc:
         raise InputError(notes + exc.problems) from None
     return replace(ties, warnings=(*notes, *ties.warnings)) if notes else ties
+
+
+def _same_ties(a: TieTable, b: TieTable) -> bool:
+    """True when two tie tables hold the same (source, target, weight) rows, in any order."""
+    if len(a.ties) != len(b.ties):
+        return False
+    key = ["source", "target", "weight"]
+    ordered = [t.ties[key].astype({"source": object, "target": object}).sort_values(key).reset_index(drop=True)
+               for t in (a, b)]
+    return ordered[0].equals(ordered[1])
 
 
 def ties_from_table(table: Table, roster: Roster, src_col: str, tgt_col: str, w_col: str | None,
