@@ -517,17 +517,17 @@ def run_command(config_path, wave, replace, no_history):
 
 @cli.command("init")
 @roster_options
-@click.option("--ties", "ties_path", multiple=True, type=click.Path(dir_okay=False, path_type=Path),
-              help="Tie file(s) of the first wave.")
+@ties_options
 @click.option("--wave", default="2025", show_default=True, help="Label of the first wave.")
 @click.option("--out", "out_path", default="ona.toml", show_default=True,
               type=click.Path(dir_okay=False, path_type=Path), help="The config file to write.")
 @_handle_errors
-def init_command(ties_path, wave, out_path, **opts):
+def init_command(wave, out_path, **opts):
     """Write a commented starter ona.toml for the inputs shown (the roster is read to find its unit column).
 
     Paths are written relative to the folder of the config, with forward slashes (which ona reads
-    on every system)."""
+    on every system). The roster and ties options given are written into it, so that `ona run`
+    reads the files the same way."""
     import shlex
 
     from ._files import atomic_write
@@ -549,10 +549,15 @@ def init_command(ties_path, wave, out_path, **opts):
     by = roster.unit_columns[-1] if roster.unit_columns else None
     with atomic_write(out_path) as handle:
         handle.write(starter_config(
-            relative(opts["roster_path"]), [relative(t) for t in ties_path], by=by, wave=wave,
-            columns={key: opts[f"{key}_column"] for key in ("id", "name", "email", "unit")},
-            roster_sheet=opts["roster_sheet"], roster_header_row=opts["roster_header_row"],
-            delimiter=opts["delimiter"], encoding=opts["encoding"]))
+            relative(opts["roster_path"]), [relative(t) for t in opts["ties_path"]], by=by, wave=wave,
+            columns={key: opts[f"{key}_column"] for key in ("id", "name", "email", "unit", "source", "target",
+                                                             "weight")},
+            measurement={"delimiter": opts["delimiter"], "encoding": opts["encoding"],
+                         "tie_rule": opts["tie_rule"], "layer": opts["layer"],
+                         "combine": opts["combine"] if opts["combine"] != "sum" else None,
+                         "ties_format": opts["ties_format"], "drop_unknown": opts["drop_unknown"]},
+            wave_options={key: opts[key] for key in ("roster_sheet", "ties_sheet", "roster_header_row",
+                                                      "ties_header_row")}))
     click.echo(f"Wrote {out_path}; run the wave with: ona run {shlex.quote(str(out_path))} --wave {shlex.quote(wave)}")
 
 

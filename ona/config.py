@@ -131,6 +131,15 @@ def _toml_string(value: str) -> str:
                          for c in value) + '"'
 
 
+def _toml_value(value) -> str:
+    """A string, whole number or true/false as TOML writes it."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    return _toml_string(str(value))
+
+
 def read_config(path: str | Path) -> Config:
     """Read and check ona.toml; every problem is an OnaError naming the file and line.
 
@@ -167,7 +176,8 @@ def read_config(path: str | Path) -> Config:
                 names = [k.__name__ for k in kinds if not (k is int and float in kinds)]  # int or float: a number
                 expected = " or ".join(_KIND_WORDS.get(name, name) for name in names)
                 raise OnaError(f"{where(*prefix, key)}: {key} must be {expected}, not {value!r}")
-            if key in _CHOICES and value not in _CHOICES[key]:
+            if key in _CHOICES and section != "columns" and value not in _CHOICES[key]:
+                # (a column name in [columns] such as weight = "Frequency" is no choice)
                 raise OnaError(f"{where(*prefix, key)}: {key} must be one of {', '.join(_CHOICES[key])}, not {value!r}")
             minimum = _MINIMUM.get(key, 0)
             if isinstance(value, (int, float)) and not isinstance(value, bool) and value < minimum:
@@ -226,14 +236,17 @@ def read_config(path: str | Path) -> Config:
 
 
 def starter_config(roster: str, ties: list[str], *, by: str | None, wave: str, columns: dict | None = None,
-                   roster_sheet: str | None = None, roster_header_row: int | None = None,
-                   delimiter: str | None = None, encoding: str | None = None) -> str:
+                   measurement: dict | None = None, wave_options: dict | None = None) -> str:
     """The text of a commented starter ona.toml for one wave's inputs. Every value is written as a
     TOML string (escaped) and the wave label as one key, so that any path, column or label reads
     back as given; the label must not hold control characters other than tab (comments cannot).
-    ``columns`` (keys of ``[columns]``: id, name, email, unit), ``roster_sheet``,
-    ``roster_header_row``, ``delimiter`` and ``encoding`` are the reading options given to ``ona init``; each is written where ``ona run``
-    reads it, so the run reads the files as init did."""
+
+    The reading options given to ``ona init`` are written where ``ona run`` reads them, so that the
+    run reads the files as init was told to: ``columns`` (keys of ``[columns]``: id, name, email,
+    unit, source, target, weight), ``measurement`` (``[measurement]`` keys such as delimiter,
+    encoding, tie_rule, layer, combine, ties_format, drop_unknown) and ``wave_options`` (keys of
+    the wave: roster_sheet, ties_sheet, roster_header_row, ties_header_row). None or empty values
+    are left out."""
     ties_list = ", ".join(map(_toml_string, ties)) or '"ties.xlsx"'
     by_line = f"by = {_toml_string(by)}" if by else '# by = "Department"'
     given = {key: value for key, value in (columns or {}).items() if value}
@@ -241,17 +254,18 @@ def starter_config(roster: str, ties: list[str], *, by: str | None, wave: str, c
                      + "".join(f"{key} = {_toml_string(value)}\n" for key, value in given.items())) if given else \
         '# [columns]                  # only when ona does not recognise your headers\n# id = "Employee ID"\n' \
         '# source = "Respondent"\n# target = "Colleague"\n# weight = "Frequency"\n'
-    reading = "".join(f"{key} = {_toml_string(value)}\n" for key, value in
-                      (("delimiter", delimiter), ("encoding", encoding)) if value)
-    sheet_line = (f"roster_sheet = {_toml_string(roster_sheet)}\n" if roster_sheet else "") + \
-        (f"roster_header_row = {int(roster_header_row)}\n" if roster_header_row else "")
+    options = {key: value for key, value in (measurement or {}).items() if value not in (None, "", False)}
+    tie_rule = options.pop("tie_rule", "reported")
+    reading = "".join(f"{key} = {_toml_value(value)}\n" for key, value in options.items())
+    sheet_line = "".join(f"{key} = {_toml_value(value)}\n" for key, value in (wave_options or {}).items()
+                         if value not in (None, ""))
     shell_wave = shlex.quote(wave)
     return f'''# ona.toml: the yearly measurement. Re-run a wave with:  ona run ona.toml --wave {shell_wave}
 # Compare two stored waves with:  ona compare 2024 {shell_wave} --history ona-history.db --out compare/
 
 [measurement]
 {by_line}              # the roster column whose units are measured (any column works)
-tie_rule = "reported"        # reported | reciprocated | union
+tie_rule = {_toml_string(tie_rule)}        # reported | reciprocated | union
 seed = 1                     # seeds the layout, permutations, communities and sampling
 permutations = 1000          # permutations in the E-I test
 size_by = "degree"           # person map: degree | betweenness | brokerage | effective-size | ...

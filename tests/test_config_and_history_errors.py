@@ -265,3 +265,24 @@ def test_a_wave_can_name_the_header_rows_of_its_files(runner, tmp_path, monkeypa
     (tmp_path / "ona.toml").write_text(text.replace("roster_header_row = 1", "roster_header_row = 0"), encoding="utf-8")
     res = runner.invoke(cli, ["run", "ona.toml", "--wave", "2025", "--no-history"])
     assert res.exit_code == 2 and "roster_header_row" in res.output
+
+
+def test_init_writes_the_tie_options_and_the_weight_column_reads_back(runner, tmp_path, monkeypatch):
+    """The tie file has a title row and Danish headers ona does not know; `ona init` is told the
+    columns, the header row, the tie rule and the layer. `[columns]` weight = "Hvor tit" is a column
+    name, not the email weighting (which also has a key called weight)."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "roster.csv").write_text("id;name;department\n1;Anna;X\n2;Bo;Y\n3;Cy;Y\n", encoding="utf-8")
+    (tmp_path / "ties.csv").write_text("Titel\nHvem;Hvem med;Hvor tit;Spørgsmål\n1;2;3;a\n3;2;1;b\n2;3;2;a\n",
+                                       encoding="utf-8")
+    res = runner.invoke(cli, ["init", "--roster", "roster.csv", "--ties", "ties.csv", "--delimiter", ";",
+                              "--source-column", "Hvem", "--target-column", "Hvem med", "--weight-column",
+                              "Hvor tit", "--ties-header-row", "2", "--tie-rule", "union", "--layer", "a"])
+    assert res.exit_code == 0, res.output
+    config = read_config(tmp_path / "ona.toml")
+    assert config.columns == {"source": "Hvem", "target": "Hvem med", "weight": "Hvor tit"}
+    assert (config.measurement["tie_rule"], config.measurement["layer"]) == ("union", "a")
+    assert config.waves["2025"]["ties_header_row"] == 2
+    res = runner.invoke(cli, ["run", "ona.toml", "--wave", "2025", "--no-history"])
+    assert res.exit_code == 0, res.output
+    assert "Ties:                4" in res.stdout  # layer a: 1->2 and 2->3, each both ways by the union rule

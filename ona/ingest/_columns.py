@@ -36,7 +36,7 @@ ALIASES: dict[str, list[str]] = {
     "weight": ["weight", "frequency", "freq", "value", "strength", "count", "how often", "hyppighed",
                "frekvens", "tie strength", "score", "vægt", "vaegt", "vikt", "vekt", "hvor ofte", "hur ofta",
                "hvor tit", "hyppighet", "styrke", "styrka", "antal", "antall"],
-    "layer": ["layer", "question", "relation", "tie type", "type", "network", "spørgsmål", "sporgsmal",
+    "layer": ["layer", "question", "relation", "tie type", "type", "network", "spørgsmål", "sporgsmal", "spm",
               "fråga", "fraga", "spørsmål", "sporsmal", "relasjon", "netværk", "netvaerk", "nätverk", "natverk",
               "nettverk"],
     # How an edge runs (Gephi's Type, Kumu's Direction), when every value is one of DIRECTIONS.
