@@ -413,3 +413,13 @@ def test_a_google_forms_export_without_emails_takes_the_name_question_as_the_res
     ties = ona.read_ties(path, forms_roster)
     assert sorted(ties.respondents) == ["2", "3"]
     assert ties_of(ties) == [("2", "1", 1.0), ("2", "3", 1.0), ("3", "4", 1.0)]
+
+
+def test_a_small_matrix_of_numeric_ids_is_no_headerless_edge_list(forms_roster, tmp_path):
+    """",1,2 / 1,0,1 / 2,0,0" is a matrix (its top-left cell is blank), though its header row holds
+    a person and a number in the third cell, as a headerless edge list's first row would.
+    (Found by tests/test_ingest_properties.py.)"""
+    path = tmp_path / "matrix.csv"
+    path.write_text(",1,2\n1,0,1\n2,0,0\n", encoding="utf-8")
+    ties = ona.read_ties(path, forms_roster)
+    assert ties.shape == "matrix" and ties_of(ties) == [("1", "2", 1.0)] and ties.warnings == ()

@@ -154,9 +154,10 @@ def edge_list_without_header(table: Table, match) -> tuple[Table, Problem] | Non
     None for any other sheet.
 
     A sheet is such an edge list when it is two columns wide, or three or four with a number in the
-    third cell of its first row (a weight; the fourth is a layer), one of the first two cells of
-    that row names a roster person, and none of its cells is a known header. That row is then the
-    first tie, with its own row number (so a misspelt person in it is reported there), and the
+    third cell of its first row (a weight; the fourth is a layer), the first cell of that row names
+    a roster person (the top-left cell of a matrix never does), and none of its cells is a known
+    header. That row is then the first tie, with its own row number (so a misspelt colleague in it
+    is reported there), and the
     columns are source, target, weight and layer, named ``column A``, ``column B``, ``column C`` and
     ``layer`` (the name by which the edge-list reader takes a column as the layer).
     """
@@ -165,7 +166,7 @@ def edge_list_without_header(table: Table, match) -> tuple[Table, Problem] | Non
         return None
     if len(headers) >= 3 and _number(headers[2]) is None:
         return None
-    if match(headers[0]) is None and match(headers[1]) is None:
+    if match(headers[0]) is None:
         return None
     names = ["column A", "column B", "column C", "layer"][:len(headers)]
     frame = pd.DataFrame({name: pd.concat([pd.Series([header], dtype=table.frame[header].dtype), table.frame[header]],
