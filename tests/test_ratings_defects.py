@@ -13,6 +13,7 @@ from openpyxl import load_workbook
 import ona
 from ona.cli import cli
 from ona.ingest.ratings import read_ratings, read_scale
+from ona.ingest.template import write_ratings_template
 from ona.metrics.ratings import measure_ratings
 
 from conftest import write_csv
@@ -220,3 +221,22 @@ def test_a_misspelt_unit_type_column_is_an_error(town, runner):
     assert (result.exit_code, result.stderr.splitlines()) == (2, [
         "Error: roster.csv, row 1: has no column 'Fnction' for --unit-type-column; choose one of: 'Name', "
         "'Department', 'Function', 'Role' [unknown-unit-column]"])
+
+
+def test_a_ratings_only_report_states_no_network_findings(town, runner):
+    """Without tie data nothing is said about ties between units ("6 of the 6 pairs have no tie")."""
+    write_csv(town / "r.csv", [["Respondent", "Rated unit", "timely"]] + [[p, "Gamma", "4"] for p in ids("Alpha")])
+    result = analyze(runner, town, "--ratings", str(town / "r.csv"))
+    assert result.exit_code == 0, result.output
+    page = (town / "out" / "index.html").read_text("utf-8")
+    assert "pairs of units" not in page and "span unit boundaries" not in page
+    assert "<li>No tie data was given, so no network was measured; the rating survey&#x27;s findings are on the " \
+           "ratings page.</li>" in page
+
+
+def test_the_ratings_template_asks_the_questions_given(town):
+    """write_ratings_template(questions=...) writes one column per unit and given question."""
+    roster = ona.read_roster(town / "roster.csv")
+    write_ratings_template(roster, town / "t.xlsx", questions=["Is this unit fun?"])
+    headers = [c.value for c in load_workbook(town / "t.xlsx")["Responses"][1]]
+    assert headers == ["Respondent"] + [f"{u} – Is this unit fun?" for u in sorted(UNITS)]
