@@ -42,23 +42,43 @@ _RESPONDENT = ("respondent", "respondent id", "employee id", "id", "email", "nam
 @dataclass
 class Scale:
     """How answers become scores. ``labels``: label -> score for every dimension; ``dimensions``:
-    per dimension, its own ``labels``, ``reverse`` (with ``min``/``max``: score -> min + max - score)
-    and ``subscale``; ``missing``: answers that mean no answer."""
+    per dimension, its own ``labels``, ``reverse`` (score -> min + max - score), ``min``/``max``
+    and ``subscale``; ``missing``: answers that mean no answer; ``low``/``high``: the range of every
+    dimension without its own ``min``/``max`` (default: the range of its labels, 1-5 by default).
+    Dimension and subscale-member names match questions ignoring case, spaces, dots, dashes and
+    underscores; a number outside the dimension's range is not a score."""
 
     labels: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_LABELS))
     missing: tuple[str, ...] = DEFAULT_MISSING
     dimensions: dict[str, dict] = field(default_factory=dict)
     subscales: dict[str, list[str]] = field(default_factory=dict)
     path: str | None = None
+    low: float | None = None
+    high: float | None = None
+
+    def spec(self, dimension: str) -> dict:
+        """The scale file's settings of ``dimension`` (matched ignoring case), or {}."""
+        key = normalise_header(dimension)
+        return next((spec for name, spec in self.dimensions.items() if normalise_header(name) == key), {})
+
+    def bounds(self, dimension: str) -> tuple[float, float]:
+        """(min, max) of ``dimension``: its own, else the scale's, else the range of its labels."""
+        spec = self.spec(dimension)
+        scores = {**self.labels, **spec.get("labels", {})}.values()
+        low = spec.get("min", self.low if self.low is not None else min(scores))
+        high = spec.get("max", self.high if self.high is not None else max(scores))
+        return float(low), float(high)
 
     def score(self, dimension: str, answer: str) -> tuple[float | None, str]:
-        """(score, status): status is "ok", "missing" (no answer / don't know) or "unknown"."""
+        """(score, status): status is "ok", "missing" (no answer / don't know), "unknown" or
+        "out-of-range" (a number outside :meth:`bounds`)."""
         text = str(answer).strip()
         key = fold_text(text)
         if key == "" or key in {fold_text(m) for m in self.missing}:
             return None, "missing"
-        spec = self.dimensions.get(dimension, {})
+        spec = self.spec(dimension)
         labels = {fold_text(k): v for k, v in {**self.labels, **spec.get("labels", {})}.items()}
+        low, high = self.bounds(dimension)
         if key in labels:
             value = float(labels[key])
         else:
@@ -68,39 +88,105 @@ class Scale:
                 return None, "unknown"
             if not math.isfinite(value):
                 return None, "unknown"
+            if not low <= value <= high:
+                return None, "out-of-range"
         if spec.get("reverse"):
-            value = float(spec.get("min", 1)) + float(spec.get("max", 5)) - value
+            value = low + high - value
         return value, "ok"
 
     def subscale_of(self, dimension: str) -> str | None:
+        key = normalise_header(dimension)
         for name, members in self.subscales.items():
-            if dimension in members:
+            if key in {normalise_header(m) for m in members}:
                 return name
-        return self.dimensions.get(dimension, {}).get("subscale")
+        return self.spec(dimension).get("subscale")
+
+    def check_names(self, questions: tuple[str, ...], sheet: str) -> None:
+        """Raise OnaError naming the scale file and key when a dimension or subscale member names
+        none of ``questions`` (a misspelt name would otherwise change nothing, silently)."""
+        known = {normalise_header(q) for q in questions}
+        named = [(f"[dimensions.{d}]", d) for d in self.dimensions] + \
+            [(f"[subscales] {s}", m) for s, members in self.subscales.items() for m in members]
+        for key, name in named:
+            if normalise_header(name) not in known:
+                where = Path(self.path).name if self.path else "the scale"
+                raise OnaError(f"{where}: {key} names {name!r}, which is no question of {sheet}; its questions: "
+                               + ", ".join(questions))
+
+
+_DIMENSION_KEYS = ("labels", "max", "min", "reverse", "subscale")
+
+
+def _number(value) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _check_labels(name: str, where: str, mapping) -> None:
+    if not isinstance(mapping, dict):
+        raise OnaError(f"{name}: [{where}] must be a table of answer = score")
+    for label, value in mapping.items():
+        if not _number(value):
+            raise OnaError(f"{name}: [{where}] {label!r} must be a number, not {value!r}")
+
+
+def _names(name: str, key: str, value) -> list[str]:
+    """A list of texts from a scale file's ``key``; a single text is a list of one."""
+    if isinstance(value, str):
+        return [value]
+    if not isinstance(value, list) or not all(isinstance(x, str) for x in value):
+        raise OnaError(f"{name}: {key} must be a list of texts, such as [\"a\", \"b\"]")
+    return value
+
+
+def _check_range(name: str, where: str, table: dict) -> None:
+    for bound in ("min", "max"):
+        if bound in table and not _number(table[bound]):
+            raise OnaError(f"{name}: {where}{bound} must be a number")
+    if "min" in table and "max" in table and table["min"] >= table["max"]:
+        raise OnaError(f"{name}: {where}min must be below max")
 
 
 def read_scale(path: str | Path | None) -> Scale:
-    """Read a scale file (TOML); errors name the file and key."""
+    """Read a scale file (TOML). Every key is checked: an unknown key or a value of the wrong kind
+    is an OnaError naming the file and key."""
     if path is None:
         return Scale()
     path = Path(path)
+    name = path.name
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise OnaError(f"{path.name}: is not a readable scale file ({exc})") from None
-    unknown = set(data) - {"labels", "missing", "dimensions", "subscales"}
+        raise OnaError(f"{name}: is not a readable scale file ({exc})") from None
+    unknown = set(data) - {"labels", "missing", "dimensions", "subscales", "min", "max"}
     if unknown:
-        raise OnaError(f"{path.name}: unknown section(s) {', '.join(sorted(unknown))}; known: labels, missing, "
-                       "dimensions, subscales")
-    for where, mapping in [("labels", data.get("labels", {}))] + [
-            (f"dimensions.{d}.labels", spec.get("labels", {})) for d, spec in data.get("dimensions", {}).items()]:
-        for label, value in mapping.items():
-            if not isinstance(value, (int, float)) or isinstance(value, bool):
-                raise OnaError(f"{path.name}: [{where}] {label!r} must be a number, not {value!r}")
-    subscales = {k: [str(x) for x in v] for k, v in data.get("subscales", {}).items()}
-    return Scale(labels={**DEFAULT_LABELS, **data.get("labels", {})}, missing=tuple(data.get("missing", DEFAULT_MISSING)),
-                 dimensions={str(k): dict(v) for k, v in data.get("dimensions", {}).items()},
-                 subscales=subscales, path=str(path))
+        raise OnaError(f"{name}: unknown key(s) {', '.join(sorted(unknown))}; known: labels, missing, "
+                       "min, max, dimensions, subscales")
+    _check_labels(name, "labels", data.get("labels", {}))
+    _check_range(name, "", data)
+    dimensions = data.get("dimensions", {})
+    if not isinstance(dimensions, dict):
+        raise OnaError(f"{name}: dimensions must be a table of [dimensions.<question>] sections")
+    for dim, spec in dimensions.items():
+        where = f"[dimensions.{dim}]"
+        if not isinstance(spec, dict):
+            raise OnaError(f"{name}: {where} must be a section of the keys {', '.join(_DIMENSION_KEYS)}")
+        wrong = sorted(set(spec) - set(_DIMENSION_KEYS))
+        if wrong:
+            raise OnaError(f"{name}: {where} unknown key(s) {', '.join(wrong)}; known: {', '.join(_DIMENSION_KEYS)}")
+        _check_labels(name, f"dimensions.{dim}.labels", spec.get("labels", {}))
+        _check_range(name, f"{where} ", spec)
+        if not isinstance(spec.get("reverse", False), bool):
+            raise OnaError(f"{name}: {where} reverse must be true or false")
+        if not isinstance(spec.get("subscale", ""), str):
+            raise OnaError(f"{name}: {where} subscale must be a text")
+    subscales = data.get("subscales", {})
+    if not isinstance(subscales, dict):
+        raise OnaError(f"{name}: subscales must be a table of <subscale> = [questions]")
+    return Scale(labels={**DEFAULT_LABELS, **data.get("labels", {})},
+                 missing=tuple(_names(name, "missing", data.get("missing", list(DEFAULT_MISSING)))),
+                 dimensions={str(k): dict(v) for k, v in dimensions.items()},
+                 subscales={k: _names(name, f"[subscales] {k}", v) for k, v in subscales.items()}, path=str(path),
+                 low=data.get("min"), high=data.get("max"))
 
 
 @dataclass
@@ -118,37 +204,53 @@ class RatingResponses:
 
 
 def _split_header(header: str, units: dict[str, str]) -> tuple[str, str] | None:
-    """(unit, dimension) from a wide header such as "Finance – timely", or None."""
-    parts = _SEPARATORS.split(header)
-    for i in range(1, len(parts)):
-        left, right = " - ".join(parts[:i]), " - ".join(parts[i:])
-        for unit_text, dim in ((left, right), (right, left)):
-            for candidate in (unit_text, header[: len(unit_text)]):
-                unit = units.get(fold_text(candidate))
-                if unit and dim.strip():
-                    return unit, dim.strip()
-    # Units whose own names contain a separator ("Building - Permits"): match by prefix.
-    key = fold_text(header)
-    for folded, unit in sorted(units.items(), key=lambda kv: -len(kv[0])):
-        if key.startswith(folded) and len(key) > len(folded):
-            rest = _SEPARATORS.sub(" ", header[len(unit):]).strip()
-            if rest:
-                return unit, rest
-    return None
+    """(unit, dimension) from a wide header such as "Finance – timely" (or "timely – Finance"), or
+    None. The header is cut at each separator (–, —, -, :, |) in turn; of the cuts that leave a unit
+    of the roster on one side and text on the other, the longest unit name wins, so "Building -
+    Permits – timely" is about "Building - Permits" when both units exist; the unit before the
+    question wins a tie."""
+    found = []
+    for cut in _SEPARATORS.finditer(header):
+        left, right = header[:cut.start()].strip(), header[cut.end():].strip()
+        for side, (unit_text, dim) in enumerate(((left, right), (right, left))):
+            unit = units.get(fold_text(unit_text))
+            if unit and dim:
+                found.append((-len(fold_text(unit)), side, unit, dim))
+    return min(found)[2:] if found else None
+
+
+def _unit_column(roster: Roster, by: str | None) -> str:
+    """The roster column whose units are rated: ``by`` (matched as ``--by`` is), else the roster's
+    unit column; the same errors as measuring the network by it."""
+    if by is not None:
+        column = roster.column(by)
+        if column == roster.id_column:
+            raise InputError([Problem("bad-unit-column", "cannot measure by the id column; choose a unit column",
+                                      path=roster.path, row=1)])
+        return column
+    if roster.default_unit_column is None:
+        raise InputError([Problem("no-unit-column", "the roster has no department or unit column; name one with --by",
+                                  path=roster.path, row=1)])
+    return roster.default_unit_column
 
 
 def read_ratings(path: str | Path, roster: Roster | None, *, by: str | None = None, scale: Scale | None = None,
                  sheet: str | None = None) -> RatingResponses:
     """Read a unit-rates-unit response sheet, long or wide (see the module docstring).
 
-    ``by``: the roster column whose units are rated (default: the roster's unit column). Every
-    answer that is neither a score, a known label nor a missing answer is an error with its cell."""
+    ``by``: the roster column whose units are rated (default: the roster's unit column). Unit names
+    (rated units, and the respondent's own unit in anonymous sheets) are matched to the roster's
+    ignoring case and accents; without a roster, spellings that differ only so are one unit. Every
+    answer that is neither a score within the scale's range, a known label nor a missing answer is
+    an error with its cell, and so is an unknown or blank unit. A sheet without questions or without
+    any scored answer is an error, as is a scale-file dimension or subscale member that names no
+    question."""
     scale = scale or Scale()
     table = read_table(path, sheet, wanted_headers=None if sheet else [list(_RESPONDENT + _RATER_UNIT)])
     headers = table.headers
     keys = {normalise_header(h): h for h in headers}
-    unit_column = by or (roster.unit_columns[-1] if roster is not None and roster.unit_columns else None)
-    unit_names = sorted(set(roster.people[unit_column])) if roster is not None and unit_column else []
+    unit_column = _unit_column(roster, by) if roster is not None else None
+    unit_names = list(dict.fromkeys(roster.people[unit_column])) if unit_column else []
     rater_col = next((keys[k] for k in _RATER_UNIT if k in keys), None)
     rated_col = next((keys[k] for k in _RATED if k in keys), None)
     respondent_col = next((keys[k] for k in _RESPONDENT if k in keys), None)
@@ -158,15 +260,21 @@ def read_ratings(path: str | Path, roster: Roster | None, *, by: str | None = No
         raise InputError([table.problem("ratings-columns", "needs a respondent column joined to the roster, or a "
                                         "column with the respondent's own unit (anonymous surveys)",
                                         row=table.header_row)])
-    if rated_col is None and not unit_names and rater_col is not None:
-        unit_names = sorted(set(table.frame[rater_col].str.strip()) - {""})
-    units = {fold_text(u): u for u in unit_names}
-    problems: list[Problem] = []
     frame = table.frame
+    if not unit_names:  # no roster: the units are those the sheet names, first spelling first
+        unit_names = [u for col in (rater_col, rated_col) if col is not None for u in frame[col].str.strip() if u]
+    units: dict[str, str] = {}
+    for u in unit_names:
+        units.setdefault(fold_text(u), u)
+    problems: list[Problem] = []
     rows = np.asarray(table.rows)
     # Who answered, and their unit.
     if rater_col is not None:
-        rater_units = frame[rater_col].str.strip()
+        rater_units = frame[rater_col].str.strip().map(lambda u: units.get(fold_text(u)))
+        for i in np.flatnonzero(rater_units.isna().to_numpy()):
+            blank = frame[rater_col].iat[i].strip() == ""
+            problems.append(table.problem("unknown-unit", "is blank: the respondent's own unit is needed" if blank
+                                          else "names no unit of the roster", row=int(rows[i]), column=rater_col))
         respondents = pd.Series([f"row {r}" for r in rows], index=frame.index)
         anonymous = True
     else:
@@ -181,6 +289,9 @@ def read_ratings(path: str | Path, roster: Roster | None, *, by: str | None = No
     records = []  # (respondent, rater_unit, rated_unit, dimension, answer, row, column)
     if rated_col is not None:
         dims = [h for h in headers if h not in {rater_col, rated_col, respondent_col}]
+        if not dims:
+            raise InputError([table.problem("ratings-columns", "has no question columns beside the respondent and "
+                                            "the rated unit", row=table.header_row)])
         rated_units = frame[rated_col].str.strip()
         for h in dims:
             values = frame[h]
@@ -194,17 +305,18 @@ def read_ratings(path: str | Path, roster: Roster | None, *, by: str | None = No
         if not rated:
             raise InputError([table.problem("ratings-columns", "has no rated-unit column and no columns named "
                                             "'<unit> – <question>'; see the ratings template", row=table.header_row)])
+        dims = list(dict.fromkeys(dim for _, dim in rated.values()))
         for h, (unit, dim) in rated.items():
             values = frame[h]
             for i in range(len(frame)):
                 records.append((respondents.iat[i], rater_units.iat[i], unit, dim, values.iat[i], int(rows[i]), h))
         layout = "wide"
+    scale.check_names(tuple(dims), Path(path).name)
     out, counts = [], {"ok": 0, "missing": 0}
-    known_units = set(unit_names)
     for respondent, rater, rated_unit, dim, answer, row, column in records:
-        if respondent is None or (isinstance(respondent, float) and math.isnan(respondent)):
+        if respondent is None or (isinstance(respondent, float) and math.isnan(respondent)) or rater is None:
             continue
-        if known_units and rated_unit not in known_units:
+        if rated_unit not in units.values():
             folded = units.get(fold_text(rated_unit))
             if folded is None:
                 problems.append(table.problem("unknown-unit", "names no unit of the roster", row=row,
@@ -216,10 +328,20 @@ def read_ratings(path: str | Path, roster: Roster | None, *, by: str | None = No
             problems.append(table.problem("bad-rating", "is neither a number, a label of the scale nor a "
                                           "'don't know' answer; add it to the scale file", row=row, column=column))
             continue
+        if status == "out-of-range":
+            low, high = scale.bounds(dim)
+            problems.append(table.problem("bad-rating", f"is a number outside the scale ({low:g} to {high:g}); if "
+                                          "the scale is wider, set min and max in the scale file", row=row,
+                                          column=column))
+            continue
         counts[status] += 1
         out.append((str(respondent), str(rater), rated_unit, dim, np.nan if value is None else value))
     if problems:
         raise InputError(problems[:200])
+    if not counts["ok"]:
+        what = "has no answers below its header" if not counts["missing"] else \
+            "has no scored answer: every answer is blank or 'don't know'"
+        raise InputError([table.problem("no-ratings", what, row=table.header_row)])
     scores = pd.DataFrame(out, columns=["respondent", "rater_unit", "rated_unit", "dimension", "score"])
     # Partial answers: a respondent who scored some questions about a unit and left others missing.
     answered = scores.assign(ok=scores["score"].notna()).groupby(["respondent", "rated_unit"])["ok"].agg(["any", "all"])

@@ -130,12 +130,14 @@ RATING_LABELS = ["Strongly disagree", "Disagree", "Neither agree nor disagree", 
                  "Don't know"]
 
 
-def write_ratings_template(roster: Roster, path: str | Path, *, unit_column: str | None = None) -> Path:
+def write_ratings_template(roster: Roster, path: str | Path, *, unit_column: str | None = None,
+                           questions: list[str] | None = None) -> Path:
     """Write a unit-rates-unit questionnaire for ``roster``'s units at ``path``.
 
     Sheets: ``Instructions`` (the questions and the scale); ``Responses``: one row per respondent,
     a Respondent drop-down of the roster's people and one column per (unit, question) named
-    "<unit> – <question>" with a drop-down of the answers. A filled-in copy is read by
+    "<unit> – <question>" with a drop-down of the answers. ``questions``: the questions to ask
+    (default: :data:`RATING_QUESTIONS`, by their short names). A filled-in copy is read by
     ``ona analyze --ratings`` with no options (the default scale knows these answers).
     """
     unit_column = unit_column or (roster.unit_columns[-1] if roster.unit_columns else None)
@@ -149,7 +151,8 @@ def write_ratings_template(roster: Roster, path: str | Path, *, unit_column: str
     lines = ["How we work with the other units", "",
              "On the sheet 'Responses', pick your name, then answer for each unit you work with.",
              "Leave a unit blank if you do not work with it; answer 'Don't know' where you cannot judge.", "",
-             "The questions:"] + [f"  {name}: {text}" for name, text in RATING_QUESTIONS.items()] + \
+             "The questions:"] + ([f"  {q}" for q in questions] if questions else
+                                  [f"  {name}: {text}" for name, text in RATING_QUESTIONS.items()]) + \
         ["", "The answers: " + ", ".join(RATING_LABELS[:5]) + " (scored 1-5), or Don't know."]
     _instructions(wb, lines, width=100)
     lists = wb.create_sheet("Lists")
@@ -158,7 +161,7 @@ def write_ratings_template(roster: Roster, path: str | Path, *, unit_column: str
     for i, value in enumerate(RATING_LABELS, start=1):
         _text(lists.cell(row=i, column=2), value)
     responses = wb.create_sheet("Responses", 1)
-    headers = ["Respondent"] + [f"{u} – {q}" for u in units for q in RATING_QUESTIONS]
+    headers = ["Respondent"] + [f"{u} – {q}" for u in units for q in (questions or RATING_QUESTIONS)]
     for j, h in enumerate(headers, start=1):
         _text(responses.cell(row=1, column=j), h).font = Font(bold=True)
     people = DataValidation(type="list", formula1=f"=Lists!$A$1:$A${max(1, len(choices))}", allow_blank=True)

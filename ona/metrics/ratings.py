@@ -5,7 +5,9 @@ A respondent's score for a subscale (or overall) and a rated unit is the mean of
 the subscale's dimensions (or on all) for that unit, over the items they answered. A cell "A rates
 B" pools the respondents of unit A rating unit B: mean, n (respondents), sample standard deviation
 and a 95% t-interval mean ± t(0.975, n − 1) · sd / √n (Student 1908). Cells with fewer than
-``min_group_size`` respondents are suppressed everywhere, including the gaps built from them.
+``min_group_size`` respondents are suppressed everywhere: no gap is built from them, and the figures
+that pool cells (a unit's rating of the others and by the others, the support units' reach) leave
+their respondents out, so no hidden cell can be worked out by subtracting the shown ones.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from ..errors import InputError, Problem
 from ..ingest.ratings import RatingResponses
 
 __all__ = ["RatingsResult", "measure_ratings", "rating_cells", "perception_gaps", "MANAGER_PATTERN"]
@@ -100,28 +103,32 @@ def perception_gaps(cells: pd.DataFrame, measure: str = OVERALL) -> pd.DataFrame
     return gaps.reindex(gaps["gap"].abs().sort_values(ascending=False).index).reset_index(drop=True)
 
 
+def _visible_overall(responses: RatingResponses, min_group_size: int) -> pd.DataFrame:
+    """The respondents' overall scores that sit in shown cells: a (rater unit, rated unit) cell
+    with fewer than ``min_group_size`` respondents is hidden, and so are its scores from every
+    figure that pools cells."""
+    per = _respondent_scores(responses)
+    per = per[per["measure"] == OVERALL]
+    size = per.groupby(["rater_unit", "rated_unit"])["respondent"].transform("nunique")
+    return per[size >= min_group_size]
+
+
 def _unit_views(responses: RatingResponses, min_group_size: int) -> pd.DataFrame:
     """Per unit: its self-rating, how it rates the others (pooled over its respondents' overall
     scores of other units) and how the others rate it (pooled over other units' respondents), and
-    the gap: how we rate others - how others rate us ("we think we cooperate; they don't")."""
-    per = _respondent_scores(responses)
-    per = per[per["measure"] == OVERALL]
-    units = sorted(set(per["rater_unit"]) | set(per["rated_unit"]))
+    the gap: how we rate others - how others rate us ("we think we cooperate; they don't"). Only
+    shown cells are pooled (see :func:`_visible_overall`); the respondent counts are of those."""
+    per = _visible_overall(responses, min_group_size)
+    units = sorted(set(responses.scores["rater_unit"]) | set(responses.scores["rated_unit"]))
     rows = []
     for u in units:
         own = per[(per["rater_unit"] == u) & (per["rated_unit"] == u)]
         out = per[(per["rater_unit"] == u) & (per["rated_unit"] != u)]
         inn = per[(per["rated_unit"] == u) & (per["rater_unit"] != u)]
-
-        def pooled(part):
-            respondents = part["respondent"].nunique()
-            return (part["score"].mean() if respondents >= min_group_size else np.nan), respondents
-
-        self_mean, self_n = pooled(own)
-        out_mean, out_n = pooled(out)
-        in_mean, in_n = pooled(inn)
-        rows.append({"unit": u, "rates_itself": self_mean, "rates_others": out_mean, "respondents_rating_others": out_n,
-                     "rated_by_others": in_mean, "respondents_rating_it": in_n, "gap": out_mean - in_mean})
+        rows.append({"unit": u, "rates_itself": own["score"].mean(), "rates_others": out["score"].mean(),
+                     "respondents_rating_others": out["respondent"].nunique(),
+                     "rated_by_others": inn["score"].mean(), "respondents_rating_it": inn["respondent"].nunique(),
+                     "gap": out["score"].mean() - inn["score"].mean()})
     return pd.DataFrame(rows).set_index("unit")
 
 
@@ -149,13 +156,13 @@ def _perceived_vs_actual(cells: pd.DataFrame, unit_pairs: pd.DataFrame) -> pd.Da
 def _support_reach(responses: RatingResponses, people: pd.DataFrame, unit_column: str, type_column: str,
                    graph, manager_pattern: str, min_group_size: int) -> pd.DataFrame:
     """For each support unit: the share of line units, and of line managers, with a tie to or from
-    one of its people; how the line rates it; how it rates the line (pooled overall scores)."""
+    one of its people; how the line rates it; how it rates the line (pooled overall scores of the
+    shown cells only, see :func:`_visible_overall`)."""
     kinds = people.groupby(unit_column)[type_column].agg(lambda v: v.mode().iat[0] if len(v.mode()) else "")
     is_support = kinds.str.lower().str.contains("support|stab|stöd|støtte")
     support_units = sorted(kinds.index[is_support])
     line_units = sorted(kinds.index[~is_support])
-    per = _respondent_scores(responses)
-    per = per[per["measure"] == OVERALL]
+    per = _visible_overall(responses, min_group_size)
     ids = [str(i) for i in graph.ids]
     unit_of = people[unit_column].astype(str).reindex(ids).to_numpy()
     role = None
@@ -181,8 +188,7 @@ def _support_reach(responses: RatingResponses, people: pd.DataFrame, unit_column
             "line_unit_reach": len(partner_units) / len(line_units) if line_units else np.nan,
             "line_managers_reached": len(reached_managers), "line_managers": len(line_managers),
             "line_manager_reach": len(reached_managers) / len(line_managers) if len(line_managers) else np.nan,
-            "line_rates_it": by_line["score"].mean() if by_line["respondent"].nunique() >= min_group_size else np.nan,
-            "it_rates_line": of_line["score"].mean() if of_line["respondent"].nunique() >= min_group_size else np.nan,
+            "line_rates_it": by_line["score"].mean(), "it_rates_line": of_line["score"].mean(),
         })
     return pd.DataFrame(rows)
 
@@ -191,10 +197,26 @@ def normalise(text: str) -> str:
     return re.sub(r"[\s_.-]+", " ", str(text).strip().lower())
 
 
+def _type_column(people: pd.DataFrame, type_column: str | None, roster) -> str | None:
+    """The roster column of unit types: ``type_column`` (matched ignoring case; an unknown name is
+    an InputError naming the roster), else a column called function, unit type, type or funktion."""
+    if type_column is None:
+        return next((c for c in people.columns if normalise(c) in ("function", "unit type", "type", "funktion")), None)
+    found = next((c for c in people.columns if normalise(c) == normalise(type_column)), None)
+    if found is None:
+        choices = ", ".join(repr(c) for c in people.columns)
+        raise InputError([Problem("unknown-unit-column", f"has no column {type_column!r} for --unit-type-column; "
+                                  f"choose one of: {choices}", path=getattr(roster, "path", None),
+                                  sheet=getattr(roster, "sheet", None), row=getattr(roster, "header_row", None))])
+    return found
+
+
 def measure_ratings(responses: RatingResponses, *, min_group_size: int = 5, measurement=None, graph=None,
                     type_column: str | None = None, manager_pattern: str = MANAGER_PATTERN) -> RatingsResult:
     """All rating results; with a network ``measurement`` (and its ``graph``) also perceived vs
-    actual and, when the roster has a unit-type column (line/support), the support units' reach."""
+    actual and, when the roster has a unit-type column (line/support), the support units' reach.
+    A ``type_column`` the roster lacks is an error even when there are no ties to reach with."""
+    types = _type_column(graph.people, type_column, graph.roster) if graph is not None else None
     cells = rating_cells(responses, min_group_size=min_group_size)
     gaps = perception_gaps(cells)
     units = _unit_views(responses, min_group_size)
@@ -204,11 +226,7 @@ def measure_ratings(responses: RatingResponses, *, min_group_size: int = 5, meas
                                        "answers": {k: v for k, v in responses.counts.items()}})
     if measurement is not None and graph is not None and graph.m:
         result.perceived_vs_actual = _perceived_vs_actual(cells, measurement.unit_pairs)
-        people = graph.people
-        unit_column = measurement.parameters["unit_column"]
-        candidates = [type_column] if type_column else [c for c in people.columns
-                                                        if normalise(c) in ("function", "unit type", "type", "funktion")]
-        if candidates and candidates[0] in people.columns:
-            result.support = _support_reach(responses, people, unit_column, candidates[0], graph, manager_pattern,
-                                            min_group_size)
+        if types is not None:
+            result.support = _support_reach(responses, graph.people, measurement.parameters["unit_column"], types,
+                                            graph, manager_pattern, min_group_size)
     return result

@@ -78,9 +78,14 @@ def _extreme_units(units: pd.DataFrame, every_unit: bool) -> list[Finding]:
 
 
 def findings(measurement: Measurement) -> list[Finding]:
-    """The headline findings of a measurement, most general first."""
+    """The headline findings of a measurement, most general first. When no network was measured
+    (a rating survey alone: no tie file, no email, so no ties), only the one finding that says so:
+    no network figure describes ties nobody was asked about."""
     s = measurement.summary
     out: list[Finding] = []
+    if not s.get("ties") and measurement.parameters.get("tie_shape") == "none":
+        return [Finding("no_network", "No tie data was given, so no network was measured; the rating survey's "
+                        "findings are on the ratings page.")]
     if s.get("ties"):
         share = s["cross_unit_share"]
         expected = (s["ei_expected"] + 1) / 2 if not math.isnan(s.get("ei_expected", math.nan)) else math.nan

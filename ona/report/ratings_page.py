@@ -205,8 +205,9 @@ def write_ratings_page(result: RatingsResult, path: str | Path, *, title: str | 
     body = (f"<h1>{_e(heading)}</h1>"
             f"<p class='sub'>{counts.get('ok', 0):,} answers scored, {counts.get('missing', 0):,} blank or "
             f"'don't know'; {counts.get('partial', 0):,} respondents answered only some questions about a unit "
-            "(their score is the mean of those they answered). Cells with fewer than {result.parameters['min_group_size']} respondents are not shown "
-            "(·).</p><p><a href='index.html'>Back to the report</a></p>"
+            "(their score is the mean of those they answered). Cells with fewer than "
+            f"{result.parameters['min_group_size']} respondents are not shown (·), nor counted in any unit's "
+            "figures.</p><p><a href='index.html'>Back to the report</a></p>"
             f"<h2>Findings</h2><ul class='findings'>{findings}</ul>"
             f"<h2>We rate them, they rate us</h2>{_we_they_chart(result)}"
             f"<h2>Where units disagree</h2>{_gap_matrix(result, units)}"
@@ -218,5 +219,6 @@ def write_ratings_page(result: RatingsResult, path: str | Path, *, title: str | 
             "questions; overall: of all). A cell pools the respondents of the row unit: mean, n, and a 95% "
             "t-interval. See method.html#rating-cells.</p>")
     with atomic_write(Path(path)) as handle:
-        handle.write(_page(heading, body).replace("</style>", "td.sup { color: #999; } h3 { font-size: 15px; }</style>"))
+        style = "td.sup { color: #999; } h3 { font-size: 15px; }</style>"
+        handle.write(_page(heading, body).replace("</style>", style))
     return Path(path)
