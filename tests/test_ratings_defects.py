@@ -71,6 +71,25 @@ def test_a_hidden_cell_cannot_be_worked_out_from_the_unit_figures(town, runner):
     assert "Cells with fewer than 5 respondents are not shown (·), nor counted in any unit's figures." in page
 
 
+def test_a_hidden_question_cell_cannot_be_worked_out_from_the_overall_cell(town, runner):
+    """Alpha rates Beta: 3 people answer only "timely" (too few to show), 5 others only "clear".
+    The overall cell Alpha -> Beta counts only the shown questions: it is the 5 "clear" answers,
+    so overall and "clear" together say nothing of the 3 "timely" answers (with all 8 in it,
+    8 x overall - 5 x clear would give their sum)."""
+    alpha = ids("Alpha")
+    rows = [["Respondent", "Rated unit", "timely", "clear"]]
+    rows += [[p, "Beta", "Strongly disagree", ""] for p in alpha[:3]]
+    rows += [[p, "Beta", "", "Agree"] for p in alpha[3:]]
+    write_csv(town / "r.csv", rows)
+    result = analyze(runner, town, "--ratings", str(town / "r.csv"))
+    assert result.exit_code == 0, result.output
+    cells = {c["measure"]: c for c in json.loads((town / "out" / "metrics.json").read_text("utf-8"))["rating_cells"]
+             if (c["rater_unit"], c["rated_unit"]) == ("Alpha", "Beta")}
+    assert (cells["timely"]["n"], cells["timely"]["mean"]) == (3, None)
+    assert (cells["clear"]["n"], cells["clear"]["mean"]) == (5, 4.0)
+    assert (cells["overall"]["n"], cells["overall"]["mean"]) == (5, 4.0)
+
+
 def write_sheet(folder, header, answers, name="r.csv"):
     return write_csv(folder / name, [["My unit", "Rated unit", *header]] + [["Alpha", "Beta", *a] for a in answers])
 

@@ -2,7 +2,9 @@
 collaboration, and line vs support functions (definitions with references in docs/metrics.md).
 
 A respondent's score for a subscale (or overall) and a rated unit is the mean of their scores on
-the subscale's dimensions (or on all) for that unit, over the items they answered. A cell "A rates
+the subscale's dimensions (or on all) for that unit, over the items they answered whose cell is
+shown: a dimension's cell with fewer than ``min_group_size`` respondents counts in no subscale or
+overall score (else, with the shown cells, a hidden one would follow from the overall one). A cell "A rates
 B" pools the respondents of unit A rating unit B: mean, n (respondents), sample standard deviation
 and a 95% t-interval mean ± t(0.975, n − 1) · sd / √n (Student 1908). Cells with fewer than
 ``min_group_size`` respondents are suppressed everywhere: no gap is built from them, and the figures
@@ -47,10 +49,16 @@ class RatingsResult:
         return out
 
 
-def _respondent_scores(responses: RatingResponses) -> pd.DataFrame:
-    """One row per (measure, respondent, rater_unit, rated_unit): dimensions, subscales, overall."""
+def _respondent_scores(responses: RatingResponses, min_group_size: int = 1) -> pd.DataFrame:
+    """One row per (measure, respondent, rater_unit, rated_unit): dimensions, subscales, overall.
+    Subscale and overall scores leave out the dimensions whose (rater unit, rated unit) cell has
+    fewer than ``min_group_size`` respondents (a hidden cell)."""
     s = responses.scores.dropna(subset=["score"])
     per_dim = s.groupby(["dimension", "respondent", "rater_unit", "rated_unit"], as_index=False)["score"].mean()
+    shown = per_dim.groupby(["dimension", "rater_unit", "rated_unit"])["respondent"].transform("nunique") \
+        >= min_group_size
+    kept = per_dim.loc[shown, ["dimension", "rater_unit", "rated_unit"]].drop_duplicates()
+    s = s.merge(kept, on=["dimension", "rater_unit", "rated_unit"], how="inner")
     per_dim = per_dim.rename(columns={"dimension": "measure"})
     frames = [per_dim]
     scale = responses.scale
@@ -65,9 +73,15 @@ def _respondent_scores(responses: RatingResponses) -> pd.DataFrame:
 
 def rating_cells(responses: RatingResponses, *, min_group_size: int = 5) -> pd.DataFrame:
     """The unit x unit cells of every measure (dimensions, subscales, overall)."""
-    per = _respondent_scores(responses)
+    per = _respondent_scores(responses, min_group_size)
     grouped = per.groupby(["measure", "rater_unit", "rated_unit"])["score"]
     cells = grouped.agg(mean="mean", n="count", sd="std").reset_index()
+    # A subscale or overall cell all of whose questions' cells are hidden has no score left: it is
+    # listed hidden, with the respondents who answered (a count reveals no answer).
+    everyone = _respondent_scores(responses).groupby(["measure", "rater_unit", "rated_unit"])["score"].count()
+    missing = everyone.index.difference(cells.set_index(["measure", "rater_unit", "rated_unit"]).index)
+    if len(missing):
+        cells = pd.concat([cells, everyone.loc[missing].rename("n").reset_index()], ignore_index=True)
     t = stats.t.ppf(0.975, np.maximum(cells["n"] - 1, 1))
     half = t * cells["sd"] / np.sqrt(cells["n"])
     cells["ci_low"] = np.where(cells["n"] >= 2, cells["mean"] - half, np.nan)
@@ -107,7 +121,7 @@ def _visible_overall(responses: RatingResponses, min_group_size: int) -> pd.Data
     """The respondents' overall scores that sit in shown cells: a (rater unit, rated unit) cell
     with fewer than ``min_group_size`` respondents is hidden, and so are its scores from every
     figure that pools cells."""
-    per = _respondent_scores(responses)
+    per = _respondent_scores(responses, min_group_size)
     per = per[per["measure"] == OVERALL]
     size = per.groupby(["rater_unit", "rated_unit"])["respondent"].transform("nunique")
     return per[size >= min_group_size]
