@@ -1004,20 +1004,20 @@ def _renamed(ties: TieTable, mapping: dict[str, str]) -> TieTable:
     return replace(ties, ties=frame, respondents=respondents)
 
 
-def pseudonymize_roster(roster: Roster, key: bytes) -> tuple[Roster, dict[str, str]]:
+def pseudonymize_roster(roster: Roster, key: bytes, keep: tuple[str, ...] = ()) -> tuple[Roster, dict[str, str]]:
     """The roster with ids replaced by pseudonyms (of the email where there is one, else of the id,
-    so a person keeps their pseudonym across years), names replaced by the pseudonym, and the email
-    column dropped. Returns the new roster and the id -> pseudonym map."""
+    so a person keeps their pseudonym across years) and only the unit columns and the columns named in
+    ``keep`` left: names, addresses and every other attribute (first and last name, manager, phone,
+    ...) can tell who a person is, so they are dropped; the name and email columns are dropped even
+    when ``keep`` names them. Returns the new roster and the id -> pseudonym map."""
     ids = [str(i) for i in roster.ids]
     basis = roster.people[roster.email_column].astype(str).tolist() if roster.email_column else ids
     mapping = {pid: pseudonym(key, b or pid) for pid, b in zip(ids, basis)}
-    people = roster.people.copy()
-    people.index = pd.Index([mapping[i] for i in ids], name=people.index.name)
-    if roster.email_column:
-        people = people.drop(columns=[roster.email_column])
-    if roster.name_column:
-        people[roster.name_column] = people.index
-    return replace(roster, people=people, email_column=None, id_role="id"), mapping
+    kept = [c for c in roster.people.columns
+            if (c in roster.unit_columns or c in keep) and c not in (roster.name_column, roster.email_column)]
+    people = roster.people[kept].copy()
+    people.index = pd.Index([mapping[i] for i in ids], name=roster.people.index.name)
+    return replace(roster, people=people, name_column=None, email_column=None, id_role="id"), mapping
 
 
 def read_key_file(path: str | Path) -> bytes:
@@ -1042,14 +1042,16 @@ def merge_small_units(roster: Roster, minimum: int) -> tuple[Roster, list[str]]:
     return replace(roster, people=people), merged
 
 
-def apply_privacy(roster: Roster, ties: TieTable, *, key: bytes | None = None,
-                  min_group_size: int | None = None) -> tuple[Roster, TieTable, dict, dict]:
-    """Pseudonymise roster and ties with ``key`` (when given) and merge units smaller than
+def apply_privacy(roster: Roster, ties: TieTable, *, key: bytes | None = None, min_group_size: int | None = None,
+                  by: str | None = None, keep: tuple[str, ...] = ()) -> tuple[Roster, TieTable, dict, dict]:
+    """Pseudonymise roster and ties with ``key`` (when given; the roster keeps its unit columns, the
+    column measured, ``by``, and the columns in ``keep``) and merge units smaller than
     ``min_group_size`` (default 5 when pseudonymising). Returns the roster, the ties, the id ->
     pseudonym map and the old unit -> merged unit map (for relabelling other inputs)."""
     mapping: dict = {}
     if key is not None:
-        roster, mapping = pseudonymize_roster(roster, key)
+        measured = roster.column(by) if by else None
+        roster, mapping = pseudonymize_roster(roster, key, keep=(*keep, measured) if measured else keep)
         ties = _renamed(ties, mapping)
         min_group_size = min_group_size or 5
     merged: list[str] = []
