@@ -61,8 +61,8 @@ def analyze(roster: Roster, ties: TieTable | None = None, *, email_paths=(), ema
 
         responses = read_ratings(ratings_path, roster, by=by, scale=read_scale(scale_path))
     type_column = (unit_type_column or _unit_type_column(roster)) if responses is not None else None
-    roster, ties, id_map, unit_map = apply_privacy(roster, ties, key=key, min_group_size=min_group_size, by=by,
-                                                   keep=(type_column,) if type_column else ())
+    roster, ties, id_map, unit_map, small_units = apply_privacy(roster, ties, key=key, min_group_size=min_group_size,
+                                                                by=by, keep=(type_column,) if type_column else ())
     if responses is not None and (id_map or unit_map):
         from .ingest.ratings import relabel
 
@@ -78,7 +78,7 @@ def analyze(roster: Roster, ties: TieTable | None = None, *, email_paths=(), ema
                                   type_column=unit_type_column)
         result.extra.update(ratings.tables())
     return Analysis(roster=roster, ties=ties, graph=graph, measurement=result, ratings=ratings, email=email,
-                    merged_units=list(unit_map))
+                    merged_units=small_units)
 
 
 #: Headers of the unit-type (line/support) column the rating measures look for when none is named.

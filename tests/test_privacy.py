@@ -11,7 +11,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+import ona
 from ona.cli import cli
+from ona.ingest.email import merge_small_units
 
 from conftest import ROOT, write_csv
 
@@ -102,6 +104,33 @@ def test_a_pseudonymised_report_holds_no_roster_value_but_the_units(tmp_path, ru
     assert set(nodes["Department"]) == {"Alpha", "Beta", "Small units (< 5)"}
 
 
+def test_a_single_small_unit_joins_the_smallest_unit_of_the_minimum(tmp_path, runner):
+    """Gamma (3 people) is the only unit under 5: merged alone it would still be 3 people, so the
+    smallest unit of at least 5, Beta (6; not Alpha, 9), joins it; no unit of fewer than 5 is reported."""
+    people = write_roster(tmp_path / "roster.csv", {"Alpha": 9, "Beta": 6, "Gamma": 3})
+    result = runner.invoke(cli, ["analyze", "--roster", str(tmp_path / "roster.csv"),
+                                 *write_inputs(tmp_path, people, "ties"), "--pseudonymize", key_file(tmp_path),
+                                 "--out", str(tmp_path / "out"), "--permutations", "0"])
+    assert result.exit_code == 0, result.output
+    units = json.loads((tmp_path / "out" / "metrics.json").read_text(encoding="utf-8"))["units"]
+    assert {u["unit"]: u["headcount"] for u in units} == {"Alpha": 9, "Beta and small units (< 5)": 9}
+    assert "Note: 1 unit with fewer than the minimum group size merged" in result.output
+
+
+def test_small_units_that_reach_the_minimum_together_merge_alone(tmp_path):
+    """Gamma (3) and Delta (2) make 5 together: no larger unit joins them."""
+    write_roster(tmp_path / "roster.csv", {"Alpha": 8, "Gamma": 3, "Delta": 2})
+    merged, names = merge_small_units(ona.read_roster(tmp_path / "roster.csv"), 5)
+    assert names == {"Department": {"Gamma": "Small units (< 5)", "Delta": "Small units (< 5)"}}
+    assert merged.people["Department"].value_counts().to_dict() == {"Alpha": 8, "Small units (< 5)": 5}
+
+
+def test_when_no_unit_has_the_minimum_everyone_is_one_group(tmp_path):
+    """Gamma (3) and Delta (1): there is no larger unit to join, so the group is everyone (the
+    organisation's own figures), the one group that cannot be smaller."""
+    write_roster(tmp_path / "roster.csv", {"Gamma": 3, "Delta": 1})
+    merged, _ = merge_small_units(ona.read_roster(tmp_path / "roster.csv"), 5)
+    assert set(merged.people["Department"]) == {"Small units (< 5)"}
 
 
 

@@ -1028,33 +1028,58 @@ def read_key_file(path: str | Path) -> bytes:
     return data.strip()
 
 
-def merge_small_units(roster: Roster, minimum: int) -> tuple[Roster, list[str]]:
-    """Units with fewer than ``minimum`` people merged into one unit "Small units (< minimum)", so no
-    unit-level figure describes fewer than ``minimum`` people. Returns the roster and the units merged."""
+def merge_small_units(roster: Roster, minimum: int) -> tuple[Roster, dict[str, dict[str, str]]]:
+    """Units of the roster's unit columns with fewer than ``minimum`` people merged into one unit
+    "Small units (< minimum)", so no unit-level figure describes fewer than ``minimum`` people. When that group is still under ``minimum`` (a single small unit, say), the
+    smallest unit of at least ``minimum`` people joins it and the group is named after both ("Alpha and
+    small units (< 5)"): a group left out instead would be the organisation's figures minus the published
+    units'. When no unit has ``minimum`` people, the group is every person of the column (but the External
+    unit). Returns the roster and, by column, each merged unit's new name."""
     people = roster.people.copy()
-    merged: list[str] = []
+    merged: dict[str, dict[str, str]] = {}
     for col in roster.unit_columns:
-        counts = people[col].value_counts()
-        small = [u for u, c in counts.items() if c < minimum and u != "External"]
-        if small:
-            people.loc[people[col].isin(small), col] = f"Small units (< {minimum})"
-            merged.extend(small)
+        counts = people[col].value_counts(sort=False).drop("External", errors="ignore")
+        small = counts[counts < minimum]
+        if small.empty:
+            continue
+        units, label = list(small.index), f"Small units (< {minimum})"
+        large = counts[counts >= minimum].sort_values(kind="stable")
+        if small.sum() < minimum and not large.empty:
+            units.append(large.index[0])
+            label = f"{large.index[0]} and small units (< {minimum})"
+        names = dict.fromkeys(units, label)
+        people[col] = people[col].replace(names)
+        merged[col] = names
     return replace(roster, people=people), merged
 
 
+class Privacy(NamedTuple):
+    """What :func:`apply_privacy` made: the roster and ties, the id -> pseudonym map, the old
+    unit -> merged unit map (for relabelling other inputs) and the units that were under the minimum
+    group size (``units`` also holds a larger unit that joined them)."""
+
+    roster: Roster
+    ties: TieTable
+    pseudonyms: dict[str, str]
+    units: dict[str, str]
+    small_units: list[str]
+
+
 def apply_privacy(roster: Roster, ties: TieTable, *, key: bytes | None = None, min_group_size: int | None = None,
-                  by: str | None = None, keep: tuple[str, ...] = ()) -> tuple[Roster, TieTable, dict, dict]:
+                  by: str | None = None, keep: tuple[str, ...] = ()) -> Privacy:
     """Pseudonymise roster and ties with ``key`` (when given; the roster keeps its unit columns, the
     column measured, ``by``, and the columns in ``keep``) and merge units smaller than
-    ``min_group_size`` (default 5 when pseudonymising). Returns the roster, the ties, the id ->
-    pseudonym map and the old unit -> merged unit map (for relabelling other inputs)."""
+    ``min_group_size`` (default 5 when pseudonymising)."""
     mapping: dict = {}
     if key is not None:
         measured = roster.column(by) if by else None
         roster, mapping = pseudonymize_roster(roster, key, keep=(*keep, measured) if measured else keep)
         ties = _renamed(ties, mapping)
         min_group_size = min_group_size or 5
-    merged: list[str] = []
-    if min_group_size:
-        roster, merged = merge_small_units(roster, min_group_size)
-    return roster, ties, mapping, {u: f"Small units (< {min_group_size})" for u in merged}
+    if not min_group_size:
+        return Privacy(roster, ties, mapping, {}, [])
+    before = roster.people
+    roster, merged = merge_small_units(roster, min_group_size)
+    units = {u: label for names in merged.values() for u, label in names.items()}
+    small = [u for col, names in merged.items() for u in names if (before[col] == u).sum() < min_group_size]
+    return Privacy(roster, ties, mapping, units, small)
