@@ -40,7 +40,8 @@ def analyze(roster: Roster, ties: TieTable | None = None, *, email_paths=(), ema
     """Measure ``roster`` with ``ties`` (a read tie file), or with ``email_paths`` (aggregated with
     ``email_options``; ``spark``: a SparkSession to aggregate on), or with no ties at all; ``ratings_path`` adds a
     rating survey. With ``key`` every identity is pseudonymised and the roster keeps only its unit columns, ``by``
-    and (with ratings) the unit-type column; units under ``min_group_size`` (default 5 with a key) merge."""
+    and (with ratings) the unit-type column; units under ``min_group_size`` (default 5 with a key) merge, in
+    the unit columns and in ``by``."""
     from .ingest.email import apply_privacy
 
     email = None

@@ -133,6 +133,21 @@ def test_when_no_unit_has_the_minimum_everyone_is_one_group(tmp_path):
     assert set(merged.people["Department"]) == {"Small units (< 5)"}
 
 
+def test_the_roles_measured_with_by_merge_too(tmp_path, runner):
+    """--by Role measures roles, so roles merge: the 4 heads join the advisers (5), the smallest role
+    of at least 5; the note counts the one role merged; the departments still merge in nodes.csv."""
+    people = write_roster(tmp_path / "roster.csv", {"Alpha": 8, "Beta": 8, "Gamma": 3, "Delta": 2},
+                          roles={"Head": 4, "Adviser": 5, "Caseworker": 12})
+    result = runner.invoke(cli, ["analyze", "--roster", str(tmp_path / "roster.csv"),
+                                 *write_inputs(tmp_path, people, "ties"), "--pseudonymize", key_file(tmp_path),
+                                 "--by", "Role", "--out", str(tmp_path / "out"), "--permutations", "0"])
+    assert result.exit_code == 0, result.output
+    units = json.loads((tmp_path / "out" / "metrics.json").read_text(encoding="utf-8"))["units"]
+    assert {u["unit"]: u["headcount"] for u in units} == {"Adviser and small units (< 5)": 9, "Caseworker": 12}
+    assert "Note: 1 unit with fewer than the minimum group size merged" in result.output
+    nodes = pd.read_csv(tmp_path / "out" / "nodes.csv", encoding="utf-8-sig")
+    assert set(nodes["Department"]) == {"Alpha", "Beta", "Small units (< 5)"}
+
 
 def test_with_ratings_the_unit_type_column_stays_for_the_support_units_reach(tmp_path, runner):
     """The rating measures tell support units from line units by the roster's Function column, so a

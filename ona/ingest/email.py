@@ -1028,16 +1028,18 @@ def read_key_file(path: str | Path) -> bytes:
     return data.strip()
 
 
-def merge_small_units(roster: Roster, minimum: int) -> tuple[Roster, dict[str, dict[str, str]]]:
-    """Units of the roster's unit columns with fewer than ``minimum`` people merged into one unit
-    "Small units (< minimum)", so no unit-level figure describes fewer than ``minimum`` people. When that group is still under ``minimum`` (a single small unit, say), the
+def merge_small_units(roster: Roster, minimum: int, columns: tuple[str, ...] | None = None
+                      ) -> tuple[Roster, dict[str, dict[str, str]]]:
+    """Units of the roster's ``columns`` (default: its unit columns) with fewer than ``minimum`` people
+    merged into one unit "Small units (< minimum)", so no unit-level figure describes fewer than
+    ``minimum`` people. When that group is still under ``minimum`` (a single small unit, say), the
     smallest unit of at least ``minimum`` people joins it and the group is named after both ("Alpha and
     small units (< 5)"): a group left out instead would be the organisation's figures minus the published
     units'. When no unit has ``minimum`` people, the group is every person of the column (but the External
     unit). Returns the roster and, by column, each merged unit's new name."""
     people = roster.people.copy()
     merged: dict[str, dict[str, str]] = {}
-    for col in roster.unit_columns:
+    for col in roster.unit_columns if columns is None else columns:
         counts = people[col].value_counts(sort=False).drop("External", errors="ignore")
         small = counts[counts < minimum]
         if small.empty:
@@ -1054,9 +1056,9 @@ def merge_small_units(roster: Roster, minimum: int) -> tuple[Roster, dict[str, d
 
 
 class Privacy(NamedTuple):
-    """What :func:`apply_privacy` made: the roster and ties, the id -> pseudonym map, the old
-    unit -> merged unit map (for relabelling other inputs) and the units that were under the minimum
-    group size (``units`` also holds a larger unit that joined them)."""
+    """What :func:`apply_privacy` made: the roster and ties, the id -> pseudonym map, the measured
+    column's old unit -> merged unit map (for relabelling other inputs) and the measured units that
+    were under the minimum group size (``units`` also holds a larger unit that joined them)."""
 
     roster: Roster
     ties: TieTable
@@ -1068,18 +1070,20 @@ class Privacy(NamedTuple):
 def apply_privacy(roster: Roster, ties: TieTable, *, key: bytes | None = None, min_group_size: int | None = None,
                   by: str | None = None, keep: tuple[str, ...] = ()) -> Privacy:
     """Pseudonymise roster and ties with ``key`` (when given; the roster keeps its unit columns, the
-    column measured, ``by``, and the columns in ``keep``) and merge units smaller than
-    ``min_group_size`` (default 5 when pseudonymising)."""
+    column measured, ``by`` (else the department column), and the columns in ``keep``) and merge units
+    smaller than ``min_group_size`` (default 5 when pseudonymising) in the unit columns and in ``by``,
+    so the units measured are never smaller than the minimum either."""
+    measured = roster.column(by) if by else roster.default_unit_column
     mapping: dict = {}
     if key is not None:
-        measured = roster.column(by) if by else None
         roster, mapping = pseudonymize_roster(roster, key, keep=(*keep, measured) if measured else keep)
         ties = _renamed(ties, mapping)
         min_group_size = min_group_size or 5
     if not min_group_size:
         return Privacy(roster, ties, mapping, {}, [])
+    columns = tuple(c for c in dict.fromkeys((*roster.unit_columns, measured)) if c in roster.people.columns)
     before = roster.people
-    roster, merged = merge_small_units(roster, min_group_size)
-    units = {u: label for names in merged.values() for u, label in names.items()}
-    small = [u for col, names in merged.items() for u in names if (before[col] == u).sum() < min_group_size]
-    return Privacy(roster, ties, mapping, units, small)
+    roster, merged = merge_small_units(roster, min_group_size, columns)
+    units = merged.get(measured, {})
+    counts = before[measured].value_counts() if units else {}
+    return Privacy(roster, ties, mapping, units, [u for u in units if counts[u] < min_group_size])
