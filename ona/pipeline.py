@@ -8,6 +8,7 @@ wave are left to the caller.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -37,8 +38,10 @@ def analyze(roster: Roster, ties: TieTable | None = None, *, email_paths=(), ema
             key: bytes | None = None, min_group_size: int | None = None,
             unit_type_column: str | None = None, spark=None) -> Analysis:
     """Measure ``roster`` with ``ties`` (a read tie file), or with ``email_paths`` (aggregated with
-    ``email_options``; ``spark``: a SparkSession to aggregate on), or with no ties at all; ``ratings_path`` adds a rating survey. With ``key``
-    every identity is pseudonymised; units under ``min_group_size`` (default 5 with a key) merge."""
+    ``email_options``; ``spark``: a SparkSession to aggregate on), or with no ties at all; ``ratings_path`` adds a
+    rating survey. With ``key`` every identity is pseudonymised and the roster keeps only its unit columns, ``by``
+    and (with ratings) the unit-type column; units under ``min_group_size`` (default 5 with a key) merge, in
+    the unit columns and in ``by``."""
     from .ingest.email import apply_privacy
 
     email = None
@@ -58,7 +61,9 @@ def analyze(roster: Roster, ties: TieTable | None = None, *, email_paths=(), ema
         from .ingest.ratings import read_ratings, read_scale
 
         responses = read_ratings(ratings_path, roster, by=by, scale=read_scale(scale_path))
-    roster, ties, id_map, unit_map = apply_privacy(roster, ties, key=key, min_group_size=min_group_size)
+    type_column = (unit_type_column or _unit_type_column(roster)) if responses is not None else None
+    roster, ties, id_map, unit_map, small_units = apply_privacy(roster, ties, key=key, min_group_size=min_group_size,
+                                                                by=by, keep=(type_column,) if type_column else ())
     if responses is not None and (id_map or unit_map):
         from .ingest.ratings import relabel
 
@@ -74,4 +79,14 @@ def analyze(roster: Roster, ties: TieTable | None = None, *, email_paths=(), ema
                                   type_column=unit_type_column)
         result.extra.update(ratings.tables())
     return Analysis(roster=roster, ties=ties, graph=graph, measurement=result, ratings=ratings, email=email,
-                    merged_units=list(unit_map))
+                    merged_units=small_units)
+
+
+#: Headers of the unit-type (line/support) column the rating measures look for when none is named.
+UNIT_TYPE_HEADERS = ("function", "unit type", "type", "funktion")
+
+
+def _unit_type_column(roster: Roster) -> str | None:
+    """The roster column the rating measures take as the unit type (line/support) when none is named."""
+    return next((c for c in roster.people.columns
+                 if re.sub(r"[\s_.-]+", " ", str(c).strip().lower()) in UNIT_TYPE_HEADERS), None)

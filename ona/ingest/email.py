@@ -1004,20 +1004,20 @@ def _renamed(ties: TieTable, mapping: dict[str, str]) -> TieTable:
     return replace(ties, ties=frame, respondents=respondents)
 
 
-def pseudonymize_roster(roster: Roster, key: bytes) -> tuple[Roster, dict[str, str]]:
+def pseudonymize_roster(roster: Roster, key: bytes, keep: tuple[str, ...] = ()) -> tuple[Roster, dict[str, str]]:
     """The roster with ids replaced by pseudonyms (of the email where there is one, else of the id,
-    so a person keeps their pseudonym across years), names replaced by the pseudonym, and the email
-    column dropped. Returns the new roster and the id -> pseudonym map."""
+    so a person keeps their pseudonym across years) and only the unit columns and the columns named in
+    ``keep`` left: names, addresses and every other attribute (first and last name, manager, phone,
+    ...) can tell who a person is, so they are dropped; the name and email columns are dropped even
+    when ``keep`` names them. Returns the new roster and the id -> pseudonym map."""
     ids = [str(i) for i in roster.ids]
     basis = roster.people[roster.email_column].astype(str).tolist() if roster.email_column else ids
     mapping = {pid: pseudonym(key, b or pid) for pid, b in zip(ids, basis)}
-    people = roster.people.copy()
-    people.index = pd.Index([mapping[i] for i in ids], name=people.index.name)
-    if roster.email_column:
-        people = people.drop(columns=[roster.email_column])
-    if roster.name_column:
-        people[roster.name_column] = people.index
-    return replace(roster, people=people, email_column=None, id_role="id"), mapping
+    kept = [c for c in roster.people.columns
+            if (c in roster.unit_columns or c in keep) and c not in (roster.name_column, roster.email_column)]
+    people = roster.people[kept].copy()
+    people.index = pd.Index([mapping[i] for i in ids], name=roster.people.index.name)
+    return replace(roster, people=people, name_column=None, email_column=None, id_role="id"), mapping
 
 
 def read_key_file(path: str | Path) -> bytes:
@@ -1028,31 +1028,62 @@ def read_key_file(path: str | Path) -> bytes:
     return data.strip()
 
 
-def merge_small_units(roster: Roster, minimum: int) -> tuple[Roster, list[str]]:
-    """Units with fewer than ``minimum`` people merged into one unit "Small units (< minimum)", so no
-    unit-level figure describes fewer than ``minimum`` people. Returns the roster and the units merged."""
+def merge_small_units(roster: Roster, minimum: int, columns: tuple[str, ...] | None = None
+                      ) -> tuple[Roster, dict[str, dict[str, str]]]:
+    """Units of the roster's ``columns`` (default: its unit columns) with fewer than ``minimum`` people
+    merged into one unit "Small units (< minimum)", so no unit-level figure describes fewer than
+    ``minimum`` people. When that group is still under ``minimum`` (a single small unit, say), the
+    smallest unit of at least ``minimum`` people joins it and the group is named after both ("Alpha and
+    small units (< 5)"): a group left out instead would be the organisation's figures minus the published
+    units'. When no unit has ``minimum`` people, the group is every person of the column (but the External
+    unit). Returns the roster and, by column, each merged unit's new name."""
     people = roster.people.copy()
-    merged: list[str] = []
-    for col in roster.unit_columns:
-        counts = people[col].value_counts()
-        small = [u for u, c in counts.items() if c < minimum and u != "External"]
-        if small:
-            people.loc[people[col].isin(small), col] = f"Small units (< {minimum})"
-            merged.extend(small)
+    merged: dict[str, dict[str, str]] = {}
+    for col in roster.unit_columns if columns is None else columns:
+        counts = people[col].value_counts(sort=False).drop("External", errors="ignore")
+        small = counts[counts < minimum]
+        if small.empty:
+            continue
+        units, label = list(small.index), f"Small units (< {minimum})"
+        large = counts[counts >= minimum].sort_values(kind="stable")
+        if small.sum() < minimum and not large.empty:
+            units.append(large.index[0])
+            label = f"{large.index[0]} and small units (< {minimum})"
+        names = dict.fromkeys(units, label)
+        people[col] = people[col].replace(names)
+        merged[col] = names
     return replace(roster, people=people), merged
 
 
-def apply_privacy(roster: Roster, ties: TieTable, *, key: bytes | None = None,
-                  min_group_size: int | None = None) -> tuple[Roster, TieTable, dict, dict]:
-    """Pseudonymise roster and ties with ``key`` (when given) and merge units smaller than
-    ``min_group_size`` (default 5 when pseudonymising). Returns the roster, the ties, the id ->
-    pseudonym map and the old unit -> merged unit map (for relabelling other inputs)."""
+class Privacy(NamedTuple):
+    """What :func:`apply_privacy` made: the roster and ties, the id -> pseudonym map, the measured
+    column's old unit -> merged unit map (for relabelling other inputs) and the measured units that
+    were under the minimum group size (``units`` also holds a larger unit that joined them)."""
+
+    roster: Roster
+    ties: TieTable
+    pseudonyms: dict[str, str]
+    units: dict[str, str]
+    small_units: list[str]
+
+
+def apply_privacy(roster: Roster, ties: TieTable, *, key: bytes | None = None, min_group_size: int | None = None,
+                  by: str | None = None, keep: tuple[str, ...] = ()) -> Privacy:
+    """Pseudonymise roster and ties with ``key`` (when given; the roster keeps its unit columns, the
+    column measured, ``by`` (else the department column), and the columns in ``keep``) and merge units
+    smaller than ``min_group_size`` (default 5 when pseudonymising) in the unit columns and in ``by``,
+    so the units measured are never smaller than the minimum either."""
+    measured = roster.column(by) if by else roster.default_unit_column
     mapping: dict = {}
     if key is not None:
-        roster, mapping = pseudonymize_roster(roster, key)
+        roster, mapping = pseudonymize_roster(roster, key, keep=(*keep, measured) if measured else keep)
         ties = _renamed(ties, mapping)
         min_group_size = min_group_size or 5
-    merged: list[str] = []
-    if min_group_size:
-        roster, merged = merge_small_units(roster, min_group_size)
-    return roster, ties, mapping, {u: f"Small units (< {min_group_size})" for u in merged}
+    if not min_group_size:
+        return Privacy(roster, ties, mapping, {}, [])
+    columns = tuple(c for c in dict.fromkeys((*roster.unit_columns, measured)) if c in roster.people.columns)
+    before = roster.people
+    roster, merged = merge_small_units(roster, min_group_size, columns)
+    units = merged.get(measured, {})
+    counts = before[measured].value_counts() if units else {}
+    return Privacy(roster, ties, mapping, units, [u for u in units if counts[u] < min_group_size])

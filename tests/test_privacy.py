@@ -1,0 +1,164 @@
+"""Privacy with --pseudonymize and --min-group-size: what a pseudonymised report may hold, and how
+small units merge so that no unit-level figure describes fewer people than the minimum."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import zipfile
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import ona
+from ona.cli import cli
+from ona.ingest.email import merge_small_units
+
+from conftest import ROOT, write_csv
+
+PERSONAL = ["Employee ID", "First name", "Last name", "Email", "Manager", "Manager email", "Phone", "Role"]
+
+
+def write_roster(path: Path, units: dict[str, int], roles: dict[str, int] | None = None) -> list[dict]:
+    """A roster of ``units`` (name: headcount) with every kind of personal column; ``roles`` (name:
+    headcount, in roster order) sets the Role column, else each unit's first person is its head.
+    Returns the people as written."""
+    people, k = [], 0
+    role_list = [r for r, n in (roles or {}).items() for _ in range(n)]
+    for unit, n in units.items():
+        for i in range(n):
+            k += 1
+            people.append({"Employee ID": f"X{k:04d}", "First name": f"Zorbo{k}", "Last name": f"Quuxley{k}",
+                           "Email": f"zq{k}@muni.example", "Department": unit,
+                           "Role": role_list[k - 1] if roles else ("Head of unit" if i == 0 else "Caseworker"),
+                           "Manager": "Zorbo1 Quuxley1", "Manager email": "zq1@muni.example",
+                           "Phone": f"7777{k:04d}"})
+    write_csv(path, [list(people[0])] + [list(p.values()) for p in people])
+    return people
+
+
+def tie_pairs(people: list[dict]) -> list[tuple[int, int, int]]:
+    """Each person names the next three in the roster: (source, target, weight) by position."""
+    n = len(people)
+    return [(i, (i + d) % n, d) for i in range(n) for d in (1, 2, 3)]
+
+
+def write_inputs(tmp_path: Path, people: list[dict], source: str) -> list[str]:
+    """The tie file (``source`` "ties") or message log ("email") of :func:`tie_pairs`, as options."""
+    pairs = tie_pairs(people)
+    if source == "ties":
+        rows = [["Source", "Target", "Weight"]] + [[people[s]["Employee ID"], people[t]["Employee ID"], w]
+                                                  for s, t, w in pairs]
+        return ["--ties", str(write_csv(tmp_path / "ties.csv", rows))]
+    rows = [["Message-ID", "From", "To", "Date"]]
+    for s, t, w in pairs:
+        for m in range(w):
+            rows.append([f"m{s}-{t}-{m}", people[s]["Email"], people[t]["Email"], f"2024-03-0{m + 1} 10:00"])
+    return ["--email", str(write_csv(tmp_path / "log.csv", rows))]
+
+
+def key_file(tmp_path: Path) -> str:
+    key = tmp_path / "key.bin"
+    key.write_bytes(b"a secret of more than sixteen bytes")
+    return str(key)
+
+
+def published_texts(out: Path, history: Path) -> dict[str, bytes]:
+    """Every output file's bytes, each member of the workbook unzipped, and the stored wave's frames."""
+    texts = {p.name: p.read_bytes() for p in out.iterdir()}
+    with zipfile.ZipFile(out / "metrics.xlsx") as book:
+        texts.update({f"metrics.xlsx:{n}": book.read(n) for n in book.namelist()})
+    with sqlite3.connect(history) as db:
+        for name, payload in db.execute("SELECT name, payload FROM frame"):
+            texts[f"history:{name}"] = payload.encode() if isinstance(payload, str) else payload
+        for summary, parameters in db.execute("SELECT summary, parameters FROM wave"):
+            texts["history:wave"] = f"{summary}{parameters}".encode()
+    return texts
+
+
+@pytest.mark.parametrize("source", ["ties", "email"])
+def test_a_pseudonymised_report_holds_no_roster_value_but_the_units(tmp_path, runner, source):
+    """A roster with first and last names, manager, phone and role, pseudonymised: no output file,
+    no sheet of the workbook and nothing of the stored wave holds any of those values; people are
+    their pseudonyms and the department they are measured in, and nothing else of the roster."""
+    people = write_roster(tmp_path / "roster.csv", {"Alpha": 8, "Beta": 8, "Gamma": 3, "Delta": 2})
+    history = tmp_path / "history.db"
+    result = runner.invoke(cli, ["analyze", "--roster", str(tmp_path / "roster.csv"),
+                                 *write_inputs(tmp_path, people, source), "--pseudonymize", key_file(tmp_path),
+                                 "--out", str(tmp_path / "out"), "--permutations", "0", "--wave", "2025",
+                                 "--history", str(history)])
+    assert result.exit_code == 0, result.output
+    texts = published_texts(tmp_path / "out", history)
+    assert {"nodes.csv", "edges.csv", "network.gexf", "network.graphml", "metrics.json", "index.html",
+            "history:people"} <= set(texts)
+    assert b"Alpha" in texts["history:people"] and any(b"Alpha" in data for name, data in texts.items()
+                                                       if name.startswith("metrics.xlsx:xl/worksheets/"))
+    for person in people:
+        for column in PERSONAL:
+            for name, data in texts.items():
+                assert person[column].encode() not in data, (name, column, person[column])
+    nodes = pd.read_csv(tmp_path / "out" / "nodes.csv", encoding="utf-8-sig")
+    assert not set(nodes.columns) & {*PERSONAL, "name"}
+    assert nodes["id"].str.fullmatch(r"p-[0-9a-f]{16}").all()
+    assert set(nodes["Department"]) == {"Alpha", "Beta", "Small units (< 5)"}
+
+
+def test_a_single_small_unit_joins_the_smallest_unit_of_the_minimum(tmp_path, runner):
+    """Gamma (3 people) is the only unit under 5: merged alone it would still be 3 people, so the
+    smallest unit of at least 5, Beta (6; not Alpha, 9), joins it; no unit of fewer than 5 is reported."""
+    people = write_roster(tmp_path / "roster.csv", {"Alpha": 9, "Beta": 6, "Gamma": 3})
+    result = runner.invoke(cli, ["analyze", "--roster", str(tmp_path / "roster.csv"),
+                                 *write_inputs(tmp_path, people, "ties"), "--pseudonymize", key_file(tmp_path),
+                                 "--out", str(tmp_path / "out"), "--permutations", "0"])
+    assert result.exit_code == 0, result.output
+    units = json.loads((tmp_path / "out" / "metrics.json").read_text(encoding="utf-8"))["units"]
+    assert {u["unit"]: u["headcount"] for u in units} == {"Alpha": 9, "Beta and small units (< 5)": 9}
+    assert "Note: 1 unit with fewer than the minimum group size merged" in result.output
+
+
+def test_small_units_that_reach_the_minimum_together_merge_alone(tmp_path):
+    """Gamma (3) and Delta (2) make 5 together: no larger unit joins them."""
+    write_roster(tmp_path / "roster.csv", {"Alpha": 8, "Gamma": 3, "Delta": 2})
+    merged, names = merge_small_units(ona.read_roster(tmp_path / "roster.csv"), 5)
+    assert names == {"Department": {"Gamma": "Small units (< 5)", "Delta": "Small units (< 5)"}}
+    assert merged.people["Department"].value_counts().to_dict() == {"Alpha": 8, "Small units (< 5)": 5}
+
+
+def test_when_no_unit_has_the_minimum_everyone_is_one_group(tmp_path):
+    """Gamma (3) and Delta (1): there is no larger unit to join, so the group is everyone (the
+    organisation's own figures), the one group that cannot be smaller."""
+    write_roster(tmp_path / "roster.csv", {"Gamma": 3, "Delta": 1})
+    merged, _ = merge_small_units(ona.read_roster(tmp_path / "roster.csv"), 5)
+    assert set(merged.people["Department"]) == {"Small units (< 5)"}
+
+
+def test_the_roles_measured_with_by_merge_too(tmp_path, runner):
+    """--by Role measures roles, so roles merge: the 4 heads join the advisers (5), the smallest role
+    of at least 5; the note counts the one role merged; the departments still merge in nodes.csv."""
+    people = write_roster(tmp_path / "roster.csv", {"Alpha": 8, "Beta": 8, "Gamma": 3, "Delta": 2},
+                          roles={"Head": 4, "Adviser": 5, "Caseworker": 12})
+    result = runner.invoke(cli, ["analyze", "--roster", str(tmp_path / "roster.csv"),
+                                 *write_inputs(tmp_path, people, "ties"), "--pseudonymize", key_file(tmp_path),
+                                 "--by", "Role", "--out", str(tmp_path / "out"), "--permutations", "0"])
+    assert result.exit_code == 0, result.output
+    units = json.loads((tmp_path / "out" / "metrics.json").read_text(encoding="utf-8"))["units"]
+    assert {u["unit"]: u["headcount"] for u in units} == {"Adviser and small units (< 5)": 9, "Caseworker": 12}
+    assert "Note: 1 unit with fewer than the minimum group size merged" in result.output
+    nodes = pd.read_csv(tmp_path / "out" / "nodes.csv", encoding="utf-8-sig")
+    assert set(nodes["Department"]) == {"Alpha", "Beta", "Small units (< 5)"}
+
+
+def test_with_ratings_the_unit_type_column_stays_for_the_support_units_reach(tmp_path, runner):
+    """The rating measures tell support units from line units by the roster's Function column, so a
+    pseudonymised run with ratings keeps it (a unit's kind, not a person's); Team, Role and Location go."""
+    example = ROOT / "examples" / "municipality"
+    result = runner.invoke(cli, ["analyze", "--roster", str(example / "roster.xlsx"), "--ties",
+                                 str(example / "ties.xlsx"), "--ratings", str(example / "ratings.xlsx"), "--scale",
+                                 str(example / "scale.toml"), "--pseudonymize", key_file(tmp_path),
+                                 "--out", str(tmp_path / "out"), "--permutations", "0"])
+    assert result.exit_code == 0, result.output
+    nodes = pd.read_csv(tmp_path / "out" / "nodes.csv", encoding="utf-8-sig")
+    assert list(nodes.columns[:4]) == ["id", "Directorate", "Department", "Function"]
+    assert not set(nodes.columns) & {"Name", "Email", "Team", "Role", "Location"}
+    assert json.loads((tmp_path / "out" / "metrics.json").read_text(encoding="utf-8"))["support_reach"]
