@@ -412,7 +412,7 @@ def template(out_path, questions, ratings, **opts):
         raise click.BadParameter("the survey is an Excel workbook: name it .xlsx", param_hint="--out")
     roster = _read_roster(opts)
     if ratings:
-        write_ratings_template(roster, out_path, unit_column=opts["unit_column"])
+        write_ratings_template(roster, out_path, unit_column=opts["unit_column"], questions=list(questions) or None)
         click.echo(f"Ratings questionnaire for {words.count(len(roster), 'person', 'people')} written to {out_path}")
         return
     write_survey_template(roster, out_path, questions=list(questions) or None)

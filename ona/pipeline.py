@@ -8,7 +8,6 @@ wave are left to the caller.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -82,11 +81,8 @@ def analyze(roster: Roster, ties: TieTable | None = None, *, email_paths=(), ema
                     merged_units=small_units)
 
 
-#: Headers of the unit-type (line/support) column the rating measures look for when none is named.
-UNIT_TYPE_HEADERS = ("function", "unit type", "type", "funktion")
-
-
 def _unit_type_column(roster: Roster) -> str | None:
     """The roster column the rating measures take as the unit type (line/support) when none is named."""
-    return next((c for c in roster.people.columns
-                 if re.sub(r"[\s_.-]+", " ", str(c).strip().lower()) in UNIT_TYPE_HEADERS), None)
+    from .metrics.ratings import unit_type_column
+
+    return unit_type_column(roster.people.columns)

@@ -259,3 +259,12 @@ def test_the_ratings_template_asks_the_questions_given(town):
     write_ratings_template(roster, town / "t.xlsx", questions=["Is this unit fun?"])
     headers = [c.value for c in load_workbook(town / "t.xlsx")["Responses"][1]]
     assert headers == ["Respondent"] + [f"{u} – Is this unit fun?" for u in sorted(UNITS)]
+
+
+def test_the_ratings_template_asks_the_questions_given_on_the_command_line(town, runner):
+    out = town / "ratings.xlsx"
+    res = runner.invoke(cli, ["template", "--roster", str(town / "roster.csv"), "--ratings", "--question",
+                              "Answers on time", "--question", "Explains decisions", "--out", str(out)])
+    assert res.exit_code == 0, res.output
+    texts = {str(c.value) for ws in load_workbook(out).worksheets for row in ws.iter_rows() for c in row if c.value}
+    assert any("Answers on time" in t for t in texts) and any("Explains decisions" in t for t in texts)

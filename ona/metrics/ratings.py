@@ -207,15 +207,24 @@ def _support_reach(responses: RatingResponses, people: pd.DataFrame, unit_column
     return pd.DataFrame(rows)
 
 
+#: Headers of the unit-type (line/support) column looked for when none is named.
+UNIT_TYPE_HEADERS = ("function", "unit type", "type", "funktion")
+
+
 def normalise(text: str) -> str:
     return re.sub(r"[\s_.-]+", " ", str(text).strip().lower())
+
+
+def unit_type_column(columns) -> str | None:
+    """The first of ``columns`` headed as a unit-type column (:data:`UNIT_TYPE_HEADERS`), or None."""
+    return next((c for c in columns if normalise(c) in UNIT_TYPE_HEADERS), None)
 
 
 def _type_column(people: pd.DataFrame, type_column: str | None, roster) -> str | None:
     """The roster column of unit types: ``type_column`` (matched ignoring case; an unknown name is
     an InputError naming the roster), else a column called function, unit type, type or funktion."""
     if type_column is None:
-        return next((c for c in people.columns if normalise(c) in ("function", "unit type", "type", "funktion")), None)
+        return unit_type_column(people.columns)
     found = next((c for c in people.columns if normalise(c) == normalise(type_column)), None)
     if found is None:
         choices = ", ".join(repr(c) for c in people.columns)

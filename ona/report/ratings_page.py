@@ -39,10 +39,11 @@ def rating_findings(result: RatingsResult) -> list[str]:
     if result.support is not None and len(result.support):
         low = result.support.sort_values("line_rates_it").iloc[0]
         if not math.isnan(low["line_rates_it"]):
+            managers = (f" and {low['line_managers_reached']} of {low['line_managers']} line managers"
+                        if low["line_managers"] else "")  # (none known: no role column, or pseudonymised)
             out.append(f"Of the support functions, the line rates {low['support_unit']} lowest "
                        f"({low['line_rates_it']:.1f}); it has ties with {low['line_units_reached']} of "
-                       f"{low['line_units']} line units and {low['line_managers_reached']} of "
-                       f"{low['line_managers']} line managers.")
+                       f"{low['line_units']} line units{managers}.")
     if result.perceived_vs_actual is not None:
         p = result.perceived_vs_actual
         well = p[p["pattern"] == "rated well, almost no ties"]
