@@ -249,3 +249,15 @@ def test_copying_ones_own_other_address_is_self_mail_not_a_recipient(roster, tmp
                    encoding="utf-8")
     res = read_email([log], roster, EmailOptions(aliases=aliases, max_recipients=1, weight="split"))
     assert weights(res) == {("A", "B"): 1} and res.excluded == {"self-mail": 1}
+
+
+def test_the_tie_table_comes_sorted_by_sender_then_recipient(roster, tmp_path):
+    """Next year's run on the same log must give the same file, row for row, so that two runs can be
+    compared with a diff: the tie table is sorted by sender, then recipient, in memory and as a file."""
+    res = read_email([H / "message_log.csv"], roster, EmailOptions(max_recipients=3, exclude=("^all-staff@",)))
+    pairs = list(zip(res.ties.ties["source"], res.ties.ties["target"]))
+    assert pairs == sorted(pairs) and len(pairs) == 6
+    out = tmp_path / "ties.csv"
+    read_email([H / "message_log.csv"], roster, EmailOptions(max_recipients=3, exclude=("^all-staff@",)), out=out)
+    written = pd.read_csv(out, dtype=str)
+    assert list(zip(written["source"], written["target"])) == pairs

@@ -861,12 +861,15 @@ def _tie_result(engine, reasons, paths, formats, roster, options, excluded, key,
     table = TieTable.empty("email")
     if out is not None:
         engine.table("names", pd.DataFrame({"k": np.arange(len(names)), "name": names}))
+        # Sorted by sender, then recipient (node numbers follow the node names): the same log gives
+        # the same file, row for row, on either engine.
         pairs = engine.write(f"""SELECT a.name AS source, b.name AS target, t.weight, t.messages
-                                 FROM {final} t JOIN names a ON a.k = t.source JOIN names b ON b.k = t.target""", out)
+                                 FROM {final} t JOIN names a ON a.k = t.source JOIN names b ON b.k = t.target
+                                 ORDER BY t.source, t.target""", out)
     else:
         import pyarrow as pa
 
-        kept = engine.frame(f"SELECT source, target, weight, messages FROM {final}")
+        kept = engine.frame(f"SELECT source, target, weight, messages FROM {final} ORDER BY source, target")
         pairs = n = len(kept)
         # Node names from their numbers, taken by Arrow into text columns as read_ties makes them
         # (no Python object per pair).
