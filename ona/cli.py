@@ -144,6 +144,25 @@ def _email_options(opts: dict):
                         engine=opts["engine"])
 
 
+def _expand_patterns(values, option: str) -> list:
+    """Each value as given, or, when it is a quoted pattern (``mail-2025-*.csv``) that names no file
+    itself, the files it matches, in name order; a pattern that matches nothing is a usage error.
+    Paths on a cluster (``abfss://...``) are left to the engine."""
+    import glob
+
+    out = []
+    for value in values:
+        text = str(value)
+        if "://" in text or not any(ch in text for ch in "*?[") or Path(text).exists():
+            out.append(value)
+            continue
+        found = sorted(glob.glob(text))
+        if not found:
+            raise click.BadParameter(f"no file matches {text!r}", param_hint=option)
+        out.extend(found)
+    return out
+
+
 def _read_roster(opts: dict):
     from .ingest import read_roster
 
@@ -225,7 +244,8 @@ def render_summary(summary: dict, unit_column: str) -> str:
               help="History file (SQLite) the wave is stored in (default: ona-history.db).")
 @click.option("--replace", is_flag=True, help="Store the wave again if its label is already in the history.")
 @click.option("--email", "email_paths", multiple=True,
-              help="Email export(s) instead of --ties: message logs, mbox, Microsoft 365 traces, Viva Insights.")
+              help="Email export(s) instead of --ties: message logs, mbox, Microsoft 365 traces, Viva Insights. "
+                   "Repeat it, or quote a pattern for ona to expand: --email \"mail-2025-*.csv\".")
 @click.option("--ratings", "ratings_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Unit-rates-unit survey responses (.xlsx or .csv); alone or with --ties/--email.")
 @click.option("--scale", "scale_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
@@ -252,6 +272,7 @@ def analyze(by, out_dir, seed, permutations, exact_betweenness_limit, betweennes
     history_path = history_path or Path("ona-history.db")
     if wave is not None:
         check_storable(history_path, wave, replace=replace)
+    email_paths = _expand_patterns(email_paths, "--email")
     if email_paths and opts["ties_path"]:
         raise click.UsageError("Give --ties or --email, not both (analyse each network on its own).")
     with steps(["reading and measuring", "writing"]) as progress:
@@ -273,13 +294,15 @@ def analyze(by, out_dir, seed, permutations, exact_betweenness_limit, betweennes
     for warning in (*roster.warnings, *ties.warnings):
         click.echo(f"Warning: {warning}", err=True)
     for reason, count in ties.dropped.items():
-        click.echo(f"Note: {words.count(count, 'email recipient row' if email else 'tie row')} left out ({reason})",
-                   err=True)
+        # (email rules that drop whole sender -> recipient pairs say so: "fewer than 2 messages (pairs)")
+        pairs = email is not None and reason.endswith(" (pairs)")
+        noun = "sender -> recipient pair" if pairs else "email recipient row" if email else "tie row"
+        click.echo(f"Note: {words.count(count, noun)} left out ({reason[:-8] if pairs else reason})", err=True)
     if merged:
         click.echo(f"Note: {words.count(len(merged), 'unit')} with fewer than the minimum group size merged", err=True)
     if email is not None:
         click.echo(f"Email: {email.rows_read:,} recipient rows read by {email.engine}, "
-                   f"{email.kept_rows:,} kept", err=True)
+                   f"{email.kept_rows:,} kept, {words.count(email.pairs, 'sender -> recipient pair')}", err=True)
     if wave is not None:
         with open_history(history_path) as history:
             history.store(wave, result, graph, replace=replace,

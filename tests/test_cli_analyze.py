@@ -229,3 +229,25 @@ def test_the_terminal_counts_in_words(runner, tmp_path):
     res = runner.invoke(cli, ["map", "--roster", str(roster), "--ties", str(ties), "--out", str(tmp_path / "m.html")])
     assert res.exit_code == 0, res.output
     assert res.stdout.strip().endswith("(2 people, 1 tie).")
+
+
+def test_a_quoted_pattern_of_email_exports_is_expanded_and_pair_rules_are_counted_as_pairs(runner, tmp_path):
+    """The README's example: `--email "mail-2025-*.csv"` reads every month; the pairs left out by
+    --min-messages are counted as pairs, not as recipient rows."""
+    import shutil
+
+    from conftest import DATA
+
+    source = DATA / "email_handmade"
+    for month in ("01", "02"):
+        shutil.copy(source / "message_log.csv", tmp_path / f"mail-2025-{month}.csv")
+    res = runner.invoke(cli, ["analyze", "--roster", str(source / "roster.csv"), "--email",
+                              str(tmp_path / "mail-2025-*.csv"), "--min-messages", "3", "--out", str(tmp_path / "r"),
+                              "--permutations", "0"])
+    assert res.exit_code == 0, res.output
+    assert "sender -> recipient pairs left out (fewer than 3 messages)" in res.stderr
+    assert "email recipient rows left out (fewer than" not in res.stderr
+    assert json.loads((tmp_path / "r" / "metrics.json").read_text("utf-8"))["summary"]["ties"] >= 1
+    res = runner.invoke(cli, ["analyze", "--roster", str(source / "roster.csv"), "--email",
+                              str(tmp_path / "mail-2024-*.csv"), "--out", str(tmp_path / "r2")])
+    assert res.exit_code == 2 and "no file matches" in res.output and not (tmp_path / "r2").exists()
