@@ -30,6 +30,26 @@ class Analysis:
     merged_units: list[str] = field(default_factory=list)
 
 
+def email_parameters(options) -> dict:
+    """The email rules a measurement used, as its report states them (docs/email.md): what a tie's
+    weight is and every setting. Exclusion patterns are counted, not repeated (one may hold an
+    address). ``options`` None: the defaults."""
+    from .ingest.email import EmailOptions
+
+    options = options or EmailOptions()
+    weight = ("messages: each adds 1 split over its recipients" if options.weight == "split"
+              else "messages: each adds 1 per recipient")
+    if options.cc_weight != 1:
+        weight += f", a Cc recipient {options.cc_weight:g}"
+    return {"weight": weight, "email_rules": {
+        "external": options.external, "max_recipients": options.max_recipients, "weight": options.weight,
+        "cc_weight": options.cc_weight, "since": options.since, "until": options.until,
+        "min_messages": options.min_messages, "reciprocal": options.reciprocal,
+        "exclude": f"{len(options.exclude)} pattern{'s' if len(options.exclude) != 1 else ''}"
+                   if options.exclude else "none",
+        "aliases": Path(options.aliases).name if options.aliases else None, "engine": options.engine}}
+
+
 def analyze(roster: Roster, ties: TieTable | None = None, *, email_paths=(), email_options=None,
             ratings_path: str | Path | None = None, scale_path: str | Path | None = None, by: str | None = None,
             tie_rule: str = "reported", seed: int = 1, permutations: int = 1000,
@@ -70,6 +90,8 @@ def analyze(roster: Roster, ties: TieTable | None = None, *, email_paths=(), ema
     graph = build_graph(roster, ties, tie_rule=tie_rule)
     result = measure(graph, by=by, seed=seed, permutations=permutations,
                      exact_betweenness_limit=exact_betweenness_limit, betweenness_samples=betweenness_samples)
+    if email is not None:
+        result.parameters.update(email_parameters(email_options))
     ratings = None
     if responses is not None:
         from .metrics.ratings import measure_ratings

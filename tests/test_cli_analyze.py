@@ -251,3 +251,21 @@ def test_a_quoted_pattern_of_email_exports_is_expanded_and_pair_rules_are_counte
     res = runner.invoke(cli, ["analyze", "--roster", str(source / "roster.csv"), "--email",
                               str(tmp_path / "mail-2024-*.csv"), "--out", str(tmp_path / "r2")])
     assert res.exit_code == 2 and "no file matches" in res.output and not (tmp_path / "r2").exists()
+
+
+def test_an_email_report_states_the_rules_it_used(runner, tmp_path):
+    """metrics.json says what a tie weighs and every email setting, patterns counted, not repeated."""
+    from conftest import DATA
+
+    source = DATA / "email_handmade"
+    res = runner.invoke(cli, ["analyze", "--roster", str(source / "roster.csv"), "--email",
+                              str(source / "message_log.csv"), "--weight", "split", "--cc-weight", "0.5",
+                              "--exclude", "^all-staff@", "--since", "2020-01-01", "--out", str(tmp_path / "r"),
+                              "--permutations", "0"])
+    assert res.exit_code == 0, res.output
+    parameters = json.loads((tmp_path / "r" / "metrics.json").read_text("utf-8"))["parameters"]
+    assert parameters["weight"] == "messages: each adds 1 split over its recipients, a Cc recipient 0.5"
+    rules = parameters["email_rules"]
+    assert (rules["weight"], rules["cc_weight"], rules["since"], rules["exclude"]) == ("split", 0.5, "2020-01-01",
+                                                                                       "1 pattern")
+    assert "all-staff" not in (tmp_path / "r" / "metrics.json").read_text("utf-8")
