@@ -3,7 +3,10 @@ than re-sampling noise.
 
 Units are compared under a *unit mapping* (old label -> new label) that carries renames and
 mergers through: the earlier wave's people are relabelled, and every unit figure is recomputed
-from the stored people and ties of both waves, so a merged unit is compared as a whole.
+from the stored people and ties of both waves, so a merged unit is compared as a whole. Every
+figure of the earlier wave that depends on the units (cross-unit share, E-I, number of units,
+modularity, agreement of units and communities, boundary spanners and brokers) is re-measured under
+the later wave's units, so it can differ from the earlier wave's own report.
 
 Meaningful change (documented in docs/metrics.md, "wave comparison"): the respondents of each wave
 are resampled with replacement ``bootstraps`` times (each resampled respondent brings all the
@@ -171,6 +174,53 @@ def _brokers(people: pd.DataFrame) -> pd.Series:
     return (total >= cut) & (total > 0)
 
 
+def _remeasure(wave: StoredWave, units: pd.Series) -> tuple[dict, pd.DataFrame]:
+    """The unit-dependent figures of a stored wave re-measured from its people and ties under
+    ``units`` (person id -> unit), with the definitions of :func:`ona.metrics.measure`: the org
+    ``modularity`` (directed, weighted), ``unit_community_nmi`` (the wave's stored communities
+    against these units, over the people with a tie) and ``boundary_spanners``; and per person the
+    ``boundary_spanner`` flag and the brokerage roles (Gould & Fernandez, these units as groups)."""
+    import igraph as ig
+
+    from .graph import OrgGraph
+    from .metrics import boundary_spanners, modularity
+    from .metrics.brokerage import ROLES, brokerage_roles
+    from .metrics.centrality import participation
+    from .metrics.degree import degree_table
+    from .metrics.partition import _agreement
+
+    people = wave.measurement.people
+    ids = people.index.astype(str)
+    frame = pd.DataFrame({"unit": units.reindex(ids).fillna("(none)").astype(str).to_numpy()}, index=ids)
+    position = pd.Series(np.arange(len(ids)), index=ids)
+    edges = wave.edges
+    src = position.reindex(edges["source"].astype(str)).to_numpy()
+    tgt = position.reindex(edges["target"].astype(str)).to_numpy()
+    ok = ~(np.isnan(src) | np.isnan(tgt))
+    graph = OrgGraph(frame, src[ok].astype(np.int64), tgt[ok].astype(np.int64),
+                     edges["weight"].to_numpy(dtype=float)[ok] if "weight" in edges else np.ones(int(ok.sum())))
+    partition = graph.partition("unit")
+    roles = degree_table(graph, partition).join(participation(graph, partition))
+    roles["boundary_spanner"] = boundary_spanners(roles)
+    roles = roles[["boundary_spanner"]].join(brokerage_roles(graph, partition)[[*ROLES, "brokerage_total"]])
+    summary = {"modularity": modularity(graph, partition, directed=True, weighted=True),
+               "boundary_spanners": int(roles["boundary_spanner"].sum())}
+    if "community" in people:
+        tied = people["community"].notna().to_numpy()
+        summary["unit_community_nmi"] = _agreement(ig, partition.codes[tied],
+                                                   people["community"].to_numpy()[tied].astype(np.int64), "nmi")
+    return summary, roles
+
+
+def _names(people: pd.DataFrame) -> pd.Series:
+    """Person id -> name where the wave stored names (not in a pseudonymised wave), else empty."""
+    if "name" not in people:
+        return pd.Series(dtype=object)
+    names = people["name"].where(people["name"].notna() & (people["name"].astype(str) != ""))
+    names.index = names.index.astype(str)
+    return names.dropna()
+
+
 def _rating_change(before: StoredWave, after: StoredWave, mapping: dict) -> pd.DataFrame | None:
     """Per unit, when both waves hold unit ratings: how it rates the others, how the others rate it,
     and the gap between the two, in each wave, with the change of the gap (did it close?). A
@@ -213,6 +263,15 @@ def compare_waves(before: StoredWave, after: StoredWave, *, mapping: dict | None
             summary["cross_unit_share"] = float(table["external_ties"].sum() / 2 / total)
             summary["ei_index"] = 2 * summary["cross_unit_share"] - 1
             summary["units"] = int((table["headcount"] > 0).sum())
+    # So are its modularity, agreement with the communities, boundary spanners and brokers: every
+    # figure of the earlier wave is on the later wave's units, none on its own.
+    pb_people, pa_people = before.measurement.people, after.measurement.people
+    own_units = pb_people["unit"].astype(str)
+    own_units.index = own_units.index.astype(str)
+    remeasured = bool((own_units.to_numpy() != units_before.reindex(own_units.index).to_numpy()).any())
+    if remeasured:
+        figures, pb_people = _remeasure(before, units_before)
+        sb.update(figures)
     for key in HEADLINE:
         b, a = sb.get(key, math.nan), sa.get(key, math.nan)
         if b is None or a is None:
@@ -261,22 +320,27 @@ def compare_waves(before: StoredWave, after: StoredWave, *, mapping: dict | None
         pairs[col] = pairs[col].astype(int)
     pairs = pairs.sort_values(["from_unit", "to_unit"]).reset_index(drop=True)
 
-    pb_people, pa_people = before.measurement.people, after.measurement.people
     both = pb_people.index.astype(str).intersection(pa_people.index.astype(str))
     brokers_b, brokers_a = _brokers(pb_people), _brokers(pa_people)
     span_b = pb_people["boundary_spanner"].fillna(False).astype(bool)
     span_a = pa_people["boundary_spanner"].fillna(False).astype(bool)
+    names = _names(after.measurement.people).combine_first(_names(before.measurement.people))
     changes = []
     for pid in both:
         for role, was, now in (("boundary spanner", span_b.get(pid), span_a.get(pid)),
                                ("broker", brokers_b.get(pid), brokers_a.get(pid))):
             if bool(was) != bool(now):
-                changes.append({"id": pid, "unit_before": units_before.get(pid), "unit_after": units_after.get(pid),
-                                "role": role, "change": "became" if now else "stopped being"})
-    people = pd.DataFrame(changes, columns=["id", "unit_before", "unit_after", "role", "change"])
+                changes.append({"id": pid, "name": names.get(pid), "unit_before": units_before.get(pid),
+                                "unit_after": units_after.get(pid), "role": role,
+                                "change": "became" if now else "stopped being"})
+    people = pd.DataFrame(changes, columns=["id", "name", "unit_before", "unit_after", "role", "change"])
     ratings = _rating_change(before, after, mapping)
-    return Comparison(ratings=ratings, before=before.label, after=after.label, org=org, units=units, unit_pairs=pairs, people=people,
-                      mapping=mapping, parameters={"bootstraps": bootstraps, "seed": seed,
-                                                   "broker_rule": f"top {BROKER_SHARE:.0%} of brokerage roles",
+    return Comparison(ratings=ratings, before=before.label, after=after.label, org=org, units=units, unit_pairs=pairs,
+                      people=people, mapping=mapping, parameters={"bootstraps": bootstraps, "seed": seed,
+                                                   "broker_rule": f"top {BROKER_SHARE:.0%} of the wave's brokerage "
+                                                                  "across units (coordinator roles, which stay inside "
+                                                                  "one unit, not counted), above 0",
+                                                   "before_units": (f"the units of {after.label} (unit mapping)"
+                                                                    if remeasured else f"the units of {before.label}"),
                                                    "meaningful_rule": "95% bootstrap interval of the change "
                                                                       "excludes 0 (respondents resampled)"})

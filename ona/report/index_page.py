@@ -255,23 +255,45 @@ def write_index(measurement: Measurement, path: str | Path, *, pages: list[tuple
 
 
 def _markdown_to_html(text: str) -> str:
-    """Enough Markdown for docs/metrics.md: headings (with ids), paragraphs, lists, code, emphasis."""
+    """Enough Markdown for docs/metrics.md: headings (with ids), paragraphs, lists, code, emphasis and
+    pipe tables (a ``| a | b |`` header row, a ``| --- | --- |`` rule, then body rows; every cell
+    escaped like the rest of the text)."""
     def inline(line: str) -> str:
         line = _e(line)
         line = re.sub(r"`([^`]+)`", r"<code>\1</code>", line)
         line = re.sub(r"\*\*([^*]+)\*\*", r"<b>\1</b>", line)
         return re.sub(r"\*([^*]+)\*", r"<i>\1</i>", line)
 
-    out, para, in_list = [], [], False
+    out, para, in_list, table = [], [], False, []
+
+    def cells(row: str) -> list[str]:
+        return [cell.strip() for cell in row.strip().strip("|").split("|")]
 
     def flush():
-        nonlocal para
+        nonlocal para, table
         if para:
             out.append("<p>" + " ".join(inline(p) for p in para) + "</p>")
             para = []
+        if table:
+            rule = len(table) > 1 and all(re.fullmatch(r":?-{3,}:?", c) for c in cells(table[1]))
+            head, body = (table[0], table[2:]) if rule else (None, table)
+            html = "<table>"
+            if head is not None:
+                html += "<thead><tr>" + "".join(f"<th>{inline(c)}</th>" for c in cells(head)) + "</tr></thead>"
+            html += "<tbody>" + "".join("<tr>" + "".join(f"<td>{inline(c)}</td>" for c in cells(row)) + "</tr>"
+                                        for row in body) + "</tbody></table>"
+            out.append(html)
+            table = []
 
     for raw in text.splitlines():
         line = raw.rstrip()
+        if line.startswith("|") and not in_list:
+            if para:
+                flush()
+            table.append(line)
+            continue
+        if table:
+            flush()
         heading = re.match(r"^(#{1,4})\s+(.*)$", line)
         if heading:
             flush()
