@@ -9,6 +9,8 @@ import json
 import re
 from pathlib import Path
 
+import pytest
+
 import ona
 from ona.report import findings
 from ona.report.html_map import map_data, unit_map_data, write_map, write_unit_map
@@ -128,3 +130,85 @@ def test_the_response_rate_says_people_nobody_named_have_no_tie(tmp_path):
     _, m = measure(tmp_path, people, clique(["a1", "a2", "a3", "a4"]) + [["a1", "b1"], ["b1", "b2"], ["b1", "b3"]])
     assert texts(m)["response_rate"] == ["62% of people answered the survey (5 of 8); people who did not answer "
                                          "appear only where colleagues named them (1 person nobody named has no tie)."]
+
+
+# The person map and the unit map say the numbers as index.html does.
+
+def _metrics(node: dict) -> dict[str, str]:
+    return dict(node["metrics"])
+
+
+def test_the_person_panel_says_how_many_brokerage_roles_are_across_units(tmp_path):
+    """Anna and Bo (X) name Bo's colleague Cy (X) and Di (Y) through Bo: a -> b -> c is a coordinator
+    role (all in X), a -> b -> d a representative's (to Y). index.html ranks Bo by his 1 role across
+    units; the map's panel says both numbers. Di, with 1 tie from another unit and none inside, has
+    E-I +1.00, written with its sign as on index.html."""
+    people = [["a", "Anna", "X"], ["b", "Bo", "X"], ["c", "Cy", "X"], ["d", "Di", "Y"]]
+    graph, m = measure(tmp_path, people, [["a", "b"], ["b", "c"], ["b", "d"]])
+    nodes = {n["id"]: n for n in map_data(graph, m)["nodes"]}
+    assert _metrics(nodes["b"])["Brokerage roles"] == "2, of them 1 across units"
+    assert _metrics(nodes["d"])["E-I index"] == "+1.00"
+    assert "E-I index: +1.00" in nodes["d"]["title"].splitlines()
+    write_index(m, tmp_path / "index.html")
+    assert "Bo (1)" in page_text(tmp_path / "index.html")
+
+
+def test_sizing_by_brokerage_says_it_counts_every_role(tmp_path):
+    people = [["a", "Anna", "X"], ["b", "Bo", "X"], ["c", "Cy", "X"], ["d", "Di", "Y"]]
+    graph, m = measure(tmp_path, people, [["a", "b"], ["b", "c"], ["b", "d"]])
+    write_map(graph, m, tmp_path / "map.html", size_by="brokerage")
+    assert ("size = brokerage roles, all five Gould &amp; Fernandez roles (the coordinator&#x27;s, inside one "
+            "unit, included), arrows point") in (tmp_path / "map.html").read_text(encoding="utf-8")
+
+
+def _big_units(tmp_path: Path):
+    """A and B, 50 people each: a1 -> a2 and a2 -> a1 inside A (2 of 2,450 possible ties), a1 -> b1
+    the only tie from A to B (1 of 2,500: 0.04%), b1 -> a1 and b2 -> a1 back."""
+    people = team("A", 50, "a") + team("B", 50, "b")
+    return measure(tmp_path, people, [["a1", "a2"], ["a2", "a1"], ["a1", "b1"], ["b1", "a1"], ["b2", "a1"]])
+
+
+def test_the_unit_map_tooltips_write_density_and_ties_as_index_does(tmp_path):
+    """One tie in 2,500 possible is "<0.1%" on index.html's heatmap and on the unit map, "1 tie"
+    not "1 ties"; the arrow from A to itself says once what is inside A."""
+    _, m = _big_units(tmp_path)
+    titles = {(e["from"], e["to"]): e["title"] for e in unit_map_data(m)["edges"]}
+    assert titles["A", "B"] == "A → B: 1 tie (density <0.1%); B → A: 2 ties"
+    assert titles["B", "A"] == "B → A: 2 ties (density 0.1%); A → B: 1 tie"
+    assert titles["A", "A"] == "Inside A: 2 ties (density 0.1%)"
+    write_index(m, tmp_path / "index.html")
+    assert 'title="A → B: 1 tie of 2,500 possible, density &lt;0.1%' in (tmp_path / "index.html").read_text("utf-8")
+
+
+def test_the_unit_map_finds_units_and_signs_the_e_i_index(tmp_path):
+    """units.html offers to find a unit, not a person; A's E-I, 3 ties with B against 2 inside,
+    (3 - 2) / 5, is written +0.20 (with its sign, as on index.html) and B's, none inside, +1.00."""
+    _, m = _big_units(tmp_path)
+    write_unit_map(m, tmp_path / "units.html")
+    page = (tmp_path / "units.html").read_text(encoding="utf-8")
+    assert '<label for="search">Find a unit</label>' in page
+    assert 'placeholder="Unit name, then Enter"' in page
+    assert "Find a person" not in page and "Name or id" not in page
+    data = json.loads(re.search(r'<script id="ona-data" type="application/json">(.*?)</script>', page,
+                                re.S).group(1))
+    assert data["kind"] == "units"
+    nodes = {n["id"]: _metrics(n) for n in data["nodes"]}
+    assert nodes["A"]["E-I index"] == "+0.20" and nodes["B"]["E-I index"] == "+1.00"
+
+
+@pytest.mark.browser
+def test_clicking_a_unit_lists_the_other_units_it_works_with(offline_page, tmp_path):
+    """On units.html, clicking A lists B under "Works with", once and by its name; A's arrow to
+    itself (its ties inside) does not put A there. There is no unit filter to hide every arrow."""
+    _, m = _big_units(tmp_path)
+    path = write_unit_map(m, tmp_path / "units.html")
+    page, outside, errors = offline_page
+    page.goto(path.as_uri())
+    page.wait_for_function("window.onaMap && window.onaMap.ready", timeout=20_000)
+    assert page.evaluate("window.onaMap.search('a')") == "A"
+    assert page.locator("#search-result").inner_text() == "A"
+    assert page.locator("#details-neighbours li").all_inner_texts() == ["B"]
+    assert not page.locator("#unit-filter").is_visible()
+    assert page.evaluate("window.onaMap.search('no such unit')") is None
+    assert page.locator("#search-result").inner_text() == "No unit found."
+    assert outside == [] and errors == []
