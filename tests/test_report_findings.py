@@ -236,7 +236,8 @@ def test_findings_count_in_words_a_manager_would_use(tmp_path):
     found = texts(m)
     assert found["one_person_bridge"] == ["X and Y are connected through one person (Cy): both ties between them "
                                           "run through them."]
-    assert found["single_tie_pairs"] == ["2 pairs of units are connected by a single tie between two people."]
+    assert found["single_tie_pairs"] == ["2 pairs of units are connected by a single relationship between two "
+                                         "people: X and Z (Bo and Ed); Y and Z (Di and Ed)."]
     assert found["boundary_spanners"][0].startswith("2 people (40%) span unit boundaries (rule:")
     assert found["units_level"] == ["Both units of two or more people have the same E-I index (+0.20): none is "
                                     "more closed or more outward-looking than the others."]

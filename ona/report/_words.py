@@ -1,8 +1,9 @@
-"""Numbers and lists in report sentences: "1 tie", "2 ties", "Finance and IT"."""
+"""Numbers and lists in report sentences: "1 tie", "2 ties", "Finance and IT", a density "<0.1", an
+E-I index "+0.33"; the same words on every page."""
 
 from __future__ import annotations
 
-__all__ = ["count", "names_list"]
+__all__ = ["count", "names_list", "density_percent", "signed"]
 
 
 def count(n: int, singular: str, plural: str | None = None) -> str:
@@ -15,3 +16,18 @@ def names_list(names: list[str]) -> str:
     """Names joined as a sentence says them: "A", "A and B", "A, B and C"."""
     names = [str(n) for n in names]
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def density_percent(density: float) -> str:
+    """A density as the pages write it: a percentage with one decimal ("12.5", "1.0", "0.3"), and
+    "<0.1" for a density above 0 that would round to 0.0, so a cell with ties never reads 0."""
+    percent = 100 * float(density)
+    return "<0.1" if 0 < percent < 0.05 else f"{percent:.1f}"
+
+
+def signed(value) -> str:
+    """An E-I index as every page writes it: two decimals with its sign ("+0.33", "-0.50", "+0.00"),
+    "–" when there is none (a person or unit with no tie)."""
+    if value is None or value != value:
+        return "–"
+    return f"{float(value):+.2f}"

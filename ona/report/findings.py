@@ -33,18 +33,30 @@ def _pct(share: float) -> str:
     return f"{100 * share:.0f}%"
 
 
-def _units_with_people(measurement: Measurement) -> pd.DataFrame:
+def _units_to_rank(measurement: Measurement) -> tuple[pd.DataFrame, str]:
+    """The units the most-closed and most-outward-looking findings compare, and the words that say
+    which they are ("" when all). One-person units are left out (no tie can be inside them); so,
+    when the ties come from a survey, are units where nobody answered: every tie they have was named
+    by someone else, so their E-I says how others see them, not whom they work with."""
     units = measurement.units
-    return units[(units["headcount"] >= 2) & units["ei_index"].notna()]
+    keep = (units["headcount"] >= 2) & units["ei_index"].notna()
+    parts = ["of two or more people"] if bool((units["headcount"] < 2).any()) else []
+    if "respondents" in units and not units["response_rate"].isna().all():
+        nobody = units["respondents"].fillna(0) == 0
+        if bool((keep & nobody).any()):
+            parts.append("with at least one respondent")
+        keep &= ~nobody
+    return units[keep], " ".join(parts)
 
 
 def _same(a: float, b: float) -> bool:
     return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-12)
 
 
-def _extreme_units(units: pd.DataFrame, every_unit: bool) -> list[Finding]:
+def _extreme_units(units: pd.DataFrame, which: str) -> list[Finding]:
     """The most closed unit (lowest E-I) and the most outward-looking one (highest E-I) among
-    ``units`` (those of two or more people; ``every_unit`` says whether that is all of them). Units
+    ``units`` (see :func:`_units_to_rank`; ``which`` says which units those are, "" for all: the
+    sentence then says "the most closed of the 3 units of two or more people"). Units
     level with an extreme (equal E-I, to 1e-9) are all named in its finding; when every one has the
     same E-I, none is more closed or more open than another and a single ``units_level`` finding
     says so, so one unit is never named both."""
@@ -52,8 +64,7 @@ def _extreme_units(units: pd.DataFrame, every_unit: bool) -> list[Finding]:
         return []
     ei = units["ei_index"].astype(float)
     if _same(ei.min(), ei.max()):
-        everyone = ("Both" if len(units) == 2 else f"All {len(units)}") + " units" \
-            + ("" if every_unit else " of two or more people")
+        everyone = ("Both" if len(units) == 2 else f"All {len(units)}") + " units" + (f" {which}" if which else "")
         return [Finding(
             "units_level",
             f"{everyone} have the same E-I index ({ei.min():+.2f}): none is more closed or more "
@@ -65,12 +76,13 @@ def _extreme_units(units: pd.DataFrame, every_unit: bool) -> list[Finding]:
         level = [u for u in units.index if _same(ei[u], value)]
         ties = {u: f"{count(int(units.loc[u, 'internal_ties']), 'tie')} inside, "
                    f"{int(units.loc[u, 'external_ties']):,} with other units" for u in level}
+        among = f" of the {len(units)} units {which}" if which else ""
         if len(level) == 1:
             unit = level[0]
-            text = f"{unit} is the most {words} unit (E-I {value:+.2f}: {ties[unit]})."
+            text = f"{unit} is the most {words}{among or ' unit'} (E-I {value:+.2f}: {ties[unit]})."
             numbers = {"unit": unit, "ei_index": float(value)}
         else:
-            text = (f"{names_list(level)} are level as the most {words} units (E-I {value:+.2f} each; "
+            text = (f"{names_list(level)} are level as the most {words}{among or ' units'} (E-I {value:+.2f} each; "
                     + "; ".join(f"{u}: {t}" for u, t in ties.items()) + ").")
             numbers = {"units": level, "ei_index": float(value)}
         out.append(Finding(key, text, numbers))
@@ -90,11 +102,10 @@ def findings(measurement: Measurement) -> list[Finding]:
         share = s["cross_unit_share"]
         expected = (s["ei_expected"] + 1) / 2 if not math.isnan(s.get("ei_expected", math.nan)) else math.nan
         text = f"{_pct(share)} of collaboration crosses unit lines ({s['cross_unit_ties']:,} of {s['ties']:,} ties)"
-        if not math.isnan(expected):
+        if not math.isnan(expected) and s.get("units", 0) >= 2:
             text += f"; if people chose colleagues regardless of unit, it would be about {_pct(expected)}"
         out.append(Finding("cross_unit_share", text + ".", {"share": share, "expected_share": expected}))
-    with_people = _units_with_people(measurement)
-    out.extend(_extreme_units(with_people, every_unit=len(with_people) == len(measurement.units)))
+    out.extend(_extreme_units(*_units_to_rank(measurement)))
     out.extend(_fragile_findings(measurement))
     k = s.get("units", 0)
     if k >= 2:
@@ -104,21 +115,7 @@ def findings(measurement: Measurement) -> list[Finding]:
             "unconnected_unit_pairs",
             _unconnected_text(unconnected, pairs, k),
             {"unconnected": unconnected, "pairs": pairs}))
-    nmi = s.get("unit_community_nmi", math.nan)
-    if not math.isnan(nmi):
-        closeness = "closely" if nmi >= 0.8 else "partly" if nmi >= 0.5 else "hardly"
-        found = "The community" if s["communities"] == 1 else f"The {s['communities']} communities"
-        match = "matches" if s["communities"] == 1 else "match"
-        text = (f"{found} found in the network {closeness} {match} the formal units "
-                f"(agreement {nmi:.2f} on a 0-1 scale, NMI).")
-        units_all = measurement.units
-        fragmented = [u for u in units_all.index if bool(units_all.loc[u, "fragmented"])]
-        merged = [u for u in units_all.index if str(units_all.loc[u, "merged_with"] or "")]
-        if fragmented:
-            text += " Working as separate groups: " + ", ".join(fragmented) + "."
-        if merged:
-            text += " Working as one with another unit: " + ", ".join(merged) + "."
-        out.append(Finding("units_vs_communities", text, {"nmi": nmi, "fragmented": fragmented, "merged": merged}))
+    out.extend(_communities_finding(measurement))
     spanners = measurement.people[measurement.people["boundary_spanner"].fillna(False).astype(bool)]
     if s.get("people"):
         out.append(Finding(
@@ -128,13 +125,74 @@ def findings(measurement: Measurement) -> list[Finding]:
             f"(rule: {measurement.parameters.get('boundary_spanner_rule', 'see method')}).",
             {"count": len(spanners)}))
     if "response_rate" in s and not math.isnan(s["response_rate"]):
-        others = "" if s["respondents"] == s["people"] else "; the others appear only where colleagues named them"
         out.append(Finding(
             "response_rate",
             f"{_pct(s['response_rate'])} of people answered the survey ({s['respondents']:,} of {s['people']:,})"
-            f"{others}.",
+            f"{_non_respondents_text(measurement)}.",
             {"response_rate": s["response_rate"]}))
     return out
+
+
+def _non_respondents_text(measurement: Measurement) -> str:
+    """What the map shows of the people who did not answer: they appear only through colleagues who
+    named them, and those nobody named have no tie at all (said with their number, when there are
+    any)."""
+    people = measurement.people
+    if "responded" not in people or bool(people["responded"].all()):
+        return ""
+    silent = ~people["responded"].fillna(False).astype(bool)
+    unnamed = int((silent & (people["in_degree"] == 0)).sum())
+    text = "; people who did not answer appear only where colleagues named them"
+    if unnamed:
+        text += f" ({count(unnamed, 'person', 'people')} nobody named {'has' if unnamed == 1 else 'have'} no tie)"
+    return text
+
+
+def _merged_groups(units: pd.DataFrame) -> list[list[str]]:
+    """The groups of units working as one (``merged_with``: units sharing a main community), each
+    group once, its units in roster order, the groups in the order of their first unit."""
+    groups, seen = [], set()
+    for unit in units.index:
+        mates = [m for m in str(units.loc[unit, "merged_with"] or "").split("; ") if m]
+        if not mates or str(unit) in seen:
+            continue
+        group = [u for u in units.index if str(u) == str(unit) or str(u) in mates]
+        seen.update(group)
+        groups.append([str(u) for u in group])
+    return groups
+
+
+def _communities_finding(measurement: Measurement) -> list[Finding]:
+    """How the communities found in the network match the formal units (NMI, said as closely /
+    partly / hardly), with the units working as separate groups and the groups of units working as
+    one, each group named ("Alpha with Gamma; Beta with Director"). With one unit the agreement says
+    nothing (every person is in it): only a unit split into groups is reported."""
+    s = measurement.summary
+    nmi = s.get("unit_community_nmi", math.nan)
+    if math.isnan(nmi):
+        return []
+    units = measurement.units
+    fragmented = [u for u in units.index if bool(units.loc[u, "fragmented"])]
+    groups = _merged_groups(units)
+    merged = [u for group in groups for u in group]
+    numbers = {"nmi": nmi, "fragmented": fragmented, "merged": merged, "merged_groups": groups}
+    found = "The community" if s["communities"] == 1 else f"The {s['communities']} communities"
+    if len(units) < 2:
+        if not fragmented:
+            return []
+        return [Finding("units_vs_communities",
+                        f"{fragmented[0]} works as separate groups: the network has {s['communities']} "
+                        "communities, none holding two thirds of its people with a tie.", numbers)]
+    closeness = "closely" if nmi >= 0.8 else "partly" if nmi >= 0.5 else "hardly"
+    match = "matches" if s["communities"] == 1 else "match"
+    text = (f"{found} found in the network {closeness} {match} the formal units "
+            f"(agreement {nmi:.2f} on a 0-1 scale, NMI).")
+    if fragmented:
+        text += " Working as separate groups: " + ", ".join(fragmented) + "."
+    if groups:
+        other = "another unit" if all(len(g) == 2 for g in groups) else "other units"
+        text += f" Working as one with {other}: " + "; ".join(f"{g[0]} with {names_list(g[1:])}" for g in groups) + "."
+    return [Finding("units_vs_communities", text, numbers)]
 
 
 def _unconnected_text(unconnected: int, pairs: int, units: int) -> str:
@@ -149,31 +207,51 @@ def _unconnected_text(unconnected: int, pairs: int, units: int) -> str:
 
 
 def _fragile_findings(measurement: Measurement) -> list[Finding]:
-    """Pairs of units whose ties all run through one person on one side (several ties, one door)."""
+    """Pairs of units whose link hangs on people (``cut_by`` of ``fragile_bridges``). One person in
+    ``cut_by``: several ties, all through that person ("connected through one person"). Two: the
+    link is a single relationship between two people, one tie or one each way; those pairs are
+    counted together, and named with their two people when there are at most
+    :data:`_NAMED_SINGLE_PAIRS` of them."""
     bridges = measurement.extra.get("fragile_bridges")
-    names = measurement.people["name"] if "name" in measurement.people else None
+    people = measurement.people
     if bridges is None or not len(bridges):
         return []
+
+    def label(person: str) -> str:
+        name = people["name"].get(person, "") if "name" in people else ""
+        return str(name or person)
+
+    def cut_by(row) -> list[str]:
+        found = [p for p in str(row["cut_by"]).split("; ") if p]
+        side = {p: 0 if str(people["unit"].get(p, "")) == str(row["unit_a"]) else 1 for p in found}
+        return sorted(found, key=lambda p: side[p])  # the person of unit_a first
+
     out = []
-    one_door = bridges[(bridges["ties"] >= 2) & ((bridges["carriers_a"] == 1) | (bridges["carriers_b"] == 1))]
-    for _, row in one_door.sort_values("ties", ascending=False).iterrows():
-        person = [p for p in str(row["cut_by"]).split("; ") if p][:1]
-        who = ""
-        if person:
-            label = names.get(person[0], person[0]) if names is not None else person[0]
-            who = f" ({label or person[0]})"
+    cut = bridges.apply(cut_by, axis=1)
+    one_door = bridges[[len(c) == 1 for c in cut]]
+    for i, row in one_door.sort_values("ties", ascending=False, kind="stable").iterrows():
+        person = cut[i][0]
         ties = int(row["ties"])
         out.append(Finding(
             "one_person_bridge",
-            f"{row['unit_a']} and {row['unit_b']} are connected through one person{who}: "
+            f"{row['unit_a']} and {row['unit_b']} are connected through one person ({label(person)}): "
             f"{'both' if ties == 2 else f'all {ties}'} ties between them run through them.",
-            {"unit_a": row["unit_a"], "unit_b": row["unit_b"], "person": person[0] if person else None,
-             "ties": ties}))
-    single = bridges[bridges["ties"] == 1]
+            {"unit_a": row["unit_a"], "unit_b": row["unit_b"], "person": person, "ties": ties}))
+    single = bridges[[len(c) == 2 for c in cut]]
     if len(single):
-        out.append(Finding(
-            "single_tie_pairs",
-            f"{count(len(single), 'pair')} of units {'is' if len(single) == 1 else 'are'} connected by a single "
-            "tie between two people.",
-            {"pairs": len(single)}))
+        named = [(row["unit_a"], row["unit_b"], *(label(p) for p in cut[i])) for i, row in single.iterrows()]
+        if len(single) == 1:
+            a, b, x, y = named[0]
+            text = f"{a} and {b} are connected by a single relationship, between {x} and {y}."
+        else:
+            text = f"{count(len(single), 'pair')} of units are connected by a single relationship between two people"
+            if len(single) <= _NAMED_SINGLE_PAIRS:
+                text += ": " + "; ".join(f"{a} and {b} ({x} and {y})" for a, b, x, y in named) + "."
+            else:
+                text += " (listed under the links that hang on one person)."
+        out.append(Finding("single_tie_pairs", text,
+                           {"pairs": len(single), "units": [[a, b] for a, b, _, _ in named]}))
     return out
+
+
+_NAMED_SINGLE_PAIRS = 3

@@ -23,7 +23,7 @@ import numpy as np
 from typing import TYPE_CHECKING
 
 from .._files import atomic_write
-from ._words import count
+from ._words import count, density_percent, signed
 
 if TYPE_CHECKING:  # (annotations only: the command line reads SIZE_BY without loading the metrics)
     from ..graph import OrgGraph
@@ -35,7 +35,8 @@ __all__ = ["map_data", "write_map", "PALETTE", "unit_colours", "SIZE_BY", "unit_
 SIZE_BY = {
     "degree": (None, "number of ties"),
     "betweenness": ("betweenness", "betweenness (weighted)"),
-    "brokerage": ("brokerage_total", "brokerage roles (Gould & Fernandez)"),
+    "brokerage": ("brokerage_total", "brokerage roles, all five Gould & Fernandez roles (the coordinator's, "
+                                     "inside one unit, included)"),
     "effective-size": ("effective_size", "effective size (Burt)"),
     "participation": ("participation", "participation across units"),
     "external-ties": ("external_ties", "ties with other units"),
@@ -172,14 +173,28 @@ _DETAIL_COLUMNS = (("Other units reached", "units_reached"), ("Brokerage roles",
                    ("Role (Guimerà-Amaral)", "ga_role"), ("Boundary spanner", "boundary_spanner"))
 
 
+def _brokerage_text(row: dict) -> str:
+    """A person's brokerage roles as the panel says them: all of them (``brokerage_total``), and of
+    them those across units (every role but the coordinator's), the count index.html ranks brokers
+    by: "485, of them 422 across units"."""
+    total = int(row["brokerage_total"])
+    if "coordinator" not in row or total == 0:
+        return f"{total:,}"
+    across = total - int(row["coordinator"])
+    return f"{total:,}, all across units" if across == total else f"{total:,}, of them {across:,} across units"
+
+
 def _details(row: dict) -> list[list[str]]:
-    """Metric name/value pairs shown when a person is clicked (``row``: the person's metrics)."""
+    """Metric name/value pairs shown when a person is clicked (``row``: the person's metrics). The
+    E-I index has its sign, as on index.html; brokerage roles say how many are across units."""
     pairs = [("Unit", row["unit"]), ("Ties out / in", f"{int(row['out_degree'])} / {int(row['in_degree'])}"),
-             ("Ties with other units", f"{int(row['external_ties'])}"), ("E-I index", _fmt(row["ei_index"]))]
+             ("Ties with other units", f"{int(row['external_ties'])}"), ("E-I index", signed(row["ei_index"]))]
     for label, column in _DETAIL_COLUMNS:
         if column in row:
             value = row[column]
-            if column == "betweenness" and isinstance(value, float) and not np.isnan(value):
+            if column == "brokerage_total" and value == value:
+                value = _brokerage_text(row)
+            elif column == "betweenness" and isinstance(value, float) and not np.isnan(value):
                 value = f"{value:.4f}"
             elif column == "boundary_spanner":
                 value = "yes" if bool(value) else "no"
@@ -220,7 +235,7 @@ def map_data(graph: OrgGraph, measurement: Measurement, *, seed: int = 1, max_ed
 
     # One plain dict per person (a pandas row per person costs more than everything else here).
     wanted = ["unit", "out_degree", "in_degree", "external_ties", "internal_ties", "ei_index"] + \
-        [c for _, c in _DETAIL_COLUMNS if c in people.columns]
+        [c for _, c in _DETAIL_COLUMNS if c in people.columns] + (["coordinator"] if "coordinator" in people else [])
     rows = people[wanted].to_dict("records")
     for i, pid in enumerate(ids):
         row = rows[i]
@@ -229,7 +244,7 @@ def map_data(graph: OrgGraph, measurement: Measurement, *, seed: int = 1, max_ed
             f"Unit: {units[i]}",
             f"Ties out / in: {int(row['out_degree'])} / {int(row['in_degree'])}",
             f"Ties outside own unit: {int(row['external_ties'])} of {int(row['internal_ties'] + row['external_ties'])}",
-            f"E-I index: {_fmt(row['ei_index'])}",
+            f"E-I index: {signed(row['ei_index'])}",
         ])
         node = Node(pid, shape="dot", label=labels[i], title=title, group=units[i],
                     color=colours[units[i]], value=round(float(size[i]), 6), metrics=_details(row),
@@ -249,6 +264,7 @@ def map_data(graph: OrgGraph, measurement: Measurement, *, seed: int = 1, max_ed
         "legend": [{"unit": u, "colour": c, "people": int((units == u).sum())}
                    for u, c in colours.items() if (units == u).any()],
         "size_by": size_by,
+        "kind": "people",
         "ties_total": graph.m,
         "ties_drawn": int(len(drawn)),
     }
@@ -285,10 +301,16 @@ def write_map(graph: OrgGraph, measurement: Measurement, path: str | Path, *, se
     return _write_page(data, path, heading, subtitle)
 
 
+# What the search box finds, on the person map and on the unit map: (label, placeholder).
+_PAGE_WORDS = {"people": ("Find a person", "Name or id, then Enter"), "units": ("Find a unit", "Unit name, then Enter")}
+
+
 def _write_page(data: dict, path: Path, heading: str, subtitle: str) -> Path:
     js, css = _vis_assets()
     template = (resources.files("ona.report") / "assets" / "map.html").read_text(encoding="utf-8")
+    words = _PAGE_WORDS[data.get("kind", "people")]
     page = (template
+            .replace("{{SEARCH_LABEL}}", words[0]).replace("{{SEARCH_HINT}}", words[1])
             .replace("{{TITLE}}", html.escape(heading))
             .replace("{{SUBTITLE}}", html.escape(subtitle))
             .replace("{{VIS_CSS}}", css)
@@ -324,7 +346,7 @@ def unit_map_data(measurement: Measurement, *, seed: int = 1) -> dict:
         metrics = [["People", str(int(row["headcount"]))], ["Ties inside", str(int(row["internal_ties"]))],
                    ["Ties sent to other units", str(int(row["ties_sent_out"]))],
                    ["Ties received from other units", str(int(row["ties_received_in"]))],
-                   ["E-I index", _fmt(row["ei_index"])], ["Boundary spanners", str(int(row["boundary_spanners"]))]]
+                   ["E-I index", signed(row["ei_index"])], ["Boundary spanners", str(int(row["boundary_spanners"]))]]
         title = "\n".join([unit] + [f"{a}: {b}" for a, b in metrics])
         nodes.append({"id": unit, "label": unit, "title": title, "unit": unit, "shape": "dot",
                       "color": colours[unit], "value": int(row["headcount"]), "metrics": metrics,
@@ -333,15 +355,18 @@ def unit_map_data(measurement: Measurement, *, seed: int = 1) -> dict:
     reverse = {(str(a), str(b)): t for a, b, t in zip(pairs["from_unit"], pairs["to_unit"], pairs["ties"])}
     edges = []
     for a, b, ties, density in zip(pairs["from_unit"], pairs["to_unit"], pairs["ties"], pairs["density"]):
-        back = reverse.get((str(b), str(a)), 0)
+        if str(a) == str(b):
+            title = f"Inside {a}: {count(int(ties), 'tie')} (density {density_percent(density)}%)"
+        else:
+            back = reverse.get((str(b), str(a)), 0)
+            title = (f"{a} → {b}: {count(int(ties), 'tie')} (density {density_percent(density)}%); "
+                     f"{b} → {a}: {count(int(back), 'tie')}")
         edges.append({"from": str(a), "to": str(b), "value": float(density), "arrows": "to",
-                      "width": round(0.5 + 7.5 * float(density) / density_max, 2),
-                      "title": f"{a} → {b}: {int(ties)} ties (density {100 * density:.1f}%); "
-                               f"{b} → {a}: {int(back)} ties"})
+                      "width": round(0.5 + 7.5 * float(density) / density_max, 2), "title": title})
     return {"nodes": nodes, "edges": edges,
             "legend": [{"unit": u, "colour": colours[u], "people": int(units.loc[units.index[i], "headcount"])}
                        for i, u in enumerate(labels)],
-            "ties_total": len(edges), "ties_drawn": len(edges), "size_by": "headcount"}
+            "ties_total": len(edges), "ties_drawn": len(edges), "size_by": "headcount", "kind": "units"}
 
 
 def write_unit_map(measurement: Measurement, path: str | Path, *, seed: int = 1) -> Path:

@@ -20,7 +20,7 @@ import pandas as pd
 from .._files import atomic_write
 from ..metrics import Measurement
 from ..metrics.brokerage import CROSS_UNIT_ROLES
-from ._words import count
+from ._words import count, density_percent
 from .findings import findings
 
 __all__ = ["write_index", "write_method_page", "heatmap_cells", "density_percent", "parameter_text"]
@@ -92,13 +92,6 @@ def heatmap_cells(measurement: Measurement) -> pd.DataFrame:
     cells["colour"] = [f"#{r:02x}{g:02x}{b:02x}" for r, g, b in rgb]
     cells["dark"] = level > 0.55
     return cells
-
-
-def density_percent(density: float) -> str:
-    """A density as the heatmap writes it: a percentage with one decimal ("12.5", "1.0", "0.3"), and
-    "<0.1" for a density above 0 that would round to 0.0, so a cell with ties never reads 0."""
-    percent = 100 * float(density)
-    return "<0.1" if 0 < percent < 0.05 else f"{percent:.1f}"
 
 
 def _heatmap(measurement: Measurement) -> str:
