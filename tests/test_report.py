@@ -91,7 +91,7 @@ def test_the_report_folder_holds_every_page_and_export(municipality, tmp_path):
     for f in findings(m):
         assert f.text.replace("&", "&amp;") in index
     method = (tmp_path / "method.html").read_text(encoding="utf-8")
-    for anchor in ("betweenness", "brokerage_roles", "ei_expectation", "fragile_bridges"):
+    for anchor in ("betweenness", "brokerage_roles", "ei_index", "fragile_bridges"):
         assert f'href="method.html#{anchor}"' in index
         assert f'id="{anchor}"' in method
 

@@ -194,7 +194,7 @@ def _response(measurement: Measurement) -> str:
 
 
 _METHOD_LINKS = [
-    ("E-I index", "ei_expectation"), ("Unit-pair density", "unit_pair_table"), ("Modularity", "modularity"),
+    ("E-I index", "ei_index"), ("Unit-pair density", "unit_pair_table"), ("Modularity", "modularity"),
     ("Communities", "communities"), ("Brokerage roles", "brokerage_roles"), ("Burt constraint", "structural_holes"),
     ("Betweenness", "betweenness"), ("Participation", "participation"), ("Boundary spanner", "boundary_spanners"),
     ("Fragile links", "fragile_bridges"),
