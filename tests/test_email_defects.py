@@ -82,3 +82,34 @@ def test_a_blank_network_message_id_in_an_enhanced_trace_is_its_own_message(rost
     path.write_text(head + body, encoding="utf-8")
     res = read_email([path], roster, EmailOptions())
     assert weights(res) == {("P0", "P1"): 2, ("P0", "P2"): 1, ("P0", "P3"): 1}
+
+
+def test_every_numeric_offset_is_converted_and_a_zone_name_is_refused(roster, tmp_path):
+    """March 2025 in UTC: 21:00 at -0500, -05:00 and -05 is 02:00 on 1 April (outside); 00:30 at
+    +0100 and +01 is 23:30 on 31 March (inside): P0 -> P4 and P0 -> P5 only, 3 outside the window."""
+    path = tmp_path / "log.csv"
+    path.write_text("From,To,Date,Message ID\n"
+                    "p0@org.dk,p1@org.dk,2025-03-31T21:00:00-0500,m1\n"
+                    "p0@org.dk,p2@org.dk,2025-03-31T21:00:00-05:00,m2\n"
+                    "p0@org.dk,p3@org.dk,2025-03-31 21:00:00-05,m3\np0@org.dk,p4@org.dk,2025-04-01T00:30:00+0100,m4\n"
+                    "p0@org.dk,p5@org.dk,2025-04-01 00:30:00.5+01,m5\n")
+    res = read_email([path], roster, EmailOptions(since="2025-03-01", until="2025-04-01"))
+    assert weights(res) == {("P0", "P4"): 1, ("P0", "P5"): 1}
+    assert res.excluded["outside-time-window"] == 3
+
+
+def test_a_time_with_a_zone_name_is_refused_with_its_row(runner, roster, tmp_path):
+    """CET is +1 or +2 by the season: refused at its row and column, never read as UTC; UTC and a
+    US time with PM are read."""
+    from ona.cli import cli
+
+    path = tmp_path / "log.csv"
+    path.write_text("From,To,Date\np0@org.dk,p1@org.dk,2025-04-01 00:30:00 UTC\n"
+                    "p0@org.dk,p1@org.dk,2025-04-01 00:30:00 CET\n"
+                    "p0@org.dk,p2@org.dk,04/01/2025 09:30 PM\n")
+    roster_csv = tmp_path / "roster.csv"
+    res = runner.invoke(cli, ["email", str(path), "--roster", str(roster_csv), "--out", str(tmp_path / "t.csv")])
+    assert res.exit_code == 2, res.output
+    assert res.stderr.splitlines() == [
+        "Error: log.csv, row 3, column 'Date': is not a date and time ona can read; write ISO 8601 "
+        "(2024-03-01T09:30:00) or m/d/Y H:M:S [bad-timestamp]"]

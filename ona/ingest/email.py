@@ -199,11 +199,16 @@ def _time_sql(col: str) -> str:
     v = f"CAST({col} AS VARCHAR)"
     x = f"nullif(trim({v}), '')"
     formats = ", ".join(_q(f) for f in _TIME_FORMATS)
-    zoned = (f"({x} LIKE '%Z' OR {x} LIKE '%+__:__' OR {x} LIKE '%-__:__' OR {x} LIKE '%+____' OR {x} LIKE '%+__' "
-             f"OR {x} LIKE '%UTC')")  # '+00': a time already stored with its zone, as text
+    # Every numeric offset form (+01:00, +0100, +01, -05:00, -0500, -05) is converted, and Z, UTC and
+    # GMT; any other zone name (CET, EST, Europe/Oslo: ambiguous, and CET is +1 or +2 by the season)
+    # makes the time unreadable, so the row is refused by name, row and column, never read as UTC.
+    zoned = (f"({x} LIKE '%Z' OR {x} LIKE '%UTC' OR {x} LIKE '%GMT' "
+             f"OR regexp_matches({x}, ':[0-9][0-9]([.][0-9]+)? ?[+-][0-9][0-9](:?[0-9][0-9])?$'))")
+    named = f"(regexp_matches({x}, '[0-9] ?[A-Za-z][A-Za-z/_+-]*$') AND NOT regexp_matches({x}, '[0-9] ?[AaPp][Mm]$'))"
     return (f"CASE WHEN {v} LIKE '____-__-__ __:__:__' THEN TRY_CAST({v} AS TIMESTAMP) ELSE "
             f"coalesce(CASE WHEN {zoned} THEN TRY_CAST(TRY_CAST({x} AS TIMESTAMPTZ) AS TIMESTAMP) "
-            f"ELSE TRY_CAST({x} AS TIMESTAMP) END, TRY_STRPTIME({x}, [{formats}])) END")
+            f"WHEN {named} THEN NULL::TIMESTAMP "
+            f"ELSE TRY_CAST({x} AS TIMESTAMP) END, CASE WHEN NOT {named} THEN TRY_STRPTIME({x}, [{formats}]) END) END")
 
 
 def _blank_sql(col: str) -> str:
