@@ -199,11 +199,16 @@ def _time_sql(col: str) -> str:
     v = f"CAST({col} AS VARCHAR)"
     x = f"nullif(trim({v}), '')"
     formats = ", ".join(_q(f) for f in _TIME_FORMATS)
-    zoned = (f"({x} LIKE '%Z' OR {x} LIKE '%+__:__' OR {x} LIKE '%-__:__' OR {x} LIKE '%+____' OR {x} LIKE '%+__' "
-             f"OR {x} LIKE '%UTC')")  # '+00': a time already stored with its zone, as text
+    # Every numeric offset form (+01:00, +0100, +01, -05:00, -0500, -05) is converted, and Z, UTC and
+    # GMT; any other zone name (CET, EST, Europe/Oslo: ambiguous, and CET is +1 or +2 by the season)
+    # makes the time unreadable, so the row is refused by name, row and column, never read as UTC.
+    zoned = (f"({x} LIKE '%Z' OR {x} LIKE '%UTC' OR {x} LIKE '%GMT' "
+             f"OR regexp_matches({x}, ':[0-9][0-9]([.][0-9]+)? ?[+-][0-9][0-9](:?[0-9][0-9])?$'))")
+    named = f"(regexp_matches({x}, '[0-9] ?[A-Za-z][A-Za-z/_+-]*$') AND NOT regexp_matches({x}, '[0-9] ?[AaPp][Mm]$'))"
     return (f"CASE WHEN {v} LIKE '____-__-__ __:__:__' THEN TRY_CAST({v} AS TIMESTAMP) ELSE "
             f"coalesce(CASE WHEN {zoned} THEN TRY_CAST(TRY_CAST({x} AS TIMESTAMPTZ) AS TIMESTAMP) "
-            f"ELSE TRY_CAST({x} AS TIMESTAMP) END, TRY_STRPTIME({x}, [{formats}])) END")
+            f"WHEN {named} THEN NULL::TIMESTAMP "
+            f"ELSE TRY_CAST({x} AS TIMESTAMP) END, CASE WHEN NOT {named} THEN TRY_STRPTIME({x}, [{formats}]) END) END")
 
 
 def _blank_sql(col: str) -> str:
@@ -275,6 +280,8 @@ def _log_sql(engine, source: str, path: Path, fmt: str = "log", checks: list | N
     msg = _find(cols, *ALIASES_EMAIL["message_id"])
     status = _find(cols, "status", "delivery status", "event status")
     kind_col = _find(cols, "kind", "recipient type", "type", "field")
+    # Whether recipient cells hold lists, and display names, is told from the first rows (a scan of
+    # the whole column would read the whole file again).
     per_recipient = engine.rows(
         f"SELECT count(*) FROM (SELECT {_ident(to)} AS t FROM {source} LIMIT 1000) WHERE t LIKE '%;%' OR "
         "t LIKE '%,%'")[0][0] == 0
@@ -282,11 +289,15 @@ def _log_sql(engine, source: str, path: Path, fmt: str = "log", checks: list | N
     display_names = engine.rows(
         f"SELECT count(*) FROM (SELECT CAST({_ident(to)} AS VARCHAR) || {cc_probe} AS t FROM {source} LIMIT 5000) "
         "WHERE t LIKE '%<%' OR t LIKE '%\"%'")[0][0] > 0
-    if msg:
-        key = f"CAST({_ident(msg)} AS VARCHAR)"
-    elif per_recipient:
-        key = f"coalesce({_ident(sender)}, '') || '|' || coalesce(CAST({_ident(when)} AS VARCHAR), '')" if when \
-            else "CAST(src_row AS VARCHAR)"
+    # The message key: the message id (a blank id is none); else sender + time where each row is one
+    # recipient; else the row.
+    by_time = f"coalesce({_ident(sender)}, '') || '|' || coalesce(CAST({_ident(when)} AS VARCHAR), '')" if when \
+        else None
+    if when and not msg:
+        key = by_time if per_recipient else "CAST(src_row AS VARCHAR)"
+    elif msg:  # a blank message id is no id: sender + time, else the row (marked: no real id equals it)
+        key = (f"CASE WHEN {_blank_sql(_ident(msg))} THEN 'ona-no-id|' || {by_time or 'CAST(src_row AS VARCHAR)'} "
+               f"ELSE CAST({_ident(msg)} AS VARCHAR) END")
     else:
         key = "CAST(src_row AS VARCHAR)"
     kind = f"CASE WHEN lower(CAST({_ident(kind_col)} AS VARCHAR)) LIKE 'cc%' THEN 'cc' ELSE 'to' END" if kind_col \
@@ -346,7 +357,10 @@ def _enhanced_sql(engine, source: str, path: Path, checks: list | None = None) -
     found = _row_checks(None, when)
     if checks is not None and found:
         checks.append((source, path, found, 2))
-    key = f"CAST({_ident(msg)} AS VARCHAR)" if msg else "CAST(src_row AS VARCHAR)"
+    # A row is a message; a blank message id is no id: the row's sender, time and recipients stand in.
+    own = " || '|' || ".join(f"coalesce(CAST({_ident(c)} AS VARCHAR), '')" for c in (sender, when, status) if c)
+    key = (f"CASE WHEN {_blank_sql(_ident(msg))} THEN 'ona-no-id|' || {own} ELSE CAST({_ident(msg)} AS VARCHAR) END"
+           if msg else "CAST(src_row AS VARCHAR)")
     base = f"(SELECT *, row_number() OVER () + 1 AS src_row FROM {source})" if not msg else source
     return f"""SELECT msg, sender, split_part(item, '##', 1) AS recipient, 'to' AS kind, sent_at,
                       coalesce(bad, split_part(item, '##', 2)) AS status, 1.0 AS score
