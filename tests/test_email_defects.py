@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 
 import ona
+from ona.cli import cli
 from ona.ingest.email import EmailOptions, read_email
 
 # Every test here runs on both engines: DuckDB, and Spark in local mode (conftest.email_engine).
@@ -117,3 +118,27 @@ def test_a_time_with_a_zone_name_is_refused_with_its_row(runner, roster, tmp_pat
     assert res.stderr.splitlines() == [
         "Error: log.csv, row 3, column 'Date': is not a date and time ona can read; write ISO 8601 "
         "(2024-03-01T09:30:00) or m/d/Y H:M:S [bad-timestamp]"]
+
+
+def test_group_to_group_data_merges_small_units_and_refuses_rules_for_people(tmp_path, runner):
+    """Viva Insights' group-to-group sample has a unit "CEO" of group size 1. Pseudonymised (or with
+    --min-group-size), units under the minimum are merged, and a merged group still under it is not
+    shown: CEO's rows disappear. Rules that only apply to messages between people are refused."""
+    from conftest import DATA
+
+    sample = DATA / "vivainsights" / "g2g_data.csv"
+    key = tmp_path / "k.key"
+    key.write_bytes(bytes(range(32)))
+    out = tmp_path / "units.csv"
+    res = runner.invoke(cli, ["email", str(sample), "--pseudonymize", str(key), "--out", str(out)])
+    assert res.exit_code == 0, res.output
+    units = pd.read_csv(out)
+    assert "CEO" not in set(units["from_unit"]) | set(units["to_unit"])
+    plain = read_email(sample, None).unit_level
+    assert "CEO" in set(plain["from_unit"])
+    assert len(units) == len(plain[(plain["from_unit"] != "CEO") & (plain["to_unit"] != "CEO")])
+    res = runner.invoke(cli, ["email", str(sample), "--min-messages", "3", "--reciprocal", "--out", str(out)])
+    assert res.exit_code == 2
+    assert "--min-messages, --reciprocal cannot apply to group-to-group data" in res.output
+    since = read_email(sample, None, EmailOptions(since="2030-01-01")).unit_level
+    assert len(since) == 0

@@ -681,23 +681,71 @@ def pseudonym(key: bytes, identity: str) -> str:
     return "p-" + hmac.new(key, identity.strip().lower().encode("utf-8"), hashlib.sha256).hexdigest()[:16]
 
 
-def _viva_g2g(engine, source: str, path: Path) -> pd.DataFrame:
+def _viva_g2g(engine, source: str, path: Path, options: "EmailOptions") -> pd.DataFrame:
+    """The unit table of a Viva Insights group-to-group export: per (from unit, to unit), the summed
+    collaboration time (or email count) and the rows; ``group_size`` the larger group size the
+    export gives the unit (its own column), for the privacy merge. ``--since``/``--until`` apply to
+    its MetricDate (m/d/Y, as Viva writes it)."""
     cols = engine.columns(source)
     a = _find(cols, "primarycollaborator organization", "timeinvestors organization")
     b = _find(cols, "secondarycollaborator organization", "collaborators organization")
     w = _find(cols, "group collaboration time invested", "collaboration hours", "group email sent count",
               "email hours")
+    size = _find(cols, "primarycollaborator groupsize", "timeinvestors groupsize")
+    when = _find(cols, "metricdate", "date")
     if w is None:
         raise InputError([Problem("viva-columns", "has no collaboration time or email count column",
                                   path=str(path), row=1)])
+    window = []
+    if (options.since or options.until) and when is None:
+        raise InputError([Problem("viva-columns", "has no MetricDate column for --since/--until", path=str(path),
+                                  row=1)])
+    day = f"TRY_STRPTIME(CAST({_ident(when)} AS VARCHAR), '%m/%d/%Y')" if when else None
+    if options.since:
+        window.append(f"{day} >= TIMESTAMP {_q(options.since)}")
+    if options.until:
+        window.append(f"{day} < TIMESTAMP {_q(options.until)}")
+    size_sql = f"max(TRY_CAST({_ident(size)} AS DOUBLE))" if size else "NULL::DOUBLE"
     frame = engine.frame(f"""
         SELECT {_ident(a)} AS from_unit,
                CASE WHEN {_ident(b)} = 'Within Group' THEN {_ident(a)} ELSE {_ident(b)} END AS to_unit,
-               sum(TRY_CAST({_ident(w)} AS DOUBLE)) AS weight, count(*) AS rows
+               sum(TRY_CAST({_ident(w)} AS DOUBLE)) AS weight, count(*) AS rows, {size_sql} AS group_size
         FROM {source}
         WHERE {_ident(b)} NOT IN ('Unclassified Collaborators', 'Other_Collaborators')
+              {"".join(" AND " + c for c in window)}
         GROUP BY 1, 2 ORDER BY 1, 2""")
     return frame
+
+
+#: Options of person-to-person rules that a unit-level (group-to-group) export cannot apply.
+_NOT_FOR_G2G = {"max_recipients": "--max-recipients", "weight": "--weight", "cc_weight": "--cc-weight",
+                "min_messages": "--min-messages", "reciprocal": "--reciprocal", "exclude": "--exclude",
+                "aliases": "--aliases", "external": "--external"}
+
+
+def g2g_privacy(units: pd.DataFrame, minimum: int | None) -> pd.DataFrame:
+    """The unit table with every unit of fewer than ``minimum`` people (its group size in the
+    export) merged into ``Small units (< N)`` and the rows summed again; when those together are
+    still fewer than N people, their rows are left out (a figure of so few people is not shown).
+    ``group_size`` is dropped. Without ``minimum`` the table as it is."""
+    out = units.copy()
+    if minimum and out["group_size"].isna().all():
+        raise OnaError(f"the group-to-group export has no group size column, so units of fewer than {minimum} "
+                       "people cannot be merged; export it with group sizes (PrimaryCollaborator_GroupSize)")
+    if minimum:
+        sizes = pd.concat([out[["from_unit", "group_size"]].rename(columns={"from_unit": "unit"})]) \
+            .groupby("unit")["group_size"].max()
+        small = set(sizes.index[sizes.fillna(0) < minimum])
+        if small:
+            label = f"Small units (< {minimum})"
+            together = float(sizes[list(small)].fillna(0).sum())
+            for col in ("from_unit", "to_unit"):
+                out[col] = out[col].where(~out[col].isin(small), label)
+            if together < minimum:
+                out = out[(out["from_unit"] != label) & (out["to_unit"] != label)]
+            out = out.groupby(["from_unit", "to_unit"], as_index=False).agg(weight=("weight", "sum"),
+                                                                           rows=("rows", "sum"))
+    return out.drop(columns=["group_size"], errors="ignore").reset_index(drop=True)
 
 
 def _viva_p2p_sql(engine, source: str) -> str:
@@ -789,7 +837,7 @@ def _read_problem(path, exc: Exception) -> Problem:
 
 def read_email(paths, roster: Roster | None, options: EmailOptions | None = None, *,
                pseudonymize_key: bytes | None = None, memory_limit: str = "1GB", spark=None,
-               out: str | Path | None = None) -> EmailResult:
+               out: str | Path | None = None, min_group_size: int | None = None) -> EmailResult:
     """Aggregate email exports into a tie table joined to ``roster`` (see docs/email.md).
 
     ``paths``: one or several files or directories (e.g. one per month, or Parquet partitioned by
@@ -802,6 +850,12 @@ def read_email(paths, roster: Roster | None, options: EmailOptions | None = None
     messages; or the unit table) is written there instead of coming back: the result's ``ties``
     are then empty and ``pairs`` counts them. DuckDB writes CSV and Parquet itself, so millions
     of pairs never come into Python (2.9 million: 0.3 s instead of 0.6 s).
+
+    ``min_group_size`` (default 5 with ``pseudonymize_key``) applies to group-to-group data here:
+    units of fewer people are merged (:func:`g2g_privacy`); person-level data is merged later, by
+    :func:`apply_privacy`. The rules for people (``max_recipients``, ``weight``, ``cc_weight``,
+    ``min_messages``, ``reciprocal``, ``exclude``, ``aliases``, ``external``) cannot apply to
+    group-to-group data and are refused there; ``since``/``until`` apply to its MetricDate.
     """
     options = options or EmailOptions()
     options.check()
@@ -828,9 +882,13 @@ def read_email(paths, roster: Roster | None, options: EmailOptions | None = None
                                    Path(out) if out is not None else None)
         finally:
             engine.close()
+    rows_read = int(units["rows"].sum())
+    # Units of fewer people than the minimum group size (default 5 with a key) are merged, as in
+    # person-level data (see g2g_privacy).
+    units = g2g_privacy(units, min_group_size or (5 if pseudonymize_key is not None else None))
     if out is not None:
         write_frame(units, Path(out))
-    return EmailResult(ties=TieTable.empty("unit"), roster=roster, rows_read=int(units["rows"].sum()),
+    return EmailResult(ties=TieTable.empty("unit"), roster=roster, rows_read=rows_read,
                        formats=tuple(formats), unit_level=None if out is not None else units, engine=engine.where,
                        pairs=len(units))
 
@@ -918,12 +976,18 @@ def _aggregate(engine, paths, formats, roster, options, excluded, progress):
     node pairs in ``kept`` (by node number ``k`` of ``identities``); returns the rows left out by
     reason and None, or None and the unit table of group-to-group data."""
     if set(formats) == {"viva-g2g"}:
+        defaults = EmailOptions()
+        given = [flag for name, flag in _NOT_FOR_G2G.items() if getattr(options, name) != getattr(defaults, name)]
+        if given:
+            raise InputError([Problem("not-for-unit-data", f"{', '.join(given)} cannot apply to group-to-group "
+                                      "data (units, not people); leave them out", path=str(paths[0]))])
         try:
-            units = pd.concat([_viva_g2g(engine, engine.source(p, _source_kind(p, "viva-g2g")), p) for p in paths])
+            units = pd.concat([_viva_g2g(engine, engine.source(p, _source_kind(p, "viva-g2g")), p, options)
+                               for p in paths])
         except engine.errors as exc:
             raise InputError([_read_problem(paths[0], exc)]) from None
-        units = units.groupby(["from_unit", "to_unit"], as_index=False).agg(weight=("weight", "sum"),
-                                                                            rows=("rows", "sum"))
+        units = units.groupby(["from_unit", "to_unit"], as_index=False).agg(
+            weight=("weight", "sum"), rows=("rows", "sum"), group_size=("group_size", "max"))
         return None, units
     if "viva-g2g" in formats:
         raise OnaError("group-to-group Viva Insights data gives a unit-level network only; read it on its own")
