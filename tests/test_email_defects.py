@@ -142,3 +142,22 @@ def test_group_to_group_data_merges_small_units_and_refuses_rules_for_people(tmp
     assert "--min-messages, --reciprocal cannot apply to group-to-group data" in res.output
     since = read_email(sample, None, EmailOptions(since="2030-01-01")).unit_level
     assert len(since) == 0
+
+
+def test_a_bad_date_or_pattern_option_is_blamed_on_the_option_not_the_file(runner, tmp_path, email_engine):
+    """A date in the Danish style, and a look-ahead that DuckDB's RE2 cannot run (Python's re can,
+    and Spark's Java patterns can): each is an error about the option, not "message_log.csv:
+    cannot be read"."""
+    from conftest import DATA
+
+    log = str(DATA / "email_handmade" / "message_log.csv")
+    roster = str(DATA / "email_handmade" / "roster.csv")
+    out = str(tmp_path / "x.csv")
+    res = runner.invoke(cli, ["email", log, "--roster", roster, "--since", "01.03.2025", "--out", out])
+    assert res.exit_code == 2
+    assert "--since '01.03.2025' is not a date; write it as YYYY-MM-DD" in res.output and "message_log" not in res.output
+    if email_engine != "duckdb":
+        return  # (a look-ahead is a pattern Spark runs)
+    res = runner.invoke(cli, ["email", log, "--roster", roster, "--exclude", "^(?=torben)", "--out", out])
+    assert res.exit_code == 2 and "--exclude '^(?=torben)' is a pattern" in res.output
+    assert "message_log" not in res.output

@@ -86,6 +86,15 @@ class EmailOptions:
             raise ValueError(f"engine must be one of {', '.join(ENGINES)}")
         if self.max_recipients < 1 or self.min_messages < 1 or self.cc_weight < 0:
             raise ValueError("max_recipients and min_messages must be 1 or more; cc_weight 0 or more")
+        import datetime as dt
+
+        for flag, value in (("--since", self.since), ("--until", self.until)):
+            try:
+                if value is not None:
+                    dt.datetime.fromisoformat(str(value))
+            except ValueError:
+                raise OnaError(f"{flag} {value!r} is not a date; write it as YYYY-MM-DD "
+                               "(or YYYY-MM-DD HH:MM:SS)") from None
 
 
 @dataclass
@@ -1026,6 +1035,11 @@ def _aggregate(engine, paths, formats, roster, options, excluded, progress):
             re.compile(pattern)
         except re.error as exc:
             raise OnaError(f"--exclude {pattern!r} is not a valid pattern ({exc})") from None
+        try:  # the engine's own regular expressions (DuckDB's RE2 has no look-arounds, for one)
+            engine.rows(f"SELECT regexp_matches('x', {_q(pattern)})")
+        except engine.errors as exc:
+            raise OnaError(f"--exclude {pattern!r} is a pattern {engine.name} cannot use ({str(exc).splitlines()[0]})"
+                           ) from None
     automated = AUTOMATED_PATTERNS + list(options.exclude)
     progress.advance("aggregating")
     try:
