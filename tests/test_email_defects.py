@@ -122,8 +122,9 @@ def test_a_time_with_a_zone_name_is_refused_with_its_row(runner, roster, tmp_pat
 
 def test_group_to_group_data_merges_small_units_and_refuses_rules_for_people(tmp_path, runner):
     """Viva Insights' group-to-group sample has a unit "CEO" of group size 1. Pseudonymised (or with
-    --min-group-size), units under the minimum are merged, and a merged group still under it is not
-    shown: CEO's rows disappear. Rules that only apply to messages between people are refused."""
+    --min-group-size), units under the minimum are merged as people's units are: alone still under
+    it, CEO joins the smallest unit of at least 5 and is no longer shown on its own. Rules that only
+    apply to messages between people are refused."""
     from conftest import DATA
 
     sample = DATA / "vivainsights" / "g2g_data.csv"
@@ -134,6 +135,7 @@ def test_group_to_group_data_merges_small_units_and_refuses_rules_for_people(tmp
     assert res.exit_code == 0, res.output
     units = pd.read_csv(out)
     assert "CEO" not in set(units["from_unit"]) | set(units["to_unit"])
+    assert any(u.endswith(" and small units (< 5)") for u in units["from_unit"])
     plain = read_email(sample, None).unit_level
     assert "CEO" in set(plain["from_unit"])
     assert len(units) == len(plain[(plain["from_unit"] != "CEO") & (plain["to_unit"] != "CEO")])

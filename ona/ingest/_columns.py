@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import re
-
 from ..errors import InputError
-from ._tables import Table, normalise_header
+from ._tables import DATA_CELL, Table, normalise_header
 
 __all__ = ["ALIASES", "DIRECTIONS", "find_column"]
 
@@ -88,8 +86,8 @@ def find_column(table: Table, role: str, explicit: str | None = None, *, require
         + header_list(table, names_person), row=table.header_row)])
 
 
-_KNOWN = frozenset(alias for aliases in ALIASES.values() for alias in aliases)
-_DATA_LIKE = re.compile(r"@|^[+-]?[0-9][0-9 .,:/-]*$")
+#: Every header spelling ona recognises, whatever its role.
+KNOWN_HEADERS = frozenset(alias for aliases in ALIASES.values() for alias in aliases)
 
 
 def header_list(table: Table, names_person=None) -> str:
@@ -99,8 +97,8 @@ def header_list(table: Table, names_person=None) -> str:
     matrix: then no header is repeated (the others may be names too), only counted. Nor are they
     when none is a header ona knows (a roster saved without its header row has a person's name,
     unit and job there)."""
-    hidden = sum(bool(_DATA_LIKE.search(h) or (names_person is not None and names_person(h))) for h in table.headers)
-    if not hidden and not any(normalise_header(h) in _KNOWN for h in table.headers):
+    hidden = sum(bool(DATA_CELL.search(h) or (names_person is not None and names_person(h))) for h in table.headers)
+    if not hidden and not any(normalise_header(h) in KNOWN_HEADERS for h in table.headers):
         return (f"none of its {len(table.headers)} headers is a column name ona knows (if its first row is a "
                 "person, the header row is missing)")
     if not hidden:

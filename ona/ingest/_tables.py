@@ -155,7 +155,7 @@ def _pick_header(cells: list[list[str]], required_width: int = 1,
     if wanted:
         recognised = _recognised_groups(scan, wanted)
         if max(recognised) > 0:
-            score = [(held - sum(1 for c in row if _DATA_CELL.search(c)), width)
+            score = [(held - sum(1 for c in row if DATA_CELL.search(c)), width)
                      for held, row, width in zip(recognised, scan, widths)]
             return score.index(max(score))
     widest = max(widths)
@@ -167,9 +167,10 @@ def _pick_header(cells: list[list[str]], required_width: int = 1,
     return next(i for i, w in enumerate(widths) if w > 0)
 
 
-# A cell that holds data rather than a column name: a number, a date or time, an address.
-_DATA_CELL = re.compile(r"@|^[+-]?[0-9][0-9 .,:/T-]*$")
-_NUMBERED_HEADER = re.compile(r"^(.*?\D)\s*[0-9]+$")
+#: A cell that holds data rather than a column name: a number, a date or time, an address.
+DATA_CELL = re.compile(r"@|^[+-]?[0-9][0-9 .,:/T-]*$")
+#: A numbered header, as its stem and number: "Colleague 3", "Kollega3", "Colleague #3", "Colleague (3)".
+NUMBERED_HEADER = re.compile(r"^(.*?\D)[\s#(]*(\d+)\)?$")
 
 
 def _recognised_groups(rows: list[list[str]], wanted: Sequence[Sequence[str]]) -> list[int]:
@@ -185,7 +186,7 @@ def _recognised_groups(rows: list[list[str]], wanted: Sequence[Sequence[str]]) -
         for text in set(row):
             if text not in keys:
                 key = normalise_header(text)
-                numbered = _NUMBERED_HEADER.match(key)
+                numbered = NUMBERED_HEADER.match(key)
                 keys[text] = numbered.group(1).strip() if numbered else key
             held.add(keys[text])
         counts.append(sum(1 for group in groups if not group.isdisjoint(held)))

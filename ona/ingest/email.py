@@ -733,25 +733,18 @@ _NOT_FOR_G2G = {"max_recipients": "--max-recipients", "weight": "--weight", "cc_
 
 
 def g2g_privacy(units: pd.DataFrame, minimum: int | None) -> pd.DataFrame:
-    """The unit table with every unit of fewer than ``minimum`` people (its group size in the
-    export) merged into ``Small units (< N)`` and the rows summed again; when those together are
-    still fewer than N people, their rows are left out (a figure of so few people is not shown).
-    ``group_size`` is dropped. Without ``minimum`` the table as it is."""
+    """The unit table with its units merged by :func:`small_unit_names` (a unit's size is its group
+    size in the export) and the rows summed again; ``group_size`` dropped. Without ``minimum`` the
+    table as it is."""
     out = units.copy()
     if minimum and out["group_size"].isna().all():
         raise OnaError(f"the group-to-group export has no group size column, so units of fewer than {minimum} "
                        "people cannot be merged; export it with group sizes (PrimaryCollaborator_GroupSize)")
     if minimum:
-        sizes = pd.concat([out[["from_unit", "group_size"]].rename(columns={"from_unit": "unit"})]) \
-            .groupby("unit")["group_size"].max()
-        small = set(sizes.index[sizes.fillna(0) < minimum])
-        if small:
-            label = f"Small units (< {minimum})"
-            together = float(sizes[list(small)].fillna(0).sum())
+        names = small_unit_names(out.groupby("from_unit")["group_size"].max().fillna(0), minimum)
+        if names:
             for col in ("from_unit", "to_unit"):
-                out[col] = out[col].where(~out[col].isin(small), label)
-            if together < minimum:
-                out = out[(out["from_unit"] != label) & (out["to_unit"] != label)]
+                out[col] = out[col].replace(names)
             out = out.groupby(["from_unit", "to_unit"], as_index=False).agg(weight=("weight", "sum"),
                                                                            rows=("rows", "sum"))
     return out.drop(columns=["group_size"], errors="ignore").reset_index(drop=True)
@@ -1135,19 +1128,28 @@ def merge_small_units(roster: Roster, minimum: int, columns: tuple[str, ...] | N
     people = roster.people.copy()
     merged: dict[str, dict[str, str]] = {}
     for col in roster.unit_columns if columns is None else columns:
-        counts = people[col].value_counts(sort=False).drop("External", errors="ignore")
-        small = counts[counts < minimum]
-        if small.empty:
-            continue
-        units, label = list(small.index), f"Small units (< {minimum})"
-        large = counts[counts >= minimum].sort_values(kind="stable")
-        if small.sum() < minimum and not large.empty:
-            units.append(large.index[0])
-            label = f"{large.index[0]} and small units (< {minimum})"
-        names = dict.fromkeys(units, label)
-        people[col] = people[col].replace(names)
-        merged[col] = names
+        names = small_unit_names(people[col].value_counts(sort=False).drop("External", errors="ignore"), minimum)
+        if names:
+            people[col] = people[col].replace(names)
+            merged[col] = names
     return replace(roster, people=people), merged
+
+
+def small_unit_names(sizes: pd.Series, minimum: int) -> dict[str, str]:
+    """Each unit (the index of ``sizes``, people per unit) that merges, with the unit it merges
+    into: the units under ``minimum`` people become "Small units (< minimum)"; when those together
+    are still under ``minimum``, the smallest unit of at least ``minimum`` joins them and the group
+    is named after it ("Alpha and small units (< 5)"). The rule of :func:`merge_small_units`, also
+    for the units of group-to-group data."""
+    small = sizes[sizes < minimum]
+    if small.empty:
+        return {}
+    units, label = list(small.index), f"Small units (< {minimum})"
+    large = sizes[sizes >= minimum].sort_values(kind="stable")
+    if small.sum() < minimum and not large.empty:
+        units.append(large.index[0])
+        label = f"{large.index[0]} and small units (< {minimum})"
+    return dict.fromkeys(units, label)
 
 
 class Privacy(NamedTuple):

@@ -24,8 +24,8 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError, Problem
-from ._columns import ALIASES, DIRECTIONS, find_column
-from ._tables import Table, normalise_header, row_numbers
+from ._columns import ALIASES, DIRECTIONS, KNOWN_HEADERS, find_column
+from ._tables import NUMBERED_HEADER, Table, normalise_header, row_numbers
 
 __all__ = ["TieRecords", "detect_shape", "edge_list_without_header", "records_from_table", "SHAPES"]
 
@@ -35,13 +35,10 @@ _LIST_SEPARATORS = re.compile(r"\s*(?:;|\||\n|\r)\s*")
 # "Frequency (1-5)"); a question with the word further in ("Who do you count on?") is no weight.
 _WEIGHT_WORDS = re.compile(r"^(?:" + "|".join(
     re.escape(a) for a in sorted(ALIASES["weight"], key=len, reverse=True)) + r")(?![^\W\d_])")
-# A numbered header: "Colleague 3", "Kollega3", "Colleague #3", "Colleague (3)".
-_NUMBERED = re.compile(r"^(.*?\D)[\s#(]*(\d+)\)?$")
 # Headers that are never a colleague column of a wide sheet: who answered and the response's metadata.
 _NOT_COLLEAGUES = frozenset(ALIASES["id"] + ALIASES["name"] + ALIASES["email"] + ALIASES["response"]
                             + ["respondent id"])  # (SurveyMonkey's response number, when not the respondent)
 _COLLEAGUE_STEMS = frozenset(ALIASES["target"] + ALIASES["colleagues"])
-_KNOWN_HEADERS = frozenset(a for aliases in ALIASES.values() for a in aliases)
 
 
 class ColumnCells(Sequence):
@@ -162,7 +159,7 @@ def edge_list_without_header(table: Table, match) -> tuple[Table, Problem] | Non
     ``layer`` (the name by which the edge-list reader takes a column as the layer).
     """
     headers = table.headers
-    if len(headers) not in (2, 3, 4) or any(normalise_header(h) in _KNOWN_HEADERS for h in headers):
+    if len(headers) not in (2, 3, 4) or any(normalise_header(h) in KNOWN_HEADERS for h in headers):
         return None
     if len(headers) >= 3 and _number(headers[2]) is None:
         return None
@@ -280,7 +277,7 @@ def _is_weight_header(header: str) -> bool:
 def _numbered(header: str) -> tuple[str, str | None]:
     """A header's stem and number: ("colleague", "3") for "Colleague 3"; (header, None) unnumbered."""
     key = normalise_header(header)
-    numbered = _NUMBERED.match(key)
+    numbered = NUMBERED_HEADER.match(key)
     return (numbered.group(1).strip(), numbered.group(2)) if numbered else (key, None)
 
 

@@ -336,19 +336,15 @@ def file_layer_names(paths: list) -> list[str]:
     would count twice."""
     if len(paths) <= 1:
         return [""] * len(paths)
-    seen: dict[Path, str] = {}
+    seen: set[Path] = set()
     for p in paths:
         key = Path(p).resolve()
         if key in seen:
             raise InputError([Problem("repeated-file", "is given twice; give each tie file once", path=str(p))])
-        seen[key] = str(p)
+        seen.add(key)
     stems = [Path(p).stem for p in paths]
-    names = []
-    for p, stem in zip(paths, stems):
-        if stems.count(stem) == 1:
-            names.append(stem)
-        else:
-            names.append("/".join(Path(p).resolve().parts[-2:])[: -len(Path(p).suffix) or None])
+    names = [stem if stems.count(stem) == 1 else f"{Path(p).resolve().parent.name}/{stem}"
+             for p, stem in zip(paths, stems)]
     for p, name in zip(paths, names):
         if names.count(name) > 1:  # (the same folder name and file name in two places)
             raise InputError([Problem("repeated-layer", "has the same folder and file name as another tie file; "
@@ -368,24 +364,27 @@ def read_tie_table(path: str | Path, roster: Roster, *, sheet=None, source_colum
     from dataclasses import replace
 
     from ._columns import ALIASES
-    from .shapes import SHAPES, edge_list_without_header, records_from_table
+    from .shapes import SHAPES
 
     if ties_format is not None and ties_format not in SHAPES:
         raise ValueError(f"ties_format must be one of {SHAPES}")
+    wanted = None if ties_format not in (None, "edges") else [
+        [explicit] if explicit else ALIASES[role] for role, explicit in
+        (("source", source_column), ("target", target_column), ("weight", weight_column))]
     table = read_table(path, sheet, header_row=header_row, delimiter=delimiter, encoding=encoding,
-                       wanted_headers=None if ties_format not in (None, "edges") else [
-                           [explicit] if explicit else ALIASES[role] for role, explicit in
-                           (("source", source_column), ("target", target_column), ("weight", weight_column))])
+                       wanted_headers=wanted)
+    options = dict(source_column=source_column, target_column=target_column, weight_column=weight_column,
+                   ties_format=ties_format, header_row=header_row, drop_unknown=drop_unknown)
     alike = sheets_like(table, header_row) if sheet is None else []
     if alike:
         # One sheet per question: each sheet with the same columns is a layer named after it.
-        options = dict(source_column=source_column, target_column=target_column, weight_column=weight_column,
-                       ties_format=ties_format, header_row=header_row, drop_unknown=drop_unknown)
         parts, problems = [], []
         for name in [table.sheet, *alike]:
             try:
-                parts.append(read_tie_table(path, roster, sheet=name, default_layer=f"{default_layer}/{name}"
-                                            if default_layer else name, **options))
+                sheet_table = table if name == table.sheet else read_table(path, name, header_row=header_row,
+                                                                           wanted_headers=wanted)
+                parts.append(_tie_table_of(sheet_table, roster, default_layer=f"{default_layer}/{name}"
+                                           if default_layer else name, **options))
             except InputError as exc:
                 problems.extend(exc.problems)
         if problems:
@@ -403,6 +402,16 @@ def read_tie_table(path: str | Path, roster: Roster, *, sheet=None, source_colum
                                      "that sheet's layer", path=str(path), sheet=part.sheet, severity="warning"))
         stacked = combine_layers(kept, combine=None) if len(kept) > 1 else replace(kept[0], layers=(table.sheet,))
         return replace(stacked, warnings=(*notes, *stacked.warnings))
+    return _tie_table_of(table, roster, default_layer=default_layer, **options)
+
+
+def _tie_table_of(table: Table, roster: Roster, *, source_column, target_column, weight_column, ties_format,
+                  header_row, drop_unknown, default_layer: str) -> TieTable:
+    """The ties of one sheet already read (see :func:`read_tie_table`)."""
+    from dataclasses import replace
+
+    from .shapes import edge_list_without_header, records_from_table
+
     matcher = PersonMatcher(roster)
     notes: list[Problem] = []
     headerless = edge_list_without_header(table, matcher.match) if ties_format in (None, "edges") and \
@@ -636,7 +645,7 @@ def combine_layers(tables: list[TieTable], *, layer: str | None = None, combine:
     respondents = None
     if any(t.respondents is not None for t in tables):
         respondents = tuple(dict.fromkeys(p for t in tables for p in (t.respondents or ())))
-    paths = [t.path for t in tables]
+    paths = list(dict.fromkeys(t.path for t in tables))  # (the sheets of one workbook: one path)
     return TieTable(ties=frame.reset_index(drop=True), path=paths[0] if len(paths) == 1 else "; ".join(paths),
                     sheet=first.sheet, weight_column=first.weight_column, dropped=dropped,
                     warnings=tuple(w for t in tables for w in t.warnings), shape=first.shape, layers=layers,
