@@ -421,8 +421,19 @@ def test_the_example_municipality_hangs_on_one_caseworker():
 
 
 def test_boundary_spanner_rule():
-    people = pd.DataFrame({"units_reached": [2, 2, 1, 3], "external_share": [0.5, 0.2, 0.9, 1 / 3]})
-    assert boundary_spanners(people).tolist() == [True, False, False, True]
+    """Linked inside the own unit, reaching two other units, a third of ties across (Tushman & Scanlan)."""
+    people = pd.DataFrame({"internal_ties": [2, 4, 1, 2, 0], "units_reached": [2, 2, 1, 3, 2],
+                           "external_share": [0.5, 0.2, 0.9, 1 / 3, 1.0]})
+    assert boundary_spanners(people).tolist() == [True, False, False, True, False]
+
+
+def test_someone_whose_ties_all_leave_their_unit_is_not_a_boundary_spanner():
+    """x, in unit A but tied to nobody there, names y (unit B) and z (unit C); a, in A, names b
+    (A), y and z. Both reach two other units; only a carries anything into A."""
+    people = pd.DataFrame({"unit": ["A", "A", "A", "B", "C"]}, index=["x", "a", "b", "y", "z"])
+    g = OrgGraph(people, np.array([0, 0, 1, 1, 1]), np.array([3, 4, 3, 4, 2]), np.ones(5))
+    flags = ona.measure(g, by="unit", permutations=10).people["boundary_spanner"]
+    assert flags.to_dict() == {"x": False, "a": True, "b": False, "y": False, "z": False}
 
 
 def test_measure_puts_every_family_in_the_outputs(tmp_path):

@@ -229,7 +229,8 @@ def test_a_zero_is_written_0_not_minus_0(tmp_path):
 
 def test_findings_count_in_words_a_manager_would_use(tmp_path):
     """X (Anna, Bo), Y (Cy, Di), Z (Ed): Cy is the only way between X and Y (two ties); a single
-    tie joins X and Z, and one Y and Z; Bo and Ed reach two other units each."""
+    tie joins X and Z, and one Y and Z; Bo and Ed reach two other units each, but Ed, alone in Z,
+    has no tie inside his unit, so only Bo spans a boundary."""
     people = [["a", "Anna", "X"], ["b", "Bo", "X"], ["c", "Cy", "Y"], ["d", "Di", "Y"], ["e", "Ed", "Z"]]
     _, m = measure(tmp_path, people, [["a", "b"], ["b", "a"], ["c", "d"], ["d", "c"], ["c", "a"], ["c", "b"],
                                       ["d", "e"], ["b", "e"]])
@@ -238,7 +239,8 @@ def test_findings_count_in_words_a_manager_would_use(tmp_path):
                                           "run through them."]
     assert found["single_tie_pairs"] == ["2 pairs of units are connected by a single relationship between two "
                                          "people: X and Z (Bo and Ed); Y and Z (Di and Ed)."]
-    assert found["boundary_spanners"][0].startswith("2 people (40%) span unit boundaries (rule:")
+    assert found["boundary_spanners"][0].startswith("1 person (20%) spans unit boundaries (rule: at least 1 tie "
+                                                   "inside own unit,")
     assert found["units_level"] == ["Both units of two or more people have the same E-I index (+0.20): none is "
                                     "more closed or more outward-looking than the others."]
     assert found["units_vs_communities"][0].startswith("The 2 communities found in the network partly match "

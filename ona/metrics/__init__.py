@@ -45,19 +45,21 @@ __all__ = [
 ]
 
 #: The documented rule of the ``boundary_spanner`` flag.
-BOUNDARY_SPANNER_RULE = "ties with people in at least 2 other units, and at least 1/3 of own ties across unit lines"
+BOUNDARY_SPANNER_RULE = ("at least 1 tie inside own unit, ties with people in at least 2 other units, and at least 1/3 "
+                         "of own ties across unit lines")
 
 
 def boundary_spanners(people: pd.DataFrame) -> pd.Series:
-    """The ``boundary_spanner`` flag: ties with people in at least two other units
-    (``units_reached`` >= 2) and at least a third of one's ties across unit lines
-    (``external_share`` >= 1/3).
+    """The ``boundary_spanner`` flag: at least one tie inside one's own unit (``internal_ties``
+    >= 1), ties with people in at least two other units (``units_reached`` >= 2) and at least a
+    third of one's ties across unit lines (``external_share`` >= 1/3).
 
     A simple, explainable rule for the people managers should know about; the continuous measures
     behind it (participation, brokerage, betweenness) rank them. After Tushman & Scanlan (1981),
-    boundary spanners are those with strong ties both inside their unit and outside it.
+    boundary spanners are linked both inside their unit and outside it: they carry information
+    across the boundary, so someone with no tie inside their own unit is not one.
     """
-    return (people["units_reached"] >= 2) & (people["external_share"] >= 1 / 3)
+    return (people["internal_ties"] >= 1) & (people["units_reached"] >= 2) & (people["external_share"] >= 1 / 3)
 
 
 def density(graph: OrgGraph) -> float:

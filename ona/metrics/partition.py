@@ -95,7 +95,8 @@ def communities(graph: OrgGraph, units: UnitPartition, *, seed: int = 1, resolut
     - ``summary``: number of communities, their modularity Q (undirected, weighted) beside the
       formal units' Q on the same graph, and the agreement between the two partitions of the
       people with a tie: normalised mutual information (NMI; Danon et al. 2005) and adjusted Rand
-      index (ARI; Hubert & Arabie 1985), 1 = identical, about 0 = unrelated (NaN with no ties);
+      index (ARI; Hubert & Arabie 1985), 1 = identical, about 0 = unrelated (NaN with no ties, and ARI
+      NaN when both partitions are one group, or all singletons);
       ``community_people`` is how many people with a tie they are over;
     - ``crosstab``: people of each unit (rows) in each community (columns), and a last column
       ``no tie`` for the unit's people without one;
