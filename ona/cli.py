@@ -202,21 +202,25 @@ def _num(x: float) -> str:
 
 
 def render_summary(summary: dict, unit_column: str) -> str:
-    """The terminal summary of a measurement."""
+    """The terminal summary of a measurement. With one unit there is no boundary: the figures
+    across units (cross-unit ties, E-I, modularity of units, boundary spanners, fragile links) are
+    said to be not defined instead of shown as 0% or -1.00."""
+    none = "not defined (one unit: no unit boundary)" if summary["units"] == 1 else None
     return "\n".join([
         f"People:              {summary['people']}",
         f"Ties:                {summary['ties']}",
         f"Units ({unit_column}): {summary['units']}",
-        f"Cross-unit ties:     {_pct(summary['cross_unit_share'])} ({summary['cross_unit_ties']} of {summary['ties']})",
-        f"E-I index (org):     {_num(summary['ei_index'])}",
-        f"Modularity of units: {_num(summary['modularity'])} (directed, weighted)",
+        f"Cross-unit ties:     "
+        + (none or f"{_pct(summary['cross_unit_share'])} ({summary['cross_unit_ties']} of {summary['ties']})"),
+        f"E-I index (org):     {none or _num(summary['ei_index'])}",
+        f"Modularity of units: {none or _num(summary['modularity']) + ' (directed, weighted)'}",
         *([f"Communities found:   {summary['communities']}"
            + (f" among the {summary['community_people']} people with a tie"
               if summary.get("community_people", summary["people"]) < summary["people"] else "")
-           + f" (agreement with units, NMI {_num(summary['unit_community_nmi'])})",
-           f"Boundary spanners:   {summary['boundary_spanners']}",
-           f"Fragile unit links:  {summary['unit_pairs_hanging_on_one_person']} of "
-           f"{summary['unit_pairs_connected']} unit pairs hang on one person"]
+           + ("" if none else f" (agreement with units, NMI {_num(summary['unit_community_nmi'])})"),
+           f"Boundary spanners:   {none or summary['boundary_spanners']}",
+           "Fragile unit links:  " + (none or f"{summary['unit_pairs_hanging_on_one_person']} of "
+                                       f"{summary['unit_pairs_connected']} unit pairs hang on one person")]
           if "communities" in summary else []),
         *([f"Response rate:       {_pct(summary['response_rate'])} ({summary['respondents']} of {summary['people']})"]
           if "response_rate" in summary else []),

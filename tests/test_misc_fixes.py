@@ -110,3 +110,83 @@ def test_no_cell_of_any_sheet_is_a_formula_when_the_roster_holds_formula_text(tm
                                        "unit_communities"},
                      HOSTILE["other"]: {"People", "Units", "Unit matrix", "Unit pairs", "fragile_bridges",
                                         "unit_communities"}}
+
+
+# --- a report of one unit says there is no boundary ------------------------------------------------
+
+def _page_text(path) -> str:
+    """What a reader sees of an HTML page: its text without tags, styles or scripts."""
+    import html
+    import re
+
+    text = re.sub(r"<(style|script).*?</\1>", "", path.read_text(encoding="utf-8"), flags=re.S)
+    return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", text)))
+
+
+@pytest.fixture
+def finance_team(tmp_path):
+    """Finance's five people (all at the Aarhus site) answer 'who do you work with?'."""
+    write_csv(tmp_path / "roster.csv", [
+        ["Employee ID", "Name", "Department", "Site"],
+        ["E1", "Anna Berg", "Finance", "Aarhus"], ["E2", "Bo Lund", "Finance", "Aarhus"],
+        ["E3", "Carl Holm", "Finance", "Aarhus"], ["E4", "Dina Krog", "Finance", "Aarhus"],
+        ["E5", "Erik Dahl", "Finance", "Aarhus"]])
+    write_csv(tmp_path / "ties.csv", [
+        ["Respondent ID", "Colleague ID", "Frequency"], ["E1", "E2", "5"], ["E2", "E1", "4"], ["E2", "E3", "2"],
+        ["E3", "E4", "5"], ["E4", "E3", "5"], ["E5", "E1", "3"], ["E4", "E5", "1"]])
+    return tmp_path
+
+
+@pytest.mark.parametrize("by, unit", [(None, "Finance, by Department"), ("Site", "Aarhus, by Site")])
+def test_a_one_unit_report_says_there_is_no_boundary_to_measure(finance_team, runner, by, unit):
+    """Everyone is in one unit (the roster's one department, or --by a column with one value).
+    index.html said "0% of collaboration crosses unit lines" and "0 people (0%) span unit
+    boundaries", with a 1 x 1 unit table and "No pair of units is connected". Now it says there is
+    one unit, so no boundary, and gives the ties inside it; the unit map, the person map and the
+    terminal show no figure across units."""
+    out = finance_team / "out"
+    result = runner.invoke(cli, ["analyze", "--roster", str(finance_team / "roster.csv"), "--ties",
+                                 str(finance_team / "ties.csv"), "--out", str(out), "--permutations", "0",
+                                 *(["--by", by] if by else [])])
+    assert result.exit_code == 0, result.output
+    none = "not defined (one unit: no unit boundary)"
+    for line in ("Cross-unit ties:     ", "E-I index (org):     ", "Modularity of units: ", "Boundary spanners:   ",
+                 "Fragile unit links:  "):
+        assert f"{line}{none}\n" in result.output
+    index = _page_text(out / "index.html")
+    assert (f"Findings Everyone is in one unit ({unit}), so there is no unit boundary to measure: ties across units, "
+            "the E-I index, boundary spanners and links between units are not defined. ") in index
+    place = unit.split(",")[0]
+    assert (f"One unit Inside {place}: 7 ties of 20 possible (density 35.0%). With one unit there is no unit-by-unit "
+            "table, no boundary spanner or broker across units and no link between units.") in index
+    for gone in ("crosses unit lines", "span unit boundaries", "Who works with which unit", "No pair of units",
+                 "Top boundary spanners"):
+        assert gone not in index
+    units = _page_text(out / "units.html")
+    assert (f"One unit ({unit}): everyone is in it, so there is no other unit to work with and no arrow between "
+            "units.") in units
+    roster = ona.read_roster(finance_team / "roster.csv")
+    graph = ona.build_graph(roster, ona.read_ties(finance_team / "ties.csv", roster))
+    measurement = ona.measure(graph, by=by, permutations=0)
+    from ona.report.html_map import map_data, unit_map_data
+
+    assert [dict(n["metrics"]) for n in unit_map_data(measurement)["nodes"]] == [{"People": "5", "Ties inside": "7"}]
+    person = {n["id"]: n for n in map_data(graph, measurement)["nodes"]}["E2"]
+    labels = [label for label, _ in person["metrics"]]
+    assert not {"Ties with other units", "E-I index", "Other units reached", "Participation",
+                "Boundary spanner"} & set(labels)
+    assert "E-I" not in person["title"] and "outside own unit" not in person["title"]
+
+
+def test_two_units_keep_every_figure_across_units(finance_team, runner):
+    """The same team measured by a column with two values keeps the table, spanners and links."""
+    write_csv(finance_team / "roster.csv", [
+        ["Employee ID", "Name", "Team"], ["E1", "Anna Berg", "Budget"], ["E2", "Bo Lund", "Budget"],
+        ["E3", "Carl Holm", "Payroll"], ["E4", "Dina Krog", "Payroll"], ["E5", "Erik Dahl", "Budget"]])
+    result = runner.invoke(cli, ["analyze", "--roster", str(finance_team / "roster.csv"), "--ties",
+                                 str(finance_team / "ties.csv"), "--out", str(finance_team / "out"),
+                                 "--permutations", "0"])
+    assert result.exit_code == 0, result.output
+    assert "Cross-unit ties:     29% (2 of 7)\n" in result.output
+    index = _page_text(finance_team / "out" / "index.html")
+    assert "29% of collaboration crosses unit lines (2 of 7 ties)" in index and "Who works with which unit" in index
