@@ -68,6 +68,10 @@ def roster_options(func):
         click.option("--unit-column", default=None, help="Roster column with the unit (department)."),
         click.option("--delimiter", default=None, help="CSV delimiter of the input files (default: detected among , ; tab |)."),
         click.option("--encoding", default=None, help="Text encoding of CSV input (default: detected; e.g. utf-8, cp1252, utf-16)."),
+        click.option("--roster-delimiter", default=None,
+                     help="CSV delimiter of the roster alone (default: --delimiter)."),
+        click.option("--roster-encoding", default=None,
+                     help="Text encoding of the roster alone, e.g. cp1252 (default: --encoding)."),
     ]):
         func = decorator(func)
     return func
@@ -96,6 +100,10 @@ def ties_options(func):
                      help="Ties column naming the colleague (of a wide sheet: the column listing colleagues)."),
         click.option("--weight-column", default=None, help="Ties column with the tie weight (e.g. frequency 1-5)."),
         click.option("--drop-unknown", is_flag=True, help="Drop ties naming people not in the roster (counted) instead of failing."),
+        click.option("--ties-delimiter", default=None,
+                     help="CSV delimiter of the tie files alone (default: --delimiter)."),
+        click.option("--ties-encoding", default=None,
+                     help="Text encoding of the tie files alone, e.g. utf-8 (default: --encoding)."),
     ]):
         func = decorator(func)
     return func
@@ -163,13 +171,19 @@ def _expand_patterns(values, option: str) -> list:
     return out
 
 
+def _text_format(opts: dict, files: str) -> dict:
+    """The delimiter and encoding of the roster (``files`` "roster") or the tie files ("ties"): their
+    own option (``--roster-encoding``), else the one given for every input file (``--encoding``)."""
+    return {key: opts.get(f"{files}_{key}") or opts[key] for key in ("delimiter", "encoding")}
+
+
 def _read_roster(opts: dict):
     from .ingest import read_roster
 
     return read_roster(opts["roster_path"], sheet=opts["roster_sheet"], id_column=opts["id_column"],
                        name_column=opts["name_column"], email_column=opts["email_column"],
                        unit_column=opts["unit_column"], header_row=opts["roster_header_row"],
-                       delimiter=opts["delimiter"], encoding=opts["encoding"])
+                       **_text_format(opts, "roster"))
 
 
 def _read_ties(opts: dict, roster):
@@ -180,7 +194,7 @@ def _read_ties(opts: dict, roster):
     return read_ties(list(opts["ties_path"]), roster, sheet=opts["ties_sheet"], source_column=opts["source_column"],
                      target_column=opts["target_column"], weight_column=opts["weight_column"],
                      ties_format=opts["ties_format"], layer=opts["layer"], combine=opts["combine"],
-                     header_row=opts["ties_header_row"], delimiter=opts["delimiter"], encoding=opts["encoding"],
+                     header_row=opts["ties_header_row"], **_text_format(opts, "ties"),
                      drop_unknown=opts["drop_unknown"])
 
 
@@ -393,12 +407,11 @@ def validate(by, as_json, **opts):
         roster_options={"sheet": opts["roster_sheet"], "id_column": opts["id_column"],
                         "name_column": opts["name_column"], "email_column": opts["email_column"],
                         "unit_column": opts["unit_column"], "header_row": opts["roster_header_row"],
-                        "delimiter": opts["delimiter"], "encoding": opts["encoding"]},
+                        **_text_format(opts, "roster")},
         ties_options={"sheet": opts["ties_sheet"], "source_column": opts["source_column"],
                       "target_column": opts["target_column"], "weight_column": opts["weight_column"],
                       "ties_format": opts["ties_format"], "header_row": opts["ties_header_row"],
-                      "delimiter": opts["delimiter"],
-                      "encoding": opts["encoding"], "drop_unknown": opts["drop_unknown"]},
+                      **_text_format(opts, "ties"), "drop_unknown": opts["drop_unknown"]},
         layer=opts["layer"], combine=opts["combine"], by=by)
     if as_json:
         click.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=1))
@@ -584,7 +597,8 @@ def init_command(wave, out_path, **opts):
                          "combine": opts["combine"] if opts["combine"] != "sum" else None,
                          "ties_format": opts["ties_format"], "drop_unknown": opts["drop_unknown"]},
             wave_options={key: opts[key] for key in ("roster_sheet", "ties_sheet", "roster_header_row",
-                                                      "ties_header_row")}))
+                                                      "ties_header_row", "roster_encoding", "roster_delimiter",
+                                                      "ties_encoding", "ties_delimiter")}))
     click.echo(f"Wrote {out_path}; run the wave with: ona run {shlex.quote(str(out_path))} --wave {shlex.quote(wave)}")
 
 

@@ -190,3 +190,97 @@ def test_two_units_keep_every_figure_across_units(finance_team, runner):
     assert "Cross-unit ties:     29% (2 of 7)\n" in result.output
     index = _page_text(finance_team / "out" / "index.html")
     assert "29% of collaboration crosses unit lines (2 of 7 ties)" in index and "Who works with which unit" in index
+
+
+# --- a cp1252 roster beside UTF-8 tie files ---------------------------------------------------------
+
+@pytest.fixture
+def mixed_encodings(tmp_path):
+    """HR's roster, saved by an old Excel as Windows-1252, writes names in capitals, one with a
+    non-breaking space pasted between first and last name: the bytes of 'É' + nbsp happen to be
+    valid UTF-8 too ('ɠ'), so the file reads as UTF-8 without error, wrongly. The survey tool
+    exports the ties as UTF-8, naming people as they are called."""
+    roster = "Employee ID,Name,Department\r\nE1,RENÉ\xa0MADSEN,Finance\r\nE2,BO LUND,Finance\r\nE3,ANNA BERG,Drift\r\n"
+    (tmp_path / "roster.csv").write_bytes(roster.encode("cp1252"))
+    ties = "Respondent,Colleague\nRené Madsen,Bo Lund\nBo Lund,Anna Berg\nAnna Berg,René Madsen\n"
+    (tmp_path / "ties.csv").write_bytes(ties.encode("utf-8"))
+    return tmp_path
+
+
+def _analyze(folder, runner, *options):
+    return runner.invoke(cli, ["analyze", "--roster", str(folder / "roster.csv"), "--ties", str(folder / "ties.csv"),
+                               "--out", str(folder / "out"), "--permutations", "0", *options])
+
+
+def test_a_cp1252_roster_is_read_as_cp1252_while_the_ties_stay_utf8(mixed_encodings, runner):
+    """Detection reads the roster as UTF-8, and --encoding cp1252 reads the UTF-8 ties as cp1252
+    ('RenÃ© Madsen'): either way the ties naming René find nobody, in rows 2 and 4 of ties.csv.
+    --roster-encoding cp1252 (or --ties-encoding utf-8 beside --encoding cp1252) reads each right."""
+    for options in ([], ["--encoding", "cp1252"]):
+        result = _analyze(mixed_encodings, runner, *options)
+        assert result.exit_code == 2
+        fix = ("names no one in the roster (matched by id, email and name); add the person to the roster, fix the "
+               "spelling, or pass --drop-unknown [unknown-person]")
+        assert result.output == (f"Error: ties.csv, row 2, column 'Respondent': {fix}\n"
+                                 f"Error: ties.csv, row 4, column 'Colleague': {fix}\n")
+    for options in (["--roster-encoding", "cp1252"], ["--encoding", "cp1252", "--ties-encoding", "utf-8"]):
+        result = _analyze(mixed_encodings, runner, *options)
+        assert result.exit_code == 0, result.output
+        assert "Ties:                3\n" in result.output
+        people = json.loads((mixed_encodings / "out" / "metrics.json").read_text("utf-8"))["people"]
+        assert {p["id"]: (p["name"], p["unit"]) for p in people} == {
+            "E1": ("RENÉ\xa0MADSEN", "Finance"), "E2": ("BO LUND", "Finance"), "E3": ("ANNA BERG", "Drift")}
+
+
+def test_validate_and_template_take_the_roster_encoding(mixed_encodings, runner):
+    """`ona validate` finds no problem with the per-file encodings; `ona template` writes the
+    roster's names as they are."""
+    result = runner.invoke(cli, ["validate", "--roster", str(mixed_encodings / "roster.csv"), "--ties",
+                                 str(mixed_encodings / "ties.csv"), "--roster-encoding", "cp1252"])
+    assert result.exit_code == 0, result.output
+    result = runner.invoke(cli, ["template", "--roster", str(mixed_encodings / "roster.csv"), "--roster-encoding",
+                                 "cp1252", "--out", str(mixed_encodings / "survey.xlsx")])
+    assert result.exit_code == 0, result.output
+    names = {c for ws in load_workbook(mixed_encodings / "survey.xlsx").worksheets
+             for row in ws.iter_rows(values_only=True) for c in row if isinstance(c, str)}
+    assert {"RENÉ\xa0MADSEN", "BO LUND"} <= names
+
+
+def test_a_config_wave_names_the_encoding_of_its_roster_and_ties(mixed_encodings):
+    """In ona.toml the wave says roster_encoding = "cp1252" and ties_encoding = "utf-8" beside
+    [measurement] encoding = "cp1252" for every file: `ona run` reads each file right."""
+    from ona.config import read_config, run_wave
+
+    (mixed_encodings / "ona.toml").write_text(
+        '[measurement]\nencoding = "cp1252"\nout = "report-{wave}"\n\n'
+        '[waves.2025]\nroster = "roster.csv"\nties = ["ties.csv"]\nroster_encoding = "cp1252"\n'
+        'ties_encoding = "utf-8"\nroster_delimiter = ","\nties_delimiter = ","\n', encoding="utf-8")
+    done = run_wave(read_config(mixed_encodings / "ona.toml"), "2025", store=False)
+    assert done["measurement"].summary["ties"] == 3
+    assert done["roster"].people.loc["E1", "Name"] == "RENÉ\xa0MADSEN"
+
+
+def test_a_config_encoding_that_is_not_text_names_its_line(mixed_encodings):
+    (mixed_encodings / "ona.toml").write_text('[waves.2025]\nroster = "roster.csv"\nties = "ties.csv"\n'
+                                              'ties_encoding = 8\n', encoding="utf-8")
+    from ona.config import read_config
+    from ona.errors import OnaError
+
+    with pytest.raises(OnaError) as error:
+        read_config(mixed_encodings / "ona.toml")
+    assert str(error.value) == "ona.toml, line 4: ties_encoding must be a string, not 8"
+
+
+def test_ona_init_writes_the_per_file_encodings_that_ona_run_reads(mixed_encodings, runner, monkeypatch):
+    """`ona init --roster-encoding cp1252 --ties-encoding utf-8` writes both into the wave, and
+    `ona run` on the written file reads both files right."""
+    monkeypatch.chdir(mixed_encodings)
+    result = runner.invoke(cli, ["init", "--roster", "roster.csv", "--ties", "ties.csv", "--roster-encoding", "cp1252",
+                                 "--ties-encoding", "utf-8", "--ties-delimiter", ","])
+    assert result.exit_code == 0, result.output
+    text = (mixed_encodings / "ona.toml").read_text("utf-8")
+    assert ('[waves.2025]\nroster = "roster.csv"\nroster_encoding = "cp1252"\nties_encoding = "utf-8"\n'
+            'ties_delimiter = ","\nties = ["ties.csv"]\n') in text
+    result = runner.invoke(cli, ["run", "ona.toml", "--wave", "2025", "--no-history"])
+    assert result.exit_code == 0, result.output
+    assert "Ties:                3\n" in result.output
