@@ -306,8 +306,11 @@ def analyze(by, out_dir, seed, permutations, exact_betweenness_limit, betweennes
         roster, ties, graph, result, ratings, email = (done.roster, done.ties, done.graph, done.measurement,
                                                        done.ratings, done.email)
         progress.advance("writing")
-        paths = write_report(result, graph, out_dir, seed=seed, size_by=size_by, ratings=ratings)
+        notes: list[str] = []
+        paths = write_report(result, graph, out_dir, seed=seed, size_by=size_by, ratings=ratings, notes=notes)
         progress.advance()
+    for note in notes:
+        click.echo(f"Note: {note}", err=True)
     merged = done.merged_units
     for warning in (*roster.warnings, *ties.warnings):
         click.echo(f"Warning: {warning}", err=True)
@@ -548,6 +551,8 @@ def run_command(config_path, wave, replace, no_history):
         progress.advance()
     for warning in (*done["roster"].warnings, *done["ties"].warnings):
         click.echo(f"Warning: {warning}", err=True)
+    for note in done["notes"]:
+        click.echo(f"Note: {note}", err=True)
     result = done["measurement"]
     click.echo(render_summary(result.summary, result.parameters["unit_column"]))
     click.echo(f"Report written to {config.out_dir(wave)}/: index.html and more")

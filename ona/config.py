@@ -292,7 +292,7 @@ def run_wave(config: Config, label: str, *, replace: bool = False, store: bool =
     False). The roster's delimiter and encoding are the wave's ``roster_delimiter`` and
     ``roster_encoding``, else ``[measurement]``'s ``delimiter`` and ``encoding``; so are the tie
     files' (``ties_delimiter``, ``ties_encoding``). Returns a dict with roster, ties, graph,
-    measurement, paths and the history path."""
+    measurement, paths, the history path and the notes of writing the report."""
     from .history import check_storable, open_history
     from .ingest import read_roster, read_ties
     from .ingest.email import EmailOptions, read_key_file
@@ -336,12 +336,13 @@ def run_wave(config: Config, label: str, *, replace: bool = False, store: bool =
                    min_group_size=privacy.get("min_group_size"),
                    unit_type_column=config.ratings.get("unit_type_column"))
     roster, ties, graph, result = done.roster, done.ties, done.graph, done.measurement
+    notes: list[str] = []
     paths = write_report(result, graph, config.out_dir(label), seed=m.get("seed", 1),
-                         size_by=m.get("size_by", "degree"), ratings=done.ratings)
+                         size_by=m.get("size_by", "degree"), ratings=done.ratings, notes=notes)
     if store:
         with open_history(config.history_path) as history:
             history.store(label, result, graph, replace=replace,
                           inputs={"roster": roster_path, "ties": tie_paths, "email": email_paths,
                                   "ratings": [config.resolve(wave["ratings"])] if wave.get("ratings") else []})
     return {"roster": roster, "ties": ties, "graph": graph, "measurement": result, "paths": paths,
-            "history": config.history_path if store else None}
+            "history": config.history_path if store else None, "notes": notes}

@@ -284,3 +284,94 @@ def test_ona_init_writes_the_per_file_encodings_that_ona_run_reads(mixed_encodin
     result = runner.invoke(cli, ["run", "ona.toml", "--wave", "2025", "--no-history"])
     assert result.exit_code == 0, result.output
     assert "Ties:                3\n" in result.output
+
+
+# --- a run killed mid-swap leaves its staging folder; the next run removes it -----------------------
+
+KILLED_MID_SWAP = """
+import os, sys
+import ona._files as files
+from ona.cli import cli
+
+real_replace, set_aside = os.replace, []
+def replace_then_die(src, dst):
+    real_replace(src, dst)
+    if os.path.basename(os.path.dirname(dst)) == ".old":
+        set_aside.append(dst)
+        if len(set_aside) == 2:  # two old files set aside, one new file in: killed
+            os._exit(9)
+files.os.replace = replace_then_die
+cli(sys.argv[1:])
+"""
+
+
+def _staging_folders(folder):
+    return sorted(p.name for p in folder.iterdir() if p.name.startswith(".ona-new."))
+
+
+def test_the_next_run_removes_what_a_run_killed_mid_swap_left(finance_team, runner):
+    """The first report is written; a second run is killed while it swaps its files in, leaving its
+    staging folder (with an old file set aside) in the report folder. The next run removes it and
+    says so; the report is whole again."""
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    out = finance_team / "out"
+    args = ["analyze", "--roster", str(finance_team / "roster.csv"), "--ties", str(finance_team / "ties.csv"),
+            "--out", str(out), "--permutations", "0"]
+    assert runner.invoke(cli, args).exit_code == 0
+    killed = subprocess.run([sys.executable, "-c", KILLED_MID_SWAP, *args], cwd=ROOT, capture_output=True)
+    assert killed.returncode == 9, killed.stderr
+    left = _staging_folders(out)
+    assert len(left) == 1 and sorted(p.name for p in (out / left[0] / ".old").iterdir()) == ["edges.csv",
+                                                                                            "index.html"]
+    result = runner.invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    assert (f"Note: removed 1 unfinished report folder ({left[0]}) that an interrupted run left in {out}\n"
+            in result.output)
+    assert _staging_folders(out) == []
+    assert {"index.html", "map.html", "units.html", "metrics.xlsx"} <= {p.name for p in out.iterdir()}
+    again = runner.invoke(cli, args)
+    assert again.exit_code == 0 and "unfinished report folder" not in again.output
+
+
+def test_only_ona_s_own_abandoned_staging_folders_are_removed(finance_team):
+    """Beside a report: a staging folder a running process holds locked (kept), one without a lock
+    file last changed two hours ago (an older ona's: removed) and one changed a minute ago (kept),
+    a user's folder and file whose names only start like ona's, and a link named like a staging
+    folder that points to the user's data (all kept, the data untouched)."""
+    import fcntl
+
+    from ona._files import remove_stale_staging
+
+    report = finance_team / "report"
+    report.mkdir()
+    held = report / ".ona-new.held0001"
+    held.mkdir()
+    (held / "index.html").write_text("being written")
+    lock = open(held / ".ona-writing", "w")
+    fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    old, recent = report / ".ona-new.old00001", report / ".ona-new.recent01"
+    for folder in (old, recent):
+        folder.mkdir()
+        (folder / "map.html").write_text("half a map")
+    two_hours_ago = time.time() - 7200
+    for path in (old / "map.html", old):
+        os.utime(path, (two_hours_ago, two_hours_ago))
+    (report / ".ona-new.my-notes").mkdir()
+    (report / ".ona-new.abcd1234.txt").write_text("mine")
+    data = finance_team / "data"
+    data.mkdir()
+    (data / "keep.csv").write_text("precious")
+    (report / ".ona-new.link0001").symlink_to(data, target_is_directory=True)
+    try:
+        assert remove_stale_staging(report) == [".ona-new.old00001"]
+    finally:
+        lock.close()
+    assert sorted(p.name for p in report.iterdir()) == [".ona-new.abcd1234.txt", ".ona-new.held0001",
+                                                        ".ona-new.link0001", ".ona-new.my-notes",
+                                                        ".ona-new.recent01"]
+    assert (data / "keep.csv").read_text() == "precious" and (held / "index.html").is_file()
+    assert remove_stale_staging(report) == [".ona-new.held0001"]  # its writer is gone: the lock is free
