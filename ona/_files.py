@@ -6,12 +6,27 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import re
 import shutil
 import tempfile
+import time
 from pathlib import Path
 from typing import IO, Iterator
 
-__all__ = ["atomic_write", "atomic_path", "atomic_folder"]
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows
+    fcntl = None
+
+__all__ = ["atomic_write", "atomic_path", "atomic_folder", "remove_stale_staging"]
+
+# A report's staging folder: ".ona-new." and tempfile.mkdtemp's 8 characters, inside the report folder.
+_STAGING_PREFIX = ".ona-new."
+_STAGING_NAME = re.compile(r"\.ona-new\.[a-z0-9_]{8}")
+# The file in a staging folder that its writer holds locked while it writes.
+_LOCK_NAME = ".ona-writing"
+# A staging folder without a lock that can be tested is taken as abandoned after this many seconds.
+STALE_AFTER_SECONDS = 3600
 
 
 def _umask() -> int:
@@ -56,7 +71,7 @@ def atomic_write(path: str | os.PathLike, mode: str = "w", encoding: str | None 
 
 
 @contextlib.contextmanager
-def atomic_folder(folder: str | os.PathLike) -> Iterator[Path]:
+def atomic_folder(folder: str | os.PathLike, removed: list | None = None) -> Iterator[Path]:
     """Yield an empty staging folder inside ``folder``; when the block succeeds, every file written
     into it replaces the file of the same name in ``folder``: all of them, or none.
 
@@ -66,20 +81,63 @@ def atomic_folder(folder: str | os.PathLike) -> Iterator[Path]:
     already moved are taken back and the old ones restored, and the error names the target. So
     ``folder`` holds the earlier files or the new ones, never a mix. Files of ``folder`` that the
     block did not write are left alone; the staging folder is removed in every case.
+
+    A run killed before it could remove its staging folder leaves it behind: each run removes
+    those of earlier runs (:func:`remove_stale_staging`; their names are added to ``removed``),
+    never one that a running process holds.
     """
     target_dir = Path(folder)
     target_dir.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".ona-new.", dir=target_dir))
+    staging = Path(tempfile.mkdtemp(prefix=_STAGING_PREFIX, dir=target_dir))
+    lock = open(staging / _LOCK_NAME, "w")
     try:
+        if fcntl is not None:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        if removed is not None:
+            removed.extend(remove_stale_staging(target_dir))
         yield staging
         _replace_all(staging, target_dir)
     finally:
+        lock.close()
         shutil.rmtree(staging, ignore_errors=True)
+
+
+def _abandoned(staging: Path) -> bool:
+    """True when no running process writes into ``staging``: its lock file can be locked (the lock
+    of a process ends with it, however it ends), or, where locks cannot be tested or the folder has
+    no lock file, when nothing in it has changed for :data:`STALE_AFTER_SECONDS`."""
+    lock_path = staging / _LOCK_NAME
+    if fcntl is not None and lock_path.is_file() and not lock_path.is_symlink():
+        with open(lock_path, "r+") as lock:
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                return False
+            return True
+    newest = max((p.lstat().st_mtime for p in (staging, *staging.rglob("*"))), default=0.0)
+    return time.time() - newest > STALE_AFTER_SECONDS
+
+
+def remove_stale_staging(folder: str | os.PathLike) -> list[str]:
+    """Remove the staging folders an interrupted run of :func:`atomic_folder` left in ``folder``
+    (a run killed while it wrote or swapped its files) and return their names.
+
+    Only ona's own are touched: a real folder (not a link) named ``.ona-new.`` and 8 characters of
+    :func:`tempfile.mkdtemp`, which no running process writes into (see :func:`_abandoned`)."""
+    removed = []
+    for entry in sorted(Path(folder).iterdir()):
+        if not _STAGING_NAME.fullmatch(entry.name) or entry.is_symlink() or not entry.is_dir():
+            continue
+        with contextlib.suppress(OSError):
+            if _abandoned(entry):
+                shutil.rmtree(entry)
+                removed.append(entry.name)
+    return removed
 
 
 def _replace_all(staging: Path, target_dir: Path) -> None:
     """Move every file of ``staging`` onto its name in ``target_dir``, all or none (see atomic_folder)."""
-    new_files = sorted(p for p in staging.iterdir() if p.is_file())
+    new_files = sorted(p for p in staging.iterdir() if p.is_file() and p.name != _LOCK_NAME)
     for new in new_files:
         target = target_dir / new.name
         if target.is_dir() and not target.is_symlink():

@@ -68,6 +68,10 @@ def roster_options(func):
         click.option("--unit-column", default=None, help="Roster column with the unit (department)."),
         click.option("--delimiter", default=None, help="CSV delimiter of the input files (default: detected among , ; tab |)."),
         click.option("--encoding", default=None, help="Text encoding of CSV input (default: detected; e.g. utf-8, cp1252, utf-16)."),
+        click.option("--roster-delimiter", default=None,
+                     help="CSV delimiter of the roster alone (default: --delimiter)."),
+        click.option("--roster-encoding", default=None,
+                     help="Text encoding of the roster alone, e.g. cp1252 (default: --encoding)."),
     ]):
         func = decorator(func)
     return func
@@ -96,6 +100,10 @@ def ties_options(func):
                      help="Ties column naming the colleague (of a wide sheet: the column listing colleagues)."),
         click.option("--weight-column", default=None, help="Ties column with the tie weight (e.g. frequency 1-5)."),
         click.option("--drop-unknown", is_flag=True, help="Drop ties naming people not in the roster (counted) instead of failing."),
+        click.option("--ties-delimiter", default=None,
+                     help="CSV delimiter of the tie files alone (default: --delimiter)."),
+        click.option("--ties-encoding", default=None,
+                     help="Text encoding of the tie files alone, e.g. utf-8 (default: --encoding)."),
     ]):
         func = decorator(func)
     return func
@@ -163,13 +171,19 @@ def _expand_patterns(values, option: str) -> list:
     return out
 
 
+def _text_format(opts: dict, files: str) -> dict:
+    """The delimiter and encoding of the roster (``files`` "roster") or the tie files ("ties"): their
+    own option (``--roster-encoding``), else the one given for every input file (``--encoding``)."""
+    return {key: opts.get(f"{files}_{key}") or opts[key] for key in ("delimiter", "encoding")}
+
+
 def _read_roster(opts: dict):
     from .ingest import read_roster
 
     return read_roster(opts["roster_path"], sheet=opts["roster_sheet"], id_column=opts["id_column"],
                        name_column=opts["name_column"], email_column=opts["email_column"],
                        unit_column=opts["unit_column"], header_row=opts["roster_header_row"],
-                       delimiter=opts["delimiter"], encoding=opts["encoding"])
+                       **_text_format(opts, "roster"))
 
 
 def _read_ties(opts: dict, roster):
@@ -180,7 +194,7 @@ def _read_ties(opts: dict, roster):
     return read_ties(list(opts["ties_path"]), roster, sheet=opts["ties_sheet"], source_column=opts["source_column"],
                      target_column=opts["target_column"], weight_column=opts["weight_column"],
                      ties_format=opts["ties_format"], layer=opts["layer"], combine=opts["combine"],
-                     header_row=opts["ties_header_row"], delimiter=opts["delimiter"], encoding=opts["encoding"],
+                     header_row=opts["ties_header_row"], **_text_format(opts, "ties"),
                      drop_unknown=opts["drop_unknown"])
 
 
@@ -202,21 +216,25 @@ def _num(x: float) -> str:
 
 
 def render_summary(summary: dict, unit_column: str) -> str:
-    """The terminal summary of a measurement."""
+    """The terminal summary of a measurement. With one unit there is no boundary: the figures
+    across units (cross-unit ties, E-I, modularity of units, boundary spanners, fragile links) are
+    said to be not defined instead of shown as 0% or -1.00."""
+    none = "not defined (one unit: no unit boundary)" if summary["units"] == 1 else None
     return "\n".join([
         f"People:              {summary['people']}",
         f"Ties:                {summary['ties']}",
         f"Units ({unit_column}): {summary['units']}",
-        f"Cross-unit ties:     {_pct(summary['cross_unit_share'])} ({summary['cross_unit_ties']} of {summary['ties']})",
-        f"E-I index (org):     {_num(summary['ei_index'])}",
-        f"Modularity of units: {_num(summary['modularity'])} (directed, weighted)",
+        f"Cross-unit ties:     "
+        + (none or f"{_pct(summary['cross_unit_share'])} ({summary['cross_unit_ties']} of {summary['ties']})"),
+        f"E-I index (org):     {none or _num(summary['ei_index'])}",
+        f"Modularity of units: {none or _num(summary['modularity']) + ' (directed, weighted)'}",
         *([f"Communities found:   {summary['communities']}"
            + (f" among the {summary['community_people']} people with a tie"
               if summary.get("community_people", summary["people"]) < summary["people"] else "")
-           + f" (agreement with units, NMI {_num(summary['unit_community_nmi'])})",
-           f"Boundary spanners:   {summary['boundary_spanners']}",
-           f"Fragile unit links:  {summary['unit_pairs_hanging_on_one_person']} of "
-           f"{summary['unit_pairs_connected']} unit pairs hang on one person"]
+           + ("" if none else f" (agreement with units, NMI {_num(summary['unit_community_nmi'])})"),
+           f"Boundary spanners:   {none or summary['boundary_spanners']}",
+           "Fragile unit links:  " + (none or f"{summary['unit_pairs_hanging_on_one_person']} of "
+                                       f"{summary['unit_pairs_connected']} unit pairs hang on one person")]
           if "communities" in summary else []),
         *([f"Response rate:       {_pct(summary['response_rate'])} ({summary['respondents']} of {summary['people']})"]
           if "response_rate" in summary else []),
@@ -288,8 +306,11 @@ def analyze(by, out_dir, seed, permutations, exact_betweenness_limit, betweennes
         roster, ties, graph, result, ratings, email = (done.roster, done.ties, done.graph, done.measurement,
                                                        done.ratings, done.email)
         progress.advance("writing")
-        paths = write_report(result, graph, out_dir, seed=seed, size_by=size_by, ratings=ratings)
+        notes: list[str] = []
+        paths = write_report(result, graph, out_dir, seed=seed, size_by=size_by, ratings=ratings, notes=notes)
         progress.advance()
+    for note in notes:
+        click.echo(f"Note: {note}", err=True)
     merged = done.merged_units
     for warning in (*roster.warnings, *ties.warnings):
         click.echo(f"Warning: {warning}", err=True)
@@ -389,12 +410,11 @@ def validate(by, as_json, **opts):
         roster_options={"sheet": opts["roster_sheet"], "id_column": opts["id_column"],
                         "name_column": opts["name_column"], "email_column": opts["email_column"],
                         "unit_column": opts["unit_column"], "header_row": opts["roster_header_row"],
-                        "delimiter": opts["delimiter"], "encoding": opts["encoding"]},
+                        **_text_format(opts, "roster")},
         ties_options={"sheet": opts["ties_sheet"], "source_column": opts["source_column"],
                       "target_column": opts["target_column"], "weight_column": opts["weight_column"],
                       "ties_format": opts["ties_format"], "header_row": opts["ties_header_row"],
-                      "delimiter": opts["delimiter"],
-                      "encoding": opts["encoding"], "drop_unknown": opts["drop_unknown"]},
+                      **_text_format(opts, "ties"), "drop_unknown": opts["drop_unknown"]},
         layer=opts["layer"], combine=opts["combine"], by=by)
     if as_json:
         click.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=1))
@@ -531,6 +551,8 @@ def run_command(config_path, wave, replace, no_history):
         progress.advance()
     for warning in (*done["roster"].warnings, *done["ties"].warnings):
         click.echo(f"Warning: {warning}", err=True)
+    for note in done["notes"]:
+        click.echo(f"Note: {note}", err=True)
     result = done["measurement"]
     click.echo(render_summary(result.summary, result.parameters["unit_column"]))
     click.echo(f"Report written to {config.out_dir(wave)}/: index.html and more")
@@ -580,7 +602,8 @@ def init_command(wave, out_path, **opts):
                          "combine": opts["combine"] if opts["combine"] != "sum" else None,
                          "ties_format": opts["ties_format"], "drop_unknown": opts["drop_unknown"]},
             wave_options={key: opts[key] for key in ("roster_sheet", "ties_sheet", "roster_header_row",
-                                                      "ties_header_row")}))
+                                                      "ties_header_row", "roster_encoding", "roster_delimiter",
+                                                      "ties_encoding", "ties_delimiter")}))
     click.echo(f"Wrote {out_path}; run the wave with: ona run {shlex.quote(str(out_path))} --wave {shlex.quote(wave)}")
 
 

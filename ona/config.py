@@ -38,7 +38,8 @@ _MEASUREMENT = {"by": str, "tie_rule": str, "layer": str, "combine": str, "seed"
 _COLUMNS = {"id": str, "name": str, "email": str, "unit": str, "source": str, "target": str, "weight": str}
 _COMPARE = {"bootstraps": int, "seed": int}
 _WAVE = {"roster": str, "ties": (str, list), "roster_sheet": str, "ties_sheet": str, "roster_header_row": int,
-         "ties_header_row": int, "email": (str, list), "ratings": str}
+         "ties_header_row": int, "roster_encoding": str, "roster_delimiter": str, "ties_encoding": str,
+         "ties_delimiter": str, "email": (str, list), "ratings": str}
 _PRIVACY = {"pseudonymize": str, "min_group_size": int}
 _EMAIL = {"external": str, "max_recipients": int, "weight": str, "cc_weight": (int, float), "since": str,
           "until": str, "min_messages": int, "reciprocal": bool, "exclude": list, "aliases": str,
@@ -245,8 +246,8 @@ def starter_config(roster: str, ties: list[str], *, by: str | None, wave: str, c
     run reads the files as init was told to: ``columns`` (keys of ``[columns]``: id, name, email,
     unit, source, target, weight), ``measurement`` (``[measurement]`` keys such as delimiter,
     encoding, tie_rule, layer, combine, ties_format, drop_unknown) and ``wave_options`` (keys of
-    the wave: roster_sheet, ties_sheet, roster_header_row, ties_header_row). None or empty values
-    are left out."""
+    the wave: roster_sheet, ties_sheet, roster_header_row, ties_header_row, roster_encoding,
+    roster_delimiter, ties_encoding, ties_delimiter). None or empty values are left out."""
     ties_list = ", ".join(map(_toml_string, ties)) or '"ties.xlsx"'
     by_line = f"by = {_toml_string(by)}" if by else '# by = "Department"'
     given = {key: value for key, value in (columns or {}).items() if value}
@@ -288,7 +289,10 @@ roster = {_toml_string(roster)}
 def run_wave(config: Config, label: str, *, replace: bool = False, store: bool = True) -> dict:
     """Run the measurement of wave ``label`` as the config describes: read, build, measure, write
     the report into the wave's folder and store the wave in the history (unless ``store`` is
-    False). Returns a dict with roster, ties, graph, measurement, paths and the history path."""
+    False). The roster's delimiter and encoding are the wave's ``roster_delimiter`` and
+    ``roster_encoding``, else ``[measurement]``'s ``delimiter`` and ``encoding``; so are the tie
+    files' (``ties_delimiter``, ``ties_encoding``). Returns a dict with roster, ties, graph,
+    measurement, paths, the history path and the notes of writing the report."""
     from .history import check_storable, open_history
     from .ingest import read_roster, read_ties
     from .ingest.email import EmailOptions, read_key_file
@@ -304,12 +308,15 @@ def run_wave(config: Config, label: str, *, replace: bool = False, store: bool =
     email_paths = [config.resolve(t) for t in wave.get("email", [])]
     roster = read_roster(roster_path, sheet=wave.get("roster_sheet"), id_column=cols.get("id"),
                          name_column=cols.get("name"), email_column=cols.get("email"), unit_column=cols.get("unit"),
-                         header_row=wave.get("roster_header_row"), delimiter=m.get("delimiter"),
-                         encoding=m.get("encoding"))
+                         header_row=wave.get("roster_header_row"),
+                         delimiter=wave.get("roster_delimiter") or m.get("delimiter"),
+                         encoding=wave.get("roster_encoding") or m.get("encoding"))
     ties = read_ties(tie_paths, roster, sheet=wave.get("ties_sheet"), source_column=cols.get("source"),
                      target_column=cols.get("target"), weight_column=cols.get("weight"),
                      ties_format=m.get("ties_format"), layer=m.get("layer"), combine=m.get("combine", "sum"),
-                     header_row=wave.get("ties_header_row"), delimiter=m.get("delimiter"), encoding=m.get("encoding"),
+                     header_row=wave.get("ties_header_row"),
+                     delimiter=wave.get("ties_delimiter") or m.get("delimiter"),
+                     encoding=wave.get("ties_encoding") or m.get("encoding"),
                      drop_unknown=m.get("drop_unknown", False)) if tie_paths else None
     email_options = None
     if email_paths:
@@ -329,12 +336,13 @@ def run_wave(config: Config, label: str, *, replace: bool = False, store: bool =
                    min_group_size=privacy.get("min_group_size"),
                    unit_type_column=config.ratings.get("unit_type_column"))
     roster, ties, graph, result = done.roster, done.ties, done.graph, done.measurement
+    notes: list[str] = []
     paths = write_report(result, graph, config.out_dir(label), seed=m.get("seed", 1),
-                         size_by=m.get("size_by", "degree"), ratings=done.ratings)
+                         size_by=m.get("size_by", "degree"), ratings=done.ratings, notes=notes)
     if store:
         with open_history(config.history_path) as history:
             history.store(label, result, graph, replace=replace,
                           inputs={"roster": roster_path, "ties": tie_paths, "email": email_paths,
                                   "ratings": [config.resolve(wave["ratings"])] if wave.get("ratings") else []})
     return {"roster": roster, "ties": ties, "graph": graph, "measurement": result, "paths": paths,
-            "history": config.history_path if store else None}
+            "history": config.history_path if store else None, "notes": notes}

@@ -112,12 +112,15 @@ def test_a_one_person_unit_left_out_of_the_ranking_is_said(tmp_path):
 
 def test_one_unit_gets_no_sentence_that_compares_units(tmp_path):
     """Everyone is in one unit, Only: what chance would give across units and how communities match
-    the units say nothing, so the page leaves them out; it says the unit works as two groups."""
+    the units say nothing, so the page leaves them out; it says there is no boundary to measure (it
+    said "0% of collaboration crosses unit lines") and that the unit works as two groups."""
     people = team("Only", 4, "a") + team("Only", 4, "b")
     _, m = measure(tmp_path, people, clique(["a1", "a2", "a3", "a4"]) + [["a1", "b1"], ["b1", "b2"], ["b2", "b3"]])
     write_index(m, tmp_path / "index.html")
     page = page_text(tmp_path / "index.html")
-    assert "0% of collaboration crosses unit lines (0 of 15 ties). " in page
+    assert ("Everyone is in one unit (Only, by Department), so there is no unit boundary to measure: ties across "
+            "units, the E-I index, boundary spanners and links between units are not defined.") in page
+    assert "crosses unit lines" not in page
     assert "regardless of unit" not in page and "NMI" not in page
     assert ("Only works as separate groups: the network has 2 communities, none holding two thirds of its people "
             "with a tie.") in page

@@ -49,37 +49,64 @@ class RatingsResult:
         return out
 
 
-def _respondent_scores(responses: RatingResponses, min_group_size: int = 1) -> pd.DataFrame:
-    """One row per (measure, respondent, rater_unit, rated_unit): dimensions, subscales, overall.
-    Subscale and overall scores leave out the dimensions whose (rater unit, rated unit) cell has
-    fewer than ``min_group_size`` respondents (a hidden cell)."""
+@dataclass
+class _Scores:
+    """The respondents' scores, computed once per measurement (:func:`_respondent_scores`) and shared by
+    every figure built from them.
+
+    ``shown``: one row per (measure, respondent, rater_unit, rated_unit) with the score from the
+    shown cells only. ``answered``: per (measure, rater_unit, rated_unit), the respondents who
+    answered at least one of its questions, hidden cells included (a count reveals no answer)."""
+    shown: pd.DataFrame
+    answered: pd.Series
+
+
+_CELL = ["measure", "rater_unit", "rated_unit"]
+
+
+def _respondent_scores(responses: RatingResponses, min_group_size: int = 1) -> _Scores:
+    """The respondents' scores (see :class:`_Scores`). A dimension's score is the mean of the
+    respondent's answers on it for the rated unit; subscale and overall scores are means over the
+    dimensions whose (rater unit, rated unit) cell has at least ``min_group_size`` respondents (a
+    hidden cell counts in none)."""
     s = responses.scores.dropna(subset=["score"])
     per_dim = s.groupby(["dimension", "respondent", "rater_unit", "rated_unit"], as_index=False)["score"].mean()
     shown = per_dim.groupby(["dimension", "rater_unit", "rated_unit"])["respondent"].transform("nunique") \
         >= min_group_size
     kept = per_dim.loc[shown, ["dimension", "rater_unit", "rated_unit"]].drop_duplicates()
     s = s.merge(kept, on=["dimension", "rater_unit", "rated_unit"], how="inner")
+    scale = responses.scale
+    answered = [per_dim.rename(columns={"dimension": "measure"})]
+    sub_all = per_dim.assign(measure=per_dim["dimension"].map(scale.subscale_of)).dropna(subset=["measure"])
+    if len(sub_all):
+        answered.append(sub_all)
+    answered.append(per_dim.assign(measure=OVERALL))
     per_dim = per_dim.rename(columns={"dimension": "measure"})
     frames = [per_dim]
-    scale = responses.scale
     sub = s.assign(subscale=s["dimension"].map(scale.subscale_of)).dropna(subset=["subscale"])
     if len(sub):
         frames.append(sub.groupby(["subscale", "respondent", "rater_unit", "rated_unit"], as_index=False)["score"]
                       .mean().rename(columns={"subscale": "measure"}))
     frames.append(s.groupby(["respondent", "rater_unit", "rated_unit"], as_index=False)["score"].mean()
                   .assign(measure=OVERALL))
-    return pd.concat(frames, ignore_index=True)
+    respondents = pd.concat(answered, ignore_index=True).groupby(_CELL)["respondent"].nunique().rename("score")
+    return _Scores(shown=pd.concat(frames, ignore_index=True), answered=respondents)
 
 
 def rating_cells(responses: RatingResponses, *, min_group_size: int = 5) -> pd.DataFrame:
     """The unit x unit cells of every measure (dimensions, subscales, overall)."""
-    per = _respondent_scores(responses, min_group_size)
-    grouped = per.groupby(["measure", "rater_unit", "rated_unit"])["score"]
+    return _cells(responses, _respondent_scores(responses, min_group_size), min_group_size)
+
+
+def _cells(responses: RatingResponses, scores: _Scores, min_group_size: int) -> pd.DataFrame:
+    """The cells of :func:`rating_cells` from the respondents' ``scores`` (of the same ``min_group_size``)."""
+    per = scores.shown
+    grouped = per.groupby(_CELL)["score"]
     cells = grouped.agg(mean="mean", n="count", sd="std").reset_index()
     # A subscale or overall cell all of whose questions' cells are hidden has no score left: it is
     # listed hidden, with the respondents who answered (a count reveals no answer).
-    everyone = _respondent_scores(responses).groupby(["measure", "rater_unit", "rated_unit"])["score"].count()
-    missing = everyone.index.difference(cells.set_index(["measure", "rater_unit", "rated_unit"]).index)
+    everyone = scores.answered
+    missing = everyone.index.difference(cells.set_index(_CELL).index)
     if len(missing):
         cells = pd.concat([cells, everyone.loc[missing].rename("n").reset_index()], ignore_index=True)
     t = stats.t.ppf(0.975, np.maximum(cells["n"] - 1, 1))
@@ -117,22 +144,21 @@ def perception_gaps(cells: pd.DataFrame, measure: str = OVERALL) -> pd.DataFrame
     return gaps.reindex(gaps["gap"].abs().sort_values(ascending=False).index).reset_index(drop=True)
 
 
-def _visible_overall(responses: RatingResponses, min_group_size: int) -> pd.DataFrame:
+def _visible_overall(scores: _Scores, min_group_size: int) -> pd.DataFrame:
     """The respondents' overall scores that sit in shown cells: a (rater unit, rated unit) cell
     with fewer than ``min_group_size`` respondents is hidden, and so are its scores from every
     figure that pools cells."""
-    per = _respondent_scores(responses, min_group_size)
+    per = scores.shown
     per = per[per["measure"] == OVERALL]
     size = per.groupby(["rater_unit", "rated_unit"])["respondent"].transform("nunique")
     return per[size >= min_group_size]
 
 
-def _unit_views(responses: RatingResponses, min_group_size: int) -> pd.DataFrame:
+def _unit_views(responses: RatingResponses, per: pd.DataFrame) -> pd.DataFrame:
     """Per unit: its self-rating, how it rates the others (pooled over its respondents' overall
     scores of other units) and how the others rate it (pooled over other units' respondents), and
     the gap: how we rate others - how others rate us ("we think we cooperate; they don't"). Only
-    shown cells are pooled (see :func:`_visible_overall`); the respondent counts are of those."""
-    per = _visible_overall(responses, min_group_size)
+    shown cells are pooled (``per``, from :func:`_visible_overall`); the respondent counts are of those."""
     units = sorted(set(responses.scores["rater_unit"]) | set(responses.scores["rated_unit"]))
     rows = []
     for u in units:
@@ -167,16 +193,15 @@ def _perceived_vs_actual(cells: pd.DataFrame, unit_pairs: pd.DataFrame) -> pd.Da
     return merged.reset_index(drop=True)
 
 
-def _support_reach(responses: RatingResponses, people: pd.DataFrame, unit_column: str, type_column: str,
-                   graph, manager_pattern: str, min_group_size: int) -> pd.DataFrame:
+def _support_reach(per: pd.DataFrame, people: pd.DataFrame, unit_column: str, type_column: str,
+                   graph, manager_pattern: str) -> pd.DataFrame:
     """For each support unit: the share of line units, and of line managers, with a tie to or from
     one of its people; how the line rates it; how it rates the line (pooled overall scores of the
-    shown cells only, see :func:`_visible_overall`)."""
+    shown cells only: ``per``, from :func:`_visible_overall`)."""
     kinds = people.groupby(unit_column)[type_column].agg(lambda v: v.mode().iat[0] if len(v.mode()) else "")
     is_support = kinds.str.lower().str.contains("support|stab|stöd|støtte")
     support_units = sorted(kinds.index[is_support])
     line_units = sorted(kinds.index[~is_support])
-    per = _visible_overall(responses, min_group_size)
     ids = [str(i) for i in graph.ids]
     unit_of = people[unit_column].astype(str).reindex(ids).to_numpy()
     role = None
@@ -238,11 +263,14 @@ def measure_ratings(responses: RatingResponses, *, min_group_size: int = 5, meas
                     type_column: str | None = None, manager_pattern: str = MANAGER_PATTERN) -> RatingsResult:
     """All rating results; with a network ``measurement`` (and its ``graph``) also perceived vs
     actual and, when the roster has a unit-type column (line/support), the support units' reach.
-    A ``type_column`` the roster lacks is an error even when there are no ties to reach with."""
+    A ``type_column`` the roster lacks is an error even when there are no ties to reach with. The
+    respondents' scores are computed once and every figure is built from them."""
     types = _type_column(graph.people, type_column, graph.roster) if graph is not None else None
-    cells = rating_cells(responses, min_group_size=min_group_size)
+    scores = _respondent_scores(responses, min_group_size)
+    cells = _cells(responses, scores, min_group_size)
     gaps = perception_gaps(cells)
-    units = _unit_views(responses, min_group_size)
+    visible = _visible_overall(scores, min_group_size)
+    units = _unit_views(responses, visible)
     result = RatingsResult(cells=cells, gaps=gaps, units=units,
                            parameters={"min_group_size": min_group_size, "interval": "95% t-interval",
                                        "disagreement": "95% intervals of A->B and B->A do not overlap",
@@ -250,6 +278,6 @@ def measure_ratings(responses: RatingResponses, *, min_group_size: int = 5, meas
     if measurement is not None and graph is not None and graph.m:
         result.perceived_vs_actual = _perceived_vs_actual(cells, measurement.unit_pairs)
         if types is not None:
-            result.support = _support_reach(responses, graph.people, measurement.parameters["unit_column"], types,
-                                            graph, manager_pattern, min_group_size)
+            result.support = _support_reach(visible, graph.people, measurement.parameters["unit_column"], types,
+                                            graph, manager_pattern)
     return result

@@ -31,7 +31,7 @@ REPORT_PAGES = [("Person map", "map.html"), ("Unit map", "units.html"), ("How th
 
 
 def write_report(measurement: Measurement, graph: OrgGraph, out_dir: str | Path, *, seed: int = 1,
-                 size_by: str = "degree", ratings=None) -> dict[str, Path]:
+                 size_by: str = "degree", ratings=None, notes: list | None = None) -> dict[str, Path]:
     """Write the whole report into ``out_dir`` and return the paths: ``index.html`` (findings,
     heatmap, method), ``map.html`` (people), ``units.html`` (units), ``method.html``,
     ``metrics.xlsx``, ``metrics.json``, and the network as GEXF, GraphML and CSV; with ``ratings``
@@ -41,7 +41,8 @@ def write_report(measurement: Measurement, graph: OrgGraph, out_dir: str | Path,
 
     The report lands all at once (:func:`ona._files.atomic_folder`): every file is written to a
     staging folder first, so if anything fails, ``out_dir`` keeps the earlier report, whole, and no
-    file of the new one."""
+    file of the new one. The staging folders of earlier runs that were killed are removed, and
+    ``notes`` (a list, when given) gets a sentence that says so."""
     from ._beside import Beside
     from .exports import write_exports
     from .html_map import write_map, write_unit_map
@@ -49,7 +50,8 @@ def write_report(measurement: Measurement, graph: OrgGraph, out_dir: str | Path,
 
     out = Path(out_dir)
     pages = list(REPORT_PAGES)
-    with atomic_folder(out) as staging:
+    removed: list[str] = []
+    with atomic_folder(out, removed) as staging:
         paths = {}
         if ratings is not None:
             from .ratings_page import write_ratings_page
@@ -67,4 +69,7 @@ def write_report(measurement: Measurement, graph: OrgGraph, out_dir: str | Path,
             beside.stop()
             raise
         paths = {**paths, **beside.wait(), **exports}
+    if removed and notes is not None:
+        notes.append(f"removed {len(removed)} unfinished report folder{'s' if len(removed) != 1 else ''} "
+                     f"({', '.join(removed)}) that an interrupted run left in {out}")
     return {key: out / path.name for key, path in paths.items()}

@@ -3,6 +3,7 @@
 Each :class:`Finding` carries the sentence a manager reads and the numbers behind it, so tests
 (and scripts) check the numbers, and the report shows the sentence. A finding appears only when
 the data supports it: no closed-unit sentence for a single unit, no response rate without a survey.
+With one unit there is no unit boundary, so no finding about ties across units: one sentence says so.
 """
 
 from __future__ import annotations
@@ -98,7 +99,10 @@ def findings(measurement: Measurement) -> list[Finding]:
     if not s.get("ties") and measurement.parameters.get("tie_shape") == "none":
         return [Finding("no_network", "No tie data was given, so no network was measured; the rating survey's "
                         "findings are on the ratings page.")]
-    if s.get("ties"):
+    one_unit = s.get("units", 0) == 1
+    if one_unit:
+        out.append(_one_unit_finding(measurement))
+    elif s.get("ties"):
         share = s["cross_unit_share"]
         expected = (s["ei_expected"] + 1) / 2 if not math.isnan(s.get("ei_expected", math.nan)) else math.nan
         text = f"{_pct(share)} of collaboration crosses unit lines ({s['cross_unit_ties']:,} of {s['ties']:,} ties)"
@@ -117,7 +121,7 @@ def findings(measurement: Measurement) -> list[Finding]:
             {"unconnected": unconnected, "pairs": pairs}))
     out.extend(_communities_finding(measurement))
     spanners = measurement.people[measurement.people["boundary_spanner"].fillna(False).astype(bool)]
-    if s.get("people"):
+    if s.get("people") and not one_unit:
         out.append(Finding(
             "boundary_spanners",
             f"{count(len(spanners), 'person', 'people')} ({_pct(len(spanners) / s['people'])}) "
@@ -131,6 +135,17 @@ def findings(measurement: Measurement) -> list[Finding]:
             f"{_non_respondents_text(measurement)}.",
             {"response_rate": s["response_rate"]}))
     return out
+
+
+def _one_unit_finding(measurement: Measurement) -> Finding:
+    """The finding that stands for every cross-unit figure when everyone is in one unit: there is
+    no boundary to measure, so ties across units, E-I, boundary spanners and links between units
+    are not defined."""
+    unit = measurement.units.index[0]
+    column = measurement.parameters.get("unit_column")
+    return Finding("one_unit", f"Everyone is in one unit ({unit}{f', by {column}' if column else ''}), so there is "
+                   "no unit boundary to measure: ties across units, the E-I index, boundary spanners and links "
+                   "between units are not defined.", {"unit": str(unit)})
 
 
 def _non_respondents_text(measurement: Measurement) -> str:

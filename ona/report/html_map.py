@@ -184,13 +184,19 @@ def _brokerage_text(row: dict) -> str:
     return f"{total:,}, all across units" if across == total else f"{total:,}, of them {across:,} across units"
 
 
-def _details(row: dict) -> list[list[str]]:
+# The person metrics that look across units: not defined, and not shown, when there is one unit.
+_ACROSS_UNITS = {"units_reached", "participation", "boundary_spanner"}
+
+
+def _details(row: dict, one_unit: bool = False) -> list[list[str]]:
     """Metric name/value pairs shown when a person is clicked (``row``: the person's metrics). The
-    E-I index has its sign, as on index.html; brokerage roles say how many are across units."""
-    pairs = [("Unit", row["unit"]), ("Ties out / in", f"{int(row['out_degree'])} / {int(row['in_degree'])}"),
-             ("Ties with other units", f"{int(row['external_ties'])}"), ("E-I index", signed(row["ei_index"]))]
+    E-I index has its sign, as on index.html; brokerage roles say how many are across units. With
+    ``one_unit`` (everyone in one unit) the figures across units are left out."""
+    pairs = [("Unit", row["unit"]), ("Ties out / in", f"{int(row['out_degree'])} / {int(row['in_degree'])}")]
+    if not one_unit:
+        pairs += [("Ties with other units", f"{int(row['external_ties'])}"), ("E-I index", signed(row["ei_index"]))]
     for label, column in _DETAIL_COLUMNS:
-        if column in row:
+        if column in row and not (one_unit and column in _ACROSS_UNITS):
             value = row[column]
             if column == "brokerage_total" and value == value:
                 value = _brokerage_text(row)
@@ -237,17 +243,20 @@ def map_data(graph: OrgGraph, measurement: Measurement, *, seed: int = 1, max_ed
     wanted = ["unit", "out_degree", "in_degree", "external_ties", "internal_ties", "ei_index"] + \
         [c for _, c in _DETAIL_COLUMNS if c in people.columns] + (["coordinator"] if "coordinator" in people else [])
     rows = people[wanted].to_dict("records")
+    one_unit = measurement.summary.get("units") == 1
     for i, pid in enumerate(ids):
         row = rows[i]
         title = "\n".join([
             labels[i],
             f"Unit: {units[i]}",
             f"Ties out / in: {int(row['out_degree'])} / {int(row['in_degree'])}",
-            f"Ties outside own unit: {int(row['external_ties'])} of {int(row['internal_ties'] + row['external_ties'])}",
-            f"E-I index: {signed(row['ei_index'])}",
+            *([] if one_unit else [
+                f"Ties outside own unit: {int(row['external_ties'])} of "
+                f"{int(row['internal_ties'] + row['external_ties'])}",
+                f"E-I index: {signed(row['ei_index'])}"]),
         ])
         node = Node(pid, shape="dot", label=labels[i], title=title, group=units[i],
-                    color=colours[units[i]], value=round(float(size[i]), 6), metrics=_details(row),
+                    color=colours[units[i]], value=round(float(size[i]), 6), metrics=_details(row, one_unit),
                     x=round(float(xy[i, 0]), 2), y=round(float(xy[i, 1]), 2), unit=units[i])
         net.nodes.append(node.options)
         net.node_ids.append(pid)
@@ -343,10 +352,12 @@ def unit_map_data(measurement: Measurement, *, seed: int = 1) -> dict:
     nodes = []
     for i, unit in enumerate(labels):
         row = units.loc[units.index[i]]
-        metrics = [["People", str(int(row["headcount"]))], ["Ties inside", str(int(row["internal_ties"]))],
-                   ["Ties sent to other units", str(int(row["ties_sent_out"]))],
-                   ["Ties received from other units", str(int(row["ties_received_in"]))],
-                   ["E-I index", signed(row["ei_index"])], ["Boundary spanners", str(int(row["boundary_spanners"]))]]
+        metrics = [["People", str(int(row["headcount"]))], ["Ties inside", str(int(row["internal_ties"]))]]
+        if k > 1:  # (one unit has no other unit: figures across units are not defined)
+            metrics += [["Ties sent to other units", str(int(row["ties_sent_out"]))],
+                        ["Ties received from other units", str(int(row["ties_received_in"]))],
+                        ["E-I index", signed(row["ei_index"])],
+                        ["Boundary spanners", str(int(row["boundary_spanners"]))]]
         title = "\n".join([unit] + [f"{a}: {b}" for a, b in metrics])
         nodes.append({"id": unit, "label": unit, "title": title, "unit": unit, "shape": "dot",
                       "color": colours[unit], "value": int(row["headcount"]), "metrics": metrics,
@@ -372,10 +383,15 @@ def unit_map_data(measurement: Measurement, *, seed: int = 1) -> dict:
 def write_unit_map(measurement: Measurement, path: str | Path, *, seed: int = 1) -> Path:
     """Write the unit map (units as nodes) as one self-contained HTML file (atomically)."""
     data = unit_map_data(measurement, seed=seed)
-    subtitle = (f"{count(len(data['nodes']), 'unit')} (by {measurement.parameters['unit_column']}). "
-                "Size = people; an arrow "
-                "A → B is as wide as the share of possible ties from A's people to B's people. Hover an arrow "
-                "for both directions; click a unit for details.")
+    if len(data["nodes"]) == 1:
+        unit = data["nodes"][0]["label"]
+        subtitle = (f"One unit ({unit}, by {measurement.parameters['unit_column']}): everyone is in it, so there "
+                    "is no other unit to work with and no arrow between units. Click it for its ties inside.")
+    else:
+        subtitle = (f"{count(len(data['nodes']), 'unit')} (by {measurement.parameters['unit_column']}). "
+                    "Size = people; an arrow "
+                    "A → B is as wide as the share of possible ties from A's people to B's people. Hover an arrow "
+                    "for both directions; click a unit for details.")
     return _write_page(data, Path(path), "How the units work together", subtitle)
 
 

@@ -94,6 +94,18 @@ def heatmap_cells(measurement: Measurement) -> pd.DataFrame:
     return cells
 
 
+def _one_unit(measurement: Measurement) -> str:
+    """What stands for the heatmap, the spanners and brokers and the fragile links when everyone is
+    in one unit: the ties inside it, and that no figure across units is shown (the findings say why)."""
+    unit = measurement.units.index[0]
+    row = measurement.units.loc[unit]
+    head = int(row["headcount"])
+    density = "–" if pd.isna(row["internal_density"]) else density_percent(row["internal_density"]) + "%"
+    return (f"<p>Inside {_e(unit)}: {count(int(row['internal_ties']), 'tie')} of {head * (head - 1):,} possible "
+            f"(density {density}). With one unit there is no unit-by-unit table, no boundary spanner or broker "
+            "across units and no link between units.</p>")
+
+
 def _heatmap(measurement: Measurement) -> str:
     cells = heatmap_cells(measurement)
     units = list(measurement.units.index.astype(str))
@@ -233,13 +245,17 @@ def write_index(measurement: Measurement, path: str | Path, *, pages: list[tuple
     heading = title or "Collaboration across units"
     items = "".join(f"<li>{_e(f.text)}</li>" for f in findings(measurement))
     nav = " ".join(f'<a href="{_e(file)}">{_e(label)}</a>' for label, file in (pages or []))
+    # One unit has no boundary: the unit table, spanners, brokers across units and links between
+    # units are not defined, and one paragraph says so instead.
+    across = (f"<h2 id='heatmap'>One unit</h2>{_one_unit(measurement)}" if s.get("units") == 1 else
+              f"<h2 id='heatmap'>Who works with which unit</h2>{_heatmap(measurement)}"
+              f"<h2 id='people'>Boundary spanners and brokers per unit</h2>{_people_per_unit(measurement)}"
+              f"<h2 id='fragile'>Links that hang on one person</h2>{_fragile(measurement)}")
     body = (f"<h1>{_e(heading)}</h1>"
             f"<p class='sub'>{count(s['people'], 'person', 'people')} in {count(s['units'], 'unit')} "
             f"(by {_e(measurement.parameters.get('unit_column'))}), {count(s['ties'], 'tie')}.</p><nav>{nav}</nav>"
             f"<h2 id='findings'>Findings</h2><ul class='findings'>{items}</ul>"
-            f"<h2 id='heatmap'>Who works with which unit</h2>{_heatmap(measurement)}"
-            f"<h2 id='people'>Boundary spanners and brokers per unit</h2>{_people_per_unit(measurement)}"
-            f"<h2 id='fragile'>Links that hang on one person</h2>{_fragile(measurement)}"
+            f"{across}"
             f"{_response(measurement)}"
             f"<h2 id='method'>Method and parameters</h2>{_method(measurement)}")
     with atomic_write(path) as handle:

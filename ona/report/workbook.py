@@ -133,7 +133,9 @@ def write_workbook(measurement: Measurement, path: str | Path) -> Path:
         ws.conditional_formatting.add(rng, ColorScaleRule(start_type="num", start_value=0, start_color="FFFFFF",
                                                           end_type="max", end_color="2171B5"))
     for name, frame in measurement.extra.items():
-        _append_frame(wb.create_sheet(name[:31]), frame, frame.index.name or "key")
+        # A named index says what a row is (a unit, a person): it is the first column. An unnamed one
+        # only numbers the rows, which Excel does already: it is left out.
+        _append_frame(wb.create_sheet(name[:31]), frame, frame.index.name)
     _append_frame(wb.create_sheet("Unit pairs"), measurement.unit_pairs, None)
 
     with atomic_path(path) as tmp:
