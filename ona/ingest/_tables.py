@@ -552,8 +552,8 @@ def _decode(data: bytes, path: Path, encoding: str | None) -> str:
         try:
             text = data.decode(encoding)
         except (UnicodeDecodeError, LookupError) as exc:
-            raise _file_problem(path, "bad-encoding", f"cannot be decoded as {encoding}; check --encoding, or "
-                                "save the file again as CSV UTF-8") from exc
+            raise _file_problem(path, "bad-encoding", f"cannot be decoded as {encoding}; check --encoding (or "
+                                "--roster-encoding / --ties-encoding), or save the file again as CSV UTF-8") from exc
         return text[1:] if text.startswith("\ufeff") else text
     if data.startswith(codecs.BOM_UTF8):
         return data[len(codecs.BOM_UTF8):].decode("utf-8", errors="strict")
