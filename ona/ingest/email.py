@@ -104,8 +104,9 @@ class EmailResult:
     ties: TieTable
     roster: Roster
     excluded: dict[str, int] = field(default_factory=dict)
-    rows_read: int = 0
-    kept_rows: int = 0
+    rows_read: int = 0                  # recipient rows read (rows of a Viva Insights export)
+    kept_rows: int = 0                  # recipient rows in the tie table (after --min-messages, --reciprocal)
+    messages_read: int = 0              # messages read (message keys; with an mbox, its skipped chats too)
     formats: tuple[str, ...] = ()
     unit_level: pd.DataFrame | None = None
     externals: dict[str, int] = field(default_factory=dict)
@@ -488,6 +489,8 @@ ADDRESS_RULES = f"""
     FROM (SELECT h, raw, {_NORMALISE.format(x="raw")} AS address
           FROM (SELECT DISTINCT coalesce(hs, hr) AS h, raw FROM grouped WHERE raw IS NOT NULL))"""
 
+#: Over ``grouped``: the messages read (the rows of its per-message grouping set).
+MESSAGES_READ = "SELECT count(*) AS messages FROM grouped WHERE hs IS NULL AND hr IS NULL AND raw IS NULL"
 #: Over ``addresses``: whether two addresses share a hash.
 ADDRESS_CHECK = "SELECT count(*) > count(DISTINCT h) FROM addresses"
 #: Over ``addresses`` and ``identities``: the nodes written more than one way (two spellings of one
@@ -922,6 +925,10 @@ def _tie_result(engine, reasons, paths, formats, roster, options, excluded, key,
             excluded["not-reciprocal (pairs)"] = int(enough - pairs)
         if every - enough:
             excluded[f"fewer than {k} messages (pairs)"] = int(every - enough)
+    # (the rows of the pairs --min-messages and --reciprocal keep)
+    kept_rows = messages if final == "kept" else \
+        int(engine.rows(f"SELECT coalesce(sum(messages), 0) FROM {final}")[0][0])
+    messages_read = int(engine.rows("SELECT messages FROM messages_read")[0][0]) + excluded.get("chat", 0)
     externals = {"external senders": int(senders), "external recipients": int(recipients)}
     names = _node_names(engine)
     extended = roster
@@ -955,8 +962,22 @@ def _tie_result(engine, reasons, paths, formats, roster, options, excluded, key,
             "row": np.zeros(n, dtype=np.int64), "messages": kept["messages"].to_numpy(dtype=np.int64)}, copy=False))
     table = replace(table, path="; ".join(str(p) for p in paths), weight_column="messages", dropped=dict(excluded),
                     shape="email")
-    return EmailResult(ties=table, roster=extended, excluded=excluded, rows_read=int(rows_read), kept_rows=messages,
-                       formats=tuple(formats), externals=externals, engine=engine.where, pairs=int(pairs))
+    return EmailResult(ties=table, roster=extended, excluded=excluded, rows_read=int(rows_read), kept_rows=kept_rows,
+                       messages_read=messages_read, formats=tuple(formats), externals=externals, engine=engine.where,
+                       pairs=int(pairs))
+
+
+#: The reasons whose counts are messages (skipped before their recipient rows were made); the
+#: reasons ending in " (pairs)" count sender -> recipient pairs; every other reason, recipient rows.
+MESSAGE_REASONS = ("chat",)
+
+
+def left_out_unit(reason: str) -> str:
+    """What a left-out count of ``reason`` counts: "message", "sender -> recipient pair" or
+    "recipient row" (see :data:`MESSAGE_REASONS`)."""
+    if reason.endswith(" (pairs)"):
+        return "sender -> recipient pair"
+    return "message" if reason in MESSAGE_REASONS else "recipient row"
 
 
 #: Over a table of kept node pairs: the outside senders and recipients among them, and the pairs.
@@ -1052,6 +1073,7 @@ def _aggregate(engine, paths, formats, roster, options, excluded, progress):
         engine.store("shared", SHARED_NODES)
         merged = engine.rows("SELECT count(*) > 0 FROM shared")[0][0]
         engine.store("pairs", aggregation_sql(options, automated, merged=bool(merged), scored=scored).pairs)
+        engine.store("messages_read", MESSAGES_READ)  # read by _tie_result, for the summary
         engine.release("grouped")
         engine.release("shared")
         one_address_a_node = engine.rows("SELECT count(*) = count(DISTINCT k) FROM identities")[0][0]

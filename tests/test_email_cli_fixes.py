@@ -1,0 +1,127 @@
+"""An analyst in Copenhagen runs `ona email` on what the mail admins hand over: an Outlook log with
+Danish, Norwegian or Swedish headers, a Google Workspace investigation-tool export, files that are
+broken in the ways real exports break, an alias file copied from an address book, a Viva Insights
+export with zero scores. Each story below is one defect the exploratory tests found: the tie table
+must be exactly the one worked out by hand, an unreadable file one `ona` error line (code, file,
+row or column, exit 2, no DuckDB text, no personal data), and the summary precise and on stderr."""
+
+from __future__ import annotations
+
+import mailbox
+import re
+from email.message import EmailMessage
+
+import pandas as pd
+import pytest
+
+from ona.cli import cli
+
+from conftest import write_csv
+
+ANNA, BO, CAI = "anna@kommune.dk", "bo@kommune.dk", "cai@kommune.dk"
+# Words DuckDB puts in its messages; none may reach the user.
+DUCKDB_WORDS = ("Binder Error", "Invalid Input Error", "IO Error", "duckdb", "read_csv", "struct_pack",
+                "Original Line", "VARCHAR")
+
+
+@pytest.fixture
+def roster(tmp_path):
+    return write_csv(tmp_path / "roster.csv", [
+        ["Employee ID", "Name", "Email", "Department"],
+        ["A1", "Anna Åberg", ANNA, "HR"],
+        ["B1", "Bo Bøgh", BO, "HR"],
+        ["C1", "Cai Ødegård", CAI, "IT"],
+    ])
+
+
+def run_email(runner, roster, *args):
+    return runner.invoke(cli, ["email", *map(str, args), "--roster", str(roster)])
+
+
+def tie_table(path) -> list[tuple]:
+    frame = pd.read_csv(path)
+    return [tuple(row) for row in frame[["source", "target", "weight", "messages"]].itertuples(index=False)]
+
+
+def summary(result) -> list[str]:
+    """The summary's lines, with the machine's thread count taken out."""
+    return [re.sub(r"\(\d+ threads\)", "(N threads)", line) for line in result.stderr.splitlines()]
+
+
+def write_text(path, text: str, encoding: str = "utf-8"):
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+# --- 7. The summary: on stderr, each count in its unit ---------------------------------------------
+
+def summary_log(tmp_path):
+    """m1 Anna -> Bo, Cai in copy; m2 Anna -> Bo; m3 Bo -> Anna named twice (1 duplicate); m4 a
+    no-reply sender (1 automated); m5 Anna -> an outsider (1 external): 5 messages, 7 recipient
+    rows; kept A1->B1 2, A1->C1 1, B1->A1 1: 4 recipient rows in 3 pairs."""
+    return write_csv(tmp_path / "log.csv", [
+        ["Message-ID", "From", "To", "Cc", "Date"],
+        ["m1", ANNA, BO, CAI, "2025-03-01 09:00:00"],
+        ["m2", ANNA, BO, "", "2025-03-02 09:00:00"],
+        ["m3", BO, f"{ANNA}; ANNA@kommune.dk", "", "2025-03-03 09:00:00"],
+        ["m4", "no-reply@kommune.dk", ANNA, "", "2025-03-04 09:00:00"],
+        ["m5", ANNA, "ext@firma.com", "", "2025-03-05 09:00:00"]])
+
+
+def test_the_summary_counts_messages_rows_and_pairs_on_stderr(tmp_path, runner, roster):
+    out = tmp_path / "ties.csv"
+    result = run_email(runner, roster, summary_log(tmp_path), "--out", out)
+    assert result.exit_code == 0, result.output
+    assert result.stdout == ""
+    assert summary(result) == [
+        "Read 5 messages, 7 recipient rows (log) with DuckDB on this machine (N threads).",
+        "Left out: 1 recipient row (automated-sender)",
+        "Left out: 1 recipient row (duplicate-recipient)",
+        "Left out: 1 recipient row (external)",
+        "Kept: 4 recipient rows in 3 sender -> recipient pairs.",
+        f"Tie table written to {out}"]
+
+
+def test_pairs_left_out_are_counted_as_pairs_and_the_kept_rows_after_them(tmp_path, runner, roster):
+    """--min-messages 2 keeps A1->B1 (2 messages) only: 2 pairs left out, 2 recipient rows kept."""
+    out = tmp_path / "ties.csv"
+    result = run_email(runner, roster, summary_log(tmp_path), "--min-messages", "2", "--external", "domain",
+                       "--out", out)
+    assert result.exit_code == 0, result.output
+    assert tie_table(out) == [("A1", "B1", 2.0, 2)]
+    assert summary(result) == [
+        "Read 5 messages, 7 recipient rows (log) with DuckDB on this machine (N threads).",
+        "Left out: 1 recipient row (automated-sender)",
+        "Left out: 1 recipient row (duplicate-recipient)",
+        "Left out: 3 sender -> recipient pairs (fewer than 2 messages)",
+        "Kept: 2 recipient rows in 1 sender -> recipient pair.",
+        f"Tie table written to {out}"]
+
+
+def test_skipped_chats_are_counted_as_messages(tmp_path, runner, roster):
+    """An mbox of two messages, the second a Google Takeout chat: 2 messages read, 1 recipient row."""
+    box = mailbox.mbox(str(tmp_path / "archive.mbox"))
+    for number, labels in enumerate(["Inbox", "Chat"]):
+        message = EmailMessage()
+        message["From"], message["To"], message["X-Gmail-Labels"] = ANNA, BO, labels
+        message["Message-ID"] = f"<m{number}@kommune.dk>"
+        message.set_content("body")
+        box.add(message)
+    box.close()
+    out = tmp_path / "ties.csv"
+    result = run_email(runner, roster, tmp_path / "archive.mbox", "--out", out)
+    assert result.exit_code == 0, result.output
+    assert summary(result)[:3] == ["Read 2 messages, 1 recipient row (mbox) with DuckDB on this machine (N threads).",
+                                   "Left out: 1 message (chat)",
+                                   "Kept: 1 recipient row in 1 sender -> recipient pair."]
+
+
+def test_ona_analyze_counts_email_in_the_same_units(tmp_path, runner, roster):
+    result = runner.invoke(cli, ["analyze", "--roster", str(roster), "--email", str(summary_log(tmp_path)),
+                                 "--min-messages", "2", "--permutations", "0", "--out", str(tmp_path / "report")])
+    assert result.exit_code == 0, result.output
+    lines = summary(result)
+    assert "Note: 2 sender -> recipient pairs left out (fewer than 2 messages)" in lines
+    assert "Note: 1 email recipient row left out (automated-sender)" in lines
+    assert ("Email: 5 messages, 7 recipient rows (log) with DuckDB on this machine (N threads); "
+            "2 recipient rows in 1 sender -> recipient pair") in lines
