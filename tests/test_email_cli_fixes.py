@@ -53,6 +53,41 @@ def write_text(path, text: str, encoding: str = "utf-8"):
     return path
 
 
+# --- 1. Scandinavian headers ---------------------------------------------------------------------
+
+@pytest.mark.parametrize("sender, to, cc", [("Fra", "Til", "Kopi"),            # Danish and Norwegian Outlook
+                                            ("Från", "Till", "Kopia"),         # Swedish Outlook
+                                            ("Avsender", "Mottaker", "Cc")])   # Norwegian
+def test_a_log_with_scandinavian_headers_gives_its_ties(tmp_path, runner, roster, sender, to, cc):
+    """Anna writes to Bo with Cai in copy, Bo answers Anna: A1->B1, A1->C1 (the copy), B1->A1."""
+    log = write_text(tmp_path / "log.csv", f"{sender};{to};{cc};Emne\r\n{ANNA};{BO};{CAI};Møde\r\n"
+                     f"{BO};{ANNA};;Svar\r\n")
+    out = tmp_path / "ties.csv"
+    result = run_email(runner, roster, log, "--out", out)
+    assert result.exit_code == 0, result.output
+    assert tie_table(out) == [("A1", "B1", 1.0, 1), ("A1", "C1", 1.0, 1), ("B1", "A1", 1.0, 1)]
+
+
+# --- 2. Google Workspace: Gmail log events from the security investigation tool -------------------
+
+def test_a_google_workspace_gmail_log_events_export_is_read(tmp_path, runner, roster):
+    """One row per delivery event: m1 is sent (Send) and received (Receive), so Anna -> Bo counts
+    once and the second row is a duplicate recipient; m2 Bo -> Anna. The author is the header
+    address; the envelope sender (a bounce address of the mail relay) is not a person."""
+    log = write_csv(tmp_path / "gmail_log_events.csv", [
+        ["Event", "Date", "Message ID", "Subject", "Event target", "From (Header address)", "From (Envelope)",
+         "To (Envelope)", "Type"],
+        ["Send", "2025-03-01T09:00:00Z", "<m1@x>", "Hi, all", BO, ANNA, "bounce@relay.example", BO, "Outbound"],
+        ["Receive", "2025-03-01T09:00:01Z", "<m1@x>", "Hi, all", BO, ANNA, "bounce@relay.example", BO, "Inbound"],
+        ["Send", "2025-03-02T09:00:00Z", "<m2@x>", "Re", ANNA, BO, "bounce@relay.example", ANNA, "Outbound"]])
+    out = tmp_path / "ties.csv"
+    result = run_email(runner, roster, log, "--out", out)
+    assert result.exit_code == 0, result.output
+    assert tie_table(out) == [("A1", "B1", 1.0, 1), ("B1", "A1", 1.0, 1)]
+    assert "Left out: 1 recipient row (duplicate-recipient)" in result.stderr
+    assert "(google-workspace)" in result.stderr
+
+
 # --- 7. The summary: on stderr, each count in its unit ---------------------------------------------
 
 def summary_log(tmp_path):

@@ -342,11 +342,20 @@ def _log_sql(engine, source: str, path: Path, fmt: str = "log", checks: list | N
     return " UNION ALL ".join(parts)
 
 
+#: Header words (as :func:`normalise_header` folds them) for each field of a message log, in order
+#: of preference. The Danish, Norwegian and Swedish words are Outlook's own (Fra/Til/Kopi, Från/Till/
+#: Kopia). Google Workspace's Gmail log events (security investigation tool) name the author
+#: "From (Header address)" and the delivery's sender "From (Envelope)"; the header address, the
+#: author as the recipient saw it, is preferred, as Graph's ``from`` is. "Event target" comes last:
+#: in an Email Log Search export it is the delivery target (SMTP_IN, GMAIL_INBOX ...), not an address
+#: (https://support.google.com/a/answer/13828463), and "Recipient address" is taken before it.
 ALIASES_EMAIL = {
-    "sender": ("sender", "from", "sender address", "senderaddress", "from address", "sender email", "afsender", "avsändare"),
+    "sender": ("sender", "from", "sender address", "senderaddress", "from address", "sender email",
+               "from (header address)", "from (envelope)", "afsender", "avsender", "avsändare", "fra", "från"),
     "to": ("recipient", "recipients", "to", "recipient address", "recipientaddress", "to address", "recipient email",
-           "modtager", "mottagare", "event target"),
-    "cc": ("cc", "cc recipients", "copy"),
+           "to (envelope)", "modtager", "modtagere", "mottaker", "mottakere", "mottagare",
+           "til", "till", "event target"),
+    "cc": ("cc", "cc recipients", "copy", "kopi", "kopia"),
     "time": ("timestamp", "date", "sent", "sent at", "time", "datetime", "received", "sent date", "origin timestamp utc",
              "eventdate", "event date", "date time", "dato"),
     "message_id": ("message id", "messageid", "message-id", "internet message id", "network message id", "msg id",
