@@ -88,6 +88,84 @@ def test_a_google_workspace_gmail_log_events_export_is_read(tmp_path, runner, ro
     assert "(google-workspace)" in result.stderr
 
 
+# --- 3. Unreadable files: one ona error, never DuckDB's text --------------------------------------
+
+def assert_one_error(result, expected: str, out):
+    assert result.exit_code == 2, result.output
+    assert result.stderr.strip().splitlines() == [expected]
+    assert not any(word in result.stderr for word in DUCKDB_WORDS), result.stderr
+    assert "Traceback" not in result.output and not out.exists()
+
+
+def test_an_empty_file_is_named(tmp_path, runner, roster):
+    log = write_text(tmp_path / "empty.csv", "")
+    out = tmp_path / "ties.csv"
+    assert_one_error(run_email(runner, roster, log, "--out", out),
+                     f"Error: {log.name}, row 1: is empty: an email log needs a header row (From, To, ...) and "
+                     "its rows [empty-file]", out)
+
+
+def test_a_header_naming_a_column_twice_is_named_with_the_column(tmp_path, runner, roster):
+    """Date and date are one column to DuckDB (and to SQL): the second is named."""
+    log = write_text(tmp_path / "dupcol.csv", f"From,To,Date,date\n{ANNA},{BO},2025-03-01 09:00:00,x\n")
+    out = tmp_path / "ties.csv"
+    assert_one_error(run_email(runner, roster, log, "--out", out),
+                     f"Error: {log.name}, row 1, column 'date': the header names this column twice; rename or "
+                     "remove one [duplicate-column]", out)
+
+
+def test_an_unterminated_quote_is_named_by_its_row(tmp_path, runner, roster):
+    log = write_text(tmp_path / "unterminated.csv", f'From,To,Subject,Date\n{ANNA},{BO},"Møde, budget,2025-03-01\n'
+                     f"{BO},{ANNA},x,2025-03-01 09:00:00\n")
+    out = tmp_path / "ties.csv"
+    result = run_email(runner, roster, log, "--out", out)
+    assert_one_error(result, f'Error: {log.name}, row 2: a quoted cell is never closed (a " with no closing "); close '
+                     "the quote or export the file again [unterminated-quote]", out)
+    assert ANNA not in result.stderr and "Møde" not in result.stderr
+
+
+def test_a_file_that_is_not_utf8_is_named_by_its_row(tmp_path, runner, roster):
+    """A Latin-1 æ in an address on row 3 (the header and row 2 are plain ASCII)."""
+    log = write_text(tmp_path / "latin1.csv", f"From,To,Date\n{ANNA},{BO},2025-03-01 09:00:00\n"
+                     f"lærke@kommune.dk,{ANNA},2025-03-01 09:00:00\n", encoding="latin-1")
+    out = tmp_path / "ties.csv"
+    result = run_email(runner, roster, log, "--out", out)
+    assert_one_error(result, f"Error: {log.name}, row 3: is not UTF-8 text from this row on; save the file as "
+                     "UTF-8 (in Excel: CSV UTF-8) or UTF-16 [not-utf8]", out)
+    assert "kommune.dk" not in result.stderr
+
+
+def test_a_parquet_log_with_a_list_of_recipients_names_the_column(tmp_path, runner, roster):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    log = tmp_path / "log.parquet"
+    pq.write_table(pa.table({"sender": [ANNA, BO], "recipients": pa.array([[BO, CAI], [ANNA]], pa.list_(pa.string())),
+                             "message_id": ["m1", "m2"]}), log)
+    out = tmp_path / "ties.csv"
+    assert_one_error(run_email(runner, roster, log, "--out", out),
+                     f"Error: {log.name}, column 'recipients': holds lists or records; ona reads this column as "
+                     "text (one address, or addresses separated by ;): write it as text [nested-column]", out)
+
+
+def test_a_folder_of_csv_files_says_how_to_name_them(tmp_path, runner, roster):
+    months = tmp_path / "months"
+    months.mkdir()
+    write_text(months / "2025-01.csv", f"From,To\n{ANNA},{BO}\n")
+    out = tmp_path / "ties.csv"
+    assert_one_error(run_email(runner, roster, months, "--out", out),
+                     f"Error: {months.name}: holds no .parquet, .json or .jsonl files (a folder is read as Parquet "
+                     "or JSON lines); name CSV files themselves (mail/*.csv) [no-email-files]", out)
+
+
+def test_an_exclude_pattern_duckdb_cannot_run_is_named_without_duckdb_text(tmp_path, runner, roster):
+    log = write_text(tmp_path / "log.csv", f"From,To\n{ANNA},{BO}\n")
+    out = tmp_path / "ties.csv"
+    result = run_email(runner, roster, log, "--exclude", "^(?=bo)", "--out", out)
+    assert_one_error(result, "Error: --exclude '^(?=bo)' is a pattern DuckDB cannot run (invalid perl operator: "
+                     "(?=); write it without look-arounds and back-references", out)
+
+
 # --- 7. The summary: on stderr, each count in its unit ---------------------------------------------
 
 def summary_log(tmp_path):

@@ -185,16 +185,74 @@ def _find(columns: list[str], *candidates: str) -> str | None:
     return None
 
 
-def _csv_problem(exc: Exception, path: Path) -> Problem:
-    """A DuckDB read error as a Problem with the file's row; the offending text is never echoed."""
+def _duckdb_problem(exc: Exception, path: Path) -> Problem:
+    """A DuckDB read error as a Problem naming the file (and its row or column where known), with a
+    stable code and the fix; DuckDB's own text never reaches the user (it quotes the offending row,
+    and names DuckDB's internals). The file itself is looked at first, on this error path only: an
+    empty CSV, a header that names a column twice, a Parquet column of lists or records, a folder
+    with no export in it; then the line DuckDB names."""
     text = str(exc)
+    found = _file_problem(Path(path)) if not is_remote(path) else None
+    if found is not None:
+        return found
     line = re.search(r"Line: (\d+)", text)
-    found = re.search(r"Expected Number of Columns: (\d+) Found: (\d+)", text)
     row = int(line.group(1)) if line else None
-    if found:
-        return Problem("bad-row", f"the row has {found.group(2)} cells but the header has {found.group(1)}; "
+    columns = re.search(r"Expected Number of Columns: (\d+) Found: (\d+)", text)
+    if columns:
+        return Problem("bad-row", f"the row has {columns.group(2)} cells but the header has {columns.group(1)}; "
                        "fix the row or the delimiter", path=str(path), row=row)
-    return Problem("bad-email-file", f"cannot be read: {text.splitlines()[0]}", path=str(path), row=row)
+    if "unterminated quote" in text:
+        return Problem("unterminated-quote", "a quoted cell is never closed (a \" with no closing \"); close the "
+                       "quote or export the file again", path=str(path), row=row)
+    if "Invalid unicode" in text or "not utf-8" in text.lower():
+        return Problem("not-utf8", "is not UTF-8 text from this row on; save the file as UTF-8 (in Excel: "
+                       "CSV UTF-8) or UTF-16", path=str(path), row=row)
+    if row is not None:
+        return Problem("bad-csv", "cannot be read as CSV from this row on; check its quotes, delimiter and "
+                       "encoding", path=str(path), row=row)
+    return Problem("bad-email-file", "cannot be read as an email export; export it as CSV (UTF-8 or UTF-16), "
+                   "Parquet or JSON lines", path=str(path))
+
+
+def _file_problem(path: Path) -> Problem | None:
+    """What makes a local export unreadable that its header or schema shows, or None: an empty CSV
+    (``empty-file``), a CSV header naming a column twice, in any case (``duplicate-column``: DuckDB,
+    like SQL, does not tell ``Date`` from ``date``), an address, time or message-id column of lists
+    or records in Parquet (``nested-column``), or a folder without Parquet or JSON files
+    (``no-email-files``)."""
+    import duckdb
+
+    if path.is_dir():
+        if not any(p.suffix.lower() in (".parquet", ".json", ".jsonl") for p in path.rglob("*")):
+            return Problem("no-email-files", "holds no .parquet, .json or .jsonl files (a folder is read as "
+                           "Parquet or JSON lines); name CSV files themselves (mail/*.csv)", path=str(path))
+        return None
+    if not path.is_file():
+        return None
+    if _source_kind(path, "log") == "csv" and not _starts_with(path, b"{"):
+        names = [n.strip() for n in header_line(path)[0]]
+        if not any(names):
+            return Problem("empty-file", "is empty: an email log needs a header row (From, To, ...) and its rows",
+                           path=str(path), row=1)
+        seen: dict[str, str] = {}
+        for name in names:
+            if name and name.lower() in seen:
+                return Problem("duplicate-column", "the header names this column twice; rename or remove one",
+                               path=str(path), row=1, column=name)
+            seen[name.lower()] = name
+        return None
+    if _source_kind(path, "log") == "parquet":
+        try:
+            schema = duckdb.connect().execute(f"DESCRIBE SELECT * FROM read_parquet({_q(str(path))})").fetchall()
+        except duckdb.Error:
+            return None
+        fields = {w for words in ALIASES_EMAIL.values() for w in words}
+        for name, kind, *_ in schema:
+            if normalise_header(name) in fields and (kind.endswith("]") or kind.startswith(("STRUCT", "MAP"))):
+                return Problem("nested-column", "holds lists or records; ona reads this column as text (one "
+                               "address, or addresses separated by ;): write it as text", path=str(path),
+                               column=name)
+    return None
 
 
 _TIME_FORMATS = ["%m/%d/%Y %I:%M:%S %p", "%m/%d/%Y %I:%M %p", "%m/%d/%Y %H:%M:%S", "%m/%d/%Y %H:%M",
@@ -809,7 +867,7 @@ def _read_problem(path, exc: Exception) -> Problem:
         return Problem("out-of-memory", "DuckDB needed more memory than its limit for these exports; pass a higher "
                        "memory_limit to read_email or use --engine spark", path=str(path))
     if isinstance(exc, duckdb.Error):
-        return _csv_problem(exc, Path(path))
+        return _duckdb_problem(exc, Path(path))
     text = spark_error_text(exc)  # a py4j error's text comes from the JVM: read it once
     scheme = re.search(r"No FileSystem for scheme \"?([a-z0-9]+)", text) or \
         re.search(r"Class org\.apache\.hadoop\.fs\.(\w+)\.\w+ not found", text)
@@ -843,7 +901,7 @@ def _read_problem(path, exc: Exception) -> Problem:
         try:
             local.rows(f"SELECT count(*) FROM {local.source(path, 'csv')}")
         except duckdb.Error as found:
-            return _csv_problem(found, Path(path))
+            return _duckdb_problem(found, Path(path))
         finally:
             local.close()
     return spark_problem
@@ -1061,8 +1119,9 @@ def _aggregate(engine, paths, formats, roster, options, excluded, progress):
         try:  # the engine's own regular expressions (DuckDB's RE2 has no look-arounds, for one)
             engine.rows(f"SELECT regexp_matches('x', {_q(pattern)})")
         except engine.errors as exc:
-            raise OnaError(f"--exclude {pattern!r} is a pattern {engine.name} cannot use ({str(exc).splitlines()[0]})"
-                           ) from None
+            where = {"duckdb": "DuckDB", "spark": "Spark"}.get(engine.name, engine.name)
+            raise OnaError(f"--exclude {pattern!r} is a pattern {where} cannot run "
+                           f"({_regex_reason(exc)}); write it without look-arounds and back-references") from None
     automated = AUTOMATED_PATTERNS + list(options.exclude)
     progress.advance("aggregating")
     try:
@@ -1101,6 +1160,13 @@ def _aggregate(engine, paths, formats, roster, options, excluded, progress):
         raise InputError([_read_problem(next((p for p, f in zip(paths, formats) if f != "mbox"), paths[0]),
                                         exc)]) from None
     return reasons, None
+
+
+def _regex_reason(exc: Exception) -> str:
+    """What the engine's regular expressions (RE2 in DuckDB) say is wrong with a pattern, without the
+    engine's own error class (``invalid perl operator: (?=``)."""
+    first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return first.rsplit("Error: ", 1)[-1]
 
 
 def _with_external_people(roster: Roster, outside: list[str], mode: str) -> Roster:
