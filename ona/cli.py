@@ -122,7 +122,9 @@ def email_options(func):
         click.option("--min-messages", default=1, show_default=True, type=click.IntRange(1),
                      help="A tie needs at least this many messages."),
         click.option("--reciprocal", is_flag=True, help="A tie needs messages both ways (at least --min-messages each)."),
-        click.option("--exclude", multiple=True, help="Sender address pattern (regular expression) to leave out; repeatable."),
+        click.option("--exclude", multiple=True,
+                     help="Sender address pattern (regular expression, any case, found anywhere in the address "
+                          "unless anchored with ^ or $) to leave out; repeatable."),
         click.option("--aliases", type=click.Path(dir_okay=False, path_type=Path), default=None,
                      help="CSV of old address -> person (roster id or current address)."),
         click.option("--pseudonymize", "key_path", type=click.Path(dir_okay=False, path_type=Path), default=None,

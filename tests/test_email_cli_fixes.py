@@ -166,6 +166,22 @@ def test_an_exclude_pattern_duckdb_cannot_run_is_named_without_duckdb_text(tmp_p
                      "(?=); write it without look-arounds and back-references", out)
 
 
+# --- 4. --exclude in any case ----------------------------------------------------------------------
+
+@pytest.mark.parametrize("pattern", ["^Bo@", "^BO@KOMMUNE\\.DK$", "Kommune\\.DK$"])
+def test_an_exclude_pattern_in_upper_case_matches(tmp_path, runner, roster, pattern):
+    """Bo's mail (bo@kommune.dk) is left out whatever the case of the pattern; with the last pattern,
+    every sender of kommune.dk is."""
+    log = write_text(tmp_path / "log.csv", f"From,To\n{ANNA},{BO}\n{BO},{ANNA}\n{BO},{CAI}\n")
+    out = tmp_path / "ties.csv"
+    result = run_email(runner, roster, log, "--exclude", pattern, "--out", out)
+    assert result.exit_code == 0, result.output
+    expected = [] if pattern.startswith("Kommune") else [("A1", "B1", 1.0, 1)]
+    assert tie_table(out) == expected
+    left_out = 3 if pattern.startswith("Kommune") else 2
+    assert f"Left out: {left_out} recipient rows (automated-sender)" in result.stderr
+
+
 # --- 7. The summary: on stderr, each count in its unit ---------------------------------------------
 
 def summary_log(tmp_path):

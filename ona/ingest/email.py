@@ -72,7 +72,8 @@ class EmailOptions:
     until: str | None = None            # exclusive
     min_messages: int = 1
     reciprocal: bool = False
-    exclude: tuple[str, ...] = ()       # extra sender patterns (regular expressions)
+    exclude: tuple[str, ...] = ()       # extra sender patterns: regular expressions searched in the
+    #                                     normalised address, case-insensitively (^ and $ anchor them)
     aliases: str | Path | None = None   # CSV: old address, roster id or address
     format: str | None = None           # forced format
     engine: str = "duckdb"              # where the rules run: duckdb (this machine) or spark
@@ -591,7 +592,9 @@ def aggregation_sql(options: EmailOptions, automated: list[str], *, salt: int = 
     rows left out) and one with reason NULL for what is kept (its ``messages``, ``duplicates`` and
     outside senders and recipients), so that ``kept`` is read only once when nothing filters it. The
     reasons keep the order of docs/email.md."""
-    auto = f"regexp_matches(n.address, {_q('|'.join(f'(?:{p})' for p in automated))})" if automated else "false"
+    # Case-insensitive ((?i), in RE2 and Java alike): the address is lower case, a pattern may not be.
+    auto = f"regexp_matches(n.address, {_q('(?i)' + '|'.join(f'(?:{p})' for p in automated))})" if automated \
+        else "false"
     cc = float(options.cc_weight)
     split = options.weight == "split"
     external = _q(options.external)
