@@ -182,6 +182,26 @@ def test_an_exclude_pattern_in_upper_case_matches(tmp_path, runner, roster, patt
     assert f"Left out: {left_out} recipient rows (automated-sender)" in result.stderr
 
 
+# --- 5. Alias addresses normalised as the log's are ------------------------------------------------
+
+def test_alias_addresses_are_normalised_like_the_logs(tmp_path, runner, roster):
+    """The alias file is copied from an address book: a display name and capitals, a mailto: link
+    with spaces around it, a current address with a display name. Each of the three old addresses
+    in the log is then the person: old.anna -> A1, bo.old -> B1, c.old -> C1 (by the address)."""
+    log = write_text(tmp_path / "log.csv", f"From,To\nold.anna@kommune.dk,{BO}\nbo.old@kommune.dk,{CAI}\n"
+                     f"c.old@kommune.dk,{ANNA}\n")
+    aliases = write_csv(tmp_path / "aliases.csv", [
+        ["old", "new"],
+        ["Anna (old) <OLD.Anna@Kommune.dk>", "A1"],
+        ["  mailto:Bo.Old@kommune.dk ", "B1"],
+        ['"c.old@kommune.dk"', "Cai Ødegård <CAI@kommune.dk>"]])
+    out = tmp_path / "ties.csv"
+    result = run_email(runner, roster, log, "--aliases", aliases, "--out", out)
+    assert result.exit_code == 0, result.output
+    assert tie_table(out) == [("A1", "B1", 1.0, 1), ("B1", "C1", 1.0, 1), ("C1", "A1", 1.0, 1)]
+    assert "external" not in result.stderr
+
+
 # --- 7. The summary: on stderr, each count in its unit ---------------------------------------------
 
 def summary_log(tmp_path):

@@ -727,14 +727,32 @@ class AggregationSQL(NamedTuple):
     reasons: str
 
 
+def normalised_addresses(values) -> np.ndarray:
+    """Each address normalised by the rule the logs' addresses follow, the same SQL (:data:`_NORMALISE`:
+    the part inside ``<...>``, ``mailto:`` and quotes removed, trimmed, lower case), run by DuckDB on
+    this machine; a missing value is ``""``."""
+    import duckdb
+
+    given = pd.DataFrame({"raw": pd.Series(list(values), dtype=object).fillna("").astype(str)})
+    given["i"] = np.arange(len(given))
+    con = duckdb.connect()
+    try:
+        con.register("given", given)
+        rows = con.execute(f"SELECT {_NORMALISE.format(x='raw')} FROM given ORDER BY i").fetchall()
+    finally:
+        con.close()
+    return np.array([address for address, in rows], dtype=object)
+
+
 def _people_table(roster: Roster, aliases: str | Path | None) -> pd.DataFrame:
-    """address (normalised) -> roster id: the roster's email column, its ids, and the alias file."""
+    """address -> roster id: the roster's email column, its ids, and the alias file, every address
+    normalised as the logs' are (:func:`normalised_addresses`), so that ``Mette <METTE@x>`` in the
+    alias file finds ``mette@x`` in the log."""
     ids = pd.Index(roster.ids).astype(str)
-    frames = [pd.DataFrame({"address": ids.str.strip().str.lower(),
-                            "person": ids})]
+    frames = [pd.DataFrame({"address": normalised_addresses(ids), "person": ids})]
     if roster.email_column:
-        mails = roster.people[roster.email_column].astype(str).str.strip().str.lower()
-        frames.append(pd.DataFrame({"address": mails.to_numpy(), "person": ids}))
+        mails = roster.people[roster.email_column]
+        frames.append(pd.DataFrame({"address": normalised_addresses(mails.where(mails.notna(), "")), "person": ids}))
     if aliases:
         from ._tables import read_table
 
@@ -742,16 +760,18 @@ def _people_table(roster: Roster, aliases: str | Path | None) -> pd.DataFrame:
         if len(table.headers) < 2:
             raise InputError([table.problem("alias-columns", "needs two columns: the old address and the person "
                                             "(roster id or current address)", row=table.header_row)])
-        old, new = table.frame.iloc[:, 0].str.strip().str.lower(), table.frame.iloc[:, 1].str.strip()
-        known = pd.concat(frames).drop_duplicates("address").set_index("address")["person"]
+        old, new = normalised_addresses(table.frame.iloc[:, 0]), table.frame.iloc[:, 1].fillna("").str.strip()
+        known = pd.concat(frames)
+        known = known[known["address"] != ""].drop_duplicates("address").set_index("address")["person"]
         roster_ids = set(ids)
-        person = new.map(lambda v: v if v in roster_ids else known.get(v.lower()))
+        person = pd.Series([v if v in roster_ids else known.get(a) for v, a in zip(new, normalised_addresses(new))],
+                           dtype=object)
         missing = person.isna()
         if missing.any():
             raise InputError([table.problem("alias-unknown", "names no one in the roster (by id or email)",
                                             row=table.rows[i], column=table.headers[1])
                               for i in np.flatnonzero(missing.to_numpy())[:20]])
-        frames.append(pd.DataFrame({"address": old.to_numpy(), "person": person.to_numpy()}))
+        frames.append(pd.DataFrame({"address": old, "person": person.to_numpy()}))
     people = pd.concat(frames, ignore_index=True)
     people = people[people["address"] != ""].drop_duplicates("address").reset_index(drop=True)
     return people
