@@ -202,6 +202,27 @@ def test_alias_addresses_are_normalised_like_the_logs(tmp_path, runner, roster):
     assert "external" not in result.stderr
 
 
+# --- 6. Viva Insights: a zero score is no tie ------------------------------------------------------
+
+def test_a_viva_insights_tie_with_score_zero_is_left_out_and_counted(tmp_path, runner):
+    roster = write_csv(tmp_path / "viva_roster.csv", [["PersonId", "Organization"], ["p-01", "Finance"],
+                                                       ["p-02", "Finance"], ["p-03", "HR"]])
+    export = write_csv(tmp_path / "p2p.csv", [
+        ["PrimaryCollaborator_PersonId", "SecondaryCollaborator_PersonId", "MetricDate", "Strong_tie_score"],
+        ["p-01", "p-02", "01/04/2023", "0.25"],
+        ["p-01", "p-03", "01/04/2023", "0"],
+        ["p-02", "p-03", "01/04/2023", "0.5"]])
+    out = tmp_path / "ties.csv"
+    result = runner.invoke(cli, ["email", str(export), "--roster", str(roster), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert tie_table(out) == [("p-01", "p-02", 0.25, 1), ("p-02", "p-03", 0.5, 1)]
+    assert summary(result) == [
+        "Read 3 rows (viva-p2p) with DuckDB on this machine (N threads).",
+        "Left out: 1 row (zero-score)",
+        "Kept: 2 rows in 2 sender -> recipient pairs.",
+        f"Tie table written to {out}"]
+
+
 # --- 7. The summary: on stderr, each count in its unit ---------------------------------------------
 
 def summary_log(tmp_path):

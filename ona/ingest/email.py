@@ -494,11 +494,11 @@ _NORMALISE = """CASE WHEN contains({x}, '<') OR contains({x}, '"') OR contains({
 
 #: Reasons a recipient row gets before its addresses are normalised, by their number in ``grouped``:
 #: the malformed-row markers of the readers (``ona:<code>``) first, then delivery and time window.
-ROW_REASONS = (*MALFORMED, "draft", "not-delivered", "outside-time-window")
+ROW_REASONS = (*MALFORMED, "draft", "zero-score", "not-delivered", "outside-time-window")
 #: Every reason a recipient row gets in the rules of a message, with its number (from 1): the
 #: ROW_REASONS, then the two that need normalised addresses; the markers take precedence.
 _REASON_NUMBER = {code: k for k, code in enumerate((*ROW_REASONS, "blank-address", "self-mail"), 1)}
-_MARKERS = (*MALFORMED, "draft")
+_MARKERS = (*MALFORMED, "draft", "zero-score")
 
 
 def grouped_rules(options: EmailOptions, salt: int = 0, scored: bool = False) -> str:
@@ -844,17 +844,22 @@ def g2g_privacy(units: pd.DataFrame, minimum: int | None) -> pd.DataFrame:
 
 
 def _viva_p2p_sql(engine, source: str) -> str:
+    """Recipient rows of a Viva Insights person-to-person export: each row one (primary -> secondary)
+    row with its tie score (Strong_tie_score, else collaboration hours or email count; 1 without
+    one); a score of 0 says there is no tie, so such a row is left out (reason ``zero-score``)."""
     cols = engine.columns(source)
     a = _find(cols, "primarycollaborator personid")
     b = _find(cols, "secondarycollaborator personid")
     w = _find(cols, "strong tie score", "collaboration hours", "email count", "emails sent", "diverse tie score")
     when = _find(cols, "metricdate", "date")
     weight = f"TRY_CAST({_ident(w)} AS DOUBLE)" if w else "1.0"
+    # A score of 0 is no tie: the row is left out (reason zero-score), never a tie of weight 0.
+    zero = f"CASE WHEN {weight} = 0 THEN 'ona:zero-score' END" if w else "NULL::VARCHAR"
     base = f"(SELECT *, row_number() OVER () + 1 AS src_row FROM {source})"
     return (f"""SELECT CAST(src_row AS VARCHAR) AS msg, CAST({_ident(a)} AS VARCHAR) AS sender,
                        CAST({_ident(b)} AS VARCHAR) AS recipient, 'to' AS kind,
                        {f"TRY_STRPTIME(CAST({_ident(when)} AS VARCHAR), '%m/%d/%Y')" if when else "NULL::TIMESTAMP"} AS sent_at,
-                       NULL::VARCHAR AS status, {weight} AS score FROM {base}""")
+                       {zero} AS status, {weight} AS score FROM {base}""")
 
 
 def _gdc_sql(engine, source: str, path, checks: list | None = None, first_row: int = 1) -> str:
