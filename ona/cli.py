@@ -16,7 +16,7 @@ from . import __version__
 from ._progress import set_silent, steps
 from .errors import InputError, OnaError
 from .report import _words as words
-from .ingest.email import FORMATS as EMAIL_FORMATS
+from .ingest.email import FORMATS as EMAIL_FORMATS, left_out_unit
 from .ingest.engines import ENGINES
 from .report.html_map import SIZE_BY as SIZE_BY_CHOICES
 
@@ -130,7 +130,9 @@ def email_options(func):
         click.option("--min-messages", default=1, show_default=True, type=click.IntRange(1),
                      help="A tie needs at least this many messages."),
         click.option("--reciprocal", is_flag=True, help="A tie needs messages both ways (at least --min-messages each)."),
-        click.option("--exclude", multiple=True, help="Sender address pattern (regular expression) to leave out; repeatable."),
+        click.option("--exclude", multiple=True,
+                     help="Sender address pattern (regular expression, any case, found anywhere in the address "
+                          "unless anchored with ^ or $) to leave out; repeatable."),
         click.option("--aliases", type=click.Path(dir_okay=False, path_type=Path), default=None,
                      help="CSV of old address -> person (roster id or current address)."),
         click.option("--pseudonymize", "key_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
@@ -315,15 +317,14 @@ def analyze(by, out_dir, seed, permutations, exact_betweenness_limit, betweennes
     for warning in (*roster.warnings, *ties.warnings):
         click.echo(f"Warning: {warning}", err=True)
     for reason, count in ties.dropped.items():
-        # (email rules that drop whole sender -> recipient pairs say so: "fewer than 2 messages (pairs)")
-        pairs = email is not None and reason.endswith(" (pairs)")
-        noun = "sender -> recipient pair" if pairs else "email recipient row" if email else "tie row"
-        click.echo(f"Note: {words.count(count, noun)} left out ({reason[:-8] if pairs else reason})", err=True)
+        # (each email reason in its unit: recipient rows, messages, or pairs: "fewer than 2 messages (pairs)")
+        noun = {"recipient row": "email recipient row", "message": "email message"}.get(
+            left_out_unit(reason), left_out_unit(reason)) if email is not None else "tie row"
+        click.echo(f"Note: {words.count(count, noun)} left out ({reason.removesuffix(' (pairs)')})", err=True)
     if merged:
         click.echo(f"Note: {words.count(len(merged), 'unit')} with fewer than the minimum group size merged", err=True)
     if email is not None:
-        click.echo(f"Email: {email.rows_read:,} recipient rows read by {email.engine}, "
-                   f"{email.kept_rows:,} kept, {words.count(email.pairs, 'sender -> recipient pair')}", err=True)
+        click.echo(f"Email: {_email_read_line(email)}; {_email_kept_line(email)}", err=True)
     if wave is not None:
         with open_history(history_path) as history:
             history.store(wave, result, graph, replace=replace,
@@ -637,16 +638,44 @@ def email_command(exports, roster_path, id_column, email_column, unit_column, ou
     key = read_key_file(opts["key_path"]) if opts.get("key_path") else None
     result = read_email(list(exports), roster, _email_options(opts), pseudonymize_key=key, out=out_path,
                         min_group_size=opts.get("min_group_size"))
-    note = "group-to-group data: a unit-level network only (units, not people)" if set(result.formats) == {"viva-g2g"} \
-        else f"{result.pairs:,} sender -> recipient pairs"
-    click.echo(f"Read {result.rows_read:,} rows ({', '.join(sorted(set(result.formats)))}) with {result.engine}; "
-               f"{note}.")
-    for reason, count in sorted(result.excluded.items()):
-        click.echo(f"Left out: {count:,} ({reason})")
-    for what, count in result.externals.items():
-        if count:
-            click.echo(f"Kept: {count:,} {what} ({opts['external']})")
-    click.echo(f"Tie table written to {out_path}")
+    # The summary is notes, on stderr as `ona analyze` writes its notes: the data is the file.
+    if set(result.formats) == {"viva-g2g"}:
+        click.echo(f"Read {words.count(result.rows_read, 'row')} of group-to-group data (viva-g2g) with "
+                   f"{result.engine}: a unit-level network only (units, not people), "
+                   f"{words.count(result.pairs, 'unit pair')}.", err=True)
+    else:
+        click.echo(f"Read {_email_read_line(result)}.", err=True)
+        rows = _email_row_noun(result)
+        units = ("message", "recipient row", "sender -> recipient pair")
+        for reason, count in sorted(result.excluded.items(), key=lambda item: (units.index(left_out_unit(item[0])),
+                                                                                item[0])):
+            noun = rows if left_out_unit(reason) == "recipient row" else left_out_unit(reason)
+            click.echo(f"Left out: {words.count(count, noun)} ({reason.removesuffix(' (pairs)')})", err=True)
+        click.echo(f"Kept: {_email_kept_line(result)}.", err=True)
+        for what, count in result.externals.items():
+            if count:  # ("external senders": the outside nodes among the kept pairs' ends)
+                click.echo(f"Kept: {words.count(count, what.removesuffix('s'))} ({opts['external']})", err=True)
+    click.echo(f"Tie table written to {out_path}", err=True)
+
+
+def _email_row_noun(result) -> str:
+    """What one row of the exports is: a recipient row, or a row of a Viva Insights person-to-person
+    export (a pair's score)."""
+    return "row" if set(result.formats) == {"viva-p2p"} else "recipient row"
+
+
+def _email_read_line(result) -> str:
+    """What was read, each count in its unit: "12 messages, 20 recipient rows (log) with DuckDB ..."."""
+    formats = ", ".join(sorted(set(result.formats)))
+    rows = words.count(result.rows_read, _email_row_noun(result))
+    read = rows if _email_row_noun(result) == "row" else f"{words.count(result.messages_read, 'message')}, {rows}"
+    return f"{read} ({formats}) with {result.engine}"
+
+
+def _email_kept_line(result) -> str:
+    """What the tie table holds: "18 recipient rows in 9 sender -> recipient pairs"."""
+    return (f"{words.count(result.kept_rows, _email_row_noun(result))} in "
+            f"{words.count(result.pairs, 'sender -> recipient pair')}")
 
 
 def main() -> None:  # pragma: no cover - console entry
