@@ -14,6 +14,7 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
+from ._arguments import check_type
 from .errors import InputError, Problem
 from .ingest.roster import Roster
 from .ingest.ties import TieTable
@@ -91,12 +92,13 @@ class OrgGraph:
             by = self.roster.default_unit_column if self.roster is not None else None
             if by is None:
                 raise InputError([Problem(
-                    "no-unit-column", "the roster has no department or unit column; name one with --by",
-                    path=self.roster.path if self.roster else None, row=1)])
+                    "no-unit-column", "the roster has no department or unit column; name one with --by "
+                    "(by= in Python)", path=self.roster.path if self.roster else None,
+                    row=self.roster.header_row if self.roster else None)])
         column = self.roster.column(by) if self.roster is not None else by
         if column == (self.roster.id_column if self.roster is not None else None):
             raise InputError([Problem("bad-unit-column", "cannot measure by the id column; choose a unit column",
-                                      path=self.roster.path, row=1)])
+                                      path=self.roster.path, row=self.roster.header_row)])
         values = self.people[column].astype(str).replace("", "(none)")
         codes, uniques = pd.factorize(values, sort=True)
         return UnitPartition(column=column, codes=codes.astype(np.int64), labels=tuple(str(u) for u in uniques))
@@ -161,10 +163,11 @@ def build_graph(roster: Roster, ties: TieTable | pd.DataFrame, *, tie_rule: str 
     when both report it), for questions that are undirected by nature ("who do you work with").
     """
     if tie_rule not in TIE_RULES:
-        raise InputError([Problem("bad-argument", f"tie_rule must be one of {', '.join(TIE_RULES)}; got {tie_rule!r}")])
-    if not isinstance(roster, Roster):
-        raise InputError([Problem("bad-argument", f"build_graph takes a Roster first, not a {type(roster).__name__}; "
-                                  "pass the Roster from read_roster")])
+        raise InputError([Problem("bad-argument", f"build_graph(tie_rule={tie_rule!r}): tie_rule must be one of "
+                                  + ", ".join(TIE_RULES))])
+    check_type(roster, Roster, "build_graph(roster, ties): pass the Roster from read_roster first")
+    check_type(ties, (TieTable, pd.DataFrame), "build_graph(roster, ties): pass the ties from read_ties, or a "
+               "DataFrame with source and target columns")
     index = pd.Index(roster.ids)
     dropped: dict[str, int] = {}
     if isinstance(ties, TieTable):
@@ -177,11 +180,8 @@ def build_graph(roster: Roster, ties: TieTable | pd.DataFrame, *, tie_rule: str 
         weight = frame["weight"].to_numpy(dtype=float) if "weight" in frame else np.ones(len(frame))
         keep = (src != tgt) & (weight > 0)
         src, tgt, weight = src[keep], tgt[keep], weight[keep]
-    elif isinstance(ties, pd.DataFrame):
-        src, tgt, weight, dropped = _frame_ties(ties, index)
     else:
-        raise InputError([Problem("bad-argument", f"build_graph takes the ties as a TieTable (from read_ties) or a "
-                                  f"DataFrame with source and target columns, not a {type(ties).__name__}")])
+        src, tgt, weight, dropped = _frame_ties(ties, index)
     # One edge per directed pair, with the largest weight.
     order = np.lexsort((-weight, tgt, src))
     src, tgt, weight = src[order], tgt[order], weight[order]
