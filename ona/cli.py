@@ -13,6 +13,7 @@ from pathlib import Path
 import click
 
 from . import __version__
+from ._arguments import MINIMUM
 from ._progress import set_silent, steps
 from .errors import InputError, OnaError
 from .report import _words as words
@@ -60,7 +61,7 @@ def roster_options(func):
         click.option("--roster", "roster_path", required=True, type=click.Path(dir_okay=False, path_type=Path),
                      help="Roster file (.xlsx or .csv): one row per person."),
         click.option("--roster-sheet", default=None, help="Sheet of the roster workbook (default: found by its columns)."),
-        click.option("--roster-header-row", type=click.IntRange(1), default=None,
+        click.option("--roster-header-row", type=click.IntRange(MINIMUM["roster_header_row"]), default=None,
                      help="Row of the roster's header, as Excel numbers it (default: found by its columns)."),
         click.option("--id-column", default=None, help="Roster column with the person id."),
         click.option("--name-column", default=None, help="Roster column with the person's name."),
@@ -93,7 +94,7 @@ def ties_options(func):
                      help="reported: ties as reported; reciprocated: only ties both people report; "
                           "union: a tie either person reports counts both ways."),
         click.option("--ties-sheet", default=None, help="Sheet of the ties workbook (default: found by its columns)."),
-        click.option("--ties-header-row", type=click.IntRange(1), default=None,
+        click.option("--ties-header-row", type=click.IntRange(MINIMUM["ties_header_row"]), default=None,
                      help="Row of the tie sheet's header, as Excel numbers it (default: found by its columns)."),
         click.option("--source-column", default=None, help="Ties column naming who reported the tie."),
         click.option("--target-column", default=None,
@@ -137,7 +138,7 @@ def email_options(func):
                      help="CSV of old address -> person (roster id or current address)."),
         click.option("--pseudonymize", "key_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
                      help="Key file: replace every identity by a keyed hash (the same every year with the same key)."),
-        click.option("--min-group-size", default=None, type=click.IntRange(1),
+        click.option("--min-group-size", default=None, type=click.IntRange(MINIMUM["min_group_size"]),
                      help="Merge units with fewer people in unit-level outputs (default 5 when pseudonymising)."),
     ]):
         func = decorator(func)
@@ -249,13 +250,15 @@ def render_summary(summary: dict, unit_column: str) -> str:
 @click.option("--by", default=None, help="Roster column whose units are measured (default: the department column).")
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
               help="Folder for map.html, metrics.xlsx and metrics.json.")
-@click.option("--seed", default=1, show_default=True, type=click.IntRange(0),
+@click.option("--seed", default=1, show_default=True, type=click.IntRange(MINIMUM["seed"]),
               help="Seed of every random step: map layout, E-I permutations, Leiden, sampled betweenness.")
-@click.option("--permutations", default=1000, show_default=True, type=click.IntRange(0),
+@click.option("--permutations", default=1000, show_default=True, type=click.IntRange(MINIMUM["permutations"]),
               help="Permutations in the E-I significance test (0: no test).")
-@click.option("--exact-betweenness-limit", default=25_000, show_default=True, type=click.IntRange(0),
+@click.option("--exact-betweenness-limit", default=25_000, show_default=True,
+              type=click.IntRange(MINIMUM["exact_betweenness_limit"]),
               help="Exact betweenness up to this many people; sampled above.")
-@click.option("--betweenness-samples", default=1000, show_default=True, type=click.IntRange(1),
+@click.option("--betweenness-samples", default=1000, show_default=True,
+              type=click.IntRange(MINIMUM["betweenness_samples"]),
               help="Pivots for sampled betweenness.")
 @click.option("--size-by", type=click.Choice(list(SIZE_BY_CHOICES)), default="degree", show_default=True,
               help="What the size of a person on the map shows.")
@@ -352,7 +355,7 @@ def analyze(by, out_dir, seed, permutations, exact_betweenness_limit, betweennes
               help="The map file to write (.html).")
 @click.option("--size-by", type=click.Choice(list(SIZE_BY_CHOICES)), default="degree", show_default=True,
               help="What the size of a person on the map shows.")
-@click.option("--seed", default=1, show_default=True, type=click.IntRange(0),
+@click.option("--seed", default=1, show_default=True, type=click.IntRange(MINIMUM["seed"]),
               help="Seed of the layout and of the metrics' random steps.")
 @_handle_errors
 def map_command(by, unit, person, out_path, size_by, seed, **opts):
@@ -495,8 +498,9 @@ def history_command(history_path):
               help="Folder for compare.html and compare.xlsx.")
 @click.option("--config", "config_path", default=None, type=click.Path(dir_okay=False, path_type=Path),
               help="ona.toml whose [units] section maps renamed or merged units.")
-@click.option("--bootstraps", default=None, type=click.IntRange(0), help="Resamples behind 'meaningful' (default 500).")
-@click.option("--seed", default=None, type=int, help="Seed of the resampling (default 1).")
+@click.option("--bootstraps", default=None, type=click.IntRange(MINIMUM["bootstraps"]),
+              help="Resamples behind 'meaningful' (default 500).")
+@click.option("--seed", default=None, type=click.IntRange(MINIMUM["seed"]), help="Seed of the resampling (default 1).")
 @_handle_errors
 def compare_command(before, after, history_path, out_dir, config_path, bootstraps, seed):
     """Compare two stored waves: org and unit figures, unit density change, ties kept, new and lost,

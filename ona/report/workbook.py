@@ -21,7 +21,9 @@ from openpyxl.formatting.rule import ColorScaleRule
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from .._arguments import check_type
 from .._files import atomic_path
+from ..errors import InputError, Problem
 from ..metrics import Measurement
 from .json_out import numeric_values
 
@@ -105,8 +107,14 @@ def _append_frame(ws, frame: pd.DataFrame, index_label: str | None) -> None:
 
 
 def write_workbook(measurement: Measurement, path: str | Path) -> Path:
-    """Write ``measurement`` as an Excel workbook at ``path`` (atomically)."""
+    """Write ``measurement`` as an Excel workbook at ``path`` (atomically). The path ends in
+    ``.xlsx``: any other name (``metrics.csv``) would hold a workbook that its name misdescribes,
+    so it is refused (code ``bad-argument``) and nothing is written."""
     path = Path(path)
+    if path.suffix.lower() != ".xlsx":
+        raise InputError([Problem("bad-argument", f"write_workbook writes an Excel workbook: name it with .xlsx, "
+                                  f"not {path.suffix or 'no suffix'} ({path.name})")])
+    check_type(measurement, Measurement, "write_workbook(measurement, path): pass the Measurement from measure")
     wb = Workbook(write_only=True)
 
     ws = wb.create_sheet("Summary")
