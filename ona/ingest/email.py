@@ -193,6 +193,9 @@ def _csv_problem(exc: Exception, path: Path) -> Problem:
     if found:
         return Problem("bad-row", f"the row has {found.group(2)} cells but the header has {found.group(1)}; "
                        "fix the row or the delimiter", path=str(path), row=row)
+    if "not utf-8 encoded" in text.lower():  # (its first 64 KB were: see engines.header_line)
+        return Problem("bad-encoding", "the row is not UTF-8 text, though the file's first lines are; save the "
+                       "file again as CSV UTF-8 (in Excel: Save As, CSV UTF-8)", path=str(path), row=row)
     return Problem("bad-email-file", f"cannot be read: {text.splitlines()[0]}", path=str(path), row=row)
 
 
