@@ -614,6 +614,8 @@ def email_command(exports, roster_path, id_column, email_column, unit_column, ou
     key = read_key_file(opts["key_path"]) if opts.get("key_path") else None
     result = read_email(list(exports), roster, _email_options(opts), pseudonymize_key=key, out=out_path,
                         min_group_size=opts.get("min_group_size"))
+    for warning in result.warnings:
+        click.echo(f"Warning: {warning}", err=True)
     note = "group-to-group data: a unit-level network only (units, not people)" if set(result.formats) == {"viva-g2g"} \
         else f"{result.pairs:,} sender -> recipient pairs"
     click.echo(f"Read {result.rows_read:,} rows ({', '.join(sorted(set(result.formats)))}) with {result.engine}; "

@@ -225,7 +225,7 @@ class DuckDBEngine:
         self.con.execute(f"CREATE TABLE {name} AS SELECT * FROM {name}_frame")
 
     def view(self, name: str, sql: str) -> None:
-        self.con.execute(f"CREATE VIEW {name} AS {sql}")
+        self.con.execute(f"CREATE OR REPLACE VIEW {name} AS {sql}")
 
     def store(self, name: str, sql: str, *, cache: bool = True) -> None:
         """The result of ``sql`` kept as table ``name`` (on disk beyond the memory limit): a stage
