@@ -643,6 +643,8 @@ def email_command(exports, roster_path, id_column, email_column, unit_column, ou
     result = read_email(list(exports), roster, _email_options(opts), pseudonymize_key=key, out=out_path,
                         min_group_size=opts.get("min_group_size"))
     # The summary is notes, on stderr as `ona analyze` writes its notes: the data is the file.
+    for warning in result.warnings:
+        click.echo(f"Warning: {warning}", err=True)
     if set(result.formats) == {"viva-g2g"}:
         click.echo(f"Read {words.count(result.rows_read, 'row')} of group-to-group data (viva-g2g) with "
                    f"{result.engine}: a unit-level network only (units, not people), "

@@ -124,17 +124,6 @@ def test_an_unterminated_quote_is_named_by_its_row(tmp_path, runner, roster):
     assert ANNA not in result.stderr and "Møde" not in result.stderr
 
 
-def test_a_file_that_is_not_utf8_is_named_by_its_row(tmp_path, runner, roster):
-    """A Latin-1 æ in an address on row 3 (the header and row 2 are plain ASCII)."""
-    log = write_text(tmp_path / "latin1.csv", f"From,To,Date\n{ANNA},{BO},2025-03-01 09:00:00\n"
-                     f"lærke@kommune.dk,{ANNA},2025-03-01 09:00:00\n", encoding="latin-1")
-    out = tmp_path / "ties.csv"
-    result = run_email(runner, roster, log, "--out", out)
-    assert_one_error(result, f"Error: {log.name}, row 3: is not UTF-8 text from this row on; save the file as "
-                     "UTF-8 (in Excel: CSV UTF-8) or UTF-16 [not-utf8]", out)
-    assert "kommune.dk" not in result.stderr
-
-
 def test_a_parquet_log_with_a_list_of_recipients_names_the_column(tmp_path, runner, roster):
     import pyarrow as pa
     import pyarrow.parquet as pq

@@ -113,6 +113,7 @@ class EmailResult:
     externals: dict[str, int] = field(default_factory=dict)
     engine: str = ""                    # where the aggregation ran, e.g. "DuckDB on this machine (2 threads)"
     pairs: int = 0                      # rows of the tie table (or of the unit table), also when written to a file
+    warnings: tuple[Problem, ...] = ()  # what was read in a way the user should know (also in ties.warnings)
 
 
 # --- Detecting the format -----------------------------------------------------------------------
@@ -205,9 +206,9 @@ def _duckdb_problem(exc: Exception, path: Path) -> Problem:
     if "unterminated quote" in text:
         return Problem("unterminated-quote", "a quoted cell is never closed (a \" with no closing \"); close the "
                        "quote or export the file again", path=str(path), row=row)
-    if "Invalid unicode" in text or "not utf-8" in text.lower():
-        return Problem("not-utf8", "is not UTF-8 text from this row on; save the file as UTF-8 (in Excel: "
-                       "CSV UTF-8) or UTF-16", path=str(path), row=row)
+    if "Invalid unicode" in text or "not utf-8" in text.lower():  # (its first 64 KB were: see engines.header_line)
+        return Problem("bad-encoding", "the row is not UTF-8 text, though the file's first lines are; save the "
+                       "file again as CSV UTF-8 (in Excel: Save As, CSV UTF-8)", path=str(path), row=row)
     if row is not None:
         return Problem("bad-csv", "cannot be read as CSV from this row on; check its quotes, delimiter and "
                        "encoding", path=str(path), row=row)
@@ -256,18 +257,25 @@ def _file_problem(path: Path) -> Problem | None:
     return None
 
 
-_TIME_FORMATS = ["%m/%d/%Y %I:%M:%S %p", "%m/%d/%Y %I:%M %p", "%m/%d/%Y %H:%M:%S", "%m/%d/%Y %H:%M",
-                 "%d.%m.%Y %H:%M:%S", "%d.%m.%Y %H:%M", "%m/%d/%Y", "%d.%m.%Y"]
+def _time_formats(day_first: bool = False) -> list[str]:
+    """The strptime formats of the times that are not ISO 8601: numeric dates with ``/`` or ``-``
+    month first (US m/d/Y, as the Microsoft 365 classic trace writes it) or, with ``day_first``,
+    day first; with or without a time of day (24-hour, or 12-hour with AM/PM); and d.m.Y."""
+    numeric = ["%d/%m/%Y", "%d-%m-%Y"] if day_first else ["%m/%d/%Y", "%m-%d-%Y"]
+    clocks = [" %I:%M:%S %p", " %I:%M %p", " %H:%M:%S", " %H:%M"]
+    return ([d + c for d in numeric for c in clocks] + ["%d.%m.%Y %H:%M:%S", "%d.%m.%Y %H:%M"] + numeric +
+            ["%d.%m.%Y"])
 
 
-def _time_sql(col: str) -> str:
+def _time_sql(col: str, day_first: bool = False) -> str:
     """A time cell as UTC: ISO 8601 with or without a zone (offsets converted, the session runs in
-    UTC), else US m/d/Y [h:m[:s] [AM/PM]] as the Microsoft 365 classic trace writes it, else d.m.Y.
+    UTC), else a numeric date (month first, or day first with ``day_first``: :func:`_date_order`
+    decides it for a column) [h:m[:s] [AM/PM]], else d.m.Y.
     The common case, ``YYYY-MM-DD HH:MM:SS`` with no zone, is one plain cast (three times faster
     than the general path on ten million rows); the zone path runs only for text that ends in a zone."""
     v = f"CAST({col} AS VARCHAR)"
     x = f"nullif(trim({v}), '')"
-    formats = ", ".join(_q(f) for f in _TIME_FORMATS)
+    formats = ", ".join(_q(f) for f in _time_formats(day_first))
     # Every numeric offset form (+01:00, +0100, +01, -05:00, -0500, -05) is converted, and Z, UTC and
     # GMT; any other zone name (CET, EST, Europe/Oslo: ambiguous, and CET is +1 or +2 by the season)
     # makes the time unreadable, so the row is refused by name, row and column, never read as UTC.
@@ -288,13 +296,16 @@ def _blank_sql(col: str) -> str:
             f"THEN trim({v}) = '' ELSE false END)")
 
 
-def _row_checks(sender: str | None, when: str | None, parsed: str | None = None) -> list[tuple[str, str, str, str]]:
+def _row_checks(sender: str | None, when: str | None, parsed: str | None = None,
+                day_first: bool = False) -> list[tuple[str, str, str, str]]:
     """Malformed rows of a log: a blank sender (``sender`` given: hand-made logs; traces may hold
-    null-sender bounces), or a time that is not a time: (code, SQL condition, column, message).
-    Each condition looks at the cell's text only where the cheap test leaves a doubt."""
+    null-sender bounces), or a time that is not a time (read day first with ``day_first``): (code,
+    SQL condition, column, message). Each condition looks at the cell's text only where the cheap
+    test leaves a doubt."""
     checks = []
     if when:
-        checks.append(("bad-timestamp", f"(CASE WHEN {parsed or _time_sql(_ident(when))} IS NOT NULL THEN false "
+        time_sql = parsed or _time_sql(_ident(when), day_first)
+        checks.append(("bad-timestamp", f"(CASE WHEN {time_sql} IS NOT NULL THEN false "
                        f"ELSE NOT {_blank_sql(_ident(when))} END)", when,
                        "is not a date and time ona can read; write ISO 8601 (2024-03-01T09:30:00) or m/d/Y H:M:S"))
     if sender is not None:
@@ -336,7 +347,84 @@ _ADDRESS_LIST = r"""CASE WHEN {col} LIKE '%@%'
         ELSE string_split_regex(trim({col}), '\s*[;,]\s*') END"""
 
 
-def _log_sql(engine, source: str, path: Path, fmt: str = "log", checks: list | None = None) -> str:
+@dataclass
+class _Reading:
+    """What :func:`_aggregate` tells the readers of one run, and what they tell it back.
+
+    ``window``: the time-window options given (``--since``, ``--until`` or both), or "".
+    ``whole_columns``: the readers tell lists and display names in recipient cells from the whole
+    columns (the second reading, see :func:`_aggregate`) instead of their first rows. The readers
+    add their malformed-row ``checks`` ((source, path, checks, first row) for
+    :func:`_malformed_rows`) and ``warnings``, and say whether one of them took the recipient cells
+    for single addresses (``assumed_single``) or for lists without display names
+    (``assumed_plain``) from its first rows alone."""
+
+    window: str = ""
+    whole_columns: bool = False
+    checks: list = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    assumed_single: bool = False
+    assumed_plain: bool = False
+
+
+#: The first rows of a log that tell how its cells are written (lists, display names, numeric
+#: dates); what they cannot show is checked against the whole file (:func:`_aggregate`,
+#: :func:`_date_order`).
+_FIRST_ROWS = 5000
+#: A numeric date with the year last: 1/3/2025, 01-03-2025 (month or day first: :func:`_date_order`).
+_NUMERIC_DATE = r"^\s*([0-9]{1,2})[/-]([0-9]{1,2})[/-][0-9]{4}"
+
+
+def _cell_layout(engine, source: str, to: str, cc: str | None, when: str | None,
+                 whole: bool) -> tuple[bool, bool, bool]:
+    """Whether To cells hold lists (``;`` or ``,``), whether To or Cc cells hold display names
+    (``<`` or ``"``), and whether time cells hold numeric dates (:data:`_NUMERIC_DATE`): from the
+    first :data:`_FIRST_ROWS` rows, or with ``whole`` from the whole columns. One query."""
+    cc_text = f"coalesce(CAST({_ident(cc)} AS VARCHAR), '')" if cc else "''"
+    when_text = f"CAST({_ident(when)} AS VARCHAR)" if when else "CAST(NULL AS VARCHAR)"
+    limit = "" if whole else f" LIMIT {_FIRST_ROWS}"
+    return tuple(bool(flag) for flag in engine.rows(f"""
+        SELECT coalesce(bool_or(contains(t, ';') OR contains(t, ',')), false),
+               coalesce(bool_or(contains(t, '<') OR contains(t, '"') OR contains(c, '<') OR contains(c, '"')), false),
+               coalesce(bool_or(regexp_matches(d, {_q(_NUMERIC_DATE)})), false)
+        FROM (SELECT CAST({_ident(to)} AS VARCHAR) AS t, {cc_text} AS c, {when_text} AS d FROM {source}{limit})""")[0])
+
+
+def _date_order(engine, source: str, path: Path, when: str, warnings: list[Problem]) -> bool:
+    """Whether the numeric dates of a time column are day first, decided once for the whole column
+    (one query over it, run only for a column whose first rows hold numeric dates): day first when
+    some date's first field is above 12 and no date's second field is; else month first (US m/d/Y,
+    as the Microsoft 365 classic trace writes it). A column in which no field is above 12 cannot
+    show its order: it is read month first with a warning. (A column with fields above 12 in both
+    places is read month first, and its day-first dates are refused as unreadable, by row.)"""
+    pattern = _q(_NUMERIC_DATE)
+    first, second = engine.rows(f"""
+        SELECT coalesce(max(CAST(regexp_extract(d, {pattern}, 1) AS INTEGER)), 0),
+               coalesce(max(CAST(regexp_extract(d, {pattern}, 2) AS INTEGER)), 0)
+        FROM (SELECT CAST({_ident(when)} AS VARCHAR) AS d FROM {source}) WHERE regexp_matches(d, {pattern})""")[0]
+    if first > 12 and second <= 12:
+        return True
+    if first <= 12 and second <= 12:
+        warnings.append(Problem("ambiguous-dates", "no date in it has a day above 12, so day/month and month/day "
+                                "cannot be told apart: they were read as month/day (m/d/Y); if they are day/month, "
+                                "write them as YYYY-MM-DD or d.m.Y", path=str(path), column=when, severity="warning"))
+    return False
+
+
+def _no_time_column(path, window: str, headers) -> Problem:
+    """The error for a time window asked of an export with no time column."""
+    return Problem("no-time-column", f"has no time column, so {window} cannot apply; a column is read as the time "
+                   f"when its header is one of: {', '.join(headers)}; rename it, or leave out {window}",
+                   path=str(path), row=1)
+
+
+def _log_sql(engine, source: str, path: Path, fmt: str = "log", reading: _Reading | None = None) -> str:
+    """Recipient rows of a message log (or classic trace, or Google Workspace log): one row per
+    recipient, or per message with lists of recipients in its cells. Whether To cells hold lists,
+    and whether recipient cells hold display names, is told from the first rows (or, in the second
+    reading, the whole columns: ``reading.whole_columns``); :func:`_aggregate` checks it against
+    every recipient as written. Numeric dates are read in the order :func:`_date_order` decides."""
+    reading = reading or _Reading()
     cols = engine.columns(source)
     sender = _find(cols, *ALIASES_EMAIL["sender"])
     to = _find(cols, *ALIASES_EMAIL["to"])
@@ -346,18 +434,17 @@ def _log_sql(engine, source: str, path: Path, fmt: str = "log", checks: list | N
                                   path=str(path), row=1)])
     cc = _find(cols, *ALIASES_EMAIL["cc"])
     when = _find(cols, *ALIASES_EMAIL["time"])
+    if when is None and reading.window:
+        raise InputError([_no_time_column(path, reading.window, ALIASES_EMAIL["time"])])
     msg = _find(cols, *ALIASES_EMAIL["message_id"])
     status = _find(cols, "status", "delivery status", "event status")
     kind_col = _find(cols, "kind", "recipient type", "type", "field")
-    # Whether recipient cells hold lists, and display names, is told from the first rows (a scan of
-    # the whole column would read the whole file again).
-    per_recipient = engine.rows(
-        f"SELECT count(*) FROM (SELECT {_ident(to)} AS t FROM {source} LIMIT 1000) WHERE t LIKE '%;%' OR "
-        "t LIKE '%,%'")[0][0] == 0
-    cc_probe = f"coalesce(CAST({_ident(cc)} AS VARCHAR), '')" if cc else "''"
-    display_names = engine.rows(
-        f"SELECT count(*) FROM (SELECT CAST({_ident(to)} AS VARCHAR) || {cc_probe} AS t FROM {source} LIMIT 5000) "
-        "WHERE t LIKE '%<%' OR t LIKE '%\"%'")[0][0] > 0
+    lists, display_names, numeric_dates = _cell_layout(engine, source, to, cc, when, reading.whole_columns)
+    per_recipient = not lists
+    if not reading.whole_columns:
+        reading.assumed_single |= per_recipient
+        reading.assumed_plain |= not display_names
+    day_first = _date_order(engine, source, path, when, reading.warnings) if numeric_dates else False
     # The message key: the message id (a blank id is none); else sender + time where each row is one
     # recipient; else the row.
     by_time = f"coalesce({_ident(sender)}, '') || '|' || coalesce(CAST({_ident(when)} AS VARCHAR), '')" if when \
@@ -373,14 +460,15 @@ def _log_sql(engine, source: str, path: Path, fmt: str = "log", checks: list | N
         else "'to'"
     time_sql = "ona_sent_at" if when else "NULL::TIMESTAMP"
     found = _row_checks(sender if fmt == "log" else None, when, "ona_sent_at" if when else None)
-    if checks is not None and found:
-        checks.append((source, path, _row_checks(sender if fmt == "log" else None, when), 2))
+    if found:
+        reading.checks.append((source, path, _row_checks(sender if fmt == "log" else None, when,
+                                                         day_first=day_first), 2))
     status_sql = f"coalesce({_malformed_sql(found)}, CAST({_ident(status)} AS VARCHAR))" if status \
         else f"{_malformed_sql(found)}::VARCHAR"
     # Row numbers only where they are the message key (they force an ordered, single-threaded scan).
     base = f"(SELECT *, row_number() OVER () + 1 AS src_row FROM {source})" if "src_row" in key else source
     if when:  # the time parsed once, for sent_at and for the malformed-row check
-        base = f"(SELECT *, {_time_sql(_ident(when))} AS ona_sent_at FROM {base})"
+        base = f"(SELECT *, {_time_sql(_ident(when), day_first)} AS ona_sent_at FROM {base})"
     # Lists of plain addresses split on ; and , (fast); with display names ("Hansen, Mette" <...>),
     # every address in the cell is extracted instead.
     def address_list(col: str) -> str:
@@ -416,25 +504,33 @@ ALIASES_EMAIL = {
            "til", "till", "event target"),
     "cc": ("cc", "cc recipients", "copy", "kopi", "kopia"),
     "time": ("timestamp", "date", "sent", "sent at", "time", "datetime", "received", "sent date", "origin timestamp utc",
-             "eventdate", "event date", "date time", "dato"),
+             "eventdate", "event date", "date time", "dato", "date (utc)", "sent (utc)", "time (utc)", "sent on"),
     "message_id": ("message id", "messageid", "message-id", "internet message id", "network message id", "msg id",
                    "id of message"),
 }
 
 
-def _enhanced_sql(engine, source: str, path: Path, checks: list | None = None) -> str:
+_ENHANCED_TIMES = ("origin timestamp utc", "origin timestamp", "received", "date")
+
+
+def _enhanced_sql(engine, source: str, path: Path, reading: _Reading | None = None) -> str:
+    """Recipient rows of a Microsoft 365 enhanced message trace: one row per message, its recipients
+    and their delivery events in ``recipient_status`` (``address##events;...``)."""
+    reading = reading or _Reading()
     cols = engine.columns(source)
     sender = _find(cols, "sender address", "senderaddress")
     status = _find(cols, "recipient status")
     msg = _find(cols, "network message id", "message id")
-    when = _find(cols, "origin timestamp utc", "origin timestamp", "received", "date")
+    when = _find(cols, *_ENHANCED_TIMES)
     if sender is None or status is None:
         raise InputError([Problem("email-columns", "is not a Microsoft 365 enhanced trace: no sender_address and "
                                   "recipient_status columns", path=str(path), row=1)])
+    if when is None and reading.window:
+        raise InputError([_no_time_column(path, reading.window, _ENHANCED_TIMES)])
     time_sql = _time_sql(_ident(when)) if when else "NULL::TIMESTAMP"
     found = _row_checks(None, when)
-    if checks is not None and found:
-        checks.append((source, path, found, 2))
+    if found:
+        reading.checks.append((source, path, found, 2))
     # A row is a message; a blank message id is no id: the row's sender, time and recipients stand in.
     own = " || '|' || ".join(f"coalesce(CAST({_ident(c)} AS VARCHAR), '')" for c in (sender, when, status) if c)
     key = (f"CASE WHEN {_blank_sql(_ident(msg))} THEN 'ona-no-id|' || {own} ELSE CAST({_ident(msg)} AS VARCHAR) END"
@@ -493,8 +589,9 @@ _NORMALISE = """CASE WHEN contains({x}, '<') OR contains({x}, '"') OR contains({
 
 
 #: Reasons a recipient row gets before its addresses are normalised, by their number in ``grouped``:
-#: the malformed-row markers of the readers (``ona:<code>``) first, then delivery and time window.
-ROW_REASONS = (*MALFORMED, "draft", "zero-score", "not-delivered", "outside-time-window")
+#: the malformed-row markers of the readers (``ona:<code>``) first, then delivery and time window
+#: (``no-time``: a time window is asked and the row has no time, so it cannot be placed in it).
+ROW_REASONS = (*MALFORMED, "draft", "zero-score", "not-delivered", "no-time", "outside-time-window")
 #: Every reason a recipient row gets in the rules of a message, with its number (from 1): the
 #: ROW_REASONS, then the two that need normalised addresses; the markers take precedence.
 _REASON_NUMBER = {code: k for k, code in enumerate((*ROW_REASONS, "blank-address", "self-mail"), 1)}
@@ -522,6 +619,7 @@ def grouped_rules(options: EmailOptions, salt: int = 0, scored: bool = False) ->
     if options.until:
         window.append(f"sent_at >= TIMESTAMP {_q(options.until)}")
     outside = " OR ".join(window) or "false"
+    undated = f"WHEN sent_at IS NULL THEN {_REASON_NUMBER['no-time']}" if window else ""
     marked = " ".join(f"WHEN {_q('ona:' + code)} THEN {_REASON_NUMBER[code]}" for code in _MARKERS)
     number = _REASON_NUMBER
 
@@ -543,6 +641,7 @@ def grouped_rules(options: EmailOptions, salt: int = 0, scored: bool = False) ->
             WHEN status <> '' AND (NOT regexp_matches(status, 'deliver|expand|send|resolve|transfer')
                                    OR regexp_matches(status, 'fail|drop|quarantin|spam|reject'))
                 THEN {number["not-delivered"]}
+            {undated}
             WHEN {outside} THEN {number["outside-time-window"]}
             ELSE NULL END AS TINYINT) AS early
         FROM rows)
@@ -551,11 +650,19 @@ def grouped_rules(options: EmailOptions, salt: int = 0, scored: bool = False) ->
 
 
 #: The second statement, over ``grouped``: each distinct address as written (``h``: its hash)
-#: normalised once, and the normalised addresses numbered (``id``).
+#: normalised once, whether it is some row's recipient (``recipient``), and the normalised
+#: addresses numbered (``id``).
 ADDRESS_RULES = f"""
-    SELECT h, raw, address, dense_rank() OVER (ORDER BY address) AS id
-    FROM (SELECT h, raw, {_NORMALISE.format(x="raw")} AS address
-          FROM (SELECT DISTINCT coalesce(hs, hr) AS h, raw FROM grouped WHERE raw IS NOT NULL))"""
+    SELECT h, raw, recipient, address, dense_rank() OVER (ORDER BY address) AS id
+    FROM (SELECT h, raw, recipient, {_NORMALISE.format(x="raw")} AS address
+          FROM (SELECT coalesce(hs, hr) AS h, raw, bool_or(hr IS NOT NULL) AS recipient
+                FROM grouped WHERE raw IS NOT NULL GROUP BY coalesce(hs, hr), raw))"""
+#: Over ``addresses``: whether a recipient as written holds a list separator (``;`` or ``,``),
+#: and whether one holds a display name's ``<`` or ``"``: what a reader that judged its recipient
+#: cells by their first rows would have missed (:func:`_aggregate`).
+RECIPIENT_LAYOUT = """SELECT coalesce(bool_or(contains(raw, ';') OR contains(raw, ',')), false),
+                             coalesce(bool_or(contains(raw, '<') OR contains(raw, '"')), false)
+                      FROM addresses WHERE recipient"""
 
 #: Over ``grouped``: the messages read (the rows of its per-message grouping set).
 MESSAGES_READ = "SELECT count(*) AS messages FROM grouped WHERE hs IS NULL AND hr IS NULL AND raw IS NULL"
@@ -843,22 +950,26 @@ def g2g_privacy(units: pd.DataFrame, minimum: int | None) -> pd.DataFrame:
     return out.drop(columns=["group_size"], errors="ignore").reset_index(drop=True)
 
 
-def _viva_p2p_sql(engine, source: str) -> str:
+def _viva_p2p_sql(engine, source: str, path=None, window: str = "") -> str:
     """Recipient rows of a Viva Insights person-to-person export: each row one (primary -> secondary)
     row with its tie score (Strong_tie_score, else collaboration hours or email count; 1 without
-    one); a score of 0 says there is no tie, so such a row is left out (reason ``zero-score``)."""
+    one); a score of 0 says there is no tie, so such a row is left out (reason ``zero-score``).
+    MetricDate (m/d/Y or ISO) is the row's time; a time ``window`` on an export without one is an
+    error."""
     cols = engine.columns(source)
     a = _find(cols, "primarycollaborator personid")
     b = _find(cols, "secondarycollaborator personid")
     w = _find(cols, "strong tie score", "collaboration hours", "email count", "emails sent", "diverse tie score")
     when = _find(cols, "metricdate", "date")
+    if when is None and window:
+        raise InputError([_no_time_column(path, window, ("metricdate", "date"))])
     weight = f"TRY_CAST({_ident(w)} AS DOUBLE)" if w else "1.0"
     # A score of 0 is no tie: the row is left out (reason zero-score), never a tie of weight 0.
     zero = f"CASE WHEN {weight} = 0 THEN 'ona:zero-score' END" if w else "NULL::VARCHAR"
     base = f"(SELECT *, row_number() OVER () + 1 AS src_row FROM {source})"
     return (f"""SELECT CAST(src_row AS VARCHAR) AS msg, CAST({_ident(a)} AS VARCHAR) AS sender,
                        CAST({_ident(b)} AS VARCHAR) AS recipient, 'to' AS kind,
-                       {f"TRY_STRPTIME(CAST({_ident(when)} AS VARCHAR), '%m/%d/%Y')" if when else "NULL::TIMESTAMP"} AS sent_at,
+                       {_time_sql(_ident(when)) if when else "NULL::TIMESTAMP"} AS sent_at,
                        {zero} AS status, {weight} AS score FROM {base}""")
 
 
@@ -976,10 +1087,10 @@ def read_email(paths, roster: Roster | None, options: EmailOptions | None = None
             steps(["reading email exports", "aggregating"]) as progress:
         engine = open_engine(options.engine, Path(tmp_name), memory_limit=memory_limit, spark=spark)
         try:
-            reasons, units = _aggregate(engine, paths, formats, roster, options, excluded, progress)
+            reasons, units, warnings = _aggregate(engine, paths, formats, roster, options, excluded, progress)
             if units is None:
                 return _tie_result(engine, reasons, paths, formats, roster, options, excluded, pseudonymize_key,
-                                   Path(out) if out is not None else None)
+                                   Path(out) if out is not None else None, warnings)
         finally:
             engine.close()
     rows_read = int(units["rows"].sum())
@@ -993,10 +1104,11 @@ def read_email(paths, roster: Roster | None, options: EmailOptions | None = None
                        pairs=len(units))
 
 
-def _tie_result(engine, reasons, paths, formats, roster, options, excluded, key, out) -> EmailResult:
+def _tie_result(engine, reasons, paths, formats, roster, options, excluded, key, out,
+                warnings: list[Problem]) -> EmailResult:
     """The counts, filters and tie table of the kept node pairs (``kept`` on ``engine``), given
-    the rows left out by reason: the pairs stay in the engine until the table is written to
-    ``out`` or comes back as ``ties``."""
+    the rows left out by reason and the readers' warnings: the pairs stay in the engine until the
+    table is written to ``out`` or comes back as ``ties``."""
     left_out = reasons[reasons["reason"].notna()]
     kept_row = reasons[reasons["reason"].isna()]
     messages, duplicates, senders, recipients = (int(kept_row[c].sum()) for c in (
@@ -1056,10 +1168,10 @@ def _tie_result(engine, reasons, paths, formats, roster, options, excluded, key,
             "weight": kept["weight"].to_numpy(dtype=float), "layer": constant_texts("", n),
             "row": np.zeros(n, dtype=np.int64), "messages": kept["messages"].to_numpy(dtype=np.int64)}, copy=False))
     table = replace(table, path="; ".join(str(p) for p in paths), weight_column="messages", dropped=dict(excluded),
-                    shape="email")
+                    shape="email", warnings=tuple(warnings))
     return EmailResult(ties=table, roster=extended, excluded=excluded, rows_read=int(rows_read), kept_rows=kept_rows,
                        messages_read=messages_read, formats=tuple(formats), externals=externals, engine=engine.where,
-                       pairs=int(pairs))
+                       pairs=int(pairs), warnings=tuple(warnings))
 
 
 #: The reasons whose counts are messages (skipped before their recipient rows were made); the
@@ -1106,38 +1218,26 @@ def _aggregate(engine, paths, formats, roster, options, excluded, progress):
             raise InputError([_read_problem(paths[0], exc)]) from None
         units = units.groupby(["from_unit", "to_unit"], as_index=False).agg(
             weight=("weight", "sum"), rows=("rows", "sum"), group_size=("group_size", "max"))
-        return None, units
+        return None, units, []
     if "viva-g2g" in formats:
         raise OnaError("group-to-group Viva Insights data gives a unit-level network only; read it on its own")
     if roster is None:
         raise OnaError("a roster is needed to join email addresses to people")
-    selects, checks = [], []
+    window = "/".join(flag for flag, value in (("--since", options.since), ("--until", options.until)) if value)
+    reading = _Reading(window=window)
+    sources = []  # (path, format, how the engine reads it, its relation: for an mbox archive, its table)
     for p, fmt in zip(paths, formats):
         if fmt == "mbox":
-            name = f"mbox_{len(selects)}"
+            name = f"mbox_{len(sources)}"
             engine.table(name, _mbox_frame(p, excluded))
-            selects.append(f"SELECT * FROM {name}")
+            sources.append((p, fmt, "mbox", name))
             continue
         kind = _source_kind(p, fmt)
         try:
-            source = engine.source(p, kind)
-            if fmt == "viva-p2p":
-                selects.append(_viva_p2p_sql(engine, source))
-            elif fmt == "m365-enhanced":
-                selects.append(_enhanced_sql(engine, source, p, checks))
-            elif fmt == "graph-data-connect" or (is_remote(p) and kind == "parquet" and "torecipients" in
-                                                 {c.lower() for c in engine.columns(source)}):
-                # (a local Parquet export's columns were read by detect_email_format; a cluster's are
-                # known only once the engine has it)
-                selects.append(_gdc_sql(engine, source, p, checks, first_row=1 if kind == "json" else 2))
-            else:
-                selects.append(_log_sql(engine, source, p, fmt, checks))
+            sources.append((p, fmt, kind, engine.source(p, kind)))
         except engine.errors as exc:
             raise InputError([_read_problem(p, exc)]) from None
-    try:
-        engine.view("recipient_rows", " UNION ALL ".join(f"({q})" for q in selects))
-    except engine.errors as exc:
-        raise InputError([_read_problem(paths[0], exc)]) from None
+    selects = _recipient_rows(engine, sources, reading)
     engine.table("people", _people_table(roster, options.aliases))
     for pattern in options.exclude:
         try:
@@ -1154,15 +1254,17 @@ def _aggregate(engine, paths, formats, roster, options, excluded, progress):
     progress.advance("aggregating")
     try:
         scored = "viva-p2p" in formats  # tie scores instead of 1 per message
-        for salt in range(3):  # another salt only if two addresses share a hash
-            sql = aggregation_sql(options, automated, salt=salt, scored=scored)
-            engine.store("grouped", sql.grouped, cache=False)
-            engine.store("addresses", sql.addresses)
-            collision, = engine.rows(ADDRESS_CHECK)[0]
-            if not collision:
-                break
-        else:  # pragma: no cover - three 64-bit collisions in a row
-            raise OnaError("three address hashes collided; please report this")
+        sql = _group(engine, options, automated, scored)
+        # A reader that judged its recipient cells by their first rows is checked against every
+        # recipient as written (a few thousand addresses): a list or a display name it missed is
+        # there. Only then are the exports read again, with the whole columns deciding.
+        if reading.assumed_single or reading.assumed_plain:
+            lists, display_names = engine.rows(RECIPIENT_LAYOUT)[0]
+            if (lists and reading.assumed_single) or (display_names and reading.assumed_plain):
+                engine.release("addresses")
+                reading = _Reading(window=window, whole_columns=True)
+                selects = _recipient_rows(engine, sources, reading)
+                sql = _group(engine, options, automated, scored)
         engine.store("identities", sql.identities)
         # A node written more than one way may be named twice in one message: its recipients are
         # then grouped again by node (the ``merged`` statements); otherwise summed by hash.
@@ -1176,9 +1278,12 @@ def _aggregate(engine, paths, formats, roster, options, excluded, progress):
         sql = aggregation_sql(options, automated, one_address_a_node=bool(one_address_a_node))
         reasons = engine.frame(sql.reasons)
         if reasons["reason"].isin(MALFORMED).any():
-            problems = [p for source, path, found, first in checks
+            problems = [p for source, path, found, first in reading.checks
                         for p in _malformed_rows(engine, source, path, found, first)]
             raise InputError(problems or [Problem("bad-row", "has malformed rows", path=str(paths[0]))])
+        undated = int(reasons.loc[reasons["reason"] == "no-time", "rows"].sum())
+        if undated:
+            reading.warnings += _undated(engine, sources, selects, undated, window)
         if options.min_messages > 1 or options.reciprocal or options.external in ("domain", "keep"):
             engine.store("kept", sql.kept)  # read again by the filters or for the outside nodes
             engine.release("pairs")
@@ -1187,7 +1292,63 @@ def _aggregate(engine, paths, formats, roster, options, excluded, progress):
     except engine.errors as exc:
         raise InputError([_read_problem(next((p for p, f in zip(paths, formats) if f != "mbox"), paths[0]),
                                         exc)]) from None
-    return reasons, None
+    return reasons, None, reading.warnings
+
+
+def _recipient_rows(engine, sources, reading: _Reading) -> list[str]:
+    """The view ``recipient_rows`` over every export of ``sources`` (path, format, kind, relation),
+    read as ``reading`` says; returns each export's SQL."""
+    selects = []
+    for p, fmt, kind, source in sources:
+        try:
+            if fmt == "mbox":
+                selects.append(f"SELECT * FROM {source}")
+            elif fmt == "viva-p2p":
+                selects.append(_viva_p2p_sql(engine, source, p, reading.window))
+            elif fmt == "m365-enhanced":
+                selects.append(_enhanced_sql(engine, source, p, reading))
+            elif fmt == "graph-data-connect" or (is_remote(p) and kind == "parquet" and "torecipients" in
+                                                 {c.lower() for c in engine.columns(source)}):
+                # (a local Parquet export's columns were read by detect_email_format; a cluster's are
+                # known only once the engine has it)
+                selects.append(_gdc_sql(engine, source, p, reading.checks, first_row=1 if kind == "json" else 2))
+            else:
+                # A Parquet column of lists would be read as its text ("[a, b]"): refused by name.
+                nested = _file_problem(Path(p)) if kind == "parquet" and not is_remote(p) else None
+                if nested is not None:
+                    raise InputError([nested])
+                selects.append(_log_sql(engine, source, p, fmt, reading))
+        except engine.errors as exc:
+            raise InputError([_read_problem(p, exc)]) from None
+    try:
+        engine.view("recipient_rows", " UNION ALL ".join(f"({q})" for q in selects))
+    except engine.errors as exc:
+        raise InputError([_read_problem(sources[0][0], exc)]) from None
+    return selects
+
+
+def _group(engine, options: EmailOptions, automated: list[str], scored: bool) -> "AggregationSQL":
+    """The first two statements of the rules (``grouped``, ``addresses``) stored on ``engine``, with
+    another address-hash salt only if two addresses share a hash; returns the statements."""
+    for salt in range(3):
+        sql = aggregation_sql(options, automated, salt=salt, scored=scored)
+        engine.store("grouped", sql.grouped, cache=False)
+        engine.store("addresses", sql.addresses)
+        collision, = engine.rows(ADDRESS_CHECK)[0]
+        if not collision:
+            return sql
+    raise OnaError("three address hashes collided; please report this")  # pragma: no cover - 3 in 10**33
+
+
+def _undated(engine, sources, selects: list[str], rows: int, window: str) -> list[Problem]:
+    """The warnings for the ``rows`` recipient rows left out of a time window for having no time:
+    one per export that has them (counted again per export only when there are several)."""
+    counts = [rows] if len(sources) == 1 else \
+        [engine.rows(f"SELECT count(*) FROM ({q}) WHERE sent_at IS NULL")[0][0] for q in selects]
+    return [Problem("no-time", f"{int(n):,} email recipient rows have no time (a blank or unreadable time, or no "
+                    f"Date header), so they cannot be placed in {window} and were left out; give them a time, or "
+                    f"leave out {window} to keep them", path=str(p), severity="warning")
+            for (p, *_), n in zip(sources, counts) if n]
 
 
 def _regex_reason(exc: Exception) -> str:

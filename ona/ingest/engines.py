@@ -58,16 +58,38 @@ def _ident(name: str) -> str:
 
 
 def header_line(path: Path) -> tuple[list[str], str, str]:
-    """The header row's cells as written, its delimiter and the file's encoding (utf-16 or utf-8),
-    from the first 64 KB."""
+    """The header row's cells as written, its delimiter and the file's encoding, from the first 64 KB:
+    utf-16 (by its byte-order mark), cp1252 (bytes that are not UTF-8: Excel's "CSV" in Western
+    Europe, e.g. Danish "CSV (semikolonsepareret)", is Windows-1252) or utf-8."""
     with open(path, "rb") as handle:
         raw = handle.read(65536)
     if raw.startswith(codecs.BOM_UTF16_LE) or raw.startswith(codecs.BOM_UTF16_BE):
         text, encoding = raw.decode("utf-16", errors="ignore"), "utf-16"
-    else:
+    elif _is_utf8(raw):
         text, encoding = raw.decode("utf-8-sig", errors="replace"), "utf-8"
+    else:
+        text, encoding = raw.decode("cp1252", errors=_CP1252_GAPS), "cp1252"
     line = text.splitlines()[0] if text.strip() else ""
     return _cells(line) + (encoding,)
+
+
+def _is_utf8(prefix: bytes) -> bool:
+    """Whether the first bytes of a file are UTF-8 (a character cut off at the prefix's end is)."""
+    try:
+        prefix.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return exc.reason == "unexpected end of data" and exc.end == len(prefix)
+    return True
+
+
+def _latin1_for_gaps(exc: UnicodeDecodeError) -> tuple[str, int]:
+    """The five bytes Windows-1252 leaves undefined (0x81, 0x8D, 0x8F, 0x90, 0x9D) read as Latin-1,
+    as Windows itself maps them, instead of stopping the read."""
+    return exc.object[exc.start:exc.end].decode("latin-1"), exc.end
+
+
+_CP1252_GAPS = "ona-cp1252-gaps"
+codecs.register_error(_CP1252_GAPS, _latin1_for_gaps)
 
 
 def _cells(line: str) -> tuple[list[str], str]:
@@ -83,10 +105,13 @@ def _column_names(names: list[str]) -> list[str]:
     return [n.strip() or f"column{i + 1}" for i, n in enumerate(names)]
 
 
-def _utf8_copy(path: Path, tmp: Path) -> Path:
-    """A UTF-16 export transcoded to UTF-8 in a stream (never the whole file in memory)."""
+def _utf8_copy(path: Path, tmp: Path, encoding: str) -> Path:
+    """A UTF-16 or Windows-1252 export transcoded to UTF-8 in a stream (never the whole file in
+    memory): the engines read UTF-8."""
     target = tmp / (path.stem + ".utf8.csv")
-    with open(path, encoding="utf-16", newline="") as src, open(target, "w", encoding="utf-8", newline="") as dst:
+    errors = _CP1252_GAPS if encoding == "cp1252" else "strict"
+    with open(path, encoding=encoding, errors=errors, newline="") as src, \
+            open(target, "w", encoding="utf-8", newline="") as dst:
         for block in iter(lambda: src.read(1 << 20), ""):
             dst.write(block)
     return target
@@ -172,8 +197,8 @@ class DuckDBEngine:
                 return f"read_parquet({_q(str(path / '**' / '*.parquet'))}, hive_partitioning = true)"
             return f"read_parquet({_q(str(path))})"
         names, delimiter, encoding = header_line(path)
-        if encoding == "utf-16":  # DuckDB reads UTF-8
-            path = _utf8_copy(path, self.tmp)
+        if encoding != "utf-8":  # DuckDB reads UTF-8
+            path = _utf8_copy(path, self.tmp, encoding)
         # The header's own columns, read strictly: DuckDB's sniffer would pad a short row with NULLs
         # or take a long one silently; here either is an error that names its line.
         columns = "{" + ", ".join(f"{_q(n)}: 'VARCHAR'" for n in _column_names(names)) + "}"
@@ -200,7 +225,7 @@ class DuckDBEngine:
         self.con.execute(f"CREATE TABLE {name} AS SELECT * FROM {name}_frame")
 
     def view(self, name: str, sql: str) -> None:
-        self.con.execute(f"CREATE VIEW {name} AS {sql}")
+        self.con.execute(f"CREATE OR REPLACE VIEW {name} AS {sql}")
 
     def store(self, name: str, sql: str, *, cache: bool = True) -> None:
         """The result of ``sql`` kept as table ``name`` (on disk beyond the memory limit): a stage
@@ -518,8 +543,8 @@ class SparkEngine:
                 names, delimiter = _cells(reader.text(text).first()[0].lstrip("\ufeff"))
             else:
                 names, delimiter, encoding = header_line(Path(text))
-                if encoding == "utf-16":
-                    text = str(_utf8_copy(Path(text), self.tmp))
+                if encoding != "utf-8":
+                    text = str(_utf8_copy(Path(text), self.tmp, encoding))
             schema = T.StructType([T.StructField(n, T.StringType()) for n in _column_names(names)])
             frame = (reader.schema(schema).option("header", True).option("sep", delimiter).option("quote", '"')
                      .option("escape", '"').option("mode", "FAILFAST").option("multiLine", False)
