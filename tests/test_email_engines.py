@@ -225,7 +225,7 @@ def test_ona_analyze_on_spark_writes_the_report_of_the_graph_data_connect_export
     result = runner.invoke(cli, ["analyze", "--roster", str(H / "roster.csv"), "--email", str(H / "gdc_messages.jsonl"),
                                  "--engine", "spark", "--out", str(out)])
     assert result.exit_code == 0, result.output
-    assert "Email: 12 recipient rows read by Spark (local[2])" in result.output
+    assert "Email: 6 messages, 12 recipient rows (graph-data-connect) with Spark (local[2])" in result.output
     metrics = json.loads((out / "metrics.json").read_text())
     assert metrics["summary"]["ties"] == 6
 
