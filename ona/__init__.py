@@ -22,7 +22,7 @@ __getattr__, __dir__ = lazy_exports(__name__, {
     "Roster": ".ingest", "TieTable": ".ingest", "read_roster": ".ingest", "read_ties": ".ingest",
     "Measurement": ".metrics", "measure": ".metrics",
     "write_map": ".report", "write_report": ".report", "write_workbook": ".report",
-    "open_history": ".history", "compare_waves": ".compare",
+    "open_history": ".history", "compare_waves": ".compare", "show_progress": "._progress",
 })
 
 __all__ = [
@@ -35,6 +35,7 @@ __all__ = [
     "write_workbook",
     "open_history",
     "compare_waves",
+    "show_progress",
     "Roster",
     "TieTable",
     "OrgGraph",
