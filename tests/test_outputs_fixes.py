@@ -109,3 +109,95 @@ def test_running_the_command_in_a_script_leaves_the_library_silent_afterwards(to
     shown = _in_a_terminal(["-c", script])
     assert "reading and measuring" in shown  # the second command run drew its bar
     assert shown.split("CLI DONE\r\n")[1] == "SCRIPT DONE\r\n"
+
+
+# --- the report folder holds this report's files, and no earlier report's -------------------------
+
+def _analyze(runner, town, *extra: str, out: str = "report"):
+    result = runner.invoke(cli, ["--silent", "analyze", "--roster", str(town / "roster.csv"), "--ties",
+                                 str(town / "ties.csv"), "--permutations", "0", "--out", str(town / out), *extra])
+    return result
+
+
+@pytest.fixture
+def ratings(town):
+    """Each person rates the other department on one question (1-5)."""
+    return write_csv(town / "ratings.csv", [["Respondent", "Rated unit", "timely"],
+                                            *[[p, "Beta" if p[0] == "a" else "Alpha", str(k % 5 + 1)]
+                                              for k, p in enumerate(["a1", "a2", "a3", "b1", "b2", "b3"])]])
+
+
+def test_a_run_without_ratings_removes_the_ratings_page_of_the_run_before(runner, town, ratings):
+    """Run 1 with --ratings, run 2 without, same --out: ratings.html of run 1 stayed beside run 2's
+    report (index.html no longer linked it). The folder now holds exactly run 2's files, and the
+    analyst's own notes.txt in it stays."""
+    assert _analyze(runner, town, "--ratings", str(ratings)).exit_code == 0
+    report = town / "report"
+    assert (report / "ratings.html").is_file()
+    (report / "notes.txt").write_text("my notes", encoding="utf-8")
+    result = _analyze(runner, town)
+    assert result.exit_code == 0, result.output
+    written = result.output.splitlines()[-1].split(": ", 1)[1].split(", ")  # "Report written to ...: a, b"
+    assert sorted(p.name for p in report.iterdir()) == sorted([*written, "notes.txt"])
+    assert "ratings.html" not in written
+    assert (report / "notes.txt").read_text(encoding="utf-8") == "my notes"
+
+
+def test_every_file_a_report_writes_is_one_it_knows_as_its_own(tmp_path, town, ratings):
+    """The list of a report's own files (the ones a later run may remove) is the list of files the
+    fullest report writes: a new page added to the report without it would be left behind."""
+    from ona.pipeline import analyze
+    from ona.report import REPORT_FILES
+
+    roster = ona.read_roster(town / "roster.csv")
+    done = analyze(roster, ona.read_ties(town / "ties.csv", roster), ratings_path=ratings, by="Department",
+                   permutations=0)
+    paths = ona.write_report(done.measurement, done.graph, tmp_path / "full", ratings=done.ratings)
+    assert sorted(p.name for p in (tmp_path / "full").iterdir()) == sorted(REPORT_FILES)
+    assert sorted(p.name for p in paths.values()) == sorted(REPORT_FILES)
+
+
+def test_a_swap_that_fails_midway_keeps_the_earlier_report_with_its_ratings_page(runner, town, ratings,
+                                                                                 monkeypatch):
+    """All or nothing includes the removal: when moving the new files in fails, the earlier report
+    is back, ratings page and all, byte for byte; run again, the report has no ratings page."""
+    from ona import _files
+
+    assert _analyze(runner, town, "--ratings", str(ratings)).exit_code == 0
+    report = town / "report"
+    before = {p.name: p.read_bytes() for p in report.iterdir()}
+    real_replace, failed = os.replace, []
+
+    def failing_replace(src, dst):
+        # ratings.html is set aside and edges.csv, index.html, map.html placed before metrics.json fails
+        if os.fspath(dst) == str(report / "metrics.json") and not failed:
+            failed.append(dst)
+            raise PermissionError(13, "Permission denied", str(dst))
+        return real_replace(src, dst)
+
+    monkeypatch.setattr(_files.os, "replace", failing_replace)
+    result = _analyze(runner, town)
+    assert result.exit_code == 2
+    assert result.output == "Error: metrics.json: Permission denied (nothing of the new report was written)\n"
+    assert {p.name: p.read_bytes() for p in report.iterdir()} == before
+    monkeypatch.undo()  # the disk is writable again: the run again replaces the whole report
+    assert _analyze(runner, town).exit_code == 0
+    assert sorted(p.name for p in report.iterdir()) == sorted(set(before) - {"ratings.html"})
+
+
+def test_a_report_written_onto_a_file_is_an_ona_error_naming_it(runner, town):
+    """write_report onto an existing file raised a bare FileExistsError; a --out folder under a file
+    printed "Not a directory". Both now say which path is a file, and the CLI exits 2."""
+    roster = ona.read_roster(town / "roster.csv")
+    graph = ona.build_graph(roster, ona.read_ties(town / "ties.csv", roster))
+    result = ona.measure(graph, by="Department", permutations=0)
+    (town / "afile").write_text("not a folder", encoding="utf-8")
+    with pytest.raises(ona.OnaError) as raised:
+        ona.write_report(result, graph, town / "afile")
+    assert str(raised.value) == (f"{town / 'afile'}: is a file, not a folder; name a folder to write into, "
+                                 "or move the file (nothing was written)")
+    cli_result = _analyze(runner, town, out="afile/report")
+    assert cli_result.exit_code == 2
+    assert cli_result.output == (f"Error: {town / 'afile' / 'report'}: cannot be made: {town / 'afile'} is a file, "
+                                 "not a folder; name a folder to write into, or move the file (nothing was written)\n")
+    assert (town / "afile").read_text(encoding="utf-8") == "not a folder"
