@@ -201,3 +201,58 @@ def test_a_report_written_onto_a_file_is_an_ona_error_naming_it(runner, town):
     assert cli_result.output == (f"Error: {town / 'afile' / 'report'}: cannot be made: {town / 'afile'} is a file, "
                                  "not a folder; name a folder to write into, or move the file (nothing was written)\n")
     assert (town / "afile").read_text(encoding="utf-8") == "not a folder"
+
+
+# --- the tie table `ona email` writes is read back by `ona analyze --ties` ------------------------
+
+def _network(folder) -> tuple[list, list]:
+    """The network a report holds: its ties as written (edges.csv) and its people with every measure
+    (nodes.csv) but ``responded``, which only a tie table has (its sources are taken as the people
+    who answered)."""
+    import pandas as pd
+
+    people = pd.read_csv(folder / "nodes.csv", dtype=str, keep_default_na=False)
+    return ((folder / "edges.csv").read_text(encoding="utf-8").splitlines(),
+            people.drop(columns="responded", errors="ignore").to_dict("records"))
+
+
+@pytest.mark.parametrize("suffix", [".parquet", ".csv"])
+def test_the_tie_table_ona_email_writes_is_analysed_as_the_email_itself(runner, town, suffix):
+    """README: `ona email ... --out ties.parquet` writes the tie table, and scripts pass
+    out="ties.parquet". `ona analyze --ties ties.parquet` refused it ("has suffix '.parquet'").
+    Read back with no options, either table gives the graph `ona analyze --email` gives."""
+    roster, table = str(town / "roster.csv"), str(town / f"ties{suffix}")
+    written = runner.invoke(cli, ["--silent", "email", str(town / "mail.csv"), "--roster", roster, "--out", table])
+    assert written.exit_code == 0, written.output
+    from_email = runner.invoke(cli, ["--silent", "analyze", "--roster", roster, "--email", str(town / "mail.csv"),
+                                     "--permutations", "0", "--out", str(town / "from-email")])
+    from_table = runner.invoke(cli, ["--silent", "analyze", "--roster", roster, "--ties", table,
+                                     "--permutations", "0", "--out", str(town / "from-table")])
+    assert from_email.exit_code == 0 and from_table.exit_code == 0, from_table.output
+    assert _network(town / "from-table") == _network(town / "from-email")
+    assert "Ties:                6\n" in from_table.output  # a1->a2 (2), a1->a3, a2->a1, a2->b1, b1->b2, b1->b3
+    checked = runner.invoke(cli, ["validate", "--roster", roster, "--ties", table])
+    assert checked.exit_code == 0 and checked.output.endswith("ready to analyse\n"), checked.output
+
+
+def test_problems_in_a_parquet_tie_table_are_located_by_row_and_column(town):
+    """A record of a Parquet table is numbered as in the same table saved as CSV (header row 1)."""
+    import pandas as pd
+
+    path = town / "ties.parquet"
+    pd.DataFrame({"source": ["a1", "a2", "a3", "b1"], "target": ["a2", "zz9", "b1", "b2"],
+                  "weight": [2.0, 1.0, -1.0, None]}).to_parquet(path)
+    roster = ona.read_roster(town / "roster.csv")
+    with pytest.raises(ona.InputError) as raised:
+        ona.read_ties(path, roster)
+    assert [(p.code, p.row, p.column) for p in raised.value.problems if p.severity == "error"] == [
+        ("unknown-person", 3, "target"), ("negative-weight", 4, "weight"), ("bad-weight", 5, "weight")]
+    pd.read_parquet(path).to_csv(town / "ties.csv", index=False)  # the same table as CSV: the same problems
+    with pytest.raises(ona.InputError) as as_csv:
+        ona.read_ties(town / "ties.csv", roster)
+    assert [(p.code, p.row, p.column, p.message) for p in raised.value.problems] == \
+        [(p.code, p.row, p.column, p.message) for p in as_csv.value.problems]
+    (town / "broken.parquet").write_bytes(b"PAR1 this is not a parquet table")
+    with pytest.raises(ona.InputError) as raised:
+        ona.read_ties(town / "broken.parquet", roster)
+    assert [(p.code, p.path) for p in raised.value.problems] == [("not-a-spreadsheet", str(town / "broken.parquet"))]
