@@ -256,3 +256,50 @@ def test_problems_in_a_parquet_tie_table_are_located_by_row_and_column(town):
     with pytest.raises(ona.InputError) as raised:
         ona.read_ties(town / "broken.parquet", roster)
     assert [(p.code, p.path) for p in raised.value.problems] == [("not-a-spreadsheet", str(town / "broken.parquet"))]
+
+
+# --- the report says whether it was pseudonymised, and which units merged -------------------------
+
+@pytest.fixture
+def four_units(tmp_path):
+    """Alpha and Beta of 5 people, Gamma of 2 and Delta of 1 (both under the default minimum of 5),
+    a ring of ties through everyone, and a key file."""
+    sizes = {"Alpha": 5, "Beta": 5, "Gamma": 2, "Delta": 1}
+    people = [(f"{unit[0].lower()}{k}", unit) for unit, n in sizes.items() for k in range(1, n + 1)]
+    write_csv(tmp_path / "roster.csv", [["Employee ID", "Name", "Department"],
+                                        *[[pid, f"Person {pid}", unit] for pid, unit in people]])
+    write_csv(tmp_path / "ties.csv", [["Source", "Target"], *[[people[k][0], people[(k + 1) % len(people)][0]]
+                                                              for k in range(len(people))]])
+    (tmp_path / "key.bin").write_bytes(b"KEY-7f3a9c1e5b2d8f4a6c0e")
+    return tmp_path
+
+
+@pytest.mark.parametrize("options, stated, sentence", [
+    (["--pseudonymize", "key.bin"], {"pseudonymized": True, "min_group_size": 5, "small_units_merged": 2},
+     "<b>Privacy:</b> every person is a pseudonym (names, addresses and ids were replaced before measuring); "
+     "units of fewer than 5 people were merged (2 units)."),
+    (["--min-group-size", "2"], {"pseudonymized": False, "min_group_size": 2, "small_units_merged": 1},
+     "<b>Privacy:</b> units of fewer than 2 people were merged (1 unit)."),
+    ([], {"pseudonymized": False, "min_group_size": None, "small_units_merged": 0}, None),
+])
+def test_the_report_states_pseudonymisation_and_the_minimum_group_size(runner, four_units, options, stated,
+                                                                       sentence):
+    """metrics.json's parameters and index.html's method and parameters said neither that the
+    people were pseudonyms nor that Gamma and Delta (under 5 people) merged. They do now, and the
+    key itself appears nowhere."""
+    folder = four_units
+    result = runner.invoke(cli, ["--silent", "analyze", "--roster", str(folder / "roster.csv"), "--ties",
+                                 str(folder / "ties.csv"), "--permutations", "0", "--out", str(folder / "report"),
+                                 *[str(folder / o) if o.endswith(".bin") else o for o in options]])
+    assert result.exit_code == 0, result.output
+    parameters = json.loads((folder / "report" / "metrics.json").read_text("utf-8"))["parameters"]
+    assert {k: parameters[k] for k in stated} == stated
+    index = (folder / "report" / "index.html").read_text("utf-8")
+    table = {"yes" if stated["pseudonymized"] else "no": "pseudonymized",
+             str(stated["min_group_size"]) if stated["min_group_size"] else "–": "min_group_size",
+             str(stated["small_units_merged"]): "small_units_merged"}
+    for value, name in table.items():
+        assert f"<tr><th>{name}</th><td>{value}</td></tr>" in index
+    assert (sentence in index) if sentence else ("Privacy:" not in index)
+    for path in (folder / "report").iterdir():
+        assert b"KEY-7f3a9c1e5b2d8f4a6c0e" not in path.read_bytes()
