@@ -303,3 +303,43 @@ def test_the_report_states_pseudonymisation_and_the_minimum_group_size(runner, f
     assert (sentence in index) if sentence else ("Privacy:" not in index)
     for path in (folder / "report").iterdir():
         assert b"KEY-7f3a9c1e5b2d8f4a6c0e" not in path.read_bytes()
+
+
+# --- an error about the measured column never prints a record as its "headers" --------------------
+
+@pytest.fixture
+def roster_rows(tmp_path):
+    return write_csv(tmp_path / "roster.csv", [
+        ["Employee ID", "Name", "Email", "Department", "Role"],
+        ["E0001", "Åse Ødegård", "ase.odegard@kommune.example", "Alpha", "Caseworker"],
+        ["E0002", "Torben Nørgaard", "torben.norgaard@kommune.example", "Beta", "Head of Department"],
+        ["E0003", "Bo Bøgh", "bo.bogh@kommune.example", "Beta", "Caseworker"],
+        ["E0004", "Cai Dahl", "cai.dahl@kommune.example", "Alpha", "Caseworker"],
+    ])
+
+
+RECORD_AS_HEADER = ("Error: roster.csv, row 3: has no column 'Department' to measure by; its header row looks like "
+                    "a record or the names of a matrix: 1 of its 5 headers hold an address, a number or a person's "
+                    "name (is a header row missing, or the shape or the delimiter wrong?) [unknown-unit-column]")
+
+
+def test_a_wrong_header_row_does_not_print_that_persons_name_and_address(runner, roster_rows):
+    """With --roster-header-row 3 the "headers" are Torben Nørgaard's record: `choose one of:` listed
+    his name and address (validate, analyze and the library alike). They are counted now, as in the
+    other errors that list headers. A right header row still lists the columns to choose from."""
+    options = ["--roster", str(roster_rows), "--roster-header-row", "3", "--id-column", "E0002", "--by", "Department"]
+    checked = runner.invoke(cli, ["validate", *options])
+    ties = write_csv(roster_rows.parent / "ties.csv", [["Source", "Target"], ["E0003", "E0004"]])
+    analysed = runner.invoke(cli, ["analyze", *options, "--ties", str(ties), "--out", str(roster_rows.parent / "r")])
+    assert checked.exit_code == 1 and checked.output.splitlines()[0] == RECORD_AS_HEADER
+    assert analysed.exit_code == 2 and analysed.output == RECORD_AS_HEADER + "\n"
+    roster = ona.read_roster(roster_rows, header_row=3, id_column="E0002")
+    with pytest.raises(ona.InputError) as raised:
+        roster.column("Department")
+    assert f"Error: {raised.value}" == RECORD_AS_HEADER
+    for said in (checked.output, analysed.output):
+        assert "Torben" not in said and "norgaard" not in said and "Head of Department" not in said
+    # With the header row found, a misspelt --by still lists the columns to choose from.
+    result = runner.invoke(cli, ["validate", "--roster", str(roster_rows), "--by", "Departmnt"])
+    assert result.output.splitlines()[0] == ("Error: roster.csv, row 1: has no column 'Departmnt' to measure by; "
+                                             "choose one of: 'Department', 'Role' [unknown-unit-column]")
