@@ -343,3 +343,33 @@ def test_a_wrong_header_row_does_not_print_that_persons_name_and_address(runner,
     result = runner.invoke(cli, ["validate", "--roster", str(roster_rows), "--by", "Departmnt"])
     assert result.output.splitlines()[0] == ("Error: roster.csv, row 1: has no column 'Departmnt' to measure by; "
                                              "choose one of: 'Department', 'Role' [unknown-unit-column]")
+
+
+# --- a pseudonymised tie table is recognised, and the one-step way named -------------------------
+
+def test_a_pseudonymised_tie_table_read_with_the_roster_says_what_to_do_instead(runner, town):
+    """`ona email --pseudonymize` writes p-... ids and no roster to match them: `ona analyze --ties`
+    gave one unknown-person error per cell. It now gives one error that says what the table is and
+    that `ona analyze --email --pseudonymize` does it in one step."""
+    roster = str(town / "roster.csv")
+    (town / "key.bin").write_bytes(b"KEY-7f3a9c1e5b2d8f4a6c0e")
+    written = runner.invoke(cli, ["--silent", "email", str(town / "mail.csv"), "--roster", roster,
+                                  "--pseudonymize", str(town / "key.bin"), "--out", str(town / "pties.csv")])
+    assert written.exit_code == 0, written.output
+    result = runner.invoke(cli, ["--silent", "analyze", "--roster", roster, "--ties", str(town / "pties.csv"),
+                                 "--out", str(town / "report")])
+    assert result.exit_code == 2
+    assert result.output == (
+        "Error: pties.csv, row 2, column 'source': the tie table holds pseudonyms (p- and 16 hex digits, as "
+        "`ona email --pseudonymize` writes them), which match no one in the roster; analyse the email exports "
+        "themselves: `ona analyze --email LOG --pseudonymize KEY` pseudonymises and measures in one step "
+        "[pseudonymised-ties]\n")
+    # One real person among them: the table is a tie list with mistakes, told row by row as before.
+    lines = (town / "pties.csv").read_text(encoding="utf-8").splitlines()
+    (town / "mixed.csv").write_text("\n".join([lines[0], "a1," + lines[1].split(",", 1)[1], *lines[2:]]) + "\n",
+                                    encoding="utf-8")
+    mixed = runner.invoke(cli, ["--silent", "analyze", "--roster", roster, "--ties", str(town / "mixed.csv"),
+                                "--out", str(town / "report")])
+    assert mixed.exit_code == 2
+    assert [line.rsplit("[", 1)[1] for line in mixed.output.splitlines()] == ["unknown-person]"] * (
+        2 * (len(lines) - 1) - 1)
