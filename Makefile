@@ -3,20 +3,29 @@ PYTHON ?= python3
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
+TEST_STAMP := $(VENV)/.installed-test
 CHROMIUM := /usr/bin/chromium
 EXAMPLE  := examples/municipality
 
-.PHONY: demo test install chromium java bench clean
+.PHONY: demo test install install-test chromium java bench clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
 
+# The demo installs ona and what it runs on; the tests add their own tools (pytest, hypothesis,
+# playwright, PySpark) on top.
 $(STAMP): pyproject.toml | $(PY)
 	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e .
+	@touch $@
+
+$(TEST_STAMP): $(STAMP)
 	$(PY) -m pip install --quiet -e ".[test]"
 	@touch $@
 
 install: $(STAMP)
+
+install-test: $(TEST_STAMP)
 
 demo: install
 	$(VENV)/bin/ona analyze --roster $(EXAMPLE)/roster.xlsx --ties $(EXAMPLE)/ties.xlsx --out $(EXAMPLE)/report
@@ -38,10 +47,10 @@ java:
 	@command -v java >/dev/null || { echo "no Java runtime: apt-get install default-jre-headless" >&2; exit 1; }
 
 # pytest exits 5 when it ran no test; make treats any non-zero exit as failure.
-test: install chromium java
+test: install-test chromium java
 	$(PY) -m pytest -q
 
-bench: install
+bench: install-test
 	$(PY) -m pip install --quiet -e ".[test,bench]"
 	$(PY) bench/run.py
 

@@ -9,6 +9,13 @@ the report::
     graph = ona.build_graph(roster, ties)
     result = ona.measure(graph, by="Department")
     ona.write_report(result, graph, "report/")
+
+and, year after year, store each measurement as a wave and compare two waves::
+
+    with ona.open_history("ona-history.db") as history:
+        history.store("2025", result, graph)
+        comparison = ona.compare_waves(history.load("2024"), history.load("2025"))
+    ona.write_comparison(comparison, "compare/")
 """
 
 __version__ = "0.1.0"
@@ -22,7 +29,9 @@ __getattr__, __dir__ = lazy_exports(__name__, {
     "Roster": ".ingest", "TieTable": ".ingest", "read_roster": ".ingest", "read_ties": ".ingest",
     "Measurement": ".metrics", "measure": ".metrics",
     "write_map": ".report", "write_report": ".report", "write_workbook": ".report",
-    "open_history": ".history", "compare_waves": ".compare", "show_progress": "._progress",
+    "open_history": ".history", "History": ".history", "StoredWave": ".history",
+    "compare_waves": ".compare", "Comparison": ".compare", "write_comparison": ".report.compare_page",
+    "show_progress": "._progress",
 })
 
 __all__ = [
@@ -35,11 +44,15 @@ __all__ = [
     "write_workbook",
     "open_history",
     "compare_waves",
+    "write_comparison",
     "show_progress",
     "Roster",
     "TieTable",
     "OrgGraph",
     "Measurement",
+    "History",
+    "StoredWave",
+    "Comparison",
     "OnaError",
     "InputError",
     "Problem",

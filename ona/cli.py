@@ -13,10 +13,11 @@ from pathlib import Path
 import click
 
 from . import __version__
+from ._arguments import MINIMUM
 from ._progress import show_progress, steps
 from .errors import InputError, OnaError
 from .report import _words as words
-from .ingest.email import FORMATS as EMAIL_FORMATS
+from .ingest.email import FORMATS as EMAIL_FORMATS, left_out_unit
 from .ingest.engines import ENGINES
 from .report.html_map import SIZE_BY as SIZE_BY_CHOICES
 
@@ -60,7 +61,7 @@ def roster_options(func):
         click.option("--roster", "roster_path", required=True, type=click.Path(dir_okay=False, path_type=Path),
                      help="Roster file (.xlsx or .csv): one row per person."),
         click.option("--roster-sheet", default=None, help="Sheet of the roster workbook (default: found by its columns)."),
-        click.option("--roster-header-row", type=click.IntRange(1), default=None,
+        click.option("--roster-header-row", type=click.IntRange(MINIMUM["roster_header_row"]), default=None,
                      help="Row of the roster's header, as Excel numbers it (default: found by its columns)."),
         click.option("--id-column", default=None, help="Roster column with the person id."),
         click.option("--name-column", default=None, help="Roster column with the person's name."),
@@ -93,7 +94,7 @@ def ties_options(func):
                      help="reported: ties as reported; reciprocated: only ties both people report; "
                           "union: a tie either person reports counts both ways."),
         click.option("--ties-sheet", default=None, help="Sheet of the ties workbook (default: found by its columns)."),
-        click.option("--ties-header-row", type=click.IntRange(1), default=None,
+        click.option("--ties-header-row", type=click.IntRange(MINIMUM["ties_header_row"]), default=None,
                      help="Row of the tie sheet's header, as Excel numbers it (default: found by its columns)."),
         click.option("--source-column", default=None, help="Ties column naming who reported the tie."),
         click.option("--target-column", default=None,
@@ -130,12 +131,14 @@ def email_options(func):
         click.option("--min-messages", default=1, show_default=True, type=click.IntRange(1),
                      help="A tie needs at least this many messages."),
         click.option("--reciprocal", is_flag=True, help="A tie needs messages both ways (at least --min-messages each)."),
-        click.option("--exclude", multiple=True, help="Sender address pattern (regular expression) to leave out; repeatable."),
+        click.option("--exclude", multiple=True,
+                     help="Sender address pattern (regular expression, any case, found anywhere in the address "
+                          "unless anchored with ^ or $) to leave out; repeatable."),
         click.option("--aliases", type=click.Path(dir_okay=False, path_type=Path), default=None,
                      help="CSV of old address -> person (roster id or current address)."),
         click.option("--pseudonymize", "key_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
                      help="Key file: replace every identity by a keyed hash (the same every year with the same key)."),
-        click.option("--min-group-size", default=None, type=click.IntRange(1),
+        click.option("--min-group-size", default=None, type=click.IntRange(MINIMUM["min_group_size"]),
                      help="Merge units with fewer people in unit-level outputs (default 5 when pseudonymising)."),
     ]):
         func = decorator(func)
@@ -248,13 +251,15 @@ def render_summary(summary: dict, unit_column: str) -> str:
 @click.option("--by", default=None, help="Roster column whose units are measured (default: the department column).")
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
               help="Folder for map.html, metrics.xlsx and metrics.json.")
-@click.option("--seed", default=1, show_default=True, type=click.IntRange(0),
+@click.option("--seed", default=1, show_default=True, type=click.IntRange(MINIMUM["seed"]),
               help="Seed of every random step: map layout, E-I permutations, Leiden, sampled betweenness.")
-@click.option("--permutations", default=1000, show_default=True, type=click.IntRange(0),
+@click.option("--permutations", default=1000, show_default=True, type=click.IntRange(MINIMUM["permutations"]),
               help="Permutations in the E-I significance test (0: no test).")
-@click.option("--exact-betweenness-limit", default=25_000, show_default=True, type=click.IntRange(0),
+@click.option("--exact-betweenness-limit", default=25_000, show_default=True,
+              type=click.IntRange(MINIMUM["exact_betweenness_limit"]),
               help="Exact betweenness up to this many people; sampled above.")
-@click.option("--betweenness-samples", default=1000, show_default=True, type=click.IntRange(1),
+@click.option("--betweenness-samples", default=1000, show_default=True,
+              type=click.IntRange(MINIMUM["betweenness_samples"]),
               help="Pivots for sampled betweenness.")
 @click.option("--size-by", type=click.Choice(list(SIZE_BY_CHOICES)), default="degree", show_default=True,
               help="What the size of a person on the map shows.")
@@ -316,15 +321,14 @@ def analyze(by, out_dir, seed, permutations, exact_betweenness_limit, betweennes
     for warning in (*roster.warnings, *ties.warnings):
         click.echo(f"Warning: {warning}", err=True)
     for reason, count in ties.dropped.items():
-        # (email rules that drop whole sender -> recipient pairs say so: "fewer than 2 messages (pairs)")
-        pairs = email is not None and reason.endswith(" (pairs)")
-        noun = "sender -> recipient pair" if pairs else "email recipient row" if email else "tie row"
-        click.echo(f"Note: {words.count(count, noun)} left out ({reason[:-8] if pairs else reason})", err=True)
+        # (each email reason in its unit: recipient rows, messages, or pairs: "fewer than 2 messages (pairs)")
+        noun = {"recipient row": "email recipient row", "message": "email message"}.get(
+            left_out_unit(reason), left_out_unit(reason)) if email is not None else "tie row"
+        click.echo(f"Note: {words.count(count, noun)} left out ({reason.removesuffix(' (pairs)')})", err=True)
     if merged:
         click.echo(f"Note: {words.count(len(merged), 'unit')} with fewer than the minimum group size merged", err=True)
     if email is not None:
-        click.echo(f"Email: {email.rows_read:,} recipient rows read by {email.engine}, "
-                   f"{email.kept_rows:,} kept, {words.count(email.pairs, 'sender -> recipient pair')}", err=True)
+        click.echo(f"Email: {_email_read_line(email)}; {_email_kept_line(email)}", err=True)
     if wave is not None:
         with open_history(history_path) as history:
             history.store(wave, result, graph, replace=replace,
@@ -352,7 +356,7 @@ def analyze(by, out_dir, seed, permutations, exact_betweenness_limit, betweennes
               help="The map file to write (.html).")
 @click.option("--size-by", type=click.Choice(list(SIZE_BY_CHOICES)), default="degree", show_default=True,
               help="What the size of a person on the map shows.")
-@click.option("--seed", default=1, show_default=True, type=click.IntRange(0),
+@click.option("--seed", default=1, show_default=True, type=click.IntRange(MINIMUM["seed"]),
               help="Seed of the layout and of the metrics' random steps.")
 @_handle_errors
 def map_command(by, unit, person, out_path, size_by, seed, **opts):
@@ -495,8 +499,9 @@ def history_command(history_path):
               help="Folder for compare.html and compare.xlsx.")
 @click.option("--config", "config_path", default=None, type=click.Path(dir_okay=False, path_type=Path),
               help="ona.toml whose [units] section maps renamed or merged units.")
-@click.option("--bootstraps", default=None, type=click.IntRange(0), help="Resamples behind 'meaningful' (default 500).")
-@click.option("--seed", default=None, type=int, help="Seed of the resampling (default 1).")
+@click.option("--bootstraps", default=None, type=click.IntRange(MINIMUM["bootstraps"]),
+              help="Resamples behind 'meaningful' (default 500).")
+@click.option("--seed", default=None, type=click.IntRange(MINIMUM["seed"]), help="Seed of the resampling (default 1).")
 @_handle_errors
 def compare_command(before, after, history_path, out_dir, config_path, bootstraps, seed):
     """Compare two stored waves: org and unit figures, unit density change, ties kept, new and lost,
@@ -638,16 +643,44 @@ def email_command(exports, roster_path, id_column, email_column, unit_column, ou
     key = read_key_file(opts["key_path"]) if opts.get("key_path") else None
     result = read_email(list(exports), roster, _email_options(opts), pseudonymize_key=key, out=out_path,
                         min_group_size=opts.get("min_group_size"))
-    note = "group-to-group data: a unit-level network only (units, not people)" if set(result.formats) == {"viva-g2g"} \
-        else f"{result.pairs:,} sender -> recipient pairs"
-    click.echo(f"Read {result.rows_read:,} rows ({', '.join(sorted(set(result.formats)))}) with {result.engine}; "
-               f"{note}.")
-    for reason, count in sorted(result.excluded.items()):
-        click.echo(f"Left out: {count:,} ({reason})")
-    for what, count in result.externals.items():
-        if count:
-            click.echo(f"Kept: {count:,} {what} ({opts['external']})")
-    click.echo(f"Tie table written to {out_path}")
+    # The summary is notes, on stderr as `ona analyze` writes its notes: the data is the file.
+    if set(result.formats) == {"viva-g2g"}:
+        click.echo(f"Read {words.count(result.rows_read, 'row')} of group-to-group data (viva-g2g) with "
+                   f"{result.engine}: a unit-level network only (units, not people), "
+                   f"{words.count(result.pairs, 'unit pair')}.", err=True)
+    else:
+        click.echo(f"Read {_email_read_line(result)}.", err=True)
+        rows = _email_row_noun(result)
+        units = ("message", "recipient row", "sender -> recipient pair")
+        for reason, count in sorted(result.excluded.items(), key=lambda item: (units.index(left_out_unit(item[0])),
+                                                                                item[0])):
+            noun = rows if left_out_unit(reason) == "recipient row" else left_out_unit(reason)
+            click.echo(f"Left out: {words.count(count, noun)} ({reason.removesuffix(' (pairs)')})", err=True)
+        click.echo(f"Kept: {_email_kept_line(result)}.", err=True)
+        for what, count in result.externals.items():
+            if count:  # ("external senders": the outside nodes among the kept pairs' ends)
+                click.echo(f"Kept: {words.count(count, what.removesuffix('s'))} ({opts['external']})", err=True)
+    click.echo(f"Tie table written to {out_path}", err=True)
+
+
+def _email_row_noun(result) -> str:
+    """What one row of the exports is: a recipient row, or a row of a Viva Insights person-to-person
+    export (a pair's score)."""
+    return "row" if set(result.formats) == {"viva-p2p"} else "recipient row"
+
+
+def _email_read_line(result) -> str:
+    """What was read, each count in its unit: "12 messages, 20 recipient rows (log) with DuckDB ..."."""
+    formats = ", ".join(sorted(set(result.formats)))
+    rows = words.count(result.rows_read, _email_row_noun(result))
+    read = rows if _email_row_noun(result) == "row" else f"{words.count(result.messages_read, 'message')}, {rows}"
+    return f"{read} ({formats}) with {result.engine}"
+
+
+def _email_kept_line(result) -> str:
+    """What the tie table holds: "18 recipient rows in 9 sender -> recipient pairs"."""
+    return (f"{words.count(result.kept_rows, _email_row_noun(result))} in "
+            f"{words.count(result.pairs, 'sender -> recipient pair')}")
 
 
 def main() -> None:  # pragma: no cover - console entry

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from ._arguments import check_minimum, check_type
 from .history import HEADLINE, StoredWave
 
 __all__ = ["Comparison", "compare_waves", "unit_figures", "is_meaningful", "unknown_units", "BROKER_SHARE"]
@@ -240,7 +241,13 @@ def _rating_change(before: StoredWave, after: StoredWave, mapping: dict) -> pd.D
 
 def compare_waves(before: StoredWave, after: StoredWave, *, mapping: dict | None = None, bootstraps: int = 500,
                   seed: int = 1) -> Comparison:
-    """Compare wave ``before`` with wave ``after`` (see the module docstring for the method)."""
+    """Compare wave ``before`` with wave ``after`` (see the module docstring for the method).
+
+    Both are :class:`~ona.history.StoredWave`, loaded from the history: ``history.load("2025")``."""
+    for wave in (before, after):
+        check_type(wave, StoredWave, "compare_waves(before, after) compares two stored waves: load them from the "
+                   "history with open_history(path, read_only=True).load(label)")
+    check_minimum("compare_waves", bootstraps=bootstraps, seed=seed)
     present = set(before.measurement.people["unit"].astype(str))
     mapping = {str(k): (list(map(str, v)) if isinstance(v, (list, tuple)) else str(v))
                for k, v in (mapping or {}).items() if str(k) in present and str(k) != str(v)}

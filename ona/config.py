@@ -23,6 +23,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ._arguments import MINIMUM
 from .errors import OnaError
 
 __all__ = ["Config", "read_config", "starter_config", "run_wave"]
@@ -50,9 +51,6 @@ _CHOICES = {"tie_rule": ("reported", "reciprocated", "union"), "combine": ("sum"
             "size_by": ("degree", "betweenness", "brokerage", "effective-size", "participation", "external-ties"),
             "external": ("drop", "domain", "keep"), "weight": ("per-message", "split"),
             "engine": ("duckdb", "spark")}
-# Numbers that must be 1 or more (every other number is 0 or more).
-_MINIMUM = {"betweenness_samples": 1, "min_group_size": 1, "max_recipients": 1, "min_messages": 1,
-            "roster_header_row": 1, "ties_header_row": 1}
 _SECTIONS = {"measurement": _MEASUREMENT, "columns": _COLUMNS, "compare": _COMPARE, "privacy": _PRIVACY,
              "email": _EMAIL, "ratings": _RATINGS}
 
@@ -145,7 +143,7 @@ def read_config(path: str | Path) -> Config:
     """Read and check ona.toml; every problem is an OnaError naming the file and line.
 
     Each section is a table of known keys; each key has one type (a number is never true/false)
-    and numbers are 0 or more (1 or more for the keys in ``_MINIMUM``). A wave names its roster and
+    and numbers are 0 or more (more for the keys of :data:`ona._arguments.MINIMUM`). A wave names its roster and
     at least one tie file, email export or ratings file."""
     path = Path(path)
     try:
@@ -180,7 +178,7 @@ def read_config(path: str | Path) -> Config:
             if key in _CHOICES and section != "columns" and value not in _CHOICES[key]:
                 # (a column name in [columns] such as weight = "Frequency" is no choice)
                 raise OnaError(f"{where(*prefix, key)}: {key} must be one of {', '.join(_CHOICES[key])}, not {value!r}")
-            minimum = _MINIMUM.get(key, 0)
+            minimum = MINIMUM.get(key, 0)
             if isinstance(value, (int, float)) and not isinstance(value, bool) and value < minimum:
                 raise OnaError(f"{where(*prefix, key)}: {key} must be {minimum} or more, not {value!r}")
             out[key] = value

@@ -19,7 +19,9 @@ class Problem:
 
     ``row`` is the spreadsheet row as the user sees it (the header row is row 1 when the header is on
     the first line); ``column`` is the header text of the column. ``severity`` is ``"error"`` or
-    ``"warning"``.
+    ``"warning"``. A problem in a table a script gave (a DataFrame, not a file) names it in ``frame``
+    (``"ties DataFrame"``), and its ``row`` is then the row's position in the frame, counted from 0 as
+    ``.iloc`` counts.
     """
 
     code: str
@@ -29,15 +31,18 @@ class Problem:
     row: int | None = None
     column: str | None = None
     severity: str = "error"
+    frame: str | None = None
 
     def location(self) -> str:
         parts = []
         if self.path is not None:
             parts.append(Path(self.path).name)
+        if self.frame is not None:
+            parts.append(self.frame)
         if self.sheet is not None:
             parts.append(f"sheet {self.sheet!r}")
         if self.row is not None:
-            parts.append(f"row {self.row}")
+            parts.append(f"row {self.row}" if self.frame is None else f".iloc[{self.row}]")
         if self.column is not None:
             parts.append(f"column {self.column!r}")
         return ", ".join(parts)

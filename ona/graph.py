@@ -14,6 +14,7 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
+from ._arguments import check_type
 from .errors import InputError, Problem
 from .ingest.roster import Roster
 from .ingest.ties import TieTable
@@ -91,12 +92,13 @@ class OrgGraph:
             by = self.roster.default_unit_column if self.roster is not None else None
             if by is None:
                 raise InputError([Problem(
-                    "no-unit-column", "the roster has no department or unit column; name one with --by",
-                    path=self.roster.path if self.roster else None, row=1)])
+                    "no-unit-column", "the roster has no department or unit column; name one with --by "
+                    "(by= in Python)", path=self.roster.path if self.roster else None,
+                    row=self.roster.header_row if self.roster else None)])
         column = self.roster.column(by) if self.roster is not None else by
         if column == (self.roster.id_column if self.roster is not None else None):
             raise InputError([Problem("bad-unit-column", "cannot measure by the id column; choose a unit column",
-                                      path=self.roster.path, row=1)])
+                                      path=self.roster.path, row=self.roster.header_row)])
         values = self.people[column].astype(str).replace("", "(none)")
         codes, uniques = pd.factorize(values, sort=True)
         return UnitPartition(column=column, codes=codes.astype(np.int64), labels=tuple(str(u) for u in uniques))
@@ -145,8 +147,15 @@ def build_graph(roster: Roster, ties: TieTable | pd.DataFrame, *, tie_rule: str 
     """Build the directed, weighted network of ``roster``'s people from ``ties``.
 
     ``ties`` is a :class:`TieTable` or a frame with ``source``, ``target`` (roster ids) and an
-    optional ``weight``. Every person of the roster is a node, named or not. A pair given more
+    optional ``weight``. Every person of the roster is a node, named or not (``graph.people`` is a
+    copy of ``roster.people``: editing one leaves the other as it was). A pair given more
     than once keeps its largest weight; ties to oneself and zero weights are left out.
+
+    A frame is checked by the rules of a tie file (:func:`~ona.ingest.read_ties`): both columns
+    present; every end a roster id (``unknown-person``); every weight a finite number
+    (``bad-weight``) of 0 or more (``negative-weight``); every problem is raised together as one
+    :class:`~ona.errors.InputError`, each located by the row's ``.iloc`` position. Self-ties, zero
+    weights and repeated pairs are left out and counted in ``tie_info["dropped"]``.
 
     ``tie_rule`` is the usual treatment of survey ties: ``reported`` keeps every tie as reported;
     ``reciprocated`` keeps a tie only if both people report it (each direction keeps its own
@@ -154,22 +163,32 @@ def build_graph(roster: Roster, ties: TieTable | pd.DataFrame, *, tie_rule: str 
     when both report it), for questions that are undirected by nature ("who do you work with").
     """
     if tie_rule not in TIE_RULES:
-        raise ValueError(f"tie_rule must be one of {TIE_RULES}")
-    frame = ties.ties if isinstance(ties, TieTable) else ties
+        raise InputError([Problem("bad-argument", f"build_graph(tie_rule={tie_rule!r}): tie_rule must be one of "
+                                  + ", ".join(TIE_RULES))])
+    check_type(roster, Roster, "build_graph(roster, ties): pass the Roster from read_roster first")
+    check_type(ties, (TieTable, pd.DataFrame), "build_graph(roster, ties): pass the ties from read_ties, or a "
+               "DataFrame with source and target columns")
     index = pd.Index(roster.ids)
-    src = index.get_indexer(frame["source"].astype(str))
-    tgt = index.get_indexer(frame["target"].astype(str))
-    if (src < 0).any() or (tgt < 0).any():
-        raise InputError([Problem("unknown-person", "ties name people who are not in the roster",
-                                  path=getattr(ties, "path", None))])
-    weight = frame["weight"].to_numpy(dtype=float) if "weight" in frame else np.ones(len(frame))
-    keep = (src != tgt) & (weight > 0)
-    src, tgt, weight = src[keep], tgt[keep], weight[keep]
+    dropped: dict[str, int] = {}
+    if isinstance(ties, TieTable):
+        frame = ties.ties
+        src = index.get_indexer(frame["source"].astype(str))
+        tgt = index.get_indexer(frame["target"].astype(str))
+        if (src < 0).any() or (tgt < 0).any():
+            raise InputError([Problem("unknown-person", "ties name people who are not in the roster",
+                                      path=ties.path)])
+        weight = frame["weight"].to_numpy(dtype=float) if "weight" in frame else np.ones(len(frame))
+        keep = (src != tgt) & (weight > 0)
+        src, tgt, weight = src[keep], tgt[keep], weight[keep]
+    else:
+        src, tgt, weight, dropped = _frame_ties(ties, index)
     # One edge per directed pair, with the largest weight.
     order = np.lexsort((-weight, tgt, src))
     src, tgt, weight = src[order], tgt[order], weight[order]
     first = np.ones(len(src), dtype=bool)
     first[1:] = (src[1:] != src[:-1]) | (tgt[1:] != tgt[:-1])
+    if not first.all() and not isinstance(ties, TieTable):  # (a tie table has none left within a layer)
+        dropped["duplicate"] = int((~first).sum())
     src, tgt, weight = src[first].astype(np.int64), tgt[first].astype(np.int64), weight[first]
     n = len(index)
     if tie_rule == "reciprocated":
@@ -183,9 +202,56 @@ def build_graph(roster: Roster, ties: TieTable | pd.DataFrame, *, tie_rule: str 
         first = np.ones(len(both_s), dtype=bool)
         first[1:] = (both_s[1:] != both_s[:-1]) | (both_t[1:] != both_t[:-1])
         src, tgt, weight = both_s[first], both_t[first], both_w[first]
-    info = {"tie_rule": tie_rule}
+    info = {"tie_rule": tie_rule, **({"dropped": dropped} if dropped else {})}
     if isinstance(ties, TieTable):
         info.update({"path": ties.path, "sheet": ties.sheet, "weight_column": ties.weight_column,
                      "dropped": dict(ties.dropped), "shape": ties.shape, "layers": list(ties.layers),
                      "combine": ties.combine, "respondents": ties.respondents})
-    return OrgGraph(people=roster.people, source=src, target=tgt, weight=weight, roster=roster, tie_info=info)
+    # The graph's own frame: a script that edits graph.people leaves the roster as read (with
+    # pandas' copy-on-write the copy costs nothing until one of them is written to).
+    return OrgGraph(people=roster.people.copy(), source=src, target=tgt, weight=weight, roster=roster,
+                    tie_info=info)
+
+
+_FRAME = "ties DataFrame"
+
+
+def _frame_ties(frame: pd.DataFrame, index: pd.Index) -> tuple[np.ndarray, np.ndarray, np.ndarray, dict[str, int]]:
+    """The roster positions of both ends and the weights of a script's ties frame, checked as
+    :func:`build_graph` says, with the self-ties and zero weights left out and counted."""
+    missing = [c for c in ("source", "target") if c not in frame.columns]
+    if missing:
+        raise InputError([Problem("missing-column", f"has no {c!r} column; a ties DataFrame has the columns source "
+                                  "and target (roster ids) and may have weight", frame=_FRAME) for c in missing])
+    problems: list[Problem] = []
+    ends = []
+    for column in ("source", "target"):
+        positions = index.get_indexer(frame[column].astype(str))
+        ends.append(positions)
+        problems += [Problem("unknown-person", "names no one in the roster; a ties DataFrame names people by their "
+                             "roster id", frame=_FRAME, row=int(i), column=column)
+                     for i in np.flatnonzero(positions < 0)]
+    if "weight" in frame.columns:
+        given = frame["weight"]
+        weight = pd.to_numeric(given, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+        for i in np.flatnonzero(~np.isfinite(weight) | (weight < 0)):
+            if weight[i] < 0:
+                code, what = "negative-weight", "the weight is negative; weights must be 0 or more"
+            else:
+                kind = "infinite" if np.isinf(weight[i]) else "blank (NaN)" if pd.isna(given.iat[i]) else "not a number"
+                code, what = "bad-weight", f"the weight is {kind}; give a finite number such as 1-5"
+            problems.append(Problem(code, what, frame=_FRAME, row=int(i), column="weight"))
+    else:
+        weight = np.ones(len(frame))
+    if problems:
+        problems.sort(key=lambda p: (p.row, p.column))
+        raise InputError(problems)
+    src, tgt = ends
+    dropped: dict[str, int] = {}
+    keep = np.ones(len(frame), dtype=bool)
+    for reason, mask in (("self-tie", src == tgt), ("zero-weight", weight == 0)):
+        mask = mask & keep
+        if mask.any():
+            dropped[reason] = int(mask.sum())
+            keep &= ~mask
+    return src[keep], tgt[keep], weight[keep], dropped

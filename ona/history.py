@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from . import __version__
+from ._arguments import check_type
 from .errors import OnaError
 from .graph import OrgGraph
 from .metrics import Measurement
@@ -52,6 +53,9 @@ MIGRATIONS: dict[int, list[str]] = {
                PRIMARY KEY (wave_id, name))""",
     ],
 }
+
+# How a refusal to store a label again says how to store it anyway, from the command line and from Python.
+_REPLACE = "pass --replace (replace=True in Python) to store it again"
 
 # Org figures listed by `ona history` and compared first.
 HEADLINE = ["people", "ties", "units", "cross_unit_share", "ei_index", "modularity", "unit_community_nmi",
@@ -132,6 +136,7 @@ class History:
 
     def __init__(self, path: str | Path, *, read_only: bool = False):
         self.path = Path(path)
+        self.read_only = read_only
         fresh = _check_location(self.path, for_storing=not read_only)
         try:
             self._db = sqlite3.connect(self.path.resolve().as_uri() + "?mode=ro" if read_only else self.path,
@@ -212,16 +217,26 @@ class History:
         """Store ``measurement`` (and the ties of ``graph``) as wave ``label``, in one transaction.
 
         ``inputs`` maps a role ("roster", "ties", ...) to a file path or a list of paths; each file's
-        SHA-256 is kept. An existing label is refused unless ``replace``.
+        SHA-256 is kept. An existing label is refused unless ``replace``. Nothing is written when
+        the history was opened ``read_only``, the arguments are out of order, or an input is not a
+        file: each raises an :class:`~ona.errors.OnaError` that says what to do.
         """
+        if self.read_only:
+            raise OnaError(f"{_name(self.path)}: is open read-only; open it with open_history(path) to store a wave")
+        order = "History.store takes the label, then the measurement, then the graph: store(label, measurement, graph)"
+        check_type(measurement, Measurement, order)
+        check_type(graph, OrgGraph, order)
         label = str(label)
         ids = np.asarray([str(i) for i in graph.ids], dtype=object)
         edges = pd.DataFrame({"source": ids[graph.source], "target": ids[graph.target],
                               "weight": np.asarray(graph.weight, dtype=float)})
-        files = []
-        for role, paths in (inputs or {}).items():
-            for p in ([paths] if isinstance(paths, (str, Path)) else list(paths)):
-                files.append((role, str(p), _sha256(Path(p))))
+        given = [(role, Path(p)) for role, paths in (inputs or {}).items()
+                 for p in ([paths] if isinstance(paths, (str, Path)) else list(paths))]
+        for role, p in given:
+            if not p.is_file():
+                raise OnaError(f"{p.name or p}: the {role} input {'is a folder' if p.is_dir() else 'does not exist'}; "
+                               "inputs name the files the wave was measured from")
+        files = [(role, str(p), _sha256(p)) for role, p in given]
         frames = {"people": measurement.people, "units": measurement.units, "unit_pairs": measurement.unit_pairs,
                   "edges": edges, **{f"extra:{k}": v for k, v in measurement.extra.items()}}
         encoded = {name: _frame_to_json(frame) for name, frame in frames.items()}
@@ -230,7 +245,7 @@ class History:
         try:
             existing = db.execute("SELECT id FROM wave WHERE label = ?", (label,)).fetchone()
             if existing and not replace:
-                raise OnaError(f"{self.path.name}: wave {label!r} is already stored; pass --replace to store it again")
+                raise OnaError(f"{self.path.name}: wave {label!r} is already stored; {_REPLACE}")
             if existing:
                 db.execute("DELETE FROM wave WHERE id = ?", existing)
             cursor = db.execute(
@@ -297,7 +312,7 @@ def check_storable(path: str | Path, label: str, *, replace: bool = False) -> No
         return
     with History(path, read_only=True) as history:
         if not replace and str(label) in history.labels():
-            raise OnaError(f"{path.name}: wave {label!r} is already stored; pass --replace to store it again")
+            raise OnaError(f"{path.name}: wave {label!r} is already stored; {_REPLACE}")
 
 
 def open_history(path: str | Path, *, read_only: bool = False) -> History:

@@ -92,13 +92,15 @@ def test_ties_name_people_by_id_email_or_name(runner, data_dir, tmp_path):
 DEFECTS = [
     ("roster.csv", "ties_unknown_person.csv",
      "Error: ties_unknown_person.csv, row 3, column 'Colleague ID': names no one in the roster (matched by id, "
-     "email and name); add the person to the roster, fix the spelling, or pass --drop-unknown [unknown-person]"),
+     "email and name); add the person to the roster, fix the spelling, or pass --drop-unknown "
+     "(drop_unknown=True in Python) [unknown-person]"),
     ("roster_duplicate_id.csv", "ties.csv",
      "Error: roster_duplicate_id.csv, row 4, column 'Employee ID': this id is already used on row 2; "
      "ids must be unique [duplicate-id]"),
     ("roster.csv", "ties_missing_column.csv",
      "Error: ties_missing_column.csv, row 1: has no target column (looked for 'target', 'to', 'colleague', "
-     "'colleague id' ...); name it with --target-column; its columns are: 'Respondent ID', 'Frequency' "
+     "'colleague id' ...); name it with --target-column (target_column= in Python); its columns are: "
+     "'Respondent ID', 'Frequency' "
      "[missing-column]"),
     ("roster.csv", "ties_bad_weight.csv",
      "Error: ties_bad_weight.csv, row 3, column 'Frequency': the weight is not a number; write a number such "

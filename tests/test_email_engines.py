@@ -177,8 +177,8 @@ def test_ona_email_on_spark_says_where_it_ran_and_keeps_no_subject(runner, tmp_p
     result = runner.invoke(cli, ["email", str(H / "gdc_messages.jsonl"), "--roster", str(H / "roster.csv"),
                                  "--engine", "spark", "--out", str(out)])
     assert result.exit_code == 0, result.output
-    assert "Read 12 rows (graph-data-connect) with Spark (local[2])" in result.output
-    assert "Left out: 1 (draft)" in result.output
+    assert "12 recipient rows (graph-data-connect) with Spark (local[2])" in result.stderr
+    assert "Left out: 1 recipient row (draft)" in result.stderr
     assert MARKER not in out.read_text() and MARKER not in result.output
     assert "eva@" not in out.read_text()  # only Bcc'd: Bcc is never read
 

@@ -5,6 +5,7 @@ ona.toml."""
 from __future__ import annotations
 
 import math
+import re
 import shutil
 import signal
 import sqlite3
@@ -336,3 +337,28 @@ def test_a_broker_in_the_comparison_links_units():
     people = pd.DataFrame(roles, index=["bjorn", "ann", "cy"])
     people["brokerage_total"] = people.sum(axis=1)
     assert _brokers(people).to_dict() == {"bjorn": False, "ann": True, "cy": False}
+
+
+def test_the_readmes_yearly_snippet_compares_the_merged_unit_as_the_config_does(yearly, capsys):
+    """A script copied from README.md's yearly section, run beside the stored history, reads it
+    without changing it and compares Employment & Social as a whole, as ona.toml's [units] does."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    snippet = next(block for block in re.findall(r"```python\n(.*?)```", readme, flags=re.S)
+                   if "open_history" in block)
+    history_file = yearly.folder / "ona-history.db"
+    assert yearly.history_path == history_file
+    before = history_file.read_bytes()
+    mapping = {}
+    real_compare = ona.compare_waves
+
+    def compare_and_keep_mapping(*args, **kwargs):
+        mapping.update(kwargs.get("mapping") or {})
+        return real_compare(*args, **kwargs)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(yearly.folder)
+        patch.setattr(ona, "compare_waves", compare_and_keep_mapping)
+        exec(compile(snippet, "README.md", "exec"), {})
+    assert mapping == yearly.units
+    assert history_file.read_bytes() == before
+    assert "Employment & Social" in capsys.readouterr().out

@@ -220,7 +220,7 @@ def test_a_cp1252_roster_is_read_as_cp1252_while_the_ties_stay_utf8(mixed_encodi
         result = _analyze(mixed_encodings, runner, *options)
         assert result.exit_code == 2
         fix = ("names no one in the roster (matched by id, email and name); add the person to the roster, fix the "
-               "spelling, or pass --drop-unknown [unknown-person]")
+               "spelling, or pass --drop-unknown (drop_unknown=True in Python) [unknown-person]")
         assert result.output == (f"Error: ties.csv, row 2, column 'Respondent': {fix}\n"
                                  f"Error: ties.csv, row 4, column 'Colleague': {fix}\n")
     for options in (["--roster-encoding", "cp1252"], ["--encoding", "cp1252", "--ties-encoding", "utf-8"]):

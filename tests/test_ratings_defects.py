@@ -166,7 +166,8 @@ def test_unit_column_problems_with_ratings_are_the_errors_without(town, runner):
     write_csv(town / "roster.csv", [["Employee ID", "Name"], ["X0001", "Ann One"]])
     result = analyze(runner, town, "--ratings", str(town / "r.csv"))
     assert (result.exit_code, result.stderr.splitlines()) == (2, [
-        "Error: roster.csv, row 1: the roster has no department or unit column; name one with --by [no-unit-column]"])
+        "Error: roster.csv, row 1: the roster has no department or unit column; name one with --by (by= in Python) "
+        "[no-unit-column]"])
 
 
 def test_an_anonymous_respondents_own_unit_is_matched_to_the_roster(town, runner):
@@ -238,7 +239,8 @@ def test_a_misspelt_unit_type_column_is_an_error(town, runner):
     result = analyze(runner, town, "--ties", str(town / "ties.csv"), "--ratings", str(town / "r.csv"),
                      "--unit-type-column", "Fnction")
     assert (result.exit_code, result.stderr.splitlines()) == (2, [
-        "Error: roster.csv, row 1: has no column 'Fnction' for --unit-type-column; choose one of: 'Name', "
+        "Error: roster.csv, row 1: has no column 'Fnction' for --unit-type-column (type_column= in Python); choose one "
+        "of: 'Name', "
         "'Department', 'Function', 'Role' [unknown-unit-column]"])
 
 

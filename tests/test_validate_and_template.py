@@ -22,7 +22,8 @@ def test_validate_lists_every_problem_of_every_file_and_exits_1(runner):
     assert res.exit_code == 1
     assert res.stdout.splitlines() == [
         "Error: ties_unknown_person.csv, row 3, column 'Colleague ID': names no one in the roster (matched by id, "
-        "email and name); add the person to the roster, fix the spelling, or pass --drop-unknown [unknown-person]",
+        "email and name); add the person to the roster, fix the spelling, or pass --drop-unknown "
+        "(drop_unknown=True in Python) [unknown-person]",
         "Error: matrix_bad_cell.csv, row 2, column 'C': the weight is not a number; write a number such as 1-5 "
         "[bad-weight]",
         "2 errors, 0 warnings in roster.csv, ties_unknown_person.csv, matrix_bad_cell.csv, ties.csv",

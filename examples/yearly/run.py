@@ -10,10 +10,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ona.compare import compare_waves, is_meaningful
+import ona
+from ona.compare import is_meaningful
 from ona.config import read_config, run_wave
-from ona.history import open_history
-from ona.report.compare_page import write_comparison
 
 HERE = Path(__file__).parent
 
@@ -24,11 +23,11 @@ def main() -> None:
         run_wave(config, wave, replace=True)
         print(f"wave {wave}: stored")
     labels = list(config.waves)
-    with open_history(config.history_path) as history:
+    with ona.open_history(config.history_path, read_only=True) as history:
         for before, after in zip(labels, labels[1:]):
-            comparison = compare_waves(history.load(before), history.load(after), mapping=config.units,
-                                       **config.compare)
-            paths = write_comparison(comparison, HERE / f"compare-{after}", waves=history.waves())
+            comparison = ona.compare_waves(history.load(before), history.load(after), mapping=config.units,
+                                           **config.compare)
+            paths = ona.write_comparison(comparison, HERE / f"compare-{after}", waves=history.waves())
             units = [u for u, r in comparison.units.iterrows() if is_meaningful(r["ei_change_meaningful"])]
             print(f"{before} -> {after}: unit E-I changed beyond noise in {', '.join(units) or 'no unit'}; "
                   f"see {paths['html']}")

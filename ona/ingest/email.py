@@ -72,7 +72,8 @@ class EmailOptions:
     until: str | None = None            # exclusive
     min_messages: int = 1
     reciprocal: bool = False
-    exclude: tuple[str, ...] = ()       # extra sender patterns (regular expressions)
+    exclude: tuple[str, ...] = ()       # extra sender patterns: regular expressions searched in the
+    #                                     normalised address, case-insensitively (^ and $ anchor them)
     aliases: str | Path | None = None   # CSV: old address, roster id or address
     format: str | None = None           # forced format
     engine: str = "duckdb"              # where the rules run: duckdb (this machine) or spark
@@ -104,8 +105,9 @@ class EmailResult:
     ties: TieTable
     roster: Roster
     excluded: dict[str, int] = field(default_factory=dict)
-    rows_read: int = 0
-    kept_rows: int = 0
+    rows_read: int = 0                  # recipient rows read (rows of a Viva Insights export)
+    kept_rows: int = 0                  # recipient rows in the tie table (after --min-messages, --reciprocal)
+    messages_read: int = 0              # messages read (message keys; with an mbox, its skipped chats too)
     formats: tuple[str, ...] = ()
     unit_level: pd.DataFrame | None = None
     externals: dict[str, int] = field(default_factory=dict)
@@ -184,16 +186,74 @@ def _find(columns: list[str], *candidates: str) -> str | None:
     return None
 
 
-def _csv_problem(exc: Exception, path: Path) -> Problem:
-    """A DuckDB read error as a Problem with the file's row; the offending text is never echoed."""
+def _duckdb_problem(exc: Exception, path: Path) -> Problem:
+    """A DuckDB read error as a Problem naming the file (and its row or column where known), with a
+    stable code and the fix; DuckDB's own text never reaches the user (it quotes the offending row,
+    and names DuckDB's internals). The file itself is looked at first, on this error path only: an
+    empty CSV, a header that names a column twice, a Parquet column of lists or records, a folder
+    with no export in it; then the line DuckDB names."""
     text = str(exc)
+    found = _file_problem(Path(path)) if not is_remote(path) else None
+    if found is not None:
+        return found
     line = re.search(r"Line: (\d+)", text)
-    found = re.search(r"Expected Number of Columns: (\d+) Found: (\d+)", text)
     row = int(line.group(1)) if line else None
-    if found:
-        return Problem("bad-row", f"the row has {found.group(2)} cells but the header has {found.group(1)}; "
+    columns = re.search(r"Expected Number of Columns: (\d+) Found: (\d+)", text)
+    if columns:
+        return Problem("bad-row", f"the row has {columns.group(2)} cells but the header has {columns.group(1)}; "
                        "fix the row or the delimiter", path=str(path), row=row)
-    return Problem("bad-email-file", f"cannot be read: {text.splitlines()[0]}", path=str(path), row=row)
+    if "unterminated quote" in text:
+        return Problem("unterminated-quote", "a quoted cell is never closed (a \" with no closing \"); close the "
+                       "quote or export the file again", path=str(path), row=row)
+    if "Invalid unicode" in text or "not utf-8" in text.lower():
+        return Problem("not-utf8", "is not UTF-8 text from this row on; save the file as UTF-8 (in Excel: "
+                       "CSV UTF-8) or UTF-16", path=str(path), row=row)
+    if row is not None:
+        return Problem("bad-csv", "cannot be read as CSV from this row on; check its quotes, delimiter and "
+                       "encoding", path=str(path), row=row)
+    return Problem("bad-email-file", "cannot be read as an email export; export it as CSV (UTF-8 or UTF-16), "
+                   "Parquet or JSON lines", path=str(path))
+
+
+def _file_problem(path: Path) -> Problem | None:
+    """What makes a local export unreadable that its header or schema shows, or None: an empty CSV
+    (``empty-file``), a CSV header naming a column twice, in any case (``duplicate-column``: DuckDB,
+    like SQL, does not tell ``Date`` from ``date``), an address, time or message-id column of lists
+    or records in Parquet (``nested-column``), or a folder without Parquet or JSON files
+    (``no-email-files``)."""
+    import duckdb
+
+    if path.is_dir():
+        if not any(p.suffix.lower() in (".parquet", ".json", ".jsonl") for p in path.rglob("*")):
+            return Problem("no-email-files", "holds no .parquet, .json or .jsonl files (a folder is read as "
+                           "Parquet or JSON lines); name CSV files themselves (mail/*.csv)", path=str(path))
+        return None
+    if not path.is_file():
+        return None
+    if _source_kind(path, "log") == "csv" and not _starts_with(path, b"{"):
+        names = [n.strip() for n in header_line(path)[0]]
+        if not any(names):
+            return Problem("empty-file", "is empty: an email log needs a header row (From, To, ...) and its rows",
+                           path=str(path), row=1)
+        seen: dict[str, str] = {}
+        for name in names:
+            if name and name.lower() in seen:
+                return Problem("duplicate-column", "the header names this column twice; rename or remove one",
+                               path=str(path), row=1, column=name)
+            seen[name.lower()] = name
+        return None
+    if _source_kind(path, "log") == "parquet":
+        try:
+            schema = duckdb.connect().execute(f"DESCRIBE SELECT * FROM read_parquet({_q(str(path))})").fetchall()
+        except duckdb.Error:
+            return None
+        fields = {w for words in ALIASES_EMAIL.values() for w in words}
+        for name, kind, *_ in schema:
+            if normalise_header(name) in fields and (kind.endswith("]") or kind.startswith(("STRUCT", "MAP"))):
+                return Problem("nested-column", "holds lists or records; ona reads this column as text (one "
+                               "address, or addresses separated by ;): write it as text", path=str(path),
+                               column=name)
+    return None
 
 
 _TIME_FORMATS = ["%m/%d/%Y %I:%M:%S %p", "%m/%d/%Y %I:%M %p", "%m/%d/%Y %H:%M:%S", "%m/%d/%Y %H:%M",
@@ -341,11 +401,20 @@ def _log_sql(engine, source: str, path: Path, fmt: str = "log", checks: list | N
     return " UNION ALL ".join(parts)
 
 
+#: Header words (as :func:`normalise_header` folds them) for each field of a message log, in order
+#: of preference. The Danish, Norwegian and Swedish words are Outlook's own (Fra/Til/Kopi, Från/Till/
+#: Kopia). Google Workspace's Gmail log events (security investigation tool) name the author
+#: "From (Header address)" and the delivery's sender "From (Envelope)"; the header address, the
+#: author as the recipient saw it, is preferred, as Graph's ``from`` is. "Event target" comes last:
+#: in an Email Log Search export it is the delivery target (SMTP_IN, GMAIL_INBOX ...), not an address
+#: (https://support.google.com/a/answer/13828463), and "Recipient address" is taken before it.
 ALIASES_EMAIL = {
-    "sender": ("sender", "from", "sender address", "senderaddress", "from address", "sender email", "afsender", "avsändare"),
+    "sender": ("sender", "from", "sender address", "senderaddress", "from address", "sender email",
+               "from (header address)", "from (envelope)", "afsender", "avsender", "avsändare", "fra", "från"),
     "to": ("recipient", "recipients", "to", "recipient address", "recipientaddress", "to address", "recipient email",
-           "modtager", "mottagare", "event target"),
-    "cc": ("cc", "cc recipients", "copy"),
+           "to (envelope)", "modtager", "modtagere", "mottaker", "mottakere", "mottagare",
+           "til", "till", "event target"),
+    "cc": ("cc", "cc recipients", "copy", "kopi", "kopia"),
     "time": ("timestamp", "date", "sent", "sent at", "time", "datetime", "received", "sent date", "origin timestamp utc",
              "eventdate", "event date", "date time", "dato"),
     "message_id": ("message id", "messageid", "message-id", "internet message id", "network message id", "msg id",
@@ -425,11 +494,11 @@ _NORMALISE = """CASE WHEN contains({x}, '<') OR contains({x}, '"') OR contains({
 
 #: Reasons a recipient row gets before its addresses are normalised, by their number in ``grouped``:
 #: the malformed-row markers of the readers (``ona:<code>``) first, then delivery and time window.
-ROW_REASONS = (*MALFORMED, "draft", "not-delivered", "outside-time-window")
+ROW_REASONS = (*MALFORMED, "draft", "zero-score", "not-delivered", "outside-time-window")
 #: Every reason a recipient row gets in the rules of a message, with its number (from 1): the
 #: ROW_REASONS, then the two that need normalised addresses; the markers take precedence.
 _REASON_NUMBER = {code: k for k, code in enumerate((*ROW_REASONS, "blank-address", "self-mail"), 1)}
-_MARKERS = (*MALFORMED, "draft")
+_MARKERS = (*MALFORMED, "draft", "zero-score")
 
 
 def grouped_rules(options: EmailOptions, salt: int = 0, scored: bool = False) -> str:
@@ -488,6 +557,8 @@ ADDRESS_RULES = f"""
     FROM (SELECT h, raw, {_NORMALISE.format(x="raw")} AS address
           FROM (SELECT DISTINCT coalesce(hs, hr) AS h, raw FROM grouped WHERE raw IS NOT NULL))"""
 
+#: Over ``grouped``: the messages read (the rows of its per-message grouping set).
+MESSAGES_READ = "SELECT count(*) AS messages FROM grouped WHERE hs IS NULL AND hr IS NULL AND raw IS NULL"
 #: Over ``addresses``: whether two addresses share a hash.
 ADDRESS_CHECK = "SELECT count(*) > count(DISTINCT h) FROM addresses"
 #: Over ``addresses`` and ``identities``: the nodes written more than one way (two spellings of one
@@ -521,7 +592,9 @@ def aggregation_sql(options: EmailOptions, automated: list[str], *, salt: int = 
     rows left out) and one with reason NULL for what is kept (its ``messages``, ``duplicates`` and
     outside senders and recipients), so that ``kept`` is read only once when nothing filters it. The
     reasons keep the order of docs/email.md."""
-    auto = f"regexp_matches(n.address, {_q('|'.join(f'(?:{p})' for p in automated))})" if automated else "false"
+    # Case-insensitive ((?i), in RE2 and Java alike): the address is lower case, a pattern may not be.
+    auto = f"regexp_matches(n.address, {_q('(?i)' + '|'.join(f'(?:{p})' for p in automated))})" if automated \
+        else "false"
     cc = float(options.cc_weight)
     split = options.weight == "split"
     external = _q(options.external)
@@ -654,14 +727,32 @@ class AggregationSQL(NamedTuple):
     reasons: str
 
 
+def normalised_addresses(values) -> np.ndarray:
+    """Each address normalised by the rule the logs' addresses follow, the same SQL (:data:`_NORMALISE`:
+    the part inside ``<...>``, ``mailto:`` and quotes removed, trimmed, lower case), run by DuckDB on
+    this machine; a missing value is ``""``."""
+    import duckdb
+
+    given = pd.DataFrame({"raw": pd.Series(list(values), dtype=object).fillna("").astype(str)})
+    given["i"] = np.arange(len(given))
+    con = duckdb.connect()
+    try:
+        con.register("given", given)
+        rows = con.execute(f"SELECT {_NORMALISE.format(x='raw')} FROM given ORDER BY i").fetchall()
+    finally:
+        con.close()
+    return np.array([address for address, in rows], dtype=object)
+
+
 def _people_table(roster: Roster, aliases: str | Path | None) -> pd.DataFrame:
-    """address (normalised) -> roster id: the roster's email column, its ids, and the alias file."""
+    """address -> roster id: the roster's email column, its ids, and the alias file, every address
+    normalised as the logs' are (:func:`normalised_addresses`), so that ``Mette <METTE@x>`` in the
+    alias file finds ``mette@x`` in the log."""
     ids = pd.Index(roster.ids).astype(str)
-    frames = [pd.DataFrame({"address": ids.str.strip().str.lower(),
-                            "person": ids})]
+    frames = [pd.DataFrame({"address": normalised_addresses(ids), "person": ids})]
     if roster.email_column:
-        mails = roster.people[roster.email_column].astype(str).str.strip().str.lower()
-        frames.append(pd.DataFrame({"address": mails.to_numpy(), "person": ids}))
+        mails = roster.people[roster.email_column]
+        frames.append(pd.DataFrame({"address": normalised_addresses(mails.where(mails.notna(), "")), "person": ids}))
     if aliases:
         from ._tables import read_table
 
@@ -669,16 +760,18 @@ def _people_table(roster: Roster, aliases: str | Path | None) -> pd.DataFrame:
         if len(table.headers) < 2:
             raise InputError([table.problem("alias-columns", "needs two columns: the old address and the person "
                                             "(roster id or current address)", row=table.header_row)])
-        old, new = table.frame.iloc[:, 0].str.strip().str.lower(), table.frame.iloc[:, 1].str.strip()
-        known = pd.concat(frames).drop_duplicates("address").set_index("address")["person"]
+        old, new = normalised_addresses(table.frame.iloc[:, 0]), table.frame.iloc[:, 1].fillna("").str.strip()
+        known = pd.concat(frames)
+        known = known[known["address"] != ""].drop_duplicates("address").set_index("address")["person"]
         roster_ids = set(ids)
-        person = new.map(lambda v: v if v in roster_ids else known.get(v.lower()))
+        person = pd.Series([v if v in roster_ids else known.get(a) for v, a in zip(new, normalised_addresses(new))],
+                           dtype=object)
         missing = person.isna()
         if missing.any():
             raise InputError([table.problem("alias-unknown", "names no one in the roster (by id or email)",
                                             row=table.rows[i], column=table.headers[1])
                               for i in np.flatnonzero(missing.to_numpy())[:20]])
-        frames.append(pd.DataFrame({"address": old.to_numpy(), "person": person.to_numpy()}))
+        frames.append(pd.DataFrame({"address": old, "person": person.to_numpy()}))
     people = pd.concat(frames, ignore_index=True)
     people = people[people["address"] != ""].drop_duplicates("address").reset_index(drop=True)
     return people
@@ -751,17 +844,22 @@ def g2g_privacy(units: pd.DataFrame, minimum: int | None) -> pd.DataFrame:
 
 
 def _viva_p2p_sql(engine, source: str) -> str:
+    """Recipient rows of a Viva Insights person-to-person export: each row one (primary -> secondary)
+    row with its tie score (Strong_tie_score, else collaboration hours or email count; 1 without
+    one); a score of 0 says there is no tie, so such a row is left out (reason ``zero-score``)."""
     cols = engine.columns(source)
     a = _find(cols, "primarycollaborator personid")
     b = _find(cols, "secondarycollaborator personid")
     w = _find(cols, "strong tie score", "collaboration hours", "email count", "emails sent", "diverse tie score")
     when = _find(cols, "metricdate", "date")
     weight = f"TRY_CAST({_ident(w)} AS DOUBLE)" if w else "1.0"
+    # A score of 0 is no tie: the row is left out (reason zero-score), never a tie of weight 0.
+    zero = f"CASE WHEN {weight} = 0 THEN 'ona:zero-score' END" if w else "NULL::VARCHAR"
     base = f"(SELECT *, row_number() OVER () + 1 AS src_row FROM {source})"
     return (f"""SELECT CAST(src_row AS VARCHAR) AS msg, CAST({_ident(a)} AS VARCHAR) AS sender,
                        CAST({_ident(b)} AS VARCHAR) AS recipient, 'to' AS kind,
                        {f"TRY_STRPTIME(CAST({_ident(when)} AS VARCHAR), '%m/%d/%Y')" if when else "NULL::TIMESTAMP"} AS sent_at,
-                       NULL::VARCHAR AS status, {weight} AS score FROM {base}""")
+                       {zero} AS status, {weight} AS score FROM {base}""")
 
 
 def _gdc_sql(engine, source: str, path, checks: list | None = None, first_row: int = 1) -> str:
@@ -797,7 +895,7 @@ def _read_problem(path, exc: Exception) -> Problem:
         return Problem("out-of-memory", "DuckDB needed more memory than its limit for these exports; pass a higher "
                        "memory_limit to read_email or use --engine spark", path=str(path))
     if isinstance(exc, duckdb.Error):
-        return _csv_problem(exc, Path(path))
+        return _duckdb_problem(exc, Path(path))
     text = spark_error_text(exc)  # a py4j error's text comes from the JVM: read it once
     scheme = re.search(r"No FileSystem for scheme \"?([a-z0-9]+)", text) or \
         re.search(r"Class org\.apache\.hadoop\.fs\.(\w+)\.\w+ not found", text)
@@ -831,7 +929,7 @@ def _read_problem(path, exc: Exception) -> Problem:
         try:
             local.rows(f"SELECT count(*) FROM {local.source(path, 'csv')}")
         except duckdb.Error as found:
-            return _csv_problem(found, Path(path))
+            return _duckdb_problem(found, Path(path))
         finally:
             local.close()
     return spark_problem
@@ -922,6 +1020,10 @@ def _tie_result(engine, reasons, paths, formats, roster, options, excluded, key,
             excluded["not-reciprocal (pairs)"] = int(enough - pairs)
         if every - enough:
             excluded[f"fewer than {k} messages (pairs)"] = int(every - enough)
+    # (the rows of the pairs --min-messages and --reciprocal keep)
+    kept_rows = messages if final == "kept" else \
+        int(engine.rows(f"SELECT coalesce(sum(messages), 0) FROM {final}")[0][0])
+    messages_read = int(engine.rows("SELECT messages FROM messages_read")[0][0]) + excluded.get("chat", 0)
     externals = {"external senders": int(senders), "external recipients": int(recipients)}
     names = _node_names(engine)
     extended = roster
@@ -955,8 +1057,22 @@ def _tie_result(engine, reasons, paths, formats, roster, options, excluded, key,
             "row": np.zeros(n, dtype=np.int64), "messages": kept["messages"].to_numpy(dtype=np.int64)}, copy=False))
     table = replace(table, path="; ".join(str(p) for p in paths), weight_column="messages", dropped=dict(excluded),
                     shape="email")
-    return EmailResult(ties=table, roster=extended, excluded=excluded, rows_read=int(rows_read), kept_rows=messages,
-                       formats=tuple(formats), externals=externals, engine=engine.where, pairs=int(pairs))
+    return EmailResult(ties=table, roster=extended, excluded=excluded, rows_read=int(rows_read), kept_rows=kept_rows,
+                       messages_read=messages_read, formats=tuple(formats), externals=externals, engine=engine.where,
+                       pairs=int(pairs))
+
+
+#: The reasons whose counts are messages (skipped before their recipient rows were made); the
+#: reasons ending in " (pairs)" count sender -> recipient pairs; every other reason, recipient rows.
+MESSAGE_REASONS = ("chat",)
+
+
+def left_out_unit(reason: str) -> str:
+    """What a left-out count of ``reason`` counts: "message", "sender -> recipient pair" or
+    "recipient row" (see :data:`MESSAGE_REASONS`)."""
+    if reason.endswith(" (pairs)"):
+        return "sender -> recipient pair"
+    return "message" if reason in MESSAGE_REASONS else "recipient row"
 
 
 #: Over a table of kept node pairs: the outside senders and recipients among them, and the pairs.
@@ -1031,8 +1147,9 @@ def _aggregate(engine, paths, formats, roster, options, excluded, progress):
         try:  # the engine's own regular expressions (DuckDB's RE2 has no look-arounds, for one)
             engine.rows(f"SELECT regexp_matches('x', {_q(pattern)})")
         except engine.errors as exc:
-            raise OnaError(f"--exclude {pattern!r} is a pattern {engine.name} cannot use ({str(exc).splitlines()[0]})"
-                           ) from None
+            where = {"duckdb": "DuckDB", "spark": "Spark"}.get(engine.name, engine.name)
+            raise OnaError(f"--exclude {pattern!r} is a pattern {where} cannot run "
+                           f"({_regex_reason(exc)}); write it without look-arounds and back-references") from None
     automated = AUTOMATED_PATTERNS + list(options.exclude)
     progress.advance("aggregating")
     try:
@@ -1052,6 +1169,7 @@ def _aggregate(engine, paths, formats, roster, options, excluded, progress):
         engine.store("shared", SHARED_NODES)
         merged = engine.rows("SELECT count(*) > 0 FROM shared")[0][0]
         engine.store("pairs", aggregation_sql(options, automated, merged=bool(merged), scored=scored).pairs)
+        engine.store("messages_read", MESSAGES_READ)  # read by _tie_result, for the summary
         engine.release("grouped")
         engine.release("shared")
         one_address_a_node = engine.rows("SELECT count(*) = count(DISTINCT k) FROM identities")[0][0]
@@ -1070,6 +1188,13 @@ def _aggregate(engine, paths, formats, roster, options, excluded, progress):
         raise InputError([_read_problem(next((p for p, f in zip(paths, formats) if f != "mbox"), paths[0]),
                                         exc)]) from None
     return reasons, None
+
+
+def _regex_reason(exc: Exception) -> str:
+    """What the engine's regular expressions (RE2 in DuckDB) say is wrong with a pattern, without the
+    engine's own error class (``invalid perl operator: (?=``)."""
+    first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return first.rsplit("Error: ", 1)[-1]
 
 
 def _with_external_people(roster: Roster, outside: list[str], mode: str) -> Roster:

@@ -662,7 +662,7 @@ def open_engine(name: str, tmp: Path, *, memory_limit: str = "1GB", spark=None):
         except ImportError:
             from ..errors import OnaError
 
-            raise OnaError("--engine spark needs PySpark and sqlglot: pip install 'ona-toolkit[spark]' "
-                           "(and a Java runtime)") from None
+            raise OnaError("--engine spark (engine='spark' in Python) needs PySpark and sqlglot: "
+                           "pip install 'ona-toolkit[spark]' (and a Java runtime)") from None
         return SparkEngine(tmp, spark)
     raise ValueError(f"engine must be one of {', '.join(ENGINES)}")

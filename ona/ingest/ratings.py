@@ -226,11 +226,11 @@ def _unit_column(roster: Roster, by: str | None) -> str:
         column = roster.column(by)
         if column == roster.id_column:
             raise InputError([Problem("bad-unit-column", "cannot measure by the id column; choose a unit column",
-                                      path=roster.path, row=1)])
+                                      path=roster.path, row=roster.header_row)])
         return column
     if roster.default_unit_column is None:
-        raise InputError([Problem("no-unit-column", "the roster has no department or unit column; name one with --by",
-                                  path=roster.path, row=1)])
+        raise InputError([Problem("no-unit-column", "the roster has no department or unit column; name one with --by "
+                                  "(by= in Python)", path=roster.path, row=roster.header_row)])
     return roster.default_unit_column
 
 

@@ -133,7 +133,8 @@ def read_roster(path: str | Path, *, sheet: str | None = None, id_column: str | 
     if id_col is None:
         id_col = email_col or name_col
     if id_col is None:
-        find_column(table, "id", None, required=True, option="--id-column")  # raises with the header list
+        # (raises with the header list)
+        find_column(table, "id", None, required=True, option="--id-column (id_column= in Python)")
     unit_cols = _unit_columns(table, unit_column)
     return _validated_roster(table, id_col, name_col, email_col, unit_cols)
 

@@ -30,6 +30,8 @@ from ._tables import NUMBERED_HEADER, Table, normalise_header, row_numbers
 __all__ = ["TieRecords", "detect_shape", "edge_list_without_header", "records_from_table", "SHAPES"]
 
 SHAPES = ("edges", "matrix", "wide")
+# How a message names the setting that names a column: the command line's option and read_ties's argument.
+_OPTION = {role: f"--{role}-column ({role}_column= in Python)" for role in ("source", "target", "weight")}
 _LIST_SEPARATORS = re.compile(r"\s*(?:;|\||\n|\r)\s*")
 # A header that starts with a weight alias as a word ("Hvor ofte 1", "How often do you ...?",
 # "Frequency (1-5)"); a question with the word further in ("Who do you count on?") is no weight.
@@ -176,7 +178,8 @@ def edge_list_without_header(table: Table, match) -> tuple[Table, Problem] | Non
         len(headers)]
     warning = table.problem(
         "no-header-row", f"has no header row: its first row names people of the roster, so it is read as the "
-        f"first tie and the columns as {roles}; if the first row is a header, pass --ties-header-row {first}",
+        f"first tie and the columns as {roles}; if the first row is a header, pass --ties-header-row {first} "
+        f"(header_row={first} in Python)",
         row=first, severity="warning")
     return Table(path=table.path, sheet=table.sheet, header_row=first - 1, frame=frame, rows=rows), warning
 
@@ -190,7 +193,8 @@ def _same_column(table: Table, roles: dict[str, str | None]) -> None:
         if header in seen:
             raise InputError([table.problem(
                 "same-column", f"this column is named as both the {seen[header]} and the {role} column; give each "
-                "its own column (--source-column, --target-column, --weight-column)",
+                "its own column (--source-column, --target-column, --weight-column; source_column, target_column, "
+                "weight_column in Python)",
                 row=table.header_row, column=header)])
         seen[header] = role
 
@@ -217,9 +221,9 @@ def _layer_column(table: Table, taken) -> str | None:
 def _edges(table: Table, records: TieRecords, source_column, target_column, weight_column, match=None) -> None:
     """One record per row; an edge whose direction is undirected or mutual is also a record the
     other way, with the same row (its source cell is then in the target column)."""
-    src = find_column(table, "source", source_column, option="--source-column", names_person=match)
-    tgt = find_column(table, "target", target_column, option="--target-column", names_person=match)
-    w = find_column(table, "weight", weight_column, required=False, option="--weight-column", names_person=match)
+    src = find_column(table, "source", source_column, option=_OPTION["source"], names_person=match)
+    tgt = find_column(table, "target", target_column, option=_OPTION["target"], names_person=match)
+    w = find_column(table, "weight", weight_column, required=False, option=_OPTION["weight"], names_person=match)
     _same_column(table, {"source": src, "target": tgt, "weight": w})
     direction = _direction_column(table, (src, tgt, w))
     layer = _layer_column(table, (src, tgt, w, direction))
@@ -268,6 +272,20 @@ def _matrix(table: Table, records: TieRecords) -> None:
             records.add(labels[i], header, cell, "", (row, label_column), (table.header_row, letter), (row, letter))
 
 
+def _no_column_options(table: Table, source_column, target_column, weight_column) -> None:
+    """Refuse the column options a matrix cannot use (see :func:`records_from_table`)."""
+    first = normalise_header(table.headers[0])
+    given = [option for option, value in (("source", source_column), ("target", target_column),
+                                          ("weight", weight_column))
+             if value is not None and not (option == "source" and normalise_header(value) == first)]
+    if given:
+        raise InputError([table.problem(
+            "not-for-matrix", "is read as a matrix (people down the first column and across the header, a weight in "
+            "each cell), which has no " + " or ".join(f"{option} column" for option in given) + "; leave out "
+            + ", ".join(_OPTION[option] for option in given) + ", or read the sheet as an edge list with "
+            "--ties-format edges (ties_format='edges' in Python)", row=table.header_row)])
+
+
 def _is_weight_header(header: str) -> bool:
     """A frequency column of a wide sheet: its header starts with a weight alias as a word ("Hvor ofte 1",
     "How often do you meet?"), not a question with such a word further in ("Whose input do you value?")."""
@@ -287,7 +305,7 @@ def _respondent_column(table: Table, source_column) -> str:
     not the tool's (a timestamp, a response number); else the first column. In a
     SurveyMonkey export (a ``Collector ID`` column) ``Respondent ID`` numbers the responses: the
     email (or name) column is the respondent there too."""
-    found = find_column(table, "source", source_column, required=False, option="--source-column")
+    found = find_column(table, "source", source_column, required=False, option=_OPTION["source"])
     if source_column is None and _is_survey_export(table) and (
             found is None or (normalise_header(found) == "respondent id" and
                               "collector id" in {normalise_header(h) for h in table.headers})):
@@ -333,10 +351,10 @@ def _wide(table: Table, records: TieRecords, source_column, target_column, weigh
     frame = table.frame
     respondent = _respondent_column(table, source_column)
     if target_column is not None:
-        target = find_column(table, "target", target_column, option="--target-column", names_person=names_person)
+        target = find_column(table, "target", target_column, option=_OPTION["target"], names_person=names_person)
         others = table.headers
         following = others[others.index(target) + 1] if others.index(target) + 1 < len(others) else None
-        weight = find_column(table, "weight", weight_column, option="--weight-column",
+        weight = find_column(table, "weight", weight_column, option=_OPTION["weight"],
                              names_person=names_person) if weight_column else \
             following if following is not None and _is_weight_header(following) else None
         _same_column(table, {"source": respondent, "target": target, "weight": weight})
@@ -344,15 +362,17 @@ def _wide(table: Table, records: TieRecords, source_column, target_column, weigh
     elif weight_column is not None:
         raise InputError([table.problem(
             "weight-without-target", "a wide sheet has a frequency column per colleague column: with "
-            "--weight-column, name its colleague column with --target-column", row=table.header_row)])
+            "--weight-column (weight_column), name its colleague column with --target-column (target_column)",
+            row=table.header_row)])
     else:
         person_columns = _colleague_columns(table, respondent, names_person)
     if not person_columns and _has(table, "source"):
-        find_column(table, "target", None, option="--target-column", names_person=names_person)  # raises
+        find_column(table, "target", None, option=_OPTION["target"], names_person=names_person)  # raises
     if not person_columns:
         raise InputError([table.problem(
             "unknown-shape", "cannot tell who reported ties to whom: no source/target columns, no matrix and no "
-            "colleague columns naming roster people; use --ties-format and --source-column/--target-column",
+            "colleague columns naming roster people; use --ties-format and --source-column/--target-column "
+            "(ties_format, source_column, target_column in Python)",
             row=table.header_row)])
     respondents = frame[respondent].to_list()
     for i, row in enumerate(table.rows):
@@ -391,6 +411,10 @@ def records_from_table(table: Table, match, *, shape: str | None = None, source_
     question's answers: a cell lists several colleagues (``;``, ``|`` or a line break), or, in a
     survey tool's export, a cell is blank (someone answered naming no one). Those are read as a
     wide sheet with that one colleague column.
+
+    A matrix has no column options: its first column names who answered and its cells are the
+    weights. A ``target_column`` or ``weight_column``, or a ``source_column`` other than the first
+    column, is refused (``not-for-matrix``) rather than left unused.
     """
     if shape is None and source_column and target_column:
         shape = "wide" if _answers_column(table, target_column) else "edges"
@@ -399,6 +423,7 @@ def records_from_table(table: Table, match, *, shape: str | None = None, source_
     if shape == "edges":
         _edges(table, records, source_column, target_column, weight_column, match)
     elif shape == "matrix":
+        _no_column_options(table, source_column, target_column, weight_column)
         _matrix(table, records)
         records.weight_column = "matrix cells"
     elif shape == "wide":

@@ -144,7 +144,7 @@ def write_ratings_template(roster: Roster, path: str | Path, *, unit_column: str
     if unit_column is None:
         from ..errors import OnaError
 
-        raise OnaError("the roster has no unit column; name it with --unit-column")
+        raise OnaError("the roster has no unit column; name it with --unit-column (unit_column= in Python)")
     units = sorted(set(roster.people[unit_column]))
     choices = person_choices(roster)
     wb = Workbook()

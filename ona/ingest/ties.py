@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .._arguments import check_type
 from ..errors import InputError, Problem
 from ._tables import Table, gc_paused, read_table, sheets_like
 from .roster import Roster, name_key
@@ -316,9 +317,17 @@ def read_ties(path: str | Path | list, roster: Roster, *, sheet: str | None = No
     must be a non-negative number; a weight of 0 means no tie. Ties to oneself are dropped and
     counted. Within a layer, a pair listed more than once keeps its largest weight. Every problem in
     every file is collected and raised together as one :class:`InputError`.
+
+    A call with a wrong argument (a roster that is no :class:`Roster`, a DataFrame for ``path``, an
+    unknown ``combine``) raises an :class:`InputError` with code ``bad-argument``.
     """
+    if isinstance(path, pd.DataFrame):
+        raise InputError([Problem("bad-argument", "read_ties reads tie files; give a DataFrame of ties (source, "
+                                  "target, weight) to build_graph instead")])
+    check_type(roster, Roster, "read_ties(path, roster): pass the Roster from read_roster as the roster")
     if combine not in COMBINE_RULES:
-        raise ValueError(f"combine must be one of {COMBINE_RULES}")
+        raise InputError([Problem("bad-argument", f"read_ties(combine={combine!r}): combine must be one of "
+                                  + ", ".join(COMBINE_RULES))])
     paths = list(path) if isinstance(path, (list, tuple)) else [path]
     tables, problems = [], []
     for p, name in zip(paths, file_layer_names(paths)):
@@ -372,7 +381,8 @@ def read_tie_table(path: str | Path, roster: Roster, *, sheet=None, source_colum
     from .shapes import SHAPES
 
     if ties_format is not None and ties_format not in SHAPES:
-        raise ValueError(f"ties_format must be one of {SHAPES}")
+        raise InputError([Problem("bad-argument", f"read_ties(ties_format={ties_format!r}): ties_format must be one "
+                                  "of " + ", ".join(SHAPES))])
     wanted = None if ties_format not in (None, "edges") else [
         [explicit] if explicit else ALIASES[role] for role, explicit in
         (("source", source_column), ("target", target_column), ("weight", weight_column))]
@@ -493,7 +503,8 @@ def _join_records(table: Table, matcher: "PersonMatcher", records, shape: str, *
         else:
             problems.append(table.problem(
                 "unknown-person", "names no one in the roster (matched by id, email and name); "
-                "add the person to the roster, fix the spelling, or pass --drop-unknown", row=row, column=col))
+                "add the person to the roster, fix the spelling, or pass --drop-unknown "
+                "(drop_unknown=True in Python)", row=row, column=col))
 
     ends = (records.source, records.target)
     if not n:

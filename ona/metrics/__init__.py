@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from .._arguments import check_minimum, check_type
 from .._progress import steps
 from ..graph import OrgGraph, UnitPartition
 from .boundary import ei_expectation, ei_index, pair_expectation, unit_pair_table, unit_table
@@ -125,8 +126,12 @@ def measure(graph: OrgGraph, by: str | None = None, *, seed: int = 1, permutatio
     ``docs/metrics.md`` for every definition. ``seed`` seeds every random step (E-I permutations,
     Leiden, sampled betweenness); ``permutations`` is the number of E-I permutations;
     betweenness is exact up to ``exact_betweenness_limit`` people and estimated from
-    ``betweenness_samples`` pivots above.
+    ``betweenness_samples`` pivots above. Each of the four numbers is a whole number of at least its
+    :data:`ona._arguments.MINIMUM` (the command line's limits).
     """
+    check_type(graph, OrgGraph, "measure(graph): pass the graph from build_graph")
+    check_minimum("measure", seed=seed, permutations=permutations, exact_betweenness_limit=exact_betweenness_limit,
+                  betweenness_samples=betweenness_samples)
     units = graph.partition(by)
     with steps(["degrees", "brokerage", "structural holes", "betweenness", "communities", "bridges"]) as progress:
         people = _people_frame(graph, units)

@@ -373,7 +373,9 @@ def brandes(n: int, source: np.ndarray, target: np.ndarray, lengths: np.ndarray 
     else:
         rindices, rindptr = np.zeros(0, dtype=np.int32), np.zeros(n + 1, dtype=np.int64)
     edge_lengths = np.ones(len(indices)) if lengths is None else np.ascontiguousarray(lengths[order], dtype=np.float64)
-    span = 1 << int(edge_lengths.max()).bit_length() if len(edge_lengths) else 1
+    # Dial's buckets span the longest tie, a power of two; it is worked out for integer lengths only:
+    # a float length such as 1 / 1e-19 has no bucket count numba could take (nor need one).
+    span = 1 << int(edge_lengths.max()).bit_length() if exact_lengths and len(edge_lengths) else 1
     if lengths is None:
         mode = 0
     elif exact_lengths and span <= _MAX_BUCKETS:

@@ -253,7 +253,8 @@ def _type_column(people: pd.DataFrame, type_column: str | None, roster) -> str |
     found = next((c for c in people.columns if normalise(c) == normalise(type_column)), None)
     if found is None:
         choices = ", ".join(repr(c) for c in people.columns)
-        raise InputError([Problem("unknown-unit-column", f"has no column {type_column!r} for --unit-type-column; "
+        raise InputError([Problem("unknown-unit-column", f"has no column {type_column!r} for --unit-type-column "
+                                  "(type_column= in Python); "
                                   f"choose one of: {choices}", path=getattr(roster, "path", None),
                                   sheet=getattr(roster, "sheet", None), row=getattr(roster, "header_row", None))])
     return found

@@ -188,8 +188,13 @@ def _trends(waves: pd.DataFrame | None, c: Comparison | None = None) -> str:
 
 
 def write_comparison(comparison: Comparison, out_dir: str | Path, *, waves: pd.DataFrame | None = None) -> dict:
-    """Write compare.html and compare.xlsx into ``out_dir``; return their paths."""
+    """Write compare.html and compare.xlsx into ``out_dir``; return their paths. ``comparison``
+    comes from :func:`ona.compare_waves`; ``waves`` (``history.waves()``) adds trend charts over all
+    stored waves."""
+    from .._arguments import check_type
     from .workbook import write_frames
+
+    check_type(comparison, Comparison, "write_comparison(comparison, out_dir): pass the Comparison from compare_waves")
 
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)

@@ -294,7 +294,17 @@ def _vis_assets() -> tuple[str, str]:
 
 def write_map(graph: OrgGraph, measurement: Measurement, path: str | Path, *, seed: int = 1,
               title: str | None = None, size_by: str = "degree", subtitle: str | None = None) -> Path:
-    """Write the person map as one self-contained HTML file at ``path`` (atomically)."""
+    """Write the person map as one self-contained HTML file at ``path`` (atomically).
+
+    The graph comes first, then its measurement (:func:`ona.write_report` takes them the other way
+    round): a call with the two swapped is refused with an error that says so."""
+    from .._arguments import check_type
+    from ..graph import OrgGraph
+    from ..metrics import Measurement
+
+    order = "write_map takes the graph first, then the measurement: write_map(graph, measurement, path)"
+    check_type(graph, OrgGraph, order)
+    check_type(measurement, Measurement, order)
     path = Path(path)
     data = map_data(graph, measurement, seed=seed, size_by=size_by)
     heading = title or "Who works with whom"

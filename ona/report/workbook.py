@@ -1,4 +1,5 @@
-"""The analyst's Excel workbook: Summary, People, Units, Unit matrix and Unit pairs sheets.
+"""The analyst's Excel workbook: Summary, People, Units, Unit matrix and Unit pairs sheets, then
+one sheet per extra table (fragile_bridges, must_not_leave, unit_communities, ...).
 
 Text that came from input is written as text, never as a formula: a cell beginning with ``=``,
 ``+``, ``-``, ``@`` (or a tab or carriage return) is stored as a string cell, so a roster name such
@@ -20,7 +21,9 @@ from openpyxl.formatting.rule import ColorScaleRule
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from .._arguments import check_type
 from .._files import atomic_path
+from ..errors import InputError, Problem
 from ..metrics import Measurement
 from .json_out import numeric_values
 
@@ -104,8 +107,14 @@ def _append_frame(ws, frame: pd.DataFrame, index_label: str | None) -> None:
 
 
 def write_workbook(measurement: Measurement, path: str | Path) -> Path:
-    """Write ``measurement`` as an Excel workbook at ``path`` (atomically)."""
+    """Write ``measurement`` as an Excel workbook at ``path`` (atomically). The path ends in
+    ``.xlsx``: any other name (``metrics.csv``) would hold a workbook that its name misdescribes,
+    so it is refused (code ``bad-argument``) and nothing is written."""
     path = Path(path)
+    if path.suffix.lower() != ".xlsx":
+        raise InputError([Problem("bad-argument", f"write_workbook writes an Excel workbook: name it with .xlsx, "
+                                  f"not {path.suffix or 'no suffix'} ({path.name})")])
+    check_type(measurement, Measurement, "write_workbook(measurement, path): pass the Measurement from measure")
     wb = Workbook(write_only=True)
 
     ws = wb.create_sheet("Summary")
@@ -132,11 +141,12 @@ def write_workbook(measurement: Measurement, path: str | Path) -> Path:
         rng = f"B3:{get_column_letter(k + 1)}{k + 2}"
         ws.conditional_formatting.add(rng, ColorScaleRule(start_type="num", start_value=0, start_color="FFFFFF",
                                                           end_type="max", end_color="2171B5"))
+    _append_frame(wb.create_sheet("Unit pairs"), measurement.unit_pairs, None)
+    # The extra tables after the five main sheets, named as in metrics.json and docs/metrics.md.
     for name, frame in measurement.extra.items():
         # A named index says what a row is (a unit, a person): it is the first column. An unnamed one
         # only numbers the rows, which Excel does already: it is left out.
         _append_frame(wb.create_sheet(name[:31]), frame, frame.index.name)
-    _append_frame(wb.create_sheet("Unit pairs"), measurement.unit_pairs, None)
 
     with atomic_path(path) as tmp:
         wb.save(tmp)

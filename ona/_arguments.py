@@ -1,0 +1,35 @@
+"""Checks of the arguments a script passes to the library, so that a wrong call raises an
+:class:`~ona.errors.InputError` (code ``bad-argument``) that says what to pass, not a Python error
+from deep inside.
+
+:data:`MINIMUM` is the smallest value of each whole-number setting: one definition for the library
+(:func:`check_minimum`), the command line (``click.IntRange``) and ona.toml. Every other
+whole-number setting is 0 or more.
+"""
+
+from __future__ import annotations
+
+from .errors import InputError, Problem
+
+__all__ = ["MINIMUM", "check_minimum", "check_type"]
+
+MINIMUM = {"seed": 0, "permutations": 0, "exact_betweenness_limit": 0, "betweenness_samples": 1, "bootstraps": 0,
+           "min_group_size": 1, "max_recipients": 1, "min_messages": 1, "roster_header_row": 1, "ties_header_row": 1}
+
+
+def check_minimum(function: str, **values) -> None:
+    """Raise one error naming every argument of ``function`` that is not a whole number of at
+    least its :data:`MINIMUM`."""
+    wrong = [Problem("bad-argument", f"{function}({name}={value!r}): {name} must be a whole number of "
+                     f"{MINIMUM[name]} or more")
+             for name, value in values.items()
+             if isinstance(value, bool) or not isinstance(value, int) or value < MINIMUM[name]]
+    if wrong:
+        raise InputError(wrong)
+
+
+def check_type(value, kind: type | tuple[type, ...], message: str) -> None:
+    """Raise ``message`` (which says what to pass) unless ``value`` is a ``kind``; the message ends
+    with the type that was passed."""
+    if not isinstance(value, kind):
+        raise InputError([Problem("bad-argument", f"{message}; got {type(value).__name__}")])
