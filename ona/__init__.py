@@ -31,6 +31,7 @@ __getattr__, __dir__ = lazy_exports(__name__, {
     "write_map": ".report", "write_report": ".report", "write_workbook": ".report",
     "open_history": ".history", "History": ".history", "StoredWave": ".history",
     "compare_waves": ".compare", "Comparison": ".compare", "write_comparison": ".report.compare_page",
+    "show_progress": "._progress",
 })
 
 __all__ = [
@@ -44,6 +45,7 @@ __all__ = [
     "open_history",
     "compare_waves",
     "write_comparison",
+    "show_progress",
     "Roster",
     "TieTable",
     "OrgGraph",

@@ -11,7 +11,9 @@ import shutil
 import tempfile
 import time
 from pathlib import Path
-from typing import IO, Iterator
+from typing import IO, Collection, Iterator
+
+from .errors import OnaError
 
 try:
     import fcntl
@@ -71,23 +73,36 @@ def atomic_write(path: str | os.PathLike, mode: str = "w", encoding: str | None 
 
 
 @contextlib.contextmanager
-def atomic_folder(folder: str | os.PathLike, removed: list | None = None) -> Iterator[Path]:
+def atomic_folder(folder: str | os.PathLike, removed: list | None = None, *,
+                  own_names: Collection[str] = ()) -> Iterator[Path]:
     """Yield an empty staging folder inside ``folder``; when the block succeeds, every file written
     into it replaces the file of the same name in ``folder``: all of them, or none.
 
+    ``own_names`` are the names of every file such a folder can hold (a report's pages): a file of
+    ``folder`` with one of those names that the block did not write is an earlier set's (the
+    ratings page of a run with ratings, after a run without) and goes in the same swap. Every
+    other file of ``folder`` (a user's notes) is left alone.
+
     Nothing in ``folder`` changes until the block has written every file. Then each target is
     checked first: a folder where a file must go stops the whole set with an error naming that
-    target. Then each old file is set aside and the new one moved in; if a move fails, the files
-    already moved are taken back and the old ones restored, and the error names the target. So
-    ``folder`` holds the earlier files or the new ones, never a mix. Files of ``folder`` that the
-    block did not write are left alone; the staging folder is removed in every case.
+    target. Then each old file, and each earlier file of ``own_names`` the block did not write, is
+    set aside and the new one moved in; if a move fails, the files already moved are taken back and
+    the old ones restored, and the error names the target. So ``folder`` holds the earlier files or
+    the new ones, never a mix. The staging folder is removed in every case. ``folder`` (or a folder
+    above it) being a file is an :class:`~ona.errors.OnaError` naming it.
 
     A run killed before it could remove its staging folder leaves it behind: each run removes
     those of earlier runs (:func:`remove_stale_staging`; their names are added to ``removed``),
     never one that a running process holds.
     """
     target_dir = Path(folder)
-    target_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        target_dir.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError):
+        in_the_way = next(p for p in (target_dir, *target_dir.parents) if p.exists() or p.is_symlink())
+        raise OnaError(f"{target_dir}: " + ("is a file, not a folder" if in_the_way == target_dir else
+                                            f"cannot be made: {in_the_way} is a file, not a folder")
+                       + "; name a folder to write into, or move the file (nothing was written)") from None
     staging = Path(tempfile.mkdtemp(prefix=_STAGING_PREFIX, dir=target_dir))
     lock = open(staging / _LOCK_NAME, "w")
     try:
@@ -96,7 +111,7 @@ def atomic_folder(folder: str | os.PathLike, removed: list | None = None) -> Ite
         if removed is not None:
             removed.extend(remove_stale_staging(target_dir))
         yield staging
-        _replace_all(staging, target_dir)
+        _replace_all(staging, target_dir, own_names)
     finally:
         lock.close()
         shutil.rmtree(staging, ignore_errors=True)
@@ -135,18 +150,26 @@ def remove_stale_staging(folder: str | os.PathLike) -> list[str]:
     return removed
 
 
-def _replace_all(staging: Path, target_dir: Path) -> None:
-    """Move every file of ``staging`` onto its name in ``target_dir``, all or none (see atomic_folder)."""
+def _replace_all(staging: Path, target_dir: Path, own_names: Collection[str]) -> None:
+    """Move every file of ``staging`` onto its name in ``target_dir``, and the files of ``own_names``
+    it does not hold out of it, all or none (see atomic_folder)."""
     new_files = sorted(p for p in staging.iterdir() if p.is_file() and p.name != _LOCK_NAME)
     for new in new_files:
         target = target_dir / new.name
         if target.is_dir() and not target.is_symlink():
             raise IsADirectoryError(errno.EISDIR, "is a folder where the report writes a file; move or rename it "
                                     "(nothing of the new report was written)", str(target))
+    written = {new.name for new in new_files}
+    earlier = [target_dir / name for name in sorted(set(own_names) - written)
+               if (target_dir / name).is_symlink() or (target_dir / name).is_file()]
     aside = staging / ".old"
     aside.mkdir()
-    moved: list[tuple[Path, Path, Path | None]] = []  # (staged file, target, old file set aside)
+    moved: list[tuple[Path | None, Path, Path | None]] = []  # (staged file or None, target, old file set aside)
     try:
+        for target in earlier:
+            old = aside / target.name
+            os.replace(target, old)
+            moved.append((None, target, old))
         for new in new_files:
             target, old = target_dir / new.name, None
             if target.exists() or target.is_symlink():
@@ -157,7 +180,7 @@ def _replace_all(staging: Path, target_dir: Path) -> None:
     except OSError as exc:
         for new, placed, old in reversed(moved):
             with contextlib.suppress(OSError):
-                if not new.exists():
+                if new is not None and not new.exists():
                     os.replace(placed, new)
                 if old is not None:
                     os.replace(old, placed)

@@ -1,4 +1,8 @@
-"""Progress on stderr, shown only when stderr is a terminal (and not silenced)."""
+"""Progress on stderr: drawn only when it is switched on (:func:`show_progress`) and stderr is a
+terminal (sqlite-utils does the same, utils.py L224-241).
+
+A script that uses the library writes nothing to the terminal unless it asks; the ``ona`` command
+asks, unless ``--silent``."""
 
 from __future__ import annotations
 
@@ -8,19 +12,23 @@ from typing import Iterable, Iterator, TypeVar
 
 import click
 
-__all__ = ["progress", "steps", "set_silent"]
+__all__ = ["progress", "steps", "show_progress"]
 
 T = TypeVar("T")
-_silent = False
+_shown = False
 
 
-def set_silent(silent: bool) -> None:
-    global _silent
-    _silent = silent
+def show_progress(on: bool = True) -> bool:
+    """Draw progress bars on stderr while ona measures (:func:`ona.measure`) and reads email
+    exports, when stderr is a terminal; ``show_progress(False)`` stops them. Off until a script
+    calls it. Returns the setting it replaces, so that a caller can put it back."""
+    global _shown
+    before, _shown = _shown, bool(on)
+    return before
 
 
 def _enabled() -> bool:
-    return not _silent and sys.stderr.isatty()
+    return _shown and sys.stderr.isatty()
 
 
 @contextlib.contextmanager

@@ -14,7 +14,7 @@ import click
 
 from . import __version__
 from ._arguments import MINIMUM
-from ._progress import set_silent, steps
+from ._progress import show_progress, steps
 from .errors import InputError, OnaError
 from .report import _words as words
 from .ingest.email import FORMATS as EMAIL_FORMATS, left_out_unit
@@ -207,7 +207,8 @@ def _read_ties(opts: dict, roster):
 @click.option("--silent", is_flag=True, help="No progress bars.")
 def cli(debug: bool, silent: bool) -> None:
     """ona: organizational network analysis — who works with whom across units."""
-    set_silent(silent)
+    before = show_progress(not silent)  # (the library alone draws no progress; the command does)
+    click.get_current_context().call_on_close(lambda: show_progress(before))
 
 
 def _pct(x: float) -> str:

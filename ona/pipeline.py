@@ -16,7 +16,10 @@ from .ingest.roster import Roster
 from .ingest.ties import TieTable
 from .metrics import EXACT_LIMIT, SAMPLES, Measurement, measure
 
-__all__ = ["Analysis", "analyze"]
+__all__ = ["Analysis", "analyze", "privacy_parameters"]
+
+#: The minimum group size when identities are pseudonymised and none is given (as apply_privacy's).
+PSEUDONYMIZED_MIN_GROUP_SIZE = 5
 
 
 @dataclass
@@ -50,6 +53,14 @@ def email_parameters(options) -> dict:
         "aliases": Path(options.aliases).name if options.aliases else None, "engine": options.engine}}
 
 
+def privacy_parameters(pseudonymized: bool, min_group_size: int | None, merged_units: list[str]) -> dict:
+    """The privacy rules a measurement ran under, as its report states them: whether every identity
+    was pseudonymised (never the key), the minimum group size (None: no minimum) and how many of
+    the measured units were under it and merged."""
+    return {"pseudonymized": pseudonymized, "min_group_size": min_group_size,
+            "small_units_merged": len(merged_units)}
+
+
 def analyze(roster: Roster, ties: TieTable | None = None, *, email_paths=(), email_options=None,
             ratings_path: str | Path | None = None, scale_path: str | Path | None = None, by: str | None = None,
             tie_rule: str = "reported", seed: int = 1, permutations: int = 1000,
@@ -60,7 +71,7 @@ def analyze(roster: Roster, ties: TieTable | None = None, *, email_paths=(), ema
     ``email_options``; ``spark``: a SparkSession to aggregate on), or with no ties at all; ``ratings_path`` adds a
     rating survey. With ``key`` every identity is pseudonymised and the roster keeps only its unit columns, ``by``
     and (with ratings) the unit-type column; units under ``min_group_size`` (default 5 with a key) merge, in
-    the unit columns and in ``by``."""
+    the unit columns and in ``by``. The measurement's parameters say so (:func:`privacy_parameters`)."""
     from .ingest.email import apply_privacy
 
     email = None
@@ -81,6 +92,8 @@ def analyze(roster: Roster, ties: TieTable | None = None, *, email_paths=(), ema
 
         responses = read_ratings(ratings_path, roster, by=by, scale=read_scale(scale_path))
     type_column = (unit_type_column or _unit_type_column(roster)) if responses is not None else None
+    if key is not None:
+        min_group_size = min_group_size or PSEUDONYMIZED_MIN_GROUP_SIZE
     roster, ties, id_map, unit_map, small_units = apply_privacy(roster, ties, key=key, min_group_size=min_group_size,
                                                                 by=by, keep=(type_column,) if type_column else ())
     if responses is not None and (id_map or unit_map):
@@ -92,6 +105,7 @@ def analyze(roster: Roster, ties: TieTable | None = None, *, email_paths=(), ema
                      exact_betweenness_limit=exact_betweenness_limit, betweenness_samples=betweenness_samples)
     if email is not None:
         result.parameters.update(email_parameters(email_options))
+    result.parameters.update(privacy_parameters(key is not None, min_group_size, small_units))
     ratings = None
     if responses is not None:
         from .metrics.ratings import measure_ratings

@@ -42,11 +42,15 @@ def test_analyze_writes_the_report_and_prints_the_summary(runner, data_dir, tmp_
 
 
 def test_cli_json_equals_the_library_result(runner, data_dir, tmp_path):
-    """The CLI is a thin shell: its metrics.json is the library's measurement, value for value."""
+    """The CLI is a thin shell: its metrics.json is the library's measurement, value for value, and
+    the privacy settings it ran under (none here: ona.pipeline.privacy_parameters)."""
+    from ona.pipeline import privacy_parameters
+
     roster_path, ties_path = data_dir / "analyze" / "roster.csv", data_dir / "analyze" / "ties.csv"
     runner.invoke(cli, [ANALYZE, "--roster", str(roster_path), "--ties", str(ties_path), "--out", str(tmp_path)])
     roster = ona.read_roster(roster_path)
     expected = measurement_to_dict(ona.measure(ona.build_graph(roster, ona.read_ties(ties_path, roster))))
+    expected["parameters"].update(privacy_parameters(False, None, []))
     assert json.loads((tmp_path / "metrics.json").read_text(encoding="utf-8")) == expected
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from ..errors import InputError
 from ._tables import DATA_CELL, Table, normalise_header
 
@@ -91,18 +93,26 @@ KNOWN_HEADERS = frozenset(alias for aliases in ALIASES.values() for alias in ali
 
 
 def header_list(table: Table, names_person=None) -> str:
-    """"its columns are: ..." for an error message, without personal data. When a header holds an
-    address or a number (an id, a date), or names someone of the roster (``names_person``, where
-    the caller has a roster), the header row is most likely a record, or the names of an adjacency
-    matrix: then no header is repeated (the others may be names too), only counted. Nor are they
-    when none is a header ona knows (a roster saved without its header row has a person's name,
-    unit and job there)."""
-    hidden = sum(bool(DATA_CELL.search(h) or (names_person is not None and names_person(h))) for h in table.headers)
-    if not hidden and not any(normalise_header(h) in KNOWN_HEADERS for h in table.headers):
-        return (f"none of its {len(table.headers)} headers is a column name ona knows (if its first row is a "
+    """"its columns are: ..." for an error message about ``table``, without personal data (see
+    :func:`describe_headers`)."""
+    return describe_headers(table.headers, names_person)
+
+
+def describe_headers(headers: Sequence[str], names_person=None, *, shown: Sequence[str] | None = None,
+                     listing: str = "its columns are: ") -> str:
+    """``listing`` and the ``shown`` headers (default: all ``headers``) for an error message, without
+    personal data. When a header holds an address or a number (an id, a date), or names someone of
+    the roster (``names_person``, where the caller has a roster), the header row is most likely a
+    record, or the names of an adjacency matrix: then no header is repeated (the others may be names
+    too), only counted. Nor are they when none is a header ona knows (a roster saved without its
+    header row has a person's name, unit and job there)."""
+    shown = headers if shown is None else shown
+    hidden = sum(bool(DATA_CELL.search(h) or (names_person is not None and names_person(h))) for h in headers)
+    if not hidden and not any(normalise_header(h) in KNOWN_HEADERS for h in headers):
+        return (f"none of its {len(headers)} headers is a column name ona knows (if its first row is a "
                 "person, the header row is missing)")
     if not hidden:
-        return "its columns are: " + ", ".join(repr(h) for h in table.headers)
-    return (f"its header row looks like a record or the names of a matrix: {hidden} of its {len(table.headers)} "
+        return listing + ", ".join(repr(h) for h in shown)
+    return (f"its header row looks like a record or the names of a matrix: {hidden} of its {len(headers)} "
             "headers hold an address, a number or a person's name (is a header row missing, or the shape or "
             "the delimiter wrong?)")

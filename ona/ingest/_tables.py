@@ -30,6 +30,7 @@ __all__ = ["Table", "read_table", "cell_text", "normalise_header", "row_numbers"
 
 EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
 TEXT_SUFFIXES = {".csv", ".tsv", ".txt"}
+PARQUET_SUFFIXES = {".parquet"}  # the tie table `ona email --out ties.parquet` writes
 _HEADER_SCAN_ROWS = 30
 ZIP_SUFFIXES = {".xlsx", ".xlsm", ".xlsb", ".ods"}
 # Guards against workbooks built to exhaust memory (zip bombs, a cell at XFD1048576): a member may
@@ -791,10 +792,42 @@ def _read_text_columnar(path: Path, data: bytes, header_row: int | None, delimit
     return _assemble_table(path, None, h, header, columns, parsed.num_rows, filled)
 
 
+def _read_parquet(path: Path, sheet: str | None, header_row: int | None) -> Table:
+    """The :class:`Table` of a Parquet file: its column names are the header (row 1) and its rows
+    are records 2, 3, ... as in the CSV file of the same table. Cells become text as a spreadsheet's
+    do (:func:`_column_text`: weight 2.0 reads "2", a missing value ""); text is stripped."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    if sheet is not None:
+        raise _file_problem(path, "no-sheets", "is a Parquet table, which has no sheets; leave out the sheet option "
+                            "(it names a sheet of an Excel workbook)")
+    if header_row not in (None, 1):
+        raise _file_problem(path, "no-header", f"is a Parquet table: its column names are its header, not row "
+                            f"{header_row}; leave out the header row option (--roster-header-row, --ties-header-row)")
+    try:
+        data = pq.read_table(path)
+    except (pa.ArrowException, OSError) as exc:
+        raise _file_problem(path, "not-a-spreadsheet", f"cannot be read as a Parquet table ({type(exc).__name__}); "
+                            "write it again, or save it as CSV") from None
+    text = pa.large_string()
+    columns = []
+    for column in data.columns:
+        if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
+            column = pc.fill_null(column.cast(text), "")
+            if len(column) and pc.any(pc.match_substring_regex(column, _RE2_EDGE_SPACE)).as_py():
+                column = pa.chunked_array([pa.array([v.strip() for v in column.to_pylist()], type=text)])
+            columns.append(pd.Series(column.to_pandas(), copy=False))
+        else:
+            columns.append(np.asarray(_column_text(tuple(column.to_pylist())), dtype=object))
+    return _assemble_table(path, None, 0, [str(name).strip() for name in data.column_names], columns, data.num_rows)
+
+
 def read_table(path: str | Path, sheet: str | None = None, *, header_row: int | None = None,
                delimiter: str | None = None, encoding: str | None = None,
                wanted_headers: list[list[str]] | None = None) -> Table:
-    """Read one sheet of an Excel workbook or one CSV/TSV file as a :class:`Table`.
+    """Read one sheet of an Excel workbook, one CSV/TSV file or one Parquet table as a :class:`Table`.
 
     ``wanted_headers`` are the columns the caller looks for, each a group of header spellings (for a
     roster: the id, name, email and unit spellings). When ``sheet`` is not given they choose the
@@ -823,10 +856,12 @@ def read_table(path: str | Path, sheet: str | None = None, *, header_row: int | 
             return table
         cells = _read_text_cells(p, delimiter, encoding, data)
         return _table_from_cells(p, None, cells, header_row, wanted=wanted_headers)
+    if suffix in PARQUET_SUFFIXES:
+        return _read_parquet(p, sheet, header_row)
     # Unknown suffix: sniff the content.
     head = p.read_bytes()[:8]
     if head[:2] == b"PK":
         name, cells, merged = _read_excel_cells(p, sheet, wanted_headers)
         return _table_from_cells(p, name, cells, header_row, merged, wanted_headers)
     raise _file_problem(p, "not-a-spreadsheet",
-                        f"has suffix {suffix!r}; expected .xlsx, .xlsm, .csv, .tsv or .txt")
+                        f"has suffix {suffix!r}; expected .xlsx, .xlsm, .csv, .tsv, .txt or .parquet")

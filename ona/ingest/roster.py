@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError, Problem
-from ._columns import ALIASES, find_column
+from ._columns import ALIASES, describe_headers, find_column
 from ._tables import Table, gc_paused, normalise_header, read_table, row_numbers
 
 __all__ = ["Roster", "read_roster"]
@@ -62,10 +62,21 @@ class Roster:
         for header in self.people.columns:
             if normalise_header(header) == key:
                 return header
-        choices = ", ".join(repr(h) for h in self.people.columns if h not in (self.name_column, self.email_column))
+        headers = [self.id_column, *self.people.columns]
+        choices = [h for h in self.people.columns if h not in (self.name_column, self.email_column)]
         raise InputError([Problem(
-            "unknown-unit-column", f"has no column {name!r} to measure by; choose one of: {choices}",
+            "unknown-unit-column", f"has no column {name!r} to measure by; "
+            + describe_headers(headers, self._names_someone(), shown=choices, listing="choose one of: "),
             path=self.path, sheet=self.sheet, row=self.header_row)])
+
+    def _names_someone(self):
+        """A test of whether a text is the id, address or name of someone in the roster (a header row
+        that holds one is a record, and is not repeated in a message); built once, on an error."""
+        known = set(map(fold_text, self.people.index))
+        if self.email_column:
+            known |= set(map(fold_text, self.people[self.email_column]))
+        names = set(map(name_key, self.people[self.name_column])) if self.name_column else set()
+        return lambda text: fold_text(text) in known or name_key(text) in names
 
     def labels(self) -> pd.Series:
         """Display label of each person: the name where there is one, else the id."""

@@ -20,6 +20,11 @@ __all__ = ["TieTable", "read_ties", "PersonMatcher", "file_layer_names"]
 
 
 COMBINE_RULES = ("sum", "max", "any")
+#: A pseudonym as :func:`ona.ingest.email.pseudonym` writes it: "p-" and 16 hexadecimal digits.
+PSEUDONYM = re.compile(r"p-[0-9a-f]{16}")
+#: The share of the names of a tie table that no end matches which must look like pseudonyms for
+#: the table to be taken as pseudonymised.
+PSEUDONYMISED_SHARE = 0.9
 
 
 @dataclass(frozen=True)
@@ -553,6 +558,13 @@ def _join_records(table: Table, matcher: "PersonMatcher", records, shape: str, *
         respondents = tuple(matcher.ids[pd.unique(found[found >= 0])].tolist())
     if any(p.severity == "error" for p in problems):
         problems.sort(key=lambda p: (p.row or 0, table.headers.index(p.column) if p.column in table.headers else 0))
+        if not (source_pos >= 0).any() and not (target_pos >= 0).any() and _pseudonymised(ends):
+            first = next(p for p in problems if p.code == "unknown-person")
+            raise InputError([table.problem(
+                "pseudonymised-ties", "the tie table holds pseudonyms (p- and 16 hex digits, as `ona email "
+                "--pseudonymize` writes them), which match no one in the roster; analyse the email exports "
+                "themselves: `ona analyze --email LOG --pseudonymize KEY` pseudonymises and measures in one step",
+                row=first.row, column=first.column)])
         raise InputError(problems)
     cells = records.source_cell
     rows = cells.rows if isinstance(cells, ColumnCells) else np.fromiter((c[0] for c in cells), dtype=np.int64,
@@ -611,6 +623,14 @@ def _join_records(table: Table, matcher: "PersonMatcher", records, shape: str, *
         dropped["duplicate"] = before - len(ties)
     return TieTable(ties=ties, path=table.path, sheet=table.sheet, weight_column=records.weight_column,
                     dropped=dropped, warnings=tuple(problems), shape=shape, layers=layers, respondents=respondents)
+
+
+def _pseudonymised(ends) -> bool:
+    """True when (nearly, :data:`PSEUDONYMISED_SHARE`) every distinct name at either end of the ties
+    looks like one of ona's pseudonyms (:data:`PSEUDONYM`). Asked only when no end matched anyone."""
+    names = pd.unique(pd.concat([pd.Series(np.asarray(texts, dtype=object)) for texts in ends], ignore_index=True))
+    names = [name for name in names if isinstance(name, str) and name.strip()]
+    return bool(names) and sum(bool(PSEUDONYM.fullmatch(n.strip())) for n in names) >= PSEUDONYMISED_SHARE * len(names)
 
 
 def _has_repeats(codes: np.ndarray) -> bool:

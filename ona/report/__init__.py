@@ -28,6 +28,10 @@ REPORT_PAGES = [("Person map", "map.html"), ("Unit map", "units.html"), ("How th
                 ("Excel workbook", "metrics.xlsx"), ("Data for scripts (JSON)", "metrics.json"),
                 ("Network for Gephi (GEXF)", "network.gexf"), ("Network as GraphML", "network.graphml"),
                 ("People (CSV)", "nodes.csv"), ("Ties (CSV)", "edges.csv")]
+RATINGS_PAGE = ("How the units see each other", "ratings.html")  # with ratings only
+#: Every file a report can hold: a report written into a folder removes those of an earlier one it
+#: does not write itself (ratings.html, after a run without ratings).
+REPORT_FILES = frozenset({"index.html", RATINGS_PAGE[1], *(name for _, name in REPORT_PAGES)})
 
 
 def write_report(measurement: Measurement, graph: OrgGraph, out_dir: str | Path, *, seed: int = 1,
@@ -41,7 +45,9 @@ def write_report(measurement: Measurement, graph: OrgGraph, out_dir: str | Path,
 
     The report lands all at once (:func:`ona._files.atomic_folder`): every file is written to a
     staging folder first, so if anything fails, ``out_dir`` keeps the earlier report, whole, and no
-    file of the new one. The staging folders of earlier runs that were killed are removed, and
+    file of the new one. Afterwards ``out_dir`` holds this report's files and none of an earlier
+    report's (:data:`REPORT_FILES`); files of other names are left alone. ``out_dir`` being a file
+    is an :class:`~ona.errors.OnaError`. The staging folders of earlier runs that were killed are removed, and
     ``notes`` (a list, when given) gets a sentence that says so."""
     from ._beside import Beside
     from .exports import write_exports
@@ -51,13 +57,13 @@ def write_report(measurement: Measurement, graph: OrgGraph, out_dir: str | Path,
     out = Path(out_dir)
     pages = list(REPORT_PAGES)
     removed: list[str] = []
-    with atomic_folder(out, removed) as staging:
+    with atomic_folder(out, removed, own_names=REPORT_FILES) as staging:
         paths = {}
         if ratings is not None:
             from .ratings_page import write_ratings_page
 
-            pages.insert(2, ("How the units see each other", "ratings.html"))
-            paths["ratings"] = write_ratings_page(ratings, staging / "ratings.html")
+            pages.insert(2, RATINGS_PAGE)
+            paths["ratings"] = write_ratings_page(ratings, staging / RATINGS_PAGE[1])
         beside = Beside(measurement, staging / "metrics.xlsx", staging / "metrics.json")  # a second core, when it pays
         try:
             paths = {"index": write_index(measurement, staging / "index.html", pages=pages), **paths,

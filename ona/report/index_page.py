@@ -233,8 +233,22 @@ def _method(measurement: Measurement) -> str:
     tie_rule = measurement.parameters.get("tie_rule", "reported")
     return (f"<p>A tie is a directed pair of people: one named the other ({_e(tie_rule)} ties), "
             f"weighted by {_e(measurement.parameters.get('weight') or 'count')}. Units are the values of "
-            f"<b>{_e(measurement.parameters.get('unit_column'))}</b>. Definitions: {links}.</p>"
+            f"<b>{_e(measurement.parameters.get('unit_column'))}</b>.{_privacy(measurement.parameters)} "
+            f"Definitions: {links}.</p>"
             f"<table><tbody>{params}</tbody></table>")
+
+
+def _privacy(parameters: dict) -> str:
+    """The sentence of the method that says how people were protected (ona.pipeline.privacy_parameters):
+    pseudonyms instead of identities, units under the minimum group size merged; empty when neither."""
+    minimum, merged = parameters.get("min_group_size"), parameters.get("small_units_merged", 0)
+    said = ["every person is a pseudonym (names, addresses and ids were replaced before measuring)"
+            if parameters.get("pseudonymized") else ""]
+    if minimum:
+        said.append(f"units of fewer than {minimum} people were merged ({count(merged, 'unit')})" if merged
+                    else f"no unit had fewer than {minimum} people (the minimum group size)")
+    text = "; ".join(part for part in said if part)
+    return f" <b>Privacy:</b> {_e(text)}." if text else ""
 
 
 def write_index(measurement: Measurement, path: str | Path, *, pages: list[tuple[str, str]] | None = None,
