@@ -9,6 +9,8 @@ whole-number setting is 0 or more.
 
 from __future__ import annotations
 
+import numbers
+
 from .errors import InputError, Problem
 
 __all__ = ["MINIMUM", "check_minimum", "check_type"]
@@ -17,15 +19,17 @@ MINIMUM = {"seed": 0, "permutations": 0, "exact_betweenness_limit": 0, "betweenn
            "min_group_size": 1, "max_recipients": 1, "min_messages": 1, "roster_header_row": 1, "ties_header_row": 1}
 
 
-def check_minimum(function: str, **values) -> None:
-    """Raise one error naming every argument of ``function`` that is not a whole number of at
-    least its :data:`MINIMUM`."""
+def check_minimum(function: str, **values) -> tuple[int, ...]:
+    """The ``values`` as Python ints, in their order; raise one error naming every argument of
+    ``function`` that is not a whole number (a Python or numpy integer, not a bool) of at least its
+    :data:`MINIMUM`."""
     wrong = [Problem("bad-argument", f"{function}({name}={value!r}): {name} must be a whole number of "
                      f"{MINIMUM[name]} or more")
              for name, value in values.items()
-             if isinstance(value, bool) or not isinstance(value, int) or value < MINIMUM[name]]
+             if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < MINIMUM[name]]
     if wrong:
         raise InputError(wrong)
+    return tuple(int(value) for value in values.values())
 
 
 def check_type(value, kind: type | tuple[type, ...], message: str) -> None:

@@ -247,7 +247,7 @@ def compare_waves(before: StoredWave, after: StoredWave, *, mapping: dict | None
     for wave in (before, after):
         check_type(wave, StoredWave, "compare_waves(before, after) compares two stored waves: load them from the "
                    "history with open_history(path, read_only=True).load(label)")
-    check_minimum("compare_waves", bootstraps=bootstraps, seed=seed)
+    bootstraps, seed = check_minimum("compare_waves", bootstraps=bootstraps, seed=seed)
     present = set(before.measurement.people["unit"].astype(str))
     mapping = {str(k): (list(map(str, v)) if isinstance(v, (list, tuple)) else str(v))
                for k, v in (mapping or {}).items() if str(k) in present and str(k) != str(v)}

@@ -155,6 +155,14 @@ def test_measure_keeps_the_limits_of_the_command_line(measured, arguments, messa
     assert [(p.code, p.message) for p in excinfo.value.problems] == [("bad-argument", message)]
 
 
+def test_numpy_integers_are_whole_numbers_to_measure(measured):
+    """A script that takes its settings from a DataFrame passes numpy integers: they are accepted."""
+    import numpy as np
+
+    m = ona.measure(measured[1], permutations=np.int64(20), seed=np.int32(3))
+    assert m.parameters["ei_permutations"] == 20 and m.parameters["seed"] == 3
+
+
 def test_a_read_only_history_refuses_to_store(measured, tmp_path):
     _, graph, m = measured
     path = tmp_path / "h.db"

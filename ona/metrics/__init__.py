@@ -130,8 +130,9 @@ def measure(graph: OrgGraph, by: str | None = None, *, seed: int = 1, permutatio
     :data:`ona._arguments.MINIMUM` (the command line's limits).
     """
     check_type(graph, OrgGraph, "measure(graph): pass the graph from build_graph")
-    check_minimum("measure", seed=seed, permutations=permutations, exact_betweenness_limit=exact_betweenness_limit,
-                  betweenness_samples=betweenness_samples)
+    seed, permutations, exact_betweenness_limit, betweenness_samples = check_minimum(
+        "measure", seed=seed, permutations=permutations, exact_betweenness_limit=exact_betweenness_limit,
+        betweenness_samples=betweenness_samples)
     units = graph.partition(by)
     with steps(["degrees", "brokerage", "structural holes", "betweenness", "communities", "bridges"]) as progress:
         people = _people_frame(graph, units)
