@@ -218,7 +218,8 @@ def test_map_is_deterministic_for_a_seed(data_dir):
     assert json.dumps(first, sort_keys=True) == json.dumps(again, sort_keys=True)
     other = map_data(graph, m, seed=8)
     assert [n["x"] for n in other["nodes"]] != [n["x"] for n in first["nodes"]]
-    assert {n["id"]: (n["group"], n["color"]) for n in first["nodes"]}["b1"] == ("B", "#56B4E9")
+    # unit B, second in sorted order, gets the palette's second colour (vermilion, 3.9:1 against white)
+    assert {n["id"]: (n["group"], n["color"]) for n in first["nodes"]}["b1"] == ("B", "#D55E00")
     assert math.isclose(sum(e["value"] for e in first["edges"]), 13.0)
 
 

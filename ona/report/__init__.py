@@ -67,8 +67,10 @@ def write_report(measurement: Measurement, graph: OrgGraph, out_dir: str | Path,
         beside = Beside(measurement, staging / "metrics.xlsx", staging / "metrics.json")  # a second core, when it pays
         try:
             paths = {"index": write_index(measurement, staging / "index.html", pages=pages), **paths,
-                     "map": write_map(graph, measurement, staging / "map.html", seed=seed, size_by=size_by),
-                     "units": write_unit_map(measurement, staging / "units.html", seed=seed),
+                     "map": write_map(graph, measurement, staging / "map.html", seed=seed, size_by=size_by,
+                                      method_page="method.html"),
+                     "units": write_unit_map(measurement, staging / "units.html", seed=seed,
+                                             method_page="method.html"),
                      "method": write_method_page(staging / "method.html")}
             exports = write_exports(graph, measurement, staging)
         except BaseException:

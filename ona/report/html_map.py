@@ -15,6 +15,7 @@ from __future__ import annotations
 import html
 import json
 import random
+import re
 from importlib import resources
 from pathlib import Path
 
@@ -42,11 +43,33 @@ SIZE_BY = {
     "external-ties": ("external_ties", "ties with other units"),
 }
 
-# Okabe & Ito (2008) colour-blind-safe palette, then Paul Tol's "muted" scheme.
+# Unit colours, each at least 3:1 against the white page (WCAG 2.1, 1.4.11 non-text contrast):
+# Okabe & Ito's (2008) colour-blind-safe hues and Paul Tol's "muted" scheme, the light ones (orange,
+# sky blue, yellow, sand, cyan, teal) left out or darkened to 3:1, and a mid grey. Colour is never the
+# only sign of a unit: the legend, the tooltip, the panel and the list of people name it.
 PALETTE = [
-    "#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#000000",
-    "#CC6677", "#332288", "#DDCC77", "#117733", "#88CCEE", "#882255", "#44AA99", "#999933", "#AA4499",
+    "#0072B2", "#D55E00", "#009E73", "#CC79A7", "#000000", "#946C00", "#332288", "#117733",
+    "#882255", "#CC6677", "#AA4499", "#7A7A2A", "#767676",
 ]
+
+# What the figures in a person's or a unit's panel mean: label -> (heading on method.html, one line).
+FIGURE_NOTES = {
+    "Ties out / in": ("degree_table", "ties this person names / ties naming them"),
+    "Ties with other units": ("degree_table", "ties sent to or received from people in other units"),
+    "E-I index": ("ei_index", "from −1 (every tie inside the unit) to +1 (every tie with other units)"),
+    "Other units reached": ("participation", "other units this person has a contact in"),
+    "Brokerage roles": ("brokerage_roles", "times they link two people who have no tie of their own"),
+    "Betweenness": ("betweenness", "share of the shortest paths between others that pass through them, 0 to 1"),
+    "Burt constraint": ("structural_holes", "high when their contacts are few and tied to each other"),
+    "Effective size": ("structural_holes", "number of contacts, less those tied to each other"),
+    "Participation": ("participation", "0 when every contact is in one unit, towards 1 when spread over many"),
+    "Role (Guimerà-Amaral)": ("participation", "hub or not (ties inside the unit), and how spread over units"),
+    "Boundary spanner": ("boundary_spanners", "ties inside the unit, contacts in 2+ other units, a third across"),
+    "Ties inside": ("unit_table", "ties between two people of this unit"),
+    "Ties sent to other units": ("unit_table", "ties from this unit's people to other units' people"),
+    "Ties received from other units": ("unit_table", "ties from other units' people to this unit's people"),
+    "Boundary spanners": ("boundary_spanners", "people with ties inside, contacts in 2+ other units, a third across"),
+}
 
 
 def unit_colours(labels) -> dict[str, str]:
@@ -293,11 +316,14 @@ def _vis_assets() -> tuple[str, str]:
 
 
 def write_map(graph: OrgGraph, measurement: Measurement, path: str | Path, *, seed: int = 1,
-              title: str | None = None, size_by: str = "degree", subtitle: str | None = None) -> Path:
+              title: str | None = None, size_by: str = "degree", subtitle: str | None = None,
+              marked: str | None = None, method_page: str | None = None) -> Path:
     """Write the person map as one self-contained HTML file at ``path`` (atomically).
 
     The graph comes first, then its measurement (:func:`ona.write_report` takes them the other way
-    round): a call with the two swapped is refused with an error that says so."""
+    round): a call with the two swapped is refused with an error that says so. ``marked`` (a
+    person's id) is selected, with their panel open, when the page opens; with ``method_page``
+    (``"method.html"`` in a report) the panel's figure names link to their definitions there."""
     from .._arguments import check_type
     from ..graph import OrgGraph
     from ..metrics import Measurement
@@ -313,38 +339,59 @@ def write_map(graph: OrgGraph, measurement: Measurement, path: str | Path, *, se
         subtitle = (f"{count(s['people'], 'person', 'people')} in {count(s['units'], 'unit')} "
                     f"(by {measurement.parameters['unit_column']}), {count(s['ties'], 'tie')}. Colour = unit, "
                     f"size = {SIZE_BY[size_by][1]}, arrows point to the person "
-                    "named. Click a person for details.")
+                    "named.")
     if data["ties_drawn"] < data["ties_total"]:
         subtitle += (f" Only the {data['ties_drawn']:,} strongest of the {data['ties_total']:,} ties are drawn "
                      "(ties across units first among equals); every tie counts in the metrics.")
-    return _write_page(data, path, heading, subtitle)
+    if marked is not None:
+        data["marked"] = str(marked)
+    return _write_page(data, path, heading, subtitle, method_page)
 
 
-# What the search box finds, on the person map and on the unit map: (label, placeholder).
-_PAGE_WORDS = {"people": ("Find a person", "Name or id, then Enter"), "units": ("Find a unit", "Unit name, then Enter")}
+# The words of each map, the person map and the unit map: the search box's label and placeholder,
+# the label of its list of matches, the text list's summary and how to use the page without a mouse
+# (WCAG 2.1.1: every action has a keyboard way, and the instructions name it).
+_PAGE_WORDS = {
+    "people": {"SEARCH_LABEL": "Find a person", "SEARCH_HINT": "Name or id, then Enter",
+               "MATCHES_LABEL": "Everyone found", "LIST_LABEL": "People in this view",
+               "HOW": "Select a person for their figures and who they work with: click them, or open “People in "
+                      "this view” (Tab to it, Enter) and press Enter on a name. On the map (Tab to it), the arrow "
+                      "keys move and + and − zoom."},
+    "units": {"SEARCH_LABEL": "Find a unit", "SEARCH_HINT": "Unit name, then Enter",
+              "MATCHES_LABEL": "Every unit found", "LIST_LABEL": "Units in this view",
+              "HOW": "Select a unit for its figures: click it, or open “Units in this view” (Tab to it, Enter), "
+                     "which also gives every arrow's numbers, and press Enter on a name. On the map (Tab to it), the "
+                     "arrow keys move and + and − zoom; hover an arrow for both directions."},
+}
 
 
-def _write_page(data: dict, path: Path, heading: str, subtitle: str) -> Path:
+def _write_page(data: dict, path: Path, heading: str, subtitle: str, method_page: str | None = None) -> Path:
+    """Fill the page template in one pass: a value (a name in the title, vis-network's code) is never
+    searched for placeholders itself, so a unit or person named "{{DATA}}" stays that text."""
     js, css = _vis_assets()
     template = (resources.files("ona.report") / "assets" / "map.html").read_text(encoding="utf-8")
-    words = _PAGE_WORDS[data.get("kind", "people")]
-    page = (template
-            .replace("{{SEARCH_LABEL}}", words[0]).replace("{{SEARCH_HINT}}", words[1])
-            .replace("{{TITLE}}", html.escape(heading))
-            .replace("{{SUBTITLE}}", html.escape(subtitle))
-            .replace("{{VIS_CSS}}", css)
-            .replace("{{DATA}}", _json_for_script(data)))
-    # vis-network last: its minified code contains "{{" sequences that must not be templated.
-    page = page.replace("{{VIS_JS}}", js.replace("</script", "<\\/script"))
+    labels = {label for node in data["nodes"] for label, _ in node["metrics"]}
+    data = {**data, "notes": {label: list(note) for label, note in FIGURE_NOTES.items() if label in labels},
+            "method_page": method_page}
+    values = {key: html.escape(text) for key, text in _PAGE_WORDS[data.get("kind", "people")].items()}
+    values |= {"TITLE": html.escape(heading), "SUBTITLE": html.escape(subtitle), "VIS_CSS": css,
+               "DATA": _json_for_script(data), "VIS_JS": js.replace("</script", "<\\/script")}
+    page = re.sub(r"\{\{([A-Z_]+)\}\}", lambda placeholder: values[placeholder.group(1)], template)
     with atomic_write(path) as handle:
         handle.write(page)
     return path
 
 
+# Room a unit takes on the unit map, in vis-network's units: its largest dot (28) and its name's width
+# (about 9 per character at the page's largest label, 18).
+_UNIT_NODE_REACH, _LABEL_CHAR_WIDTH = 34.0, 9.0
+
+
 def unit_map_data(measurement: Measurement, *, seed: int = 1) -> dict:
     """The unit map: units as nodes sized by headcount, arrows A -> B for the ties from A's people to
     B's people, as wide as the share of possible ties (density); the tooltip gives both directions,
-    so asymmetry shows."""
+    so asymmetry shows. Units are placed by their ties, then spread until no two units' dots and
+    names overlap (:func:`_separate`, each unit a circle as wide as its name)."""
     import igraph as ig
 
     units = measurement.units
@@ -356,7 +403,8 @@ def unit_map_data(measurement: Measurement, *, seed: int = 1) -> dict:
     k = len(labels)
     if k > 1 and len(pairs):
         g = ig.Graph(n=k, edges=[(index[str(a)], index[str(b)]) for a, b in zip(pairs["from_unit"], pairs["to_unit"])])
-        xy = _seeded_fr(g, seed, weights=np.log1p(pairs["ties"].to_numpy(dtype=float)).tolist()) * 120
+        xy = _seeded_fr(g, seed, weights=np.log1p(pairs["ties"].to_numpy(dtype=float)).tolist())
+        xy = _separate(xy, np.array([_UNIT_NODE_REACH + _LABEL_CHAR_WIDTH * len(u) / 2 for u in labels]))
     else:
         xy = np.zeros((k, 2))
     nodes = []
@@ -390,19 +438,20 @@ def unit_map_data(measurement: Measurement, *, seed: int = 1) -> dict:
             "ties_total": len(edges), "ties_drawn": len(edges), "size_by": "headcount", "kind": "units"}
 
 
-def write_unit_map(measurement: Measurement, path: str | Path, *, seed: int = 1) -> Path:
-    """Write the unit map (units as nodes) as one self-contained HTML file (atomically)."""
+def write_unit_map(measurement: Measurement, path: str | Path, *, seed: int = 1,
+                   method_page: str | None = None) -> Path:
+    """Write the unit map (units as nodes) as one self-contained HTML file (atomically); with
+    ``method_page`` the panel's figure names link to their definitions there."""
     data = unit_map_data(measurement, seed=seed)
     if len(data["nodes"]) == 1:
         unit = data["nodes"][0]["label"]
         subtitle = (f"One unit ({unit}, by {measurement.parameters['unit_column']}): everyone is in it, so there "
-                    "is no other unit to work with and no arrow between units. Click it for its ties inside.")
+                    "is no other unit to work with and no arrow between units. Select it for its ties inside.")
     else:
         subtitle = (f"{count(len(data['nodes']), 'unit')} (by {measurement.parameters['unit_column']}). "
                     "Size = people; an arrow "
-                    "A → B is as wide as the share of possible ties from A's people to B's people. Hover an arrow "
-                    "for both directions; click a unit for details.")
-    return _write_page(data, Path(path), "How the units work together", subtitle)
+                    "A → B is as wide as the share of possible ties from A's people to B's people.")
+    return _write_page(data, Path(path), "How the units work together", subtitle, method_page)
 
 
 def focus(graph: OrgGraph, measurement: Measurement, *, unit: str | None = None,
