@@ -24,8 +24,8 @@ def test_the_method_page_renders_its_definition_tables(tmp_path):
     html = write_method_page(tmp_path / "method.html").read_text(encoding="utf-8")
     assert html.count("<table>") == 3 and "| ---" not in html and "| column |" not in html
     heads = re.findall(r"<thead><tr>(.*?)</tr></thead>", html)
-    assert heads == ["<th>column</th><th>definition</th>"] * 2 + [
-        "<th>column</th><th>role</th><th>shape</th><th>sna column</th>"]
+    assert heads == ['<th scope="col">column</th><th scope="col">definition</th>'] * 2 + [
+        '<th scope="col">column</th><th scope="col">role</th><th scope="col">shape</th><th scope="col">sna column</th>']
     assert ("<tr><td><code>liaison</code></td><td>liaison</td><td>a, b, c in three different units</td>"
             "<td>b_O</td></tr>") in html
     assert 'id="ei_index"' in html
@@ -33,8 +33,10 @@ def test_the_method_page_renders_its_definition_tables(tmp_path):
 
 def test_a_markdown_table_cell_is_escaped():
     html = _markdown_to_html("Before.\n| a | b |\n| --- | --- |\n| <x> & y | `z` |\nAfter.")
-    assert html == ("<p>Before.</p>\n<table><thead><tr><th>a</th><th>b</th></tr></thead><tbody><tr>"
-                    "<td>&lt;x&gt; &amp; y</td><td><code>z</code></td></tr></tbody></table>\n<p>After.</p>")
+    assert html == ('<p>Before.</p>\n<div class="scroll" role="region" tabindex="0" aria-label="Table: Definitions">'
+                    '<table><caption class="vh">Definitions</caption><thead><tr><th scope="col">a</th>'
+                    '<th scope="col">b</th></tr></thead><tbody><tr><td>&lt;x&gt; &amp; y</td><td><code>z</code></td>'
+                    "</tr></tbody></table></div>\n<p>After.</p>")
 
 
 # --- compare.html on the yearly example: the 2025 merger of Employment and Social & Psychiatry ----

@@ -69,7 +69,8 @@ def write_report(measurement: Measurement, graph: OrgGraph, out_dir: str | Path,
             paths = {"index": write_index(measurement, staging / "index.html", pages=pages), **paths,
                      "map": write_map(graph, measurement, staging / "map.html", seed=seed, size_by=size_by),
                      "units": write_unit_map(measurement, staging / "units.html", seed=seed),
-                     "method": write_method_page(staging / "method.html")}
+                     "method": write_method_page(staging / "method.html",
+                                                 files={"index.html", *(name for _, name in pages)})}
             exports = write_exports(graph, measurement, staging)
         except BaseException:
             beside.stop()
