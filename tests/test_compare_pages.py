@@ -24,8 +24,8 @@ def test_the_method_page_renders_its_definition_tables(tmp_path):
     html = write_method_page(tmp_path / "method.html").read_text(encoding="utf-8")
     assert html.count("<table>") == 3 and "| ---" not in html and "| column |" not in html
     heads = re.findall(r"<thead><tr>(.*?)</tr></thead>", html)
-    assert heads == ["<th>column</th><th>definition</th>"] * 2 + [
-        "<th>column</th><th>role</th><th>shape</th><th>sna column</th>"]
+    assert heads == ['<th scope="col">column</th><th scope="col">definition</th>'] * 2 + [
+        '<th scope="col">column</th><th scope="col">role</th><th scope="col">shape</th><th scope="col">sna column</th>']
     assert ("<tr><td><code>liaison</code></td><td>liaison</td><td>a, b, c in three different units</td>"
             "<td>b_O</td></tr>") in html
     assert 'id="ei_index"' in html
@@ -33,8 +33,10 @@ def test_the_method_page_renders_its_definition_tables(tmp_path):
 
 def test_a_markdown_table_cell_is_escaped():
     html = _markdown_to_html("Before.\n| a | b |\n| --- | --- |\n| <x> & y | `z` |\nAfter.")
-    assert html == ("<p>Before.</p>\n<table><thead><tr><th>a</th><th>b</th></tr></thead><tbody><tr>"
-                    "<td>&lt;x&gt; &amp; y</td><td><code>z</code></td></tr></tbody></table>\n<p>After.</p>")
+    assert html == ('<p>Before.</p>\n<div class="scroll" role="region" tabindex="0" aria-label="Table: Definitions">'
+                    '<table><caption class="vh">Definitions</caption><thead><tr><th scope="col">a</th>'
+                    '<th scope="col">b</th></tr></thead><tbody><tr><td>&lt;x&gt; &amp; y</td><td><code>z</code></td>'
+                    "</tr></tbody></table></div>\n<p>After.</p>")
 
 
 # --- compare.html on the yearly example: the 2025 merger of Employment and Social & Psychiatry ----
@@ -87,7 +89,7 @@ def test_the_page_says_which_units_the_earlier_wave_is_on(merger):
             "2024's own report, which uses the units of its time.") in text
     assert ("Each wave is shown on its own units, as in its own report, so 2024 can differ from the table above "
             "(measured under the units of 2025).") in text
-    assert "Units 12 12 +0 Share of ties across units 0.220 0.195 -0.025" in text
+    assert "Units 12 12 0 Share of ties across units 22.0% 19.5% -2.5 points" in text
     assert "Boundary spanners 92 74 -18" in text
 
 
@@ -111,7 +113,7 @@ def test_the_units_table_shows_the_interval_of_the_change(merger):
     assert ("<td class='num'>-0.419</td><td class='num'>-0.564</td><td class='num'><b>-0.145</b> ✔</td>"
             "<td>-0.263 to -0.025</td></tr>") in page
     units_table = page.split("<h2>Units</h2>")[1].split("</thead>")[0]
-    assert units_table.endswith("<th>Change</th><th>95% interval of the change</th></tr>")
+    assert units_table.endswith('<th scope="col">Change</th><th scope="col">95% interval of the change</th></tr>')
 
 
 def test_figures_read_as_on_the_wave_reports(merger):
@@ -128,9 +130,11 @@ def test_figures_read_as_on_the_wave_reports(merger):
 
 
 def test_a_zero_change_keeps_its_decimals(merger, tmp_path):
-    """Comparing a wave with itself: every change is zero, shown as +0.000 for a share, +0 for a count."""
+    """Comparing a wave with itself: every change is zero, shown without a sign (as no page shows
+    "+0.0"): 0.0 points for a share, 0.000 for the E-I index, 0 for a count."""
     _, _, _, after = merger
     c = compare_waves(after, after, bootstraps=50)
     text = text_of(write_comparison(c, tmp_path)["html"].read_text(encoding="utf-8"))
-    assert "Share of ties across units 0.195 0.195 +0.000" in text and "Ties 3408 3408 +0 " in text
+    assert "Share of ties across units 19.5% 19.5% 0.0 points" in text and "Ties 3,408 3,408 0 " in text
+    assert "E-I index (org) -0.609 -0.609 0.000 " in text
     assert "measured here under the units" not in text

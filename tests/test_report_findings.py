@@ -84,7 +84,9 @@ def municipality_page(tmp_path_factory):
 
 
 def _unit_row(page: str, unit: str) -> str:
-    start = page.index(f"<tr><td>{unit}</td>")
+    """The unit's row of the spanners-and-brokers table (the heatmap's table of unit pairs, above it,
+    also starts rows with a unit)."""
+    start = page.index(f"<tr><td>{unit}</td>", page.index("id='people'"))
     return page[start:page.index("</tr>", start)]
 
 
@@ -100,7 +102,7 @@ def test_the_closed_units_top_brokers_link_other_units(municipality_page):
     row = _unit_row(page, "Building &amp; Permits")
     assert row.endswith("<td>Morten Bjørnstad (13), Örjan Nørgaard (11), Synnøve Frøkjær (8)</td>")
     assert "Björn Ekström" not in row
-    assert ("<th>Top brokers across units (brokerage roles)</th>" in page
+    assert ('<th scope="col">Top brokers across units (brokerage roles)</th>' in page
             and "the Gould &amp; Fernandez roles itinerant/consultant, representative, gatekeeper, liaison; "
                 "coordinator roles, with a, b and c all in one unit, are not counted." in page)
 
@@ -204,8 +206,8 @@ def test_the_method_table_says_which_rows_were_left_out(tmp_path):
     _, m = measure(tmp_path, PEOPLE, [["a", "b", "2"], ["b", "a", "0"], ["c", "c", "1"], ["c", "d", "1"]])
     write_index(m, tmp_path / "index.html")
     page = (tmp_path / "index.html").read_text(encoding="utf-8")
-    assert "<tr><th>dropped_rows</th><td>self-tie: 1, zero-weight: 1</td></tr>" in page
-    assert "<tr><th>directed</th><td>yes</td></tr>" in page
+    assert "<tr><th scope='row'>dropped_rows</th><td>self-tie: 1, zero-weight: 1</td></tr>" in page
+    assert "<tr><th scope='row'>directed</th><td>yes</td></tr>" in page
 
 
 def test_a_zero_is_written_0_not_minus_0(tmp_path):

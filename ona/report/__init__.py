@@ -71,7 +71,8 @@ def write_report(measurement: Measurement, graph: OrgGraph, out_dir: str | Path,
                                       method_page="method.html"),
                      "units": write_unit_map(measurement, staging / "units.html", seed=seed,
                                              method_page="method.html"),
-                     "method": write_method_page(staging / "method.html")}
+                     "method": write_method_page(staging / "method.html",
+                                                 files={"index.html", *(name for _, name in pages)})}
             exports = write_exports(graph, measurement, staging)
         except BaseException:
             beside.stop()

@@ -20,6 +20,7 @@ import pandas as pd
 from .._files import atomic_write
 from ..metrics import Measurement
 from ..metrics.brokerage import CROSS_UNIT_ROLES
+from ._html import details_table, scroll_box, table, text_colour_on
 from ._words import count, density_percent
 from .findings import findings
 
@@ -30,15 +31,20 @@ body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; co
        max-width: 1100px; padding: 16px 24px 48px; line-height: 1.45; }
 h1 { font-size: 26px; margin: 8px 0 2px; } h2 { font-size: 19px; margin: 28px 0 8px; border-bottom: 1px solid #ddd; }
 .sub { color: #555; margin: 0 0 12px; } nav a { margin-right: 14px; }
-ul.findings li { margin: 6px 0; font-size: 16px; }
+ul.findings li { margin: 6px 0; font-size: 16px; } p, li { overflow-wrap: break-word; }
 table { border-collapse: collapse; font-size: 13px; margin: 6px 0; }
 th, td { border: 1px solid #ddd; padding: 3px 6px; text-align: left; vertical-align: top; }
 th { background: #f4f4f4; } td.num { text-align: right; font-variant-numeric: tabular-nums; }
-table.heat td { width: 34px; height: 22px; text-align: center; font-size: 11px; padding: 1px; }
+table.heat td { min-width: 38px; height: 24px; text-align: center; font-size: 12px; padding: 1px 2px; }
 table.heat th.col { writing-mode: vertical-rl; transform: rotate(180deg); white-space: nowrap; font-weight: normal; }
 table.heat th.row { white-space: nowrap; font-weight: normal; }
 .note { color: #555; font-size: 13px; }
-@media print { nav { display: none; } body { max-width: none; padding: 0; } h2 { break-after: avoid; }
+.scroll { overflow-x: auto; max-width: 100%; position: relative; } .scroll:focus-visible { outline: 2px solid #0b5394; }
+.vh { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); clip-path: inset(50%);
+      white-space: nowrap; }
+details { margin: 6px 0 12px; } summary { cursor: pointer; color: #0b5394; }
+@media print { nav { display: none; } .scroll { overflow: visible; }
+               body { max-width: none; padding: 0; } h2 { break-after: avoid; }
                table { break-inside: avoid; } }
 """
 
@@ -58,16 +64,18 @@ def _num(value, digits: int = 2) -> str:
 
 
 def _page(title: str, body: str) -> str:
+    """A whole static page: ``body`` inside the page's one ``<main>`` landmark (WCAG 1.3.1, 2.4.1)."""
     return (f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
             f'<meta name="viewport" content="width=device-width, initial-scale=1">'
             f'<meta http-equiv="Content-Security-Policy" content="{_CSP}">'
-            f"<title>{_e(title)}</title><style>{_CSS}</style></head><body>\n{body}\n</body></html>\n")
+            f"<title>{_e(title)}</title><style>{_CSS}</style></head><body><main>\n{body}\n</main></body></html>\n")
 
 
 def heatmap_cells(measurement: Measurement) -> pd.DataFrame:
-    """One row per ordered unit pair (diagonal = inside the unit): ties, possible ties, density
-    and the background colour of its heatmap cell (white to dark blue by the square root of the
-    density relative to the densest cell, so faint cross-unit ties stay visible)."""
+    """One row per ordered unit pair (diagonal = inside the unit): ties, possible ties, density,
+    the background colour of its heatmap cell (white to dark blue by the square root of the
+    density relative to the densest cell, so faint cross-unit ties stay visible) and the colour of
+    its text (black or white, whichever contrasts more with the background: WCAG 1.4.3)."""
     units = list(measurement.units.index.astype(str))
     pairs = measurement.unit_pairs.copy()
     pairs["from_unit"] = pairs["from_unit"].astype(str)
@@ -90,7 +98,7 @@ def heatmap_cells(measurement: Measurement) -> pd.DataFrame:
     start, end = np.array([255, 255, 255]), np.array([8, 48, 107])
     rgb = (start[None, :] + (end - start)[None, :] * level[:, None]).round().astype(int)
     cells["colour"] = [f"#{r:02x}{g:02x}{b:02x}" for r, g, b in rgb]
-    cells["dark"] = level > 0.55
+    cells["text_colour"] = [text_colour_on(colour) for colour in cells["colour"]]
     return cells
 
 
@@ -107,10 +115,12 @@ def _one_unit(measurement: Measurement) -> str:
 
 
 def _heatmap(measurement: Measurement) -> str:
+    """The unit x unit heatmap, and under it, folded, the same numbers as a table of unit pairs
+    (ties, possible ties, density, ratio to chance), so they need no mouse (WCAG 2.1.1, 1.3.1)."""
     cells = heatmap_cells(measurement)
     units = list(measurement.units.index.astype(str))
     head = "".join(f'<th class="col" scope="col">{_e(u)}</th>' for u in units)
-    rows = []
+    rows, pair_rows = [], []
     by_pair = {(r.from_unit, r.to_unit): r for r in cells.itertuples(index=False)}
     for a in units:
         tds = []
@@ -121,14 +131,26 @@ def _heatmap(measurement: Measurement) -> str:
             where = f"inside {a}" if a == b else f"{a} → {b}"
             tip = f"{where}: {count(c.ties, 'tie')} of {int(c.possible_ties or 0):,} possible, density {density}{ratio}"
             label = "" if pd.isna(c.density) or c.ties == 0 else density_percent(c.density)
-            style = f"background:{c.colour};" + ("color:#fff;" if c.dark else "")
+            style = f"background:{c.colour};color:{c.text_colour};"
             tds.append(f'<td style="{style}" title="{_e(tip)}">{_e(label)}</td>')
+            if c.ties:
+                chance = "–" if pd.isna(c.observed_expected) else f"{c.observed_expected:.2f}"
+                pair_rows.append(f"<tr><td>{_e(a)}</td><td>{_e('(inside)' if a == b else b)}</td>"
+                                 f"<td class='num'>{c.ties:,}</td><td class='num'>{int(c.possible_ties or 0):,}</td>"
+                                 f"<td class='num'>{density}</td><td class='num'>{chance}</td></tr>")
         rows.append(f'<tr><th class="row" scope="row">{_e(a)}</th>{"".join(tds)}</tr>')
-    return (f'<table class="heat"><thead><tr><th>from \\ to</th>{head}</tr></thead>'
-            f'<tbody>{"".join(rows)}</tbody></table>'
+    heat = (f'<table class="heat"><caption class="vh">Density of ties from each unit (row) to each unit (column), '
+            f'in percent</caption><thead><tr><th scope="col">from \\ to</th>{head}</tr></thead>'
+            f'<tbody>{"".join(rows)}</tbody></table>')
+    pairs = details_table("The numbers for each pair of units", "Ties between each pair of units",
+                          ["From unit", "To unit", "Ties", "Possible ties", "Density (% of possible)",
+                           "Ties ÷ what chance would give"], pair_rows)
+    return (scroll_box(heat, "Heatmap of ties between units") +
             '<p class="note">Each cell: ties from people in the row unit to people in the column unit, as a '
             "percentage of the ties possible (density), to one decimal; &lt;0.1 is a density above 0 and below "
-            "0.1%. Hover for the numbers. The diagonal is inside each unit.</p>")
+            "0.1%. The darker the cell, the denser the ties. A blank cell: no tie at all. The diagonal is inside "
+            "each unit. The ties, possible ties and the ratio to chance of every pair are in the table below."
+            f"</p>{pairs}")
 
 
 _ROLE_WORDS = {"consultant": "itinerant/consultant"}
@@ -164,9 +186,9 @@ def _people_per_unit(measurement: Measurement, top: int = 3) -> str:
         rows.append(f"<tr><td>{_e(unit)}</td><td class='num'>{int(measurement.units.loc[unit, 'headcount'])}</td>"
                     f"<td>{fmt_s}</td><td>{fmt_b}</td></tr>")
     roles = ", ".join(_ROLE_WORDS.get(r, r) for r in CROSS_UNIT_ROLES)
-    return ("<table><thead><tr><th>Unit</th><th>People</th><th>Top boundary spanners (other units reached)</th>"
-            "<th>Top brokers across units (brokerage roles)</th></tr></thead><tbody>"
-            + "".join(rows) + "</tbody></table>"
+    return (table("Top boundary spanners and brokers of each unit",
+                  ["Unit", "People", "Top boundary spanners (other units reached)",
+                   "Top brokers across units (brokerage roles)"], rows) +
             "<p class='note'>Boundary spanners: the people the boundary spanner rule flags, those who reach the most "
             "other units first (equal reach: higher betweenness first). Brokers across units: the number of "
             "open two-paths a → b → c on which the person b links someone of another unit, the Gould &amp; "
@@ -189,8 +211,8 @@ def _fragile(measurement: Measurement) -> str:
         who = ", ".join(_e(names.get(p, p) or p) for p in people)
         rows.append(f"<tr><td>{_e(r.unit_a)}</td><td>{_e(r.unit_b)}</td><td class='num'>{int(r.ties)}</td>"
                     f"<td>{who}</td></tr>")
-    return ("<table><thead><tr><th>Unit</th><th>Unit</th><th>Ties between them</th>"
-            "<th>Everything runs through</th></tr></thead><tbody>" + "".join(rows) + "</tbody></table>"
+    return (table("Pairs of units whose ties all run through one person",
+                  ["One unit", "Other unit", "Ties between them", "Everything runs through"], rows) +
             "<p class='note'>If one of these people leaves or is away, the two units lose their only link.</p>")
 
 
@@ -201,8 +223,8 @@ def _response(measurement: Measurement) -> str:
     rows = "".join(f"<tr><td>{_e(u)}</td><td class='num'>{int(r.respondents)}</td>"
                    f"<td class='num'>{int(r.headcount)}</td><td class='num'>{100 * r.response_rate:.0f}%</td></tr>"
                    for u, r in units.iterrows())
-    return ("<h2 id='response'>Response rate</h2><table><thead><tr><th>Unit</th><th>Answered</th><th>People</th>"
-            f"<th>Rate</th></tr></thead><tbody>{rows}</tbody></table>")
+    return "<h2 id='response'>Response rate</h2>" + table("Response rate per unit",
+                                                          ["Unit", "Answered", "People", "Rate"], [rows])
 
 
 _METHOD_LINKS = [
@@ -227,15 +249,15 @@ def parameter_text(value) -> str:
 
 
 def _method(measurement: Measurement) -> str:
-    params = "".join(f"<tr><th>{_e(k)}</th><td>{_e(parameter_text(v))}</td></tr>"
-                     for k, v in measurement.parameters.items())
+    params = [f"<tr><th scope='row'>{_e(k)}</th><td>{_e(parameter_text(v))}</td></tr>"
+              for k, v in measurement.parameters.items()]
     links = " · ".join(f'<a href="method.html#{anchor}">{_e(label)}</a>' for label, anchor in _METHOD_LINKS)
     tie_rule = measurement.parameters.get("tie_rule", "reported")
     return (f"<p>A tie is a directed pair of people: one named the other ({_e(tie_rule)} ties), "
             f"weighted by {_e(measurement.parameters.get('weight') or 'count')}. Units are the values of "
             f"<b>{_e(measurement.parameters.get('unit_column'))}</b>.{_privacy(measurement.parameters)} "
             f"Definitions: {links}.</p>"
-            f"<table><tbody>{params}</tbody></table>")
+            + table("Parameters of the measurement", ["Parameter", "Value"], params))
 
 
 def _privacy(parameters: dict) -> str:
@@ -277,17 +299,50 @@ def write_index(measurement: Measurement, path: str | Path, *, pages: list[tuple
     return path
 
 
-def _markdown_to_html(text: str) -> str:
-    """Enough Markdown for docs/metrics.md: headings (with ids), paragraphs, lists, code, emphasis and
-    pipe tables (a ``| a | b |`` header row, a ``| --- | --- |`` rule, then body rows; every cell
-    escaped like the rest of the text)."""
+#: The words method.html shows for a section of docs/metrics.md named by its code name (WCAG 2.4.6:
+#: headings that describe their topic); the code name follows in brackets and stays the anchor.
+_METHOD_HEADINGS = {
+    "density": "Density of the network", "reciprocity": "Reciprocity", "degree_table": "Ties of each person",
+    "unit_table": "Figures of each unit", "unit_pair_table": "Ties between two units (unit-pair density)",
+    "ei_index": "E-I index: ties outside against ties inside a unit", "modularity": "Modularity of the units",
+    "ei_expectation": "The E-I index chance would give",
+    "pair_expectation": "The ties chance would give a pair of units", "brokerage_roles": "Brokerage roles",
+    "structural_holes": "Burt constraint and effective size", "betweenness": "Betweenness",
+    "participation": "Participation across units", "boundary_spanners": "Boundary spanners",
+    "unit_contributions": "Each unit's share of the modularity", "communities": "Communities",
+    "fragile_bridges": "Links that hang on one person (fragile links)",
+    "Measurement": "All the figures of one measurement", "measure": "Measuring a network",
+}
+
+
+def _method_heading(title: str) -> str:
+    """A heading of docs/metrics.md as method.html shows it: readable words with the code name after
+    it ("Betweenness (<code>betweenness</code>)"); a heading in words ("rating cells") just capitalised."""
+    code = title.strip("`")
+    words = _METHOD_HEADINGS.get(code)
+    if words is None:
+        return _e(code[:1].upper() + code[1:])
+    return f"{_e(words)} (<code>{_e(code)}</code>)"
+
+
+def _markdown_to_html(text: str, *, link_files: frozenset[str] = frozenset()) -> str:
+    """Enough Markdown for docs/metrics.md: headings (with ids; a code-name heading as words, see
+    :func:`_method_heading`), paragraphs, lists, code, emphasis and pipe tables (a ``| a | b |`` header
+    row, a ``| --- | --- |`` rule, then body rows; every cell escaped like the rest of the text; every
+    header cell with scope="col"). A file name in ``link_files`` (one the report holds) becomes a
+    link to that file."""
+    names = "|".join(re.escape(f) for f in sorted(link_files))
+    files = re.compile(r"(?<![\w/.-])(" + names + r")(#[\w-]+)?(?![\w-])") if link_files else None
+
     def inline(line: str) -> str:
         line = _e(line)
         line = re.sub(r"`([^`]+)`", r"<code>\1</code>", line)
         line = re.sub(r"\*\*([^*]+)\*\*", r"<b>\1</b>", line)
-        return re.sub(r"\*([^*]+)\*", r"<i>\1</i>", line)
+        line = re.sub(r"\*([^*]+)\*", r"<i>\1</i>", line)
+        return files.sub(lambda m: f'<a href="{m.group(0)}">{m.group(0)}</a>', line) if files else line
 
     out, para, in_list, table = [], [], False, []
+    section = "Definitions"  # the heading the next table stands under: its caption
 
     def cells(row: str) -> list[str]:
         return [cell.strip() for cell in row.strip().strip("|").split("|")]
@@ -300,12 +355,13 @@ def _markdown_to_html(text: str) -> str:
         if table:
             rule = len(table) > 1 and all(re.fullmatch(r":?-{3,}:?", c) for c in cells(table[1]))
             head, body = (table[0], table[2:]) if rule else (None, table)
-            html = "<table>"
+            html = f'<table><caption class="vh">{_e(section)}</caption>'
             if head is not None:
-                html += "<thead><tr>" + "".join(f"<th>{inline(c)}</th>" for c in cells(head)) + "</tr></thead>"
+                html += "<thead><tr>" + "".join(f'<th scope="col">{inline(c)}</th>' for c in cells(head)) + \
+                    "</tr></thead>"
             html += "<tbody>" + "".join("<tr>" + "".join(f"<td>{inline(c)}</td>" for c in cells(row)) + "</tr>"
                                         for row in body) + "</tbody></table>"
-            out.append(html)
+            out.append(scroll_box(html, f"Table: {section}"))
             table = []
 
     for raw in text.splitlines():
@@ -325,7 +381,9 @@ def _markdown_to_html(text: str) -> str:
                 in_list = False
             level, title = len(heading.group(1)), heading.group(2)
             anchor = re.sub(r"[^a-z0-9_]+", "-", title.strip("`").lower()).strip("-")
-            out.append(f'<h{level} id="{anchor}">{inline(title)}</h{level}>')
+            shown = _method_heading(title) if level > 1 else inline(title)
+            section = re.sub(r"<[^>]+>", "", html.unescape(shown))
+            out.append(f'<h{level} id="{anchor}">{shown}</h{level}>')
         elif re.match(r"^\s*[-*]\s+", line):
             flush()
             if not in_list:
@@ -347,9 +405,18 @@ def _markdown_to_html(text: str) -> str:
     return "\n".join(out)
 
 
-def write_method_page(path: str | Path) -> Path:
-    """report/method.html: the metric definitions (docs/metrics.md, shipped with the package)."""
+def write_method_page(path: str | Path, *, files: frozenset[str] | set[str] | None = None) -> Path:
+    """report/method.html: the metric definitions (docs/metrics.md, shipped with the package), with a
+    link back to the report's index.html, and every file name the text mentions a link when the
+    report holds that file. ``files`` are the names of the report's files (``write_report`` passes
+    the files it writes); by default the files already beside ``path``."""
+    path = Path(path)
     text = (resources.files("ona.report") / "assets" / "metrics.md").read_text(encoding="utf-8")
-    with atomic_write(Path(path)) as handle:
-        handle.write(_page("How the numbers are computed", _markdown_to_html(text)))
-    return Path(path)
+    if files is None:
+        files = {p.name for p in path.parent.iterdir()} if path.parent.is_dir() else set()
+    files = frozenset(files) - {path.name}
+    back = ("<nav aria-label='Report pages'><a href='index.html'>Back to the report</a></nav>"
+            if "index.html" in files else "")
+    with atomic_write(path) as handle:
+        handle.write(_page("How the numbers are computed", back + _markdown_to_html(text, link_files=files)))
+    return path
