@@ -321,3 +321,16 @@ def test_write_workbook_refuses_another_suffix(measured, tmp_path):
                                   "(metrics.csv) [bad-argument]")
     assert list(tmp_path.iterdir()) == []
     assert ona.write_workbook(m, tmp_path / "metrics.XLSX").exists()
+
+
+def test_a_dataframe_of_people_is_a_roster_made_in_code(data_dir):
+    """read_roster reads files; a script holding its people in a DataFrame is told how to make the
+    Roster itself, and the Roster it is told to make measures."""
+    frame = pd.DataFrame({"id": ["a", "b", "c"], "Department": ["X", "X", "Y"]})
+    with pytest.raises(ona.InputError) as excinfo:
+        ona.read_roster(frame)
+    assert excinfo.value.problems[0].code == "bad-argument"
+    assert "ona.Roster(people=frame.set_index('id').astype(str), unit_columns=('Department',))" in str(excinfo.value)
+    roster = ona.Roster(people=frame.set_index("id").astype(str), unit_columns=("Department",))
+    graph = ona.build_graph(roster, pd.DataFrame({"source": ["a", "b"], "target": ["c", "a"]}))
+    assert ona.measure(graph, permutations=10).summary["cross_unit_share"] == 0.5

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -9,6 +10,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .._arguments import check_type
 from ..errors import InputError, Problem
 from ._columns import ALIASES, describe_headers, find_column
 from ._tables import Table, gc_paused, normalise_header, read_table, row_numbers
@@ -123,6 +125,9 @@ def read_roster(path: str | Path, *, sheet: str | None = None, id_column: str | 
     as addresses or names: :attr:`Roster.id_role`). Every id must be present and unique; all
     problems are collected and raised together as one :class:`InputError`.
     """
+    check_type(path, (str, os.PathLike), "read_roster(path): pass the path of a roster file (.xlsx, .csv, .parquet ...); a "
+               "DataFrame of people is a Roster as it is: ona.Roster(people=frame.set_index('id').astype(str), "
+               "unit_columns=('Department',))")
     wanted = [[explicit] if explicit else ALIASES[role] for role, explicit in (("id", id_column), ("name", name_column),
               ("email", email_column), ("unit", unit_column), ("directorate", None))]
     table = read_table(path, sheet, header_row=header_row, delimiter=delimiter, encoding=encoding,
