@@ -124,6 +124,20 @@ def test_an_unterminated_quote_is_named_by_its_row(tmp_path, runner, roster):
     assert ANNA not in result.stderr and "Møde" not in result.stderr
 
 
+def test_every_row_of_the_wrong_width_is_named_in_the_one_error(tmp_path, runner, roster):
+    """Rows 3, 5 and 6 have a cell too many or too few (the engine stops at the first): the error
+    names all three, and no address from them."""
+    rows = [f"{ANNA},{BO},2025-03-01 09:00:00", f"{ANNA},{BO},2025-03-01 10:00:00,extra",
+            f"{BO},{ANNA},2025-03-02 09:00:00", f"{CAI},{ANNA},2025-03-02 10:00:00,x,y", f"{CAI},{BO}",
+            f"{BO},{CAI},2025-03-03 09:00:00"]
+    log = write_text(tmp_path / "log.csv", "From,To,Date\n" + "\n".join(rows) + "\n")
+    out = tmp_path / "ties.csv"
+    result = run_email(runner, roster, log, "--out", out)
+    assert_one_error(result, f"Error: {log.name}, row 3: the row has 4 cells but the header has 3; fix the row or "
+                     "the delimiter (also rows 5, 6) [bad-row]", out)
+    assert ANNA not in result.stderr
+
+
 def test_a_parquet_log_with_a_list_of_recipients_names_the_column(tmp_path, runner, roster):
     import pyarrow as pa
     import pyarrow.parquet as pq

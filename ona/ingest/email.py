@@ -201,8 +201,10 @@ def _duckdb_problem(exc: Exception, path: Path) -> Problem:
     row = int(line.group(1)) if line else None
     columns = re.search(r"Expected Number of Columns: (\d+) Found: (\d+)", text)
     if columns:
+        others = [r for r in _rows_of_another_width(path, int(columns.group(1))) if r != row]
+        also = f" (also row{'s' if len(others) > 1 else ''} {', '.join(map(str, others))})" if others else ""
         return Problem("bad-row", f"the row has {columns.group(2)} cells but the header has {columns.group(1)}; "
-                       "fix the row or the delimiter", path=str(path), row=row)
+                       f"fix the row or the delimiter{also}", path=str(path), row=row)
     if "unterminated quote" in text:
         return Problem("unterminated-quote", "a quoted cell is never closed (a \" with no closing \"); close the "
                        "quote or export the file again", path=str(path), row=row)
@@ -214,6 +216,35 @@ def _duckdb_problem(exc: Exception, path: Path) -> Problem:
                        "encoding", path=str(path), row=row)
     return Problem("bad-email-file", "cannot be read as an email export; export it as CSV (UTF-8 or UTF-16), "
                    "Parquet or JSON lines", path=str(path))
+
+
+def _rows_of_another_width(path: Path, width: int, limit: int = 20) -> list[int]:
+    """The first ``limit`` rows (the header is row 1) of a local CSV whose number of cells is not
+    ``width``, so that one error names them all: the engine stops at the first. Read as a stream, on
+    this error path only; the delimiter is the one the header line holds most of."""
+    import codecs
+    import csv
+    import io
+
+    if is_remote(path) or not path.is_file():
+        return []
+    with open(path, "rb") as raw:
+        start = raw.read(2)
+    encoding = "utf-16" if start in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE) else "utf-8-sig"
+    found: list[int] = []
+    with open(path, encoding=encoding, errors="replace", newline="") as text:
+        header = text.readline()
+        delimiter = max(",;\t|", key=header.count)
+        text.seek(0)
+        reader = csv.reader(text, delimiter=delimiter)
+        line = 1
+        for record in reader:
+            if len(record) != width and any(cell.strip() for cell in record):
+                found.append(line)
+                if len(found) == limit:
+                    break
+            line = reader.line_num + 1
+    return found
 
 
 def _file_problem(path: Path) -> Problem | None:
