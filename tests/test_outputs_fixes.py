@@ -299,7 +299,7 @@ def test_the_report_states_pseudonymisation_and_the_minimum_group_size(runner, f
              str(stated["min_group_size"]) if stated["min_group_size"] else "–": "min_group_size",
              str(stated["small_units_merged"]): "small_units_merged"}
     for value, name in table.items():
-        assert f"<tr><th>{name}</th><td>{value}</td></tr>" in index
+        assert f"<tr><th scope='row'>{name}</th><td>{value}</td></tr>" in index
     assert (sentence in index) if sentence else ("Privacy:" not in index)
     for path in (folder / "report").iterdir():
         assert b"KEY-7f3a9c1e5b2d8f4a6c0e" not in path.read_bytes()
