@@ -240,7 +240,8 @@ def render_summary(summary: dict, unit_column: str) -> str:
            "Fragile unit links:  " + (none or f"{summary['unit_pairs_hanging_on_one_person']} of "
                                        f"{summary['unit_pairs_connected']} unit pairs hang on one person")]
           if "communities" in summary else []),
-        *([f"Response rate:       {_pct(summary['response_rate'])} ({summary['respondents']} of {summary['people']})"]
+        *([f"Response rate:       {words.share_percent(summary['respondents'], summary['people'])} "
+           f"({summary['respondents']:,} of {summary['people']:,})"]
           if "response_rate" in summary else []),
     ])
 

@@ -3,7 +3,7 @@ E-I index "+0.33"; the same words on every page."""
 
 from __future__ import annotations
 
-__all__ = ["count", "names_list", "density_percent", "signed"]
+__all__ = ["count", "names_list", "density_percent", "share_percent", "signed"]
 
 
 def count(n: int, singular: str, plural: str | None = None) -> str:
@@ -23,6 +23,24 @@ def density_percent(density: float) -> str:
     "<0.1" for a density above 0 that would round to 0.0, so a cell with ties never reads 0."""
     percent = 100 * float(density)
     return "<0.1" if 0 < percent < 0.05 else f"{percent:.1f}"
+
+
+def share_percent(part: int, whole: int) -> str:
+    """``part`` of ``whole`` as a whole percentage ("23%"), that never reads 100% while some are
+    missing, nor 0% while some are there: 49,998 of 50,000 is ">99%", 1 of 500 "<1%"; "–" when
+    ``whole`` is 0.
+
+    >>> share_percent(49_998, 50_000), share_percent(1, 500), share_percent(392, 461), share_percent(0, 0)
+    ('>99%', '<1%', '85%', '–')
+    """
+    if not whole:
+        return "–"
+    percent = round(100 * part / whole)
+    if percent == 100 and part < whole:
+        return ">99%"
+    if percent == 0 and part > 0:
+        return "<1%"
+    return f"{percent}%"
 
 
 def signed(value) -> str:

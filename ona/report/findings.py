@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from ._words import count, names_list
+from ._words import count, names_list, share_percent
 
 if TYPE_CHECKING:
     from ..metrics import Measurement
@@ -131,7 +131,8 @@ def findings(measurement: Measurement) -> list[Finding]:
     if "response_rate" in s and not math.isnan(s["response_rate"]):
         out.append(Finding(
             "response_rate",
-            f"{_pct(s['response_rate'])} of people answered the survey ({s['respondents']:,} of {s['people']:,})"
+            f"{share_percent(s['respondents'], s['people'])} of people answered the survey "
+            f"({s['respondents']:,} of {s['people']:,})"
             f"{_non_respondents_text(measurement)}.",
             {"response_rate": s["response_rate"]}))
     return out

@@ -21,7 +21,7 @@ from .._files import atomic_write
 from ..metrics import Measurement
 from ..metrics.brokerage import CROSS_UNIT_ROLES
 from ._html import details_table, scroll_box, table, text_colour_on
-from ._words import count, density_percent
+from ._words import count, density_percent, share_percent
 from .findings import findings
 
 __all__ = ["write_index", "write_method_page", "heatmap_cells", "density_percent", "parameter_text"]
@@ -221,7 +221,7 @@ def _response(measurement: Measurement) -> str:
     if "response_rate" not in units or units["response_rate"].isna().all():
         return ""
     rows = "".join(f"<tr><td>{_e(u)}</td><td class='num'>{int(r.respondents)}</td>"
-                   f"<td class='num'>{int(r.headcount)}</td><td class='num'>{100 * r.response_rate:.0f}%</td></tr>"
+                   f"<td class='num'>{int(r.headcount)}</td><td class='num'>{share_percent(int(r.respondents), int(r.headcount))}</td></tr>"
                    for u, r in units.iterrows())
     return "<h2 id='response'>Response rate</h2>" + table("Response rate per unit",
                                                           ["Unit", "Answered", "People", "Rate"], [rows])
