@@ -24,7 +24,7 @@ import numpy as np
 from typing import TYPE_CHECKING
 
 from .._files import atomic_write
-from ._words import count, density_percent, signed
+from ._words import count, density_percent, share_percent, signed
 
 if TYPE_CHECKING:  # (annotations only: the command line reads SIZE_BY without loading the metrics)
     from ..graph import OrgGraph
@@ -177,17 +177,33 @@ def _fmt(value) -> str:
     return str(value)
 
 
+# The most ties (person map) or arrows (unit map) a map draws: above it a browser takes seconds to draw and
+# hundreds of MB to hold the page, and the lines are too many to tell apart. Every tie counts in the metrics.
 MAX_EDGES = 20_000
 
 
-def _edges_to_draw(graph: OrgGraph, codes: np.ndarray, max_edges: int) -> np.ndarray:
-    """Indices of the ties drawn: all of them, or the ``max_edges`` strongest when there are more
-    (ties across unit lines first among equal weights: they are what the map is about)."""
+def _strongest(strength: np.ndarray, take: int, rng: np.random.Generator) -> np.ndarray:
+    """Indices of the ``take`` largest of ``strength``; among equal values, those first in a random order
+    drawn from ``rng`` (so no other property of a tie, such as its crossing units, decides)."""
+    shuffled = rng.permutation(len(strength))
+    return shuffled[np.argsort(-strength[shuffled], kind="stable")[:take]]
+
+
+def _edges_to_draw(graph: OrgGraph, codes: np.ndarray, max_edges: int, seed: int) -> np.ndarray:
+    """Indices of the ties drawn: all of them, or ``max_edges`` that keep the network's mix of ties inside
+    units and ties across units. The ``max_edges`` are shared between the two in proportion to their
+    counts (the within-unit share rounded to the nearest tie), and each takes its strongest ties by
+    weight, ties of equal weight in a random order seeded by ``seed`` (numpy's ``default_rng``): the
+    same network and seed always draw the same ties."""
     if graph.m <= max_edges:
         return np.arange(graph.m)
     cross = codes[graph.source] != codes[graph.target]
-    order = np.lexsort((~cross, -graph.weight))
-    return np.sort(order[:max_edges])
+    inside, across = np.flatnonzero(~cross), np.flatnonzero(cross)
+    take_inside = int(round(max_edges * len(inside) / graph.m))
+    rng = np.random.default_rng(seed)
+    chosen = [group[_strongest(graph.weight[group], take, rng)]
+              for group, take in ((inside, take_inside), (across, max_edges - take_inside))]
+    return np.sort(np.concatenate(chosen))
 
 
 _DETAIL_COLUMNS = (("Other units reached", "units_reached"), ("Brokerage roles", "brokerage_total"),
@@ -211,10 +227,27 @@ def _brokerage_text(row: dict) -> str:
 _ACROSS_UNITS = {"units_reached", "participation", "boundary_spanner"}
 
 
-def _details(row: dict, one_unit: bool = False) -> list[list[str]]:
+# The panel's name for betweenness when it was estimated from sampled pivots (Measurement.parameters'
+# ``betweenness_method``), not computed exactly: the estimate is said where the figure is read.
+ESTIMATED_BETWEENNESS = "Betweenness (estimated from sampled pivots)"
+
+
+def _estimated_betweenness_note(parameters: dict, people: int) -> list[str] | None:
+    """The panel's note on an estimated betweenness (Brandes & Pich 2007): from how many people's shortest
+    paths it was estimated; None when betweenness is exact."""
+    if not str(parameters.get("betweenness_method", "")).startswith("sampled"):
+        return None
+    pivots = parameters.get("betweenness_pivots")
+    among = f"{pivots:,} of the {people:,} people" if pivots is not None else "a sample of the people"
+    return ["betweenness", f"{FIGURE_NOTES['Betweenness'][1]}; estimated from the shortest paths that start at "
+                           f"{among}, picked at random (seed {parameters.get('betweenness_seed', '–')})"]
+
+
+def _details(row: dict, one_unit: bool = False, estimated: bool = False) -> list[list[str]]:
     """Metric name/value pairs shown when a person is clicked (``row``: the person's metrics). The
     E-I index has its sign, as on index.html; brokerage roles say how many are across units. With
-    ``one_unit`` (everyone in one unit) the figures across units are left out."""
+    ``one_unit`` (everyone in one unit) the figures across units are left out; with ``estimated``
+    betweenness is named :data:`ESTIMATED_BETWEENNESS`."""
     pairs = [("Unit", row["unit"]), ("Ties out / in", f"{int(row['out_degree'])} / {int(row['in_degree'])}")]
     if not one_unit:
         pairs += [("Ties with other units", f"{int(row['external_ties'])}"), ("E-I index", signed(row["ei_index"]))]
@@ -229,6 +262,8 @@ def _details(row: dict, one_unit: bool = False) -> list[list[str]]:
                 value = "yes" if bool(value) else "no"
             elif isinstance(value, (float, np.floating)) and float(value).is_integer():
                 value = int(value)
+            if column == "betweenness" and estimated:
+                label = ESTIMATED_BETWEENNESS
             pairs.append((label, _fmt(value) if value is not None else "–"))
     return [[str(a), str(b)] for a, b in pairs]
 
@@ -254,7 +289,7 @@ def map_data(graph: OrgGraph, measurement: Measurement, *, seed: int = 1, max_ed
         else np.nan_to_num(people[column].to_numpy(dtype=float), nan=0.0)
     codes = graph.partition(measurement.parameters["unit_column"]).codes
     xy = _layout(graph, codes, seed)
-    drawn = _edges_to_draw(graph, codes, max_edges)
+    drawn = _edges_to_draw(graph, codes, max_edges, seed)
     ids = [str(i) for i in graph.ids]
 
     net = Network(directed=True)
@@ -267,6 +302,8 @@ def map_data(graph: OrgGraph, measurement: Measurement, *, seed: int = 1, max_ed
         [c for _, c in _DETAIL_COLUMNS if c in people.columns] + (["coordinator"] if "coordinator" in people else [])
     rows = people[wanted].to_dict("records")
     one_unit = measurement.summary.get("units") == 1
+    estimated_note = _estimated_betweenness_note(measurement.parameters,
+                                                 int(measurement.summary.get("people", graph.n)))
     for i, pid in enumerate(ids):
         row = rows[i]
         title = "\n".join([
@@ -279,7 +316,8 @@ def map_data(graph: OrgGraph, measurement: Measurement, *, seed: int = 1, max_ed
                 f"E-I index: {signed(row['ei_index'])}"]),
         ])
         node = Node(pid, shape="dot", label=labels[i], title=title, group=units[i],
-                    color=colours[units[i]], value=round(float(size[i]), 6), metrics=_details(row, one_unit),
+                    color=colours[units[i]], value=round(float(size[i]), 6),
+                    metrics=_details(row, one_unit, estimated_note is not None),
                     x=round(float(xy[i, 0]), 2), y=round(float(xy[i, 1]), 2), unit=units[i])
         net.nodes.append(node.options)
         net.node_ids.append(pid)
@@ -299,6 +337,9 @@ def map_data(graph: OrgGraph, measurement: Measurement, *, seed: int = 1, max_ed
         "kind": "people",
         "ties_total": graph.m,
         "ties_drawn": int(len(drawn)),
+        "ties_across_units": int((codes[graph.source] != codes[graph.target]).sum()),
+        "ties_drawn_across_units": int((codes[graph.source[drawn]] != codes[graph.target[drawn]]).sum()),
+        "notes": {ESTIMATED_BETWEENNESS: estimated_note} if estimated_note else {},
     }
 
 
@@ -315,15 +356,28 @@ def _vis_assets() -> tuple[str, str]:
         (base / "vis-network.css").read_text(encoding="utf-8")
 
 
+def _cut_sentence(data: dict, seed: int) -> str:
+    """What a person map that cannot draw every tie draws (:func:`_edges_to_draw`), in the subtitle."""
+    drawn, total, across = data["ties_drawn"], data["ties_total"], data["ties_drawn_across_units"]
+    mix = ""
+    if data["ties_across_units"]:
+        mix = (", in the same mix of within-unit and cross-unit ties as the whole network "
+               f"({drawn - across:,} within units and {across:,} across, as "
+               f"{share_percent(data['ties_across_units'], total)} of all ties cross units)")
+    return (f"{drawn:,} of {total:,} ties are drawn: the strongest{mix}; among ties of equal weight, a random "
+            f"pick (seed {seed}). Every tie counts in the metrics.")
+
+
 def write_map(graph: OrgGraph, measurement: Measurement, path: str | Path, *, seed: int = 1,
               title: str | None = None, size_by: str = "degree", subtitle: str | None = None,
-              marked: str | None = None, method_page: str | None = None) -> Path:
+              marked: str | None = None, method_page: str | None = None, max_edges: int = MAX_EDGES) -> Path:
     """Write the person map as one self-contained HTML file at ``path`` (atomically).
 
     The graph comes first, then its measurement (:func:`ona.write_report` takes them the other way
     round): a call with the two swapped is refused with an error that says so. ``marked`` (a
     person's id) is selected, with their panel open, when the page opens; with ``method_page``
-    (``"method.html"`` in a report) the panel's figure names link to their definitions there."""
+    (``"method.html"`` in a report) the panel's figure names link to their definitions there. Above
+    ``max_edges`` ties, ``max_edges`` of them are drawn (:func:`_edges_to_draw`) and the subtitle says which."""
     from .._arguments import check_type
     from ..graph import OrgGraph
     from ..metrics import Measurement
@@ -332,17 +386,19 @@ def write_map(graph: OrgGraph, measurement: Measurement, path: str | Path, *, se
     check_type(graph, OrgGraph, order)
     check_type(measurement, Measurement, order)
     path = Path(path)
-    data = map_data(graph, measurement, seed=seed, size_by=size_by)
+    data = map_data(graph, measurement, seed=seed, size_by=size_by, max_edges=max_edges)
     heading = title or "Who works with whom"
+    size_words = SIZE_BY[size_by][1]
+    if size_by == "betweenness" and data["notes"]:
+        size_words = "betweenness (weighted, estimated from sampled pivots)"
     if subtitle is None:
         s = measurement.summary
         subtitle = (f"{count(s['people'], 'person', 'people')} in {count(s['units'], 'unit')} "
                     f"(by {measurement.parameters['unit_column']}), {count(s['ties'], 'tie')}. Colour = unit, "
-                    f"size = {SIZE_BY[size_by][1]}, arrows point to the person "
+                    f"size = {size_words}, arrows point to the person "
                     "named.")
     if data["ties_drawn"] < data["ties_total"]:
-        subtitle += (f" Only the {data['ties_drawn']:,} strongest of the {data['ties_total']:,} ties are drawn "
-                     "(ties across units first among equals); every tie counts in the metrics.")
+        subtitle += " " + _cut_sentence(data, seed)
     if marked is not None:
         data["marked"] = str(marked)
     return _write_page(data, path, heading, subtitle, method_page)
@@ -371,7 +427,8 @@ def _write_page(data: dict, path: Path, heading: str, subtitle: str, method_page
     js, css = _vis_assets()
     template = (resources.files("ona.report") / "assets" / "map.html").read_text(encoding="utf-8")
     labels = {label for node in data["nodes"] for label, _ in node["metrics"]}
-    data = {**data, "notes": {label: list(note) for label, note in FIGURE_NOTES.items() if label in labels},
+    notes = {label: list(note) for label, note in FIGURE_NOTES.items() if label in labels} | data.get("notes", {})
+    data = {**data, "notes": {label: note for label, note in notes.items() if label in labels},
             "method_page": method_page}
     values = {key: html.escape(text) for key, text in _PAGE_WORDS[data.get("kind", "people")].items()}
     values |= {"TITLE": html.escape(heading), "SUBTITLE": html.escape(subtitle), "VIS_CSS": css,
@@ -387,11 +444,13 @@ def _write_page(data: dict, path: Path, heading: str, subtitle: str, method_page
 _UNIT_NODE_REACH, _LABEL_CHAR_WIDTH = 34.0, 9.0
 
 
-def unit_map_data(measurement: Measurement, *, seed: int = 1) -> dict:
+def unit_map_data(measurement: Measurement, *, seed: int = 1, max_arrows: int = MAX_EDGES) -> dict:
     """The unit map: units as nodes sized by headcount, arrows A -> B for the ties from A's people to
     B's people, as wide as the share of possible ties (density); the tooltip gives both directions,
-    so asymmetry shows. Units are placed by their ties, then spread until no two units' dots and
-    names overlap (:func:`_separate`, each unit a circle as wide as its name)."""
+    so asymmetry shows. Units are placed by all their ties, then spread until no two units' dots and
+    names overlap (:func:`_separate`, each unit a circle as wide as its name). Above ``max_arrows``
+    pairs of units with ties, only the ``max_arrows`` densest arrows are drawn (equal densities: more
+    ties first, then the pairs' order in ``Measurement.unit_pairs``)."""
     import igraph as ig
 
     units = measurement.units
@@ -422,8 +481,12 @@ def unit_map_data(measurement: Measurement, *, seed: int = 1) -> dict:
                       "x": round(float(xy[i, 0]), 2), "y": round(float(xy[i, 1]), 2)})
     density_max = float(pairs["density"].max()) if len(pairs) else 1.0
     reverse = {(str(a), str(b)): t for a, b, t in zip(pairs["from_unit"], pairs["to_unit"], pairs["ties"])}
+    drawn = pairs
+    if len(pairs) > max_arrows:
+        order = np.lexsort((np.arange(len(pairs)), -pairs["ties"].to_numpy(), -pairs["density"].to_numpy()))
+        drawn = pairs.iloc[np.sort(order[:max_arrows])]
     edges = []
-    for a, b, ties, density in zip(pairs["from_unit"], pairs["to_unit"], pairs["ties"], pairs["density"]):
+    for a, b, ties, density in zip(drawn["from_unit"], drawn["to_unit"], drawn["ties"], drawn["density"]):
         if str(a) == str(b):
             title = f"Inside {a}: {count(int(ties), 'tie')} (density {density_percent(density)}%)"
         else:
@@ -435,14 +498,15 @@ def unit_map_data(measurement: Measurement, *, seed: int = 1) -> dict:
     return {"nodes": nodes, "edges": edges,
             "legend": [{"unit": u, "colour": colours[u], "people": int(units.loc[units.index[i], "headcount"])}
                        for i, u in enumerate(labels)],
-            "ties_total": len(edges), "ties_drawn": len(edges), "size_by": "headcount", "kind": "units"}
+            "ties_total": len(pairs), "ties_drawn": len(edges), "size_by": "headcount", "kind": "units"}
 
 
 def write_unit_map(measurement: Measurement, path: str | Path, *, seed: int = 1,
-                   method_page: str | None = None) -> Path:
+                   method_page: str | None = None, max_arrows: int = MAX_EDGES) -> Path:
     """Write the unit map (units as nodes) as one self-contained HTML file (atomically); with
-    ``method_page`` the panel's figure names link to their definitions there."""
-    data = unit_map_data(measurement, seed=seed)
+    ``method_page`` the panel's figure names link to their definitions there. Above ``max_arrows``
+    arrows the densest ``max_arrows`` are drawn and the subtitle says so."""
+    data = unit_map_data(measurement, seed=seed, max_arrows=max_arrows)
     if len(data["nodes"]) == 1:
         unit = data["nodes"][0]["label"]
         subtitle = (f"One unit ({unit}, by {measurement.parameters['unit_column']}): everyone is in it, so there "
@@ -451,6 +515,11 @@ def write_unit_map(measurement: Measurement, path: str | Path, *, seed: int = 1,
         subtitle = (f"{count(len(data['nodes']), 'unit')} (by {measurement.parameters['unit_column']}). "
                     "Size = people; an arrow "
                     "A → B is as wide as the share of possible ties from A's people to B's people.")
+        if data["ties_drawn"] < data["ties_total"]:
+            subtitle += (f" {data['ties_drawn']:,} of the {data['ties_total']:,} arrows are drawn: the densest (a map "
+                         f"draws at most {max_arrows:,} lines). Every unit's own figures are in its panel and in "
+                         "“Units in this view”" + ("; every pair of units is in metrics.xlsx (Unit pairs)."
+                                                   if method_page else "."))
     return _write_page(data, Path(path), "How the units work together", subtitle, method_page)
 
 
