@@ -41,25 +41,41 @@ def progress(iterable: Iterable[T], label: str, length: int | None = None) -> It
         yield bar
 
 
+#: The step bars open now, outermost first: a bar opened inside another names the outer's step.
+_open: list["_Steps"] = []
+
+
 class _Steps:
+    """A bar over named steps. A bar opened while another is drawn (``measure()`` inside ``ona
+    analyze``'s "reading and measuring") starts on a line of its own, below the outer bar, and its
+    labels begin with the outer's current step ("reading and measuring: degrees"), so that neither
+    overwrites the other; the outer bar goes on below it once it is done."""
+
     def __init__(self, labels: list[str]):
         self._labels = labels
         self._bar = None
+        self._prefix = ""
 
     def __enter__(self):
         if _enabled():
-            self._bar = click.progressbar(length=len(self._labels), label=self._labels[0], file=sys.stderr,
-                                          show_pos=True)
+            outer = next((bar for bar in reversed(_open) if bar._bar is not None), None)
+            if outer is not None:
+                self._prefix = f"{outer._bar.label}: "
+                sys.stderr.write("\n")  # (the outer bar's line stays as it was drawn)
+            self._bar = click.progressbar(length=len(self._labels), label=self._prefix + self._labels[0],
+                                          file=sys.stderr, show_pos=True)
             self._bar.__enter__()
+        _open.append(self)
         return self
 
     def advance(self, label: str | None = None) -> None:
         if self._bar is not None:
             if label:
-                self._bar.label = label
+                self._bar.label = self._prefix + label
             self._bar.update(1)
 
     def __exit__(self, *exc):
+        _open.remove(self)
         if self._bar is not None:
             self._bar.__exit__(*exc)
 

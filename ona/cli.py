@@ -1,7 +1,8 @@
 """The `ona` command: a thin shell over the library. Each command parses, calls the library, renders.
 
-All errors leave through :func:`_run`: an :class:`~ona.errors.OnaError` prints one line per problem
-on stderr and exits with status 2; ``--debug`` re-raises instead. No traceback reaches the user.
+All errors leave through :func:`_handle_errors`: an :class:`~ona.errors.OnaError` prints one line per
+problem on stderr (of each code the first ten, then a count of the rest: :func:`problem_lines`) and
+exits with status 2; ``--debug`` re-raises instead. No traceback reaches the user.
 """
 
 from __future__ import annotations
@@ -31,10 +32,48 @@ class OnaClickError(click.ClickException):
         click.echo(self.message, err=True)
 
 
+#: Problems of one code the terminal shows before it counts the rest (``ona validate --all-problems`` shows all).
+SHOWN_PER_CODE = 10
+
+
+def problem_lines(problems, *, every: bool = False, hint: str = "`ona validate --all-problems` prints every one"
+                  ) -> list[str]:
+    """The terminal's lines for a list of problems, the same for every command.
+
+    Problems keep their order (file order); of each code only the first :data:`SHOWN_PER_CODE` are
+    printed, one per line with file, sheet, row and column, unless ``every``. For each code with more,
+    one line counts the rest and says where they are (the file, and the rows from first to last),
+    and a last line counts the problems of every code, with ``hint`` on how to see them all. A
+    problem's line is its message (which quotes no personal value), so the count lines add none.
+    """
+    shown: dict[str, int] = {}
+    lines, rest = [], {}
+    for problem in problems:
+        if every or shown.get(problem.code, 0) < SHOWN_PER_CODE:
+            shown[problem.code] = shown.get(problem.code, 0) + 1
+            lines.append(f"{'Error' if problem.severity == 'error' else 'Warning'}: {problem}")
+        else:
+            rest.setdefault(problem.code, []).append(problem)
+    if not rest:
+        return lines
+    for code, left in rest.items():
+        files = sorted({Path(p.path).name for p in left if p.path is not None})
+        rows = [p.row for p in left if p.row is not None]
+        span = "" if not rows or len(files) > 1 else \
+            f"row {rows[0]:,}" if min(rows) == max(rows) else f"rows {min(rows):,}-{max(rows):,}"
+        where = ", ".join([*files, *([span] if span else [])])
+        lines.append(f"... and {len(left):,} more {code} problem{'s' if len(left) != 1 else ''}"
+                     + (f" ({where})" if where else ""))
+    counts: dict[str, int] = {}
+    for problem in problems:
+        counts[problem.code] = counts.get(problem.code, 0) + 1
+    lines.append("Problems by code: " + ", ".join(f"{n:,} {code}" for code, n in counts.items()) + f"; {hint}")
+    return lines
+
+
 def _fail(exc: Exception) -> OnaClickError:
     if isinstance(exc, InputError):
-        lines = [f"Error: {p}" if p.severity == "error" else f"Warning: {p}" for p in exc.problems]
-        return OnaClickError("\n".join(lines))
+        return OnaClickError("\n".join(problem_lines(exc.problems)))
     if isinstance(exc, OSError):
         where = f"{Path(exc.filename).name}: " if getattr(exc, "filename", None) else ""
         return OnaClickError(f"Error: {where}{exc.strerror or exc}")
@@ -219,27 +258,35 @@ def _num(x: float) -> str:
     return "n/a" if x != x else f"{x:+.2f}" if x < 0 else f"{x:.2f}"
 
 
-def render_summary(summary: dict, unit_column: str) -> str:
-    """The terminal summary of a measurement. With one unit there is no boundary: the figures
-    across units (cross-unit ties, E-I, modularity of units, boundary spanners, fragile links) are
-    said to be not defined instead of shown as 0% or -1.00."""
+def render_summary(result) -> str:
+    """The terminal summary of a measurement (a :class:`~ona.metrics.Measurement`). With one unit
+    there is no boundary: the figures across units (cross-unit ties, E-I, modularity of units,
+    boundary spanners, fragile links) are said to be not defined instead of shown as 0% or -1.00.
+    Counts have thousands separators, as index.html prints them. Betweenness estimated from sampled
+    pivots (above ``--exact-betweenness-limit`` people) says so, with the pivots and the seed: its
+    figures are estimates, and another seed gives slightly different ones."""
+    summary, parameters = result.summary, result.parameters
     none = "not defined (one unit: no unit boundary)" if summary["units"] == 1 else None
     return "\n".join([
-        f"People:              {summary['people']}",
-        f"Ties:                {summary['ties']}",
-        f"Units ({unit_column}): {summary['units']}",
+        f"People:              {summary['people']:,}",
+        f"Ties:                {summary['ties']:,}",
+        f"Units ({parameters['unit_column']}): {summary['units']:,}",
         f"Cross-unit ties:     "
-        + (none or f"{_pct(summary['cross_unit_share'])} ({summary['cross_unit_ties']} of {summary['ties']})"),
+        + (none or f"{_pct(summary['cross_unit_share'])} ({summary['cross_unit_ties']:,} of {summary['ties']:,})"),
         f"E-I index (org):     {none or _num(summary['ei_index'])}",
         f"Modularity of units: {none or _num(summary['modularity']) + ' (directed, weighted)'}",
-        *([f"Communities found:   {summary['communities']}"
-           + (f" among the {summary['community_people']} people with a tie"
+        *([f"Communities found:   {summary['communities']:,}"
+           + (f" among the {summary['community_people']:,} people with a tie"
               if summary.get("community_people", summary["people"]) < summary["people"] else "")
            + ("" if none else f" (agreement with units, NMI {_num(summary['unit_community_nmi'])})"),
-           f"Boundary spanners:   {none or summary['boundary_spanners']}",
-           "Fragile unit links:  " + (none or f"{summary['unit_pairs_hanging_on_one_person']} of "
-                                       f"{summary['unit_pairs_connected']} unit pairs hang on one person")]
+           f"Boundary spanners:   {none or format(summary['boundary_spanners'], ',')}",
+           "Fragile unit links:  " + (none or f"{summary['unit_pairs_hanging_on_one_person']:,} of "
+                                       f"{summary['unit_pairs_connected']:,} unit pairs hang on one person")]
           if "communities" in summary else []),
+        *([f"Betweenness:         estimated from {parameters['betweenness_pivots']:,} sampled pivots of "
+           f"{summary['people']:,} people (exact is too slow above the exact betweenness limit); "
+           f"seed {parameters['betweenness_seed']}"]
+          if "betweenness_pivots" in parameters else []),
         *([f"Response rate:       {words.share_percent(summary['respondents'], summary['people'])} "
            f"({summary['respondents']:,} of {summary['people']:,})"]
           if "response_rate" in summary else []),
@@ -336,7 +383,7 @@ def analyze(by, out_dir, seed, permutations, exact_betweenness_limit, betweennes
                           inputs={"roster": opts["roster_path"], "ties": list(opts["ties_path"]),
                                   "email": list(email_paths)})
     if ties.shape != "none":
-        click.echo(render_summary(result.summary, result.parameters["unit_column"]))
+        click.echo(render_summary(result))
     if ratings is not None:
         from .report.ratings_page import rating_findings
 
@@ -399,13 +446,17 @@ def map_command(by, unit, person, out_path, size_by, seed, **opts):
 @roster_options
 @ties_options
 @click.option("--by", default=None, help="Roster column whose units are measured (checked that the roster has it).")
-@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON (for scripts).")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON (for scripts): every problem.")
+@click.option("--all-problems", "every", is_flag=True,
+              help=f"Print every problem (by default the first {SHOWN_PER_CODE} of each code, then a count "
+                   "of the rest).")
 @_handle_errors
-def validate(by, as_json, **opts):
+def validate(by, as_json, every, **opts):
     """Check a roster and tie files without analysing them; list every problem at once.
 
-    Each problem names file, sheet, row and column, with a stable code and how to fix it. Exit
-    status 1 when there are errors, 0 when there are only warnings.
+    Each problem names file, sheet, row and column, with a stable code and how to fix it. Of each
+    code the first 10 are printed and the rest counted (--all-problems prints all; --json lists all).
+    Exit status 1 when there are errors, 0 when there are only warnings.
 
     \b
     Example:
@@ -429,8 +480,8 @@ def validate(by, as_json, **opts):
     if as_json:
         click.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=1))
     else:
-        for problem in report.problems:
-            click.echo(f"{'Error' if problem.severity == 'error' else 'Warning'}: {problem}")
+        for line in problem_lines(report.problems, every=every, hint="--all-problems prints every one"):
+            click.echo(line)
         click.echo(report.summary())
     sys.exit(0 if report.valid else 1)
 
@@ -491,8 +542,8 @@ def history_command(history_path):
     click.echo(f"{'wave':<10} {'stored':<20} {'people':>7} {'ties':>7} {'units':>6} {'across':>7} {'E-I':>6} "
                f"{'modularity':>10}")
     for w in waves.itertuples():
-        click.echo(f"{str(w.wave):<10} {w.stored_at[:16].replace('T', ' '):<20} {int(w.people):>7} {int(w.ties):>7} "
-                   f"{int(w.units):>6} {_pct(w.cross_unit_share):>7} {_num(w.ei_index):>6} {_num(w.modularity):>10}")
+        click.echo(f"{str(w.wave):<10} {w.stored_at[:16].replace('T', ' '):<20} {int(w.people):>7,} {int(w.ties):>7,} "
+                   f"{int(w.units):>6,} {_pct(w.cross_unit_share):>7} {_num(w.ei_index):>6} {_num(w.modularity):>10}")
 
 
 @cli.command("compare")
@@ -566,7 +617,7 @@ def run_command(config_path, wave, replace, no_history):
     for note in done["notes"]:
         click.echo(f"Note: {note}", err=True)
     result = done["measurement"]
-    click.echo(render_summary(result.summary, result.parameters["unit_column"]))
+    click.echo(render_summary(result))
     click.echo(f"Report written to {config.out_dir(wave)}/: index.html and more")
     if done["history"]:
         click.echo(f"Stored as wave {wave} in {done['history']}.")

@@ -558,6 +558,7 @@ def _join_records(table: Table, matcher: "PersonMatcher", records, shape: str, *
         respondents = tuple(matcher.ids[pd.unique(found[found >= 0])].tolist())
     if any(p.severity == "error" for p in problems):
         problems.sort(key=lambda p: (p.row or 0, table.headers.index(p.column) if p.column in table.headers else 0))
+        problems.extend(_left_out_warnings(table, source_pos, target_pos, weights, records.layer, len(matcher.ids)))
         if not (source_pos >= 0).any() and not (target_pos >= 0).any() and _pseudonymised(ends):
             first = next(p for p in problems if p.code == "unknown-person")
             raise InputError([table.problem(
@@ -623,6 +624,26 @@ def _join_records(table: Table, matcher: "PersonMatcher", records, shape: str, *
         dropped["duplicate"] = before - len(ties)
     return TieTable(ties=ties, path=table.path, sheet=table.sheet, weight_column=records.weight_column,
                     dropped=dropped, warnings=tuple(problems), shape=shape, layers=layers, respondents=respondents)
+
+
+def _left_out_warnings(table: Table, source_pos, target_pos, weights, layer, size: int) -> list[Problem]:
+    """The rows a tie table with errors would leave out once its errors are fixed, as warnings (one per
+    reason, with the codes ``ona validate`` gives a readable table): among the rows whose two people are
+    both found, the self-ties, the weights of 0 after them, and the repeats of a pair within a layer
+    after those (as :func:`_join_records` drops them). A user who fixes the errors is not surprised
+    by these afterwards."""
+    known = (source_pos >= 0) & (target_pos >= 0)
+    self_tie = known & (source_pos == target_pos)
+    zero = known & ~self_tie & (weights == 0)
+    kept = known & ~self_tie & ~zero
+    pair = source_pos[kept] * size + target_pos[kept]
+    if layer is not None:
+        pair = pd.factorize(np.asarray(layer, dtype=object)[kept])[0].astype(np.int64) * size * size + pair
+    counts = {"self-tie": int(self_tie.sum()), "zero-weight": int(zero.sum()),
+              "duplicate": int(kept.sum()) - len(pd.unique(pair))}
+    return [table.problem(f"dropped-{reason}", f"{count:,} tie{'s' if count != 1 else ''} would be left out "
+                          f"({reason.replace('-', ' ')}) once the errors are fixed", severity="warning")
+            for reason, count in counts.items() if count]
 
 
 def _pseudonymised(ends) -> bool:

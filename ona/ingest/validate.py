@@ -32,7 +32,7 @@ class ValidationReport:
     def summary(self) -> str:
         e, w = len(self.errors), len(self.warnings)
         names = ", ".join(Path(f).name for f in self.files)
-        return (f"{e} error{'s' if e != 1 else ''}, {w} warning{'s' if w != 1 else ''} in {names}"
+        return (f"{e:,} error{'s' if e != 1 else ''}, {w:,} warning{'s' if w != 1 else ''} in {names}"
                 + ("" if e else ": ready to analyse"))
 
     def as_dict(self) -> dict:
@@ -84,7 +84,7 @@ def validate(roster_path, ties_paths=(), *, roster_options: dict | None = None,
         report.problems.extend(ties.warnings)
         for reason, count in ties.dropped.items():
             report.problems.append(Problem(
-                f"dropped-{reason}", f"{count} tie{'s' if count != 1 else ''} left out ({reason.replace('-', ' ')})",
+                f"dropped-{reason}", f"{count:,} tie{'s' if count != 1 else ''} left out ({reason.replace('-', ' ')})",
                 path=ties.path, sheet=ties.sheet, severity="warning"))
     if layer is not None and tables and len(tables) == len(layer_names):
         try:

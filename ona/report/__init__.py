@@ -48,7 +48,11 @@ def write_report(measurement: Measurement, graph: OrgGraph, out_dir: str | Path,
     file of the new one. Afterwards ``out_dir`` holds this report's files and none of an earlier
     report's (:data:`REPORT_FILES`); files of other names are left alone. ``out_dir`` being a file
     is an :class:`~ona.errors.OnaError`. The staging folders of earlier runs that were killed are removed, and
-    ``notes`` (a list, when given) gets a sentence that says so."""
+    ``notes`` (a list, when given) gets a sentence that says so. With progress shown
+    (:func:`ona.show_progress`) a bar moves one step per file written: index, person map, unit map,
+    method, exports, then the wait for the workbook and metrics.json (with ratings, the ratings page after
+    the index)."""
+    from .._progress import steps
     from ._beside import Beside
     from .exports import write_exports
     from .html_map import write_map, write_unit_map
@@ -57,27 +61,35 @@ def write_report(measurement: Measurement, graph: OrgGraph, out_dir: str | Path,
     out = Path(out_dir)
     pages = list(REPORT_PAGES)
     removed: list[str] = []
-    with atomic_folder(out, removed, own_names=REPORT_FILES) as staging:
-        paths = {}
-        if ratings is not None:
-            from .ratings_page import write_ratings_page
-
-            pages.insert(2, RATINGS_PAGE)
-            paths["ratings"] = write_ratings_page(ratings, staging / RATINGS_PAGE[1])
+    labels = ["index", *(["ratings page"] if ratings is not None else []), "person map", "unit map", "method",
+              "exports", "workbook and metrics.json"]
+    if ratings is not None:
+        pages.insert(2, RATINGS_PAGE)
+    with atomic_folder(out, removed, own_names=REPORT_FILES) as staging, steps(labels) as progress:
         beside = Beside(measurement, staging / "metrics.xlsx", staging / "metrics.json")  # a second core, when it pays
         try:
-            paths = {"index": write_index(measurement, staging / "index.html", pages=pages), **paths,
-                     "map": write_map(graph, measurement, staging / "map.html", seed=seed, size_by=size_by,
-                                      method_page="method.html"),
-                     "units": write_unit_map(measurement, staging / "units.html", seed=seed,
-                                             method_page="method.html"),
-                     "method": write_method_page(staging / "method.html",
-                                                 files={"index.html", *(name for _, name in pages)})}
+            paths = {"index": write_index(measurement, staging / "index.html", pages=pages)}
+            if ratings is not None:
+                from .ratings_page import write_ratings_page
+
+                progress.advance("ratings page")
+                paths["ratings"] = write_ratings_page(ratings, staging / RATINGS_PAGE[1])
+            progress.advance("person map")
+            paths["map"] = write_map(graph, measurement, staging / "map.html", seed=seed, size_by=size_by,
+                                     method_page="method.html")
+            progress.advance("unit map")
+            paths["units"] = write_unit_map(measurement, staging / "units.html", seed=seed, method_page="method.html")
+            progress.advance("method")
+            paths["method"] = write_method_page(staging / "method.html",
+                                                files={"index.html", *(name for _, name in pages)})
+            progress.advance("exports")
             exports = write_exports(graph, measurement, staging)
+            progress.advance("workbook and metrics.json")
         except BaseException:
             beside.stop()
             raise
         paths = {**paths, **beside.wait(), **exports}
+        progress.advance()
     if removed and notes is not None:
         notes.append(f"removed {len(removed)} unfinished report folder{'s' if len(removed) != 1 else ''} "
                      f"({', '.join(removed)}) that an interrupted run left in {out}")
