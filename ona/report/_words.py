@@ -3,7 +3,7 @@ E-I index "+0.33"; the same words on every page."""
 
 from __future__ import annotations
 
-__all__ = ["count", "names_list", "density_percent", "share_percent", "signed"]
+__all__ = ["count", "names_list", "NAMED_AT_MOST", "first_names_and_more", "density_percent", "share_percent", "signed"]
 
 
 def count(n: int, singular: str, plural: str | None = None) -> str:
@@ -16,6 +16,23 @@ def names_list(names: list[str]) -> str:
     """Names joined as a sentence says them: "A", "A and B", "A, B and C"."""
     names = [str(n) for n in names]
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+#: The most units (or pairs, or groups) one finding names; the others it counts ("and 12 more").
+NAMED_AT_MOST = 5
+
+
+def first_names_and_more(names: list[str], where: str, limit: int = NAMED_AT_MOST) -> str:
+    """At most ``limit`` of ``names`` (the most important first: the caller orders them) as a
+    sentence says them, then how many more and where they all are:
+    ``first_names_and_more(["A", "B", "C"], "see metrics.xlsx, sheet Units", 2)`` is
+    "A, B and 1 more (see metrics.xlsx, sheet Units)"; all of them, as :func:`names_list`, when
+    there are no more than ``limit``. With ``where`` "", just "and 1 more" (the sentence says where
+    once, for several such lists)."""
+    names = [str(n) for n in names]
+    if len(names) <= limit:
+        return names_list(names)
+    return names_list([*names[:limit], f"{len(names) - limit:,} more" + (f" ({where})" if where else "")])
 
 
 def density_percent(density: float) -> str:

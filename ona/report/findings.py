@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from ._words import count, names_list, share_percent
+from ._words import NAMED_AT_MOST, count, first_names_and_more, share_percent
 
 if TYPE_CHECKING:
     from ..metrics import Measurement
@@ -58,14 +58,15 @@ def _extreme_units(units: pd.DataFrame, which: str) -> list[Finding]:
     """The most closed unit (lowest E-I) and the most outward-looking one (highest E-I) among
     ``units`` (see :func:`_units_to_rank`; ``which`` says which units those are, "" for all: the
     sentence then says "the most closed of the 3 units of two or more people"). Units
-    level with an extreme (equal E-I, to 1e-9) are all named in its finding; when every one has the
+    level with an extreme (equal E-I, to 1e-9) share its finding; when every one has the
     same E-I, none is more closed or more open than another and a single ``units_level`` finding
-    says so, so one unit is never named both."""
+    says so, so one unit is never named both. Of many level units, the :data:`NAMED_AT_MOST` with the
+    most people are named (equal: in roster order) and the others counted ("and 745 more")."""
     if len(units) < 2:
         return []
     ei = units["ei_index"].astype(float)
     if _same(ei.min(), ei.max()):
-        everyone = ("Both" if len(units) == 2 else f"All {len(units)}") + " units" + (f" {which}" if which else "")
+        everyone = ("Both" if len(units) == 2 else f"All {len(units):,}") + " units" + (f" {which}" if which else "")
         return [Finding(
             "units_level",
             f"{everyone} have the same E-I index ({ei.min():+.2f}): none is more closed or more "
@@ -75,15 +76,17 @@ def _extreme_units(units: pd.DataFrame, which: str) -> list[Finding]:
     for key, value, words in (("most_closed_unit", ei.min(), "closed"),
                               ("most_open_unit", ei.max(), "outward-looking")):
         level = [u for u in units.index if _same(ei[u], value)]
+        level = sorted(level, key=lambda u: -int(units.loc[u, "headcount"]))  # (stable: roster order among equals)
         ties = {u: f"{count(int(units.loc[u, 'internal_ties']), 'tie')} inside, "
-                   f"{int(units.loc[u, 'external_ties']):,} with other units" for u in level}
-        among = f" of the {len(units)} units {which}" if which else ""
+                   f"{int(units.loc[u, 'external_ties']):,} with other units" for u in level[:NAMED_AT_MOST]}
+        among = f" of the {len(units):,} units {which}" if which else ""
         if len(level) == 1:
             unit = level[0]
             text = f"{unit} is the most {words}{among or ' unit'} (E-I {value:+.2f}: {ties[unit]})."
             numbers = {"unit": unit, "ei_index": float(value)}
         else:
-            text = (f"{names_list(level)} are level as the most {words}{among or ' units'} (E-I {value:+.2f} each; "
+            named = first_names_and_more(level, "see metrics.xlsx, sheet Units")
+            text = (f"{named} are level as the most {words}{among or ' units'} (E-I {value:+.2f} each; "
                     + "; ".join(f"{u}: {t}" for u, t in ties.items()) + ").")
             numbers = {"units": level, "ei_index": float(value)}
         out.append(Finding(key, text, numbers))
@@ -182,7 +185,10 @@ def _communities_finding(measurement: Measurement) -> list[Finding]:
     """How the communities found in the network match the formal units (NMI, said as closely /
     partly / hardly), with the units working as separate groups and the groups of units working as
     one, each group named ("Alpha with Gamma; Beta with Director"). With one unit the agreement says
-    nothing (every person is in it): only a unit split into groups is reported."""
+    nothing (every person is in it): only a unit split into groups is reported. At most
+    :data:`NAMED_AT_MOST` units working as separate groups are named (most people first), at most as many
+    groups of units working as one (most units first) and as many units of each group; the others
+    are counted, with where to find them (metrics.xlsx, sheet Units)."""
     s = measurement.summary
     nmi = s.get("unit_community_nmi", math.nan)
     if math.isnan(nmi):
@@ -190,25 +196,35 @@ def _communities_finding(measurement: Measurement) -> list[Finding]:
     units = measurement.units
     fragmented = [u for u in units.index if bool(units.loc[u, "fragmented"])]
     groups = _merged_groups(units)
+    by_size = sorted(fragmented, key=lambda u: -int(units.loc[u, "headcount"]))  # (stable: roster order among equals)
     merged = [u for group in groups for u in group]
     numbers = {"nmi": nmi, "fragmented": fragmented, "merged": merged, "merged_groups": groups}
-    found = "The community" if s["communities"] == 1 else f"The {s['communities']} communities"
+    found = "The community" if s["communities"] == 1 else f"The {s['communities']:,} communities"
     if len(units) < 2:
         if not fragmented:
             return []
         return [Finding("units_vs_communities",
-                        f"{fragmented[0]} works as separate groups: the network has {s['communities']} "
+                        f"{fragmented[0]} works as separate groups: the network has {s['communities']:,} "
                         "communities, none holding two thirds of its people with a tie.", numbers)]
     closeness = "closely" if nmi >= 0.8 else "partly" if nmi >= 0.5 else "hardly"
     match = "matches" if s["communities"] == 1 else "match"
     text = (f"{found} found in the network {closeness} {match} the formal units "
             f"(agreement {nmi:.2f} on a 0-1 scale, NMI).")
     if fragmented:
-        text += " Working as separate groups: " + ", ".join(fragmented) + "."
+        text += " Working as separate groups: " + first_names_and_more(by_size, _SEE_FRAGMENTED) + "."
     if groups:
         other = "another unit" if all(len(g) == 2 for g in groups) else "other units"
-        text += f" Working as one with {other}: " + "; ".join(f"{g[0]} with {names_list(g[1:])}" for g in groups) + "."
+        largest = sorted(groups, key=len, reverse=True)  # (stable: equal sizes in roster order)
+        named = [f"{g[0]} with {first_names_and_more(g[1:], '', NAMED_AT_MOST - 1)}" for g in largest[:NAMED_AT_MOST]]
+        more = len(groups) - len(named)
+        cut = more or any(len(g) > NAMED_AT_MOST for g in groups)
+        text += (f" Working as one with {other}: " + "; ".join(named)
+                 + (f"; and {count(more, 'more group')}" if more else "") + (f" ({_SEE_MERGED})." if cut else "."))
     return [Finding("units_vs_communities", text, numbers)]
+
+
+_SEE_FRAGMENTED = "see metrics.xlsx, sheet Units, column fragmented"
+_SEE_MERGED = "see metrics.xlsx, sheet Units, column merged_with"
 
 
 def _unconnected_text(unconnected: int, pairs: int, units: int) -> str:
@@ -217,9 +233,9 @@ def _unconnected_text(unconnected: int, pairs: int, units: int) -> str:
         return "The two units have no tie between them." if unconnected else \
             "The two units have at least one tie between them."
     if not unconnected:
-        return f"Every pair of the {units} units has at least one tie between them."
+        return f"Every pair of the {units:,} units has at least one tie between them."
     verb = "has" if unconnected == 1 else "have"
-    return f"{unconnected} of the {pairs} pairs of units {verb} no tie at all between them."
+    return f"{unconnected:,} of the {pairs:,} pairs of units {verb} no tie at all between them."
 
 
 def _fragile_findings(measurement: Measurement) -> list[Finding]:
@@ -227,7 +243,9 @@ def _fragile_findings(measurement: Measurement) -> list[Finding]:
     ``cut_by``: several ties, all through that person ("connected through one person"). Two: the
     link is a single relationship between two people, one tie or one each way; those pairs are
     counted together, and named with their two people when there are at most
-    :data:`_NAMED_SINGLE_PAIRS` of them."""
+    :data:`_NAMED_SINGLE_PAIRS` of them. Of the pairs connected through one person, the
+    :data:`NAMED_AT_MOST` with the most ties each have their sentence; one more finding
+    (``one_person_bridge_more``) counts the others and says where they are."""
     bridges = measurement.extra.get("fragile_bridges")
     people = measurement.people
     if bridges is None or not len(bridges):
@@ -245,7 +263,8 @@ def _fragile_findings(measurement: Measurement) -> list[Finding]:
     out = []
     cut = bridges.apply(cut_by, axis=1)
     one_door = bridges[[len(c) == 1 for c in cut]]
-    for i, row in one_door.sort_values("ties", ascending=False, kind="stable").iterrows():
+    most_ties_first = one_door.sort_values("ties", ascending=False, kind="stable")
+    for i, row in most_ties_first.head(NAMED_AT_MOST).iterrows():
         person = cut[i][0]
         ties = int(row["ties"])
         out.append(Finding(
@@ -253,6 +272,13 @@ def _fragile_findings(measurement: Measurement) -> list[Finding]:
             f"{row['unit_a']} and {row['unit_b']} are connected through one person ({label(person)}): "
             f"{'both' if ties == 2 else f'all {ties}'} ties between them run through them.",
             {"unit_a": row["unit_a"], "unit_b": row["unit_b"], "person": person, "ties": ties}))
+    more = len(one_door) - NAMED_AT_MOST
+    if more > 0:
+        out.append(Finding(
+            "one_person_bridge_more",
+            f"{count(more, 'more pair')} of units {'is' if more == 1 else 'are'} connected through one person "
+            "(see metrics.xlsx, sheet fragile_bridges, and the links that hang on one person below).",
+            {"pairs": more}))
     single = bridges[[len(c) == 2 for c in cut]]
     if len(single):
         named = [(row["unit_a"], row["unit_b"], *(label(p) for p in cut[i])) for i, row in single.iterrows()]
@@ -264,7 +290,7 @@ def _fragile_findings(measurement: Measurement) -> list[Finding]:
             if len(single) <= _NAMED_SINGLE_PAIRS:
                 text += ": " + "; ".join(f"{a} and {b} ({x} and {y})" for a, b, x, y in named) + "."
             else:
-                text += " (listed under the links that hang on one person)."
+                text += " (see metrics.xlsx, sheet fragile_bridges)."
         out.append(Finding("single_tie_pairs", text,
                            {"pairs": len(single), "units": [[a, b] for a, b, _, _ in named]}))
     return out

@@ -23,8 +23,15 @@ from ..metrics.brokerage import CROSS_UNIT_ROLES
 from ._html import details_table, scroll_box, table, text_colour_on
 from ._words import count, density_percent, share_percent
 from .findings import findings
+from .json_out import unit_pairs_to_write
+from .workbook import left_out_notes
 
-__all__ = ["write_index", "write_method_page", "heatmap_cells", "density_percent", "parameter_text"]
+__all__ = ["write_index", "write_method_page", "heatmap_cells", "heatmap_units", "density_percent",
+           "parameter_text", "HEATMAP_UNITS_AT_MOST", "FRAGILE_ROWS_AT_MOST"]
+
+#: The most units the heatmap shows (a 60 x 60 grid still reads on a screen and on paper); above, it
+#: shows the units with the most people and says so (:func:`heatmap_units`).
+HEATMAP_UNITS_AT_MOST = 60
 
 _CSS = """
 body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #222; margin: 0 auto;
@@ -71,26 +78,38 @@ def _page(title: str, body: str) -> str:
             f"<title>{_e(title)}</title><style>{_CSS}</style></head><body><main>\n{body}\n</main></body></html>\n")
 
 
-def heatmap_cells(measurement: Measurement) -> pd.DataFrame:
-    """One row per ordered unit pair (diagonal = inside the unit): ties, possible ties, density,
-    the background colour of its heatmap cell (white to dark blue by the square root of the
-    density relative to the densest cell, so faint cross-unit ties stay visible) and the colour of
-    its text (black or white, whichever contrasts more with the background: WCAG 1.4.3)."""
-    units = list(measurement.units.index.astype(str))
-    pairs = measurement.unit_pairs.copy()
-    pairs["from_unit"] = pairs["from_unit"].astype(str)
-    pairs["to_unit"] = pairs["to_unit"].astype(str)
+def heatmap_units(measurement: Measurement) -> list[str]:
+    """The units the heatmap shows, in roster order: all of them up to :data:`HEATMAP_UNITS_AT_MOST`;
+    above, that many with the most people (equal headcounts: the most ties, inside and with other
+    units; then roster order)."""
+    units = measurement.units
+    if len(units) <= HEATMAP_UNITS_AT_MOST:
+        return list(units.index.astype(str))
+    rank = pd.DataFrame({"people": units["headcount"].to_numpy(),
+                         "ties": (units["internal_ties"] + units["external_ties"]).to_numpy()})
+    top = rank.sort_values(["people", "ties"], ascending=False, kind="stable").index[:HEATMAP_UNITS_AT_MOST]
+    return [str(u) for u in units.index[sorted(top)]]
+
+
+def heatmap_cells(measurement: Measurement, units: list[str] | None = None) -> pd.DataFrame:
+    """One row per ordered pair of ``units`` (default: every unit; diagonal = inside the unit): ties,
+    possible ties, density, the background colour of its heatmap cell (white to dark blue by the
+    square root of the density relative to the densest cell, so faint cross-unit ties stay visible)
+    and the colour of its text (black or white, whichever contrasts more with the background: WCAG
+    1.4.3)."""
+    units = list(measurement.units.index.astype(str)) if units is None else units
+    pairs = measurement.unit_pairs[["from_unit", "to_unit", "ties", "possible_ties", "density", "observed_expected"]]
+    pairs = pairs.assign(from_unit=pairs["from_unit"].astype(str), to_unit=pairs["to_unit"].astype(str))
+    if len(units) < len(measurement.units):
+        pairs = pairs[pairs["from_unit"].isin(units) & pairs["to_unit"].isin(units)]
     grid = pd.MultiIndex.from_product([units, units], names=["from_unit", "to_unit"]).to_frame(index=False)
-    cells = grid.merge(pairs[["from_unit", "to_unit", "ties", "possible_ties", "density", "observed_expected"]],
-                       on=["from_unit", "to_unit"], how="left")
-    inside = measurement.units
-    for i, row in cells.iterrows():
-        if row["from_unit"] == row["to_unit"]:
-            u = row["from_unit"]
-            head = int(inside.loc[u, "headcount"])
-            cells.loc[i, "ties"] = inside.loc[u, "internal_ties"]
-            cells.loc[i, "possible_ties"] = head * (head - 1)
-            cells.loc[i, "density"] = inside.loc[u, "internal_density"]
+    cells = grid.merge(pairs, on=["from_unit", "to_unit"], how="left")
+    inside = measurement.units.set_axis(measurement.units.index.astype(str))
+    for i, u in cells.loc[cells["from_unit"] == cells["to_unit"], "from_unit"].items():
+        head = int(inside.loc[u, "headcount"])
+        cells.loc[i, "ties"] = inside.loc[u, "internal_ties"]
+        cells.loc[i, "possible_ties"] = head * (head - 1)
+        cells.loc[i, "density"] = inside.loc[u, "internal_density"]
     cells["ties"] = cells["ties"].fillna(0).astype(int)
     top = float(np.nanmax(cells["density"].to_numpy(dtype=float))) if len(cells) else 0.0
     level = np.sqrt(np.clip(cells["density"].fillna(0).to_numpy(dtype=float) / top, 0, 1)) if top > 0 \
@@ -116,9 +135,11 @@ def _one_unit(measurement: Measurement) -> str:
 
 def _heatmap(measurement: Measurement) -> str:
     """The unit x unit heatmap, and under it, folded, the same numbers as a table of unit pairs
-    (ties, possible ties, density, ratio to chance), so they need no mouse (WCAG 2.1.1, 1.3.1)."""
-    cells = heatmap_cells(measurement)
-    units = list(measurement.units.index.astype(str))
+    (ties, possible ties, density, ratio to chance), so they need no mouse (WCAG 2.1.1, 1.3.1). Of
+    many units, both show those of :func:`heatmap_units`; a note says so, and what metrics.xlsx and
+    metrics.json leave out (:func:`_left_out`)."""
+    units = heatmap_units(measurement)
+    cells = heatmap_cells(measurement, units)
     head = "".join(f'<th class="col" scope="col">{_e(u)}</th>' for u in units)
     rows, pair_rows = [], []
     by_pair = {(r.from_unit, r.to_unit): r for r in cells.itertuples(index=False)}
@@ -150,7 +171,27 @@ def _heatmap(measurement: Measurement) -> str:
             "percentage of the ties possible (density), to one decimal; &lt;0.1 is a density above 0 and below "
             "0.1%. The darker the cell, the denser the ties. A blank cell: no tie at all. The diagonal is inside "
             "each unit. The ties, possible ties and the ratio to chance of every pair are in the table below."
-            f"</p>{pairs}")
+            f"</p>{pairs}{_left_out(measurement, len(units))}")
+
+
+def _left_out(measurement: Measurement, shown: int) -> str:
+    """The note that states every cut of the unit-pair figures: the units the heatmap leaves out,
+    the sheets of metrics.xlsx cut to fit Excel (:func:`~ona.report.workbook.left_out_notes`) and the
+    pairs without a tie metrics.json leaves out (:func:`~ona.report.json_out.unit_pairs_to_write`);
+    "" when nothing is left out."""
+    k = len(measurement.units)
+    said = []
+    if shown < k:
+        said.append(f"The heatmap and its table show only the {shown:,} units with the most people (equal: the "
+                    f"most ties) of the {k:,}. Every unit is on the unit map (units.html); every pair of units "
+                    "with a tie is in metrics.xlsx, sheet Unit pairs.")
+    said.extend(f"metrics.xlsx, sheet {sheet}: {note}" for sheet, note in left_out_notes(measurement))
+    left_out = unit_pairs_to_write(measurement.unit_pairs)[1]
+    if left_out:
+        said.append(f"metrics.json lists only the {left_out['pairs_listed']:,} pairs of units with a tie, of "
+                    f"{left_out['pairs']:,}: the {left_out['pairs_left_out']:,} with no tie are left out "
+                    "(parameter unit_pairs_left_out).")
+    return "".join(f'<p class="note">{_e(text)}</p>' for text in said)
 
 
 _ROLE_WORDS = {"consultant": "itinerant/consultant"}
@@ -183,7 +224,7 @@ def _people_per_unit(measurement: Measurement, top: int = 3) -> str:
         fmt_s = ", ".join(f"{_e(r.label)} ({count(int(r.units_reached), 'unit')})" for r in spanners.itertuples()) \
             or "–"
         fmt_b = ", ".join(f"{_e(r.label)} ({int(r.cross_unit_brokerage):,})" for r in brokers.itertuples()) or "–"
-        rows.append(f"<tr><td>{_e(unit)}</td><td class='num'>{int(measurement.units.loc[unit, 'headcount'])}</td>"
+        rows.append(f"<tr><td>{_e(unit)}</td><td class='num'>{int(measurement.units.loc[unit, 'headcount']):,}</td>"
                     f"<td>{fmt_s}</td><td>{fmt_b}</td></tr>")
     roles = ", ".join(_ROLE_WORDS.get(r, r) for r in CROSS_UNIT_ROLES)
     return (table("Top boundary spanners and brokers of each unit",
@@ -196,7 +237,15 @@ def _people_per_unit(measurement: Measurement, top: int = 3) -> str:
             "counted.</p>")
 
 
+#: The most pairs of units the table of links that hang on one person lists (those with the most ties);
+#: all of them are in metrics.xlsx, sheet fragile_bridges.
+FRAGILE_ROWS_AT_MOST = 100
+
+
 def _fragile(measurement: Measurement) -> str:
+    """The table of the pairs of units whose ties all run through one person (or one relationship),
+    the most ties first; of more than :data:`FRAGILE_ROWS_AT_MOST`, that many, and a note says where
+    the others are."""
     bridges = measurement.extra.get("fragile_bridges")
     if bridges is None or not len(bridges):
         return "<p>No pair of units is connected.</p>"
@@ -205,23 +254,27 @@ def _fragile(measurement: Measurement) -> str:
         return ("<p>No pair of units depends on a single person: every connected pair has several people "
                 "carrying its ties.</p>")
     names = measurement.people["name"] if "name" in measurement.people else pd.Series(dtype=object)
+    listed = fragile.sort_values("ties", ascending=False, kind="stable").head(FRAGILE_ROWS_AT_MOST)
     rows = []
-    for r in fragile.itertuples(index=False):
+    for r in listed.itertuples(index=False):
         people = [p for p in str(r.cut_by).split("; ") if p]
         who = ", ".join(_e(names.get(p, p) or p) for p in people)
-        rows.append(f"<tr><td>{_e(r.unit_a)}</td><td>{_e(r.unit_b)}</td><td class='num'>{int(r.ties)}</td>"
+        rows.append(f"<tr><td>{_e(r.unit_a)}</td><td>{_e(r.unit_b)}</td><td class='num'>{int(r.ties):,}</td>"
                     f"<td>{who}</td></tr>")
     return (table("Pairs of units whose ties all run through one person",
                   ["One unit", "Other unit", "Ties between them", "Everything runs through"], rows) +
-            "<p class='note'>If one of these people leaves or is away, the two units lose their only link.</p>")
+            "<p class='note'>If one of these people leaves or is away, the two units lose their only link."
+            + (f" Listed: the {len(listed):,} pairs with the most ties of {len(fragile):,}; all are in metrics.xlsx, "
+               "sheet fragile_bridges." if len(listed) < len(fragile) else "") + "</p>")
 
 
 def _response(measurement: Measurement) -> str:
     units = measurement.units
     if "response_rate" not in units or units["response_rate"].isna().all():
         return ""
-    rows = "".join(f"<tr><td>{_e(u)}</td><td class='num'>{int(r.respondents)}</td>"
-                   f"<td class='num'>{int(r.headcount)}</td><td class='num'>{share_percent(int(r.respondents), int(r.headcount))}</td></tr>"
+    rows = "".join(f"<tr><td>{_e(u)}</td><td class='num'>{int(r.respondents):,}</td>"
+                   f"<td class='num'>{int(r.headcount):,}</td>"
+                   f"<td class='num'>{share_percent(int(r.respondents), int(r.headcount))}</td></tr>"
                    for u, r in units.iterrows())
     return "<h2 id='response'>Response rate</h2>" + table("Response rate per unit",
                                                           ["Unit", "Answered", "People", "Rate"], [rows])

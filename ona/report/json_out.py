@@ -1,4 +1,9 @@
-"""metrics.json: the measurement as plain JSON for scripts (NaN written as null)."""
+"""metrics.json: the measurement as plain JSON for scripts (NaN written as null).
+
+Its ``unit_pairs`` grow with the square of the units (2,519 units: 6.3 million pairs, 1.85 GB):
+above :data:`ALL_UNIT_PAIRS_AT_MOST` ordered pairs, only the pairs with a tie are written, and the
+parameter ``unit_pairs_left_out`` says what was left out (see :func:`unit_pairs_to_write`).
+"""
 
 from __future__ import annotations
 
@@ -12,7 +17,10 @@ import pandas as pd
 from .._files import atomic_write
 from ..metrics import Measurement
 
-__all__ = ["measurement_to_dict", "write_json", "numeric_values"]
+__all__ = ["measurement_to_dict", "write_json", "numeric_values", "unit_pairs_to_write", "ALL_UNIT_PAIRS_AT_MOST"]
+
+#: Up to this many ordered pairs of units, metrics.json lists every one; above, only those with a tie.
+ALL_UNIT_PAIRS_AT_MOST = 100_000
 
 
 def _plain(value):
@@ -64,14 +72,33 @@ def _records(frame: pd.DataFrame, index_name: str | None) -> list[dict]:
     return [dict(zip(cols, values)) for values in zip(*columns)] if cols else [{} for _ in range(len(frame))]
 
 
+def unit_pairs_to_write(pairs: pd.DataFrame) -> tuple[pd.DataFrame, dict | None]:
+    """The unit pairs metrics.json lists, and the parameter that says what it left out (None when
+    nothing): all ordered pairs up to :data:`ALL_UNIT_PAIRS_AT_MOST`, else only those with a tie
+    (``ties`` > 0; a unit with itself is a pair too). A pair left out has 0 ties, 0 weight and
+    density 0; its other columns (possible and expected ties) follow from the unit sizes."""
+    if len(pairs) <= ALL_UNIT_PAIRS_AT_MOST:
+        return pairs, None
+    tied = pairs[pairs["ties"] > 0]
+    return tied, {"left_out": "pairs of units with no tie (ties 0, density 0)",
+                  "rule": f"pairs with no tie are left out when there are more than {ALL_UNIT_PAIRS_AT_MOST:,} "
+                          "ordered pairs of units",
+                  "pairs": len(pairs), "pairs_listed": len(tied), "pairs_left_out": len(pairs) - len(tied)}
+
+
 def measurement_to_dict(measurement: Measurement) -> dict:
-    """The measurement as a dict of plain Python values (the content of metrics.json)."""
+    """The measurement as a dict of plain Python values (the content of metrics.json); with many
+    units, only the unit pairs with a tie (:func:`unit_pairs_to_write`)."""
+    pairs, left_out = unit_pairs_to_write(measurement.unit_pairs)
+    parameters = _plain(measurement.parameters)
+    if left_out:
+        parameters["unit_pairs_left_out"] = left_out
     out = {
         "summary": _plain(measurement.summary),
-        "parameters": _plain(measurement.parameters),
+        "parameters": parameters,
         "people": _records(measurement.people, "id"),
         "units": _records(measurement.units, "unit"),
-        "unit_pairs": _records(measurement.unit_pairs, None),
+        "unit_pairs": _records(pairs, None),
     }
     for name, frame in measurement.extra.items():
         out[name] = _records(frame, frame.index.name or "key")

@@ -5,6 +5,12 @@ Text that came from input is written as text, never as a formula: a cell beginni
 ``+``, ``-``, ``@`` (or a tab or carriage return) is stored as a string cell, so a roster name such
 as ``=HYPERLINK(...)`` shows as typed and runs nothing (OWASP, "CSV injection"). Control
 characters, which Excel refuses, are dropped and text is cut at Excel's 32,767 characters per cell.
+
+The workbook stays within Excel's sheet of 1,048,576 rows and 16,384 columns (openpyxl's
+``MAX_ROW`` and ``MAX_COLUMN``; Microsoft, "Excel specifications and limits"): when the Unit pairs
+sheet, one row per ordered pair of units, would pass them, it lists only the pairs with a tie (a
+pair without one has density 0); a Unit matrix of more than 16,383 units is left out. A note row at
+the top of the sheet and a note in the Summary sheet say what was left out.
 """
 
 from __future__ import annotations
@@ -20,6 +26,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.formatting.rule import ColorScaleRule
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
+from openpyxl.xml.constants import MAX_COLUMN, MAX_ROW
 
 from .._arguments import check_type
 from .._files import atomic_path
@@ -27,7 +34,7 @@ from ..errors import InputError, Problem
 from ..metrics import Measurement
 from .json_out import numeric_values
 
-__all__ = ["write_workbook", "write_frames", "SUMMARY_LABELS"]
+__all__ = ["write_workbook", "write_frames", "left_out_notes", "SUMMARY_LABELS"]
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 EXCEL_MAX_CELL_TEXT = 32_767
@@ -116,6 +123,9 @@ def write_workbook(measurement: Measurement, path: str | Path) -> Path:
                                   f"not {path.suffix or 'no suffix'} ({path.name})")])
     check_type(measurement, Measurement, "write_workbook(measurement, path): pass the Measurement from measure")
     wb = Workbook(write_only=True)
+    pairs, pairs_note = _unit_pairs_that_fit(measurement.unit_pairs)
+    matrix_note = _unit_matrix_note(len(measurement.units))
+    notes = [(sheet, note) for sheet, note in (("Unit matrix", matrix_note), ("Unit pairs", pairs_note)) if note]
 
     ws = wb.create_sheet("Summary")
     ws.append([_cell(ws, "Measure", bold=True), _cell(ws, "Value", bold=True), _cell(ws, "Key", bold=True)])
@@ -126,6 +136,11 @@ def write_workbook(measurement: Measurement, path: str | Path) -> Path:
     for key, value in measurement.parameters.items():
         text = ", ".join(f"{k}: {v}" for k, v in value.items()) if isinstance(value, dict) else value
         ws.append([_cell(ws, key), _cell(ws, "" if text is None else text)])
+    if notes:
+        ws.append([])
+        ws.append([_cell(ws, "Left out to fit Excel", bold=True), _cell(ws, "Sheet", bold=True)])
+        for sheet, note in notes:
+            ws.append([_cell(ws, note), _cell(ws, sheet)])
     ws.column_dimensions["A"].width = 62
     ws.column_dimensions["B"].width = 24
 
@@ -133,15 +148,21 @@ def write_workbook(measurement: Measurement, path: str | Path) -> Path:
     _append_frame(wb.create_sheet("Units"), measurement.units, "unit")
 
     ws = wb.create_sheet("Unit matrix")
-    matrix = measurement.unit_matrix
-    ws.append([_cell(ws, "Tie density, row unit -> column unit", bold=True)])
-    _append_frame(ws, matrix, "from \\ to")
-    k = len(matrix)
-    if k:
-        rng = f"B3:{get_column_letter(k + 1)}{k + 2}"
-        ws.conditional_formatting.add(rng, ColorScaleRule(start_type="num", start_value=0, start_color="FFFFFF",
-                                                          end_type="max", end_color="2171B5"))
-    _append_frame(wb.create_sheet("Unit pairs"), measurement.unit_pairs, None)
+    if matrix_note:
+        ws.append([_cell(ws, matrix_note, bold=True)])
+    else:
+        matrix = measurement.unit_matrix
+        ws.append([_cell(ws, "Tie density, row unit -> column unit", bold=True)])
+        _append_frame(ws, matrix, "from \\ to")
+        k = len(matrix)
+        if k:
+            rng = f"B3:{get_column_letter(k + 1)}{k + 2}"
+            ws.conditional_formatting.add(rng, ColorScaleRule(start_type="num", start_value=0, start_color="FFFFFF",
+                                                              end_type="max", end_color="2171B5"))
+    ws = wb.create_sheet("Unit pairs")
+    if pairs_note:
+        ws.append([_cell(ws, pairs_note, bold=True)])
+    _append_frame(ws, pairs, None)
     # The extra tables after the five main sheets, named as in metrics.json and docs/metrics.md.
     for name, frame in measurement.extra.items():
         # A named index says what a row is (a unit, a person): it is the first column. An unnamed one
@@ -151,6 +172,42 @@ def write_workbook(measurement: Measurement, path: str | Path) -> Path:
     with atomic_path(path) as tmp:
         wb.save(tmp)
     return path
+
+
+def left_out_notes(measurement: Measurement) -> list[tuple[str, str]]:
+    """(sheet, note) for each sheet of the workbook of ``measurement`` that leaves rows or the whole
+    table out to stay within Excel's limits, as its note row and the Summary sheet say it; [] when
+    nothing is left out (the report's index.html states these cuts too)."""
+    notes = [("Unit matrix", _unit_matrix_note(len(measurement.units))),
+             ("Unit pairs", _unit_pairs_that_fit(measurement.unit_pairs)[1])]
+    return [(sheet, note) for sheet, note in notes if note]
+
+
+def _unit_pairs_that_fit(pairs: pd.DataFrame) -> tuple[pd.DataFrame, str]:
+    """The rows of the Unit pairs sheet and the note that says what was left out ("" when nothing
+    was). All ordered pairs when they fit under the header in :data:`MAX_ROW` rows; else only the
+    pairs with a tie, under a note row and the header; and should even those not fit, the ones with
+    the most ties (equal: in the order of the table)."""
+    if len(pairs) + 1 <= MAX_ROW:
+        return pairs, ""
+    tied = pairs[pairs["ties"] > 0]
+    room = MAX_ROW - 2
+    note = (f"Only the {len(tied):,} pairs of units with at least one tie are listed: all {len(pairs):,} ordered "
+            f"pairs would pass Excel's {MAX_ROW:,} rows. A pair not listed has no tie (density 0).")
+    if len(tied) > room:
+        tied = tied.sort_values("ties", ascending=False, kind="stable").head(room)
+        note = (f"Only the {room:,} pairs of units with the most ties are listed, of {len(pairs):,} ordered pairs: "
+                f"all would pass Excel's {MAX_ROW:,} rows. Every pair with a tie is in metrics.json (unit_pairs).")
+    return tied, note
+
+
+def _unit_matrix_note(units: int) -> str:
+    """The note that stands for the Unit matrix when its ``units`` columns and the column of names
+    would pass Excel's :data:`MAX_COLUMN` columns; "" when the matrix fits."""
+    if units + 1 <= MAX_COLUMN:
+        return ""
+    return (f"Left out: the matrix of {units:,} units would need {units + 1:,} columns, past Excel's "
+            f"{MAX_COLUMN:,}. The density of every pair of units with a tie is in the Unit pairs sheet.")
 
 
 def write_frames(frames: dict[str, pd.DataFrame], path: str | Path) -> Path:
