@@ -11,8 +11,10 @@ import ona
 from ona.cli import cli
 from ona.ingest.email import EmailOptions, read_email
 
-# Every test here runs on both engines: DuckDB, and Spark in local mode (conftest.email_engine).
-pytestmark = pytest.mark.usefixtures("email_engine")
+# The tests of a rule each engine runs in its own SQL (a log read again, rows without a time, the
+# date order, a transcoded file) run on both engines: DuckDB, and Spark in local mode
+# (conftest.email_engine); the others on DuckDB, since Spark's local jobs are what make the suite long.
+both_engines = pytest.mark.usefixtures("email_engine")
 
 N = 40
 
@@ -44,6 +46,7 @@ def email(runner, tmp_path, *args):
 
 # --- 1. Lists and display names after the first rows ----------------------------------------------
 
+@both_engines
 def test_a_display_name_in_cc_after_the_first_rows_is_one_address(roster, tmp_path):
     """5,100 rows P1 -> P2 with an empty Cc, then P0 -> P3 with Cc '"Berg, Ann" <p5@...>; p6@...':
     P0 -> P3, P5 and P6 once each. Split at its comma, the display name was a recipient '"berg'
@@ -69,6 +72,7 @@ def test_a_list_after_the_first_5000_rows_makes_every_row_a_message(roster, tmp_
     assert "duplicate-recipient" not in res.excluded
 
 
+@both_engines
 def test_each_log_keeps_its_own_layout_when_one_is_read_again(roster, tmp_path):
     """Two logs read together: a.csv has a list in row 5,502 (so it is read again, its rows
     messages: P1 -> P2 5,500); b.csv has one recipient per row and no ids, so its two rows P3 -> P4
@@ -114,6 +118,7 @@ def test_a_time_window_on_a_log_without_a_time_column_is_an_error(runner, roster
         "rename it, or leave out --since/--until [no-time-column]"]
 
 
+@both_engines
 def test_rows_with_a_blank_time_are_left_out_of_a_window_with_a_warning(runner, roster_csv, tmp_path):
     """Two of five rows have a blank Date: under --since they are left out (not kept), counted,
     and a warning names the file; without a window they are kept, with no warning."""
@@ -169,6 +174,7 @@ def test_viva_person_to_person_iso_dates_are_read_for_the_window(tmp_path):
 
 # --- 3. Day/month order --------------------------------------------------------------------------
 
+@both_engines
 def test_a_day_above_12_makes_the_whole_column_day_first(roster, tmp_path):
     """13/03/2025 can only be day/month, so 02/03/2025 in the same column is 2 March (inside
     March), not 3 February; 01/04/2025 is 1 April (outside). No warning: the data told the order."""
@@ -218,6 +224,7 @@ def test_ambiguous_dates_are_read_month_first_with_one_warning(runner, roster_cs
 
 # --- 4. Windows-1252 exports ---------------------------------------------------------------------
 
+@both_engines
 def test_a_danish_excel_csv_in_windows_1252_is_read(roster, tmp_path):
     """Excel's "CSV (semikolonsepareret)": Windows-1252, semicolons, CRLF, ø in a display name and
     the subject, and curly quotes (bytes 0x93/0x94, not Latin-1) around a display name with a comma."""
