@@ -313,15 +313,21 @@ def test_spaces_tabs_and_line_breaks_around_separators_name_the_same_people(tmp_
     assert result.excluded == {"duplicate-recipient": 2}
 
 
-@pytest.mark.parametrize("options", [
-    EmailOptions(), EmailOptions(max_recipients=3), EmailOptions(weight="split", cc_weight=0.5),
-    EmailOptions(since="2010-03-01", until="2024-03-04", max_recipients=3, external="domain")], ids=["defaults", "broadcast",
-                                                                                "split-cc", "window-domain"])
-def test_summing_by_address_hash_gives_what_regrouping_by_address_gives(tmp_path, roster, monkeypatch, options):
+@pytest.mark.parametrize("options, on_spark", [
+    (EmailOptions(), True), (EmailOptions(max_recipients=3), False),
+    (EmailOptions(weight="split", cc_weight=0.5), False),
+    (EmailOptions(since="2010-03-01", until="2024-03-04", max_recipients=3, external="domain"), True)],
+    ids=["defaults", "broadcast", "split-cc", "window-domain"])
+def test_summing_by_address_hash_gives_what_regrouping_by_address_gives(tmp_path, roster, monkeypatch, options,
+                                                                          on_spark, email_engine):
     """Where every address is written one way, the rules sum a message's recipients by address hash
     and name the pairs afterwards; where two spellings meet in one message they regroup by
     normalised address first. Both ways, on the same log and the real company log, give one result."""
     from ona.ingest import email
+
+    if email_engine == "spark" and not on_spark:
+        pytest.skip("the broadcast and split rules are the same SQL on both engines; Spark runs the defaults and "
+                    "the window with outside domains (about 20 s each)")
 
     company = DATA / "manufacturing-email"
     people = ona.read_roster(company / "nodes.csv", id_column="node_id", unit_column="division_head")
