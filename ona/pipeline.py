@@ -18,10 +18,6 @@ from .metrics import EXACT_LIMIT, SAMPLES, Measurement, measure
 
 __all__ = ["Analysis", "analyze", "privacy_parameters"]
 
-#: The minimum group size when identities are pseudonymised and none is given (as apply_privacy's).
-PSEUDONYMIZED_MIN_GROUP_SIZE = 5
-
-
 @dataclass
 class Analysis:
     roster: Roster
@@ -93,6 +89,8 @@ def analyze(roster: Roster, ties: TieTable | None = None, *, email_paths=(), ema
         responses = read_ratings(ratings_path, roster, by=by, scale=read_scale(scale_path))
     type_column = (unit_type_column or _unit_type_column(roster)) if responses is not None else None
     if key is not None:
+        from .ingest.email import PSEUDONYMIZED_MIN_GROUP_SIZE
+
         min_group_size = min_group_size or PSEUDONYMIZED_MIN_GROUP_SIZE
     roster, ties, id_map, unit_map, small_units = apply_privacy(roster, ties, key=key, min_group_size=min_group_size,
                                                                 by=by, keep=(type_column,) if type_column else ())

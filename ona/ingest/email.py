@@ -1127,7 +1127,8 @@ def read_email(paths, roster: Roster | None, options: EmailOptions | None = None
     rows_read = int(units["rows"].sum())
     # Units of fewer people than the minimum group size (default 5 with a key) are merged, as in
     # person-level data (see g2g_privacy).
-    units = g2g_privacy(units, min_group_size or (5 if pseudonymize_key is not None else None))
+    units = g2g_privacy(units, min_group_size or (PSEUDONYMIZED_MIN_GROUP_SIZE if pseudonymize_key is not None
+                                                   else None))
     if out is not None:
         write_frame(units, Path(out))
     return EmailResult(ties=TieTable.empty("unit"), roster=roster, rows_read=rows_read,
@@ -1452,6 +1453,10 @@ def merge_small_units(roster: Roster, minimum: int, columns: tuple[str, ...] | N
     return replace(roster, people=people), merged
 
 
+#: The minimum group size when identities are pseudonymised and none is given.
+PSEUDONYMIZED_MIN_GROUP_SIZE = 5
+
+
 def small_unit_names(sizes: pd.Series, minimum: int) -> dict[str, str]:
     """Each unit (the index of ``sizes``, people per unit) that merges, with the unit it merges
     into: the units under ``minimum`` people become "Small units (< minimum)"; when those together
@@ -1492,7 +1497,7 @@ def apply_privacy(roster: Roster, ties: TieTable, *, key: bytes | None = None, m
     if key is not None:
         roster, mapping = pseudonymize_roster(roster, key, keep=(*keep, measured) if measured else keep)
         ties = _renamed(ties, mapping)
-        min_group_size = min_group_size or 5
+        min_group_size = min_group_size or PSEUDONYMIZED_MIN_GROUP_SIZE
     if not min_group_size:
         return Privacy(roster, ties, mapping, {}, [])
     columns = tuple(c for c in dict.fromkeys((*roster.unit_columns, measured)) if c in roster.people.columns)
