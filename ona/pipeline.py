@@ -49,12 +49,14 @@ def email_parameters(options) -> dict:
         "aliases": Path(options.aliases).name if options.aliases else None, "engine": options.engine}}
 
 
-def privacy_parameters(pseudonymized: bool, min_group_size: int | None, merged_units: list[str]) -> dict:
+def privacy_parameters(pseudonymized: bool, min_group_size: int | None, merged_units: list[str],
+                       people_hidden: int = 0) -> dict:
     """The privacy rules a measurement ran under, as its report states them: whether every identity
-    was pseudonymised (never the key), the minimum group size (None: no minimum) and how many of
-    the measured units were under it and merged."""
+    was pseudonymised (never the key), the minimum group size (None: no minimum), how many of the
+    measured units were under it and merged, and how many people's other columns were hidden
+    because their combination was rarer than the minimum (see ``hide_rare_combinations``)."""
     return {"pseudonymized": pseudonymized, "min_group_size": min_group_size,
-            "small_units_merged": len(merged_units)}
+            "small_units_merged": len(merged_units), "people_hidden": people_hidden}
 
 
 def analyze(roster: Roster, ties: TieTable | None = None, *, email_paths=(), email_options=None,
@@ -92,8 +94,8 @@ def analyze(roster: Roster, ties: TieTable | None = None, *, email_paths=(), ema
         from .ingest.email import PSEUDONYMIZED_MIN_GROUP_SIZE
 
         min_group_size = min_group_size or PSEUDONYMIZED_MIN_GROUP_SIZE
-    roster, ties, id_map, unit_map, small_units = apply_privacy(roster, ties, key=key, min_group_size=min_group_size,
-                                                                by=by, keep=(type_column,) if type_column else ())
+    roster, ties, id_map, unit_map, small_units, people_hidden = apply_privacy(
+        roster, ties, key=key, min_group_size=min_group_size, by=by, keep=(type_column,) if type_column else ())
     if responses is not None and (id_map or unit_map):
         from .ingest.ratings import relabel
 
@@ -103,7 +105,7 @@ def analyze(roster: Roster, ties: TieTable | None = None, *, email_paths=(), ema
                      exact_betweenness_limit=exact_betweenness_limit, betweenness_samples=betweenness_samples)
     if email is not None:
         result.parameters.update(email_parameters(email_options))
-    result.parameters.update(privacy_parameters(key is not None, min_group_size, small_units))
+    result.parameters.update(privacy_parameters(key is not None, min_group_size, small_units, people_hidden))
     ratings = None
     if responses is not None:
         from .metrics.ratings import measure_ratings

@@ -135,7 +135,13 @@ def test_when_no_unit_has_the_minimum_everyone_is_one_group(tmp_path):
 
 def test_the_roles_measured_with_by_merge_too(tmp_path, runner):
     """--by Role measures roles, so roles merge: the 4 heads join the advisers (5), the smallest role
-    of at least 5; the note counts the one role merged; the departments still merge in nodes.csv."""
+    of at least 5; the note counts the one role merged; the departments still merge in nodes.csv.
+
+    Department x Role would then single out person 9, the one adviser of Beta (people 1-8 are
+    Alpha's heads and advisers, 10-16 Beta's caseworkers, 17-21 the small units' caseworkers). So
+    the departments of the merged role are hidden: person 9's, and with it the 8 of Alpha, the
+    role's smallest other combination, so that at least 5 are hidden. The caseworkers' departments
+    (7 in Beta, 5 in the small units) stay."""
     people = write_roster(tmp_path / "roster.csv", {"Alpha": 8, "Beta": 8, "Gamma": 3, "Delta": 2},
                           roles={"Head": 4, "Adviser": 5, "Caseworker": 12})
     result = runner.invoke(cli, ["analyze", "--roster", str(tmp_path / "roster.csv"),
@@ -146,7 +152,42 @@ def test_the_roles_measured_with_by_merge_too(tmp_path, runner):
     assert {u["unit"]: u["headcount"] for u in units} == {"Adviser and small units (< 5)": 9, "Caseworker": 12}
     assert "Note: 1 unit with fewer than the minimum group size merged" in result.output
     nodes = pd.read_csv(tmp_path / "out" / "nodes.csv", encoding="utf-8-sig")
-    assert set(nodes["Department"]) == {"Alpha", "Beta", "Small units (< 5)"}
+    assert nodes.groupby(["Role", "Department"]).size().to_dict() == {
+        ("Adviser and small units (< 5)", "(hidden)"): 9, ("Caseworker", "Beta"): 7,
+        ("Caseworker", "Small units (< 5)"): 5}
+    index = (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
+    assert "the other columns of 9 people read (hidden), as their values together were shared by fewer than 5 " \
+        "people" in index
+    assert json.loads((tmp_path / "out" / "metrics.json").read_text(encoding="utf-8"))["parameters"][
+        "people_hidden"] == 9
+
+
+def test_a_column_the_same_for_a_whole_unit_is_never_hidden(tmp_path):
+    """A directorate above the departments says nothing a reader does not know from the department,
+    so it is never hidden; rare Team x Department combinations are. Alpha has teams T1 x 6 and T2 x 2,
+    Beta T1 x 1 and T3 x 5 (a pseudonymised roster: ids and unit columns only).
+
+    At a minimum of 3, Alpha's T2 (2) is hidden, and as 2 hidden people would stand out, so is its
+    next smallest combination, T1 (6); Beta's T1 (1) is hidden with T3 (5): all 14. At 2, Alpha's
+    T2 is common enough, and Beta's single T1 person takes T3 with them: 6."""
+    from ona.ingest.email import hide_rare_combinations
+
+    rows = [["Employee ID", "Directorate", "Department", "Team"]]
+    teams = {"Alpha": ["T1"] * 6 + ["T2"] * 2, "Beta": ["T1"] + ["T3"] * 5}
+    k = 0
+    for department, members in teams.items():
+        for team in members:
+            k += 1
+            rows.append([f"X{k}", "Dir A" if department == "Alpha" else "Dir B", department, team])
+    roster = ona.read_roster(write_csv(tmp_path / "roster.csv", rows))
+    hidden, n = hide_rare_combinations(roster, 3, "Department")
+    assert n == 14
+    assert hidden.people["Team"].tolist() == ["(hidden)"] * 14
+    assert hidden.people["Directorate"].tolist() == ["Dir A"] * 8 + ["Dir B"] * 6
+    hidden, n = hide_rare_combinations(roster, 2, "Department")
+    assert n == 6
+    assert hidden.people["Team"].tolist() == ["T1"] * 6 + ["T2"] * 2 + ["(hidden)"] * 6
+    assert roster.people["Team"].tolist() == [t for members in teams.values() for t in members]  # not changed
 
 
 def test_with_ratings_the_unit_type_column_stays_for_the_support_units_reach(tmp_path, runner):

@@ -1474,16 +1474,68 @@ def small_unit_names(sizes: pd.Series, minimum: int) -> dict[str, str]:
     return dict.fromkeys(units, label)
 
 
+#: What a pseudonymised roster shows in a column :func:`hide_rare_combinations` hides for a person.
+HIDDEN = "(hidden)"
+
+
+def hide_rare_combinations(roster: Roster, minimum: int, measured: str) -> tuple[Roster, int]:
+    """The roster with the other columns of each person whose combination of values is shared by
+    fewer than ``minimum`` people replaced by :data:`HIDDEN` (k-anonymity by suppression: Sweeney,
+    "k-anonymity: a model for protecting privacy", 2002). Merging small units column by column
+    keeps every unit at ``minimum`` people or more, but a combination (Department x Role) can
+    still point to one person, and their pseudonym with them.
+
+    Only columns whose value varies within a unit of ``measured`` take part: a column that is the
+    same for everyone of a unit (a directorate above its departments, a unit's line or support
+    kind) adds nothing a reader does not know from the unit, and is never hidden. ``measured``
+    itself is never hidden (its units already have ``minimum`` people, see :func:`merge_small_units`).
+    Within each unit, when fewer than ``minimum`` of its people are hidden, the smallest other
+    combinations of the unit are hidden with them until at least ``minimum`` are (or the whole
+    unit): otherwise the mark itself would single them out. Returns the roster and how many
+    people have hidden values."""
+    people = roster.people
+    if measured not in people.columns or len(people) == 0:
+        return roster, 0
+    units = people[measured].astype(str)
+    varying = [c for c in people.columns if c != measured and
+               people[c].astype(str).groupby(units.to_numpy(), sort=False).nunique().max() > 1]
+    if not varying:
+        return roster, 0
+    combination = people[[measured, *varying]].astype(str).groupby([measured, *varying], sort=False).ngroup()
+    codes = combination.to_numpy()
+    sizes = np.bincount(codes)
+    hide = sizes[codes] < minimum
+    unit_codes = pd.factorize(units)[0]
+    for unit in np.unique(unit_codes[hide]):
+        members = unit_codes == unit
+        if hide[members].sum() >= minimum:
+            continue
+        # The unit's combinations not yet hidden, smallest first, hidden whole until enough are.
+        shown = np.unique(codes[members & ~hide])
+        for code in shown[np.argsort(sizes[shown], kind="stable")]:
+            hide |= codes == code
+            if hide[members].sum() >= minimum:
+                break
+    if not hide.any():
+        return roster, 0
+    people = people.copy()
+    for column in varying:
+        people[column] = people[column].astype(object).where(~hide, HIDDEN)
+    return replace(roster, people=people), int(hide.sum())
+
+
 class Privacy(NamedTuple):
     """What :func:`apply_privacy` made: the roster and ties, the id -> pseudonym map, the measured
-    column's old unit -> merged unit map (for relabelling other inputs) and the measured units that
-    were under the minimum group size (``units`` also holds a larger unit that joined them)."""
+    column's old unit -> merged unit map (for relabelling other inputs), the measured units that
+    were under the minimum group size (``units`` also holds a larger unit that joined them) and how
+    many people's other columns were hidden (:func:`hide_rare_combinations`)."""
 
     roster: Roster
     ties: TieTable
     pseudonyms: dict[str, str]
     units: dict[str, str]
     small_units: list[str]
+    people_hidden: int = 0
 
 
 def apply_privacy(roster: Roster, ties: TieTable, *, key: bytes | None = None, min_group_size: int | None = None,
@@ -1491,7 +1543,9 @@ def apply_privacy(roster: Roster, ties: TieTable, *, key: bytes | None = None, m
     """Pseudonymise roster and ties with ``key`` (when given; the roster keeps its unit columns, the
     column measured, ``by`` (else the department column), and the columns in ``keep``) and merge units
     smaller than ``min_group_size`` (default 5 when pseudonymising) in the unit columns and in ``by``,
-    so the units measured are never smaller than the minimum either."""
+    so the units measured are never smaller than the minimum either. When pseudonymising, a person
+    whose kept values together are shared by fewer than the minimum has them hidden
+    (:func:`hide_rare_combinations`)."""
     measured = roster.column(by) if by else roster.default_unit_column
     mapping: dict = {}
     if key is not None:
@@ -1505,4 +1559,7 @@ def apply_privacy(roster: Roster, ties: TieTable, *, key: bytes | None = None, m
     roster, merged = merge_small_units(roster, min_group_size, columns)
     units = merged.get(measured, {})
     counts = before[measured].value_counts() if units else {}
-    return Privacy(roster, ties, mapping, units, [u for u in units if counts[u] < min_group_size])
+    hidden = 0
+    if key is not None and measured:
+        roster, hidden = hide_rare_combinations(roster, min_group_size, measured)
+    return Privacy(roster, ties, mapping, units, [u for u in units if counts[u] < min_group_size], hidden)

@@ -322,6 +322,12 @@ def _privacy(parameters: dict) -> str:
     if minimum:
         said.append(f"units of fewer than {minimum} people were merged ({count(merged, 'unit')})" if merged
                     else f"no unit had fewer than {minimum} people (the minimum group size)")
+    hidden = parameters.get("people_hidden", 0)
+    if hidden:
+        from ..ingest.email import HIDDEN
+
+        said.append(f"the other columns of {count(hidden, 'person', 'people')} read {HIDDEN}, as their "
+                    f"values together were shared by fewer than {minimum} people")
     text = "; ".join(part for part in said if part)
     return f" <b>Privacy:</b> {_e(text)}." if text else ""
 
