@@ -6,7 +6,10 @@ written refused before the analysis."""
 from __future__ import annotations
 
 import json
+import re
+import sqlite3
 
+import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
@@ -60,4 +63,32 @@ def test_metrics_json_extra_tables_have_the_columns_of_the_workbook_sheets(rated
             assert list(record) == header, name
     assert not any("key" in record for name in extras for record in metrics[name])
     assert list(metrics["rating_cells"][0])[:2] == ["measure", "rater_unit"]
+
+
+# --- 2. nodes.csv, GEXF and GraphML: no two columns named alike --------------------------------------
+
+def _graphml_names(path) -> list[str]:
+    return re.findall(r'<key id="d\d+" for="node" attr.name="([^"]*)"', path.read_text("utf-8"))
+
+
+def _gexf_titles(path) -> list[str]:
+    return re.findall(r'<attribute id="\d+" title="([^"]*)"', path.read_text("utf-8"))
+
+
+def test_nodes_csv_keeps_the_roster_columns_and_names_no_two_columns_alike(rated_town, runner):
+    """nodes.csv had the roster's Name and Unit and, beside them, ona's name (the same names) and
+    unit (the Department measured): loaded into SQLite it failed ("duplicate column name: name").
+    Now the roster's columns stay as they are, under their own headers, followed by the measures;
+    ona's copies of the name and the measured unit are not repeated. GEXF and GraphML carry the
+    same columns."""
+    out = _analyze(runner, rated_town)
+    nodes = pd.read_csv(out / "nodes.csv", encoding="utf-8-sig", dtype=str)
+    assert list(nodes.columns[:6]) == ["id", "Name", "Unit", "Department", "Function", "in_degree"]
+    assert len({c.casefold() for c in nodes.columns}) == len(nodes.columns)
+    row = nodes.set_index("id").loc["P06"]
+    assert (row["Name"], row["Unit"], row["Department"]) == ("Person 6", "Team 0", "Beta")
+    nodes.to_sql("nodes", sqlite3.connect(":memory:"), index=False)
+    attributes = list(nodes.columns[1:])
+    assert _graphml_names(out / "network.graphml") == attributes
+    assert _gexf_titles(out / "network.gexf") == attributes
 
