@@ -13,7 +13,10 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
+import ona
 from ona.cli import cli
+from ona.errors import InputError, OnaError
+from ona.ingest.email import EmailOptions, read_email
 
 from conftest import write_csv
 
@@ -92,3 +95,79 @@ def test_nodes_csv_keeps_the_roster_columns_and_names_no_two_columns_alike(rated
     assert _graphml_names(out / "network.graphml") == attributes
     assert _gexf_titles(out / "network.gexf") == attributes
 
+
+
+# --- 3. ingest messages name the Python parameter beside the option ----------------------------------
+
+@pytest.fixture
+def inputs(tmp_path):
+    """A roster, and input files each wrong in one way."""
+    write_csv(tmp_path / "roster.csv", [["id", "name", "department"], ["a1", "Ann", "A"], ["a2", "Bo", "A"],
+                                        ["b1", "Cy", "B"]])
+    (tmp_path / "cp1252.csv").write_bytes("id,name,department\na1,Søren,A\n".encode("cp1252"))
+    (tmp_path / "long.csv").write_text('id,name\na1,Ann\na2,"' + "x" * 200_000 + '"\n', encoding="utf-8")
+    pd.DataFrame({"id": ["a1"], "department": ["A"]}).to_parquet(tmp_path / "roster.parquet")
+    write_csv(tmp_path / "edges.csv", [["Source", "Target", "Weight"], ["a1", "a2", "1"]])
+    write_csv(tmp_path / "wide.csv", [["Respondent", "Colleague 1", "Colleague 2"], ["a1", "a2", "b1"]])
+    write_csv(tmp_path / "odd.csv", [["Who", "What"], ["x", "y"]])
+    (tmp_path / "no_recipients.csv").write_text("Sender,Subject\na@x.dk,hi\n", encoding="utf-8")
+    (tmp_path / "no_time.csv").write_text("From,To,Zeitpunkt\na@x.dk,b@x.dk,2025\n", encoding="utf-8")
+    return tmp_path
+
+
+LIBRARY_CALLS = [
+    (lambda d, r: ona.read_roster(d / "cp1252.csv", encoding="ascii"),
+     "cp1252.csv: cannot be decoded as ascii; check --encoding, --roster-encoding or --ties-encoding "
+     "(encoding= in Python), or save the file again as CSV UTF-8 [bad-encoding]"),
+    (lambda d, r: ona.read_roster(d / "roster.csv", header_row=9),
+     "roster.csv: row 9 has no header cells; check the header row given: --roster-header-row or --ties-header-row "
+     "(header_row= in Python) [no-header]"),
+    (lambda d, r: ona.read_roster(d / "long.csv"),
+     "long.csv, row 3: a cell is longer than 131,072 characters; check the quoting and the delimiter: --delimiter "
+     "(delimiter= in Python) [bad-csv]"),
+    (lambda d, r: ona.read_roster(d / "roster.parquet", header_row=2),
+     "roster.parquet: is a Parquet table: its column names are its header, not row 2; leave out --roster-header-row "
+     "or --ties-header-row (header_row= in Python) [no-header]"),
+    (lambda d, r: ona.read_roster(d / "roster.parquet", sheet="People"),
+     "roster.parquet: is a Parquet table, which has no sheets; leave out --roster-sheet or --ties-sheet "
+     "(sheet= in Python), which name a sheet of an Excel workbook [no-sheets]"),
+    (lambda d, r: ona.read_roster(d / "roster.csv", sheet="People"),
+     "roster.csv: is a text file, which has no sheets; leave out --roster-sheet or --ties-sheet (sheet= in Python), "
+     "which name a sheet of an Excel workbook [no-sheets]"),
+    (lambda d, r: ona.read_ties(d / "edges.csv", r, weight_column="Source"),
+     "edges.csv, row 1, column 'Source': this column is named as both the source and the weight column; give each "
+     "its own column: --source-column, --target-column, --weight-column (source_column=, target_column=, "
+     "weight_column= in Python) [same-column]"),
+    (lambda d, r: ona.read_ties(d / "wide.csv", r, weight_column="Colleague 1"),
+     "wide.csv, row 1: a wide sheet has a frequency column per colleague column: with --weight-column "
+     "(weight_column= in Python), name its colleague column with --target-column (target_column= in Python) "
+     "[weight-without-target]"),
+    (lambda d, r: ona.read_ties(d / "odd.csv", r),
+     "odd.csv, row 1: cannot tell who reported ties to whom: no source/target columns, no matrix and no colleague "
+     "columns naming roster people; use --ties-format, --source-column and --target-column (ties_format=, "
+     "source_column=, target_column= in Python) [unknown-shape]"),
+    (lambda d, r: read_email(d / "no_recipients.csv", r),
+     "no_recipients.csv, row 1: has no sender and recipient columns (e.g. From and To, or sender and recipient); "
+     "name them or pass --email-format (format= in Python) [email-columns]"),
+    (lambda d, r: read_email(d / "no_time.csv", r, EmailOptions(since="2025-01-01")),
+     "no_time.csv, row 1: has no time column, so --since cannot apply; a column is read as the time when its header "
+     "is one of: timestamp, date, sent, sent at, time, datetime, received, sent date, origin timestamp utc, "
+     "eventdate, event date, date time, dato, date (utc), sent (utc), time (utc), sent on; rename it, or leave out "
+     "--since (since= in Python) [no-time-column]"),
+    (lambda d, r: read_email(d / "no_time.csv", r, EmailOptions(since="01.03.2025")),
+     "--since '01.03.2025' (since= in Python) is not a date; write it as YYYY-MM-DD (or YYYY-MM-DD HH:MM:SS)"),
+]
+
+
+@pytest.mark.parametrize("call, message", LIBRARY_CALLS, ids=[
+    "encoding", "header-row", "delimiter", "parquet-header-row", "parquet-sheet", "csv-sheet", "same-column",
+    "weight-without-target", "unknown-shape", "email-format", "time-window", "since-not-a-date"])
+def test_a_library_user_is_told_the_parameter_to_pass_as_well_as_the_option(inputs, call, message):
+    """A script calling read_roster, read_ties or read_email was told to check "--delimiter" or
+    "--roster-header-row", options it cannot pass. Each message names the option and, in one form,
+    the Python parameter: "--delimiter (delimiter= in Python)"; on one line."""
+    roster = ona.read_roster(inputs / "roster.csv")
+    with pytest.raises((InputError, OnaError)) as caught:
+        call(inputs, roster)
+    assert str(caught.value) == message
+    assert "\n" not in str(caught.value)
