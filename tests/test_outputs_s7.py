@@ -171,3 +171,77 @@ def test_a_library_user_is_told_the_parameter_to_pass_as_well_as_the_option(inpu
         call(inputs, roster)
     assert str(caught.value) == message
     assert "\n" not in str(caught.value)
+
+
+# --- 4. two people never share a pseudonym ---------------------------------------------------------
+
+@pytest.fixture
+def staff(tmp_path):
+    """Six people with addresses (rows 2-7), two departments; a ring of ties; a mail log; a key."""
+    write_csv(tmp_path / "roster.csv", [["Employee ID", "Name", "Email", "Department"]] + [
+        [f"E{k}", f"Person {k}", f"p{k}@org.dk", "Alpha" if k <= 3 else "Beta"] for k in range(1, 7)])
+    write_csv(tmp_path / "ties.csv", [["Source", "Target"]] + [[f"E{k}", f"E{k % 6 + 1}"] for k in range(1, 7)])
+    (tmp_path / "mail.csv").write_text("From,To\n" + "".join(f"p{k}@org.dk,p{k % 6 + 1}@org.dk\n"
+                                                            for k in range(1, 7)), encoding="utf-8")
+    (tmp_path / "key.bin").write_bytes(b"KEY-5d1f0b9e7c3a2468ace0")
+    return tmp_path
+
+
+def _collide(monkeypatch, *addresses):
+    """The keyed hash, made to give ``addresses`` one pseudonym (a collision, forced)."""
+    from ona.ingest import email as email_module
+
+    real = email_module.pseudonym
+    monkeypatch.setattr(email_module, "pseudonym", lambda key, identity: "p-00000000000000ff"
+                        if identity in addresses else real(key, identity))
+
+
+COLLISION = ("gets the same pseudonym as row 4, so the two would be counted as one person: the keyed hash collided; "
+             "pseudonymise again with a new key file (32 random bytes); pseudonyms made with the old key will not "
+             "match the new ones [pseudonym-collision]")
+
+
+def test_two_people_whose_pseudonyms_collide_stop_the_analysis(staff, runner, monkeypatch):
+    """Persons 3 and 6 get one pseudonym: they were merged silently into one node with both
+    people's ties. Now the run stops with one line that names the rows, not the people, and
+    writes nothing."""
+    _collide(monkeypatch, "p3@org.dk", "p6@org.dk")
+    result = runner.invoke(cli, ["--silent", "analyze", "--roster", str(staff / "roster.csv"), "--ties",
+                                 str(staff / "ties.csv"), "--pseudonymize", str(staff / "key.bin"),
+                                 "--out", str(staff / "out"), "--permutations", "0"])
+    assert result.exit_code == 2
+    assert result.output == f"Error: roster.csv, row 7, column 'Email': {COLLISION}\n"
+    assert not (staff / "out").exists()
+
+
+def test_ona_email_with_colliding_pseudonyms_writes_no_tie_table(staff, runner, monkeypatch):
+    """`ona email --pseudonymize` would have written one p-... for persons 3 and 6 in ties.csv."""
+    _collide(monkeypatch, "p3@org.dk", "p6@org.dk")
+    result = runner.invoke(cli, ["--silent", "email", str(staff / "mail.csv"), "--roster", str(staff / "roster.csv"),
+                                 "--pseudonymize", str(staff / "key.bin"), "--out", str(staff / "ties_out.csv")])
+    assert result.exit_code == 2
+    assert result.output == f"Error: roster.csv, row 7, column 'Email': {COLLISION}\n"
+    assert not (staff / "ties_out.csv").exists()
+
+
+def test_a_shortened_hash_reports_every_person_who_would_be_merged(tmp_path, monkeypatch):
+    """With the hash cut to one hex digit, 20 people share at most 16 pseudonyms: apply_privacy
+    raises one InputError naming every person after the first of each shared pseudonym, each by
+    row only, and never returns a roster where two people are one."""
+    from ona.ingest import email as email_module
+    from ona.ingest.email import apply_privacy
+
+    real = email_module.pseudonym
+    monkeypatch.setattr(email_module, "pseudonym", lambda key, identity: real(key, identity)[:3])
+    write_csv(tmp_path / "roster.csv", [["id", "email", "department"]] + [
+        [f"E{k}", f"p{k}@org.dk", "Alpha"] for k in range(1, 21)])
+    roster = ona.read_roster(tmp_path / "roster.csv")
+    ties = ona.read_ties(write_csv(tmp_path / "ties.csv", [["source", "target"], ["E1", "E2"]]), roster)
+    key = b"KEY-5d1f0b9e7c3a2468ace0"
+    with pytest.raises(InputError) as caught:
+        apply_privacy(roster, ties, key=key)
+    shared = 20 - len({real(key, f"p{k}@org.dk")[:3] for k in range(1, 21)})
+    problems = caught.value.problems
+    assert shared >= 4 and len(problems) == shared
+    assert {p.code for p in problems} == {"pseudonym-collision"}
+    assert all(2 <= p.row <= 21 and p.column == "email" and "@" not in p.message for p in problems)

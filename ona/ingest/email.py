@@ -1424,15 +1424,50 @@ def pseudonymize_roster(roster: Roster, key: bytes, keep: tuple[str, ...] = ()) 
     so a person keeps their pseudonym across years) and only the unit columns and the columns named in
     ``keep`` left: names, addresses and every other attribute (first and last name, manager, phone,
     ...) can tell who a person is, so they are dropped; the name and email columns are dropped even
-    when ``keep`` names them. Returns the new roster and the id -> pseudonym map."""
+    when ``keep`` names them. Returns the new roster and the id -> pseudonym map. Two people who
+    would get one pseudonym raise an :class:`InputError` (``pseudonym-collision``, see
+    :func:`_pseudonym_collisions`) rather than be merged into one."""
     ids = [str(i) for i in roster.ids]
     basis = roster.people[roster.email_column].astype(str).tolist() if roster.email_column else ids
     mapping = {pid: pseudonym(key, b or pid) for pid, b in zip(ids, basis)}
+    if len(set(mapping.values())) < len(mapping):
+        raise InputError(_pseudonym_collisions(roster, ids, [b or pid for pid, b in zip(ids, basis)], mapping))
     kept = [c for c in roster.people.columns
             if (c in roster.unit_columns or c in keep) and c not in (roster.name_column, roster.email_column)]
     people = roster.people[kept].copy()
     people.index = pd.Index([mapping[i] for i in ids], name=roster.people.index.name)
     return replace(roster, people=people, name_column=None, email_column=None, id_role="id"), mapping
+
+
+def _pseudonym_collisions(roster: Roster, ids: list[str], identities: list[str], mapping: dict[str, str]
+                          ) -> list[Problem]:
+    """One ``pseudonym-collision`` problem per person whose pseudonym an earlier person of the
+    roster has already: the two would be counted as one person. Either their identities are one
+    address written two ways (an email and another person's id, equal ignoring case and spaces), or
+    the keyed hash collided (16 hex digits: about one pair in 10**19, more likely in a roster of
+    millions, or when the hash is shortened). The message names rows, never the identity."""
+    first: dict[str, int] = {}
+    problems = []
+    column = roster.email_column or roster.id_column
+
+    def row(i: int) -> int | None:
+        """The roster row of person ``i``; None for an outside address or domain added to it."""
+        return roster.rows[i] if i < len(roster.rows) and roster.rows[i] else None
+
+    for i, pid in enumerate(ids):
+        j = first.setdefault(mapping[pid], i)
+        if j == i:
+            continue
+        same = identities[i].strip().lower() == identities[j].strip().lower()
+        why = ("its email address (or id) is that person's, ignoring case and spaces; give each person their own"
+               if same else "the keyed hash collided; pseudonymise again with a new key file (32 random bytes); "
+               "pseudonyms made with the old key will not match the new ones")
+        who = "" if row(i) else "an outside address or domain "
+        earlier = f"row {row(j)}" if row(j) else "an outside address or domain"
+        problems.append(Problem("pseudonym-collision", f"{who}gets the same pseudonym as {earlier}, so the two would "
+                                f"be counted as one person: {why}", path=roster.path, sheet=roster.sheet, row=row(i),
+                                column=column if row(i) else None))
+    return problems
 
 
 def read_key_file(path: str | Path) -> bytes:
