@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -245,3 +246,87 @@ def test_a_shortened_hash_reports_every_person_who_would_be_merged(tmp_path, mon
     assert shared >= 4 and len(problems) == shared
     assert {p.code for p in problems} == {"pseudonym-collision"}
     assert all(2 <= p.row <= 21 and p.column == "email" and "@" not in p.message for p in problems)
+
+
+# --- 5. a history that cannot be written is refused before the analysis ----------------------------
+
+@pytest.fixture
+def wave_inputs(staff, monkeypatch):
+    """The staff's roster replaced by an empty file (reading it would be an error of its own, so
+    an error about the history alone shows that nothing was read), and an ona.toml for `ona run`."""
+    (staff / "roster.csv").write_bytes(b"")
+    (staff / "ona.toml").write_text('[measurement]\nhistory = "HISTORY"\n[waves.2025]\nroster = "roster.csv"\n'
+                                    'ties = ["ties.csv"]\n', encoding="utf-8")
+    monkeypatch.chdir(staff)
+    return staff
+
+
+def _store(runner, folder, history, command):
+    """`ona analyze ... --wave 2025 --history HISTORY`, or `ona run` of the same wave."""
+    if command == "run":
+        config = folder / "ona.toml"
+        config.write_text(config.read_text("utf-8").replace("HISTORY", history), encoding="utf-8")
+        return runner.invoke(cli, ["run", str(config), "--wave", "2025"])
+    return runner.invoke(cli, ["analyze", "--roster", str(folder / "roster.csv"), "--ties", str(folder / "ties.csv"),
+                               "--out", str(folder / "report"), "--wave", "2025", "--history", history])
+
+
+def _as_given(name, folder, command) -> Path:
+    """How a message names a path: as typed after --history, or resolved from ona.toml's folder."""
+    return folder / name if command == "run" else Path(name)
+
+
+def _refused(result, message, folder):
+    assert result.exit_code == 2, result.output
+    assert result.stderr.splitlines() == [message]
+    assert not (folder / "report").exists() and not (folder / "report-2025").exists()
+
+
+@pytest.mark.parametrize("command", ["analyze", "run"])
+def test_a_history_under_a_file_is_refused_as_such_before_reading(wave_inputs, runner, command):
+    """--history notes.txt/h.db where notes.txt is a file: the message said its folder "does not
+    exist", though it does, as a file."""
+    (wave_inputs / "notes.txt").write_text("not a folder", encoding="utf-8")
+    _refused(_store(runner, wave_inputs, "notes.txt/h.db", command),
+             f"Error: h.db: cannot be created: {_as_given('notes.txt', wave_inputs, command)} is a file, not a "
+             "folder; choose another history file", wave_inputs)
+    assert (wave_inputs / "notes.txt").read_text(encoding="utf-8") == "not a folder"
+
+
+@pytest.mark.parametrize("command", ["analyze", "run"])
+def test_a_folder_with_the_journal_name_beside_the_history_is_refused_before_reading(wave_inputs, runner, command):
+    """SQLite writes h.db-journal beside h.db while it stores a wave; a folder of that name (root or
+    not, nobody can write a file there) was reported as "h.db: is not an ona history file (disk I/O
+    error)". It is named, and the history is left as it was."""
+    with sqlite3.connect(wave_inputs / "h.db"):
+        pass
+    (wave_inputs / "h.db-journal").mkdir()
+    _refused(_store(runner, wave_inputs, "h.db", command),
+             "Error: h.db: cannot be written: h.db-journal beside it is a folder, the name SQLite gives its journal "
+             "file; move that folder or choose another history file", wave_inputs)
+
+
+@pytest.mark.parametrize("command", ["analyze", "run"])
+@pytest.mark.parametrize("read_only, message", [
+    ("folder", "Error: h.db: cannot be created: its folder {folder} is read-only (a history is written with a "
+               "journal file beside it); choose a folder you can write to"),
+    ("file", "Error: h.db: cannot be written: the file is read-only; make it writable or choose another history "
+             "file")])
+def test_a_read_only_history_is_refused_before_reading_not_after_the_analysis(wave_inputs, runner, monkeypatch,
+                                                                             command, read_only, message):
+    """A read-only folder or history file failed only when the wave was stored, after the whole
+    analysis and with the report written. The tests run as root, whom chmod does not stop, so the
+    operating system's answer for a user without write permission is given by os.access (as the
+    kernel gives it for a read-only file system): the run stops first, with one line."""
+    import os
+
+    (wave_inputs / "history").mkdir()
+    if read_only == "file":
+        with sqlite3.connect(wave_inputs / "history" / "h.db"):
+            pass
+    denied = wave_inputs / "history" / ("h.db" if read_only == "file" else "")
+    real = os.access
+    monkeypatch.setattr(os, "access", lambda path, mode, **kw: False if Path(path).resolve() == denied.resolve()
+                        and mode & os.W_OK else real(path, mode, **kw))
+    _refused(_store(runner, wave_inputs, str(Path("history") / "h.db"), command),
+             message.format(folder=_as_given("history", wave_inputs, command)), wave_inputs)
