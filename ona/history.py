@@ -290,17 +290,44 @@ def _name(path: Path) -> str:
 
 def _check_location(path: Path, *, for_storing: bool) -> bool:
     """Raise unless ``path`` can hold a history file: not a folder; a missing file only when storing,
-    and then in a folder that exists (no folder is created). True when the file is missing or empty."""
+    and then in a folder that exists (no folder is created); when storing, a place that can be
+    written (:func:`_check_writable`). True when the file is missing or empty."""
     if path.is_dir():
         raise OnaError(f"{_name(path)}: is a folder; the history is a file, such as ona-history.db")
     if not path.exists():
         if not for_storing:
             raise OnaError(f"{_name(path)}: no such history file")
+        if path.parent.exists() and not path.parent.is_dir():
+            raise OnaError(f"{_name(path)}: cannot be created: {path.parent} is a file, not a folder; "
+                           "choose another history file")
         if not path.parent.is_dir():
             raise OnaError(f"{_name(path)}: cannot be created: its folder {path.parent} does not exist; "
                            "create the folder or choose another history file")
-        return True
-    return path.stat().st_size == 0
+    if for_storing:
+        _check_writable(path)
+    return not path.exists() or path.stat().st_size == 0
+
+
+def _check_writable(path: Path) -> None:
+    """Raise unless a wave can be written to the history at ``path`` (a missing file is created):
+    the file, when it exists, and its folder are writable (SQLite writes its rollback journal,
+    ``<name>-journal``, beside the file while it stores a wave; sqlite.org/tempfiles.html), and
+    nothing but a file has the journal's name. The operating system says what is writable
+    (``os.access``): a read-only file, folder or file system; root may write to any file or folder."""
+    import os
+
+    folder = path.parent
+    if path.exists() and not os.access(path, os.W_OK):
+        raise OnaError(f"{_name(path)}: cannot be written: the file is read-only; make it writable or choose "
+                       "another history file")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise OnaError(f"{_name(path)}: cannot be {'written' if path.exists() else 'created'}: its folder {folder} "
+                       "is read-only (a history is written with a journal file beside it); choose a folder you can "
+                       "write to")
+    journal = path.with_name(path.name + "-journal")
+    if journal.exists() and not journal.is_file():
+        raise OnaError(f"{_name(path)}: cannot be written: {journal.name} beside it is a folder, the name SQLite "
+                       "gives its journal file; move that folder or choose another history file")
 
 
 def check_storable(path: str | Path, label: str, *, replace: bool = False) -> None:

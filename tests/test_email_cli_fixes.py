@@ -165,7 +165,8 @@ def test_an_exclude_pattern_duckdb_cannot_run_is_named_without_duckdb_text(tmp_p
     log = write_text(tmp_path / "log.csv", f"From,To\n{ANNA},{BO}\n")
     out = tmp_path / "ties.csv"
     result = run_email(runner, roster, log, "--exclude", "^(?=bo)", "--out", out)
-    assert_one_error(result, "Error: --exclude '^(?=bo)' is a pattern DuckDB cannot run (invalid perl operator: "
+    assert_one_error(result, "Error: --exclude '^(?=bo)' (exclude= in Python) is a pattern DuckDB cannot run "
+                     "(invalid perl operator: "
                      "(?=); write it without look-arounds and back-references", out)
 
 

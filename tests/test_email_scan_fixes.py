@@ -115,7 +115,7 @@ def test_a_time_window_on_a_log_without_a_time_column_is_an_error(runner, roster
         "Error: log.csv, row 1: has no time column, so --since/--until cannot apply; a column is read as the time "
         "when its header is one of: timestamp, date, sent, sent at, time, datetime, received, sent date, "
         "origin timestamp utc, eventdate, event date, date time, dato, date (utc), sent (utc), time (utc), sent on; "
-        "rename it, or leave out --since/--until [no-time-column]"]
+        "rename it, or leave out --since/--until (since=/until= in Python) [no-time-column]"]
 
 
 @both_engines
@@ -132,8 +132,8 @@ def test_rows_with_a_blank_time_are_left_out_of_a_window_with_a_warning(runner, 
                                     "messages": [1, 1]}
     assert [line for line in res.stderr.splitlines() if line.startswith("Warning:")] == [
         "Warning: log.csv: 2 email recipient rows have no time (a blank or unreadable time, or no Date header), so "
-        "they cannot be placed in --since and were left out; give them a time, or leave out --since to keep them "
-        "[no-time]"]
+        "they cannot be placed in --since and were left out; give them a time, or leave out --since (since= in Python) "
+        "to keep them [no-time]"]
     assert "Left out: 2 recipient rows (no-time)" in res.stderr
     assert "Left out: 1 recipient row (outside-time-window)" in res.stderr
     res, ties = email(runner, tmp_path, path, "--roster", roster_csv)

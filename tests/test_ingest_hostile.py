@@ -241,7 +241,7 @@ def test_a_cell_longer_than_the_csv_limit_is_one_located_error(runner, tmp_path)
     path.write_text("id,name\na1,Ann\na2,\"" + "x" * 200_000 + "\"\n", encoding="utf-8")
     assert validate_lines(runner, path)[0] == (
         "Error: roster.csv, row 3: a cell is longer than 131,072 characters; check the quoting and the "
-        "delimiter (--delimiter) [bad-csv]")
+        "delimiter: --delimiter (delimiter= in Python) [bad-csv]")
 
 
 def test_very_long_cells_in_a_workbook_are_read(tmp_path):

@@ -256,8 +256,9 @@ def test_a_sheet_named_for_a_csv_file_is_an_error(roster, tmp_path, runner):
     ties.write_text("Source,Target\na1,a2\n", encoding="utf-8")
     res = runner.invoke(cli, ["validate", "--roster", str(ROSTER), "--ties", str(ties), "--ties-sheet", "Svar"])
     assert res.exit_code == 1
-    assert res.stdout.splitlines()[0] == ("Error: ties.csv: is a text file, which has no sheets; leave out the sheet "
-                                          "option (it names a sheet of an Excel workbook) [no-sheets]")
+    assert res.stdout.splitlines()[0] == ("Error: ties.csv: is a text file, which has no sheets; leave out "
+                                          "--roster-sheet or --ties-sheet (sheet= in Python), which name a sheet of an "
+                                          "Excel workbook [no-sheets]")
 
 
 def test_an_error_about_a_header_row_that_is_a_record_repeats_no_one(roster, tmp_path):

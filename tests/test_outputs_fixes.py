@@ -362,7 +362,8 @@ def test_a_pseudonymised_tie_table_read_with_the_roster_says_what_to_do_instead(
     assert result.output == (
         "Error: pties.csv, row 2, column 'source': the tie table holds pseudonyms (p- and 16 hex digits, as "
         "`ona email --pseudonymize` writes them), which match no one in the roster; analyse the email exports "
-        "themselves: `ona analyze --email LOG --pseudonymize KEY` pseudonymises and measures in one step "
+        "themselves: `ona analyze --email LOG --pseudonymize KEY` (read_email(LOG, roster, pseudonymize_key=KEY) in "
+        "Python) pseudonymises and measures in one step "
         "[pseudonymised-ties]\n")
     # One real person among them: the table is a tie list with mistakes, told row by row as before.
     lines = (town / "pties.csv").read_text(encoding="utf-8").splitlines()

@@ -257,7 +257,8 @@ def _header_index(path: Path, sheet: str | None, top: list[list[str]], header_ro
         h = header_row - 1
         if h >= len(top) or not any(top[h]):
             raise _file_problem(path, "no-header", f"row {header_row} has no header cells; "
-                                "check the header row given (--roster-header-row, --ties-header-row)", sheet)
+                                "check the header row given: --roster-header-row or --ties-header-row "
+                                "(header_row= in Python)", sheet)
     if h < 0:
         raise _file_problem(path, "empty-file", "the sheet is empty; expected a header row and records", sheet)
     return h
@@ -553,8 +554,9 @@ def _decode(data: bytes, path: Path, encoding: str | None) -> str:
         try:
             text = data.decode(encoding)
         except (UnicodeDecodeError, LookupError) as exc:
-            raise _file_problem(path, "bad-encoding", f"cannot be decoded as {encoding}; check --encoding (or "
-                                "--roster-encoding / --ties-encoding), or save the file again as CSV UTF-8") from exc
+            raise _file_problem(path, "bad-encoding", f"cannot be decoded as {encoding}; check --encoding, "
+                                "--roster-encoding or --ties-encoding (encoding= in Python), or save the file again "
+                                "as CSV UTF-8") from exc
         return text[1:] if text.startswith("\ufeff") else text
     if data.startswith(codecs.BOM_UTF8):
         return data[len(codecs.BOM_UTF8):].decode("utf-8", errors="strict")
@@ -627,8 +629,8 @@ def _read_text_cells(path: Path, delimiter: str | None, encoding: str | None,
     except csv.Error as exc:
         what = (f"a cell is longer than {csv.field_size_limit():,} characters"
                 if "field limit" in str(exc) else f"is not valid CSV ({exc})")
-        raise InputError([Problem("bad-csv", what + "; check the quoting and the delimiter (--delimiter)",
-                                  path=str(path), row=reader.line_num)]) from exc
+        raise InputError([Problem("bad-csv", what + "; check the quoting and the delimiter: --delimiter "
+                                  "(delimiter= in Python)", path=str(path), row=reader.line_num)]) from exc
     return rows
 
 
@@ -801,11 +803,11 @@ def _read_parquet(path: Path, sheet: str | None, header_row: int | None) -> Tabl
     import pyarrow.parquet as pq
 
     if sheet is not None:
-        raise _file_problem(path, "no-sheets", "is a Parquet table, which has no sheets; leave out the sheet option "
-                            "(it names a sheet of an Excel workbook)")
+        raise _file_problem(path, "no-sheets", "is a Parquet table, which has no sheets; leave out --roster-sheet "
+                            "or --ties-sheet (sheet= in Python), which name a sheet of an Excel workbook")
     if header_row not in (None, 1):
         raise _file_problem(path, "no-header", f"is a Parquet table: its column names are its header, not row "
-                            f"{header_row}; leave out the header row option (--roster-header-row, --ties-header-row)")
+                            f"{header_row}; leave out --roster-header-row or --ties-header-row (header_row= in Python)")
     try:
         data = pq.read_table(path)
     except (pa.ArrowException, OSError) as exc:
@@ -848,8 +850,8 @@ def read_table(path: str | Path, sheet: str | None = None, *, header_row: int | 
         return _table_from_cells(p, name, cells, header_row, merged, wanted_headers)
     if suffix in TEXT_SUFFIXES or suffix == "":
         if sheet is not None:
-            raise _file_problem(p, "no-sheets", "is a text file, which has no sheets; leave out the sheet option "
-                                "(it names a sheet of an Excel workbook)")
+            raise _file_problem(p, "no-sheets", "is a text file, which has no sheets; leave out --roster-sheet "
+                                "or --ties-sheet (sheet= in Python), which name a sheet of an Excel workbook")
         data = p.read_bytes()
         table = _read_text_columnar(p, data, header_row, delimiter, encoding, wanted_headers)
         if table is not None:

@@ -60,6 +60,12 @@ AUTOMATED_PATTERNS = [r"^(no-?reply|do-?not-?reply|noreply)", r"^(mailer-daemon|
                       r"^(microsoftexchange|o365|sharepoint|teams)"]
 
 
+def _in_python(flags: str) -> str:
+    """How a message names the Python parameters of command-line options that are spelt alike:
+    "--since/--until" -> "(since=/until= in Python)", the form every ingest message uses."""
+    return "(" + re.sub(r"--([a-z-]+)", lambda m: m.group(1).replace("-", "_") + "=", flags) + " in Python)"
+
+
 @dataclass
 class EmailOptions:
     """The aggregation rules' settings (docs/email.md)."""
@@ -94,7 +100,7 @@ class EmailOptions:
                 if value is not None:
                     dt.datetime.fromisoformat(str(value))
             except ValueError:
-                raise OnaError(f"{flag} {value!r} is not a date; write it as YYYY-MM-DD "
+                raise OnaError(f"{flag} {value!r} {_in_python(flag)} is not a date; write it as YYYY-MM-DD "
                                "(or YYYY-MM-DD HH:MM:SS)") from None
 
 
@@ -445,7 +451,8 @@ def _date_order(engine, source: str, path: Path, when: str, warnings: list[Probl
 def _no_time_column(path, window: str, headers) -> Problem:
     """The error for a time window asked of an export with no time column."""
     return Problem("no-time-column", f"has no time column, so {window} cannot apply; a column is read as the time "
-                   f"when its header is one of: {', '.join(headers)}; rename it, or leave out {window}",
+                   f"when its header is one of: {', '.join(headers)}; rename it, or leave out {window} "
+                   f"{_in_python(window)}",
                    path=str(path), row=1)
 
 
@@ -461,7 +468,7 @@ def _log_sql(engine, source: str, path: Path, fmt: str = "log", reading: _Readin
     to = _find(cols, *ALIASES_EMAIL["to"])
     if sender is None or to is None:
         raise InputError([Problem("email-columns", "has no sender and recipient columns (e.g. From and To, or "
-                                  "sender and recipient); name them or pass --email-format",
+                                  "sender and recipient); name them or pass --email-format (format= in Python)",
                                   path=str(path), row=1)])
     cc = _find(cols, *ALIASES_EMAIL["cc"])
     when = _find(cols, *ALIASES_EMAIL["time"])
@@ -938,8 +945,8 @@ def _viva_g2g(engine, source: str, path: Path, options: "EmailOptions") -> pd.Da
                                   path=str(path), row=1)])
     window = []
     if (options.since or options.until) and when is None:
-        raise InputError([Problem("viva-columns", "has no MetricDate column for --since/--until", path=str(path),
-                                  row=1)])
+        raise InputError([Problem("viva-columns", "has no MetricDate column for --since/--until "
+                                  "(since=/until= in Python)", path=str(path), row=1)])
     day = f"TRY_STRPTIME(CAST({_ident(when)} AS VARCHAR), '%m/%d/%Y')" if when else None
     if options.since:
         window.append(f"{day} >= TIMESTAMP {_q(options.since)}")
@@ -1034,8 +1041,9 @@ def _read_problem(path, exc: Exception) -> Problem:
     import duckdb
 
     if isinstance(exc, duckdb.OutOfMemoryException):
-        return Problem("out-of-memory", "DuckDB needed more memory than its limit for these exports; pass a higher "
-                       "memory_limit to read_email or use --engine spark", path=str(path))
+        return Problem("out-of-memory", "DuckDB needed more memory than its limit for these exports; use --engine "
+                       "spark (engine='spark' in Python), or in Python pass read_email a higher memory_limit=",
+                       path=str(path))
     if isinstance(exc, duckdb.Error):
         return _duckdb_problem(exc, Path(path))
     text = spark_error_text(exc)  # a py4j error's text comes from the JVM: read it once
@@ -1241,8 +1249,9 @@ def _aggregate(engine, paths, formats, roster, options, excluded, progress):
         defaults = EmailOptions()
         given = [flag for name, flag in _NOT_FOR_G2G.items() if getattr(options, name) != getattr(defaults, name)]
         if given:
-            raise InputError([Problem("not-for-unit-data", f"{', '.join(given)} cannot apply to group-to-group "
-                                      "data (units, not people); leave them out", path=str(paths[0]))])
+            flags = ", ".join(given)
+            raise InputError([Problem("not-for-unit-data", f"{flags} {_in_python(flags)} cannot apply to "
+                                      "group-to-group data (units, not people); leave them out", path=str(paths[0]))])
         try:
             units = pd.concat([_viva_g2g(engine, engine.source(p, _source_kind(p, "viva-g2g")), p, options)
                                for p in paths])
@@ -1275,12 +1284,12 @@ def _aggregate(engine, paths, formats, roster, options, excluded, progress):
         try:
             re.compile(pattern)
         except re.error as exc:
-            raise OnaError(f"--exclude {pattern!r} is not a valid pattern ({exc})") from None
+            raise OnaError(f"--exclude {pattern!r} (exclude= in Python) is not a valid pattern ({exc})") from None
         try:  # the engine's own regular expressions (DuckDB's RE2 has no look-arounds, for one)
             engine.rows(f"SELECT regexp_matches('x', {_q(pattern)})")
         except engine.errors as exc:
             where = {"duckdb": "DuckDB", "spark": "Spark"}.get(engine.name, engine.name)
-            raise OnaError(f"--exclude {pattern!r} is a pattern {where} cannot run "
+            raise OnaError(f"--exclude {pattern!r} (exclude= in Python) is a pattern {where} cannot run "
                            f"({_regex_reason(exc)}); write it without look-arounds and back-references") from None
     automated = AUTOMATED_PATTERNS + list(options.exclude)
     progress.advance("aggregating")
@@ -1379,7 +1388,7 @@ def _undated(engine, sources, selects: list[str], rows: int, window: str) -> lis
         [engine.rows(f"SELECT count(*) FROM ({q}) WHERE sent_at IS NULL")[0][0] for q in selects]
     return [Problem("no-time", f"{int(n):,} email recipient rows have no time (a blank or unreadable time, or no "
                     f"Date header), so they cannot be placed in {window} and were left out; give them a time, or "
-                    f"leave out {window} to keep them", path=str(p), severity="warning")
+                    f"leave out {window} {_in_python(window)} to keep them", path=str(p), severity="warning")
             for (p, *_), n in zip(sources, counts) if n]
 
 
@@ -1415,15 +1424,50 @@ def pseudonymize_roster(roster: Roster, key: bytes, keep: tuple[str, ...] = ()) 
     so a person keeps their pseudonym across years) and only the unit columns and the columns named in
     ``keep`` left: names, addresses and every other attribute (first and last name, manager, phone,
     ...) can tell who a person is, so they are dropped; the name and email columns are dropped even
-    when ``keep`` names them. Returns the new roster and the id -> pseudonym map."""
+    when ``keep`` names them. Returns the new roster and the id -> pseudonym map. Two people who
+    would get one pseudonym raise an :class:`InputError` (``pseudonym-collision``, see
+    :func:`_pseudonym_collisions`) rather than be merged into one."""
     ids = [str(i) for i in roster.ids]
     basis = roster.people[roster.email_column].astype(str).tolist() if roster.email_column else ids
     mapping = {pid: pseudonym(key, b or pid) for pid, b in zip(ids, basis)}
+    if len(set(mapping.values())) < len(mapping):
+        raise InputError(_pseudonym_collisions(roster, ids, [b or pid for pid, b in zip(ids, basis)], mapping))
     kept = [c for c in roster.people.columns
             if (c in roster.unit_columns or c in keep) and c not in (roster.name_column, roster.email_column)]
     people = roster.people[kept].copy()
     people.index = pd.Index([mapping[i] for i in ids], name=roster.people.index.name)
     return replace(roster, people=people, name_column=None, email_column=None, id_role="id"), mapping
+
+
+def _pseudonym_collisions(roster: Roster, ids: list[str], identities: list[str], mapping: dict[str, str]
+                          ) -> list[Problem]:
+    """One ``pseudonym-collision`` problem per person whose pseudonym an earlier person of the
+    roster has already: the two would be counted as one person. Either their identities are one
+    address written two ways (an email and another person's id, equal ignoring case and spaces), or
+    the keyed hash collided (16 hex digits: about one pair in 10**19, more likely in a roster of
+    millions, or when the hash is shortened). The message names rows, never the identity."""
+    first: dict[str, int] = {}
+    problems = []
+    column = roster.email_column or roster.id_column
+
+    def row(i: int) -> int | None:
+        """The roster row of person ``i``; None for an outside address or domain added to it."""
+        return roster.rows[i] if i < len(roster.rows) and roster.rows[i] else None
+
+    for i, pid in enumerate(ids):
+        j = first.setdefault(mapping[pid], i)
+        if j == i:
+            continue
+        same = identities[i].strip().lower() == identities[j].strip().lower()
+        why = ("its email address (or id) is that person's, ignoring case and spaces; give each person their own"
+               if same else "the keyed hash collided; pseudonymise again with a new key file (32 random bytes); "
+               "pseudonyms made with the old key will not match the new ones")
+        who = "" if row(i) else "an outside address or domain "
+        earlier = f"row {row(j)}" if row(j) else "an outside address or domain"
+        problems.append(Problem("pseudonym-collision", f"{who}gets the same pseudonym as {earlier}, so the two would "
+                                f"be counted as one person: {why}", path=roster.path, sheet=roster.sheet, row=row(i),
+                                column=column if row(i) else None))
+    return problems
 
 
 def read_key_file(path: str | Path) -> bytes:

@@ -193,8 +193,8 @@ def _same_column(table: Table, roles: dict[str, str | None]) -> None:
         if header in seen:
             raise InputError([table.problem(
                 "same-column", f"this column is named as both the {seen[header]} and the {role} column; give each "
-                "its own column (--source-column, --target-column, --weight-column; source_column, target_column, "
-                "weight_column in Python)",
+                "its own column: --source-column, --target-column, --weight-column (source_column=, target_column=, "
+                "weight_column= in Python)",
                 row=table.header_row, column=header)])
         seen[header] = role
 
@@ -362,7 +362,8 @@ def _wide(table: Table, records: TieRecords, source_column, target_column, weigh
     elif weight_column is not None:
         raise InputError([table.problem(
             "weight-without-target", "a wide sheet has a frequency column per colleague column: with "
-            "--weight-column (weight_column), name its colleague column with --target-column (target_column)",
+            "--weight-column (weight_column= in Python), name its colleague column with --target-column "
+            "(target_column= in Python)",
             row=table.header_row)])
     else:
         person_columns = _colleague_columns(table, respondent, names_person)
@@ -371,8 +372,8 @@ def _wide(table: Table, records: TieRecords, source_column, target_column, weigh
     if not person_columns:
         raise InputError([table.problem(
             "unknown-shape", "cannot tell who reported ties to whom: no source/target columns, no matrix and no "
-            "colleague columns naming roster people; use --ties-format and --source-column/--target-column "
-            "(ties_format, source_column, target_column in Python)",
+            "colleague columns naming roster people; use --ties-format, --source-column and --target-column "
+            "(ties_format=, source_column=, target_column= in Python)",
             row=table.header_row)])
     respondents = frame[respondent].to_list()
     for i, row in enumerate(table.rows):

@@ -405,7 +405,7 @@ def read_tie_table(path: str | Path, roster: Roster, *, sheet=None, source_colum
         if problems:
             raise InputError(problems)
         notes = [Problem("sheets-as-layers", f"its {len(parts)} sheets with the same columns are read as "
-                         "layers, one per sheet (name one with the sheet option to read only it)",
+                         "layers, one per sheet; to read only one, name it with --ties-sheet (sheet= in Python)",
                          path=str(path), severity="warning")]
         kept = []
         for part in parts:  # a copy of a sheet ("Data (2)") would count every tie twice
@@ -564,7 +564,8 @@ def _join_records(table: Table, matcher: "PersonMatcher", records, shape: str, *
             raise InputError([table.problem(
                 "pseudonymised-ties", "the tie table holds pseudonyms (p- and 16 hex digits, as `ona email "
                 "--pseudonymize` writes them), which match no one in the roster; analyse the email exports "
-                "themselves: `ona analyze --email LOG --pseudonymize KEY` pseudonymises and measures in one step",
+                "themselves: `ona analyze --email LOG --pseudonymize KEY` (read_email(LOG, roster, "
+                "pseudonymize_key=KEY) in Python) pseudonymises and measures in one step",
                 row=first.row, column=first.column)])
         raise InputError(problems)
     cells = records.source_cell

@@ -26,11 +26,20 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def node_table(graph: OrgGraph, measurement: Measurement) -> pd.DataFrame:
-    """One row per person: id, roster attributes, then every metric (metric names win on a clash).
-    A zero is written 0.0, never -0.0 (an expected count of 0 computed as a negative product)."""
+    """One row per person: id, the roster's columns under their own headers, then every metric; the
+    table of nodes.csv, GEXF and GraphML.
+
+    No two columns have names that differ only in case (SQL databases such as SQLite, and other
+    tools that ignore case, refuse or merge ``Name`` and ``name``). The measurement's ``name`` and ``unit`` are copies of the roster's
+    name column and of the measured unit column, which are there already: they are left out. A
+    roster column named like a metric or ``id``, ignoring case, gives way to it. A zero is written
+    0.0, never -0.0 (an expected count of 0 computed as a negative product)."""
     roster = graph.people.copy()
-    metrics = measurement.people
-    roster = roster[[c for c in roster.columns if c not in metrics.columns]]
+    copied = {"name": graph.roster.name_column if graph.roster is not None else None,
+              "unit": measurement.parameters.get("unit_column")}
+    metrics = measurement.people.drop(columns=[c for c, source in copied.items() if source in roster.columns])
+    metric_names = {"id", *(str(c).casefold() for c in metrics.columns)}
+    roster = roster[[c for c in roster.columns if str(c).casefold() not in metric_names]]
     table = roster.join(metrics)
     for c in table.columns:
         if table[c].dtype.kind == "f":

@@ -101,7 +101,9 @@ def measurement_to_dict(measurement: Measurement) -> dict:
         "unit_pairs": _records(pairs, None),
     }
     for name, frame in measurement.extra.items():
-        out[name] = _records(frame, frame.index.name or "key")
+        # As in metrics.xlsx: a named index (a unit, a person) is a field of each record; an unnamed
+        # one only numbers the rows, which the order of the list does already: it is left out.
+        out[name] = _records(frame, frame.index.name)
     return out
 
 
