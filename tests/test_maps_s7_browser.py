@@ -43,7 +43,8 @@ def _hover(page, node_id) -> tuple[float, float]:
 
 
 def _focused(page) -> str:
-    return page.evaluate("() => { const e = document.activeElement; return e.tagName + '#' + e.id + '.' + e.className; }")
+    return page.evaluate("() => { const e = document.activeElement; "
+                         "return e.tagName + '#' + e.id + '.' + e.className; }")
 
 
 @pytest.mark.parametrize("page_name, first, first_text, second, second_text", [
