@@ -109,3 +109,76 @@ def test_a_unit_and_a_person_together_are_refused(inputs, tmp_path):
     assert [str(p) for p in raised.value.problems] == [
         "give a unit or a person to map, not both (--unit or --person; unit= or person= in Python) [bad-argument]"]
     assert not (tmp_path / "map.html").exists()
+
+
+# --- `ona map` measures only what the map shows -------------------------------------------------------------
+
+EXAMPLE = __import__("conftest").ROOT / "examples" / "municipality"
+
+
+@pytest.fixture(scope="module")
+def municipality_both_ways():
+    """The README's example measured whole and as `ona map` measures it (the parts the map does not show
+    skipped, no E-I permutation test)."""
+    from ona.report.html_map import NOT_SHOWN
+
+    roster = ona.read_roster(EXAMPLE / "roster.xlsx")
+    graph = ona.build_graph(roster, ona.read_ties(EXAMPLE / "ties.xlsx", roster))
+    return graph, ona.measure(graph), ona.measure(graph, permutations=0, skip=NOT_SHOWN)
+
+
+@pytest.mark.parametrize("focus", [{}, {"unit": "Finance"}, {"person": "E0116"}])
+@pytest.mark.parametrize("size_by", ["degree", "betweenness", "brokerage", "participation"])
+def test_the_map_from_the_lighter_measurement_is_the_map_from_the_whole_one(
+        municipality_both_ways, tmp_path, focus, size_by):
+    graph, whole, light = municipality_both_ways
+    assert "community" not in light.people and "betweenness_unweighted" not in light.people
+    assert "fragile_bridges" not in light.extra and "communities" not in light.summary
+    full_page = ona.write_map(graph, whole, tmp_path / "whole.html", size_by=size_by, **focus)
+    light_page = ona.write_map(graph, light, tmp_path / "light.html", size_by=size_by, **focus)
+    assert light_page.read_text(encoding="utf-8") == full_page.read_text(encoding="utf-8")
+
+
+def test_what_is_not_skipped_is_the_same_figure(municipality_both_ways):
+    graph, whole, light = municipality_both_ways
+    assert list(light.people.columns) == [c for c in whole.people.columns
+                                          if c not in ("betweenness_unweighted", "community")]
+    assert light.people.equals(whole.people[list(light.people.columns)])
+    assert light.unit_pairs.equals(whole.unit_pairs)
+    assert light.parameters["skipped"] == ["betweenness_unweighted", "bridges", "communities"]
+    assert "skipped" not in whole.parameters
+
+
+def test_ona_map_measures_without_the_parts_the_map_does_not_show(runner, inputs, tmp_path, monkeypatch):
+    import ona.metrics
+
+    seen = []
+    measure = ona.metrics.measure
+    monkeypatch.setattr(ona.metrics, "measure", lambda *args, **kwargs: seen.append(measure(*args, **kwargs))
+                        or seen[-1])
+    assert _cli_map(runner, inputs, tmp_path / "map.html").exit_code == 0
+    [measured] = seen
+    assert measured.parameters["skipped"] == ["betweenness_unweighted", "bridges", "communities"]
+    assert measured.parameters["ei_permutations"] == 0
+
+
+def test_a_lighter_measurement_cannot_make_a_report_or_a_wave(municipality_both_ways, tmp_path):
+    """index.html would read the links not computed as "No pair of units is connected"."""
+    graph, _, light = municipality_both_ways
+    message = ("needs the whole measurement, and this one skipped betweenness_unweighted, bridges, communities: "
+               "measure it without skip= [bad-argument]")
+    with pytest.raises(ona.InputError) as raised:
+        ona.write_report(light, graph, tmp_path / "report")
+    assert str(raised.value) == f"write_report {message}"
+    assert not (tmp_path / "report").exists()
+    with ona.open_history(tmp_path / "h.db") as history, pytest.raises(ona.InputError) as raised:
+        history.store("2025", light, graph)
+    assert str(raised.value) == f"History.store {message}"
+
+
+def test_measure_names_what_it_can_skip(municipality_both_ways):
+    graph = municipality_both_ways[0]
+    with pytest.raises(ona.InputError) as raised:
+        ona.measure(graph, skip=["bridges", "community"])
+    assert str(raised.value) == ("measure(skip=['bridges', 'community']): community cannot be skipped; skip only "
+                                 "betweenness_unweighted, bridges, communities [bad-argument]")

@@ -43,6 +43,10 @@ SIZE_BY = {
     "external-ties": ("external_ties", "ties with other units"),
 }
 
+#: The parts of a measurement the person map does not show (:data:`ona.metrics.SKIPPABLE`), nor does it show
+#: the E-I permutation test: ``ona map`` measures without them (``measure(skip=NOT_SHOWN, permutations=0)``).
+NOT_SHOWN = ("communities", "bridges", "betweenness_unweighted")
+
 # Unit colours, each at least 3:1 against the white page (WCAG 2.1, 1.4.11 non-text contrast):
 # Okabe & Ito's (2008) colour-blind-safe hues and Paul Tol's "muted" scheme, the light ones (orange,
 # sky blue, yellow, sand, cyan, teal) left out or darkened to 3:1, and a mid grey. Colour is never the
