@@ -13,7 +13,7 @@ import numbers
 
 from .errors import InputError, Problem
 
-__all__ = ["MINIMUM", "check_minimum", "check_type"]
+__all__ = ["MINIMUM", "check_minimum", "check_type", "check_whole"]
 
 MINIMUM = {"seed": 0, "permutations": 0, "exact_betweenness_limit": 0, "betweenness_samples": 1, "bootstraps": 0,
            "min_group_size": 1, "max_recipients": 1, "min_messages": 1, "roster_header_row": 1, "ties_header_row": 1}
@@ -37,3 +37,12 @@ def check_type(value, kind: type | tuple[type, ...], message: str) -> None:
     with the type that was passed."""
     if not isinstance(value, kind):
         raise InputError([Problem("bad-argument", f"{message}; got {type(value).__name__}")])
+
+
+def check_whole(measurement, writer: str) -> None:
+    """Raise unless ``measurement`` has every part: one measured with ``measure(skip=...)`` (for the person
+    map) lacks what ``writer`` shows, and a page would read a part not computed as "none found"."""
+    skipped = measurement.parameters.get("skipped")
+    if skipped:
+        raise InputError([Problem("bad-argument", f"{writer} needs the whole measurement, and this one skipped "
+                                  f"{', '.join(skipped)}: measure it without skip=")])

@@ -418,27 +418,17 @@ def map_command(by, unit, person, out_path, size_by, seed, **opts):
     from .graph import build_graph
     from .metrics import measure
     from .report import write_map
-    from .report.html_map import focus
+    from .report.html_map import NOT_SHOWN, focus
 
     if unit is not None and person is not None:
         raise click.UsageError("Give --unit or --person, not both.")
     roster = _read_roster(opts)
     ties = _read_ties(opts, roster)
     graph = build_graph(roster, ties, tie_rule=opts["tie_rule"])
-    result = measure(graph, by=by or opts["unit_column"], seed=seed)
-    title, subtitle = "Who works with whom", None
+    result = measure(graph, by=by or opts["unit_column"], seed=seed, permutations=0, skip=NOT_SHOWN)
+    path = write_map(graph, result, out_path, seed=seed, size_by=size_by, unit=unit, person=person)
     if unit is not None or person is not None:
-        try:
-            graph, result, subtitle = focus(graph, result, unit=unit, person=person)
-        except ValueError as exc:
-            raise click.BadParameter(str(exc), param_hint="--unit" if unit is not None else "--person") from None
-        # A page about one person names them (its title is what a tab, a bookmark and a screen reader say).
-        about = unit if unit is not None else \
-            str(graph.labels().iloc[[str(i) for i in graph.ids].index(str(person))])
-        title = f"Who works with whom: {about}"
-        subtitle = f"{subtitle}. Colour = unit, size = {SIZE_BY_CHOICES[size_by][1]}."
-    path = write_map(graph, result, out_path, seed=seed, size_by=size_by, title=title, subtitle=subtitle,
-                     marked=person)
+        graph = focus(graph, result, unit=unit, person=person)[0]  # (the people and ties the page shows)
     click.echo(f"Map written to {path} ({words.count(graph.n, 'person', 'people')}, {words.count(graph.m, 'tie')}).")
 
 

@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 
 from . import __version__
-from ._arguments import check_type
+from ._arguments import check_type, check_whole
 from .errors import OnaError
 from .graph import OrgGraph
 from .metrics import Measurement
@@ -219,13 +219,15 @@ class History:
         ``inputs`` maps a role ("roster", "ties", ...) to a file path or a list of paths; each file's
         SHA-256 is kept. An existing label is refused unless ``replace``. Nothing is written when
         the history was opened ``read_only``, the arguments are out of order, or an input is not a
-        file: each raises an :class:`~ona.errors.OnaError` that says what to do.
+        file, or the measurement skipped parts (``measure(skip=...)``: a wave keeps every figure, for the
+        comparisons of later years): each raises an :class:`~ona.errors.OnaError` that says what to do.
         """
         if self.read_only:
             raise OnaError(f"{_name(self.path)}: is open read-only; open it with open_history(path) to store a wave")
         order = "History.store takes the label, then the measurement, then the graph: store(label, measurement, graph)"
         check_type(measurement, Measurement, order)
         check_type(graph, OrgGraph, order)
+        check_whole(measurement, "History.store")
         label = str(label)
         ids = np.asarray([str(i) for i in graph.ids], dtype=object)
         edges = pd.DataFrame({"source": ids[graph.source], "target": ids[graph.target],

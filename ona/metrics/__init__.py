@@ -14,6 +14,7 @@ import pandas as pd
 
 from .._arguments import check_minimum, check_type
 from .._progress import steps
+from ..errors import InputError, Problem
 from ..graph import OrgGraph, UnitPartition
 from .boundary import ei_expectation, ei_index, pair_expectation, unit_pair_table, unit_table
 from .bridges import fragile_bridges
@@ -118,8 +119,29 @@ class Measurement:
         return m.reindex(index=order, columns=order)
 
 
+#: The parts of a measurement :func:`measure` can skip (``skip=``): name -> what is then missing. The person
+#: map shows none of them (``ona map`` skips them all); the whole report needs every one.
+SKIPPABLE = {
+    "communities": "the Leiden communities: the people's community column, the units' main community columns, "
+                   "the community figures of the summary and the unit_communities table",
+    "bridges": "the fragile unit links: the fragile_bridges and must_not_leave tables and their summary figures",
+    "betweenness_unweighted": "the people's betweenness_unweighted column (betweenness, weighted, stays)",
+}
+
+
+def _skipped(skip) -> frozenset[str]:
+    """The names in ``skip`` (one name, or a collection of them), checked against :data:`SKIPPABLE`."""
+    names = (skip,) if isinstance(skip, str) else tuple(skip)
+    unknown = sorted({str(name) for name in names} - set(SKIPPABLE))
+    if unknown:
+        raise InputError([Problem("bad-argument", f"measure(skip={list(names)!r}): {', '.join(unknown)} cannot be "
+                                  f"skipped; skip only {', '.join(sorted(SKIPPABLE))}")])
+    return frozenset(names)
+
+
 def measure(graph: OrgGraph, by: str | None = None, *, seed: int = 1, permutations: int = 1000,
-            exact_betweenness_limit: int = EXACT_LIMIT, betweenness_samples: int = SAMPLES) -> Measurement:
+            exact_betweenness_limit: int = EXACT_LIMIT, betweenness_samples: int = SAMPLES,
+            skip=()) -> Measurement:
     """Measure ``graph`` against the units of roster column ``by`` (default: the department column).
 
     Returns person, unit, unit-pair and organisation metrics as a :class:`Measurement`; see
@@ -128,13 +150,20 @@ def measure(graph: OrgGraph, by: str | None = None, *, seed: int = 1, permutatio
     betweenness is exact up to ``exact_betweenness_limit`` people and estimated from
     ``betweenness_samples`` pivots above. Each of the four numbers is a whole number of at least its
     :data:`ona._arguments.MINIMUM` (the command line's limits).
+
+    ``skip`` names parts of :data:`SKIPPABLE` not to compute, for a caller that shows none of them (the
+    person map: ``ona map`` skips them all, and with ``permutations=0`` the E-I test too). The parts skipped
+    are listed in ``parameters["skipped"]``; every other figure is the same as without ``skip``.
     """
     check_type(graph, OrgGraph, "measure(graph): pass the graph from build_graph")
     seed, permutations, exact_betweenness_limit, betweenness_samples = check_minimum(
         "measure", seed=seed, permutations=permutations, exact_betweenness_limit=exact_betweenness_limit,
         betweenness_samples=betweenness_samples)
+    skipped = _skipped(skip)
     units = graph.partition(by)
-    with steps(["degrees", "brokerage", "structural holes", "betweenness", "communities", "bridges"]) as progress:
+    labels = ["degrees", "brokerage", "structural holes", "betweenness",
+              *(part for part in ("communities", "bridges") if part not in skipped)]
+    with steps(labels) as progress:
         people = _people_frame(graph, units)
         progress.advance("brokerage")
         people = people.join(brokerage_roles(graph, units))
@@ -143,13 +172,20 @@ def measure(graph: OrgGraph, by: str | None = None, *, seed: int = 1, permutatio
         people["boundary_spanner"] = boundary_spanners(people)
         progress.advance("betweenness")
         between, between_info = betweenness(graph, exact_limit=exact_betweenness_limit,
-                                            samples=betweenness_samples, seed=seed)
+                                            samples=betweenness_samples, seed=seed,
+                                            unweighted="betweenness_unweighted" not in skipped)
         people = people.join(between)
-        progress.advance("communities")
-        membership, community_summary, crosstab, per_unit = communities(graph, units, seed=seed)
-        people["community"] = pd.Series(membership + 1, index=people.index).where(membership >= 0).astype("Int64")
-        progress.advance("bridges")
-        bridge_pairs, must_not_leave = fragile_bridges(graph, units)
+        community_summary, extra = {}, {}
+        if "communities" not in skipped:
+            progress.advance("communities")
+            membership, community_summary, crosstab, per_unit = communities(graph, units, seed=seed)
+            people["community"] = pd.Series(membership + 1, index=people.index).where(membership >= 0).astype("Int64")
+        if "bridges" not in skipped:
+            progress.advance("bridges")
+            bridge_pairs, must_not_leave = fragile_bridges(graph, units)
+            extra |= {"fragile_bridges": bridge_pairs, "must_not_leave": must_not_leave}
+        if "communities" not in skipped:
+            extra["unit_communities"] = crosstab
         progress.advance()
     unit_frame = unit_table(graph, units)
     unit_frame["modularity_contribution"] = unit_contributions(graph, units)
@@ -157,7 +193,8 @@ def measure(graph: OrgGraph, by: str | None = None, *, seed: int = 1, permutatio
         unit_frame.index).fillna(0).astype(np.int64)
     unit_frame["brokerage_total"] = people.groupby("unit")["brokerage_total"].sum().reindex(
         unit_frame.index).fillna(0).astype(np.int64)
-    unit_frame = unit_frame.join(per_unit)
+    if "communities" not in skipped:
+        unit_frame = unit_frame.join(per_unit)
     respondents = graph.tie_info.get("respondents")
     if respondents is not None:
         answered = graph.ids.isin(list(respondents))
@@ -172,12 +209,13 @@ def measure(graph: OrgGraph, by: str | None = None, *, seed: int = 1, permutatio
     pairs = pair_expectation(unit_pair_table(graph, units), summary["density"] if graph.n > 1 else 0.0)
     summary.update(ei_expectation(graph, units, permutations=permutations, seed=seed))
     summary.update({key: value for key, value in community_summary.items() if key != "community_seed"})
-    summary.update({
-        "boundary_spanners": int(people["boundary_spanner"].sum()),
-        "unit_pairs_connected": int(len(bridge_pairs)),
-        "unit_pairs_hanging_on_one_person": int((bridge_pairs["cut_by"] != "").sum()) if len(bridge_pairs) else 0,
-        "people_who_must_not_leave": int(must_not_leave["person"].nunique()) if len(must_not_leave) else 0,
-    })
+    summary["boundary_spanners"] = int(people["boundary_spanner"].sum())
+    if "bridges" not in skipped:
+        summary.update({
+            "unit_pairs_connected": int(len(bridge_pairs)),
+            "unit_pairs_hanging_on_one_person": int((bridge_pairs["cut_by"] != "").sum()) if len(bridge_pairs) else 0,
+            "people_who_must_not_leave": int(must_not_leave["person"].nunique()) if len(must_not_leave) else 0,
+        })
     from .. import __version__
 
     parameters = {
@@ -200,11 +238,12 @@ def measure(graph: OrgGraph, by: str | None = None, *, seed: int = 1, permutatio
         **between_info,
         "ei_permutations": permutations,
         "seed": seed,
-        "communities": "Leiden (igraph), modularity objective, resolution 1, undirected weights w_ij + w_ji",
+        **({} if "communities" in skipped else
+           {"communities": "Leiden (igraph), modularity objective, resolution 1, undirected weights w_ij + w_ji"}),
         "boundary_spanner_rule": BOUNDARY_SPANNER_RULE,
+        **({"skipped": sorted(skipped)} if skipped else {}),
         "ona_version": __version__,
     }
-    extra = {"fragile_bridges": bridge_pairs, "must_not_leave": must_not_leave, "unit_communities": crosstab}
     return Measurement(people=people, units=unit_frame, unit_pairs=pairs, summary=summary, parameters=parameters,
                        extra=extra)
 

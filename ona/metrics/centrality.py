@@ -43,8 +43,8 @@ def _lengths(weight: np.ndarray) -> tuple[np.ndarray, str]:
 
 
 def betweenness(graph: OrgGraph, *, exact_limit: int = EXACT_LIMIT, samples: int = SAMPLES,
-                seed: int = 1) -> tuple[pd.DataFrame, dict]:
-    """Normalised directed betweenness, weighted (length 1/w) and unweighted.
+                seed: int = 1, unweighted: bool = True) -> tuple[pd.DataFrame, dict]:
+    """Normalised directed betweenness, weighted (length 1/w) and, with ``unweighted``, unweighted.
 
     c_B(v) = sum over ordered pairs s != v != t of sigma_st(v) / sigma_st, divided by (n - 1)(n - 2),
     where sigma_st counts the shortest paths from s to t and sigma_st(v) those through v
@@ -71,7 +71,7 @@ def betweenness(graph: OrgGraph, *, exact_limit: int = EXACT_LIMIT, samples: int
         factor = n / pivots
         info.update({"betweenness_pivots": pivots, "betweenness_seed": seed})
     scores = {}
-    for name, lens in (("betweenness", lengths), ("betweenness_unweighted", None)):
+    for name, lens in (("betweenness", lengths), *([("betweenness_unweighted", None)] if unweighted else [])):
         if graph.m == 0 or n < 3:
             scores[name] = np.zeros(n)
             continue

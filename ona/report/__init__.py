@@ -51,13 +51,15 @@ def write_report(measurement: Measurement, graph: OrgGraph, out_dir: str | Path,
     ``notes`` (a list, when given) gets a sentence that says so. With progress shown
     (:func:`ona.show_progress`) a bar moves one step per file written: index, person map, unit map,
     method, exports, then the wait for the workbook and metrics.json (with ratings, the ratings page after
-    the index)."""
+    the index). A measurement that skipped parts (``measure(skip=...)``) is refused, and nothing is written."""
+    from .._arguments import check_whole
     from .._progress import steps
     from ._beside import Beside
     from .exports import write_exports
     from .html_map import write_map, write_unit_map
     from .index_page import write_index, write_method_page
 
+    check_whole(measurement, "write_report")
     out = Path(out_dir)
     pages = list(REPORT_PAGES)
     removed: list[str] = []

@@ -43,6 +43,10 @@ SIZE_BY = {
     "external-ties": ("external_ties", "ties with other units"),
 }
 
+#: The parts of a measurement the person map does not show (:data:`ona.metrics.SKIPPABLE`), nor does it show
+#: the E-I permutation test: ``ona map`` measures without them (``measure(skip=NOT_SHOWN, permutations=0)``).
+NOT_SHOWN = ("communities", "bridges", "betweenness_unweighted")
+
 # Unit colours, each at least 3:1 against the white page (WCAG 2.1, 1.4.11 non-text contrast):
 # Okabe & Ito's (2008) colour-blind-safe hues and Paul Tol's "muted" scheme, the light ones (orange,
 # sky blue, yellow, sand, cyan, teal) left out or darkened to 3:1, and a mid grey. Colour is never the
@@ -370,14 +374,22 @@ def _cut_sentence(data: dict, seed: int) -> str:
 
 def write_map(graph: OrgGraph, measurement: Measurement, path: str | Path, *, seed: int = 1,
               title: str | None = None, size_by: str = "degree", subtitle: str | None = None,
-              marked: str | None = None, method_page: str | None = None, max_edges: int = MAX_EDGES) -> Path:
+              marked: str | None = None, method_page: str | None = None, max_edges: int = MAX_EDGES,
+              unit: str | None = None, person: str | None = None) -> Path:
     """Write the person map as one self-contained HTML file at ``path`` (atomically).
 
     The graph comes first, then its measurement (:func:`ona.write_report` takes them the other way
     round): a call with the two swapped is refused with an error that says so. ``marked`` (a
     person's id) is selected, with their panel open, when the page opens; with ``method_page``
     (``"method.html"`` in a report) the panel's figure names link to their definitions there. Above
-    ``max_edges`` ties, ``max_edges`` of them are drawn (:func:`_edges_to_draw`) and the subtitle says which."""
+    ``max_edges`` ties, ``max_edges`` of them are drawn (:func:`_edges_to_draw`) and the subtitle says which.
+
+    With ``unit`` (a unit of the measured column) the map shows that unit's people and everyone they have a
+    tie with; with ``person`` (a roster id) that person's ego network, with them marked (:func:`focus`); the
+    metrics stay those of the whole network. The page is then titled "Who works with whom: " and the unit or
+    the person's name, and its subtitle says what it shows (as ``ona map --unit`` / ``--person``). A unit or
+    person not in the network, or both given, is an :class:`~ona.errors.InputError` (code ``bad-argument``)
+    that names the roster's file and column and quotes only the value given, and nothing is written."""
     from .._arguments import check_type
     from ..graph import OrgGraph
     from ..metrics import Measurement
@@ -386,12 +398,19 @@ def write_map(graph: OrgGraph, measurement: Measurement, path: str | Path, *, se
     check_type(graph, OrgGraph, order)
     check_type(measurement, Measurement, order)
     path = Path(path)
+    view = None
+    if unit is not None or person is not None:
+        graph, measurement, about, view = focus(graph, measurement, unit=unit, person=person)
+        title = title or f"Who works with whom: {about}"
+        marked = person if marked is None else marked
     data = map_data(graph, measurement, seed=seed, size_by=size_by, max_edges=max_edges)
     heading = title or "Who works with whom"
     size_words = SIZE_BY[size_by][1]
     if size_by == "betweenness" and data["notes"]:
         size_words = "betweenness (weighted, estimated from sampled pivots)"
-    if subtitle is None:
+    if subtitle is None and view is not None:
+        subtitle = f"{view}. Colour = unit, size = {size_words}."
+    elif subtitle is None:
         s = measurement.summary
         subtitle = (f"{count(s['people'], 'person', 'people')} in {count(s['units'], 'unit')} "
                     f"(by {measurement.parameters['unit_column']}), {count(s['ties'], 'tie')}. Colour = unit, "
@@ -524,29 +543,45 @@ def write_unit_map(measurement: Measurement, path: str | Path, *, seed: int = 1,
 
 
 def focus(graph: OrgGraph, measurement: Measurement, *, unit: str | None = None,
-          person: str | None = None) -> tuple[OrgGraph, Measurement, str]:
+          person: str | None = None) -> tuple[OrgGraph, Measurement, str, str]:
     """The part of the network around one unit (its people and everyone they have a tie with) or one
     person (their ego network: them, their contacts and the ties among those). Returns the
-    subgraph, the measurement restricted to its people (metrics stay those of the whole network)
-    and a sentence describing the view. Raises ValueError naming what was not found."""
+    subgraph, the measurement restricted to its people (metrics stay those of the whole network),
+    what the view is about (the unit, or the person's name) and a sentence describing it.
+
+    A unit not in the measured column, a person id not in the roster, or both given, raises an
+    :class:`~ona.errors.InputError` (code ``bad-argument``) located at the roster's file and its unit
+    (or id) column; it quotes the value given and lists the units (which name no one), never a person."""
     from dataclasses import replace
 
+    from ..errors import InputError, Problem
+
+    roster = graph.roster
+    where = {"path": roster.path, "sheet": roster.sheet} if roster is not None else {}
+    if unit is not None and person is not None:
+        raise InputError([Problem("bad-argument", "give a unit or a person to map, not both (--unit or --person; "
+                                                  "unit= or person= in Python)")])
     units = measurement.people["unit"].astype(str).to_numpy()
     if unit is not None:
         members = np.flatnonzero(units == str(unit))
         if not len(members):
-            choices = ", ".join(sorted(set(units)))
-            raise ValueError(f"no unit {unit!r} in {measurement.parameters['unit_column']}; units are: {choices}")
+            raise InputError([Problem(
+                "bad-argument", f"has no unit {str(unit)!r}; give one of its units to --unit (unit= in Python): "
+                + ", ".join(sorted(set(units))), column=measurement.parameters["unit_column"], **where)])
         core = np.zeros(graph.n, dtype=bool)
         core[members] = True
+        about = str(unit)
         what = (f"{unit}: its {count(len(members), 'person', 'people')} and everyone they have a tie with "
                 "(metrics from the whole network)")
     else:
         ids = [str(i) for i in graph.ids]
         if str(person) not in ids:
-            raise ValueError(f"no person with id {person!r} in the roster")
+            raise InputError([Problem(
+                "bad-argument", f"has no person with id {str(person)!r}; give a roster id to --person "
+                "(person= in Python)", column=roster.id_column if roster is not None else None, **where)])
         core = np.zeros(graph.n, dtype=bool)
         core[ids.index(str(person))] = True
+        about = str(graph.labels().iloc[ids.index(str(person))])
         what = "one person's ego network: their contacts and the ties among them (metrics from the whole network)"
     touching = core[graph.source] | core[graph.target]
     keep_mask = core.copy()
@@ -555,4 +590,4 @@ def focus(graph: OrgGraph, measurement: Measurement, *, unit: str | None = None,
     keep = np.flatnonzero(keep_mask)
     sub = graph.subgraph(keep)
     sub_measurement = replace(measurement, people=measurement.people.iloc[keep])
-    return sub, sub_measurement, what
+    return sub, sub_measurement, about, what

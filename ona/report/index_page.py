@@ -334,7 +334,11 @@ def _privacy(parameters: dict) -> str:
 
 def write_index(measurement: Measurement, path: str | Path, *, pages: list[tuple[str, str]] | None = None,
                 title: str | None = None) -> Path:
-    """Write report/index.html (atomically). ``pages`` are (title, file name) links to show."""
+    """Write report/index.html (atomically). ``pages`` are (title, file name) links to show. A measurement
+    that skipped parts (``measure(skip=...)``) is refused: the page shows every part."""
+    from .._arguments import check_whole
+
+    check_whole(measurement, "write_index")
     path = Path(path)
     s = measurement.summary
     heading = title or "Collaboration across units"
