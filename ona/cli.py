@@ -418,13 +418,14 @@ def map_command(by, unit, person, out_path, size_by, seed, **opts):
     from .graph import build_graph
     from .metrics import measure
     from .report import write_map
-    from .report.html_map import NOT_SHOWN, focus
+    from .report.html_map import NOT_SHOWN, check_focus, focus
 
     if unit is not None and person is not None:
         raise click.UsageError("Give --unit or --person, not both.")
     roster = _read_roster(opts)
     ties = _read_ties(opts, roster)
     graph = build_graph(roster, ties, tie_rule=opts["tie_rule"])
+    check_focus(graph, by or opts["unit_column"], unit=unit, person=person)  # (a misspelt unit: no measuring first)
     result = measure(graph, by=by or opts["unit_column"], seed=seed, permutations=0, skip=NOT_SHOWN)
     path = write_map(graph, result, out_path, seed=seed, size_by=size_by, unit=unit, person=person)
     if unit is not None or person is not None:

@@ -182,3 +182,30 @@ def test_measure_names_what_it_can_skip(municipality_both_ways):
         ona.measure(graph, skip=["bridges", "community"])
     assert str(raised.value) == ("measure(skip=['bridges', 'community']): community cannot be skipped; skip only "
                                  "betweenness_unweighted, bridges, communities [bad-argument]")
+
+
+@pytest.mark.parametrize("option", [["--unit", "Finanse"], ["--person", "p9"]])
+def test_a_misspelt_unit_or_person_is_refused_before_anything_is_measured(runner, inputs, tmp_path, monkeypatch,
+                                                                       option):
+    """At 10,000 people measuring takes 13 s: a typo in --unit or --person is told before that."""
+    import ona.metrics
+
+    def never(*args, **kwargs):
+        raise AssertionError("measured before the unit or person was checked")
+
+    monkeypatch.setattr(ona.metrics, "measure", never)
+    result = _cli_map(runner, inputs, tmp_path / "map.html", *option)
+    assert result.exit_code == 2 and "[bad-argument]" in result.stderr and "measured before" not in result.output
+    assert not (tmp_path / "map.html").exists()
+
+
+def test_the_unknown_unit_error_names_twenty_units_then_how_many_more(runner, tmp_path):
+    """A roster of 25 teams: the error stays one readable line, naming the first 20 teams in order."""
+    people = [[f"p{k}", f"Person {k}", f"Team {k:02d}"] for k in range(25)]
+    roster = write_csv(tmp_path / "roster.csv", [["id", "Name", "Department"], *people])
+    ties = write_csv(tmp_path / "ties.csv", [["Source", "Target"], ["p0", "p1"]])
+    result = _cli_map(runner, (roster, ties), tmp_path / "map.html", "--unit", "Team 99")
+    teams = ", ".join(f"Team {k:02d}" for k in range(20))
+    assert result.exit_code == 2
+    assert result.stderr == (f"Error: roster.csv, column 'Department': has no unit 'Team 99'; give one of its units "
+                             f"to --unit (unit= in Python): {teams} and 5 more [bad-argument]\n")

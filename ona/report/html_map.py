@@ -542,6 +542,43 @@ def write_unit_map(measurement: Measurement, path: str | Path, *, seed: int = 1,
     return _write_page(data, Path(path), "How the units work together", subtitle, method_page)
 
 
+#: At most this many units are named in the error for a unit not in the measured column.
+UNITS_NAMED = 20
+
+
+def check_focus(graph: OrgGraph, by: str | None = None, *, unit: str | None = None,
+                person: str | None = None) -> None:
+    """Raise the error :func:`focus` would raise for ``unit`` (a unit of the roster column ``by``,
+    default the roster's unit column) or ``person`` (a roster id), before anything is measured: a
+    misspelt unit costs no measurement."""
+    units = graph.partition(by)
+    _check_focus_target(graph, units.labels, units.column, unit, person)
+
+
+def _check_focus_target(graph: OrgGraph, labels, unit_column: str, unit, person) -> None:
+    """The rule of :func:`focus`'s errors: both given; a unit not among ``labels`` (the units of
+    ``unit_column``; the message names the first :data:`UNITS_NAMED` of them, which name no one);
+    a person id not in the roster."""
+    from ..errors import InputError, Problem
+
+    roster = graph.roster
+    where = {"path": roster.path, "sheet": roster.sheet} if roster is not None else {}
+    if unit is not None and person is not None:
+        raise InputError([Problem("bad-argument", "give a unit or a person to map, not both (--unit or --person; "
+                                                  "unit= or person= in Python)")])
+    if unit is not None and str(unit) not in set(labels):
+        named = sorted(set(labels))
+        listed = ", ".join(named[:UNITS_NAMED]) + (f" and {len(named) - UNITS_NAMED:,} more"
+                                                   if len(named) > UNITS_NAMED else "")
+        raise InputError([Problem(
+            "bad-argument", f"has no unit {str(unit)!r}; give one of its units to --unit (unit= in Python): "
+            + listed, column=unit_column, **where)])
+    if unit is None and person is not None and str(person) not in {str(i) for i in graph.ids}:
+        raise InputError([Problem(
+            "bad-argument", f"has no person with id {str(person)!r}; give a roster id to --person "
+            "(person= in Python)", column=roster.id_column if roster is not None else None, **where)])
+
+
 def focus(graph: OrgGraph, measurement: Measurement, *, unit: str | None = None,
           person: str | None = None) -> tuple[OrgGraph, Measurement, str, str]:
     """The part of the network around one unit (its people and everyone they have a tie with) or one
@@ -551,23 +588,14 @@ def focus(graph: OrgGraph, measurement: Measurement, *, unit: str | None = None,
 
     A unit not in the measured column, a person id not in the roster, or both given, raises an
     :class:`~ona.errors.InputError` (code ``bad-argument``) located at the roster's file and its unit
-    (or id) column; it quotes the value given and lists the units (which name no one), never a person."""
+    (or id) column; it quotes the value given and names units (which name no one), never a person
+    (:func:`check_focus` raises the same before measuring)."""
     from dataclasses import replace
 
-    from ..errors import InputError, Problem
-
-    roster = graph.roster
-    where = {"path": roster.path, "sheet": roster.sheet} if roster is not None else {}
-    if unit is not None and person is not None:
-        raise InputError([Problem("bad-argument", "give a unit or a person to map, not both (--unit or --person; "
-                                                  "unit= or person= in Python)")])
     units = measurement.people["unit"].astype(str).to_numpy()
+    _check_focus_target(graph, units, measurement.parameters["unit_column"], unit, person)
     if unit is not None:
         members = np.flatnonzero(units == str(unit))
-        if not len(members):
-            raise InputError([Problem(
-                "bad-argument", f"has no unit {str(unit)!r}; give one of its units to --unit (unit= in Python): "
-                + ", ".join(sorted(set(units))), column=measurement.parameters["unit_column"], **where)])
         core = np.zeros(graph.n, dtype=bool)
         core[members] = True
         about = str(unit)
@@ -575,10 +603,6 @@ def focus(graph: OrgGraph, measurement: Measurement, *, unit: str | None = None,
                 "(metrics from the whole network)")
     else:
         ids = [str(i) for i in graph.ids]
-        if str(person) not in ids:
-            raise InputError([Problem(
-                "bad-argument", f"has no person with id {str(person)!r}; give a roster id to --person "
-                "(person= in Python)", column=roster.id_column if roster is not None else None, **where)])
         core = np.zeros(graph.n, dtype=bool)
         core[ids.index(str(person))] = True
         about = str(graph.labels().iloc[ids.index(str(person))])
