@@ -32,17 +32,22 @@ import pandas as pd
 
 from .._progress import steps
 from ..errors import InputError, OnaError, Problem
-from ._tables import normalise_header
+from ._tables import EXCEL_SUFFIXES, Table, normalise_header, read_table
 from .engines import (
     ENGINES,
     DuckDBEngine,
     _ident,
     _q,
     directory_kind,
+    gzip_problem,
     header_line,
+    inner_suffix,
+    is_gzip,
     is_remote,
     java_cause,
     open_engine,
+    open_export,
+    read_start,
     spark_error_text,
     write_frame,
 )
@@ -119,27 +124,35 @@ class EmailResult:
 # --- Detecting the format -----------------------------------------------------------------------
 
 def _starts_with(path: Path, prefix: bytes) -> bool:
-    with open(path, "rb") as handle:
-        return handle.read(len(prefix)) == prefix
+    """Whether a local file starts with ``prefix`` (decompressed, for a gzip file)."""
+    return read_start(path, len(prefix)) == prefix
 
 
 def detect_email_format(path: str | Path) -> str:
-    """The format of an email export, from its suffix and header row (see :data:`FORMATS`). A path
+    """The format of an email export, from its suffix and header row (see :data:`FORMATS`); a
+    gzip-compressed export (``log.csv.gz``) by the suffix inside and its decompressed header. A path
     on a cluster (``abfss://`` ...) is told by its suffix only: JSON is Graph Data Connect, anything
     else a message log unless ``--email-format`` says otherwise."""
     if is_remote(path):
-        return "graph-data-connect" if str(path).lower().rstrip("/").endswith((".json", ".jsonl")) else "log"
+        return "graph-data-connect" if inner_suffix(path) in (".json", ".jsonl") else "log"
     path = Path(path)
-    suffix = path.suffix.lower()
+    suffix = inner_suffix(path)
     if suffix in (".mbox", ".mbx") or (path.is_file() and _starts_with(path, b"From ")):
         return "mbox"
     if suffix in (".json", ".jsonl") or (path.is_dir() and directory_kind(path) == "json"):
         return "graph-data-connect"
     if suffix == ".parquet" or path.is_dir():
         return "graph-data-connect" if "torecipients" in _parquet_columns(path) else "log"
+    if suffix in EXCEL_SUFFIXES:
+        return _header_format(_excel_log(path).headers)
     if path.is_file() and _starts_with(path, b"{"):
         return "graph-data-connect"
-    keys = {normalise_header(h.strip()) for h in header_line(path)[0]}
+    return _header_format(header_line(path)[0])
+
+
+def _header_format(header: list[str]) -> str:
+    """The format of a CSV or Excel export from its header row's cells."""
+    keys = {normalise_header(h.strip()) for h in header}
     if {"primarycollaborator personid", "secondarycollaborator personid"} <= keys:
         return "viva-p2p"
     if {"primarycollaborator organization", "secondarycollaborator organization"} <= keys or \
@@ -152,6 +165,33 @@ def detect_email_format(path: str | Path) -> str:
     if any(k in keys for k in ("event target", "event type", "message event")) and "message id" in keys:
         return "google-workspace"
     return "log"
+
+
+def _excel_log(path: Path) -> Table:
+    """The sheet of an Excel export (``.xlsx``: the Microsoft 365 message trace saved from Excel)
+    as text, with each record's sheet row: the sheet and header row that hold the most email
+    columns (:func:`ona.ingest._tables.read_table`)."""
+    return read_table(path, wanted_headers=_EXCEL_HEADERS)
+
+
+def _sheet_texts(table: Table):
+    """A sheet's cells as an Arrow table of text columns (a blank cell is NULL, as in a CSV log),
+    for the engine to read as it reads a CSV log."""
+    import pyarrow as pa
+
+    return pa.table({name: pa.array([v if v != "" else None for v in table.frame[name].tolist()], pa.string())
+                     for name in table.headers})
+
+
+def _in_sheet(problem: Problem, table: Table | None) -> Problem:
+    """A problem found in a sheet read as a table (rows numbered as in a CSV: header 1, records from
+    2) with the sheet's own place: its name, the header's row, each record's sheet row."""
+    if table is None:
+        return problem
+    row = problem.row
+    if row is not None:
+        row = table.header_row if row == 1 else int(table.rows[row - 2])
+    return replace(problem, sheet=table.sheet, row=row)
 
 
 def _parquet_columns(path: Path) -> set[str]:
@@ -167,11 +207,14 @@ def _parquet_columns(path: Path) -> set[str]:
 
 
 def _source_kind(path: str, fmt: str) -> str:
-    """How an engine reads the file: csv, parquet, or json (Graph Data Connect messages)."""
-    text = str(path).lower().rstrip("/")
-    if text.endswith(".parquet") or (not is_remote(path) and Path(path).is_dir() and directory_kind(Path(path)) ==
-                                     "parquet") or (is_remote(path) and fmt != "graph-data-connect" and
-                                                    not text.endswith((".csv", ".tsv", ".txt"))):
+    """How an engine reads the file: csv, parquet, or json (Graph Data Connect messages); a gzip
+    file by the suffix inside (``log.csv.gz`` is csv)."""
+    suffix = inner_suffix(path)
+    if suffix in EXCEL_SUFFIXES and not is_remote(path):
+        return "sheet"
+    if suffix == ".parquet" or (not is_remote(path) and Path(path).is_dir() and directory_kind(Path(path)) ==
+                                "parquet") or (is_remote(path) and fmt != "graph-data-connect" and
+                                               suffix not in (".csv", ".tsv", ".txt")):
         return "parquet"
     return "json" if fmt == "graph-data-connect" else "csv"
 
@@ -197,6 +240,8 @@ def _duckdb_problem(exc: Exception, path: Path) -> Problem:
     found = _file_problem(Path(path)) if not is_remote(path) else None
     if found is not None:
         return found
+    if is_gzip(path) and "GZIP" in text:  # "Unexpected end of GZIP stream", "Input is not a GZIP stream"
+        return gzip_problem(path)
     line = re.search(r"Line: (\d+)", text)
     row = int(line.group(1)) if line else None
     columns = re.search(r"Expected Number of Columns: (\d+) Found: (\d+)", text)
@@ -224,15 +269,13 @@ def _rows_of_another_width(path: Path, width: int, limit: int = 20) -> list[int]
     this error path only; the delimiter is the one the header line holds most of."""
     import codecs
     import csv
-    import io
 
     if is_remote(path) or not path.is_file():
         return []
-    with open(path, "rb") as raw:
-        start = raw.read(2)
+    start = read_start(path, 2)
     encoding = "utf-16" if start in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE) else "utf-8-sig"
     found: list[int] = []
-    with open(path, encoding=encoding, errors="replace", newline="") as text:
+    with open_export(path, "r", encoding=encoding, errors="replace", newline="") as text:
         header = text.readline()
         delimiter = max(",;\t|", key=header.count)
         text.seek(0)
@@ -256,7 +299,7 @@ def _file_problem(path: Path) -> Problem | None:
     import duckdb
 
     if path.is_dir():
-        if not any(p.suffix.lower() in (".parquet", ".json", ".jsonl") for p in path.rglob("*")):
+        if not any(p.suffix.lower() == ".parquet" or inner_suffix(p) in (".json", ".jsonl") for p in path.rglob("*")):
             return Problem("no-email-files", "holds no .parquet, .json or .jsonl files (a folder is read as "
                            "Parquet or JSON lines); name CSV files themselves (mail/*.csv)", path=str(path))
         return None
@@ -542,6 +585,11 @@ ALIASES_EMAIL = {
 
 
 _ENHANCED_TIMES = ("origin timestamp utc", "origin timestamp", "received", "date")
+#: The header words an Excel export's header row is found by (a title row above it holds none):
+#: each field of a message log, and the columns that tell the other formats (:func:`_excel_log`).
+_EXCEL_HEADERS = [list(words) for words in ALIASES_EMAIL.values()] + [
+    ["recipient status", "network message id"], ["primarycollaborator personid", "secondarycollaborator personid"],
+    ["primarycollaborator organization", "timeinvestors organization"]]
 
 
 def _enhanced_sql(engine, source: str, path: Path, reading: _Reading | None = None) -> str:
@@ -1105,7 +1153,10 @@ def read_email(paths, roster: Roster | None, options: EmailOptions | None = None
     for p in paths:
         if not is_remote(p) and not p.exists():
             raise InputError([Problem("file-not-found", "no such file", path=str(p))])
-    formats = [options.format or detect_email_format(p) for p in paths]
+    # An Excel export is read once, here: its header tells its format, its cells go to the engine.
+    sheets = {str(p): _excel_log(p) for p in paths if _source_kind(p, "log") == "sheet"}
+    formats = [options.format or (_header_format(sheets[str(p)].headers) if str(p) in sheets else
+                                  detect_email_format(p)) for p in paths]
     for p, f in zip(paths, formats):
         if f not in FORMATS:
             raise InputError([Problem("email-format", f"unknown email format {f!r}; one of {', '.join(FORMATS)}",
@@ -1113,12 +1164,16 @@ def read_email(paths, roster: Roster | None, options: EmailOptions | None = None
         if f == "mbox" and is_remote(p):
             raise InputError([Problem("email-format", "mbox archives are read on this machine; copy the file here",
                                       path=str(p))])
+        if f == "mbox" and is_gzip(p):
+            raise InputError([Problem("email-format", "a gzip-compressed mbox archive is not read; decompress it "
+                                      "first (gunzip)", path=str(p))])
     excluded: dict[str, int] = {}
     with tempfile.TemporaryDirectory(prefix="ona-email-") as tmp_name, \
             steps(["reading email exports", "aggregating"]) as progress:
         engine = open_engine(options.engine, Path(tmp_name), memory_limit=memory_limit, spark=spark)
         try:
-            reasons, units, warnings = _aggregate(engine, paths, formats, roster, options, excluded, progress)
+            reasons, units, warnings = _aggregate(engine, paths, formats, roster, options, excluded, progress,
+                                                  sheets)
             if units is None:
                 return _tie_result(engine, reasons, paths, formats, roster, options, excluded, pseudonymize_key,
                                    Path(out) if out is not None else None, warnings)
@@ -1233,10 +1288,22 @@ def _node_names(engine) -> np.ndarray:
     return names
 
 
-def _aggregate(engine, paths, formats, roster, options, excluded, progress):
+def _relation(engine, path, kind: str, sheets: dict[str, Table]) -> str:
+    """The relation ``engine`` reads an export as: the file itself, or for an Excel export (kind
+    ``sheet``) its cells, handed to the engine as a table of text columns."""
+    if kind != "sheet":
+        return engine.source(path, kind)
+    name = f"sheet_{list(sheets).index(str(path))}"
+    engine.texts(name, _sheet_texts(sheets[str(path)]))
+    return name
+
+
+def _aggregate(engine, paths, formats, roster, options, excluded, progress, sheets=None):
     """Read every export into ``recipient_rows`` on ``engine`` and run the rules, leaving the kept
     node pairs in ``kept`` (by node number ``k`` of ``identities``); returns the rows left out by
-    reason and None, or None and the unit table of group-to-group data."""
+    reason and None, or None and the unit table of group-to-group data. ``sheets``: the Excel
+    exports among ``paths``, read (:func:`_excel_log`), by path."""
+    sheets = sheets or {}
     if set(formats) == {"viva-g2g"}:
         defaults = EmailOptions()
         given = [flag for name, flag in _NOT_FOR_G2G.items() if getattr(options, name) != getattr(defaults, name)]
@@ -1244,8 +1311,8 @@ def _aggregate(engine, paths, formats, roster, options, excluded, progress):
             raise InputError([Problem("not-for-unit-data", f"{', '.join(given)} cannot apply to group-to-group "
                                       "data (units, not people); leave them out", path=str(paths[0]))])
         try:
-            units = pd.concat([_viva_g2g(engine, engine.source(p, _source_kind(p, "viva-g2g")), p, options)
-                               for p in paths])
+            units = pd.concat([_viva_g2g(engine, _relation(engine, p, _source_kind(p, "viva-g2g"), sheets), p,
+                                         options) for p in paths])
         except engine.errors as exc:
             raise InputError([_read_problem(paths[0], exc)]) from None
         units = units.groupby(["from_unit", "to_unit"], as_index=False).agg(
@@ -1266,10 +1333,10 @@ def _aggregate(engine, paths, formats, roster, options, excluded, progress):
             continue
         kind = _source_kind(p, fmt)
         try:
-            sources.append((p, fmt, kind, engine.source(p, kind)))
+            sources.append((p, fmt, kind, _relation(engine, p, kind, sheets)))
         except engine.errors as exc:
             raise InputError([_read_problem(p, exc)]) from None
-    selects = _recipient_rows(engine, sources, reading)
+    selects = _recipient_rows(engine, sources, reading, sheets)
     engine.table("people", _people_table(roster, options.aliases))
     for pattern in options.exclude:
         try:
@@ -1295,7 +1362,7 @@ def _aggregate(engine, paths, formats, roster, options, excluded, progress):
             if (lists and reading.assumed_single) or (display_names and reading.assumed_plain):
                 engine.release("addresses")
                 reading = _Reading(window=window, whole_columns=True)
-                selects = _recipient_rows(engine, sources, reading)
+                selects = _recipient_rows(engine, sources, reading, sheets)
                 sql = _group(engine, options, automated, scored)
         engine.store("identities", sql.identities)
         # A node written more than one way may be named twice in one message: its recipients are
@@ -1310,12 +1377,13 @@ def _aggregate(engine, paths, formats, roster, options, excluded, progress):
         sql = aggregation_sql(options, automated, one_address_a_node=bool(one_address_a_node))
         reasons = engine.frame(sql.reasons)
         if reasons["reason"].isin(MALFORMED).any():
-            problems = [p for source, path, found, first in reading.checks
+            problems = [_in_sheet(p, sheets.get(str(path))) for source, path, found, first in reading.checks
                         for p in _malformed_rows(engine, source, path, found, first)]
             raise InputError(problems or [Problem("bad-row", "has malformed rows", path=str(paths[0]))])
         undated = int(reasons.loc[reasons["reason"] == "no-time", "rows"].sum())
         if undated:
-            reading.warnings += _undated(engine, sources, selects, undated, window)
+            reading.warnings += [_in_sheet(w, sheets.get(w.path)) for w in
+                                 _undated(engine, sources, selects, undated, window)]
         if options.min_messages > 1 or options.reciprocal or options.external in ("domain", "keep"):
             engine.store("kept", sql.kept)  # read again by the filters or for the outside nodes
             engine.release("pairs")
@@ -1327,11 +1395,13 @@ def _aggregate(engine, paths, formats, roster, options, excluded, progress):
     return reasons, None, reading.warnings
 
 
-def _recipient_rows(engine, sources, reading: _Reading) -> list[str]:
+def _recipient_rows(engine, sources, reading: _Reading, sheets: dict[str, Table]) -> list[str]:
     """The view ``recipient_rows`` over every export of ``sources`` (path, format, kind, relation),
-    read as ``reading`` says; returns each export's SQL."""
+    read as ``reading`` says; returns each export's SQL. What a reader finds in an Excel export
+    (of ``sheets``) is placed in its sheet (:func:`_in_sheet`)."""
     selects = []
     for p, fmt, kind, source in sources:
+        sheet, before = sheets.get(str(p)), len(reading.warnings)
         try:
             if fmt == "mbox":
                 selects.append(f"SELECT * FROM {source}")
@@ -1351,7 +1421,12 @@ def _recipient_rows(engine, sources, reading: _Reading) -> list[str]:
                     raise InputError([nested])
                 selects.append(_log_sql(engine, source, p, fmt, reading))
         except engine.errors as exc:
-            raise InputError([_read_problem(p, exc)]) from None
+            raise InputError([_in_sheet(_read_problem(p, exc), sheet)]) from None
+        except InputError as exc:
+            if sheet is None:
+                raise
+            raise InputError([_in_sheet(problem, sheet) for problem in exc.problems]) from None
+        reading.warnings[before:] = [_in_sheet(w, sheet) for w in reading.warnings[before:]]
     try:
         engine.view("recipient_rows", " UNION ALL ".join(f"({q})" for q in selects))
     except engine.errors as exc:

@@ -1,0 +1,235 @@
+"""What analysts hand `ona email` besides a plain CSV (round 7): a log compressed with gzip
+(``log.csv.gz``), the Microsoft 365 message trace saved as Excel (``log.xlsx``), dates whose order
+the analyst knows (``--date-order``), and Viva Insights rows without a score. Every expected tie
+table is the one the same log gives as a plain CSV, or is worked out by hand from the rows written
+in the test; every unreadable file is one error line with its code and place (exit 2)."""
+from __future__ import annotations
+
+import gzip
+
+import pandas as pd
+import pytest
+
+import ona
+from ona.cli import cli
+from ona.ingest.email import EmailOptions, read_email
+
+# The tests of a path each engine reads in its own way (a gzip CSV, an Excel sheet handed to the
+# engine) run on both engines: DuckDB, and Spark in local mode (conftest.email_engine).
+both_engines = pytest.mark.usefixtures("email_engine")
+
+N = 6
+#: A small log of the usual shape: a To list, a Cc, one recipient per row and message ids. By hand:
+#: m1 P0 -> P1, P2 and Cc P3; m2 P1 -> P0; m3 P2 -> P0 (a second row of m3: P2 -> P1); m4 P0 -> P1.
+LOG_ROWS = [
+    ["From", "To", "Cc", "Date", "Message ID"],
+    ["p0@org.dk", "p1@org.dk; p2@org.dk", "p3@org.dk", "2025-03-01 09:00:00", "<m1>"],
+    ["p1@org.dk", "p0@org.dk", "", "2025-03-01 10:00:00", "<m2>"],
+    ["p2@org.dk", "p0@org.dk", "", "2025-03-02 08:30:00", "<m3>"],
+    ["p2@org.dk", "p1@org.dk", "", "2025-03-02 08:30:00", "<m3>"],
+    ["p0@org.dk", "p1@org.dk", "", "2025-03-03 11:00:00", "<m4>"],
+]
+LOG_TIES = {("P0", "P1"): 2.0, ("P0", "P2"): 1.0, ("P0", "P3"): 1.0, ("P1", "P0"): 1.0, ("P2", "P0"): 1.0,
+            ("P2", "P1"): 1.0}
+
+
+@pytest.fixture()
+def roster_csv(tmp_path):
+    path = tmp_path / "roster.csv"
+    pd.DataFrame({"id": [f"P{i}" for i in range(N)], "email": [f"p{i}@org.dk" for i in range(N)],
+                  "department": ["Sales"] * N}).to_csv(path, index=False)
+    return path
+
+
+@pytest.fixture()
+def roster(roster_csv):
+    return ona.read_roster(roster_csv)
+
+
+def csv_text(rows, delimiter=",") -> str:
+    import csv
+    import io
+
+    out = io.StringIO()
+    csv.writer(out, delimiter=delimiter, lineterminator="\n").writerows(rows)
+    return out.getvalue()
+
+
+def weights(result) -> dict:
+    t = result.ties.ties
+    return {(s, g): round(float(w), 6) for s, g, w in zip(t["source"], t["target"], t["weight"])}
+
+
+def email(runner, tmp_path, *args):
+    """``ona email`` on the command line; returns the result and the tie table written (or None)."""
+    out = tmp_path / "ties.csv"
+    res = runner.invoke(cli, ["email", *map(str, args), "--out", str(out)])
+    return res, (pd.read_csv(out) if out.exists() else None)
+
+
+# --- 1. Compressed logs ---------------------------------------------------------------------------
+
+@both_engines
+def test_a_gzip_csv_log_gives_the_tie_table_of_the_plain_csv(roster, tmp_path):
+    """The same log as log.csv and as log.csv.gz: the same tie table, the same summary counts."""
+    plain, packed = tmp_path / "log.csv", tmp_path / "log.csv.gz"
+    plain.write_text(csv_text(LOG_ROWS))
+    packed.write_bytes(gzip.compress(csv_text(LOG_ROWS).encode()))
+    expected = read_email([plain], roster, EmailOptions())
+    got = read_email([packed], roster, EmailOptions())
+    assert weights(expected) == LOG_TIES
+    assert weights(got) == weights(expected)
+    assert (got.rows_read, got.messages_read, got.excluded, got.formats) == \
+        (expected.rows_read, expected.messages_read, expected.excluded, ("log",))
+
+
+def test_a_gzip_tsv_and_a_gzip_windows_1252_csv_are_read(roster, tmp_path):
+    """log.tsv.gz (tabs) and a Danish Excel CSV in Windows-1252 compressed (dk.csv.gz, ø in a display
+    name: transcoded as it is decompressed) give the hand-made table of each."""
+    tsv = tmp_path / "log.tsv.gz"
+    tsv.write_bytes(gzip.compress(csv_text(LOG_ROWS, "\t").encode()))
+    assert weights(read_email([tsv], roster, EmailOptions())) == LOG_TIES
+    dk = tmp_path / "dk.csv.gz"
+    dk.write_bytes(gzip.compress("From;To;Date\r\np0@org.dk;Nørgaard <p1@org.dk>;2025-03-01 09:00:00\r\n"
+                                 .encode("cp1252")))
+    assert weights(read_email([dk], roster, EmailOptions())) == {("P0", "P1"): 1.0}
+
+
+def test_a_gzip_message_trace_is_detected_from_its_decompressed_header(roster, tmp_path):
+    """A Microsoft 365 classic trace (SenderAddress, RecipientAddress, Status) compressed: told
+    apart as m365-trace by its header, and its failed delivery left out."""
+    path = tmp_path / "trace.csv.gz"
+    path.write_bytes(gzip.compress(csv_text([
+        ["Received", "SenderAddress", "RecipientAddress", "Subject", "Status", "MessageId"],
+        ["3/1/2025 9:00:00 AM", "p0@org.dk", "p1@org.dk", "x", "Delivered", "<a>"],
+        ["3/1/2025 9:05:00 AM", "p0@org.dk", "p2@org.dk", "x", "Failed", "<b>"]]).encode()))
+    res = read_email([path], roster, EmailOptions())
+    assert res.formats == ("m365-trace",)
+    assert weights(res) == {("P0", "P1"): 1.0} and res.excluded == {"not-delivered": 1}
+
+
+def test_a_gzip_graph_data_connect_export_and_a_folder_of_them_are_read(roster, tmp_path):
+    """Graph Data Connect messages as messages.json.gz, and a folder holding only .json.gz files."""
+    import json
+
+    record = {"internetMessageId": "<g1>", "sentDateTime": "2025-03-01T09:00:00Z", "isDraft": False,
+              "from": {"emailAddress": {"address": "p0@org.dk"}},
+              "toRecipients": [{"emailAddress": {"address": "p1@org.dk"}}], "ccRecipients": []}
+    folder = tmp_path / "export" / "2025-03"
+    folder.mkdir(parents=True)
+    for path in (tmp_path / "messages.json.gz", folder / "part-0.json.gz"):
+        path.write_bytes(gzip.compress((json.dumps(record) + "\n").encode()))
+    for given in (tmp_path / "messages.json.gz", tmp_path / "export"):
+        res = read_email([given], roster, EmailOptions())
+        assert res.formats == ("graph-data-connect",) and weights(res) == {("P0", "P1"): 1.0}
+
+
+def test_a_gzip_log_cut_short_is_one_error_with_a_code(runner, roster_csv, tmp_path):
+    """A log.csv.gz whose download stopped half way: its header decompresses, its rows do not. One
+    error line naming the file, with code bad-gzip and the fix; no tie table written."""
+    lines = ["From,To,Date"] + [f"p{i % N}@org.dk,p{(i * 7 + 1) % N}@org.dk,2025-03-{1 + i % 28:02d} 09:{i % 60:02d}:00"
+                                for i in range(30000)]
+    whole = gzip.compress(("\n".join(lines) + "\n").encode())
+    path = tmp_path / "log.csv.gz"
+    path.write_bytes(whole[:len(whole) // 2])
+    res, ties = email(runner, tmp_path, path, "--roster", roster_csv)
+    assert res.exit_code == 2 and ties is None
+    assert res.stderr.splitlines() == [
+        "Error: log.csv.gz: cannot be decompressed: the gzip file is cut short or damaged, or not gzip though its "
+        "name ends in .gz; compress the export again (gzip), or give the uncompressed file [bad-gzip]"]
+
+
+def test_a_file_named_gz_that_is_not_gzip_is_one_error_with_a_code(runner, roster_csv, tmp_path):
+    """log.csv.gz that holds plain text (renamed by hand): the same one error line, exit 2."""
+    path = tmp_path / "log.csv.gz"
+    path.write_text(csv_text(LOG_ROWS))
+    res, ties = email(runner, tmp_path, path, "--roster", roster_csv)
+    assert res.exit_code == 2 and ties is None
+    assert [line.rsplit(" [", 1)[-1] for line in res.stderr.splitlines()] == ["bad-gzip]"]
+    assert "Traceback" not in res.output
+
+
+# --- 2. Excel message logs ------------------------------------------------------------------------
+
+def write_xlsx(path, rows, sheet="Message trace", above=()):
+    """A workbook of one sheet: the rows ``above`` the table (a title), then ``rows``; a cell that
+    looks like a time is written as an Excel date and time, as Excel saves the message trace."""
+    import datetime as dt
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    ws = book.active
+    ws.title = sheet
+    for row in [*above, *rows]:
+        cells = []
+        for value in row:
+            try:
+                cells.append(dt.datetime.fromisoformat(value) if value[:4].isdigit() and "-" in value else value)
+            except ValueError:
+                cells.append(value)
+        ws.append([c if c != "" else None for c in cells])
+    book.save(path)
+    return path
+
+
+@both_engines
+def test_an_excel_log_gives_the_tie_table_of_the_same_csv(roster, tmp_path):
+    """The same log as log.csv and as log.xlsx (times as Excel dates, blank Cc cells empty): the
+    same tie table and the same counts."""
+    plain = tmp_path / "log.csv"
+    plain.write_text(csv_text(LOG_ROWS))
+    book = write_xlsx(tmp_path / "log.xlsx", LOG_ROWS)
+    expected = read_email([plain], roster, EmailOptions(since="2025-03-01", until="2025-03-03"))
+    got = read_email([book], roster, EmailOptions(since="2025-03-01", until="2025-03-03"))
+    assert weights(expected) == {("P0", "P1"): 1.0, ("P0", "P2"): 1.0, ("P0", "P3"): 1.0, ("P1", "P0"): 1.0,
+                                 ("P2", "P0"): 1.0, ("P2", "P1"): 1.0}
+    assert weights(got) == weights(expected)
+    assert (got.rows_read, got.messages_read, got.excluded, got.formats) == \
+        (expected.rows_read, expected.messages_read, expected.excluded, ("log",))
+
+
+def test_a_message_trace_saved_as_excel_under_a_title_row_is_read_on_the_command_line(runner, roster_csv,
+                                                                                       tmp_path):
+    """The classic Microsoft 365 trace saved as Excel, a report title in row 1 and the header in row
+    3: detected as m365-trace by its header, the failed delivery left out, the table written."""
+    book = write_xlsx(tmp_path / "trace.xlsx", [
+        ["Received", "SenderAddress", "RecipientAddress", "Subject", "Status", "MessageId"],
+        ["3/1/2025 9:00:00 AM", "p0@org.dk", "p1@org.dk", "x", "Delivered", "<a>"],
+        ["3/1/2025 9:05:00 AM", "p0@org.dk", "p2@org.dk", "x", "Failed", "<b>"],
+        ["3/2/2025 9:00:00 AM", "p2@org.dk", "p0@org.dk", "x", "Delivered", "<c>"]],
+        above=[["Message trace report"], []])
+    res, ties = email(runner, tmp_path, book, "--roster", roster_csv)
+    assert res.exit_code == 0, res.output
+    assert ties.to_dict("list") == {"source": ["P0", "P2"], "target": ["P1", "P0"], "weight": [1.0, 1.0],
+                                    "messages": [1, 1]}
+    assert "(m365-trace)" in res.stderr and "Left out: 1 recipient row (not-delivered)" in res.stderr
+
+
+def test_an_unreadable_time_in_an_excel_log_names_its_sheet_row_and_column(runner, roster_csv, tmp_path):
+    """A time typed by hand as 'next Monday' in sheet row 5 (header in row 2, below a title): the
+    error names the file, the sheet, row 5 and the column, not the cell's text."""
+    book = write_xlsx(tmp_path / "log.xlsx", [
+        ["From", "To", "Date"],
+        ["p0@org.dk", "p1@org.dk", "2025-03-01 09:00:00"],
+        [],
+        ["p1@org.dk", "p2@org.dk", "next Monday"]], sheet="Mail", above=[["Export from the mail gateway"]])
+    res, ties = email(runner, tmp_path, book, "--roster", roster_csv)
+    assert res.exit_code == 2 and ties is None
+    assert res.stderr.splitlines() == [
+        "Error: log.xlsx, sheet 'Mail', row 5, column 'Date': is not a date and time ona can read; write ISO 8601 "
+        "(2024-03-01T09:30:00) or m/d/Y H:M:S [bad-timestamp]"]
+
+
+def test_an_excel_sheet_without_sender_and_recipient_columns_names_its_sheet_and_header_row(runner, roster_csv,
+                                                                                           tmp_path):
+    """A sheet whose header (row 2, below a title) has no sender or recipient column: the error
+    names the sheet and the header's row."""
+    book = write_xlsx(tmp_path / "log.xlsx", [["Date", "Author", "Addressee"],
+                                              ["2025-03-01 09:00:00", "p0@org.dk", "p1@org.dk"]],
+                      sheet="Mail", above=[["Export"]])
+    res, ties = email(runner, tmp_path, book, "--roster", roster_csv)
+    assert res.exit_code == 2 and ties is None
+    assert res.stderr.splitlines() == [
+        "Error: log.xlsx, sheet 'Mail', row 2: has no sender and recipient columns (e.g. From and To, or sender "
+        "and recipient); name them or pass --email-format [email-columns]"]
