@@ -233,3 +233,116 @@ def test_an_excel_sheet_without_sender_and_recipient_columns_names_its_sheet_and
     assert res.stderr.splitlines() == [
         "Error: log.xlsx, sheet 'Mail', row 2: has no sender and recipient columns (e.g. From and To, or sender "
         "and recipient); name them or pass --email-format [email-columns]"]
+
+
+# --- 3. --date-order ------------------------------------------------------------------------------
+
+#: Every date could be either order. Day first: 02/03 and 03/03 are in March, 04/02 is 4 February;
+#: month first (detected, with a warning): 02/03 is 3 February, 03/03 3 March, 04/02 2 April.
+AMBIGUOUS = ("From,To,Date\np0@org.dk,p1@org.dk,02/03/2025 09:00\np0@org.dk,p2@org.dk,03/03/2025 09:00\n"
+             "p0@org.dk,p3@org.dk,04/02/2025\n")
+
+
+def test_date_order_day_first_reads_ambiguous_dates_day_first_without_a_warning(runner, roster_csv, tmp_path):
+    """--date-order day-first on dates that could be either: 2 and 3 March are inside March,
+    4 February outside; the ambiguous-dates warning is not given (the analyst said the order)."""
+    path = tmp_path / "log.csv"
+    path.write_text(AMBIGUOUS)
+    res, ties = email(runner, tmp_path, path, "--roster", roster_csv, "--since", "2025-03-01", "--until",
+                      "2025-04-01", "--date-order", "day-first")
+    assert res.exit_code == 0, res.output
+    assert ties.to_dict("list") == {"source": ["P0", "P0"], "target": ["P1", "P2"], "weight": [1.0, 1.0],
+                                    "messages": [1, 1]}
+    assert "Warning" not in res.stderr and "Left out: 1 recipient row (outside-time-window)" in res.stderr
+
+
+def test_date_order_month_first_given_keeps_the_order_without_a_warning(roster, tmp_path):
+    """date_order="month-first" in the library: the order detection would choose, but no warning:
+    3 March only is inside March (02/03 is 3 February, 04/02 is 2 April)."""
+    path = tmp_path / "log.csv"
+    path.write_text(AMBIGUOUS)
+    res = read_email([path], roster, EmailOptions(since="2025-03-01", until="2025-04-01", date_order="month-first"))
+    assert weights(res) == {("P0", "P2"): 1.0} and res.warnings == ()
+    detected = read_email([path], roster, EmailOptions(since="2025-03-01", until="2025-04-01"))
+    assert weights(detected) == weights(res) and [w.code for w in detected.warnings] == ["ambiguous-dates"]
+
+
+def test_date_order_day_first_in_the_library_reads_the_dates_day_first(roster, tmp_path):
+    """date_order="day-first": 01/03/2025 is 1 March (inside March), 02/04/2025 2 April (outside);
+    detected, the column would be read month first (3 January and 4 February: both outside)."""
+    path = tmp_path / "log.csv"
+    path.write_text("From,To,Date\np0@org.dk,p1@org.dk,02/04/2025 09:00\np0@org.dk,p2@org.dk,01/03/2025 09:00\n")
+    window = {"since": "2025-03-01", "until": "2025-04-01"}
+    res = read_email([path], roster, EmailOptions(**window, date_order="day-first"))
+    assert weights(res) == {("P0", "P2"): 1.0} and res.warnings == ()
+    assert weights(read_email([path], roster, EmailOptions(**window))) == {}
+
+
+@both_engines
+def test_a_date_that_contradicts_the_given_order_is_an_error_with_its_row_and_column(runner, roster_csv, tmp_path):
+    """--date-order day-first, and rows 3 and 5 hold 03/13/2025 and 12/31/2025: a 13th and a 31st
+    month. One error per row, with the column; the dates themselves are not repeated; exit 2."""
+    path = tmp_path / "log.csv"
+    path.write_text("From,To,Sent\np0@org.dk,p1@org.dk,01/03/2025 09:00\np0@org.dk,p2@org.dk,03/13/2025 09:00\n"
+                    "p0@org.dk,p3@org.dk,02/03/2025\np1@org.dk,p2@org.dk,12/31/2025 10:00\n")
+    res, ties = email(runner, tmp_path, path, "--roster", roster_csv, "--date-order", "day-first")
+    assert res.exit_code == 2 and ties is None
+    message = ("a number above 12 stands where the month is in the date order given (day-first: day/month/year); "
+               "give the order the export uses (month-first), or write the dates as YYYY-MM-DD [date-order]")
+    assert res.stderr.splitlines() == [f"Error: log.csv, row {row}, column 'Sent': {message}" for row in (3, 5)]
+
+
+def test_a_month_above_12_with_month_first_given_names_its_sheet_row_in_an_excel_log(runner, roster_csv, tmp_path):
+    """--date-order month-first and a Danish date 13/03/2025 typed as text in sheet row 4 of an Excel
+    log (title in row 1): the error names the sheet, row 4 and the column."""
+    book = write_xlsx(tmp_path / "log.xlsx", [["From", "To", "Date"], ["p0@org.dk", "p1@org.dk", "03/01/2025"],
+                                              ["p0@org.dk", "p2@org.dk", "13/03/2025"]],
+                      sheet="Mail", above=[["Export"]])
+    res, ties = email(runner, tmp_path, book, "--roster", roster_csv, "--date-order", "month-first")
+    assert res.exit_code == 2 and ties is None
+    assert res.stderr.splitlines() == [
+        "Error: log.xlsx, sheet 'Mail', row 4, column 'Date': a number above 12 stands where the month is in the "
+        "date order given (month-first: month/day/year); give the order the export uses (day-first), or write the "
+        "dates as YYYY-MM-DD [date-order]"]
+
+
+def test_date_order_on_an_enhanced_message_trace(roster, tmp_path):
+    """An enhanced Microsoft 365 trace whose origin_timestamp_utc was saved day first: with
+    date_order="day-first", 02/03/2025 is 2 March (inside March); read as always (month first) it
+    is 3 February."""
+    path = tmp_path / "enhanced.csv"
+    path.write_text("origin_timestamp_utc,sender_address,recipient_status,network_message_id\n"
+                    "02/03/2025 09:00,p0@org.dk,\"p1@org.dk##Receive, Deliver\",n1\n")
+    window = {"since": "2025-03-01", "until": "2025-04-01"}
+    assert weights(read_email([path], roster, EmailOptions(**window, date_order="day-first"))) == {("P0", "P1"): 1}
+    assert weights(read_email([path], roster, EmailOptions(**window))) == {}
+
+
+def test_analyze_and_the_config_take_the_date_order(runner, roster_csv, tmp_path):
+    """`ona analyze --email ... --date-order day-first` and an ona.toml with [email] date_order =
+    "day-first" read the dates day first (2 and 3 March inside March: two ties) and state the order
+    in the report's parameters; a misspelt order in ona.toml is an error naming its line."""
+    import json
+
+    (tmp_path / "log.csv").write_text(AMBIGUOUS)
+    res = runner.invoke(cli, ["analyze", "--roster", str(roster_csv), "--email", str(tmp_path / "log.csv"),
+                              "--since", "2025-03-01", "--until", "2025-04-01", "--date-order", "day-first",
+                              "--out", str(tmp_path / "r"), "--permutations", "0"])
+    assert res.exit_code == 0, res.output
+    assert "Warning" not in res.stderr
+    metrics = json.loads((tmp_path / "r" / "metrics.json").read_text("utf-8"))
+    assert (metrics["summary"]["ties"], metrics["parameters"]["dropped_rows"]) == (2, {"outside-time-window": 1})
+    assert metrics["parameters"]["email_rules"]["date_order"] == "day-first"
+    config = tmp_path / "ona.toml"
+    config.write_text(f'[measurement]\nout = "run"\npermutations = 0\n\n'
+                      f'[email]\nsince = "2025-03-01"\nuntil = "2025-04-01"\ndate_order = "day-first"\n\n'
+                      f'[waves.2025]\nroster = "{roster_csv.name}"\nemail = ["log.csv"]\n')
+    res = runner.invoke(cli, ["run", str(config), "--wave", "2025", "--no-history"])
+    assert res.exit_code == 0, res.output
+    metrics = json.loads((tmp_path / "run" / "metrics.json").read_text("utf-8"))
+    assert (metrics["summary"]["ties"], metrics["parameters"]["dropped_rows"]) == (2, {"outside-time-window": 1})
+    assert metrics["parameters"]["email_rules"]["date_order"] == "day-first"
+    config.write_text('[email]\ndate_order = "dd/mm"\n\n[waves.2025]\nroster = "roster.csv"\nemail = ["log.csv"]\n')
+    res = runner.invoke(cli, ["run", str(config), "--wave", "2025", "--no-history"])
+    assert res.exit_code == 2
+    assert "ona.toml, line 2: date_order must be one of day-first, month-first, not 'dd/mm'" in res.output

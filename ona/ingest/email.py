@@ -55,8 +55,10 @@ from .roster import Roster
 from .ties import TieTable, constant_texts, texts_at
 
 __all__ = ["EmailOptions", "EmailResult", "read_email", "detect_email_format", "aggregation_sql", "FORMATS",
-           "pseudonym", "AUTOMATED_PATTERNS"]
+           "DATE_ORDERS", "pseudonym", "AUTOMATED_PATTERNS"]
 
+#: The orders of a numeric date's day and month (``--date-order``): 1/3/2025 is 1 March day first.
+DATE_ORDERS = ("day-first", "month-first")
 FORMATS = ("log", "mbox", "m365-trace", "m365-enhanced", "google-workspace", "viva-p2p", "viva-g2g",
            "graph-data-connect")
 # Senders that are machines, not colleagues (matched on the normalised address).
@@ -82,6 +84,7 @@ class EmailOptions:
     aliases: str | Path | None = None   # CSV: old address, roster id or address
     format: str | None = None           # forced format
     engine: str = "duckdb"              # where the rules run: duckdb (this machine) or spark
+    date_order: str | None = None       # day-first | month-first: of numeric dates (1/3/2025); None: detected
 
     def check(self) -> None:
         if self.external not in ("drop", "domain", "keep"):
@@ -90,6 +93,8 @@ class EmailOptions:
             raise ValueError("weight must be per-message or split")
         if self.engine not in ENGINES:
             raise ValueError(f"engine must be one of {', '.join(ENGINES)}")
+        if self.date_order not in (None, *DATE_ORDERS):
+            raise ValueError(f"date_order must be one of {', '.join(DATE_ORDERS)} (or None: detected)")
         if self.max_recipients < 1 or self.min_messages < 1 or self.cc_weight < 0:
             raise ValueError("max_recipients and min_messages must be 1 or more; cc_weight 0 or more")
         import datetime as dt
@@ -371,16 +376,26 @@ def _blank_sql(col: str) -> str:
 
 
 def _row_checks(sender: str | None, when: str | None, parsed: str | None = None,
-                day_first: bool = False) -> list[tuple[str, str, str, str]]:
+                day_first: bool = False, date_order: str | None = None) -> list[tuple[str, str, str, str]]:
     """Malformed rows of a log: a blank sender (``sender`` given: hand-made logs; traces may hold
-    null-sender bounces), or a time that is not a time (read day first with ``day_first``): (code,
-    SQL condition, column, message). Each condition looks at the cell's text only where the cheap
-    test leaves a doubt."""
+    null-sender bounces), a numeric date whose month field is above 12 in the ``date_order`` given
+    (``date-order``: 13/03/2025 month first), or another time that is not a time (read day first
+    with ``day_first``): (code, SQL condition, column, message). Each condition looks at the cell's
+    text only where the cheap test leaves a doubt (the time did not parse)."""
     checks = []
     if when:
         time_sql = parsed or _time_sql(_ident(when), day_first)
-        checks.append(("bad-timestamp", f"(CASE WHEN {time_sql} IS NOT NULL THEN false "
-                       f"ELSE NOT {_blank_sql(_ident(when))} END)", when,
+        unreadable = f"NOT {_blank_sql(_ident(when))}"
+        if date_order:
+            month, other, written = (1, "day-first", "month/day/year") if date_order == "month-first" else \
+                (2, "month-first", "day/month/year")
+            contradicts = (f"coalesce(TRY_CAST(regexp_extract(CAST({_ident(when)} AS VARCHAR), {_q(_NUMERIC_DATE)}, "
+                           f"{month}) AS INTEGER) > 12, false)")
+            checks.append(("date-order", f"(CASE WHEN {time_sql} IS NOT NULL THEN false ELSE {contradicts} END)", when,
+                           f"a number above 12 stands where the month is in the date order given ({date_order}: "
+                           f"{written}); give the order the export uses ({other}), or write the dates as YYYY-MM-DD"))
+            unreadable += f" AND NOT {contradicts}"
+        checks.append(("bad-timestamp", f"(CASE WHEN {time_sql} IS NOT NULL THEN false ELSE {unreadable} END)", when,
                        "is not a date and time ona can read; write ISO 8601 (2024-03-01T09:30:00) or m/d/Y H:M:S"))
     if sender is not None:
         checks.append(("blank-sender", _blank_sql(_ident(sender)), sender,
@@ -389,7 +404,7 @@ def _row_checks(sender: str | None, when: str | None, parsed: str | None = None,
 
 
 #: Reasons that mark malformed rows in the one aggregation pass; found rows stop the run.
-MALFORMED = ("bad-timestamp", "blank-sender")
+MALFORMED = ("date-order", "bad-timestamp", "blank-sender")
 
 
 def _malformed_sql(checks) -> str:
@@ -426,6 +441,8 @@ class _Reading:
     """What :func:`_aggregate` tells the readers of one run, and what they tell it back.
 
     ``window``: the time-window options given (``--since``, ``--until`` or both), or "".
+    ``date_order``: the order of numeric dates given (``--date-order``), or None: each time column's
+    own (:func:`_date_order`).
     ``whole_columns``: the readers tell lists and display names in recipient cells from the whole
     columns (the second reading, see :func:`_aggregate`) instead of their first rows. The readers
     add their malformed-row ``checks`` ((source, path, checks, first row) for
@@ -434,6 +451,7 @@ class _Reading:
     (``assumed_plain``) from its first rows alone."""
 
     window: str = ""
+    date_order: str | None = None
     whole_columns: bool = False
     checks: list = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
@@ -518,7 +536,10 @@ def _log_sql(engine, source: str, path: Path, fmt: str = "log", reading: _Readin
     if not reading.whole_columns:
         reading.assumed_single |= per_recipient
         reading.assumed_plain |= not display_names
-    day_first = _date_order(engine, source, path, when, reading.warnings) if numeric_dates else False
+    if reading.date_order:  # given: it decides, and a date it cannot be is refused by row
+        day_first = reading.date_order == "day-first"
+    else:
+        day_first = _date_order(engine, source, path, when, reading.warnings) if numeric_dates else False
     # The message key: the message id (a blank id is none); else sender + time where each row is one
     # recipient; else the row.
     by_time = f"coalesce({_ident(sender)}, '') || '|' || coalesce(CAST({_ident(when)} AS VARCHAR), '')" if when \
@@ -533,10 +554,11 @@ def _log_sql(engine, source: str, path: Path, fmt: str = "log", reading: _Readin
     kind = f"CASE WHEN lower(CAST({_ident(kind_col)} AS VARCHAR)) LIKE 'cc%' THEN 'cc' ELSE 'to' END" if kind_col \
         else "'to'"
     time_sql = "ona_sent_at" if when else "NULL::TIMESTAMP"
-    found = _row_checks(sender if fmt == "log" else None, when, "ona_sent_at" if when else None)
+    found = _row_checks(sender if fmt == "log" else None, when, "ona_sent_at" if when else None,
+                        date_order=reading.date_order)
     if found:
         reading.checks.append((source, path, _row_checks(sender if fmt == "log" else None, when,
-                                                         day_first=day_first), 2))
+                                                         day_first=day_first, date_order=reading.date_order), 2))
     status_sql = f"coalesce({_malformed_sql(found)}, CAST({_ident(status)} AS VARCHAR))" if status \
         else f"{_malformed_sql(found)}::VARCHAR"
     # Row numbers only where they are the message key (they force an ordered, single-threaded scan).
@@ -606,8 +628,9 @@ def _enhanced_sql(engine, source: str, path: Path, reading: _Reading | None = No
                                   "recipient_status columns", path=str(path), row=1)])
     if when is None and reading.window:
         raise InputError([_no_time_column(path, reading.window, _ENHANCED_TIMES)])
-    time_sql = _time_sql(_ident(when)) if when else "NULL::TIMESTAMP"
-    found = _row_checks(None, when)
+    day_first = reading.date_order == "day-first"
+    time_sql = _time_sql(_ident(when), day_first) if when else "NULL::TIMESTAMP"
+    found = _row_checks(None, when, day_first=day_first, date_order=reading.date_order)
     if found:
         reading.checks.append((source, path, found, 2))
     # A row is a message; a blank message id is no id: the row's sender, time and recipients stand in.
@@ -1323,7 +1346,7 @@ def _aggregate(engine, paths, formats, roster, options, excluded, progress, shee
     if roster is None:
         raise OnaError("a roster is needed to join email addresses to people")
     window = "/".join(flag for flag, value in (("--since", options.since), ("--until", options.until)) if value)
-    reading = _Reading(window=window)
+    reading = _Reading(window=window, date_order=options.date_order)
     sources = []  # (path, format, how the engine reads it, its relation: for an mbox archive, its table)
     for p, fmt in zip(paths, formats):
         if fmt == "mbox":
@@ -1361,7 +1384,7 @@ def _aggregate(engine, paths, formats, roster, options, excluded, progress, shee
             lists, display_names = engine.rows(RECIPIENT_LAYOUT)[0]
             if (lists and reading.assumed_single) or (display_names and reading.assumed_plain):
                 engine.release("addresses")
-                reading = _Reading(window=window, whole_columns=True)
+                reading = _Reading(window=window, date_order=options.date_order, whole_columns=True)
                 selects = _recipient_rows(engine, sources, reading, sheets)
                 sql = _group(engine, options, automated, scored)
         engine.store("identities", sql.identities)
