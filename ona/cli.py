@@ -710,6 +710,8 @@ def email_command(exports, roster_path, id_column, email_column, unit_column, ou
         click.echo(f"Read {words.count(result.rows_read, 'row')} of group-to-group data (viva-g2g) with "
                    f"{result.engine}: a unit-level network only (units, not people), "
                    f"{words.count(result.pairs, 'unit pair')}.", err=True)
+        for reason, count in sorted(result.excluded.items()):
+            click.echo(f"Left out: {words.count(count, 'row')} ({reason})", err=True)
     else:
         click.echo(f"Read {_email_read_line(result)}.", err=True)
         rows = _email_row_noun(result)

@@ -6,6 +6,7 @@ in the test; every unreadable file is one error line with its code and place (ex
 from __future__ import annotations
 
 import gzip
+import re
 
 import pandas as pd
 import pytest
@@ -346,3 +347,72 @@ def test_analyze_and_the_config_take_the_date_order(runner, roster_csv, tmp_path
     res = runner.invoke(cli, ["run", str(config), "--wave", "2025", "--no-history"])
     assert res.exit_code == 2
     assert "ona.toml, line 2: date_order must be one of day-first, month-first, not 'dd/mm'" in res.output
+
+
+# --- 4. Viva Insights rows without a score --------------------------------------------------------
+
+@pytest.fixture()
+def viva_roster(tmp_path):
+    path = tmp_path / "viva_roster.csv"
+    path.write_text("PersonId,Organization\np-01,Finance\np-02,Finance\np-03,HR\np-04,HR\n")
+    return path
+
+
+def test_viva_rows_with_a_blank_or_unreadable_score_are_left_out_with_a_warning(runner, viva_roster, tmp_path):
+    """Strong_tie_score blank (row 3), 'n/a' (row 4), NaN (row 5) and 0 (row 6) beside two scores:
+    only the two scored pairs are ties; the three without a score are left out as no-score (one
+    warning for the file), the zero as zero-score; the tie table holds no empty weight."""
+    export = tmp_path / "p2p.csv"
+    export.write_text("PrimaryCollaborator_PersonId,SecondaryCollaborator_PersonId,MetricDate,Strong_tie_score\n"
+                      "p-01,p-02,01/04/2023,0.25\np-01,p-03,01/04/2023,\np-02,p-03,01/04/2023,n/a\n"
+                      "p-03,p-04,01/04/2023,NaN\np-04,p-01,01/04/2023,0\np-02,p-04,01/04/2023,0.5\n")
+    res, ties = email(runner, tmp_path, export, "--roster", viva_roster)
+    assert res.exit_code == 0, res.output
+    assert ties.to_dict("list") == {"source": ["p-01", "p-02"], "target": ["p-02", "p-04"], "weight": [0.25, 0.5],
+                                    "messages": [1, 1]}
+    assert re.sub(r"\(\d+ threads\)", "(N threads)", res.stderr).splitlines()[:5] == [
+        "Warning: p2p.csv: 3 rows have a blank or unreadable score (not a number), so their weight is unknown and "
+        "they were left out; export the scores again, or write 0 where there is no tie [no-score]",
+        "Read 6 rows (viva-p2p) with DuckDB on this machine (N threads).",
+        "Left out: 3 rows (no-score)",
+        "Left out: 1 row (zero-score)",
+        "Kept: 2 rows in 2 sender -> recipient pairs."]
+
+
+@both_engines
+def test_the_tie_table_of_viva_exports_never_holds_an_empty_weight(tmp_path, viva_roster):
+    """Two exports read together, each with one blank score (and one of them an infinite one): the
+    tie table's weights are all numbers, the left-out rows counted by reason, one warning per file."""
+    a, b = tmp_path / "a.csv", tmp_path / "b.csv"
+    header = "PrimaryCollaborator_PersonId,SecondaryCollaborator_PersonId,Strong_tie_score\n"
+    a.write_text(header + "p-01,p-02,0.25\np-01,p-03,\n")
+    b.write_text(header + "p-02,p-03,inf\np-03,p-04, \np-04,p-01,0.75\n")
+    res = read_email([a, b], ona.read_roster(viva_roster), EmailOptions())
+    weights_ = res.ties.ties["weight"]
+    assert weights_.notna().all()
+    assert weights(res) == {("p-01", "p-02"): 0.25, ("p-04", "p-01"): 0.75}
+    assert res.excluded == {"no-score": 3}
+    assert [(w.code, w.path, w.message.split(" rows")[0]) for w in res.warnings] == [
+        ("no-score", str(a), "1"), ("no-score", str(b), "2")]
+
+
+def test_group_to_group_rows_without_a_collaboration_time_are_left_out_with_a_warning(runner, tmp_path):
+    """A Viva Insights group-to-group export where Sales -> HR has a blank time in one of its two
+    weeks and Sales -> IT only a blank one: Sales -> HR is 10.5 (its one timed row), Sales -> IT is
+    no unit pair (never an empty weight), and the two rows are counted and warned of."""
+    export = tmp_path / "g2g.csv"
+    export.write_text("PrimaryCollaborator_Organization,PrimaryCollaborator_GroupSize,"
+                      "SecondaryCollaborator_Organization,MetricDate,Group_collaboration_time_invested\n"
+                      "Sales,10,HR,01/04/2023,10.5\nSales,10,HR,01/11/2023,\nSales,10,IT,01/04/2023,\n"
+                      "HR,8,Sales,01/04/2023,4\n")
+    out = tmp_path / "units.csv"
+    res = runner.invoke(cli, ["email", str(export), "--out", str(out)])
+    assert res.exit_code == 0, res.output
+    assert pd.read_csv(out).to_dict("list") == {"from_unit": ["HR", "Sales"], "to_unit": ["Sales", "HR"],
+                                                "weight": [4.0, 10.5], "rows": [1, 1]}
+    lines = re.sub(r"\(\d+ threads\)", "(N threads)", res.stderr).splitlines()
+    assert lines[0] == ("Warning: g2g.csv: 2 rows have a blank or unreadable score (not a number), so their weight is "
+                        "unknown and they were left out; export the scores again, or write 0 where there is no tie "
+                        "[no-score]")
+    assert lines[1].startswith("Read 4 rows of group-to-group data (viva-g2g)") and lines[2] == \
+        "Left out: 2 rows (no-score)"

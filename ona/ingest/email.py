@@ -693,11 +693,11 @@ _NORMALISE = """CASE WHEN contains({x}, '<') OR contains({x}, '"') OR contains({
 #: Reasons a recipient row gets before its addresses are normalised, by their number in ``grouped``:
 #: the malformed-row markers of the readers (``ona:<code>``) first, then delivery and time window
 #: (``no-time``: a time window is asked and the row has no time, so it cannot be placed in it).
-ROW_REASONS = (*MALFORMED, "draft", "zero-score", "not-delivered", "no-time", "outside-time-window")
+ROW_REASONS = (*MALFORMED, "draft", "zero-score", "no-score", "not-delivered", "no-time", "outside-time-window")
 #: Every reason a recipient row gets in the rules of a message, with its number (from 1): the
 #: ROW_REASONS, then the two that need normalised addresses; the markers take precedence.
 _REASON_NUMBER = {code: k for k, code in enumerate((*ROW_REASONS, "blank-address", "self-mail"), 1)}
-_MARKERS = (*MALFORMED, "draft", "zero-score")
+_MARKERS = (*MALFORMED, "draft", "zero-score", "no-score")
 
 
 def grouped_rules(options: EmailOptions, salt: int = 0, scored: bool = False) -> str:
@@ -996,7 +996,8 @@ def _viva_g2g(engine, source: str, path: Path, options: "EmailOptions") -> pd.Da
     """The unit table of a Viva Insights group-to-group export: per (from unit, to unit), the summed
     collaboration time (or email count) and the rows; ``group_size`` the larger group size the
     export gives the unit (its own column), for the privacy merge. ``--since``/``--until`` apply to
-    its MetricDate (m/d/Y, as Viva writes it)."""
+    its MetricDate (m/d/Y, as Viva writes it). A row whose time or count is blank or not a finite
+    number is left out (counted in ``unscored``: reason ``no-score``), so that no weight is empty."""
     cols = engine.columns(source)
     a = _find(cols, "primarycollaborator organization", "timeinvestors organization")
     b = _find(cols, "secondarycollaborator organization", "collaborators organization")
@@ -1017,10 +1018,13 @@ def _viva_g2g(engine, source: str, path: Path, options: "EmailOptions") -> pd.Da
     if options.until:
         window.append(f"{day} < TIMESTAMP {_q(options.until)}")
     size_sql = f"max(TRY_CAST({_ident(size)} AS DOUBLE))" if size else "NULL::DOUBLE"
+    score = f"TRY_CAST({_ident(w)} AS DOUBLE)"
+    scored = f"CASE WHEN coalesce(abs({score}) < 1e300, false) THEN {score} END"  # (NaN is above every number)
     frame = engine.frame(f"""
         SELECT {_ident(a)} AS from_unit,
                CASE WHEN {_ident(b)} = 'Within Group' THEN {_ident(a)} ELSE {_ident(b)} END AS to_unit,
-               sum(TRY_CAST({_ident(w)} AS DOUBLE)) AS weight, count(*) AS rows, {size_sql} AS group_size
+               sum({scored}) AS weight, count({scored}) AS rows, count(*) - count({scored}) AS unscored,
+               {size_sql} AS group_size
         FROM {source}
         WHERE {_ident(b)} NOT IN ('Unclassified Collaborators', 'Other_Collaborators')
               {"".join(" AND " + c for c in window)}
@@ -1055,7 +1059,9 @@ def g2g_privacy(units: pd.DataFrame, minimum: int | None) -> pd.DataFrame:
 def _viva_p2p_sql(engine, source: str, path=None, window: str = "") -> str:
     """Recipient rows of a Viva Insights person-to-person export: each row one (primary -> secondary)
     row with its tie score (Strong_tie_score, else collaboration hours or email count; 1 without
-    one); a score of 0 says there is no tie, so such a row is left out (reason ``zero-score``).
+    one); a score of 0 says there is no tie, so such a row is left out (reason ``zero-score``), and
+    so is a row whose score is blank or not a finite number (reason ``no-score``: a tie of unknown
+    weight is no weight, and the tie table holds none; :func:`_unscored` warns of them).
     MetricDate (m/d/Y or ISO) is the row's time; a time ``window`` on an export without one is an
     error."""
     cols = engine.columns(source)
@@ -1066,8 +1072,11 @@ def _viva_p2p_sql(engine, source: str, path=None, window: str = "") -> str:
     if when is None and window:
         raise InputError([_no_time_column(path, window, ("metricdate", "date"))])
     weight = f"TRY_CAST({_ident(w)} AS DOUBLE)" if w else "1.0"
-    # A score of 0 is no tie: the row is left out (reason zero-score), never a tie of weight 0.
-    zero = f"CASE WHEN {weight} = 0 THEN 'ona:zero-score' END" if w else "NULL::VARCHAR"
+    # A score of 0 is no tie: the row is left out (reason zero-score), never a tie of weight 0; a
+    # blank, unreadable, infinite or NaN score too (no-score: NaN is above every number, in DuckDB
+    # and Spark alike, so it fails the finite test).
+    zero = (f"CASE WHEN NOT coalesce(abs({weight}) < 1e300, false) THEN 'ona:no-score' "
+            f"WHEN {weight} = 0 THEN 'ona:zero-score' END") if w else "NULL::VARCHAR"
     base = f"(SELECT *, row_number() OVER () + 1 AS src_row FROM {source})"
     return (f"""SELECT CAST(src_row AS VARCHAR) AS msg, CAST({_ident(a)} AS VARCHAR) AS sender,
                        CAST({_ident(b)} AS VARCHAR) AS recipient, 'to' AS kind,
@@ -1202,7 +1211,9 @@ def read_email(paths, roster: Roster | None, options: EmailOptions | None = None
                                    Path(out) if out is not None else None, warnings)
         finally:
             engine.close()
-    rows_read = int(units["rows"].sum())
+    unscored = int(units["unscored"].sum())
+    rows_read = int(units["rows"].sum()) + unscored
+    units = units[units["rows"] > 0].drop(columns="unscored").reset_index(drop=True)  # (pairs with a weight)
     # Units of fewer people than the minimum group size (default 5 with a key) are merged, as in
     # person-level data (see g2g_privacy).
     units = g2g_privacy(units, min_group_size or (PSEUDONYMIZED_MIN_GROUP_SIZE if pseudonymize_key is not None
@@ -1210,8 +1221,9 @@ def read_email(paths, roster: Roster | None, options: EmailOptions | None = None
     if out is not None:
         write_frame(units, Path(out))
     return EmailResult(ties=TieTable.empty("unit"), roster=roster, rows_read=rows_read,
-                       formats=tuple(formats), unit_level=None if out is not None else units, engine=engine.where,
-                       pairs=len(units))
+                       excluded={"no-score": unscored} if unscored else {}, formats=tuple(formats),
+                       unit_level=None if out is not None else units, engine=engine.where, pairs=len(units),
+                       warnings=tuple(warnings))
 
 
 def _tie_result(engine, reasons, paths, formats, roster, options, excluded, key, out,
@@ -1334,13 +1346,16 @@ def _aggregate(engine, paths, formats, roster, options, excluded, progress, shee
             raise InputError([Problem("not-for-unit-data", f"{', '.join(given)} cannot apply to group-to-group "
                                       "data (units, not people); leave them out", path=str(paths[0]))])
         try:
-            units = pd.concat([_viva_g2g(engine, _relation(engine, p, _source_kind(p, "viva-g2g"), sheets), p,
-                                         options) for p in paths])
+            tables = [_viva_g2g(engine, _relation(engine, p, _source_kind(p, "viva-g2g"), sheets), p, options)
+                      for p in paths]
         except engine.errors as exc:
             raise InputError([_read_problem(paths[0], exc)]) from None
-        units = units.groupby(["from_unit", "to_unit"], as_index=False).agg(
-            weight=("weight", "sum"), rows=("rows", "sum"), group_size=("group_size", "max"))
-        return None, units, []
+        warnings = [_in_sheet(_no_score_warning(p, n), sheets.get(str(p))) for p, table in zip(paths, tables)
+                    if (n := int(table["unscored"].sum()))]
+        units = pd.concat(tables).groupby(["from_unit", "to_unit"], as_index=False).agg(
+            weight=("weight", "sum"), rows=("rows", "sum"), unscored=("unscored", "sum"),
+            group_size=("group_size", "max"))
+        return None, units, warnings
     if "viva-g2g" in formats:
         raise OnaError("group-to-group Viva Insights data gives a unit-level network only; read it on its own")
     if roster is None:
@@ -1403,6 +1418,10 @@ def _aggregate(engine, paths, formats, roster, options, excluded, progress, shee
             problems = [_in_sheet(p, sheets.get(str(path))) for source, path, found, first in reading.checks
                         for p in _malformed_rows(engine, source, path, found, first)]
             raise InputError(problems or [Problem("bad-row", "has malformed rows", path=str(paths[0]))])
+        unscored = int(reasons.loc[reasons["reason"] == "no-score", "rows"].sum())
+        if unscored:
+            reading.warnings += [_in_sheet(w, sheets.get(w.path))
+                                 for w in _unscored(engine, sources, selects, unscored)]
         undated = int(reasons.loc[reasons["reason"] == "no-time", "rows"].sum())
         if undated:
             reading.warnings += [_in_sheet(w, sheets.get(w.path)) for w in
@@ -1479,6 +1498,23 @@ def _undated(engine, sources, selects: list[str], rows: int, window: str) -> lis
                     f"Date header), so they cannot be placed in {window} and were left out; give them a time, or "
                     f"leave out {window} to keep them", path=str(p), severity="warning")
             for (p, *_), n in zip(sources, counts) if n]
+
+
+def _unscored(engine, sources, selects: list[str], rows: int) -> list[Problem]:
+    """The warnings for the ``rows`` rows of Viva Insights person-to-person exports left out for a
+    blank or unreadable score (``no-score``): one per export that has them (counted again per
+    export only when there are several)."""
+    counts = [rows] if len(sources) == 1 else \
+        [engine.rows(f"SELECT count(*) FROM ({q}) WHERE status = 'ona:no-score'")[0][0] for q in selects]
+    return [_no_score_warning(p, n) for (p, *_), n in zip(sources, counts) if n]
+
+
+def _no_score_warning(path, rows: int) -> Problem:
+    """The warning for the ``rows`` rows of one Viva Insights export left out for a blank or
+    unreadable score (``no-score``)."""
+    return Problem("no-score", f"{int(rows):,} rows have a blank or unreadable score (not a number), so their weight "
+                   "is unknown and they were left out; export the scores again, or write 0 where there is no tie",
+                   path=str(path), severity="warning")
 
 
 def _regex_reason(exc: Exception) -> str:
