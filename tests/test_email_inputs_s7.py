@@ -371,8 +371,8 @@ def test_viva_rows_with_a_blank_or_unreadable_score_are_left_out_with_a_warning(
     assert ties.to_dict("list") == {"source": ["p-01", "p-02"], "target": ["p-02", "p-04"], "weight": [0.25, 0.5],
                                     "messages": [1, 1]}
     assert re.sub(r"\(\d+ threads\)", "(N threads)", res.stderr).splitlines()[:5] == [
-        "Warning: p2p.csv: 3 rows have a blank or unreadable score (not a number), so their weight is unknown and "
-        "they were left out; export the scores again, or write 0 where there is no tie [no-score]",
+        "Warning: p2p.csv: 3 rows have a blank or unreadable score (not a number): a tie of unknown weight, left "
+        "out; export the scores again, or write 0 where there is no tie [no-score]",
         "Read 6 rows (viva-p2p) with DuckDB on this machine (N threads).",
         "Left out: 3 rows (no-score)",
         "Left out: 1 row (zero-score)",
@@ -392,7 +392,7 @@ def test_the_tie_table_of_viva_exports_never_holds_an_empty_weight(tmp_path, viv
     assert weights_.notna().all()
     assert weights(res) == {("p-01", "p-02"): 0.25, ("p-04", "p-01"): 0.75}
     assert res.excluded == {"no-score": 3}
-    assert [(w.code, w.path, w.message.split(" rows")[0]) for w in res.warnings] == [
+    assert [(w.code, w.path, w.message.split(" row")[0]) for w in res.warnings] == [
         ("no-score", str(a), "1"), ("no-score", str(b), "2")]
 
 
@@ -411,8 +411,7 @@ def test_group_to_group_rows_without_a_collaboration_time_are_left_out_with_a_wa
     assert pd.read_csv(out).to_dict("list") == {"from_unit": ["HR", "Sales"], "to_unit": ["Sales", "HR"],
                                                 "weight": [4.0, 10.5], "rows": [1, 1]}
     lines = re.sub(r"\(\d+ threads\)", "(N threads)", res.stderr).splitlines()
-    assert lines[0] == ("Warning: g2g.csv: 2 rows have a blank or unreadable score (not a number), so their weight is "
-                        "unknown and they were left out; export the scores again, or write 0 where there is no tie "
-                        "[no-score]")
+    assert lines[0] == ("Warning: g2g.csv: 2 rows have a blank or unreadable score (not a number): a tie of unknown "
+                        "weight, left out; export the scores again, or write 0 where there is no tie [no-score]")
     assert lines[1].startswith("Read 4 rows of group-to-group data (viva-g2g)") and lines[2] == \
         "Left out: 2 rows (no-score)"

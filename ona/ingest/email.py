@@ -1512,8 +1512,9 @@ def _unscored(engine, sources, selects: list[str], rows: int) -> list[Problem]:
 def _no_score_warning(path, rows: int) -> Problem:
     """The warning for the ``rows`` rows of one Viva Insights export left out for a blank or
     unreadable score (``no-score``)."""
-    return Problem("no-score", f"{int(rows):,} rows have a blank or unreadable score (not a number), so their weight "
-                   "is unknown and they were left out; export the scores again, or write 0 where there is no tie",
+    counted = f"{int(rows):,} rows have" if rows != 1 else "1 row has"
+    return Problem("no-score", f"{counted} a blank or unreadable score (not a number): a tie of unknown weight, "
+                   "left out; export the scores again, or write 0 where there is no tie",
                    path=str(path), severity="warning")
 
 
