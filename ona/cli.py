@@ -18,7 +18,7 @@ from ._arguments import MINIMUM
 from ._progress import show_progress, steps
 from .errors import InputError, OnaError
 from .report import _words as words
-from .ingest.email import FORMATS as EMAIL_FORMATS, left_out_unit
+from .ingest.email import DATE_ORDERS, FORMATS as EMAIL_FORMATS, left_out_unit
 from .ingest.engines import ENGINES
 from .report.html_map import SIZE_BY as SIZE_BY_CHOICES
 
@@ -167,6 +167,9 @@ def email_options(func):
                      help="Weight of a Cc recipient relative to To."),
         click.option("--since", default=None, help="Only messages sent on or after this date (YYYY-MM-DD)."),
         click.option("--until", default=None, help="Only messages sent before this date (YYYY-MM-DD)."),
+        click.option("--date-order", type=click.Choice(DATE_ORDERS), default=None,
+                     help="Order of day and month in numeric dates such as 01/03/2025 (default: detected from "
+                          "each time column; ambiguous columns are read month first with a warning)."),
         click.option("--min-messages", default=1, show_default=True, type=click.IntRange(1),
                      help="A tie needs at least this many messages."),
         click.option("--reciprocal", is_flag=True, help="A tie needs messages both ways (at least --min-messages each)."),
@@ -191,7 +194,7 @@ def _email_options(opts: dict):
                         cc_weight=opts["cc_weight"], since=opts["since"], until=opts["until"],
                         min_messages=opts["min_messages"], reciprocal=opts["reciprocal"],
                         exclude=tuple(opts["exclude"]), aliases=opts["aliases"], format=opts["email_format"],
-                        engine=opts["engine"])
+                        engine=opts["engine"], date_order=opts["date_order"])
 
 
 def _expand_patterns(values, option: str) -> list:
@@ -698,6 +701,8 @@ def email_command(exports, roster_path, id_column, email_column, unit_column, ou
         click.echo(f"Read {words.count(result.rows_read, 'row')} of group-to-group data (viva-g2g) with "
                    f"{result.engine}: a unit-level network only (units, not people), "
                    f"{words.count(result.pairs, 'unit pair')}.", err=True)
+        for reason, count in sorted(result.excluded.items()):
+            click.echo(f"Left out: {words.count(count, 'row')} ({reason})", err=True)
     else:
         click.echo(f"Read {_email_read_line(result)}.", err=True)
         rows = _email_row_noun(result)

@@ -7,7 +7,7 @@
     [compare]               bootstraps, seed
     [privacy]               pseudonymize = "key file", min_group_size
     [email]                 the email rules (external, max_recipients, weight, cc_weight, since, ...,
-                            engine = "duckdb" or "spark")
+                            date_order = "day-first" or "month-first", engine = "duckdb" or "spark")
     [ratings]               scale = "scale.toml", unit_type_column
     [waves.2025]            the inputs of one wave: roster and ties, email and/or ratings
 
@@ -44,13 +44,13 @@ _WAVE = {"roster": str, "ties": (str, list), "roster_sheet": str, "ties_sheet": 
 _PRIVACY = {"pseudonymize": str, "min_group_size": int}
 _EMAIL = {"external": str, "max_recipients": int, "weight": str, "cc_weight": (int, float), "since": str,
           "until": str, "min_messages": int, "reciprocal": bool, "exclude": list, "aliases": str,
-          "engine": str}
+          "engine": str, "date_order": str}
 _RATINGS = {"scale": str, "unit_type_column": str}
 _CHOICES = {"tie_rule": ("reported", "reciprocated", "union"), "combine": ("sum", "max", "any"),
             "ties_format": ("edges", "matrix", "wide"),
             "size_by": ("degree", "betweenness", "brokerage", "effective-size", "participation", "external-ties"),
             "external": ("drop", "domain", "keep"), "weight": ("per-message", "split"),
-            "engine": ("duckdb", "spark")}
+            "engine": ("duckdb", "spark"), "date_order": ("day-first", "month-first")}
 _SECTIONS = {"measurement": _MEASUREMENT, "columns": _COLUMNS, "compare": _COMPARE, "privacy": _PRIVACY,
              "email": _EMAIL, "ratings": _RATINGS}
 

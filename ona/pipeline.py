@@ -46,7 +46,8 @@ def email_parameters(options) -> dict:
         "min_messages": options.min_messages, "reciprocal": options.reciprocal,
         "exclude": f"{len(options.exclude)} pattern{'s' if len(options.exclude) != 1 else ''}"
                    if options.exclude else "none",
-        "aliases": Path(options.aliases).name if options.aliases else None, "engine": options.engine}}
+        "aliases": Path(options.aliases).name if options.aliases else None, "engine": options.engine,
+        "date_order": options.date_order or "detected"}}
 
 
 def privacy_parameters(pseudonymized: bool, min_group_size: int | None, merged_units: list[str],

@@ -32,17 +32,22 @@ import pandas as pd
 
 from .._progress import steps
 from ..errors import InputError, OnaError, Problem
-from ._tables import normalise_header
+from ._tables import EXCEL_SUFFIXES, Table, normalise_header, read_table
 from .engines import (
     ENGINES,
     DuckDBEngine,
     _ident,
     _q,
     directory_kind,
+    gzip_problem,
     header_line,
+    inner_suffix,
+    is_gzip,
     is_remote,
     java_cause,
     open_engine,
+    open_export,
+    read_start,
     spark_error_text,
     write_frame,
 )
@@ -50,8 +55,10 @@ from .roster import Roster
 from .ties import TieTable, constant_texts, texts_at
 
 __all__ = ["EmailOptions", "EmailResult", "read_email", "detect_email_format", "aggregation_sql", "FORMATS",
-           "pseudonym", "AUTOMATED_PATTERNS"]
+           "DATE_ORDERS", "pseudonym", "AUTOMATED_PATTERNS"]
 
+#: The orders of a numeric date's day and month (``--date-order``): 1/3/2025 is 1 March day first.
+DATE_ORDERS = ("day-first", "month-first")
 FORMATS = ("log", "mbox", "m365-trace", "m365-enhanced", "google-workspace", "viva-p2p", "viva-g2g",
            "graph-data-connect")
 # Senders that are machines, not colleagues (matched on the normalised address).
@@ -83,6 +90,7 @@ class EmailOptions:
     aliases: str | Path | None = None   # CSV: old address, roster id or address
     format: str | None = None           # forced format
     engine: str = "duckdb"              # where the rules run: duckdb (this machine) or spark
+    date_order: str | None = None       # day-first | month-first: of numeric dates (1/3/2025); None: detected
 
     def check(self) -> None:
         if self.external not in ("drop", "domain", "keep"):
@@ -91,6 +99,8 @@ class EmailOptions:
             raise ValueError("weight must be per-message or split")
         if self.engine not in ENGINES:
             raise ValueError(f"engine must be one of {', '.join(ENGINES)}")
+        if self.date_order not in (None, *DATE_ORDERS):
+            raise ValueError(f"date_order must be one of {', '.join(DATE_ORDERS)} (or None: detected)")
         if self.max_recipients < 1 or self.min_messages < 1 or self.cc_weight < 0:
             raise ValueError("max_recipients and min_messages must be 1 or more; cc_weight 0 or more")
         import datetime as dt
@@ -125,27 +135,35 @@ class EmailResult:
 # --- Detecting the format -----------------------------------------------------------------------
 
 def _starts_with(path: Path, prefix: bytes) -> bool:
-    with open(path, "rb") as handle:
-        return handle.read(len(prefix)) == prefix
+    """Whether a local file starts with ``prefix`` (decompressed, for a gzip file)."""
+    return read_start(path, len(prefix)) == prefix
 
 
 def detect_email_format(path: str | Path) -> str:
-    """The format of an email export, from its suffix and header row (see :data:`FORMATS`). A path
+    """The format of an email export, from its suffix and header row (see :data:`FORMATS`); a
+    gzip-compressed export (``log.csv.gz``) by the suffix inside and its decompressed header. A path
     on a cluster (``abfss://`` ...) is told by its suffix only: JSON is Graph Data Connect, anything
     else a message log unless ``--email-format`` says otherwise."""
     if is_remote(path):
-        return "graph-data-connect" if str(path).lower().rstrip("/").endswith((".json", ".jsonl")) else "log"
+        return "graph-data-connect" if inner_suffix(path) in (".json", ".jsonl") else "log"
     path = Path(path)
-    suffix = path.suffix.lower()
+    suffix = inner_suffix(path)
     if suffix in (".mbox", ".mbx") or (path.is_file() and _starts_with(path, b"From ")):
         return "mbox"
     if suffix in (".json", ".jsonl") or (path.is_dir() and directory_kind(path) == "json"):
         return "graph-data-connect"
     if suffix == ".parquet" or path.is_dir():
         return "graph-data-connect" if "torecipients" in _parquet_columns(path) else "log"
+    if suffix in EXCEL_SUFFIXES:
+        return _header_format(_excel_log(path).headers)
     if path.is_file() and _starts_with(path, b"{"):
         return "graph-data-connect"
-    keys = {normalise_header(h.strip()) for h in header_line(path)[0]}
+    return _header_format(header_line(path)[0])
+
+
+def _header_format(header: list[str]) -> str:
+    """The format of a CSV or Excel export from its header row's cells."""
+    keys = {normalise_header(h.strip()) for h in header}
     if {"primarycollaborator personid", "secondarycollaborator personid"} <= keys:
         return "viva-p2p"
     if {"primarycollaborator organization", "secondarycollaborator organization"} <= keys or \
@@ -158,6 +176,33 @@ def detect_email_format(path: str | Path) -> str:
     if any(k in keys for k in ("event target", "event type", "message event")) and "message id" in keys:
         return "google-workspace"
     return "log"
+
+
+def _excel_log(path: Path) -> Table:
+    """The sheet of an Excel export (``.xlsx``: the Microsoft 365 message trace saved from Excel)
+    as text, with each record's sheet row: the sheet and header row that hold the most email
+    columns (:func:`ona.ingest._tables.read_table`)."""
+    return read_table(path, wanted_headers=_EXCEL_HEADERS)
+
+
+def _sheet_texts(table: Table):
+    """A sheet's cells as an Arrow table of text columns (a blank cell is NULL, as in a CSV log),
+    for the engine to read as it reads a CSV log."""
+    import pyarrow as pa
+
+    return pa.table({name: pa.array([v if v != "" else None for v in table.frame[name].tolist()], pa.string())
+                     for name in table.headers})
+
+
+def _in_sheet(problem: Problem, table: Table | None) -> Problem:
+    """A problem found in a sheet read as a table (rows numbered as in a CSV: header 1, records from
+    2) with the sheet's own place: its name, the header's row, each record's sheet row."""
+    if table is None:
+        return problem
+    row = problem.row
+    if row is not None:
+        row = table.header_row if row == 1 else int(table.rows[row - 2])
+    return replace(problem, sheet=table.sheet, row=row)
 
 
 def _parquet_columns(path: Path) -> set[str]:
@@ -173,11 +218,14 @@ def _parquet_columns(path: Path) -> set[str]:
 
 
 def _source_kind(path: str, fmt: str) -> str:
-    """How an engine reads the file: csv, parquet, or json (Graph Data Connect messages)."""
-    text = str(path).lower().rstrip("/")
-    if text.endswith(".parquet") or (not is_remote(path) and Path(path).is_dir() and directory_kind(Path(path)) ==
-                                     "parquet") or (is_remote(path) and fmt != "graph-data-connect" and
-                                                    not text.endswith((".csv", ".tsv", ".txt"))):
+    """How an engine reads the file: csv, parquet, or json (Graph Data Connect messages); a gzip
+    file by the suffix inside (``log.csv.gz`` is csv)."""
+    suffix = inner_suffix(path)
+    if suffix in EXCEL_SUFFIXES and not is_remote(path):
+        return "sheet"
+    if suffix == ".parquet" or (not is_remote(path) and Path(path).is_dir() and directory_kind(Path(path)) ==
+                                "parquet") or (is_remote(path) and fmt != "graph-data-connect" and
+                                               suffix not in (".csv", ".tsv", ".txt")):
         return "parquet"
     return "json" if fmt == "graph-data-connect" else "csv"
 
@@ -203,6 +251,8 @@ def _duckdb_problem(exc: Exception, path: Path) -> Problem:
     found = _file_problem(Path(path)) if not is_remote(path) else None
     if found is not None:
         return found
+    if is_gzip(path) and "GZIP" in text:  # "Unexpected end of GZIP stream", "Input is not a GZIP stream"
+        return gzip_problem(path)
     line = re.search(r"Line: (\d+)", text)
     row = int(line.group(1)) if line else None
     columns = re.search(r"Expected Number of Columns: (\d+) Found: (\d+)", text)
@@ -230,15 +280,13 @@ def _rows_of_another_width(path: Path, width: int, limit: int = 20) -> list[int]
     this error path only; the delimiter is the one the header line holds most of."""
     import codecs
     import csv
-    import io
 
     if is_remote(path) or not path.is_file():
         return []
-    with open(path, "rb") as raw:
-        start = raw.read(2)
+    start = read_start(path, 2)
     encoding = "utf-16" if start in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE) else "utf-8-sig"
     found: list[int] = []
-    with open(path, encoding=encoding, errors="replace", newline="") as text:
+    with open_export(path, "r", encoding=encoding, errors="replace", newline="") as text:
         header = text.readline()
         delimiter = max(",;\t|", key=header.count)
         text.seek(0)
@@ -262,7 +310,7 @@ def _file_problem(path: Path) -> Problem | None:
     import duckdb
 
     if path.is_dir():
-        if not any(p.suffix.lower() in (".parquet", ".json", ".jsonl") for p in path.rglob("*")):
+        if not any(p.suffix.lower() == ".parquet" or inner_suffix(p) in (".json", ".jsonl") for p in path.rglob("*")):
             return Problem("no-email-files", "holds no .parquet, .json or .jsonl files (a folder is read as "
                            "Parquet or JSON lines); name CSV files themselves (mail/*.csv)", path=str(path))
         return None
@@ -334,16 +382,26 @@ def _blank_sql(col: str) -> str:
 
 
 def _row_checks(sender: str | None, when: str | None, parsed: str | None = None,
-                day_first: bool = False) -> list[tuple[str, str, str, str]]:
+                day_first: bool = False, date_order: str | None = None) -> list[tuple[str, str, str, str]]:
     """Malformed rows of a log: a blank sender (``sender`` given: hand-made logs; traces may hold
-    null-sender bounces), or a time that is not a time (read day first with ``day_first``): (code,
-    SQL condition, column, message). Each condition looks at the cell's text only where the cheap
-    test leaves a doubt."""
+    null-sender bounces), a numeric date whose month field is above 12 in the ``date_order`` given
+    (``date-order``: 13/03/2025 month first), or another time that is not a time (read day first
+    with ``day_first``): (code, SQL condition, column, message). Each condition looks at the cell's
+    text only where the cheap test leaves a doubt (the time did not parse)."""
     checks = []
     if when:
         time_sql = parsed or _time_sql(_ident(when), day_first)
-        checks.append(("bad-timestamp", f"(CASE WHEN {time_sql} IS NOT NULL THEN false "
-                       f"ELSE NOT {_blank_sql(_ident(when))} END)", when,
+        unreadable = f"NOT {_blank_sql(_ident(when))}"
+        if date_order:
+            month, other, written = (1, "day-first", "month/day/year") if date_order == "month-first" else \
+                (2, "month-first", "day/month/year")
+            contradicts = (f"coalesce(TRY_CAST(regexp_extract(CAST({_ident(when)} AS VARCHAR), {_q(_NUMERIC_DATE)}, "
+                           f"{month}) AS INTEGER) > 12, false)")
+            checks.append(("date-order", f"(CASE WHEN {time_sql} IS NOT NULL THEN false ELSE {contradicts} END)", when,
+                           f"a number above 12 stands where the month is in the date order given ({date_order}: "
+                           f"{written}); give the order the export uses ({other}), or write the dates as YYYY-MM-DD"))
+            unreadable += f" AND NOT {contradicts}"
+        checks.append(("bad-timestamp", f"(CASE WHEN {time_sql} IS NOT NULL THEN false ELSE {unreadable} END)", when,
                        "is not a date and time ona can read; write ISO 8601 (2024-03-01T09:30:00) or m/d/Y H:M:S"))
     if sender is not None:
         checks.append(("blank-sender", _blank_sql(_ident(sender)), sender,
@@ -352,7 +410,7 @@ def _row_checks(sender: str | None, when: str | None, parsed: str | None = None,
 
 
 #: Reasons that mark malformed rows in the one aggregation pass; found rows stop the run.
-MALFORMED = ("bad-timestamp", "blank-sender")
+MALFORMED = ("date-order", "bad-timestamp", "blank-sender")
 
 
 def _malformed_sql(checks) -> str:
@@ -389,6 +447,8 @@ class _Reading:
     """What :func:`_aggregate` tells the readers of one run, and what they tell it back.
 
     ``window``: the time-window options given (``--since``, ``--until`` or both), or "".
+    ``date_order``: the order of numeric dates given (``--date-order``), or None: each time column's
+    own (:func:`_date_order`).
     ``whole_columns``: the readers tell lists and display names in recipient cells from the whole
     columns (the second reading, see :func:`_aggregate`) instead of their first rows. The readers
     add their malformed-row ``checks`` ((source, path, checks, first row) for
@@ -397,6 +457,7 @@ class _Reading:
     (``assumed_plain``) from its first rows alone."""
 
     window: str = ""
+    date_order: str | None = None
     whole_columns: bool = False
     checks: list = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
@@ -482,7 +543,10 @@ def _log_sql(engine, source: str, path: Path, fmt: str = "log", reading: _Readin
     if not reading.whole_columns:
         reading.assumed_single |= per_recipient
         reading.assumed_plain |= not display_names
-    day_first = _date_order(engine, source, path, when, reading.warnings) if numeric_dates else False
+    if reading.date_order:  # given: it decides, and a date it cannot be is refused by row
+        day_first = reading.date_order == "day-first"
+    else:
+        day_first = _date_order(engine, source, path, when, reading.warnings) if numeric_dates else False
     # The message key: the message id (a blank id is none); else sender + time where each row is one
     # recipient; else the row.
     by_time = f"coalesce({_ident(sender)}, '') || '|' || coalesce(CAST({_ident(when)} AS VARCHAR), '')" if when \
@@ -497,10 +561,11 @@ def _log_sql(engine, source: str, path: Path, fmt: str = "log", reading: _Readin
     kind = f"CASE WHEN lower(CAST({_ident(kind_col)} AS VARCHAR)) LIKE 'cc%' THEN 'cc' ELSE 'to' END" if kind_col \
         else "'to'"
     time_sql = "ona_sent_at" if when else "NULL::TIMESTAMP"
-    found = _row_checks(sender if fmt == "log" else None, when, "ona_sent_at" if when else None)
+    found = _row_checks(sender if fmt == "log" else None, when, "ona_sent_at" if when else None,
+                        date_order=reading.date_order)
     if found:
         reading.checks.append((source, path, _row_checks(sender if fmt == "log" else None, when,
-                                                         day_first=day_first), 2))
+                                                         day_first=day_first, date_order=reading.date_order), 2))
     status_sql = f"coalesce({_malformed_sql(found)}, CAST({_ident(status)} AS VARCHAR))" if status \
         else f"{_malformed_sql(found)}::VARCHAR"
     # Row numbers only where they are the message key (they force an ordered, single-threaded scan).
@@ -549,6 +614,11 @@ ALIASES_EMAIL = {
 
 
 _ENHANCED_TIMES = ("origin timestamp utc", "origin timestamp", "received", "date")
+#: The header words an Excel export's header row is found by (a title row above it holds none):
+#: each field of a message log, and the columns that tell the other formats (:func:`_excel_log`).
+_EXCEL_HEADERS = [list(words) for words in ALIASES_EMAIL.values()] + [
+    ["recipient status", "network message id"], ["primarycollaborator personid", "secondarycollaborator personid"],
+    ["primarycollaborator organization", "timeinvestors organization"]]
 
 
 def _enhanced_sql(engine, source: str, path: Path, reading: _Reading | None = None) -> str:
@@ -565,8 +635,9 @@ def _enhanced_sql(engine, source: str, path: Path, reading: _Reading | None = No
                                   "recipient_status columns", path=str(path), row=1)])
     if when is None and reading.window:
         raise InputError([_no_time_column(path, reading.window, _ENHANCED_TIMES)])
-    time_sql = _time_sql(_ident(when)) if when else "NULL::TIMESTAMP"
-    found = _row_checks(None, when)
+    day_first = reading.date_order == "day-first"
+    time_sql = _time_sql(_ident(when), day_first) if when else "NULL::TIMESTAMP"
+    found = _row_checks(None, when, day_first=day_first, date_order=reading.date_order)
     if found:
         reading.checks.append((source, path, found, 2))
     # A row is a message; a blank message id is no id: the row's sender, time and recipients stand in.
@@ -629,11 +700,11 @@ _NORMALISE = """CASE WHEN contains({x}, '<') OR contains({x}, '"') OR contains({
 #: Reasons a recipient row gets before its addresses are normalised, by their number in ``grouped``:
 #: the malformed-row markers of the readers (``ona:<code>``) first, then delivery and time window
 #: (``no-time``: a time window is asked and the row has no time, so it cannot be placed in it).
-ROW_REASONS = (*MALFORMED, "draft", "zero-score", "not-delivered", "no-time", "outside-time-window")
+ROW_REASONS = (*MALFORMED, "draft", "zero-score", "no-score", "not-delivered", "no-time", "outside-time-window")
 #: Every reason a recipient row gets in the rules of a message, with its number (from 1): the
 #: ROW_REASONS, then the two that need normalised addresses; the markers take precedence.
 _REASON_NUMBER = {code: k for k, code in enumerate((*ROW_REASONS, "blank-address", "self-mail"), 1)}
-_MARKERS = (*MALFORMED, "draft", "zero-score")
+_MARKERS = (*MALFORMED, "draft", "zero-score", "no-score")
 
 
 def grouped_rules(options: EmailOptions, salt: int = 0, scored: bool = False) -> str:
@@ -932,7 +1003,8 @@ def _viva_g2g(engine, source: str, path: Path, options: "EmailOptions") -> pd.Da
     """The unit table of a Viva Insights group-to-group export: per (from unit, to unit), the summed
     collaboration time (or email count) and the rows; ``group_size`` the larger group size the
     export gives the unit (its own column), for the privacy merge. ``--since``/``--until`` apply to
-    its MetricDate (m/d/Y, as Viva writes it)."""
+    its MetricDate (m/d/Y, as Viva writes it). A row whose time or count is blank or not a finite
+    number is left out (counted in ``unscored``: reason ``no-score``), so that no weight is empty."""
     cols = engine.columns(source)
     a = _find(cols, "primarycollaborator organization", "timeinvestors organization")
     b = _find(cols, "secondarycollaborator organization", "collaborators organization")
@@ -953,10 +1025,13 @@ def _viva_g2g(engine, source: str, path: Path, options: "EmailOptions") -> pd.Da
     if options.until:
         window.append(f"{day} < TIMESTAMP {_q(options.until)}")
     size_sql = f"max(TRY_CAST({_ident(size)} AS DOUBLE))" if size else "NULL::DOUBLE"
+    score = f"TRY_CAST({_ident(w)} AS DOUBLE)"
+    scored = f"CASE WHEN coalesce(abs({score}) < 1e300, false) THEN {score} END"  # (NaN is above every number)
     frame = engine.frame(f"""
         SELECT {_ident(a)} AS from_unit,
                CASE WHEN {_ident(b)} = 'Within Group' THEN {_ident(a)} ELSE {_ident(b)} END AS to_unit,
-               sum(TRY_CAST({_ident(w)} AS DOUBLE)) AS weight, count(*) AS rows, {size_sql} AS group_size
+               sum({scored}) AS weight, count({scored}) AS rows, count(*) - count({scored}) AS unscored,
+               {size_sql} AS group_size
         FROM {source}
         WHERE {_ident(b)} NOT IN ('Unclassified Collaborators', 'Other_Collaborators')
               {"".join(" AND " + c for c in window)}
@@ -991,7 +1066,9 @@ def g2g_privacy(units: pd.DataFrame, minimum: int | None) -> pd.DataFrame:
 def _viva_p2p_sql(engine, source: str, path=None, window: str = "") -> str:
     """Recipient rows of a Viva Insights person-to-person export: each row one (primary -> secondary)
     row with its tie score (Strong_tie_score, else collaboration hours or email count; 1 without
-    one); a score of 0 says there is no tie, so such a row is left out (reason ``zero-score``).
+    one); a score of 0 says there is no tie, so such a row is left out (reason ``zero-score``), and
+    so is a row whose score is blank or not a finite number (reason ``no-score``: a tie of unknown
+    weight is no weight, and the tie table holds none; :func:`_unscored` warns of them).
     MetricDate (m/d/Y or ISO) is the row's time; a time ``window`` on an export without one is an
     error."""
     cols = engine.columns(source)
@@ -1002,8 +1079,11 @@ def _viva_p2p_sql(engine, source: str, path=None, window: str = "") -> str:
     if when is None and window:
         raise InputError([_no_time_column(path, window, ("metricdate", "date"))])
     weight = f"TRY_CAST({_ident(w)} AS DOUBLE)" if w else "1.0"
-    # A score of 0 is no tie: the row is left out (reason zero-score), never a tie of weight 0.
-    zero = f"CASE WHEN {weight} = 0 THEN 'ona:zero-score' END" if w else "NULL::VARCHAR"
+    # A score of 0 is no tie: the row is left out (reason zero-score), never a tie of weight 0; a
+    # blank, unreadable, infinite or NaN score too (no-score: NaN is above every number, in DuckDB
+    # and Spark alike, so it fails the finite test).
+    zero = (f"CASE WHEN NOT coalesce(abs({weight}) < 1e300, false) THEN 'ona:no-score' "
+            f"WHEN {weight} = 0 THEN 'ona:zero-score' END") if w else "NULL::VARCHAR"
     base = f"(SELECT *, row_number() OVER () + 1 AS src_row FROM {source})"
     return (f"""SELECT CAST(src_row AS VARCHAR) AS msg, CAST({_ident(a)} AS VARCHAR) AS sender,
                        CAST({_ident(b)} AS VARCHAR) AS recipient, 'to' AS kind,
@@ -1113,7 +1193,10 @@ def read_email(paths, roster: Roster | None, options: EmailOptions | None = None
     for p in paths:
         if not is_remote(p) and not p.exists():
             raise InputError([Problem("file-not-found", "no such file", path=str(p))])
-    formats = [options.format or detect_email_format(p) for p in paths]
+    # An Excel export is read once, here: its header tells its format, its cells go to the engine.
+    sheets = {str(p): _excel_log(p) for p in paths if _source_kind(p, "log") == "sheet"}
+    formats = [options.format or (_header_format(sheets[str(p)].headers) if str(p) in sheets else
+                                  detect_email_format(p)) for p in paths]
     for p, f in zip(paths, formats):
         if f not in FORMATS:
             raise InputError([Problem("email-format", f"unknown email format {f!r}; one of {', '.join(FORMATS)}",
@@ -1121,18 +1204,24 @@ def read_email(paths, roster: Roster | None, options: EmailOptions | None = None
         if f == "mbox" and is_remote(p):
             raise InputError([Problem("email-format", "mbox archives are read on this machine; copy the file here",
                                       path=str(p))])
+        if f == "mbox" and is_gzip(p):
+            raise InputError([Problem("email-format", "a gzip-compressed mbox archive is not read; decompress it "
+                                      "first (gunzip)", path=str(p))])
     excluded: dict[str, int] = {}
     with tempfile.TemporaryDirectory(prefix="ona-email-") as tmp_name, \
             steps(["reading email exports", "aggregating"]) as progress:
         engine = open_engine(options.engine, Path(tmp_name), memory_limit=memory_limit, spark=spark)
         try:
-            reasons, units, warnings = _aggregate(engine, paths, formats, roster, options, excluded, progress)
+            reasons, units, warnings = _aggregate(engine, paths, formats, roster, options, excluded, progress,
+                                                  sheets)
             if units is None:
                 return _tie_result(engine, reasons, paths, formats, roster, options, excluded, pseudonymize_key,
                                    Path(out) if out is not None else None, warnings)
         finally:
             engine.close()
-    rows_read = int(units["rows"].sum())
+    unscored = int(units["unscored"].sum())
+    rows_read = int(units["rows"].sum()) + unscored
+    units = units[units["rows"] > 0].drop(columns="unscored").reset_index(drop=True)  # (pairs with a weight)
     # Units of fewer people than the minimum group size (default 5 with a key) are merged, as in
     # person-level data (see g2g_privacy).
     units = g2g_privacy(units, min_group_size or (PSEUDONYMIZED_MIN_GROUP_SIZE if pseudonymize_key is not None
@@ -1140,8 +1229,9 @@ def read_email(paths, roster: Roster | None, options: EmailOptions | None = None
     if out is not None:
         write_frame(units, Path(out))
     return EmailResult(ties=TieTable.empty("unit"), roster=roster, rows_read=rows_read,
-                       formats=tuple(formats), unit_level=None if out is not None else units, engine=engine.where,
-                       pairs=len(units))
+                       excluded={"no-score": unscored} if unscored else {}, formats=tuple(formats),
+                       unit_level=None if out is not None else units, engine=engine.where, pairs=len(units),
+                       warnings=tuple(warnings))
 
 
 def _tie_result(engine, reasons, paths, formats, roster, options, excluded, key, out,
@@ -1241,10 +1331,22 @@ def _node_names(engine) -> np.ndarray:
     return names
 
 
-def _aggregate(engine, paths, formats, roster, options, excluded, progress):
+def _relation(engine, path, kind: str, sheets: dict[str, Table]) -> str:
+    """The relation ``engine`` reads an export as: the file itself, or for an Excel export (kind
+    ``sheet``) its cells, handed to the engine as a table of text columns."""
+    if kind != "sheet":
+        return engine.source(path, kind)
+    name = f"sheet_{list(sheets).index(str(path))}"
+    engine.texts(name, _sheet_texts(sheets[str(path)]))
+    return name
+
+
+def _aggregate(engine, paths, formats, roster, options, excluded, progress, sheets=None):
     """Read every export into ``recipient_rows`` on ``engine`` and run the rules, leaving the kept
     node pairs in ``kept`` (by node number ``k`` of ``identities``); returns the rows left out by
-    reason and None, or None and the unit table of group-to-group data."""
+    reason and None, or None and the unit table of group-to-group data. ``sheets``: the Excel
+    exports among ``paths``, read (:func:`_excel_log`), by path."""
+    sheets = sheets or {}
     if set(formats) == {"viva-g2g"}:
         defaults = EmailOptions()
         given = [flag for name, flag in _NOT_FOR_G2G.items() if getattr(options, name) != getattr(defaults, name)]
@@ -1253,19 +1355,22 @@ def _aggregate(engine, paths, formats, roster, options, excluded, progress):
             raise InputError([Problem("not-for-unit-data", f"{flags} {_in_python(flags)} cannot apply to "
                                       "group-to-group data (units, not people); leave them out", path=str(paths[0]))])
         try:
-            units = pd.concat([_viva_g2g(engine, engine.source(p, _source_kind(p, "viva-g2g")), p, options)
-                               for p in paths])
+            tables = [_viva_g2g(engine, _relation(engine, p, _source_kind(p, "viva-g2g"), sheets), p, options)
+                      for p in paths]
         except engine.errors as exc:
             raise InputError([_read_problem(paths[0], exc)]) from None
-        units = units.groupby(["from_unit", "to_unit"], as_index=False).agg(
-            weight=("weight", "sum"), rows=("rows", "sum"), group_size=("group_size", "max"))
-        return None, units, []
+        warnings = [_in_sheet(_no_score_warning(p, n), sheets.get(str(p))) for p, table in zip(paths, tables)
+                    if (n := int(table["unscored"].sum()))]
+        units = pd.concat(tables).groupby(["from_unit", "to_unit"], as_index=False).agg(
+            weight=("weight", "sum"), rows=("rows", "sum"), unscored=("unscored", "sum"),
+            group_size=("group_size", "max"))
+        return None, units, warnings
     if "viva-g2g" in formats:
         raise OnaError("group-to-group Viva Insights data gives a unit-level network only; read it on its own")
     if roster is None:
         raise OnaError("a roster is needed to join email addresses to people")
     window = "/".join(flag for flag, value in (("--since", options.since), ("--until", options.until)) if value)
-    reading = _Reading(window=window)
+    reading = _Reading(window=window, date_order=options.date_order)
     sources = []  # (path, format, how the engine reads it, its relation: for an mbox archive, its table)
     for p, fmt in zip(paths, formats):
         if fmt == "mbox":
@@ -1275,10 +1380,10 @@ def _aggregate(engine, paths, formats, roster, options, excluded, progress):
             continue
         kind = _source_kind(p, fmt)
         try:
-            sources.append((p, fmt, kind, engine.source(p, kind)))
+            sources.append((p, fmt, kind, _relation(engine, p, kind, sheets)))
         except engine.errors as exc:
             raise InputError([_read_problem(p, exc)]) from None
-    selects = _recipient_rows(engine, sources, reading)
+    selects = _recipient_rows(engine, sources, reading, sheets)
     engine.table("people", _people_table(roster, options.aliases))
     for pattern in options.exclude:
         try:
@@ -1303,8 +1408,8 @@ def _aggregate(engine, paths, formats, roster, options, excluded, progress):
             lists, display_names = engine.rows(RECIPIENT_LAYOUT)[0]
             if (lists and reading.assumed_single) or (display_names and reading.assumed_plain):
                 engine.release("addresses")
-                reading = _Reading(window=window, whole_columns=True)
-                selects = _recipient_rows(engine, sources, reading)
+                reading = _Reading(window=window, date_order=options.date_order, whole_columns=True)
+                selects = _recipient_rows(engine, sources, reading, sheets)
                 sql = _group(engine, options, automated, scored)
         engine.store("identities", sql.identities)
         # A node written more than one way may be named twice in one message: its recipients are
@@ -1319,12 +1424,17 @@ def _aggregate(engine, paths, formats, roster, options, excluded, progress):
         sql = aggregation_sql(options, automated, one_address_a_node=bool(one_address_a_node))
         reasons = engine.frame(sql.reasons)
         if reasons["reason"].isin(MALFORMED).any():
-            problems = [p for source, path, found, first in reading.checks
+            problems = [_in_sheet(p, sheets.get(str(path))) for source, path, found, first in reading.checks
                         for p in _malformed_rows(engine, source, path, found, first)]
             raise InputError(problems or [Problem("bad-row", "has malformed rows", path=str(paths[0]))])
+        unscored = int(reasons.loc[reasons["reason"] == "no-score", "rows"].sum())
+        if unscored:
+            reading.warnings += [_in_sheet(w, sheets.get(w.path))
+                                 for w in _unscored(engine, sources, selects, unscored)]
         undated = int(reasons.loc[reasons["reason"] == "no-time", "rows"].sum())
         if undated:
-            reading.warnings += _undated(engine, sources, selects, undated, window)
+            reading.warnings += [_in_sheet(w, sheets.get(w.path)) for w in
+                                 _undated(engine, sources, selects, undated, window)]
         if options.min_messages > 1 or options.reciprocal or options.external in ("domain", "keep"):
             engine.store("kept", sql.kept)  # read again by the filters or for the outside nodes
             engine.release("pairs")
@@ -1336,11 +1446,13 @@ def _aggregate(engine, paths, formats, roster, options, excluded, progress):
     return reasons, None, reading.warnings
 
 
-def _recipient_rows(engine, sources, reading: _Reading) -> list[str]:
+def _recipient_rows(engine, sources, reading: _Reading, sheets: dict[str, Table]) -> list[str]:
     """The view ``recipient_rows`` over every export of ``sources`` (path, format, kind, relation),
-    read as ``reading`` says; returns each export's SQL."""
+    read as ``reading`` says; returns each export's SQL. What a reader finds in an Excel export
+    (of ``sheets``) is placed in its sheet (:func:`_in_sheet`)."""
     selects = []
     for p, fmt, kind, source in sources:
+        sheet, before = sheets.get(str(p)), len(reading.warnings)
         try:
             if fmt == "mbox":
                 selects.append(f"SELECT * FROM {source}")
@@ -1360,7 +1472,12 @@ def _recipient_rows(engine, sources, reading: _Reading) -> list[str]:
                     raise InputError([nested])
                 selects.append(_log_sql(engine, source, p, fmt, reading))
         except engine.errors as exc:
-            raise InputError([_read_problem(p, exc)]) from None
+            raise InputError([_in_sheet(_read_problem(p, exc), sheet)]) from None
+        except InputError as exc:
+            if sheet is None:
+                raise
+            raise InputError([_in_sheet(problem, sheet) for problem in exc.problems]) from None
+        reading.warnings[before:] = [_in_sheet(w, sheet) for w in reading.warnings[before:]]
     try:
         engine.view("recipient_rows", " UNION ALL ".join(f"({q})" for q in selects))
     except engine.errors as exc:
@@ -1390,6 +1507,24 @@ def _undated(engine, sources, selects: list[str], rows: int, window: str) -> lis
                     f"Date header), so they cannot be placed in {window} and were left out; give them a time, or "
                     f"leave out {window} {_in_python(window)} to keep them", path=str(p), severity="warning")
             for (p, *_), n in zip(sources, counts) if n]
+
+
+def _unscored(engine, sources, selects: list[str], rows: int) -> list[Problem]:
+    """The warnings for the ``rows`` rows of Viva Insights person-to-person exports left out for a
+    blank or unreadable score (``no-score``): one per export that has them (counted again per
+    export only when there are several)."""
+    counts = [rows] if len(sources) == 1 else \
+        [engine.rows(f"SELECT count(*) FROM ({q}) WHERE status = 'ona:no-score'")[0][0] for q in selects]
+    return [_no_score_warning(p, n) for (p, *_), n in zip(sources, counts) if n]
+
+
+def _no_score_warning(path, rows: int) -> Problem:
+    """The warning for the ``rows`` rows of one Viva Insights export left out for a blank or
+    unreadable score (``no-score``)."""
+    counted = f"{int(rows):,} rows have" if rows != 1 else "1 row has"
+    return Problem("no-score", f"{counted} a blank or unreadable score (not a number): a tie of unknown weight, "
+                   "left out; export the scores again, or write 0 where there is no tie",
+                   path=str(path), severity="warning")
 
 
 def _regex_reason(exc: Exception) -> str:

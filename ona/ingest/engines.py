@@ -28,6 +28,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..errors import InputError, Problem
+
 __all__ = ["ENGINES", "DuckDBEngine", "SparkEngine", "open_engine", "spark_sql", "is_remote", "local_session_conf",
            "spark_error_text", "java_cause"]
 
@@ -57,12 +59,71 @@ def _ident(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
+#: The compression suffix looked through: ``log.csv.gz`` is a CSV log (DuckDB and Spark read gzip
+#: by this suffix themselves).
+GZIP_SUFFIX = ".gz"
+
+
+def is_gzip(path) -> bool:
+    """Whether an export is gzip-compressed, by its name (``log.csv.gz``), as the engines tell it."""
+    return str(path).lower().rstrip("/").endswith(GZIP_SUFFIX)
+
+
+def inner_suffix(path) -> str:
+    """An export's suffix in lower case, through a compression suffix: ``.csv`` for ``log.csv.gz``."""
+    name = str(path).lower().rstrip("/").rsplit("/", 1)[-1]
+    if name.endswith(GZIP_SUFFIX):
+        name = name[:-len(GZIP_SUFFIX)]
+    return Path(name).suffix
+
+
+def gzip_problem(path) -> Problem:
+    """The error of a gzip file that cannot be decompressed to its end (cut short, damaged, or not
+    gzip at all though its name ends in .gz)."""
+    return Problem("bad-gzip", "cannot be decompressed: the gzip file is cut short or damaged, or not gzip "
+                   "though its name ends in .gz; compress the export again (gzip), or give the uncompressed file",
+                   path=str(path))
+
+
+def read_start(path: Path, size: int = 65536) -> bytes:
+    """The first ``size`` bytes of a local export, decompressed when it is gzip (:func:`is_gzip`):
+    as much as its start decompresses to, so that a file cut short further on still shows its
+    header here (the engine refuses it when it reaches the cut). A start that is not gzip is an
+    :class:`~ona.errors.InputError` ``bad-gzip``."""
+    import zlib
+
+    with open(path, "rb") as handle:
+        if not is_gzip(path):
+            return handle.read(size)
+        inflate, out = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS), b""  # (16+: the gzip wrapper)
+        try:
+            while len(out) < size and not inflate.eof:
+                block = handle.read(1 << 16)
+                if not block:
+                    break
+                out += inflate.decompress(block, size - len(out))
+                while inflate.unconsumed_tail and len(out) < size:
+                    out += inflate.decompress(inflate.unconsumed_tail, size - len(out))
+        except zlib.error:
+            raise InputError([gzip_problem(path)]) from None
+    return out
+
+
+def open_export(path: Path, mode: str = "rb", **text):
+    """A local export opened for reading, decompressed as it is read when it is gzip."""
+    import gzip
+
+    if is_gzip(path):
+        return gzip.open(path, mode if "b" in mode else "rt", **text)
+    return open(path, mode, **text)
+
+
 def header_line(path: Path) -> tuple[list[str], str, str]:
-    """The header row's cells as written, its delimiter and the file's encoding, from the first 64 KB:
+    """The header row's cells as written, its delimiter and the file's encoding, from the first 64 KB
+    (decompressed, for a gzip file: :func:`read_start`):
     utf-16 (by its byte-order mark), cp1252 (bytes that are not UTF-8: Excel's "CSV" in Western
     Europe, e.g. Danish "CSV (semikolonsepareret)", is Windows-1252) or utf-8."""
-    with open(path, "rb") as handle:
-        raw = handle.read(65536)
+    raw = read_start(path)
     if raw.startswith(codecs.BOM_UTF16_LE) or raw.startswith(codecs.BOM_UTF16_BE):
         text, encoding = raw.decode("utf-16", errors="ignore"), "utf-16"
     elif _is_utf8(raw):
@@ -110,19 +171,27 @@ def _utf8_copy(path: Path, tmp: Path, encoding: str) -> Path:
     memory): the engines read UTF-8."""
     target = tmp / (path.stem + ".utf8.csv")
     errors = _CP1252_GAPS if encoding == "cp1252" else "strict"
-    with open(path, encoding=encoding, errors=errors, newline="") as src, \
-            open(target, "w", encoding="utf-8", newline="") as dst:
-        for block in iter(lambda: src.read(1 << 20), ""):
-            dst.write(block)
+    import zlib
+
+    try:
+        with open_export(path, "r", encoding=encoding, errors=errors, newline="") as src, \
+                open(target, "w", encoding="utf-8", newline="") as dst:
+            for block in iter(lambda: src.read(1 << 20), ""):
+                dst.write(block)
+    except (EOFError, zlib.error, OSError):
+        if not is_gzip(path):
+            raise
+        raise InputError([gzip_problem(path)]) from None
     return target
 
 
 def directory_kind(path: Path) -> str:
-    """A directory of exports (e.g. partitioned by date) holds Parquet or JSON-lines files."""
+    """A directory of exports (e.g. partitioned by date) holds Parquet or JSON-lines files (these
+    also gzip-compressed: ``.json.gz``)."""
     for item in path.rglob("*"):
         if item.suffix.lower() == ".parquet":
             return "parquet"
-        if item.suffix.lower() in (".json", ".jsonl"):
+        if inner_suffix(item) in (".json", ".jsonl"):
             return "json"
     return "parquet"
 
@@ -223,6 +292,11 @@ class DuckDBEngine:
     def table(self, name: str, frame: pd.DataFrame) -> None:
         self.con.register(f"{name}_frame", frame)
         self.con.execute(f"CREATE TABLE {name} AS SELECT * FROM {name}_frame")
+
+    def texts(self, name: str, table) -> None:
+        """An Arrow table (an Excel export's cells as text columns) readable as relation ``name``,
+        as DuckDB reads Arrow: in place, without a copy."""
+        self.con.register(name, table)
 
     def view(self, name: str, sql: str) -> None:
         self.con.execute(f"CREATE OR REPLACE VIEW {name} AS {sql}")
@@ -592,6 +666,11 @@ class SparkEngine:
         rows = list(zip(*columns)) if columns else []
         self.spark.createDataFrame(rows, T.StructType(fields)).createOrReplaceTempView(name)
         self._views.append(name)
+
+    def texts(self, name: str, table) -> None:
+        """An Arrow table (an Excel export's cells as text columns) as view ``name``: sent to the
+        session as rows, as :meth:`table` sends a frame (a sheet holds at most Excel's million rows)."""
+        self.table(name, table.to_pandas())
 
     def view(self, name: str, sql: str) -> None:
         self.spark.sql(spark_sql(sql)).createOrReplaceTempView(name)
