@@ -233,7 +233,7 @@ def test_an_excel_sheet_without_sender_and_recipient_columns_names_its_sheet_and
     assert res.exit_code == 2 and ties is None
     assert res.stderr.splitlines() == [
         "Error: log.xlsx, sheet 'Mail', row 2: has no sender and recipient columns (e.g. From and To, or sender "
-        "and recipient); name them or pass --email-format [email-columns]"]
+        "and recipient); name them or pass --email-format (format= in Python) [email-columns]"]
 
 
 # --- 3. --date-order ------------------------------------------------------------------------------
