@@ -330,3 +330,26 @@ def test_a_read_only_history_is_refused_before_reading_not_after_the_analysis(wa
                         and mode & os.W_OK else real(path, mode, **kw))
     _refused(_store(runner, wave_inputs, str(Path("history") / "h.db"), command),
              message.format(folder=_as_given("history", wave_inputs, command)), wave_inputs)
+
+
+def test_gephi_shows_each_person_by_name_and_a_pseudonymised_one_by_pseudonym(tmp_path, runner):
+    """network.gexf labels each node with the person's name (as the maps do), escaped, while the node
+    id stays the roster id; a person without a name, and everyone under --pseudonymize, is labelled
+    by their id or pseudonym."""
+    import networkx as nx
+
+    write_csv(tmp_path / "roster.csv", [["Employee ID", "Name", "Department"], ["E1", "Ann <script>", "Alpha"],
+                                        ["E2", "", "Alpha"], ["E3", "Cy & Co", "Beta"]])
+    write_csv(tmp_path / "ties.csv", [["Source", "Target"], ["E1", "E2"], ["E2", "E3"], ["E3", "E1"]])
+    base = ["analyze", "--roster", str(tmp_path / "roster.csv"), "--ties", str(tmp_path / "ties.csv"),
+            "--permutations", "0"]
+    assert runner.invoke(cli, [*base, "--out", str(tmp_path / "out")]).exit_code == 0
+    gexf = nx.read_gexf(tmp_path / "out" / "network.gexf")
+    assert {node: data["label"] for node, data in gexf.nodes(data=True)} == {
+        "E1": "Ann <script>", "E2": "E2", "E3": "Cy & Co"}
+    assert "<script>" not in (tmp_path / "out" / "network.gexf").read_text(encoding="utf-8")
+    key = tmp_path / "key.bin"
+    key.write_bytes(b"a secret of more than sixteen bytes")
+    assert runner.invoke(cli, [*base, "--out", str(tmp_path / "pseudo"), "--pseudonymize", str(key)]).exit_code == 0
+    gexf = nx.read_gexf(tmp_path / "pseudo" / "network.gexf")
+    assert all(data["label"] == node and node.startswith("p-") for node, data in gexf.nodes(data=True))

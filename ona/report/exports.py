@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import re
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -165,9 +166,10 @@ def _write_graphml(nodes: pd.DataFrame, edges: pd.DataFrame, texts, edge_texts, 
     handle.write("  </graph>\n</graphml>\n")
 
 
-def _write_gexf(nodes: pd.DataFrame, edges: pd.DataFrame, texts, edge_texts, handle) -> None:
+def _write_gexf(nodes: pd.DataFrame, edges: pd.DataFrame, texts, edge_texts, handle, labels=None) -> None:
     """GEXF 1.2 (gexf.net, as Gephi reads it), written as a stream; ``texts`` is
-    :func:`_column_texts` of ``nodes``, ``edge_texts`` :func:`_edge_columns`."""
+    :func:`_column_texts` of ``nodes``, ``edge_texts`` :func:`_edge_columns`; ``labels`` (one per
+    node, default the ids) are the labels Gephi shows: the people's names, as on the maps."""
     kinds = _attribute_kinds(nodes)
     ids = {c: str(i) for i, c in enumerate(kinds)}
     gexf_type = {"boolean": "boolean", "long": "long", "double": "double", "string": "string"}
@@ -176,11 +178,12 @@ def _write_gexf(nodes: pd.DataFrame, edges: pd.DataFrame, texts, edge_texts, han
     for c, kind in kinds.items():
         handle.write(f'      <attribute id="{ids[c]}" title="{_text(c)}" type="{gexf_type[kind]}"/>\n')
     handle.write("    </attributes>\n    <nodes>\n")
-    for i, pid in enumerate(nodes["id"].to_numpy(dtype=object)):
+    node_ids = nodes["id"].to_numpy(dtype=object)
+    for i, pid in enumerate(node_ids):
         values = "".join(f'<attvalue for="{ids[c]}" value="{t}"/>' for c, col in zip(kinds, texts)
                          if (t := col[i]) is not None)
-        label = _text(pid)
-        handle.write(f'      <node id="{label}" label="{label}"><attvalues>{values}</attvalues></node>\n')
+        label = _text(pid if labels is None else labels[i])
+        handle.write(f'      <node id="{_text(pid)}" label="{label}"><attvalues>{values}</attvalues></node>\n')
     handle.write("    </nodes>\n    <edges>\n")
     source, target, weight = edge_texts
     number = pd.Series(np.arange(len(edges)).astype(str), index=source.index)
@@ -201,7 +204,8 @@ def write_exports(graph: OrgGraph, measurement: Measurement, out_dir: str | Path
         _csv_safe_frame(edges).to_csv(tmp, index=False, encoding="utf-8-sig")
     paths["edges_csv"] = out / "edges.csv"
     texts, edge_texts = _column_texts(nodes, _attribute_kinds(nodes)), _edge_columns(nodes, edges)
-    for name, writer in (("network.gexf", _write_gexf), ("network.graphml", _write_graphml)):
+    labels = graph.labels().astype(str).to_numpy(dtype=object)  # (graph order, as node_table's rows)
+    for name, writer in (("network.gexf", partial(_write_gexf, labels=labels)), ("network.graphml", _write_graphml)):
         with atomic_path(out / name) as tmp, open(tmp, "w", encoding="utf-8", newline="\n") as handle:
             writer(nodes, edges, texts, edge_texts, handle)
         paths[name.split(".")[1]] = out / name
