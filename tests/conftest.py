@@ -126,3 +126,19 @@ def email_engine(request, monkeypatch):
         session = request.getfixturevalue("spark")
         monkeypatch.setattr(email, "open_engine", lambda name, tmp, **options: SparkEngine(tmp, session))
     return request.param
+
+
+def weights(result) -> dict:
+    """An email result's ties as {(source, target): weight}, weights to 6 decimals."""
+    t = result.ties.ties
+    return {(s, g): round(float(w), 6) for s, g, w in zip(t["source"], t["target"], t["weight"])}
+
+
+def email(runner, tmp_path, *args):
+    """``ona email`` on the command line; returns the result and the tie table written (or None)."""
+    import pandas as pd
+    from ona.cli import cli
+
+    out = tmp_path / "ties.csv"
+    res = runner.invoke(cli, ["email", *map(str, args), "--out", str(out)])
+    return res, (pd.read_csv(out) if out.exists() else None)

@@ -15,6 +15,8 @@ import ona
 from ona.cli import cli
 from ona.ingest.email import EmailOptions, read_email
 
+from conftest import email, weights
+
 # The tests of a path each engine reads in its own way (a gzip CSV, an Excel sheet handed to the
 # engine) run on both engines: DuckDB, and Spark in local mode (conftest.email_engine).
 both_engines = pytest.mark.usefixtures("email_engine")
@@ -54,18 +56,6 @@ def csv_text(rows, delimiter=",") -> str:
     out = io.StringIO()
     csv.writer(out, delimiter=delimiter, lineterminator="\n").writerows(rows)
     return out.getvalue()
-
-
-def weights(result) -> dict:
-    t = result.ties.ties
-    return {(s, g): round(float(w), 6) for s, g, w in zip(t["source"], t["target"], t["weight"])}
-
-
-def email(runner, tmp_path, *args):
-    """``ona email`` on the command line; returns the result and the tie table written (or None)."""
-    out = tmp_path / "ties.csv"
-    res = runner.invoke(cli, ["email", *map(str, args), "--out", str(out)])
-    return res, (pd.read_csv(out) if out.exists() else None)
 
 
 # --- 1. Compressed logs ---------------------------------------------------------------------------

@@ -8,8 +8,9 @@ import pandas as pd
 import pytest
 
 import ona
-from ona.cli import cli
 from ona.ingest.email import EmailOptions, read_email
+
+from conftest import email, weights
 
 # The tests of a rule each engine runs in its own SQL (a log read again, rows without a time, the
 # date order, a transcoded file) run on both engines: DuckDB, and Spark in local mode
@@ -30,18 +31,6 @@ def roster_csv(tmp_path):
 @pytest.fixture()
 def roster(roster_csv):
     return ona.read_roster(roster_csv)
-
-
-def weights(result) -> dict:
-    t = result.ties.ties
-    return {(s, g): round(float(w), 6) for s, g, w in zip(t["source"], t["target"], t["weight"])}
-
-
-def email(runner, tmp_path, *args):
-    """``ona email`` on the command line; returns the result and the tie table written (or None)."""
-    out = tmp_path / "ties.csv"
-    res = runner.invoke(cli, ["email", *map(str, args), "--out", str(out)])
-    return res, (pd.read_csv(out) if out.exists() else None)
 
 
 # --- 1. Lists and display names after the first rows ----------------------------------------------
