@@ -81,15 +81,31 @@ def unit_colours(labels) -> dict[str, str]:
     return {label: PALETTE[i % len(PALETTE)] for i, label in enumerate(sorted(labels))}
 
 
+# Above this many people in one layout, Fruchterman-Reingold runs EXACT_FR_ITERATIONS_LARGE iterations instead
+# of EXACT_FR_ITERATIONS (a unit of n people costs n² per iteration).
+LARGE_LAYOUT = 1000
+EXACT_FR_ITERATIONS = 300
+EXACT_FR_ITERATIONS_LARGE = 100
+
+
 def _seeded_fr(g, seed: int, weights=None) -> np.ndarray:
-    """igraph Fruchterman-Reingold from seeded start positions (deterministic for a seed)."""
+    """igraph's exact Fruchterman-Reingold (every pair of people repels) from seeded start positions, uniform
+    in ±1 (numpy's ``default_rng(seed)``): the same graph and seed give the same positions.
+
+    Up to :data:`LARGE_LAYOUT` vertices it runs :data:`EXACT_FR_ITERATIONS` iterations, above it
+    :data:`EXACT_FR_ITERATIONS_LARGE`; never igraph's grid variant, which counts repulsion only between people
+    closer than 2 (igraph's ``layout_i_grid_fr``) while ties pull from across the whole unit. From a start in
+    ±1 the grid variant costs about as much as the exact one; from a start spread over its grid (±sqrt(n)/2),
+    8x faster, it packs the unit into a core of overlapping dots. On a 50,000-person map, 100 exact iterations
+    lay the units out 3-4x faster than 300 grid iterations did, with ties shorter and fewer dots overlapping
+    (bench/bench_layout.py)."""
     rng = np.random.default_rng(seed)
     start = rng.uniform(-1, 1, size=(g.vcount(), 2)).tolist()
+    iterations = EXACT_FR_ITERATIONS if g.vcount() <= LARGE_LAYOUT else EXACT_FR_ITERATIONS_LARGE
     state = random.getstate()
     random.seed(seed)
     try:
-        layout = g.layout_fruchterman_reingold(weights=weights, seed=start, niter=300,
-                                               grid="auto" if g.vcount() > 1000 else "nogrid")
+        layout = g.layout_fruchterman_reingold(weights=weights, seed=start, niter=iterations, grid="nogrid")
     finally:
         random.setstate(state)
     return np.asarray(layout.coords, dtype=float).reshape(-1, 2)
