@@ -129,7 +129,7 @@ def _one_unit(measurement: Measurement) -> str:
     head = int(row["headcount"])
     density = "–" if pd.isna(row["internal_density"]) else density_percent(row["internal_density"]) + "%"
     return (f"<p>Inside {_e(unit)}: {count(int(row['internal_ties']), 'tie')} of {head * (head - 1):,} possible "
-            f"(density {density}). With one unit there is no unit-by-unit table, no boundary spanner or broker "
+            f"(density {_e(density)}). With one unit there is no unit-by-unit table, no boundary spanner or broker "
             "across units and no link between units.</p>")
 
 
@@ -158,7 +158,7 @@ def _heatmap(measurement: Measurement) -> str:
                 chance = "–" if pd.isna(c.observed_expected) else f"{c.observed_expected:.2f}"
                 pair_rows.append(f"<tr><td>{_e(a)}</td><td>{_e('(inside)' if a == b else b)}</td>"
                                  f"<td class='num'>{c.ties:,}</td><td class='num'>{int(c.possible_ties or 0):,}</td>"
-                                 f"<td class='num'>{density}</td><td class='num'>{chance}</td></tr>")
+                                 f"<td class='num'>{_e(density)}</td><td class='num'>{chance}</td></tr>")
         rows.append(f'<tr><th class="row" scope="row">{_e(a)}</th>{"".join(tds)}</tr>')
     heat = (f'<table class="heat"><caption class="vh">Density of ties from each unit (row) to each unit (column), '
             f'in percent</caption><thead><tr><th scope="col">from \\ to</th>{head}</tr></thead>'
@@ -274,7 +274,7 @@ def _response(measurement: Measurement) -> str:
         return ""
     rows = "".join(f"<tr><td>{_e(u)}</td><td class='num'>{int(r.respondents):,}</td>"
                    f"<td class='num'>{int(r.headcount):,}</td>"
-                   f"<td class='num'>{share_percent(int(r.respondents), int(r.headcount))}</td></tr>"
+                   f"<td class='num'>{_e(share_percent(int(r.respondents), int(r.headcount)))}</td></tr>"
                    for u, r in units.iterrows())
     return "<h2 id='response'>Response rate</h2>" + table("Response rate per unit",
                                                           ["Unit", "Answered", "People", "Rate"], [rows])
