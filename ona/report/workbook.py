@@ -62,6 +62,7 @@ SUMMARY_LABELS = {
     "ei_permutations": "Permutations in the E-I test",
     "ei_permutation_seed": "Seed of the E-I permutations",
     "communities": "Communities found in the network (Leiden)",
+    "community_people": "People with a tie, among whom the communities are found",
     "community_modularity": "Modularity Q of the communities found (undirected, weighted)",
     "unit_modularity_undirected": "Modularity Q of the formal units (undirected, weighted)",
     "unit_community_nmi": "Agreement of units and communities (NMI, 0-1)",
