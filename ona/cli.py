@@ -258,7 +258,9 @@ def _pct(x: float) -> str:
 
 
 def _num(x: float) -> str:
-    return "n/a" if x != x else f"{x:+.2f}" if x < 0 else f"{x:.2f}"
+    """A summary figure to two decimals; one that rounds to zero is "0.00", never "-0.00"."""
+    text = "n/a" if x != x else f"{x:.2f}"
+    return "0.00" if text == "-0.00" else text
 
 
 def render_summary(result) -> str:

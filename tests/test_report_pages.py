@@ -99,12 +99,12 @@ def test_a_unit_nobody_answered_for_is_not_the_most_outward_looking(tmp_path):
 def test_a_one_person_unit_left_out_of_the_ranking_is_said(tmp_path):
     """A (a1, a2) name each other and a1 names b1; B (b1, b2) name each other and both name Ed, alone
     in Z, who names a2. Z is not ranked (no tie can be inside it), and the sentence says so: A is at
-    E-I (2 - 2) / 4 = +0.00, B at (3 - 2) / 5 = +0.20."""
+    E-I (2 - 2) / 4 = 0.00 (no sign: balanced), B at (3 - 2) / 5 = +0.20."""
     people = [["a1", "Anna", "A"], ["a2", "Ali", "A"], ["b1", "Bo", "B"], ["b2", "Bea", "B"], ["e", "Ed", "Z"]]
     _, m = measure(tmp_path, people, [["a1", "a2"], ["a2", "a1"], ["a1", "b1"], ["b1", "b2"], ["b2", "b1"],
                                       ["b1", "e"], ["b2", "e"], ["e", "a2"]])
     found = texts(m)
-    assert found["most_closed_unit"] == ["A is the most closed of the 2 units of two or more people (E-I +0.00: "
+    assert found["most_closed_unit"] == ["A is the most closed of the 2 units of two or more people (E-I 0.00: "
                                          "2 ties inside, 2 with other units)."]
     assert found["most_open_unit"] == ["B is the most outward-looking of the 2 units of two or more people (E-I +0.20: "
                                        "2 ties inside, 3 with other units)."]

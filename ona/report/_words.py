@@ -61,8 +61,15 @@ def share_percent(part: int, whole: int) -> str:
 
 
 def signed(value) -> str:
-    """An E-I index as every page writes it: two decimals with its sign ("+0.33", "-0.50", "+0.00"),
-    "–" when there is none (a person or unit with no tie)."""
+    """An E-I index as every page writes it: two decimals with its sign ("+0.33", "-0.50"), and
+    "0.00" with no sign when it rounds to zero, so no page reads "-0.00" (an E-I of -0.004 is as
+    balanced as one of 0, as :func:`ona.report._html.change_text` writes a change); "–" when there
+    is none (a person or unit with no tie).
+
+    >>> signed(1 / 3), signed(-0.5), signed(-0.004), signed(0), signed(float("nan"))
+    ('+0.33', '-0.50', '0.00', '0.00', '–')
+    """
     if value is None or value != value:
         return "–"
-    return f"{float(value):+.2f}"
+    text = f"{float(value):+.2f}"
+    return text[1:] if text in ("+0.00", "-0.00") else text

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from ._words import NAMED_AT_MOST, count, first_names_and_more, share_percent
+from ._words import NAMED_AT_MOST, count, first_names_and_more, share_percent, signed
 
 if TYPE_CHECKING:
     from ..metrics import Measurement
@@ -69,7 +69,7 @@ def _extreme_units(units: pd.DataFrame, which: str) -> list[Finding]:
         everyone = ("Both" if len(units) == 2 else f"All {len(units):,}") + " units" + (f" {which}" if which else "")
         return [Finding(
             "units_level",
-            f"{everyone} have the same E-I index ({ei.min():+.2f}): none is more closed or more "
+            f"{everyone} have the same E-I index ({signed(ei.min())}): none is more closed or more "
             "outward-looking than the others.",
             {"units": list(units.index), "ei_index": float(ei.min())})]
     out = []
@@ -82,11 +82,11 @@ def _extreme_units(units: pd.DataFrame, which: str) -> list[Finding]:
         among = f" of the {len(units):,} units {which}" if which else ""
         if len(level) == 1:
             unit = level[0]
-            text = f"{unit} is the most {words}{among or ' unit'} (E-I {value:+.2f}: {ties[unit]})."
+            text = f"{unit} is the most {words}{among or ' unit'} (E-I {signed(value)}: {ties[unit]})."
             numbers = {"unit": unit, "ei_index": float(value)}
         else:
             named = first_names_and_more(level, "see metrics.xlsx, sheet Units")
-            text = (f"{named} are level as the most {words}{among or ' units'} (E-I {value:+.2f} each; "
+            text = (f"{named} are level as the most {words}{among or ' units'} (E-I {signed(value)} each; "
                     + "; ".join(f"{u}: {t}" for u, t in ties.items()) + ").")
             numbers = {"units": level, "ei_index": float(value)}
         out.append(Finding(key, text, numbers))
