@@ -115,11 +115,13 @@ def test_no_cell_of_any_sheet_is_a_formula_when_the_roster_holds_formula_text(tm
 # --- a report of one unit says there is no boundary ------------------------------------------------
 
 def _page_text(path) -> str:
-    """What a reader sees of an HTML page: its text without tags, styles or scripts."""
+    """What a reader sees of an HTML page: its text without tags, styles or scripts (a link inside a
+    sentence reads as its words, with no space around them)."""
     import html
     import re
 
     text = re.sub(r"<(style|script).*?</\1>", "", path.read_text(encoding="utf-8"), flags=re.S)
+    text = re.sub(r"</?a\b[^>]*>", "", text)
     return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", text)))
 
 

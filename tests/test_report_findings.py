@@ -103,7 +103,8 @@ def test_the_closed_units_top_brokers_link_other_units(municipality_page):
     assert row.endswith("<td>Morten Bjørnstad (13), Örjan Nørgaard (11), Synnøve Frøkjær (8)</td>")
     assert "Björn Ekström" not in row
     assert ('<th scope="col">Top brokers across units (brokerage roles)</th>' in page
-            and "the Gould &amp; Fernandez roles itinerant/consultant, representative, gatekeeper, liaison; "
+            and "the <a href='method.html#brokerage_roles'>Gould &amp; Fernandez roles</a> "
+                "itinerant/consultant, representative, gatekeeper, liaison; "
                 "coordinator roles, with a, b and c all in one unit, are not counted." in page)
 
 

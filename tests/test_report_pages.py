@@ -39,8 +39,10 @@ def texts(measurement) -> dict[str, list[str]]:
 
 
 def page_text(path: Path) -> str:
-    """What a reader sees of an HTML page: its text without tags or styles."""
+    """What a reader sees of an HTML page: its text without tags or styles (a link inside a sentence
+    reads as its words, with no space around them)."""
     text = re.sub(r"<style.*?</style>", "", path.read_text(encoding="utf-8"), flags=re.S)
+    text = re.sub(r"</?a\b[^>]*>", "", text)
     return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", text)))
 
 

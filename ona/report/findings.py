@@ -25,9 +25,18 @@ __all__ = ["Finding", "findings"]
 
 @dataclass(frozen=True)
 class Finding:
+    """One sentence of the findings: ``key`` says which finding it is, ``numbers`` the figures in it,
+    and ``defined`` the statistics it names, each as (the words of ``text`` that name it, its
+    heading's anchor on method.html), which index.html makes a link to the definition."""
+
     key: str
     text: str
     numbers: dict = field(default_factory=dict)
+    defined: tuple[tuple[str, str], ...] = ()
+
+
+_EI = (("E-I", "ei_index"),)
+_FRAGILE = "fragile_bridges"
 
 
 def _pct(share: float) -> str:
@@ -71,7 +80,7 @@ def _extreme_units(units: pd.DataFrame, which: str) -> list[Finding]:
             "units_level",
             f"{everyone} have the same E-I index ({signed(ei.min())}): none is more closed or more "
             "outward-looking than the others.",
-            {"units": list(units.index), "ei_index": float(ei.min())})]
+            {"units": list(units.index), "ei_index": float(ei.min())}, _EI)]
     out = []
     for key, value, words in (("most_closed_unit", ei.min(), "closed"),
                               ("most_open_unit", ei.max(), "outward-looking")):
@@ -89,7 +98,7 @@ def _extreme_units(units: pd.DataFrame, which: str) -> list[Finding]:
             text = (f"{named} are level as the most {words}{among or ' units'} (E-I {signed(value)} each; "
                     + "; ".join(f"{u}: {t}" for u, t in ties.items()) + ").")
             numbers = {"units": level, "ei_index": float(value)}
-        out.append(Finding(key, text, numbers))
+        out.append(Finding(key, text, numbers, _EI))
     return out
 
 
@@ -111,7 +120,9 @@ def findings(measurement: Measurement) -> list[Finding]:
         text = f"{_pct(share)} of collaboration crosses unit lines ({s['cross_unit_ties']:,} of {s['ties']:,} ties)"
         if not math.isnan(expected) and s.get("units", 0) >= 2:
             text += f"; if people chose colleagues regardless of unit, it would be about {_pct(expected)}"
-        out.append(Finding("cross_unit_share", text + ".", {"share": share, "expected_share": expected}))
+        defined = (("crosses unit lines", "ei_index"),) + ((("regardless of unit", "ei_expectation"),)
+                                                           if "regardless of unit" in text else ())
+        out.append(Finding("cross_unit_share", text + ".", {"share": share, "expected_share": expected}, defined))
     out.extend(_extreme_units(*_units_to_rank(measurement)))
     out.extend(_fragile_findings(measurement))
     k = s.get("units", 0)
@@ -130,7 +141,7 @@ def findings(measurement: Measurement) -> list[Finding]:
             f"{count(len(spanners), 'person', 'people')} ({_pct(len(spanners) / s['people'])}) "
             f"{'spans' if len(spanners) == 1 else 'span'} unit boundaries "
             f"(rule: {measurement.parameters.get('boundary_spanner_rule', 'see method')}).",
-            {"count": len(spanners)}))
+            {"count": len(spanners)}, (("unit boundaries", "boundary_spanners"),)))
     if "response_rate" in s and not math.isnan(s["response_rate"]):
         out.append(Finding(
             "response_rate",
@@ -149,7 +160,7 @@ def _one_unit_finding(measurement: Measurement) -> Finding:
     column = measurement.parameters.get("unit_column")
     return Finding("one_unit", f"Everyone is in one unit ({unit}{f', by {column}' if column else ''}), so there is "
                    "no unit boundary to measure: ties across units, the E-I index, boundary spanners and links "
-                   "between units are not defined.", {"unit": str(unit)})
+                   "between units are not defined.", {"unit": str(unit)}, (("E-I index", "ei_index"),))
 
 
 def _non_respondents_text(measurement: Measurement) -> str:
@@ -205,7 +216,8 @@ def _communities_finding(measurement: Measurement) -> list[Finding]:
             return []
         return [Finding("units_vs_communities",
                         f"{fragmented[0]} works as separate groups: the network has {s['communities']:,} "
-                        "communities, none holding two thirds of its people with a tie.", numbers)]
+                        "communities, none holding two thirds of its people with a tie.", numbers,
+                        (("communities", "communities"),))]
     closeness = "closely" if nmi >= 0.8 else "partly" if nmi >= 0.5 else "hardly"
     match = "matches" if s["communities"] == 1 else "match"
     text = (f"{found} found in the network {closeness} {match} the formal units "
@@ -220,7 +232,7 @@ def _communities_finding(measurement: Measurement) -> list[Finding]:
         cut = more or any(len(g) > NAMED_AT_MOST for g in groups)
         text += (f" Working as one with {other}: " + "; ".join(named)
                  + (f"; and {count(more, 'more group')}" if more else "") + (f" ({_SEE_MERGED})." if cut else "."))
-    return [Finding("units_vs_communities", text, numbers)]
+    return [Finding("units_vs_communities", text, numbers, (("NMI", "communities"),))]
 
 
 _SEE_FRAGMENTED = "see metrics.xlsx, sheet Units, column fragmented"
@@ -271,14 +283,15 @@ def _fragile_findings(measurement: Measurement) -> list[Finding]:
             "one_person_bridge",
             f"{row['unit_a']} and {row['unit_b']} are connected through one person ({label(person)}): "
             f"{'both' if ties == 2 else f'all {ties}'} ties between them run through them.",
-            {"unit_a": row["unit_a"], "unit_b": row["unit_b"], "person": person, "ties": ties}))
+            {"unit_a": row["unit_a"], "unit_b": row["unit_b"], "person": person, "ties": ties},
+            (("connected through one person", _FRAGILE),)))
     more = len(one_door) - NAMED_AT_MOST
     if more > 0:
         out.append(Finding(
             "one_person_bridge_more",
             f"{count(more, 'more pair')} of units {'is' if more == 1 else 'are'} connected through one person "
             "(see metrics.xlsx, sheet fragile_bridges, and the links that hang on one person below).",
-            {"pairs": more}))
+            {"pairs": more}, (("connected through one person", _FRAGILE),)))
     single = bridges[[len(c) == 2 for c in cut]]
     if len(single):
         named = [(row["unit_a"], row["unit_b"], *(label(p) for p in cut[i])) for i, row in single.iterrows()]
@@ -292,7 +305,8 @@ def _fragile_findings(measurement: Measurement) -> list[Finding]:
             else:
                 text += " (see metrics.xlsx, sheet fragile_bridges)."
         out.append(Finding("single_tie_pairs", text,
-                           {"pairs": len(single), "units": [[a, b] for a, b, _, _ in named]}))
+                           {"pairs": len(single), "units": [[a, b] for a, b, _, _ in named]},
+                           (("single relationship", _FRAGILE),)))
     return out
 
 

@@ -168,9 +168,10 @@ def _heatmap(measurement: Measurement) -> str:
                            "Ties ÷ what chance would give"], pair_rows)
     return (scroll_box(heat, "Heatmap of ties between units") +
             '<p class="note">Each cell: ties from people in the row unit to people in the column unit, as a '
-            "percentage of the ties possible (density), to one decimal; &lt;0.1 is a density above 0 and below "
-            "0.1%. The darker the cell, the denser the ties. A blank cell: no tie at all. The diagonal is inside "
-            "each unit. The ties, possible ties and the ratio to chance of every pair are in the table below."
+            'percentage of the ties possible (<a href="method.html#unit_pair_table">density</a>), to one decimal; '
+            "&lt;0.1 is a density above 0 and below 0.1%. The darker the cell, the denser the ties. A blank cell: no "
+            "tie at all. The diagonal is inside each unit. The ties, possible ties and the "
+            '<a href="method.html#pair_expectation">ratio to chance</a> of every pair are in the table below.'
             f"</p>{pairs}{_left_out(measurement, len(units))}")
 
 
@@ -230,11 +231,12 @@ def _people_per_unit(measurement: Measurement, top: int = 3) -> str:
     return (table("Top boundary spanners and brokers of each unit",
                   ["Unit", "People", "Top boundary spanners (other units reached)",
                    "Top brokers across units (brokerage roles)"], rows) +
-            "<p class='note'>Boundary spanners: the people the boundary spanner rule flags, those who reach the most "
+            "<p class='note'>Boundary spanners: the people the "
+            "<a href='method.html#boundary_spanners'>boundary spanner rule</a> flags, those who reach the most "
             "other units first (equal reach: higher betweenness first). Brokers across units: the number of "
-            "open two-paths a → b → c on which the person b links someone of another unit, the Gould &amp; "
-            f"Fernandez roles {roles}; coordinator roles, with a, b and c all in one unit, are not "
-            "counted.</p>")
+            "open two-paths a → b → c on which the person b links someone of another unit, the "
+            f"<a href='method.html#brokerage_roles'>Gould &amp; Fernandez roles</a> {roles}; coordinator roles, "
+            "with a, b and c all in one unit, are not counted.</p>")
 
 
 #: The most pairs of units the table of links that hang on one person lists (those with the most ties);
@@ -263,7 +265,8 @@ def _fragile(measurement: Measurement) -> str:
                     f"<td>{who}</td></tr>")
     return (table("Pairs of units whose ties all run through one person",
                   ["One unit", "Other unit", "Ties between them", "Everything runs through"], rows) +
-            "<p class='note'>If one of these people leaves or is away, the two units lose their only link."
+            "<p class='note'>If one of these people leaves or is away, the two units lose their only link "
+            "(<a href='method.html#fragile_bridges'>fragile links</a>)."
             + (f" Listed: the {len(listed):,} pairs with the most ties of {len(fragile):,}; all are in metrics.xlsx, "
                "sheet fragile_bridges." if len(listed) < len(fragile) else "") + "</p>")
 
@@ -332,6 +335,22 @@ def _privacy(parameters: dict) -> str:
     return f" <b>Privacy:</b> {_e(text)}." if text else ""
 
 
+def _finding_html(finding) -> str:
+    """A finding's sentence as HTML, escaped, each statistic it names (``Finding.defined``) a link to its
+    definition on method.html: the last place its words stand, after any unit or person named before them
+    (a place another statistic's link already holds is left as it is)."""
+    text, spans = finding.text, []
+    for words, anchor in finding.defined:
+        start = text.rfind(words)
+        if start >= 0 and all(start + len(words) <= a or start >= b for a, b, _ in spans):
+            spans.append((start, start + len(words), anchor))
+    out, done = [], 0
+    for start, end, anchor in sorted(spans):
+        out.append(f'{_e(text[done:start])}<a href="method.html#{anchor}">{_e(text[start:end])}</a>')
+        done = end
+    return "".join(out) + _e(text[done:])
+
+
 def write_index(measurement: Measurement, path: str | Path, *, pages: list[tuple[str, str]] | None = None,
                 title: str | None = None) -> Path:
     """Write report/index.html (atomically). ``pages`` are (title, file name) links to show. A measurement
@@ -342,7 +361,7 @@ def write_index(measurement: Measurement, path: str | Path, *, pages: list[tuple
     path = Path(path)
     s = measurement.summary
     heading = title or "Collaboration across units"
-    items = "".join(f"<li>{_e(f.text)}</li>" for f in findings(measurement))
+    items = "".join(f"<li>{_finding_html(f)}</li>" for f in findings(measurement))
     nav = " ".join(f'<a href="{_e(file)}">{_e(label)}</a>' for label, file in (pages or []))
     # One unit has no boundary: the unit table, spanners, brokers across units and links between
     # units are not defined, and one paragraph says so instead.
