@@ -142,3 +142,14 @@ def email(runner, tmp_path, *args):
     out = tmp_path / "ties.csv"
     res = runner.invoke(cli, ["email", *map(str, args), "--out", str(out)])
     return res, (pd.read_csv(out) if out.exists() else None)
+
+
+def page_text(path: Path) -> str:
+    """What a reader sees of an HTML page: its text without tags or styles (a link inside a sentence
+    reads as its words, with no space around them)."""
+    import html
+    import re
+
+    text = re.sub(r"<style.*?</style>", "", path.read_text(encoding="utf-8"), flags=re.S)
+    text = re.sub(r"</?a\b[^>]*>", "", text)
+    return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", text)))

@@ -458,7 +458,7 @@ def test_a_pair_said_to_be_connected_through_one_person_has_every_tie_through_th
     between = t.between()
     found = read_page(any_report / "index.html").findings
     said = [re.fullmatch(r"(.+) and (.+) are connected through one person \((.+)\): (?:all (\d+)|both) ties "
-                         r"between them run through (?:them|this person)\.", f) for f in found
+                         r"between the two units are theirs\.", f) for f in found
             if "connected through one person (" in f]
     expected = []
     for pair, ties in between.items():

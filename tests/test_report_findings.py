@@ -238,8 +238,8 @@ def test_findings_count_in_words_a_manager_would_use(tmp_path):
     _, m = measure(tmp_path, people, [["a", "b"], ["b", "a"], ["c", "d"], ["d", "c"], ["c", "a"], ["c", "b"],
                                       ["d", "e"], ["b", "e"]])
     found = texts(m)
-    assert found["one_person_bridge"] == ["X and Y are connected through one person (Cy): both ties between them "
-                                          "run through them."]
+    assert found["one_person_bridge"] == ["X and Y are connected through one person (Cy): both ties between the "
+                                          "two units are theirs."]
     assert found["single_tie_pairs"] == ["2 pairs of units are connected by a single relationship between two "
                                          "people: X and Z (Bo and Ed); Y and Z (Di and Ed)."]
     assert found["boundary_spanners"][0].startswith("1 person (20%) spans unit boundaries (rule: at least 1 tie "

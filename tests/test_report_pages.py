@@ -4,7 +4,6 @@ unit nobody answered for is not ranked), and the pages write the same number the
 
 from __future__ import annotations
 
-import html
 import json
 import re
 from pathlib import Path
@@ -16,7 +15,7 @@ from ona.report import findings
 from ona.report.html_map import map_data, unit_map_data, write_map, write_unit_map
 from ona.report.index_page import write_index
 
-from conftest import write_csv
+from conftest import page_text, write_csv
 
 def clique(ids: list[str]) -> list[list[str]]:
     return [[a, b] for a in ids for b in ids if a != b]
@@ -36,14 +35,6 @@ def texts(measurement) -> dict[str, list[str]]:
     for f in findings(measurement):
         out.setdefault(f.key, []).append(f.text)
     return out
-
-
-def page_text(path: Path) -> str:
-    """What a reader sees of an HTML page: its text without tags or styles (a link inside a sentence
-    reads as its words, with no space around them)."""
-    text = re.sub(r"<style.*?</style>", "", path.read_text(encoding="utf-8"), flags=re.S)
-    text = re.sub(r"</?a\b[^>]*>", "", text)
-    return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", text)))
 
 
 def team(unit: str, n: int, prefix: str) -> list[list[str]]:

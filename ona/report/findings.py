@@ -282,7 +282,7 @@ def _fragile_findings(measurement: Measurement) -> list[Finding]:
         out.append(Finding(
             "one_person_bridge",
             f"{row['unit_a']} and {row['unit_b']} are connected through one person ({label(person)}): "
-            f"{'both' if ties == 2 else f'all {ties}'} ties between them run through them.",
+            f"{'both' if ties == 2 else f'all {ties}'} ties between the two units are theirs.",
             {"unit_a": row["unit_a"], "unit_b": row["unit_b"], "person": person, "ties": ties},
             (("connected through one person", _FRAGILE),)))
     more = len(one_door) - NAMED_AT_MOST
