@@ -75,6 +75,36 @@ def _units_of(wave: StoredWave, mapping: dict | None, later: pd.Series | None = 
     return pd.Series(out, index=units.index.astype(str), dtype=object)
 
 
+def _mapping_between(mapping: dict, units_before: set[str], units_after: set[str]) -> dict:
+    """The entries of a unit mapping that apply between two waves, with the earlier wave's units
+    ``units_before`` and the later wave's ``units_after``.
+
+    One mapping (ona.toml's ``[units]``) serves every pair of waves, so an entry is applied only
+    where its change happened between the two: a rename or merger ``old = "new"`` when ``old`` is a
+    unit of the earlier wave and no longer one of the later wave (comparing 2024 with 2025, a
+    merger of 2026 does not apply: both units still exist in 2025). A rename is followed through
+    later renames until it reaches a unit of the later wave (HR -> People & Culture in 2025 and
+    People & Culture -> People in 2027 compare 2024's HR with 2027's People). A split
+    ``old = ["new 1", "new 2"]`` applies whenever ``old`` is in the earlier wave: each person takes
+    their later unit only when it is one of the new names, which leaves an unsplit unit as it was."""
+    names = {str(k): (list(map(str, v)) if isinstance(v, (list, tuple)) else str(v)) for k, v in mapping.items()}
+    applied = {}
+    for old, new in names.items():
+        if old not in units_before or old == new:
+            continue
+        if isinstance(new, list):
+            applied[old] = new
+            continue
+        if old in units_after:
+            continue
+        seen = {old}
+        while new not in units_after and isinstance(names.get(new), str) and new not in seen:
+            seen.add(new)
+            new = names[new]
+        applied[old] = new
+    return applied
+
+
 def unknown_units(mapping: dict, units: set[str]) -> dict[str, str]:
     """The entries of a unit mapping that name a unit in none of ``units`` (the units of every stored
     wave), most likely misspelt: old name -> what is wrong. An old name found nowhere is never
@@ -248,9 +278,8 @@ def compare_waves(before: StoredWave, after: StoredWave, *, mapping: dict | None
         check_type(wave, StoredWave, "compare_waves(before, after) compares two stored waves: load them from the "
                    "history with open_history(path, read_only=True).load(label)")
     bootstraps, seed = check_minimum("compare_waves", bootstraps=bootstraps, seed=seed)
-    present = set(before.measurement.people["unit"].astype(str))
-    mapping = {str(k): (list(map(str, v)) if isinstance(v, (list, tuple)) else str(v))
-               for k, v in (mapping or {}).items() if str(k) in present and str(k) != str(v)}
+    mapping = _mapping_between(mapping or {}, set(before.measurement.people["unit"].astype(str)),
+                               set(after.measurement.people["unit"].astype(str)))
     units_after = _units_of(after, None)
     units_before = _units_of(before, mapping, later=units_after)
     ub, pb = unit_figures(units_before, before.edges)

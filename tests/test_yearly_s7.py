@@ -1,0 +1,145 @@
+"""The yearly measurement as a municipality's analyst lives it: one ona.toml for 2024, 2025 and 2026,
+`ona run` each year (and the same from Python), then `ona compare`. Between the waves HR is renamed
+People & Culture (2025), IT and Planning merge into Digital Planning (2026), people leave and join.
+The rosters and ties are small enough that every figure below is computed by hand in the docstrings
+(definitions: docs/metrics.md, "wave comparison")."""
+
+from __future__ import annotations
+
+import csv
+import textwrap
+from pathlib import Path
+
+import pytest
+
+import ona
+from ona.cli import cli
+from ona.config import read_config
+
+# 2024: Finance f1-f5, HR h1-h5, IT i1-i5, Planning p1-p5 (20 people).
+PEOPLE_2024 = ([(f"f{i}", "Finance") for i in range(1, 6)] + [(f"h{i}", "HR") for i in range(1, 6)]
+               + [(f"i{i}", "IT") for i in range(1, 6)] + [(f"p{i}", "Planning") for i in range(1, 6)])
+TIES_2024 = [("f1", "f2"), ("f2", "f3"), ("f3", "f1"), ("f4", "f5"), ("h1", "h2"), ("h2", "h3"), ("h4", "h5"),
+             ("i1", "i2"), ("i2", "i3"), ("i3", "i4"), ("p1", "p2"), ("p2", "p3"), ("p4", "p5"),
+             ("f1", "h1"), ("h1", "f1"), ("f2", "i1"), ("i1", "p1"), ("p1", "i1"), ("p2", "h2"), ("i5", "p5")]
+# 2025: HR is renamed People & Culture; f5 leaves, i6 joins IT (20 people).
+PEOPLE_2025 = ([(f"f{i}", "Finance") for i in range(1, 5)] + [(f"h{i}", "People & Culture") for i in range(1, 6)]
+               + [(f"i{i}", "IT") for i in range(1, 7)] + [(f"p{i}", "Planning") for i in range(1, 6)])
+TIES_2025 = [("f1", "f2"), ("f2", "f3"), ("f3", "f1"), ("h1", "h2"), ("h2", "h3"), ("h4", "h5"), ("i1", "i2"),
+             ("i2", "i3"), ("p1", "p2"), ("p2", "p3"), ("p4", "p5"), ("f1", "h1"), ("f2", "i1"), ("i1", "p1"),
+             ("i6", "i1"), ("i4", "i6"), ("h3", "i3"), ("p3", "f3"), ("i2", "p2")]
+# 2026: IT and Planning merge into Digital Planning; h5 leaves, d1 joins Digital Planning (20 people).
+PEOPLE_2026 = ([(f"f{i}", "Finance") for i in range(1, 5)] + [(f"h{i}", "People & Culture") for i in range(1, 5)]
+               + [(f"i{i}", "Digital Planning") for i in range(1, 7)]
+               + [(f"p{i}", "Digital Planning") for i in range(1, 6)] + [("d1", "Digital Planning")])
+TIES_2026 = [("f1", "f2"), ("f2", "f3"), ("h1", "h2"), ("h2", "h3"), ("i1", "i2"), ("i2", "i3"), ("p1", "p2"),
+             ("f1", "h1"), ("f2", "i1"), ("i1", "p1"), ("i6", "i1"), ("h3", "i3"), ("p3", "f3"), ("i2", "p2"),
+             ("d1", "i1"), ("i1", "d1"), ("h4", "f4"), ("f4", "h4"), ("p4", "i4")]
+WAVES = {"2024": (PEOPLE_2024, TIES_2024), "2025": (PEOPLE_2025, TIES_2025), "2026": (PEOPLE_2026, TIES_2026)}
+
+CONFIG = """\
+[measurement]
+by = "Department"
+tie_rule = "reported"
+seed = 1
+permutations = 20
+history = "ona-history.db"
+out = "report-{wave}"
+
+[units]
+"HR" = "People & Culture"
+"IT" = "Digital Planning"
+"Planning" = "Digital Planning"
+
+[compare]
+bootstraps = 50
+seed = 1
+"""
+
+
+def write_wave(folder: Path, people, ties) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    with open(folder / "roster.csv", "w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["Employee ID", "Name", "Department", "Section"])
+        writer.writerows([pid, f"Person {pid.upper()}", unit, f"Section {unit[0]}"] for pid, unit in people)
+    with open(folder / "ties.csv", "w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["Respondent ID", "Colleague ID", "Frequency"])
+        writer.writerows([s, t, 1] for s, t in ties)
+
+
+def municipality(folder: Path, extra: str = "") -> Path:
+    """The three waves' files and ona.toml in ``folder``; ``extra`` is appended to ona.toml."""
+    for label, (people, ties) in WAVES.items():
+        write_wave(folder / label, people, ties)
+    waves = "".join(f'\n[waves.{w}]\nroster = "{w}/roster.csv"\nties = ["{w}/ties.csv"]\n' for w in WAVES)
+    path = folder / "ona.toml"
+    path.write_text(CONFIG + waves + extra, encoding="utf-8")
+    return path
+
+
+def run(runner, config: Path, wave: str, *options: str):
+    result = runner.invoke(cli, ["run", str(config), "--wave", wave, *options])
+    assert result.exit_code == 0, result.output
+    return result
+
+
+@pytest.fixture
+def stored(tmp_path, runner) -> Path:
+    """ona.toml with all three waves run and stored, as the analyst does it each year."""
+    config = municipality(tmp_path)
+    for wave in WAVES:
+        run(runner, config, wave)
+    return config
+
+
+def compare(config: Path, before: str, after: str):
+    settings = read_config(config)
+    with ona.open_history(settings.history_path, read_only=True) as history:
+        return ona.compare_waves(history.load(before), history.load(after), mapping=settings.units,
+                                 **settings.compare)
+
+
+def test_a_merger_of_2026_does_not_merge_the_units_of_2024_and_2025(stored):
+    """One ona.toml serves every year, so its [units] holds HR -> People & Culture (2025) and the
+    2026 merger IT, Planning -> Digital Planning. Comparing 2024 with 2025 applies only the rename:
+    IT and Planning are still units in 2025. By hand, 2024 on 2025's units: cross-unit ties f1-h1,
+    h1-f1, f2-i1, i1-p1, p1-i1, p2-h2, i5-p5 = 7 of 20 (35%, E-I -0.30, 4 units); IT: 3 inside,
+    4 with other units, E-I +1/7; 2025 IT (i1-i6): 4 inside, 4 outside, E-I 0. IT -> Planning:
+    2024 i1-p1, i5-p5, 2025 i1-p1, i2-p2: 1 kept, 1 new, 1 lost; density 2/25 and 2/30."""
+    c = compare(stored, "2024", "2025")
+    assert c.mapping == {"HR": "People & Culture"}
+    assert c.org.loc["units", "before"] == 4 and c.org.loc["cross_unit_share", "before"] == pytest.approx(7 / 20)
+    assert c.org.loc["ei_index", "before"] == pytest.approx(-0.3)
+    assert sorted(c.units.index) == ["Finance", "IT", "People & Culture", "Planning"]
+    assert set(c.units["status"]) == {"both"}
+    assert c.units.loc["IT", "ei_index_before"] == pytest.approx(1 / 7)
+    assert c.units.loc["IT", "ei_index_after"] == 0
+    assert c.units.loc["People & Culture", "formed_from"] == "HR"
+    pair = c.unit_pairs.set_index(["from_unit", "to_unit"]).loc[("IT", "Planning")]
+    assert (pair["ties_before"], pair["ties_after"], pair["ties_kept"], pair["ties_new"], pair["ties_lost"]) == \
+        (2, 2, 1, 1, 1)
+    assert pair["density_before"] == pytest.approx(2 / 25) and pair["density_after"] == pytest.approx(2 / 30)
+
+
+def test_a_rename_followed_by_a_merger_is_carried_from_2024_to_2026(stored):
+    """Comparing 2024 with 2026 applies every entry: HR is People & Culture, IT and Planning are
+    Digital Planning (10 people in 2024, 12 in 2026). By hand: 2024 Digital Planning has 9 ties
+    inside (i1-i2, i2-i3, i3-i4, p1-p2, p2-p3, p4-p5, i1-p1, p1-i1, i5-p5) and 2 with other units
+    (f2-i1, p2-h2), E-I -7/11; 2026: 9 inside, 3 outside (f2-i1, h3-i3, p3-f3), E-I -0.5."""
+    c = compare(stored, "2024", "2026")
+    assert c.units.loc["Digital Planning", "headcount_before"] == 10
+    assert c.units.loc["Digital Planning", "headcount_after"] == 12
+    assert c.units.loc["Digital Planning", "ei_index_before"] == pytest.approx(-7 / 11)
+    assert c.units.loc["Digital Planning", "ei_index_after"] == pytest.approx(-0.5)
+    assert c.units.loc["Digital Planning", "formed_from"] == "IT, Planning"
+
+
+def test_a_rename_is_followed_through_a_second_rename():
+    """HR became People & Culture, which later became People: comparing a wave with HR against one with
+    People carries HR through both renames (the unit is compared with itself, not reported gone)."""
+    from ona.compare import _mapping_between
+
+    mapping = {"HR": "People & Culture", "People & Culture": "People", "IT": "Digital Planning"}
+    assert _mapping_between(mapping, {"HR", "IT"}, {"People", "IT"}) == {"HR": "People"}
