@@ -341,9 +341,13 @@ def compare_waves(before: StoredWave, after: StoredWave, *, mapping: dict | None
     for col in ("density_before", "density_after"):
         pairs[col] = pairs[col].fillna(0.0)
     pairs["density_change"] = pairs["density_after"] - pairs["density_before"]
+    # A lost tie is counted where it was, between the earlier wave's units (under the mapping); a kept or
+    # new tie where it is now, between the later wave's: each pair's ties after = kept + new, and its
+    # ties before = kept + lost unless one of its people moved to another unit.
     kept = before.edges.merge(after.edges, on=["source", "target"], how="outer", indicator=True)
-    kept["from_unit"] = [units_after.get(s, units_before.get(s)) for s in kept["source"]]
-    kept["to_unit"] = [units_after.get(t, units_before.get(t)) for t in kept["target"]]
+    lost = (kept["_merge"] == "left_only").to_numpy()
+    for end, column in (("source", "from_unit"), ("target", "to_unit")):
+        kept[column] = np.where(lost, kept[end].map(units_before), kept[end].map(units_after))
     kept = kept[kept["from_unit"] != kept["to_unit"]]
     tally = kept.groupby(["from_unit", "to_unit", "_merge"], observed=True).size().unstack(fill_value=0)
     tally = tally.rename(columns={"both": "ties_kept", "left_only": "ties_lost", "right_only": "ties_new"})

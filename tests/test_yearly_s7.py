@@ -143,3 +143,17 @@ def test_a_rename_is_followed_through_a_second_rename():
 
     mapping = {"HR": "People & Culture", "People & Culture": "People", "IT": "Digital Planning"}
     assert _mapping_between(mapping, {"HR", "IT"}, {"People", "IT"}) == {"HR": "People"}
+
+
+def test_a_lost_tie_is_counted_between_the_units_it_was_between(tmp_path, runner):
+    """In 2025 p2 moves from Planning to Finance and stops reporting h2 (2024: Planning -> HR). The
+    lost tie p2-h2 belongs to Planning -> People & Culture (1 tie in 2024, 0 in 2025: 1 lost), not to
+    p2's new unit: Finance -> People & Culture had f1-h1 in both waves (1 kept, 0 lost)."""
+    config = municipality(tmp_path)
+    write_wave(tmp_path / "2025", [(p, "Finance" if p == "p2" else u) for p, u in PEOPLE_2025], TIES_2025)
+    for wave in ("2024", "2025"):
+        run(runner, config, wave)
+    pairs = compare(config, "2024", "2025").unit_pairs.set_index(["from_unit", "to_unit"])
+    figures = ["ties_before", "ties_after", "ties_kept", "ties_new", "ties_lost"]
+    assert pairs.loc[("Planning", "People & Culture"), figures].tolist() == [1, 0, 0, 0, 1]
+    assert pairs.loc[("Finance", "People & Culture"), figures].tolist() == [1, 1, 1, 0, 0]
