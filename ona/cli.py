@@ -579,6 +579,8 @@ def compare_command(before, after, history_path, out_dir, config_path, bootstrap
                                    seed=seed if seed is not None else settings.get("seed", 1))
         reports = {str(w): config.out_dir(w) for w in (before, after)} if config else None  # their links
         paths = write_comparison(comparison, out_dir, waves=history.waves(), reports=reports)
+    for warning in comparison.warnings:
+        click.echo(f"Warning: {warning}", err=True)
     meaningful = [k for k, r in comparison.org.iterrows() if is_meaningful(r["meaningful"])]
     units = [u for u, r in comparison.units.iterrows() if is_meaningful(r["ei_change_meaningful"])]
     click.echo(f"{before} -> {after}: meaningful change in "

@@ -26,7 +26,8 @@ import pandas as pd
 from ._arguments import check_minimum, check_type
 from .history import HEADLINE, StoredWave
 
-__all__ = ["Comparison", "compare_waves", "unit_figures", "is_meaningful", "unknown_units", "BROKER_SHARE"]
+__all__ = ["Comparison", "compare_waves", "comparability", "unit_figures", "is_meaningful", "unknown_units",
+           "BROKER_SHARE"]
 
 # A person counts as a broker in a wave when their brokerage count is in the wave's top decile
 # (and above zero); boundary spanners follow the rule stored with the wave.
@@ -44,11 +45,18 @@ class Comparison:
     mapping: dict = field(default_factory=dict)
     parameters: dict = field(default_factory=dict)
     ratings: pd.DataFrame | None = None
+    #: What makes the two waves less comparable than they look (see :func:`comparability`), one sentence each.
+    warnings: list[str] = field(default_factory=list)
+    #: False when no person is in both waves (a pseudonymised wave and a plain one): ties kept, new and
+    #: lost are then missing (NaN) and no role change is listed.
+    people_matched: bool = True
 
     def frames(self) -> dict[str, pd.DataFrame]:
         frames = {"Org": self.org, "Units": self.units, "Unit pairs": self.unit_pairs, "People": self.people}
         if self.ratings is not None:
             frames["Ratings"] = self.ratings
+        if self.warnings:
+            frames["Warnings"] = pd.DataFrame({"warning": self.warnings})
         return frames
 
 
@@ -117,6 +125,38 @@ def unknown_units(mapping: dict, units: set[str]) -> dict[str, str]:
         elif missing:
             problems[old] = (f"unit {old!r} is mapped to {', '.join(map(repr, missing))}, in no stored wave; "
                              "check its spelling")
+    return problems
+
+
+# Measurement settings two waves must share for their figures to compare: (parameter, what it is).
+_SAME_SETTINGS = (("unit_column", "unit column (by)"), ("tie_rule", "tie rule"), ("layers", "tie layers"),
+                  ("layer_combination", "combination of layers"))
+
+
+def comparability(before: StoredWave, after: StoredWave) -> list[str]:
+    """What makes two waves less comparable than they look, one sentence each, empty when nothing does.
+
+    A setting of :data:`_SAME_SETTINGS` that differs (the units measured, the tie rule, the layers):
+    a change can then come from the setting alone, so the wave measured by mistake is to be run again
+    with the other's setting (``ona run ... --replace``). People are matched across waves by their
+    id: when no id is in both waves (one wave pseudonymised and the other not, or pseudonymised with
+    different keys), ties kept, new and lost and role changes cannot be counted."""
+    pb, pa = before.measurement.parameters, after.measurement.parameters
+    problems = []
+    for key, what in _SAME_SETTINGS:
+        if pb.get(key) != pa.get(key):
+            problems.append(f"{before.label} and {after.label} were measured with different settings: {what} "
+                            f"{pb.get(key)!r} in {before.label}, {pa.get(key)!r} in {after.label}; a change can come "
+                            "from the setting alone: run the wave that has the wrong one again with --replace")
+    ids_before = set(before.measurement.people.index.astype(str))
+    if not ids_before & set(after.measurement.people.index.astype(str)):
+        secret_b, secret_a = bool(pb.get("pseudonymized")), bool(pa.get("pseudonymized"))
+        why = (f"{before.label if secret_b else after.label} is pseudonymised and "
+               f"{after.label if secret_b else before.label} is not" if secret_b != secret_a
+               else "both are pseudonymised, with different keys" if secret_b else "no roster id is in both waves")
+        problems.append(f"No person of {before.label} can be matched in {after.label} ({why}): ties kept, new and "
+                        "lost and role changes are not counted; the unit and org figures still compare. To match "
+                        "people, measure both waves pseudonymised with the same key, or neither")
     return problems
 
 
@@ -356,8 +396,10 @@ def compare_waves(before: StoredWave, after: StoredWave, *, mapping: dict | None
             tally[col] = 0
     pairs = pairs.merge(tally[["ties_kept", "ties_new", "ties_lost"]].reset_index(), on=["from_unit", "to_unit"],
                         how="left").fillna({"ties_kept": 0, "ties_new": 0, "ties_lost": 0})
+    matched = bool(pb_people.index.astype(str).intersection(pa_people.index.astype(str)).size)
     for col in ("ties_kept", "ties_new", "ties_lost"):
-        pairs[col] = pairs[col].astype(int)
+        # with no person in both waves every tie would count as lost and new: not counted (NaN) instead
+        pairs[col] = pairs[col].astype(int) if matched else math.nan
     pairs = pairs.sort_values(["from_unit", "to_unit"]).reset_index(drop=True)
 
     both = pb_people.index.astype(str).intersection(pa_people.index.astype(str))
@@ -376,7 +418,8 @@ def compare_waves(before: StoredWave, after: StoredWave, *, mapping: dict | None
     people = pd.DataFrame(changes, columns=["id", "name", "unit_before", "unit_after", "role", "change"])
     ratings = _rating_change(before, after, mapping)
     return Comparison(ratings=ratings, before=before.label, after=after.label, org=org, units=units, unit_pairs=pairs,
-                      people=people, mapping=mapping, parameters={"bootstraps": bootstraps, "seed": seed,
+                      people=people, mapping=mapping, warnings=comparability(before, after), people_matched=matched,
+                      parameters={"bootstraps": bootstraps, "seed": seed,
                                                    "broker_rule": f"top {BROKER_SHARE:.0%} of the wave's brokerage "
                                                                   "across units (coordinator roles, which stay inside "
                                                                   "one unit, not counted), above 0",

@@ -157,3 +157,87 @@ def test_a_lost_tie_is_counted_between_the_units_it_was_between(tmp_path, runner
     figures = ["ties_before", "ties_after", "ties_kept", "ties_new", "ties_lost"]
     assert pairs.loc[("Planning", "People & Culture"), figures].tolist() == [1, 0, 0, 0, 1]
     assert pairs.loc[("Finance", "People & Culture"), figures].tolist() == [1, 1, 1, 0, 0]
+
+
+def sheet(path: Path, name: str) -> list[tuple]:
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(path, read_only=True)
+    rows = [tuple(row) for row in workbook[name].iter_rows(values_only=True)]
+    workbook.close()
+    width = max(map(len, rows))
+    return [row + (None,) * (width - len(row)) for row in rows]  # (read-only rows end at their last value)
+
+
+def test_a_pseudonymised_wave_against_a_plain_one_says_people_cannot_be_matched(tmp_path, runner):
+    """2026 is run with [privacy] pseudonymize (2024 and 2025 were not): its ids are pseudonyms, so no
+    person of 2025 is found in 2026. Counting anyway would call every tie lost and new (Finance ->
+    People & Culture: 0 kept, 2 new, 1 lost) and list no role change as if nobody's role changed.
+    Instead the comparison warns, once on stderr and at the top of compare.html, leaves ties kept,
+    new and lost empty in compare.html and compare.xlsx and says role changes are not counted; the
+    unit figures still compare (Finance -> People & Culture: 1 tie in 2025, 2 in 2026)."""
+    (tmp_path / "key.txt").write_text("a secret of thirty-two characters", encoding="utf-8")
+    config = municipality(tmp_path)
+    for wave in ("2024", "2025"):
+        run(runner, config, wave)
+    secret = tmp_path / "secret.toml"
+    secret.write_text(config.read_text(encoding="utf-8") + '\n[privacy]\npseudonymize = "key.txt"\nmin_group_size = 3\n',
+                      encoding="utf-8")
+    run(runner, secret, "2026")
+    result = runner.invoke(cli, ["compare", "2025", "2026", "--history", str(tmp_path / "ona-history.db"),
+                                 "--config", str(config), "--out", str(tmp_path / "compare")])
+    assert result.exit_code == 0, result.output
+    warning = ("No person of 2025 can be matched in 2026 (2026 is pseudonymised and 2025 is not): ties kept, new "
+               "and lost and role changes are not counted; the unit and org figures still compare. To match people, "
+               "measure both waves pseudonymised with the same key, or neither")
+    assert result.stderr.splitlines() == [f"Warning: {warning}"]
+    c = compare(config, "2025", "2026")
+    assert c.warnings == [warning] and not c.people_matched
+    pair = c.unit_pairs.set_index(["from_unit", "to_unit"]).loc[("Finance", "People & Culture")]
+    assert (pair["ties_before"], pair["ties_after"]) == (1, 2)
+    assert pair[["ties_kept", "ties_new", "ties_lost"]].isna().all()
+    page = (tmp_path / "compare" / "compare.html").read_text(encoding="utf-8")
+    assert warning.replace("'", "&#x27;") in page
+    assert "<td>Finance</td><td>People &amp; Culture</td><td class='num'>1</td><td class='num'>2</td>" \
+           "<td class='num'>+1</td><td class='num'>5.0%</td><td class='num'>12.5%</td>" \
+           "<td class='num'>–</td><td class='num'>–</td><td class='num'>–</td>" in page
+    assert "Not counted: no person of 2025 can be matched in 2026" in page
+    assert "No one who took part in both waves" not in page
+    rows = sheet(tmp_path / "compare" / "compare.xlsx", "Unit pairs")
+    header, finance = rows[0], next(r for r in rows if r[:2] == ("Finance", "People & Culture"))
+    assert [finance[header.index(col)] for col in ("ties_before", "ties_after", "ties_kept", "ties_new",
+                                                    "ties_lost")] == [1, 2, None, None, None]
+    assert sheet(tmp_path / "compare" / "compare.xlsx", "Warnings") == [("warning",), (warning,)]
+
+
+def test_waves_measured_with_a_different_tie_rule_are_compared_with_a_warning(tmp_path, runner):
+    """By mistake 2025 is run with tie_rule = "reciprocated" (2024: "reported"): of 2025's 19 reported
+    ties none is returned, so 2025 has 0 ties and its fall from 20 is the rule's doing. The comparison
+    says so, naming both rules and how to put it right."""
+    config = municipality(tmp_path)
+    run(runner, config, "2024")
+    config.write_text(config.read_text(encoding="utf-8").replace('tie_rule = "reported"',
+                                                                 'tie_rule = "reciprocated"'), encoding="utf-8")
+    run(runner, config, "2025")
+    result = runner.invoke(cli, ["compare", "2024", "2025", "--history", str(tmp_path / "ona-history.db"),
+                                 "--out", str(tmp_path / "compare")])
+    assert result.exit_code == 0, result.output
+    assert result.stderr.splitlines() == [
+        "Warning: 2024 and 2025 were measured with different settings: tie rule 'reported' in 2024, 'reciprocated' "
+        "in 2025; a change can come from the setting alone: run the wave that has the wrong one again with --replace"]
+    c = compare(config, "2024", "2025")
+    assert (c.org.loc["ties", "before"], c.org.loc["ties", "after"]) == (20, 0)
+    assert "tie rule &#x27;reported&#x27; in 2024, &#x27;reciprocated&#x27; in 2025" in \
+        (tmp_path / "compare" / "compare.html").read_text(encoding="utf-8")
+
+
+def test_waves_measured_by_a_different_unit_column_are_compared_with_a_warning(tmp_path, runner):
+    """By mistake 2025 is measured by "Section" instead of "Department": the warning names both."""
+    config = municipality(tmp_path)
+    run(runner, config, "2024")
+    config.write_text(config.read_text(encoding="utf-8").replace('by = "Department"', 'by = "Section"'),
+                      encoding="utf-8")
+    run(runner, config, "2025")
+    assert compare(config, "2024", "2025").warnings == [
+        "2024 and 2025 were measured with different settings: unit column (by) 'Department' in 2024, 'Section' in "
+        "2025; a change can come from the setting alone: run the wave that has the wrong one again with --replace"]
