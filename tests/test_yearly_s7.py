@@ -241,3 +241,66 @@ def test_waves_measured_by_a_different_unit_column_are_compared_with_a_warning(t
     assert compare(config, "2024", "2025").warnings == [
         "2024 and 2025 were measured with different settings: unit column (by) 'Department' in 2024, 'Section' in "
         "2025; a change can come from the setting alone: run the wave that has the wrong one again with --replace"]
+
+
+def history_lines(runner, config: Path) -> list[str]:
+    result = runner.invoke(cli, ["history", "--history", str(config.parent / "ona-history.db")])
+    assert result.exit_code == 0, result.output
+    return [line.split() for line in result.output.splitlines()[1:]]
+
+
+def test_a_wave_run_again_with_replace_keeps_its_place_among_the_years(stored, runner):
+    """2025's tie file missed h5 -> f4; it is corrected and 2025 run again with --replace. `ona history`
+    lists the corrected 2025 (20 ties, cross-unit f1-h1, f2-i1, i1-p1, h3-i3, p3-f3, i2-p2, h5-f4 = 7 of
+    20 = 35%, E-I -0.30) still between 2024 and 2026, and so do the trend charts' numbers."""
+    write_wave(stored.parent / "2025", PEOPLE_2025, [*TIES_2025, ("h5", "f4")])
+    run(runner, stored, "2025", "--replace")
+    lines = history_lines(runner, stored)
+    assert [line[0] for line in lines] == ["2024", "2025", "2026"]
+    assert lines[1][3:8] == ["20", "20", "4", "35%", "-0.30"]
+    result = runner.invoke(cli, ["compare", "2024", "2026", "--history", str(stored.parent / "ona-history.db"),
+                                 "--config", str(stored), "--out", str(stored.parent / "compare")])
+    assert result.exit_code == 0, result.output
+    waves = sheet(stored.parent / "compare" / "compare.xlsx", "Waves")
+    assert [row[0] for row in waves[1:]] == ["2024", "2025", "2026"]
+
+
+def test_a_history_another_program_is_writing_is_refused_before_the_run(stored, runner):
+    """While another program holds the history's write lock, `ona run --replace` stops with one line
+    (exit 2) before writing the report, instead of a traceback after it: the report folder of a run
+    that could not be stored is not left behind."""
+    import shutil
+    import sqlite3
+
+    shutil.rmtree(stored.parent / "report-2026")
+    other = sqlite3.connect(stored.parent / "ona-history.db", isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    try:
+        result = runner.invoke(cli, ["run", str(stored), "--wave", "2026", "--replace"])
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [
+        "Error: ona-history.db: is being written by another program (SQLite: database is locked); wait until it is "
+        "done, or close the program that has it open, and run again"]
+    assert not (stored.parent / "report-2026").exists()
+
+
+def test_storing_into_a_history_another_program_is_writing_is_one_error(stored):
+    """The same from Python, when the lock is taken between the check and the storing."""
+    import sqlite3
+
+    from ona.config import run_wave
+
+    settings = read_config(stored)
+    done = run_wave(settings, "2026", store=False)
+    other = sqlite3.connect(settings.history_path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    try:
+        with ona.open_history(settings.history_path) as history, \
+                pytest.raises(ona.OnaError, match=r"^ona-history.db: is being written by another program"):
+            history.store("2026", done["measurement"], done["graph"], replace=True)
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
