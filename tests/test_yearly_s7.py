@@ -304,3 +304,19 @@ def test_storing_into_a_history_another_program_is_writing_is_one_error(stored):
     finally:
         other.execute("ROLLBACK")
         other.close()
+
+
+def test_a_misspelt_unit_mapping_is_also_said_at_the_top_of_compare_html(stored, runner):
+    """ona.toml's [units] has "Planing" for "Planning": the warning on stderr names the line, and the
+    same sentence opens compare.html, where the reader of the comparison (not only who ran it) sees
+    why Planning shows as gone and Digital Planning as formed from IT alone."""
+    text = stored.read_text(encoding="utf-8").replace('"Planning" = "Digital Planning"', '"Planing" = "Digital Planning"')
+    stored.write_text(text, encoding="utf-8")
+    result = runner.invoke(cli, ["compare", "2025", "2026", "--history", str(stored.parent / "ona-history.db"),
+                                 "--config", str(stored), "--out", str(stored.parent / "compare")])
+    assert result.exit_code == 0, result.output
+    warning = "ona.toml, line 12: unit 'Planing' is in no stored wave, so this mapping is not used; check its spelling"
+    assert result.stderr.splitlines() == [f"Warning: {warning}"]
+    page = (stored.parent / "compare" / "compare.html").read_text(encoding="utf-8")
+    assert f"<h2>Read this first</h2><ul><li>{warning.replace(chr(39), '&#x27;')}</li></ul>" in page
+    assert compare(stored, "2025", "2026").units.loc["Digital Planning", "formed_from"] == "IT"
