@@ -176,8 +176,8 @@ def test_a_pseudonymised_wave_against_a_plain_one_says_people_cannot_be_matched(
     for wave in ("2024", "2025"):
         run(runner, config, wave)
     secret = tmp_path / "secret.toml"
-    secret.write_text(config.read_text(encoding="utf-8") + '\n[privacy]\npseudonymize = "key.txt"\nmin_group_size = 3\n',
-                      encoding="utf-8")
+    privacy = '\n[privacy]\npseudonymize = "key.txt"\nmin_group_size = 3\n'
+    secret.write_text(config.read_text(encoding="utf-8") + privacy, encoding="utf-8")
     run(runner, secret, "2026")
     result = runner.invoke(cli, ["compare", "2025", "2026", "--history", str(tmp_path / "ona-history.db"),
                                  "--config", str(config), "--out", str(tmp_path / "compare")])
@@ -305,8 +305,8 @@ def test_a_misspelt_unit_mapping_is_also_said_at_the_top_of_compare_html(stored,
     """ona.toml's [units] has "Planing" for "Planning": the warning on stderr names the line, and the
     same sentence opens compare.html, where the reader of the comparison (not only who ran it) sees
     why Planning shows as gone and Digital Planning as formed from IT alone."""
-    text = stored.read_text(encoding="utf-8").replace('"Planning" = "Digital Planning"', '"Planing" = "Digital Planning"')
-    stored.write_text(text, encoding="utf-8")
+    text = stored.read_text(encoding="utf-8")
+    stored.write_text(text.replace('"Planning" = "Digital', '"Planing" = "Digital'), encoding="utf-8")
     result = runner.invoke(cli, ["compare", "2025", "2026", "--history", str(stored.parent / "ona-history.db"),
                                  "--config", str(stored), "--out", str(stored.parent / "compare")])
     assert result.exit_code == 0, result.output
