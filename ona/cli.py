@@ -574,13 +574,19 @@ def compare_command(before, after, history_path, out_dir, config_path, bootstrap
         raise OnaError(f"{history_path.name}: no such history file")
     with open_history(history_path, read_only=True) as history:
         earlier, later = history.load(before), history.load(after)
-        for old, problem in unknown_units(config.units if config else {}, history.unit_names()).items():
-            click.echo(f"Warning: {config.units_where[old]}: {problem}", err=True)
+        mapping_warnings = [f"{config.units_where[old]}: {problem}" for old, problem
+                            in unknown_units(config.units if config else {}, history.unit_names()).items()]
+        for warning in mapping_warnings:
+            click.echo(f"Warning: {warning}", err=True)
         comparison = compare_waves(earlier, later, mapping=config.units if config else None,
                                    bootstraps=bootstraps if bootstraps is not None else settings.get("bootstraps", 500),
                                    seed=seed if seed is not None else settings.get("seed", 1))
+        waves_warnings = comparison.warnings
+        comparison.warnings = [*mapping_warnings, *waves_warnings]  # compare.html shows them all at its top
         reports = {str(w): config.out_dir(w) for w in (before, after)} if config else None  # their links
         paths = write_comparison(comparison, out_dir, waves=history.waves(), reports=reports)
+    for warning in waves_warnings:
+        click.echo(f"Warning: {warning}", err=True)
     meaningful = [k for k, r in comparison.org.iterrows() if is_meaningful(r["meaningful"])]
     units = [u for u, r in comparison.units.iterrows() if is_meaningful(r["ei_change_meaningful"])]
     click.echo(f"{before} -> {after}: meaningful change in "

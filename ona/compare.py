@@ -26,7 +26,8 @@ import pandas as pd
 from ._arguments import check_minimum, check_type
 from .history import HEADLINE, StoredWave
 
-__all__ = ["Comparison", "compare_waves", "unit_figures", "is_meaningful", "unknown_units", "BROKER_SHARE"]
+__all__ = ["Comparison", "compare_waves", "comparability", "unit_figures", "is_meaningful", "unknown_units",
+           "BROKER_SHARE"]
 
 # A person counts as a broker in a wave when their brokerage count is in the wave's top decile
 # (and above zero); boundary spanners follow the rule stored with the wave.
@@ -44,11 +45,18 @@ class Comparison:
     mapping: dict = field(default_factory=dict)
     parameters: dict = field(default_factory=dict)
     ratings: pd.DataFrame | None = None
+    #: What makes the two waves less comparable than they look (see :func:`comparability`), one sentence each.
+    warnings: list[str] = field(default_factory=list)
+    #: False when no person is in both waves (a pseudonymised wave and a plain one): ties kept, new and
+    #: lost are then missing (NaN) and no role change is listed.
+    people_matched: bool = True
 
     def frames(self) -> dict[str, pd.DataFrame]:
         frames = {"Org": self.org, "Units": self.units, "Unit pairs": self.unit_pairs, "People": self.people}
         if self.ratings is not None:
             frames["Ratings"] = self.ratings
+        if self.warnings:
+            frames["Warnings"] = pd.DataFrame({"warning": self.warnings})
         return frames
 
 
@@ -75,6 +83,36 @@ def _units_of(wave: StoredWave, mapping: dict | None, later: pd.Series | None = 
     return pd.Series(out, index=units.index.astype(str), dtype=object)
 
 
+def _mapping_between(mapping: dict, units_before: set[str], units_after: set[str]) -> dict:
+    """The entries of a unit mapping that apply between two waves, with the earlier wave's units
+    ``units_before`` and the later wave's ``units_after``.
+
+    One mapping (ona.toml's ``[units]``) serves every pair of waves, so an entry is applied only
+    where its change happened between the two: a rename or merger ``old = "new"`` when ``old`` is a
+    unit of the earlier wave and no longer one of the later wave (comparing 2024 with 2025, a
+    merger of 2026 does not apply: both units still exist in 2025). A rename is followed through
+    later renames until it reaches a unit of the later wave (HR -> People & Culture in 2025 and
+    People & Culture -> People in 2027 compare 2024's HR with 2027's People). A split
+    ``old = ["new 1", "new 2"]`` applies whenever ``old`` is in the earlier wave: each person takes
+    their later unit only when it is one of the new names, which leaves an unsplit unit as it was."""
+    names = {str(k): (list(map(str, v)) if isinstance(v, (list, tuple)) else str(v)) for k, v in mapping.items()}
+    applied = {}
+    for old, new in names.items():
+        if old not in units_before or old == new:
+            continue
+        if isinstance(new, list):
+            applied[old] = new
+            continue
+        if old in units_after:
+            continue
+        seen = {old}
+        while new not in units_after and isinstance(names.get(new), str) and new not in seen:
+            seen.add(new)
+            new = names[new]
+        applied[old] = new
+    return applied
+
+
 def unknown_units(mapping: dict, units: set[str]) -> dict[str, str]:
     """The entries of a unit mapping that name a unit in none of ``units`` (the units of every stored
     wave), most likely misspelt: old name -> what is wrong. An old name found nowhere is never
@@ -87,6 +125,38 @@ def unknown_units(mapping: dict, units: set[str]) -> dict[str, str]:
         elif missing:
             problems[old] = (f"unit {old!r} is mapped to {', '.join(map(repr, missing))}, in no stored wave; "
                              "check its spelling")
+    return problems
+
+
+# Measurement settings two waves must share for their figures to compare: (parameter, what it is).
+_SAME_SETTINGS = (("unit_column", "unit column (by)"), ("tie_rule", "tie rule"), ("layers", "tie layers"),
+                  ("layer_combination", "combination of layers"))
+
+
+def comparability(before: StoredWave, after: StoredWave) -> list[str]:
+    """What makes two waves less comparable than they look, one sentence each, empty when nothing does.
+
+    A setting of :data:`_SAME_SETTINGS` that differs (the units measured, the tie rule, the layers):
+    a change can then come from the setting alone, so the wave measured by mistake is to be run again
+    with the other's setting (``ona run ... --replace``). People are matched across waves by their
+    id: when no id is in both waves (one wave pseudonymised and the other not, or pseudonymised with
+    different keys), ties kept, new and lost and role changes cannot be counted."""
+    pb, pa = before.measurement.parameters, after.measurement.parameters
+    problems = []
+    for key, what in _SAME_SETTINGS:
+        if pb.get(key) != pa.get(key):
+            problems.append(f"{before.label} and {after.label} were measured with different settings: {what} "
+                            f"{pb.get(key)!r} in {before.label}, {pa.get(key)!r} in {after.label}; a change can come "
+                            "from the setting alone: run the wave that has the wrong one again with --replace")
+    ids_before = set(before.measurement.people.index.astype(str))
+    if not ids_before & set(after.measurement.people.index.astype(str)):
+        secret_b, secret_a = bool(pb.get("pseudonymized")), bool(pa.get("pseudonymized"))
+        why = (f"{before.label if secret_b else after.label} is pseudonymised and "
+               f"{after.label if secret_b else before.label} is not" if secret_b != secret_a
+               else "both are pseudonymised, with different keys" if secret_b else "no roster id is in both waves")
+        problems.append(f"No person of {before.label} can be matched in {after.label} ({why}): ties kept, new and "
+                        "lost and role changes are not counted; the unit and org figures still compare. To match "
+                        "people, measure both waves pseudonymised with the same key, or neither")
     return problems
 
 
@@ -248,9 +318,8 @@ def compare_waves(before: StoredWave, after: StoredWave, *, mapping: dict | None
         check_type(wave, StoredWave, "compare_waves(before, after) compares two stored waves: load them from the "
                    "history with open_history(path, read_only=True).load(label)")
     bootstraps, seed = check_minimum("compare_waves", bootstraps=bootstraps, seed=seed)
-    present = set(before.measurement.people["unit"].astype(str))
-    mapping = {str(k): (list(map(str, v)) if isinstance(v, (list, tuple)) else str(v))
-               for k, v in (mapping or {}).items() if str(k) in present and str(k) != str(v)}
+    mapping = _mapping_between(mapping or {}, set(before.measurement.people["unit"].astype(str)),
+                               set(after.measurement.people["unit"].astype(str)))
     units_after = _units_of(after, None)
     units_before = _units_of(before, mapping, later=units_after)
     ub, pb = unit_figures(units_before, before.edges)
@@ -312,9 +381,13 @@ def compare_waves(before: StoredWave, after: StoredWave, *, mapping: dict | None
     for col in ("density_before", "density_after"):
         pairs[col] = pairs[col].fillna(0.0)
     pairs["density_change"] = pairs["density_after"] - pairs["density_before"]
+    # A lost tie is counted where it was, between the earlier wave's units (under the mapping); a kept or
+    # new tie where it is now, between the later wave's: each pair's ties after = kept + new, and its
+    # ties before = kept + lost unless one of its people moved to another unit.
     kept = before.edges.merge(after.edges, on=["source", "target"], how="outer", indicator=True)
-    kept["from_unit"] = [units_after.get(s, units_before.get(s)) for s in kept["source"]]
-    kept["to_unit"] = [units_after.get(t, units_before.get(t)) for t in kept["target"]]
+    lost = (kept["_merge"] == "left_only").to_numpy()
+    for end, column in (("source", "from_unit"), ("target", "to_unit")):
+        kept[column] = np.where(lost, kept[end].map(units_before), kept[end].map(units_after))
     kept = kept[kept["from_unit"] != kept["to_unit"]]
     tally = kept.groupby(["from_unit", "to_unit", "_merge"], observed=True).size().unstack(fill_value=0)
     tally = tally.rename(columns={"both": "ties_kept", "left_only": "ties_lost", "right_only": "ties_new"})
@@ -323,8 +396,10 @@ def compare_waves(before: StoredWave, after: StoredWave, *, mapping: dict | None
             tally[col] = 0
     pairs = pairs.merge(tally[["ties_kept", "ties_new", "ties_lost"]].reset_index(), on=["from_unit", "to_unit"],
                         how="left").fillna({"ties_kept": 0, "ties_new": 0, "ties_lost": 0})
+    matched = bool(pb_people.index.astype(str).intersection(pa_people.index.astype(str)).size)
     for col in ("ties_kept", "ties_new", "ties_lost"):
-        pairs[col] = pairs[col].astype(int)
+        # with no person in both waves every tie would count as lost and new: not counted (NaN) instead
+        pairs[col] = pairs[col].astype(int) if matched else math.nan
     pairs = pairs.sort_values(["from_unit", "to_unit"]).reset_index(drop=True)
 
     both = pb_people.index.astype(str).intersection(pa_people.index.astype(str))
@@ -343,7 +418,8 @@ def compare_waves(before: StoredWave, after: StoredWave, *, mapping: dict | None
     people = pd.DataFrame(changes, columns=["id", "name", "unit_before", "unit_after", "role", "change"])
     ratings = _rating_change(before, after, mapping)
     return Comparison(ratings=ratings, before=before.label, after=after.label, org=org, units=units, unit_pairs=pairs,
-                      people=people, mapping=mapping, parameters={"bootstraps": bootstraps, "seed": seed,
+                      people=people, mapping=mapping, warnings=comparability(before, after), people_matched=matched,
+                      parameters={"bootstraps": bootstraps, "seed": seed,
                                                    "broker_rule": f"top {BROKER_SHARE:.0%} of the wave's brokerage "
                                                                   "across units (coordinator roles, which stay inside "
                                                                   "one unit, not counted), above 0",

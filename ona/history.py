@@ -217,7 +217,8 @@ class History:
         """Store ``measurement`` (and the ties of ``graph``) as wave ``label``, in one transaction.
 
         ``inputs`` maps a role ("roster", "ties", ...) to a file path or a list of paths; each file's
-        SHA-256 is kept. An existing label is refused unless ``replace``. Nothing is written when
+        SHA-256 is kept. An existing label is refused unless ``replace``; a replaced wave keeps its place in
+        the order of :meth:`labels` and :meth:`waves` (2025 re-run stays between 2024 and 2026). Nothing is written when
         the history was opened ``read_only``, the arguments are out of order, or an input is not a
         file, or the measurement skipped parts (``measure(skip=...)``: a wave keeps every figure, for the
         comparisons of later years): each raises an :class:`~ona.errors.OnaError` that says what to do.
@@ -243,18 +244,22 @@ class History:
                   "edges": edges, **{f"extra:{k}": v for k, v in measurement.extra.items()}}
         encoded = {name: _frame_to_json(frame) for name, frame in frames.items()}
         db = self._db
-        db.execute("BEGIN IMMEDIATE")
+        _begin_writing(db, self.path)
         try:
             existing = db.execute("SELECT id FROM wave WHERE label = ?", (label,)).fetchone()
             if existing and not replace:
                 raise OnaError(f"{self.path.name}: wave {label!r} is already stored; {_REPLACE}")
-            if existing:
-                db.execute("DELETE FROM wave WHERE id = ?", existing)
-            cursor = db.execute(
-                "INSERT INTO wave (label, stored_at, ona_version, summary, parameters) VALUES (?, ?, ?, ?, ?)",
-                (label, _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"), __version__,
-                 _json(measurement.summary), _json(measurement.parameters)))
-            wave_id = cursor.lastrowid
+            record = (_dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"), __version__,
+                      _json(measurement.summary), _json(measurement.parameters))
+            if existing:  # replaced in its place, so that the waves stay in the order they were first stored
+                wave_id = existing[0]
+                db.execute("DELETE FROM input_file WHERE wave_id = ?", (wave_id,))
+                db.execute("DELETE FROM frame WHERE wave_id = ?", (wave_id,))
+                db.execute("UPDATE wave SET stored_at = ?, ona_version = ?, summary = ?, parameters = ? WHERE id = ?",
+                           (*record, wave_id))
+            else:
+                wave_id = db.execute("INSERT INTO wave (label, stored_at, ona_version, summary, parameters) "
+                                     "VALUES (?, ?, ?, ?, ?)", (label, *record)).lastrowid
             db.executemany("INSERT INTO input_file (wave_id, role, path, sha256) VALUES (?, ?, ?, ?)",
                            [(wave_id, *f) for f in files])
             db.executemany("INSERT INTO frame (wave_id, name, payload) VALUES (?, ?, ?)",
@@ -288,6 +293,22 @@ class History:
 def _name(path: Path) -> str:
     """How messages name a history file: its name, or the path as given when it has none (".")."""
     return path.name or str(path)
+
+
+# How a refusal to write a history that another program is writing says what to do.
+_LOCKED = ("is being written by another program (SQLite: database is locked); wait until it is done, or close the "
+           "program that has it open, and run again")
+
+
+def _begin_writing(db: sqlite3.Connection, path: Path) -> None:
+    """Begin a write transaction (``BEGIN IMMEDIATE``: the write lock, taken at once), or raise an
+    OnaError when another connection holds the lock beyond SQLite's wait (5 seconds)."""
+    try:
+        db.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError as exc:
+        if "locked" not in str(exc) and "busy" not in str(exc):
+            raise
+        raise OnaError(f"{_name(path)}: {_LOCKED}") from None
 
 
 def _check_location(path: Path, *, for_storing: bool) -> bool:
@@ -334,14 +355,21 @@ def _check_writable(path: Path) -> None:
 
 def check_storable(path: str | Path, label: str, *, replace: bool = False) -> None:
     """Raise unless wave ``label`` can be stored in the history at ``path``: the checks of storing
-    (see :class:`History`) and, unless ``replace``, that the label is not stored yet. Made before a
-    long run, so that nothing is written when the wave cannot be stored; nothing is written here."""
+    (see :class:`History`), unless ``replace`` that the label is not stored yet, and that no other
+    program is writing the history (its write lock is free). Made before a long run, so that nothing
+    is written when the wave cannot be stored; nothing is written here."""
     path = Path(path)
     if _check_location(path, for_storing=True):
         return
     with History(path, read_only=True) as history:
         if not replace and str(label) in history.labels():
             raise OnaError(f"{path.name}: wave {label!r} is already stored; {_REPLACE}")
+    db = sqlite3.connect(path, isolation_level=None)
+    try:  # the write lock, taken and given back at once: nothing is written
+        _begin_writing(db, path)
+        db.execute("ROLLBACK")
+    finally:
+        db.close()
 
 
 def open_history(path: str | Path, *, read_only: bool = False) -> History:

@@ -27,6 +27,8 @@ def main() -> None:
         for before, after in zip(labels, labels[1:]):
             comparison = ona.compare_waves(history.load(before), history.load(after), mapping=config.units,
                                            **config.compare)
+            for warning in comparison.warnings:  # e.g. waves measured with a different tie rule
+                print(f"Warning: {warning}")
             paths = ona.write_comparison(comparison, HERE / f"compare-{after}", waves=history.waves())
             units = [u for u, r in comparison.units.iterrows() if is_meaningful(r["ei_change_meaningful"])]
             print(f"{before} -> {after}: unit E-I changed beyond noise in {', '.join(units) or 'no unit'}; "

@@ -86,6 +86,14 @@ def _basis(c: Comparison) -> str:
             "time.</p>")
 
 
+def _warnings(c: Comparison) -> str:
+    """The comparison's warnings (:func:`ona.compare.comparability`), at the top of the page."""
+    if not c.warnings:
+        return ""
+    items = "".join(f"<li>{_e(w)}</li>" for w in c.warnings)
+    return f"<section role='note' aria-label='Warnings'><h2>Read this first</h2><ul>{items}</ul></section>"
+
+
 def _unit_table(c: Comparison) -> str:
     rows = []
     for unit, r in c.units.iterrows():
@@ -132,9 +140,9 @@ def _change_heatmap(c: Comparison) -> str:
                 continue
             r, change = pairs.loc[(a, b)], int(changes.loc[(a, b)])
             before, after = density_percent(r["density_before"]) + "%", density_percent(r["density_after"]) + "%"
+            kept, new, lost = (_count(r[col]) for col in ("ties_kept", "ties_new", "ties_lost"))
             tip = (f"{a} → {b}: ties {int(r['ties_before']):,} → {int(r['ties_after']):,}, "
-                   f"density {before} → {after}; "
-                   f"ties kept {int(r['ties_kept']):,}, new {int(r['ties_new']):,}, lost {int(r['ties_lost']):,}")
+                   f"density {before} → {after}; ties kept {kept}, new {new}, lost {lost}")
             colour = _change_colour(change, top)
             tds.append(f'<td style="background:{colour};color:{text_colour_on(colour)}" title="{_e(tip)}">'
                        f'{change_text(change, 0) if change else ""}</td>')
@@ -142,8 +150,7 @@ def _change_heatmap(c: Comparison) -> str:
                              f"<td class='num'>{int(r['ties_after']):,}</td>"
                              f"<td class='num'>{change_text(change, 0)}</td>"
                              f"<td class='num'>{before}</td><td class='num'>{after}</td>"
-                             f"<td class='num'>{int(r['ties_kept']):,}</td><td class='num'>{int(r['ties_new']):,}</td>"
-                             f"<td class='num'>{int(r['ties_lost']):,}</td></tr>")
+                             f"<td class='num'>{kept}</td><td class='num'>{new}</td><td class='num'>{lost}</td></tr>")
         rows.append(f'<tr><th class="row" scope="row">{_e(a)}</th>{"".join(tds)}</tr>')
     heat = (f'<table class="heat"><caption class="vh">Change in ties from each unit (row) to each other unit '
             f'(column), {_e(c.before)} to {_e(c.after)}</caption><thead><tr><th scope="col">from \\ to</th>{head}'
@@ -161,7 +168,15 @@ def _change_heatmap(c: Comparison) -> str:
                              "Lost ties"], pair_rows))
 
 
+def _count(value) -> str:
+    """A count of ties with thousands separators, "–" where it was not counted (people not matched)."""
+    return "–" if _missing(value) else f"{int(value):,}"
+
+
 def _biggest_moves(c: Comparison, top: int = 10) -> str:
+    if not c.people_matched:
+        return (f"<p>Not counted: no person of {_e(c.before)} can be matched in {_e(c.after)}, so no tie can be "
+                "told kept, new or lost (see the warning at the top).</p>")
     pairs = c.unit_pairs.assign(net=c.unit_pairs["ties_new"] - c.unit_pairs["ties_lost"])
     pairs = pairs.reindex(pairs["net"].abs().sort_values(ascending=False).index).head(top)
     rows = [f"<tr><td>{_e(r.from_unit)}</td><td>{_e(r.to_unit)}</td><td class='num'>{r.ties_kept:,}</td>"
@@ -171,6 +186,9 @@ def _biggest_moves(c: Comparison, top: int = 10) -> str:
 
 
 def _people(c: Comparison) -> str:
+    if not c.people_matched:
+        return (f"<p>Not counted: no person of {_e(c.before)} can be matched in {_e(c.after)} (see the warning at "
+                "the top).</p>")
     if not len(c.people):
         return "<p>No one who took part in both waves became or stopped being a broker or boundary spanner.</p>"
     def who(r) -> str:
@@ -319,7 +337,7 @@ def write_comparison(comparison: Comparison, out_dir: str | Path, *, waves: pd.D
     body = (f"<h1>{_e(c.before)} → {_e(c.after)}: what changed</h1>{nav}"
             "<p class='sub'>A change in <b>bold ✔</b> is larger than what re-sampling the respondents gives "
             f"(95% bootstrap interval of the change excludes zero, {c.parameters['bootstraps']} resamples).</p>"
-            f"<h2>The organisation</h2>{_basis(c)}{_org_table(c)}{_definitions(found)}"
+            f"{_warnings(c)}<h2>The organisation</h2>{_basis(c)}{_org_table(c)}{_definitions(found)}"
             f"<h2>Units</h2>{_unit_table(c)}"
             + (f"<p class='note'>Units renamed or merged (from the configuration):</p><ul>{mapping}</ul>" if mapping else "")
             + f"<h2>Ties between units: change</h2>{_change_heatmap(c)}"

@@ -1,0 +1,317 @@
+"""The yearly measurement as a municipality's analyst lives it: one ona.toml for 2024, 2025 and 2026,
+`ona run` each year (and the same from Python), then `ona compare`. Between the waves HR is renamed
+People & Culture (2025), IT and Planning merge into Digital Planning (2026), people leave and join.
+The rosters and ties are small enough that every figure below is computed by hand in the docstrings
+(definitions: docs/metrics.md, "wave comparison")."""
+
+from __future__ import annotations
+
+import csv
+import textwrap
+from pathlib import Path
+
+import pytest
+
+import ona
+from ona.cli import cli
+from ona.config import read_config
+
+# 2024: Finance f1-f5, HR h1-h5, IT i1-i5, Planning p1-p5 (20 people).
+PEOPLE_2024 = ([(f"f{i}", "Finance") for i in range(1, 6)] + [(f"h{i}", "HR") for i in range(1, 6)]
+               + [(f"i{i}", "IT") for i in range(1, 6)] + [(f"p{i}", "Planning") for i in range(1, 6)])
+TIES_2024 = [("f1", "f2"), ("f2", "f3"), ("f3", "f1"), ("f4", "f5"), ("h1", "h2"), ("h2", "h3"), ("h4", "h5"),
+             ("i1", "i2"), ("i2", "i3"), ("i3", "i4"), ("p1", "p2"), ("p2", "p3"), ("p4", "p5"),
+             ("f1", "h1"), ("h1", "f1"), ("f2", "i1"), ("i1", "p1"), ("p1", "i1"), ("p2", "h2"), ("i5", "p5")]
+# 2025: HR is renamed People & Culture; f5 leaves, i6 joins IT (20 people).
+PEOPLE_2025 = ([(f"f{i}", "Finance") for i in range(1, 5)] + [(f"h{i}", "People & Culture") for i in range(1, 6)]
+               + [(f"i{i}", "IT") for i in range(1, 7)] + [(f"p{i}", "Planning") for i in range(1, 6)])
+TIES_2025 = [("f1", "f2"), ("f2", "f3"), ("f3", "f1"), ("h1", "h2"), ("h2", "h3"), ("h4", "h5"), ("i1", "i2"),
+             ("i2", "i3"), ("p1", "p2"), ("p2", "p3"), ("p4", "p5"), ("f1", "h1"), ("f2", "i1"), ("i1", "p1"),
+             ("i6", "i1"), ("i4", "i6"), ("h3", "i3"), ("p3", "f3"), ("i2", "p2")]
+# 2026: IT and Planning merge into Digital Planning; h5 leaves, d1 joins Digital Planning (20 people).
+PEOPLE_2026 = ([(f"f{i}", "Finance") for i in range(1, 5)] + [(f"h{i}", "People & Culture") for i in range(1, 5)]
+               + [(f"i{i}", "Digital Planning") for i in range(1, 7)]
+               + [(f"p{i}", "Digital Planning") for i in range(1, 6)] + [("d1", "Digital Planning")])
+TIES_2026 = [("f1", "f2"), ("f2", "f3"), ("h1", "h2"), ("h2", "h3"), ("i1", "i2"), ("i2", "i3"), ("p1", "p2"),
+             ("f1", "h1"), ("f2", "i1"), ("i1", "p1"), ("i6", "i1"), ("h3", "i3"), ("p3", "f3"), ("i2", "p2"),
+             ("d1", "i1"), ("i1", "d1"), ("h4", "f4"), ("f4", "h4"), ("p4", "i4")]
+WAVES = {"2024": (PEOPLE_2024, TIES_2024), "2025": (PEOPLE_2025, TIES_2025), "2026": (PEOPLE_2026, TIES_2026)}
+
+CONFIG = """\
+[measurement]
+by = "Department"
+tie_rule = "reported"
+seed = 1
+permutations = 20
+history = "ona-history.db"
+out = "report-{wave}"
+
+[units]
+"HR" = "People & Culture"
+"IT" = "Digital Planning"
+"Planning" = "Digital Planning"
+
+[compare]
+bootstraps = 50
+seed = 1
+"""
+
+
+def write_wave(folder: Path, people, ties) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    with open(folder / "roster.csv", "w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["Employee ID", "Name", "Department", "Section"])
+        writer.writerows([pid, f"Person {pid.upper()}", unit, f"Section {unit[0]}"] for pid, unit in people)
+    with open(folder / "ties.csv", "w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["Respondent ID", "Colleague ID", "Frequency"])
+        writer.writerows([s, t, 1] for s, t in ties)
+
+
+def municipality(folder: Path, extra: str = "") -> Path:
+    """The three waves' files and ona.toml in ``folder``; ``extra`` is appended to ona.toml."""
+    for label, (people, ties) in WAVES.items():
+        write_wave(folder / label, people, ties)
+    waves = "".join(f'\n[waves.{w}]\nroster = "{w}/roster.csv"\nties = ["{w}/ties.csv"]\n' for w in WAVES)
+    path = folder / "ona.toml"
+    path.write_text(CONFIG + waves + extra, encoding="utf-8")
+    return path
+
+
+def run(runner, config: Path, wave: str, *options: str):
+    result = runner.invoke(cli, ["run", str(config), "--wave", wave, *options])
+    assert result.exit_code == 0, result.output
+    return result
+
+
+@pytest.fixture
+def stored(tmp_path, runner) -> Path:
+    """ona.toml with all three waves run and stored, as the analyst does it each year."""
+    config = municipality(tmp_path)
+    for wave in WAVES:
+        run(runner, config, wave)
+    return config
+
+
+def compare(config: Path, before: str, after: str):
+    settings = read_config(config)
+    with ona.open_history(settings.history_path, read_only=True) as history:
+        return ona.compare_waves(history.load(before), history.load(after), mapping=settings.units,
+                                 **settings.compare)
+
+
+def test_a_merger_of_2026_does_not_merge_the_units_of_2024_and_2025(stored):
+    """One ona.toml serves every year, so its [units] holds HR -> People & Culture (2025) and the
+    2026 merger IT, Planning -> Digital Planning. Comparing 2024 with 2025 applies only the rename:
+    IT and Planning are still units in 2025. By hand, 2024 on 2025's units: cross-unit ties f1-h1,
+    h1-f1, f2-i1, i1-p1, p1-i1, p2-h2, i5-p5 = 7 of 20 (35%, E-I -0.30, 4 units); IT: 3 inside,
+    4 with other units, E-I +1/7; 2025 IT (i1-i6): 4 inside, 4 outside, E-I 0. IT -> Planning:
+    2024 i1-p1, i5-p5, 2025 i1-p1, i2-p2: 1 kept, 1 new, 1 lost; density 2/25 and 2/30.
+
+    Comparing 2024 with 2026 applies every entry: IT and Planning are Digital Planning (10 people in
+    2024, 12 in 2026). 2024: 9 ties inside (i1-i2, i2-i3, i3-i4, p1-p2, p2-p3, p4-p5, i1-p1, p1-i1,
+    i5-p5), 2 with other units (f2-i1, p2-h2), E-I -7/11; 2026: 9 inside, 3 outside (f2-i1, h3-i3,
+    p3-f3), E-I -0.5."""
+    c = compare(stored, "2024", "2025")
+    assert c.mapping == {"HR": "People & Culture"}
+    assert c.org.loc["units", "before"] == 4 and c.org.loc["cross_unit_share", "before"] == pytest.approx(7 / 20)
+    assert c.org.loc["ei_index", "before"] == pytest.approx(-0.3)
+    assert sorted(c.units.index) == ["Finance", "IT", "People & Culture", "Planning"]
+    assert set(c.units["status"]) == {"both"}
+    assert c.units.loc["IT", "ei_index_before"] == pytest.approx(1 / 7)
+    assert c.units.loc["IT", "ei_index_after"] == 0
+    assert c.units.loc["People & Culture", "formed_from"] == "HR"
+    pair = c.unit_pairs.set_index(["from_unit", "to_unit"]).loc[("IT", "Planning")]
+    assert (pair["ties_before"], pair["ties_after"], pair["ties_kept"], pair["ties_new"], pair["ties_lost"]) == \
+        (2, 2, 1, 1, 1)
+    assert pair["density_before"] == pytest.approx(2 / 25) and pair["density_after"] == pytest.approx(2 / 30)
+    merged = compare(stored, "2024", "2026").units.loc["Digital Planning"]
+    assert (merged["headcount_before"], merged["headcount_after"], merged["formed_from"]) == (10, 12, "IT, Planning")
+    assert merged["ei_index_before"] == pytest.approx(-7 / 11) and merged["ei_index_after"] == pytest.approx(-0.5)
+
+
+def test_a_rename_is_followed_through_a_second_rename():
+    """HR became People & Culture, which later became People: comparing a wave with HR against one with
+    People carries HR through both renames (the unit is compared with itself, not reported gone)."""
+    from ona.compare import _mapping_between
+
+    mapping = {"HR": "People & Culture", "People & Culture": "People", "IT": "Digital Planning"}
+    assert _mapping_between(mapping, {"HR", "IT"}, {"People", "IT"}) == {"HR": "People"}
+
+
+def test_a_lost_tie_is_counted_between_the_units_it_was_between(tmp_path, runner):
+    """In 2025 p2 moves from Planning to Finance and stops reporting h2 (2024: Planning -> HR). The
+    lost tie p2-h2 belongs to Planning -> People & Culture (1 tie in 2024, 0 in 2025: 1 lost), not to
+    p2's new unit: Finance -> People & Culture had f1-h1 in both waves (1 kept, 0 lost)."""
+    config = municipality(tmp_path)
+    write_wave(tmp_path / "2025", [(p, "Finance" if p == "p2" else u) for p, u in PEOPLE_2025], TIES_2025)
+    for wave in ("2024", "2025"):
+        run(runner, config, wave)
+    pairs = compare(config, "2024", "2025").unit_pairs.set_index(["from_unit", "to_unit"])
+    figures = ["ties_before", "ties_after", "ties_kept", "ties_new", "ties_lost"]
+    assert pairs.loc[("Planning", "People & Culture"), figures].tolist() == [1, 0, 0, 0, 1]
+    assert pairs.loc[("Finance", "People & Culture"), figures].tolist() == [1, 1, 1, 0, 0]
+
+
+def sheet(path: Path, name: str) -> list[tuple]:
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(path, read_only=True)
+    rows = [tuple(row) for row in workbook[name].iter_rows(values_only=True)]
+    workbook.close()
+    width = max(map(len, rows))
+    return [row + (None,) * (width - len(row)) for row in rows]  # (read-only rows end at their last value)
+
+
+def test_a_pseudonymised_wave_against_a_plain_one_says_people_cannot_be_matched(tmp_path, runner):
+    """2026 is run with [privacy] pseudonymize (2024 and 2025 were not): its ids are pseudonyms, so no
+    person of 2025 is found in 2026. Counting anyway would call every tie lost and new (Finance ->
+    People & Culture: 0 kept, 2 new, 1 lost) and list no role change as if nobody's role changed.
+    Instead the comparison warns, once on stderr and at the top of compare.html, leaves ties kept,
+    new and lost empty in compare.html and compare.xlsx and says role changes are not counted; the
+    unit figures still compare (Finance -> People & Culture: 1 tie in 2025, 2 in 2026)."""
+    (tmp_path / "key.txt").write_text("a secret of thirty-two characters", encoding="utf-8")
+    config = municipality(tmp_path)
+    for wave in ("2024", "2025"):
+        run(runner, config, wave)
+    secret = tmp_path / "secret.toml"
+    privacy = '\n[privacy]\npseudonymize = "key.txt"\nmin_group_size = 3\n'
+    secret.write_text(config.read_text(encoding="utf-8") + privacy, encoding="utf-8")
+    run(runner, secret, "2026")
+    result = runner.invoke(cli, ["compare", "2025", "2026", "--history", str(tmp_path / "ona-history.db"),
+                                 "--config", str(config), "--out", str(tmp_path / "compare")])
+    assert result.exit_code == 0, result.output
+    warning = ("No person of 2025 can be matched in 2026 (2026 is pseudonymised and 2025 is not): ties kept, new "
+               "and lost and role changes are not counted; the unit and org figures still compare. To match people, "
+               "measure both waves pseudonymised with the same key, or neither")
+    assert result.stderr.splitlines() == [f"Warning: {warning}"]
+    c = compare(config, "2025", "2026")
+    assert c.warnings == [warning] and not c.people_matched
+    pair = c.unit_pairs.set_index(["from_unit", "to_unit"]).loc[("Finance", "People & Culture")]
+    assert (pair["ties_before"], pair["ties_after"]) == (1, 2)
+    assert pair[["ties_kept", "ties_new", "ties_lost"]].isna().all()
+    page = (tmp_path / "compare" / "compare.html").read_text(encoding="utf-8")
+    assert warning.replace("'", "&#x27;") in page
+    assert "<td>Finance</td><td>People &amp; Culture</td><td class='num'>1</td><td class='num'>2</td>" \
+           "<td class='num'>+1</td><td class='num'>5.0%</td><td class='num'>12.5%</td>" \
+           "<td class='num'>–</td><td class='num'>–</td><td class='num'>–</td>" in page
+    assert "Not counted: no person of 2025 can be matched in 2026" in page
+    assert "No one who took part in both waves" not in page
+    rows = sheet(tmp_path / "compare" / "compare.xlsx", "Unit pairs")
+    header, finance = rows[0], next(r for r in rows if r[:2] == ("Finance", "People & Culture"))
+    assert [finance[header.index(col)] for col in ("ties_before", "ties_after", "ties_kept", "ties_new",
+                                                    "ties_lost")] == [1, 2, None, None, None]
+    assert sheet(tmp_path / "compare" / "compare.xlsx", "Warnings") == [("warning",), (warning,)]
+
+
+def test_waves_measured_with_a_different_tie_rule_are_compared_with_a_warning(tmp_path, runner):
+    """By mistake 2025 is run with tie_rule = "reciprocated" (2024: "reported"): of 2025's 19 reported
+    ties none is returned, so 2025 has 0 ties and its fall from 20 is the rule's doing. The comparison
+    says so, naming both rules and how to put it right."""
+    config = municipality(tmp_path)
+    run(runner, config, "2024")
+    config.write_text(config.read_text(encoding="utf-8").replace('tie_rule = "reported"',
+                                                                 'tie_rule = "reciprocated"'), encoding="utf-8")
+    run(runner, config, "2025")
+    result = runner.invoke(cli, ["compare", "2024", "2025", "--history", str(tmp_path / "ona-history.db"),
+                                 "--out", str(tmp_path / "compare")])
+    assert result.exit_code == 0, result.output
+    assert result.stderr.splitlines() == [
+        "Warning: 2024 and 2025 were measured with different settings: tie rule 'reported' in 2024, 'reciprocated' "
+        "in 2025; a change can come from the setting alone: run the wave that has the wrong one again with --replace"]
+    c = compare(config, "2024", "2025")
+    assert (c.org.loc["ties", "before"], c.org.loc["ties", "after"]) == (20, 0)
+    assert "tie rule &#x27;reported&#x27; in 2024, &#x27;reciprocated&#x27; in 2025" in \
+        (tmp_path / "compare" / "compare.html").read_text(encoding="utf-8")
+
+
+def test_waves_measured_by_a_different_unit_column_are_compared_with_a_warning(tmp_path, runner):
+    """By mistake 2025 is measured by "Section" instead of "Department": the warning names both."""
+    config = municipality(tmp_path)
+    run(runner, config, "2024")
+    config.write_text(config.read_text(encoding="utf-8").replace('by = "Department"', 'by = "Section"'),
+                      encoding="utf-8")
+    run(runner, config, "2025")
+    assert compare(config, "2024", "2025").warnings == [
+        "2024 and 2025 were measured with different settings: unit column (by) 'Department' in 2024, 'Section' in "
+        "2025; a change can come from the setting alone: run the wave that has the wrong one again with --replace"]
+
+
+def history_lines(runner, config: Path) -> list[str]:
+    result = runner.invoke(cli, ["history", "--history", str(config.parent / "ona-history.db")])
+    assert result.exit_code == 0, result.output
+    return [line.split() for line in result.output.splitlines()[1:]]
+
+
+def test_a_wave_run_again_with_replace_keeps_its_place_among_the_years(stored, runner):
+    """2025's tie file missed h5 -> f4; it is corrected and 2025 run again with --replace. `ona history`
+    lists the corrected 2025 (20 ties, cross-unit f1-h1, f2-i1, i1-p1, h3-i3, p3-f3, i2-p2, h5-f4 = 7 of
+    20 = 35%, E-I -0.30) still between 2024 and 2026, and so do the trend charts' numbers."""
+    write_wave(stored.parent / "2025", PEOPLE_2025, [*TIES_2025, ("h5", "f4")])
+    run(runner, stored, "2025", "--replace")
+    lines = history_lines(runner, stored)
+    assert [line[0] for line in lines] == ["2024", "2025", "2026"]
+    assert lines[1][3:8] == ["20", "20", "4", "35%", "-0.30"]
+    result = runner.invoke(cli, ["compare", "2024", "2026", "--history", str(stored.parent / "ona-history.db"),
+                                 "--config", str(stored), "--out", str(stored.parent / "compare")])
+    assert result.exit_code == 0, result.output
+    waves = sheet(stored.parent / "compare" / "compare.xlsx", "Waves")
+    assert [row[0] for row in waves[1:]] == ["2024", "2025", "2026"]
+
+
+def test_a_history_another_program_is_writing_is_refused_before_the_run(stored, runner):
+    """While another program holds the history's write lock, `ona run --replace` stops with one line
+    (exit 2) before writing the report, instead of a traceback after it: the report folder of a run
+    that could not be stored is not left behind."""
+    import shutil
+    import sqlite3
+
+    shutil.rmtree(stored.parent / "report-2026")
+    other = sqlite3.connect(stored.parent / "ona-history.db", isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    try:
+        result = runner.invoke(cli, ["run", str(stored), "--wave", "2026", "--replace"])
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [
+        "Error: ona-history.db: is being written by another program (SQLite: database is locked); wait until it is "
+        "done, or close the program that has it open, and run again"]
+    assert not (stored.parent / "report-2026").exists()
+
+
+def test_storing_into_a_history_another_program_is_writing_is_one_error(stored):
+    """The same from Python, when the lock is taken between the check and the storing."""
+    import sqlite3
+
+    from ona.config import run_wave
+
+    settings = read_config(stored)
+    done = run_wave(settings, "2026", store=False)
+    other = sqlite3.connect(settings.history_path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    try:
+        with ona.open_history(settings.history_path) as history, \
+                pytest.raises(ona.OnaError, match=r"^ona-history.db: is being written by another program"):
+            history.store("2026", done["measurement"], done["graph"], replace=True)
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+
+
+def test_a_misspelt_unit_mapping_is_also_said_at_the_top_of_compare_html(stored, runner):
+    """ona.toml's [units] has "Planing" for "Planning": the warning on stderr names the line, and the
+    same sentence opens compare.html, where the reader of the comparison (not only who ran it) sees
+    why Planning shows as gone and Digital Planning as formed from IT alone."""
+    text = stored.read_text(encoding="utf-8")
+    stored.write_text(text.replace('"Planning" = "Digital', '"Planing" = "Digital'), encoding="utf-8")
+    result = runner.invoke(cli, ["compare", "2025", "2026", "--history", str(stored.parent / "ona-history.db"),
+                                 "--config", str(stored), "--out", str(stored.parent / "compare")])
+    assert result.exit_code == 0, result.output
+    warning = "ona.toml, line 12: unit 'Planing' is in no stored wave, so this mapping is not used; check its spelling"
+    assert result.stderr.splitlines() == [f"Warning: {warning}"]
+    page = (stored.parent / "compare" / "compare.html").read_text(encoding="utf-8")
+    assert f"<h2>Read this first</h2><ul><li>{warning.replace(chr(39), '&#x27;')}</li></ul>" in page
+    assert compare(stored, "2025", "2026").units.loc["Digital Planning", "formed_from"] == "IT"
