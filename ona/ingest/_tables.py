@@ -68,6 +68,9 @@ class Table:
     raw: list[list] | None = field(default=None, repr=False)
     #: the spreadsheet column letter of each column of ``frame`` ("C"), where the reader knows it
     letters: dict[str, str] = field(default_factory=dict, repr=False)
+    #: for each column of a sheet that holds cells typed as something other than text, the kind of
+    #: each record's cell (:data:`CELL_KINDS`: 0 text or blank, 1 number, 2 date or time, 3 TRUE/FALSE)
+    kinds: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
 
     @property
     def headers(self) -> list[str]:
@@ -229,6 +232,21 @@ def _header_text(top: list[list[str]], first: int, last: int) -> list[str]:
     return header
 
 
+#: What a spreadsheet cell holds, as :attr:`Table.kinds` numbers it (its index).
+CELL_KINDS = ("text", "a number", "a date or time", "TRUE or FALSE")
+
+
+def _cell_kinds(values: tuple) -> np.ndarray | None:
+    """The kind of each cell of one column (:data:`CELL_KINDS`), or None when every cell is text or
+    blank (one set of types per column, so a text column costs no Python call per cell)."""
+    types = set(map(type, values))
+    if types <= {str, type(None)}:
+        return None
+    return np.fromiter((0 if isinstance(v, str) or v is None else 3 if isinstance(v, bool) else
+                        2 if isinstance(v, (_dt.date, _dt.time, _dt.timedelta)) else 1 for v in values),
+                       dtype=np.int8, count=len(values))
+
+
 def _column_text(values: tuple) -> list[str]:
     """:func:`cell_text` of every value of one column, without a Python call per cell where the
     column is all text or all whole numbers (the usual case; a 500,000-row sheet is 1.5M cells)."""
@@ -277,17 +295,21 @@ def _table_from_cells(path: Path, sheet: str | None, cells: list[list], header_r
     width = max([len(header), *map(len, body)]) if body else len(header)
     header = header + [""] * (width - len(header))
     # Columns of text, one per column of the sheet; short rows are padded with blanks.
-    columns = [_column_text(col) for col in itertools.zip_longest(*body, fillvalue="")] if body else []
-    columns += [[""] * len(body) for _ in range(width - len(columns))]
-    columns = [np.asarray(col, dtype=object) for col in columns]
-    return _assemble_table(path, sheet, h, header, columns, len(body))
+    columns, kinds = [], {}
+    for j, col in enumerate(itertools.zip_longest(*body, fillvalue="") if body else ()):
+        columns.append(np.asarray(_column_text(col), dtype=object))
+        if (kind := _cell_kinds(col)) is not None:
+            kinds[j] = kind
+    columns += [np.asarray([""] * len(body), dtype=object) for _ in range(width - len(columns))]
+    return _assemble_table(path, sheet, h, header, columns, len(body), kinds=kinds)
 
 
 def _assemble_table(path: Path, sheet: str | None, h: int, header: list[str], columns: list, n_body: int,
-                    filled: list[np.ndarray] | None = None) -> Table:
+                    filled: list[np.ndarray] | None = None, kinds: dict[int, np.ndarray] | None = None) -> Table:
     """The :class:`Table` of a sheet whose header is row ``h`` (0-based) and whose ``n_body`` rows
     below it are ``columns`` (one per header cell: numpy arrays of text, or pandas text Series);
-    ``filled`` (where the caller has it) is ``column != ""`` of each."""
+    ``filled`` (where the caller has it) is ``column != ""`` of each; ``kinds``, by column index,
+    the kind of each cell of the columns holding cells that are not text (:attr:`Table.kinds`)."""
     if filled is None:
         filled = [np.asarray(col != "", dtype=bool) for col in columns]
     # Keep columns that have a header; a blank header with data gets a placeholder name.
@@ -320,8 +342,9 @@ def _assemble_table(path: Path, sheet: str | None, h: int, header: list[str], co
     frame = pd.DataFrame(data, dtype=None if columnar else object, copy=False) if nonblank.any() else \
         pd.DataFrame({n: pd.Series(dtype=object) for n in names})
     rows = range(h + 2, h + 2 + n_body) if everything else (index + h + 2).tolist()
+    kinds = {name: kinds[j] if everything else kinds[j][index] for name, j in zip(names, keep) if j in (kinds or {})}
     return Table(path=str(path), sheet=sheet, header_row=h + 1, frame=frame, rows=rows,
-                 letters={name: _column_letter(j) for name, j in zip(names, keep)})
+                 letters={name: _column_letter(j) for name, j in zip(names, keep)}, kinds=kinds)
 
 
 def row_numbers(rows: Sequence[int]) -> np.ndarray:

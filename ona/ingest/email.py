@@ -32,7 +32,7 @@ import pandas as pd
 
 from .._progress import steps
 from ..errors import InputError, OnaError, Problem
-from ._tables import EXCEL_SUFFIXES, Table, normalise_header, read_table
+from ._tables import CELL_KINDS, EXCEL_SUFFIXES, Table, normalise_header, read_table
 from .engines import (
     ENGINES,
     DuckDBEngine,
@@ -181,8 +181,57 @@ def _header_format(header: list[str]) -> str:
 def _excel_log(path: Path) -> Table:
     """The sheet of an Excel export (``.xlsx``: the Microsoft 365 message trace saved from Excel)
     as text, with each record's sheet row: the sheet and header row that hold the most email
-    columns (:func:`ona.ingest._tables.read_table`)."""
-    return read_table(path, wanted_headers=_EXCEL_HEADERS)
+    columns (:func:`ona.ingest._tables.read_table`), unless its sender or recipient column holds
+    cells typed as something no address is (:func:`_typed_addresses`: a staff sheet whose From and
+    To are employment dates, beside the log sheet): then the first other sheet that holds email
+    columns and no such cell. When there is none, those cells are the error, by sheet, row and column."""
+    table = read_table(path, wanted_headers=_EXCEL_HEADERS)
+    problems = _typed_addresses(table)
+    if not problems:
+        return table
+    import python_calamine
+
+    for name in python_calamine.CalamineWorkbook.from_path(str(path)).sheet_names:
+        if name == table.sheet:
+            continue
+        try:
+            other = read_table(path, name, wanted_headers=_EXCEL_HEADERS)
+        except InputError:
+            continue
+        if _address_columns(other) and not _typed_addresses(other):
+            return other
+    raise InputError(problems)
+
+
+def _address_columns(table: Table) -> list[str]:
+    """The columns of a sheet the readers take addresses from: its sender, recipient and Cc columns
+    (found as :func:`_log_sql` finds them)."""
+    found = (_find(table.headers, *ALIASES_EMAIL[field]) for field in ("sender", "to", "cc"))
+    return [column for column in found if column is not None]
+
+
+def _typed_addresses(table: Table, limit: int = 20) -> list[Problem]:
+    """The cells of a sheet's address columns (:func:`_address_columns`) that Excel holds as a date
+    or time or as TRUE/FALSE, or as a number in a column that holds addresses (one with an ``@``; a
+    log that names people by their roster number holds numbers): no address is one, so the cell is
+    an error (``not-an-address``), the first ``limit`` of a column by row, then how many more."""
+    problems = []
+    for column in _address_columns(table):
+        kinds = table.kinds.get(column)
+        if kinds is None:
+            continue
+        wrong = kinds >= 2
+        if (kinds == 1).any() and table.frame[column].astype(str).str.contains("@", regex=False).any():
+            wrong |= kinds == 1
+        at = np.flatnonzero(wrong)
+        for i in at[:limit]:
+            problems.append(table.problem("not-an-address", f"holds {CELL_KINDS[kinds[i]]} where an email address "
+                                          "belongs; type the address, or check that this is the message log",
+                                          row=int(table.rows[i]), column=column))
+        if len(at) > limit:
+            problems.append(table.problem("not-an-address", f"{len(at) - limit} more rows hold a cell that is not "
+                                          "an email address", column=column))
+    return sorted(problems, key=lambda p: (p.row is None, p.row or 0))
 
 
 def _sheet_texts(table: Table):
