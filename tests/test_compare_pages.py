@@ -138,3 +138,20 @@ def test_a_zero_change_keeps_its_decimals(merger, tmp_path):
     assert "Share of ties across units 19.5% 19.5% 0.0 points" in text and "Ties 3,408 3,408 0 " in text
     assert "E-I index (org) -0.609 -0.609 0.000 " in text
     assert "measured here under the units" not in text
+
+
+def test_a_density_under_a_tenth_of_a_percent_is_escaped_on_the_page(merger, tmp_path):
+    """A density that would round to 0.0% reads "<0.1%" (as on the wave's report), written "&lt;0.1%":
+    a raw "<0.1%" in a cell is not valid HTML (a browser may read it as the start of a tag)."""
+    from dataclasses import replace
+
+    c, _, _, _ = merger
+    org = c.org.copy()
+    org.loc["density", "before"] = 0.0004
+    pairs = c.unit_pairs.copy()
+    pairs.loc[pairs.index[0], ["density_before", "density_after"]] = [0.0003, 0.0002]
+    page = write_comparison(replace(c, org=org, unit_pairs=pairs), tmp_path / "compare")["html"].read_text(
+        encoding="utf-8")
+    assert "<0.1" not in page
+    assert "<td class='num'>&lt;0.1%</td>" in page
+    assert page.count("&lt;0.1%") >= 3  # the org figure, and the pair's two densities

@@ -69,8 +69,8 @@ def _org_table(c: Comparison) -> str:
             interval = "" if pd.isna(r["change_low"]) else \
                 f"{change_text(r['change_low'], digits)} to {change_text(r['change_high'], digits)}"
             change = _change(r["change"], r["meaningful"], digits)
-        rows.append(f"<tr><td>{_e(_LABELS.get(key, key))}</td><td class='num'>{_figure(key, r['before'])}</td>"
-                    f"<td class='num'>{_figure(key, r['after'])}</td>"
+        rows.append(f"<tr><td>{_e(_LABELS.get(key, key))}</td><td class='num'>{_e(_figure(key, r['before']))}</td>"
+                    f"<td class='num'>{_e(_figure(key, r['after']))}</td>"
                     f"<td class='num'>{change}</td><td>{interval}</td></tr>")
     return table(f"Figures of the organisation, {c.before} and {c.after}",
                  ["Figure", _e(c.before), _e(c.after), "Change", "95% interval of the change"], rows)
@@ -149,7 +149,7 @@ def _change_heatmap(c: Comparison) -> str:
             pair_rows.append(f"<tr><td>{_e(a)}</td><td>{_e(b)}</td><td class='num'>{int(r['ties_before']):,}</td>"
                              f"<td class='num'>{int(r['ties_after']):,}</td>"
                              f"<td class='num'>{change_text(change, 0)}</td>"
-                             f"<td class='num'>{before}</td><td class='num'>{after}</td>"
+                             f"<td class='num'>{_e(before)}</td><td class='num'>{_e(after)}</td>"
                              f"<td class='num'>{kept}</td><td class='num'>{new}</td><td class='num'>{lost}</td></tr>")
         rows.append(f'<tr><th class="row" scope="row">{_e(a)}</th>{"".join(tds)}</tr>')
     heat = (f'<table class="heat"><caption class="vh">Change in ties from each unit (row) to each other unit '
