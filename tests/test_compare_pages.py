@@ -155,3 +155,27 @@ def test_a_density_under_a_tenth_of_a_percent_is_escaped_on_the_page(merger, tmp
     assert "<0.1" not in page
     assert "<td class='num'>&lt;0.1%</td>" in page
     assert page.count("&lt;0.1%") >= 3  # the org figure, and the pair's two densities
+
+
+def test_a_comparison_whose_workbook_fails_leaves_the_old_page(merger, tmp_path, monkeypatch):
+    """compare.html and compare.xlsx are one output: when the workbook cannot be written, the page
+    written before stays as it was, and a first run leaves no page at all."""
+    from dataclasses import replace
+
+    import ona.report.workbook
+
+    c, _, _, _ = merger
+    out = tmp_path / "compare"
+    old = write_comparison(c, out)["html"].read_bytes()
+
+    def fail(frames, path):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(ona.report.workbook, "write_frames", fail)
+    with pytest.raises(OSError):
+        write_comparison(replace(c, before="2023"), out)  # (another page than the one written)
+    assert (out / "compare.html").read_bytes() == old
+    with pytest.raises(OSError):
+        write_comparison(c, tmp_path / "first")
+    assert not (tmp_path / "first" / "compare.html").exists()
+    assert sorted(p.name for p in (tmp_path / "first").iterdir()) == []

@@ -347,12 +347,14 @@ def write_comparison(comparison: Comparison, out_dir: str | Path, *, waves: pd.D
             f"<p class='note'>Broker: {_e(c.parameters['broker_rule'])}. People are matched by id "
             "(or by the same pseudonym).</p>"
             f"{_trends(waves, c)}")
-    html_path = out / "compare.html"
-    with atomic_write(html_path) as handle:
-        handle.write(_page(f"Comparison {c.before} → {c.after} — ona", body))
+    html_path, xlsx_path = out / "compare.html", out / "compare.xlsx"
+    page = _page(f"Comparison {c.before} → {c.after} — ona", body)
     frames = {name: frame.reset_index() if name in ("Org", "Units") else frame for name, frame in c.frames().items()}
     if waves is not None:
         frames["Waves"] = waves
-    xlsx_path = out / "compare.xlsx"
-    write_frames(frames, xlsx_path)
+    with atomic_write(html_path) as handle:
+        handle.write(page)
+        # The page replaces the old one only once the workbook is written (write_frames is atomic
+        # too): a failure leaves neither a new page beside an old workbook nor half a file.
+        write_frames(frames, xlsx_path)
     return {"html": html_path, "workbook": xlsx_path}
