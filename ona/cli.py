@@ -536,10 +536,11 @@ def history_command(history_path):
         click.echo("No waves stored yet.")
         return
     click.echo(f"{'wave':<10} {'stored':<20} {'people':>7} {'ties':>7} {'units':>6} {'across':>7} {'E-I':>6} "
-               f"{'modularity':>10}")
+               f"{'modularity':>10}  {'by':<14} {'tie rule':<12} pseudonyms")
     for w in waves.itertuples():
         click.echo(f"{str(w.wave):<10} {w.stored_at[:16].replace('T', ' '):<20} {int(w.people):>7,} {int(w.ties):>7,} "
-                   f"{int(w.units):>6,} {_pct(w.cross_unit_share):>7} {_num(w.ei_index):>6} {_num(w.modularity):>10}")
+                   f"{int(w.units):>6,} {_pct(w.cross_unit_share):>7} {_num(w.ei_index):>6} {_num(w.modularity):>10}  "
+                   f"{str(w.unit_column or ''):<14} {str(w.tie_rule):<12} {'yes' if w.pseudonymized else 'no'}")
 
 
 @cli.command("compare")

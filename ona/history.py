@@ -60,6 +60,8 @@ _REPLACE = "pass --replace (replace=True in Python) to store it again"
 # Org figures listed by `ona history` and compared first.
 HEADLINE = ["people", "ties", "units", "cross_unit_share", "ei_index", "modularity", "unit_community_nmi",
             "boundary_spanners", "density", "reciprocity", "response_rate"]
+#: How a wave was measured, as :meth:`History.waves` lists it beside the headline figures.
+MEASURED_BY = ("unit_column", "tie_rule", "pseudonymized")
 
 
 def _frame_to_json(frame: pd.DataFrame) -> str:
@@ -203,14 +205,18 @@ class History:
         return names
 
     def waves(self) -> pd.DataFrame:
-        """One row per wave: label, when stored, the ona version and the headline figures."""
+        """One row per wave: label, when stored, the ona version, the headline figures and how the
+        wave was measured (:data:`MEASURED_BY`: the unit column, the tie rule, whether people are
+        pseudonyms), the settings two waves must share to be compared as they are."""
         rows = []
-        for label, stored_at, version, summary in self._db.execute(
-                "SELECT label, stored_at, ona_version, summary FROM wave ORDER BY id"):
-            s = json.loads(summary)
+        for label, stored_at, version, summary, parameters in self._db.execute(
+                "SELECT label, stored_at, ona_version, summary, parameters FROM wave ORDER BY id"):
+            s, p = json.loads(summary), json.loads(parameters or "{}")
             rows.append({"wave": label, "stored_at": stored_at, "ona_version": version,
-                         **{k: s.get(k, np.nan) for k in HEADLINE}})
-        return pd.DataFrame(rows, columns=["wave", "stored_at", "ona_version", *HEADLINE])
+                         **{k: s.get(k, np.nan) for k in HEADLINE},
+                         "unit_column": p.get("unit_column"), "tie_rule": p.get("tie_rule", "reported"),
+                         "pseudonymized": bool(p.get("pseudonymized", False))})
+        return pd.DataFrame(rows, columns=["wave", "stored_at", "ona_version", *HEADLINE, *MEASURED_BY])
 
     def store(self, label: str, measurement: Measurement, graph: OrgGraph, *, inputs: dict | None = None,
               replace: bool = False, _before_commit=None) -> None:

@@ -193,6 +193,9 @@ def test_a_pseudonymised_wave_against_a_plain_one_says_people_cannot_be_matched(
     assert pair[["ties_kept", "ties_new", "ties_lost"]].isna().all()
     page = (tmp_path / "compare" / "compare.html").read_text(encoding="utf-8")
     assert warning.replace("'", "&#x27;") in page
+    # `ona history` shows how each wave was measured, so the analyst sees the odd one out.
+    assert [line[-3:] for line in history_lines(runner, config)] == [
+        ["Department", "reported", "no"], ["Department", "reported", "no"], ["Department", "reported", "yes"]]
     assert "<td>Finance</td><td>People &amp; Culture</td><td class='num'>1</td><td class='num'>2</td>" \
            "<td class='num'>+1</td><td class='num'>5.0%</td><td class='num'>12.5%</td>" \
            "<td class='num'>–</td><td class='num'>–</td><td class='num'>–</td>" in page
