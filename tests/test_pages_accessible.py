@@ -391,8 +391,9 @@ def test_a_phone_reads_each_page_without_scrolling_it_sideways(browser, report, 
 
 @pytest.mark.browser
 def test_a_keyboard_opens_the_numbers_behind_the_heatmap(browser, report):
-    """2.1.1: Tab reaches the heatmap's box (to scroll it with the arrow keys), the next Tab the
-    summary under it; Enter opens the table of pairs."""
+    """2.1.1: Tab reaches the heatmap's box (to scroll it with the arrow keys), then the two links of
+    the note under it (to the definitions of density and ratio to chance), then the summary; Enter
+    opens the table of pairs."""
     page = browser.new_page()
     page.goto((report / "index.html").as_uri())
     focused = []
@@ -402,7 +403,8 @@ def test_a_keyboard_opens_the_numbers_behind_the_heatmap(browser, report):
                                      "('aria-label') || document.activeElement.textContent.slice(0, 40))"))
         if focused[-1].startswith("SUMMARY"):
             break
-    assert focused[-2:] == ["DIV Heatmap of ties between units", "SUMMARY The numbers for each pair of units"]
+    assert focused[-4:] == ["DIV Heatmap of ties between units", "A density", "A ratio to chance",
+                            "SUMMARY The numbers for each pair of units"]
     assert not page.locator("h2#heatmap ~ details").first.locator("table").is_visible()
     page.keyboard.press("Enter")
     assert page.locator("h2#heatmap ~ details").first.locator("table").is_visible()
