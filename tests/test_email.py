@@ -121,9 +121,11 @@ def test_a_person_with_two_addresses_and_two_outsiders_of_one_domain_are_one_nod
     assert weights(dropped) == {("A1", "B1"): 2} and dropped.excluded == {"external": 4}
 
 
-def test_reciprocal_and_minimum_messages(tmp_path, roster):
+def test_reciprocal_and_minimum_messages(tmp_path, roster, email_engine):
     """anna->bo has 2 messages, bo->anna 1: with --min-messages 2 only anna->bo stays; with
     --reciprocal as well nothing stays (bo wrote to anna only once)."""
+    if email_engine == "spark":
+        pytest.skip("Spark runs these rules in test_email_handmade.py's window, reciprocity and minimum test")
     log = message_log(tmp_path)
     two = read_email(log, roster, EmailOptions(min_messages=2))
     assert set(weights(two)) == {("A1", "B1")}
@@ -341,10 +343,12 @@ def test_summing_by_address_hash_gives_what_regrouping_by_address_gives(tmp_path
 
 
 @pytest.mark.parametrize("suffix", [".csv", ".parquet", ".xlsx"])
-def test_a_tie_table_written_by_the_engine_is_the_one_read_email_returns(tmp_path, suffix):
+def test_a_tie_table_written_by_the_engine_is_the_one_read_email_returns(tmp_path, suffix, email_engine):
     """`read_email(out=...)` (what `ona email --out` uses) writes the tie table where it is asked,
     without the pairs coming back: the same pairs, weights and counts as the returned table, and
     whole-number weights written as DuckDB writes a DOUBLE (``7.0``)."""
+    if email_engine == "spark" and suffix != ".csv":
+        pytest.skip("Spark hands every suffix to the same writer (engines.write_frame) as a frame: .csv shows it")
     data = DATA / "manufacturing-email"
     roster = ona.read_roster(data / "nodes.csv", id_column="node_id", unit_column="division_head")
     options = EmailOptions(min_messages=2, external="domain")
