@@ -21,10 +21,11 @@ import re
 import shlex
 import tomllib
 from dataclasses import dataclass, field
+from dataclasses import replace as dc_replace
 from pathlib import Path
 
 from ._arguments import MINIMUM
-from .errors import OnaError
+from .errors import InputError, OnaError
 
 __all__ = ["Config", "read_config", "starter_config", "run_wave"]
 
@@ -67,6 +68,12 @@ class Config:
     email: dict = field(default_factory=dict)
     ratings: dict = field(default_factory=dict)
     waves: dict = field(default_factory=dict)
+    lines: dict = field(default_factory=dict, repr=False)  # line of every key (see _key_lines)
+
+    def where(self, *keys) -> str:
+        """Where a key is set: "ona.toml, line 7" (the line of its table when the key is not written)."""
+        line = self.lines.get(tuple(keys)) or self.lines.get(tuple(keys[:-1]))
+        return f"{self.path.name}, line {line}" if line else self.path.name
 
     @property
     def folder(self) -> Path:
@@ -157,8 +164,7 @@ def read_config(path: str | Path) -> Config:
     lines = _key_lines(text)
 
     def where(*keys) -> str:
-        line = lines.get(tuple(keys)) or lines.get(tuple(keys[:-1]))
-        return f"{path.name}, line {line}" if line else path.name
+        return config.where(*keys)
 
     def check(section: str, values: dict, schema: dict, prefix: tuple) -> dict:
         out = {}
@@ -190,7 +196,7 @@ def read_config(path: str | Path) -> Config:
                            f"not {value!r}")
         return value
 
-    config = Config(path=path)
+    config = Config(path=path, lines=lines)
     for section, value in data.items():
         if section in _SECTIONS:  # a flat table of checked keys, stored as the Config field of its name
             setattr(config, section, check(section, table(value, (section,), f"[{section}]"), _SECTIONS[section],
@@ -324,10 +330,18 @@ def run_wave(config: Config, label: str, *, replace: bool = False, store: bool =
         if "exclude" in e:
             e["exclude"] = tuple(e["exclude"])
         email_options = EmailOptions(**e)
+    by = m.get("by") or cols.get("unit")
+    if by:  # a misspelt column: say which key of ona.toml named it
+        try:
+            roster.column(by)
+        except InputError as exc:
+            key = ("measurement", "by") if m.get("by") else ("columns", "unit")
+            raise InputError([dc_replace(p, message=f"{p.message} (it is {key[1]} in [{key[0]}] of "
+                                         f"{config.where(*key)})") for p in exc.problems]) from None
     privacy, scale = config.privacy, config.ratings.get("scale")
     done = analyze(roster, ties, email_paths=email_paths, email_options=email_options,
                    ratings_path=config.resolve(wave["ratings"]) if wave.get("ratings") else None,
-                   scale_path=config.resolve(scale) if scale else None, by=m.get("by") or cols.get("unit"),
+                   scale_path=config.resolve(scale) if scale else None, by=by,
                    tie_rule=m.get("tie_rule", "reported"), seed=m.get("seed", 1),
                    **{k: m[k] for k in ("permutations", "exact_betweenness_limit", "betweenness_samples") if k in m},
                    key=read_key_file(config.resolve(privacy["pseudonymize"])) if privacy.get("pseudonymize") else None,

@@ -318,3 +318,18 @@ def test_a_misspelt_unit_mapping_is_also_said_at_the_top_of_compare_html(stored,
     page = (stored.parent / "compare" / "compare.html").read_text(encoding="utf-8")
     assert f"<h2>Read this first</h2><ul><li>{warning.replace(chr(39), '&#x27;')}</li></ul>" in page
     assert compare(stored, "2025", "2026").units.loc["Digital Planning", "formed_from"] == "IT"
+
+
+def test_a_misspelt_by_in_ona_toml_names_the_key_and_its_line(tmp_path, runner):
+    """by = "Departement" (line 2 of ona.toml): the error names the roster, its header row and the
+    columns to choose from, and also the key of ona.toml that asked for it, so the analyst knows
+    what to correct; nothing is written and nothing is stored."""
+    config = municipality(tmp_path)
+    config.write_text(config.read_text(encoding="utf-8").replace('by = "Department"', 'by = "Departement"'),
+                      encoding="utf-8")
+    result = runner.invoke(cli, ["run", str(config), "--wave", "2024"])
+    assert result.exit_code == 2
+    [line] = result.stderr.splitlines()
+    assert line.startswith("Error: roster.csv, row 1: has no column 'Departement' to measure by; ")
+    assert line.endswith("(it is by in [measurement] of ona.toml, line 2) [unknown-unit-column]")
+    assert not (tmp_path / "report-2024").exists() and not (tmp_path / "ona-history.db").exists()
