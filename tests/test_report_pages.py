@@ -11,11 +11,13 @@ from pathlib import Path
 import pytest
 
 import ona
+from ona.cli import cli
 from ona.report import findings
 from ona.report.html_map import map_data, unit_map_data, write_map, write_unit_map
 from ona.report.index_page import write_index
 
 from conftest import page_text, write_csv
+
 
 def clique(ids: list[str]) -> list[list[str]]:
     return [[a, b] for a in ids for b in ids if a != b]
@@ -208,3 +210,17 @@ def test_clicking_a_unit_lists_the_other_units_it_works_with(offline_page, tmp_p
     assert page.evaluate("window.onaMap.search('no such unit')") is None
     assert page.locator("#search-result").inner_text() == "No unit found."
     assert outside == [] and errors == []
+
+
+def test_a_one_person_units_blank_diagonal_is_not_called_a_missing_tie(tmp_path, runner):
+    """Solo (one person) has no pair inside: its diagonal cell is blank because no tie is possible,
+    and the note under the heatmap says so rather than only "a blank cell: no tie at all"."""
+    rows = [["id", "Name", "Department"], ["a", "Ann", "Alpha"], ["b", "Bo", "Alpha"], ["s", "Sol", "Solo"]]
+    write_csv(tmp_path / "roster.csv", rows)
+    write_csv(tmp_path / "ties.csv", [["Source", "Target"], ["a", "b"], ["b", "s"], ["s", "a"]])
+    result = runner.invoke(cli, ["analyze", "--roster", str(tmp_path / "roster.csv"), "--ties",
+                                 str(tmp_path / "ties.csv"), "--out", str(tmp_path / "out"), "--permutations", "0"])
+    assert result.exit_code == 0, result.output
+    text = page_text(tmp_path / "out" / "index.html")
+    assert ("A blank cell: no tie at all (on the diagonal of Solo: a unit of one person, with no pair inside). "
+            "The diagonal is inside each unit.") in text

@@ -166,11 +166,14 @@ def _heatmap(measurement: Measurement) -> str:
     pairs = details_table("The numbers for each pair of units", "Ties between each pair of units",
                           ["From unit", "To unit", "Ties", "Possible ties", "Density (% of possible)",
                            "Ties ÷ what chance would give"], pair_rows)
+    alone = [u for u in units if by_pair[u, u].possible_ties == 0]
+    single = (f" (on the diagonal of {', '.join(_e(u) for u in alone[:3])}{' and others' if len(alone) > 3 else ''}: "
+              f"{'a unit' if len(alone) == 1 else 'units'} of one person, with no pair inside)") if alone else ""
     return (scroll_box(heat, "Heatmap of ties between units") +
             '<p class="note">Each cell: ties from people in the row unit to people in the column unit, as a '
             'percentage of the ties possible (<a href="method.html#unit_pair_table">density</a>), to one decimal; '
             "&lt;0.1 is a density above 0 and below 0.1%. The darker the cell, the denser the ties. A blank cell: no "
-            "tie at all. The diagonal is inside each unit. The ties, possible ties and the "
+            f"tie at all{single}. The diagonal is inside each unit. The ties, possible ties and the "
             '<a href="method.html#pair_expectation">ratio to chance</a> of every pair are in the table below.'
             f"</p>{pairs}{_left_out(measurement, len(units))}")
 
