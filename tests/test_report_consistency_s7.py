@@ -443,14 +443,17 @@ def test_the_most_closed_and_most_open_units_are_the_extremes_of_the_ties(any_re
     answered = {t.unit[p] for p, yes in t.responded.items() if yes} if t.responded else set(t.headcount)
     ranked = {u: v for u, v in ei.items() if t.headcount[u] >= 2 and u in answered}
     found = read_page(any_report / "index.html").findings
-    closed = next(f for f in found if "the most closed" in f)
-    opened = next(f for f in found if "the most outward-looking" in f)
+    # "Closed" only for an E-I of 0 or below: a lowest E-I above 0 is "the least outward-looking".
+    low_words = "most closed" if min(ranked.values()) <= 0 else "least outward-looking"
+    high_words = "most outward-looking" if max(ranked.values()) >= 0 else "least closed"
+    closed = next(f for f in found if f"the {low_words}" in f)
+    opened = next(f for f in found if f"the {high_words}" in f)
     lowest = [u for u, v in ranked.items() if math.isclose(v, min(ranked.values()))]
     highest = [u for u, v in ranked.items() if math.isclose(v, max(ranked.values()))]
-    assert closed.split(" is the most ")[0] in lowest and opened.split(" is the most ")[0] in highest
+    assert closed.split(f" is the {low_words}")[0] in lowest and opened.split(f" is the {high_words}")[0] in highest
     assert f"(E-I {sign2(min(ranked.values()))}:" in closed and f"(E-I {sign2(max(ranked.values()))}:" in opened
     among = f"of the {len(ranked)} units of two or more people" if len(ranked) < len(t.headcount) else "unit"
-    assert f"the most closed {among} (E-I" in closed
+    assert f"the {low_words} {among} (E-I" in closed
 
 
 def test_a_pair_said_to_be_connected_through_one_person_has_every_tie_through_that_person(any_report):

@@ -7,7 +7,7 @@ The organisation: ``units`` teams of two, Ann i and Bo i in Team i, Ann i -> Bo 
 a ring where each team reaches the next one through Bo alone. So every team has a tie inside
 (diagonal pairs with a tie: ``units``) and with the next team (``units`` more); every other ordered
 pair has none. The odd teams have 2 ties inside and 4 with other teams (E-I +0.33), the even teams 1
-and 4 (E-I +0.60): half are level as the most closed, half as the most outward-looking.
+and 4 (E-I +0.60): half are level as the least, half as the most outward-looking.
 """
 
 from __future__ import annotations
@@ -152,8 +152,9 @@ def named_teams(text: str) -> list[str]:
 def test_each_finding_names_at_most_five_teams_then_counts_the_others(many):
     """1,100 pairs of teams hang on one person (Bo i): five sentences, those with the most ties first
     (all have 2: in the order of the fragile_bridges table, where the last team's link to the first
-    comes second), then one that counts the 1,095 others. 550 teams are level as the
-    most closed: five named, 545 counted. Numbers have thousands separators."""
+    comes second), then one that counts the 1,095 others. 550 teams are level as the least
+    outward-looking (E-I above 0, so not "closed"): five named, 545 counted. Numbers have thousands
+    separators."""
     measurement, folder = many
     found: dict[str, list[str]] = {}
     for f in findings(measurement):
@@ -166,7 +167,8 @@ def test_each_finding_names_at_most_five_teams_then_counts_the_others(many):
         "the links that hang on one person below)."]
     assert found["most_closed_unit"][0].startswith(
         "Team 0001, Team 0003, Team 0005, Team 0007, Team 0009 and 545 more (see metrics.xlsx, sheet Units) are "
-        "level as the most closed units (E-I +0.33 each; Team 0001: 2 ties inside, 4 with other units; ")
+        "level as the least outward-looking units (E-I +0.33 each; Team 0001: 2 ties inside, 4 with other "
+        "units; ")
     assert found["most_open_unit"][0].startswith(
         "Team 0000, Team 0002, Team 0004, Team 0006, Team 0008 and 545 more (see metrics.xlsx, sheet Units) are "
         "level as the most outward-looking units (E-I +0.60 each; ")

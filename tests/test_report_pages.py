@@ -79,13 +79,14 @@ def test_units_working_as_one_are_named_in_their_groups(tmp_path):
 def test_a_unit_nobody_answered_for_is_not_the_most_outward_looking(tmp_path):
     """Gamma's E-I is +1.00 (0 ties inside, 3 with other units) only because nobody in Gamma
     answered; the Director is alone. Of the two units left, Beta (E-I (3 - 12) / 15 = -0.60) is the
-    most closed and Alpha ((4 - 12) / 16 = -0.50) the most outward-looking, and the sentence says
-    which units were compared."""
+    most closed and Alpha ((4 - 12) / 16 = -0.50), with three times as many ties inside as outside,
+    the least closed (not "the most outward-looking"), and the sentence says which units were
+    compared."""
     _, m = measure(tmp_path, SINGLETON_PEOPLE, SINGLETON_TIES)
     found = texts(m)
     assert found["most_closed_unit"] == ["Beta is the most closed of the 2 units of two or more people with at least "
                                          "one respondent (E-I -0.60: 12 ties inside, 3 with other units)."]
-    assert found["most_open_unit"] == ["Alpha is the most outward-looking of the 2 units of two or more people with "
+    assert found["most_open_unit"] == ["Alpha is the least closed of the 2 units of two or more people with "
                                        "at least one respondent (E-I -0.50: 12 ties inside, 4 with other units)."]
     write_index(m, tmp_path / "index.html")
     assert "Gamma is the most" not in page_text(tmp_path / "index.html")

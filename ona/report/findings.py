@@ -66,7 +66,9 @@ def _same(a: float, b: float) -> bool:
 def _extreme_units(units: pd.DataFrame, which: str) -> list[Finding]:
     """The most closed unit (lowest E-I) and the most outward-looking one (highest E-I) among
     ``units`` (see :func:`_units_to_rank`; ``which`` says which units those are, "" for all: the
-    sentence then says "the most closed of the 3 units of two or more people"). Units
+    sentence then says "the most closed of the 3 units of two or more people"). When even the lowest
+    E-I is above 0 (more ties outside than inside), that unit is "the least outward-looking", not
+    closed; when even the highest is below 0, that unit is "the least closed". Units
     level with an extreme (equal E-I, to 1e-9) share its finding; when every one has the
     same E-I, none is more closed or more open than another and a single ``units_level`` finding
     says so, so one unit is never named both. Of many level units, the :data:`NAMED_AT_MOST` with the
@@ -82,8 +84,11 @@ def _extreme_units(units: pd.DataFrame, which: str) -> list[Finding]:
             "outward-looking than the others.",
             {"units": list(units.index), "ei_index": float(ei.min())}, _EI)]
     out = []
-    for key, value, words in (("most_closed_unit", ei.min(), "closed"),
-                              ("most_open_unit", ei.max(), "outward-looking")):
+    # A unit with more ties outside than inside (E-I above 0) is not "closed", however it ranks: the
+    # lowest E-I is then the least outward-looking unit, and a highest E-I below 0 the least closed.
+    for key, value, words in (("most_closed_unit", ei.min(), "closed" if ei.min() <= 0 else "outward-looking"),
+                              ("most_open_unit", ei.max(), "outward-looking" if ei.max() >= 0 else "closed")):
+        most = "most" if (key == "most_closed_unit") == (words == "closed") else "least"
         level = [u for u in units.index if _same(ei[u], value)]
         level = sorted(level, key=lambda u: -int(units.loc[u, "headcount"]))  # (stable: roster order among equals)
         ties = {u: f"{count(int(units.loc[u, 'internal_ties']), 'tie')} inside, "
@@ -91,11 +96,11 @@ def _extreme_units(units: pd.DataFrame, which: str) -> list[Finding]:
         among = f" of the {len(units):,} units {which}" if which else ""
         if len(level) == 1:
             unit = level[0]
-            text = f"{unit} is the most {words}{among or ' unit'} (E-I {signed(value)}: {ties[unit]})."
+            text = f"{unit} is the {most} {words}{among or ' unit'} (E-I {signed(value)}: {ties[unit]})."
             numbers = {"unit": unit, "ei_index": float(value)}
         else:
             named = first_names_and_more(level, "see metrics.xlsx, sheet Units")
-            text = (f"{named} are level as the most {words}{among or ' units'} (E-I {signed(value)} each; "
+            text = (f"{named} are level as the {most} {words}{among or ' units'} (E-I {signed(value)} each; "
                     + "; ".join(f"{u}: {t}" for u, t in ties.items()) + ").")
             numbers = {"units": level, "ei_index": float(value)}
         out.append(Finding(key, text, numbers, _EI))
