@@ -275,7 +275,7 @@ def render_summary(result) -> str:
     return "\n".join([
         f"People:              {summary['people']:,}",
         f"Ties:                {summary['ties']:,}",
-        f"Units ({parameters['unit_column']}): {summary['units']:,}",
+        f"Units:               {summary['units']:,} (by {parameters['unit_column']})",
         f"Cross-unit ties:     "
         + (none or f"{_pct(summary['cross_unit_share'])} ({summary['cross_unit_ties']:,} of {summary['ties']:,})"),
         f"E-I index (org):     {none or _num(summary['ei_index'])}",

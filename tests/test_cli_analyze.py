@@ -25,7 +25,7 @@ def test_analyze_writes_the_report_and_prints_the_summary(runner, data_dir, tmp_
     assert res.stdout.splitlines() == [
         "People:              5",
         "Ties:                6",
-        "Units (Department): 2",
+        "Units:               2 (by Department)",
         "Cross-unit ties:     33% (2 of 6)",
         "E-I index (org):     -0.33",
         "Modularity of units: 0.27 (directed, weighted)",

@@ -180,8 +180,8 @@ def test_the_summary_of_a_large_organisation_has_separators_and_says_betweenness
                                  "--betweenness-samples", "50"])
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
-    assert lines[:4] == ["People:              1,200", "Ties:                2,400", "Units (Department): 2",
-                         "Cross-unit ties:     50% (1,200 of 2,400)"]
+    assert lines[:4] == ["People:              1,200", "Ties:                2,400",
+                         "Units:               2 (by Department)", "Cross-unit ties:     50% (1,200 of 2,400)"]
     assert "Betweenness:         estimated from 50 sampled pivots of 1,200 people (exact is too slow above the "\
            "exact betweenness limit); seed 1" in lines
     exact = runner.invoke(cli, ["--silent", "analyze", "--roster", str(tmp_path / "roster.csv"),

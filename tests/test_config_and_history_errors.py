@@ -245,7 +245,7 @@ def test_init_writes_the_reading_options_it_was_given_so_that_run_reads_the_same
     assert config.measurement["delimiter"] == ";"
     res = runner.invoke(cli, ["run", "ona.toml", "--wave", "2025", "--no-history"])
     assert res.exit_code == 0, res.output
-    assert "Ties:                2" in res.stdout and "Units (Afd): 2" in res.stdout
+    assert "Ties:                2" in res.stdout and "Units:               2 (by Afd)" in res.stdout
 
 
 def test_a_wave_can_name_the_header_rows_of_its_files(runner, tmp_path, monkeypatch):
