@@ -153,3 +153,13 @@ def page_text(path: Path) -> str:
     text = re.sub(r"<style.*?</style>", "", path.read_text(encoding="utf-8"), flags=re.S)
     text = re.sub(r"</?a\b[^>]*>", "", text)
     return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", text)))
+
+
+def sales_roster(path: Path, n: int) -> Path:
+    """A roster of ``n`` people P0, P1, ... with addresses p0@org.dk, ... in one department, Sales:
+    the roster of the email tests that need no units."""
+    import pandas as pd
+
+    pd.DataFrame({"id": [f"P{i}" for i in range(n)], "email": [f"p{i}@org.dk" for i in range(n)],
+                  "department": ["Sales"] * n}).to_csv(path, index=False)
+    return path

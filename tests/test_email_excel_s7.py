@@ -10,7 +10,6 @@ import datetime as dt
 import gzip
 import zipfile
 
-import pandas as pd
 import pytest
 from openpyxl import Workbook
 
@@ -18,7 +17,7 @@ import ona
 from ona.errors import InputError
 from ona.ingest.email import EmailOptions, read_email
 
-from conftest import email
+from conftest import email, sales_roster
 
 both_engines = pytest.mark.usefixtures("email_engine")
 
@@ -27,10 +26,7 @@ N = 6
 
 @pytest.fixture()
 def roster_csv(tmp_path):
-    path = tmp_path / "roster.csv"
-    pd.DataFrame({"id": [f"P{i}" for i in range(N)], "email": [f"p{i}@org.dk" for i in range(N)],
-                  "department": ["Sales"] * N}).to_csv(path, index=False)
-    return path
+    return sales_roster(tmp_path / "roster.csv", N)
 
 
 def ties_of(table) -> dict:

@@ -15,7 +15,7 @@ import ona
 from ona.cli import cli
 from ona.ingest.email import EmailOptions, read_email
 
-from conftest import email, weights
+from conftest import email, sales_roster, weights
 
 # The tests of a path each engine reads in its own way (a gzip CSV, an Excel sheet handed to the
 # engine) run on both engines: DuckDB, and Spark in local mode (conftest.email_engine).
@@ -38,10 +38,7 @@ LOG_TIES = {("P0", "P1"): 2.0, ("P0", "P2"): 1.0, ("P0", "P3"): 1.0, ("P1", "P0"
 
 @pytest.fixture()
 def roster_csv(tmp_path):
-    path = tmp_path / "roster.csv"
-    pd.DataFrame({"id": [f"P{i}" for i in range(N)], "email": [f"p{i}@org.dk" for i in range(N)],
-                  "department": ["Sales"] * N}).to_csv(path, index=False)
-    return path
+    return sales_roster(tmp_path / "roster.csv", N)
 
 
 @pytest.fixture()

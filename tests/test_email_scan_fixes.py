@@ -4,13 +4,12 @@ day/month order the data must tell, and Windows-1252 exports. Every expected tab
 hand from the rows written in the test."""
 from __future__ import annotations
 
-import pandas as pd
 import pytest
 
 import ona
 from ona.ingest.email import EmailOptions, read_email
 
-from conftest import email, weights
+from conftest import email, sales_roster, weights
 
 # The tests of a rule each engine runs in its own SQL (a log read again, rows without a time, the
 # date order, a transcoded file) run on both engines: DuckDB, and Spark in local mode
@@ -22,10 +21,7 @@ N = 40
 
 @pytest.fixture()
 def roster_csv(tmp_path):
-    path = tmp_path / "roster.csv"
-    pd.DataFrame({"id": [f"P{i}" for i in range(N)], "email": [f"p{i}@org.dk" for i in range(N)],
-                  "department": ["Sales"] * N}).to_csv(path, index=False)
-    return path
+    return sales_roster(tmp_path / "roster.csv", N)
 
 
 @pytest.fixture()
