@@ -327,13 +327,12 @@ def _rows_of_another_width(path: Path, width: int, limit: int = 20) -> list[int]
     """The first ``limit`` rows (the header is row 1) of a local CSV whose number of cells is not
     ``width``, so that one error names them all: the engine stops at the first. Read as a stream, on
     this error path only; the delimiter is the one the header line holds most of."""
-    import codecs
     import csv
 
     if is_remote(path) or not path.is_file():
         return []
-    start = read_start(path, 2)
-    encoding = "utf-16" if start in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE) else "utf-8-sig"
+    encoding = header_line(path)[2]  # (UTF-16 with or without a byte-order mark, Windows-1252 or UTF-8)
+    encoding = "utf-8-sig" if encoding == "utf-8" else encoding
     found: list[int] = []
     with open_export(path, "r", encoding=encoding, errors="replace", newline="") as text:
         header = text.readline()

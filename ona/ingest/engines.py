@@ -118,20 +118,46 @@ def open_export(path: Path, mode: str = "rb", **text):
     return open(path, mode, **text)
 
 
+#: The longest header row read (bytes, decompressed): a longer first line is ``header-too-long``.
+MAX_HEADER_BYTES = 16 * 2**20
+
+
 def header_line(path: Path) -> tuple[list[str], str, str]:
-    """The header row's cells as written, its delimiter and the file's encoding, from the first 64 KB
-    (decompressed, for a gzip file: :func:`read_start`):
-    utf-16 (by its byte-order mark), cp1252 (bytes that are not UTF-8: Excel's "CSV" in Western
-    Europe, e.g. Danish "CSV (semikolonsepareret)", is Windows-1252) or utf-8."""
-    raw = read_start(path)
-    if raw.startswith(codecs.BOM_UTF16_LE) or raw.startswith(codecs.BOM_UTF16_BE):
+    """The header row's cells as written, its delimiter and the file's encoding, from the file's
+    first line (decompressed, for a gzip file: :func:`read_start`), read whole up to
+    :data:`MAX_HEADER_BYTES` (a wider header is an :class:`~ona.errors.InputError` ``header-too-long``).
+    The encoding is utf-16 (by its byte-order mark), utf-16-le or utf-16-be (no mark, told by its NUL
+    bytes as rosters are: :func:`ona.ingest._tables._utf16_without_mark`), cp1252 (bytes that are not
+    UTF-8: Excel's "CSV" in Western Europe, e.g. Danish "CSV (semikolonsepareret)", is Windows-1252)
+    or utf-8."""
+    from ._tables import _utf16_without_mark
+
+    raw = _first_line_bytes(path)
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         text, encoding = raw.decode("utf-16", errors="ignore"), "utf-16"
+    elif unmarked := _utf16_without_mark(raw):
+        text, encoding = raw.decode(unmarked, errors="ignore"), unmarked
     elif _is_utf8(raw):
         text, encoding = raw.decode("utf-8-sig", errors="replace"), "utf-8"
     else:
         text, encoding = raw.decode("cp1252", errors=_CP1252_GAPS), "cp1252"
     line = text.splitlines()[0] if text.strip() else ""
     return _cells(line) + (encoding,)
+
+
+def _first_line_bytes(path: Path, size: int = 65536) -> bytes:
+    """The start of a local export that holds its whole first line (a line break, or the file's
+    end): ``size`` bytes, then twice as many until it does, up to :data:`MAX_HEADER_BYTES`."""
+    while True:
+        raw = read_start(path, size)
+        if b"\n" in raw or b"\r" in raw or len(raw) < size:
+            return raw
+        if size >= MAX_HEADER_BYTES:
+            limit = f"{MAX_HEADER_BYTES / 2**20:g} MB"
+            raise InputError([Problem("header-too-long", f"the header row is longer than {limit} (or the file has no "
+                                      "line breaks); check that this is a CSV export with one header row",
+                                      path=str(path), row=1)])
+        size = min(2 * size, MAX_HEADER_BYTES)
 
 
 def _is_utf8(prefix: bytes) -> bool:

@@ -1,0 +1,102 @@
+"""Edge cases of the message logs analysts hand `ona email` (round 7, third pass): a log saved as
+UTF-16 without a byte-order mark (plain and gzip), an Excel log whose address cells hold Excel
+errors (#N/A, #REF!, #VALUE!), and a CSV log whose header row is wider than 64 KB. Every expected
+tie table is the one the same log gives as plain UTF-8, or is worked out by hand from the rows
+written in the test; every unreadable file is one error line with its code and place (exit 2)."""
+from __future__ import annotations
+
+import gzip
+
+import pandas as pd
+import pytest
+
+import ona
+from ona.ingest.email import EmailOptions, read_email
+
+from conftest import email, weights
+
+N = 6
+#: By hand: P0 -> P1, P2 and Cc P3; P1 -> P0 (a display name with ø, outside the Latin-1 range's ASCII).
+LOG = ("From,To,Cc,Date\n"
+       "p0@org.dk,p1@org.dk; p2@org.dk,p3@org.dk,2025-03-01 09:00:00\n"
+       "p1@org.dk,Nørgaard <p0@org.dk>,,2025-03-01 10:00:00\n")
+
+
+@pytest.fixture()
+def roster_csv(tmp_path):
+    path = tmp_path / "roster.csv"
+    pd.DataFrame({"id": [f"P{i}" for i in range(N)], "email": [f"p{i}@org.dk" for i in range(N)],
+                  "department": ["Sales"] * N}).to_csv(path, index=False)
+    return path
+
+
+# --- 1. UTF-16 without a byte-order mark ---------------------------------------------------------
+
+@pytest.mark.parametrize("name, encode", [
+    ("log.csv", lambda text: text.encode("utf-16-le")),
+    ("log.csv.gz", lambda text: gzip.compress(text.encode("utf-16-le"))),
+    ("big-endian.csv", lambda text: text.encode("utf-16-be")),
+], ids=["utf-16-le", "utf-16-le-gzip", "utf-16-be"])
+def test_a_utf16_log_without_a_byte_order_mark_gives_the_tie_table_of_the_utf8_log(roster_csv, tmp_path, name,
+                                                                                  encode):
+    """The same log as UTF-8 and as UTF-16 without a byte-order mark (as some exporters and
+    PowerShell scripts write it), plain and compressed: the same tie table and counts. It was
+    refused as having no sender and recipient columns (email-columns)."""
+    roster = ona.read_roster(roster_csv)
+    utf8 = tmp_path / "utf8.csv"
+    utf8.write_text(LOG, encoding="utf-8")
+    wide = tmp_path / name
+    wide.write_bytes(encode(LOG))
+    expected = read_email([utf8], roster, EmailOptions())
+    got = read_email([wide], roster, EmailOptions())
+    assert weights(expected) == {("P0", "P1"): 1.0, ("P0", "P2"): 1.0, ("P0", "P3"): 1.0, ("P1", "P0"): 1.0}
+    assert weights(got) == weights(expected)
+    assert (got.rows_read, got.messages_read, got.excluded, got.formats) == \
+        (expected.rows_read, expected.messages_read, expected.excluded, ("log",))
+
+
+def test_short_rows_of_a_utf16_log_without_a_byte_order_mark_are_named_by_row(runner, roster_csv, tmp_path):
+    """Rows 3 and 4 of a UTF-16 log without a mark have one cell too few: one error naming both rows,
+    exit 2, no table."""
+    path = tmp_path / "log.csv"
+    path.write_bytes("From,To,Date\np0@org.dk,p1@org.dk,2025-03-01\np1@org.dk,2025-03-01\np2@org.dk,2025-03-02\n"
+                     .encode("utf-16-le"))
+    res, ties = email(runner, tmp_path, path, "--roster", roster_csv)
+    assert res.exit_code == 2 and ties is None
+    assert res.stderr.splitlines() == [
+        "Error: log.csv, row 3: the row has 2 cells but the header has 3; fix the row or the delimiter (also row 4) "
+        "[bad-row]"]
+
+
+# --- 3. A header row wider than 64 KB ------------------------------------------------------------
+
+def wide_log(path, fields: int) -> int:
+    """A log whose header is From, To and ``fields`` more columns (Field 1, Field 2, ...: a gateway
+    export with every header field), one record P0 -> P1 with a value in every column; returns the
+    header's length in bytes."""
+    header = ",".join(["From", "To", *(f"Field {i}" for i in range(1, fields + 1))])
+    path.write_text(header + "\n" + "p0@org.dk,p1@org.dk" + ",x" * fields + "\n")
+    return len(header.encode())
+
+
+def test_a_log_whose_header_is_wider_than_64_kb_is_read(runner, roster_csv, tmp_path):
+    """A header of 70 KB (6,480 columns) with From and To first: read whole, P0 -> P1. It was cut at
+    64 KB, inside "Field 6058", and refused with a false duplicate-column error (for "Field 60")."""
+    assert 70_000 < wide_log(tmp_path / "wide.csv", 6_480) < 71_000
+    res, ties = email(runner, tmp_path, tmp_path / "wide.csv", "--roster", roster_csv)
+    assert res.exit_code == 0, res.output
+    assert ties.to_dict("list") == {"source": ["P0"], "target": ["P1"], "weight": [1.0], "messages": [1]}
+
+
+def test_a_header_longer_than_the_limit_is_one_error_with_its_code(runner, roster_csv, tmp_path, monkeypatch):
+    """A first line longer than the header limit (here set to 64 KB, to keep the file small) is one
+    error naming the file and row 1, with its code and the fix; exit 2, no table."""
+    from ona.ingest import engines
+
+    monkeypatch.setattr(engines, "MAX_HEADER_BYTES", 65_536)
+    wide_log(tmp_path / "wide.csv", 6_480)
+    res, ties = email(runner, tmp_path, tmp_path / "wide.csv", "--roster", roster_csv)
+    assert res.exit_code == 2 and ties is None
+    assert res.stderr.splitlines() == [
+        "Error: wide.csv, row 1: the header row is longer than 0.0625 MB (or the file has no line breaks); check "
+        "that this is a CSV export with one header row [header-too-long]"]
