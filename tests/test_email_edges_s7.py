@@ -7,13 +7,12 @@ from __future__ import annotations
 
 import gzip
 
-import pandas as pd
 import pytest
 
 import ona
 from ona.ingest.email import EmailOptions, read_email
 
-from conftest import email, weights
+from conftest import email, sales_roster, weights
 
 N = 6
 #: By hand: P0 -> P1, P2 and Cc P3; P1 -> P0 (a display name with ø, outside the Latin-1 range's ASCII).
@@ -24,10 +23,7 @@ LOG = ("From,To,Cc,Date\n"
 
 @pytest.fixture()
 def roster_csv(tmp_path):
-    path = tmp_path / "roster.csv"
-    pd.DataFrame({"id": [f"P{i}" for i in range(N)], "email": [f"p{i}@org.dk" for i in range(N)],
-                  "department": ["Sales"] * N}).to_csv(path, index=False)
-    return path
+    return sales_roster(tmp_path / "roster.csv", N)
 
 
 # --- 1. UTF-16 without a byte-order mark ---------------------------------------------------------
