@@ -133,6 +133,12 @@ _SAME_SETTINGS = (("unit_column", "unit column (by)"), ("tie_rule", "tie rule"),
                   ("layer_combination", "combination of layers"))
 
 
+def _people_in_both(before: StoredWave, after: StoredWave) -> pd.Index:
+    """The ids (as text) of the people of both waves, whom the comparison follows from one wave to
+    the next: empty when a pseudonymised wave meets a plain one."""
+    return before.measurement.people.index.astype(str).intersection(after.measurement.people.index.astype(str))
+
+
 def comparability(before: StoredWave, after: StoredWave) -> list[str]:
     """What makes two waves less comparable than they look, one sentence each, empty when nothing does.
 
@@ -148,8 +154,7 @@ def comparability(before: StoredWave, after: StoredWave) -> list[str]:
             problems.append(f"{before.label} and {after.label} were measured with different settings: {what} "
                             f"{pb.get(key)!r} in {before.label}, {pa.get(key)!r} in {after.label}; a change can come "
                             "from the setting alone: run the wave that has the wrong one again with --replace")
-    ids_before = set(before.measurement.people.index.astype(str))
-    if not ids_before & set(after.measurement.people.index.astype(str)):
+    if _people_in_both(before, after).empty:
         secret_b, secret_a = bool(pb.get("pseudonymized")), bool(pa.get("pseudonymized"))
         why = (f"{before.label if secret_b else after.label} is pseudonymised and "
                f"{after.label if secret_b else before.label} is not" if secret_b != secret_a
@@ -396,13 +401,13 @@ def compare_waves(before: StoredWave, after: StoredWave, *, mapping: dict | None
             tally[col] = 0
     pairs = pairs.merge(tally[["ties_kept", "ties_new", "ties_lost"]].reset_index(), on=["from_unit", "to_unit"],
                         how="left").fillna({"ties_kept": 0, "ties_new": 0, "ties_lost": 0})
-    matched = bool(pb_people.index.astype(str).intersection(pa_people.index.astype(str)).size)
+    both = _people_in_both(before, after)
+    matched = not both.empty
     for col in ("ties_kept", "ties_new", "ties_lost"):
         # with no person in both waves every tie would count as lost and new: not counted (NaN) instead
         pairs[col] = pairs[col].astype(int) if matched else math.nan
     pairs = pairs.sort_values(["from_unit", "to_unit"]).reset_index(drop=True)
 
-    both = pb_people.index.astype(str).intersection(pa_people.index.astype(str))
     brokers_b, brokers_a = _brokers(pb_people), _brokers(pa_people)
     span_b = pb_people["boundary_spanner"].fillna(False).astype(bool)
     span_a = pa_people["boundary_spanner"].fillna(False).astype(bool)

@@ -238,9 +238,13 @@ def _sheet_texts(table: Table):
     """A sheet's cells as an Arrow table of text columns (a blank cell is NULL, as in a CSV log),
     for the engine to read as it reads a CSV log."""
     import pyarrow as pa
+    import pyarrow.compute as pc
 
-    return pa.table({name: pa.array([v if v != "" else None for v in table.frame[name].tolist()], pa.string())
-                     for name in table.headers})
+    columns = {}
+    for name in table.headers:
+        text = pa.array(table.frame[name].to_numpy(dtype=object), pa.string())
+        columns[name] = pc.if_else(pc.equal(text, ""), pa.scalar(None, pa.string()), text)
+    return pa.table(columns)
 
 
 def _in_sheet(problem: Problem, table: Table | None) -> Problem:
@@ -1546,24 +1550,28 @@ def _group(engine, options: EmailOptions, automated: list[str], scored: bool) ->
     raise OnaError("three address hashes collided; please report this")  # pragma: no cover - 3 in 10**33
 
 
+def _per_export(engine, sources, selects: list[str], rows: int, condition: str) -> list[tuple]:
+    """(path, rows) of each export of ``sources`` with rows left out for one reason, ``rows`` of
+    them in all: the rows of each export's SQL (``selects``) that meet ``condition``, counted again
+    per export only when there are several."""
+    counts = [rows] if len(sources) == 1 else \
+        [engine.rows(f"SELECT count(*) FROM ({q}) WHERE {condition}")[0][0] for q in selects]
+    return [(p, n) for (p, *_), n in zip(sources, counts) if n]
+
+
 def _undated(engine, sources, selects: list[str], rows: int, window: str) -> list[Problem]:
     """The warnings for the ``rows`` recipient rows left out of a time window for having no time:
-    one per export that has them (counted again per export only when there are several)."""
-    counts = [rows] if len(sources) == 1 else \
-        [engine.rows(f"SELECT count(*) FROM ({q}) WHERE sent_at IS NULL")[0][0] for q in selects]
+    one per export that has them."""
     return [Problem("no-time", f"{int(n):,} email recipient rows have no time (a blank or unreadable time, or no "
                     f"Date header), so they cannot be placed in {window} and were left out; give them a time, or "
                     f"leave out {window} {_in_python(window)} to keep them", path=str(p), severity="warning")
-            for (p, *_), n in zip(sources, counts) if n]
+            for p, n in _per_export(engine, sources, selects, rows, "sent_at IS NULL")]
 
 
 def _unscored(engine, sources, selects: list[str], rows: int) -> list[Problem]:
     """The warnings for the ``rows`` rows of Viva Insights person-to-person exports left out for a
-    blank or unreadable score (``no-score``): one per export that has them (counted again per
-    export only when there are several)."""
-    counts = [rows] if len(sources) == 1 else \
-        [engine.rows(f"SELECT count(*) FROM ({q}) WHERE status = 'ona:no-score'")[0][0] for q in selects]
-    return [_no_score_warning(p, n) for (p, *_), n in zip(sources, counts) if n]
+    blank or unreadable score (``no-score``): one per export that has them."""
+    return [_no_score_warning(p, n) for p, n in _per_export(engine, sources, selects, rows, "status = 'ona:no-score'")]
 
 
 def _no_score_warning(path, rows: int) -> Problem:
