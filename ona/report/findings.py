@@ -86,9 +86,9 @@ def _extreme_units(units: pd.DataFrame, which: str) -> list[Finding]:
     out = []
     # A unit with more ties outside than inside (E-I above 0) is not "closed", however it ranks: the
     # lowest E-I is then the least outward-looking unit, and a highest E-I below 0 the least closed.
-    for key, value, words in (("most_closed_unit", ei.min(), "closed" if ei.min() <= 0 else "outward-looking"),
-                              ("most_open_unit", ei.max(), "outward-looking" if ei.max() >= 0 else "closed")):
-        most = "most" if (key == "most_closed_unit") == (words == "closed") else "least"
+    for key, value, (most, words) in (
+            ("most_closed_unit", ei.min(), ("most", "closed") if ei.min() <= 0 else ("least", "outward-looking")),
+            ("most_open_unit", ei.max(), ("most", "outward-looking") if ei.max() >= 0 else ("least", "closed"))):
         level = [u for u in units.index if _same(ei[u], value)]
         level = sorted(level, key=lambda u: -int(units.loc[u, "headcount"]))  # (stable: roster order among equals)
         ties = {u: f"{count(int(units.loc[u, 'internal_ties']), 'tie')} inside, "
