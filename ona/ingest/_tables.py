@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError, Problem
+from ._office_xml import WorkbookExtras
 
 __all__ = ["Table", "read_table", "cell_text", "normalise_header", "row_numbers"]
 
@@ -470,9 +471,10 @@ def _read_excel_cells(path: Path, sheet: str | None, wanted: Sequence[Sequence[s
     else:
         hidden = {m.name for m in wb.sheets_metadata if m.visible != python_calamine.SheetVisibleEnum.Visible}
         candidates = [n for n in names if n not in hidden] + [n for n in names if n in hidden]
+    extras = WorkbookExtras(path)
     best = None  # ((holds any wanted header, visible, groups held), name, sheet data)
     for name in candidates:
-        sheet_data = _sheet_data(wb, path, name)
+        sheet_data = _sheet_data(wb, path, name, extras)
         top = _sheet_cells(path, name, sheet_data, _HEADER_SCAN_ROWS)
         if not any(any(cell_text(v) for v in row) for row in top) and \
                 not any(any(cell_text(v) for v in row) for row in _sheet_cells(path, name, sheet_data)):
@@ -486,7 +488,7 @@ def _read_excel_cells(path: Path, sheet: str | None, wanted: Sequence[Sequence[s
     if best is None:
         raise _file_problem(path, "empty-file", "every sheet of the workbook is empty", sheet)
     _rank, name, sheet_data = best
-    return name, _sheet_cells(path, name, sheet_data), getattr(sheet_data, "merged_cell_ranges", None)
+    return name, _sheet_cells(path, name, sheet_data), sheet_data.merged
 
 
 def sheets_like(table: Table, header_row: int | None = None) -> list[str]:
@@ -502,17 +504,17 @@ def sheets_like(table: Table, header_row: int | None = None) -> list[str]:
     wb = python_calamine.CalamineWorkbook.from_path(str(path))
     hidden = {m.name for m in wb.sheets_metadata if m.visible != python_calamine.SheetVisibleEnum.Visible}
     wanted = [normalise_header(h) for h in table.headers]
+    extras = WorkbookExtras(path)
     alike = []
     for name in wb.sheet_names:
         if name == table.sheet or name in hidden:
             continue
-        sheet_data = _sheet_data(wb, path, name)
+        sheet_data = _sheet_data(wb, path, name, extras)
         top = _sheet_cells(path, name, sheet_data, max(_HEADER_SCAN_ROWS, header_row or 0) + 1)
         if not any(any(cell_text(v) for v in row) for row in top):
             continue
         try:
-            headers = _table_from_cells(path, name, top, header_row,
-                                        getattr(sheet_data, "merged_cell_ranges", None)).headers
+            headers = _table_from_cells(path, name, top, header_row, sheet_data.merged).headers
         except InputError:
             continue
         if [normalise_header(h) for h in headers] == wanted:
@@ -520,7 +522,19 @@ def sheets_like(table: Table, header_row: int | None = None) -> list[str]:
     return alike
 
 
-def _sheet_data(wb, path: Path, name: str):
+@dataclass
+class _Sheet:
+    """A calamine sheet with what it shows beyond calamine's cell values: ``merged``, its merged
+    ranges (calamine's, or of an .ods sheet, the file's own); ``shown``, the text of each whole
+    number a number format pads with zeros (``00123``), by (row, col) from A1 (see
+    :mod:`._office_xml`)."""
+
+    data: object
+    merged: list | None
+    shown: dict
+
+
+def _sheet_data(wb, path: Path, name: str, extras: WorkbookExtras) -> _Sheet:
     """Sheet ``name`` of calamine workbook ``wb``, refused when its used range is too large."""
     try:
         sheet_data = wb.get_sheet_by_name(name)
@@ -531,15 +545,22 @@ def _sheet_data(wb, path: Path, name: str):
                             f"refused: the sheet's used range is {sheet_data.height:,} rows by "
                             f"{sheet_data.width:,} columns (too large, limit {MAX_CELLS:,} cells); "
                             "delete the stray cells far below or right of the table", name)
-    return sheet_data
+    more = extras.of(name)
+    merged = getattr(sheet_data, "merged_cell_ranges", None) or more.merged
+    return _Sheet(sheet_data, merged, more.shown)
 
 
-def _sheet_cells(path: Path, name: str, sheet_data, nrows: int | None = None) -> list[list]:
-    """The cell values of a calamine sheet from A1 (its first ``nrows`` rows, or all), merged
-    ranges filled (:func:`_fill_merged`)."""
+def _sheet_cells(path: Path, name: str, sheet: _Sheet, nrows: int | None = None) -> list[list]:
+    """The cell values of a sheet from A1 (its first ``nrows`` rows, or all): a whole number that
+    its number format pads with zeros as the text it shows (``00123``: an id, as the person who
+    typed it sees it), merged ranges filled (:func:`_fill_merged`)."""
     try:
-        cells = sheet_data.to_python(skip_empty_area=False, nrows=nrows)
-        _fill_merged(cells, getattr(sheet_data, "merged_cell_ranges", None))
+        cells = sheet.data.to_python(skip_empty_area=False, nrows=nrows)
+        for (r, c), text in sheet.shown.items():
+            if r < len(cells) and c < len(cells[r]) and isinstance(cells[r][c], (int, float)) \
+                    and not isinstance(cells[r][c], bool):
+                cells[r][c] = text
+        _fill_merged(cells, sheet.merged)
     except Exception as exc:
         raise _file_problem(path, "not-a-spreadsheet", "a sheet of the workbook cannot be read", name) from exc
     return cells
