@@ -14,7 +14,7 @@ import pytest
 import ona
 from ona.cli import cli
 
-from conftest import ROOT
+from conftest import ROOT, write_csv
 
 OFFICE = Path(__file__).parent / "fixtures" / "office"
 MUNICIPALITY = ROOT / "examples" / "municipality"
@@ -150,3 +150,38 @@ def test_ids_shown_with_leading_zeros_reach_the_outputs(runner, tmp_path):
     assert res.exit_code == 0, res.output
     nodes = pd.read_csv(out / "nodes.csv", dtype=str, encoding="utf-8-sig")
     assert list(nodes["id"]) == ["00123", "04567", "00089"]
+
+
+def test_danish_weights_with_thousands_shown_are_read():
+    """Weights in the Danish format #.##0,## exported as CSV by LibreOffice (semicolons,
+    Windows-1252): 2,5; 1,25; 1.000,5; 1.234; 3. ona refused 1.000,5 (bad-weight) and read 1.234 as
+    one and a quarter; in a column that writes decimals with a comma the points group thousands."""
+    roster = ona.read_roster(OFFICE / "roster_names.xlsx")
+    ties = ona.read_ties(OFFICE / "ties_decimal_comma_1252.csv", roster)
+    assert tie_list(ties) == [("Søren Østergaard", "Åse Lærke", 2.5), ("Åse Lærke", "Mette Hansen", 1.25),
+                              ("Mette Hansen", "Søren Østergaard", 1000.5), ("Jens Ærø", "Karin Berg", 1234.0),
+                              ("Karin Berg", "Jens Ærø", 3.0)]
+
+
+@pytest.mark.parametrize("weights, expected", [
+    (["2.5", "1,000.5", "1,234"], [2.5, 1000.5, 1234.0]),   # thousands grouped by commas beside 2.5
+    (["2,5", "1.5"], [2.5, 1.5]),                            # both marks: each read on its own, as before
+    (["1.234", "2"], [1.234, 2.0]),                          # nothing says which: as before
+    (["1.000", "2,75"], [1000.0, 2.75]),
+])
+def test_weight_marks_are_read_per_sheet(tmp_path, weights, expected):
+    roster = tmp_path / "roster.csv"
+    write_csv(roster, [["id", "unit"], *[[f"P{i}", "A"] for i in range(len(weights) + 1)]])
+    ties = write_csv(tmp_path / "ties.csv", [["source", "target", "weight"],
+                                             *[[f"P{i}", f"P{i + 1}", w] for i, w in enumerate(weights)]])
+    assert [w for _, _, w in tie_list(ona.read_ties(ties, ona.read_roster(roster)))] == expected
+
+
+def test_a_weight_that_fits_neither_mark_is_still_an_error(tmp_path):
+    roster = write_csv(tmp_path / "roster.csv", [["id", "unit"], ["P0", "A"], ["P1", "A"], ["P2", "A"]])
+    ties = tmp_path / "ties.csv"
+    ties.write_text("source;target;weight\nP0;P1;2,5\nP1;P2;1.23.4\n", encoding="utf-8")
+    with pytest.raises(ona.InputError) as err:
+        ona.read_ties(ties, ona.read_roster(roster))
+    [problem] = err.value.problems
+    assert (problem.code, problem.row, problem.column) == ("bad-weight", 3, "weight")

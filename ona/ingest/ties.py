@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -302,6 +303,41 @@ def _parse_weight(text: str) -> float | None:
     return value if math.isfinite(value) else None
 
 
+# A weight that can only be written with a decimal comma (2,5 or 1.000,5: a comma followed by other
+# than three digits, or after digits grouped by points), and one that can only be written with a
+# decimal point (2.5 or 1,000.5).
+_DECIMAL_COMMA = re.compile(r"[+-]?(?:\d*,(?:\d{1,2}|\d{4,})|\d{1,3}(?:\.\d{3})+,\d+)")
+_DECIMAL_POINT = re.compile(r"[+-]?(?:\d*\.(?:\d{1,2}|\d{4,})|\d{1,3}(?:,\d{3})+\.\d+)")
+_GROUPED = {",": re.compile(r"[+-]?(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d+)?"),
+            ".": re.compile(r"[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?")}
+
+
+def _weight_parser(texts) -> Callable[[str], float | None]:
+    """How the weights of one sheet are read, from all of its distinct weight texts.
+
+    A sheet saved as CSV by a spreadsheet writes numbers as it shows them, in the format and
+    language of the cell: a Danish or Swedish one ``2,5`` and, with the thousands shown, ``1.000,5``
+    and ``1.234`` (1234). Where some weight can only be a decimal comma and none only a decimal
+    point, the points group thousands (and the other way round: ``1,234`` beside ``2.5`` is 1234);
+    otherwise each weight is read on its own (:func:`_parse_weight`: ``2,5`` and ``1.5`` both read).
+    """
+    stripped = [t.strip() for t in texts]
+    comma = any(_DECIMAL_COMMA.fullmatch(t) for t in stripped)
+    point = any(_DECIMAL_POINT.fullmatch(t) for t in stripped)
+    if comma == point:
+        return _parse_weight
+    decimal, group = (",", ".") if comma else (".", ",")
+    pattern = _GROUPED[decimal]
+
+    def parse(text: str) -> float | None:
+        text = text.strip()
+        if not pattern.fullmatch(text):
+            return _parse_weight(text) if not any(c in text for c in ",.") else None
+        return float(text.replace(group, "").replace(decimal, "."))
+
+    return parse
+
+
 @gc_paused()
 def read_ties(path: str | Path | list, roster: Roster, *, sheet: str | None = None, source_column: str | None = None,
               target_column: str | None = None, weight_column: str | None = None, ties_format: str | None = None,
@@ -533,7 +569,8 @@ def _join_records(table: Table, matcher: "PersonMatcher", records, shape: str, *
             texts = np.asarray(texts, dtype=object)[where]
         if len(where):
             codes, uniques = pd.factorize(texts)
-            parsed = np.asarray([_parse_weight(t) for t in uniques] + [None], dtype=float)[codes]
+            parse = _weight_parser(uniques)
+            parsed = np.asarray([parse(t) for t in uniques] + [None], dtype=float)[codes]
             weights[where] = parsed
             bad = np.flatnonzero(np.isnan(parsed) | (parsed < 0))
             values = texts.to_numpy(dtype=object) if isinstance(texts, pd.Series) else texts
