@@ -19,11 +19,13 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
 
 def pytest_collection_modifyitems(config, items):
     """Under pytest-xdist (`make test` runs two workers), every Spark test goes to one worker, so
-    one JVM serves them all while the other worker runs the rest; likewise one Chromium."""
+    one JVM serves them all while the other worker runs the rest; likewise one Chromium. (The
+    Spark tests that start their own JVM through `ona` need no shared session and go anywhere.)"""
     for item in items:
-        if item.get_closest_marker("spark") or "spark" in getattr(item, "fixturenames", ()):
+        uses = getattr(item, "fixturenames", ())
+        if "spark" in uses or (item.get_closest_marker("spark") and "email_engine" in uses):
             item.add_marker(pytest.mark.xdist_group("spark"))
-        elif item.get_closest_marker("browser") or "browser" in getattr(item, "fixturenames", ()):
+        elif item.get_closest_marker("browser") or "browser" in uses:
             item.add_marker(pytest.mark.xdist_group("browser"))
 
 
