@@ -35,10 +35,10 @@ READ_AS_BLANK = "it is read as blank (fix the formula or paste the values to kee
 
 
 def with_errors(path: Path, rows: list[list], errors: dict[str, str], *, sheet: str = "Staff",
-                typed: tuple[str, ...] = ()) -> Path:
+                typed: tuple[str, ...] = (), merged: tuple[str, ...] = ()) -> Path:
     """``rows`` as one sheet of a workbook, with each cell of ``errors`` (``{"B3": "#N/A"}``) holding
     that error as Excel saves it: the formula and its cached error (a cell in ``typed`` holds the
-    error as a value, without a formula)."""
+    error as a value, without a formula); the ranges of ``merged`` ("C2:C3") are merged."""
     book = Workbook()
     ws = book.active
     ws.title = sheet
@@ -48,6 +48,8 @@ def with_errors(path: Path, rows: list[list], errors: dict[str, str], *, sheet: 
                 ws.cell(row=r, column=c, value=value)
     for ref in errors:
         ws[ref] = "placeholder"
+    for cells in merged:
+        ws.merge_cells(cells)
     book.save(path)
     with zipfile.ZipFile(path) as archive:
         parts = {name: archive.read(name) for name in archive.namelist()}
@@ -156,6 +158,18 @@ def test_a_row_of_nothing_but_errors_is_reported_not_skipped(tmp_path):
     assert [(p.severity, p.row, p.column, p.code) for p in caught.value.problems] == [
         ("error", 6, "id", "excel-error"), ("error", 6, "Name", "excel-error"),
         ("error", 6, "Department", "excel-error"), ("warning", 6, "Role", "excel-error")]
+
+
+def test_an_error_in_a_merged_cell_is_reported_for_every_row_it_covers(tmp_path):
+    """A department merged down over two people's rows applies to each of them (as ona reads merged
+    cells); when it shows #N/A, both people lack their unit."""
+    rows = [row[:] for row in ROSTER]
+    rows[2][2] = None
+    roster = with_errors(tmp_path / "roster.xlsx", rows, {"C2": "#N/A"}, merged=("C2:C3",))
+    with pytest.raises(InputError) as caught:
+        ona.read_roster(roster)
+    assert [(p.code, p.row, p.column) for p in caught.value.problems] == [
+        ("excel-error", 2, "Department"), ("excel-error", 3, "Department")]
 
 
 def test_an_edge_list_target_showing_na_is_an_error_not_a_blank_person(runner, tmp_path):
