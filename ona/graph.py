@@ -99,6 +99,8 @@ class OrgGraph:
         if column == (self.roster.id_column if self.roster is not None else None):
             raise InputError([Problem("bad-unit-column", "cannot measure by the id column; choose a unit column",
                                       path=self.roster.path, row=self.roster.header_row)])
+        if self.roster is not None:
+            self.roster.check_cells(column)  # (a cell showing #N/A is no unit: excel-error)
         values = self.people[column].astype(str).replace("", "(none)")
         codes, uniques = pd.factorize(values, sort=True)
         return UnitPartition(column=column, codes=codes.astype(np.int64), labels=tuple(str(u) for u in uniques))

@@ -73,6 +73,10 @@ def analyze(roster: Roster, ties: TieTable | None = None, *, email_paths=(), ema
     the unit columns and in ``by``. The measurement's parameters say so (:func:`privacy_parameters`)."""
     from .ingest.email import apply_privacy
 
+    if by is not None:  # before any tie is read: a unit column whose cells show #N/A (excel-error) stops here
+        column = roster.column(by)
+        if column != roster.id_column:
+            roster.check_cells(column)
     email = None
     if email_paths:
         from .errors import OnaError

@@ -17,9 +17,10 @@ import itertools
 import math
 import re
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -27,7 +28,7 @@ import pandas as pd
 from ..errors import InputError, Problem
 from ._office_xml import WorkbookExtras
 
-__all__ = ["Table", "read_table", "cell_text", "normalise_header", "row_numbers"]
+__all__ = ["Table", "CellError", "read_table", "cell_text", "normalise_header", "row_numbers"]
 
 EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
 TEXT_SUFFIXES = {".csv", ".tsv", ".txt"}
@@ -45,6 +46,27 @@ MAX_COLUMNS = 16_384  # Excel's own limit; also applied to CSV rows
 _SNIFF_CHARS = 64 * 1024
 _UTF16_SNIFF_BYTES = 4096
 _EDGE_SPACE = re.compile(r"(?:^|\x00)\s|\s(?:\x00|$)")
+
+
+#: The error values Excel shows in a cell, and saves as a formula's cached value when the formula
+#: fails (``#N/A`` from a VLOOKUP that finds nothing). calamine reads every one of them as a blank
+#: cell; the sheet's XML marks them ``t="e"`` (see :func:`_used_range`).
+EXCEL_ERRORS = frozenset({"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA",
+                          "#SPILL!", "#CALC!", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!",
+                          "#EXTERNAL!", "#PYTHON!"})
+
+
+class CellError(NamedTuple):
+    """A cell of a :class:`Table` that shows one of Excel's errors, read as blank."""
+
+    #: the spreadsheet row, as Excel numbers it (the header's row for a header cell)
+    row: int
+    #: the header of its column in :attr:`Table.frame`
+    column: str
+    #: the error as Excel shows it (``#N/A``: one of :data:`EXCEL_ERRORS`), ``""`` for a value that is none
+    text: str
+    #: True when a formula left it, False when it is typed or pasted as a value
+    formula: bool
 
 
 @dataclass
@@ -72,15 +94,53 @@ class Table:
     #: for each column of a sheet that holds cells typed as something other than text, the kind of
     #: each record's cell (:data:`CELL_KINDS`: 0 text or blank, 1 number, 2 date or time, 3 TRUE/FALSE)
     kinds: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
+    #: the cells that show an Excel error (``#N/A``, ``#REF!`` ...), which ``frame`` holds as blank
+    #: (``""``), in sheet order; each reader tells an error in a cell it uses from one in a column it
+    #: only keeps (:meth:`error_problems`). Found in .xlsx and .xlsm workbooks only.
+    cell_errors: tuple[CellError, ...] = field(default=(), repr=False)
 
     @property
     def headers(self) -> list[str]:
         return list(self.frame.columns)
 
+    def error_problems(self, used: Iterable[str] | None = None, by_letter: Collection[str] = ()) -> list[Problem]:
+        """An ``excel-error`` problem for each of :attr:`cell_errors`: an error in a column of ``used``
+        (None: every column), else a warning (the cell is read as blank). A cell of a column in
+        ``by_letter`` (a matrix's people, whose headers are names) is located by its column letter."""
+        used = None if used is None else set(used)
+        return [error_problem(cell, error=used is None or cell.column in used, path=self.path, sheet=self.sheet,
+                              column=self.letters.get(cell.column, cell.column) if cell.column in by_letter else None)
+                for cell in self.cell_errors]
+
+    def with_error_cells(self, problems: Iterable[Problem], used: Iterable[str] | None = None,
+                         by_letter: Collection[str] = ()) -> list[Problem]:
+        """``problems`` (found in this table's cells) and :meth:`error_problems`: a problem at a cell
+        that shows an Excel error (the cell read as blank: ``blank-id``, ``bad-weight`` ...) gives
+        way to the ``excel-error`` of the cell, which says what the user sees there."""
+        found = self.error_problems(used, by_letter)
+        if not found:
+            return list(problems)
+        at = {(p.row, p.column) for p in found}
+        return [p for p in problems if p.row is None or (p.row, p.column) not in at] + found
+
     def problem(self, code: str, message: str, row: int | None = None, column: str | None = None,
                 severity: str = "error") -> Problem:
         return Problem(code=code, message=message, path=self.path, sheet=self.sheet, row=row,
                        column=column, severity=severity)
+
+
+def error_problem(cell: CellError, *, error: bool, path: str, sheet: str | None, column: str | None = None) -> Problem:
+    """The ``excel-error`` problem of ``cell`` (an error, or a warning that it is read as blank), at
+    its row and ``column`` (default: its header): what it shows and how to fix it. The text quoted is
+    Excel's error (``#N/A``), never another value of the sheet."""
+    shown = f"Excel's error {cell.text}" if cell.text in EXCEL_ERRORS else "an Excel error"
+    if cell.formula:
+        what, fix = f"the cell shows {shown}, left by a formula", "fix the formula or paste the values"
+    else:
+        what, fix = f"the cell holds {shown} as its value", "type the value it stands for"
+    message = f"{what}; {fix}, then run again" if error else f"{what}; it is read as blank ({fix} to keep it)"
+    return Problem(code="excel-error", message=message, path=path, sheet=sheet, row=cell.row,
+                   column=cell.column if column is None else column, severity="error" if error else "warning")
 
 
 @contextlib.contextmanager
@@ -284,16 +344,21 @@ def _header_index(path: Path, sheet: str | None, top: list[list[str]], header_ro
 
 
 def _table_from_cells(path: Path, sheet: str | None, cells: list[list], header_row: int | None, merged=None,
-                      wanted: Sequence[Sequence[str]] | None = None) -> Table:
+                      wanted: Sequence[Sequence[str]] | None = None, errors: Sequence = ()) -> Table:
     """The :class:`Table` of a sheet's cells: the header is found on the top rows (it spans several
     rows where cells merged down from it show so, see :func:`_header_span`), the records are the
-    rows below it."""
+    rows below it. ``errors`` are the sheet's cells that hold an Excel error, as (row, column index
+    from 0, text, left by a formula): those of the header and the records become
+    :attr:`Table.cell_errors`."""
     top = [[cell_text(v) for v in row] for row in cells[:max(_HEADER_SCAN_ROWS, header_row or 0)]]
     first, h = _header_span(_header_index(path, sheet, top, header_row, wanted), merged, len(top),
                             header_row is not None)
     header = _header_text(top, first, h)
     body = cells[h + 1:]
     width = max([len(header), *map(len, body)]) if body else len(header)
+    if errors:
+        errors = _spread_over_merged(errors, merged)
+        width = max([width, *(j + 1 for r, j, _, _ in errors if r > first)])
     header = header + [""] * (width - len(header))
     # Columns of text, one per column of the sheet; short rows are padded with blanks.
     columns, kinds = [], {}
@@ -302,17 +367,41 @@ def _table_from_cells(path: Path, sheet: str | None, cells: list[list], header_r
         if (kind := _cell_kinds(col)) is not None:
             kinds[j] = kind
     columns += [np.asarray([""] * len(body), dtype=object) for _ in range(width - len(columns))]
-    return _assemble_table(path, sheet, h, header, columns, len(body), kinds=kinds)
+    return _assemble_table(path, sheet, h, header, columns, len(body), kinds=kinds,
+                           errors=[e for e in errors if e[0] > first])
+
+
+def _spread_over_merged(errors: Sequence, merged) -> list:
+    """``errors`` (cells as (row, column index, text, formula)), and the cells below each in the
+    first column of a merged range whose top-left cell it is: they show it too (see
+    :func:`_fill_merged`)."""
+    out = list(errors)
+    if merged:
+        at = {(r - 1, j): e for e in errors for r, j in [e[:2]]}
+        for (r0, c0), (r1, _c1) in merged:
+            if (r0, c0) in at:
+                _, _, text, formula = at[r0, c0]
+                out += [(r + 1, c0, text, formula) for r in range(r0 + 1, r1 + 1)]
+    return out
 
 
 def _assemble_table(path: Path, sheet: str | None, h: int, header: list[str], columns: list, n_body: int,
-                    filled: list[np.ndarray] | None = None, kinds: dict[int, np.ndarray] | None = None) -> Table:
+                    filled: list[np.ndarray] | None = None, kinds: dict[int, np.ndarray] | None = None,
+                    errors: Sequence = ()) -> Table:
     """The :class:`Table` of a sheet whose header is row ``h`` (0-based) and whose ``n_body`` rows
     below it are ``columns`` (one per header cell: numpy arrays of text, or pandas text Series);
     ``filled`` (where the caller has it) is ``column != ""`` of each; ``kinds``, by column index,
-    the kind of each cell of the columns holding cells that are not text (:attr:`Table.kinds`)."""
+    the kind of each cell of the columns holding cells that are not text (:attr:`Table.kinds`);
+    ``errors``, the cells of the header and records that hold an Excel error, as (sheet row, column
+    index, text, left by a formula). Such a cell counts as filled: a record or column of nothing but
+    errors is kept, and its errors reported, not left out as blank."""
     if filled is None:
         filled = [np.asarray(col != "", dtype=bool) for col in columns]
+    if errors:
+        filled = [f.copy() for f in filled]
+        for r, j, _, _ in errors:
+            if h + 1 < r <= h + 1 + n_body and j < len(filled):
+                filled[j][r - h - 2] = True
     # Keep columns that have a header; a blank header with data gets a placeholder name.
     keep = [j for j, name in enumerate(header) if name != "" or filled[j].any()]
     names: list[str] = []
@@ -344,8 +433,12 @@ def _assemble_table(path: Path, sheet: str | None, h: int, header: list[str], co
         pd.DataFrame({n: pd.Series(dtype=object) for n in names})
     rows = range(h + 2, h + 2 + n_body) if everything else (index + h + 2).tolist()
     kinds = {name: kinds[j] if everything else kinds[j][index] for name, j in zip(names, keep) if j in (kinds or {})}
+    name_of = dict(zip(keep, names))
+    cell_errors = tuple(CellError(r, name_of[j], text, formula) for r, j, text, formula in sorted(errors)
+                        if j in name_of)
     return Table(path=str(path), sheet=sheet, header_row=h + 1, frame=frame, rows=rows,
-                 letters={name: _column_letter(j) for name, j in zip(names, keep)}, kinds=kinds)
+                 letters={name: _column_letter(j) for name, j in zip(names, keep)}, kinds=kinds,
+                 cell_errors=cell_errors)
 
 
 def row_numbers(rows: Sequence[int]) -> np.ndarray:
@@ -364,8 +457,9 @@ def _column_letter(j: int) -> str:
     return s
 
 
-def _check_zip(path: Path) -> None:
-    """Refuse a zip-based workbook that is damaged or would unpack to far more than it holds."""
+def _check_zip(path: Path) -> dict[str, list]:
+    """Refuse a zip-based workbook that is damaged or would unpack to far more than it holds; return
+    the cells of each sheet that hold an Excel error (see :func:`_used_range`), by sheet name."""
     try:
         with zipfile.ZipFile(path) as archive:
             members = archive.infolist()
@@ -384,44 +478,128 @@ def _check_zip(path: Path) -> None:
         raise _file_problem(path, "too-large",
                             f"refused: the workbook would unpack to {total // 2**20:,} MB (limit "
                             f"{MAX_UNPACKED // 2**20:,} MB); export the sheet as CSV instead")
+    errors: dict[str, list] = {}
     with zipfile.ZipFile(path) as archive:
         for member in members:
             if member.filename.startswith("xl/worksheets/") and member.filename.endswith(".xml"):
-                rows, cols = _used_range(archive, member)
+                rows, cols, found = _used_range(archive, member)
                 if rows * cols > MAX_CELLS:
                     raise _file_problem(path, "too-large",
                                         f"refused: a sheet's used range is {rows:,} rows by {cols:,} columns "
                                         f"(too large, limit {MAX_CELLS:,} cells); delete the stray cells far "
                                         f"below or right of the table ({member.filename})")
+                if found:
+                    errors[member.filename] = found
+        if errors:
+            sheets = _worksheet_names(archive)
+            return {sheets[member]: found for member, found in errors.items() if member in sheets}
+    return {}
 
 
 _CELL_REF = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"')
+_XML_CHUNK = 1 << 22  # bytes of a worksheet's XML read at a time (see _used_range)
+_MAX_PIECE = 1 << 23  # the longest piece of it scanned at once
+# A cell of type "e" (an error: Excel writes <c r="B4" s="1" t="e"><f>NA()</f><v>#N/A</v></c>), with
+# what it holds; looked for only in a piece of the sheet that has one. (The regular expression finds
+# the mark in half the time ``in`` takes: the XML is full of its last character.)
+_ERROR_MARK = re.compile(rb' t="e"')
+_ERROR_CELL = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"[^>]*? t="e"[^>]*?(?:/>|>(.*?)</c>)', re.DOTALL)
+_ERROR_VALUE = re.compile(rb"<v>([^<]{0,32})</v>")
 
 
-def _used_range(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> tuple[int, int]:
-    """Rows and columns of a worksheet's used range, from the cell references in its XML.
+def _used_range(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> tuple[int, int, list]:
+    """Rows and columns of a worksheet's used range, from the cell references in its XML, and its
+    cells that hold an Excel error (``#N/A``), as (row, column index from 0, error text, left by a
+    formula), which calamine reads as blank.
 
     Read in a stream before calamine sees the sheet: calamine allocates the whole dense range at
     once and aborts the process when that fails (one cell at XFD1048576 asks for 17 billion cells).
+    Each piece is cut before its last cell's start, so that every cell lies whole in one piece.
     """
-    max_row = max_col = 0
+    max_row = 0
     columns: set[bytes] = set()
+    errors = []
+
+    def scan(data: bytes) -> None:
+        nonlocal max_row
+        refs = _CELL_REF.findall(data)
+        if refs:
+            columns.update(c for c, _ in refs)
+            max_row = max(max_row, max(map(int, {r for _, r in refs})))
+        if _ERROR_MARK.search(data):
+            errors.extend(_error_cells(data))
+
     tail = b""
     with archive.open(member) as stream:
-        while chunk := stream.read(1 << 22):
+        while chunk := stream.read(_XML_CHUNK):
             data = tail + chunk
-            cut = data.rfind(b"<")
+            # Cut before the last cell's start; in a piece where no cell starts, before the last tag
+            # (which may be a cell's start cut short). A piece that is one cell's start and no more
+            # waits for the next (up to _MAX_PIECE bytes: no cell is near as long).
+            cut = data.rfind(b"<c ")
+            if cut < 0:
+                cut = data.rfind(b"<")
+            if cut == 0 and len(data) < _MAX_PIECE:
+                tail = data
+                continue
             data, tail = (data[:cut], data[cut:]) if cut > 0 else (data, b"")
-            refs = _CELL_REF.findall(data)
-            if refs:
-                columns.update(c for c, _ in refs)
-                max_row = max(max_row, max(map(int, {r for _, r in refs})))
-    for letters in columns:
-        number = 0
-        for ch in letters:
-            number = number * 26 + ch - 64
-        max_col = max(max_col, number)
-    return max_row, max_col
+            scan(data)
+    scan(tail)
+    return max_row, max((_column_number(letters) for letters in columns), default=0), errors
+
+
+def _column_number(letters: bytes) -> int:
+    """The number of a column from its letters (b"A": 1, b"AB": 28)."""
+    number = 0
+    for ch in letters:
+        number = number * 26 + ch - 64
+    return number
+
+
+def _error_cells(data: bytes) -> list[tuple[int, int, str, bool]]:
+    """The cells of type "e" in a piece of a worksheet's XML: (row, column index from 0, the error
+    text, left by a formula)."""
+    found = []
+    for mark in _ERROR_MARK.finditer(data):
+        # (matched from the cell's start: a pattern that looked for the mark in every cell's tag took
+        # 0.6 s more on a 500,000-row sheet with 50,000 error cells, this 0.1 s)
+        cell = _ERROR_CELL.match(data, max(data.rfind(b"<c ", 0, mark.start()), 0))
+        if cell is None:
+            continue
+        letters, row, inner = cell.groups(b"")
+        value = _ERROR_VALUE.search(inner)
+        text = value.group(1).decode("ascii", "replace").strip() if value else ""
+        found.append((int(row), _column_number(letters) - 1, text, b"<f" in inner))
+    return found
+
+
+_SHEET_ENTRY = re.compile(rb"<(?:\w+:)?sheet\s([^>]*)>")
+_RELATIONSHIP = re.compile(rb"<(?:\w+:)?Relationship\s([^>]*)>")
+_ATTRIBUTE = re.compile(rb'([\w:]+)="([^"]*)"')
+
+
+def _worksheet_names(archive: zipfile.ZipFile) -> dict[str, str]:
+    """The sheet name of each worksheet part of a workbook (``xl/worksheets/sheet1.xml``: "Data"),
+    from its workbook part and that part's relationships; empty when they cannot be read."""
+    import html
+
+    try:
+        book = archive.read("xl/workbook.xml")
+        links = archive.read("xl/_rels/workbook.xml.rels")
+    except (KeyError, OSError, zipfile.BadZipFile):
+        return {}
+    targets = {}
+    for attrs in _RELATIONSHIP.findall(links):
+        fields = dict(_ATTRIBUTE.findall(attrs))
+        target = html.unescape(fields.get(b"Target", b"").decode("utf-8", "replace"))
+        targets[fields.get(b"Id")] = target.lstrip("/") if target.startswith("/") else "xl/" + target
+    names = {}
+    for attrs in _SHEET_ENTRY.findall(book):
+        fields = dict(_ATTRIBUTE.findall(attrs))
+        link = next((v for k, v in fields.items() if k.endswith(b":id")), None)
+        if link in targets and b"name" in fields:
+            names[targets[link]] = html.unescape(fields[b"name"].decode("utf-8", "replace"))
+    return names
 
 
 def _fill_merged(cells: list[list], merged) -> None:
@@ -442,9 +620,10 @@ def _fill_merged(cells: list[list], merged) -> None:
 
 
 def _read_excel_cells(path: Path, sheet: str | None, wanted: Sequence[Sequence[str]] | None):
-    """The name, cells (merged ranges filled, see :func:`_fill_merged`) and merged ranges of the
-    sheet to read: ``sheet`` (matched case-insensitively when no name matches exactly), or else the
-    sheet whose header row holds the most of the ``wanted`` groups of header spellings (a people
+    """The name, cells (merged ranges filled, see :func:`_fill_merged`), merged ranges and cells
+    that hold an Excel error (see :func:`_used_range`; .xlsx and .xlsm only) of the sheet to read:
+    ``sheet`` (matched case-insensitively when no name matches exactly), or else the sheet whose
+    header row holds the most of the ``wanted`` groups of header spellings (a people
     sheet ``Medarbejdernr | Navn | E-mail | Afdeling`` over a unit lookup ``Nr | Navn |
     Forvaltning``). Visible sheets come before hidden ones, which are read only when no visible
     sheet holds any wanted header; on a tie the first in workbook order wins. Without ``wanted``
@@ -452,8 +631,9 @@ def _read_excel_cells(path: Path, sheet: str | None, wanted: Sequence[Sequence[s
     """
     import python_calamine
 
+    errors: dict[str, list] = {}
     if path.suffix.lower() in ZIP_SUFFIXES or path.read_bytes()[:2] == b"PK":
-        _check_zip(path)
+        errors = _check_zip(path)
     try:
         wb = python_calamine.CalamineWorkbook.from_path(str(path))
     except Exception as exc:  # calamine raises its own error types for zip/xml faults
@@ -488,7 +668,7 @@ def _read_excel_cells(path: Path, sheet: str | None, wanted: Sequence[Sequence[s
     if best is None:
         raise _file_problem(path, "empty-file", "every sheet of the workbook is empty", sheet)
     _rank, name, sheet_data = best
-    return name, _sheet_cells(path, name, sheet_data), sheet_data.merged
+    return name, _sheet_cells(path, name, sheet_data), sheet_data.merged, errors.get(name, ())
 
 
 def sheets_like(table: Table, header_row: int | None = None) -> list[str]:
@@ -890,8 +1070,8 @@ def read_table(path: str | Path, sheet: str | None = None, *, header_row: int | 
     if p.stat().st_size == 0:
         raise _file_problem(p, "empty-file", "the file is empty; expected a header row and records")
     if suffix in EXCEL_SUFFIXES:
-        name, cells, merged = _read_excel_cells(p, sheet, wanted_headers)
-        return _table_from_cells(p, name, cells, header_row, merged, wanted_headers)
+        name, cells, merged, errors = _read_excel_cells(p, sheet, wanted_headers)
+        return _table_from_cells(p, name, cells, header_row, merged, wanted_headers, errors)
     if suffix in TEXT_SUFFIXES or suffix == "":
         if sheet is not None:
             raise _file_problem(p, "no-sheets", "is a text file, which has no sheets; leave out --roster-sheet "
@@ -907,7 +1087,7 @@ def read_table(path: str | Path, sheet: str | None = None, *, header_row: int | 
     # Unknown suffix: sniff the content.
     head = p.read_bytes()[:8]
     if head[:2] == b"PK":
-        name, cells, merged = _read_excel_cells(p, sheet, wanted_headers)
-        return _table_from_cells(p, name, cells, header_row, merged, wanted_headers)
+        name, cells, merged, errors = _read_excel_cells(p, sheet, wanted_headers)
+        return _table_from_cells(p, name, cells, header_row, merged, wanted_headers, errors)
     raise _file_problem(p, "not-a-spreadsheet",
                         f"has suffix {suffix!r}; expected .xlsx, .xlsm, .csv, .tsv, .txt or .parquet")

@@ -203,6 +203,15 @@ def _excel_log(path: Path) -> Table:
     raise InputError(problems)
 
 
+def _sheet_errors(table: Table, fmt: str) -> list[Problem]:
+    """The ``excel-error`` problems of an Excel export read as ``fmt``: errors in the columns its
+    reader takes (:data:`READ_COLUMNS`), warnings elsewhere."""
+    if not table.cell_errors:
+        return []
+    used = (_find(table.headers, *words) for words in READ_COLUMNS.get(fmt, READ_COLUMNS["log"]).values())
+    return table.error_problems([column for column in used if column is not None])
+
+
 def _address_columns(table: Table) -> list[str]:
     """The columns of a sheet the readers take addresses from: its sender, recipient and Cc columns
     (found as :func:`_log_sql` finds them)."""
@@ -588,8 +597,8 @@ def _log_sql(engine, source: str, path: Path, fmt: str = "log", reading: _Readin
     if when is None and reading.window:
         raise InputError([_no_time_column(path, reading.window, ALIASES_EMAIL["time"])])
     msg = _find(cols, *ALIASES_EMAIL["message_id"])
-    status = _find(cols, "status", "delivery status", "event status")
-    kind_col = _find(cols, "kind", "recipient type", "type", "field")
+    status = _find(cols, *READ_COLUMNS["log"]["status"])
+    kind_col = _find(cols, *READ_COLUMNS["log"]["kind"])
     lists, display_names, numeric_dates = _cell_layout(engine, source, to, cc, when, reading.whole_columns)
     per_recipient = not lists
     if not reading.whole_columns:
@@ -666,6 +675,25 @@ ALIASES_EMAIL = {
 
 
 _ENHANCED_TIMES = ("origin timestamp utc", "origin timestamp", "received", "date")
+#: The columns each format's reader takes from an export, each field as the header words it is
+#: found by (:func:`_find`, the first that the export has): what a Microsoft 365 message trace,
+#: a Google Workspace log or any other message log (``log``) is read from, and so on.
+READ_COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {
+    "log": {**ALIASES_EMAIL, "status": ("status", "delivery status", "event status"),
+            "kind": ("kind", "recipient type", "type", "field")},
+    "m365-enhanced": {"sender": ("sender address", "senderaddress"), "status": ("recipient status",),
+                      "message_id": ("network message id", "message id"), "time": _ENHANCED_TIMES},
+    "viva-g2g": {"from": ("primarycollaborator organization", "timeinvestors organization"),
+                 "to": ("secondarycollaborator organization", "collaborators organization"),
+                 "weight": ("group collaboration time invested", "collaboration hours", "group email sent count",
+                            "email hours"),
+                 "size": ("primarycollaborator groupsize", "timeinvestors groupsize"), "time": ("metricdate", "date")},
+    "viva-p2p": {"from": ("primarycollaborator personid",), "to": ("secondarycollaborator personid",),
+                 "weight": ("strong tie score", "collaboration hours", "email count", "emails sent",
+                            "diverse tie score"),
+                 "time": ("metricdate", "date")},
+}
+READ_COLUMNS["m365-trace"] = READ_COLUMNS["google-workspace"] = READ_COLUMNS["log"]
 #: The header words an Excel export's header row is found by (a title row above it holds none):
 #: each field of a message log, and the columns that tell the other formats (:func:`_excel_log`).
 _EXCEL_HEADERS = [list(words) for words in ALIASES_EMAIL.values()] + [
@@ -678,10 +706,8 @@ def _enhanced_sql(engine, source: str, path: Path, reading: _Reading | None = No
     and their delivery events in ``recipient_status`` (``address##events;...``)."""
     reading = reading or _Reading()
     cols = engine.columns(source)
-    sender = _find(cols, "sender address", "senderaddress")
-    status = _find(cols, "recipient status")
-    msg = _find(cols, "network message id", "message id")
-    when = _find(cols, *_ENHANCED_TIMES)
+    sender, status, msg, when = (_find(cols, *READ_COLUMNS["m365-enhanced"][field])
+                                 for field in ("sender", "status", "message_id", "time"))
     if sender is None or status is None:
         raise InputError([Problem("email-columns", "is not a Microsoft 365 enhanced trace: no sender_address and "
                                   "recipient_status columns", path=str(path), row=1)])
@@ -1058,12 +1084,8 @@ def _viva_g2g(engine, source: str, path: Path, options: "EmailOptions") -> pd.Da
     its MetricDate (m/d/Y, as Viva writes it). A row whose time or count is blank or not a finite
     number is left out (counted in ``unscored``: reason ``no-score``), so that no weight is empty."""
     cols = engine.columns(source)
-    a = _find(cols, "primarycollaborator organization", "timeinvestors organization")
-    b = _find(cols, "secondarycollaborator organization", "collaborators organization")
-    w = _find(cols, "group collaboration time invested", "collaboration hours", "group email sent count",
-              "email hours")
-    size = _find(cols, "primarycollaborator groupsize", "timeinvestors groupsize")
-    when = _find(cols, "metricdate", "date")
+    a, b, w, size, when = (_find(cols, *READ_COLUMNS["viva-g2g"][field])
+                           for field in ("from", "to", "weight", "size", "time"))
     if w is None:
         raise InputError([Problem("viva-columns", "has no collaboration time or email count column",
                                   path=str(path), row=1)])
@@ -1124,10 +1146,7 @@ def _viva_p2p_sql(engine, source: str, path=None, window: str = "") -> str:
     MetricDate (m/d/Y or ISO) is the row's time; a time ``window`` on an export without one is an
     error."""
     cols = engine.columns(source)
-    a = _find(cols, "primarycollaborator personid")
-    b = _find(cols, "secondarycollaborator personid")
-    w = _find(cols, "strong tie score", "collaboration hours", "email count", "emails sent", "diverse tie score")
-    when = _find(cols, "metricdate", "date")
+    a, b, w, when = (_find(cols, *READ_COLUMNS["viva-p2p"][field]) for field in ("from", "to", "weight", "time"))
     if when is None and window:
         raise InputError([_no_time_column(path, window, ("metricdate", "date"))])
     weight = f"TRY_CAST({_ident(w)} AS DOUBLE)" if w else "1.0"
@@ -1259,6 +1278,12 @@ def read_email(paths, roster: Roster | None, options: EmailOptions | None = None
         if f == "mbox" and is_gzip(p):
             raise InputError([Problem("email-format", "a gzip-compressed mbox archive is not read; decompress it "
                                       "first (gunzip)", path=str(p))])
+    # A cell of an Excel export that shows an Excel error (#N/A) is read as blank: an error in a column
+    # the export is read from, a warning elsewhere.
+    notes = [problem for p, f in zip(paths, formats) if str(p) in sheets
+             for problem in _sheet_errors(sheets[str(p)], f)]
+    if any(problem.severity == "error" for problem in notes):
+        raise InputError(notes)
     excluded: dict[str, int] = {}
     with tempfile.TemporaryDirectory(prefix="ona-email-") as tmp_name, \
             steps(["reading email exports", "aggregating"]) as progress:
@@ -1266,6 +1291,7 @@ def read_email(paths, roster: Roster | None, options: EmailOptions | None = None
         try:
             reasons, units, warnings = _aggregate(engine, paths, formats, roster, options, excluded, progress,
                                                   sheets)
+            warnings = [*notes, *warnings]
             if units is None:
                 return _tie_result(engine, reasons, paths, formats, roster, options, excluded, pseudonymize_key,
                                    Path(out) if out is not None else None, warnings)

@@ -299,6 +299,7 @@ def read_ratings(path: str | Path, roster: Roster | None, *, by: str | None = No
                 records.append((respondents.iat[i], rater_units.iat[i], rated_units.iat[i], h, values.iat[i],
                                 int(rows[i]), h))
         layout = "long"
+        used = [rater_col, rated_col, respondent_col, *dims]
     else:
         pairs = {h: _split_header(h, units) for h in headers if h not in {rater_col, respondent_col}}
         rated = {h: p for h, p in pairs.items() if p is not None}
@@ -311,6 +312,7 @@ def read_ratings(path: str | Path, roster: Roster | None, *, by: str | None = No
             for i in range(len(frame)):
                 records.append((respondents.iat[i], rater_units.iat[i], unit, dim, values.iat[i], int(rows[i]), h))
         layout = "wide"
+        used = [rater_col, respondent_col, *rated]
     scale.check_names(tuple(dims), Path(path).name)
     out, counts = [], {"ok": 0, "missing": 0}
     for respondent, rater, rated_unit, dim, answer, row, column in records:
@@ -336,6 +338,9 @@ def read_ratings(path: str | Path, roster: Roster | None, *, by: str | None = No
             continue
         counts[status] += 1
         out.append((str(respondent), str(rater), rated_unit, dim, np.nan if value is None else value))
+    # A cell that shows an Excel error (#N/A) would be read as a missing answer: an error. (Columns
+    # the survey is not read from are not kept: their errors do not matter.)
+    problems = [p for p in table.with_error_cells(problems, [c for c in used if c]) if p.severity == "error"]
     if problems:
         raise InputError(problems[:200])
     if not counts["ok"]:

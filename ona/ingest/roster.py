@@ -13,7 +13,8 @@ import pandas as pd
 from .._arguments import check_type
 from ..errors import InputError, Problem
 from ._columns import ALIASES, describe_headers, find_column
-from ._tables import Table, gc_paused, normalise_header, read_table, row_numbers
+from ._tables import (CellError, Table, error_problem, gc_paused, normalise_header, read_table,
+                      row_numbers)
 
 __all__ = ["Roster", "read_roster"]
 
@@ -43,6 +44,9 @@ class Roster:
     warnings: tuple[Problem, ...] = field(default=(), repr=False)
     id_role: str = "id"
     header_row: int | None = None
+    #: the cells of the roster file that show an Excel error (#N/A), read as blank (see
+    #: :attr:`~ona.ingest._tables.Table.cell_errors`); those of the columns ona uses are errors
+    cell_errors: tuple[CellError, ...] = field(default=(), repr=False)
 
     def __len__(self) -> int:
         return len(self.people)
@@ -70,6 +74,19 @@ class Roster:
             "unknown-unit-column", f"has no column {name!r} to measure by; "
             + describe_headers(headers, self._names_someone(), shown=choices, listing="choose one of: "),
             path=self.path, sheet=self.sheet, row=self.header_row)])
+
+    def check_cells(self, column: str) -> None:
+        """Raise an InputError when cells of roster column ``column`` (a header, as :meth:`column`
+        gives it) show an Excel error (``excel-error``; read as blank, they are only warnings while the
+        column is kept but not measured): the column measured by ``--by`` must hold what the user sees."""
+        errors = self.error_problems(column)
+        if errors:
+            raise InputError(errors)
+
+    def error_problems(self, column: str) -> list[Problem]:
+        """An ``excel-error`` error for each cell of roster column ``column`` that shows an Excel error."""
+        return [error_problem(cell, error=True, path=self.path, sheet=self.sheet)
+                for cell in self.cell_errors if cell.column == column]
 
     def _names_someone(self):
         """A test of whether a text is the id, address or name of someone in the roster (a header row
@@ -199,6 +216,9 @@ def _validated_roster(table: Table, id_col: str, name_col: str | None, email_col
             problems.append(table.problem(
                 "blank-unit", "the unit is blank; the person is counted in a unit named '(none)'",
                 row=int(rows[i]), column=col, severity="warning"))
+    # A cell showing an Excel error (#N/A) in a column ona uses is an error; in a column it only keeps,
+    # a warning (see Roster.check_cells for the column measured by --by).
+    problems = table.with_error_cells(problems, used=(id_col, name_col, email_col, *unit_cols))
     errors = [p for p in problems if p.severity == "error"]
     if errors:
         raise InputError(problems)
@@ -214,4 +234,4 @@ def _validated_roster(table: Table, id_col: str, name_col: str | None, email_col
                   email_column=email_col if email_col != id_col else None,
                   unit_columns=unit_cols, rows=tuple(table.rows),
                   warnings=tuple(p for p in problems if p.severity == "warning"), id_role=id_role,
-                  header_row=table.header_row)
+                  header_row=table.header_row, cell_errors=table.cell_errors)

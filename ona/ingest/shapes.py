@@ -83,6 +83,11 @@ class TieRecords:
     weight_cell: Sequence[tuple[int, str] | None] = field(default_factory=list)
     respondents: list[tuple[str, tuple[int, str]]] = field(default_factory=list)
     weight_column: str | None = None
+    #: the columns the records were read from (a cell that shows an Excel error there is an error;
+    #: elsewhere a warning), and those of them whose cells are located by column letter (a matrix's
+    #: people, whose headers are names)
+    used: list[str] = field(default_factory=list)
+    by_letter: list[str] = field(default_factory=list)
 
     def add(self, source, target, weight, layer, source_cell, target_cell, weight_cell) -> None:
         self.source.append(source)
@@ -176,12 +181,15 @@ def edge_list_without_header(table: Table, match) -> tuple[Table, Problem] | Non
         [first, *rows]
     roles = {2: "source and target", 3: "source, target and weight", 4: "source, target, weight and layer"}[
         len(headers)]
+    renamed = dict(zip(headers, names))
+    errors = tuple(cell._replace(column=renamed[cell.column]) for cell in table.cell_errors)
     warning = table.problem(
         "no-header-row", f"has no header row: its first row names people of the roster, so it is read as the "
         f"first tie and the columns as {roles}; if the first row is a header, pass --ties-header-row {first} "
         f"(header_row={first} in Python)",
         row=first, severity="warning")
-    return Table(path=table.path, sheet=table.sheet, header_row=first - 1, frame=frame, rows=rows), warning
+    return Table(path=table.path, sheet=table.sheet, header_row=first - 1, frame=frame, rows=rows,
+                 cell_errors=errors), warning
 
 
 def _same_column(table: Table, roles: dict[str, str | None]) -> None:
@@ -253,6 +261,7 @@ def _edges(table: Table, records: TieRecords, source_column, target_column, weig
     records.target_cell = ColumnCells(rows, target_columns)
     records.weight_cell = ColumnCells(rows, w) if w else None
     records.weight_column = w
+    records.used = [c for c in (src, tgt, w, direction, layer) if c]
 
 
 def _matrix(table: Table, records: TieRecords) -> None:
@@ -263,6 +272,7 @@ def _matrix(table: Table, records: TieRecords) -> None:
     # A cell of a person's column is located by the column's letter: its header is a person's name,
     # which a message must not repeat.
     columns = [(h, table.letters.get(h, h), frame[h].to_list()) for h in headers[1:]]
+    records.used, records.by_letter = list(headers), list(headers[1:])
     for i, row in enumerate(table.rows):
         records.respondents.append((labels[i], (row, label_column)))
         for header, letter, values in columns:
@@ -376,6 +386,7 @@ def _wide(table: Table, records: TieRecords, source_column, target_column, weigh
             "(ties_format=, source_column=, target_column= in Python)",
             row=table.header_row)])
     respondents = frame[respondent].to_list()
+    records.used = [respondent, *(c for pair in person_columns for c in pair if c)]
     for i, row in enumerate(table.rows):
         records.respondents.append((respondents[i], (row, respondent)))
         for header, weight in person_columns:

@@ -593,6 +593,9 @@ def _join_records(table: Table, matcher: "PersonMatcher", records, shape: str, *
             if texts[k].strip():
                 report(texts[k], records.respondents[k][1])
         respondents = tuple(matcher.ids[pd.unique(found[found >= 0])].tolist())
+    # A cell that shows an Excel error (#N/A) reads as blank: in a column the ties are read from, that
+    # is an error (a tie or a weight lost without a word otherwise), elsewhere a warning.
+    problems = table.with_error_cells(problems, records.used, records.by_letter)
     if any(p.severity == "error" for p in problems):
         problems.sort(key=lambda p: (p.row or 0, table.headers.index(p.column) if p.column in table.headers else 0))
         problems.extend(_left_out_warnings(table, source_pos, target_pos, weights, records.layer, len(matcher.ids)))

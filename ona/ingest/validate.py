@@ -65,9 +65,15 @@ def validate(roster_path, ties_paths=(), *, roster_options: dict | None = None,
         return report
     if by is not None:
         try:
-            roster.column(by)
+            column = roster.column(by)
         except InputError as exc:
             report.problems.extend(exc.problems)
+        else:
+            # The column measured: its cells that show an Excel error are errors, not warnings.
+            errors = roster.error_problems(column)
+            if errors:
+                report.problems = [p for p in report.problems
+                                   if not (p.code == "excel-error" and p.column == column)] + errors
     try:
         layer_names = file_layer_names(list(ties_paths))
     except InputError as exc:
