@@ -1090,4 +1090,4 @@ def read_table(path: str | Path, sheet: str | None = None, *, header_row: int | 
         name, cells, merged, errors = _read_excel_cells(p, sheet, wanted_headers)
         return _table_from_cells(p, name, cells, header_row, merged, wanted_headers, errors)
     raise _file_problem(p, "not-a-spreadsheet",
-                        f"has suffix {suffix!r}; expected .xlsx, .xlsm, .csv, .tsv, .txt or .parquet")
+                        f"has suffix {suffix!r}; expected .xlsx, .xlsm, .ods, .xls, .csv, .tsv, .txt or .parquet")
