@@ -564,7 +564,7 @@ def compare_command(before, after, history_path, out_dir, config_path, bootstrap
     Example:
       ona compare 2024 2025 --history ona-history.db --out compare/
     """
-    from .compare import compare_waves, is_meaningful, unknown_units
+    from .compare import compare_waves, is_meaningful
     from .config import read_config
     from .history import open_history
     from .report.compare_page import write_comparison
@@ -575,19 +575,15 @@ def compare_command(before, after, history_path, out_dir, config_path, bootstrap
         raise OnaError(f"{history_path.name}: no such history file")
     with open_history(history_path, read_only=True) as history:
         earlier, later = history.load(before), history.load(after)
-        mapping_warnings = [f"{config.units_where[old]}: {problem}" for old, problem
-                            in unknown_units(config.units if config else {}, history.unit_names()).items()]
-        for warning in mapping_warnings:
-            click.echo(f"Warning: {warning}", err=True)
+        # (a [units] entry naming a unit in no stored wave is a warning naming its line of ona.toml)
         comparison = compare_waves(earlier, later, mapping=config.units if config else None,
+                                   mapping_where=config.units_where if config else None,
                                    bootstraps=bootstraps if bootstraps is not None else settings.get("bootstraps", 500),
                                    seed=seed if seed is not None else settings.get("seed", 1))
-        waves_warnings = comparison.warnings
-        comparison.warnings = [*mapping_warnings, *waves_warnings]  # compare.html shows them all at its top
+        for warning in comparison.warnings:  # (compare.html shows them all at its top)
+            click.echo(f"Warning: {warning}", err=True)
         reports = {str(w): config.out_dir(w) for w in (before, after)} if config else None  # their links
         paths = write_comparison(comparison, out_dir, waves=history.waves(), reports=reports)
-    for warning in waves_warnings:
-        click.echo(f"Warning: {warning}", err=True)
     meaningful = [k for k, r in comparison.org.iterrows() if is_meaningful(r["meaningful"])]
     units = [u for u, r in comparison.units.iterrows() if is_meaningful(r["ei_change_meaningful"])]
     click.echo(f"{before} -> {after}: meaningful change in "

@@ -1,0 +1,109 @@
+"""Five small defects found by the previous session and fixed together: a unit mapping checked against
+the whole history from Python too, a wave the history refuses leaving no new report, figures rounded
+half up as a person rounds them, the person panel's figures to as many decimals for everyone, and the
+fragile-links table naming a pair's two people in the order the findings do."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+
+import ona
+from ona.cli import cli
+from ona.history import open_history
+
+from conftest import write_csv
+
+
+def measure(tmp_path: Path, people: list[list[str]], ties: list[list[str]], **options):
+    """Measure a hand-made organisation: ``people`` rows (id, name, unit), ``ties`` rows (source, target)."""
+    roster = ona.read_roster(write_csv(tmp_path / "roster.csv", [["id", "Name", "Department"], *people]))
+    graph = ona.build_graph(roster, ona.read_ties(write_csv(tmp_path / "ties.csv", [["Source", "Target"], *ties]),
+                                                  roster))
+    return graph, ona.measure(graph, by="Department", **{"permutations": 0, **options})
+
+
+def team(unit: str, n: int, prefix: str) -> list[list[str]]:
+    return [[f"{prefix}{i}", f"Person {prefix.upper()}{i}", unit] for i in range(1, n + 1)]
+
+
+# --- 1. compare_waves checks the unit mapping against the whole history, from Python too -----------
+
+@pytest.fixture
+def three_waves(tmp_path) -> Path:
+    """2024: units A (a1-a3) and B (b1-b3); A is renamed A2 in 2025 and stays A2 in 2026."""
+    graph, m = measure(tmp_path, team("A", 3, "a") + team("B", 3, "b"),
+                       [["a1", "a2"], ["a2", "a3"], ["b1", "b2"], ["b2", "b3"], ["a1", "b1"]])
+    renamed = m.people.assign(unit=m.people["unit"].astype(object).replace({"A": "A2"}))
+    path = tmp_path / "h.db"
+    with open_history(path) as history:
+        history.store("2024", m, graph)
+        history.store("2025", dataclasses.replace(m, people=renamed), graph)
+        history.store("2026", dataclasses.replace(m, people=renamed), graph)
+    return path
+
+
+MAPPING = {"A": "A2", "B": "Bee", "Nonexistent": "A2"}
+
+
+def test_compare_waves_from_python_warns_of_a_misspelt_mapping_as_the_command_line_does(three_waves, tmp_path):
+    """Comparing 2025 with 2026 from a script: "A" = "A2" is quiet (A is a unit of the stored 2024
+    wave, though of neither wave compared), "B" = "Bee" and "Nonexistent" = "A2" are each a warning,
+    first in Comparison.warnings, naming the entry of the dict; compare.html opens with them."""
+    with open_history(three_waves, read_only=True) as history:
+        c = ona.compare_waves(history.load("2025"), history.load("2026"), mapping=MAPPING, bootstraps=20)
+    assert c.warnings == [
+        "mapping['B']: unit 'B' is mapped to 'Bee', in no stored wave; check its spelling",
+        "mapping['Nonexistent']: unit 'Nonexistent' is in no stored wave, so this mapping is not used; "
+        "check its spelling"]
+    ona.write_comparison(c, tmp_path / "cmp")
+    page = (tmp_path / "cmp" / "compare.html").read_text(encoding="utf-8")
+    assert "<h2>Read this first</h2><ul><li>mapping[&#x27;B&#x27;]: unit &#x27;B&#x27; is mapped to" in page
+
+
+def test_compare_waves_names_where_the_mapping_is_written_when_told(three_waves):
+    """The command line passes ona.toml's lines (Config.units_where): the same warning, named by line."""
+    with open_history(three_waves, read_only=True) as history:
+        c = ona.compare_waves(history.load("2025"), history.load("2026"), mapping=MAPPING, bootstraps=20,
+                              mapping_where={"B": "ona.toml, line 3", "Nonexistent": "ona.toml, line 4"})
+    assert c.warnings == [
+        "ona.toml, line 3: unit 'B' is mapped to 'Bee', in no stored wave; check its spelling",
+        "ona.toml, line 4: unit 'Nonexistent' is in no stored wave, so this mapping is not used; check its spelling"]
+
+
+def test_the_command_line_says_the_mapping_warnings_once_and_compare_html_too(three_waves, tmp_path, runner):
+    """One code path: `ona compare --config` prints each warning once, with its line, exit 0."""
+    config = tmp_path / "ona.toml"
+    config.write_text('[units]\n"A" = "A2"\n"B" = "Bee"\n"Nonexistent" = "A2"\n\n'
+                      '[waves.2026]\nroster = "r.csv"\nties = "t.csv"\n', encoding="utf-8")
+    result = runner.invoke(cli, ["compare", "2025", "2026", "--history", str(three_waves), "--config", str(config),
+                                 "--out", str(tmp_path / "cmp"), "--bootstraps", "20"])
+    assert result.exit_code == 0, result.output
+    assert result.stderr.splitlines() == [
+        "Warning: ona.toml, line 3: unit 'B' is mapped to 'Bee', in no stored wave; check its spelling",
+        "Warning: ona.toml, line 4: unit 'Nonexistent' is in no stored wave, so this mapping is not used; "
+        "check its spelling"]
+    page = (tmp_path / "cmp" / "compare.html").read_text(encoding="utf-8")
+    assert page.count("ona.toml, line 3: unit &#x27;B&#x27;") == 1
+
+
+def test_a_mapping_that_is_no_dict_is_one_clear_error(three_waves):
+    with open_history(three_waves, read_only=True) as history, pytest.raises(ona.InputError) as raised:
+        ona.compare_waves(history.load("2025"), history.load("2026"), mapping=[("A", "A2")])
+    assert [p.code for p in raised.value.problems] == ["bad-argument"]
+    assert str(raised.value) == ("compare_waves(mapping=...) takes a dict of old unit name -> new name (a list of "
+                                 "new names for a unit that was split); got list [bad-argument]")
+
+
+def test_a_loaded_wave_knows_the_units_of_every_stored_wave_also_after_another_program_stores_one(three_waves,
+                                                                                                     tmp_path):
+    """history_units is read again when the file changed, by this connection or by another program."""
+    with open_history(three_waves, read_only=True) as reading:
+        assert reading.load("2026").history_units == {"A", "A2", "B"}
+        graph, m = measure(tmp_path, team("C", 2, "c"), [["c1", "c2"]])
+        with open_history(three_waves) as writing:
+            writing.store("2027", m, graph)
+            assert writing.load("2024").history_units == {"A", "A2", "B", "C"}
+        assert reading.load("2026").history_units == {"A", "A2", "B", "C"}
