@@ -366,7 +366,15 @@ def analyze(by, out_dir, seed, permutations, exact_betweenness_limit, betweennes
                                                        done.ratings, done.email)
         progress.advance("writing")
         notes: list[str] = []
-        paths = write_report(result, graph, out_dir, seed=seed, size_by=size_by, ratings=ratings, notes=notes)
+
+        def store_wave() -> None:  # once the report is written, before it replaces the earlier one
+            with open_history(history_path) as history:
+                history.store(wave, result, graph, replace=replace,
+                              inputs={"roster": opts["roster_path"], "ties": list(opts["ties_path"]),
+                                      "email": list(email_paths)})
+
+        paths = write_report(result, graph, out_dir, seed=seed, size_by=size_by, ratings=ratings, notes=notes,
+                             _before_swap=store_wave if wave is not None else None)
         progress.advance()
     for note in notes:
         click.echo(f"Note: {note}", err=True)
@@ -382,11 +390,6 @@ def analyze(by, out_dir, seed, permutations, exact_betweenness_limit, betweennes
         click.echo(f"Note: {words.count(len(merged), 'unit')} with fewer than the minimum group size merged", err=True)
     if email is not None:
         click.echo(f"Email: {_email_read_line(email)}; {_email_kept_line(email)}", err=True)
-    if wave is not None:
-        with open_history(history_path) as history:
-            history.store(wave, result, graph, replace=replace,
-                          inputs={"roster": opts["roster_path"], "ties": list(opts["ties_path"]),
-                                  "email": list(email_paths)})
     if ties.shape != "none":
         click.echo(render_summary(result))
     if ratings is not None:

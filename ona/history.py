@@ -184,7 +184,8 @@ class History:
 
     def _migrate(self, version: int) -> None:
         for target in range(version + 1, SCHEMA_VERSION + 1):
-            self._db.execute("BEGIN IMMEDIATE")
+            # (a new file that another program is writing: the lock's error, not "is not an ona history file")
+            _begin_writing(self._db, self.path)
             try:
                 for statement in MIGRATIONS[target]:
                     self._db.execute(statement)

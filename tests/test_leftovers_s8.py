@@ -6,12 +6,15 @@ fragile-links table naming a pair's two people in the order the findings do."""
 from __future__ import annotations
 
 import dataclasses
+import functools
+import sqlite3
 from pathlib import Path
 
 import pytest
 
 import ona
 from ona.cli import cli
+from ona.config import read_config, run_wave
 from ona.history import open_history
 
 from conftest import write_csv
@@ -107,3 +110,109 @@ def test_a_loaded_wave_knows_the_units_of_every_stored_wave_also_after_another_p
             writing.store("2027", m, graph)
             assert writing.load("2024").history_units == {"A", "A2", "B", "C"}
         assert reading.load("2026").history_units == {"A", "A2", "B", "C"}
+
+
+# --- 2. A wave the history refuses leaves no new report -------------------------------------------
+
+CONFIG = """\
+[measurement]
+by = "Department"
+permutations = 0
+history = "ona-history.db"
+out = "report-{wave}"
+
+[waves.2025]
+roster = "roster.csv"
+ties = ["ties.csv"]
+"""
+
+TIES = [["a1", "a2"], ["a2", "a3"], ["b1", "b2"], ["b2", "b3"], ["a1", "b1"]]
+
+
+def small_config(folder: Path) -> Path:
+    write_csv(folder / "roster.csv", [["id", "Name", "Department"], *team("A", 3, "a"), *team("B", 3, "b")])
+    write_csv(folder / "ties.csv", [["Source", "Target"], *TIES])
+    (folder / "ona.toml").write_text(CONFIG, encoding="utf-8")
+    return folder / "ona.toml"
+
+
+def files(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file()} | \
+        {p.name: b"(folder)" for p in folder.iterdir() if p.is_dir()}
+
+
+@pytest.fixture
+def locked_after_measuring(monkeypatch):
+    """Another program takes the history's write lock once the run has measured (after the check that
+    the lock is free, before the wave is stored); SQLite waits 0.2 s for it, not 5."""
+    import ona.pipeline
+
+    other: list[sqlite3.Connection] = []
+    real_analyze, real_connect = ona.pipeline.analyze, sqlite3.connect
+
+    def analyze_then_lock(*args, **kwargs):
+        done = real_analyze(*args, **kwargs)
+        if history:  # (a run before the test names the history is not disturbed)
+            other.append(real_connect(history[0], isolation_level=None))
+            other[0].execute("BEGIN IMMEDIATE")
+        return done
+
+    history: list[Path] = []
+    monkeypatch.setattr(ona.pipeline, "analyze", analyze_then_lock)
+    monkeypatch.setattr(sqlite3, "connect", functools.partial(real_connect, timeout=0.2))
+    yield history
+    for connection in other:
+        connection.execute("ROLLBACK")
+        connection.close()
+
+
+LOCKED = ("Error: ona-history.db: is being written by another program (SQLite: database is locked); wait until it "
+          "is done, or close the program that has it open, and run again")
+
+
+def test_run_replace_refused_by_the_lock_leaves_the_earlier_report_and_wave(tmp_path, runner, locked_after_measuring):
+    """2025 is stored with 5 ties; its tie file gains b3 -> a3 and 2025 is run again with --replace
+    while another program takes the lock: one error line, exit 2, and report-2025/ holds the earlier
+    report byte for byte (nothing new beside the earlier wave), the history the earlier wave."""
+    config = small_config(tmp_path)
+    assert runner.invoke(cli, ["run", str(config), "--wave", "2025"]).exit_code == 0
+    before = files(tmp_path / "report-2025")
+    write_csv(tmp_path / "ties.csv", [["Source", "Target"], *TIES, ["b3", "a3"]])
+    locked_after_measuring.append(tmp_path / "ona-history.db")
+    result = runner.invoke(cli, ["run", str(config), "--wave", "2025", "--replace"])
+    assert result.exit_code == 2, result.output
+    assert result.stderr.splitlines() == [LOCKED]
+    assert files(tmp_path / "report-2025") == before
+    with open_history(tmp_path / "ona-history.db", read_only=True) as history:
+        assert history.load("2025").measurement.summary["ties"] == 5
+
+
+def test_run_wave_from_python_refused_by_the_lock_writes_no_report(tmp_path, locked_after_measuring):
+    config = small_config(tmp_path)
+    locked_after_measuring.append(tmp_path / "ona-history.db")
+    with pytest.raises(ona.OnaError, match=r"^ona-history.db: is being written by another program"):
+        run_wave(read_config(config), "2025")
+    assert files(tmp_path / "report-2025") == {}  # (the folder is made; no file, no staging folder is left)
+
+
+def test_analyze_with_a_wave_refused_by_the_lock_writes_no_report(tmp_path, runner, locked_after_measuring):
+    small_config(tmp_path)
+    locked_after_measuring.append(tmp_path / "h.db")
+    result = runner.invoke(cli, ["analyze", "--roster", str(tmp_path / "roster.csv"), "--ties",
+                                 str(tmp_path / "ties.csv"), "--out", str(tmp_path / "out"), "--permutations", "0",
+                                 "--wave", "2025", "--history", str(tmp_path / "h.db")])
+    assert result.exit_code == 2, result.output
+    assert result.stderr.splitlines() == [LOCKED.replace("ona-history.db", "h.db")]
+    assert files(tmp_path / "out") == {}
+
+
+def test_a_stored_run_writes_its_report_and_its_wave(tmp_path, runner):
+    """Guard: without another program, `ona run` writes the report and stores the wave as before."""
+    config = small_config(tmp_path)
+    result = runner.invoke(cli, ["run", str(config), "--wave", "2025"])
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[-2:] == [f"Report written to {tmp_path / 'report-2025'}/: index.html and more",
+                                               f"Stored as wave 2025 in {tmp_path / 'ona-history.db'}."]
+    assert {"index.html", "map.html", "metrics.xlsx"} <= set(files(tmp_path / "report-2025"))
+    with open_history(tmp_path / "ona-history.db", read_only=True) as history:
+        assert history.labels() == ["2025"]
