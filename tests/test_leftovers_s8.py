@@ -216,3 +216,22 @@ def test_a_stored_run_writes_its_report_and_its_wave(tmp_path, runner):
     assert {"index.html", "map.html", "metrics.xlsx"} <= set(files(tmp_path / "report-2025"))
     with open_history(tmp_path / "ona-history.db", read_only=True) as history:
         assert history.labels() == ["2025"]
+
+
+# --- 5. The fragile-links table names a pair's people in the findings' order -----------------------
+
+def test_the_fragile_links_table_names_the_first_units_person_first(tmp_path):
+    """B's people come first in the roster, so the pair's people are stored "b1; a1" (roster order);
+    the link between A and B is one relationship, b1 -> a1. The finding says "between Anna and Bo"
+    (A's person first) and so does the table's row: "Anna, Bo"."""
+    people = [["b1", "Bo", "B"], ["b2", "Bea", "B"], ["a1", "Anna", "A"], ["a2", "Al", "A"]]
+    _, m = measure(tmp_path, people, [["a1", "a2"], ["b1", "b2"], ["b1", "a1"]])
+    bridge = m.extra["fragile_bridges"].iloc[0]
+    assert (bridge["unit_a"], bridge["unit_b"], bridge["cut_by"]) == ("A", "B", "b1; a1")
+    found = {f.key: f.text for f in ona.report.findings(m)}
+    assert found["single_tie_pairs"] == "A and B are connected by a single relationship, between Anna and Bo."
+    from ona.report.index_page import write_index
+
+    write_index(m, tmp_path / "index.html")
+    page = (tmp_path / "index.html").read_text(encoding="utf-8")
+    assert "<tr><td>A</td><td>B</td><td class='num'>1</td><td>Anna, Bo</td></tr>" in page

@@ -22,7 +22,7 @@ from ..metrics import Measurement
 from ..metrics.brokerage import CROSS_UNIT_ROLES
 from ._html import details_table, scroll_box, table, text_colour_on
 from ._words import count, density_percent, share_percent
-from .findings import findings
+from .findings import findings, link_carriers
 from .json_out import unit_pairs_to_write
 from .workbook import left_out_notes
 
@@ -261,10 +261,9 @@ def _fragile(measurement: Measurement) -> str:
     names = measurement.people["name"] if "name" in measurement.people else pd.Series(dtype=object)
     listed = fragile.sort_values("ties", ascending=False, kind="stable").head(FRAGILE_ROWS_AT_MOST)
     rows = []
-    for r in listed.itertuples(index=False):
-        people = [p for p in str(r.cut_by).split("; ") if p]
-        who = ", ".join(_e(names.get(p, p) or p) for p in people)
-        rows.append(f"<tr><td>{_e(r.unit_a)}</td><td>{_e(r.unit_b)}</td><td class='num'>{int(r.ties):,}</td>"
+    for _, r in listed.iterrows():  # (the person of the first unit first, as the findings name them)
+        who = ", ".join(_e(names.get(p, p) or p) for p in link_carriers(r, measurement.people))
+        rows.append(f"<tr><td>{_e(r['unit_a'])}</td><td>{_e(r['unit_b'])}</td><td class='num'>{int(r['ties']):,}</td>"
                     f"<td>{who}</td></tr>")
     return (table("Pairs of units whose ties all run through one person",
                   ["One unit", "Other unit", "Ties between them", "Everything runs through"], rows) +
