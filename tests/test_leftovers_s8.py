@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import json
+import re
 import sqlite3
 from pathlib import Path
 
@@ -216,6 +218,31 @@ def test_a_stored_run_writes_its_report_and_its_wave(tmp_path, runner):
     assert {"index.html", "map.html", "metrics.xlsx"} <= set(files(tmp_path / "report-2025"))
     with open_history(tmp_path / "ona-history.db", read_only=True) as history:
         assert history.labels() == ["2025"]
+
+
+# --- 4. The person panel shows a statistic to as many decimals for everyone ------------------------
+
+def test_the_person_panel_writes_every_figure_with_decimals_to_two_decimals_even_a_whole_one(tmp_path):
+    """a1 names a2, a3 and b1, who name nobody and are not tied among themselves: a1's effective size
+    is 3 (three alters, none redundant) and is shown "3.00" beside a constraint of 1/3 ("0.33"), as
+    a2's figures are; the counts stay whole (1 other unit reached, 2 brokerage roles)."""
+    from ona.report.html_map import map_data
+
+    graph, m = measure(tmp_path, team("A", 3, "a") + team("B", 1, "b"), [["a1", "a2"], ["a1", "a3"], ["a1", "b1"]])
+    assert float(m.people.loc["a1", "effective_size"]) == 3.0
+    panels = {node["id"]: dict(node["metrics"]) for node in map_data(graph, m)["nodes"]}
+    a1 = panels["a1"]
+    assert (a1["Effective size"], a1["Burt constraint"]) == ("3.00", "0.33")
+    assert a1["Other units reached"] == "1"
+    assert a1["Participation"] == "0.44"  # 1 - ((2/3)^2 + (1/3)^2) = 4/9
+    decimals = {label: {len(value.split(".")[1]) if "." in value else 0 for value in
+                        (panel[label] for panel in panels.values()) if value != "–"}
+                for label in ("Effective size", "Burt constraint", "Participation", "Betweenness")}
+    assert decimals == {"Effective size": {2}, "Burt constraint": {2}, "Participation": {2}, "Betweenness": {4}}
+    ona.write_map(graph, m, tmp_path / "map.html")
+    data = json.loads(re.search(r'<script id="ona-data" type="application/json">(.*?)</script>',
+                                (tmp_path / "map.html").read_text(encoding="utf-8"), re.DOTALL).group(1))
+    assert ["Effective size", "3.00"] in next(n for n in data["nodes"] if n["id"] == "a1")["metrics"]
 
 
 # --- 5. The fragile-links table names a pair's people in the findings' order -----------------------

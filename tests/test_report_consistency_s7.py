@@ -142,10 +142,11 @@ def sign2(value) -> str:
 
 
 def panel_figure(value) -> str:
-    """A figure of a person's panel: whole numbers as such ("1"), others to two decimals, "–" for none."""
+    """A figure of a person's panel that is no count: two decimals for everyone ("3.00" beside "0.25"),
+    "–" for none."""
     if value is None or value != value:
         return "–"
-    return str(int(value)) if float(value).is_integer() else f"{value:.2f}"
+    return f"{value:.2f}"
 
 
 def two(value) -> str:

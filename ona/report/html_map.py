@@ -243,6 +243,11 @@ def _brokerage_text(row: dict) -> str:
     return f"{total:,}, all across units" if across == total else f"{total:,}, of them {across:,} across units"
 
 
+# The panel's figures that are whole by definition (counts): shown without decimals. Every other
+# figure is shown to two decimals (betweenness four) for every person, a whole value too (3.00).
+_COUNTS = {"units_reached", "brokerage_total"}
+
+
 # The person metrics that look across units: not defined, and not shown, when there is one unit.
 _ACROSS_UNITS = {"units_reached", "participation", "boundary_spanner"}
 
@@ -276,12 +281,14 @@ def _details(row: dict, one_unit: bool = False, estimated: bool = False) -> list
             value = row[column]
             if column == "brokerage_total" and value == value:
                 value = _brokerage_text(row)
-            elif column == "betweenness" and isinstance(value, float) and not np.isnan(value):
-                value = f"{value:.4f}"
             elif column == "boundary_spanner":
                 value = "yes" if bool(value) else "no"
-            elif isinstance(value, (float, np.floating)) and float(value).is_integer():
-                value = int(value)
+            elif column in _COUNTS:
+                value = int(value) if isinstance(value, (int, float, np.number)) and float(value).is_integer() \
+                    else value
+            elif isinstance(value, (int, float, np.number)) and not isinstance(value, (bool, np.bool_)) \
+                    and not np.isnan(value):  # as many decimals for every person: "3.00" beside "0.25", never "3"
+                value = f"{float(value):.{4 if column == 'betweenness' else 2}f}"
             if column == "betweenness" and estimated:
                 label = ESTIMATED_BETWEENNESS
             pairs.append((label, _fmt(value) if value is not None else "–"))
