@@ -254,13 +254,14 @@ def cli(debug: bool, silent: bool) -> None:
 
 
 def _pct(x: float) -> str:
-    return "n/a" if x != x else f"{100 * x:.0f}%"
+    """A share as a whole percentage, a half rounded up as on the report's pages (12.5% is "13%")."""
+    return "n/a" if x != x else words.fixed(x, 0, percent=True) + "%"
 
 
 def _num(x: float) -> str:
-    """A summary figure to two decimals; one that rounds to zero is "0.00", never "-0.00"."""
-    text = "n/a" if x != x else f"{x:.2f}"
-    return "0.00" if text == "-0.00" else text
+    """A summary figure to two decimals, rounded half up as on the report's pages; one that rounds to
+    zero is "0.00", never "-0.00"."""
+    return "n/a" if x != x else words.fixed(x, 2)
 
 
 def render_summary(result) -> str:

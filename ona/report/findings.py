@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from ._words import NAMED_AT_MOST, count, first_names_and_more, share_percent, signed
+from ._words import NAMED_AT_MOST, count, first_names_and_more, fixed, share_percent, signed
 
 if TYPE_CHECKING:
     from ..metrics import Measurement
@@ -40,7 +40,7 @@ _FRAGILE = "fragile_bridges"
 
 
 def _pct(share: float) -> str:
-    return f"{100 * share:.0f}%"
+    return fixed(share, 0, percent=True) + "%"
 
 
 def _units_to_rank(measurement: Measurement) -> tuple[pd.DataFrame, str]:
@@ -226,7 +226,7 @@ def _communities_finding(measurement: Measurement) -> list[Finding]:
     closeness = "closely" if nmi >= 0.8 else "partly" if nmi >= 0.5 else "hardly"
     match = "matches" if s["communities"] == 1 else "match"
     text = (f"{found} found in the network {closeness} {match} the formal units "
-            f"(agreement {nmi:.2f} on a 0-1 scale, NMI).")
+            f"(agreement {fixed(nmi, 2)} on a 0-1 scale, NMI).")
     if fragmented:
         text += " Working as separate groups: " + first_names_and_more(by_size, _SEE_FRAGMENTED) + "."
     if groups:

@@ -24,7 +24,7 @@ import numpy as np
 from typing import TYPE_CHECKING
 
 from .._files import atomic_write
-from ._words import count, density_percent, share_percent, signed
+from ._words import count, density_percent, fixed, share_percent, signed
 
 if TYPE_CHECKING:  # (annotations only: the command line reads SIZE_BY without loading the metrics)
     from ..graph import OrgGraph
@@ -193,7 +193,7 @@ def _fmt(value) -> str:
     if value is None or (isinstance(value, float) and np.isnan(value)):
         return "–"
     if isinstance(value, float):
-        return f"{value:.2f}"
+        return fixed(value, 2)
     return str(value)
 
 
@@ -288,7 +288,7 @@ def _details(row: dict, one_unit: bool = False, estimated: bool = False) -> list
                     else value
             elif isinstance(value, (int, float, np.number)) and not isinstance(value, (bool, np.bool_)) \
                     and not np.isnan(value):  # as many decimals for every person: "3.00" beside "0.25", never "3"
-                value = f"{float(value):.{4 if column == 'betweenness' else 2}f}"
+                value = fixed(value, 4 if column == "betweenness" else 2)
             if column == "betweenness" and estimated:
                 label = ESTIMATED_BETWEENNESS
             pairs.append((label, _fmt(value) if value is not None else "–"))
