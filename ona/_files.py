@@ -11,7 +11,7 @@ import shutil
 import tempfile
 import time
 from pathlib import Path
-from typing import IO, Collection, Iterator
+from typing import IO, Callable, Collection, Iterator
 
 from .errors import OnaError
 
@@ -74,7 +74,8 @@ def atomic_write(path: str | os.PathLike, mode: str = "w", encoding: str | None 
 
 @contextlib.contextmanager
 def atomic_folder(folder: str | os.PathLike, removed: list | None = None, *,
-                  own_names: Collection[str] = ()) -> Iterator[Path]:
+                  own_names: Collection[str] = (), before_swap: Callable[[], object] | None = None
+                  ) -> Iterator[Path]:
     """Yield an empty staging folder inside ``folder``; when the block succeeds, every file written
     into it replaces the file of the same name in ``folder``: all of them, or none.
 
@@ -90,6 +91,10 @@ def atomic_folder(folder: str | os.PathLike, removed: list | None = None, *,
     the old ones restored, and the error names the target. So ``folder`` holds the earlier files or
     the new ones, never a mix. The staging folder is removed in every case. ``folder`` (or a folder
     above it) being a file is an :class:`~ona.errors.OnaError` naming it.
+
+    ``before_swap``, when given, is called once every file is written and before any of them moves
+    in: what must succeed for the new files to be kept (storing the wave they report). When it
+    raises, ``folder`` is left as it was and the error goes on.
 
     A run killed before it could remove its staging folder leaves it behind: each run removes
     those of earlier runs (:func:`remove_stale_staging`; their names are added to ``removed``),
@@ -111,6 +116,8 @@ def atomic_folder(folder: str | os.PathLike, removed: list | None = None, *,
         if removed is not None:
             removed.extend(remove_stale_staging(target_dir))
         yield staging
+        if before_swap is not None:
+            before_swap()
         _replace_all(staging, target_dir, own_names)
     finally:
         lock.close()

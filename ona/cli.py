@@ -254,13 +254,14 @@ def cli(debug: bool, silent: bool) -> None:
 
 
 def _pct(x: float) -> str:
-    return "n/a" if x != x else f"{100 * x:.0f}%"
+    """A share as a whole percentage, a half rounded up as on the report's pages (12.5% is "13%")."""
+    return "n/a" if x != x else words.fixed(x, 0, percent=True) + "%"
 
 
 def _num(x: float) -> str:
-    """A summary figure to two decimals; one that rounds to zero is "0.00", never "-0.00"."""
-    text = "n/a" if x != x else f"{x:.2f}"
-    return "0.00" if text == "-0.00" else text
+    """A summary figure to two decimals, rounded half up as on the report's pages; one that rounds to
+    zero is "0.00", never "-0.00"."""
+    return "n/a" if x != x else words.fixed(x, 2)
 
 
 def render_summary(result) -> str:
@@ -366,7 +367,15 @@ def analyze(by, out_dir, seed, permutations, exact_betweenness_limit, betweennes
                                                        done.ratings, done.email)
         progress.advance("writing")
         notes: list[str] = []
-        paths = write_report(result, graph, out_dir, seed=seed, size_by=size_by, ratings=ratings, notes=notes)
+
+        def store_wave() -> None:  # once the report is written, before it replaces the earlier one
+            with open_history(history_path) as history:
+                history.store(wave, result, graph, replace=replace,
+                              inputs={"roster": opts["roster_path"], "ties": list(opts["ties_path"]),
+                                      "email": list(email_paths)})
+
+        paths = write_report(result, graph, out_dir, seed=seed, size_by=size_by, ratings=ratings, notes=notes,
+                             _before_swap=store_wave if wave is not None else None)
         progress.advance()
     for note in notes:
         click.echo(f"Note: {note}", err=True)
@@ -382,11 +391,6 @@ def analyze(by, out_dir, seed, permutations, exact_betweenness_limit, betweennes
         click.echo(f"Note: {words.count(len(merged), 'unit')} with fewer than the minimum group size merged", err=True)
     if email is not None:
         click.echo(f"Email: {_email_read_line(email)}; {_email_kept_line(email)}", err=True)
-    if wave is not None:
-        with open_history(history_path) as history:
-            history.store(wave, result, graph, replace=replace,
-                          inputs={"roster": opts["roster_path"], "ties": list(opts["ties_path"]),
-                                  "email": list(email_paths)})
     if ties.shape != "none":
         click.echo(render_summary(result))
     if ratings is not None:
@@ -564,7 +568,7 @@ def compare_command(before, after, history_path, out_dir, config_path, bootstrap
     Example:
       ona compare 2024 2025 --history ona-history.db --out compare/
     """
-    from .compare import compare_waves, is_meaningful, unknown_units
+    from .compare import compare_waves, is_meaningful
     from .config import read_config
     from .history import open_history
     from .report.compare_page import write_comparison
@@ -575,19 +579,15 @@ def compare_command(before, after, history_path, out_dir, config_path, bootstrap
         raise OnaError(f"{history_path.name}: no such history file")
     with open_history(history_path, read_only=True) as history:
         earlier, later = history.load(before), history.load(after)
-        mapping_warnings = [f"{config.units_where[old]}: {problem}" for old, problem
-                            in unknown_units(config.units if config else {}, history.unit_names()).items()]
-        for warning in mapping_warnings:
-            click.echo(f"Warning: {warning}", err=True)
+        # (a [units] entry naming a unit in no stored wave is a warning naming its line of ona.toml)
         comparison = compare_waves(earlier, later, mapping=config.units if config else None,
+                                   mapping_where=config.units_where if config else None,
                                    bootstraps=bootstraps if bootstraps is not None else settings.get("bootstraps", 500),
                                    seed=seed if seed is not None else settings.get("seed", 1))
-        waves_warnings = comparison.warnings
-        comparison.warnings = [*mapping_warnings, *waves_warnings]  # compare.html shows them all at its top
+        for warning in comparison.warnings:  # (compare.html shows them all at its top)
+            click.echo(f"Warning: {warning}", err=True)
         reports = {str(w): config.out_dir(w) for w in (before, after)} if config else None  # their links
         paths = write_comparison(comparison, out_dir, waves=history.waves(), reports=reports)
-    for warning in waves_warnings:
-        click.echo(f"Warning: {warning}", err=True)
     meaningful = [k for k, r in comparison.org.iterrows() if is_meaningful(r["meaningful"])]
     units = [u for u, r in comparison.units.iterrows() if is_meaningful(r["ei_change_meaningful"])]
     click.echo(f"{before} -> {after}: meaningful change in "

@@ -119,7 +119,7 @@ def unknown_units(mapping: dict, units: set[str]) -> dict[str, str]:
     applied; a new name found nowhere leaves the old unit "gone" and no unit "formed from" it."""
     problems = {}
     for old, new in mapping.items():
-        missing = [name for name in (new if isinstance(new, list) else [new]) if str(name) not in units]
+        missing = [name for name in (new if isinstance(new, (list, tuple)) else [new]) if str(name) not in units]
         if str(old) not in units:
             problems[old] = f"unit {old!r} is in no stored wave, so this mapping is not used; check its spelling"
         elif missing:
@@ -314,15 +314,36 @@ def _rating_change(before: StoredWave, after: StoredWave, mapping: dict) -> pd.D
     return table
 
 
+def _mapping_warnings(mapping: dict, before: StoredWave, after: StoredWave, where: dict | None) -> list[str]:
+    """One warning per entry of the unit mapping that names a unit in no wave of the history the two
+    waves were loaded from (:func:`unknown_units` against their ``history_units``, and their own
+    units), each starting with where the entry is written: ``where[old]`` ("ona.toml, line 7"), else
+    ``mapping['old']``, the entry of the dict a script passed."""
+    known = {*before.history_units, *after.history_units,
+             *(str(u) for wave in (before, after) for u in wave.measurement.people["unit"].dropna())}
+    where = where or {}
+    return [f"{where.get(old) or f'mapping[{old!r}]'}: {problem}"
+            for old, problem in unknown_units(mapping, known).items()]
+
+
 def compare_waves(before: StoredWave, after: StoredWave, *, mapping: dict | None = None, bootstraps: int = 500,
-                  seed: int = 1) -> Comparison:
+                  seed: int = 1, mapping_where: dict | None = None) -> Comparison:
     """Compare wave ``before`` with wave ``after`` (see the module docstring for the method).
 
-    Both are :class:`~ona.history.StoredWave`, loaded from the history: ``history.load("2025")``."""
+    Both are :class:`~ona.history.StoredWave`, loaded from the history: ``history.load("2025")``.
+    ``mapping`` is the unit mapping (ona.toml's ``[units]``: old name -> new name, or a list of new
+    names for a split); an entry that names a unit in no wave of that history (most likely misspelt,
+    see :func:`unknown_units`) is a warning, first in :attr:`Comparison.warnings`, which names the
+    entry as ``mapping_where`` says where it is written ("ona.toml, line 7": ``Config.units_where``),
+    else as ``mapping['old name']``."""
     for wave in (before, after):
         check_type(wave, StoredWave, "compare_waves(before, after) compares two stored waves: load them from the "
                    "history with open_history(path, read_only=True).load(label)")
     bootstraps, seed = check_minimum("compare_waves", bootstraps=bootstraps, seed=seed)
+    check_type(mapping if mapping is not None else {}, dict,
+               "compare_waves(mapping=...) takes a dict of old unit name -> new name (a list of new names for a "
+               "unit that was split)")
+    mapping_warnings = _mapping_warnings(mapping or {}, before, after, mapping_where)
     mapping = _mapping_between(mapping or {}, set(before.measurement.people["unit"].astype(str)),
                                set(after.measurement.people["unit"].astype(str)))
     units_after = _units_of(after, None)
@@ -423,7 +444,8 @@ def compare_waves(before: StoredWave, after: StoredWave, *, mapping: dict | None
     people = pd.DataFrame(changes, columns=["id", "name", "unit_before", "unit_after", "role", "change"])
     ratings = _rating_change(before, after, mapping)
     return Comparison(ratings=ratings, before=before.label, after=after.label, org=org, units=units, unit_pairs=pairs,
-                      people=people, mapping=mapping, warnings=comparability(before, after), people_matched=matched,
+                      people=people, mapping=mapping,
+                      warnings=[*mapping_warnings, *comparability(before, after)], people_matched=matched,
                       parameters={"bootstraps": bootstraps, "seed": seed,
                                                    "broker_rule": f"top {BROKER_SHARE:.0%} of the wave's brokerage "
                                                                   "across units (coordinator roles, which stay inside "

@@ -293,7 +293,9 @@ roster = {_toml_string(roster)}
 def run_wave(config: Config, label: str, *, replace: bool = False, store: bool = True) -> dict:
     """Run the measurement of wave ``label`` as the config describes: read, build, measure, write
     the report into the wave's folder and store the wave in the history (unless ``store`` is
-    False). The roster's delimiter and encoding are the wave's ``roster_delimiter`` and
+    False): once the report is written and before it replaces the folder's earlier report, so that
+    a wave the history refuses (another program is writing it) leaves no new report beside the
+    earlier wave. The roster's delimiter and encoding are the wave's ``roster_delimiter`` and
     ``roster_encoding``, else ``[measurement]``'s ``delimiter`` and ``encoding``; so are the tie
     files' (``ties_delimiter``, ``ties_encoding``). Returns a dict with roster, ties, graph,
     measurement, paths, the history path and the notes of writing the report."""
@@ -349,12 +351,15 @@ def run_wave(config: Config, label: str, *, replace: bool = False, store: bool =
                    unit_type_column=config.ratings.get("unit_type_column"))
     roster, ties, graph, result = done.roster, done.ties, done.graph, done.measurement
     notes: list[str] = []
-    paths = write_report(result, graph, config.out_dir(label), seed=m.get("seed", 1),
-                         size_by=m.get("size_by", "degree"), ratings=done.ratings, notes=notes)
-    if store:
+
+    def store_wave() -> None:  # once the report is written, before it replaces the earlier one
         with open_history(config.history_path) as history:
             history.store(label, result, graph, replace=replace,
                           inputs={"roster": roster_path, "ties": tie_paths, "email": email_paths,
                                   "ratings": [config.resolve(wave["ratings"])] if wave.get("ratings") else []})
+
+    paths = write_report(result, graph, config.out_dir(label), seed=m.get("seed", 1),
+                         size_by=m.get("size_by", "degree"), ratings=done.ratings, notes=notes,
+                         _before_swap=store_wave if store else None)
     return {"roster": roster, "ties": ties, "graph": graph, "measurement": result, "paths": paths,
             "history": config.history_path if store else None, "notes": notes}

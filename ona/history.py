@@ -127,6 +127,10 @@ class StoredWave:
     measurement: Measurement
     edges: pd.DataFrame
     inputs: pd.DataFrame
+    #: Every unit people are in, in any wave of the history the wave was loaded from (when it was
+    #: loaded): what :func:`~ona.compare.compare_waves` checks a unit mapping against, so that a
+    #: misspelt unit is flagged whichever two waves are compared (:meth:`History.unit_names`).
+    history_units: frozenset = frozenset()
 
 
 class History:
@@ -139,6 +143,7 @@ class History:
     def __init__(self, path: str | Path, *, read_only: bool = False):
         self.path = Path(path)
         self.read_only = read_only
+        self._unit_names: tuple | None = None  # (when read, the names): see unit_names
         fresh = _check_location(self.path, for_storing=not read_only)
         try:
             self._db = sqlite3.connect(self.path.resolve().as_uri() + "?mode=ro" if read_only else self.path,
@@ -179,7 +184,8 @@ class History:
 
     def _migrate(self, version: int) -> None:
         for target in range(version + 1, SCHEMA_VERSION + 1):
-            self._db.execute("BEGIN IMMEDIATE")
+            # (a new file that another program is writing: the lock's error, not "is not an ona history file")
+            _begin_writing(self._db, self.path)
             try:
                 for statement in MIGRATIONS[target]:
                     self._db.execute(statement)
@@ -198,11 +204,16 @@ class History:
         return [r[0] for r in self._db.execute("SELECT label FROM wave ORDER BY id")]
 
     def unit_names(self) -> set[str]:
-        """Every unit that people are in, in any stored wave."""
-        names: set[str] = set()
-        for (payload,) in self._db.execute("SELECT payload FROM frame WHERE name = 'people'"):
-            names.update(_frame_from_json(payload)["unit"].dropna().astype(str))
-        return names
+        """Every unit that people are in, in any stored wave. Read once for as long as the file does
+        not change (:meth:`load` gives it to each wave it loads): the people of every wave are read."""
+        # PRAGMA data_version changes when another connection commits, total_changes when this one does.
+        key = (self._db.execute("PRAGMA data_version").fetchone()[0], self._db.total_changes)
+        if self._unit_names is None or self._unit_names[0] != key:
+            names: set[str] = set()
+            for (payload,) in self._db.execute("SELECT payload FROM frame WHERE name = 'people'"):
+                names.update(_frame_from_json(payload)["unit"].dropna().astype(str))
+            self._unit_names = (key, frozenset(names))
+        return set(self._unit_names[1])
 
     def waves(self) -> pd.DataFrame:
         """One row per wave: label, when stored, the ona version, the headline figures and how the
@@ -278,7 +289,8 @@ class History:
             raise
 
     def load(self, label: str) -> StoredWave:
-        """The stored wave ``label`` (its measurement equal to the one stored)."""
+        """The stored wave ``label`` (its measurement equal to the one stored), with the units of every
+        stored wave (``history_units``)."""
         row = self._db.execute("SELECT id, stored_at, ona_version, summary, parameters FROM wave WHERE label = ?",
                                (str(label),)).fetchone()
         if row is None:
@@ -293,7 +305,7 @@ class History:
         inputs = pd.DataFrame(self._db.execute("SELECT role, path, sha256 FROM input_file WHERE wave_id = ?",
                                                (wave_id,)).fetchall(), columns=["role", "path", "sha256"])
         return StoredWave(label=str(label), stored_at=stored_at, ona_version=version, measurement=measurement,
-                          edges=frames["edges"], inputs=inputs)
+                          edges=frames["edges"], inputs=inputs, history_units=frozenset(self.unit_names()))
 
 
 def _name(path: Path) -> str:

@@ -122,14 +122,22 @@ def sheet(path: Path, name: str) -> list[dict]:
 # ---------------------------------------------------------------- how the pages round
 
 
+def half_up(value: float, digits: int, *, percent: bool = False) -> str:
+    """``value`` to ``digits`` decimals as a person rounds, a half up (6.25 -> "6.3", where Python's
+    format writes "6.2"), on the decimal that the float reads as; with ``percent``, of 100 x value."""
+    from decimal import ROUND_HALF_UP, Decimal
+
+    exact = Decimal(repr(float(value))).scaleb(2 if percent else 0)
+    return f"{exact.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP):f}"
+
+
 def pct1(density: float) -> str:
     """A density as a percentage with one decimal, "<0.1" above 0 and below 0.05%."""
-    percent = 100 * density
-    return "<0.1" if 0 < percent < 0.05 else f"{percent:.1f}"
+    return "<0.1" if 0 < 100 * density < 0.05 else half_up(density, 1, percent=True)
 
 
 def whole_pct(part: int, whole: int) -> str:
-    percent = round(100 * part / whole)
+    percent = (200 * part + whole) // (2 * whole)  # 100 x part / whole, a half rounded up
     return ">99%" if percent == 100 and part < whole else "<1%" if percent == 0 and part else f"{percent}%"
 
 
@@ -137,19 +145,20 @@ def sign2(value) -> str:
     """An E-I index with its sign and two decimals; one that rounds to zero is "0.00", never "-0.00"."""
     if value is None or value != value:
         return "–"
-    text = f"{value:+.2f}"
-    return "0.00" if text in ("+0.00", "-0.00") else text
+    text = half_up(value, 2)
+    return "0.00" if text in ("0.00", "-0.00") else text if text.startswith("-") else "+" + text
 
 
 def panel_figure(value) -> str:
-    """A figure of a person's panel: whole numbers as such ("1"), others to two decimals, "–" for none."""
+    """A figure of a person's panel that is no count: two decimals for everyone ("3.00" beside "0.25"),
+    "–" for none."""
     if value is None or value != value:
         return "–"
-    return str(int(value)) if float(value).is_integer() else f"{value:.2f}"
+    return half_up(value, 2)
 
 
 def two(value) -> str:
-    return "–" if value is None or value != value else f"{value:.2f}"
+    return "–" if value is None or value != value else half_up(value, 2)
 
 
 # ---------------------------------------------------------------- the reports
@@ -337,7 +346,7 @@ def test_every_person_panel_on_the_map_equals_metrics_json(municipality):
             "Unit": p["unit"], "Ties out / in": f"{p['out_degree']} / {p['in_degree']}",
             "Ties with other units": str(p["external_ties"]), "E-I index": sign2(p["ei_index"]),
             "Other units reached": str(p["units_reached"]), "Brokerage roles": brokerage,
-            "Betweenness": f"{p['betweenness']:.4f}", "Burt constraint": panel_figure(p["constraint"]),
+            "Betweenness": half_up(p["betweenness"], 4), "Burt constraint": panel_figure(p["constraint"]),
             "Effective size": panel_figure(p["effective_size"]), "Participation": panel_figure(p["participation"]),
             "Role (Guimerà-Amaral)": p["ga_role"] or "–",
             "Boundary spanner": "yes" if p["boundary_spanner"] else "no",

@@ -123,11 +123,11 @@ def test_one_unit_gets_no_sentence_that_compares_units(tmp_path):
 
 
 def test_the_response_rate_says_people_nobody_named_have_no_tie(tmp_path):
-    """Of 8 people, a1-a4 and b1 answered; b2 and b3 were named, b4 was named by nobody: he is on
-    the map with no tie at all."""
+    """Of 8 people, a1-a4 and b1 answered (5 of 8 = 62.5%, read as a person rounds it: 63%); b2 and b3
+    were named, b4 was named by nobody: he is on the map with no tie at all."""
     people = team("A", 4, "a") + team("B", 4, "b")
     _, m = measure(tmp_path, people, clique(["a1", "a2", "a3", "a4"]) + [["a1", "b1"], ["b1", "b2"], ["b1", "b3"]])
-    assert texts(m)["response_rate"] == ["62% of people answered the survey (5 of 8); people who did not answer "
+    assert texts(m)["response_rate"] == ["63% of people answered the survey (5 of 8); people who did not answer "
                                          "appear only where colleagues named them (1 person nobody named has no tie)."]
 
 

@@ -35,7 +35,8 @@ REPORT_FILES = frozenset({"index.html", RATINGS_PAGE[1], *(name for _, name in R
 
 
 def write_report(measurement: Measurement, graph: OrgGraph, out_dir: str | Path, *, seed: int = 1,
-                 size_by: str = "degree", ratings=None, notes: list | None = None) -> dict[str, Path]:
+                 size_by: str = "degree", ratings=None, notes: list | None = None,
+                 _before_swap=None) -> dict[str, Path]:
     """Write the whole report into ``out_dir`` and return the paths: ``index.html`` (findings,
     heatmap, method), ``map.html`` (people), ``units.html`` (units), ``method.html``,
     ``metrics.xlsx``, ``metrics.json``, and the network as GEXF, GraphML and CSV; with ``ratings``
@@ -51,7 +52,11 @@ def write_report(measurement: Measurement, graph: OrgGraph, out_dir: str | Path,
     ``notes`` (a list, when given) gets a sentence that says so. With progress shown
     (:func:`ona.show_progress`) a bar moves one step per file written: index, person map, unit map,
     method, exports, then the wait for the workbook and metrics.json (with ratings, the ratings page after
-    the index). A measurement that skipped parts (``measure(skip=...)``) is refused, and nothing is written."""
+    the index). A measurement that skipped parts (``measure(skip=...)``) is refused, and nothing is written.
+
+    ``_before_swap`` (for ``ona run`` and ``ona analyze --wave``): called when every file is written,
+    before the first replaces the earlier report's; it stores the wave, so that a wave the history
+    refuses (another program writing it) leaves ``out_dir`` with the earlier report, as it was."""
     from .._arguments import check_whole
     from .._progress import steps
     from ._beside import Beside
@@ -67,7 +72,8 @@ def write_report(measurement: Measurement, graph: OrgGraph, out_dir: str | Path,
               "exports", "workbook and metrics.json"]
     if ratings is not None:
         pages.insert(2, RATINGS_PAGE)
-    with atomic_folder(out, removed, own_names=REPORT_FILES) as staging, steps(labels) as progress:
+    with atomic_folder(out, removed, own_names=REPORT_FILES, before_swap=_before_swap) as staging, \
+            steps(labels) as progress:
         beside = Beside(measurement, staging / "metrics.xlsx", staging / "metrics.json")  # a second core, when it pays
         try:
             paths = {"index": write_index(measurement, staging / "index.html", pages=pages)}

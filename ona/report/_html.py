@@ -7,7 +7,8 @@ caption (1.3.1), and the numbers of a chart or heatmap as text anyone can reach 
 from __future__ import annotations
 
 import html
-import re
+
+from ._words import fixed
 
 __all__ = ["relative_luminance", "contrast_ratio", "text_colour_on", "scroll_box", "table", "details_table",
            "change_text"]
@@ -86,8 +87,7 @@ def details_table(summary: str, caption: str, head: list[str], rows: list[str]) 
 
 
 def change_text(value: float, digits: int, suffix: str = "") -> str:
-    """A change or gap with its sign, to ``digits`` decimals and with thousands separators: "+0.3",
-    "-1.2", "+1,204", and "0.0" (or "0") with no sign when it rounds to zero, so no cell reads "-0.0"
-    or "+0.0"."""
-    text = f"{float(value):+,.{digits}f}"
-    return (text[1:] if re.fullmatch(r"[+-][0,.]+", text) else text) + suffix
+    """A change or gap with its sign, to ``digits`` decimals (rounded half up: :func:`~ona.report._words.fixed`)
+    and with thousands separators: "+0.3", "-1.2", "+1,204", and "0.0" (or "0") with no sign when it
+    rounds to zero, so no cell reads "-0.0" or "+0.0"."""
+    return fixed(value, digits, sign=True, thousands=True) + suffix

@@ -16,7 +16,7 @@ import pandas as pd
 from .._files import atomic_write
 from ..compare import Comparison, is_meaningful
 from ._html import change_text, details_table, scroll_box, table, text_colour_on
-from ._words import density_percent
+from ._words import density_percent, fixed
 from .index_page import _e, _num, _page
 
 __all__ = ["write_comparison"]
@@ -53,8 +53,8 @@ def _figure(key: str, value) -> str:
     if key == "density":
         return density_percent(value) + "%"
     if key in _SHARES:
-        return f"{100 * float(value):.{_SHARES[key]}f}%"
-    return f"{float(value):,.0f}" if key in _COUNTS else _num(value, 3)
+        return fixed(value, _SHARES[key], percent=True) + "%"
+    return fixed(value, 0, thousands=True) if key in _COUNTS else _num(value, 3)
 
 
 def _org_table(c: Comparison) -> str:
@@ -220,7 +220,7 @@ def _ratings(c: Comparison, ratings_page: str | None = None) -> str:
 
 def _point(value: float, digits: int, percent: bool) -> str:
     """A value of a trend chart as the tables show it: in percent for a share, else to ``digits``."""
-    return f"{100 * value:.1f}%" if percent else f"{value:,.{digits}f}"
+    return fixed(value, 1, percent=True) + "%" if percent else fixed(value, digits, thousands=True)
 
 
 def _svg_line(values: list[float], labels: list[str], title: str, digits: int = 3, percent: bool = False) -> str:
@@ -244,7 +244,7 @@ def _svg_line(values: list[float], labels: list[str], title: str, digits: int = 
                    for x, y, text, lab in shown)
     ticks = "".join(f'<text x="{x:.1f}" y="{height - 8}" font-size="12" text-anchor="middle">{_e(lab)}</text>'
                     for x, lab in zip(xs, labels))
-    scale = (f"{100 * high:.1f}%", f"{100 * low:.1f}%") if percent else (f"{high:.{axis}f}", f"{low:.{axis}f}")
+    scale = tuple(fixed(v, 1, percent=True) + "%" if percent else fixed(v, axis) for v in (high, low))
     label = f"{title}: " + ", ".join(f"{lab} {text}" for _, _, text, lab in shown)
     return (f'<figure style="display:inline-block;margin:0 12px 12px 0"><figcaption>{_e(title)}</figcaption>'
             f'<svg viewBox="0 0 {width} {height}" width="{width}" style="max-width:100%;height:auto" role="img" '

@@ -15,12 +15,12 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from ._words import NAMED_AT_MOST, count, first_names_and_more, share_percent, signed
+from ._words import NAMED_AT_MOST, count, first_names_and_more, fixed, share_percent, signed
 
 if TYPE_CHECKING:
     from ..metrics import Measurement
 
-__all__ = ["Finding", "findings"]
+__all__ = ["Finding", "findings", "link_carriers"]
 
 
 @dataclass(frozen=True)
@@ -40,7 +40,7 @@ _FRAGILE = "fragile_bridges"
 
 
 def _pct(share: float) -> str:
-    return f"{100 * share:.0f}%"
+    return fixed(share, 0, percent=True) + "%"
 
 
 def _units_to_rank(measurement: Measurement) -> tuple[pd.DataFrame, str]:
@@ -226,7 +226,7 @@ def _communities_finding(measurement: Measurement) -> list[Finding]:
     closeness = "closely" if nmi >= 0.8 else "partly" if nmi >= 0.5 else "hardly"
     match = "matches" if s["communities"] == 1 else "match"
     text = (f"{found} found in the network {closeness} {match} the formal units "
-            f"(agreement {nmi:.2f} on a 0-1 scale, NMI).")
+            f"(agreement {fixed(nmi, 2)} on a 0-1 scale, NMI).")
     if fragmented:
         text += " Working as separate groups: " + first_names_and_more(by_size, _SEE_FRAGMENTED) + "."
     if groups:
@@ -255,6 +255,15 @@ def _unconnected_text(unconnected: int, pairs: int, units: int) -> str:
     return f"{unconnected:,} of the {pairs:,} pairs of units {verb} no tie at all between them."
 
 
+def link_carriers(bridge, people: pd.DataFrame) -> list[str]:
+    """The ids of ``cut_by`` of a ``fragile_bridges`` row (``bridge``), the person of its ``unit_a``
+    first: the order in which the findings and index.html's table of fragile links name them
+    ("Finance and IT ... between Anna (Finance) and Cy (IT)"). ``people``: the measurement's people."""
+    found = [p for p in str(bridge["cut_by"]).split("; ") if p]
+    units = people["unit"]
+    return sorted(found, key=lambda p: 0 if str(units.get(p, "")) == str(bridge["unit_a"]) else 1)
+
+
 def _fragile_findings(measurement: Measurement) -> list[Finding]:
     """Pairs of units whose link hangs on people (``cut_by`` of ``fragile_bridges``). One person in
     ``cut_by``: several ties, all through that person ("connected through one person"). Two: the
@@ -272,13 +281,8 @@ def _fragile_findings(measurement: Measurement) -> list[Finding]:
         name = people["name"].get(person, "") if "name" in people else ""
         return str(name or person)
 
-    def cut_by(row) -> list[str]:
-        found = [p for p in str(row["cut_by"]).split("; ") if p]
-        side = {p: 0 if str(people["unit"].get(p, "")) == str(row["unit_a"]) else 1 for p in found}
-        return sorted(found, key=lambda p: side[p])  # the person of unit_a first
-
     out = []
-    cut = bridges.apply(cut_by, axis=1)
+    cut = bridges.apply(link_carriers, axis=1, people=people)
     one_door = bridges[[len(c) == 1 for c in cut]]
     most_ties_first = one_door.sort_values("ties", ascending=False, kind="stable")
     for i, row in most_ties_first.head(NAMED_AT_MOST).iterrows():

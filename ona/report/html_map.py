@@ -24,7 +24,7 @@ import numpy as np
 from typing import TYPE_CHECKING
 
 from .._files import atomic_write
-from ._words import count, density_percent, share_percent, signed
+from ._words import count, density_percent, fixed, share_percent, signed
 
 if TYPE_CHECKING:  # (annotations only: the command line reads SIZE_BY without loading the metrics)
     from ..graph import OrgGraph
@@ -193,7 +193,7 @@ def _fmt(value) -> str:
     if value is None or (isinstance(value, float) and np.isnan(value)):
         return "–"
     if isinstance(value, float):
-        return f"{value:.2f}"
+        return fixed(value, 2)
     return str(value)
 
 
@@ -243,6 +243,11 @@ def _brokerage_text(row: dict) -> str:
     return f"{total:,}, all across units" if across == total else f"{total:,}, of them {across:,} across units"
 
 
+# The panel's figures that are whole by definition (counts): shown without decimals. Every other
+# figure is shown to two decimals (betweenness four) for every person, a whole value too (3.00).
+_COUNTS = {"units_reached", "brokerage_total"}
+
+
 # The person metrics that look across units: not defined, and not shown, when there is one unit.
 _ACROSS_UNITS = {"units_reached", "participation", "boundary_spanner"}
 
@@ -276,12 +281,14 @@ def _details(row: dict, one_unit: bool = False, estimated: bool = False) -> list
             value = row[column]
             if column == "brokerage_total" and value == value:
                 value = _brokerage_text(row)
-            elif column == "betweenness" and isinstance(value, float) and not np.isnan(value):
-                value = f"{value:.4f}"
             elif column == "boundary_spanner":
                 value = "yes" if bool(value) else "no"
-            elif isinstance(value, (float, np.floating)) and float(value).is_integer():
-                value = int(value)
+            elif column in _COUNTS:
+                value = int(value) if isinstance(value, (int, float, np.number)) and float(value).is_integer() \
+                    else value
+            elif isinstance(value, (int, float, np.number)) and not isinstance(value, (bool, np.bool_)) \
+                    and not np.isnan(value):  # as many decimals for every person: "3.00" beside "0.25", never "3"
+                value = fixed(value, 4 if column == "betweenness" else 2)
             if column == "betweenness" and estimated:
                 label = ESTIMATED_BETWEENNESS
             pairs.append((label, _fmt(value) if value is not None else "–"))

@@ -21,8 +21,8 @@ from .._files import atomic_write
 from ..metrics import Measurement
 from ..metrics.brokerage import CROSS_UNIT_ROLES
 from ._html import details_table, scroll_box, table, text_colour_on
-from ._words import count, density_percent, share_percent
-from .findings import findings
+from ._words import count, density_percent, fixed, share_percent
+from .findings import findings, link_carriers
 from .json_out import unit_pairs_to_write
 from .workbook import left_out_notes
 
@@ -67,7 +67,7 @@ def _num(value, digits: int = 2) -> str:
         return "–"
     if isinstance(value, (int, np.integer)):
         return f"{int(value):,}"
-    return f"{float(value):.{digits}f}"
+    return fixed(value, digits, thousands=True)
 
 
 def _page(title: str, body: str) -> str:
@@ -148,14 +148,15 @@ def _heatmap(measurement: Measurement) -> str:
         for b in units:
             c = by_pair[a, b]
             density = "–" if pd.isna(c.density) else density_percent(c.density) + "%"
-            ratio = "" if pd.isna(c.observed_expected) else f"; {c.observed_expected:.2f} × what chance would give"
+            ratio = "" if pd.isna(c.observed_expected) else \
+                f"; {fixed(c.observed_expected, 2)} × what chance would give"
             where = f"inside {a}" if a == b else f"{a} → {b}"
             tip = f"{where}: {count(c.ties, 'tie')} of {int(c.possible_ties or 0):,} possible, density {density}{ratio}"
             label = "" if pd.isna(c.density) or c.ties == 0 else density_percent(c.density)
             style = f"background:{c.colour};color:{c.text_colour};"
             tds.append(f'<td style="{style}" title="{_e(tip)}">{_e(label)}</td>')
             if c.ties:
-                chance = "–" if pd.isna(c.observed_expected) else f"{c.observed_expected:.2f}"
+                chance = "–" if pd.isna(c.observed_expected) else fixed(c.observed_expected, 2)
                 pair_rows.append(f"<tr><td>{_e(a)}</td><td>{_e('(inside)' if a == b else b)}</td>"
                                  f"<td class='num'>{c.ties:,}</td><td class='num'>{int(c.possible_ties or 0):,}</td>"
                                  f"<td class='num'>{_e(density)}</td><td class='num'>{chance}</td></tr>")
@@ -261,10 +262,9 @@ def _fragile(measurement: Measurement) -> str:
     names = measurement.people["name"] if "name" in measurement.people else pd.Series(dtype=object)
     listed = fragile.sort_values("ties", ascending=False, kind="stable").head(FRAGILE_ROWS_AT_MOST)
     rows = []
-    for r in listed.itertuples(index=False):
-        people = [p for p in str(r.cut_by).split("; ") if p]
-        who = ", ".join(_e(names.get(p, p) or p) for p in people)
-        rows.append(f"<tr><td>{_e(r.unit_a)}</td><td>{_e(r.unit_b)}</td><td class='num'>{int(r.ties):,}</td>"
+    for _, r in listed.iterrows():  # (the person of the first unit first, as the findings name them)
+        who = ", ".join(_e(names.get(p, p) or p) for p in link_carriers(r, measurement.people))
+        rows.append(f"<tr><td>{_e(r['unit_a'])}</td><td>{_e(r['unit_b'])}</td><td class='num'>{int(r['ties']):,}</td>"
                     f"<td>{who}</td></tr>")
     return (table("Pairs of units whose ties all run through one person",
                   ["One unit", "Other unit", "Ties between them", "Everything runs through"], rows) +

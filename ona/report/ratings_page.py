@@ -13,6 +13,7 @@ import pandas as pd
 from .._files import atomic_write
 from ..metrics.ratings import OVERALL, RatingsResult
 from ._html import change_text, details_table, scroll_box, table, text_colour_on
+from ._words import fixed
 from .index_page import _e, _page
 
 __all__ = ["write_ratings_page", "rating_findings"]
@@ -26,24 +27,24 @@ def rating_findings(result: RatingsResult) -> list[str]:
         worst = units["gap"].idxmax()
         r = units.loc[worst]
         if r["gap"] > 0:
-            out.append(f"{worst} rates the other units {r['rates_others']:.1f} on average, but the others rate "
-                       f"{worst} {r['rated_by_others']:.1f}: the largest gap between how a unit sees its "
+            out.append(f"{worst} rates the other units {fixed(r['rates_others'], 1)} on average, but the others rate "
+                       f"{worst} {fixed(r['rated_by_others'], 1)}: the largest gap between how a unit sees its "
                        "cooperation and how the others see it.")
         best = units["rated_by_others"].idxmax()
-        out.append(f"{best} is rated best by the other units ({units.loc[best, 'rated_by_others']:.1f}).")
+        out.append(f"{best} is rated best by the other units ({fixed(units.loc[best, 'rated_by_others'], 1)}).")
     flagged = result.gaps[result.gaps["disagreement"]]
     if len(flagged):
         top = flagged.iloc[0]
         out.append(f"{len(flagged)} pairs of units disagree beyond chance about their cooperation; the largest: "
-                   f"{top['unit_a']} rates {top['unit_b']} {top['a_rates_b']:.1f}, {top['unit_b']} rates "
-                   f"{top['unit_a']} {top['b_rates_a']:.1f}.")
+                   f"{top['unit_a']} rates {top['unit_b']} {fixed(top['a_rates_b'], 1)}, {top['unit_b']} rates "
+                   f"{top['unit_a']} {fixed(top['b_rates_a'], 1)}.")
     if result.support is not None and len(result.support):
         low = result.support.sort_values("line_rates_it").iloc[0]
         if not math.isnan(low["line_rates_it"]):
             managers = (f" and {low['line_managers_reached']} of {low['line_managers']} line managers"
                         if low["line_managers"] else "")  # (none known: no role column, or pseudonymised)
             out.append(f"Of the support functions, the line rates {low['support_unit']} lowest "
-                       f"({low['line_rates_it']:.1f}); it has ties with {low['line_units_reached']} of "
+                       f"({fixed(low['line_rates_it'], 1)}); it has ties with {low['line_units_reached']} of "
                        f"{low['line_units']} line units{managers}.")
     if result.perceived_vs_actual is not None:
         p = result.perceived_vs_actual
@@ -105,11 +106,11 @@ def _heatmap(cells: pd.DataFrame, units: list[str], measure: str, name: str) -> 
                 pair_rows.append(f"<tr><td>{_e(a)}</td><td>{_e(b)}</td><td colspan='3'>not shown (fewer than the "
                                  "minimum number of respondents)</td></tr>")
                 continue
-            interval = "" if math.isnan(r["ci_low"]) else f"{r['ci_low']:.2f} to {r['ci_high']:.2f}"
-            tip = f"{a} rates {b}: mean {r['mean']:.2f} (n = {int(r['n'])}" + \
+            interval = "" if math.isnan(r["ci_low"]) else f"{fixed(r['ci_low'], 2)} to {fixed(r['ci_high'], 2)}"
+            tip = f"{a} rates {b}: mean {fixed(r['mean'], 2)} (n = {int(r['n'])}" + \
                 (f", 95% interval {interval})" if interval else ")")
-            tds.append(_cell(_colour(r["mean"], low, high), tip, f"{r['mean']:.1f}"))
-            pair_rows.append(f"<tr><td>{_e(a)}</td><td>{_e(b)}</td><td class='num'>{r['mean']:.2f}</td>"
+            tds.append(_cell(_colour(r["mean"], low, high), tip, fixed(r["mean"], 1)))
+            pair_rows.append(f"<tr><td>{_e(a)}</td><td>{_e(b)}</td><td class='num'>{fixed(r['mean'], 2)}</td>"
                              f"<td class='num'>{int(r['n']):,}</td><td class='num'>{interval or '–'}</td></tr>")
         rows.append(f'<tr><th class="row" scope="row">{_e(a)}</th>{"".join(tds)}</tr>')
     heat = (f'<table class="heat"><caption class="vh">{_e(name)}: mean rating by the row unit of the column unit'
@@ -135,7 +136,7 @@ def _gap_matrix(result: RatingsResult, units: list[str]) -> str:
                 tds.append("<td></td>")
                 continue
             gap, flagged, ab, ba = g[(a, b)]
-            tip = f"{a} rates {b} {ab:.2f}; {b} rates {a} {ba:.2f}; gap {change_text(gap, 2)}" + \
+            tip = f"{a} rates {b} {fixed(ab, 2)}; {b} rates {a} {fixed(ba, 2)}; gap {change_text(gap, 2)}" + \
                 ("; beyond chance" if flagged else "")
             shown = change_text(gap, 1)
             tds.append(_cell(_diverging(gap, extent), tip, f"<b>{shown}</b>" if flagged else shown))
@@ -186,12 +187,12 @@ def _we_they_chart(result: RatingsResult) -> str:
             if value is None or math.isnan(value):
                 values.append("–")
                 continue
-            values.append(f"{value:.2f}")
+            values.append(fixed(value, 2))
             w = max(scale_w * (value - 1) / 4, 1)
             parts.append(f'<rect x="{label_w}" y="{y + k * bar}" width="{w:.1f}" height="{bar - 1}" fill="{fill}" '
-                         f'stroke="{colour}"><title>{_e(unit)} {what}: {value:.2f}</title></rect>'
+                         f'stroke="{colour}"><title>{_e(unit)} {what}: {fixed(value, 2)}</title></rect>'
                          f'<text x="{label_w + w + 4:.1f}" y="{y + k * bar + bar - 2}" font-size="12">'
-                         f"{value:.2f}</text>")
+                         f"{fixed(value, 2)}</text>")
         said.append(f"{unit} rates the others {values[0]}, is rated {values[1]}")
         rows.append(f"<tr><td>{_e(unit)}</td><td class='num'>{values[0]}</td><td class='num'>{values[1]}</td></tr>")
     label = "How each unit rates the others and is rated by them, on the scale 1 to 5: " + "; ".join(said)
@@ -212,10 +213,10 @@ def _support(result: RatingsResult) -> str:
         return ""
 
     def pct(x):
-        return "–" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{100 * x:.0f}%"
+        return "–" if x is None or (isinstance(x, float) and math.isnan(x)) else fixed(x, 0, percent=True) + "%"
 
     def num(x):
-        return "–" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{x:.2f}"
+        return "–" if x is None or (isinstance(x, float) and math.isnan(x)) else fixed(x, 2)
 
     rows = [
         f"<tr><td>{_e(r.support_unit)}</td><td class='num'>{r.line_units_reached} of {r.line_units} "
@@ -236,9 +237,9 @@ def _rated_vs_ties(result: RatingsResult) -> str:
     if not len(named):
         return ""
     rows = [
-        f"<tr><td>{_e(r.rater_unit)}</td><td>{_e(r.rated_unit)}</td><td class='num'>{r.mean:.2f}</td>"
+        f"<tr><td>{_e(r.rater_unit)}</td><td>{_e(r.rated_unit)}</td><td class='num'>{fixed(r.mean, 2)}</td>"
         f"<td class='num'>{0 if pd.isna(r.ties) else int(r.ties)}</td>"
-        f"<td class='num'>{'–' if pd.isna(r.observed_expected) else f'{r.observed_expected:.2f}'}</td>"
+        f"<td class='num'>{'–' if pd.isna(r.observed_expected) else fixed(r.observed_expected, 2)}</td>"
         f"<td>{_e(r.pattern)}</td></tr>" for r in named.itertuples()]
     return ("<h2>Ratings beside the ties</h2>"
             + table("Pairs of units whose rating and ties tell different stories",

@@ -1,0 +1,325 @@
+"""Five small defects found by the previous session and fixed together: a unit mapping checked against
+the whole history from Python too, a wave the history refuses leaving no new report, figures rounded
+half up as a person rounds them, the person panel's figures to as many decimals for everyone, and the
+fragile-links table naming a pair's two people in the order the findings do."""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import json
+import re
+import sqlite3
+from pathlib import Path
+
+import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+
+import ona
+from ona.cli import cli
+from ona.config import read_config, run_wave
+from ona.history import open_history
+
+from conftest import write_csv
+
+
+def measure(tmp_path: Path, people: list[list[str]], ties: list[list[str]], **options):
+    """Measure a hand-made organisation: ``people`` rows (id, name, unit), ``ties`` rows (source, target)."""
+    roster = ona.read_roster(write_csv(tmp_path / "roster.csv", [["id", "Name", "Department"], *people]))
+    graph = ona.build_graph(roster, ona.read_ties(write_csv(tmp_path / "ties.csv", [["Source", "Target"], *ties]),
+                                                  roster))
+    return graph, ona.measure(graph, by="Department", **{"permutations": 0, **options})
+
+
+def team(unit: str, n: int, prefix: str) -> list[list[str]]:
+    return [[f"{prefix}{i}", f"Person {prefix.upper()}{i}", unit] for i in range(1, n + 1)]
+
+
+# --- 1. compare_waves checks the unit mapping against the whole history, from Python too -----------
+
+@pytest.fixture
+def three_waves(tmp_path) -> Path:
+    """2024: units A (a1-a3) and B (b1-b3); A is renamed A2 in 2025 and stays A2 in 2026."""
+    graph, m = measure(tmp_path, team("A", 3, "a") + team("B", 3, "b"),
+                       [["a1", "a2"], ["a2", "a3"], ["b1", "b2"], ["b2", "b3"], ["a1", "b1"]])
+    renamed = m.people.assign(unit=m.people["unit"].astype(object).replace({"A": "A2"}))
+    path = tmp_path / "h.db"
+    with open_history(path) as history:
+        history.store("2024", m, graph)
+        history.store("2025", dataclasses.replace(m, people=renamed), graph)
+        history.store("2026", dataclasses.replace(m, people=renamed), graph)
+    return path
+
+
+MAPPING = {"A": "A2", "B": "Bee", "Nonexistent": "A2"}
+
+
+def test_compare_waves_from_python_warns_of_a_misspelt_mapping_as_the_command_line_does(three_waves, tmp_path):
+    """Comparing 2025 with 2026 from a script: "A" = "A2" is quiet (A is a unit of the stored 2024
+    wave, though of neither wave compared), "B" = "Bee" and "Nonexistent" = "A2" are each a warning,
+    first in Comparison.warnings, naming the entry of the dict; compare.html opens with them."""
+    with open_history(three_waves, read_only=True) as history:
+        c = ona.compare_waves(history.load("2025"), history.load("2026"), mapping=MAPPING, bootstraps=20)
+    assert c.warnings == [
+        "mapping['B']: unit 'B' is mapped to 'Bee', in no stored wave; check its spelling",
+        "mapping['Nonexistent']: unit 'Nonexistent' is in no stored wave, so this mapping is not used; "
+        "check its spelling"]
+    ona.write_comparison(c, tmp_path / "cmp")
+    page = (tmp_path / "cmp" / "compare.html").read_text(encoding="utf-8")
+    assert "<h2>Read this first</h2><ul><li>mapping[&#x27;B&#x27;]: unit &#x27;B&#x27; is mapped to" in page
+
+
+def test_compare_waves_names_where_the_mapping_is_written_when_told(three_waves):
+    """The command line passes ona.toml's lines (Config.units_where): the same warning, named by line."""
+    with open_history(three_waves, read_only=True) as history:
+        c = ona.compare_waves(history.load("2025"), history.load("2026"), mapping=MAPPING, bootstraps=20,
+                              mapping_where={"B": "ona.toml, line 3", "Nonexistent": "ona.toml, line 4"})
+    assert c.warnings == [
+        "ona.toml, line 3: unit 'B' is mapped to 'Bee', in no stored wave; check its spelling",
+        "ona.toml, line 4: unit 'Nonexistent' is in no stored wave, so this mapping is not used; check its spelling"]
+
+
+def test_the_command_line_says_the_mapping_warnings_once_and_compare_html_too(three_waves, tmp_path, runner):
+    """One code path: `ona compare --config` prints each warning once, with its line, exit 0."""
+    config = tmp_path / "ona.toml"
+    config.write_text('[units]\n"A" = "A2"\n"B" = "Bee"\n"Nonexistent" = "A2"\n\n'
+                      '[waves.2026]\nroster = "r.csv"\nties = "t.csv"\n', encoding="utf-8")
+    result = runner.invoke(cli, ["compare", "2025", "2026", "--history", str(three_waves), "--config", str(config),
+                                 "--out", str(tmp_path / "cmp"), "--bootstraps", "20"])
+    assert result.exit_code == 0, result.output
+    assert result.stderr.splitlines() == [
+        "Warning: ona.toml, line 3: unit 'B' is mapped to 'Bee', in no stored wave; check its spelling",
+        "Warning: ona.toml, line 4: unit 'Nonexistent' is in no stored wave, so this mapping is not used; "
+        "check its spelling"]
+    page = (tmp_path / "cmp" / "compare.html").read_text(encoding="utf-8")
+    assert page.count("ona.toml, line 3: unit &#x27;B&#x27;") == 1
+
+
+def test_a_mapping_that_is_no_dict_is_one_clear_error(three_waves):
+    with open_history(three_waves, read_only=True) as history, pytest.raises(ona.InputError) as raised:
+        ona.compare_waves(history.load("2025"), history.load("2026"), mapping=[("A", "A2")])
+    assert [p.code for p in raised.value.problems] == ["bad-argument"]
+    assert str(raised.value) == ("compare_waves(mapping=...) takes a dict of old unit name -> new name (a list of "
+                                 "new names for a unit that was split); got list [bad-argument]")
+
+
+def test_a_loaded_wave_knows_the_units_of_every_stored_wave_also_after_another_program_stores_one(three_waves,
+                                                                                                     tmp_path):
+    """history_units is read again when the file changed, by this connection or by another program."""
+    with open_history(three_waves, read_only=True) as reading:
+        assert reading.load("2026").history_units == {"A", "A2", "B"}
+        graph, m = measure(tmp_path, team("C", 2, "c"), [["c1", "c2"]])
+        with open_history(three_waves) as writing:
+            writing.store("2027", m, graph)
+            assert writing.load("2024").history_units == {"A", "A2", "B", "C"}
+        assert reading.load("2026").history_units == {"A", "A2", "B", "C"}
+
+
+# --- 2. A wave the history refuses leaves no new report -------------------------------------------
+
+CONFIG = """\
+[measurement]
+by = "Department"
+permutations = 0
+history = "ona-history.db"
+out = "report-{wave}"
+
+[waves.2025]
+roster = "roster.csv"
+ties = ["ties.csv"]
+"""
+
+TIES = [["a1", "a2"], ["a2", "a3"], ["b1", "b2"], ["b2", "b3"], ["a1", "b1"]]
+
+
+def small_config(folder: Path) -> Path:
+    write_csv(folder / "roster.csv", [["id", "Name", "Department"], *team("A", 3, "a"), *team("B", 3, "b")])
+    write_csv(folder / "ties.csv", [["Source", "Target"], *TIES])
+    (folder / "ona.toml").write_text(CONFIG, encoding="utf-8")
+    return folder / "ona.toml"
+
+
+def files(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file()} | \
+        {p.name: b"(folder)" for p in folder.iterdir() if p.is_dir()}
+
+
+@pytest.fixture
+def locked_after_measuring(monkeypatch):
+    """Another program takes the history's write lock once the run has measured (after the check that
+    the lock is free, before the wave is stored); SQLite waits 0.2 s for it, not 5."""
+    import ona.pipeline
+
+    other: list[sqlite3.Connection] = []
+    real_analyze, real_connect = ona.pipeline.analyze, sqlite3.connect
+
+    def analyze_then_lock(*args, **kwargs):
+        done = real_analyze(*args, **kwargs)
+        if history:  # (a run before the test names the history is not disturbed)
+            other.append(real_connect(history[0], isolation_level=None))
+            other[0].execute("BEGIN IMMEDIATE")
+        return done
+
+    history: list[Path] = []
+    monkeypatch.setattr(ona.pipeline, "analyze", analyze_then_lock)
+    monkeypatch.setattr(sqlite3, "connect", functools.partial(real_connect, timeout=0.2))
+    yield history
+    for connection in other:
+        connection.execute("ROLLBACK")
+        connection.close()
+
+
+LOCKED = ("Error: ona-history.db: is being written by another program (SQLite: database is locked); wait until it "
+          "is done, or close the program that has it open, and run again")
+
+
+def test_run_replace_refused_by_the_lock_leaves_the_earlier_report_and_wave(tmp_path, runner, locked_after_measuring):
+    """2025 is stored with 5 ties; its tie file gains b3 -> a3 and 2025 is run again with --replace
+    while another program takes the lock: one error line, exit 2, and report-2025/ holds the earlier
+    report byte for byte (nothing new beside the earlier wave), the history the earlier wave."""
+    config = small_config(tmp_path)
+    assert runner.invoke(cli, ["run", str(config), "--wave", "2025"]).exit_code == 0
+    before = files(tmp_path / "report-2025")
+    write_csv(tmp_path / "ties.csv", [["Source", "Target"], *TIES, ["b3", "a3"]])
+    locked_after_measuring.append(tmp_path / "ona-history.db")
+    result = runner.invoke(cli, ["run", str(config), "--wave", "2025", "--replace"])
+    assert result.exit_code == 2, result.output
+    assert result.stderr.splitlines() == [LOCKED]
+    assert files(tmp_path / "report-2025") == before
+    with open_history(tmp_path / "ona-history.db", read_only=True) as history:
+        assert history.load("2025").measurement.summary["ties"] == 5
+
+
+def test_run_wave_from_python_refused_by_the_lock_writes_no_report(tmp_path, locked_after_measuring):
+    config = small_config(tmp_path)
+    locked_after_measuring.append(tmp_path / "ona-history.db")
+    with pytest.raises(ona.OnaError, match=r"^ona-history.db: is being written by another program"):
+        run_wave(read_config(config), "2025")
+    assert files(tmp_path / "report-2025") == {}  # (the folder is made; no file, no staging folder is left)
+
+
+def test_analyze_with_a_wave_refused_by_the_lock_writes_no_report(tmp_path, runner, locked_after_measuring):
+    small_config(tmp_path)
+    locked_after_measuring.append(tmp_path / "h.db")
+    result = runner.invoke(cli, ["analyze", "--roster", str(tmp_path / "roster.csv"), "--ties",
+                                 str(tmp_path / "ties.csv"), "--out", str(tmp_path / "out"), "--permutations", "0",
+                                 "--wave", "2025", "--history", str(tmp_path / "h.db")])
+    assert result.exit_code == 2, result.output
+    assert result.stderr.splitlines() == [LOCKED.replace("ona-history.db", "h.db")]
+    assert files(tmp_path / "out") == {}
+
+
+def test_a_stored_run_writes_its_report_and_its_wave(tmp_path, runner):
+    """Guard: without another program, `ona run` writes the report and stores the wave as before."""
+    config = small_config(tmp_path)
+    result = runner.invoke(cli, ["run", str(config), "--wave", "2025"])
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[-2:] == [f"Report written to {tmp_path / 'report-2025'}/: index.html and more",
+                                               f"Stored as wave 2025 in {tmp_path / 'ona-history.db'}."]
+    assert {"index.html", "map.html", "metrics.xlsx"} <= set(files(tmp_path / "report-2025"))
+    with open_history(tmp_path / "ona-history.db", read_only=True) as history:
+        assert history.labels() == ["2025"]
+
+
+# --- 3. Figures are rounded half up, on their decimal value ---------------------------------------
+
+def test_the_shared_formatter_rounds_half_up_on_the_decimal_value():
+    from ona.report._html import change_text
+    from ona.report._words import density_percent, fixed, share_percent, signed
+
+    assert density_percent(1 / 16) == "6.3"       # 6.25%: Python's format says 6.2
+    assert density_percent(1 / 400) == "0.3"      # 0.25%
+    assert density_percent(1 / 3) == "33.3" and density_percent(2 / 3) == "66.7"
+    assert share_percent(1, 8) == "13%" and share_percent(5, 8) == "63%" and share_percent(1, 3) == "33%"
+    assert signed(0.125) == "+0.13" and signed(-0.125) == "-0.13" and signed(-0.004) == "0.00"
+    assert change_text(0.25, 1) == "+0.3" and change_text(-2.5, 0) == "-3" and change_text(-0.04, 1) == "0.0"
+    assert change_text(1204.5, 0, " ties") == "+1,205 ties"
+    assert fixed(2.675) == "2.68"                 # the float is 2.67499999..., its decimal 2.675
+    assert fixed(0.1 + 0.2, 2) == "0.30" and fixed(1 / 3, 3) == "0.333"
+    assert fixed(1e300, 1).startswith("1000000000") and fixed(float("nan"), 2) == "nan"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.floats(min_value=-1e9, max_value=1e9, allow_nan=False), st.integers(min_value=0, max_value=4))
+def test_only_a_half_at_the_rounded_place_reads_otherwise_than_before(value, digits):
+    """Where a figure's decimal (its repr) is no half at the place rounded to, half up and Python's
+    formatting agree (1/3, 0.1 + 0.2, ...): the figures that read otherwise are the halves alone."""
+    from ona.report._words import fixed
+
+    fraction = repr(value).partition(".")[2]
+    assume("e" not in repr(value) and not (len(fraction) == digits + 1 and fraction.endswith("5")))
+    before = f"{value:.{digits}f}"
+    assert fixed(value, digits) == (before.lstrip("-") if set(before) <= set("-0.") else before)
+
+
+def test_index_html_the_unit_map_and_the_terminal_round_half_up(tmp_path, runner):
+    """Units A and B of 4 people each; 7 ties inside and one a1 -> b1: the density A -> B is 1 of the
+    16 possible, 6.25%, read "6.3%"; 1 tie of 8 crosses units, 12.5%, read "13%" (terminal summary and
+    findings). metrics.xlsx keeps the density itself (0.0625, General number format: Excel rounds)."""
+    people = team("A", 4, "a") + team("B", 4, "b")
+    ties = [["a1", "a2"], ["a2", "a3"], ["a3", "a4"], ["a4", "a1"], ["b1", "b2"], ["b2", "b3"], ["b3", "b4"],
+            ["a1", "b1"]]
+    write_csv(tmp_path / "r.csv", [["id", "Name", "Department"], *people])
+    write_csv(tmp_path / "t.csv", [["Source", "Target"], *ties])
+    result = runner.invoke(cli, ["analyze", "--roster", str(tmp_path / "r.csv"), "--ties", str(tmp_path / "t.csv"),
+                                 "--out", str(tmp_path / "out"), "--permutations", "0"])
+    assert result.exit_code == 0, result.output
+    assert "Cross-unit ties:     13% (1 of 8)" in result.output.splitlines()
+    assert "E-I index (org):     -0.75" in result.output.splitlines()
+    page = (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
+    assert re.search(r'title="A → B: 1 tie of 16 possible, density 6\.3%[^"]*">6\.3</td>', page)
+    assert "13% of collaboration" in page
+    units = (tmp_path / "out" / "units.html").read_text(encoding="utf-8")
+    assert "A → B: 1 tie (density 6.3%)" in units
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(tmp_path / "out" / "metrics.xlsx")["Unit pairs"]
+    header = [c.value for c in sheet[1]]
+    row = next(r for r in sheet.iter_rows(min_row=2) if (r[0].value, r[1].value) == ("A", "B"))
+    density = row[header.index("density")]
+    assert (density.value, density.number_format) == (0.0625, "General")
+
+
+# --- 4. The person panel shows a statistic to as many decimals for everyone ------------------------
+
+def test_the_person_panel_writes_every_figure_with_decimals_to_two_decimals_even_a_whole_one(tmp_path):
+    """a1 names a2, a3 and b1, who name nobody and are not tied among themselves: a1's effective size
+    is 3 (three alters, none redundant) and is shown "3.00" beside a constraint of 1/3 ("0.33"), as
+    a2's figures are; the counts stay whole (1 other unit reached, 2 brokerage roles)."""
+    from ona.report.html_map import map_data
+
+    graph, m = measure(tmp_path, team("A", 3, "a") + team("B", 1, "b"), [["a1", "a2"], ["a1", "a3"], ["a1", "b1"]])
+    assert float(m.people.loc["a1", "effective_size"]) == 3.0
+    panels = {node["id"]: dict(node["metrics"]) for node in map_data(graph, m)["nodes"]}
+    a1 = panels["a1"]
+    assert (a1["Effective size"], a1["Burt constraint"]) == ("3.00", "0.33")
+    assert a1["Other units reached"] == "1"
+    assert a1["Participation"] == "0.44"  # 1 - ((2/3)^2 + (1/3)^2) = 4/9
+    decimals = {label: {len(value.split(".")[1]) if "." in value else 0 for value in
+                        (panel[label] for panel in panels.values()) if value != "–"}
+                for label in ("Effective size", "Burt constraint", "Participation", "Betweenness")}
+    assert decimals == {"Effective size": {2}, "Burt constraint": {2}, "Participation": {2}, "Betweenness": {4}}
+    ona.write_map(graph, m, tmp_path / "map.html")
+    data = json.loads(re.search(r'<script id="ona-data" type="application/json">(.*?)</script>',
+                                (tmp_path / "map.html").read_text(encoding="utf-8"), re.DOTALL).group(1))
+    assert ["Effective size", "3.00"] in next(n for n in data["nodes"] if n["id"] == "a1")["metrics"]
+
+
+# --- 5. The fragile-links table names a pair's people in the findings' order -----------------------
+
+def test_the_fragile_links_table_names_the_first_units_person_first(tmp_path):
+    """B's people come first in the roster, so the pair's people are stored "b1; a1" (roster order);
+    the link between A and B is one relationship, b1 -> a1. The finding says "between Anna and Bo"
+    (A's person first) and so does the table's row: "Anna, Bo"."""
+    people = [["b1", "Bo", "B"], ["b2", "Bea", "B"], ["a1", "Anna", "A"], ["a2", "Al", "A"]]
+    _, m = measure(tmp_path, people, [["a1", "a2"], ["b1", "b2"], ["b1", "a1"]])
+    bridge = m.extra["fragile_bridges"].iloc[0]
+    assert (bridge["unit_a"], bridge["unit_b"], bridge["cut_by"]) == ("A", "B", "b1; a1")
+    found = {f.key: f.text for f in ona.report.findings(m)}
+    assert found["single_tie_pairs"] == "A and B are connected by a single relationship, between Anna and Bo."
+    from ona.report.index_page import write_index
+
+    write_index(m, tmp_path / "index.html")
+    page = (tmp_path / "index.html").read_text(encoding="utf-8")
+    assert "<tr><td>A</td><td>B</td><td class='num'>1</td><td>Anna, Bo</td></tr>" in page
