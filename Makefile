@@ -46,10 +46,9 @@ java:
 	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless >/dev/null; fi; }
 	@command -v java >/dev/null || { echo "no Java runtime: apt-get install default-jre-headless" >&2; exit 1; }
 
-# pytest exits 5 when it ran no test (with or without xdist); make treats any non-zero exit as failure.
-# Two workers (pytest-xdist): the Spark tests share one JVM on one worker, the rest run beside them.
+# pytest exits 5 when it ran no test; make treats any non-zero exit as failure.
 test: install-test chromium java
-	$(PY) -m pytest -q -n auto --dist loadgroup
+	$(PY) -m pytest -q
 
 bench: install-test
 	$(PY) -m pip install --quiet -e ".[test,bench]"

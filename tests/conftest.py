@@ -17,18 +17,6 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
                  "--disable-component-update", "--no-first-run"]
 
 
-def pytest_collection_modifyitems(config, items):
-    """Under pytest-xdist (`make test` runs two workers), every Spark test goes to one worker, so
-    one JVM serves them all while the other worker runs the rest; likewise one Chromium. (The
-    Spark tests that start their own JVM through `ona` need no shared session and go anywhere.)"""
-    for item in items:
-        uses = getattr(item, "fixturenames", ())
-        if "spark" in uses or (item.get_closest_marker("spark") and "email_engine" in uses):
-            item.add_marker(pytest.mark.xdist_group("spark"))
-        elif item.get_closest_marker("browser") or "browser" in uses:
-            item.add_marker(pytest.mark.xdist_group("browser"))
-
-
 @pytest.fixture
 def data_dir() -> Path:
     return DATA
