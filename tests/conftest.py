@@ -13,6 +13,9 @@ DATA = TESTS / "data"
 ROOT = TESTS.parent
 SHARED_DATA = ROOT.parent / "shared" / "data"
 CHROMIUM = "/usr/bin/chromium"
+# The script that made the LibreOffice fixtures needs LibreOffice's Python (uno); it is not a test,
+# and --doctest-modules would import it.
+collect_ignore = ["fixtures/office/make_fixtures.py"]
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--no-first-run"]
 
