@@ -14,15 +14,13 @@ import zipfile
 from pathlib import Path, PurePosixPath
 from xml.etree import ElementTree
 
-__all__ = ["SheetExtras", "WorkbookExtras"]
+__all__ = ["SheetExtras", "WorkbookExtras", "column_number", "xlsx_worksheet_names"]
 
 _CHUNK = 1 << 22
 _TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
 _OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
 _TEXT_P = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}p"
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
-_PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
 # In content.xml: a merged cell, and a cell that shows digits with a leading zero.
 _ODS_MERGE = re.compile(rb'number-(?:rows|columns)-spanned="')
 _ODS_PADDED = re.compile(rb"<text:p>0[0-9]+</text:p>")
@@ -82,7 +80,7 @@ class WorkbookExtras:
                 self._xlsx_padding = _xlsx_padding_styles(archive)
             if not self._xlsx_padding:
                 return _NONE
-            member = _xlsx_sheet_member(archive, name)
+            member = next((m for m, sheet in xlsx_worksheet_names(archive).items() if sheet == name), None)
             if member is None:
                 return _NONE
             return SheetExtras(shown=_xlsx_padded_cells(archive, member, self._xlsx_padding))
@@ -220,16 +218,38 @@ def _xlsx_padding_styles(archive: zipfile.ZipFile) -> dict[int, int]:
             if xf.get("numFmtId") in widths}
 
 
-def _xlsx_sheet_member(archive: zipfile.ZipFile, name: str) -> str | None:
-    """The zip member of the worksheet called ``name``, from workbook.xml and its relationships."""
-    workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
-    rid = next((s.get(_REL) for s in workbook.iter(_MAIN + "sheet") if s.get("name") == name), None)
-    if rid is None:
-        return None
-    rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
-    target = next((r.get("Target") for r in rels.iter(_PKG_REL) if r.get("Id") == rid), None)
-    if not target:
-        return None
+def xlsx_worksheet_names(archive: zipfile.ZipFile) -> dict[str, str]:
+    """The sheet name of each worksheet part of an .xlsx workbook (``xl/worksheets/sheet1.xml``:
+    "Data"), from ``xl/workbook.xml`` and its relationships, with ``..`` in a target resolved; empty
+    when they cannot be read. Elements are matched by local name, so a Strict Open XML workbook
+    (other namespaces) is read too."""
+    try:
+        workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+        links = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    except (KeyError, OSError, zipfile.BadZipFile, ElementTree.ParseError):
+        return {}
+    targets = {link.get("Id"): link.get("Target") for link in links.iter()
+               if _local(link.tag) == "Relationship"}
+    names = {}
+    for sheet in workbook.iter():
+        if _local(sheet.tag) != "sheet" or sheet.get("name") is None:
+            continue
+        link = next((v for k, v in sheet.attrib.items() if k.startswith("{") and _local(k) == "id"), None)
+        target = targets.get(link)
+        if target:
+            names[_part_name(target)] = sheet.get("name")
+    return names
+
+
+def _local(name: str) -> str:
+    """An XML name without its namespace (``{uri}sheet``: ``sheet``)."""
+    return name.rpartition("}")[2]
+
+
+def _part_name(target: str) -> str:
+    """The zip member a relationship target of xl/workbook.xml names (``worksheets/sheet1.xml``,
+    ``/xl/worksheets/sheet1.xml`` and ``../xl/worksheets/sheet1.xml`` all name
+    ``xl/worksheets/sheet1.xml``)."""
     member = target.lstrip("/") if target.startswith("/") else str(PurePosixPath("xl") / target)
     parts: list[str] = []
     for part in member.split("/"):
@@ -239,6 +259,18 @@ def _xlsx_sheet_member(archive: zipfile.ZipFile, name: str) -> str | None:
         elif part and part != ".":
             parts.append(part)
     return "/".join(parts)
+
+
+def column_number(letters: bytes) -> int:
+    """The number of a column from its letters.
+
+    >>> column_number(b"A"), column_number(b"AB"), column_number(b"XFD")
+    (1, 28, 16384)
+    """
+    number = 0
+    for ch in letters:
+        number = number * 26 + ch - 64
+    return number
 
 
 def _xlsx_padded_cells(archive: zipfile.ZipFile, member: str, styles: dict[int, int]) -> dict:
@@ -276,10 +308,7 @@ def _xlsx_padded_cells(archive: zipfile.ZipFile, member: str, styles: dict[int, 
                     continue
                 if number < 0 or not number.is_integer() or number >= 1e15:
                     continue
-                col = 0
-                for ch in ref.group(1):
-                    col = col * 26 + ch - 64
-                shown[(int(ref.group(2)) - 1, col - 1)] = str(int(number)).zfill(styles[int(m.group(1))])
+                shown[(int(ref.group(2)) - 1, column_number(ref.group(1)) - 1)] = str(int(number)).zfill(styles[int(m.group(1))])
             if not chunk:
                 break
     return shown

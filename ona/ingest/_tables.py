@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError, Problem
-from ._office_xml import WorkbookExtras
+from ._office_xml import WorkbookExtras, column_number, xlsx_worksheet_names
 
 __all__ = ["Table", "CellError", "read_table", "cell_text", "normalise_header", "row_numbers"]
 
@@ -491,7 +491,7 @@ def _check_zip(path: Path) -> dict[str, list]:
                 if found:
                     errors[member.filename] = found
         if errors:
-            sheets = _worksheet_names(archive)
+            sheets = xlsx_worksheet_names(archive)
             return {sheets[member]: found for member, found in errors.items() if member in sheets}
     return {}
 
@@ -545,15 +545,7 @@ def _used_range(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> tuple[int,
             data, tail = (data[:cut], data[cut:]) if cut > 0 else (data, b"")
             scan(data)
     scan(tail)
-    return max_row, max((_column_number(letters) for letters in columns), default=0), errors
-
-
-def _column_number(letters: bytes) -> int:
-    """The number of a column from its letters (b"A": 1, b"AB": 28)."""
-    number = 0
-    for ch in letters:
-        number = number * 26 + ch - 64
-    return number
+    return max_row, max((column_number(letters) for letters in columns), default=0), errors
 
 
 def _error_cells(data: bytes) -> list[tuple[int, int, str, bool]]:
@@ -569,37 +561,8 @@ def _error_cells(data: bytes) -> list[tuple[int, int, str, bool]]:
         letters, row, inner = cell.groups(b"")
         value = _ERROR_VALUE.search(inner)
         text = value.group(1).decode("ascii", "replace").strip() if value else ""
-        found.append((int(row), _column_number(letters) - 1, text, b"<f" in inner))
+        found.append((int(row), column_number(letters) - 1, text, b"<f" in inner))
     return found
-
-
-_SHEET_ENTRY = re.compile(rb"<(?:\w+:)?sheet\s([^>]*)>")
-_RELATIONSHIP = re.compile(rb"<(?:\w+:)?Relationship\s([^>]*)>")
-_ATTRIBUTE = re.compile(rb'([\w:]+)="([^"]*)"')
-
-
-def _worksheet_names(archive: zipfile.ZipFile) -> dict[str, str]:
-    """The sheet name of each worksheet part of a workbook (``xl/worksheets/sheet1.xml``: "Data"),
-    from its workbook part and that part's relationships; empty when they cannot be read."""
-    import html
-
-    try:
-        book = archive.read("xl/workbook.xml")
-        links = archive.read("xl/_rels/workbook.xml.rels")
-    except (KeyError, OSError, zipfile.BadZipFile):
-        return {}
-    targets = {}
-    for attrs in _RELATIONSHIP.findall(links):
-        fields = dict(_ATTRIBUTE.findall(attrs))
-        target = html.unescape(fields.get(b"Target", b"").decode("utf-8", "replace"))
-        targets[fields.get(b"Id")] = target.lstrip("/") if target.startswith("/") else "xl/" + target
-    names = {}
-    for attrs in _SHEET_ENTRY.findall(book):
-        fields = dict(_ATTRIBUTE.findall(attrs))
-        link = next((v for k, v in fields.items() if k.endswith(b":id")), None)
-        if link in targets and b"name" in fields:
-            names[targets[link]] = html.unescape(fields[b"name"].decode("utf-8", "replace"))
-    return names
 
 
 def _fill_merged(cells: list[list], merged) -> None:
