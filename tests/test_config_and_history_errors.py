@@ -208,7 +208,8 @@ def test_storing_refuses_another_applications_database_but_fills_an_empty_file(i
 def test_a_misspelt_unit_mapping_is_a_warning_naming_the_config_line(tmp_path, runner, data_dir):
     """Three waves: unit A is renamed A2 in 2025. Comparing 2025 with 2026 under the mapping
     A = A2 is quiet (A is in the stored 2024 wave), but an old name in no stored wave and a new
-    name in no stored wave are each one warning naming the line of ona.toml."""
+    name in no stored wave are each one warning naming the line of ona.toml, on the terminal and
+    in compare.html."""
     roster = ona.read_roster(data_dir / "analyze" / "roster.csv")
     graph = ona.build_graph(roster, ona.read_ties(data_dir / "analyze" / "ties.csv", roster))
     m = ona.measure(graph, by="Department", permutations=10)
@@ -229,6 +230,9 @@ def test_a_misspelt_unit_mapping_is_a_warning_naming_the_config_line(tmp_path, r
         "Warning: ona.toml, line 4: unit 'Nonexistent' is in no stored wave, so this mapping is not used; "
         "check its spelling",
     ]
+    # printed once (one code path for the command line and Python), and at the top of compare.html
+    page = (tmp_path / "cmp" / "compare.html").read_text(encoding="utf-8")
+    assert page.count("ona.toml, line 3: unit &#x27;B&#x27;") == 1
 
 
 def test_init_writes_the_reading_options_it_was_given_so_that_run_reads_the_same(runner, tmp_path, monkeypatch):

@@ -66,6 +66,12 @@ def with_errors(path: Path, rows: list[list], errors: dict[str, str], *, sheet: 
     return path
 
 
+def shows(where: str, error: str, then: str = FIX) -> str:
+    """The problem a cell showing ``error`` left by a formula gets: ``where`` is "file, sheet 'S', row
+    3, column 'C'"."""
+    return f"{where}: the cell shows Excel's error {error}, left by a formula; {then}"
+
+
 def roster_file(tmp_path, errors=None, **kw) -> Path:
     return with_errors(tmp_path / "roster.xlsx", ROSTER, errors or {}, **kw)
 
@@ -179,17 +185,15 @@ def test_an_edge_list_target_showing_na_is_an_error_not_a_blank_person(runner, t
                        {"B3": "#N/A", "D4": "#VALUE!"}, sheet="Ties")
     res = validate(runner, roster, ties)
     assert res.exit_code == 1
+    target = shows("ties.xlsx, sheet 'Ties', row 3, column 'Target'", "#N/A")
     assert res.stdout.splitlines() == [
-        (f"Error: ties.xlsx, sheet 'Ties', row 3, column 'Target': the cell shows Excel's error #N/A, left by a "
-         f"formula; {FIX}"),
-        (f"Warning: ties.xlsx, sheet 'Ties', row 4, column 'Note': the cell shows Excel's error #VALUE!, left by a "
-         f"formula; {READ_AS_BLANK}"),
+        f"Error: {target}",
+        "Warning: " + shows("ties.xlsx, sheet 'Ties', row 4, column 'Note'", "#VALUE!", READ_AS_BLANK),
         "1 error, 1 warning in roster.xlsx, ties.xlsx",
     ]
     res = analyze(runner, tmp_path, roster, ties)
     assert res.exit_code == 2
-    assert res.stderr.splitlines()[0] == (f"Error: ties.xlsx, sheet 'Ties', row 3, column 'Target': the cell shows "
-                                          f"Excel's error #N/A, left by a formula; {FIX}")
+    assert res.stderr.splitlines()[0] == f"Error: {target}"
     assert "Traceback" not in res.output
 
 
@@ -232,10 +236,8 @@ def test_a_wide_sheet_colleague_showing_na_is_an_error_not_no_colleague(runner, 
     res = validate(runner, roster, wide)
     assert res.exit_code == 1
     assert res.stdout.splitlines() == [
-        (f"Error: survey.xlsx, sheet 'Answers', row 2, column 'Colleague 2': the cell shows Excel's error #N/A, "
-         f"left by a formula; {FIX}"),
-        (f"Error: survey.xlsx, sheet 'Answers', row 3, column 'How often 2': the cell shows Excel's error #NAME?, "
-         f"left by a formula; {FIX}"),
+        "Error: " + shows("survey.xlsx, sheet 'Answers', row 2, column 'Colleague 2'", "#N/A"),
+        "Error: " + shows("survey.xlsx, sheet 'Answers', row 3, column 'How often 2'", "#NAME?"),
         "2 errors, 0 warnings in roster.xlsx, survey.xlsx",
     ]
 

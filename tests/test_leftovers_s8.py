@@ -80,22 +80,6 @@ def test_compare_waves_names_where_the_mapping_is_written_when_told(three_waves)
         "ona.toml, line 4: unit 'Nonexistent' is in no stored wave, so this mapping is not used; check its spelling"]
 
 
-def test_the_command_line_says_the_mapping_warnings_once_and_compare_html_too(three_waves, tmp_path, runner):
-    """One code path: `ona compare --config` prints each warning once, with its line, exit 0."""
-    config = tmp_path / "ona.toml"
-    config.write_text('[units]\n"A" = "A2"\n"B" = "Bee"\n"Nonexistent" = "A2"\n\n'
-                      '[waves.2026]\nroster = "r.csv"\nties = "t.csv"\n', encoding="utf-8")
-    result = runner.invoke(cli, ["compare", "2025", "2026", "--history", str(three_waves), "--config", str(config),
-                                 "--out", str(tmp_path / "cmp"), "--bootstraps", "20"])
-    assert result.exit_code == 0, result.output
-    assert result.stderr.splitlines() == [
-        "Warning: ona.toml, line 3: unit 'B' is mapped to 'Bee', in no stored wave; check its spelling",
-        "Warning: ona.toml, line 4: unit 'Nonexistent' is in no stored wave, so this mapping is not used; "
-        "check its spelling"]
-    page = (tmp_path / "cmp" / "compare.html").read_text(encoding="utf-8")
-    assert page.count("ona.toml, line 3: unit &#x27;B&#x27;") == 1
-
-
 def test_a_mapping_that_is_no_dict_is_one_clear_error(three_waves):
     with open_history(three_waves, read_only=True) as history, pytest.raises(ona.InputError) as raised:
         ona.compare_waves(history.load("2025"), history.load("2026"), mapping=[("A", "A2")])
