@@ -46,9 +46,18 @@ java:
 	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless >/dev/null; fi; }
 	@command -v java >/dev/null || { echo "no Java runtime: apt-get install default-jre-headless" >&2; exit 1; }
 
-# pytest exits 5 when it ran no test; make treats any non-zero exit as failure.
+# Two pytest runs side by side: the Spark tests (one JVM) and all the others, the latter at a lower
+# priority (nice), since the Spark run is the longer; the Spark run's output follows the others'.
+# The target fails when either run fails or runs no test (pytest exits 5). bench/RESULTS.md has the
+# timings. PYTEST_ARGS and SPARK_PYTEST_ARGS pass options to each run (--durations=20).
 test: install-test chromium java
-	$(PY) -m pytest -q
+	@log=$$(mktemp); \
+	$(PY) -m pytest -q -p no:cacheprovider -m spark $(SPARK_PYTEST_ARGS) >"$$log" 2>&1 & spark=$$!; \
+	nice -n 10 $(PY) -m pytest -q -m "not spark" $(PYTEST_ARGS); others=$$?; \
+	wait $$spark; sparked=$$?; \
+	echo; echo "The Spark tests (-m spark), run beside the others:"; cat "$$log"; rm -f "$$log"; \
+	echo "pytest exit codes: $$others (the others), $$sparked (Spark)"; \
+	test $$others -eq 0 && test $$sparked -eq 0
 
 bench: install-test
 	$(PY) -m pip install --quiet -e ".[test,bench]"

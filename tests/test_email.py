@@ -65,10 +65,8 @@ def weights(result) -> dict:
     return {(s, r): w for s, r, w in zip(t["source"], t["target"], t["weight"])}
 
 
-def test_a_message_log_gives_the_weights_computed_by_hand(tmp_path, roster, email_engine):
-    if email_engine == "spark":
-        pytest.skip("Spark runs these rules (duplicates, self-mail, automated senders, outsiders) in "
-                    "test_email_handmade.py's message-log test (about 25 s)")
+@pytest.mark.on_spark_in("test_email_engines.py::test_spark_agrees_on_the_display_named_log_and_several_files_read_as_one")
+def test_a_message_log_gives_the_weights_computed_by_hand(tmp_path, roster):
     result = read_email(message_log(tmp_path), roster)
     assert weights(result) == {("A1", "B1"): 2, ("A1", "C1"): 1, ("A1", "D1"): 1, ("B1", "A1"): 1,
                                ("E1", "A1"): 1, ("E1", "B1"): 1, ("E1", "C1"): 1, ("E1", "D1"): 1, ("C1", "D1"): 1}
@@ -76,6 +74,7 @@ def test_a_message_log_gives_the_weights_computed_by_hand(tmp_path, roster, emai
     assert result.rows_read == 15 and result.kept_rows == 15 - 1 - 1 - 2 - 1
 
 
+@pytest.mark.on_spark_in("test_email_engines.py::test_spark_agrees_on_the_display_named_log_and_several_files_read_as_one")
 def test_broadcasts_windows_cc_and_split_weights(tmp_path, roster):
     """--max-recipients 3 leaves m6 out (4 recipients); --since drops m7; --cc-weight 0.5 halves
     anna->dan; --weight split divides each message over its distinct recipients: m1 has 3
@@ -209,6 +208,7 @@ def test_viva_insights_person_to_person_and_group_to_group(tmp_path):
         assert {"from_unit", "to_unit", "weight"} <= set(units.unit_level.columns)
 
 
+@pytest.mark.on_spark_in("test_email_engines.py::test_the_real_company_log_gives_the_same_5783_pairs_on_spark")
 def test_the_manufacturing_company_log_end_to_end(tmp_path, runner, email_engine):
     """82,927 recipient rows of a real company (Michalski et al. 2011). Its README verifies 5,784
     distinct sender -> recipient pairs, one of them a self-pair: with no broadcast limit the tie
@@ -319,7 +319,7 @@ def test_spaces_tabs_and_line_breaks_around_separators_name_the_same_people(tmp_
 
 
 @pytest.mark.parametrize("options, on_spark", [
-    (EmailOptions(), True), (EmailOptions(max_recipients=3), False),
+    (EmailOptions(), False), (EmailOptions(max_recipients=3), False),
     (EmailOptions(weight="split", cc_weight=0.5), False),
     (EmailOptions(since="2010-03-01", until="2024-03-04", max_recipients=3, external="domain"), True)],
     ids=["defaults", "broadcast", "split-cc", "window-domain"])
@@ -331,8 +331,8 @@ def test_summing_by_address_hash_gives_what_regrouping_by_address_gives(tmp_path
     from ona.ingest import email
 
     if email_engine == "spark" and not on_spark:
-        pytest.skip("the broadcast and split rules are the same SQL on both engines; Spark runs the defaults and "
-                    "the window with outside domains (about 20 s each)")
+        pytest.skip("the rules are the same SQL on both engines; Spark runs the window with outside domains, "
+                    "the most rules at once (about 20 s for each set of options)")
 
     company = DATA / "manufacturing-email"
     people = ona.read_roster(company / "nodes.csv", id_column="node_id", unit_column="division_head")

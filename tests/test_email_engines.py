@@ -64,7 +64,7 @@ HANDMADE = {  # every hand-made file, with the options its own test uses (test_e
     "window, reciprocity, domains": ("message_log.csv", EmailOptions(since="2024-01-11", until="2024-02-01",
                                                                      reciprocal=True, external="domain")),
     "minimum messages, kept externals": ("message_log.csv", EmailOptions(min_messages=2, external="keep")),
-    "recipient log": ("recipient_log.csv", EmailOptions()),
+    "recipient log": ("recipient_log.csv", EmailOptions(cc_weight=0.5)),
     "m365 classic trace": ("m365_trace.csv", EmailOptions()),
     "m365 extended report (UTF-16)": ("m365_extended.csv", EmailOptions()),
     "mbox": ("archive.mbox", EmailOptions()),
@@ -85,6 +85,27 @@ def test_spark_gives_the_tie_table_duckdb_gives_on_every_handmade_file(case, spa
     assert_same(duck, outcome([H / name], roster, options, "spark", spark))
 
 
+def test_every_email_test_that_leaves_its_spark_run_here_names_a_test_and_case_that_exist():
+    """conftest.email_engine skips the Spark run of a test marked ``on_spark_in``: the test it names
+    must be here, with the case it names, or that test's Spark run would be lost without a word."""
+    import inspect
+
+    import test_email
+    import test_email_handmade
+
+    named = [(module.__name__, fn.__name__, m.args[0]) for module in (test_email, test_email_handmade)
+             for fn in vars(module).values() if inspect.isfunction(fn) and fn.__name__.startswith("test_")
+             for m in getattr(fn, "pytestmark", []) if m.name == "on_spark_in"]
+    assert len(named) == 9
+    for module, test, target in named:
+        file, _, name = target.partition("::")
+        name, _, case = name.partition("[")
+        assert file == "test_email_engines.py" and callable(globals().get(name)), (module, test, target)
+        assert any(m.name == "spark" for m in globals()[name].pytestmark), (module, test, target)
+        if case:
+            assert case[:-1] in HANDMADE, (module, test, target)
+
+
 @pytest.mark.spark
 def test_spark_agrees_on_the_display_named_log_and_several_files_read_as_one(tmp_path, roster, spark):
     """test_email.py's hand-made log (display names, a duplicate, self-mail, an automated sender,
@@ -92,9 +113,9 @@ def test_spark_agrees_on_the_display_named_log_and_several_files_read_as_one(tmp
     log = message_log(tmp_path)
     for options in (EmailOptions(), EmailOptions(max_recipients=3, since="2024-01-01", cc_weight=0.5, weight="split")):
         assert_same(outcome([log], roster, options, "duckdb"), outcome([log], roster, options, "spark", spark))
-    both = [H / "message_log.csv", H / "archive.mbox"]
-    r = ona.read_roster(H / "roster.csv")
-    assert_same(outcome(both, r, EmailOptions(), "duckdb"), outcome(both, r, EmailOptions(), "spark", spark))
+    both, r = [H / "message_log.csv", H / "archive.mbox"], ona.read_roster(H / "roster.csv")
+    options = EmailOptions(max_recipients=3, cc_weight=0.5, exclude=("^all-staff@",))  # test_email_handmade's
+    assert_same(outcome(both, r, options, "duckdb"), outcome(both, r, options, "spark", spark))
 
 
 def test_graph_data_connect_messages_by_hand(handmade_roster):

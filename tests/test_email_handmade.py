@@ -36,6 +36,7 @@ def weights(result) -> dict:
     return {(s, g): round(float(w), 6) for s, g, w in zip(t["source"], t["target"], t["weight"])}
 
 
+@pytest.mark.on_spark_in("test_email_engines.py::test_spark_gives_the_tie_table_duckdb_gives_on_every_handmade_file[message log]")
 def test_message_log_rules_by_hand(roster):
     """message_log.csv with --max-recipients 3, --cc-weight 0.5, --exclude '^all-staff@':
     m1 A->B 1, A->C 1, A->D 0.5 (Cc); m2 A->B 1 (bo listed twice: 1 duplicate; '"Berg, Ann"
@@ -51,6 +52,7 @@ def test_message_log_rules_by_hand(roster):
     assert res.excluded["duplicate-recipient"] == 1
 
 
+@pytest.mark.on_spark_in("test_email_engines.py::test_spark_gives_the_tie_table_duckdb_gives_on_every_handmade_file[split weights]")
 def test_split_weights_by_hand(roster):
     """--weight split: m1 has 3 distinct recipients (A->B 1/3, A->C 1/3, A->D 0.5/3), m2 one (A->B 1),
     m6 two, the external one included (A->B 1/2): A->B = 1/3 + 1 + 1/2 = 11/6."""
@@ -73,6 +75,7 @@ def test_window_reciprocity_and_minimum_by_hand(roster):
     assert weights(k2) == {("A", "B"): 3}
 
 
+@pytest.mark.on_spark_in("test_email_engines.py::test_spark_gives_the_tie_table_duckdb_gives_on_every_handmade_file[recipient log]")
 def test_recipient_log_without_message_ids(roster):
     """recipient_log.csv: Ann's 09:00 message (To bo, cy, Cc di, bo again) and two of Bo's:
     A->B 1, A->C 1, A->D 0.5, B->A 2; one duplicate."""
@@ -92,6 +95,7 @@ def test_m365_classic_trace_and_its_us_timestamps(roster):
     assert weights(early) == {("A", "B"): 1, ("A", "C"): 1}
 
 
+@pytest.mark.on_spark_in("test_email_engines.py::test_spark_gives_the_tie_table_duckdb_gives_on_every_handmade_file[m365 extended report (UTF-16)]")
 def test_m365_extended_report_in_utf16(roster):
     """m365_extended.csv (UTF-16): message ...01 twice (two report copies): Bo's delivery once,
     Cy's failed; Di -> Eva. A->B 1, D->E 1."""
@@ -109,6 +113,7 @@ def test_mbox_by_hand_with_times_in_utc(roster):
     assert weights(late) == {("B", "A"): 1}
 
 
+@pytest.mark.on_spark_in("test_email_engines.py::test_spark_gives_the_tie_table_duckdb_gives_on_every_handmade_file[viva person-to-person]")
 def test_viva_person_to_person_by_hand():
     """viva_p2p.csv: p-01 -> p-02 0.25 + 0.5 (two dates), p-02 -> p-03 0.125; p-03 -> p-03 self;
     p-99 not in the roster."""
@@ -126,6 +131,7 @@ def test_viva_sample_person_to_person_has_its_2014_pairs(tmp_path):
     assert res.ties.ties["weight"].sum() == pytest.approx(raw["Strong_tie_score"].astype(float).sum())
 
 
+@pytest.mark.on_spark_in("test_email_engines.py::test_spark_agrees_on_the_display_named_log_and_several_files_read_as_one")
 def test_several_files_read_as_one(roster):
     """message_log.csv and archive.mbox together: A->B 3 + 1, A->C 1 + 0.5, B->A 1 + 1."""
     res = read_email([H / "message_log.csv", H / "archive.mbox"], roster,
