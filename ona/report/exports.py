@@ -62,13 +62,24 @@ def _csv_safe(value):
 
 
 def _csv_safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
-    """``_csv_safe`` on every text column, vectorised (numbers are left alone)."""
+    """:func:`_csv_safe` on every cell of every text column (numbers are left alone).
+
+    One pass over the text cells, then a change only to the columns that hold a risky cell: a
+    pandas call per column took 8 s for each frame of a roster with 10,000 columns."""
     out = frame.copy()
-    for c in out.columns:
-        if out[c].dtype == object or pd.api.types.is_string_dtype(out[c].dtype):
-            text = out[c]
-            risky = text.notna() & text.astype(str).str.startswith(_FORMULA_START)
-            out[c] = text.where(~risky, "'" + text.astype(str))
+    text = [j for j, dtype in enumerate(out.dtypes) if dtype == object or pd.api.types.is_string_dtype(dtype)]
+    if not text or len(out) == 0:
+        return out
+    n_rows = len(out)
+    cells = out.iloc[:, text].to_numpy(dtype=object).ravel(order="F")  # column after column
+    risky: dict[int, list[int]] = {}
+    for i, value in enumerate(cells):
+        if isinstance(value, str) and value.startswith(_FORMULA_START):
+            risky.setdefault(text[i // n_rows], []).append(i % n_rows)
+    for j, rows in risky.items():
+        column = out.iloc[:, j].to_numpy(dtype=object).copy()
+        column[rows] = ["'" + column[r] for r in rows]
+        out.isetitem(j, pd.Series(column, index=out.index, dtype=out.dtypes.iloc[j]))
     return out
 
 
