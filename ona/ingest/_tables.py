@@ -98,6 +98,11 @@ class Table:
     #: (``""``), in sheet order; each reader tells an error in a cell it uses from one in a column it
     #: only keeps (:meth:`error_problems`). Found in .xlsx and .xlsm workbooks only.
     cell_errors: tuple[CellError, ...] = field(default=(), repr=False)
+    #: the spreadsheet rows of records that Excel hides (hidden rows, rows a filter leaves out, a
+    #: collapsed group), and the headers of hidden columns: read like the others (:meth:`hidden_problems`).
+    #: Found in .xlsx and .xlsm workbooks only.
+    hidden_rows: tuple[int, ...] = field(default=(), repr=False)
+    hidden_columns: tuple[str, ...] = field(default=(), repr=False)
 
     @property
     def headers(self) -> list[str]:
@@ -111,6 +116,32 @@ class Table:
         return [error_problem(cell, error=used is None or cell.column in used, path=self.path, sheet=self.sheet,
                               column=self.letters.get(cell.column, cell.column) if cell.column in by_letter else None)
                 for cell in self.cell_errors]
+
+    def hidden_problems(self, roster: bool) -> list[Problem]:
+        """Warnings that rows (``hidden-rows``, one for the sheet) and columns (``hidden-column``, one
+        each) Excel hides are read like the others: an analyst who filters the former employees out
+        of view, or hides a column of personal numbers, may think ona leaves them out. A column is
+        named by its header in a ``roster`` (whose other columns reach the report's files), by its
+        letter in a tie sheet (a matrix's headers are people's names)."""
+        found = []
+        if self.hidden_rows:
+            n = len(self.hidden_rows)
+            rows = ", ".join(map(str, self.hidden_rows[:5])) + (", ..." if n > 5 else "")
+            found.append(self.problem(
+                "hidden-rows", f"{n:,} of its rows {'are' if n > 1 else 'is'} hidden in Excel (row{'s' if n > 1 else ''} "
+                f"{rows}: hidden, filtered out or in a collapsed group); ona reads {'them' if n > 1 else 'it'} like "
+                f"the others: delete the rows that are not to be read, or show them to check", severity="warning"))
+        for column in self.hidden_columns:
+            if roster:
+                found.append(self.problem(
+                    "hidden-column", "the column is hidden in Excel; ona reads it like the others, and the report's "
+                    "files (nodes.csv, the GEXF and GraphML files, the map) show its values: delete the column if "
+                    "they must not leave the roster", column=column, severity="warning"))
+            else:
+                found.append(self.problem(
+                    "hidden-column", "the column is hidden in Excel; ona reads it like the others",
+                    column=self.letters.get(column, column), severity="warning"))
+        return found
 
     def with_error_cells(self, problems: Iterable[Problem], used: Iterable[str] | None = None,
                          by_letter: Collection[str] = ()) -> list[Problem]:
@@ -344,7 +375,8 @@ def _header_index(path: Path, sheet: str | None, top: list[list[str]], header_ro
 
 
 def _table_from_cells(path: Path, sheet: str | None, cells: list[list], header_row: int | None, merged=None,
-                      wanted: Sequence[Sequence[str]] | None = None, errors: Sequence = ()) -> Table:
+                      wanted: Sequence[Sequence[str]] | None = None, errors: Sequence = (),
+                      hidden: _Hidden | None = None) -> Table:
     """The :class:`Table` of a sheet's cells: the header is found on the top rows (it spans several
     rows where cells merged down from it show so, see :func:`_header_span`), the records are the
     rows below it. ``errors`` are the sheet's cells that hold an Excel error, as (row, column index
@@ -368,7 +400,7 @@ def _table_from_cells(path: Path, sheet: str | None, cells: list[list], header_r
             kinds[j] = kind
     columns += [np.asarray([""] * len(body), dtype=object) for _ in range(width - len(columns))]
     return _assemble_table(path, sheet, h, header, columns, len(body), kinds=kinds,
-                           errors=[e for e in errors if e[0] > first])
+                           errors=[e for e in errors if e[0] > first], hidden=hidden)
 
 
 def _spread_over_merged(errors: Sequence, merged) -> list:
@@ -387,7 +419,7 @@ def _spread_over_merged(errors: Sequence, merged) -> list:
 
 def _assemble_table(path: Path, sheet: str | None, h: int, header: list[str], columns: list, n_body: int,
                     filled: list[np.ndarray] | None = None, kinds: dict[int, np.ndarray] | None = None,
-                    errors: Sequence = ()) -> Table:
+                    errors: Sequence = (), hidden: _Hidden | None = None) -> Table:
     """The :class:`Table` of a sheet whose header is row ``h`` (0-based) and whose ``n_body`` rows
     below it are ``columns`` (one per header cell: numpy arrays of text, or pandas text Series);
     ``filled`` (where the caller has it) is ``column != ""`` of each; ``kinds``, by column index,
@@ -436,9 +468,15 @@ def _assemble_table(path: Path, sheet: str | None, h: int, header: list[str], co
     name_of = dict(zip(keep, names))
     cell_errors = tuple(CellError(r, name_of[j], text, formula) for r, j, text, formula in sorted(errors)
                         if j in name_of)
+    hidden_rows, hidden_columns = (), ()
+    if hidden is not None and hidden.rows:
+        numbers = row_numbers(rows)
+        hidden_rows = tuple(numbers[np.isin(numbers, np.fromiter(hidden.rows, dtype=np.int64))].tolist())
+    if hidden is not None and hidden.columns:
+        hidden_columns = tuple(name_of[j] for j in keep if j in hidden.columns)
     return Table(path=str(path), sheet=sheet, header_row=h + 1, frame=frame, rows=rows,
                  letters={name: _column_letter(j) for name, j in zip(names, keep)}, kinds=kinds,
-                 cell_errors=cell_errors)
+                 cell_errors=cell_errors, hidden_rows=hidden_rows, hidden_columns=hidden_columns)
 
 
 def row_numbers(rows: Sequence[int]) -> np.ndarray:
@@ -457,9 +495,17 @@ def _column_letter(j: int) -> str:
     return s
 
 
-def _check_zip(path: Path) -> dict[str, list]:
-    """Refuse a zip-based workbook that is damaged or would unpack to far more than it holds; return
-    the cells of each sheet that hold an Excel error (see :func:`_used_range`), by sheet name."""
+class _Hidden(NamedTuple):
+    """What Excel hides of a sheet: rows (as Excel numbers them) and columns (index from 0)."""
+
+    rows: frozenset
+    columns: frozenset
+
+
+def _check_zip(path: Path) -> dict[str, tuple[list, _Hidden]]:
+    """Refuse a zip-based workbook that is damaged or would unpack to far more than it holds; return,
+    by sheet name, the cells of each sheet that hold an Excel error and what it hides (see
+    :func:`_used_range`), for the sheets that have either."""
     try:
         with zipfile.ZipFile(path) as archive:
             members = archive.infolist()
@@ -482,14 +528,14 @@ def _check_zip(path: Path) -> dict[str, list]:
     with zipfile.ZipFile(path) as archive:
         for member in members:
             if member.filename.startswith("xl/worksheets/") and member.filename.endswith(".xml"):
-                rows, cols, found = _used_range(archive, member)
+                rows, cols, found, hidden = _used_range(archive, member)
                 if rows * cols > MAX_CELLS:
                     raise _file_problem(path, "too-large",
                                         f"refused: a sheet's used range is {rows:,} rows by {cols:,} columns "
                                         f"(too large, limit {MAX_CELLS:,} cells); delete the stray cells far "
                                         f"below or right of the table ({member.filename})")
-                if found:
-                    errors[member.filename] = found
+                if found or hidden.rows or hidden.columns:
+                    errors[member.filename] = (found, hidden)
         if errors:
             sheets = xlsx_worksheet_names(archive)
             return {sheets[member]: found for member, found in errors.items() if member in sheets}
@@ -507,10 +553,11 @@ _ERROR_CELL = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"[^>]*? t="e"[^>]*?(?:
 _ERROR_VALUE = re.compile(rb"<v>([^<]{0,32})</v>")
 
 
-def _used_range(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> tuple[int, int, list]:
-    """Rows and columns of a worksheet's used range, from the cell references in its XML, and its
+def _used_range(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> tuple[int, int, list, _Hidden]:
+    """Rows and columns of a worksheet's used range, from the cell references in its XML; its
     cells that hold an Excel error (``#N/A``), as (row, column index from 0, error text, left by a
-    formula), which calamine reads as blank.
+    formula), which calamine reads as blank; and the rows and columns it hides (``hidden="1"`` on
+    a ``<row>`` or ``<col>``), which calamine reads like the others.
 
     Read in a stream before calamine sees the sheet: calamine allocates the whole dense range at
     once and aborts the process when that fails (one cell at XFD1048576 asks for 17 billion cells).
@@ -519,6 +566,8 @@ def _used_range(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> tuple[int,
     max_row = 0
     columns: set[bytes] = set()
     errors = []
+    hidden_rows: set[int] = set()
+    hidden_columns: set[int] = set()
 
     def scan(data: bytes) -> None:
         nonlocal max_row
@@ -528,6 +577,8 @@ def _used_range(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> tuple[int,
             max_row = max(max_row, max(map(int, {r for _, r in refs})))
         if _ERROR_MARK.search(data):
             errors.extend(_error_cells(data))
+        if _HIDDEN_MARK.search(data):
+            _hidden_rows_and_columns(data, hidden_rows, hidden_columns)
 
     tail = b""
     with archive.open(member) as stream:
@@ -545,7 +596,26 @@ def _used_range(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> tuple[int,
             data, tail = (data[:cut], data[cut:]) if cut > 0 else (data, b"")
             scan(data)
     scan(tail)
-    return max_row, max((column_number(letters) for letters in columns), default=0), errors
+    return (max_row, max((column_number(letters) for letters in columns), default=0), errors,
+            _Hidden(frozenset(hidden_rows), frozenset(hidden_columns)))
+
+
+_HIDDEN_MARK = re.compile(rb' hidden="(?:1|true)"')
+_ROW_NUMBER = re.compile(rb'\sr="([0-9]{1,7})"')
+_COLUMN_SPAN = re.compile(rb'\smin="([0-9]{1,5})"[^>]*?\smax="([0-9]{1,5})"|\smax="([0-9]{1,5})"[^>]*?\smin="([0-9]{1,5})"')
+
+
+def _hidden_rows_and_columns(data: bytes, rows: set[int], columns: set[int]) -> None:
+    """Adds the rows (``<row r="5" hidden="1">``) and columns (``<col min="3" max="4" hidden="1"/>``,
+    indices from 0) that a piece of a worksheet's XML hides to ``rows`` and ``columns``."""
+    for mark in _HIDDEN_MARK.finditer(data):
+        start = data.rfind(b"<", 0, mark.start())
+        tag = data[start:mark.start()] + data[mark.end():data.find(b">", mark.end()) + 1]
+        if tag.startswith(b"<row ") and (number := _ROW_NUMBER.search(tag)):
+            rows.add(int(number.group(1)))
+        elif tag.startswith(b"<col ") and (span := _COLUMN_SPAN.search(tag)):
+            low, high = (span.group(1), span.group(2)) if span.group(1) else (span.group(4), span.group(3))
+            columns.update(range(int(low) - 1, min(int(high), 16_384)))
 
 
 def _error_cells(data: bytes) -> list[tuple[int, int, str, bool]]:
@@ -594,7 +664,7 @@ def _read_excel_cells(path: Path, sheet: str | None, wanted: Sequence[Sequence[s
     """
     import python_calamine
 
-    errors: dict[str, list] = {}
+    errors: dict[str, tuple[list, _Hidden]] = {}
     if path.suffix.lower() in ZIP_SUFFIXES or path.read_bytes()[:2] == b"PK":
         errors = _check_zip(path)
     try:
@@ -631,7 +701,7 @@ def _read_excel_cells(path: Path, sheet: str | None, wanted: Sequence[Sequence[s
     if best is None:
         raise _file_problem(path, "empty-file", "every sheet of the workbook is empty", sheet)
     _rank, name, sheet_data = best
-    return name, _sheet_cells(path, name, sheet_data), sheet_data.merged, errors.get(name, ())
+    return name, _sheet_cells(path, name, sheet_data), sheet_data.merged, errors.get(name, ((), None))
 
 
 def sheets_like(table: Table, header_row: int | None = None) -> list[str]:
@@ -1033,8 +1103,8 @@ def read_table(path: str | Path, sheet: str | None = None, *, header_row: int | 
     if p.stat().st_size == 0:
         raise _file_problem(p, "empty-file", "the file is empty; expected a header row and records")
     if suffix in EXCEL_SUFFIXES:
-        name, cells, merged, errors = _read_excel_cells(p, sheet, wanted_headers)
-        return _table_from_cells(p, name, cells, header_row, merged, wanted_headers, errors)
+        name, cells, merged, (errors, hidden) = _read_excel_cells(p, sheet, wanted_headers)
+        return _table_from_cells(p, name, cells, header_row, merged, wanted_headers, errors, hidden)
     if suffix in TEXT_SUFFIXES or suffix == "":
         if sheet is not None:
             raise _file_problem(p, "no-sheets", "is a text file, which has no sheets; leave out --roster-sheet "
@@ -1050,7 +1120,7 @@ def read_table(path: str | Path, sheet: str | None = None, *, header_row: int | 
     # Unknown suffix: sniff the content.
     head = p.read_bytes()[:8]
     if head[:2] == b"PK":
-        name, cells, merged, errors = _read_excel_cells(p, sheet, wanted_headers)
-        return _table_from_cells(p, name, cells, header_row, merged, wanted_headers, errors)
+        name, cells, merged, (errors, hidden) = _read_excel_cells(p, sheet, wanted_headers)
+        return _table_from_cells(p, name, cells, header_row, merged, wanted_headers, errors, hidden)
     raise _file_problem(p, "not-a-spreadsheet",
                         f"has suffix {suffix!r}; expected .xlsx, .xlsm, .ods, .xls, .csv, .tsv, .txt or .parquet")

@@ -219,6 +219,7 @@ def _validated_roster(table: Table, id_col: str, name_col: str | None, email_col
     # A cell showing an Excel error (#N/A) in a column ona uses is an error; in a column it only keeps,
     # a warning (see Roster.check_cells for the column measured by --by).
     problems = table.with_error_cells(problems, used=(id_col, name_col, email_col, *unit_cols))
+    problems += table.hidden_problems(roster=True)
     errors = [p for p in problems if p.severity == "error"]
     if errors:
         raise InputError(problems)

@@ -464,7 +464,7 @@ def _tie_table_of(table: Table, roster: Roster, *, source_column, target_column,
     from .shapes import edge_list_without_header, records_from_table
 
     matcher = PersonMatcher(roster)
-    notes: list[Problem] = []
+    notes: list[Problem] = table.hidden_problems(roster=False)
     headerless = edge_list_without_header(table, matcher.match) if ties_format in (None, "edges") and \
         header_row is None and not (source_column or target_column or weight_column) else None
     if headerless is not None:

@@ -1,0 +1,126 @@
+"""Rows and columns an analyst hid in Excel are read like the others, and ona says so.
+
+An HR export is filtered to show only current staff, or has a column of personal numbers hidden
+before it is passed on. calamine reads hidden cells like visible ones, so the former employees
+were measured and the hidden column reached nodes.csv and the map without a word. Now each
+hidden part of a roster or tie sheet is a warning with its place (never a value of the sheet).
+"""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+from openpyxl import Workbook
+
+import ona
+from ona.cli import cli
+
+ROSTER = [["id", "Name", "Department", "Personal number"], ["a", "Ann Secret", "Sales", "010101-1234"],
+          ["b", "Bo Hidden", "Sales", "020202-2345"], ["c", "Cy Private", "Care", "030303-3456"],
+          ["d", "Di Personal", "Care", "040404-4567"]]
+SECRETS = ("Ann", "Bo ", "Cy", "Di ", "Secret", "Private", "-1234", "-2345", "-3456")
+ROW_3 = ("roster.xlsx, sheet 'Staff': 1 of its rows is hidden in Excel (row 3: hidden, filtered out or in a "
+         "collapsed group); ona reads it like the others: delete the rows that are not to be read, or show "
+         "them to check [hidden-rows]")
+COLUMN_D = ("roster.xlsx, sheet 'Staff', column 'Personal number': the column is hidden in Excel; ona reads it "
+            "like the others, and the report's files (nodes.csv, the GEXF and GraphML files, the map) show its "
+            "values: delete the column if they must not leave the roster [hidden-column]")
+
+
+def workbook(path: Path, rows: list[list], sheet: str, hidden_rows=(), hidden_columns=(), right_of=None) -> Path:
+    """``rows`` as a sheet with Excel's hidden rows (numbers) and columns (letters); ``right_of``: every
+    column from that letter to the last (XFD) hidden, as a tidy sheet hides the unused ones."""
+    book = Workbook()
+    ws = book.active
+    ws.title = sheet
+    for row in rows:
+        ws.append(row)
+    for r in hidden_rows:
+        ws.row_dimensions[r].hidden = True
+    for letter in hidden_columns:
+        ws.column_dimensions[letter].hidden = True
+    if right_of:
+        ws.column_dimensions.group(right_of, "XFD", hidden=True)
+    book.save(path)
+    return path
+
+
+def test_a_hidden_person_and_a_hidden_column_are_warnings_and_still_read(runner, tmp_path):
+    roster = workbook(tmp_path / "roster.xlsx", ROSTER, "Staff", hidden_rows=[3], hidden_columns=["D"])
+    res = runner.invoke(cli, ["validate", "--roster", str(roster)])
+    assert res.exit_code == 0, res.output
+    assert res.stdout.splitlines() == [f"Warning: {ROW_3}", f"Warning: {COLUMN_D}",
+                                       "0 errors, 2 warnings in roster.xlsx: ready to analyse"]
+    assert not any(secret in res.output for secret in SECRETS)
+    people = ona.read_roster(roster)
+    assert list(people.people.index) == ["a", "b", "c", "d"] and "Personal number" in people.people.columns
+    assert [str(w) for w in people.warnings] == [ROW_3, COLUMN_D]
+
+
+def test_analyze_prints_the_warnings_and_writes_the_report(runner, tmp_path):
+    roster = workbook(tmp_path / "roster.xlsx", ROSTER, "Staff", hidden_rows=[3], hidden_columns=["D"])
+    ties = tmp_path / "ties.csv"
+    ties.write_text("source,target\na,b\nb,c\nc,d\n", encoding="utf-8")
+    res = runner.invoke(cli, ["analyze", "--roster", str(roster), "--ties", str(ties), "--out", str(tmp_path / "out")])
+    assert res.exit_code == 0, res.output
+    assert f"Warning: {ROW_3}" in res.stderr and f"Warning: {COLUMN_D}" in res.stderr
+    assert (tmp_path / "out" / "index.html").exists()
+
+
+def test_unused_columns_hidden_to_the_right_and_a_visible_sheet_say_nothing(runner, tmp_path):
+    tidy = workbook(tmp_path / "roster.xlsx", ROSTER, "Staff", right_of="F")
+    res = runner.invoke(cli, ["validate", "--roster", str(tidy)])
+    assert res.exit_code == 0 and res.stdout.splitlines() == ["0 errors, 0 warnings in roster.xlsx: ready to analyse"]
+    assert ona.read_roster(tidy).warnings == ()
+
+
+def test_many_hidden_rows_are_counted_and_the_first_five_named(tmp_path):
+    rows = [["id", "Department"]] + [[f"p{i}", "Sales"] for i in range(1, 1201)]
+    roster = workbook(tmp_path / "roster.xlsx", rows, "Staff", hidden_rows=range(10, 1110))
+    warning, = ona.read_roster(roster).warnings
+    assert str(warning) == ("roster.xlsx, sheet 'Staff': 1,100 of its rows are hidden in Excel (rows 10, 11, 12, 13, "
+                            "14, ...: hidden, filtered out or in a collapsed group); ona reads them like the others: "
+                            "delete the rows that are not to be read, or show them to check [hidden-rows]")
+
+
+def test_a_hidden_blank_row_is_no_record_and_says_nothing(tmp_path):
+    rows = ROSTER[:3] + [[None, None, None, None]] + ROSTER[3:]
+    roster = workbook(tmp_path / "roster.xlsx", rows, "Staff", hidden_rows=[4])
+    assert ona.read_roster(roster).warnings == ()
+
+
+def test_hidden_tie_rows_and_a_hidden_matrix_column_are_named_by_row_and_letter(runner, tmp_path):
+    roster = ona.read_roster(workbook(tmp_path / "roster.xlsx", ROSTER, "Staff"))
+    edges = workbook(tmp_path / "ties.xlsx", [["Source", "Target"], ["a", "b"], ["b", "c"], ["c", "d"]], "Ties",
+                     hidden_rows=[2, 4])
+    ties = ona.read_ties(edges, roster)
+    assert len(ties.ties) == 3
+    assert [str(w) for w in ties.warnings] == [
+        "ties.xlsx, sheet 'Ties': 2 of its rows are hidden in Excel (rows 2, 4: hidden, filtered out or in a collapsed "
+        "group); ona reads them like the others: delete the rows that are not to be read, or show them to check "
+        "[hidden-rows]"]
+    names = [r[1] for r in ROSTER[1:]]
+    matrix = workbook(tmp_path / "matrix.xlsx", [[""] + names] + [[n] + [int(i != j) for j in range(4)]
+                                                                  for i, n in enumerate(names)], "Matrix",
+                      hidden_columns=["C"])
+    warning, = ona.read_ties(matrix, roster).warnings
+    assert str(warning) == ("matrix.xlsx, sheet 'Matrix', column 'C': the column is hidden in Excel; ona reads it "
+                            "like the others [hidden-column]")
+    res = runner.invoke(cli, ["validate", "--roster", str(tmp_path / "roster.xlsx"), "--ties", str(matrix)])
+    assert res.exit_code == 0 and "column 'C': the column is hidden" in res.stdout
+    assert not any(secret in res.output for secret in SECRETS)
+
+
+def test_hidden_marks_cut_across_the_pieces_the_sheet_is_read_in(tmp_path, monkeypatch):
+    """The sheet XML is read in pieces (4 MB; here a few hundred bytes): a row's tag is never cut."""
+    from ona.ingest import _tables
+
+    rows = [["id", "Department"]] + [[f"p{i}", "Sales"] for i in range(1, 301)]
+    roster = workbook(tmp_path / "roster.xlsx", rows, "Staff", hidden_rows=range(2, 302, 7))
+    monkeypatch.setattr(_tables, "_XML_CHUNK", 333)
+    with zipfile.ZipFile(roster) as archive:
+        hidden = _tables._used_range(archive, archive.getinfo("xl/worksheets/sheet1.xml"))[3]
+    assert sorted(hidden.rows) == list(range(2, 302, 7)) and hidden.columns == frozenset()
+    warning, = ona.read_roster(roster).warnings
+    assert warning.message.startswith(f"{len(range(2, 302, 7))} of its rows are hidden in Excel (rows 2, 9, 16, 23, 30,")
