@@ -11,6 +11,7 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
+import pytest
 from openpyxl import Workbook
 
 import ona
@@ -124,3 +125,53 @@ def test_hidden_marks_cut_across_the_pieces_the_sheet_is_read_in(tmp_path, monke
     assert sorted(hidden.rows) == list(range(2, 302, 7)) and hidden.columns == frozenset()
     warning, = ona.read_roster(roster).warnings
     assert warning.message.startswith(f"{len(range(2, 302, 7))} of its rows are hidden in Excel (rows 2, 9, 16, 23, 30,")
+
+
+# --- Sheets whose XML gives the namespace a prefix (<x:c>, as the .NET Open XML SDK writes) -------
+
+def prefixed(path: Path, extra_cells: str = "", error_at: str | None = None) -> Path:
+    """The workbook at ``path`` with its sheet's elements written ``<x:row>``, ``<x:c>`` ...;
+    ``extra_cells``, prefixed XML added at the end of sheetData; ``error_at`` ("B3"), a cell that shows
+    #N/A left by a formula."""
+    import re
+
+    with zipfile.ZipFile(path) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    xml = parts["xl/worksheets/sheet1.xml"].decode()
+    if error_at:
+        xml, n = re.subn(rf'<c r="{error_at}"[^>]*?(?:/>|>.*?</c>)', f'<c r="{error_at}" t="e"><f>NA()</f><v>#N/A</v></c>',
+                         xml, count=1)
+        assert n == 1
+    xml = xml.replace('<worksheet xmlns="', '<x:worksheet xmlns:x="')
+    xml = re.sub(r"<(/?)(?!x:)([a-zA-Z]+)", r"<\1x:\2", xml).replace("</x:sheetData>", extra_cells + "</x:sheetData>")
+    assert "<x:c r=" in xml and "<c " not in xml
+    parts["xl/worksheets/sheet1.xml"] = xml.encode()
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    return path
+
+
+def test_a_prefixed_sheet_with_a_cell_far_away_is_refused_not_a_crash(runner, tmp_path):
+    """calamine reads prefixed sheets, and allocated 17 billion cells for this one: the process
+    aborted (signal 6, a Rust panic), since the range guard looked only for <c r=...>."""
+    roster = prefixed(workbook(tmp_path / "roster.xlsx", ROSTER, "Staff"),
+                      '<x:row r="1048576"><x:c r="XFD1048576" t="inlineStr"><x:is><x:t>z</x:t></x:is></x:c></x:row>')
+    res = runner.invoke(cli, ["analyze", "--roster", str(roster), "--out", str(tmp_path / "out")])
+    assert res.exit_code == 2
+    assert res.stderr.splitlines() == [
+        "Error: roster.xlsx: refused: a sheet's used range is 1,048,576 rows by 16,384 columns (too large, limit "
+        "20,000,000 cells); delete the stray cells far below or right of the table (xl/worksheets/sheet1.xml) "
+        "[too-large]"]
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_prefixed_sheet_reports_its_error_cells_and_hidden_rows(tmp_path):
+    roster = prefixed(workbook(tmp_path / "roster.xlsx", ROSTER, "Staff", hidden_rows=[3]))
+    assert [str(w) for w in ona.read_roster(roster).warnings] == [ROW_3]
+    broken = prefixed(workbook(tmp_path / "broken.xlsx", ROSTER, "Staff"), error_at="C4")
+    with pytest.raises(ona.InputError) as caught:
+        ona.read_roster(broken)
+    assert [str(p) for p in caught.value.problems] == [
+        "broken.xlsx, sheet 'Staff', row 4, column 'Department': the cell shows Excel's error #N/A, left by a "
+        "formula; fix the formula or paste the values, then run again [excel-error]"]

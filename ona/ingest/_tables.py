@@ -11,6 +11,7 @@ import codecs
 import contextlib
 import csv
 import datetime as _dt
+import functools
 import gc
 import io
 import itertools
@@ -542,15 +543,42 @@ def _check_zip(path: Path) -> dict[str, tuple[list, _Hidden]]:
     return {}
 
 
-_CELL_REF = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"')
 _XML_CHUNK = 1 << 22  # bytes of a worksheet's XML read at a time (see _used_range)
 _MAX_PIECE = 1 << 23  # the longest piece of it scanned at once
-# A cell of type "e" (an error: Excel writes <c r="B4" s="1" t="e"><f>NA()</f><v>#N/A</v></c>), with
-# what it holds; looked for only in a piece of the sheet that has one. (The regular expression finds
-# the mark in half the time ``in`` takes: the XML is full of its last character.)
+# The mark of a cell of type "e" (an error: Excel writes <c r="B4" s="1" t="e"><f>NA()</f><v>#N/A</v></c>);
+# the cell is read only in a piece of the sheet that has one. (The regular expression finds the mark
+# in half the time ``in`` takes: the XML is full of its last character.)
 _ERROR_MARK = re.compile(rb' t="e"')
-_ERROR_CELL = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"[^>]*? t="e"[^>]*?(?:/>|>(.*?)</c>)', re.DOTALL)
-_ERROR_VALUE = re.compile(rb"<v>([^<]{0,32})</v>")
+# The root element, with the prefix a sheet's elements carry when its writer gave the namespace one
+# (the .NET Open XML SDK writes <x:worksheet xmlns:x="..."><x:sheetData><x:row><x:c r="A1">).
+_WORKSHEET = re.compile(rb"<(\w{1,16}:)?worksheet[\s>]")
+
+
+class _SheetXml(NamedTuple):
+    """The patterns of a worksheet's elements, with the prefix its XML gives them (see :func:`_sheet_xml`)."""
+
+    cell_start: bytes
+    cell_ref: re.Pattern
+    error_cell: re.Pattern
+    error_value: re.Pattern
+    formula: bytes
+    row_start: bytes
+    column_start: bytes
+
+
+@functools.lru_cache(maxsize=8)
+def _sheet_xml(prefix: bytes = b"") -> _SheetXml:
+    """:class:`_SheetXml` of a worksheet whose elements carry ``prefix`` (``b"x:"``, or none)."""
+    p = re.escape(prefix)
+    return _SheetXml(
+        cell_start=b"<" + prefix + b"c ",
+        cell_ref=re.compile(rb"<" + p + rb'c r="([A-Z]{1,3})([0-9]{1,7})"'),
+        error_cell=re.compile(rb"<" + p + rb'c r="([A-Z]{1,3})([0-9]{1,7})"[^>]*? t="e"[^>]*?(?:/>|>(.*?)</' + p + rb"c>)",
+                              re.DOTALL),
+        error_value=re.compile(rb"<" + p + rb"v>([^<]{0,32})</" + p + rb"v>"),
+        formula=b"<" + prefix + b"f",
+        row_start=b"<" + prefix + b"row ",
+        column_start=b"<" + prefix + b"col ")
 
 
 def _used_range(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> tuple[int, int, list, _Hidden]:
@@ -569,25 +597,30 @@ def _used_range(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> tuple[int,
     hidden_rows: set[int] = set()
     hidden_columns: set[int] = set()
 
+    xml = _sheet_xml()
+
     def scan(data: bytes) -> None:
         nonlocal max_row
-        refs = _CELL_REF.findall(data)
+        refs = xml.cell_ref.findall(data)
         if refs:
             columns.update(c for c, _ in refs)
             max_row = max(max_row, max(map(int, {r for _, r in refs})))
         if _ERROR_MARK.search(data):
-            errors.extend(_error_cells(data))
+            errors.extend(_error_cells(data, xml))
         if _HIDDEN_MARK.search(data):
-            _hidden_rows_and_columns(data, hidden_rows, hidden_columns)
+            _hidden_rows_and_columns(data, hidden_rows, hidden_columns, xml)
 
-    tail = b""
+    tail, first = b"", True
     with archive.open(member) as stream:
         while chunk := stream.read(_XML_CHUNK):
             data = tail + chunk
+            if first:
+                root = _WORKSHEET.search(data, 0, 1 << 16)
+                xml, first = _sheet_xml(root.group(1) or b"" if root else b""), False
             # Cut before the last cell's start; in a piece where no cell starts, before the last tag
             # (which may be a cell's start cut short). A piece that is one cell's start and no more
             # waits for the next (up to _MAX_PIECE bytes: no cell is near as long).
-            cut = data.rfind(b"<c ")
+            cut = data.rfind(xml.cell_start)
             if cut < 0:
                 cut = data.rfind(b"<")
             if cut == 0 and len(data) < _MAX_PIECE:
@@ -605,33 +638,33 @@ _ROW_NUMBER = re.compile(rb'\sr="([0-9]{1,7})"')
 _COLUMN_SPAN = re.compile(rb'\smin="([0-9]{1,5})"[^>]*?\smax="([0-9]{1,5})"|\smax="([0-9]{1,5})"[^>]*?\smin="([0-9]{1,5})"')
 
 
-def _hidden_rows_and_columns(data: bytes, rows: set[int], columns: set[int]) -> None:
+def _hidden_rows_and_columns(data: bytes, rows: set[int], columns: set[int], xml: _SheetXml) -> None:
     """Adds the rows (``<row r="5" hidden="1">``) and columns (``<col min="3" max="4" hidden="1"/>``,
     indices from 0) that a piece of a worksheet's XML hides to ``rows`` and ``columns``."""
     for mark in _HIDDEN_MARK.finditer(data):
         start = data.rfind(b"<", 0, mark.start())
         tag = data[start:mark.start()] + data[mark.end():data.find(b">", mark.end()) + 1]
-        if tag.startswith(b"<row ") and (number := _ROW_NUMBER.search(tag)):
+        if tag.startswith(xml.row_start) and (number := _ROW_NUMBER.search(tag)):
             rows.add(int(number.group(1)))
-        elif tag.startswith(b"<col ") and (span := _COLUMN_SPAN.search(tag)):
+        elif tag.startswith(xml.column_start) and (span := _COLUMN_SPAN.search(tag)):
             low, high = (span.group(1), span.group(2)) if span.group(1) else (span.group(4), span.group(3))
             columns.update(range(int(low) - 1, min(int(high), 16_384)))
 
 
-def _error_cells(data: bytes) -> list[tuple[int, int, str, bool]]:
+def _error_cells(data: bytes, xml: _SheetXml) -> list[tuple[int, int, str, bool]]:
     """The cells of type "e" in a piece of a worksheet's XML: (row, column index from 0, the error
     text, left by a formula)."""
     found = []
     for mark in _ERROR_MARK.finditer(data):
         # (matched from the cell's start: a pattern that looked for the mark in every cell's tag took
         # 0.6 s more on a 500,000-row sheet with 50,000 error cells, this 0.1 s)
-        cell = _ERROR_CELL.match(data, max(data.rfind(b"<c ", 0, mark.start()), 0))
+        cell = xml.error_cell.match(data, max(data.rfind(xml.cell_start, 0, mark.start()), 0))
         if cell is None:
             continue
         letters, row, inner = cell.groups(b"")
-        value = _ERROR_VALUE.search(inner)
+        value = xml.error_value.search(inner)
         text = value.group(1).decode("ascii", "replace").strip() if value else ""
-        found.append((int(row), column_number(letters) - 1, text, b"<f" in inner))
+        found.append((int(row), column_number(letters) - 1, text, xml.formula in inner))
     return found
 
 
