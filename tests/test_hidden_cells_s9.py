@@ -175,3 +175,19 @@ def test_a_prefixed_sheet_reports_its_error_cells_and_hidden_rows(tmp_path):
     assert [str(p) for p in caught.value.problems] == [
         "broken.xlsx, sheet 'Staff', row 4, column 'Department': the cell shows Excel's error #N/A, left by a "
         "formula; fix the formula or paste the values, then run again [excel-error]"]
+
+
+def test_a_far_cell_whose_reference_is_not_its_first_attribute_is_refused_not_a_crash(runner, tmp_path):
+    """XML gives attributes no order: <c t="inlineStr" r="XFD1048576"> aborted the process too."""
+    roster = workbook(tmp_path / "roster.xlsx", ROSTER, "Staff")
+    with zipfile.ZipFile(roster) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    parts["xl/worksheets/sheet1.xml"] = parts["xl/worksheets/sheet1.xml"].replace(
+        b"</sheetData>", b'<row r="1048576"><c t="inlineStr" r="XFD1048576"><is><t>z</t></is></c></row></sheetData>')
+    with zipfile.ZipFile(roster, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    res = runner.invoke(cli, ["validate", "--roster", str(roster)])
+    assert res.exit_code == 1
+    assert res.stdout.splitlines()[0].startswith(
+        "Error: roster.xlsx: refused: a sheet's used range is 1,048,576 rows by 16,384 columns (too large")

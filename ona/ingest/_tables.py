@@ -559,6 +559,8 @@ class _SheetXml(NamedTuple):
 
     cell_start: bytes
     cell_ref: re.Pattern
+    any_cell_ref: re.Pattern
+    row_ref: re.Pattern
     error_cell: re.Pattern
     error_value: re.Pattern
     formula: bytes
@@ -573,6 +575,8 @@ def _sheet_xml(prefix: bytes = b"") -> _SheetXml:
     return _SheetXml(
         cell_start=b"<" + prefix + b"c ",
         cell_ref=re.compile(rb"<" + p + rb'c r="([A-Z]{1,3})([0-9]{1,7})"'),
+        any_cell_ref=re.compile(rb"<" + p + rb'c\s[^>]*?\br="([A-Z]{1,3})([0-9]{1,7})"'),
+        row_ref=re.compile(rb"<" + p + rb'row\s[^>]*?\br="([0-9]{1,7})"'),
         error_cell=re.compile(rb"<" + p + rb'c r="([A-Z]{1,3})([0-9]{1,7})"[^>]*? t="e"[^>]*?(?:/>|>(.*?)</' + p + rb"c>)",
                               re.DOTALL),
         error_value=re.compile(rb"<" + p + rb"v>([^<]{0,32})</" + p + rb"v>"),
@@ -602,6 +606,11 @@ def _used_range(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> tuple[int,
     def scan(data: bytes) -> None:
         nonlocal max_row
         refs = xml.cell_ref.findall(data)
+        if len(refs) != data.count(xml.cell_start):
+            # A writer that puts r="A1" after another attribute of a cell, or leaves it out (then
+            # the cell follows the one before it, in the row its <row r="..."> names): slower, and rare.
+            refs = xml.any_cell_ref.findall(data)
+            max_row = max(max_row, max(map(int, xml.row_ref.findall(data)), default=0))
         if refs:
             columns.update(c for c, _ in refs)
             max_row = max(max_row, max(map(int, {r for _, r in refs})))
