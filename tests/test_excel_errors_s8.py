@@ -300,3 +300,16 @@ def test_error_cells_cut_across_the_pieces_the_sheet_is_read_in(tmp_path, monkey
             errors.items(), key=lambda item: (int(item[0][1:]), item[0][0]))]
     with zipfile.ZipFile(path) as archive:  # (and the used range, from the same pieces)
         assert _tables._used_range(archive, archive.getinfo("xl/worksheets/sheet1.xml"))[:2] == (41, 3)
+
+
+def test_a_sheet_of_nothing_but_error_cells_says_so_not_that_it_is_empty(runner, tmp_path):
+    """A lookup sheet whose every formula broke: calamine reads it as blank, and ona said "every
+    sheet of the workbook is empty"."""
+    roster = with_errors(tmp_path / "roster.xlsx", [[None, None], [None, None]],
+                         {"A1": "#REF!", "B1": "#REF!", "A2": "#N/A", "B2": "#N/A"})
+    res = validate(runner, roster)
+    assert res.exit_code == 1
+    assert res.stdout.splitlines() == [
+        "Error: roster.xlsx, sheet 'Staff': every cell of the sheet that holds anything shows an Excel error (4 "
+        "cells; the first, A1, shows #REF!, left by a formula); fix the formulas or paste the values, then run "
+        "again [excel-error]", "1 error, 0 warnings in roster.xlsx"]

@@ -741,6 +741,15 @@ def _read_excel_cells(path: Path, sheet: str | None, wanted: Sequence[Sequence[s
         if not wanted or held == len(wanted):
             break  # nothing later can rank higher
     if best is None:
+        shown = next(((n, errors[n][0]) for n in candidates if errors.get(n, ((), None))[0]), None)
+        if shown is not None:  # calamine reads a cell that shows an error as blank
+            name, cells = shown
+            row, col, text, formula = min(cells)
+            raise InputError([Problem(
+                "excel-error", f"every cell of the sheet that holds anything shows an Excel error ({len(cells):,} "
+                f"cells; the first, {_column_letter(col)}{row}, shows {text or 'an error'}"
+                f"{', left by a formula' if formula else ''}); fix the formulas or paste the values, then run again",
+                path=str(path), sheet=name)])
         raise _file_problem(path, "empty-file", "every sheet of the workbook is empty", sheet)
     _rank, name, sheet_data = best
     return name, _sheet_cells(path, name, sheet_data), sheet_data.merged, errors.get(name, ((), None))
