@@ -1,9 +1,10 @@
 """The shapes a tie sheet comes in, each turned into long records with their cell locations.
 
-- **edges**: one row per tie: source, target, optional weight, layer, direction and date columns
-  (Gephi's ``Source``/``Target``/``Weight``/``Type`` and Kumu's ``From``/``To``/``Direction``
-  headers are recognised as such); a sheet of two or three columns whose first row names two people
-  is an edge list without a header row (:func:`edge_list_without_header`);
+- **edges**: one row per tie: source, target, optional weight, layer and direction columns (a date
+  column is not read: the tie table has no dates); Gephi's ``Source``/``Target``/``Weight``/``Type``
+  and Kumu's ``From``/``To``/``Direction`` headers are recognised as such; a sheet of two or three
+  columns whose first row names two people is an edge list without a header row
+  (:func:`edge_list_without_header`);
 - **matrix**: an adjacency matrix: people in the first column and in the header row, cells are
   weights, blanks are 0; square, or respondents (rows) by roster (columns);
 - **wide**: one row per respondent, with several colleague columns ("Colleague 1", "Colleague 2"
