@@ -191,3 +191,41 @@ def test_a_far_cell_whose_reference_is_not_its_first_attribute_is_refused_not_a_
     assert res.exit_code == 1
     assert res.stdout.splitlines()[0].startswith(
         "Error: roster.xlsx: refused: a sheet's used range is 1,048,576 rows by 16,384 columns (too large")
+
+
+def test_an_ods_roster_from_libreoffice_says_what_it_hides_too(runner, tmp_path):
+    """tests/fixtures/office/roster_merged.ods (saved by LibreOffice), with its fourth row and its
+    Forvaltning column hidden as LibreOffice writes them (table:visibility="collapse")."""
+    import re
+
+    from conftest import TESTS
+
+    source = TESTS / "fixtures" / "office" / "roster_merged.ods"
+    hidden = tmp_path / "roster.ods"
+    with zipfile.ZipFile(source) as archive, zipfile.ZipFile(hidden, "w") as out:
+        for info in archive.infolist():
+            data = archive.read(info.filename)
+            if info.filename == "content.xml":
+                xml = data.decode()
+                columns = ('<table:table-column table:style-name="co1" table:number-columns-repeated="4" '
+                           'table:default-cell-style-name="Default"/>')
+                assert columns in xml
+                xml = xml.replace(columns, columns.replace('"4"', '"2"') + columns.replace(
+                    'table:number-columns-repeated="4"', 'table:visibility="collapse"') + columns.replace(
+                    ' table:number-columns-repeated="4"', ""), 1)
+                fourth = [m.start() for m in re.finditer("<table:table-row ", xml)][3]
+                xml = xml[:fourth] + '<table:table-row table:visibility="collapse" ' + xml[fourth + 17:]
+                data = xml.encode()
+            out.writestr(info, data)
+    res = runner.invoke(cli, ["validate", "--roster", str(hidden)])
+    assert res.exit_code == 0, res.output
+    assert res.stdout.splitlines() == [
+        "Warning: roster.ods, sheet 'Medarbejdere': 1 of its rows is hidden in the spreadsheet (row 4: hidden, "
+        "filtered out or in a collapsed group); ona reads it like the others: delete the rows that are not to be "
+        "read, or show them to check [hidden-rows]",
+        "Warning: roster.ods, sheet 'Medarbejdere', column 'Forvaltning': the column is hidden in the spreadsheet; "
+        "ona reads it like the others, and the report's files (nodes.csv, the GEXF and GraphML files, the map) show "
+        "its values: delete the column if they must not leave the roster [hidden-column]",
+        "0 errors, 2 warnings in roster.ods: ready to analyse"]
+    visible = runner.invoke(cli, ["validate", "--roster", str(source)])
+    assert visible.stdout.splitlines() == ["0 errors, 0 warnings in roster_merged.ods: ready to analyse"]

@@ -24,6 +24,8 @@ _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 # In content.xml: a merged cell, and a cell that shows digits with a leading zero.
 _ODS_MERGE = re.compile(rb'number-(?:rows|columns)-spanned="')
 _ODS_PADDED = re.compile(rb"<text:p>0[0-9]+</text:p>")
+# A row or column an .ods sheet hides (hidden, or left out by a filter).
+_ODS_HIDDEN = re.compile(rb'table:visibility="(?:collapse|filter)"')
 # A number format that shows a whole number with at least this many digits: 00000.
 _PADDING_FORMAT = re.compile(r"0{2,}")
 _CELL_REF = re.compile(rb'\br="([A-Z]{1,3})([0-9]{1,7})"')
@@ -34,13 +36,16 @@ _CELL_VALUE = re.compile(rb"<v>([^<]*)</v>")
 class SheetExtras:
     """Of one sheet: ``merged`` ranges as calamine gives them (``((row, col), (last_row, last_col))``,
     0-based, from A1), or None where the file has none or calamine's are to be used; ``shown``, the
-    text a padded whole number shows, by (row, col)."""
+    text a padded whole number shows, by (row, col); of an .ods sheet, ``hidden_rows`` (as the
+    office suite numbers them, from 1: only rows that hold a cell) and ``hidden_columns`` (from 0)."""
 
-    __slots__ = ("merged", "shown")
+    __slots__ = ("merged", "shown", "hidden_rows", "hidden_columns")
 
-    def __init__(self, merged=None, shown=None):
+    def __init__(self, merged=None, shown=None, hidden_rows=frozenset(), hidden_columns=frozenset()):
         self.merged = merged
         self.shown = shown or {}
+        self.hidden_rows = hidden_rows
+        self.hidden_columns = hidden_columns
 
 
 class WorkbookExtras:
@@ -121,53 +126,70 @@ def _contains(archive: zipfile.ZipFile, member: str, *patterns: re.Pattern) -> l
 
 
 def _ods_extras(path: Path) -> dict[str, SheetExtras]:
-    """The merged ranges and padded numbers of every sheet of an .ods file, from content.xml.
+    """The merged ranges, padded numbers and hidden rows and columns of every sheet of an .ods file,
+    from content.xml.
 
     Rows and cells are counted as the format repeats them (``number-rows-repeated``,
     ``number-columns-repeated``; covered cells take their place); a merged cell is one with
     ``number-rows-spanned`` or ``number-columns-spanned``; a padded number is a float cell whose
-    shown text is its whole value with leading zeros (``office:value="123"``, ``<text:p>00123``).
+    shown text is its whole value with leading zeros (``office:value="123"``, ``<text:p>00123``); a
+    hidden row or column has ``table:visibility`` "collapse" or "filter" (rows only where they hold
+    a cell with something in it: a sheet's hidden blank rows may repeat to its millionth row).
     """
     with zipfile.ZipFile(path) as archive:
-        merges, padded = _contains(archive, "content.xml", _ODS_MERGE, _ODS_PADDED)
-        if not (merges or padded):
+        merges, padded, hides = _contains(archive, "content.xml", _ODS_MERGE, _ODS_PADDED, _ODS_HIDDEN)
+        if not (merges or padded or hides):
             return {}
         out: dict[str, SheetExtras] = {}
         with archive.open("content.xml") as stream:
-            name, depth, row, col = None, 0, 0, 0
+            name, depth, row, col, column = None, 0, 0, 0, 0
             merged: list = []
             shown: dict = {}
             row_merged: list = []
             row_shown: dict = {}
+            hidden_rows: set = set()
+            hidden_columns: set = set()
+            filled = False  # the row holds a cell with a value or text
             for event, el in ElementTree.iterparse(stream, events=("start", "end")):
                 tag = el.tag
                 if tag == _TABLE + "table":
                     if event == "start":
                         if name is None:
-                            name, depth, row, merged, shown = el.get(_TABLE + "name"), 0, 0, [], {}
+                            name, depth, row, column, merged, shown = el.get(_TABLE + "name"), 0, 0, 0, [], {}
+                            hidden_rows, hidden_columns = set(), set()
                         else:
                             depth += 1  # a table inside a cell
                     elif depth:
                         depth -= 1
                     else:
-                        out[name] = SheetExtras(merged, shown)
+                        out[name] = SheetExtras(merged, shown, frozenset(hidden_rows), frozenset(hidden_columns))
                         name = None
                         el.clear()
                     continue
                 if name is None or depth:
                     continue
+                if tag == _TABLE + "table-column":
+                    if event == "start":
+                        repeat = int(el.get(_TABLE + "number-columns-repeated", "1"))
+                        if el.get(_TABLE + "visibility", "visible") != "visible":
+                            hidden_columns.update(range(column, min(column + repeat, 16_384)))
+                        column += repeat
+                    continue
                 if tag == _TABLE + "table-row":
                     if event == "start":
-                        col, row_merged, row_shown = 0, [], {}
+                        col, row_merged, row_shown, filled = 0, [], {}, False
                         continue
                     repeat = int(el.get(_TABLE + "number-rows-repeated", "1"))
                     for k in range(repeat if (row_merged or row_shown) else 0):
                         merged += [((row + k, c0), (row + k + r1, c1)) for (c0, r1, c1) in row_merged]
                         shown.update({(row + k, c): text for c, text in row_shown.items()})
+                    if filled and el.get(_TABLE + "visibility", "visible") != "visible":
+                        hidden_rows.update(range(row + 1, row + 1 + repeat))
                     row += repeat
                     el.clear()
                 elif event == "end" and tag in (_TABLE + "table-cell", _TABLE + "covered-table-cell"):
                     repeat = int(el.get(_TABLE + "number-columns-repeated", "1"))
+                    filled = filled or el.get(_OFFICE + "value-type") is not None or el.find(_TEXT_P) is not None
                     if tag == _TABLE + "table-cell":
                         rows = int(el.get(_TABLE + "number-rows-spanned", "1"))
                         cols = int(el.get(_TABLE + "number-columns-spanned", "1"))

@@ -101,7 +101,7 @@ class Table:
     cell_errors: tuple[CellError, ...] = field(default=(), repr=False)
     #: the spreadsheet rows of records that Excel hides (hidden rows, rows a filter leaves out, a
     #: collapsed group), and the headers of hidden columns: read like the others (:meth:`hidden_problems`).
-    #: Found in .xlsx and .xlsm workbooks only.
+    #: Found in .xlsx, .xlsm and .ods workbooks.
     hidden_rows: tuple[int, ...] = field(default=(), repr=False)
     hidden_columns: tuple[str, ...] = field(default=(), repr=False)
 
@@ -125,22 +125,23 @@ class Table:
         named by its header in a ``roster`` (whose other columns reach the report's files), by its
         letter in a tie sheet (a matrix's headers are people's names)."""
         found = []
+        where = "the spreadsheet" if self.path.lower().endswith(".ods") else "Excel"
         if self.hidden_rows:
             n = len(self.hidden_rows)
             rows = ", ".join(map(str, self.hidden_rows[:5])) + (", ..." if n > 5 else "")
             found.append(self.problem(
-                "hidden-rows", f"{n:,} of its rows {'are' if n > 1 else 'is'} hidden in Excel (row{'s' if n > 1 else ''} "
+                "hidden-rows", f"{n:,} of its rows {'are' if n > 1 else 'is'} hidden in {where} (row{'s' if n > 1 else ''} "
                 f"{rows}: hidden, filtered out or in a collapsed group); ona reads {'them' if n > 1 else 'it'} like "
                 f"the others: delete the rows that are not to be read, or show them to check", severity="warning"))
         for column in self.hidden_columns:
             if roster:
                 found.append(self.problem(
-                    "hidden-column", "the column is hidden in Excel; ona reads it like the others, and the report's "
+                    "hidden-column", f"the column is hidden in {where}; ona reads it like the others, and the report's "
                     "files (nodes.csv, the GEXF and GraphML files, the map) show its values: delete the column if "
                     "they must not leave the roster", column=column, severity="warning"))
             else:
                 found.append(self.problem(
-                    "hidden-column", "the column is hidden in Excel; ona reads it like the others",
+                    "hidden-column", f"the column is hidden in {where}; ona reads it like the others",
                     column=self.letters.get(column, column), severity="warning"))
         return found
 
@@ -752,7 +753,8 @@ def _read_excel_cells(path: Path, sheet: str | None, wanted: Sequence[Sequence[s
                 path=str(path), sheet=name)])
         raise _file_problem(path, "empty-file", "every sheet of the workbook is empty", sheet)
     _rank, name, sheet_data = best
-    return name, _sheet_cells(path, name, sheet_data), sheet_data.merged, errors.get(name, ((), None))
+    found, hidden = errors.get(name, ((), None))
+    return name, _sheet_cells(path, name, sheet_data), sheet_data.merged, (found, hidden or sheet_data.hidden)
 
 
 def sheets_like(table: Table, header_row: int | None = None) -> list[str]:
@@ -796,6 +798,8 @@ class _Sheet:
     data: object
     merged: list | None
     shown: dict
+    #: the rows and columns an .ods sheet hides (an .xlsx sheet's are found by :func:`_used_range`)
+    hidden: _Hidden | None = None
 
 
 def _sheet_data(wb, path: Path, name: str, extras: WorkbookExtras) -> _Sheet:
@@ -811,7 +815,8 @@ def _sheet_data(wb, path: Path, name: str, extras: WorkbookExtras) -> _Sheet:
                             "delete the stray cells far below or right of the table", name)
     more = extras.of(name)
     merged = getattr(sheet_data, "merged_cell_ranges", None) or more.merged
-    return _Sheet(sheet_data, merged, more.shown)
+    hidden = _Hidden(more.hidden_rows, more.hidden_columns) if more.hidden_rows or more.hidden_columns else None
+    return _Sheet(sheet_data, merged, more.shown, hidden)
 
 
 def _sheet_cells(path: Path, name: str, sheet: _Sheet, nrows: int | None = None) -> list[list]:
