@@ -229,3 +229,17 @@ def test_an_ods_roster_from_libreoffice_says_what_it_hides_too(runner, tmp_path)
         "0 errors, 2 warnings in roster.ods: ready to analyse"]
     visible = runner.invoke(cli, ["validate", "--roster", str(source)])
     assert visible.stdout.splitlines() == ["0 errors, 0 warnings in roster_merged.ods: ready to analyse"]
+
+
+def test_the_files_libreoffice_saved_with_a_hidden_row_and_column_say_so_in_both_formats(runner):
+    """roster_formula.xlsx and .ods (tests/fixtures/office/README.md): LibreOffice hid row 9 (E06)
+    and column H (CPR note), and put an AutoFilter on the table."""
+    from conftest import TESTS
+
+    for suffix, where in ((".xlsx", "Excel"), (".ods", "the spreadsheet")):
+        path = TESTS / "fixtures" / "office" / f"roster_formula{suffix}"
+        roster = ona.read_roster(path)
+        assert "E06" in roster.people.index and "CPR note" in roster.people.columns
+        assert [(w.code, w.row, w.column) for w in roster.warnings] == [("hidden-rows", None, None),
+                                                                         ("hidden-column", None, "CPR note")]
+        assert f"1 of its rows is hidden in {where} (row 9:" in roster.warnings[0].message
