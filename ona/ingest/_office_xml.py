@@ -26,6 +26,9 @@ _ODS_MERGE = re.compile(rb'number-(?:rows|columns)-spanned="')
 _ODS_PADDED = re.compile(rb"<text:p>0[0-9]+</text:p>")
 # A row or column an .ods sheet hides (hidden, or left out by a filter).
 _ODS_HIDDEN = re.compile(rb'table:visibility="(?:collapse|filter)"')
+# A cell that shows an error (#N/A): calamine reads its stored value (0) in its place.
+_ODS_ERROR = re.compile(rb'calcext:value-type="error"')
+_CALCEXT = "{urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0}"
 # A number format that shows a whole number with at least this many digits: 00000.
 _PADDING_FORMAT = re.compile(r"0{2,}")
 _CELL_REF = re.compile(rb'\br="([A-Z]{1,3})([0-9]{1,7})"')
@@ -39,13 +42,16 @@ class SheetExtras:
     text a padded whole number shows, by (row, col); of an .ods sheet, ``hidden_rows`` (as the
     office suite numbers them, from 1: only rows that hold a cell) and ``hidden_columns`` (from 0)."""
 
-    __slots__ = ("merged", "shown", "hidden_rows", "hidden_columns")
+    __slots__ = ("merged", "shown", "hidden_rows", "hidden_columns", "errors")
 
-    def __init__(self, merged=None, shown=None, hidden_rows=frozenset(), hidden_columns=frozenset()):
+    def __init__(self, merged=None, shown=None, hidden_rows=frozenset(), hidden_columns=frozenset(), errors=()):
         self.merged = merged
         self.shown = shown or {}
         self.hidden_rows = hidden_rows
         self.hidden_columns = hidden_columns
+        #: of an .ods sheet, its cells that show an error, as (row from 1, column index from 0, the
+        #: text shown, left by a formula): see :func:`ona.ingest._tables._used_range` for .xlsx
+        self.errors = errors
 
 
 class WorkbookExtras:
@@ -137,8 +143,9 @@ def _ods_extras(path: Path) -> dict[str, SheetExtras]:
     a cell with something in it: a sheet's hidden blank rows may repeat to its millionth row).
     """
     with zipfile.ZipFile(path) as archive:
-        merges, padded, hides = _contains(archive, "content.xml", _ODS_MERGE, _ODS_PADDED, _ODS_HIDDEN)
-        if not (merges or padded or hides):
+        merges, padded, hides, shows_errors = _contains(archive, "content.xml", _ODS_MERGE, _ODS_PADDED, _ODS_HIDDEN,
+                                                        _ODS_ERROR)
+        if not (merges or padded or hides or shows_errors):
             return {}
         out: dict[str, SheetExtras] = {}
         with archive.open("content.xml") as stream:
@@ -149,6 +156,8 @@ def _ods_extras(path: Path) -> dict[str, SheetExtras]:
             row_shown: dict = {}
             hidden_rows: set = set()
             hidden_columns: set = set()
+            errors: list = []
+            row_errors: list = []
             filled = False  # the row holds a cell with a value or text
             for event, el in ElementTree.iterparse(stream, events=("start", "end")):
                 tag = el.tag
@@ -156,13 +165,14 @@ def _ods_extras(path: Path) -> dict[str, SheetExtras]:
                     if event == "start":
                         if name is None:
                             name, depth, row, column, merged, shown = el.get(_TABLE + "name"), 0, 0, 0, [], {}
-                            hidden_rows, hidden_columns = set(), set()
+                            hidden_rows, hidden_columns, errors = set(), set(), []
                         else:
                             depth += 1  # a table inside a cell
                     elif depth:
                         depth -= 1
                     else:
-                        out[name] = SheetExtras(merged, shown, frozenset(hidden_rows), frozenset(hidden_columns))
+                        out[name] = SheetExtras(merged, shown, frozenset(hidden_rows), frozenset(hidden_columns),
+                                                tuple(errors))
                         name = None
                         el.clear()
                     continue
@@ -177,9 +187,11 @@ def _ods_extras(path: Path) -> dict[str, SheetExtras]:
                     continue
                 if tag == _TABLE + "table-row":
                     if event == "start":
-                        col, row_merged, row_shown, filled = 0, [], {}, False
+                        col, row_merged, row_shown, row_errors, filled = 0, [], {}, [], False
                         continue
                     repeat = int(el.get(_TABLE + "number-rows-repeated", "1"))
+                    errors += [(row + k + 1, c, text, formula) for k in range(repeat if row_errors else 0)
+                               for c, text, formula in row_errors]
                     for k in range(repeat if (row_merged or row_shown) else 0):
                         merged += [((row + k, c0), (row + k + r1, c1)) for (c0, r1, c1) in row_merged]
                         shown.update({(row + k, c): text for c, text in row_shown.items()})
@@ -190,6 +202,10 @@ def _ods_extras(path: Path) -> dict[str, SheetExtras]:
                 elif event == "end" and tag in (_TABLE + "table-cell", _TABLE + "covered-table-cell"):
                     repeat = int(el.get(_TABLE + "number-columns-repeated", "1"))
                     filled = filled or el.get(_OFFICE + "value-type") is not None or el.find(_TEXT_P) is not None
+                    if shows_errors and el.get(_CALCEXT + "value-type") == "error":
+                        text = "".join(el.find(_TEXT_P).itertext()).strip() if el.find(_TEXT_P) is not None else ""
+                        row_errors += [(col + k, text[:32], el.get(_TABLE + "formula") is not None)
+                                       for k in range(repeat)]
                     if tag == _TABLE + "table-cell":
                         rows = int(el.get(_TABLE + "number-rows-spanned", "1"))
                         cols = int(el.get(_TABLE + "number-columns-spanned", "1"))

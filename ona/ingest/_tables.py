@@ -166,7 +166,9 @@ def error_problem(cell: CellError, *, error: bool, path: str, sheet: str | None,
     """The ``excel-error`` problem of ``cell`` (an error, or a warning that it is read as blank), at
     its row and ``column`` (default: its header): what it shows and how to fix it. The text quoted is
     Excel's error (``#N/A``), never another value of the sheet."""
-    shown = f"Excel's error {cell.text}" if cell.text in EXCEL_ERRORS else "an Excel error"
+    whose = "the spreadsheet's" if path.lower().endswith(".ods") else "Excel's"
+    shown = f"{whose} error {cell.text}" if cell.text in EXCEL_ERRORS else \
+        f"the error {cell.text}" if cell.text and path.lower().endswith(".ods") else "an Excel error"
     if cell.formula:
         what, fix = f"the cell shows {shown}, left by a formula", "fix the formula or paste the values"
     else:
@@ -754,7 +756,8 @@ def _read_excel_cells(path: Path, sheet: str | None, wanted: Sequence[Sequence[s
         raise _file_problem(path, "empty-file", "every sheet of the workbook is empty", sheet)
     _rank, name, sheet_data = best
     found, hidden = errors.get(name, ((), None))
-    return name, _sheet_cells(path, name, sheet_data), sheet_data.merged, (found, hidden or sheet_data.hidden)
+    return (name, _sheet_cells(path, name, sheet_data), sheet_data.merged,
+            (found or list(sheet_data.errors), hidden or sheet_data.hidden))
 
 
 def sheets_like(table: Table, header_row: int | None = None) -> list[str]:
@@ -800,6 +803,9 @@ class _Sheet:
     shown: dict
     #: the rows and columns an .ods sheet hides (an .xlsx sheet's are found by :func:`_used_range`)
     hidden: _Hidden | None = None
+    #: the cells of an .ods sheet that show an error (an .xlsx sheet's: :func:`_used_range`), which
+    #: calamine reads as their stored value (0): read as blank, as calamine reads an .xlsx error cell
+    errors: tuple = ()
 
 
 def _sheet_data(wb, path: Path, name: str, extras: WorkbookExtras) -> _Sheet:
@@ -816,7 +822,7 @@ def _sheet_data(wb, path: Path, name: str, extras: WorkbookExtras) -> _Sheet:
     more = extras.of(name)
     merged = getattr(sheet_data, "merged_cell_ranges", None) or more.merged
     hidden = _Hidden(more.hidden_rows, more.hidden_columns) if more.hidden_rows or more.hidden_columns else None
-    return _Sheet(sheet_data, merged, more.shown, hidden)
+    return _Sheet(sheet_data, merged, more.shown, hidden, more.errors)
 
 
 def _sheet_cells(path: Path, name: str, sheet: _Sheet, nrows: int | None = None) -> list[list]:
@@ -829,6 +835,9 @@ def _sheet_cells(path: Path, name: str, sheet: _Sheet, nrows: int | None = None)
             if r < len(cells) and c < len(cells[r]) and isinstance(cells[r][c], (int, float)) \
                     and not isinstance(cells[r][c], bool):
                 cells[r][c] = text
+        for r, c, _text, _formula in sheet.errors:
+            if r - 1 < len(cells) and c < len(cells[r - 1]):
+                cells[r - 1][c] = ""
         _fill_merged(cells, sheet.merged)
     except Exception as exc:
         raise _file_problem(path, "not-a-spreadsheet", "a sheet of the workbook cannot be read", name) from exc
