@@ -26,7 +26,8 @@ ROW_3 = ("roster.xlsx, sheet 'Staff': 1 of its rows is hidden in Excel (row 3: h
          "them to check [hidden-rows]")
 COLUMN_D = ("roster.xlsx, sheet 'Staff', column 'Personal number': the column is hidden in Excel; ona reads it "
             "like the others, and the report's files (nodes.csv, the GEXF and GraphML files, the map) show its "
-            "values: delete the column if they must not leave the roster [hidden-column]")
+            "values unless the run is pseudonymised: delete the column if they must not leave the roster "
+            "[hidden-column]")
 
 
 def workbook(path: Path, rows: list[list], sheet: str, hidden_rows=(), hidden_columns=(), right_of=None) -> Path:
@@ -225,7 +226,8 @@ def test_an_ods_roster_from_libreoffice_says_what_it_hides_too(runner, tmp_path)
         "read, or show them to check [hidden-rows]",
         "Warning: roster.ods, sheet 'Medarbejdere', column 'Forvaltning': the column is hidden in the spreadsheet; "
         "ona reads it like the others, and the report's files (nodes.csv, the GEXF and GraphML files, the map) show "
-        "its values: delete the column if they must not leave the roster [hidden-column]",
+        "its values unless the run is pseudonymised: delete the column if they must not leave the roster "
+        "[hidden-column]",
         "0 errors, 2 warnings in roster.ods: ready to analyse"]
     visible = runner.invoke(cli, ["validate", "--roster", str(source)])
     assert visible.stdout.splitlines() == ["0 errors, 0 warnings in roster_merged.ods: ready to analyse"]

@@ -137,8 +137,9 @@ class Table:
             if roster:
                 found.append(self.problem(
                     "hidden-column", f"the column is hidden in {where}; ona reads it like the others, and the report's "
-                    "files (nodes.csv, the GEXF and GraphML files, the map) show its values: delete the column if "
-                    "they must not leave the roster", column=column, severity="warning"))
+                    "files (nodes.csv, the GEXF and GraphML files, the map) show its values unless the run is "
+                    "pseudonymised: delete the column if they must not leave the roster", column=column,
+                    severity="warning"))
             else:
                 found.append(self.problem(
                     "hidden-column", f"the column is hidden in {where}; ona reads it like the others",
