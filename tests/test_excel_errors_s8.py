@@ -313,3 +313,21 @@ def test_a_sheet_of_nothing_but_error_cells_says_so_not_that_it_is_empty(runner,
         "Error: roster.xlsx, sheet 'Staff': every cell of the sheet that holds anything shows an Excel error (4 "
         "cells; the first, A1, shows #REF!, left by a formula); fix the formulas or paste the values, then run "
         "again [excel-error]", "1 error, 0 warnings in roster.xlsx"]
+
+
+def test_an_error_cell_whose_reference_follows_its_type_is_found(tmp_path):
+    """<c t="e" r="C4">: XML gives attributes no order (the scan looked for r="..." first)."""
+    path = with_errors(tmp_path / "roster.xlsx", ROSTER, {"C4": "#N/A"})
+    with zipfile.ZipFile(path) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    sheet = parts["xl/worksheets/sheet1.xml"]
+    assert b'<c r="C4" t="e">' in sheet
+    parts["xl/worksheets/sheet1.xml"] = sheet.replace(b'<c r="C4" t="e">', b'<c t="e" r="C4">')
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    with pytest.raises(InputError) as caught:
+        ona.read_roster(path)
+    assert [str(p) for p in caught.value.problems] == [
+        f"roster.xlsx, sheet 'Staff', row 4, column 'Department': the cell shows Excel's error #N/A, left by a "
+        f"formula; {FIX}"]

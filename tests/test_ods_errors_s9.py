@@ -76,3 +76,27 @@ def test_a_frequency_showing_na_is_an_error_not_no_tie(tmp_path):
         "ties.ods, sheet 'Ties', row 3, column 'Frequency': the cell holds the spreadsheet's error #N/A as its value; "
         "type the value it stands for, then run again [excel-error]"]
     assert len(ona.read_ties(OFFICE / "municipality_ties.ods", roster).ties) > 0
+
+
+def test_an_ods_sheet_of_nothing_but_error_cells_says_so(tmp_path):
+    """Every cell of municipality_roster.ods's sheet made to show #N/A: calamine reads 0 in each."""
+    import re
+
+    source = OFFICE / "municipality_roster.ods"
+    path = tmp_path / "roster.ods"
+    with zipfile.ZipFile(source) as archive, zipfile.ZipFile(path, "w") as out:
+        for info in archive.infolist():
+            data = archive.read(info.filename)
+            if info.filename == "content.xml":
+                data, n = re.subn(rb'<table:table-cell( table:style-name="[^"]*")? office:value-type="(?:string|float)"'
+                                  rb'[^>]*>(?:<text:p>[^<]*</text:p>)?</table:table-cell>',
+                                  b'<table:table-cell office:value-type="float" office:value="0" '
+                                  b'calcext:value-type="error"><text:p>#N/A</text:p></table:table-cell>', data)
+                assert n > 100
+            out.writestr(info, data)
+    with pytest.raises(InputError) as caught:
+        ona.read_roster(path)
+    problem, = caught.value.problems
+    assert problem.code == "excel-error" and problem.message.startswith(
+        "every cell of the sheet that holds anything shows an Excel error (")
+    assert problem.message.endswith("the first, A1, shows #N/A); fix the formulas or paste the values, then run again")

@@ -566,6 +566,7 @@ class _SheetXml(NamedTuple):
     any_cell_ref: re.Pattern
     row_ref: re.Pattern
     error_cell: re.Pattern
+    any_error_cell: re.Pattern
     error_value: re.Pattern
     formula: bytes
     row_start: bytes
@@ -583,6 +584,8 @@ def _sheet_xml(prefix: bytes = b"") -> _SheetXml:
         row_ref=re.compile(rb"<" + p + rb'row\s[^>]*?\br="([0-9]{1,7})"'),
         error_cell=re.compile(rb"<" + p + rb'c r="([A-Z]{1,3})([0-9]{1,7})"[^>]*? t="e"[^>]*?(?:/>|>(.*?)</' + p + rb"c>)",
                               re.DOTALL),
+        any_error_cell=re.compile(rb"<" + p + rb'c\s[^>]*?\br="([A-Z]{1,3})([0-9]{1,7})"[^>]*?(?:/>|>(.*?)</' + p
+                                  + rb"c>)", re.DOTALL),
         error_value=re.compile(rb"<" + p + rb"v>([^<]{0,32})</" + p + rb"v>"),
         formula=b"<" + prefix + b"f",
         row_start=b"<" + prefix + b"row ",
@@ -671,7 +674,10 @@ def _error_cells(data: bytes, xml: _SheetXml) -> list[tuple[int, int, str, bool]
     for mark in _ERROR_MARK.finditer(data):
         # (matched from the cell's start: a pattern that looked for the mark in every cell's tag took
         # 0.6 s more on a 500,000-row sheet with 50,000 error cells, this 0.1 s)
-        cell = xml.error_cell.match(data, max(data.rfind(xml.cell_start, 0, mark.start()), 0))
+        start = max(data.rfind(xml.cell_start, 0, mark.start() + 1), 0)
+        cell = xml.error_cell.match(data, start)
+        if cell is None and mark.start() < data.find(b">", start):  # the mark in the tag, r="..." after it
+            cell = xml.any_error_cell.match(data, start)
         if cell is None:
             continue
         letters, row, inner = cell.groups(b"")
@@ -732,11 +738,15 @@ def _read_excel_cells(path: Path, sheet: str | None, wanted: Sequence[Sequence[s
         candidates = [n for n in names if n not in hidden] + [n for n in names if n in hidden]
     extras = WorkbookExtras(path)
     best = None  # ((holds any wanted header, visible, groups held), name, sheet data)
+    only_errors = None  # (name, error cells) of the first sheet that holds nothing else
     for name in candidates:
         sheet_data = _sheet_data(wb, path, name, extras)
         top = _sheet_cells(path, name, sheet_data, _HEADER_SCAN_ROWS)
         if not any(any(cell_text(v) for v in row) for row in top) and \
                 not any(any(cell_text(v) for v in row) for row in _sheet_cells(path, name, sheet_data)):
+            shown = errors.get(name, ((), None))[0] or sheet_data.errors
+            if shown and only_errors is None:
+                only_errors = (name, shown)
             continue
         held = max(_recognised_groups([[cell_text(v) for v in row] for row in top], wanted)) if wanted else 0
         rank = (held > 0, name not in hidden, held)
@@ -745,9 +755,8 @@ def _read_excel_cells(path: Path, sheet: str | None, wanted: Sequence[Sequence[s
         if not wanted or held == len(wanted):
             break  # nothing later can rank higher
     if best is None:
-        shown = next(((n, errors[n][0]) for n in candidates if errors.get(n, ((), None))[0]), None)
-        if shown is not None:  # calamine reads a cell that shows an error as blank
-            name, cells = shown
+        if only_errors is not None:  # calamine reads a cell that shows an error as blank (.ods: as 0)
+            name, cells = only_errors
             row, col, text, formula = min(cells)
             raise InputError([Problem(
                 "excel-error", f"every cell of the sheet that holds anything shows an Excel error ({len(cells):,} "
