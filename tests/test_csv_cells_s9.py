@@ -24,13 +24,14 @@ def test_every_text_cell_is_made_safe_as_one_cell_would_be_and_numbers_are_left_
                           "text": pd.Series([r[1] if isinstance(r[1], str) else None for r in rows],
                                             dtype="string" if as_string_dtype else object),
                           "number": pd.Series([float(r[2]) if isinstance(r[2], int) else 0.5 for r in rows])})
+    before = frame.copy()
     safe = _csv_safe_frame(frame)
     assert list(safe.dtypes) == list(frame.dtypes) and safe.index.equals(frame.index)
     for column in ("mixed", "text"):
         expected = [None if missing(v) else _csv_safe(v) for v in frame[column].tolist()]
         assert [None if missing(v) else v for v in safe[column].tolist()] == expected
     assert safe["number"].equals(frame["number"])
-    assert frame.equals(frame.copy())  # the input is not changed
+    assert frame.equals(before)  # the input is not changed
 
 
 def test_a_roster_of_many_columns_gets_its_risky_cells_in_the_right_places():

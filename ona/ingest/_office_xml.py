@@ -201,11 +201,12 @@ def _ods_extras(path: Path) -> dict[str, SheetExtras]:
                     el.clear()
                 elif event == "end" and tag in (_TABLE + "table-cell", _TABLE + "covered-table-cell"):
                     repeat = int(el.get(_TABLE + "number-columns-repeated", "1"))
-                    filled = filled or el.get(_OFFICE + "value-type") is not None or el.find(_TEXT_P) is not None
+                    if hides and not filled:
+                        filled = el.get(_OFFICE + "value-type") is not None or el.find(_TEXT_P) is not None
                     if shows_errors and el.get(_CALCEXT + "value-type") == "error":
-                        text = "".join(el.find(_TEXT_P).itertext()).strip() if el.find(_TEXT_P) is not None else ""
-                        row_errors += [(col + k, text[:32], el.get(_TABLE + "formula") is not None)
-                                       for k in range(repeat)]
+                        shown = el.find(_TEXT_P)
+                        text = "".join(shown.itertext()).strip()[:32] if shown is not None else ""
+                        row_errors += [(col + k, text, el.get(_TABLE + "formula") is not None) for k in range(repeat)]
                     if tag == _TABLE + "table-cell":
                         rows = int(el.get(_TABLE + "number-rows-spanned", "1"))
                         cols = int(el.get(_TABLE + "number-columns-spanned", "1"))

@@ -97,7 +97,7 @@ class Table:
     kinds: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
     #: the cells that show an Excel error (``#N/A``, ``#REF!`` ...), which ``frame`` holds as blank
     #: (``""``), in sheet order; each reader tells an error in a cell it uses from one in a column it
-    #: only keeps (:meth:`error_problems`). Found in .xlsx and .xlsm workbooks only.
+    #: only keeps (:meth:`error_problems`). Found in .xlsx, .xlsm and .ods workbooks.
     cell_errors: tuple[CellError, ...] = field(default=(), repr=False)
     #: the spreadsheet rows of records that Excel hides (hidden rows, rows a filter leaves out, a
     #: collapsed group), and the headers of hidden columns: read like the others (:meth:`hidden_problems`).
@@ -125,7 +125,7 @@ class Table:
         named by its header in a ``roster`` (whose other columns reach the report's files), by its
         letter in a tie sheet (a matrix's headers are people's names)."""
         found = []
-        where = "the spreadsheet" if self.path.lower().endswith(".ods") else "Excel"
+        where = _program(self.path)
         if self.hidden_rows:
             n = len(self.hidden_rows)
             rows = ", ".join(map(str, self.hidden_rows[:5])) + (", ..." if n > 5 else "")
@@ -167,9 +167,11 @@ def error_problem(cell: CellError, *, error: bool, path: str, sheet: str | None,
     """The ``excel-error`` problem of ``cell`` (an error, or a warning that it is read as blank), at
     its row and ``column`` (default: its header): what it shows and how to fix it. The text quoted is
     Excel's error (``#N/A``), never another value of the sheet."""
-    whose = "the spreadsheet's" if path.lower().endswith(".ods") else "Excel's"
-    shown = f"{whose} error {cell.text}" if cell.text in EXCEL_ERRORS else \
-        f"the error {cell.text}" if cell.text and path.lower().endswith(".ods") else "an Excel error"
+    program = _program(path)
+    if cell.text in EXCEL_ERRORS:
+        shown = f"{program}'s error {cell.text}"
+    else:  # LibreOffice's own (Err:502) by its text; Excel writes only the errors it knows
+        shown = "an Excel error" if program == "Excel" or not cell.text else f"the error {cell.text}"
     if cell.formula:
         what, fix = f"the cell shows {shown}, left by a formula", "fix the formula or paste the values"
     else:
@@ -177,6 +179,12 @@ def error_problem(cell: CellError, *, error: bool, path: str, sheet: str | None,
     message = f"{what}; {fix}, then run again" if error else f"{what}; it is read as blank ({fix} to keep it)"
     return Problem(code="excel-error", message=message, path=path, sheet=sheet, row=cell.row,
                    column=cell.column if column is None else column, severity="error" if error else "warning")
+
+
+def _program(path: str) -> str:
+    """Who shows a workbook's cells, as a message names it: ``Excel``, or for an OpenDocument file
+    (.ods, which LibreOffice, Google Sheets and Excel all write) ``the spreadsheet``."""
+    return "the spreadsheet" if path.lower().endswith(".ods") else "Excel"
 
 
 @contextlib.contextmanager
@@ -529,7 +537,7 @@ def _check_zip(path: Path) -> dict[str, tuple[list, _Hidden]]:
         raise _file_problem(path, "too-large",
                             f"refused: the workbook would unpack to {total // 2**20:,} MB (limit "
                             f"{MAX_UNPACKED // 2**20:,} MB); export the sheet as CSV instead")
-    errors: dict[str, list] = {}
+    scanned: dict[str, tuple[list, _Hidden]] = {}
     with zipfile.ZipFile(path) as archive:
         for member in members:
             if member.filename.startswith("xl/worksheets/") and member.filename.endswith(".xml"):
@@ -540,10 +548,10 @@ def _check_zip(path: Path) -> dict[str, tuple[list, _Hidden]]:
                                         f"(too large, limit {MAX_CELLS:,} cells); delete the stray cells far "
                                         f"below or right of the table ({member.filename})")
                 if found or hidden.rows or hidden.columns:
-                    errors[member.filename] = (found, hidden)
-        if errors:
+                    scanned[member.filename] = (found, hidden)
+        if scanned:
             sheets = xlsx_worksheet_names(archive)
-            return {sheets[member]: found for member, found in errors.items() if member in sheets}
+            return {sheets[member]: scan for member, scan in scanned.items() if member in sheets}
     return {}
 
 
@@ -716,9 +724,9 @@ def _read_excel_cells(path: Path, sheet: str | None, wanted: Sequence[Sequence[s
     """
     import python_calamine
 
-    errors: dict[str, tuple[list, _Hidden]] = {}
+    scanned: dict[str, tuple[list, _Hidden]] = {}
     if path.suffix.lower() in ZIP_SUFFIXES or path.read_bytes()[:2] == b"PK":
-        errors = _check_zip(path)
+        scanned = _check_zip(path)
     try:
         wb = python_calamine.CalamineWorkbook.from_path(str(path))
     except Exception as exc:  # calamine raises its own error types for zip/xml faults
@@ -740,13 +748,12 @@ def _read_excel_cells(path: Path, sheet: str | None, wanted: Sequence[Sequence[s
     best = None  # ((holds any wanted header, visible, groups held), name, sheet data)
     only_errors = None  # (name, error cells) of the first sheet that holds nothing else
     for name in candidates:
-        sheet_data = _sheet_data(wb, path, name, extras)
+        sheet_data = _sheet_data(wb, path, name, extras, scanned.get(name))
         top = _sheet_cells(path, name, sheet_data, _HEADER_SCAN_ROWS)
         if not any(any(cell_text(v) for v in row) for row in top) and \
                 not any(any(cell_text(v) for v in row) for row in _sheet_cells(path, name, sheet_data)):
-            shown = errors.get(name, ((), None))[0] or sheet_data.errors
-            if shown and only_errors is None:
-                only_errors = (name, shown)
+            if sheet_data.errors and only_errors is None:
+                only_errors = (name, sheet_data.errors)
             continue
         held = max(_recognised_groups([[cell_text(v) for v in row] for row in top], wanted)) if wanted else 0
         rank = (held > 0, name not in hidden, held)
@@ -765,9 +772,8 @@ def _read_excel_cells(path: Path, sheet: str | None, wanted: Sequence[Sequence[s
                 path=str(path), sheet=name)])
         raise _file_problem(path, "empty-file", "every sheet of the workbook is empty", sheet)
     _rank, name, sheet_data = best
-    found, hidden = errors.get(name, ((), None))
     return (name, _sheet_cells(path, name, sheet_data), sheet_data.merged,
-            (found or list(sheet_data.errors), hidden or sheet_data.hidden))
+            (list(sheet_data.errors), sheet_data.hidden))
 
 
 def sheets_like(table: Table, header_row: int | None = None) -> list[str]:
@@ -811,15 +817,18 @@ class _Sheet:
     data: object
     merged: list | None
     shown: dict
-    #: the rows and columns an .ods sheet hides (an .xlsx sheet's are found by :func:`_used_range`)
+    #: the rows and columns the sheet hides (.xlsx: :func:`_used_range`; .ods: :mod:`._office_xml`)
     hidden: _Hidden | None = None
-    #: the cells of an .ods sheet that show an error (an .xlsx sheet's: :func:`_used_range`), which
-    #: calamine reads as their stored value (0): read as blank, as calamine reads an .xlsx error cell
+    #: its cells that show an error, as (row from 1, column index from 0, text, left by a formula),
+    #: read as blank: calamine reads an .xlsx error cell as blank, an .ods one as its stored value (0)
     errors: tuple = ()
 
 
-def _sheet_data(wb, path: Path, name: str, extras: WorkbookExtras) -> _Sheet:
-    """Sheet ``name`` of calamine workbook ``wb``, refused when its used range is too large."""
+def _sheet_data(wb, path: Path, name: str, extras: WorkbookExtras,
+                scanned: tuple[list, _Hidden] | None = None) -> _Sheet:
+    """Sheet ``name`` of calamine workbook ``wb``, refused when its used range is too large, with
+    what it shows beyond calamine's values: of an .xlsx sheet, its error cells and hidden parts as
+    :func:`_check_zip` ``scanned`` them; of an .ods sheet, as :class:`WorkbookExtras` reads them."""
     try:
         sheet_data = wb.get_sheet_by_name(name)
     except Exception as exc:
@@ -831,8 +840,12 @@ def _sheet_data(wb, path: Path, name: str, extras: WorkbookExtras) -> _Sheet:
                             "delete the stray cells far below or right of the table", name)
     more = extras.of(name)
     merged = getattr(sheet_data, "merged_cell_ranges", None) or more.merged
-    hidden = _Hidden(more.hidden_rows, more.hidden_columns) if more.hidden_rows or more.hidden_columns else None
-    return _Sheet(sheet_data, merged, more.shown, hidden, more.errors)
+    if scanned is not None:
+        errors, hidden = tuple(scanned[0]), scanned[1]
+    else:
+        errors = more.errors
+        hidden = _Hidden(more.hidden_rows, more.hidden_columns) if more.hidden_rows or more.hidden_columns else None
+    return _Sheet(sheet_data, merged, more.shown, hidden, errors)
 
 
 def _sheet_cells(path: Path, name: str, sheet: _Sheet, nrows: int | None = None) -> list[list]:
