@@ -18,6 +18,11 @@ process (seconds and peak resident memory), alternately, REPEATS times; the fast
 Targets: ona on .xlsx at most 2x calamine; on .csv at most 1.5x pyarrow. Library imports (ona's
 own included) happen before the clock starts: the figures are reading, not interpreter start-up.
 ``python bench/bench_ingest.py csv`` runs the CSV readers only.
+
+``python bench/bench_ingest.py dated`` times what a date column costs (no target): the same ties
+with a ``Date`` column (a day of 2023-2025, as ISO text, and as day-first ``31/12/2024``), read
+by ona with no window, and with ``since``/``until`` (2024) and ``repeats="sum"``; against ona's
+read of the undated CSV in the same run.
 The files are written once to bench/output/ingest/ (ignored by git). Usage:
     python bench/bench_ingest.py
 """
@@ -42,6 +47,19 @@ FIRST = ["Anna", "Søren", "Mette", "Jørgen", "Åsa", "Björn", "Ida", "Lars", 
          "Karin", "Mikkel", "Freja", "Henrik", "Sofie", "Ævar", "Linnéa", "Tove"]
 LAST = ["Hansen", "Nielsen", "Jensen", "Pedersen", "Ødegård", "Andersson", "Lindqvist", "Bråten", "Kjær",
         "Sørensen", "Holmström", "Dahl", "Løvås", "Berg", "Nyström", "Vestergaard", "Åberg", "Mørch"]
+
+
+def write_dated_inputs() -> None:
+    """ties.csv with a Date column: ISO (ties_dated.csv) and day first (ties_dated_dmy.csv)."""
+    if (FOLDER / "ties_dated_dmy.csv").exists():
+        return
+    ties = pd.read_csv(FOLDER / "ties.csv", dtype=str)
+    days = pd.Timestamp("2023-01-01") + pd.to_timedelta(np.random.default_rng(7).integers(0, 3 * 365, len(ties)),
+                                                        unit="D")
+    ties["Date"] = days.strftime("%Y-%m-%d")
+    ties.to_csv(FOLDER / "ties_dated.csv", index=False)
+    ties["Date"] = days.strftime("%d/%m/%Y")
+    ties.to_csv(FOLDER / "ties_dated_dmy.csv", index=False)
 
 
 def write_inputs() -> None:
@@ -88,6 +106,16 @@ READERS = {
 roster = ona.read_roster({roster!r})
 ties = ona.read_ties({ties!r}, roster)
 assert len(roster.people) == {people} and len(ties.ties) == {ties_n}, (len(roster.people), len(ties.ties))
+""",
+    "ona dated": """
+roster = ona.read_roster({roster!r})
+ties = ona.read_ties({ties!r}, roster)
+assert len(ties.ties) == {ties_n} and ties.date_column == "Date"
+""",
+    "ona window": """
+roster = ona.read_roster({roster!r})
+ties = ona.read_ties({ties!r}, roster, since="2024-01-01", until="2025-01-01", repeats="sum")
+assert 0 < len(ties.ties) < {ties_n} and ties.dropped["outside-window"] > 0
 """,
     "calamine": """
 import python_calamine, pandas as pd
@@ -168,12 +196,17 @@ def main() -> None:
     only = set(sys.argv[1:])
     if only:
         plan = [(fmt, reader) for fmt, reader in plan if fmt in only]
+    if "dated" in only:
+        write_dated_inputs()
+        plan = [("csv", "ona"), *((kind, reader) for kind in ("dated", "dated_dmy")
+                                  for reader in ("ona dated", "ona window"))]
     best: dict[tuple[str, str], tuple[float, float]] = {}
     for _ in range(REPEATS):
         for fmt, reader in plan:
-            code = READERS[reader].format(roster=str(FOLDER / f"roster.{fmt}"), ties=str(FOLDER / f"ties.{fmt}"),
-                                          people=PEOPLE, ties_n=TIES)
-            seconds, peak = run(code, IMPORTS.get(reader, ""))
+            tie_file = FOLDER / (f"ties_{fmt}.csv" if fmt.startswith("dated") else f"ties.{fmt}")
+            code = READERS[reader].format(roster=str(FOLDER / f"roster.{'csv' if fmt.startswith('dated') else fmt}"),
+                                          ties=str(tie_file), people=PEOPLE, ties_n=TIES)
+            seconds, peak = run(code, IMPORTS.get(reader.split()[0], ""))
             print(f"{fmt:5} {reader:16} {seconds:6.3f} s  peak {peak:6.0f} MB", flush=True)
             if (fmt, reader) not in best or seconds < best[fmt, reader][0]:
                 best[fmt, reader] = (seconds, peak)
@@ -183,7 +216,10 @@ def main() -> None:
     if ("xlsx", "ona") in best:
         fastest_excel = min(best["xlsx", "calamine"][0], best["xlsx", "pandas calamine"][0])
         print(f"ona .xlsx / fastest Excel reader = {best['xlsx', 'ona'][0] / fastest_excel:.2f} (target <= 2)")
-    if ("csv", "ona") in best:
+    for (fmt, reader), (seconds, _) in best.items():
+        if fmt.startswith("dated"):
+            print(f"{fmt:9} {reader:10} / ona undated .csv = {seconds / best['csv', 'ona'][0]:.2f}")
+    if ("csv", "pyarrow") in best:
         print(f"ona .csv / pandas pyarrow        = {best['csv', 'ona'][0] / best['csv', 'pyarrow'][0]:.2f} "
               "(target <= 1.5)")
         for other in ("pandas + merge", "pyarrow + lookup"):

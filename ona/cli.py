@@ -117,6 +117,14 @@ def roster_options(func):
     return func
 
 
+#: The order of numeric dates, for a tie list's date column and for email times alike; on every
+#: command that reads either (ties_options, and `ona email`).
+DATE_ORDER_OPTION = click.option(
+    "--date-order", type=click.Choice(DATE_ORDERS), default=None,
+    help="Order of day and month in numeric dates such as 01/03/2025, of tie dates and email times (default: "
+         "detected from each date column; ambiguous columns are read month first with a warning).")
+
+
 def ties_options(func):
     """Options that say how to read the tie list; the same on every command that reads one."""
     for decorator in reversed([
@@ -139,6 +147,16 @@ def ties_options(func):
         click.option("--target-column", default=None,
                      help="Ties column naming the colleague (of a wide sheet: the column listing colleagues)."),
         click.option("--weight-column", default=None, help="Ties column with the tie weight (e.g. frequency 1-5)."),
+        click.option("--date-column", default=None,
+                     help="Edge-list column with the tie's date (default: a Date, Dato, Datum or Timestamp column)."),
+        click.option("--ties-since", default=None,
+                     help="Only ties dated on or after this date (YYYY-MM-DD); needs a date column."),
+        click.option("--ties-until", default=None,
+                     help="Only ties dated before this date (YYYY-MM-DD); needs a date column."),
+        click.option("--repeats", type=click.Choice(["max", "sum"]), default="max", show_default=True,
+                     help="A pair listed more than once in a layer: its largest weight, or the sum of its weights "
+                          "(a contact log, one row per contact)."),
+        DATE_ORDER_OPTION,
         click.option("--drop-unknown", is_flag=True, help="Drop ties naming people not in the roster (counted) instead of failing."),
         click.option("--ties-delimiter", default=None,
                      help="CSV delimiter of the tie files alone (default: --delimiter)."),
@@ -167,9 +185,6 @@ def email_options(func):
                      help="Weight of a Cc recipient relative to To."),
         click.option("--since", default=None, help="Only messages sent on or after this date (YYYY-MM-DD)."),
         click.option("--until", default=None, help="Only messages sent before this date (YYYY-MM-DD)."),
-        click.option("--date-order", type=click.Choice(DATE_ORDERS), default=None,
-                     help="Order of day and month in numeric dates such as 01/03/2025 (default: detected from "
-                          "each time column; ambiguous columns are read month first with a warning)."),
         click.option("--min-messages", default=1, show_default=True, type=click.IntRange(1),
                      help="A tie needs at least this many messages."),
         click.option("--reciprocal", is_flag=True, help="A tie needs messages both ways (at least --min-messages each)."),
@@ -231,16 +246,40 @@ def _read_roster(opts: dict):
                        **_text_format(opts, "roster"))
 
 
+def _tie_reading(opts: dict) -> dict:
+    """How the tie files are read, as :func:`~ona.ingest.read_tie_table` takes it: the ties options
+    (:func:`ties_options`) other than the files, ``--layer`` and ``--combine``."""
+    return {"sheet": opts["ties_sheet"], "source_column": opts["source_column"],
+            "target_column": opts["target_column"], "weight_column": opts["weight_column"],
+            "ties_format": opts["ties_format"], "header_row": opts["ties_header_row"], **_text_format(opts, "ties"),
+            "drop_unknown": opts["drop_unknown"], "date_column": opts["date_column"], "since": opts["ties_since"],
+            "until": opts["ties_until"], "date_order": opts["date_order"], "repeats": opts["repeats"]}
+
+
+def _check_window_options(opts: dict, email: bool) -> None:
+    """Refuse the options of the other kind of input, which would do nothing: ``--since``/``--until``
+    choose email messages, ``--ties-since``/``--ties-until``/``--date-column``/``--repeats`` a tie
+    file's ties."""
+    if email:
+        given = [flag for flag, key in (("--ties-since", "ties_since"), ("--ties-until", "ties_until"),
+                                        ("--date-column", "date_column")) if opts.get(key)]
+        given += ["--repeats"] if opts.get("repeats", "max") != "max" else []
+        if given:
+            raise click.UsageError(f"{'/'.join(given)} {'read' if len(given) > 1 else 'reads'} a tie file (--ties); "
+                                   "email messages are chosen by --since/--until.")
+    elif opts.get("since") or opts.get("until"):
+        given = "/".join(flag for flag, key in (("--since", "since"), ("--until", "until")) if opts.get(key))
+        raise click.UsageError(f"{given} {'choose' if '/' in given else 'chooses'} email messages (--email); a tie "
+                               "file's ties are chosen by their date column with --ties-since/--ties-until.")
+
+
 def _read_ties(opts: dict, roster):
     from .ingest import read_ties
 
     if not opts["ties_path"]:
         raise click.UsageError("Missing option '--ties'.")
-    return read_ties(list(opts["ties_path"]), roster, sheet=opts["ties_sheet"], source_column=opts["source_column"],
-                     target_column=opts["target_column"], weight_column=opts["weight_column"],
-                     ties_format=opts["ties_format"], layer=opts["layer"], combine=opts["combine"],
-                     header_row=opts["ties_header_row"], **_text_format(opts, "ties"),
-                     drop_unknown=opts["drop_unknown"])
+    return read_ties(list(opts["ties_path"]), roster, layer=opts["layer"], combine=opts["combine"],
+                     **_tie_reading(opts))
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -353,6 +392,7 @@ def analyze(by, out_dir, seed, permutations, exact_betweenness_limit, betweennes
     email_paths = _expand_patterns(email_paths, "--email")
     if email_paths and opts["ties_path"]:
         raise click.UsageError("Give --ties or --email, not both (analyse each network on its own).")
+    _check_window_options(opts, bool(email_paths))
     with steps(["reading and measuring", "writing"]) as progress:
         roster = _read_roster(opts)
         read_ties = _read_ties(opts, roster) if opts["ties_path"] or not (email_paths or ratings_path) else None
@@ -472,10 +512,7 @@ def validate(by, as_json, every, **opts):
                         "name_column": opts["name_column"], "email_column": opts["email_column"],
                         "unit_column": opts["unit_column"], "header_row": opts["roster_header_row"],
                         **_text_format(opts, "roster")},
-        ties_options={"sheet": opts["ties_sheet"], "source_column": opts["source_column"],
-                      "target_column": opts["target_column"], "weight_column": opts["weight_column"],
-                      "ties_format": opts["ties_format"], "header_row": opts["ties_header_row"],
-                      **_text_format(opts, "ties"), "drop_unknown": opts["drop_unknown"]},
+        ties_options=_tie_reading(opts),
         layer=opts["layer"], combine=opts["combine"], by=by)
     if as_json:
         click.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=1))
@@ -648,6 +685,10 @@ def init_command(wave, out_path, **opts):
         raise click.BadParameter("a wave label is one line of text, without control characters", param_hint="--wave")
     if out_path.exists():
         raise OnaError(f"{out_path.name}: already exists; remove it or choose another --out")
+    from .ingest.ties import check_date_order, tie_window
+
+    tie_window(opts["ties_since"], opts["ties_until"])  # (a window that is no date: refused before it is written)
+    check_date_order(opts["date_order"])
     roster = _read_roster(opts)
     folder = out_path.resolve().parent
 
@@ -662,14 +703,17 @@ def init_command(wave, out_path, **opts):
         handle.write(starter_config(
             relative(opts["roster_path"]), [relative(t) for t in opts["ties_path"]], by=by, wave=wave,
             columns={key: opts[f"{key}_column"] for key in ("id", "name", "email", "unit", "source", "target",
-                                                             "weight")},
+                                                             "weight", "date")},
             measurement={"delimiter": opts["delimiter"], "encoding": opts["encoding"],
                          "tie_rule": opts["tie_rule"], "layer": opts["layer"],
                          "combine": opts["combine"] if opts["combine"] != "sum" else None,
-                         "ties_format": opts["ties_format"], "drop_unknown": opts["drop_unknown"]},
+                         "ties_format": opts["ties_format"], "drop_unknown": opts["drop_unknown"],
+                         "repeats": opts["repeats"] if opts["repeats"] != "max" else None,
+                         "date_order": opts["date_order"]},
             wave_options={key: opts[key] for key in ("roster_sheet", "ties_sheet", "roster_header_row",
                                                       "ties_header_row", "roster_encoding", "roster_delimiter",
-                                                      "ties_encoding", "ties_delimiter")}))
+                                                      "ties_encoding", "ties_delimiter", "ties_since",
+                                                      "ties_until")}))
     click.echo(f"Wrote {out_path}; run the wave with: ona run {shlex.quote(str(out_path))} --wave {shlex.quote(wave)}")
 
 
@@ -683,6 +727,7 @@ def init_command(wave, out_path, **opts):
 @click.option("--out", "out_path", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="Tie table to write: .csv, .parquet or .xlsx.")
 @email_options
+@DATE_ORDER_OPTION
 @_handle_errors
 def email_command(exports, roster_path, id_column, email_column, unit_column, out_path, **opts):
     """Aggregate email exports into a tie table: one row per sender -> recipient pair with its weight,

@@ -130,7 +130,8 @@ def unknown_units(mapping: dict, units: set[str]) -> dict[str, str]:
 
 # Measurement settings two waves must share for their figures to compare: (parameter, what it is).
 _SAME_SETTINGS = (("unit_column", "unit column (by)"), ("tie_rule", "tie rule"), ("layers", "tie layers"),
-                  ("layer_combination", "combination of layers"))
+                  ("layer_combination", "combination of layers"),
+                  ("duplicate_pairs", "weight of a pair reported more than once (--repeats)"))
 
 
 def _people_in_both(before: StoredWave, after: StoredWave) -> pd.Index:

@@ -1,7 +1,8 @@
 """ona.toml: one file that describes the yearly measurement and re-runs it.
 
-    [measurement]           what is measured and how (the options of `ona analyze`)
-    [columns]               column names, when the headers are not recognised
+    [measurement]           what is measured and how (the options of `ona analyze`; repeats = "sum",
+                            date_order of a tie list's dates)
+    [columns]               column names, when the headers are not recognised (date: a tie list's)
     [units]                 unit mapping for comparisons: "old name" = "new name" (renames, mergers),
                             "old name" = ["new 1", "new 2"] (a split)
     [compare]               bootstraps, seed
@@ -9,7 +10,8 @@
     [email]                 the email rules (external, max_recipients, weight, cc_weight, since, ...,
                             date_order = "day-first" or "month-first", engine = "duckdb" or "spark")
     [ratings]               scale = "scale.toml", unit_type_column
-    [waves.2025]            the inputs of one wave: roster and ties, email and/or ratings
+    [waves.2025]            the inputs of one wave: roster and ties, email and/or ratings; ties_since
+                            and ties_until choose the ties of a dated tie list (one file for every year)
 
 Every key is checked: an unknown key or a bad value is an error naming the line. Paths are
 relative to the folder of the config file.
@@ -36,18 +38,20 @@ _KIND_WORDS = {"str": "a string", "int": "a whole number", "float": "a number", 
 _MEASUREMENT = {"by": str, "tie_rule": str, "layer": str, "combine": str, "seed": int, "permutations": int,
                 "size_by": str, "history": str, "out": str, "exact_betweenness_limit": int,
                 "betweenness_samples": int, "drop_unknown": bool, "ties_format": str, "delimiter": str,
-                "encoding": str}
-_COLUMNS = {"id": str, "name": str, "email": str, "unit": str, "source": str, "target": str, "weight": str}
+                "encoding": str, "repeats": str, "date_order": str}
+_COLUMNS = {"id": str, "name": str, "email": str, "unit": str, "source": str, "target": str, "weight": str,
+            "date": str}
 _COMPARE = {"bootstraps": int, "seed": int}
 _WAVE = {"roster": str, "ties": (str, list), "roster_sheet": str, "ties_sheet": str, "roster_header_row": int,
          "ties_header_row": int, "roster_encoding": str, "roster_delimiter": str, "ties_encoding": str,
-         "ties_delimiter": str, "email": (str, list), "ratings": str}
+         "ties_delimiter": str, "email": (str, list), "ratings": str, "ties_since": str, "ties_until": str}
 _PRIVACY = {"pseudonymize": str, "min_group_size": int}
 _EMAIL = {"external": str, "max_recipients": int, "weight": str, "cc_weight": (int, float), "since": str,
           "until": str, "min_messages": int, "reciprocal": bool, "exclude": list, "aliases": str,
           "engine": str, "date_order": str}
 _RATINGS = {"scale": str, "unit_type_column": str}
 _CHOICES = {"tie_rule": ("reported", "reciprocated", "union"), "combine": ("sum", "max", "any"),
+            "repeats": ("max", "sum"),
             "ties_format": ("edges", "matrix", "wide"),
             "size_by": ("degree", "betweenness", "brokerage", "effective-size", "participation", "external-ties"),
             "external": ("drop", "domain", "keep"), "weight": ("per-message", "split"),
@@ -231,6 +235,7 @@ def read_config(path: str | Path) -> Config:
                 for k in ("ties", "email"):
                     if isinstance(checked.get(k), str):
                         checked[k] = [checked[k]]
+                _check_window(checked, label, where)
                 config.waves[str(label)] = checked
         else:
             raise OnaError(f"{where(section)}: unknown section [{section}]; known sections: "
@@ -238,6 +243,26 @@ def read_config(path: str | Path) -> Config:
     if not config.waves:
         raise OnaError(f"{path.name}: has no [waves.LABEL] section with a roster and ties")
     return config
+
+
+def _check_window(wave: dict, label: str, where) -> None:
+    """Refuse a wave's ``ties_since``/``ties_until`` that is no date, or an empty window, naming the line."""
+    from .ingest._dates import window_bound
+
+    bounds = {}
+    for key in ("ties_since", "ties_until"):
+        try:
+            bounds[key] = window_bound(wave.get(key), key, key)
+        except ValueError:
+            raise OnaError(f"{where('waves', label, key)}: {key} must be a date such as \"2025-01-01\" "
+                           f"(YYYY-MM-DD), not {wave[key]!r}") from None
+    if None not in bounds.values() and bounds["ties_since"] >= bounds["ties_until"]:
+        raise OnaError(f"{where('waves', label, 'ties_until')}: wave {label!r} chooses no ties: ties_since "
+                       f"{wave['ties_since']!r} is not before ties_until {wave['ties_until']!r} (the first day left out)")
+    if bounds and any(v is not None for v in bounds.values()) and "ties" not in wave:
+        key = next(k for k in bounds if bounds[k] is not None)
+        raise OnaError(f"{where('waves', label, key)}: {key} chooses the ties of a tie list by their date; wave "
+                       f"{label!r} has no ties (the email rules' since and until are in [email])")
 
 
 def starter_config(roster: str, ties: list[str], *, by: str | None, wave: str, columns: dict | None = None,
@@ -248,10 +273,11 @@ def starter_config(roster: str, ties: list[str], *, by: str | None, wave: str, c
 
     The reading options given to ``ona init`` are written where ``ona run`` reads them, so that the
     run reads the files as init was told to: ``columns`` (keys of ``[columns]``: id, name, email,
-    unit, source, target, weight), ``measurement`` (``[measurement]`` keys such as delimiter,
-    encoding, tie_rule, layer, combine, ties_format, drop_unknown) and ``wave_options`` (keys of
-    the wave: roster_sheet, ties_sheet, roster_header_row, ties_header_row, roster_encoding,
-    roster_delimiter, ties_encoding, ties_delimiter). None or empty values are left out."""
+    unit, source, target, weight, date), ``measurement`` (``[measurement]`` keys such as delimiter,
+    encoding, tie_rule, layer, combine, ties_format, drop_unknown, repeats, date_order) and
+    ``wave_options`` (keys of the wave: roster_sheet, ties_sheet, roster_header_row,
+    ties_header_row, roster_encoding, roster_delimiter, ties_encoding, ties_delimiter, ties_since,
+    ties_until). None or empty values are left out."""
     ties_list = ", ".join(map(_toml_string, ties)) or '"ties.xlsx"'
     by_line = f"by = {_toml_string(by)}" if by else '# by = "Department"'
     given = {key: value for key, value in (columns or {}).items() if value}
@@ -323,7 +349,9 @@ def run_wave(config: Config, label: str, *, replace: bool = False, store: bool =
                      header_row=wave.get("ties_header_row"),
                      delimiter=wave.get("ties_delimiter") or m.get("delimiter"),
                      encoding=wave.get("ties_encoding") or m.get("encoding"),
-                     drop_unknown=m.get("drop_unknown", False)) if tie_paths else None
+                     drop_unknown=m.get("drop_unknown", False), date_column=cols.get("date"),
+                     since=wave.get("ties_since"), until=wave.get("ties_until"), date_order=m.get("date_order"),
+                     repeats=m.get("repeats", "max")) if tie_paths else None
     email_options = None
     if email_paths:
         e = dict(config.email)

@@ -137,8 +137,8 @@ LIBRARY_CALLS = [
      "which name a sheet of an Excel workbook [no-sheets]"),
     (lambda d, r: ona.read_ties(d / "edges.csv", r, weight_column="Source"),
      "edges.csv, row 1, column 'Source': this column is named as both the source and the weight column; give each "
-     "its own column: --source-column, --target-column, --weight-column (source_column=, target_column=, "
-     "weight_column= in Python) [same-column]"),
+     "its own column: --source-column, --target-column, --weight-column, --date-column (source_column=, "
+     "target_column=, weight_column=, date_column= in Python) [same-column]"),
     (lambda d, r: ona.read_ties(d / "wide.csv", r, weight_column="Colleague 1"),
      "wide.csv, row 1: a wide sheet has a frequency column per colleague column: with --weight-column "
      "(weight_column= in Python), name its colleague column with --target-column (target_column= in Python) "

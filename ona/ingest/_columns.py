@@ -39,6 +39,9 @@ ALIASES: dict[str, list[str]] = {
     "layer": ["layer", "question", "relation", "tie type", "type", "network", "spørgsmål", "sporgsmal", "spm",
               "fråga", "fraga", "spørsmål", "sporsmal", "relasjon", "netværk", "netvaerk", "nätverk", "natverk",
               "nettverk"],
+    # When a tie was reported or happened (an edge list's optional date column).
+    "date": ["date", "dato", "datum", "tie date", "contact date", "meeting date", "interaction date",
+             "timestamp", "time stamp", "tidsstempel", "tidsstämpel", "tidsstampel", "tidspunkt", "tidpunkt"],
     # How an edge runs (Gephi's Type, Kumu's Direction), when every value is one of DIRECTIONS.
     "direction": ["direction", "type", "edge type", "retning", "riktning"],
     # Columns a survey tool adds to each response (Microsoft Forms in English, Danish and Swedish,

@@ -1,7 +1,7 @@
 """The shapes a tie sheet comes in, each turned into long records with their cell locations.
 
-- **edges**: one row per tie: source, target, optional weight, layer and direction columns (a date
-  column is not read: the tie table has no dates); Gephi's ``Source``/``Target``/``Weight``/``Type``
+- **edges**: one row per tie: source, target, optional weight, layer, direction and date columns
+  (a date is read by :mod:`ona.ingest._dates`); Gephi's ``Source``/``Target``/``Weight``/``Type``
   and Kumu's ``From``/``To``/``Direction`` headers are recognised as such; a sheet of two or three
   columns whose first row names two people is an edge list without a header row
   (:func:`edge_list_without_header`);
@@ -32,7 +32,7 @@ __all__ = ["TieRecords", "detect_shape", "edge_list_without_header", "records_fr
 
 SHAPES = ("edges", "matrix", "wide")
 # How a message names the setting that names a column: the command line's option and read_ties's argument.
-_OPTION = {role: f"--{role}-column ({role}_column= in Python)" for role in ("source", "target", "weight")}
+_OPTION = {role: f"--{role}-column ({role}_column= in Python)" for role in ("source", "target", "weight", "date")}
 _LIST_SEPARATORS = re.compile(r"\s*(?:;|\||\n|\r)\s*")
 # A header that starts with a weight alias as a word ("Hvor ofte 1", "How often do you ...?",
 # "Frequency (1-5)"); a question with the word further in ("Who do you count on?") is no weight.
@@ -72,7 +72,8 @@ class TieRecords:
 
     ``source``, ``target``, ``weight`` and ``layer`` are lists, or for an edge list the table's
     columns themselves (``weight`` and ``layer`` None when the sheet has no such column); the
-    cells are lists of ``(row, column)`` or :class:`ColumnCells`.
+    cells are lists of ``(row, column)`` or :class:`ColumnCells`. An edge list's date column, when
+    it has one, is ``date`` (its cells' texts) with its cells ``date_cell``; other shapes have none.
     """
 
     source: Sequence[str] = field(default_factory=list)
@@ -89,6 +90,26 @@ class TieRecords:
     #: people, whose headers are names)
     used: list[str] = field(default_factory=list)
     by_letter: list[str] = field(default_factory=list)
+    date: Sequence[str] | None = None
+    date_cell: "ColumnCells | None" = None
+    date_column: str | None = None
+
+    def take(self, index: np.ndarray) -> "TieRecords":
+        """The records at ``index`` (positions) of an edge list's records, in that order."""
+        def cells(c: "ColumnCells | None") -> "ColumnCells | None":
+            if c is None:
+                return None
+            return ColumnCells(c.rows[index], c.column if isinstance(c.column, str) else c.column[index])
+
+        def column(values):
+            return None if values is None else values.take(index).reset_index(drop=True)
+
+        return TieRecords(source=column(self.source), target=column(self.target), weight=column(self.weight),
+                          layer=column(self.layer), source_cell=cells(self.source_cell),
+                          target_cell=cells(self.target_cell), weight_cell=cells(self.weight_cell),
+                          respondents=self.respondents, weight_column=self.weight_column, used=self.used,
+                          by_letter=self.by_letter, date=column(self.date), date_cell=cells(self.date_cell),
+                          date_column=self.date_column)
 
     def add(self, source, target, weight, layer, source_cell, target_cell, weight_cell) -> None:
         self.source.append(source)
@@ -202,8 +223,8 @@ def _same_column(table: Table, roles: dict[str, str | None]) -> None:
         if header in seen:
             raise InputError([table.problem(
                 "same-column", f"this column is named as both the {seen[header]} and the {role} column; give each "
-                "its own column: --source-column, --target-column, --weight-column (source_column=, target_column=, "
-                "weight_column= in Python)",
+                "its own column: --source-column, --target-column, --weight-column, --date-column (source_column=, "
+                "target_column=, weight_column=, date_column= in Python)",
                 row=table.header_row, column=header)])
         seen[header] = role
 
@@ -227,21 +248,33 @@ def _layer_column(table: Table, taken) -> str | None:
     return next((by_key[a] for a in ALIASES["layer"] if a in by_key and by_key[a] not in taken), None)
 
 
-def _edges(table: Table, records: TieRecords, source_column, target_column, weight_column, match=None) -> None:
+def _date_column(table: Table, taken, date_column, match) -> str | None:
+    """The edge list's date column: the ``date_column`` named, else the first header of
+    ALIASES["date"] that plays no other role."""
+    if date_column is not None:
+        return find_column(table, "date", date_column, option=_OPTION["date"], names_person=match)
+    by_key = {normalise_header(h): h for h in table.headers}
+    return next((by_key[a] for a in ALIASES["date"] if a in by_key and by_key[a] not in taken), None)
+
+
+def _edges(table: Table, records: TieRecords, source_column, target_column, weight_column, match=None,
+           date_column=None) -> None:
     """One record per row; an edge whose direction is undirected or mutual is also a record the
     other way, with the same row (its source cell is then in the target column)."""
     src = find_column(table, "source", source_column, option=_OPTION["source"], names_person=match)
     tgt = find_column(table, "target", target_column, option=_OPTION["target"], names_person=match)
     w = find_column(table, "weight", weight_column, required=False, option=_OPTION["weight"], names_person=match)
-    _same_column(table, {"source": src, "target": tgt, "weight": w})
-    direction = _direction_column(table, (src, tgt, w))
-    layer = _layer_column(table, (src, tgt, w, direction))
+    when = _date_column(table, (src, tgt, w), date_column, match)
+    _same_column(table, {"source": src, "target": tgt, "weight": w, "date": when})
+    direction = _direction_column(table, (src, tgt, w, when))
+    layer = _layer_column(table, (src, tgt, w, direction, when))
     frame = table.frame
     rows = row_numbers(table.rows)
     # The columns themselves: _join_records matches and parses them column by column.
     source, target = frame[src], frame[tgt]
     weight = frame[w] if w else None
     layers = frame[layer] if layer else None
+    dates = frame[when] if when else None
     source_columns: str | np.ndarray = src
     target_columns: str | np.ndarray = tgt
     both_ways = frame[direction].str.lower().map(DIRECTIONS).to_numpy(dtype=bool) if direction else None
@@ -254,6 +287,7 @@ def _edges(table: Table, records: TieRecords, source_column, target_column, weig
         source, target = twice(frame[src], frame[tgt]), twice(frame[tgt], frame[src])
         weight = twice(weight, weight) if w else None
         layers = twice(layers, layers) if layer else None
+        dates = twice(dates, dates) if when else None
         source_columns = np.array([src] * len(rows) + [tgt] * len(back), dtype=object)
         target_columns = np.array([tgt] * len(rows) + [src] * len(back), dtype=object)
         rows = np.concatenate([rows, rows[back]])
@@ -263,6 +297,8 @@ def _edges(table: Table, records: TieRecords, source_column, target_column, weig
     records.weight_cell = ColumnCells(rows, w) if w else None
     records.weight_column = w
     records.used = [c for c in (src, tgt, w, direction, layer) if c]
+    if when:  # (an Excel error in it is an error only where the dates choose ties: _join_records decides)
+        records.date, records.date_cell, records.date_column = dates, ColumnCells(rows, when), when
 
 
 def _matrix(table: Table, records: TieRecords) -> None:
@@ -415,12 +451,13 @@ def _split(cell: str, names_person) -> list[str]:
 
 
 def records_from_table(table: Table, match, *, shape: str | None = None, source_column=None,
-                       target_column=None, weight_column=None, ambiguous=None) -> tuple[str, TieRecords]:
+                       target_column=None, weight_column=None, ambiguous=None,
+                       date_column=None) -> tuple[str, TieRecords]:
     """Turn a tie sheet of any shape into long records; returns (shape, records).
 
     ``match`` gives the roster id a text names (or None); ``ambiguous`` (optional) the roster rows
     of a name several people share. A sheet whose source and target columns are both named is an
-    edge list (its weight and layer columns are read), unless its target column reads as a survey
+    edge list (its weight, layer and date columns are read), unless its target column reads as a survey
     question's answers: a cell lists several colleagues (``;``, ``|`` or a line break), or, in a
     survey tool's export, a cell is blank (someone answered naming no one). Those are read as a
     wide sheet with that one colleague column.
@@ -434,7 +471,7 @@ def records_from_table(table: Table, match, *, shape: str | None = None, source_
     shape = shape or detect_shape(table, match)
     records = TieRecords()
     if shape == "edges":
-        _edges(table, records, source_column, target_column, weight_column, match)
+        _edges(table, records, source_column, target_column, weight_column, match, date_column)
     elif shape == "matrix":
         _no_column_options(table, source_column, target_column, weight_column)
         _matrix(table, records)

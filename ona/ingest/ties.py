@@ -21,6 +21,11 @@ __all__ = ["TieTable", "read_ties", "PersonMatcher", "file_layer_names"]
 
 
 COMBINE_RULES = ("sum", "max", "any")
+#: What a pair reported more than once within a layer weighs (``--repeats``): its largest weight
+#: (a survey answered twice), or the sum of its weights (a contact log, one row per contact).
+REPEAT_RULES = ("max", "sum")
+#: How a message names the window options: the command line's and read_ties's.
+_WINDOW = "--ties-since/--ties-until (since=/until= in Python)"
 #: A pseudonym as :func:`ona.ingest.email.pseudonym` writes it: "p-" and 16 hexadecimal digits.
 PSEUDONYM = re.compile(r"p-[0-9a-f]{16}")
 #: The share of the names of a tie table that no end matches which must look like pseudonyms for
@@ -37,9 +42,14 @@ class TieTable:
     ``""`` for a single layer) and ``row`` (the spreadsheet row of the first report); the three text
     columns are pandas text (``str``, Arrow-backed) columns as :func:`read_ties` and
     :func:`~ona.ingest.email.read_email` make them; object columns (a script's own table) work the
-    same. ``dropped`` counts rows left out, by reason (``self-tie``, ``zero-weight``, ``duplicate``,
-    ``unknown-person``). ``respondents`` are the people who answered (the sources of an edge list,
-    or the rows of a matrix or wide sheet, even with no colleague named); ``None`` when unknown.
+    same. An edge list with a date column adds ``date`` (datetime64, NaT where the cell is blank or
+    no date; of a pair reported several times, the date of the report kept, or with ``repeats``
+    "sum" the earliest), and ``date_column`` names it. ``dropped`` counts rows left out, by reason
+    (``self-tie``, ``zero-weight``, ``duplicate``, ``unknown-person``, ``outside-window``).
+    ``respondents`` are the people who answered (the sources of an edge list, within the window
+    when there is one, or the rows of a matrix or wide sheet, even with no colleague named);
+    ``None`` when unknown. ``window`` is the (since, until) the ties were chosen by (None: every
+    date) and ``repeats`` what a repeated pair weighs (:data:`REPEAT_RULES`).
     """
 
     ties: pd.DataFrame
@@ -52,9 +62,22 @@ class TieTable:
     layers: tuple[str, ...] = ()
     combine: str | None = None
     respondents: tuple[str, ...] | None = None
+    date_column: str | None = None
+    window: tuple | None = None
+    repeats: str = "max"
 
     def __len__(self) -> int:
         return len(self.ties)
+
+    @property
+    def date_span(self) -> tuple[str, str] | None:
+        """The first and last date of the ties (as ``2024-03-01``), None when they have no dates."""
+        if "date" not in self.ties or not self.ties["date"].notna().any():
+            return None
+        from ._dates import day_text
+
+        dates = self.ties["date"]
+        return day_text(dates.min()), day_text(dates.max())
 
     @classmethod
     def empty(cls, shape: str = "none") -> "TieTable":
@@ -342,7 +365,9 @@ def _weight_parser(texts) -> Callable[[str], float | None]:
 def read_ties(path: str | Path | list, roster: Roster, *, sheet: str | None = None, source_column: str | None = None,
               target_column: str | None = None, weight_column: str | None = None, ties_format: str | None = None,
               layer: str | None = None, combine: str = "sum", header_row: int | None = None,
-              delimiter: str | None = None, encoding: str | None = None, drop_unknown: bool = False) -> TieTable:
+              delimiter: str | None = None, encoding: str | None = None, drop_unknown: bool = False,
+              date_column: str | None = None, since=None, until=None, date_order: str | None = None,
+              repeats: str = "max") -> TieTable:
     """Read reported ties in any shape (edge list, matrix, wide survey sheet) and join them to ``roster``.
 
     ``path`` may be a list of files: each is one layer (named after the file) unless it has a layer
@@ -351,11 +376,21 @@ def read_ties(path: str | Path | list, roster: Roster, *, sheet: str | None = No
 
     People may be named by id, email or name (see :class:`PersonMatcher`). A weight, when present,
     must be a non-negative number; a weight of 0 means no tie. Ties to oneself are dropped and
-    counted. Within a layer, a pair listed more than once keeps its largest weight. Every problem in
-    every file is collected and raised together as one :class:`InputError`.
+    counted. Within a layer, a pair listed more than once keeps its largest weight, or with
+    ``repeats="sum"`` the sum of its weights. Every problem in every file is collected and raised
+    together as one :class:`InputError`.
+
+    An edge list's date column (``Date``, ``Dato``, ``Datum``, ``Timestamp`` ..., or ``date_column``)
+    is read (:mod:`ona.ingest._dates`; ``date_order`` "day-first" or "month-first" decides the order
+    of numeric dates such as 1/3/2024). ``since`` (on or after) and ``until`` (before), ISO dates or
+    times, keep the ties dated in that window; the others are left out before anything else is
+    checked (a colleague who left before the window need not be in the roster) and counted as
+    ``outside-window``. With a window, a date that is blank or unreadable is an error; without one,
+    a warning (the tie is kept, undated).
 
     A call with a wrong argument (a roster that is no :class:`Roster`, a DataFrame for ``path``, an
-    unknown ``combine``) raises an :class:`InputError` with code ``bad-argument``.
+    unknown ``combine``, a ``since`` that is no date) raises an :class:`InputError` with code
+    ``bad-argument``.
     """
     if isinstance(path, pd.DataFrame):
         raise InputError([Problem("bad-argument", "read_ties reads tie files; give a DataFrame of ties (source, "
@@ -364,6 +399,11 @@ def read_ties(path: str | Path | list, roster: Roster, *, sheet: str | None = No
     if combine not in COMBINE_RULES:
         raise InputError([Problem("bad-argument", f"read_ties(combine={combine!r}): combine must be one of "
                                   + ", ".join(COMBINE_RULES))])
+    window = tie_window(since, until)
+    if repeats not in REPEAT_RULES:
+        raise InputError([Problem("bad-argument", f"read_ties(repeats={repeats!r}): repeats must be one of "
+                                  + ", ".join(REPEAT_RULES))])
+    check_date_order(date_order)
     paths = list(path) if isinstance(path, (list, tuple)) else [path]
     tables, problems = [], []
     for p, name in zip(paths, file_layer_names(paths)):
@@ -371,12 +411,39 @@ def read_ties(path: str | Path | list, roster: Roster, *, sheet: str | None = No
             tables.append(read_tie_table(p, roster, sheet=sheet, source_column=source_column,
                                          target_column=target_column, weight_column=weight_column,
                                          ties_format=ties_format, header_row=header_row, delimiter=delimiter,
-                                         encoding=encoding, drop_unknown=drop_unknown, default_layer=name))
+                                         encoding=encoding, drop_unknown=drop_unknown, default_layer=name,
+                                         date_column=date_column, since=window[0], until=window[1],
+                                         date_order=date_order, repeats=repeats))
         except InputError as exc:
             problems.extend(exc.problems)
     if problems:
         raise InputError(problems)
     return combine_layers(tables, layer=layer, combine=combine)
+
+
+def tie_window(since, until) -> tuple:
+    """``since`` and ``until`` (ISO dates or times, or None) as the (since, until) times of a tie
+    window; a value that is no date, or a since that is not before the until, is an
+    :class:`InputError` (``bad-argument``) naming the option and the parameter."""
+    from ._dates import window_bound
+
+    try:
+        bounds = (window_bound(since, "--ties-since", "since"), window_bound(until, "--ties-until", "until"))
+    except ValueError as exc:
+        raise InputError([Problem("bad-argument", str(exc))]) from None
+    if bounds[0] is not None and bounds[1] is not None and bounds[0] >= bounds[1]:
+        raise InputError([Problem("bad-argument", f"{_WINDOW}: the window is empty: --ties-since {since} is not "
+                                  f"before --ties-until {until} (the until is the first day left out)")])
+    return bounds
+
+
+def check_date_order(date_order) -> None:
+    """Refuse a ``date_order`` other than None, "day-first" and "month-first" (``bad-argument``)."""
+    from .email import DATE_ORDERS
+
+    if date_order not in (None, *DATE_ORDERS):
+        raise InputError([Problem("bad-argument", f"date_order={date_order!r}: it must be one of "
+                                  + ", ".join(DATE_ORDERS) + " (or None: detected)")])
 
 
 def file_layer_names(paths: list) -> list[str]:
@@ -404,8 +471,10 @@ def file_layer_names(paths: list) -> list[str]:
 
 def read_tie_table(path: str | Path, roster: Roster, *, sheet=None, source_column=None, target_column=None,
                    weight_column=None, ties_format=None, header_row=None, delimiter=None, encoding=None,
-                   drop_unknown=False, default_layer: str = "") -> TieTable:
-    """Read one tie file of any shape (see :func:`read_ties`); layers are kept apart.
+                   drop_unknown=False, default_layer: str = "", date_column=None, since=None, until=None,
+                   date_order=None, repeats: str = "max") -> TieTable:
+    """Read one tie file of any shape (see :func:`read_ties`); layers are kept apart. ``since`` and
+    ``until`` may be given as :func:`read_ties` takes them or as :func:`tie_window` makes them.
 
     A sheet read without column options or ``header_row`` that is an edge list without a header
     row (see :func:`~ona.ingest.shapes.edge_list_without_header`) has its first row read as a tie,
@@ -424,8 +493,11 @@ def read_tie_table(path: str | Path, roster: Roster, *, sheet=None, source_colum
         (("source", source_column), ("target", target_column), ("weight", weight_column))]
     table = read_table(path, sheet, header_row=header_row, delimiter=delimiter, encoding=encoding,
                        wanted_headers=wanted)
+    since, until = tie_window(since, until)
+    check_date_order(date_order)
     options = dict(source_column=source_column, target_column=target_column, weight_column=weight_column,
-                   ties_format=ties_format, header_row=header_row, drop_unknown=drop_unknown)
+                   ties_format=ties_format, header_row=header_row, drop_unknown=drop_unknown,
+                   date_column=date_column, since=since, until=until, date_order=date_order, repeats=repeats)
     alike = sheets_like(table, header_row) if sheet is None else []
     if alike:
         # One sheet per question: each sheet with the same columns is a layer named after it.
@@ -457,7 +529,8 @@ def read_tie_table(path: str | Path, roster: Roster, *, sheet=None, source_colum
 
 
 def _tie_table_of(table: Table, roster: Roster, *, source_column, target_column, weight_column, ties_format,
-                  header_row, drop_unknown, default_layer: str) -> TieTable:
+                  header_row, drop_unknown, default_layer: str, date_column=None, since=None, until=None,
+                  date_order=None, repeats="max") -> TieTable:
     """The ties of one sheet already read (see :func:`read_tie_table`)."""
     from dataclasses import replace
 
@@ -466,7 +539,7 @@ def _tie_table_of(table: Table, roster: Roster, *, source_column, target_column,
     matcher = PersonMatcher(roster)
     notes: list[Problem] = table.hidden_problems(roster=False)
     headerless = edge_list_without_header(table, matcher.match) if ties_format in (None, "edges") and \
-        header_row is None and not (source_column or target_column or weight_column) else None
+        header_row is None and not (source_column or target_column or weight_column or date_column) else None
     if headerless is not None:
         table, warning = headerless
         notes.append(warning)
@@ -474,9 +547,24 @@ def _tie_table_of(table: Table, roster: Roster, *, source_column, target_column,
         weight_column = table.headers[2] if len(table.headers) >= 3 else None
     shape, records = records_from_table(table, matcher.match, shape=ties_format, source_column=source_column,
                                         target_column=target_column, weight_column=weight_column,
-                                        ambiguous=matcher.ambiguous_rows)
+                                        ambiguous=matcher.ambiguous_rows, date_column=date_column)
+    windowed = since is not None or until is not None
+    if shape != "edges" and (date_column or windowed):
+        given = "--date-column (date_column= in Python)" if date_column else _WINDOW
+        raise InputError(notes + [table.problem(
+            "no-date-column", f"is read as {_SHAPE_NAMES[shape]}, whose ties have no dates: {given} needs an edge "
+            "list with a date column (one row per tie, its date beside it); leave it out for this file",
+            row=table.header_row)])
+    if windowed and records.date_column is None:
+        from ._columns import ALIASES
+
+        raise InputError(notes + [table.problem(
+            "no-date-column", f"has no date column, so {_WINDOW} cannot choose its ties; a column is read as the "
+            "date when its header is one of: " + ", ".join(ALIASES["date"]) + "; rename it, name it with "
+            "--date-column (date_column= in Python), or leave out the window", row=table.header_row)])
     try:
-        ties = _join_records(table, matcher, records, shape, drop_unknown=drop_unknown, default_layer=default_layer)
+        ties = _join_records(table, matcher, records, shape, drop_unknown=drop_unknown, default_layer=default_layer,
+                             since=since, until=until, date_order=date_order, repeats=repeats)
     except InputError as exc:
         raise InputError(notes + exc.problems) from None
     return replace(ties, warnings=(*notes, *ties.warnings)) if notes else ties
@@ -492,20 +580,83 @@ def _same_ties(a: TieTable, b: TieTable) -> bool:
     return ordered[0].equals(ordered[1])
 
 
-def ties_from_table(table: Table, roster: Roster, src_col: str, tgt_col: str, w_col: str | None,
-                    *, drop_unknown: bool = False) -> TieTable:
-    """Join an edge-list table's source/target/weight columns to the roster."""
-    from .shapes import records_from_table
+_SHAPE_NAMES = {"matrix": "an adjacency matrix", "wide": "a wide survey sheet"}
 
-    matcher = PersonMatcher(roster)
-    shape, records = records_from_table(table, matcher.match, shape="edges", source_column=src_col,
-                                        target_column=tgt_col, weight_column=w_col)
-    return _join_records(table, matcher, records, shape, drop_unknown=drop_unknown)
+
+def _dated_records(table: Table, records, since, until, date_order):
+    """Read the records' dates and keep the records in the window: returns (records, dates or None,
+    problems, how many records the window left out).
+
+    A column with no readable date is one ``not-dates`` problem and no dates; an unreadable date is
+    ``bad-date`` and, with a window, a blank one ``blank-date``: errors with a window (the tie cannot
+    be placed), warnings without (the tie is kept undated). Records whose date is not known stay, so
+    that their other problems are reported with them. A window that keeps none of the dated ties is
+    an error (``empty-window``) that says when the dates run."""
+    from ._dates import day_text, describe_window, read_dates
+
+    problems: list[Problem] = []
+    windowed = since is not None or until is not None
+    severity = "error" if windowed else "warning"
+    column, texts = records.date_column, records.date
+    read = read_dates(texts, date_order)
+    if not read.readable:
+        if windowed or not read.blank.all():
+            then = f"so {_WINDOW} cannot choose its ties" if windowed else "so its ties are read without dates"
+            problems.append(table.problem(
+                "not-dates", f"holds no date ona can read (such as 2024-03-01 or 1/3/2024), {then}; write the dates "
+                "as YYYY-MM-DD, or name the date column with --date-column (date_column= in Python)",
+                row=table.header_row, column=column, severity=severity))
+        return records, None, problems, 0
+    if read.ambiguous:
+        problems.append(table.problem(
+            "ambiguous-dates", "no date in it has a day above 12, so day/month and month/day cannot be told apart: "
+            "they were read as month/day (m/d/Y); if they are day/month, pass --date-order day-first "
+            "(date_order='day-first' in Python)", row=table.header_row, column=column, severity="warning"))
+    blank = read.blank
+    seen: set[tuple[int, str]] = set()  # (an undirected edge's two records share one cell)
+    fix = "to choose the tie by the window" if windowed else "the tie is read without a date"
+    for i in np.flatnonzero(read.unreadable | (blank & windowed)):
+        cell = records.date_cell[i]
+        if cell in seen:
+            continue
+        seen.add(cell)
+        if blank[i]:
+            code, what = "blank-date", (f"the date is blank, so {_WINDOW} cannot tell whether the tie is in the "
+                                        "window; fill it in, or delete the row")
+        elif read.wrong_order[i]:
+            given = f"the order given (--date-order {read.order})" if date_order else                 f"this column's order ({read.order}, as its other dates show)"
+            code, what = "bad-date", (f"the date cannot be in {given}: a number above 12 stands where the month is; "
+                                      f"write it as YYYY-MM-DD ({fix})")
+        else:
+            code, what = "bad-date", f"the date is not a date ona can read; write it as YYYY-MM-DD such as 2024-03-01 ({fix})"
+        problems.append(table.problem(code, what, row=cell[0], column=cell[1], severity=severity))
+    if not windowed:
+        return records, read.values, problems, 0
+    values = read.values
+    undated = np.isnat(values)
+    inside = ~undated
+    if since is not None:
+        inside &= values >= since
+    if until is not None:
+        inside &= values < until
+    if not inside.any() and not any(p.severity == "error" for p in problems):
+        dated = values[~undated]
+        problems.append(table.problem(
+            "empty-window", f"none of its {len(dated):,} dated ties is {describe_window(since, until)}: its dates "
+            f"run from {day_text(dated.min())} to {day_text(dated.max())}; change {_WINDOW}",
+            row=table.header_row, column=column))
+        return records, values, problems, 0
+    keep = inside | undated
+    if keep.all():
+        return records, values, problems, 0
+    index = np.flatnonzero(keep)
+    return records.take(index), values[index], problems, len(values) - len(index)
 
 
 def _join_records(table: Table, matcher: "PersonMatcher", records, shape: str, *, drop_unknown: bool = False,
-                  default_layer: str = "") -> TieTable:
-    """Match both ends of every record to the roster, parse weights, and collect every problem.
+                  default_layer: str = "", since=None, until=None, date_order=None, repeats: str = "max") -> TieTable:
+    """Match both ends of every record to the roster, parse weights and dates, and collect every
+    problem; with a window (``since``, ``until``: see :func:`_dated_records`) only the records in it.
 
     Works column by column: each distinct text is matched and each distinct weight parsed once,
     people are carried as their position in the roster, and a cell is looked at on its own only
@@ -515,6 +666,22 @@ def _join_records(table: Table, matcher: "PersonMatcher", records, shape: str, *
     n = len(records.source)
     if n == 0 and not records.respondents:
         raise InputError([table.problem("no-records", "has a header but no ties below it", row=table.header_row)])
+    # The file's layers, whether or not any of their ties is kept: a question whose every answer is
+    # dropped (a self-tie, a weight of 0, a date outside the window) was still asked.
+    if records.layer is not None:
+        named = pd.unique(np.asarray(records.layer, dtype=object)).tolist()
+        layers = tuple(sorted({default_layer if default_layer and x == "" else x for x in named}))
+    else:
+        layers = (default_layer,) if n or default_layer else ()
+    windowed = since is not None or until is not None
+    dates, outside = None, 0
+    if records.date_column is not None and n:
+        records, dates, found, outside = _dated_records(table, records, since, until, date_order)
+        if any(p.code == "empty-window" for p in found):
+            raise InputError(found)  # (nothing of the file is measured: its other problems do not matter)
+        problems.extend(found)
+        n = len(records.source)
+    used = records.used + ([records.date_column] if windowed and records.date_column else [])
     unknown = 0
     reported: set[tuple[int, str]] = set()
 
@@ -595,10 +762,11 @@ def _join_records(table: Table, matcher: "PersonMatcher", records, shape: str, *
         respondents = tuple(matcher.ids[pd.unique(found[found >= 0])].tolist())
     # A cell that shows an Excel error (#N/A) reads as blank: in a column the ties are read from, that
     # is an error (a tie or a weight lost without a word otherwise), elsewhere a warning.
-    problems = table.with_error_cells(problems, records.used, records.by_letter)
+    problems = table.with_error_cells(problems, used, records.by_letter)
     if any(p.severity == "error" for p in problems):
         problems.sort(key=lambda p: (p.row or 0, table.headers.index(p.column) if p.column in table.headers else 0))
-        problems.extend(_left_out_warnings(table, source_pos, target_pos, weights, records.layer, len(matcher.ids)))
+        problems.extend(_left_out_warnings(table, source_pos, target_pos, weights, records.layer, len(matcher.ids),
+                                           repeats=repeats))
         if not (source_pos >= 0).any() and not (target_pos >= 0).any() and _pseudonymised(ends):
             first = next(p for p in problems if p.code == "unknown-person")
             raise InputError([table.problem(
@@ -615,17 +783,12 @@ def _join_records(table: Table, matcher: "PersonMatcher", records, shape: str, *
         layer = np.asarray(records.layer, dtype=object)
         if default_layer:
             layer = np.where(layer == "", default_layer, layer)
-        # The file's layers, whether or not any of their ties is kept: a question whose every
-        # answer is dropped (a self-tie, a weight of 0) was still asked.
-        layers = tuple(sorted(pd.unique(layer).tolist()))
-    else:
-        layers = (default_layer,) if n or default_layer else ()
     if respondents is None and shape == "edges":
         # Everyone named as a source answered, whatever became of the answer (a weight of 0, a
         # self-tie, a colleague not in the roster): as the rows of a matrix or wide sheet count.
         respondents = tuple(matcher.ids[pd.unique(source_pos[source_pos >= 0])].tolist())
     keep = np.ones(n, dtype=bool)
-    dropped: dict[str, int] = {}
+    dropped: dict[str, int] = {"outside-window": outside} if outside else {}
     if unknown:
         unknown_rows = (source_pos < 0) | (target_pos < 0)
         dropped["unknown-person"] = int(unknown_rows.sum())
@@ -640,8 +803,11 @@ def _join_records(table: Table, matcher: "PersonMatcher", records, shape: str, *
         source_pos, target_pos, weights, rows = source_pos[index], target_pos[index], weights[index], rows[index]
         if records.layer is not None:
             layer = layer[index]
+        if dates is not None:
+            dates = dates[index]
     m = len(source_pos)
-    # A pair reported twice within a layer keeps its largest weight (then its first row).
+    # A pair reported twice within a layer keeps its largest weight (then its first row), or with
+    # repeats "sum" the sum of its weights (its first row and earliest date).
     size = len(matcher.ids)
     if records.layer is None:
         pair = source_pos * size + target_pos
@@ -656,23 +822,52 @@ def _join_records(table: Table, matcher: "PersonMatcher", records, shape: str, *
                          "layer": constant_texts(default_layer, m) if records.layer is None else
                          pd.Series(layer, dtype="str"),
                          "row": pd.Series(rows, copy=False)}, copy=False)
+    if dates is not None:
+        ties["date"] = pd.Series(dates, copy=False)
     if dup:
-        before = len(ties)
-        ties = (ties.sort_values(["layer", "source", "target", "weight", "row"],
-                                 ascending=[True, True, True, False, True])
-                .drop_duplicates(["layer", "source", "target"], keep="first").sort_values("row", kind="stable")
-                .reset_index(drop=True))
-        dropped["duplicate"] = before - len(ties)
+        pair_key = ["layer", "source", "target"]
+        if dates is not None and repeats == "max":
+            repeated = ties[ties.duplicated(pair_key, keep=False)]
+            several = int((repeated.groupby(pair_key, sort=False)["date"].nunique() > 1).sum())
+            if several:
+                problems.append(table.problem(
+                    "repeated-pairs", f"{several:,} pair{'s are' if several != 1 else ' is'} reported on several "
+                    "dates: each keeps its largest weight, and its other reports are left out (duplicate); to add "
+                    "up every report of a pair (a contact log, one row per contact), pass --repeats sum "
+                    "(repeats='sum' in Python)", severity="warning"))
+        if repeats == "sum":
+            ties = _summed_pairs(ties, pair_key)
+        else:
+            before = len(ties)
+            ties = (ties.sort_values(["layer", "source", "target", "weight", "row"],
+                                     ascending=[True, True, True, False, True])
+                    .drop_duplicates(pair_key, keep="first").sort_values("row", kind="stable")
+                    .reset_index(drop=True))
+            dropped["duplicate"] = before - len(ties)
     return TieTable(ties=ties, path=table.path, sheet=table.sheet, weight_column=records.weight_column,
-                    dropped=dropped, warnings=tuple(problems), shape=shape, layers=layers, respondents=respondents)
+                    dropped=dropped, warnings=tuple(problems), shape=shape, layers=layers, respondents=respondents,
+                    date_column=records.date_column if dates is not None else None,
+                    window=(since, until) if windowed else None, repeats=repeats)
 
 
-def _left_out_warnings(table: Table, source_pos, target_pos, weights, layer, size: int) -> list[Problem]:
+def _summed_pairs(ties: pd.DataFrame, key: list[str]) -> pd.DataFrame:
+    """One row per ``key`` (layer, source, target, or source, target): the weights summed, the first
+    row, the earliest date; in the order of the rows."""
+    aggregations = {"weight": ("weight", "sum"), "row": ("row", "min")}
+    if "date" in ties:
+        aggregations["date"] = ("date", "min")
+    summed = ties.groupby(key, sort=False).agg(**aggregations).reset_index()
+    columns = ["source", "target", "weight", "layer", "row"] + (["date"] if "date" in ties else [])
+    return summed[columns].sort_values("row", kind="stable").reset_index(drop=True)
+
+
+def _left_out_warnings(table: Table, source_pos, target_pos, weights, layer, size: int, *,
+                       repeats: str = "max") -> list[Problem]:
     """The rows a tie table with errors would leave out once its errors are fixed, as warnings (one per
     reason, with the codes ``ona validate`` gives a readable table): among the rows whose two people are
     both found, the self-ties, the weights of 0 after them, and the repeats of a pair within a layer
-    after those (as :func:`_join_records` drops them). A user who fixes the errors is not surprised
-    by these afterwards."""
+    after those (as :func:`_join_records` drops them; with ``repeats`` "sum" repeats are added up,
+    not left out). A user who fixes the errors is not surprised by these afterwards."""
     known = (source_pos >= 0) & (target_pos >= 0)
     self_tie = known & (source_pos == target_pos)
     zero = known & ~self_tie & (weights == 0)
@@ -681,7 +876,7 @@ def _left_out_warnings(table: Table, source_pos, target_pos, weights, layer, siz
     if layer is not None:
         pair = pd.factorize(np.asarray(layer, dtype=object)[kept])[0].astype(np.int64) * size * size + pair
     counts = {"self-tie": int(self_tie.sum()), "zero-weight": int(zero.sum()),
-              "duplicate": int(kept.sum()) - len(pd.unique(pair))}
+              "duplicate": 0 if repeats == "sum" else int(kept.sum()) - len(pd.unique(pair))}
     return [table.problem(f"dropped-{reason}", f"{count:,} tie{'s' if count != 1 else ''} would be left out "
                           f"({reason.replace('-', ' ')}) once the errors are fixed", severity="warning")
             for reason, count in counts.items() if count]
@@ -708,7 +903,8 @@ def _has_repeats(codes: np.ndarray) -> bool:
 
 def combine_layers(tables: list[TieTable], *, layer: str | None = None, combine: str | None = "sum") -> TieTable:
     """Put the ties of several files together, keep one ``layer`` or combine the layers per pair
-    (``combine`` None: keep the layers apart, as a file with a layer column has them)."""
+    (``combine`` None: keep the layers apart, as a file with a layer column has them). A combined
+    pair's date is its earliest."""
     if len(tables) == 1 and layer is None and len(tables[0].layers) <= 1:
         return tables[0]
     frame = pd.concat([t.ties for t in tables], ignore_index=True)
@@ -726,11 +922,13 @@ def combine_layers(tables: list[TieTable], *, layer: str | None = None, combine:
         layers = (layer,)
     elif len(layers) > 1 and combine is not None:
         grouped = frame.groupby(["source", "target"], sort=False)
-        agg = grouped.agg(weight=("weight", "sum" if combine == "sum" else "max"), row=("row", "min")).reset_index()
+        dated = {"date": ("date", "min")} if "date" in frame else {}
+        agg = grouped.agg(weight=("weight", "sum" if combine == "sum" else "max"), row=("row", "min"),
+                          **dated).reset_index()
         if combine == "any":
             agg["weight"] = 1.0
         agg["layer"] = "+".join(layers)
-        frame = agg[["source", "target", "weight", "layer", "row"]]
+        frame = agg[["source", "target", "weight", "layer", "row", *dated]]
     dropped: dict[str, int] = {}
     for t in tables:
         for reason, count in t.dropped.items():
@@ -742,4 +940,6 @@ def combine_layers(tables: list[TieTable], *, layer: str | None = None, combine:
     return TieTable(ties=frame.reset_index(drop=True), path=paths[0] if len(paths) == 1 else "; ".join(paths),
                     sheet=first.sheet, weight_column=first.weight_column, dropped=dropped,
                     warnings=tuple(w for t in tables for w in t.warnings), shape=first.shape, layers=layers,
-                    combine=None if layer is not None or len(layers) <= 1 else combine, respondents=respondents)
+                    combine=None if layer is not None or len(layers) <= 1 else combine, respondents=respondents,
+                    date_column=next((t.date_column for t in tables if t.date_column), None),
+                    window=first.window, repeats=first.repeats)

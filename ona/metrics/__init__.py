@@ -222,7 +222,8 @@ def measure(graph: OrgGraph, by: str | None = None, *, seed: int = 1, permutatio
         "unit_column": units.column,
         "directed": True,
         "weight": graph.tie_info.get("weight_column") or "none (every tie weighs 1)",
-        "duplicate_pairs": "largest weight kept",
+        "duplicate_pairs": "weights summed" if graph.tie_info.get("repeats") == "sum" else "largest weight kept",
+        **_date_parameters(graph.tie_info),
         "tie_rule": graph.tie_info.get("tie_rule", "reported"),
         "tie_shape": graph.tie_info.get("shape"),
         "layers": ", ".join(graph.tie_info.get("layers") or []) or None,
@@ -246,6 +247,21 @@ def measure(graph: OrgGraph, by: str | None = None, *, seed: int = 1, permutatio
     }
     return Measurement(people=people, units=unit_frame, unit_pairs=pairs, summary=summary, parameters=parameters,
                        extra=extra)
+
+
+def _date_parameters(tie_info: dict) -> dict:
+    """The parameters that say which dates the ties have and which were chosen, for a tie list with a
+    date column: ``tie_dates`` (the column, and the first and last date of the ties measured) and
+    ``tie_window`` (``--ties-since``/``--ties-until``); none for undated ties."""
+    from ..ingest._dates import describe_window
+
+    out = {}
+    if tie_info.get("date_column"):
+        span = tie_info.get("date_span")
+        out["tie_dates"] = f"{tie_info['date_column']}: " + (f"{span[0]} to {span[1]}" if span else "none readable")
+    if tie_info.get("window"):
+        out["tie_window"] = describe_window(*tie_info["window"])
+    return out
 
 
 def _file_name(path: str | None) -> str | None:

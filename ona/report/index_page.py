@@ -314,9 +314,21 @@ def _method(measurement: Measurement) -> str:
     tie_rule = measurement.parameters.get("tie_rule", "reported")
     return (f"<p>A tie is a directed pair of people: one named the other ({_e(tie_rule)} ties), "
             f"weighted by {_e(measurement.parameters.get('weight') or 'count')}. Units are the values of "
-            f"<b>{_e(measurement.parameters.get('unit_column'))}</b>.{_privacy(measurement.parameters)} "
+            f"<b>{_e(measurement.parameters.get('unit_column'))}</b>.{_dates(measurement.parameters)}"
+            f"{_privacy(measurement.parameters)} "
             f"Definitions: {links}.</p>"
             + table("Parameters of the measurement", ["Parameter", "Value"], params))
+
+
+def _dates(parameters: dict) -> str:
+    """The sentence of the method that says which dates the ties have and which were measured (a tie
+    list with a date column: ``tie_dates``, ``tie_window``), with a space before it; "" for undated ties."""
+    if "tie_dates" not in parameters:
+        return ""
+    column, _, span = str(parameters["tie_dates"]).partition(": ")
+    window = parameters.get("tie_window")
+    chosen = f"only ties dated {_e(window)} are measured" if window else "every tie is measured, whatever its date"
+    return f" Ties are dated by <b>{_e(column)}</b> ({_e(span)} among those measured); {chosen}."
 
 
 def _privacy(parameters: dict) -> str:
