@@ -399,3 +399,58 @@ def test_any_cells_in_a_date_column_read_as_a_date_or_are_named_unreadable(cells
     years = pd.DatetimeIndex(read.values[dated]).year
     assert ((years >= 1678) & (years <= 2261)).all()
     assert read_dates(["9999-12-31", "31/12/9999"]).unreadable.all()
+
+
+def test_an_excel_day_number_where_a_date_belongs_is_named_as_such(tmp_path):
+    """Dates pasted as numbers (45352 is 1 March 2024 in Excel's count of days) are not guessed at:
+    the message says what they likely are and how to fix them, for one cell and for a column."""
+    rows = [["A", "B", "2024-03-01"], ["B", "C", "45352"]]
+    [warning] = ona.read_ties(log(tmp_path, rows), people(tmp_path)).warnings
+    assert (warning.row, warning.code) == (3, "bad-date")
+    assert warning.message.startswith("the date is a number, not a date (Excel's day number")
+    column = ona.read_ties(log(tmp_path, [["A", "B", "45352"], ["B", "C", "45353.5"]], name="n.csv"), people(tmp_path))
+    assert [p.code for p in column.warnings] == ["not-dates"]
+    assert "its cells are numbers (Excel's day numbers, in cells not formatted as dates?)" in column.warnings[0].message
+
+
+def write_ods(path, rows):
+    """The least .ods workbook LibreOffice would open: one sheet, text cells, and date cells as
+    LibreOffice stores them (``office:date-value``, shown in the user's own format)."""
+    import zipfile
+    from xml.sax.saxutils import escape
+
+    def cell(value):
+        if isinstance(value, dt.date):
+            shown = value.strftime("%d.%m.%y")
+            return (f'<table:table-cell office:value-type="date" office:date-value="{value.isoformat()}">'
+                    f"<text:p>{shown}</text:p></table:table-cell>")
+        return f'<table:table-cell office:value-type="string"><text:p>{escape(value)}</text:p></table:table-cell>'
+
+    body = "".join("<table:table-row>" + "".join(map(cell, row)) + "</table:table-row>" for row in rows)
+    content = ('<?xml version="1.0" encoding="UTF-8"?><office:document-content '
+               'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+               'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+               'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2"><office:body>'
+               f'<office:spreadsheet><table:table table:name="Ties">{body}</table:table></office:spreadsheet>'
+               "</office:body></office:document-content>")
+    manifest = ('<?xml version="1.0" encoding="UTF-8"?><manifest:manifest '
+                'xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'
+                '<manifest:file-entry manifest:full-path="/" '
+                'manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+                '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
+                "</manifest:manifest>")
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.spreadsheet")
+        archive.writestr("content.xml", content, compress_type=zipfile.ZIP_DEFLATED)
+        archive.writestr("META-INF/manifest.xml", manifest, compress_type=zipfile.ZIP_DEFLATED)
+    return path
+
+
+def test_libreoffice_date_cells_are_read_by_their_value_not_as_shown(tmp_path):
+    """A Danish LibreOffice shows 1 March 2024 as 01.03.24 (a two-digit year ona would not read as
+    text); the cell stores the date itself, and that is what is read."""
+    path = write_ods(tmp_path / "ties.ods", [["Fra", "Til", "Dato"], ["A", "B", dt.date(2024, 3, 1)],
+                                            ["B", "C", dt.datetime(2024, 12, 24, 9, 30)]])
+    ties = ona.read_ties(path, people(tmp_path), since="2024-06-01")
+    assert ties.ties["date"].tolist() == [pd.Timestamp("2024-12-24 09:30")] and ties.date_column == "Dato"
+    assert ties.dropped == {"outside-window": 1} and ties.warnings == ()

@@ -581,6 +581,8 @@ def _same_ties(a: TieTable, b: TieTable) -> bool:
 
 
 _SHAPE_NAMES = {"matrix": "an adjacency matrix", "wide": "a wide survey sheet"}
+#: A cell that holds a number alone (an Excel date serial where a date belongs: 45352).
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
 
 
 def _dated_records(table: Table, records, since, until, date_order):
@@ -602,9 +604,13 @@ def _dated_records(table: Table, records, since, until, date_order):
     if not read.readable:
         if windowed or not read.blank.all():
             then = f"so {_WINDOW} cannot choose its ties" if windowed else "so its ties are read without dates"
+            filled = texts[~read.blank]
+            numbers = len(filled) and filled.str.strip().str.fullmatch(_NUMBER.pattern).all()
+            write = ("its cells are numbers (Excel's day numbers, in cells not formatted as dates?): format the "
+                     "column as dates" if numbers else "write the dates as YYYY-MM-DD")
             problems.append(table.problem(
-                "not-dates", f"holds no date ona can read (such as 2024-03-01 or 1/3/2024), {then}; write the dates "
-                "as YYYY-MM-DD, or name the date column with --date-column (date_column= in Python)",
+                "not-dates", f"holds no date ona can read (such as 2024-03-01 or 1/3/2024), {then}; {write}, or name "
+                "the date column with --date-column (date_column= in Python)",
                 row=table.header_row, column=column, severity=severity))
         return records, None, problems, 0
     if read.ambiguous:
@@ -624,11 +630,16 @@ def _dated_records(table: Table, records, since, until, date_order):
             code, what = "blank-date", (f"the date is blank, so {_WINDOW} cannot tell whether the tie is in the "
                                         "window; fill it in, or delete the row")
         elif read.wrong_order[i]:
-            given = f"the order given (--date-order {read.order})" if date_order else                 f"this column's order ({read.order}, as its other dates show)"
+            given = (f"the order given (--date-order {read.order})" if date_order else
+                     f"this column's order ({read.order}, as its other dates show)")
             code, what = "bad-date", (f"the date cannot be in {given}: a number above 12 stands where the month is; "
                                       f"write it as YYYY-MM-DD ({fix})")
+        elif _NUMBER.fullmatch(str(records.date.iat[i]).strip()):
+            code, what = "bad-date", ("the date is a number, not a date (Excel's day number, in a cell not formatted "
+                                      f"as a date?); format the column as a date, or write YYYY-MM-DD ({fix})")
         else:
-            code, what = "bad-date", f"the date is not a date ona can read; write it as YYYY-MM-DD such as 2024-03-01 ({fix})"
+            code, what = "bad-date", ("the date is not a date ona can read; write it as YYYY-MM-DD such as "
+                                      f"2024-03-01 ({fix})")
         problems.append(table.problem(code, what, row=cell[0], column=cell[1], severity=severity))
     if not windowed:
         return records, read.values, problems, 0
