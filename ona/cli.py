@@ -685,10 +685,9 @@ def init_command(wave, out_path, **opts):
         raise click.BadParameter("a wave label is one line of text, without control characters", param_hint="--wave")
     if out_path.exists():
         raise OnaError(f"{out_path.name}: already exists; remove it or choose another --out")
-    from .ingest.ties import check_date_order, tie_window
+    from .ingest.ties import tie_window
 
     tie_window(opts["ties_since"], opts["ties_until"])  # (a window that is no date: refused before it is written)
-    check_date_order(opts["date_order"])
     roster = _read_roster(opts)
     folder = out_path.resolve().parent
 

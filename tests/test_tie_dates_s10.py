@@ -454,3 +454,18 @@ def test_libreoffice_date_cells_are_read_by_their_value_not_as_shown(tmp_path):
     ties = ona.read_ties(path, people(tmp_path), since="2024-06-01")
     assert ties.ties["date"].tolist() == [pd.Timestamp("2024-12-24 09:30")] and ties.date_column == "Dato"
     assert ties.dropped == {"outside-window": 1} and ties.warnings == ()
+
+
+def test_validate_refuses_a_window_that_is_no_date_once_with_exit_2(tmp_path, runner):
+    """Like analyze: a usage error on one line, not a problem repeated for each tie file."""
+    roster = write_csv(tmp_path / "roster.csv", [["id", "department"], ["A", "HR"], ["B", "IT"]])
+    ties = [str(log(tmp_path, [["A", "B", "2024-01-01"]], name=f"q{k}.csv")) for k in (1, 2)]
+    result = runner.invoke(cli, ["validate", "--roster", str(roster), "--ties", ties[0], "--ties", ties[1],
+                                 "--ties-until", "31.12.2024"])
+    assert result.exit_code == 2
+    assert result.output.splitlines() == [
+        "Error: --ties-until '31.12.2024' (until= in Python) is not a date; write it as YYYY-MM-DD "
+        "(or YYYY-MM-DD HH:MM:SS) [bad-argument]"]
+    with pytest.raises(InputError) as raised:
+        ona.ingest.validate(roster, ties, ties_options={"repeats": "mean"})
+    assert raised.value.problems[0].code == "bad-argument"

@@ -79,6 +79,14 @@ class TieTable:
         dates = self.ties["date"]
         return day_text(dates.min()), day_text(dates.max())
 
+    @property
+    def window_text(self) -> str | None:
+        """The window as the report states it ("on or after 2024-01-01, before 2025-01-01"); None
+        when every date was read."""
+        from ._dates import describe_window
+
+        return describe_window(*self.window) if self.window else None
+
     @classmethod
     def empty(cls, shape: str = "none") -> "TieTable":
         """No ties at all (a rating survey alone, or a unit-level export)."""
@@ -400,10 +408,7 @@ def read_ties(path: str | Path | list, roster: Roster, *, sheet: str | None = No
         raise InputError([Problem("bad-argument", f"read_ties(combine={combine!r}): combine must be one of "
                                   + ", ".join(COMBINE_RULES))])
     window = tie_window(since, until)
-    if repeats not in REPEAT_RULES:
-        raise InputError([Problem("bad-argument", f"read_ties(repeats={repeats!r}): repeats must be one of "
-                                  + ", ".join(REPEAT_RULES))])
-    check_date_order(date_order)
+    check_reading_rules(date_order, repeats)
     paths = list(path) if isinstance(path, (list, tuple)) else [path]
     tables, problems = [], []
     for p, name in zip(paths, file_layer_names(paths)):
@@ -437,13 +442,17 @@ def tie_window(since, until) -> tuple:
     return bounds
 
 
-def check_date_order(date_order) -> None:
-    """Refuse a ``date_order`` other than None, "day-first" and "month-first" (``bad-argument``)."""
+def check_reading_rules(date_order, repeats: str = "max") -> None:
+    """Refuse a ``date_order`` other than None, "day-first" and "month-first", and a ``repeats``
+    other than those of :data:`REPEAT_RULES` (``bad-argument``)."""
     from .email import DATE_ORDERS
 
     if date_order not in (None, *DATE_ORDERS):
         raise InputError([Problem("bad-argument", f"date_order={date_order!r}: it must be one of "
                                   + ", ".join(DATE_ORDERS) + " (or None: detected)")])
+    if repeats not in REPEAT_RULES:
+        raise InputError([Problem("bad-argument", f"read_ties(repeats={repeats!r}): repeats must be one of "
+                                  + ", ".join(REPEAT_RULES))])
 
 
 def file_layer_names(paths: list) -> list[str]:
@@ -494,7 +503,7 @@ def read_tie_table(path: str | Path, roster: Roster, *, sheet=None, source_colum
     table = read_table(path, sheet, header_row=header_row, delimiter=delimiter, encoding=encoding,
                        wanted_headers=wanted)
     since, until = tie_window(since, until)
-    check_date_order(date_order)
+    check_reading_rules(date_order, repeats)
     options = dict(source_column=source_column, target_column=target_column, weight_column=weight_column,
                    ties_format=ties_format, header_row=header_row, drop_unknown=drop_unknown,
                    date_column=date_column, since=since, until=until, date_order=date_order, repeats=repeats)
@@ -680,7 +689,8 @@ def _join_records(table: Table, matcher: "PersonMatcher", records, shape: str, *
     # The file's layers, whether or not any of their ties is kept: a question whose every answer is
     # dropped (a self-tie, a weight of 0, a date outside the window) was still asked.
     if records.layer is not None:
-        named = pd.unique(np.asarray(records.layer, dtype=object)).tolist()
+        named = (records.layer.unique() if isinstance(records.layer, pd.Series) else
+                 pd.unique(np.asarray(records.layer, dtype=object))).tolist()
         layers = tuple(sorted({default_layer if default_layer and x == "" else x for x in named}))
     else:
         layers = (default_layer,) if n or default_layer else ()

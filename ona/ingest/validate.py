@@ -51,8 +51,12 @@ def validate(roster_path, ties_paths=(), *, roster_options: dict | None = None,
     guessed at.
     """
     from .roster import read_roster
-    from .ties import combine_layers, file_layer_names, read_tie_table
+    from .ties import check_reading_rules, combine_layers, file_layer_names, read_tie_table, tie_window
 
+    options = ties_options or {}
+    # Options that are no such thing are raised, not reported once per file.
+    tie_window(options.get("since"), options.get("until"))
+    check_reading_rules(options.get("date_order"), options.get("repeats", "max"))
     report = ValidationReport(files=[str(roster_path), *map(str, ties_paths)])
     try:
         roster = read_roster(roster_path, **(roster_options or {}))
@@ -82,7 +86,7 @@ def validate(roster_path, ties_paths=(), *, roster_options: dict | None = None,
     tables = []
     for path, layer_name in zip(ties_paths, layer_names):
         try:
-            ties = read_tie_table(path, roster, default_layer=layer_name, **(ties_options or {}))
+            ties = read_tie_table(path, roster, default_layer=layer_name, **options)
         except InputError as exc:
             report.problems.extend(exc.problems)
             continue

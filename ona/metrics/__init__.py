@@ -252,15 +252,14 @@ def measure(graph: OrgGraph, by: str | None = None, *, seed: int = 1, permutatio
 def _date_parameters(tie_info: dict) -> dict:
     """The parameters that say which dates the ties have and which were chosen, for a tie list with a
     date column: ``tie_dates`` (the column, and the first and last date of the ties measured) and
-    ``tie_window`` (``--ties-since``/``--ties-until``); none for undated ties."""
-    from ..ingest._dates import describe_window
-
+    ``tie_window`` (``--ties-since``/``--ties-until``, as :attr:`~ona.ingest.TieTable.window_text`
+    states them); none for undated ties."""
     out = {}
     if tie_info.get("date_column"):
         span = tie_info.get("date_span")
         out["tie_dates"] = f"{tie_info['date_column']}: " + (f"{span[0]} to {span[1]}" if span else "none readable")
     if tie_info.get("window"):
-        out["tie_window"] = describe_window(*tie_info["window"])
+        out["tie_window"] = tie_info["window"]
     return out
 
 
