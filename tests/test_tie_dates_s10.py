@@ -20,7 +20,7 @@ from ona.cli import cli
 from ona.errors import InputError
 from ona.ingest._dates import read_dates
 
-from conftest import DATA, write_csv, write_xlsx
+from conftest import DATA, ROOT, write_csv, write_xlsx
 
 
 def people(tmp_path):
@@ -469,3 +469,42 @@ def test_validate_refuses_a_window_that_is_no_date_once_with_exit_2(tmp_path, ru
     with pytest.raises(InputError) as raised:
         ona.ingest.validate(roster, ties, ties_options={"repeats": "mean"})
     assert raised.value.problems[0].code == "bad-argument"
+
+
+CONTACT_LOG = ROOT / "examples" / "contact-log"
+
+
+@pytest.mark.parametrize("year", [2024, 2025, 2026])
+def test_each_year_of_the_example_contact_log_is_the_network_that_years_survey_gives(year):
+    """examples/contact-log/contacts.csv holds every year's contacts (a tie of frequency f of the
+    yearly survey is f contacts on days of its year, day first). A year's window with repeats
+    "sum" gives back that year's survey: the same pairs with the same weights, and so the same
+    figures; no contact of another year reaches it, though their people left the roster."""
+    roster = ona.read_roster(ROOT / "examples" / "yearly" / str(year) / "roster.xlsx")
+    logged = ona.read_ties(CONTACT_LOG / "contacts.csv", roster, since=f"{year}-01-01", until=f"{year + 1}-01-01",
+                           repeats="sum")
+    surveyed = ona.read_ties(ROOT / "examples" / "yearly" / str(year) / "ties.xlsx", roster)
+
+    def pairs(ties):
+        return ties.ties.set_index(["source", "target"])["weight"].sort_index()
+
+    pd.testing.assert_series_equal(pairs(logged), pairs(surveyed))
+    assert logged.date_span[0] >= f"{year}-01-01" and logged.date_span[1] < f"{year + 1}-01-01"
+    assert logged.dropped["outside-window"] > 0 and logged.warnings == ()  # (day first, as the column shows)
+    figures = [ona.measure(ona.build_graph(roster, t), by="Department", permutations=0, skip=["communities"]).summary
+               for t in (logged, surveyed)]
+    assert figures[0] == pytest.approx(figures[1], nan_ok=True)
+
+
+def test_the_example_contact_log_runs_as_its_readme_says(tmp_path, runner):
+    import shutil
+
+    folder = tmp_path / "examples"
+    shutil.copytree(CONTACT_LOG, folder / "contact-log")
+    shutil.copytree(ROOT / "examples" / "yearly", folder / "yearly", ignore=shutil.ignore_patterns("report-*", "*.db"))
+    config = folder / "contact-log" / "ona.toml"
+    result = runner.invoke(cli, ["--silent", "run", str(config), "--wave", "2025"])
+    assert result.exit_code == 0, result.output
+    parameters = json.loads((folder / "contact-log" / "report-2025" / "metrics.json").read_text())["parameters"]
+    assert parameters["tie_window"] == "on or after 2025-01-01, before 2026-01-01"
+    assert parameters["duplicate_pairs"] == "weights summed" and parameters["tie_dates"].startswith("Date: 2025-01-")
