@@ -275,6 +275,11 @@ def test_the_analyst_measures_one_year_of_a_contact_log_from_the_command_line(tm
     index = (out / "index.html").read_text(encoding="utf-8")
     assert ("Ties are dated by <b>date</b> (2024-01-05 to 2024-05-13 among those measured); only ties dated on or "
             "after 2024-01-01, before 2025-01-01 are measured.") in index
+    # The maps a manager opens say which year they show.
+    assert "4 people in 2 units (by department), 2 ties dated on or after 2024-01-01, before 2025-01-01. " in \
+        (out / "map.html").read_text(encoding="utf-8")
+    assert "2 units (by department), ties dated on or after 2024-01-01, before 2025-01-01. Size = people" in \
+        (out / "units.html").read_text(encoding="utf-8")
     edges = pd.read_csv(out / "edges.csv", dtype={"source": str, "target": str})
     assert edges[["source", "target", "weight"]].values.tolist() == [["A", "B", 2.0], ["B", "C", 1.0]]
     blank = log(tmp_path, [*CONTACTS, ["D", "A", ""]], name="blank.csv")

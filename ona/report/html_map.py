@@ -436,14 +436,22 @@ def write_map(graph: OrgGraph, measurement: Measurement, path: str | Path, *, se
     elif subtitle is None:
         s = measurement.summary
         subtitle = (f"{count(s['people'], 'person', 'people')} in {count(s['units'], 'unit')} "
-                    f"(by {measurement.parameters['unit_column']}), {count(s['ties'], 'tie')}. Colour = unit, "
-                    f"size = {size_words}, arrows point to the person "
-                    "named.")
+                    f"(by {measurement.parameters['unit_column']}), {count(s['ties'], 'tie')}"
+                    f"{_window_words(measurement.parameters)}. Colour = unit, size = {size_words}, arrows point to "
+                    "the person named.")
     if data["ties_drawn"] < data["ties_total"]:
         subtitle += " " + _cut_sentence(data, seed)
     if marked is not None:
         data["marked"] = str(marked)
     return _write_page(data, path, heading, subtitle, method_page)
+
+
+def _window_words(parameters: dict, lead: str = "") -> str:
+    """" dated on or after 2025-01-01, before 2026-01-01" (after ``lead``) for a map of the ties of one
+    period (``--ties-since``/``--ties-until``), so that a manager sees which period it shows; ""
+    otherwise."""
+    window = parameters.get("tie_window")
+    return f"{lead} dated {window}" if window else ""
 
 
 # The words of each map, the person map and the unit map: the search box's label and placeholder,
@@ -554,8 +562,8 @@ def write_unit_map(measurement: Measurement, path: str | Path, *, seed: int = 1,
         subtitle = (f"One unit ({unit}, by {measurement.parameters['unit_column']}): everyone is in it, so there "
                     "is no other unit to work with and no arrow between units. Select it for its ties inside.")
     else:
-        subtitle = (f"{count(len(data['nodes']), 'unit')} (by {measurement.parameters['unit_column']}). "
-                    "Size = people; an arrow "
+        subtitle = (f"{count(len(data['nodes']), 'unit')} (by {measurement.parameters['unit_column']})"
+                    f"{_window_words(measurement.parameters, ', ties')}. Size = people; an arrow "
                     "A → B is as wide as the share of possible ties from A's people to B's people.")
         if data["ties_drawn"] < data["ties_total"]:
             subtitle += (f" {data['ties_drawn']:,} of the {data['ties_total']:,} arrows are drawn: the densest (a map "
