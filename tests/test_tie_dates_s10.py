@@ -513,3 +513,48 @@ def test_the_example_contact_log_runs_as_its_readme_says(tmp_path, runner):
     parameters = json.loads((folder / "contact-log" / "report-2025" / "metrics.json").read_text())["parameters"]
     assert parameters["tie_window"] == "on or after 2025-01-01, before 2026-01-01"
     assert parameters["duplicate_pairs"] == "weights summed" and parameters["tie_dates"].startswith("Date: 2025-01-")
+
+
+@settings(max_examples=60, deadline=None)
+@given(rows=st.lists(st.tuples(st.sampled_from("ABCD"), st.sampled_from("ABCD"), st.integers(0, 4),
+                               st.sampled_from(["advice", "work"]), st.booleans(),
+                               st.dates(dt.date(2023, 11, 1), dt.date(2024, 2, 28))), min_size=1, max_size=25),
+       since=st.none() | st.dates(dt.date(2023, 11, 1), dt.date(2024, 2, 28)),
+       days=st.none() | st.integers(1, 90), repeats=st.sampled_from(["max", "sum"]),
+       written=st.sampled_from(["%Y-%m-%d", "%d.%m.%Y"]))
+def test_a_dated_edge_list_reads_as_its_rows_define(tmp_path_factory, rows, since, days, repeats, written):
+    """Any dated edge list (a layer column, some edges undirected, weights 0-4) and any window read
+    as the definition says, worked out here row by row: the rows dated in the window, each
+    undirected row a tie both ways, self-ties and weights of 0 left out, then per layer and pair
+    the largest weight or the sum."""
+    folder = tmp_path_factory.mktemp("dated")
+    until = None if days is None else (since or dt.date(2023, 11, 1)) + dt.timedelta(days=days)
+    path = write_csv(folder / "ties.csv", [["Source", "Target", "Weight", "Question", "Type", "Date"]] + [
+        [s, t, w, q, "Undirected" if both else "Directed", d.strftime(written)] for s, t, w, q, both, d in rows])
+    inside = [r for r in rows if (since is None or r[5] >= since) and (until is None or r[5] < until)]
+    if not inside:
+        with pytest.raises(InputError) as raised:
+            ona.read_ties(path, people(folder), since=since, until=until, repeats=repeats)
+        assert [p.code for p in raised.value.problems] == ["empty-window"]
+        return
+    expected: dict[tuple, float] = {}
+    for s, t, w, q, both, d in inside:
+        for a, b in ([(s, t), (t, s)] if both else [(s, t)]):
+            if a == b or w == 0:
+                continue
+            key = (q, a, b)
+            expected[key] = expected.get(key, 0) + w if repeats == "sum" else max(expected.get(key, 0), w)
+    ties = ona.read_ties(path, people(folder), since=since, until=until, repeats=repeats, layer=None, combine="sum")
+    layered = ona.read_ties(path, people(folder), since=since, until=until, repeats=repeats, layer="advice") \
+        if any(r[3] == "advice" for r in rows) else None
+    got = dict(zip(zip(ties.ties["source"], ties.ties["target"]), ties.ties["weight"]))
+    combined: dict[tuple, float] = {}
+    for (q, a, b), w in expected.items():
+        combined[a, b] = combined.get((a, b), 0) + w
+    assert got == combined
+    if layered is not None:
+        assert dict(zip(zip(layered.ties["source"], layered.ties["target"]), layered.ties["weight"])) == \
+            {(a, b): w for (q, a, b), w in expected.items() if q == "advice"}
+    outside = sum(2 if r[4] else 1 for r in rows) - sum(2 if r[4] else 1 for r in inside)
+    assert ties.dropped.get("outside-window", 0) == outside
+    assert set(ties.respondents) == {r[0] for r in inside} | {r[1] for r in inside if r[4]}
