@@ -245,3 +245,28 @@ def test_the_files_libreoffice_saved_with_a_hidden_row_and_column_say_so_in_both
         assert [(w.code, w.row, w.column) for w in roster.warnings] == [("hidden-rows", None, None),
                                                                          ("hidden-column", None, "CPR note")]
         assert f"1 of its rows is hidden in {where} (row 9:" in roster.warnings[0].message
+
+
+def test_a_prefixed_sheet_keeps_the_zeros_its_number_format_shows(tmp_path):
+    """roster_zero_padded.xlsx (LibreOffice: ids typed as numbers, shown 00123 by the format 00000)
+    with its sheet written as the .NET Open XML SDK writes it (<x:c>): the padded-id reader looked
+    for <c> only, so the ids were read as 123, while the same roster as .xlsx gave 00123."""
+    import re
+
+    from conftest import TESTS
+
+    source = TESTS / "fixtures" / "office" / "roster_zero_padded.xlsx"
+    path = tmp_path / "roster.xlsx"
+    with zipfile.ZipFile(source) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    xml = parts["xl/worksheets/sheet1.xml"].decode()
+    xml = xml.replace('<worksheet xmlns="', '<x:worksheet xmlns:x="', 1)
+    xml = re.sub(r"<(/?)([a-zA-Z]+)(?=[\s>/])", r"<\1x:\2", xml)  # (elements of another prefix stay as they are)
+    assert "<x:c r=" in xml and "<c " not in xml
+    parts["xl/worksheets/sheet1.xml"] = xml.encode()
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    padded = list(ona.read_roster(source).people.index)
+    assert any(pid.startswith("0") for pid in padded)
+    assert list(ona.read_roster(path).people.index) == padded

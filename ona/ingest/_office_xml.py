@@ -33,7 +33,9 @@ _CALCEXT = "{urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.
 _PADDING_FORMAT = re.compile(r"0{2,}")
 _CELL_REF = re.compile(rb'\br="([A-Z]{1,3})([0-9]{1,7})"')
 _CELL_TYPE = re.compile(rb'\bt="([a-zA-Z]+)"')
-_CELL_VALUE = re.compile(rb"<v>([^<]*)</v>")
+#: A worksheet's root element, with the prefix its XML gives the namespace (``<x:worksheet``, as the
+#: .NET Open XML SDK writes), if any: every element of the sheet carries it.
+WORKSHEET_ROOT = re.compile(rb"<(\w{1,16}:)?worksheet[\s>]")
 
 
 class SheetExtras:
@@ -315,16 +317,24 @@ def column_number(letters: bytes) -> int:
 def _xlsx_padded_cells(archive: zipfile.ZipFile, member: str, styles: dict[int, int]) -> dict:
     """The shown text of every whole number of 0 or more in a worksheet whose style pads it with
     zeros, by (row, col), 0-based: the sheet XML is searched for cells of those styles only."""
-    style = re.compile(rb'<c\b[^>]*?\bs="(' + b"|".join(str(s).encode() for s in styles) + rb')"[^>]*>')
     shown = {}
     tail = b""
+    style = None
     with archive.open(member) as stream:
         while True:
             chunk = stream.read(_CHUNK)
             data = tail + chunk
+            if style is None:  # (the sheet's prefix, from its root element: <x:c> where it has one)
+                root = WORKSHEET_ROOT.search(data, 0, 1 << 16)
+                prefix = root.group(1) or b"" if root else b""
+                p = re.escape(prefix)
+                style = re.compile(rb"<" + p + rb'c\b[^>]*?\bs="(' + b"|".join(str(s).encode() for s in styles)
+                                   + rb')"[^>]*>')
+                value_pattern = re.compile(rb"<" + p + rb"v>([^<]*)</" + p + rb"v>")
+                cell_end = b"</" + prefix + b"c>"
             if chunk:
                 # Cut before the last cell's start tag: no cell is split between two chunks.
-                cut = max(data.rfind(b"<c "), data.rfind(b"<c>"))
+                cut = max(data.rfind(b"<" + prefix + b"c "), data.rfind(b"<" + prefix + b"c>"))
                 if cut > 0:
                     data, tail = data[:cut], data[cut:]
                 else:
@@ -337,8 +347,8 @@ def _xlsx_padded_cells(archive: zipfile.ZipFile, member: str, styles: dict[int, 
                 if kind is not None and kind.group(1) != b"n":
                     continue
                 ref = _CELL_REF.search(tag)
-                end = data.find(b"</c>", m.end())
-                value = _CELL_VALUE.search(data, m.end(), end if end >= 0 else len(data))
+                end = data.find(cell_end, m.end())
+                value = value_pattern.search(data, m.end(), end if end >= 0 else len(data))
                 if ref is None or value is None:
                     continue
                 try:

@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError, Problem
-from ._office_xml import WorkbookExtras, column_number, xlsx_worksheet_names
+from ._office_xml import WORKSHEET_ROOT, WorkbookExtras, column_number, xlsx_worksheet_names
 
 __all__ = ["Table", "CellError", "read_table", "cell_text", "normalise_header", "row_numbers"]
 
@@ -563,7 +563,6 @@ _MAX_PIECE = 1 << 23  # the longest piece of it scanned at once
 _ERROR_MARK = re.compile(rb' t="e"')
 # The root element, with the prefix a sheet's elements carry when its writer gave the namespace one
 # (the .NET Open XML SDK writes <x:worksheet xmlns:x="..."><x:sheetData><x:row><x:c r="A1">).
-_WORKSHEET = re.compile(rb"<(\w{1,16}:)?worksheet[\s>]")
 
 
 class _SheetXml(NamedTuple):
@@ -639,7 +638,7 @@ def _used_range(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> tuple[int,
         while chunk := stream.read(_XML_CHUNK):
             data = tail + chunk
             if first:
-                root = _WORKSHEET.search(data, 0, 1 << 16)
+                root = WORKSHEET_ROOT.search(data, 0, 1 << 16)
                 xml, first = _sheet_xml(root.group(1) or b"" if root else b""), False
             # Cut before the last cell's start; in a piece where no cell starts, before the last tag
             # (which may be a cell's start cut short). A piece that is one cell's start and no more
