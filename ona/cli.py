@@ -153,6 +153,9 @@ def ties_options(func):
                      help="Only ties dated on or after this date (YYYY-MM-DD); needs a date column."),
         click.option("--ties-until", default=None,
                      help="Only ties dated before this date (YYYY-MM-DD); needs a date column."),
+        click.option("--weight-labels", type=click.Path(dir_okay=False, path_type=Path), default=None,
+                     help="TOML file giving the number of each answer a survey tool wrote as words where a weight "
+                          "belongs, e.g. \"Daily\" = 5."),
         click.option("--repeats", type=click.Choice(["max", "sum"]), default="max", show_default=True,
                      help="A pair listed more than once in a layer: its largest weight, or the sum of its weights "
                           "(a contact log, one row per contact)."),
@@ -253,16 +256,18 @@ def _tie_reading(opts: dict) -> dict:
             "target_column": opts["target_column"], "weight_column": opts["weight_column"],
             "ties_format": opts["ties_format"], "header_row": opts["ties_header_row"], **_text_format(opts, "ties"),
             "drop_unknown": opts["drop_unknown"], "date_column": opts["date_column"], "since": opts["ties_since"],
-            "until": opts["ties_until"], "date_order": opts["date_order"], "repeats": opts["repeats"]}
+            "until": opts["ties_until"], "date_order": opts["date_order"], "repeats": opts["repeats"],
+            "weight_labels": opts["weight_labels"]}
 
 
 def _check_window_options(opts: dict, email: bool) -> None:
     """Refuse the options of the other kind of input, which would do nothing: ``--since``/``--until``
-    choose email messages, ``--ties-since``/``--ties-until``/``--date-column``/``--repeats`` a tie
-    file's ties."""
+    choose email messages, ``--ties-since``/``--ties-until``/``--date-column``/``--repeats``/
+    ``--weight-labels`` read a tie file."""
     if email:
         given = [flag for flag, key in (("--ties-since", "ties_since"), ("--ties-until", "ties_until"),
-                                        ("--date-column", "date_column")) if opts.get(key)]
+                                        ("--date-column", "date_column"), ("--weight-labels", "weight_labels"))
+                 if opts.get(key)]
         given += ["--repeats"] if opts.get("repeats", "max") != "max" else []
         if given:
             raise click.UsageError(f"{'/'.join(given)} {'read' if len(given) > 1 else 'reads'} a tie file (--ties); "
@@ -685,9 +690,10 @@ def init_command(wave, out_path, **opts):
         raise click.BadParameter("a wave label is one line of text, without control characters", param_hint="--wave")
     if out_path.exists():
         raise OnaError(f"{out_path.name}: already exists; remove it or choose another --out")
-    from .ingest.ties import tie_window
+    from .ingest.ties import read_weight_labels, tie_window
 
     tie_window(opts["ties_since"], opts["ties_until"])  # (a window that is no date: refused before it is written)
+    read_weight_labels(opts["weight_labels"])
     roster = _read_roster(opts)
     folder = out_path.resolve().parent
 
@@ -708,7 +714,8 @@ def init_command(wave, out_path, **opts):
                          "combine": opts["combine"] if opts["combine"] != "sum" else None,
                          "ties_format": opts["ties_format"], "drop_unknown": opts["drop_unknown"],
                          "repeats": opts["repeats"] if opts["repeats"] != "max" else None,
-                         "date_order": opts["date_order"]},
+                         "date_order": opts["date_order"],
+                         "weight_labels": relative(opts["weight_labels"]) if opts["weight_labels"] else None},
             wave_options={key: opts[key] for key in ("roster_sheet", "ties_sheet", "roster_header_row",
                                                       "ties_header_row", "roster_encoding", "roster_delimiter",
                                                       "ties_encoding", "ties_delimiter", "ties_since",

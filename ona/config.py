@@ -1,7 +1,7 @@
 """ona.toml: one file that describes the yearly measurement and re-runs it.
 
     [measurement]           what is measured and how (the options of `ona analyze`; repeats = "sum",
-                            date_order of a tie list's dates)
+                            date_order of a tie list's dates, weight_labels = "labels.toml")
     [columns]               column names, when the headers are not recognised (date: a tie list's)
     [units]                 unit mapping for comparisons: "old name" = "new name" (renames, mergers),
                             "old name" = ["new 1", "new 2"] (a split)
@@ -38,7 +38,7 @@ _KIND_WORDS = {"str": "a string", "int": "a whole number", "float": "a number", 
 _MEASUREMENT = {"by": str, "tie_rule": str, "layer": str, "combine": str, "seed": int, "permutations": int,
                 "size_by": str, "history": str, "out": str, "exact_betweenness_limit": int,
                 "betweenness_samples": int, "drop_unknown": bool, "ties_format": str, "delimiter": str,
-                "encoding": str, "repeats": str, "date_order": str}
+                "encoding": str, "repeats": str, "date_order": str, "weight_labels": str}
 _COLUMNS = {"id": str, "name": str, "email": str, "unit": str, "source": str, "target": str, "weight": str,
             "date": str}
 _COMPARE = {"bootstraps": int, "seed": int}
@@ -351,7 +351,9 @@ def run_wave(config: Config, label: str, *, replace: bool = False, store: bool =
                      encoding=wave.get("ties_encoding") or m.get("encoding"),
                      drop_unknown=m.get("drop_unknown", False), date_column=cols.get("date"),
                      since=wave.get("ties_since"), until=wave.get("ties_until"), date_order=m.get("date_order"),
-                     repeats=m.get("repeats", "max")) if tie_paths else None
+                     repeats=m.get("repeats", "max"),
+                     weight_labels=config.resolve(m["weight_labels"]) if m.get("weight_labels") else None
+                     ) if tie_paths else None
     email_options = None
     if email_paths:
         e = dict(config.email)

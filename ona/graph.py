@@ -209,7 +209,8 @@ def build_graph(roster: Roster, ties: TieTable | pd.DataFrame, *, tie_rule: str 
         info.update({"path": ties.path, "sheet": ties.sheet, "weight_column": ties.weight_column,
                      "dropped": dict(ties.dropped), "shape": ties.shape, "layers": list(ties.layers),
                      "combine": ties.combine, "respondents": ties.respondents, "repeats": ties.repeats,
-                     "date_column": ties.date_column, "date_span": ties.date_span, "window": ties.window_text})
+                     "date_column": ties.date_column, "date_span": ties.date_span, "window": ties.window_text,
+                     "weight_labels": ties.weight_labels})
     # The graph's own frame: a script that edits graph.people leaves the roster as read (with
     # pandas' copy-on-write the copy costs nothing until one of them is written to).
     return OrgGraph(people=roster.people.copy(), source=src, target=tgt, weight=weight, roster=roster,

@@ -103,11 +103,13 @@ DEFECTS = [
      "'Respondent ID', 'Frequency' "
      "[missing-column]"),
     ("roster.csv", "ties_bad_weight.csv",
-     "Error: ties_bad_weight.csv, row 3, column 'Frequency': the weight is not a number; write a number such "
-     "as 1-5 [bad-weight]"),
+     "Error: ties_bad_weight.csv, row 3, column 'Frequency': the weight is a word, not a number (a survey tool's "
+     "answer, such as Weekly?); give each answer its number with --weight-labels FILE.toml (weight_labels= in "
+     "Python), or write a number such as 1-5 [bad-weight]"),
     ("roster.csv", "ties_bad_weight.xlsx",
-     "Error: ties_bad_weight.xlsx, sheet 'Survey ties', row 4, column 'Frequency': the weight is not a number; "
-     "write a number such as 1-5 [bad-weight]"),
+     "Error: ties_bad_weight.xlsx, sheet 'Survey ties', row 4, column 'Frequency': the weight is a word, not a "
+     "number (a survey tool's answer, such as Weekly?); give each answer its number with --weight-labels "
+     "FILE.toml (weight_labels= in Python), or write a number such as 1-5 [bad-weight]"),
     ("roster_empty.csv", "ties.csv",
      "Error: roster_empty.csv: the file is empty; expected a header row and records [empty-file]"),
     ("roster_not_a_spreadsheet.xlsx", "ties.csv",

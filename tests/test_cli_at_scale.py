@@ -18,7 +18,9 @@ from conftest import write_csv
 
 UNKNOWN = ("names no one in the roster (matched by id, email and name); add the person to the roster, fix the "
            "spelling, or pass --drop-unknown (drop_unknown=True in Python) [unknown-person]")
-BAD_WEIGHT = "the weight is not a number; write a number such as 1-5 [bad-weight]"
+BAD_WEIGHT = ("the weight is a word, not a number (a survey tool's answer, such as Weekly?); give each answer its "
+              "number with --weight-labels FILE.toml (weight_labels= in Python), or write a number such as 1-5 "
+              "[bad-weight]")
 
 
 @pytest.fixture

@@ -7,6 +7,10 @@
   (:func:`edge_list_without_header`);
 - **matrix**: an adjacency matrix: people in the first column and in the header row, cells are
   weights, blanks are 0; square, or respondents (rows) by roster (columns);
+- **matrix** also as a survey tool's grid question (Google Forms' multiple-choice grid): one row
+  per respondent and one column per colleague, headed ``Question [Colleague]``, the answer (a
+  frequency) in each cell; a sheet with several grid questions has a layer per question
+  (:func:`_grid_columns`);
 - **wide**: one row per respondent, with several colleague columns ("Colleague 1", "Colleague 2"
   ...), each optionally followed by a frequency column, or one cell listing colleagues separated by
   ``;``, ``|``, line breaks or commas; a survey tool's export (Microsoft Forms: response number,
@@ -42,6 +46,8 @@ _WEIGHT_WORDS = re.compile(r"^(?:" + "|".join(
 _NOT_COLLEAGUES = frozenset(ALIASES["id"] + ALIASES["name"] + ALIASES["email"] + ALIASES["response"]
                             + ["respondent id"])  # (SurveyMonkey's response number, when not the respondent)
 _COLLEAGUE_STEMS = frozenset(ALIASES["target"] + ALIASES["colleagues"])
+# A grid question's column: the question, then the row's label (here a colleague) in brackets.
+_BRACKETED = re.compile(r"^(.*?)\s*\[([^\[\]]+)\]\s*$", re.S)
 
 
 class ColumnCells(Sequence):
@@ -436,6 +442,39 @@ def _wide(table: Table, records: TieRecords, source_column, target_column, weigh
                             (row, weight) if weight else None)
 
 
+def _grid_columns(table: Table, names_person) -> list[tuple[str, str, str]]:
+    """The columns of a survey tool's grid questions whose rows are colleagues, as (header, question,
+    colleague): headers ``Question [Colleague]`` (Google Forms writes a multiple-choice grid so). A
+    question's columns are all taken once one of them names a roster person, so that a colleague
+    not in the roster (or misspelt) is reported, not left out."""
+    bracketed = [(h, *m.groups()) for h in table.headers if (m := _BRACKETED.match(h))]
+    questions = {question.strip() for _, question, inner in bracketed if names_person(inner.strip())}
+    return [(h, question.strip(), inner.strip()) for h, question, inner in bracketed if question.strip() in questions]
+
+
+def _grid(table: Table, records: TieRecords, source_column, grid: list[tuple[str, str, str]]) -> None:
+    """One record per answered cell of the grid columns (a blank or 0 is no tie): who answered (the
+    respondent column, as for a wide sheet), the colleague of the column, the answer as the weight,
+    the question as the layer when the sheet has several. The colleague and the answer are located
+    by the column's letter (its header holds a name)."""
+    frame = table.frame
+    respondent = _respondent_column(table, source_column)
+    questions = list(dict.fromkeys(question for _, question, _ in grid))
+    respondents = frame[respondent].to_list()
+    columns = [(h, table.letters.get(h, h), colleague, question if len(questions) > 1 else "", frame[h].to_list())
+               for h, question, colleague in grid]
+    records.used, records.by_letter = [respondent, *(h for h, *_ in grid)], [h for h, *_ in grid]
+    for i, row in enumerate(table.rows):
+        records.respondents.append((respondents[i], (row, respondent)))
+        for header, letter, colleague, question, values in columns:
+            cell = values[i].strip()
+            if cell in ("", "0", "0.0"):
+                continue
+            records.add(respondents[i], colleague, cell, question, (row, respondent), (table.header_row, letter),
+                        (row, letter))
+    records.weight_column = questions[0] if len(questions) == 1 else "answers of the grid questions"
+
+
 def _split(cell: str, names_person) -> list[str]:
     """The colleagues named in one cell: the whole cell if it names a person (or a name several
     roster people share: reported as ambiguous, not cut at its comma), else its parts."""
@@ -468,8 +507,19 @@ def records_from_table(table: Table, match, *, shape: str | None = None, source_
     """
     if shape is None and source_column and target_column:
         shape = "wide" if _answers_column(table, target_column) else "edges"
-    shape = shape or detect_shape(table, match)
     records = TieRecords()
+
+    def names_person(text: str) -> bool:
+        return match(text) is not None or bool(ambiguous and ambiguous(text))
+
+    grid = _grid_columns(table, names_person) if shape != "edges" and not (
+        shape is None and _has(table, "source") and _has(table, "target")) else []
+    if grid:  # (a survey tool's grid question: respondents by colleagues, whatever the shape given)
+        if target_column is not None or weight_column is not None:
+            _no_column_options(table, None, target_column, weight_column)
+        _grid(table, records, source_column, grid)
+        return "matrix", records
+    shape = shape or detect_shape(table, match)
     if shape == "edges":
         _edges(table, records, source_column, target_column, weight_column, match, date_column)
     elif shape == "matrix":
@@ -477,9 +527,6 @@ def records_from_table(table: Table, match, *, shape: str | None = None, source_
         _matrix(table, records)
         records.weight_column = "matrix cells"
     elif shape == "wide":
-        def names_person(text: str) -> bool:
-            return match(text) is not None or bool(ambiguous and ambiguous(text))
-
         _wide(table, records, source_column, target_column, weight_column, names_person)
     else:
         raise ValueError(f"unknown tie shape {shape!r}; expected one of {SHAPES}")

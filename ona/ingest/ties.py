@@ -49,7 +49,8 @@ class TieTable:
     ``respondents`` are the people who answered (the sources of an edge list, within the window
     when there is one, or the rows of a matrix or wide sheet, even with no colleague named);
     ``None`` when unknown. ``window`` is the (since, until) the ties were chosen by (None: every
-    date) and ``repeats`` what a repeated pair weighs (:data:`REPEAT_RULES`).
+    date) and ``repeats`` what a repeated pair weighs (:data:`REPEAT_RULES`). ``weight_labels``
+    are the answers read as numbers (``{"Daily": 5.0, ...}``, as given), None when none were given.
     """
 
     ties: pd.DataFrame
@@ -65,6 +66,7 @@ class TieTable:
     date_column: str | None = None
     window: tuple | None = None
     repeats: str = "max"
+    weight_labels: dict[str, float] | None = None
 
     def __len__(self) -> int:
         return len(self.ties)
@@ -375,7 +377,7 @@ def read_ties(path: str | Path | list, roster: Roster, *, sheet: str | None = No
               layer: str | None = None, combine: str = "sum", header_row: int | None = None,
               delimiter: str | None = None, encoding: str | None = None, drop_unknown: bool = False,
               date_column: str | None = None, since=None, until=None, date_order: str | None = None,
-              repeats: str = "max") -> TieTable:
+              repeats: str = "max", weight_labels=None) -> TieTable:
     """Read reported ties in any shape (edge list, matrix, wide survey sheet) and join them to ``roster``.
 
     ``path`` may be a list of files: each is one layer (named after the file) unless it has a layer
@@ -396,6 +398,12 @@ def read_ties(path: str | Path | list, roster: Roster, *, sheet: str | None = No
     ``outside-window``. With a window, a date that is blank or unreadable is an error; without one,
     a warning (the tie is kept, undated).
 
+    ``weight_labels`` gives the number of each answer a survey tool writes as words where a weight
+    belongs ("Daily", "Weekly": a frequency question's choices): a mapping of answer to number, or
+    a TOML file of ``"Daily" = 5`` lines (or a rating scale file's ``[labels]``); see
+    :func:`read_weight_labels`. Answers match ignoring case and extra white space; a number is
+    still read as a number.
+
     A call with a wrong argument (a roster that is no :class:`Roster`, a DataFrame for ``path``, an
     unknown ``combine``, a ``since`` that is no date) raises an :class:`InputError` with code
     ``bad-argument``.
@@ -409,6 +417,7 @@ def read_ties(path: str | Path | list, roster: Roster, *, sheet: str | None = No
                                   + ", ".join(COMBINE_RULES))])
     window = tie_window(since, until)
     check_reading_rules(date_order, repeats)
+    weight_labels = read_weight_labels(weight_labels)
     paths = list(path) if isinstance(path, (list, tuple)) else [path]
     tables, problems = [], []
     for p, name in zip(paths, file_layer_names(paths)):
@@ -418,7 +427,7 @@ def read_ties(path: str | Path | list, roster: Roster, *, sheet: str | None = No
                                          ties_format=ties_format, header_row=header_row, delimiter=delimiter,
                                          encoding=encoding, drop_unknown=drop_unknown, default_layer=name,
                                          date_column=date_column, since=window[0], until=window[1],
-                                         date_order=date_order, repeats=repeats))
+                                         date_order=date_order, repeats=repeats, weight_labels=weight_labels))
         except InputError as exc:
             problems.extend(exc.problems)
     if problems:
@@ -440,6 +449,52 @@ def tie_window(since, until) -> tuple:
         raise InputError([Problem("bad-argument", f"{_WINDOW}: the window is empty: --ties-since {since} is not "
                                   f"before --ties-until {until} (the until is the first day left out)")])
     return bounds
+
+
+def label_key(text: str) -> str:
+    """An answer as :func:`read_weight_labels` matches it: case and extra white space ignored."""
+    return " ".join(str(text).split()).casefold()
+
+
+def read_weight_labels(labels) -> dict[str, float] | None:
+    """The numbers of the answers a weight column may hold as words, as ``{answer: number}`` (the
+    answers as given). ``labels`` is such a mapping, or the path of a TOML file of ``"Daily" = 5``
+    lines, or with a ``[labels]`` table (a rating scale file, ``ona analyze --scale``, reads the
+    same); None for none. A number must be 0 or more (0: no tie, as "Never"); two answers that
+    differ only in case or spacing must not differ in number. Anything else is an
+    :class:`InputError` (``bad-labels``) naming the file and the answer."""
+    if labels is None:
+        return None
+    where = "weight_labels"
+    if isinstance(labels, (str, Path)):
+        import tomllib
+
+        path = Path(labels)
+        where = path.name
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+            reason = getattr(exc, "strerror", None) or str(exc)
+            raise InputError([Problem("bad-labels", f"is not a readable TOML file of answers and their numbers "
+                                      f"({reason})", path=str(path))]) from None
+        labels = data.get("labels", data) if isinstance(data.get("labels"), dict) else data
+    if not isinstance(labels, dict) or not labels:
+        raise InputError([Problem("bad-labels", f"{where}: give each answer its number, such as \"Daily\" = 5 "
+                                  "(a table of answers)")])
+    out: dict[str, float] = {}
+    keys: dict[str, float] = {}
+    for answer, number in labels.items():
+        if isinstance(number, bool) or not isinstance(number, (int, float)) or not math.isfinite(number) \
+                or number < 0:
+            raise InputError([Problem("bad-labels", f"{where}: the answer {str(answer)!r} must have a number of 0 "
+                                      f"or more (0 for no tie), not {number!r}")])
+        key = label_key(answer)
+        if key in keys and keys[key] != number:
+            raise InputError([Problem("bad-labels", f"{where}: the answer {str(answer)!r} is given twice, with "
+                                      "different numbers (answers match ignoring case and spaces)")])
+        keys[key] = float(number)
+        out[str(answer)] = float(number)
+    return out
 
 
 def check_reading_rules(date_order, repeats: str = "max") -> None:
@@ -481,7 +536,7 @@ def file_layer_names(paths: list) -> list[str]:
 def read_tie_table(path: str | Path, roster: Roster, *, sheet=None, source_column=None, target_column=None,
                    weight_column=None, ties_format=None, header_row=None, delimiter=None, encoding=None,
                    drop_unknown=False, default_layer: str = "", date_column=None, since=None, until=None,
-                   date_order=None, repeats: str = "max") -> TieTable:
+                   date_order=None, repeats: str = "max", weight_labels=None) -> TieTable:
     """Read one tie file of any shape (see :func:`read_ties`); layers are kept apart. ``since`` and
     ``until`` may be given as :func:`read_ties` takes them or as :func:`tie_window` makes them.
 
@@ -506,7 +561,8 @@ def read_tie_table(path: str | Path, roster: Roster, *, sheet=None, source_colum
     check_reading_rules(date_order, repeats)
     options = dict(source_column=source_column, target_column=target_column, weight_column=weight_column,
                    ties_format=ties_format, header_row=header_row, drop_unknown=drop_unknown,
-                   date_column=date_column, since=since, until=until, date_order=date_order, repeats=repeats)
+                   date_column=date_column, since=since, until=until, date_order=date_order, repeats=repeats,
+                   weight_labels=read_weight_labels(weight_labels))
     alike = sheets_like(table, header_row) if sheet is None else []
     if alike:
         # One sheet per question: each sheet with the same columns is a layer named after it.
@@ -539,7 +595,7 @@ def read_tie_table(path: str | Path, roster: Roster, *, sheet=None, source_colum
 
 def _tie_table_of(table: Table, roster: Roster, *, source_column, target_column, weight_column, ties_format,
                   header_row, drop_unknown, default_layer: str, date_column=None, since=None, until=None,
-                  date_order=None, repeats="max") -> TieTable:
+                  date_order=None, repeats="max", weight_labels=None) -> TieTable:
     """The ties of one sheet already read (see :func:`read_tie_table`)."""
     from dataclasses import replace
 
@@ -573,7 +629,8 @@ def _tie_table_of(table: Table, roster: Roster, *, source_column, target_column,
             "--date-column (date_column= in Python), or leave out the window", row=table.header_row)])
     try:
         ties = _join_records(table, matcher, records, shape, drop_unknown=drop_unknown, default_layer=default_layer,
-                             since=since, until=until, date_order=date_order, repeats=repeats)
+                             since=since, until=until, date_order=date_order, repeats=repeats,
+                             weight_labels=weight_labels)
     except InputError as exc:
         raise InputError(notes + exc.problems) from None
     return replace(ties, warnings=(*notes, *ties.warnings)) if notes else ties
@@ -590,6 +647,19 @@ def _same_ties(a: TieTable, b: TieTable) -> bool:
 
 
 _SHAPE_NAMES = {"matrix": "an adjacency matrix", "wide": "a wide survey sheet"}
+#: A weight that holds letters (a survey tool's answer written out: "Weekly", "Ugentligt").
+_WORDS = re.compile(r"[^\W\d_]{2}")
+
+
+def _labelled(parse: Callable[[str], float | None], labels: dict[str, float]) -> Callable[[str], float | None]:
+    """``parse`` that first reads an answer of ``labels`` (see :func:`read_weight_labels`) as its number."""
+    keys = {label_key(answer): number for answer, number in labels.items()}
+
+    def read(text: str) -> float | None:
+        number = keys.get(label_key(text))
+        return number if number is not None else parse(text)
+
+    return read
 #: A cell that holds a number alone (an Excel date serial where a date belongs: 45352).
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
 
@@ -674,7 +744,8 @@ def _dated_records(table: Table, records, since, until, date_order):
 
 
 def _join_records(table: Table, matcher: "PersonMatcher", records, shape: str, *, drop_unknown: bool = False,
-                  default_layer: str = "", since=None, until=None, date_order=None, repeats: str = "max") -> TieTable:
+                  default_layer: str = "", since=None, until=None, date_order=None, repeats: str = "max",
+                  weight_labels: dict[str, float] | None = None) -> TieTable:
     """Match both ends of every record to the roster, parse weights and dates, and collect every
     problem; with a window (``since``, ``until``: see :func:`_dated_records`) only the records in it.
 
@@ -758,6 +829,8 @@ def _join_records(table: Table, matcher: "PersonMatcher", records, shape: str, *
         if len(where):
             codes, uniques = pd.factorize(texts)
             parse = _weight_parser(uniques)
+            if weight_labels:
+                parse = _labelled(parse, weight_labels)
             parsed = np.asarray([parse(t) for t in uniques] + [None], dtype=float)[codes]
             weights[where] = parsed
             bad = np.flatnonzero(np.isnan(parsed) | (parsed < 0))
@@ -768,10 +841,23 @@ def _join_records(table: Table, matcher: "PersonMatcher", records, shape: str, *
                 if weights[i] < 0:
                     problems.append(table.problem("negative-weight", "the weight is negative; weights must be 0 "
                                                   "or more", row=cell[0], column=cell[1]))
-                else:
-                    what = "blank" if not text.strip() else "not a number"
-                    problems.append(table.problem("bad-weight", f"the weight is {what}; write a number such as 1-5",
+                elif not text.strip():
+                    problems.append(table.problem("bad-weight", "the weight is blank; write a number such as 1-5",
                                                   row=cell[0], column=cell[1]))
+                elif weight_labels:
+                    problems.append(table.problem(
+                        "bad-weight", "the weight is neither a number nor one of the answers of the weight labels "
+                        f"({', '.join(repr(a) for a in list(weight_labels)[:6])}"
+                        f"{' ...' if len(weight_labels) > 6 else ''}); add it there, or write a number",
+                        row=cell[0], column=cell[1]))
+                elif _WORDS.search(text):
+                    problems.append(table.problem(
+                        "bad-weight", "the weight is a word, not a number (a survey tool's answer, such as Weekly?); "
+                        "give each answer its number with --weight-labels FILE.toml (weight_labels= in Python), "
+                        "or write a number such as 1-5", row=cell[0], column=cell[1]))
+                else:
+                    problems.append(table.problem("bad-weight", "the weight is not a number; write a number such as "
+                                                  "1-5", row=cell[0], column=cell[1]))
                 weights[i] = np.nan
     respondents = None
     if records.respondents:
@@ -868,7 +954,8 @@ def _join_records(table: Table, matcher: "PersonMatcher", records, shape: str, *
     return TieTable(ties=ties, path=table.path, sheet=table.sheet, weight_column=records.weight_column,
                     dropped=dropped, warnings=tuple(problems), shape=shape, layers=layers, respondents=respondents,
                     date_column=records.date_column if dates is not None else None,
-                    window=(since, until) if windowed else None, repeats=repeats)
+                    window=(since, until) if windowed else None, repeats=repeats,
+                    weight_labels=weight_labels if records.weight is not None else None)
 
 
 def _summed_pairs(ties: pd.DataFrame, key: list[str]) -> pd.DataFrame:
@@ -963,4 +1050,5 @@ def combine_layers(tables: list[TieTable], *, layer: str | None = None, combine:
                     warnings=tuple(w for t in tables for w in t.warnings), shape=first.shape, layers=layers,
                     combine=None if layer is not None or len(layers) <= 1 else combine, respondents=respondents,
                     date_column=next((t.date_column for t in tables if t.date_column), None),
-                    window=first.window, repeats=first.repeats)
+                    window=first.window, repeats=first.repeats,
+                    weight_labels=next((t.weight_labels for t in tables if t.weight_labels), None))

@@ -250,11 +250,14 @@ def measure(graph: OrgGraph, by: str | None = None, *, seed: int = 1, permutatio
 
 
 def _date_parameters(tie_info: dict) -> dict:
-    """The parameters that say which dates the ties have and which were chosen, for a tie list with a
-    date column: ``tie_dates`` (the column, and the first and last date of the ties measured) and
+    """The parameters that say how a tie file's answers were read: ``weight_labels`` (the number of
+    each answer written as a word, when given), and for a tie list with a date column ``tie_dates``
+    (the column, and the first and last date of the ties measured) and
     ``tie_window`` (``--ties-since``/``--ties-until``, as :attr:`~ona.ingest.TieTable.window_text`
     states them); none for undated ties."""
     out = {}
+    if tie_info.get("weight_labels"):  # (the numbers the survey tool's answers were read as)
+        out["weight_labels"] = ", ".join(f"{answer} = {number:g}" for answer, number in tie_info["weight_labels"].items())
     if tie_info.get("date_column"):
         span = tie_info.get("date_span")
         out["tie_dates"] = f"{tie_info['date_column']}: " + (f"{span[0]} to {span[1]}" if span else "none readable")
