@@ -148,3 +148,16 @@ def test_the_analyst_reads_a_forms_export_with_its_answers_from_the_command_line
     assert run.exit_code == 0, run.output
     stored = json.loads((tmp_path / "report-2025" / "metrics.json").read_text(encoding="utf-8"))
     assert stored["summary"]["ties"] == 3 and stored["parameters"]["weight_labels"] == parameters["weight_labels"]
+
+
+def test_a_survey_export_with_a_column_per_colleague_headed_by_the_name_alone(tmp_path):
+    """An export whose grid question came out as one column per colleague headed by the colleague's
+    name alone, beside the tool's columns (ID, start and completion time, the respondent's email and
+    name): the respondent is the email, the respondent's own Name column is no colleague, and each
+    answer is a tie to the column's colleague."""
+    rows = [["ID", "Start time", "Completion time", "Email", "Name", "Ann Berg", "Bo Dahl", "Cy Holm"],
+            ["1", "3/1/24 10:00:00", "3/1/24 10:05:00", "ann@kommune.example", "Ann Berg", "", "Weekly", "Monthly"],
+            ["2", "3/1/24 11:00:00", "3/1/24 11:03:00", "bo@kommune.example", "Bo Dahl", "Daily", "", ""]]
+    ties = ona.read_ties(write_csv(tmp_path / "export.csv", rows), people(tmp_path), weight_labels=FREQUENCY)
+    assert pairs(ties) == [("", "A", "B", 4.0), ("", "A", "C", 3.0), ("", "B", "A", 5.0)]
+    assert ties.respondents == ("A", "B") and ties.weight_column == "answers in the colleagues' columns"

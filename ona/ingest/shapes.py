@@ -446,10 +446,18 @@ def _grid_columns(table: Table, names_person) -> list[tuple[str, str, str]]:
     """The columns of a survey tool's grid questions whose rows are colleagues, as (header, question,
     colleague): headers ``Question [Colleague]`` (Google Forms writes a multiple-choice grid so). A
     question's columns are all taken once one of them names a roster person, so that a colleague
-    not in the roster (or misspelt) is reported, not left out."""
+    not in the roster (or misspelt) is reported, not left out. In a survey tool's export (start and
+    completion times, a response id: :func:`_is_survey_export`), a column headed by a roster
+    person's name alone is such a column too (a grid question exported one column per colleague),
+    unless it is one of the respondent's own columns (id, name, email)."""
     bracketed = [(h, *m.groups()) for h in table.headers if (m := _BRACKETED.match(h))]
     questions = {question.strip() for _, question, inner in bracketed if names_person(inner.strip())}
-    return [(h, question.strip(), inner.strip()) for h, question, inner in bracketed if question.strip() in questions]
+    grid = [(h, question.strip(), inner.strip()) for h, question, inner in bracketed if question.strip() in questions]
+    if _is_survey_export(table):
+        taken = {h for h, _, _ in grid}
+        grid += [(h, "", h.strip()) for h in table.headers if h not in taken and
+                 normalise_header(h) not in _NOT_COLLEAGUES and names_person(h.strip())]
+    return grid
 
 
 def _grid(table: Table, records: TieRecords, source_column, grid: list[tuple[str, str, str]]) -> None:
@@ -472,7 +480,8 @@ def _grid(table: Table, records: TieRecords, source_column, grid: list[tuple[str
                 continue
             records.add(respondents[i], colleague, cell, question, (row, respondent), (table.header_row, letter),
                         (row, letter))
-    records.weight_column = questions[0] if len(questions) == 1 else "answers of the grid questions"
+    records.weight_column = (questions[0] or "answers in the colleagues' columns") if len(questions) == 1 else \
+        "answers of the grid questions"
 
 
 def _split(cell: str, names_person) -> list[str]:
