@@ -510,6 +510,9 @@ def records_from_table(table: Table, match, *, shape: str | None = None, source_
     survey tool's export, a cell is blank (someone answered naming no one). Those are read as a
     wide sheet with that one colleague column.
 
+    A sheet with a survey tool's grid question (:func:`_grid_columns`) is read as one, whatever
+    ``shape`` says other than "edges", and returned as a "matrix" (respondents by colleagues).
+
     A matrix has no column options: its first column names who answered and its cells are the
     weights. A ``target_column`` or ``weight_column``, or a ``source_column`` other than the first
     column, is refused (``not-for-matrix``) rather than left unused.
