@@ -1081,8 +1081,11 @@ def _viva_g2g(engine, source: str, path: Path, options: "EmailOptions") -> pd.Da
     """The unit table of a Viva Insights group-to-group export: per (from unit, to unit), the summed
     collaboration time (or email count) and the rows; ``group_size`` the larger group size the
     export gives the unit (its own column), for the privacy merge. ``--since``/``--until`` apply to
-    its MetricDate (m/d/Y, as Viva writes it). A row whose time or count is blank or not a finite
-    number is left out (counted in ``unscored``: reason ``no-score``), so that no weight is empty."""
+    its MetricDate, read as every email time is (:func:`_time_sql`: m/d/Y as Viva writes it, ISO as
+    a sheet saved again may have it, d/m/Y with ``--date-order day-first``); a row whose MetricDate
+    cannot be read is then left out and counted in ``undated`` (a ``no-time`` warning). A row whose
+    time or count is blank or not a finite number is left out (counted in ``unscored``: reason
+    ``no-score``), so that no weight is empty."""
     cols = engine.columns(source)
     a, b, w, size, when = (_find(cols, *READ_COLUMNS["viva-g2g"][field])
                            for field in ("from", "to", "weight", "size", "time"))
@@ -1093,11 +1096,16 @@ def _viva_g2g(engine, source: str, path: Path, options: "EmailOptions") -> pd.Da
     if (options.since or options.until) and when is None:
         raise InputError([Problem("viva-columns", "has no MetricDate column for --since/--until "
                                   "(since=/until= in Python)", path=str(path), row=1)])
-    day = f"TRY_STRPTIME(CAST({_ident(when)} AS VARCHAR), '%m/%d/%Y')" if when else None
+    day = _time_sql(_ident(when), day_first=options.date_order == "day-first") if when else None
     if options.since:
         window.append(f"{day} >= TIMESTAMP {_q(options.since)}")
     if options.until:
         window.append(f"{day} < TIMESTAMP {_q(options.until)}")
+    undated = 0
+    if window:  # (rows the window cannot place: left out by it, and counted here)
+        undated = int(engine.frame(f"""SELECT count(*) AS n FROM {source}
+            WHERE {_ident(b)} NOT IN ('Unclassified Collaborators', 'Other_Collaborators')
+                  AND ({day}) IS NULL""")["n"].iloc[0])
     size_sql = f"max(TRY_CAST({_ident(size)} AS DOUBLE))" if size else "NULL::DOUBLE"
     score = f"TRY_CAST({_ident(w)} AS DOUBLE)"
     scored = f"CASE WHEN coalesce(abs({score}) < 1e300, false) THEN {score} END"  # (NaN is above every number)
@@ -1110,6 +1118,7 @@ def _viva_g2g(engine, source: str, path: Path, options: "EmailOptions") -> pd.Da
         WHERE {_ident(b)} NOT IN ('Unclassified Collaborators', 'Other_Collaborators')
               {"".join(" AND " + c for c in window)}
         GROUP BY 1, 2 ORDER BY 1, 2""")
+    frame.attrs["undated"] = undated
     return frame
 
 
@@ -1439,6 +1448,13 @@ def _aggregate(engine, paths, formats, roster, options, excluded, progress, shee
             raise InputError([_read_problem(paths[0], exc)]) from None
         warnings = [_in_sheet(_no_score_warning(p, n), sheets.get(str(p))) for p, table in zip(paths, tables)
                     if (n := int(table["unscored"].sum()))]
+        window = "/".join(flag for flag, value in (("--since", options.since), ("--until", options.until)) if value)
+        warnings += [_in_sheet(Problem(
+            "no-time", f"{n:,} row{'s have' if n != 1 else ' has'} no readable MetricDate, so "
+            f"{'they' if n != 1 else 'it'} cannot be placed in {window} and {'were' if n != 1 else 'was'} left out; "
+            f"export {'them' if n != 1 else 'it'} again with the dates, or leave out {window} "
+            f"{_in_python(window)} to keep them", path=str(p), severity="warning"), sheets.get(str(p)))
+            for p, table in zip(paths, tables) if (n := table.attrs.get("undated", 0))]
         units = pd.concat(tables).groupby(["from_unit", "to_unit"], as_index=False).agg(
             weight=("weight", "sum"), rows=("rows", "sum"), unscored=("unscored", "sum"),
             group_size=("group_size", "max"))
