@@ -203,8 +203,8 @@ def test_ambiguous_dates_are_read_month_first_with_one_warning(runner, roster_cs
                                     "messages": [1, 1]}
     assert [line for line in res.stderr.splitlines() if line.startswith("Warning:")] == [
         "Warning: log.csv, column 'Date': no date in it has a day above 12, so day/month and month/day cannot be "
-        "told apart: they were read as month/day (m/d/Y); if they are day/month, write them as YYYY-MM-DD or d.m.Y "
-        "[ambiguous-dates]"]
+        "told apart: they were read as month/day (m/d/Y); if they are day/month, pass --date-order day-first "
+        "(date_order='day-first' in Python), or write them as YYYY-MM-DD [ambiguous-dates]"]
 
 
 # --- 4. Windows-1252 exports ---------------------------------------------------------------------

@@ -169,6 +169,13 @@ def read_dates(texts, date_order: str | None = None) -> DateColumn:
                       order=order, ambiguous=ambiguous)
 
 
+#: The warning of a column of numeric dates whose order nothing in it shows (code ``ambiguous-dates``),
+#: the same for a tie list's dates and for email times.
+AMBIGUOUS_DATES = ("no date in it has a day above 12, so day/month and month/day cannot be told apart: they were "
+                   "read as month/day (m/d/Y); if they are day/month, pass --date-order day-first "
+                   "(date_order='day-first' in Python), or write them as YYYY-MM-DD")
+
+
 def window_bound(value, flag: str, parameter: str) -> np.datetime64 | None:
     """``--ties-since``/``--ties-until`` as a time (None when not given); a value that is no ISO
     date or time is a ValueError whose message names the ``flag`` and the Python ``parameter``."""

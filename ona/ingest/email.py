@@ -564,9 +564,9 @@ def _date_order(engine, source: str, path: Path, when: str, warnings: list[Probl
     if first > 12 and second <= 12:
         return True
     if first <= 12 and second <= 12:
-        warnings.append(Problem("ambiguous-dates", "no date in it has a day above 12, so day/month and month/day "
-                                "cannot be told apart: they were read as month/day (m/d/Y); if they are day/month, "
-                                "write them as YYYY-MM-DD or d.m.Y", path=str(path), column=when, severity="warning"))
+        from ._dates import AMBIGUOUS_DATES
+
+        warnings.append(Problem("ambiguous-dates", AMBIGUOUS_DATES, path=str(path), column=when, severity="warning"))
     return False
 
 

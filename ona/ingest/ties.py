@@ -673,7 +673,7 @@ def _dated_records(table: Table, records, since, until, date_order):
     be placed), warnings without (the tie is kept undated). Records whose date is not known stay, so
     that their other problems are reported with them. A window that keeps none of the dated ties is
     an error (``empty-window``) that says when the dates run."""
-    from ._dates import day_text, describe_window, read_dates
+    from ._dates import AMBIGUOUS_DATES, day_text, describe_window, read_dates
 
     problems: list[Problem] = []
     windowed = since is not None or until is not None
@@ -693,10 +693,8 @@ def _dated_records(table: Table, records, since, until, date_order):
                 row=table.header_row, column=column, severity=severity))
         return records, None, problems, 0
     if read.ambiguous:
-        problems.append(table.problem(
-            "ambiguous-dates", "no date in it has a day above 12, so day/month and month/day cannot be told apart: "
-            "they were read as month/day (m/d/Y); if they are day/month, pass --date-order day-first "
-            "(date_order='day-first' in Python)", row=table.header_row, column=column, severity="warning"))
+        problems.append(table.problem("ambiguous-dates", AMBIGUOUS_DATES, row=table.header_row, column=column,
+                                      severity="warning"))
     blank = read.blank
     seen: set[tuple[int, str]] = set()  # (an undirected edge's two records share one cell)
     fix = "to choose the tie by the window" if windowed else "the tie is read without a date"
