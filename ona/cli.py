@@ -524,6 +524,8 @@ def validate(by, as_json, every, **opts):
     else:
         for line in problem_lines(report.problems, every=every, hint="--all-problems prints every one"):
             click.echo(line)
+        for line in report.read_lines():
+            click.echo(f"Read: {line}")
         click.echo(report.summary())
     sys.exit(0 if report.valid else 1)
 

@@ -18,6 +18,8 @@ from conftest import write_csv
 
 UNKNOWN = ("names no one in the roster (matched by id, email and name); add the person to the roster, fix the "
            "spelling, or pass --drop-unknown (drop_unknown=True in Python) [unknown-person]")
+# What validate says it read: the roster (the tie file has errors, so no line of its own).
+ROSTER_READ = "Read: roster.csv: 20 people, 2 units by Department"
 BAD_WEIGHT = ("the weight is a word, not a number (a survey tool's answer, such as Weekly?); give each answer its "
               "number with --weight-labels FILE.toml (weight_labels= in Python), or write a number such as 1-5 "
               "[bad-weight]")
@@ -61,7 +63,7 @@ def test_validate_shows_ten_problems_of_each_code_counts_the_rest_and_still_ment
         *_bounded(),
         "Problems by code: 50 unknown-person, 30 bad-weight, 1 dropped-self-tie, 1 dropped-duplicate; "
         "--all-problems prints every one",
-        "80 errors, 2 warnings in roster.csv, ties.csv"]
+        ROSTER_READ, "80 errors, 2 warnings in roster.csv, ties.csv"]
     assert "Stranger" not in result.output  # an unknown person's text is personal: never quoted
 
 
@@ -70,7 +72,7 @@ def test_validate_all_problems_and_json_still_list_every_problem(runner, many_pr
     every = runner.invoke(cli, [*command, "--all-problems"]).output.splitlines()
     assert every[:50] == [f"Error: ties.csv, row {r}, column 'Colleague ID': {UNKNOWN}" for r in range(2, 52)]
     assert every[50:80] == [f"Error: ties.csv, row {r}, column 'Frequency': {BAD_WEIGHT}" for r in range(52, 82)]
-    assert every[80:] == [*_bounded()[20:22], "80 errors, 2 warnings in roster.csv, ties.csv"]
+    assert every[80:] == [*_bounded()[20:22], ROSTER_READ, "80 errors, 2 warnings in roster.csv, ties.csv"]
     report = json.loads(runner.invoke(cli, [*command, "--json"]).output)
     assert (report["errors"], report["warnings"]) == (80, 2)
     assert [(p["code"], p["row"]) for p in report["problems"]] == [
@@ -99,7 +101,7 @@ def test_a_few_problems_are_printed_as_before(runner, many_problems):
         *(f"Error: few.csv, row {r}, column 'Colleague ID': {UNKNOWN}" for r in range(2, 12)),
         "Warning: few.csv: 3 ties would be left out (self tie) once the errors are fixed [dropped-self-tie]",
         "Warning: few.csv: 1 tie would be left out (duplicate) once the errors are fixed [dropped-duplicate]",
-        "10 errors, 2 warnings in roster.csv, few.csv"]
+        ROSTER_READ, "10 errors, 2 warnings in roster.csv, few.csv"]
 
 
 # --- progress: one step per file written, and a bar inside a bar on a line of its own -------------

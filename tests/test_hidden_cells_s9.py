@@ -24,6 +24,8 @@ SECRETS = ("Ann", "Bo ", "Cy", "Di ", "Secret", "Private", "-1234", "-2345", "-3
 ROW_3 = ("roster.xlsx, sheet 'Staff': 1 of its rows is hidden in Excel (row 3: hidden, filtered out or in a "
          "collapsed group); ona reads it like the others: delete the rows that are not to be read, or show "
          "them to check [hidden-rows]")
+# What `ona validate` says it read of ROSTER (sheet Staff).
+STAFF_READ = "Read: roster.xlsx, sheet 'Staff': 4 people, 2 units by Department"
 COLUMN_D = ("roster.xlsx, sheet 'Staff', column 'Personal number': the column is hidden in Excel; ona reads it "
             "like the others, and the report's files (nodes.csv, the GEXF and GraphML files, the map) show its "
             "values unless the run is pseudonymised: delete the column if they must not leave the roster "
@@ -53,7 +55,7 @@ def test_a_hidden_person_and_a_hidden_column_are_warnings_and_still_read(runner,
     res = runner.invoke(cli, ["validate", "--roster", str(roster)])
     assert res.exit_code == 0, res.output
     assert res.stdout.splitlines() == [f"Warning: {ROW_3}", f"Warning: {COLUMN_D}",
-                                       "0 errors, 2 warnings in roster.xlsx: ready to analyse"]
+                                       STAFF_READ, "0 errors, 2 warnings in roster.xlsx: ready to analyse"]
     assert not any(secret in res.output for secret in SECRETS)
     people = ona.read_roster(roster)
     assert list(people.people.index) == ["a", "b", "c", "d"] and "Personal number" in people.people.columns
@@ -73,7 +75,8 @@ def test_analyze_prints_the_warnings_and_writes_the_report(runner, tmp_path):
 def test_unused_columns_hidden_to_the_right_and_a_visible_sheet_say_nothing(runner, tmp_path):
     tidy = workbook(tmp_path / "roster.xlsx", ROSTER, "Staff", right_of="F")
     res = runner.invoke(cli, ["validate", "--roster", str(tidy)])
-    assert res.exit_code == 0 and res.stdout.splitlines() == ["0 errors, 0 warnings in roster.xlsx: ready to analyse"]
+    assert res.exit_code == 0 and res.stdout.splitlines() == [
+        STAFF_READ, "0 errors, 0 warnings in roster.xlsx: ready to analyse"]
     assert ona.read_roster(tidy).warnings == ()
 
 
@@ -228,9 +231,11 @@ def test_an_ods_roster_from_libreoffice_says_what_it_hides_too(runner, tmp_path)
         "ona reads it like the others, and the report's files (nodes.csv, the GEXF and GraphML files, the map) show "
         "its values unless the run is pseudonymised: delete the column if they must not leave the roster "
         "[hidden-column]",
+        "Read: roster.ods, sheet 'Medarbejdere': 5 people, 3 units by Afdeling",
         "0 errors, 2 warnings in roster.ods: ready to analyse"]
     visible = runner.invoke(cli, ["validate", "--roster", str(source)])
-    assert visible.stdout.splitlines() == ["0 errors, 0 warnings in roster_merged.ods: ready to analyse"]
+    assert visible.stdout.splitlines() == ["Read: roster_merged.ods, sheet 'Medarbejdere': 5 people, 3 units by Afdeling",
+                                           "0 errors, 0 warnings in roster_merged.ods: ready to analyse"]
 
 
 def test_the_files_libreoffice_saved_with_a_hidden_row_and_column_say_so_in_both_formats(runner):

@@ -161,3 +161,36 @@ def test_a_survey_export_with_a_column_per_colleague_headed_by_the_name_alone(tm
     ties = ona.read_ties(write_csv(tmp_path / "export.csv", rows), people(tmp_path), weight_labels=FREQUENCY)
     assert pairs(ties) == [("", "A", "B", 4.0), ("", "A", "C", 3.0), ("", "B", "A", 5.0)]
     assert ties.respondents == ("A", "B") and ties.weight_column == "answers in the colleagues' columns"
+
+
+def test_validate_says_what_it_read_so_the_analyst_can_check_the_shape(tmp_path, runner):
+    """Before the summary, a line per file read: the shape detected, how many ties from how many
+    respondents, the weight column, the layers, the dates and window (counts and headers only).
+    --json gives the same under "read"."""
+    roster = write_csv(tmp_path / "roster.csv", [["id", "name", "email", "department"],
+                                                 ["A", "Ann Berg", "ann@kommune.example", "HR"],
+                                                 ["B", "Bo Dahl", "bo@kommune.example", "HR"],
+                                                 ["C", "Cy Holm", "cy@kommune.example", "IT"]])
+    grid = write_csv(tmp_path / "responses.csv", [
+        ["Email Address", "Advice [Bo Dahl]", "Advice [Cy Holm]", "Trust [Bo Dahl]"],
+        ["ann@kommune.example", "Weekly", "", "Daily"], ["cy@kommune.example", "Monthly", "", ""]])
+    log = write_csv(tmp_path / "log.csv", [["From", "To", "Date"], ["A", "B", "2024-03-01"], ["B", "C", "2025-02-01"]])
+    command = ["validate", "--roster", str(roster), "--ties", str(grid), "--ties", str(log),
+               "--weight-labels", str(labels_file(tmp_path))]
+    result = runner.invoke(cli, command)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines() == [
+        "Read: roster.csv: 3 people, 2 units by department",
+        "Read: responses.csv: a matrix (respondents by colleagues), 3 ties from 2 respondents, weighted by answers "
+        "of the grid questions, 2 layers",
+        "Read: log.csv: an edge list, 2 ties from 2 respondents, every tie weighing 1, dated by Date (2024-03-01 to "
+        "2025-02-01)",
+        "0 errors, 0 warnings in roster.csv, responses.csv, log.csv: ready to analyse"]
+    windowed = runner.invoke(cli, ["validate", "--roster", str(roster), "--ties", str(log), "--ties-until", "2025-01-01"])
+    assert windowed.stdout.splitlines()[-2] == (
+        "Read: log.csv: an edge list, 1 tie from 1 respondent, every tie weighing 1, dated by Date (2024-03-01 to "
+        "2024-03-01), only the ties dated before 2025-01-01")
+    report = json.loads(runner.invoke(cli, [*command, "--json"]).stdout)
+    assert [(r["kind"], r["file"], r.get("shape"), r.get("ties")) for r in report["read"]] == [
+        ("roster", "roster.csv", None, None), ("ties", "responses.csv", "matrix", 3), ("ties", "log.csv", "edges", 2)]
+    assert report["read"][1]["layers"] == ["Advice", "Trust"]

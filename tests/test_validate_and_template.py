@@ -26,6 +26,8 @@ def test_validate_lists_every_problem_of_every_file_and_exits_1(runner):
         "(drop_unknown=True in Python) [unknown-person]",
         "Error: matrix_bad_cell.csv, row 2, column 'C': the weight is not a number; write a number such as 1-5 "
         "[bad-weight]",
+        "Read: roster.csv: 5 people, 2 units by Department",
+        "Read: ties.csv: an edge list, 6 ties from 5 respondents, weighted by Frequency",
         "2 errors, 0 warnings in roster.csv, ties_unknown_person.csv, matrix_bad_cell.csv, ties.csv",
     ]
 
@@ -120,7 +122,7 @@ def test_validate_checks_the_layer_and_the_unit_column_as_analyze_does(runner, t
     res = runner.invoke(cli, ["validate", "--roster", str(ROSTER), "--ties", str(ties), "--layer", "trust",
                               "--by", "Building"])
     assert res.exit_code == 1
-    codes = [line.rsplit("[", 1)[1].rstrip("]") for line in res.stdout.splitlines()[:-1]]
+    codes = [line.rsplit("[", 1)[1].rstrip("]") for line in res.stdout.splitlines() if line.startswith("Error:")]
     assert codes == ["unknown-unit-column", "unknown-layer"]
     assert "has no layer 'trust'; its layers are: 'advice'" in res.stdout
     res = runner.invoke(cli, ["validate", "--roster", str(ROSTER), "--ties", str(ties), "--layer", "advice"])
