@@ -20,7 +20,12 @@ try:
 except ImportError:  # pragma: no cover - Windows
     fcntl = None
 
-__all__ = ["atomic_write", "atomic_path", "atomic_folder", "remove_stale_staging"]
+__all__ = ["atomic_write", "atomic_path", "atomic_folder", "remove_stale_staging", "FORMULA_START"]
+
+#: The first characters that make a spreadsheet read a cell as a formula (=, +, -, @, and a tab or
+#: carriage return before one). Text from the input that starts so is written with an apostrophe
+#: before it to every CSV file ona writes (which Excel opens), and read back without it.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 # A report's staging folder: ".ona-new." and tempfile.mkdtemp's 8 characters, inside the report folder.
 _STAGING_PREFIX = ".ona-new."

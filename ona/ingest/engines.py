@@ -247,17 +247,25 @@ def copy_to(con, sql: str, path: Path) -> int:
     ``.parquet``), atomically; returns its rows. In a CSV each DOUBLE column is written as text the
     way DuckDB's CSV writer writes it (``7.0``, ``0.5``, ``1e+16``: the same bytes), whole numbers
     below 10**15 through an integer: DuckDB formats a double as slowly whatever its value, an
-    integer about three times faster (2.9 million tie weights: 0.25 s -> 0.1 s)."""
-    from .._files import atomic_path
+    integer about three times faster (2.9 million tie weights: 0.25 s -> 0.1 s). A text cell that a
+    spreadsheet would take for a formula (:data:`~ona._files.FORMULA_START`: an address
+    ``=cmd@...``, a domain node ``@example.com``) gets an apostrophe before it, as nodes.csv's cells
+    do; ona reads it back without (:class:`~ona.ingest.ties.PersonMatcher`)."""
+    from .._files import FORMULA_START, atomic_path
 
     kind = "(FORMAT parquet)" if path.suffix.lower() == ".parquet" else "(HEADER, DELIMITER ',')"
     if path.suffix.lower() == ".csv":
-        doubles = [name for name, kind_, *_ in con.execute(f"DESCRIBE {sql}").fetchall() if kind_ == "DOUBLE"]
-        if doubles:
-            text = ", ".join(f"""CASE WHEN {_ident(c)} = trunc({_ident(c)}) AND abs({_ident(c)}) < 1e15
-                                  THEN CAST(CAST({_ident(c)} AS BIGINT) AS VARCHAR) || '.0'
-                                  ELSE CAST({_ident(c)} AS VARCHAR) END AS {_ident(c)}""" for c in doubles)
-            sql = f"SELECT * REPLACE ({text}) FROM ({sql})"
+        described = con.execute(f"DESCRIBE {sql}").fetchall()
+        doubles = [name for name, kind_, *_ in described if kind_ == "DOUBLE"]
+        texts = [name for name, kind_, *_ in described if kind_ == "VARCHAR"]
+        starts = ", ".join(_q(c) for c in FORMULA_START)
+        parts = [f"""CASE WHEN {_ident(c)} = trunc({_ident(c)}) AND abs({_ident(c)}) < 1e15
+                     THEN CAST(CAST({_ident(c)} AS BIGINT) AS VARCHAR) || '.0'
+                     ELSE CAST({_ident(c)} AS VARCHAR) END AS {_ident(c)}""" for c in doubles]
+        parts += [f"CASE WHEN left({_ident(c)}, 1) IN ({starts}) THEN {_q(chr(39))} || {_ident(c)} "
+                  f"ELSE {_ident(c)} END AS {_ident(c)}" for c in texts]
+        if parts:
+            sql = f"SELECT * REPLACE ({', '.join(parts)}) FROM ({sql})"
     with atomic_path(path) as tmp:
         return int(con.execute(f"COPY ({sql}) TO {_q(str(tmp))} {kind}").fetchall()[0][0])
 

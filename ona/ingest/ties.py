@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from .._arguments import check_type
+from .._files import FORMULA_START
 from ..errors import InputError, Problem
 from ._tables import Table, gc_paused, read_table, sheets_like
 from .roster import Roster, name_key
@@ -112,6 +113,10 @@ class PersonMatcher:
        id) have one :func:`~ona.ingest.roster.name_key`: case, accents and extra white space ignored,
        and a name with one comma read as "Last, First" ("Hansen, Mette" ~ "mette  hansen").
 
+    A text that fits no one at any stage and is an apostrophe before ``=``, ``+``, ``-`` or ``@``
+    is looked up without the apostrophe: ona's CSV files write such cells so (a spreadsheet would
+    take them for formulas), and a tie table read back must name the same people.
+
     Exact ids are looked up for many texts at once (:meth:`column_positions`), and so are plain
     addresses; the other stages run once per text that they are left with, and build their index of
     the roster on first use.
@@ -207,6 +212,8 @@ class PersonMatcher:
             hit = self._stage_keys(stage).get(key_of(text))
             if hit is not None:
                 return hit
+        if text[:1] == "'" and text[1:2] in FORMULA_START:  # (as ona's CSV files write such a cell)
+            return self._lookup(text[1:])
         return None
 
     def _stage_keys(self, stage: str) -> "_KeyIndex":

@@ -16,14 +16,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .._files import atomic_path
+from .._files import FORMULA_START, atomic_path
 from ..graph import OrgGraph
 from ..metrics import Measurement
 
 __all__ = ["node_table", "edge_table", "write_exports"]
 
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def node_table(graph: OrgGraph, measurement: Measurement) -> pd.DataFrame:
@@ -56,7 +55,7 @@ def edge_table(graph: OrgGraph) -> pd.DataFrame:
 
 
 def _csv_safe(value):
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
+    if isinstance(value, str) and value.startswith(FORMULA_START):
         return "'" + value
     return value
 
@@ -74,7 +73,7 @@ def _csv_safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
     cells = out.iloc[:, text].to_numpy(dtype=object).ravel(order="F")  # column after column
     risky: dict[int, list[int]] = {}
     for i, value in enumerate(cells):
-        if isinstance(value, str) and value.startswith(_FORMULA_START):
+        if isinstance(value, str) and value.startswith(FORMULA_START):
             risky.setdefault(text[i // n_rows], []).append(i % n_rows)
     for j, rows in risky.items():
         column = out.iloc[:, j].to_numpy(dtype=object).copy()

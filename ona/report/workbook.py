@@ -36,7 +36,6 @@ from .json_out import numeric_values
 
 __all__ = ["write_workbook", "write_frames", "left_out_notes", "SUMMARY_LABELS"]
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 EXCEL_MAX_CELL_TEXT = 32_767
 
 SUMMARY_LABELS = {
