@@ -109,6 +109,18 @@ def read_start(path: Path, size: int = 65536) -> bytes:
     return out
 
 
+def may_quote_line_breaks(path: Path) -> bool:
+    """Whether a local text export holds a double quote anywhere (decompressed, for gzip), and so
+    may hold a quoted cell that spans lines (a Subject with a line break). Spark reads such a file
+    with ``multiLine`` (one task per file) so that the cell stays one cell; a file without quotes
+    cannot have one, and is read in parallel pieces. Read in 4 MB pieces, stopping at the first."""
+    with open_export(path) as handle:
+        while piece := handle.read(1 << 22):
+            if b'"' in piece:
+                return True
+    return False
+
+
 def open_export(path: Path, mode: str = "rb", **text):
     """A local export opened for reading, decompressed as it is read when it is gzip."""
     import gzip
@@ -647,15 +659,20 @@ class SparkEngine:
         elif kind == "parquet":
             frame = reader.parquet(text)
         else:
+            # A quoted cell with a line break (a Subject) is one cell only when Spark reads the file
+            # whole (multiLine). A local file is looked at for quotes first; a cluster's is read in
+            # parallel pieces, as its size needs (docs/email.md says so).
             if is_remote(text):
                 names, delimiter = _cells(reader.text(text).first()[0].lstrip("\ufeff"))
+                whole = False
             else:
                 names, delimiter, encoding = header_line(Path(text))
                 if encoding != "utf-8":
                     text = str(_utf8_copy(Path(text), self.tmp, encoding))
+                whole = may_quote_line_breaks(Path(text))
             schema = T.StructType([T.StructField(n, T.StringType()) for n in _column_names(names)])
             frame = (reader.schema(schema).option("header", True).option("sep", delimiter).option("quote", '"')
-                     .option("escape", '"').option("mode", "FAILFAST").option("multiLine", False)
+                     .option("escape", '"').option("mode", "FAILFAST").option("multiLine", whole)
                      .option("encoding", "UTF-8").csv(text))
         name = self._name()
         frame.createOrReplaceTempView(name)
