@@ -194,3 +194,16 @@ def test_validate_says_what_it_read_so_the_analyst_can_check_the_shape(tmp_path,
     assert [(r["kind"], r["file"], r.get("shape"), r.get("ties")) for r in report["read"]] == [
         ("roster", "roster.csv", None, None), ("ties", "responses.csv", "matrix", 3), ("ties", "log.csv", "edges", 2)]
     assert report["read"][1]["layers"] == ["Advice", "Trust"]
+
+
+def test_numbered_questions_of_a_survey_export_are_no_colleagues_of_a_numbered_roster(tmp_path):
+    """A roster whose ids are 1, 2, 3 and a survey export whose questions are numbered 1 and 2 (with
+    their answers in the cells): the headers name questions, not people, so the sheet is no grid
+    (here a wide sheet whose colleague column lists names)."""
+    people = ona.read_roster(write_csv(tmp_path / "roster.csv", [
+        ["id", "name", "department"], ["1", "Ann Berg", "HR"], ["2", "Bo Dahl", "HR"], ["3", "Cy Holm", "IT"]]))
+    path = write_csv(tmp_path / "export.csv", [["Start time", "Completion time", "Name", "1", "2", "Colleagues"],
+                                               ["x", "y", "Ann Berg", "Weekly", "5", "Bo Dahl; Cy Holm"]])
+    ties = ona.read_ties(path, people)
+    assert ties.shape == "wide"
+    assert sorted(zip(ties.ties["source"], ties.ties["target"])) == [("1", "2"), ("1", "3")]

@@ -449,14 +449,20 @@ def _grid_columns(table: Table, names_person) -> list[tuple[str, str, str]]:
     not in the roster (or misspelt) is reported, not left out. In a survey tool's export (start and
     completion times, a response id: :func:`_is_survey_export`), a column headed by a roster
     person's name alone is such a column too (a grid question exported one column per colleague),
-    unless it is one of the respondent's own columns (id, name, email)."""
+    unless it is one of the respondent's own columns (id, name, email). A colleague is named in a
+    header by a name or an address (a space or an @ in it), not by an id: a survey tool numbers its
+    questions (1, 2, Q3), and a roster may number its people so too."""
+    def named(text: str) -> bool:  # (a name or an address: a question numbered 1 is no person with id 1)
+        text = text.strip()
+        return (" " in text or "@" in text) and names_person(text)
+
     bracketed = [(h, *m.groups()) for h in table.headers if (m := _BRACKETED.match(h))]
-    questions = {question.strip() for _, question, inner in bracketed if names_person(inner.strip())}
+    questions = {question.strip() for _, question, inner in bracketed if named(inner)}
     grid = [(h, question.strip(), inner.strip()) for h, question, inner in bracketed if question.strip() in questions]
     if _is_survey_export(table):
         taken = {h for h, _, _ in grid}
         grid += [(h, "", h.strip()) for h in table.headers if h not in taken and
-                 normalise_header(h) not in _NOT_COLLEAGUES and names_person(h.strip())]
+                 normalise_header(h) not in _NOT_COLLEAGUES and named(h)]
     return grid
 
 
