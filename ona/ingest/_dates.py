@@ -27,7 +27,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-__all__ = ["DateColumn", "read_dates", "window_bound", "describe_window"]
+__all__ = ["DateColumn", "read_dates", "window_bound", "describe_window", "day_text", "AMBIGUOUS_DATES"]
 
 # The two forms, as named groups for pyarrow's regular expressions (RE2: no back-references, so
 # the two separators are compared after). Optional groups that are absent read as "".
@@ -50,10 +50,10 @@ _YEARS = (1678, 2261)
 class DateColumn:
     """The dates of one column: ``values`` (datetime64[ns], NaT where a cell is blank or not a
     date), ``blank`` (True where a cell is blank or white space), ``unreadable`` (True where a cell
-    holds text that is no date), ``wrong_order`` (True
-    where that text is a numeric date that cannot be in the order used: a month above 12),
-    ``order`` (the order numeric dates were read in, None when the column has none) and
-    ``ambiguous`` (numeric dates whose order nothing in the column shows, read month first)."""
+    holds text that is no date), ``wrong_order`` (True where that text is a numeric date that
+    cannot be in the order used: a month above 12), ``order`` (the order numeric dates were read
+    in, None when the column has none) and ``ambiguous`` (numeric dates whose order nothing in the
+    column shows, read month first)."""
 
     values: np.ndarray
     blank: np.ndarray
