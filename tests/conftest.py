@@ -185,3 +185,20 @@ def sales_roster(path: Path, n: int) -> Path:
     pd.DataFrame({"id": [f"P{i}" for i in range(n)], "email": [f"p{i}@org.dk" for i in range(n)],
                   "department": ["Sales"] * n}).to_csv(path, index=False)
     return path
+
+
+def wait_until(page, expression: str, timeout: float = 20.0) -> None:
+    """Wait until ``expression`` (JavaScript) is true in ``page``, asking every 50 ms.
+
+    Not ``page.wait_for_function``: when its predicate is not true at once, Playwright polls it by
+    evaluating the string inside the page, which the map's Content-Security-Policy (no
+    'unsafe-eval', as a manager's browser enforces it) refuses, so the test failed whenever the map
+    was still drawing at the first look (a slow machine). ``page.evaluate`` is not subject to the
+    page's policy."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(f"() => Boolean({expression})"):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{expression} was not true after {timeout:g} s")
+        page.wait_for_timeout(50)

@@ -7,7 +7,7 @@ import pytest
 
 import ona
 
-from conftest import write_xlsx
+from conftest import wait_until, write_xlsx
 
 pytestmark = pytest.mark.browser
 
@@ -20,7 +20,7 @@ def _report(tmp_path, data_dir):
 
 def _open(page, path):
     page.goto(path.as_uri())
-    page.wait_for_function("window.onaMap && window.onaMap.ready", timeout=20_000)
+    wait_until(page, "window.onaMap && window.onaMap.ready")
 
 
 def test_map_opens_offline_and_draws_every_person(offline_page, data_dir, tmp_path, output_dir):

@@ -16,7 +16,7 @@ import ona
 from ona.cli import cli
 from ona.report.html_map import PALETTE, write_map, write_unit_map
 
-from conftest import write_csv
+from conftest import wait_until, write_csv
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "municipality"
 
@@ -36,7 +36,7 @@ def _small_report(tmp_path) -> dict[str, Path]:
 def _open(page, path: Path, width: int = 1366, height: int = 768):
     page.set_viewport_size({"width": width, "height": height})
     page.goto(path.as_uri())
-    page.wait_for_function("window.onaMap && window.onaMap.ready", timeout=20_000)
+    wait_until(page, "window.onaMap && window.onaMap.ready")
 
 
 def _focused(page) -> dict:
@@ -85,12 +85,12 @@ def test_a_keyboard_user_tabs_to_the_named_map_zooms_it_and_opens_a_person_from_
     page.keyboard.down("+")  # (held for a moment, as a person presses a key: vis-network zooms per frame)
     page.wait_for_timeout(200)
     page.keyboard.up("+")
-    page.wait_for_function(f"() => window.onaMap.network.getScale() > {scale}")
+    wait_until(page, f"window.onaMap.network.getScale() > {scale}")
     where = page.evaluate("window.onaMap.network.getViewPosition().x")
     page.keyboard.down("ArrowRight")
     page.wait_for_timeout(200)
     page.keyboard.up("ArrowRight")
-    page.wait_for_function(f"() => window.onaMap.network.getViewPosition().x !== {where}")
+    wait_until(page, f"window.onaMap.network.getViewPosition().x !== {where}")
 
     summary = _tab_until(page, lambda f: f["tag"] == "SUMMARY")
     assert summary["text"] == "People in this view (5)"

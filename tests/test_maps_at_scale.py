@@ -14,7 +14,7 @@ import pytest
 import ona
 from ona.report.html_map import map_data, unit_map_data, write_map, write_unit_map
 
-from conftest import write_csv
+from conftest import wait_until, write_csv
 
 UNITS = ["A", "B", "C", "D"]
 
@@ -149,7 +149,7 @@ def test_when_arrows_are_left_out_the_unit_list_gives_each_units_own_ties(offlin
     page, outside, errors = offline_page
     path = write_unit_map(_many_units(tmp_path), tmp_path / "units.html", max_arrows=50)
     page.goto(path.as_uri())
-    page.wait_for_function("window.onaMap && window.onaMap.ready", timeout=20_000)
+    wait_until(page, "window.onaMap && window.onaMap.ready")
     page.locator("#people summary").click()
     page.locator("#people li").first.wait_for()
     lines = page.locator("#people li").all_inner_texts()

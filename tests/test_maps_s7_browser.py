@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 import ona
 
-from conftest import write_csv
+from conftest import wait_until, write_csv
 
 pytestmark = pytest.mark.browser
 
@@ -28,7 +28,7 @@ def report(tmp_path):
 def _open(page, path):
     page.set_viewport_size({"width": 1366, "height": 768})
     page.goto(path.as_uri())
-    page.wait_for_function("window.onaMap && window.onaMap.ready", timeout=20_000)
+    wait_until(page, "window.onaMap && window.onaMap.ready")
 
 
 def _hover(page, node_id) -> tuple[float, float]:

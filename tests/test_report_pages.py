@@ -16,7 +16,7 @@ from ona.report import findings
 from ona.report.html_map import map_data, unit_map_data, write_map, write_unit_map
 from ona.report.index_page import write_index
 
-from conftest import page_text, write_csv
+from conftest import page_text, wait_until, write_csv
 
 
 def clique(ids: list[str]) -> list[list[str]]:
@@ -203,7 +203,7 @@ def test_clicking_a_unit_lists_the_other_units_it_works_with(offline_page, tmp_p
     path = write_unit_map(m, tmp_path / "units.html")
     page, outside, errors = offline_page
     page.goto(path.as_uri())
-    page.wait_for_function("window.onaMap && window.onaMap.ready", timeout=20_000)
+    wait_until(page, "window.onaMap && window.onaMap.ready")
     assert page.evaluate("window.onaMap.search('a')") == "A"
     assert page.locator("#search-result").inner_text() == "A"
     assert page.locator("#details-neighbours li").all_inner_texts() == ["B"]
