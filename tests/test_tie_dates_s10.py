@@ -558,3 +558,14 @@ def test_a_dated_edge_list_reads_as_its_rows_define(tmp_path_factory, rows, sinc
     outside = sum(2 if r[4] else 1 for r in rows) - sum(2 if r[4] else 1 for r in inside)
     assert ties.dropped.get("outside-window", 0) == outside
     assert set(ties.respondents) == {r[0] for r in inside} | {r[1] for r in inside if r[4]}
+
+
+def test_a_focused_map_of_one_year_says_so_too(tmp_path, runner):
+    """`ona map --unit HR --ties-since ...`: the map of one unit names the period in its subtitle."""
+    roster = write_csv(tmp_path / "roster.csv", [["id", "name", "department"], ["A", "Ann Berg", "HR"],
+                                                 ["B", "Bo Dahl", "HR"], ["C", "Cy Holm", "IT"], ["D", "Di Lund", "IT"]])
+    out = tmp_path / "hr.html"
+    result = runner.invoke(cli, ["map", "--roster", str(roster), "--ties", str(log(tmp_path, CONTACTS)), "--unit", "HR",
+                                 "--ties-since", "2024-01-01", "--ties-until", "2025-01-01", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "ties dated on or after 2024-01-01, before 2025-01-01. Colour = unit" in out.read_text(encoding="utf-8")

@@ -432,7 +432,7 @@ def write_map(graph: OrgGraph, measurement: Measurement, path: str | Path, *, se
     if size_by == "betweenness" and data["notes"]:
         size_words = "betweenness (weighted, estimated from sampled pivots)"
     if subtitle is None and view is not None:
-        subtitle = f"{view}. Colour = unit, size = {size_words}."
+        subtitle = f"{view}{_window_words(measurement.parameters, ', ties')}. Colour = unit, size = {size_words}."
     elif subtitle is None:
         s = measurement.summary
         subtitle = (f"{count(s['people'], 'person', 'people')} in {count(s['units'], 'unit')} "
