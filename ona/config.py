@@ -259,7 +259,7 @@ def _check_window(wave: dict, label: str, where) -> None:
     if None not in bounds.values() and bounds["ties_since"] >= bounds["ties_until"]:
         raise OnaError(f"{where('waves', label, 'ties_until')}: wave {label!r} chooses no ties: ties_since "
                        f"{wave['ties_since']!r} is not before ties_until {wave['ties_until']!r} (the first day left out)")
-    if bounds and any(v is not None for v in bounds.values()) and "ties" not in wave:
+    if any(v is not None for v in bounds.values()) and "ties" not in wave:
         key = next(k for k in bounds if bounds[k] is not None)
         raise OnaError(f"{where('waves', label, key)}: {key} chooses the ties of a tie list by their date; wave "
                        f"{label!r} has no ties (the email rules' since and until are in [email])")

@@ -484,7 +484,7 @@ def read_weight_labels(labels) -> dict[str, float] | None:
             reason = getattr(exc, "strerror", None) or str(exc)
             raise InputError([Problem("bad-labels", f"is not a readable TOML file of answers and their numbers "
                                       f"({reason})", path=str(path))]) from None
-        labels = data.get("labels", data) if isinstance(data.get("labels"), dict) else data
+        labels = data["labels"] if isinstance(data.get("labels"), dict) else data
     if not isinstance(labels, dict) or not labels:
         raise InputError([Problem("bad-labels", f"{where}: give each answer its number, such as \"Daily\" = 5 "
                                   "(a table of answers)")])
@@ -679,7 +679,7 @@ def _dated_records(table: Table, records, since, until, date_order):
     ``bad-date`` and, with a window, a blank one ``blank-date``: errors with a window (the tie cannot
     be placed), warnings without (the tie is kept undated). Records whose date is not known stay, so
     that their other problems are reported with them. A window that keeps none of the dated ties is
-    an error (``empty-window``) that says when the dates run."""
+    raised at once (``empty-window``, saying when the dates run)."""
     from ._dates import AMBIGUOUS_DATES, day_text, describe_window, read_dates
 
     problems: list[Problem] = []
@@ -736,11 +736,11 @@ def _dated_records(table: Table, records, since, until, date_order):
         inside &= values < until
     if not inside.any() and not any(p.severity == "error" for p in problems):
         dated = values[~undated]
-        problems.append(table.problem(
+        # (nothing of the file is measured: its other problems do not matter)
+        raise InputError([*problems, table.problem(
             "empty-window", f"none of its {len(dated):,} dated ties is {describe_window(since, until)}: its dates "
             f"run from {day_text(dated.min())} to {day_text(dated.max())}; change {_WINDOW}",
-            row=table.header_row, column=column))
-        return records, values, problems, 0
+            row=table.header_row, column=column)])
     keep = inside | undated
     if keep.all():
         return records, values, problems, 0
@@ -774,8 +774,6 @@ def _join_records(table: Table, matcher: "PersonMatcher", records, shape: str, *
     dates, outside = None, 0
     if records.date_column is not None and n:
         records, dates, found, outside = _dated_records(table, records, since, until, date_order)
-        if any(p.code == "empty-window" for p in found):
-            raise InputError(found)  # (nothing of the file is measured: its other problems do not matter)
         problems.extend(found)
         n = len(records.source)
     used = records.used + ([records.date_column] if windowed and records.date_column else [])

@@ -86,12 +86,14 @@ def validate(roster_path, ties_paths=(), *, roster_options: dict | None = None,
     guessed at.
     """
     from .roster import read_roster
-    from .ties import check_reading_rules, combine_layers, file_layer_names, read_tie_table, tie_window
+    from .ties import (check_reading_rules, combine_layers, file_layer_names, read_tie_table, read_weight_labels,
+                       tie_window)
 
-    options = ties_options or {}
-    # Options that are no such thing are raised, not reported once per file.
-    tie_window(options.get("since"), options.get("until"))
+    options = dict(ties_options or {})
+    # Options that are no such thing are raised, not reported once per file; a labels file is read once.
+    options["since"], options["until"] = tie_window(options.get("since"), options.get("until"))
     check_reading_rules(options.get("date_order"), options.get("repeats", "max"))
+    options["weight_labels"] = read_weight_labels(options.get("weight_labels"))
     report = ValidationReport(files=[str(roster_path), *map(str, ties_paths)])
     try:
         roster = read_roster(roster_path, **(roster_options or {}))

@@ -223,7 +223,7 @@ def measure(graph: OrgGraph, by: str | None = None, *, seed: int = 1, permutatio
         "directed": True,
         "weight": graph.tie_info.get("weight_column") or "none (every tie weighs 1)",
         "duplicate_pairs": "weights summed" if graph.tie_info.get("repeats") == "sum" else "largest weight kept",
-        **_date_parameters(graph.tie_info),
+        **_tie_file_parameters(graph.tie_info),
         "tie_rule": graph.tie_info.get("tie_rule", "reported"),
         "tie_shape": graph.tie_info.get("shape"),
         "layers": ", ".join(graph.tie_info.get("layers") or []) or None,
@@ -249,7 +249,7 @@ def measure(graph: OrgGraph, by: str | None = None, *, seed: int = 1, permutatio
                        extra=extra)
 
 
-def _date_parameters(tie_info: dict) -> dict:
+def _tie_file_parameters(tie_info: dict) -> dict:
     """The parameters that say how a tie file's answers were read: ``weight_labels`` (the number of
     each answer written as a word, when given), and for a tie list with a date column ``tie_dates``
     (the column, and the first and last date of the ties measured) and

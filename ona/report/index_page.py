@@ -325,7 +325,7 @@ def _dates(parameters: dict) -> str:
     list with a date column: ``tie_dates``, ``tie_window``), with a space before it; "" for undated ties."""
     if "tie_dates" not in parameters:
         return ""
-    column, _, span = str(parameters["tie_dates"]).partition(": ")
+    column, _, span = str(parameters["tie_dates"]).rpartition(": ")
     window = parameters.get("tie_window")
     chosen = f"only ties dated {_e(window)} are measured" if window else "every tie is measured, whatever its date"
     return f" Ties are dated by <b>{_e(column)}</b> ({_e(span)} among those measured); {chosen}."
