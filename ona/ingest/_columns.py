@@ -18,7 +18,8 @@ ALIASES: dict[str, list[str]] = {
     "name": ["name", "full name", "fullname", "employee name", "display name", "displayname", "navn",
              "namn", "fulde navn", "person name", "label"],
     "email": ["email", "e mail", "mail", "email address", "e mail address", "emailaddress", "e mailadresse",
-              "emailadresse", "e post", "epost", "e postadress", "upn", "user principal name"],
+              "emailadresse", "e post", "epost", "e postadress", "upn", "user principal name",
+              "recipient email", "recipientemail"],
     "unit": ["department", "dept", "unit", "afdeling", "avdelning", "avdeling", "org unit", "organisational unit",
              "organizational unit", "organization", "organisation", "division", "office", "school",
              "research group", "team", "group", "enhed", "enhet"],
@@ -45,14 +46,19 @@ ALIASES: dict[str, list[str]] = {
     # How an edge runs (Gephi's Type, Kumu's Direction), when every value is one of DIRECTIONS.
     "direction": ["direction", "type", "edge type", "retning", "riktning"],
     # Columns a survey tool adds to each response (Microsoft Forms in English, Danish and Swedish,
-    # Google Forms, Qualtrics, SurveyXact): never a colleague column, and their presence marks a
-    # survey export, whose respondent is its email column.
+    # Google Forms, SurveyMonkey, Qualtrics by column id and by label, SurveyXact): never a colleague
+    # column, and their presence marks a survey export, whose respondent is its email column.
     "response": ["start time", "starttime", "completion time", "last modified time", "starttidspunkt",
                  "klokkeslæt for fuldførelse", "fuldførelsestidspunkt", "senest ændret", "starttid",
                  "tid för slutförande", "senast ändrad",
                  "timestamp", "tidsstempel", "tidsstämpel", "tidsmerke", "start date", "end date",
                  "startdate", "enddate", "recorded date", "recordeddate", "response id", "responseid",
-                 "submitted at", "submission date", "ip address", "ipaddress", "collector id"],
+                 "submitted at", "submission date", "ip address", "ipaddress", "collector id", "custom data 1",
+                 "response type", "duration (in seconds)", "recipient last name",
+                 "recipientlastname", "recipient first name", "recipientfirstname", "external data reference",
+                 "externalreference", "location latitude", "locationlatitude", "location longitude",
+                 "locationlongitude", "distribution channel", "distributionchannel", "user language",
+                 "userlanguage"],
 }
 
 # The values of a direction column: an undirected or mutual edge is a tie both ways.

@@ -337,6 +337,68 @@ def _header_text(top: list[list[str]], first: int, last: int) -> list[str]:
     return header
 
 
+# A survey tool's header of several rows, as SurveyMonkey and Qualtrics write their exports.
+#: SurveyMonkey's first header row holds these (its second row, the answers, is blank under them).
+_MONKEY_MARKS = ("respondent id", "collector id")
+#: SurveyMonkey's second-row label of a question answered in one column: the question is the header.
+_MONKEY_ONE_ANSWER = frozenset({"", "response", "open ended response"})
+#: Qualtrics' third header row: each column's import id, as JSON.
+_QUALTRICS_IMPORT_ID = re.compile(r'^\{\s*"ImportId"\s*:')
+
+
+def _survey_tool_header(top: list[list[str]], candidates: Iterable[int]) -> tuple[int, int, list[str]] | None:
+    """The header of a survey tool's export that spans several rows, as (first row index, last row
+    index, the header of each column), where one starts at one of the ``candidates`` (indexes into
+    ``top``); else None.
+
+    - **SurveyMonkey** (a first row with ``Respondent ID`` and ``Collector ID``): the question is in
+      the first row over the first of its columns, the answer each column holds in the second row
+      (a checkbox's option, a matrix's row: a colleague), blank under the response's own columns.
+      A column's header is ``Question [answer]``, as Google Forms names a grid question's columns,
+      or the question alone where the second row says ``Response`` or ``Open-Ended Response``.
+    - **Qualtrics** (a first row of column ids with ``ResponseId``, ``Response ID`` under it): the
+      second row holds the labels, ``Question - Option`` for a question with a column per option
+      (read as ``Question [Option]``; ``Question - Selected Choice`` as the question); a third row
+      of import ids (``{"ImportId": ...}``) belongs to the header too.
+    """
+    for i in candidates:
+        if i < 0 or i + 1 >= len(top):
+            continue
+        first, second = top[i], top[i + 1]
+        keys = [normalise_header(c) for c in first]
+        at = lambda j, row: row[j] if j < len(row) else ""  # noqa: E731
+        if all(mark in keys for mark in _MONKEY_MARKS) and not any(
+                at(keys.index(mark), second) for mark in _MONKEY_MARKS) and any(second):
+            width = max(len(first), len(second))
+            header, question = [], ""
+            for j in range(width):
+                question = at(j, first) or question
+                answer = at(j, second)
+                header.append(question if normalise_header(answer) in _MONKEY_ONE_ANSWER else
+                              f"{question} [{answer}]" if question else answer)
+            return i, i + 1, header
+        if "responseid" in keys and normalise_header(at(keys.index("responseid"), second)) == "response id":
+            last = i + 1
+            if i + 2 < len(top) and any(top[i + 2]) and all(
+                    not c or _QUALTRICS_IMPORT_ID.match(c) for c in top[i + 2]):
+                last = i + 2
+            width = max(len(first), len(second))
+            return i, last, [_qualtrics_label(at(j, second)) or at(j, first) for j in range(width)]
+    return None
+
+
+def _qualtrics_label(label: str) -> str:
+    """A Qualtrics column label as a header: ``Question - Option`` as ``Question [Option]`` (the
+    option is after the last `` - ``; ``Question - Option - Text``, an option's text box, as
+    ``Question [Option]``), ``Question - Selected Choice`` as ``Question``."""
+    if label.endswith(" - Text"):
+        label = label[:-len(" - Text")]
+    question, dash, option = label.rpartition(" - ")
+    if not dash or not question.strip():
+        return label
+    return question.strip() if option.strip() == "Selected Choice" else f"{question.strip()} [{option.strip()}]"
+
+
 #: What a spreadsheet cell holds, as :attr:`Table.kinds` numbers it (its index).
 CELL_KINDS = ("text", "a number", "a date or time", "TRUE or FALSE")
 
@@ -396,9 +458,13 @@ def _table_from_cells(path: Path, sheet: str | None, cells: list[list], header_r
     from 0, text, left by a formula): those of the header and the records become
     :attr:`Table.cell_errors`."""
     top = [[cell_text(v) for v in row] for row in cells[:max(_HEADER_SCAN_ROWS, header_row or 0)]]
-    first, h = _header_span(_header_index(path, sheet, top, header_row, wanted), merged, len(top),
-                            header_row is not None)
-    header = _header_text(top, first, h)
+    h = _header_index(path, sheet, top, header_row, wanted)
+    survey = _survey_tool_header(top, (h,) if header_row is not None else (h - 1, h))
+    if survey is not None:
+        first, h, header = survey
+    else:
+        first, h = _header_span(h, merged, len(top), header_row is not None)
+        header = _header_text(top, first, h)
     body = cells[h + 1:]
     width = max([len(header), *map(len, body)]) if body else len(header)
     if errors:
@@ -1095,6 +1161,9 @@ def _read_text_columnar(path: Path, data: bytes, header_row: int | None, delimit
         h = _header_index(path, None, top, header_row, wanted)
     except InputError:
         return None
+    survey = _survey_tool_header(top, (h,) if header_row is not None else (h - 1, h))
+    if survey is not None:
+        _, h, survey_header = survey
     # The body starts after h + 1 physical lines when none of those rows spans lines.
     if any("\n" in c or "\r" in c for row in raw_top[:h + 1] for c in row):
         return None
@@ -1134,7 +1203,8 @@ def _read_text_columnar(path: Path, data: bytes, header_row: int | None, delimit
             column = pa.chunked_array([pa.array([v.strip() for v in column.to_pylist()], type=text)])
         columns.append(pd.Series(column.to_pandas(), copy=False))
         filled.append(_filled_cells(column))
-    header = top[h] + [""] * (width - len(top[h]))
+    header = survey_header if survey is not None else top[h]
+    header = header + [""] * (width - len(header))
     return _assemble_table(path, None, h, header, columns, parsed.num_rows, filled)
 
 

@@ -48,6 +48,9 @@ _NOT_COLLEAGUES = frozenset(ALIASES["id"] + ALIASES["name"] + ALIASES["email"] +
 _COLLEAGUE_STEMS = frozenset(ALIASES["target"] + ALIASES["colleagues"])
 # A grid question's column: the question, then the row's label (here a colleague) in brackets.
 _BRACKETED = re.compile(r"^(.*?)\s*\[([^\[\]]+)\]\s*$", re.S)
+# A checkbox question's "Other" option (SurveyMonkey's "Other (please specify)", Qualtrics'
+# "Other"): its cell is typed in, and names colleagues as a wide sheet's cell does.
+_OTHER_OPTION = re.compile(r"^(?:other|others|andet|andre|anden|annat|andra|annet)\b", re.I)
 
 
 class ColumnCells(Sequence):
@@ -451,7 +454,8 @@ def _grid_columns(table: Table, names_person) -> list[tuple[str, str, str]]:
     person's name alone is such a column too (a grid question exported one column per colleague),
     unless it is one of the respondent's own columns (id, name, email). A colleague is named in a
     header by a name or an address (a space or an @ in it), not by an id: a survey tool numbers its
-    questions (1, 2, Q3), and a roster may number its people so too."""
+    questions (1, 2, Q3), and a roster may number its people so too. A question's "Other" option
+    (``Question [Other (please specify)]``) has colleague None: its cells are typed in."""
     def named(text: str) -> bool:  # (a name or an address: a question numbered 1 is no person with id 1)
         text = text.strip()
         return (" " in text or "@" in text) and names_person(text)
@@ -459,6 +463,9 @@ def _grid_columns(table: Table, names_person) -> list[tuple[str, str, str]]:
     bracketed = [(h, *m.groups()) for h in table.headers if (m := _BRACKETED.match(h))]
     questions = {question.strip() for _, question, inner in bracketed if named(inner)}
     grid = [(h, question.strip(), inner.strip()) for h, question, inner in bracketed if question.strip() in questions]
+    # (an "Other" option is typed in: its colleague is None, its cell names them)
+    grid = [(h, question, None if _OTHER_OPTION.match(inner) and not names_person(inner) else inner)
+            for h, question, inner in grid]
     if _is_survey_export(table):
         taken = {h for h, _, _ in grid}
         grid += [(h, "", h.strip()) for h in table.headers if h not in taken and
@@ -466,11 +473,16 @@ def _grid_columns(table: Table, names_person) -> list[tuple[str, str, str]]:
     return grid
 
 
-def _grid(table: Table, records: TieRecords, source_column, grid: list[tuple[str, str, str]]) -> None:
+def _grid(table: Table, records: TieRecords, source_column, grid: list[tuple[str, str, str | None]],
+          names_person) -> None:
     """One record per answered cell of the grid columns (a blank or 0 is no tie): who answered (the
     respondent column, as for a wide sheet), the colleague of the column, the answer as the weight,
     the question as the layer when the sheet has several. The colleague and the answer are located
-    by the column's letter (its header holds a name)."""
+    by the column's letter (its header holds a name).
+
+    A cell that repeats its column's colleague is a ticked checkbox (SurveyMonkey and Qualtrics
+    write the option's text in its column): a tie of weight 1. The cell of an "Other" option
+    (colleague None) names colleagues as a wide sheet's cell does, each a tie of weight 1."""
     frame = table.frame
     respondent = _respondent_column(table, source_column)
     questions = list(dict.fromkeys(question for _, question, _ in grid))
@@ -484,8 +496,13 @@ def _grid(table: Table, records: TieRecords, source_column, grid: list[tuple[str
             cell = values[i].strip()
             if cell in ("", "0", "0.0"):
                 continue
-            records.add(respondents[i], colleague, cell, question, (row, respondent), (table.header_row, letter),
-                        (row, letter))
+            if colleague is None:  # an "Other" option's typed names
+                for name in _split(cell, names_person):
+                    records.add(respondents[i], name, None, question, (row, respondent), (row, letter), None)
+                continue
+            ticked = normalise_header(cell) == normalise_header(colleague)
+            records.add(respondents[i], colleague, None if ticked else cell, question, (row, respondent),
+                        (table.header_row, letter), None if ticked else (row, letter))
     records.weight_column = (questions[0] or "answers in the colleagues' columns") if len(questions) == 1 else \
         "answers of the grid questions"
 
@@ -535,7 +552,7 @@ def records_from_table(table: Table, match, *, shape: str | None = None, source_
     if grid:  # (a survey tool's grid question: respondents by colleagues, whatever the shape given)
         if target_column is not None or weight_column is not None:
             _no_column_options(table, None, target_column, weight_column)
-        _grid(table, records, source_column, grid)
+        _grid(table, records, source_column, grid, names_person)
         return "matrix", records
     shape = shape or detect_shape(table, match)
     if shape == "edges":

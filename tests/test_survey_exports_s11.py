@@ -1,0 +1,224 @@
+"""SurveyMonkey and Qualtrics export their responses with a header of two and three rows: the
+analyst reads the file as it came from the tool, with no option and no editing of the header.
+
+- SurveyMonkey ("All individual responses", expanded): row 1 holds the response's own columns
+  (Respondent ID, Collector ID, times, IP address, the respondent's email and names) and each
+  question over the first of its columns; row 2 holds what each column answers (a checkbox's
+  option, a matrix's row: a colleague), blank under the response's columns, or "Response" /
+  "Open-Ended Response" for a question answered in one column. A ticked checkbox holds its
+  option's text; a matrix cell holds the answer chosen ("Weekly").
+- Qualtrics (CSV, choice text): row 1 the column ids (StartDate ... ResponseId ... Q1_1), row 2 the
+  labels ("Who do you work with? - Anna Berg"), row 3 the import ids ({"ImportId":"QID1_1"}).
+
+Expected ties are worked out by hand from the rows written in each test: (layer, source, target,
+weight), people by roster id."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+import ona
+from ona.cli import cli
+
+from conftest import write_csv, write_xlsx
+
+NAMES = {"1": "Mette Hansen", "2": "Per Jensen", "3": "Anna Berg", "4": "Lars Nielsen"}
+EMAILS = {"1": "mh@k.dk", "2": "pj@k.dk", "3": "ab@k.dk", "4": "ln@k.dk"}
+FREQUENCY = {"Daily": 5, "Weekly": 4, "Monthly": 3, "Never": 0}
+MONKEY_META = ["Respondent ID", "Collector ID", "Start Date", "End Date", "IP Address", "Email Address",
+               "First Name", "Last Name", "Custom Data 1"]
+
+
+@pytest.fixture
+def roster(tmp_path):
+    return ona.read_roster(write_xlsx(tmp_path / "roster.xlsx", [
+        ["ID", "Name", "Email", "Department"],
+        *[[i, NAMES[i], EMAILS[i], "A" if i in "12" else "B"] for i in NAMES]]))
+
+
+def ties_of(ties):
+    return sorted(zip(ties.ties["layer"], ties.ties["source"], ties.ties["target"], ties.ties["weight"]))
+
+
+def each_layer(path, roster, **options):
+    """The ties of each question read alone (``read_ties(layer=...)``, ``--layer``)."""
+    layers = ona.read_ties(path, roster, **options).layers
+    return sorted(tie for layer in layers for tie in ties_of(ona.read_ties(path, roster, layer=layer, **options)))
+
+
+def monkey_meta(number: int, respondent: str) -> list[str]:
+    """The response's own columns, as SurveyMonkey fills them for an email collector."""
+    first, last = NAMES[respondent].split()
+    return [f"11400000000{number}", "400000001", "03/01/2024 10:02:11 AM", "03/01/2024 10:09:40 AM",
+            "10.0.0.1", EMAILS[respondent], first, last, ""]
+
+
+def monkey_rows(answers: dict[str, tuple[list[str], list[str]]]) -> list[list[str]]:
+    """An export of two questions: a checkbox "Who do you work with?" (an option per colleague and
+    "Other (please specify)") and a matrix "How often do you work with them?" (a row per colleague).
+    ``answers``: respondent id -> (the checkbox's five cells, the matrix's four cells)."""
+    colleagues = list(NAMES.values())
+    rows = [MONKEY_META + ["Who do you work with?", "", "", "", "", "How often do you work with them?", "", "", ""],
+            [""] * 9 + colleagues + ["Other (please specify)"] + colleagues]
+    for number, (respondent, (ticked, often)) in enumerate(answers.items(), start=1):
+        rows.append(monkey_meta(number, respondent) + ticked + often)
+    return rows
+
+
+MONKEY_ANSWERS = {
+    # Lars ticks Mette and Per and writes Anna in "Other"; sees Mette weekly, Per daily.
+    "4": (["Mette Hansen", "Per Jensen", "", "", "Anna Berg"], ["Weekly", "Daily", "", ""]),
+    # Anna ticks Lars only; sees Lars monthly, says Never for Mette (a weight of 0: no tie).
+    "3": (["", "", "", "Lars Nielsen", ""], ["Never", "", "", "Monthly"]),
+    # Per ticks no one (answered, named no one): a respondent without ties.
+    "2": (["", "", "", "", ""], ["", "", "", ""]),
+}
+MONKEY_TIES = sorted([
+    ("Who do you work with?", "4", "1", 1.0), ("Who do you work with?", "4", "2", 1.0),
+    ("Who do you work with?", "4", "3", 1.0), ("Who do you work with?", "3", "4", 1.0),
+    ("How often do you work with them?", "4", "1", 4.0), ("How often do you work with them?", "4", "2", 5.0),
+    ("How often do you work with them?", "3", "4", 3.0)])
+
+
+@pytest.mark.parametrize("write, name", [(write_xlsx, "monkey.xlsx"), (write_csv, "monkey.csv")])
+def test_a_surveymonkey_export_is_read_as_it_came(roster, tmp_path, write, name):
+    """Each question is a layer; a ticked checkbox is a tie of weight 1, the colleague typed in
+    "Other (please specify)" one too; the matrix's words are read by the labels given."""
+    path = write(tmp_path / name, monkey_rows(MONKEY_ANSWERS))
+    assert each_layer(path, roster, weight_labels=FREQUENCY) == MONKEY_TIES
+    ties = ona.read_ties(path, roster, weight_labels=FREQUENCY)
+    assert ties.layers == ("How often do you work with them?", "Who do you work with?")
+    assert sorted(ties.respondents) == ["2", "3", "4"]
+    assert ties.dropped == {"zero-weight": 1}
+
+
+def test_a_surveymonkey_export_with_many_colleagues_is_read_the_same(tmp_path):
+    """With 30 options the second header row is wider than the first (and than the responses):
+    the header is still both rows, not the second alone."""
+    people = {str(i): f"Person{i} Example" for i in range(1, 31)}
+    roster = ona.read_roster(write_csv(tmp_path / "roster.csv", [
+        ["id", "name", "email", "unit"], *[[i, n, f"p{i}@k.dk", "U"] for i, n in people.items()]]))
+    rows = [MONKEY_META + ["Who do you work with?"] + [""] * 29, [""] * 9 + list(people.values())]
+    for respondent, ticked in (("1", {"2", "3"}), ("5", {"30"})):
+        rows.append(["1", "2", "3/1/2024", "3/1/2024", "10.0.0.1", f"p{respondent}@k.dk", "P", "E", ""]
+                    + [people[i] if i in ticked else "" for i in people])
+    ties = ona.read_ties(write_xlsx(tmp_path / "monkey.xlsx", rows), roster)
+    assert sorted(zip(ties.ties["source"], ties.ties["target"])) == [("1", "2"), ("1", "3"), ("5", "30")]
+
+
+def test_an_open_ended_surveymonkey_question_lists_colleagues_in_its_cell(roster, tmp_path):
+    """A question answered in one text box ("Open-Ended Response" under it) is headed by the
+    question and read as a wide sheet's list of colleagues."""
+    rows = [MONKEY_META + ["Who do you ask for advice?"], [""] * 9 + ["Open-Ended Response"],
+            monkey_meta(1, "4") + ["Mette Hansen; Anna Berg"], monkey_meta(2, "1") + ["Per Jensen"]]
+    ties = ona.read_ties(write_csv(tmp_path / "monkey.csv", rows), roster)
+    assert ties.shape == "wide"
+    assert sorted(zip(ties.ties["source"], ties.ties["target"])) == [("1", "2"), ("4", "1"), ("4", "3")]
+
+
+def test_a_colleague_typed_in_other_who_is_not_in_the_roster_is_located_not_quoted(roster, tmp_path):
+    answers = {"4": (["Mette Hansen", "", "", "", "Ola Nordmann"], ["", "", "", ""])}
+    path = write_xlsx(tmp_path / "monkey.xlsx", monkey_rows(answers))
+    with pytest.raises(ona.InputError) as error:
+        ona.read_ties(path, roster)
+    (problem,) = error.value.problems
+    assert (problem.row, problem.column, problem.code) == (3, "N", "unknown-person")
+    assert "Ola" not in str(problem)
+
+
+QUALTRICS_META = [("StartDate", "Start Date", "startDate"), ("EndDate", "End Date", "endDate"),
+                  ("Status", "Response Type", "status"), ("IPAddress", "IP Address", "ipAddress"),
+                  ("Progress", "Progress", "progress"), ("Duration (in seconds)", "Duration (in seconds)", "duration"),
+                  ("Finished", "Finished", "finished"), ("RecordedDate", "Recorded Date", "recordedDate"),
+                  ("ResponseId", "Response ID", "_recordId"), ("RecipientLastName", "Recipient Last Name",
+                                                               "recipientLastName"),
+                  ("RecipientFirstName", "Recipient First Name", "recipientFirstName"),
+                  ("RecipientEmail", "Recipient Email", "recipientEmail"),
+                  ("ExternalReference", "External Data Reference", "externalDataReference"),
+                  ("DistributionChannel", "Distribution Channel", "distributionChannel"),
+                  ("UserLanguage", "User Language", "userLanguage")]
+
+
+def qualtrics_rows(question_columns, answers) -> list[list[str]]:
+    """A Qualtrics CSV export: ids, labels, import ids, then one row per response.
+    ``question_columns``: (id, label) of each question column; ``answers``: respondent -> cells."""
+    rows = [[c for c, _, _ in QUALTRICS_META] + [c for c, _ in question_columns],
+            [label for _, label, _ in QUALTRICS_META] + [label for _, label in question_columns],
+            [json.dumps({"ImportId": i}) for _, _, i in QUALTRICS_META]
+            + [json.dumps({"ImportId": "QID" + c[1:]}) for c, _ in question_columns]]
+    for number, (respondent, cells) in enumerate(answers.items(), start=1):
+        first, last = NAMES[respondent].split()
+        rows.append(["2024-03-01 10:02:11", "2024-03-01 10:09:40", "IP Address", "10.0.0.1", "100", "449", "True",
+                     "2024-03-01 10:09:41", f"R_{number}xYz", last, first, EMAILS[respondent], respondent,
+                     "email", "EN"] + cells)
+    return rows
+
+
+def test_a_qualtrics_export_is_read_as_it_came(roster, tmp_path):
+    """A multiple-answer question split into a column per option (the option's text when ticked),
+    and a matrix with a row per colleague (the answer's words): two layers; the respondent is the
+    Recipient Email, whatever the External Data Reference holds (here the roster id)."""
+    columns = [(f"Q1_{i}", f"Who do you work with? - {NAMES[i]}") for i in NAMES] + \
+        [(f"Q2_{i}", f"How often do you work with them? - {NAMES[i]}") for i in NAMES]
+    answers = {"4": ["Mette Hansen", "Per Jensen", "", "", "Weekly", "Daily", "", ""],
+               "3": ["", "", "", "Lars Nielsen", "", "", "", "Monthly"]}
+    path = write_csv(tmp_path / "qualtrics.csv", qualtrics_rows(columns, answers))
+    ties = ona.read_ties(path, roster, weight_labels=FREQUENCY)
+    assert each_layer(path, roster, weight_labels=FREQUENCY) == sorted([
+        ("Who do you work with?", "4", "1", 1.0), ("Who do you work with?", "4", "2", 1.0),
+        ("Who do you work with?", "3", "4", 1.0),
+        ("How often do you work with them?", "4", "1", 4.0), ("How often do you work with them?", "4", "2", 5.0),
+        ("How often do you work with them?", "3", "4", 3.0)])
+    assert sorted(ties.respondents) == ["3", "4"]
+
+
+def test_a_qualtrics_multiple_answer_question_in_one_column_is_a_list(roster, tmp_path):
+    """Not split into columns, the ticked options are in one cell, separated by commas, under the
+    label "Question - Selected Choice"."""
+    columns = [("Q1", "Who do you work with? - Selected Choice")]
+    answers = {"4": ["Mette Hansen,Per Jensen"], "1": ["Anna Berg"], "2": [""]}
+    ties = ona.read_ties(write_csv(tmp_path / "qualtrics.csv", qualtrics_rows(columns, answers)), roster)
+    assert ties.shape == "wide"
+    assert sorted(zip(ties.ties["source"], ties.ties["target"])) == [("1", "3"), ("4", "1"), ("4", "2")]
+    assert sorted(ties.respondents) == ["1", "2", "4"]
+
+
+def test_a_large_surveymonkey_csv_reads_as_a_small_one(tmp_path, monkeypatch):
+    """Over a megabyte, a CSV is parsed by pyarrow (another reader of the header): the same ties."""
+    from ona.ingest import _tables
+
+    columnar, parsed = _tables._read_text_columnar, []
+    monkeypatch.setattr(_tables, "_read_text_columnar", lambda *a, **k: parsed.append(columnar(*a, **k)) or parsed[-1])
+    people = {str(i): f"Person{i} Example" for i in range(1, 41)}
+    roster = ona.read_roster(write_csv(tmp_path / "roster.csv", [
+        ["id", "name", "email", "unit"], *[[i, n, f"p{i}@k.dk", "U"] for i, n in people.items()]]))
+    rows = [MONKEY_META + ["Who do you work with?"] + [""] * 39, [""] * 9 + list(people.values())]
+    for k in range(10000):
+        respondent = str(k % 40 + 1)
+        ticked = {str((k + 1) % 40 + 1), str((k + 7) % 40 + 1)}
+        rows.append([str(k), "2", "3/1/2024", "3/1/2024", "10.0.0.1", f"p{respondent}@k.dk", "P", "E", ""]
+                    + [people[i] if i in ticked else "" for i in people])
+    big = write_csv(tmp_path / "big.csv", rows)
+    assert big.stat().st_size > 1 << 20
+    small = write_csv(tmp_path / "small.csv", rows[:2] + rows[2:42])
+    read_big, read_small = ona.read_ties(big, roster), ona.read_ties(small, roster)
+    assert len(read_big.ties) == 80  # (40 respondents, 2 ticks each, repeated)
+    assert ties_of(read_big) == ties_of(read_small)
+    assert [table is not None for table in parsed][-2:] == [True, False]  # (the small file by the other reader)
+
+
+def test_ona_validate_reads_a_surveymonkey_export_without_options(roster, tmp_path):
+    from click.testing import CliRunner
+
+    write_xlsx(tmp_path / "roster.xlsx", [["ID", "Name", "Email", "Department"],
+                                          *[[i, NAMES[i], EMAILS[i], "A"] for i in NAMES]])
+    write_xlsx(tmp_path / "monkey.xlsx", monkey_rows(MONKEY_ANSWERS))
+    (tmp_path / "frequency.toml").write_text("".join(f'"{a}" = {n}\n' for a, n in FREQUENCY.items()))
+    result = CliRunner().invoke(cli, ["validate", "--roster", str(tmp_path / "roster.xlsx"), "--ties",
+                                      str(tmp_path / "monkey.xlsx"), "--weight-labels",
+                                      str(tmp_path / "frequency.toml"), "--json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    assert [p["code"] for p in report["problems"] if p["severity"] == "error"] == []
