@@ -222,3 +222,20 @@ def test_ona_validate_reads_a_surveymonkey_export_without_options(roster, tmp_pa
     assert result.exit_code == 0, result.output
     report = json.loads(result.output)
     assert [p["code"] for p in report["problems"] if p["severity"] == "error"] == []
+
+
+def test_a_web_link_export_that_records_no_one_asks_for_the_column_that_does(roster, tmp_path):
+    """A web-link collector leaves Email Address, First Name and Last Name blank: one error at the
+    header, not a blank person in every row; a question asking the respondent's name is then
+    named with --source-column."""
+    rows = [MONKEY_META + ["What is your name?", "Who do you work with?", "", ""],
+            [""] * 9 + ["Response", "Mette Hansen", "Per Jensen", "Other (please specify)"]]
+    for number, (respondent, ticked) in enumerate((("Lars Nielsen", ["Mette Hansen", "", ""]),
+                                                   ("Anna Berg", ["", "Per Jensen", "Mette Hansen"])), start=1):
+        rows.append([str(number), "9", "3/1/2024", "3/1/2024", "10.0.0.1", "", "", "", "", respondent, *ticked])
+    path = write_csv(tmp_path / "weblink.csv", rows)
+    with pytest.raises(ona.InputError) as error:
+        ona.read_ties(path, roster)
+    assert [(p.row, p.column, p.code) for p in error.value.problems] == [(2, "Email Address", "no-respondent")]
+    ties = ona.read_ties(path, roster, source_column="What is your name?")
+    assert sorted(zip(ties.ties["source"], ties.ties["target"])) == [("3", "1"), ("3", "2"), ("4", "1")]

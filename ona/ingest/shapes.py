@@ -360,7 +360,8 @@ def _respondent_column(table: Table, source_column) -> str:
     survey tool's export, its email column, else its name column, else its first column that is
     not the tool's (a timestamp, a response number); else the first column. In a
     SurveyMonkey export (a ``Collector ID`` column) ``Respondent ID`` numbers the responses: the
-    email (or name) column is the respondent there too."""
+    email (or name) column is the respondent there too. A survey export whose respondent column so
+    found is blank in every response (a web link records no one) is refused (``no-respondent``)."""
     found = find_column(table, "source", source_column, required=False, option=_OPTION["source"])
     if source_column is None and _is_survey_export(table) and (
             found is None or (normalise_header(found) == "respondent id" and
@@ -369,7 +370,16 @@ def _respondent_column(table: Table, source_column) -> str:
                                                                                   required=False) or found
     if found is None and _is_survey_export(table):  # not the tool's timestamp or response number
         found = next((h for h in table.headers if normalise_header(h) not in _NOT_COLLEAGUES), None)
-    return found or table.headers[0]
+    found = found or table.headers[0]
+    if source_column is None and _is_survey_export(table) and len(table.frame) and \
+            not (table.frame[found] != "").any():
+        raise InputError([table.problem(
+            "no-respondent", "this column, where the survey tool's export says who answered, is blank in every "
+            "response (a web link or an anonymous collector records no one): ties need the person who reported "
+            "them; name the column that says who answered (a question asking for the respondent's name or email) "
+            "with --source-column (source_column= in Python), or collect the survey by email invitation",
+            row=table.header_row, column=found)])
+    return found
 
 
 def _colleague_columns(table: Table, respondent: str, names_person) -> list[tuple[str, str | None]]:
