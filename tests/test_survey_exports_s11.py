@@ -239,3 +239,26 @@ def test_a_web_link_export_that_records_no_one_asks_for_the_column_that_does(ros
     assert [(p.row, p.column, p.code) for p in error.value.problems] == [(2, "Email Address", "no-respondent")]
     ties = ona.read_ties(path, roster, source_column="What is your name?")
     assert sorted(zip(ties.ties["source"], ties.ties["target"])) == [("3", "1"), ("3", "2"), ("4", "1")]
+
+
+def test_a_limesurvey_export_with_full_question_texts_is_read_as_it_came(roster, tmp_path):
+    """LimeSurvey (responses exported with full question texts and full answers, from a survey with
+    a participant list): a multiple-choice question's column per colleague, "Question [Colleague]",
+    holds Yes when ticked; an array question's holds the answer. The respondent is the participant's
+    Email address, not the Response ID."""
+    colleagues = list(NAMES.values())
+    rows = [["Response ID", "Date submitted", "Last page", "Start language", "Seed", "Token", "First name",
+             "Last name", "Email address"] + [f"Who do you work with? [{n}]" for n in colleagues]
+            + [f"How often do you work with them? [{n}]" for n in colleagues]]
+    answers = {"4": (["Yes", "Yes", "", ""], ["Weekly", "Daily", "", ""]),
+               "3": (["", "", "", "Yes"], ["", "", "", "Monthly"])}
+    for number, (respondent, (ticked, often)) in enumerate(answers.items(), start=1):
+        first, last = NAMES[respondent].split()
+        rows.append([str(number), "2024-03-01 10:09:40", "2", "en", "1834402", "tok" + respondent, first, last,
+                     EMAILS[respondent], *ticked, *often])
+    path = write_csv(tmp_path / "results-survey123456.csv", rows)
+    assert each_layer(path, roster, weight_labels=FREQUENCY) == sorted([
+        ("Who do you work with?", "4", "1", 1.0), ("Who do you work with?", "4", "2", 1.0),
+        ("Who do you work with?", "3", "4", 1.0),
+        ("How often do you work with them?", "4", "1", 4.0), ("How often do you work with them?", "4", "2", 5.0),
+        ("How often do you work with them?", "3", "4", 3.0)])

@@ -46,7 +46,7 @@ ALIASES: dict[str, list[str]] = {
     # How an edge runs (Gephi's Type, Kumu's Direction), when every value is one of DIRECTIONS.
     "direction": ["direction", "type", "edge type", "retning", "riktning"],
     # Columns a survey tool adds to each response (Microsoft Forms in English, Danish and Swedish,
-    # Google Forms, SurveyMonkey, Qualtrics by column id and by label, SurveyXact): never a colleague
+    # Google Forms, SurveyMonkey, Qualtrics and LimeSurvey by column id and by label, SurveyXact): never a colleague
     # column, and their presence marks a survey export, whose respondent is its email column.
     "response": ["start time", "starttime", "completion time", "last modified time", "starttidspunkt",
                  "klokkeslæt for fuldførelse", "fuldførelsestidspunkt", "senest ændret", "starttid",
@@ -58,7 +58,10 @@ ALIASES: dict[str, list[str]] = {
                  "recipientlastname", "recipient first name", "recipientfirstname", "external data reference",
                  "externalreference", "location latitude", "locationlatitude", "location longitude",
                  "locationlongitude", "distribution channel", "distributionchannel", "user language",
-                 "userlanguage"],
+                 "userlanguage",
+                 # LimeSurvey, by column code and by label
+                 "submitdate", "date submitted", "lastpage", "last page", "startlanguage", "start language",
+                 "seed", "datestamp", "date last action", "date started", "refurl", "referrer url", "token"],
 }
 
 # The values of a direction column: an undirected or mutual edge is a tie both ways.

@@ -51,6 +51,9 @@ _BRACKETED = re.compile(r"^(.*?)\s*\[([^\[\]]+)\]\s*$", re.S)
 # A checkbox question's "Other" option (SurveyMonkey's "Other (please specify)", Qualtrics'
 # "Other"): its cell is typed in, and names colleagues as a wide sheet's cell does.
 _OTHER_OPTION = re.compile(r"^(?:other|others|andet|andre|anden|annat|andra|annet)\b", re.I)
+# What a survey tool writes in a ticked checkbox's column when not the option's text (LimeSurvey:
+# Y or Yes; a hand-made sheet: x, Ja).
+_TICKED = frozenset({"y", "yes", "x", "ja", "true", "checked", "selected", "\u2713", "\u2714"})
 
 
 class ColumnCells(Sequence):
@@ -491,7 +494,8 @@ def _grid(table: Table, records: TieRecords, source_column, grid: list[tuple[str
     by the column's letter (its header holds a name).
 
     A cell that repeats its column's colleague is a ticked checkbox (SurveyMonkey and Qualtrics
-    write the option's text in its column): a tie of weight 1. The cell of an "Other" option
+    write the option's text in its column), and so is Y, Yes, x or Ja (LimeSurvey writes Y or
+    Yes): a tie of weight 1. The cell of an "Other" option
     (colleague None) names colleagues as a wide sheet's cell does, each a tie of weight 1."""
     frame = table.frame
     respondent = _respondent_column(table, source_column)
@@ -510,7 +514,8 @@ def _grid(table: Table, records: TieRecords, source_column, grid: list[tuple[str
                 for name in _split(cell, names_person):
                     records.add(respondents[i], name, None, question, (row, respondent), (row, letter), None)
                 continue
-            ticked = normalise_header(cell) == normalise_header(colleague)
+            key = normalise_header(cell)
+            ticked = key == normalise_header(colleague) or key in _TICKED
             records.add(respondents[i], colleague, None if ticked else cell, question, (row, respondent),
                         (table.header_row, letter), None if ticked else (row, letter))
     records.weight_column = (questions[0] or "answers in the colleagues' columns") if len(questions) == 1 else \
