@@ -262,3 +262,33 @@ def test_a_limesurvey_export_with_full_question_texts_is_read_as_it_came(roster,
         ("Who do you work with?", "3", "4", 1.0),
         ("How often do you work with them?", "4", "1", 4.0), ("How often do you work with them?", "4", "2", 5.0),
         ("How often do you work with them?", "3", "4", 3.0)])
+
+
+EXAMPLE = __import__("pathlib").Path(__file__).parent.parent / "examples"
+
+
+@pytest.mark.parametrize("export", ["surveymonkey.xlsx", "qualtrics.csv"])
+def test_the_examples_exports_are_the_municipalitys_survey(export):
+    """examples/survey-exports holds the municipality's survey as the two tools export it: read
+    with the answers' numbers, each is exactly the network of ties.xlsx, from the same respondents."""
+    roster = ona.read_roster(EXAMPLE / "municipality" / "roster.xlsx")
+    survey = ona.read_ties(EXAMPLE / "municipality" / "ties.xlsx", roster)
+    exported = ona.read_ties(EXAMPLE / "survey-exports" / export, roster,
+                             weight_labels=EXAMPLE / "survey-exports" / "frequency.toml")
+    assert ties_of(exported) == ties_of(survey) and len(exported.ties) == 3272
+    assert sorted(exported.respondents) == sorted(survey.respondents)
+    assert exported.warnings == ()
+
+
+def test_ona_analyze_of_the_surveymonkey_export_gives_the_surveys_figures(tmp_path):
+    from click.testing import CliRunner
+
+    roster = str(EXAMPLE / "municipality" / "roster.xlsx")
+    runs = {"survey": ["--ties", str(EXAMPLE / "municipality" / "ties.xlsx")],
+            "export": ["--ties", str(EXAMPLE / "survey-exports" / "surveymonkey.xlsx"),
+                       "--weight-labels", str(EXAMPLE / "survey-exports" / "frequency.toml")]}
+    for name, ties in runs.items():
+        result = CliRunner().invoke(cli, ["analyze", "--roster", roster, *ties, "--out", str(tmp_path / name)])
+        assert result.exit_code == 0, result.output
+    nodes = [(tmp_path / name / "nodes.csv").read_text(encoding="utf-8") for name in runs]
+    assert nodes[0] == nodes[1] and len(nodes[0].splitlines()) == 462
