@@ -292,3 +292,19 @@ def test_ona_analyze_of_the_surveymonkey_export_gives_the_surveys_figures(tmp_pa
         assert result.exit_code == 0, result.output
     nodes = [(tmp_path / name / "nodes.csv").read_text(encoding="utf-8") for name in runs]
     assert nodes[0] == nodes[1] and len(nodes[0].splitlines()) == 462
+
+
+def test_a_surveymonkey_workbook_with_merged_header_cells_is_read_the_same(roster, tmp_path):
+    """Saved again from Excel with the response's headers merged down over both rows and each
+    question merged across its columns: the same ties."""
+    from openpyxl import load_workbook
+
+    path = write_xlsx(tmp_path / "monkey.xlsx", monkey_rows(MONKEY_ANSWERS))
+    book = load_workbook(path)
+    sheet = book.active
+    for column in "ABCDEFGHI":
+        sheet.merge_cells(f"{column}1:{column}2")
+    sheet.merge_cells("J1:N1")
+    sheet.merge_cells("O1:R1")
+    book.save(path)
+    assert each_layer(path, roster, weight_labels=FREQUENCY) == MONKEY_TIES

@@ -355,7 +355,8 @@ def _survey_tool_header(top: list[list[str]], candidates: Iterable[int]) -> tupl
       the first row over the first of its columns, the answer each column holds in the second row
       (a checkbox's option, a matrix's row: a colleague), blank under the response's own columns.
       A column's header is ``Question [answer]``, as Google Forms names a grid question's columns,
-      or the question alone where the second row says ``Response`` or ``Open-Ended Response``.
+      or the question alone where the second row says ``Response`` or ``Open-Ended Response`` (or
+      repeats the first: a cell merged down over both rows).
     - **Qualtrics** (a first row of column ids with ``ResponseId``, ``Response ID`` under it): the
       second row holds the labels, ``Question - Option`` for a question with a column per option
       (read as ``Question [Option]``; ``Question - Selected Choice`` as the question); a third row
@@ -367,15 +368,17 @@ def _survey_tool_header(top: list[list[str]], candidates: Iterable[int]) -> tupl
         first, second = top[i], top[i + 1]
         keys = [normalise_header(c) for c in first]
         at = lambda j, row: row[j] if j < len(row) else ""  # noqa: E731
-        if all(mark in keys for mark in _MONKEY_MARKS) and not any(
-                at(keys.index(mark), second) for mark in _MONKEY_MARKS) and any(second):
+        # (a response column merged down over both rows shows its header in the second row too)
+        if all(mark in keys for mark in _MONKEY_MARKS) and all(
+                at(keys.index(mark), second) in ("", at(keys.index(mark), first)) for mark in _MONKEY_MARKS) and \
+                any(c and c != at(j, first) for j, c in enumerate(second)):
             width = max(len(first), len(second))
             header, question = [], ""
             for j in range(width):
                 question = at(j, first) or question
                 answer = at(j, second)
-                header.append(question if normalise_header(answer) in _MONKEY_ONE_ANSWER else
-                              f"{question} [{answer}]" if question else answer)
+                header.append(question if normalise_header(answer) in _MONKEY_ONE_ANSWER or answer == at(j, first)
+                              else f"{question} [{answer}]" if question else answer)
             return i, i + 1, header
         if "responseid" in keys and normalise_header(at(keys.index("responseid"), second)) == "response id":
             last = i + 1
