@@ -308,3 +308,28 @@ def test_a_surveymonkey_workbook_with_merged_header_cells_is_read_the_same(roste
     sheet.merge_cells("O1:R1")
     book.save(path)
     assert each_layer(path, roster, weight_labels=FREQUENCY) == MONKEY_TIES
+
+
+def test_qualtrics_other_option_and_its_text_box(roster, tmp_path):
+    """Qualtrics writes an "Other" option in two columns: the option ticked ("Other") and what was
+    typed into its box ("... - Other - Text"). The typed names are ties; the tick alone is none."""
+    columns = [(f"Q1_{i}", f"Who do you work with? - {NAMES[i]}") for i in "12"] + \
+        [("Q1_5", "Who do you work with? - Other"), ("Q1_5_TEXT", "Who do you work with? - Other - Text")]
+    answers = {"4": ["Mette Hansen", "", "Other", "Anna Berg; Per Jensen"], "3": ["", "Per Jensen", "", ""]}
+    ties = ona.read_ties(write_csv(tmp_path / "qualtrics.csv", qualtrics_rows(columns, answers)), roster)
+    assert sorted(zip(ties.ties["source"], ties.ties["target"])) == [("3", "2"), ("4", "1"), ("4", "2"), ("4", "3")]
+
+
+def test_qualtrics_previews_are_left_out_and_counted(roster, tmp_path):
+    """The author previews the survey before sending it: Qualtrics exports the preview as a
+    response (Response Type "Survey Preview", no Recipient Email). It is left out, with a warning
+    that counts it and gives its row; the real responses are read."""
+    columns = [(f"Q1_{i}", f"Who do you work with? - {NAMES[i]}") for i in NAMES]
+    rows = qualtrics_rows(columns, {"4": ["Mette Hansen", "", "", ""], "3": ["", "Per Jensen", "", ""]})
+    preview = list(rows[3])
+    preview[2], preview[11] = "Survey Preview", ""
+    rows.insert(3, preview[:-4] + ["Mette Hansen", "Per Jensen", "Anna Berg", "Lars Nielsen"])
+    ties = ona.read_ties(write_csv(tmp_path / "qualtrics.csv", rows), roster)
+    assert sorted(zip(ties.ties["source"], ties.ties["target"])) == [("3", "2"), ("4", "1")]
+    (warning,) = [w for w in ties.warnings if w.code == "survey-preview"]
+    assert warning.column == "Response Type" and "(row 4)" in warning.message

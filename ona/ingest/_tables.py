@@ -392,14 +392,18 @@ def _survey_tool_header(top: list[list[str]], candidates: Iterable[int]) -> tupl
 
 def _qualtrics_label(label: str) -> str:
     """A Qualtrics column label as a header: ``Question - Option`` as ``Question [Option]`` (the
-    option is after the last `` - ``; ``Question - Option - Text``, an option's text box, as
-    ``Question [Option]``), ``Question - Selected Choice`` as ``Question``."""
-    if label.endswith(" - Text"):
+    option is after the last `` - ``), ``Question - Option - Text`` (the text typed into an option's
+    box, such as "Other", beside the option's own column) as ``Question [Option (text)]``,
+    ``Question - Selected Choice`` as ``Question``."""
+    typed = label.endswith(" - Text")
+    if typed:
         label = label[:-len(" - Text")]
     question, dash, option = label.rpartition(" - ")
     if not dash or not question.strip():
         return label
-    return question.strip() if option.strip() == "Selected Choice" else f"{question.strip()} [{option.strip()}]"
+    if option.strip() == "Selected Choice":
+        return question.strip()
+    return f"{question.strip()} [{option.strip()}{' (text)' if typed else ''}]"
 
 
 #: What a spreadsheet cell holds, as :attr:`Table.kinds` numbers it (its index).

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -32,7 +32,8 @@ from ..errors import InputError, Problem
 from ._columns import ALIASES, DIRECTIONS, KNOWN_HEADERS, find_column
 from ._tables import NUMBERED_HEADER, Table, normalise_header, row_numbers
 
-__all__ = ["TieRecords", "detect_shape", "edge_list_without_header", "records_from_table", "SHAPES"]
+__all__ = ["TieRecords", "detect_shape", "edge_list_without_header", "records_from_table", "SHAPES",
+           "without_survey_previews"]
 
 SHAPES = ("edges", "matrix", "wide")
 # How a message names the setting that names a column: the command line's option and read_ties's argument.
@@ -224,6 +225,42 @@ def edge_list_without_header(table: Table, match) -> tuple[Table, Problem] | Non
         row=first, severity="warning")
     return Table(path=table.path, sheet=table.sheet, header_row=first - 1, frame=frame, rows=rows,
                  cell_errors=errors), warning
+
+
+#: Qualtrics' Response Type (its ``Status`` column) of a response that is no one's answer: the
+#: survey's author trying it out, a generated test response, spam; as text and as its number.
+_NOT_ANSWERS = frozenset({"survey preview", "survey test", "spam", "preview spam", "offline survey preview",
+                          "1", "2", "8", "9", "17"})
+
+
+def without_survey_previews(table: Table) -> tuple[Table, Problem] | None:
+    """The table of a Qualtrics export without the responses that are no one's answer (a
+    ``Response Type`` of Survey Preview, Survey Test or Spam), with the warning that counts them;
+    None when there are none. A preview has no respondent (its Recipient Email is blank) and its
+    answers are the author's clicks: read, it would be a blank person or ties nobody reported."""
+    by_key = {normalise_header(h): h for h in table.headers}
+    column = by_key.get("response type") if "response id" in by_key else \
+        by_key.get("status") if "responseid" in by_key else None
+    if column is None or not len(table.frame):
+        return None
+    preview = table.frame[column].str.strip().str.lower().isin(_NOT_ANSWERS).to_numpy(dtype=bool)
+    if not preview.any():
+        return None
+    keep = np.flatnonzero(~preview)
+    numbers = row_numbers(table.rows)
+    left_out = numbers[preview].tolist()
+    kept = set(numbers[keep].tolist())
+    frame = table.frame.take(keep).reset_index(drop=True)
+    trimmed = replace(table, frame=frame, rows=numbers[keep].tolist(),
+                      kinds={name: kind[keep] for name, kind in table.kinds.items()},
+                      cell_errors=tuple(e for e in table.cell_errors if e.row <= table.header_row or e.row in kept),
+                      hidden_rows=tuple(r for r in table.hidden_rows if r in kept))
+    n = len(left_out)
+    rows = ", ".join(map(str, left_out[:5])) + (", ..." if n > 5 else "")
+    return trimmed, table.problem(
+        "survey-preview", f"{n:,} response{'s are' if n > 1 else ' is'} a survey preview, test or spam by its "
+        f"Response Type (row{'s' if n > 1 else ''} {rows}): left out, as no one's answers",
+        column=column, severity="warning")
 
 
 def _same_column(table: Table, roles: dict[str, str | None]) -> None:
@@ -495,8 +532,9 @@ def _grid(table: Table, records: TieRecords, source_column, grid: list[tuple[str
 
     A cell that repeats its column's colleague is a ticked checkbox (SurveyMonkey and Qualtrics
     write the option's text in its column), and so is Y, Yes, x or Ja (LimeSurvey writes Y or
-    Yes): a tie of weight 1. The cell of an "Other" option
-    (colleague None) names colleagues as a wide sheet's cell does, each a tie of weight 1."""
+    Yes): a tie of weight 1. The cell of an "Other" option (colleague None) names colleagues as a
+    wide sheet's cell does, each a tie of weight 1; one that shows the option ticked (Qualtrics
+    writes the names in a column of their own, ``Question - Other - Text``) names no one."""
     frame = table.frame
     respondent = _respondent_column(table, source_column)
     questions = list(dict.fromkeys(question for _, question, _ in grid))
@@ -510,7 +548,10 @@ def _grid(table: Table, records: TieRecords, source_column, grid: list[tuple[str
             cell = values[i].strip()
             if cell in ("", "0", "0.0"):
                 continue
-            if colleague is None:  # an "Other" option's typed names
+            if colleague is None:  # an "Other" option's typed names (or its box ticked: Qualtrics' "Other")
+                option = normalise_header(_BRACKETED.match(header).group(2))
+                if normalise_header(cell) in (option, *_TICKED):
+                    continue
                 for name in _split(cell, names_person):
                     records.add(respondents[i], name, None, question, (row, respondent), (row, letter), None)
                 continue
