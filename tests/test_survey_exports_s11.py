@@ -16,6 +16,7 @@ weight), people by roster id."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -128,17 +129,19 @@ def test_a_colleague_typed_in_other_who_is_not_in_the_roster_is_located_not_quot
     assert "Ola" not in str(problem)
 
 
-QUALTRICS_META = [("StartDate", "Start Date", "startDate"), ("EndDate", "End Date", "endDate"),
-                  ("Status", "Response Type", "status"), ("IPAddress", "IP Address", "ipAddress"),
-                  ("Progress", "Progress", "progress"), ("Duration (in seconds)", "Duration (in seconds)", "duration"),
-                  ("Finished", "Finished", "finished"), ("RecordedDate", "Recorded Date", "recordedDate"),
-                  ("ResponseId", "Response ID", "_recordId"), ("RecipientLastName", "Recipient Last Name",
-                                                               "recipientLastName"),
-                  ("RecipientFirstName", "Recipient First Name", "recipientFirstName"),
-                  ("RecipientEmail", "Recipient Email", "recipientEmail"),
-                  ("ExternalReference", "External Data Reference", "externalDataReference"),
-                  ("DistributionChannel", "Distribution Channel", "distributionChannel"),
-                  ("UserLanguage", "User Language", "userLanguage")]
+def _example_generator():
+    """examples/survey-exports/generate.py, whose QUALTRICS_COLUMNS are the columns Qualtrics puts
+    before the questions (one list for the example and the tests)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "survey_exports_generate", Path(__file__).parent.parent / "examples" / "survey-exports" / "generate.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+QUALTRICS_META = _example_generator().QUALTRICS_COLUMNS
 
 
 def qualtrics_rows(question_columns, answers) -> list[list[str]]:
@@ -264,7 +267,7 @@ def test_a_limesurvey_export_with_full_question_texts_is_read_as_it_came(roster,
         ("How often do you work with them?", "3", "4", 3.0)])
 
 
-EXAMPLE = __import__("pathlib").Path(__file__).parent.parent / "examples"
+EXAMPLE = Path(__file__).parent.parent / "examples"
 
 
 @pytest.mark.parametrize("export", ["surveymonkey.xlsx", "qualtrics.csv"])

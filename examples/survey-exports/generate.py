@@ -32,6 +32,19 @@ QUESTION = "How often do you work with each of these colleagues?"
 #: The answers as the survey showed them, by the frequency ties.xlsx records (frequency.toml is the reverse).
 ANSWERS = {1: "A few times a year", 2: "Monthly", 3: "Weekly", 4: "Several times a week", 5: "Daily"}
 
+#: The columns Qualtrics puts before the questions: (column id, label, import id).
+QUALTRICS_COLUMNS = [
+    ("StartDate", "Start Date", "startDate"), ("EndDate", "End Date", "endDate"),
+    ("Status", "Response Type", "status"), ("IPAddress", "IP Address", "ipAddress"),
+    ("Progress", "Progress", "progress"), ("Duration (in seconds)", "Duration (in seconds)", "duration"),
+    ("Finished", "Finished", "finished"), ("RecordedDate", "Recorded Date", "recordedDate"),
+    ("ResponseId", "Response ID", "_recordId"), ("RecipientLastName", "Recipient Last Name", "recipientLastName"),
+    ("RecipientFirstName", "Recipient First Name", "recipientFirstName"),
+    ("RecipientEmail", "Recipient Email", "recipientEmail"),
+    ("ExternalReference", "External Data Reference", "externalDataReference"),
+    ("DistributionChannel", "Distribution Channel", "distributionChannel"),
+    ("UserLanguage", "User Language", "userLanguage")]
+
 
 def survey():
     """The roster (id, name, email) and each respondent's answers: {respondent id: {colleague id: word}}."""
@@ -62,17 +75,7 @@ def surveymonkey(roster: pd.DataFrame, answers) -> None:
 
 def qualtrics(roster: pd.DataFrame, answers) -> None:
     people = roster.set_index("Employee ID")
-    meta = [("StartDate", "Start Date", "startDate"), ("EndDate", "End Date", "endDate"),
-            ("Status", "Response Type", "status"), ("IPAddress", "IP Address", "ipAddress"),
-            ("Progress", "Progress", "progress"), ("Duration (in seconds)", "Duration (in seconds)", "duration"),
-            ("Finished", "Finished", "finished"), ("RecordedDate", "Recorded Date", "recordedDate"),
-            ("ResponseId", "Response ID", "_recordId"), ("RecipientLastName", "Recipient Last Name",
-                                                         "recipientLastName"),
-            ("RecipientFirstName", "Recipient First Name", "recipientFirstName"),
-            ("RecipientEmail", "Recipient Email", "recipientEmail"),
-            ("ExternalReference", "External Data Reference", "externalDataReference"),
-            ("DistributionChannel", "Distribution Channel", "distributionChannel"),
-            ("UserLanguage", "User Language", "userLanguage")]
+    meta = QUALTRICS_COLUMNS
     numbers = range(1, len(roster) + 1)
     with open(HERE / "qualtrics.csv", "w", newline="", encoding="utf-8-sig") as handle:  # (Qualtrics writes a BOM)
         out = csv.writer(handle)
