@@ -336,3 +336,19 @@ def test_qualtrics_previews_are_left_out_and_counted(roster, tmp_path):
     assert sorted(zip(ties.ties["source"], ties.ties["target"])) == [("3", "2"), ("4", "1")]
     (warning,) = [w for w in ties.warnings if w.code == "survey-preview"]
     assert warning.column == "Response Type" and "(row 4)" in warning.message
+
+
+def test_a_matrix_marked_with_crosses_is_read_as_ties_of_weight_one(roster, tmp_path):
+    """A hand-made adjacency matrix: "put an x where you work with the colleague". An x (or Yes,
+    Ja) is a tie of weight 1 beside the numbers of other cells; a word that is no mark is still an
+    error at its cell."""
+    rows = [["", *NAMES.values()], ["Mette Hansen", "", "x", "X", ""], ["Per Jensen", "Ja", "", "", "2"],
+            ["Anna Berg", "", "", "", "yes"]]
+    ties = ona.read_ties(write_xlsx(tmp_path / "matrix.xlsx", rows), roster)
+    assert ties.shape == "matrix"
+    assert sorted(zip(ties.ties["source"], ties.ties["target"], ties.ties["weight"])) == [
+        ("1", "2", 1.0), ("1", "3", 1.0), ("2", "1", 1.0), ("2", "4", 2.0), ("3", "4", 1.0)]
+    rows[3][4] = "often"
+    with pytest.raises(ona.InputError) as error:
+        ona.read_ties(write_xlsx(tmp_path / "matrix.xlsx", rows), roster)
+    assert [(p.row, p.column, p.code) for p in error.value.problems] == [(4, "E", "bad-weight")]

@@ -351,6 +351,8 @@ def _edges(table: Table, records: TieRecords, source_column, target_column, weig
 
 
 def _matrix(table: Table, records: TieRecords) -> None:
+    """One record per filled cell (a blank or 0 is no tie): the row's person, the column's, the
+    cell as the weight; a cell that marks the tie (x, Yes, Ja, Y, TRUE: :data:`_TICKED`) weighs 1."""
     headers = table.headers
     label_column = headers[0]
     frame = table.frame
@@ -364,6 +366,9 @@ def _matrix(table: Table, records: TieRecords) -> None:
         for header, letter, values in columns:
             cell = values[i].strip()
             if cell in ("", "0", "0.0"):
+                continue
+            if normalise_header(cell) in _TICKED:  # (a mark, not a weight: x, Yes, Ja)
+                records.add(labels[i], header, None, "", (row, label_column), (table.header_row, letter), None)
                 continue
             records.add(labels[i], header, cell, "", (row, label_column), (table.header_row, letter), (row, letter))
 
