@@ -352,3 +352,18 @@ def test_a_matrix_marked_with_crosses_is_read_as_ties_of_weight_one(roster, tmp_
     with pytest.raises(ona.InputError) as error:
         ona.read_ties(write_xlsx(tmp_path / "matrix.xlsx", rows), roster)
     assert [(p.row, p.column, p.code) for p in error.value.problems] == [(4, "E", "bad-weight")]
+
+
+def test_checkbox_answers_joined_by_commas_keep_names_written_last_name_first(roster, tmp_path):
+    """Google Forms joins a checkbox question's ticked options with ", ". Options written "Hansen,
+    Mette" (the roster's "Last, First") are still one person each; a part that names no one is
+    still reported."""
+    rows = [["Timestamp", "Email Address", "Who do you work with?"],
+            ["2024/03/01 10:02:11 AM GMT+1", "ln@k.dk", "Hansen, Mette, Jensen, Per"],
+            ["2024/03/01 10:05:40 AM GMT+1", "ab@k.dk", "Nielsen, Lars"]]
+    ties = ona.read_ties(write_csv(tmp_path / "forms.csv", rows), roster)
+    assert sorted(zip(ties.ties["source"], ties.ties["target"])) == [("3", "4"), ("4", "1"), ("4", "2")]
+    rows[2][2] = "Nielsen, Lars, Nordmann, Ola"
+    with pytest.raises(ona.InputError) as error:
+        ona.read_ties(write_csv(tmp_path / "forms.csv", rows), roster)
+    assert {(p.row, p.code) for p in error.value.problems} == {(3, "unknown-person")}

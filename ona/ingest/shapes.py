@@ -578,8 +578,23 @@ def _split(cell: str, names_person) -> list[str]:
         return [cell]
     parts = [p for p in _LIST_SEPARATORS.split(cell) if p]
     if len(parts) == 1 and "," in cell:
-        parts = [p.strip() for p in cell.split(",") if p.strip()]
+        parts = _comma_parts([p.strip() for p in cell.split(",") if p.strip()], names_person)
     return parts
+
+
+def _comma_parts(parts: list[str], names_person) -> list[str]:
+    """The names of a comma-separated list whose names may hold a comma themselves ("Hansen, Mette,
+    Jensen, Per", as Google Forms joins the ticked options "Hansen, Mette" and "Jensen, Per"): two
+    neighbouring parts that together name a person, and alone do not, are one name."""
+    names, i = [], 0
+    while i < len(parts):
+        if i + 1 < len(parts) and not names_person(parts[i]) and names_person(f"{parts[i]}, {parts[i + 1]}"):
+            names.append(f"{parts[i]}, {parts[i + 1]}")
+            i += 2
+        else:
+            names.append(parts[i])
+            i += 1
+    return names
 
 
 def records_from_table(table: Table, match, *, shape: str | None = None, source_column=None,
