@@ -367,7 +367,7 @@ def _matrix(table: Table, records: TieRecords) -> None:
             cell = values[i].strip()
             if cell in ("", "0", "0.0"):
                 continue
-            if normalise_header(cell) in _TICKED:  # (a mark, not a weight: x, Yes, Ja)
+            if cell.lower() in _TICKED:  # (a mark, not a weight: x, Yes, Ja)
                 records.add(labels[i], header, None, "", (row, label_column), (table.header_row, letter), None)
                 continue
             records.add(labels[i], header, cell, "", (row, label_column), (table.header_row, letter), (row, letter))
@@ -554,18 +554,22 @@ def _grid(table: Table, records: TieRecords, source_column, grid: list[tuple[str
             if cell in ("", "0", "0.0"):
                 continue
             if colleague is None:  # an "Other" option's typed names (or its box ticked: Qualtrics' "Other")
-                option = normalise_header(_BRACKETED.match(header).group(2))
-                if normalise_header(cell) in (option, *_TICKED):
+                if _folded(cell) in (_folded(_BRACKETED.match(header).group(2)), *_TICKED):
                     continue
                 for name in _split(cell, names_person):
                     records.add(respondents[i], name, None, question, (row, respondent), (row, letter), None)
                 continue
-            key = normalise_header(cell)
-            ticked = key == normalise_header(colleague) or key in _TICKED
+            key = _folded(cell)
+            ticked = key == _folded(colleague) or key in _TICKED
             records.add(respondents[i], colleague, None if ticked else cell, question, (row, respondent),
                         (table.header_row, letter), None if ticked else (row, letter))
     records.weight_column = (questions[0] or "answers in the colleagues' columns") if len(questions) == 1 else \
         "answers of the grid questions"
+
+
+def _folded(text: str) -> str:
+    """``text`` in lower case with its white space folded (an answer compared with its option)."""
+    return " ".join(text.lower().split())
 
 
 def _split(cell: str, names_person) -> list[str]:
