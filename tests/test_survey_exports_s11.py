@@ -367,3 +367,34 @@ def test_checkbox_answers_joined_by_commas_keep_names_written_last_name_first(ro
     with pytest.raises(ona.InputError) as error:
         ona.read_ties(write_csv(tmp_path / "forms.csv", rows), roster)
     assert {(p.row, p.code) for p in error.value.problems} == {(3, "unknown-person")}
+
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_ANSWER = st.one_of(st.sampled_from(["", "Response", "Other (please specify)", "Yes", "x", "Weekly", "3",
+                                     '{"ImportId":"QID1_1"}', "Response ID", *NAMES.values(), *EMAILS.values()]),
+                    st.text(max_size=12))
+
+
+@settings(max_examples=80, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(tool=st.sampled_from(["monkey", "qualtrics"]), second=st.lists(_ANSWER, max_size=4),
+       import_ids=st.booleans(), rows=st.lists(st.lists(_ANSWER, min_size=0, max_size=7), min_size=0, max_size=6))
+def test_any_rows_under_a_survey_tools_header_give_ties_or_a_located_error(roster, tmp_path, tool, second,
+                                                                           import_ids, rows):
+    """Whatever stands below a SurveyMonkey or Qualtrics header (any labels in its second row,
+    import ids or not, ragged rows of any answers), reading gives ties or errors with their place
+    in the file: never another exception."""
+    first = ["Respondent ID", "Collector ID", "Email Address", "Who?", ""] if tool == "monkey" else \
+        ["ResponseId", "RecipientEmail", "Q1_1", "Q1_2"]
+    header = [["", "", "", *second]] if tool == "monkey" else [["Response ID", "Recipient Email", *second]]
+    if import_ids:
+        header.append(['{"ImportId":"_recordId"}', '{"ImportId":"recipientEmail"}', '{"ImportId":"QID1_1"}'])
+    path = write_csv(tmp_path / "export.csv", [first, *header, *rows])
+    try:
+        ties = ona.read_ties(path, roster)
+    except ona.InputError as error:
+        assert error.problems and all(p.path == str(path) for p in error.problems)
+    else:
+        assert set(ties.ties["source"]) | set(ties.ties["target"]) <= set(NAMES)
