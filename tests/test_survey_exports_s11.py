@@ -398,3 +398,24 @@ def test_any_rows_under_a_survey_tools_header_give_ties_or_a_located_error(roste
         assert error.problems and all(p.path == str(path) for p in error.problems)
     else:
         assert set(ties.ties["source"]) | set(ties.ties["target"]) <= set(NAMES)
+
+
+def test_a_checkbox_exported_with_numbers_is_read_as_ticks_with_a_warning(roster, tmp_path):
+    """SurveyMonkey's "numerical value" export writes a ticked option as its position (Mette is
+    option 1, Per 2, Anna 3): read as weights, ties to Anna would weigh 3. Each column holding
+    only its own position is read as ticks, and a warning says so."""
+    rows = [MONKEY_META + ["Who do you work with?", "", "", ""], [""] * 9 + list(NAMES.values())]
+    answers = {"4": ["1", "2", "3", ""], "3": ["1", "", "", "4"], "2": ["1", "", "3", ""]}
+    for number, (respondent, cells) in enumerate(answers.items(), start=1):
+        rows.append(monkey_meta(number, respondent) + cells)
+    ties = ona.read_ties(write_csv(tmp_path / "monkey.csv", rows), roster)
+    assert sorted(zip(ties.ties["source"], ties.ties["target"], ties.ties["weight"])) == [
+        ("2", "1", 1.0), ("2", "3", 1.0), ("3", "1", 1.0), ("3", "4", 1.0), ("4", "1", 1.0), ("4", "2", 1.0),
+        ("4", "3", 1.0)]
+    (warning,) = [w for w in ties.warnings if w.code == "numbered-checkboxes"]
+    assert warning.row == 2 and "J-M" in warning.message
+    # A frequency question whose answers are not each column's position is read as frequencies.
+    rows[2][9] = "4"
+    ties = ona.read_ties(write_csv(tmp_path / "monkey.csv", rows), roster)
+    assert ("4", "1", 4.0) in set(zip(ties.ties["source"], ties.ties["target"], ties.ties["weight"]))
+    assert not [w for w in ties.warnings if w.code == "numbered-checkboxes"]

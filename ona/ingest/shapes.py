@@ -106,6 +106,8 @@ class TieRecords:
     date: Sequence[str] | None = None
     date_cell: "ColumnCells | None" = None
     date_column: str | None = None
+    #: warnings about how the sheet was read (a grid question read as numbered checkboxes)
+    notes: list[Problem] = field(default_factory=list)
 
     def take(self, index: np.ndarray) -> "TieRecords":
         """The records at ``index`` (positions) of an edge list's records, in that order."""
@@ -544,12 +546,20 @@ def _grid(table: Table, records: TieRecords, source_column, grid: list[tuple[str
     respondent = _respondent_column(table, source_column)
     questions = list(dict.fromkeys(question for _, question, _ in grid))
     respondents = frame[respondent].to_list()
-    columns = [(h, table.letters.get(h, h), colleague, question if len(questions) > 1 else "", frame[h].to_list())
-               for h, question, colleague in grid]
+    coded = _numbered_checkboxes(frame, grid)
+    columns = [(h, table.letters.get(h, h), colleague, question if len(questions) > 1 else "", frame[h].to_list(),
+                question in coded) for h, question, colleague in grid]
+    for question in coded:
+        letters = [table.letters.get(h, h) for h, q, c in grid if q == question and c is not None]
+        records.notes.append(table.problem(
+            "numbered-checkboxes", f"the columns {letters[0]}-{letters[-1]} of {question or 'the grid question'!r} "
+            "each hold one number, the position of their column (1, 2, 3 ...): read as a checkbox question "
+            "exported with numbers (a ticked option is a tie of weight 1), not as frequencies; export the "
+            "answers as text to be sure", row=table.header_row, severity="warning"))
     records.used, records.by_letter = [respondent, *(h for h, *_ in grid)], [h for h, *_ in grid]
     for i, row in enumerate(table.rows):
         records.respondents.append((respondents[i], (row, respondent)))
-        for header, letter, colleague, question, values in columns:
+        for header, letter, colleague, question, values, numbered in columns:
             cell = values[i].strip()
             if cell in ("", "0", "0.0"):
                 continue
@@ -560,11 +570,38 @@ def _grid(table: Table, records: TieRecords, source_column, grid: list[tuple[str
                     records.add(respondents[i], name, None, question, (row, respondent), (row, letter), None)
                 continue
             key = _folded(cell)
-            ticked = key == _folded(colleague) or key in _TICKED
+            ticked = numbered or key == _folded(colleague) or key in _TICKED
             records.add(respondents[i], colleague, None if ticked else cell, question, (row, respondent),
                         (table.header_row, letter), None if ticked else (row, letter))
     records.weight_column = (questions[0] or "answers in the colleagues' columns") if len(questions) == 1 else \
         "answers of the grid questions"
+
+
+def _numbered_checkboxes(frame: pd.DataFrame, grid: list[tuple[str, str, str | None]]) -> set[str]:
+    """The questions of ``grid`` that are checkboxes exported with numbers: SurveyMonkey's
+    "numerical value" export writes a ticked option as its position among the options, so each
+    column of the question holds one number, its own position (1 in the first column, 2 in the
+    second ...). Taken so only when at least two columns and five cells are answered: a
+    frequency question answered so by chance is all but impossible then."""
+    by_question: dict[str, list[str]] = {}
+    for header, question, colleague in grid:
+        if colleague is not None:
+            by_question.setdefault(question, []).append(header)
+    coded = set()
+    for question, headers in by_question.items():
+        answered = cells = 0
+        for position, header in enumerate(headers, start=1):
+            values = frame[header].str.strip()
+            values = values[values != ""]
+            if not len(values):
+                continue
+            if set(values.unique()) != {str(position)}:
+                break
+            answered, cells = answered + 1, cells + len(values)
+        else:
+            if answered >= 2 and cells >= 5:
+                coded.add(question)
+    return coded
 
 
 def _folded(text: str) -> str:

@@ -624,6 +624,7 @@ def _tie_table_of(table: Table, roster: Roster, *, source_column, target_column,
     shape, records = records_from_table(table, matcher.match, shape=ties_format, source_column=source_column,
                                         target_column=target_column, weight_column=weight_column,
                                         ambiguous=matcher.ambiguous_rows, date_column=date_column)
+    notes.extend(records.notes)
     windowed = since is not None or until is not None
     if shape != "edges" and (date_column or windowed):
         given = "--date-column (date_column= in Python)" if date_column else _WINDOW
