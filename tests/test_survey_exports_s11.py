@@ -419,3 +419,22 @@ def test_a_checkbox_exported_with_numbers_is_read_as_ticks_with_a_warning(roster
     ties = ona.read_ties(write_csv(tmp_path / "monkey.csv", rows), roster)
     assert ("4", "1", 4.0) in set(zip(ties.ties["source"], ties.ties["target"], ties.ties["weight"]))
     assert not [w for w in ties.warnings if w.code == "numbered-checkboxes"]
+
+
+def test_a_large_export_whose_first_header_row_is_the_widest_is_read(tmp_path):
+    """A CSV over a megabyte whose first header row has cells beyond the records' width (a title
+    pasted to the right): read by the cell reader, not parsed by pyarrow to the records' width
+    (which raised an IndexError)."""
+    people = {str(i): f"Person{i} Example" for i in range(1, 41)}
+    roster = ona.read_roster(write_csv(tmp_path / "roster.csv", [
+        ["id", "name", "email", "unit"], *[[i, n, f"p{i}@k.dk", "U"] for i, n in people.items()]]))
+    rows = [MONKEY_META + ["Who do you work with?"] + [""] * 39 + ["", "Exported 2024-03-04"],
+            [""] * 9 + list(people.values())]
+    for k in range(12000):
+        rows.append([str(k), "2", "3/1/2024", "3/1/2024", "10.0.0.1", f"p{k % 40 + 1}@k.dk", "P", "E", ""]
+                    + [people[i] if i == str((k + 1) % 40 + 1) else "" for i in people])
+    path = write_csv(tmp_path / "big.csv", rows)
+    assert path.stat().st_size > 1 << 20
+    ties = ona.read_ties(path, roster)
+    assert sorted(zip(ties.ties["source"], ties.ties["target"])) == sorted(
+        (str(k + 1), str((k + 1) % 40 + 1)) for k in range(40))

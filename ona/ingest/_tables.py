@@ -1181,6 +1181,8 @@ def _read_text_columnar(path: Path, data: bytes, header_row: int | None, delimit
     width = len(raw_top[h])
     if width > MAX_COLUMNS or width == 0:
         return None
+    if survey is not None and len(survey_header) > width:
+        return None  # (a header row wider than the records: the cell reader pads the records)
     body = memoryview(data)[offset:]
     quoted = data.find(b'"', offset) >= 0
     names = [f"f{j}" for j in range(width)]
