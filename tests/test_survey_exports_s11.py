@@ -212,7 +212,7 @@ def test_a_large_surveymonkey_csv_reads_as_a_small_one(tmp_path, monkeypatch):
     assert [table is not None for table in parsed][-2:] == [True, False]  # (the small file by the other reader)
 
 
-def test_ona_validate_reads_a_surveymonkey_export_without_options(roster, tmp_path):
+def test_ona_validate_reads_a_surveymonkey_export_without_options(tmp_path):
     from click.testing import CliRunner
 
     write_xlsx(tmp_path / "roster.xlsx", [["ID", "Name", "Email", "Department"],

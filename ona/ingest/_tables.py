@@ -221,6 +221,12 @@ def normalise_header(text: str) -> str:
     return "".join(out).strip()
 
 
+def label_key(text: str) -> str:
+    """An answer as it is matched: case and extra white space ignored (a weight label, see
+    :func:`~ona.ingest.ties.read_weight_labels`; a ticked checkbox against its option)."""
+    return " ".join(str(text).split()).casefold()
+
+
 def cell_text(value) -> str:
     """The text of a cell as a person reads it: 1001.0 -> "1001", None -> "", dates ISO."""
     if value is None:
@@ -346,10 +352,11 @@ _MONKEY_ONE_ANSWER = frozenset({"", "response", "open ended response"})
 _QUALTRICS_IMPORT_ID = re.compile(r'^\{\s*"ImportId"\s*:')
 
 
-def _survey_tool_header(top: list[list[str]], candidates: Iterable[int]) -> tuple[int, int, list[str]] | None:
+def _survey_tool_header(top: list[list[str]], h: int, fixed: bool) -> tuple[int, int, list[str]] | None:
     """The header of a survey tool's export that spans several rows, as (first row index, last row
-    index, the header of each column), where one starts at one of the ``candidates`` (indexes into
-    ``top``); else None.
+    index, the header of each column), where one starts at ``top[h]``, the header row found, or
+    (unless the user named that row: ``fixed``) at the row above it (a header finder may take a
+    second header row, wider than the first, for the header); else None.
 
     - **SurveyMonkey** (a first row with ``Respondent ID`` and ``Collector ID``): the question is in
       the first row over the first of its columns, the answer each column holds in the second row
@@ -362,7 +369,7 @@ def _survey_tool_header(top: list[list[str]], candidates: Iterable[int]) -> tupl
       (read as ``Question [Option]``; ``Question - Selected Choice`` as the question); a third row
       of import ids (``{"ImportId": ...}``) belongs to the header too.
     """
-    for i in candidates:
+    for i in (h,) if fixed else (h - 1, h):
         if i < 0 or i + 1 >= len(top):
             continue
         first, second = top[i], top[i + 1]
@@ -466,7 +473,7 @@ def _table_from_cells(path: Path, sheet: str | None, cells: list[list], header_r
     :attr:`Table.cell_errors`."""
     top = [[cell_text(v) for v in row] for row in cells[:max(_HEADER_SCAN_ROWS, header_row or 0)]]
     h = _header_index(path, sheet, top, header_row, wanted)
-    survey = _survey_tool_header(top, (h,) if header_row is not None else (h - 1, h))
+    survey = _survey_tool_header(top, h, header_row is not None)
     if survey is not None:
         first, h, header = survey
     else:
@@ -1168,7 +1175,7 @@ def _read_text_columnar(path: Path, data: bytes, header_row: int | None, delimit
         h = _header_index(path, None, top, header_row, wanted)
     except InputError:
         return None
-    survey = _survey_tool_header(top, (h,) if header_row is not None else (h - 1, h))
+    survey = _survey_tool_header(top, h, header_row is not None)
     if survey is not None:
         _, h, survey_header = survey
     # The body starts after h + 1 physical lines when none of those rows spans lines.

@@ -30,7 +30,7 @@ import pandas as pd
 
 from ..errors import InputError, Problem
 from ._columns import ALIASES, DIRECTIONS, KNOWN_HEADERS, find_column
-from ._tables import NUMBERED_HEADER, Table, normalise_header, row_numbers
+from ._tables import NUMBERED_HEADER, Table, label_key, normalise_header, row_numbers
 
 __all__ = ["TieRecords", "detect_shape", "edge_list_without_header", "records_from_table", "SHAPES",
            "without_survey_previews"]
@@ -245,7 +245,7 @@ def without_survey_previews(table: Table) -> tuple[Table, Problem] | None:
         by_key.get("status") if "responseid" in by_key else None
     if column is None or not len(table.frame):
         return None
-    preview = table.frame[column].str.strip().str.lower().isin(_NOT_ANSWERS).to_numpy(dtype=bool)
+    preview = table.frame[column].str.lower().isin(_NOT_ANSWERS).to_numpy(dtype=bool)  # (cells are stripped)
     if not preview.any():
         return None
     keep = np.flatnonzero(~preview)
@@ -410,15 +410,16 @@ def _respondent_column(table: Table, source_column) -> str:
     email (or name) column is the respondent there too. A survey export whose respondent column so
     found is blank in every response (a web link records no one) is refused (``no-respondent``)."""
     found = find_column(table, "source", source_column, required=False, option=_OPTION["source"])
-    if source_column is None and _is_survey_export(table) and (
+    survey = _is_survey_export(table)
+    if source_column is None and survey and (
             found is None or (normalise_header(found) == "respondent id" and
                               "collector id" in {normalise_header(h) for h in table.headers})):
         found = find_column(table, "email", None, required=False) or find_column(table, "name", None,
                                                                                   required=False) or found
-    if found is None and _is_survey_export(table):  # not the tool's timestamp or response number
+    if found is None and survey:  # not the tool's timestamp or response number
         found = next((h for h in table.headers if normalise_header(h) not in _NOT_COLLEAGUES), None)
     found = found or table.headers[0]
-    if source_column is None and _is_survey_export(table) and len(table.frame) and \
+    if source_column is None and survey and len(table.frame) and \
             not (table.frame[found] != "").any():
         raise InputError([table.problem(
             "no-respondent", "this column, where the survey tool's export says who answered, is blank in every "
@@ -547,8 +548,10 @@ def _grid(table: Table, records: TieRecords, source_column, grid: list[tuple[str
     questions = list(dict.fromkeys(question for _, question, _ in grid))
     respondents = frame[respondent].to_list()
     coded = _numbered_checkboxes(frame, grid)
+    # (each column's answer that ticks it: its colleague, or an "Other" option's own label)
     columns = [(h, table.letters.get(h, h), colleague, question if len(questions) > 1 else "", frame[h].to_list(),
-                question in coded) for h, question, colleague in grid]
+                question in coded, label_key(colleague if colleague is not None else _BRACKETED.match(h).group(2)))
+               for h, question, colleague in grid]
     for question in coded:
         letters = [table.letters.get(h, h) for h, q, c in grid if q == question and c is not None]
         records.notes.append(table.problem(
@@ -559,18 +562,18 @@ def _grid(table: Table, records: TieRecords, source_column, grid: list[tuple[str
     records.used, records.by_letter = [respondent, *(h for h, *_ in grid)], [h for h, *_ in grid]
     for i, row in enumerate(table.rows):
         records.respondents.append((respondents[i], (row, respondent)))
-        for header, letter, colleague, question, values, numbered in columns:
+        for header, letter, colleague, question, values, numbered, option in columns:
             cell = values[i].strip()
             if cell in ("", "0", "0.0"):
                 continue
-            if colleague is None:  # an "Other" option's typed names (or its box ticked: Qualtrics' "Other")
-                if _folded(cell) in (_folded(_BRACKETED.match(header).group(2)), *_TICKED):
-                    continue
-                for name in _split(cell, names_person):
-                    records.add(respondents[i], name, None, question, (row, respondent), (row, letter), None)
+            key = label_key(cell)
+            ticked = key == option or key in _TICKED
+            if colleague is None:  # an "Other" option's typed names (none when only its box is ticked)
+                if not ticked:
+                    for name in _split(cell, names_person):
+                        records.add(respondents[i], name, None, question, (row, respondent), (row, letter), None)
                 continue
-            key = _folded(cell)
-            ticked = numbered or key == _folded(colleague) or key in _TICKED
+            ticked = ticked or numbered
             records.add(respondents[i], colleague, None if ticked else cell, question, (row, respondent),
                         (table.header_row, letter), None if ticked else (row, letter))
     records.weight_column = (questions[0] or "answers in the colleagues' columns") if len(questions) == 1 else \
@@ -591,8 +594,8 @@ def _numbered_checkboxes(frame: pd.DataFrame, grid: list[tuple[str, str, str | N
     for question, headers in by_question.items():
         answered = cells = 0
         for position, header in enumerate(headers, start=1):
-            values = frame[header].str.strip()
-            values = values[values != ""]
+            values = frame[header]
+            values = values[values != ""]  # (cells are stripped)
             if not len(values):
                 continue
             if set(values.unique()) != {str(position)}:
@@ -602,11 +605,6 @@ def _numbered_checkboxes(frame: pd.DataFrame, grid: list[tuple[str, str, str | N
             if answered >= 2 and cells >= 5:
                 coded.add(question)
     return coded
-
-
-def _folded(text: str) -> str:
-    """``text`` in lower case with its white space folded (an answer compared with its option)."""
-    return " ".join(text.lower().split())
 
 
 def _split(cell: str, names_person) -> list[str]:

@@ -14,7 +14,7 @@ import pandas as pd
 from .._arguments import check_type
 from .._files import FORMULA_START
 from ..errors import InputError, Problem
-from ._tables import Table, gc_paused, read_table, sheets_like
+from ._tables import Table, gc_paused, label_key, read_table, sheets_like
 from .roster import Roster, name_key
 from .shapes import ColumnCells
 
@@ -456,11 +456,6 @@ def tie_window(since, until) -> tuple:
         raise InputError([Problem("bad-argument", f"{_WINDOW}: the window is empty: --ties-since {since} is not "
                                   f"before --ties-until {until} (the until is the first day left out)")])
     return bounds
-
-
-def label_key(text: str) -> str:
-    """An answer as :func:`read_weight_labels` matches it: case and extra white space ignored."""
-    return " ".join(str(text).split()).casefold()
 
 
 def read_weight_labels(labels) -> dict[str, float] | None:
