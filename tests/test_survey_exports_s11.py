@@ -438,3 +438,141 @@ def test_a_large_export_whose_first_header_row_is_the_widest_is_read(tmp_path):
     ties = ona.read_ties(path, roster)
     assert sorted(zip(ties.ties["source"], ties.ties["target"])) == sorted(
         (str(k + 1), str((k + 1) % 40 + 1)) for k in range(40))
+
+
+def numeric_export(rows: list[list[str]]) -> list[list[str]]:
+    """The same responses as Qualtrics writes them with "Use numeric values": Finished 1 (0 for
+    an unfinished response), Response Type 0 (IP Address), each choice as its number."""
+    rows = [list(row) for row in rows]
+    for row in rows[3:]:
+        row[2], row[6] = "0", {"True": "1", "False": "0"}[row[6]]
+    return rows
+
+
+@pytest.mark.parametrize("import_ids", [True, False])
+def test_a_qualtrics_export_of_choice_numbers_is_an_error_that_says_how_to_export_text(roster, tmp_path,
+                                                                                       import_ids):
+    """Exported with "Use numeric values", a multiple-answer question holds the choices' numbers
+    ("1,3": the first and third names offered), which would read as the roster ids 1 and 3 and the
+    Finished column's 1 as a tie to person 1. One error at the question's header instead, saying
+    to export the choice text, or to name the column when the numbers are the roster's ids."""
+    columns = [("Q1", "Who do you work with? - Selected Choice")]
+    rows = numeric_export(qualtrics_rows(columns, {"4": ["1,3"], "1": ["2"]}))
+    if not import_ids:
+        del rows[2]
+    path = write_csv(tmp_path / "qualtrics.csv", rows)
+    with pytest.raises(ona.InputError) as error:
+        ona.read_ties(path, roster)
+    (problem,) = error.value.problems
+    assert (problem.row, problem.column, problem.code) == (
+        len(rows) - 2, "Who do you work with?", "choice-numbers")
+    assert '"Use choice text"' in problem.message and "--target-column" in problem.message
+    ties = ona.read_ties(path, roster, target_column="Who do you work with?")
+    assert sorted(zip(ties.ties["source"], ties.ties["target"])) == [("1", "2"), ("4", "1"), ("4", "3")]
+
+
+def test_a_numeric_qualtrics_export_against_a_roster_of_named_ids_says_how_to_export_text(tmp_path):
+    """With roster ids that are no numbers, no column names anyone: the error that says so adds
+    how to export the choice text, not the Finished column's 1s read as colleagues."""
+    roster = ona.read_roster(write_csv(tmp_path / "roster.csv", [
+        ["ID", "Name", "Email", "Department"], *[[f"E{i}", NAMES[i], EMAILS[i], "A"] for i in NAMES]]))
+    columns = [("Q1", "Who do you work with? - Selected Choice")]
+    rows = numeric_export(qualtrics_rows(columns, {"4": ["1,3"], "1": ["2"]}))
+    with pytest.raises(ona.InputError) as error:
+        ona.read_ties(write_csv(tmp_path / "qualtrics.csv", rows), roster)
+    (problem,) = error.value.problems
+    assert problem.code == "unknown-shape" and '"Use choice text"' in problem.message
+
+
+def test_qualtrics_embedded_data_naming_people_is_not_a_colleague_column(roster, tmp_path):
+    """Embedded data set in the survey flow (here each recipient's manager, by name) is exported
+    after the metadata with its own name as import id: it is about the respondent, not an answer,
+    and gives no ties however well its cells name roster people."""
+    columns = [("Q1", "Who do you work with? - Selected Choice")]
+    rows = qualtrics_rows(columns, {"4": ["Mette Hansen,Per Jensen"], "3": ["Lars Nielsen"]})
+    rows[0].insert(15, "Manager")
+    rows[1].insert(15, "Manager")
+    rows[2].insert(15, json.dumps({"ImportId": "Manager"}))
+    for row in rows[3:]:
+        row.insert(15, "Anna Berg")
+    ties = ona.read_ties(write_csv(tmp_path / "qualtrics.csv", rows), roster)
+    assert sorted(zip(ties.ties["source"], ties.ties["target"])) == [("3", "4"), ("4", "1"), ("4", "2")]
+
+
+def test_a_surveymonkey_custom_variable_naming_people_is_not_a_colleague_column(roster, tmp_path):
+    """A custom variable of the collector (``?manager=...`` in the survey's link) is a column of the
+    response, blank in the second header row: no ties, though its cells name roster people."""
+    rows = [MONKEY_META + ["manager", "Who do you ask for advice?"], [""] * 10 + ["Open-Ended Response"],
+            monkey_meta(1, "4") + ["Anna Berg", "Mette Hansen; Per Jensen"],
+            monkey_meta(2, "1") + ["Anna Berg", "Per Jensen"]]
+    ties = ona.read_ties(write_csv(tmp_path / "monkey.csv", rows), roster)
+    assert sorted(zip(ties.ties["source"], ties.ties["target"])) == [("1", "2"), ("4", "1"), ("4", "2")]
+
+
+def test_unfinished_qualtrics_responses_are_read_and_counted(roster, tmp_path):
+    """A respondent who left before the end is exported with Finished False (0 in the numeric
+    export) and the answers given so far: read, with a warning that counts such rows."""
+    columns = [(f"Q1_{i}", f"Who do you work with? - {NAMES[i]}") for i in NAMES]
+    rows = qualtrics_rows(columns, {"4": ["Mette Hansen", "", "", ""], "3": ["", "Per Jensen", "", ""],
+                                    "2": ["", "", "", ""]})
+    rows[4][6] = rows[5][6] = "False"
+    for numeric in (False, True):
+        ties = ona.read_ties(write_csv(tmp_path / "qualtrics.csv", numeric_export(rows) if numeric else rows),
+                             roster, target_column=None)
+        assert sorted(zip(ties.ties["source"], ties.ties["target"])) == [("3", "2"), ("4", "1")]
+        (warning,) = [w for w in ties.warnings if w.code == "unfinished-responses"]
+        assert warning.column == "Finished" and "(rows 5, 6)" in warning.message
+        assert warning.severity == "warning"
+
+
+@pytest.mark.parametrize("status", ["Survey Preview Spam", "12", "40"])
+def test_qualtrics_spam_of_every_kind_is_left_out(roster, tmp_path, status):
+    """Qualtrics' Response Type of spam it imported (12) or found offline (40): no answers."""
+    columns = [(f"Q1_{i}", f"Who do you work with? - {NAMES[i]}") for i in NAMES]
+    rows = qualtrics_rows(columns, {"4": ["Mette Hansen", "", "", ""], "3": ["", "Per Jensen", "", ""]})
+    rows[4][2] = status
+    ties = ona.read_ties(write_csv(tmp_path / "qualtrics.csv", rows), roster)
+    assert sorted(zip(ties.ties["source"], ties.ties["target"])) == [("4", "1")]
+    assert [w.code for w in ties.warnings] == ["survey-preview"]
+
+
+def test_a_large_qualtrics_csv_keeps_the_tools_own_columns(tmp_path):
+    """Over a megabyte (parsed by pyarrow), the embedded data column is the tool's own just as in
+    a small file: the same ties, none to the manager it names."""
+    people = {str(i): f"Person{i} Example" for i in range(1, 41)}
+    roster = ona.read_roster(write_csv(tmp_path / "roster.csv", [
+        ["id", "name", "email", "unit"], *[[i, n, f"p{i}@k.dk", "U"] for i, n in people.items()]]))
+    rows = [["ResponseId", "RecipientEmail", "Manager", "Q1"],
+            ["Response ID", "Recipient Email", "Manager", "Who do you work with? - Selected Choice"],
+            [json.dumps({"ImportId": i}) for i in ("_recordId", "recipientEmail", "Manager", "QID1")]]
+    for k in range(14000):
+        rows.append([f"R_{k:06d}xYzAbCdEfGh", f"p{k % 40 + 1}@k.dk", "Person40 Example",
+                     f"Person{(k + 1) % 40 + 1} Example,Person{(k + 3) % 40 + 1} Example"])
+    big = write_csv(tmp_path / "big.csv", rows)
+    assert big.stat().st_size > 1 << 20
+    read_big = ona.read_ties(big, roster)
+    assert ties_of(read_big) == ties_of(ona.read_ties(write_csv(tmp_path / "small.csv", rows[:43]), roster))
+    assert sorted(zip(read_big.ties["source"], read_big.ties["target"])) == sorted(
+        (str(k + 1), str((k + step) % 40 + 1)) for k in range(40) for step in (1, 3))
+
+
+def test_a_numeric_qualtrics_matrix_is_read_as_its_numbers_with_a_warning(roster, tmp_path):
+    """Split into a column per colleague, a numeric export's multiple-answer question holds each
+    ticked option's number, its column's position (read as ticks), and a matrix the number of the
+    answer chosen: read as the weight it is, with a warning that the numbers are the choices' and
+    measure how often only if the choices run so."""
+    columns = [(f"Q1_{i}", f"Who do you work with? - {NAMES[i]}") for i in NAMES] + \
+        [(f"Q2_{i}", f"How often? - {NAMES[i]}") for i in NAMES]
+    answers = {"4": ["1", "2", "", "", "4", "5", "", ""], "3": ["", "", "", "4", "", "", "", "3"],
+               "2": ["1", "", "3", "", "2", "", "1", ""]}
+    path = write_csv(tmp_path / "qualtrics.csv", numeric_export(qualtrics_rows(columns, answers)))
+    assert each_layer(path, roster) == sorted([
+        ("Who do you work with?", "4", "1", 1.0), ("Who do you work with?", "4", "2", 1.0),
+        ("Who do you work with?", "3", "4", 1.0), ("Who do you work with?", "2", "1", 1.0),
+        ("Who do you work with?", "2", "3", 1.0),
+        ("How often?", "4", "1", 4.0), ("How often?", "4", "2", 5.0), ("How often?", "3", "4", 3.0),
+        ("How often?", "2", "1", 2.0), ("How often?", "2", "3", 1.0)])
+    warnings = {w.code: w for w in ona.read_ties(path, roster).warnings}
+    assert set(warnings) == {"numbered-checkboxes", "choice-numbers-as-weights"}
+    assert warnings["choice-numbers-as-weights"].column == "How often? [Mette Hansen]"
+    assert "'How often?'" in warnings["choice-numbers-as-weights"].message

@@ -15,6 +15,7 @@ import functools
 import gc
 import io
 import itertools
+import json
 import math
 import re
 import zipfile
@@ -104,6 +105,13 @@ class Table:
     #: Found in .xlsx, .xlsm and .ods workbooks.
     hidden_rows: tuple[int, ...] = field(default=(), repr=False)
     hidden_columns: tuple[str, ...] = field(default=(), repr=False)
+    #: the columns that a survey tool's export (:func:`_survey_tool_header`) marks as its own, about
+    #: the response and not a question's answers (times, status, progress, the recipient, embedded
+    #: data): never a colleague column, whatever their cells hold
+    tool_columns: frozenset[str] = field(default=frozenset(), repr=False)
+    #: the columns of a Qualtrics export whose answers are typed in (a text entry question, an
+    #: option's text box), not chosen from the question's choices
+    typed_columns: frozenset[str] = field(default=frozenset(), repr=False)
 
     @property
     def headers(self) -> list[str]:
@@ -350,24 +358,47 @@ _MONKEY_MARKS = ("respondent id", "collector id")
 _MONKEY_ONE_ANSWER = frozenset({"", "response", "open ended response"})
 #: Qualtrics' third header row: each column's import id, as JSON.
 _QUALTRICS_IMPORT_ID = re.compile(r'^\{\s*"ImportId"\s*:')
+#: The import id of a question's column in Qualtrics (``QID3``, ``QID3_1``, ``QID3_4_TEXT``,
+#: ``QID5#1_2``; ``1_QID3`` in a loop); the other columns are the response's own.
+_QUALTRICS_QUESTION_ID = re.compile(r"^(?:\d+_)?QID\d")
+#: The column ids of what Qualtrics writes about each response (and ``Q_...``, its other fields).
+_QUALTRICS_OWN_IDS = frozenset({
+    "StartDate", "EndDate", "Status", "IPAddress", "Progress", "Duration (in seconds)", "Finished", "RecordedDate",
+    "ResponseId", "RecipientLastName", "RecipientFirstName", "RecipientEmail", "ExternalReference",
+    "LocationLatitude", "LocationLongitude", "DistributionChannel", "UserLanguage"})
 
 
-def _survey_tool_header(top: list[list[str]], h: int, fixed: bool) -> tuple[int, int, list[str]] | None:
-    """The header of a survey tool's export that spans several rows, as (first row index, last row
-    index, the header of each column), where one starts at ``top[h]``, the header row found, or
-    (unless the user named that row: ``fixed``) at the row above it (a header finder may take a
-    second header row, wider than the first, for the header); else None.
+class _SurveyHeader(NamedTuple):
+    """A survey tool's header of several rows (:func:`_survey_tool_header`)."""
+
+    first: int  # its first row (an index of the top rows)
+    last: int  # its last row, the one above the first response
+    header: list[str]  # each column's header
+    own: frozenset[int] = frozenset()  # the columns the tool writes about the response (:attr:`Table.tool_columns`)
+    typed: frozenset[int] = frozenset()  # the columns of typed-in answers (:attr:`Table.typed_columns`)
+
+
+def _survey_tool_header(top: list[list[str]], h: int, fixed: bool) -> _SurveyHeader | None:
+    """The header of a survey tool's export that spans several rows, where one starts at
+    ``top[h]``, the header row found, or (unless the user named that row: ``fixed``) at the row
+    above it (a header finder may take a second header row, wider than the first, for the
+    header); else None.
 
     - **SurveyMonkey** (a first row with ``Respondent ID`` and ``Collector ID``): the question is in
       the first row over the first of its columns, the answer each column holds in the second row
       (a checkbox's option, a matrix's row: a colleague), blank under the response's own columns.
       A column's header is ``Question [answer]``, as Google Forms names a grid question's columns,
       or the question alone where the second row says ``Response`` or ``Open-Ended Response`` (or
-      repeats the first: a cell merged down over both rows).
+      repeats the first: a cell merged down over both rows). The tool's own columns are those
+      blank in the second row.
     - **Qualtrics** (a first row of column ids with ``ResponseId``, ``Response ID`` under it): the
       second row holds the labels, ``Question - Option`` for a question with a column per option
       (read as ``Question [Option]``; ``Question - Selected Choice`` as the question); a third row
-      of import ids (``{"ImportId": ...}``) belongs to the header too.
+      of import ids (``{"ImportId": ...}``) belongs to the header too. The tool's own columns are
+      those whose import id is not a question's (``QID3``, ``QID3_1``, ``1_QID3``: the rest are
+      the response's metadata and embedded data), or without import ids, Qualtrics' metadata by
+      column id (:data:`_QUALTRICS_OWN_IDS`); typed-in answers have an import id (or column id)
+      ending in ``_TEXT``.
     """
     for i in (h,) if fixed else (h - 1, h):
         if i < 0 or i + 1 >= len(top):
@@ -386,15 +417,33 @@ def _survey_tool_header(top: list[list[str]], h: int, fixed: bool) -> tuple[int,
                 answer = at(j, second)
                 header.append(question if normalise_header(answer) in _MONKEY_ONE_ANSWER or answer == at(j, first)
                               else f"{question} [{answer}]" if question else answer)
-            return i, i + 1, header
+            own = frozenset(j for j in range(width) if at(j, first) and not at(j, second))
+            return _SurveyHeader(i, i + 1, header, own)
         if "responseid" in keys and normalise_header(at(keys.index("responseid"), second)) == "response id":
             last = i + 1
             if i + 2 < len(top) and any(top[i + 2]) and all(
                     not c or _QUALTRICS_IMPORT_ID.match(c) for c in top[i + 2]):
                 last = i + 2
             width = max(len(first), len(second))
-            return i, last, [_qualtrics_label(at(j, second)) or at(j, first) for j in range(width)]
+            header = [_qualtrics_label(at(j, second)) or at(j, first) for j in range(width)]
+            if last == i + 2:
+                ids = [_import_id(at(j, top[i + 2])) for j in range(width)]
+                own = frozenset(j for j, v in enumerate(ids) if v and not _QUALTRICS_QUESTION_ID.match(v))
+            else:
+                ids = [at(j, first) for j in range(width)]
+                own = frozenset(j for j, v in enumerate(ids) if v in _QUALTRICS_OWN_IDS or v.startswith("Q_"))
+            typed = frozenset(j for j, v in enumerate(ids) if j not in own and v.upper().endswith("_TEXT"))
+            return _SurveyHeader(i, last, header, own, typed)
     return None
+
+
+def _import_id(cell: str) -> str:
+    """The import id in a Qualtrics header cell ``{"ImportId":"QID3_1"}`` ("" when none)."""
+    try:
+        value = json.loads(cell).get("ImportId", "") if cell else ""
+    except (ValueError, AttributeError):
+        return ""
+    return value if isinstance(value, str) else ""
 
 
 def _qualtrics_label(label: str) -> str:
@@ -475,7 +524,7 @@ def _table_from_cells(path: Path, sheet: str | None, cells: list[list], header_r
     h = _header_index(path, sheet, top, header_row, wanted)
     survey = _survey_tool_header(top, h, header_row is not None)
     if survey is not None:
-        first, h, header = survey
+        first, h, header = survey[:3]
     else:
         first, h = _header_span(h, merged, len(top), header_row is not None)
         header = _header_text(top, first, h)
@@ -493,7 +542,7 @@ def _table_from_cells(path: Path, sheet: str | None, cells: list[list], header_r
             kinds[j] = kind
     columns += [np.asarray([""] * len(body), dtype=object) for _ in range(width - len(columns))]
     return _assemble_table(path, sheet, h, header, columns, len(body), kinds=kinds,
-                           errors=[e for e in errors if e[0] > first], hidden=hidden)
+                           errors=[e for e in errors if e[0] > first], hidden=hidden, survey=survey)
 
 
 def _spread_over_merged(errors: Sequence, merged) -> list:
@@ -512,14 +561,16 @@ def _spread_over_merged(errors: Sequence, merged) -> list:
 
 def _assemble_table(path: Path, sheet: str | None, h: int, header: list[str], columns: list, n_body: int,
                     filled: list[np.ndarray] | None = None, kinds: dict[int, np.ndarray] | None = None,
-                    errors: Sequence = (), hidden: _Hidden | None = None) -> Table:
+                    errors: Sequence = (), hidden: _Hidden | None = None,
+                    survey: _SurveyHeader | None = None) -> Table:
     """The :class:`Table` of a sheet whose header is row ``h`` (0-based) and whose ``n_body`` rows
     below it are ``columns`` (one per header cell: numpy arrays of text, or pandas text Series);
     ``filled`` (where the caller has it) is ``column != ""`` of each; ``kinds``, by column index,
     the kind of each cell of the columns holding cells that are not text (:attr:`Table.kinds`);
     ``errors``, the cells of the header and records that hold an Excel error, as (sheet row, column
     index, text, left by a formula). Such a cell counts as filled: a record or column of nothing but
-    errors is kept, and its errors reported, not left out as blank."""
+    errors is kept, and its errors reported, not left out as blank. ``survey`` is the survey tool's
+    header the sheet has, whose own and typed-in columns the table keeps."""
     if filled is None:
         filled = [np.asarray(col != "", dtype=bool) for col in columns]
     if errors:
@@ -567,9 +618,14 @@ def _assemble_table(path: Path, sheet: str | None, h: int, header: list[str], co
         hidden_rows = tuple(numbers[np.isin(numbers, np.fromiter(hidden.rows, dtype=np.int64))].tolist())
     if hidden is not None and hidden.columns:
         hidden_columns = tuple(name_of[j] for j in keep if j in hidden.columns)
+    tool = typed = frozenset()
+    if survey is not None:
+        tool = frozenset(name_of[j] for j in survey.own if j in name_of)
+        typed = frozenset(name_of[j] for j in survey.typed if j in name_of)
     return Table(path=str(path), sheet=sheet, header_row=h + 1, frame=frame, rows=rows,
                  letters={name: _column_letter(j) for name, j in zip(names, keep)}, kinds=kinds,
-                 cell_errors=cell_errors, hidden_rows=hidden_rows, hidden_columns=hidden_columns)
+                 cell_errors=cell_errors, hidden_rows=hidden_rows, hidden_columns=hidden_columns,
+                 tool_columns=tool, typed_columns=typed)
 
 
 def row_numbers(rows: Sequence[int]) -> np.ndarray:
@@ -1177,7 +1233,7 @@ def _read_text_columnar(path: Path, data: bytes, header_row: int | None, delimit
         return None
     survey = _survey_tool_header(top, h, header_row is not None)
     if survey is not None:
-        _, h, survey_header = survey
+        h, survey_header = survey.last, survey.header
     # The body starts after h + 1 physical lines when none of those rows spans lines.
     if any("\n" in c or "\r" in c for row in raw_top[:h + 1] for c in row):
         return None
@@ -1221,7 +1277,7 @@ def _read_text_columnar(path: Path, data: bytes, header_row: int | None, delimit
         filled.append(_filled_cells(column))
     header = survey_header if survey is not None else top[h]
     header = header + [""] * (width - len(header))
-    return _assemble_table(path, None, h, header, columns, parsed.num_rows, filled)
+    return _assemble_table(path, None, h, header, columns, parsed.num_rows, filled, survey=survey)
 
 
 def _read_parquet(path: Path, sheet: str | None, header_row: int | None) -> Table:

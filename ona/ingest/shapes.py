@@ -33,7 +33,7 @@ from ._columns import ALIASES, DIRECTIONS, KNOWN_HEADERS, find_column
 from ._tables import NUMBERED_HEADER, Table, label_key, normalise_header, row_numbers
 
 __all__ = ["TieRecords", "detect_shape", "edge_list_without_header", "records_from_table", "SHAPES",
-           "without_survey_previews"]
+           "unfinished_responses", "without_survey_previews"]
 
 SHAPES = ("edges", "matrix", "wide")
 # How a message names the setting that names a column: the command line's option and read_ties's argument.
@@ -136,6 +136,12 @@ class TieRecords:
         self.weight_cell.append(weight_cell)
 
 
+def _not_colleague(table: Table, header: str) -> bool:
+    """True for a column that never names colleagues: who answered (id, name, email) and the
+    response's metadata, by its header, or a column the survey tool's export marks as its own."""
+    return normalise_header(header) in _NOT_COLLEAGUES or header in table.tool_columns
+
+
 def _has(table: Table, role: str) -> bool:
     keys = {normalise_header(h) for h in table.headers}
     return any(alias in keys for alias in ALIASES[role])
@@ -230,9 +236,54 @@ def edge_list_without_header(table: Table, match) -> tuple[Table, Problem] | Non
 
 
 #: Qualtrics' Response Type (its ``Status`` column) of a response that is no one's answer: the
-#: survey's author trying it out, a generated test response, spam; as text and as its number.
-_NOT_ANSWERS = frozenset({"survey preview", "survey test", "spam", "preview spam", "offline survey preview",
-                          "1", "2", "8", "9", "17"})
+#: survey's author trying it out, a generated test response, spam; as text and as its number (as
+#: Qualtrics' SPSS export labels them: 1 Survey Preview, 2 Survey Test, 8 Spam, 9 Survey Preview
+#: Spam, 12 Imported Spam, 17 Offline Survey Preview, 40 EX Spam; 0 IP Address, 4 Imported, 16
+#: Offline, 32 EX and 48 EX Offline are answers).
+_NOT_ANSWERS = frozenset({"survey preview", "survey test", "spam", "preview spam", "survey preview spam",
+                          "imported spam", "offline survey preview", "ex spam",
+                          "1", "2", "8", "9", "12", "17", "40"})
+#: Cells that hold the numbers of a question's choices, one or several: ``3``, ``2,4,7``.
+_CHOICE_NUMBERS = r"\d+(?:\s*,\s*\d+)*"
+#: How to export a Qualtrics survey's choices as text.
+_NUMERIC_EXPORT = ("download the data again from Qualtrics with \"Use choice text\" instead of \"Use numeric "
+                   "values\"")
+
+
+def _finished_column(table: Table) -> str | None:
+    """The ``Finished`` column of a Qualtrics export (the tool's own column so headed), or None."""
+    return next((h for h in table.tool_columns if normalise_header(h) == "finished"), None)
+
+
+def _numeric_choices(table: Table) -> bool:
+    """True for a Qualtrics export downloaded with "Use numeric values": its ``Finished`` column holds
+    1 and 0, where the choice text export writes True and False; the answers to its choice
+    questions are then the choices' numbers, not their text."""
+    column = _finished_column(table)
+    if column is None or not len(table.frame):
+        return False
+    values = table.frame[column]
+    values = values[values != ""]
+    return bool(len(values)) and bool(values.isin(["0", "1"]).all())
+
+
+def unfinished_responses(table: Table) -> Problem | None:
+    """The warning that counts a Qualtrics export's unfinished responses (``Finished`` False or 0:
+    the respondent left before the end, and Qualtrics recorded the answers given so far), or None.
+    They are read as they are: a colleague on a page the respondent did not reach is no tie."""
+    column = _finished_column(table)
+    if column is None or not len(table.frame):
+        return None
+    unfinished = table.frame[column].str.lower().isin(["false", "0"]).to_numpy(dtype=bool)
+    if not unfinished.any():
+        return None
+    rows = row_numbers(table.rows)[unfinished].tolist()
+    n = len(rows)
+    shown = ", ".join(map(str, rows[:5])) + (", ..." if n > 5 else "")
+    return table.problem(
+        "unfinished-responses", f"{n:,} response{'s were' if n > 1 else ' was'} not finished "
+        f"(row{'s' if n > 1 else ''} {shown}): the respondent left the survey before its end; read as far as answered, so colleagues on the "
+        "pages not reached are missing", column=column, severity="warning")
 
 
 def without_survey_previews(table: Table) -> tuple[Table, Problem] | None:
@@ -417,7 +468,7 @@ def _respondent_column(table: Table, source_column) -> str:
         found = find_column(table, "email", None, required=False) or find_column(table, "name", None,
                                                                                   required=False) or found
     if found is None and survey:  # not the tool's timestamp or response number
-        found = next((h for h in table.headers if normalise_header(h) not in _NOT_COLLEAGUES), None)
+        found = next((h for h in table.headers if not _not_colleague(table, h)), None)
     found = found or table.headers[0]
     if source_column is None and survey and len(table.frame) and \
             not (table.frame[found] != "").any():
@@ -443,7 +494,7 @@ def _colleague_columns(table: Table, respondent: str, names_person) -> list[tupl
     found: dict[str, str | None] = {}
     numbered: dict[str, tuple[str, str | None]] = {}
     for j, header in enumerate(others):
-        if _is_weight_header(header) or normalise_header(header) in _NOT_COLLEAGUES:
+        if _is_weight_header(header) or _not_colleague(table, header):
             continue
         following = others[j + 1] if j + 1 < len(others) else None
         weight = following if following is not None and _is_weight_header(following) else None
@@ -483,12 +534,26 @@ def _wide(table: Table, records: TieRecords, source_column, target_column, weigh
         person_columns = _colleague_columns(table, respondent, names_person)
     if not person_columns and _has(table, "source"):
         find_column(table, "target", None, option=_OPTION["target"], names_person=names_person)  # raises
+    numeric = _numeric_choices(table)
     if not person_columns:
         raise InputError([table.problem(
             "unknown-shape", "cannot tell who reported ties to whom: no source/target columns, no matrix and no "
-            "colleague columns naming roster people; use --ties-format, --source-column and --target-column "
+            "colleague columns naming roster people; " + (_NUMERIC_EXPORT + ", or " if numeric else "") +
+            "use --ties-format, --source-column and --target-column "
             "(ties_format=, source_column=, target_column= in Python)",
             row=table.header_row)])
+    if numeric and target_column is None:
+        for header, _ in person_columns:
+            values = frame[header]
+            values = values[values != ""]  # (cells are stripped)
+            if header not in table.typed_columns and len(values) and values.str.fullmatch(_CHOICE_NUMBERS).all():
+                raise InputError([table.problem(
+                    "choice-numbers", "this question's answers are only numbers, and the export writes each "
+                    "choice as its number, not its text (its Finished column holds 1 and 0, not True and False): "
+                    f"the numbers are the places of the colleagues' names among the choices, not people; "
+                    f"{_NUMERIC_EXPORT}; if the numbers are the roster's ids, name the column with "
+                    "--target-column (target_column= in Python)",
+                    row=table.header_row, column=header)])
     respondents = frame[respondent].to_list()
     records.used = [respondent, *(c for pair in person_columns for c in pair if c)]
     for i, row in enumerate(table.rows):
@@ -527,7 +592,7 @@ def _grid_columns(table: Table, names_person) -> list[tuple[str, str, str]]:
     if _is_survey_export(table):
         taken = {h for h, _, _ in grid}
         grid += [(h, "", h.strip()) for h in table.headers if h not in taken and
-                 normalise_header(h) not in _NOT_COLLEAGUES and named(h)]
+                 not _not_colleague(table, h) and named(h)]
     return grid
 
 
@@ -559,6 +624,17 @@ def _grid(table: Table, records: TieRecords, source_column, grid: list[tuple[str
             "each hold one number, the position of their column (1, 2, 3 ...): read as a checkbox question "
             "exported with numbers (a ticked option is a tie of weight 1), not as frequencies; export the "
             "answers as text to be sure", row=table.header_row, severity="warning"))
+    if _numeric_choices(table):
+        for question in questions:
+            headers = [h for h, q, c in grid if q == question and c is not None]
+            if question not in coded and any(frame[h].str.fullmatch(r"\d+").any() for h in headers):
+                records.notes.append(table.problem(
+                    "choice-numbers-as-weights", f"the answers of {question or 'the grid question'!r} are the "
+                    "numbers of its choices (the export's Finished column holds 1 and 0, not True and False), read "
+                    "as the ties' weights as they stand: they measure how often only if the choices run from "
+                    f"least to most often; {_NUMERIC_EXPORT} and give the answers' weights with --weight-labels "
+                    "(weight_labels= in Python) to be sure", row=table.header_row, column=headers[0],
+                    severity="warning"))
     records.used, records.by_letter = [respondent, *(h for h, *_ in grid)], [h for h, *_ in grid]
     for i, row in enumerate(table.rows):
         records.respondents.append((respondents[i], (row, respondent)))

@@ -601,7 +601,7 @@ def _tie_table_of(table: Table, roster: Roster, *, source_column, target_column,
     """The ties of one sheet already read (see :func:`read_tie_table`)."""
     from dataclasses import replace
 
-    from .shapes import edge_list_without_header, records_from_table, without_survey_previews
+    from .shapes import edge_list_without_header, records_from_table, unfinished_responses, without_survey_previews
 
     matcher = PersonMatcher(roster)
     notes: list[Problem] = table.hidden_problems(roster=False)
@@ -609,6 +609,8 @@ def _tie_table_of(table: Table, roster: Roster, *, source_column, target_column,
     if previews is not None:
         table, warning = previews
         notes.append(warning)
+    if (unfinished := unfinished_responses(table)) is not None:
+        notes.append(unfinished)
     headerless = edge_list_without_header(table, matcher.match) if ties_format in (None, "edges") and \
         header_row is None and not (source_column or target_column or weight_column or date_column) else None
     if headerless is not None:
