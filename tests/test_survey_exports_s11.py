@@ -469,6 +469,12 @@ def test_a_qualtrics_export_of_choice_numbers_is_an_error_that_says_how_to_expor
     assert '"Use choice text"' in problem.message and "--target-column" in problem.message
     ties = ona.read_ties(path, roster, target_column="Who do you work with?")
     assert sorted(zip(ties.ties["source"], ties.ties["target"])) == [("1", "2"), ("4", "1"), ("4", "3")]
+    # An unfinished response is reported beside the error, as ona validate prints every problem at once.
+    rows[-1][6] = "0"
+    with pytest.raises(ona.InputError) as error:
+        ona.read_ties(write_csv(tmp_path / "qualtrics.csv", rows), roster)
+    assert [(p.code, p.severity) for p in error.value.problems] == [
+        ("unfinished-responses", "warning"), ("choice-numbers", "error")]
 
 
 def test_a_numeric_qualtrics_export_against_a_roster_of_named_ids_says_how_to_export_text(tmp_path):

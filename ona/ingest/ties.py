@@ -618,9 +618,12 @@ def _tie_table_of(table: Table, roster: Roster, *, source_column, target_column,
         notes.append(warning)
         source_column, target_column = table.headers[:2]
         weight_column = table.headers[2] if len(table.headers) >= 3 else None
-    shape, records = records_from_table(table, matcher.match, shape=ties_format, source_column=source_column,
-                                        target_column=target_column, weight_column=weight_column,
-                                        ambiguous=matcher.ambiguous_rows, date_column=date_column)
+    try:
+        shape, records = records_from_table(table, matcher.match, shape=ties_format, source_column=source_column,
+                                            target_column=target_column, weight_column=weight_column,
+                                            ambiguous=matcher.ambiguous_rows, date_column=date_column)
+    except InputError as exc:  # (with what was found before it: every problem at once)
+        raise InputError(notes + exc.problems) from None
     notes.extend(records.notes)
     windowed = since is not None or until is not None
     if shape != "edges" and (date_column or windowed):
