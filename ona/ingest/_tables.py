@@ -136,11 +136,11 @@ class Table:
         where = _program(self.path)
         if self.hidden_rows:
             n = len(self.hidden_rows)
-            rows = ", ".join(map(str, self.hidden_rows[:5])) + (", ..." if n > 5 else "")
             found.append(self.problem(
-                "hidden-rows", f"{n:,} of its rows {'are' if n > 1 else 'is'} hidden in {where} (row{'s' if n > 1 else ''} "
-                f"{rows}: hidden, filtered out or in a collapsed group); ona reads {'them' if n > 1 else 'it'} like "
-                f"the others: delete the rows that are not to be read, or show them to check", severity="warning"))
+                "hidden-rows", f"{n:,} of its rows {'are' if n > 1 else 'is'} hidden in {where} "
+                f"({rows_named(self.hidden_rows)}: hidden, filtered out or in a collapsed group); ona reads "
+                f"{'them' if n > 1 else 'it'} like the others: delete the rows that are not to be read, or show them "
+                "to check", severity="warning"))
         for column in self.hidden_columns:
             if roster:
                 found.append(self.problem(
@@ -524,7 +524,7 @@ def _table_from_cells(path: Path, sheet: str | None, cells: list[list], header_r
     h = _header_index(path, sheet, top, header_row, wanted)
     survey = _survey_tool_header(top, h, header_row is not None)
     if survey is not None:
-        first, h, header = survey[:3]
+        first, h, header = survey.first, survey.last, survey.header
     else:
         first, h = _header_span(h, merged, len(top), header_row is not None)
         header = _header_text(top, first, h)
@@ -626,6 +626,11 @@ def _assemble_table(path: Path, sheet: str | None, h: int, header: list[str], co
                  letters={name: _column_letter(j) for name, j in zip(names, keep)}, kinds=kinds,
                  cell_errors=cell_errors, hidden_rows=hidden_rows, hidden_columns=hidden_columns,
                  tool_columns=tool, typed_columns=typed)
+
+
+def rows_named(rows: Sequence[int]) -> str:
+    """Row numbers as a message names them: ``row 4``, or the first five, ``rows 4, 7, 9, 12, 15, ...``."""
+    return f"row{'s' if len(rows) > 1 else ''} " + ", ".join(map(str, rows[:5])) + (", ..." if len(rows) > 5 else "")
 
 
 def row_numbers(rows: Sequence[int]) -> np.ndarray:

@@ -30,7 +30,7 @@ import pandas as pd
 
 from ..errors import InputError, Problem
 from ._columns import ALIASES, DIRECTIONS, KNOWN_HEADERS, find_column
-from ._tables import NUMBERED_HEADER, Table, label_key, normalise_header, row_numbers
+from ._tables import NUMBERED_HEADER, Table, label_key, normalise_header, row_numbers, rows_named
 
 __all__ = ["TieRecords", "detect_shape", "edge_list_without_header", "records_from_table", "SHAPES",
            "unfinished_responses", "without_survey_previews"]
@@ -245,6 +245,8 @@ _NOT_ANSWERS = frozenset({"survey preview", "survey test", "spam", "preview spam
                           "1", "2", "8", "9", "12", "17", "40"})
 #: Cells that hold the numbers of a question's choices, one or several: ``3``, ``2,4,7``.
 _CHOICE_NUMBERS = r"\d+(?:\s*,\s*\d+)*"
+#: How a message tells an export of numbers from one of text.
+_NUMERIC_SIGN = "Finished column holds 1 and 0, not True and False"
 #: How to export a Qualtrics survey's choices as text.
 _NUMERIC_EXPORT = ("download the data again from Qualtrics with \"Use choice text\" instead of \"Use numeric "
                    "values\"")
@@ -278,12 +280,10 @@ def unfinished_responses(table: Table) -> Problem | None:
     if not unfinished.any():
         return None
     rows = row_numbers(table.rows)[unfinished].tolist()
-    n = len(rows)
-    shown = ", ".join(map(str, rows[:5])) + (", ..." if n > 5 else "")
     return table.problem(
-        "unfinished-responses", f"{n:,} response{'s were' if n > 1 else ' was'} not finished "
-        f"(row{'s' if n > 1 else ''} {shown}): the respondent left the survey before its end; read as far as answered, so colleagues on the "
-        "pages not reached are missing", column=column, severity="warning")
+        "unfinished-responses", f"{len(rows):,} response{'s were' if len(rows) > 1 else ' was'} not finished "
+        f"({rows_named(rows)}): the respondent left the survey before its end; read as far as answered, so "
+        "colleagues on the pages not reached are missing", column=column, severity="warning")
 
 
 def without_survey_previews(table: Table) -> tuple[Table, Problem] | None:
@@ -309,10 +309,9 @@ def without_survey_previews(table: Table) -> tuple[Table, Problem] | None:
                       cell_errors=tuple(e for e in table.cell_errors if e.row <= table.header_row or e.row in kept),
                       hidden_rows=tuple(r for r in table.hidden_rows if r in kept))
     n = len(left_out)
-    rows = ", ".join(map(str, left_out[:5])) + (", ..." if n > 5 else "")
     return trimmed, table.problem(
         "survey-preview", f"{n:,} response{'s are' if n > 1 else ' is'} a survey preview, test or spam by its "
-        f"Response Type (row{'s' if n > 1 else ''} {rows}): left out, as no one's answers",
+        f"Response Type ({rows_named(left_out)}): left out, as no one's answers",
         column=column, severity="warning")
 
 
@@ -549,7 +548,7 @@ def _wide(table: Table, records: TieRecords, source_column, target_column, weigh
             if header not in table.typed_columns and len(values) and values.str.fullmatch(_CHOICE_NUMBERS).all():
                 raise InputError([table.problem(
                     "choice-numbers", "this question's answers are only numbers, and the export writes each "
-                    "choice as its number, not its text (its Finished column holds 1 and 0, not True and False): "
+                    f"choice as its number, not its text (its {_NUMERIC_SIGN}): "
                     f"the numbers are the places of the colleagues' names among the choices, not people; "
                     f"{_NUMERIC_EXPORT}; if the numbers are the roster's ids, name the column with "
                     "--target-column (target_column= in Python)",
@@ -630,7 +629,7 @@ def _grid(table: Table, records: TieRecords, source_column, grid: list[tuple[str
             if question not in coded and any(frame[h].str.fullmatch(r"\d+").any() for h in headers):
                 records.notes.append(table.problem(
                     "choice-numbers-as-weights", f"the answers of {question or 'the grid question'!r} are the "
-                    "numbers of its choices (the export's Finished column holds 1 and 0, not True and False), read "
+                    f"numbers of its choices (the export's {_NUMERIC_SIGN}), read "
                     "as the ties' weights as they stand: they measure how often only if the choices run from "
                     f"least to most often; {_NUMERIC_EXPORT} and give the answers' weights with --weight-labels "
                     "(weight_labels= in Python) to be sure", row=table.header_row, column=headers[0],
