@@ -188,6 +188,20 @@ def test_a_qualtrics_multiple_answer_question_in_one_column_is_a_list(roster, tm
     assert sorted(ties.respondents) == ["1", "2", "4"]
 
 
+def test_a_qualtrics_multiple_answer_question_split_into_columns_keeps_its_question_as_the_layer(roster, tmp_path):
+    """Split into a column per option ("Split multi-value fields into columns"), each label is
+    "Question - Selected Choice - Option": the layer is the question alone, as when not split."""
+    columns = [(f"Q1_{i}", f"Who do you work with? - Selected Choice - {NAMES[i]}") for i in NAMES] + \
+        [("Q2_4", "How often do you work with them? - Lars Nielsen")]
+    answers = {"1": ["", "Per Jensen", "", "Lars Nielsen", "Weekly"], "3": ["Mette Hansen", "", "", "", ""]}
+    path = write_csv(tmp_path / "qualtrics.csv", qualtrics_rows(columns, answers))
+    ties = ona.read_ties(path, roster, weight_labels=FREQUENCY)
+    assert sorted(ties.layers) == ["How often do you work with them?", "Who do you work with?"]
+    assert each_layer(path, roster, weight_labels=FREQUENCY) == sorted([
+        ("Who do you work with?", "1", "2", 1.0), ("Who do you work with?", "1", "4", 1.0),
+        ("Who do you work with?", "3", "1", 1.0), ("How often do you work with them?", "1", "4", 4.0)])
+
+
 def test_a_large_surveymonkey_csv_reads_as_a_small_one(tmp_path, monkeypatch):
     """Over a megabyte, a CSV is parsed by pyarrow (another reader of the header): the same ties."""
     from ona.ingest import _tables

@@ -450,7 +450,8 @@ def _qualtrics_label(label: str) -> str:
     """A Qualtrics column label as a header: ``Question - Option`` as ``Question [Option]`` (the
     option is after the last `` - ``), ``Question - Option - Text`` (the text typed into an option's
     box, such as "Other", beside the option's own column) as ``Question [Option (text)]``,
-    ``Question - Selected Choice`` as ``Question``."""
+    ``Question - Selected Choice`` as ``Question``, and ``Question - Selected Choice - Option`` (a
+    multiple-answer question split into a column per option) as ``Question [Option]``."""
     typed = label.endswith(" - Text")
     if typed:
         label = label[:-len(" - Text")]
@@ -459,7 +460,10 @@ def _qualtrics_label(label: str) -> str:
         return label
     if option.strip() == "Selected Choice":
         return question.strip()
-    return f"{question.strip()} [{option.strip()}{' (text)' if typed else ''}]"
+    question = question.strip()
+    if question.endswith(" - Selected Choice"):
+        question = question[:-len(" - Selected Choice")].strip()
+    return f"{question} [{option.strip()}{' (text)' if typed else ''}]"
 
 
 #: What a spreadsheet cell holds, as :attr:`Table.kinds` numbers it (its index).
