@@ -7,7 +7,8 @@ request to any other host (pyvis's own writers load vis-network from a CDN).
 
 Every string from input reaches the page only as JSON data inside a ``<script
 type="application/json">`` element (with ``<``, ``>`` and ``&`` escaped) or through ``html.escape``;
-the page puts it on screen with ``textContent`` and vis-network's canvas labels, never as HTML.
+the page puts it on screen with ``textContent`` and as text drawn on the map's canvas (unit names by
+vis-network, person names by the page, placed so that no two overlap), never as HTML.
 """
 
 from __future__ import annotations
@@ -443,6 +444,8 @@ def write_map(graph: OrgGraph, measurement: Measurement, path: str | Path, *, se
         subtitle += " " + _cut_sentence(data, seed)
     if marked is not None:
         data["marked"] = str(marked)
+    if unit is not None:
+        data["focus_unit"] = str(unit)  # its people's names come first on the map
     return _write_page(data, path, heading, subtitle, method_page)
 
 
