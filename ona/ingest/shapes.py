@@ -51,6 +51,10 @@ _COLLEAGUE_STEMS = frozenset(ALIASES["target"] + ALIASES["colleagues"])
 _BRACKETED = re.compile(r"^(.*?)\s*\[([^\[\]]+)\]\s*$", re.S)
 # A checkbox question's "Other" option (SurveyMonkey's "Other (please specify)", Qualtrics'
 # "Other"): its cell is typed in, and names colleagues as a wide sheet's cell does.
+# A header the table renamed because an earlier column has it too ("Anna Berg (2)": _tables numbers
+# them), and the layer of the n-th column of each colleague in a survey export ("question 2").
+_REPEATED_HEADER = re.compile(r"^(.*) \((\d+)\)$", re.S)
+_REPEATED_QUESTION = "question"
 _OTHER_OPTION = re.compile(r"^(?:other|others|andet|andre|anden|annat|andra|annet)\b", re.I)
 # What a survey tool writes in a ticked checkbox's column when not the option's text (LimeSurvey:
 # Y or Yes; a hand-made sheet: x, Ja).
@@ -407,6 +411,13 @@ def _matrix(table: Table, records: TieRecords) -> None:
     cell as the weight; a cell that marks the tie (x, Yes, Ja, Y, TRUE: :data:`_TICKED`) weighs 1."""
     headers = table.headers
     label_column = headers[0]
+    people = set(headers[1:])
+    repeated = [(h, m.group(1)) for h in headers[1:] if (m := _REPEATED_HEADER.match(h)) and m.group(1) in people]
+    if repeated:  # (the table numbered a repeated header "Anna Berg (2)": the same person twice)
+        raise InputError([table.problem(
+            "repeated-person-column", f"this column's header repeats that of column {table.letters.get(first, first)} "
+            "(one person with two columns); merge the two columns into one or delete one, then run again",
+            row=table.header_row, column=table.letters.get(header, header)) for header, first in repeated])
     frame = table.frame
     labels = frame[label_column].to_list()
     # A cell of a person's column is located by the column's letter: its header is a person's name,
@@ -590,8 +601,22 @@ def _grid_columns(table: Table, names_person) -> list[tuple[str, str, str]]:
             for h, question, inner in grid]
     if _is_survey_export(table):
         taken = {h for h, _, _ in grid}
-        grid += [(h, "", h.strip()) for h in table.headers if h not in taken and
+        alone = [(h, "", h.strip()) for h in table.headers if h not in taken and
                  not _not_colleague(table, h) and named(h)]
+        # A colleague's name heading a second column (read as "Name (2)": the table numbers a repeated
+        # header) is the same colleague in another question: Microsoft Forms heads each Likert
+        # question's columns with its statements alone, so two questions about the same colleagues
+        # repeat the names. The n-th column of a colleague is in question n.
+        alone_names = {h for h, _, _ in alone}
+        repeated = [(h, m.group(1), int(m.group(2))) for h in table.headers
+                    if h not in taken and (m := _REPEATED_HEADER.match(h)) and m.group(1) in alone_names
+                    and not _not_colleague(table, h)]
+        if repeated:
+            grid += [(h, f"{_REPEATED_QUESTION} 1", colleague) for h, _, colleague in alone]
+            grid += [(h, f"{_REPEATED_QUESTION} {n}", colleague.strip()) for h, colleague, n in repeated]
+            grid.sort(key=lambda column: table.headers.index(column[0]))
+        else:
+            grid += alone
     return grid
 
 
@@ -623,6 +648,19 @@ def _grid(table: Table, records: TieRecords, source_column, grid: list[tuple[str
             "each hold one number, the position of their column (1, 2, 3 ...): read as a checkbox question "
             "exported with numbers (a ticked option is a tie of weight 1), not as frequencies; export the "
             "answers as text to be sure", row=table.header_row, severity="warning"))
+    repeats = [q for q in questions if q.startswith(_REPEATED_QUESTION + " ") and q[len(_REPEATED_QUESTION) + 1:].isdigit()]
+    if len(repeats) > 1:
+        spans = []
+        for question in repeats:
+            letters = [table.letters.get(h, h) for h, q, _ in grid if q == question]
+            spans.append(f"{question!r} ({letters[0]}-{letters[-1]})" if len(letters) > 1 else f"{question!r} ({letters[0]})")
+        records.notes.append(table.problem(
+            "repeated-colleagues", f"colleagues head more than one column each: read as {len(repeats)} questions, "
+            f"layers {', '.join(spans[:-1])} and {spans[-1]}, a colleague's first column in the first, the second "
+            "in the second (Microsoft Forms heads each Likert question's columns with its statements alone, so "
+            "two questions about the same people repeat the names); check that each question's columns are "
+            "together, analyse one with --layer (layer= in Python), or name the questions in the headers as "
+            "'Question [Colleague]'", row=table.header_row, severity="warning"))
     if _numeric_choices(table):
         for question in questions:
             headers = [h for h, q, c in grid if q == question and c is not None]
