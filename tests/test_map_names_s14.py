@@ -139,3 +139,43 @@ def test_the_selected_person_is_named_even_on_the_whole_map(offline_page, whole_
     named = [c["id"] for c in _frame(page) if c["drawn"]]
     assert named[0] == person and len(named) > 1
     assert errors == []
+
+
+def test_zoomed_out_each_unit_is_named_over_its_people(offline_page, whole_map):
+    """On the whole map, where people's names are too small to read, each of the 13 departments'
+    names is written over the middle of its people, no two meeting; zoomed in, people's names take
+    their place."""
+    page, _, errors = offline_page
+    _open(page, whole_map)
+    _frame(page)
+    units = page.evaluate("window.onaMap.unitLabels()")
+    assert sorted(u["unit"] for u in units if u["drawn"]) == sorted(e["unit"] for e in _embedded(whole_map)["legend"])
+    for i, a in enumerate(units):
+        assert not any(_meet(a["box"], b["box"]) for b in units[:i])
+    spans = page.evaluate("""() => { const n = window.onaMap.network, spans = {};
+        n.body.nodeIndices.forEach(id => { const p = n.canvasToDOM(n.getPositions([id])[id]);
+          const unit = n.body.data.nodes.get(id).unit, s = spans[unit] = spans[unit] || [1e9, 1e9, -1e9, -1e9];
+          s[0] = Math.min(s[0], p.x); s[1] = Math.min(s[1], p.y); s[2] = Math.max(s[2], p.x); s[3] = Math.max(s[3], p.y); });
+        return spans; }""")
+    for u in units:
+        x, y = (u["box"][0] + u["box"][2]) / 2, (u["box"][1] + u["box"][3]) / 2
+        left, top, right, bottom = spans[u["unit"]]
+        assert left <= x <= right and top <= y <= bottom, u["unit"]
+    page.evaluate("window.onaMap.network.moveTo({scale: 2, animation: false})")
+    assert _frame(page) and page.evaluate("window.onaMap.unitLabels()") == []
+    assert errors == []
+
+
+def test_unit_names_and_peoples_names_never_meet(offline_page, whole_map):
+    """At a zoom where the largest dots' names are readable but the smallest are not, both kinds of
+    name are written, and none meets another."""
+    page, _, errors = offline_page
+    _open(page, whole_map)
+    page.evaluate("window.onaMap.network.moveTo({scale: 0.7, animation: false})")
+    people = [c["box"] for c in _frame(page) if c["drawn"]]
+    units = [u["box"] for u in page.evaluate("window.onaMap.unitLabels()") if u["drawn"]]
+    assert people and units
+    boxes = units + people
+    for i, a in enumerate(boxes):
+        assert not any(_meet(a, b) for b in boxes[:i])
+    assert errors == []
