@@ -1,4 +1,4 @@
-"""Edge cases of the message logs analysts hand `ona email` (round 7, third pass): a log saved as
+"""Edge cases of the message logs analysts hand `ona email`: a log saved as
 UTF-16 without a byte-order mark (plain and gzip), an Excel log whose address cells hold Excel
 errors (#N/A, #REF!, #VALUE!), and a CSV log whose header row is wider than 64 KB. Every expected
 tie table is the one the same log gives as plain UTF-8, or is worked out by hand from the rows

@@ -1,4 +1,4 @@
-"""How ``ona email`` reads what its first rows cannot show (tester's round 4): recipient lists and
+"""How ``ona email`` reads what its first rows cannot show: recipient lists and
 display names after the first rows, rows without a time under ``--since``/``--until``, dates whose
 day/month order the data must tell, and Windows-1252 exports. Every expected table is worked out by
 hand from the rows written in the test."""

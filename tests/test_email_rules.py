@@ -1,5 +1,5 @@
-"""Defects of ``ona email`` found in testing (tester's round 4): each test holds the exact counts
-of one rule of docs/email.md, worked out by hand."""
+"""The rules of ``ona email``: each test holds the exact counts of one rule of docs/email.md,
+worked out by hand."""
 from __future__ import annotations
 
 import pandas as pd

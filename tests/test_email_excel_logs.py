@@ -1,4 +1,4 @@
-"""Excel and gzip message logs as analysts hand them to `ona email` (round 7, second pass): the
+"""Excel and gzip message logs as analysts hand them to `ona email`: the
 Microsoft 365 message trace saved from Excel, with real date cells, a title above the header, other
 sheets, merged and hidden cells; cells Excel holds as numbers, dates or TRUE/FALSE where an address
 belongs; a roster workbook beside a log workbook; and damaged or hostile files. Every expected tie

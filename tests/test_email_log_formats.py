@@ -1,4 +1,4 @@
-"""What analysts hand `ona email` besides a plain CSV (round 7): a log compressed with gzip
+"""What analysts hand `ona email` besides a plain CSV: a log compressed with gzip
 (``log.csv.gz``), the Microsoft 365 message trace saved as Excel (``log.xlsx``), dates whose order
 the analyst knows (``--date-order``), and Viva Insights rows without a score. Every expected tie
 table is the one the same log gives as a plain CSV, or is worked out by hand from the rows written
