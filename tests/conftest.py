@@ -58,6 +58,23 @@ def write_csv(path: Path, rows: list[list]) -> Path:
     return path
 
 
+def hand_made(tmp_path: Path, people: list[list[str]], ties: list[list[str]], **options):
+    """Read, build and measure a hand-made organisation by its Department: ``people`` rows (id, name,
+    department), ``ties`` rows (source, target[, weight]); ``options`` go to ``ona.measure``.
+    Returns (graph, measurement)."""
+    import ona
+
+    roster = ona.read_roster(write_csv(tmp_path / "roster.csv", [["id", "Name", "Department"], *people]))
+    header = ["Source", "Target", "Weight"][:len(ties[0])]
+    graph = ona.build_graph(roster, ona.read_ties(write_csv(tmp_path / "ties.csv", [header, *ties]), roster))
+    return graph, ona.measure(graph, by="Department", **options)
+
+
+def team(unit: str, n: int, prefix: str) -> list[list[str]]:
+    """Roster rows of ``n`` people of ``unit``: ids prefix1 ... prefixN, names "Person PREFIX1" ..."""
+    return [[f"{prefix}{i}", f"Person {prefix.upper()}{i}", unit] for i in range(1, n + 1)]
+
+
 def write_xlsx(path: Path, rows: list[list], sheet: str = "Sheet1", formulas: bool = False) -> Path:
     """Write rows (first row = header) as one sheet; strings stay text unless ``formulas``."""
     from openpyxl import Workbook

@@ -17,19 +17,7 @@ from ona.cli import cli
 from ona.config import read_config, run_wave
 from ona.history import open_history
 
-from conftest import write_csv
-
-
-def measure(tmp_path: Path, people: list[list[str]], ties: list[list[str]], **options):
-    """Measure a hand-made organisation: ``people`` rows (id, name, unit), ``ties`` rows (source, target)."""
-    roster = ona.read_roster(write_csv(tmp_path / "roster.csv", [["id", "Name", "Department"], *people]))
-    graph = ona.build_graph(roster, ona.read_ties(write_csv(tmp_path / "ties.csv", [["Source", "Target"], *ties]),
-                                                  roster))
-    return graph, ona.measure(graph, by="Department", **{"permutations": 0, **options})
-
-
-def team(unit: str, n: int, prefix: str) -> list[list[str]]:
-    return [[f"{prefix}{i}", f"Person {prefix.upper()}{i}", unit] for i in range(1, n + 1)]
+from conftest import hand_made, team, write_csv
 
 
 # --- 1. compare_waves checks the unit mapping against the whole history, from Python too -----------
@@ -37,8 +25,8 @@ def team(unit: str, n: int, prefix: str) -> list[list[str]]:
 @pytest.fixture
 def three_waves(tmp_path) -> Path:
     """2024: units A (a1-a3) and B (b1-b3); A is renamed A2 in 2025 and stays A2 in 2026."""
-    graph, m = measure(tmp_path, team("A", 3, "a") + team("B", 3, "b"),
-                       [["a1", "a2"], ["a2", "a3"], ["b1", "b2"], ["b2", "b3"], ["a1", "b1"]])
+    graph, m = hand_made(tmp_path, team("A", 3, "a") + team("B", 3, "b"),
+                         [["a1", "a2"], ["a2", "a3"], ["b1", "b2"], ["b2", "b3"], ["a1", "b1"]], permutations=0)
     renamed = m.people.assign(unit=m.people["unit"].astype(object).replace({"A": "A2"}))
     path = tmp_path / "h.db"
     with open_history(path) as history:
@@ -89,7 +77,7 @@ def test_a_loaded_wave_knows_the_units_of_every_stored_wave_also_after_another_p
     """history_units is read again when the file changed, by this connection or by another program."""
     with open_history(three_waves, read_only=True) as reading:
         assert reading.load("2026").history_units == {"A", "A2", "B"}
-        graph, m = measure(tmp_path, team("C", 2, "c"), [["c1", "c2"]])
+        graph, m = hand_made(tmp_path, team("C", 2, "c"), [["c1", "c2"]], permutations=0)
         with open_history(three_waves) as writing:
             writing.store("2027", m, graph)
             assert writing.load("2024").history_units == {"A", "A2", "B", "C"}

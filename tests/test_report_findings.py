@@ -19,18 +19,9 @@ from ona.cli import cli
 from ona.report import findings
 from ona.report.index_page import density_percent, write_index
 
-from conftest import ROOT, write_csv
+from conftest import ROOT, hand_made, write_csv
 
 EXAMPLE = ROOT / "examples" / "municipality"
-
-
-def measure(tmp_path: Path, people: list[list[str]], ties: list[list[str]], **options):
-    """Measure a hand-made organisation: ``people`` rows (id, name, unit), ``ties`` rows (source,
-    target[, weight])."""
-    roster = ona.read_roster(write_csv(tmp_path / "roster.csv", [["id", "Name", "Department"], *people]))
-    header = ["Source", "Target", "Weight"][:len(ties[0])]
-    graph = ona.build_graph(roster, ona.read_ties(write_csv(tmp_path / "ties.csv", [header, *ties]), roster))
-    return graph, ona.measure(graph, by="Department", **options)
 
 
 def texts(measurement) -> dict[str, list[str]]:
@@ -46,8 +37,8 @@ def test_two_units_with_the_same_e_i_are_level_not_one_closed_and_open(tmp_path)
     """Finance (Anna, Bo) and IT (Cy, Di); ties a->b, c->d inside, b->c and d->a across: each unit
     has 1 tie inside and 2 with the other, E-I (2 - 1) / 3 = +0.33 for both. Neither is more closed
     than the other, so the page names neither as the most closed or the most outward-looking."""
-    _, m = measure(tmp_path, [["a", "Anna", "Finance"], ["b", "Bo", "Finance"], ["c", "Cy", "IT"], ["d", "Di", "IT"]],
-                   [["a", "b"], ["c", "d"], ["b", "c"], ["d", "a"]])
+    _, m = hand_made(tmp_path, [["a", "Anna", "Finance"], ["b", "Bo", "Finance"], ["c", "Cy", "IT"], ["d", "Di", "IT"]],
+                     [["a", "b"], ["c", "d"], ["b", "c"], ["d", "a"]])
     found = texts(m)
     assert "most_closed_unit" not in found and "most_open_unit" not in found
     assert found["units_level"] == ["Both units have the same E-I index (+0.33): none is more closed or more "
@@ -60,9 +51,9 @@ def test_two_units_with_the_same_e_i_are_level_not_one_closed_and_open(tmp_path)
 def test_units_tied_for_most_closed_are_named_together(tmp_path):
     """A (a1, a2) and B (b1, b2) each keep 2 ties inside and receive 1 from C (c1, c2), who have no
     tie inside: A and B are level at E-I (1 - 2) / 3 = -0.33, C is at (2 - 0) / 2 = +1.00."""
-    _, m = measure(tmp_path, [["a1", "A1", "A"], ["a2", "A2", "A"], ["b1", "B1", "B"], ["b2", "B2", "B"],
-                              ["c1", "C1", "C"], ["c2", "C2", "C"]],
-                   [["a1", "a2"], ["a2", "a1"], ["b1", "b2"], ["b2", "b1"], ["c1", "a1"], ["c2", "b1"]])
+    _, m = hand_made(tmp_path, [["a1", "A1", "A"], ["a2", "A2", "A"], ["b1", "B1", "B"], ["b2", "B2", "B"],
+                                ["c1", "C1", "C"], ["c2", "C2", "C"]],
+                     [["a1", "a2"], ["a2", "a1"], ["b1", "b2"], ["b2", "b1"], ["c1", "a1"], ["c2", "b1"]])
     found = texts(m)
     assert found["most_closed_unit"] == ["A and B are level as the most closed units (E-I -0.33 each; "
                                          "A: 2 ties inside, 1 with other units; B: 2 ties inside, 1 with other units)."]
@@ -192,7 +183,7 @@ def test_a_faint_heatmap_cell_never_reads_zero(tmp_path):
     50 x 49 possible: 2.0)."""
     people = [[f"a{i}", f"A{i}", "A"] for i in range(50)] + [[f"b{i}", f"B{i}", "B"] for i in range(50)]
     ties = [[f"a{i}", f"a{(i + 1) % 50}"] for i in range(50)] + [["a0", "b0"]]
-    _, m = measure(tmp_path, people, ties)
+    _, m = hand_made(tmp_path, people, ties)
     write_index(m, tmp_path / "index.html")
     page = (tmp_path / "index.html").read_text(encoding="utf-8")
     assert 'title="A → B: 1 tie of 2,500 possible, density &lt;0.1%; 0.08 × what chance would give">&lt;0.1</td>' \
@@ -204,7 +195,7 @@ def test_a_faint_heatmap_cell_never_reads_zero(tmp_path):
 
 def test_the_method_table_says_which_rows_were_left_out(tmp_path):
     """Rows left out of the tie file are listed as "reason: count", not as a Python dict."""
-    _, m = measure(tmp_path, PEOPLE, [["a", "b", "2"], ["b", "a", "0"], ["c", "c", "1"], ["c", "d", "1"]])
+    _, m = hand_made(tmp_path, PEOPLE, [["a", "b", "2"], ["b", "a", "0"], ["c", "c", "1"], ["c", "d", "1"]])
     write_index(m, tmp_path / "index.html")
     page = (tmp_path / "index.html").read_text(encoding="utf-8")
     assert "<tr><th scope='row'>dropped_rows</th><td>self-tie: 1, zero-weight: 1</td></tr>" in page
@@ -216,7 +207,7 @@ def test_a_zero_is_written_0_not_minus_0(tmp_path):
     as -0.0; the metric adds 0.0). A -0.0 that reaches the writers anyway is written 0.0 in
     nodes.csv, the GEXF and GraphML files and metrics.json."""
     people = [["a", "Anna", "X"], ["b", "Bo", "X"], ["c", "Cy", "Y"], ["e", "Ed", "Z"]]
-    graph, m = measure(tmp_path, people, [["a", "b"], ["b", "c"], ["c", "e"], ["e", "b"]])
+    graph, m = hand_made(tmp_path, people, [["a", "b"], ["b", "c"], ["c", "e"], ["e", "b"]])
     assert math.copysign(1, m.people.loc["e", "coordinator_expected"]) == 1
     m.people.loc["e", "coordinator_expected"] = -0.0  # as the product gave before the metric added 0.0
     ona.write_report(m, graph, tmp_path / "report")
@@ -235,8 +226,8 @@ def test_findings_count_in_words_a_manager_would_use(tmp_path):
     tie joins X and Z, and one Y and Z; Bo and Ed reach two other units each, but Ed, alone in Z,
     has no tie inside his unit, so only Bo spans a boundary."""
     people = [["a", "Anna", "X"], ["b", "Bo", "X"], ["c", "Cy", "Y"], ["d", "Di", "Y"], ["e", "Ed", "Z"]]
-    _, m = measure(tmp_path, people, [["a", "b"], ["b", "a"], ["c", "d"], ["d", "c"], ["c", "a"], ["c", "b"],
-                                      ["d", "e"], ["b", "e"]])
+    _, m = hand_made(tmp_path, people, [["a", "b"], ["b", "a"], ["c", "d"], ["d", "c"], ["c", "a"], ["c", "b"],
+                                        ["d", "e"], ["b", "e"]])
     found = texts(m)
     assert found["one_person_bridge"] == ["X and Y are connected through one person (Cy): both ties between the "
                                           "two units are theirs."]

@@ -10,26 +10,16 @@ from pathlib import Path
 
 import pytest
 
-import ona
 from ona.cli import cli
 from ona.report import findings
 from ona.report.html_map import map_data, unit_map_data, write_map, write_unit_map
 from ona.report.index_page import write_index
 
-from conftest import page_text, wait_until, write_csv
+from conftest import hand_made, page_text, team, wait_until, write_csv
 
 
 def clique(ids: list[str]) -> list[list[str]]:
     return [[a, b] for a in ids for b in ids if a != b]
-
-
-def measure(tmp_path: Path, people: list[list[str]], ties: list[list[str]]):
-    """Measure a hand-made organisation: ``people`` rows (id, name, unit), ``ties`` rows (source,
-    target); everyone who names someone answered the survey."""
-    roster = ona.read_roster(write_csv(tmp_path / "roster.csv", [["id", "Name", "Department"], *people]))
-    graph = ona.build_graph(roster, ona.read_ties(write_csv(tmp_path / "ties.csv", [["Source", "Target"], *ties]),
-                                                  roster))
-    return graph, ona.measure(graph, by="Department")
 
 
 def texts(measurement) -> dict[str, list[str]]:
@@ -37,10 +27,6 @@ def texts(measurement) -> dict[str, list[str]]:
     for f in findings(measurement):
         out.setdefault(f.key, []).append(f.text)
     return out
-
-
-def team(unit: str, n: int, prefix: str) -> list[list[str]]:
-    return [[f"{prefix}{i}", f"Person {prefix.upper()}{i}", unit] for i in range(1, n + 1)]
 
 
 # The tester's "singleton" organisation: Alpha and Beta (four people each, everyone naming everyone),
@@ -59,7 +45,7 @@ def test_a_relationship_named_both_ways_is_two_people_not_one(tmp_path):
     people = team("Beta", 4, "b") + team("Gamma", 4, "c")
     ties = ([["b1", "b2"], ["b2", "b3"], ["b3", "b4"], ["b4", "b1"], ["c1", "c2"], ["c2", "c3"], ["c3", "c1"],
              ["c4", "c1"], ["b1", "c1"], ["c1", "b1"]])
-    _, m = measure(tmp_path, people, ties)
+    _, m = hand_made(tmp_path, people, ties)
     found = texts(m)
     assert "one_person_bridge" not in found
     assert found["single_tie_pairs"] == ["Beta and Gamma are connected by a single relationship, between Person B1 "
@@ -71,7 +57,7 @@ def test_a_relationship_named_both_ways_is_two_people_not_one(tmp_path):
 def test_units_working_as_one_are_named_in_their_groups(tmp_path):
     """In the singleton organisation the communities join Alpha with Gamma (whom Alpha's people name)
     and Beta with the Director: the page says which goes with which."""
-    _, m = measure(tmp_path, SINGLETON_PEOPLE, SINGLETON_TIES)
+    _, m = hand_made(tmp_path, SINGLETON_PEOPLE, SINGLETON_TIES)
     (sentence,) = texts(m)["units_vs_communities"]
     assert sentence.endswith(" Working as one with another unit: Alpha with Gamma; Beta with Director.")
 
@@ -82,7 +68,7 @@ def test_a_unit_nobody_answered_for_is_not_the_most_outward_looking(tmp_path):
     most closed and Alpha ((4 - 12) / 16 = -0.50), with three times as many ties inside as outside,
     the least closed (not "the most outward-looking"), and the sentence says which units were
     compared."""
-    _, m = measure(tmp_path, SINGLETON_PEOPLE, SINGLETON_TIES)
+    _, m = hand_made(tmp_path, SINGLETON_PEOPLE, SINGLETON_TIES)
     found = texts(m)
     assert found["most_closed_unit"] == ["Beta is the most closed of the 2 units of two or more people with at least "
                                          "one respondent (E-I -0.60: 12 ties inside, 3 with other units)."]
@@ -97,8 +83,8 @@ def test_a_one_person_unit_left_out_of_the_ranking_is_said(tmp_path):
     in Z, who names a2. Z is not ranked (no tie can be inside it), and the sentence says so: A is at
     E-I (2 - 2) / 4 = 0.00 (no sign: balanced), B at (3 - 2) / 5 = +0.20."""
     people = [["a1", "Anna", "A"], ["a2", "Ali", "A"], ["b1", "Bo", "B"], ["b2", "Bea", "B"], ["e", "Ed", "Z"]]
-    _, m = measure(tmp_path, people, [["a1", "a2"], ["a2", "a1"], ["a1", "b1"], ["b1", "b2"], ["b2", "b1"],
-                                      ["b1", "e"], ["b2", "e"], ["e", "a2"]])
+    _, m = hand_made(tmp_path, people, [["a1", "a2"], ["a2", "a1"], ["a1", "b1"], ["b1", "b2"], ["b2", "b1"],
+                                        ["b1", "e"], ["b2", "e"], ["e", "a2"]])
     found = texts(m)
     assert found["most_closed_unit"] == ["A is the most closed of the 2 units of two or more people (E-I 0.00: "
                                          "2 ties inside, 2 with other units)."]
@@ -111,7 +97,7 @@ def test_one_unit_gets_no_sentence_that_compares_units(tmp_path):
     the units say nothing, so the page leaves them out; it says there is no boundary to measure (it
     said "0% of collaboration crosses unit lines") and that the unit works as two groups."""
     people = team("Only", 4, "a") + team("Only", 4, "b")
-    _, m = measure(tmp_path, people, clique(["a1", "a2", "a3", "a4"]) + [["a1", "b1"], ["b1", "b2"], ["b2", "b3"]])
+    _, m = hand_made(tmp_path, people, clique(["a1", "a2", "a3", "a4"]) + [["a1", "b1"], ["b1", "b2"], ["b2", "b3"]])
     write_index(m, tmp_path / "index.html")
     page = page_text(tmp_path / "index.html")
     assert ("Everyone is in one unit (Only, by Department), so there is no unit boundary to measure: ties across "
@@ -126,7 +112,7 @@ def test_the_response_rate_says_people_nobody_named_have_no_tie(tmp_path):
     """Of 8 people, a1-a4 and b1 answered (5 of 8 = 62.5%, read as a person rounds it: 63%); b2 and b3
     were named, b4 was named by nobody: he is on the map with no tie at all."""
     people = team("A", 4, "a") + team("B", 4, "b")
-    _, m = measure(tmp_path, people, clique(["a1", "a2", "a3", "a4"]) + [["a1", "b1"], ["b1", "b2"], ["b1", "b3"]])
+    _, m = hand_made(tmp_path, people, clique(["a1", "a2", "a3", "a4"]) + [["a1", "b1"], ["b1", "b2"], ["b1", "b3"]])
     assert texts(m)["response_rate"] == ["63% of people answered the survey (5 of 8); people who did not answer "
                                          "appear only where colleagues named them (1 person nobody named has no tie)."]
 
@@ -143,7 +129,7 @@ def test_the_person_panel_says_how_many_brokerage_roles_are_across_units(tmp_pat
     units; the map's panel says both numbers. Di, with 1 tie from another unit and none inside, has
     E-I +1.00, written with its sign as on index.html."""
     people = [["a", "Anna", "X"], ["b", "Bo", "X"], ["c", "Cy", "X"], ["d", "Di", "Y"]]
-    graph, m = measure(tmp_path, people, [["a", "b"], ["b", "c"], ["b", "d"]])
+    graph, m = hand_made(tmp_path, people, [["a", "b"], ["b", "c"], ["b", "d"]])
     nodes = {n["id"]: n for n in map_data(graph, m)["nodes"]}
     assert _metrics(nodes["b"])["Brokerage roles"] == "2, of them 1 across units"
     assert _metrics(nodes["d"])["E-I index"] == "+1.00"
@@ -154,7 +140,7 @@ def test_the_person_panel_says_how_many_brokerage_roles_are_across_units(tmp_pat
 
 def test_sizing_by_brokerage_says_it_counts_every_role(tmp_path):
     people = [["a", "Anna", "X"], ["b", "Bo", "X"], ["c", "Cy", "X"], ["d", "Di", "Y"]]
-    graph, m = measure(tmp_path, people, [["a", "b"], ["b", "c"], ["b", "d"]])
+    graph, m = hand_made(tmp_path, people, [["a", "b"], ["b", "c"], ["b", "d"]])
     write_map(graph, m, tmp_path / "map.html", size_by="brokerage")
     assert ("size = brokerage roles, all five Gould &amp; Fernandez roles (the coordinator&#x27;s, inside one "
             "unit, included), arrows point") in (tmp_path / "map.html").read_text(encoding="utf-8")
@@ -164,7 +150,7 @@ def _big_units(tmp_path: Path):
     """A and B, 50 people each: a1 -> a2 and a2 -> a1 inside A (2 of 2,450 possible ties), a1 -> b1
     the only tie from A to B (1 of 2,500: 0.04%), b1 -> a1 and b2 -> a1 back."""
     people = team("A", 50, "a") + team("B", 50, "b")
-    return measure(tmp_path, people, [["a1", "a2"], ["a2", "a1"], ["a1", "b1"], ["b1", "a1"], ["b2", "a1"]])
+    return hand_made(tmp_path, people, [["a1", "a2"], ["a2", "a1"], ["a1", "b1"], ["b1", "a1"], ["b2", "a1"]])
 
 
 def test_the_unit_map_tooltips_write_density_and_ties_as_index_does(tmp_path):

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
@@ -15,19 +14,7 @@ from hypothesis import strategies as st
 import ona
 from ona.cli import cli
 
-from conftest import write_csv
-
-
-def measure(tmp_path: Path, people: list[list[str]], ties: list[list[str]], **options):
-    """Measure a hand-made organisation: ``people`` rows (id, name, unit), ``ties`` rows (source, target)."""
-    roster = ona.read_roster(write_csv(tmp_path / "roster.csv", [["id", "Name", "Department"], *people]))
-    graph = ona.build_graph(roster, ona.read_ties(write_csv(tmp_path / "ties.csv", [["Source", "Target"], *ties]),
-                                                  roster))
-    return graph, ona.measure(graph, by="Department", **{"permutations": 0, **options})
-
-
-def team(unit: str, n: int, prefix: str) -> list[list[str]]:
-    return [[f"{prefix}{i}", f"Person {prefix.upper()}{i}", unit] for i in range(1, n + 1)]
+from conftest import hand_made, team, write_csv
 
 
 # --- 1. Figures are rounded half up, on their decimal value ---------------------------------------
@@ -97,7 +84,8 @@ def test_the_person_panel_writes_every_figure_with_decimals_to_two_decimals_even
     a2's figures are; the counts stay whole (1 other unit reached, 2 brokerage roles)."""
     from ona.report.html_map import map_data
 
-    graph, m = measure(tmp_path, team("A", 3, "a") + team("B", 1, "b"), [["a1", "a2"], ["a1", "a3"], ["a1", "b1"]])
+    graph, m = hand_made(tmp_path, team("A", 3, "a") + team("B", 1, "b"), [["a1", "a2"], ["a1", "a3"], ["a1", "b1"]],
+                         permutations=0)
     assert float(m.people.loc["a1", "effective_size"]) == 3.0
     panels = {node["id"]: dict(node["metrics"]) for node in map_data(graph, m)["nodes"]}
     a1 = panels["a1"]
@@ -121,7 +109,7 @@ def test_the_fragile_links_table_names_the_first_units_person_first(tmp_path):
     the link between A and B is one relationship, b1 -> a1. The finding says "between Anna and Bo"
     (A's person first) and so does the table's row: "Anna, Bo"."""
     people = [["b1", "Bo", "B"], ["b2", "Bea", "B"], ["a1", "Anna", "A"], ["a2", "Al", "A"]]
-    _, m = measure(tmp_path, people, [["a1", "a2"], ["b1", "b2"], ["b1", "a1"]])
+    _, m = hand_made(tmp_path, people, [["a1", "a2"], ["b1", "b2"], ["b1", "a1"]], permutations=0)
     bridge = m.extra["fragile_bridges"].iloc[0]
     assert (bridge["unit_a"], bridge["unit_b"], bridge["cut_by"]) == ("A", "B", "b1; a1")
     found = {f.key: f.text for f in ona.report.findings(m)}
