@@ -20,7 +20,7 @@ import math
 import re
 import zipfile
 from collections.abc import Collection, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import NamedTuple
 
@@ -112,6 +112,13 @@ class Table:
     #: the columns of a Qualtrics export whose answers are typed in (a text entry question, an
     #: option's text box), not chosen from the question's choices
     typed_columns: frozenset[str] = field(default=frozenset(), repr=False)
+    #: the records of a text file (CSV, TSV) with a filled cell past the header's last named column,
+    #: as ``cells-past-header`` errors (:func:`_cells_past_header`): a roster, an edge list and a
+    #: matrix refuse them; a wide sheet reads such cells as more of the respondent's colleagues
+    past_header: tuple[Problem, ...] = field(default=(), repr=False)
+    #: the spreadsheet rows that repeat the header (two exports pasted together), left out of
+    #: ``frame`` (:meth:`header_again_problems`)
+    header_again: tuple[int, ...] = field(default=(), repr=False)
 
     @property
     def headers(self) -> list[str]:
@@ -125,6 +132,16 @@ class Table:
         return [error_problem(cell, error=used is None or cell.column in used, path=self.path, sheet=self.sheet,
                               column=self.letters.get(cell.column, cell.column) if cell.column in by_letter else None)
                 for cell in self.cell_errors]
+
+    def header_again_problems(self) -> list[Problem]:
+        """A ``repeated-header`` warning for the rows that repeat the header, which are not read."""
+        if not self.header_again:
+            return []
+        one = len(self.header_again) == 1
+        return [self.problem(
+            "repeated-header", f"{rows_named(self.header_again)} repeat{'s' if one else ''} the header (two "
+            f"exports pasted together?) and {'is' if one else 'are'} not read as {'a record' if one else 'records'}: "
+            "check that the columns below are in the header's order", severity="warning")]
 
     def hidden_problems(self, roster: bool) -> list[Problem]:
         """Warnings that rows (``hidden-rows``, one for the sheet) and columns (``hidden-column``, one
@@ -518,12 +535,13 @@ def _header_index(path: Path, sheet: str | None, top: list[list[str]], header_ro
 
 def _table_from_cells(path: Path, sheet: str | None, cells: list[list], header_row: int | None, merged=None,
                       wanted: Sequence[Sequence[str]] | None = None, errors: Sequence = (),
-                      hidden: _Hidden | None = None) -> Table:
+                      hidden: _Hidden | None = None, text_file: bool = False) -> Table:
     """The :class:`Table` of a sheet's cells: the header is found on the top rows (it spans several
     rows where cells merged down from it show so, see :func:`_header_span`), the records are the
     rows below it. ``errors`` are the sheet's cells that hold an Excel error, as (row, column index
     from 0, text, left by a formula): those of the header and the records become
-    :attr:`Table.cell_errors`."""
+    :attr:`Table.cell_errors`. Of a text file (``text_file``), the records with a cell filled past
+    the header's last named column are :attr:`Table.past_header`."""
     top = [[cell_text(v) for v in row] for row in cells[:max(_HEADER_SCAN_ROWS, header_row or 0)]]
     h = _header_index(path, sheet, top, header_row, wanted)
     survey = _survey_tool_header(top, h, header_row is not None)
@@ -533,6 +551,7 @@ def _table_from_cells(path: Path, sheet: str | None, cells: list[list], header_r
         first, h = _header_span(h, merged, len(top), header_row is not None)
         header = _header_text(top, first, h)
     body = cells[h + 1:]
+    past_header = _cells_past_header(path, header, body, h) if text_file else ()
     width = max([len(header), *map(len, body)]) if body else len(header)
     if errors:
         errors = _spread_over_merged(errors, merged)
@@ -545,8 +564,29 @@ def _table_from_cells(path: Path, sheet: str | None, cells: list[list], header_r
         if (kind := _cell_kinds(col)) is not None:
             kinds[j] = kind
     columns += [np.asarray([""] * len(body), dtype=object) for _ in range(width - len(columns))]
-    return _assemble_table(path, sheet, h, header, columns, len(body), kinds=kinds,
-                           errors=[e for e in errors if e[0] > first], hidden=hidden, survey=survey)
+    table = _assemble_table(path, sheet, h, header, columns, len(body), kinds=kinds,
+                            errors=[e for e in errors if e[0] > first], hidden=hidden, survey=survey)
+    return replace(table, past_header=past_header) if past_header else table
+
+
+def _cells_past_header(path: Path, header: list[str], body: list[list[str]], h: int) -> tuple[Problem, ...]:
+    """A ``cells-past-header`` error for each record of a text file (CSV, TSV) with a filled cell
+    past the header's last named column: almost always a delimiter inside a cell that is not
+    quoted (a name written "Hansen, Mette", a decimal comma in 2,5), which shifts the record's
+    cells into the wrong columns: a surname in the unit column, without a word. (A workbook's
+    column without a header is kept as "column D".)"""
+    named = max((j + 1 for j, name in enumerate(header) if name), default=0)
+    problems = []
+    for i, row in enumerate(body):
+        extra = next((j for j in range(named, len(row)) if row[j].strip()), None) if len(row) > named else None
+        if extra is not None:
+            filled = max(j + 1 for j in range(len(row)) if row[j].strip())
+            problems.append(Problem(
+                "cells-past-header", f"the record has {filled} cells where the header names {named} columns: a "
+                "delimiter inside a cell that is not in quotes (a name written 'Last, First', a decimal comma)? "
+                "Put such cells in double quotes, or give the extra column a header",
+                path=str(path), row=h + 2 + i, column=_column_letter(extra)))
+    return tuple(problems)
 
 
 def _spread_over_merged(errors: Sequence, merged) -> list:
@@ -595,10 +635,14 @@ def _assemble_table(path: Path, sheet: str | None, h: int, header: list[str], co
         else:
             seen[key] = 1
         names.append(name)
-    # Records are the rows below the header with at least one kept cell filled.
+    # Records are the rows below the header with at least one kept cell filled, other than a row
+    # that repeats the header (two exports pasted together, each with its header).
     nonblank = np.zeros(n_body, dtype=bool)
     for j in keep:
         nonblank |= filled[j]
+    repeated_header = _header_again(header, columns, keep)
+    if len(repeated_header):
+        nonblank[repeated_header] = False
     everything = bool(nonblank.all())
     index = None if everything else np.flatnonzero(nonblank)
     data = {}
@@ -629,7 +673,30 @@ def _assemble_table(path: Path, sheet: str | None, h: int, header: list[str], co
     return Table(path=str(path), sheet=sheet, header_row=h + 1, frame=frame, rows=rows,
                  letters={name: _column_letter(j) for name, j in zip(names, keep)}, kinds=kinds,
                  cell_errors=cell_errors, hidden_rows=hidden_rows, hidden_columns=hidden_columns,
-                 tool_columns=tool, typed_columns=typed)
+                 tool_columns=tool, typed_columns=typed,
+                 header_again=tuple(int(i) + h + 2 for i in repeated_header))
+
+
+def _header_again(header: list[str], columns: list, keep: list[int]) -> np.ndarray:
+    """The positions (from 0, below the header) of the records whose every cell under a named
+    column is that column's header again (case and edge white space aside): the header of a second
+    export pasted below the first. Only rows whose first named cell is its header as written are
+    looked at (one comparison per row)."""
+    named = [j for j in keep if header[j]]
+    if len(named) < 2:
+        return np.zeros(0, dtype=np.int64)
+    first = columns[named[0]]
+    candidates = np.flatnonzero(np.asarray(first == header[named[0]], dtype=bool)) if len(first) else \
+        np.zeros(0, dtype=np.int64)
+    if not len(candidates):
+        return candidates
+
+    def cell(j, i):
+        column = columns[j]
+        return str(column.iat[i] if isinstance(column, pd.Series) else column[i]).strip().lower()
+
+    return np.asarray([i for i in candidates if all(cell(j, i) == header[j].strip().lower() for j in named)],
+                      dtype=np.int64)
 
 
 def rows_named(rows: Sequence[int]) -> str:
@@ -1038,7 +1105,13 @@ def _utf16_without_mark(data: bytes) -> str | None:
 
 def _decode(data: bytes, path: Path, encoding: str | None) -> str:
     """The text of a file: in ``encoding`` when given, else by its byte-order mark, else UTF-8, else
-    Windows-1252 line by line. A byte-order mark is never content: it is dropped in every case."""
+    Windows-1252 line by line. A byte-order mark is never content: it is dropped in every case, also
+    at the start of a line further down (two exports pasted together, each with its own)."""
+    text = _decoded(data, path, encoding)
+    return re.sub("(?m)^\ufeff", "", text) if "\ufeff" in text else text
+
+
+def _decoded(data: bytes, path: Path, encoding: str | None) -> str:
     if encoding:
         try:
             text = data.decode(encoding)
@@ -1047,10 +1120,10 @@ def _decode(data: bytes, path: Path, encoding: str | None) -> str:
                                 "--roster-encoding or --ties-encoding (encoding= in Python), or save the file again "
                                 "as CSV UTF-8") from exc
         return text[1:] if text.startswith("\ufeff") else text
-    if data.startswith(codecs.BOM_UTF8):
-        return data[len(codecs.BOM_UTF8):].decode("utf-8", errors="strict")
     if data.startswith(codecs.BOM_UTF16_LE) or data.startswith(codecs.BOM_UTF16_BE):
         return data.decode("utf-16")
+    if data.startswith(codecs.BOM_UTF8):  # (UTF-8, or pasted together with a Windows-1252 export: below)
+        data = data[len(codecs.BOM_UTF8):]
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
@@ -1286,7 +1359,15 @@ def _read_text_columnar(path: Path, data: bytes, header_row: int | None, delimit
         filled.append(_filled_cells(column))
     header = survey_header if survey is not None else top[h]
     header = header + [""] * (width - len(header))
-    return _assemble_table(path, None, h, header, columns, parsed.num_rows, filled, survey=survey)
+    table = _assemble_table(path, None, h, header, columns, parsed.num_rows, filled, survey=survey)
+    named = max((j + 1 for j, name in enumerate(header) if name), default=0)
+    if named < width and any(f.any() for f in filled[named:]):
+        # (as _cells_past_header finds them; the rows are few, so read cell by cell)
+        past = np.flatnonzero(np.logical_or.reduce(filled[named:]))
+        body = [[columns[j].iat[i] for j in range(width)] for i in past]
+        found = _cells_past_header(path, header, body, h)
+        table = replace(table, past_header=tuple(replace(p, row=h + 2 + int(i)) for p, i in zip(found, past)))
+    return table
 
 
 def _read_parquet(path: Path, sheet: str | None, header_row: int | None) -> Table:
@@ -1352,7 +1433,7 @@ def read_table(path: str | Path, sheet: str | None = None, *, header_row: int | 
         if table is not None:
             return table
         cells = _read_text_cells(p, delimiter, encoding, data)
-        return _table_from_cells(p, None, cells, header_row, wanted=wanted_headers)
+        return _table_from_cells(p, None, cells, header_row, wanted=wanted_headers, text_file=True)
     if suffix in PARQUET_SUFFIXES:
         return _read_parquet(p, sheet, header_row)
     # Unknown suffix: sniff the content.

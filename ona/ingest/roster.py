@@ -184,6 +184,7 @@ def _validated_roster(table: Table, id_col: str, name_col: str | None, email_col
     rows = row_numbers(table.rows)
     if len(frame) == 0:
         problems.append(table.problem("no-records", "has a header but no people below it", row=table.header_row))
+    problems.extend(table.past_header)  # (a record's cells shifted: "Hansen, Mette" not in quotes)
     # Only the flagged rows are visited one by one: a 50,000-person roster has none.
     blank_id = (ids == "").to_numpy()
     # (Looking for repeats costs a hash of every id; finding where they are, a second one.)
@@ -201,12 +202,16 @@ def _validated_roster(table: Table, id_col: str, name_col: str | None, email_col
             problems.append(table.problem(
                 "duplicate-id", f"this id is already used on row {first_row[ids.iat[i]]}; ids must be unique",
                 row=int(rows[i]), column=id_col))
-    if email_col and email_col != id_col:
+    # Addresses match ignoring case, so two that differ only in case are one person's, also when
+    # the address is the id (ids repeated exactly are reported above as duplicate-id).
+    if email_col:
         mails = frame[email_col].str.lower()
-        if not mails.is_unique and (repeated := (mails.duplicated(keep="first") & (mails != "")).to_numpy()).any():
+        if not mails.is_unique and (again := (mails.duplicated(keep="first") & (mails != "")).to_numpy()).any():
+            if email_col == id_col:
+                again = again & ~repeated
             firsts = ~mails.duplicated(keep="first").to_numpy() & (mails != "").to_numpy()
             seen = dict(zip(mails[firsts].tolist(), rows[firsts].tolist()))
-            for i in np.flatnonzero(repeated):
+            for i in np.flatnonzero(again):
                 problems.append(table.problem(
                     "duplicate-email", f"this email address is already used on row {seen[mails.iat[i]]}",
                     row=int(rows[i]), column=email_col))
@@ -220,6 +225,7 @@ def _validated_roster(table: Table, id_col: str, name_col: str | None, email_col
     # a warning (see Roster.check_cells for the column measured by --by).
     problems = table.with_error_cells(problems, used=(id_col, name_col, email_col, *unit_cols))
     problems += table.hidden_problems(roster=True)
+    problems += table.header_again_problems()
     errors = [p for p in problems if p.severity == "error"]
     if errors:
         raise InputError(problems)

@@ -47,6 +47,8 @@ _WEIGHT_WORDS = re.compile(r"^(?:" + "|".join(
 _NOT_COLLEAGUES = frozenset(ALIASES["id"] + ALIASES["name"] + ALIASES["email"] + ALIASES["response"]
                             + ["respondent id"])  # (SurveyMonkey's response number, when not the respondent)
 _COLLEAGUE_STEMS = frozenset(ALIASES["target"] + ALIASES["colleagues"])
+# A cell that is a plain number (an answer of another question, not a colleague: see _names_people).
+_PLAIN_NUMBER = re.compile(r"[0-9]+(?:[.,]0+)?")
 # A grid question's column: the question, then the row's label (here a colleague) in brackets.
 _BRACKETED = re.compile(r"^(.*?)\s*\[([^\[\]]+)\]\s*$", re.S)
 # A checkbox question's "Other" option (SurveyMonkey's "Other (please specify)", Qualtrics'
@@ -466,7 +468,9 @@ def _numbered(header: str) -> tuple[str, str | None]:
 def _respondent_column(table: Table, source_column) -> str:
     """Who answered: the ``--source-column``; else a source column by its header; else, in a
     survey tool's export, its email column, else its name column, else its first column that is
-    not the tool's (a timestamp, a response number); else the first column. In a
+    not the tool's (a timestamp, a response number); else a column headed as a roster's id, email
+    or name column (in that order: "Navn" beside a first column "Nr" that numbers the rows); else
+    the first column. In a
     SurveyMonkey export (a ``Collector ID`` column) ``Respondent ID`` numbers the responses: the
     email (or name) column is the respondent there too. A survey export whose respondent column so
     found is blank in every response (a web link records no one) is refused (``no-respondent``)."""
@@ -479,6 +483,10 @@ def _respondent_column(table: Table, source_column) -> str:
                                                                                   required=False) or found
     if found is None and survey:  # not the tool's timestamp or response number
         found = next((h for h in table.headers if not _not_colleague(table, h)), None)
+    if found is None and source_column is None:
+        # (a first column "Nr" numbering the rows beside a "Navn" column is not who answered)
+        found = next((column for role in ("id", "email", "name")
+                      if (column := find_column(table, role, None, required=False))), None)
     found = found or table.headers[0]
     if source_column is None and survey and len(table.frame) and \
             not (table.frame[found] != "").any():
@@ -496,12 +504,20 @@ def _colleague_columns(table: Table, respondent: str, names_person) -> list[tupl
 
     A column is a colleague column when its header says so (a target alias, possibly numbered:
     "Colleague 3", "Kollega 2"), when a frequency column follows it, when at least half its cells
-    name roster people, or when it is numbered with the stem of another colleague column ("Person 3"
-    beside "Person 1"). Frequency columns, the respondent's own id, name and email columns and the
-    response metadata of a survey export never are.
+    name roster people, or when it is
+    numbered with the stem of another colleague column ("Person 3" beside "Person 1"). Frequency
+    columns, the respondent's own id, name and email columns and the response metadata of a
+    survey export never are. A column whose cells are all plain numbers and name roster people
+    (ids) counts only when no other column is a colleague column: beside one, it holds the answers
+    of another question (years of service, a 1-5 rating) that name people by chance.
+
+    A colleague column's frequency column is the one that follows it; but where the colleague
+    columns and the frequency columns are numbered alike ("Kollega 1-3", then "Hvor ofte 1-3"),
+    each is the frequency column of its number.
     """
     others = [h for h in table.headers if h != respondent]
     found: dict[str, str | None] = {}
+    by_number: dict[str, str | None] = {}  # (found by its cells, all plain numbers: ids, or answers?)
     numbered: dict[str, tuple[str, str | None]] = {}
     for j, header in enumerate(others):
         if _is_weight_header(header) or _not_colleague(table, header):
@@ -511,12 +527,43 @@ def _colleague_columns(table: Table, respondent: str, names_person) -> list[tupl
         stem, number = _numbered(header)
         if number is not None:
             numbered[header] = (stem, weight)
-        if weight is not None or stem in _COLLEAGUE_STEMS or _share_matching(
-                [part for v in table.frame[header].to_list() for part in _split(v, names_person)], names_person) >= 0.5:
+        if weight is not None or stem in _COLLEAGUE_STEMS:
             found[header] = weight
+        elif _names_people(table.frame[header].to_list(), names_person):
+            (by_number if _plain_numbers(table.frame[header].to_list()) else found)[header] = weight
+    found = found or by_number
     stems = {numbered[h][0] for h in found if h in numbered}
-    return [(h, found[h] if h in found else numbered[h][1]) for h in others
-            if h in found or (h in numbered and numbered[h][0] in stems)]
+    columns = [(h, found[h] if h in found else numbered[h][1]) for h in others
+               if h in found or (h in numbered and numbered[h][0] in stems)]
+    return _frequencies_by_number(columns, [h for h in others if _is_weight_header(h)])
+
+
+def _names_people(cells: list[str], names_person) -> bool:
+    """True when at least half the non-blank ``cells`` (each may list several people) name roster people."""
+    return _share_matching([part for v in cells if v.strip() for part in _split(v, names_person)], names_person) >= 0.5
+
+
+def _plain_numbers(cells: list[str]) -> bool:
+    """True when every non-blank cell is a plain number (1, 12, 3.0)."""
+    filled = [v.strip() for v in cells if v.strip()]
+    return bool(filled) and all(_PLAIN_NUMBER.fullmatch(v) for v in filled)
+
+
+def _frequencies_by_number(columns: list[tuple[str, str | None]], weights: list[str]) -> list[tuple[str, str | None]]:
+    """``columns`` (colleague column, frequency column or None) with each numbered colleague column
+    given the frequency column of its number, when the sheet's frequency columns are numbered one
+    each (1, 2, 3 ...) and every numbered colleague column's number is among them; else as given."""
+    by_number: dict[str, str] = {}
+    for w in weights:
+        number = _numbered(w)[1]
+        if number is None or number in by_number:
+            return columns
+        by_number[number] = w
+    numbers = [_numbered(h)[1] for h, _ in columns]
+    if not by_number or any(n is not None and n not in by_number for n in numbers) or \
+            all(n is None for n in numbers):
+        return columns
+    return [(h, by_number[n] if n is not None else w) for (h, w), n in zip(columns, numbers)]
 
 
 def _wide(table: Table, records: TieRecords, source_column, target_column, weight_column, names_person) -> None:
@@ -566,6 +613,10 @@ def _wide(table: Table, records: TieRecords, source_column, target_column, weigh
                     row=table.header_row, column=header)])
     respondents = frame[respondent].to_list()
     records.used = [respondent, *(c for pair in person_columns for c in pair if c)]
+    weights = list(dict.fromkeys(w for _, w in person_columns if w))
+    if weights:  # (what the ties are weighted by, as `ona validate` and the method page say it)
+        records.weight_column = weights[0] if len(weights) == 1 else \
+            ", ".join(weights) if len(weights) <= 3 else f"{weights[0]} ... {weights[-1]} ({len(weights)} columns)"
     for i, row in enumerate(table.rows):
         records.respondents.append((respondents[i], (row, respondent)))
         for header, weight in person_columns:
@@ -749,6 +800,13 @@ def _comma_parts(parts: list[str], names_person) -> list[str]:
     return names
 
 
+def _refuse_cells_past_header(table: Table) -> None:
+    """Raise the records of a text file whose cells run past the header (:attr:`Table.past_header`):
+    in an edge list or a matrix they would put a weight or a name in the wrong column."""
+    if table.past_header:
+        raise InputError(list(table.past_header))
+
+
 def records_from_table(table: Table, match, *, shape: str | None = None, source_column=None,
                        target_column=None, weight_column=None, ambiguous=None,
                        date_column=None) -> tuple[str, TieRecords]:
@@ -778,11 +836,14 @@ def records_from_table(table: Table, match, *, shape: str | None = None, source_
     grid = _grid_columns(table, names_person) if shape != "edges" and not (
         shape is None and _has(table, "source") and _has(table, "target")) else []
     if grid:  # (a survey tool's grid question: respondents by colleagues, whatever the shape given)
+        _refuse_cells_past_header(table)
         if target_column is not None or weight_column is not None:
             _no_column_options(table, None, target_column, weight_column)
         _grid(table, records, source_column, grid, names_person)
         return "matrix", records
     shape = shape or detect_shape(table, match)
+    if shape != "wide":  # (a wide sheet reads cells past its header as more colleagues)
+        _refuse_cells_past_header(table)
     if shape == "edges":
         _edges(table, records, source_column, target_column, weight_column, match, date_column)
     elif shape == "matrix":

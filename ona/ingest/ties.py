@@ -604,7 +604,7 @@ def _tie_table_of(table: Table, roster: Roster, *, source_column, target_column,
     from .shapes import edge_list_without_header, records_from_table, unfinished_responses, without_survey_previews
 
     matcher = PersonMatcher(roster)
-    notes: list[Problem] = table.hidden_problems(roster=False)
+    notes: list[Problem] = table.header_again_problems() + table.hidden_problems(roster=False)
     previews = without_survey_previews(table)
     if previews is not None:
         table, warning = previews

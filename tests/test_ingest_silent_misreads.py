@@ -1,0 +1,161 @@
+"""Files an analyst really has that ona read without a word, and wrong: frequencies given to the
+wrong colleagues, years of service read as colleagues, a surname read as a department, one person
+counted twice, a second export's header counted as a person, answers credited to whoever has the
+row's number. Each test writes the file as it comes and asserts the exact ties, people or the
+error's place; every expected value is worked out by hand from the rows written here."""
+
+from __future__ import annotations
+
+import pytest
+
+import ona
+from ona.cli import cli
+
+from conftest import write_csv, write_xlsx
+
+ROSTER = [["Medarbejdernr", "Navn", "E-mail", "Afdeling"], ["1", "Anna Berg", "anna@k.dk", "A"],
+          ["2", "Bo Dahl", "bo@k.dk", "A"], ["3", "Carl Eng", "carl@k.dk", "B"], ["4", "Dora Fisk", "dora@k.dk", "B"],
+          ["5", "Eva Gran", "eva@k.dk", "B"]]
+
+
+@pytest.fixture
+def roster(tmp_path):
+    return ona.read_roster(write_csv(tmp_path / "roster.csv", ROSTER))
+
+
+def ties_of(ties) -> list[tuple]:
+    return sorted(zip(ties.ties["source"], ties.ties["target"], ties.ties["weight"]))
+
+
+def test_frequency_columns_after_all_colleague_columns_go_with_the_colleague_of_their_number(roster, tmp_path):
+    """Kollega 1-3, then Hvor ofte 1-3: Anna names Bo (5), Carl (1) and Dora (2); Bo names Anna (4),
+    Eva (3) and Carl (1). Before, only the column right after a colleague column was its frequency:
+    Kollega 3 took Hvor ofte 1 and the others weighed 1."""
+    path = tmp_path / "wide.csv"
+    path.write_text("Respondent;Kollega 1;Kollega 2;Kollega 3;Hvor ofte 1;Hvor ofte 2;Hvor ofte 3\n"
+                    "Anna Berg;Bo Dahl;Carl Eng;Dora Fisk;5;1;2\n"
+                    "Bo Dahl;Anna Berg;Eva Gran;Carl Eng;4;3;1\n", encoding="utf-8")
+    ties = ona.read_ties(path, roster)
+    assert ties_of(ties) == [("1", "2", 5.0), ("1", "3", 1.0), ("1", "4", 2.0),
+                             ("2", "1", 4.0), ("2", "3", 1.0), ("2", "5", 3.0)]
+    assert ties.weight_column == "Hvor ofte 1, Hvor ofte 2, Hvor ofte 3"
+
+
+def test_validate_says_what_a_wide_sheet_is_weighted_by(runner, tmp_path):
+    """A wide sheet with a frequency column after each colleague column said "every tie weighing 1"."""
+    write_csv(tmp_path / "roster.csv", ROSTER)
+    write_csv(tmp_path / "wide.csv", [["Respondent", "Colleague 1", "Frequency 1", "Colleague 2", "Frequency 2"],
+                                      ["Anna Berg", "Bo Dahl", "5", "Carl Eng", "2"]])
+    result = runner.invoke(cli, ["validate", "--roster", str(tmp_path / "roster.csv"),
+                                 "--ties", str(tmp_path / "wide.csv")])
+    assert result.exit_code == 0, result.output
+    assert ("Read: wide.csv: a wide survey sheet, 2 ties from 1 respondent, weighted by Frequency 1, Frequency 2"
+            in result.output.splitlines())
+
+
+def test_the_answers_of_number_questions_are_not_read_as_colleagues_with_numbered_ids(roster, tmp_path):
+    """A Microsoft Forms export (Danish): who do you work with (names), years of service and a 1-5
+    rating. The roster numbers its people 1-5, so the numbers name people too; but beside a column
+    of names they are answers. Anna names Bo and Carl, Bo names Anna, Carl names Dora, Eva and Anna,
+    Dora no one: 6 ties, every one weighing 1, and Dora is a respondent with none."""
+    path = write_xlsx(tmp_path / "forms.xlsx", [
+        ["Id", "Starttidspunkt", "Fuldførelsestidspunkt", "Mail", "Navn", "Hvem arbejder du sammen med?",
+         "Hvor mange år har du været ansat?", "Hvor tilfreds er du (1-5)?"],
+        [1, "2025-03-01 09:00", "2025-03-01 09:05", "anna@k.dk", "Anna Berg", "Bo Dahl;Carl Eng;", 3, 4],
+        [2, "2025-03-01 09:10", "2025-03-01 09:12", "bo@k.dk", "Bo Dahl", "Anna Berg;", 5, 2],
+        [3, "2025-03-01 10:00", "2025-03-01 10:04", "carl@k.dk", "Carl Eng", "Dora Fisk;Eva Gran;Anna Berg;", 1, 5],
+        [4, "2025-03-01 11:00", "2025-03-01 11:01", "dora@k.dk", "Dora Fisk", "", 2, 3]])
+    ties = ona.read_ties(path, roster)
+    assert ties_of(ties) == [("1", "2", 1.0), ("1", "3", 1.0), ("2", "1", 1.0),
+                             ("3", "1", 1.0), ("3", "4", 1.0), ("3", "5", 1.0)]
+    assert set(ties.respondents) == {"1", "2", "3", "4"}
+
+
+def test_a_column_of_ids_is_still_a_colleague_column_when_it_is_the_only_one(roster, tmp_path):
+    """Respondent, then one unnamed column of colleague ids: nothing else names anyone, so the ids do."""
+    path = write_csv(tmp_path / "wide.csv", [["Respondent", "Who?"], ["Anna Berg", "2"], ["Bo Dahl", "3"]])
+    assert ties_of(ona.read_ties(path, roster)) == [("1", "2", 1.0), ("2", "3", 1.0)]
+
+
+def test_a_wide_sheet_numbered_by_row_is_answered_by_the_name_beside_the_number(roster, tmp_path):
+    """Nr numbers the rows 1-3, Navn says who answered: Carl names Anna and Bo, Eva names Dora and
+    Carl, Anna names Eva. Before, the answers were Anna's (Nr 1), Bo's and Carl's."""
+    path = tmp_path / "wide.csv"
+    path.write_text("Nr;Navn;Kollega 1;Kollega 2\n1;Carl Eng;Anna Berg;Bo Dahl\n2;Eva Gran;Dora Fisk;Carl Eng\n"
+                    "3;Anna Berg;Eva Gran;\n", encoding="utf-8")
+    assert ties_of(ona.read_ties(path, roster)) == [("1", "5", 1.0), ("3", "1", 1.0), ("3", "2", 1.0),
+                                                    ("5", "3", 1.0), ("5", "4", 1.0)]
+
+
+def test_a_name_written_last_first_without_quotes_is_an_error_not_a_department(runner, tmp_path):
+    """Rows 2 and 4 have a comma in the name and no quotes: four cells under three headers. Read as
+    they were, Hansen's department was "Mette" and "HR" went to a column D; now each is an error at
+    its row and the first column past the header, and nothing is written."""
+    roster = tmp_path / "roster.csv"
+    roster.write_text("id,Name,Department\n1,Hansen, Mette,HR\n2,Ole Olsen,Finance\n3,Berg, Lise,Finance\n"
+                      "4,Bo Dahl,HR\n", encoding="utf-8")
+    write_csv(tmp_path / "ties.csv", [["Source", "Target"], ["1", "2"]])
+    result = runner.invoke(cli, ["analyze", "--roster", str(roster), "--ties", str(tmp_path / "ties.csv"),
+                                 "--out", str(tmp_path / "out")])
+    assert result.exit_code == 2
+    errors = [line for line in result.output.splitlines() if "[cells-past-header]" in line]
+    assert [line.split(":")[1] for line in errors] == [" roster.csv, row 2, column 'D'",
+                                                       " roster.csv, row 4, column 'D'"]
+    assert "the record has 4 cells where the header names 3 columns" in errors[0]
+    assert "Mette" not in result.output and not (tmp_path / "out").exists()
+
+
+def test_a_decimal_comma_in_an_edge_list_without_quotes_is_an_error(roster, tmp_path):
+    """1,2,2,5 under Source,Target,Weight was the tie 1 -> 2 of weight 2 (the 5 in a column D)."""
+    path = tmp_path / "ties.csv"
+    path.write_text("Source,Target,Weight\n1,2,2,5\n1,3,3\n2,3,1,5\n", encoding="utf-8")
+    with pytest.raises(ona.InputError) as caught:
+        ona.read_ties(path, roster)
+    assert [(p.code, p.row, p.column) for p in caught.value.problems] == [("cells-past-header", 2, "D"),
+                                                                          ("cells-past-header", 4, "D")]
+
+
+def test_a_large_csv_read_by_pyarrow_finds_the_same_shifted_record(tmp_path):
+    """Over a megabyte, pyarrow parses the file; a header with a trailing delimiter gives every
+    record the same width, so the shifted record is found by its filled fourth cell: row 3,002."""
+    rows = ["id,Name,Department,"] + [f"{i},Person {i},HR," for i in range(60_000)]
+    rows[3001] = "3000,Hansen, Mette,HR"
+    path = tmp_path / "roster.csv"
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    assert path.stat().st_size > 1 << 20
+    with pytest.raises(ona.InputError) as caught:
+        ona.read_roster(path)
+    assert [(p.code, p.row, p.column) for p in caught.value.problems] == [("cells-past-header", 3002, "D")]
+
+
+def test_a_wide_sheet_still_reads_cells_past_its_header_as_more_colleagues(roster, tmp_path):
+    """Respondent;Colleagues with "Bo Dahl; Carl Eng" not quoted: the second name is a third cell."""
+    path = tmp_path / "wide.csv"
+    path.write_text("Respondent;Colleagues\nAnna Berg;Bo Dahl; Carl Eng\n", encoding="utf-8")
+    assert ties_of(ona.read_ties(path, roster)) == [("1", "2", 1.0), ("1", "3", 1.0)]
+
+
+def test_two_addresses_that_differ_only_in_case_are_one_person_also_when_the_address_is_the_id(runner, tmp_path):
+    """No id column: the email is the id. Mette's address on rows 2 and 4 differs only in case, and
+    addresses match ignoring case, so a tie to her could go to either row."""
+    write_csv(tmp_path / "roster.csv", [["Name", "Email", "Department"], ["Mette Hansen", "Mette.Hansen@k.dk", "HR"],
+                                        ["Ole Olsen", "ole@k.dk", "HR"],
+                                        ["Mette Hansen", "mette.hansen@k.dk", "Finance"]])
+    result = runner.invoke(cli, ["validate", "--roster", str(tmp_path / "roster.csv")])
+    assert result.exit_code == 1
+    assert ("Error: roster.csv, row 4, column 'Email': this email address is already used on row 2 "
+            "[duplicate-email]") in result.output.splitlines()
+
+
+def test_a_roster_pasted_together_from_two_exports_has_its_second_header_left_out(runner, tmp_path):
+    """Two exports, each with a byte-order mark and a header; the second is Windows-1252 (Børge).
+    The second header (row 3) was a person with id "\\ufeffid" in a unit "Department"."""
+    first = "\ufeffid,Name,Department\r\n1,Ann Berg,HR\r\n".encode("utf-8")
+    second = b"\xef\xbb\xbfid,Name,Department\r\n" + "2,Børge Lund,IT\r\n".encode("cp1252")
+    (tmp_path / "roster.csv").write_bytes(first + second)
+    roster = ona.read_roster(tmp_path / "roster.csv")
+    assert roster.people.index.tolist() == ["1", "2"] and list(roster.rows) == [2, 4]
+    assert roster.people["Name"].tolist() == ["Ann Berg", "Børge Lund"]
+    assert roster.people["Department"].tolist() == ["HR", "IT"]
+    assert [(w.code, w.row) for w in roster.warnings] == [("repeated-header", None)]
+    assert "row 3 repeats the header" in roster.warnings[0].message
