@@ -159,3 +159,52 @@ def test_a_roster_pasted_together_from_two_exports_has_its_second_header_left_ou
     assert roster.people["Department"].tolist() == ["HR", "IT"]
     assert [(w.code, w.row) for w in roster.warnings] == [("repeated-header", None)]
     assert "row 3 repeats the header" in roster.warnings[0].message
+
+
+LAYERED = [["Source", "Target", "Question"], ["1", "2", "Advice"], ["2", "3", "advice"], ["3", "4", "Advice "],
+           ["4", "5", ""], ["5", "1", "Work"]]
+
+
+def test_a_layer_written_in_another_case_is_the_same_question(roster, tmp_path):
+    """Advice, advice and "Advice " are one question: --layer Advice keeps its three ties (rows 2-4);
+    before, it kept the two spelt "Advice" and left 2 -> 3 out without a word."""
+    path = write_csv(tmp_path / "layers.csv", LAYERED)
+    ties = ona.read_ties(path, roster, layer="Advice")
+    assert ties_of(ties) == [("1", "2", 1.0), ("2", "3", 1.0), ("3", "4", 1.0)]
+    spellings = [w for w in ties.warnings if w.code == "layer-spellings"]
+    assert [w.message for w in spellings] == ["the layer 'Advice' is also written 'advice': read as one layer, "
+                                              "named as first written"]
+
+
+def test_a_tie_with_a_blank_layer_beside_named_ones_is_counted_and_said(roster, tmp_path):
+    """Row 5 names no question: it counts in the combined network (5 ties) and in no layer."""
+    path = write_csv(tmp_path / "layers.csv", LAYERED)
+    ties = ona.read_ties(path, roster)
+    assert len(ties.ties) == 5 and ties.layers == ("", "Advice", "Work")
+    blank = [w for w in ties.warnings if w.code == "blank-layer"]
+    assert [(w.row, w.severity) for w in blank] == [(5, "warning")]
+    assert len(ona.read_ties(path, roster, layer="Work").ties) == 1
+
+
+@pytest.mark.parametrize("text, delimiter", [('"1,200"', ","), ("1.200", ";")])
+def test_a_count_with_a_thousands_separator_beside_whole_numbers_is_a_thousand(roster, tmp_path, text, delimiter):
+    """Counts 15, 1,200 (or the Danish 1.200) and 230: a count of 1.2 beside whole numbers is not
+    what the sheet means. It was read as 1.2 without a word; now 1200, with a warning at row 3."""
+    path = tmp_path / "ties.csv"
+    path.write_text(f"Source{delimiter}Target{delimiter}Count\n1{delimiter}2{delimiter}15\n"
+                    f"1{delimiter}3{delimiter}{text}\n3{delimiter}1{delimiter}230\n", encoding="utf-8")
+    ties = ona.read_ties(path, roster)
+    assert ties_of(ties) == [("1", "2", 15.0), ("1", "3", 1200.0), ("3", "1", 230.0)]
+    assert [(w.code, w.row, w.column) for w in ties.warnings] == [("thousands-separator", 3, "Count")]
+
+
+def test_weights_that_could_be_either_stay_decimals_with_a_warning(roster, tmp_path):
+    """1,500 and 2,250 alone: nothing tells thousands from decimals, so they read as 1.5 and 2.25, as
+    before, and the warning says so; 0,125 is always a decimal (no group of thousands starts with 0)."""
+    path = write_csv(tmp_path / "ties.csv", [["Source", "Target", "Weight"], ["1", "2", "1,500"], ["1", "3", "2,250"]])
+    ties = ona.read_ties(path, roster)
+    assert ties_of(ties) == [("1", "2", 1.5), ("1", "3", 2.25)]
+    assert [(w.code, w.row) for w in ties.warnings] == [("ambiguous-separator", 2)]
+    small = write_csv(tmp_path / "small.csv", [["Source", "Target", "Weight"], ["1", "2", "0,125"], ["1", "3", "2"]])
+    ties = ona.read_ties(small, roster)
+    assert ties_of(ties) == [("1", "2", 0.125), ("1", "3", 2.0)] and ties.warnings == ()

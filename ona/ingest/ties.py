@@ -14,7 +14,7 @@ import pandas as pd
 from .._arguments import check_type
 from .._files import FORMULA_START
 from ..errors import InputError, Problem
-from ._tables import Table, gc_paused, label_key, read_table, sheets_like
+from ._tables import Table, gc_paused, label_key, read_table, rows_named, sheets_like
 from .roster import Roster, name_key
 from .shapes import ColumnCells
 
@@ -376,6 +376,42 @@ def _weight_parser(texts) -> Callable[[str], float | None]:
         return float(text.replace(group, "").replace(decimal, "."))
 
     return parse
+
+
+# A weight whose one separator is followed by three digits (1,200 or 1.200): a thousand and two
+# hundred, or one and a fifth; a group of thousands never starts with 0 (0,125 is a decimal).
+_THOUSANDS_OR_DECIMAL = re.compile(r"[+-]?[1-9]\d{0,2}[.,]\d{3}")
+
+
+def _thousands_or_decimals(table: Table, parse, uniques, codes, where, cells) -> tuple[Callable, list[Problem]]:
+    """How a sheet reads weights such as ``1,200`` or ``1.200`` that nothing else in it decides (see
+    :func:`_weight_parser`), and the warning that says so. Beside other weights that are all whole
+    numbers written without a separator (15, 230), the separator groups thousands: 1,200 is 1200
+    (``thousands-separator``); else it is a decimal, 1.2, as before (``ambiguous-separator``)."""
+    texts = [str(t).strip() for t in uniques]
+    ambiguous = [k for k, t in enumerate(texts) if _THOUSANDS_OR_DECIMAL.fullmatch(t)]
+    if not ambiguous:
+        return parse, []
+    others = [t for k, t in enumerate(texts) if k not in set(ambiguous) and t]
+    thousands = bool(others) and all(t.lstrip("+-").isdigit() for t in others)
+    first = int(np.flatnonzero(np.isin(codes, ambiguous))[0])
+    row, column = cells[where[first]]
+    n = int(np.isin(codes, ambiguous).sum())
+    such = f"{n:,} weight{'s' if n != 1 else ''} such as this one {'are' if n != 1 else 'is'} written with a " \
+        "separator before three digits (1,200 or 1.200)"
+    if thousands:
+        def grouped(text: str) -> float | None:
+            text = text.strip()
+            return float(text.replace(",", "").replace(".", "")) if _THOUSANDS_OR_DECIMAL.fullmatch(text) else \
+                parse(text)
+
+        return grouped, [table.problem(
+            "thousands-separator", f"{such} beside whole numbers: read as thousands (1200), not as decimals (1.2); "
+            "write the weights without separators to be sure", row=row, column=column, severity="warning")]
+    return parse, [table.problem(
+        "ambiguous-separator", f"{such}: read as decimals (1.2), not as thousands (1200); write the weights "
+        "without thousands separators, or with more or fewer decimals, to be sure", row=row, column=column,
+        severity="warning")]
 
 
 @gc_paused()
@@ -753,6 +789,49 @@ def _dated_records(table: Table, records, since, until, date_order):
     return records.take(index), values[index], problems, len(values) - len(index)
 
 
+def _one_spelling_per_layer(table: Table, records, default_layer: str) -> list[Problem]:
+    """Make the layers of ``records`` one per question and return the warnings that say so. Layer
+    names that differ only in case or inner white space ("Advice", "advice") are one layer, named as
+    first written (``layer-spellings``); before, ``--layer Advice`` left the others out without a
+    word. Records with a blank layer beside named ones (a respondent who left the question blank)
+    are counted in the combined network and in no question's layer (``blank-layer``), unless the
+    file's own layer (``default_layer``, one of several files) names them."""
+    values = records.layer
+    column = values if isinstance(values, pd.Series) else pd.Series(np.asarray(values, dtype=object), dtype=object)
+    distinct = [str(v) for v in pd.unique(column)]
+    if len(distinct) <= 1:
+        return []
+    first: dict[str, str] = {}
+    others: dict[str, list[str]] = {}
+    for name in distinct:
+        key = " ".join(name.split()).casefold()
+        if key in first:
+            others.setdefault(first[key], []).append(name)
+        else:
+            first[key] = name
+    notes = []
+    if others:
+        rename = {alias: name for name, aliases in others.items() for alias in aliases}
+        column = column.replace(rename)
+        records.layer = column if isinstance(values, pd.Series) else column.tolist()
+        for name, aliases in others.items():
+            notes.append(table.problem(
+                "layer-spellings", f"the layer {name!r} is also written " + ", ".join(map(repr, aliases)) +
+                ": read as one layer, named as first written", severity="warning"))
+    if "" in first.values() and not default_layer:
+        blank = np.flatnonzero(np.asarray(column == "", dtype=bool))
+        cells = records.source_cell
+        rows = (cells.rows[blank] if isinstance(cells, ColumnCells) else [cells[i][0] for i in blank])
+        rows = sorted(set(int(r) for r in rows))
+        one = len(rows) == 1
+        notes.append(table.problem(
+            "blank-layer", ("" if one else f"{rows_named(rows)}: ") + "the layer (question) is blank where other "
+            f"rows name one; {'its' if one else 'their'} ties count in the combined network but in no question's "
+            "layer (--layer leaves them out); fill in the question", row=rows[0] if one else None,
+            severity="warning"))
+    return notes
+
+
 def _join_records(table: Table, matcher: "PersonMatcher", records, shape: str, *, drop_unknown: bool = False,
                   default_layer: str = "", since=None, until=None, date_order=None, repeats: str = "max",
                   weight_labels: dict[str, float] | None = None) -> TieTable:
@@ -767,6 +846,8 @@ def _join_records(table: Table, matcher: "PersonMatcher", records, shape: str, *
     n = len(records.source)
     if n == 0 and not records.respondents:
         raise InputError([table.problem("no-records", "has a header but no ties below it", row=table.header_row)])
+    if records.layer is not None:
+        problems.extend(_one_spelling_per_layer(table, records, default_layer))
     # The file's layers, whether or not any of their ties is kept: a question whose every answer is
     # dropped (a self-tie, a weight of 0, a date outside the window) was still asked.
     if records.layer is not None:
@@ -837,6 +918,9 @@ def _join_records(table: Table, matcher: "PersonMatcher", records, shape: str, *
         if len(where):
             codes, uniques = pd.factorize(texts)
             parse = _weight_parser(uniques)
+            if parse is _parse_weight:
+                parse, note = _thousands_or_decimals(table, parse, uniques, codes, where, records.weight_cell)
+                problems.extend(note)
             if weight_labels:
                 parse = _labelled(parse, weight_labels)
             parsed = np.asarray([parse(t) for t in uniques] + [None], dtype=float)[codes]
