@@ -208,3 +208,41 @@ def test_weights_that_could_be_either_stay_decimals_with_a_warning(roster, tmp_p
     small = write_csv(tmp_path / "small.csv", [["Source", "Target", "Weight"], ["1", "2", "0,125"], ["1", "3", "2"]])
     ties = ona.read_ties(small, roster)
     assert ties_of(ties) == [("1", "2", 0.125), ("1", "3", 2.0)] and ties.warnings == ()
+
+
+def test_departments_named_alike_in_two_directorates_are_two_units(runner, tmp_path):
+    """Children and Technical each have an Administration (people 1-2 and 3-4); Roads is Eva's.
+    Ties 1->2 and 3->4 stay inside a unit; 1->3 and 2->4 cross from one Administration to the other
+    and 4->5 into Roads: 3 of 5 cross units (60%), E-I (3 - 2) / 5 = 0.20. Measured as one
+    "Administration" they were 1 of 5 (20%), E-I -0.60, without a word."""
+    write_csv(tmp_path / "roster.csv", [["id", "Name", "Directorate", "Department"],
+                                        ["1", "Anna Berg", "Children", "Administration"],
+                                        ["2", "Bo Dahl", "Children", "Administration"],
+                                        ["3", "Carl Eng", "Technical", "Administration"],
+                                        ["4", "Dora Fisk", "Technical", "Administration"],
+                                        ["5", "Eva Gran", "Technical", "Roads"]])
+    write_csv(tmp_path / "ties.csv", [["Source", "Target"], ["1", "2"], ["1", "3"], ["3", "4"], ["4", "5"], ["2", "4"]])
+    roster = ona.read_roster(tmp_path / "roster.csv")
+    assert roster.people["Department"].tolist() == ["Administration (Children)", "Administration (Children)",
+                                                    "Administration (Technical)", "Administration (Technical)",
+                                                    "Roads"]
+    assert [(w.code, w.column) for w in roster.warnings] == [("same-unit-name", "Department")]
+    result = runner.invoke(cli, ["analyze", "--roster", str(tmp_path / "roster.csv"), "--ties", str(tmp_path / "ties.csv"),
+                                 "--out", str(tmp_path / "out"), "--permutations", "0"])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert "Units:               3 (by Department)" in lines and "Cross-unit ties:     60% (3 of 5)" in lines
+    assert "E-I index (org):     0.20" in lines
+
+
+def test_a_unit_written_in_two_ways_is_one_unit(tmp_path):
+    """"Staff" and "staff", and "Sales East" typed on two lines of a cell (Alt+Enter) beside
+    "Sales East": two units each, which every page named alike ("Sales East and Sales East are
+    connected by a single relationship"). Now one each, named as first written, and said."""
+    path = tmp_path / "roster.xlsx"
+    write_xlsx(path, [["id", "Name", "Department"], ["1", "A", "Staff"], ["2", "B", "staff"],
+                      ["3", "C", "Sales\nEast"], ["4", "D", "Sales  East"], ["5", "E", "IT"]])
+    roster = ona.read_roster(path)
+    assert roster.people["Department"].tolist() == ["Staff", "Staff", "Sales East", "Sales East", "IT"]
+    assert [(w.code, w.message) for w in roster.warnings] == [
+        ("unit-spellings", "the unit 'Staff' is also written 'staff': read as one unit, named as first written")]

@@ -139,6 +139,8 @@ def test_read_ties_needs_the_roster_object(data_dir):
         assert str(excinfo.value).startswith("read_ties(path, roster): pass the Roster from read_roster as the roster;")
     with pytest.raises(ona.InputError, match=r"read_ties reads tie files; give a DataFrame of ties .* to build_graph"):
         ona.read_ties(pd.read_csv(ties_path), ona.read_roster(roster_path))
+    with pytest.raises(ona.InputError, match=r"^read_ties\(path, roster\): give a tie file, or a list of one or more"):
+        ona.read_ties([], ona.read_roster(roster_path))  # (was pandas' "No objects to concatenate")
 
 
 @pytest.mark.parametrize("arguments, message", [

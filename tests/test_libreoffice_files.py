@@ -166,7 +166,8 @@ def test_danish_weights_with_thousands_shown_are_read():
 @pytest.mark.parametrize("weights, expected", [
     (["2.5", "1,000.5", "1,234"], [2.5, 1000.5, 1234.0]),   # thousands grouped by commas beside 2.5
     (["2,5", "1.5"], [2.5, 1.5]),                            # both marks: each read on its own, as before
-    (["1.234", "2"], [1.234, 2.0]),                          # nothing says which: as before
+    (["1.234", "2"], [1234.0, 2.0]),                         # beside whole numbers: thousands (a warning)
+    (["1.234", "2.250"], [1.234, 2.25]),                     # nothing says which: decimals (a warning)
     (["1.000", "2,75"], [1000.0, 2.75]),
 ])
 def test_weight_marks_are_read_per_sheet(tmp_path, weights, expected):

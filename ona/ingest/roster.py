@@ -175,6 +175,53 @@ def _unit_columns(table: Table, unit_column: str | None) -> tuple[str, ...]:
     return tuple(cols)
 
 
+def _one_spelling_per_unit(table: Table, people: pd.DataFrame, column: str) -> list[Problem]:
+    """Make each unit of ``column`` one name, in ``people`` itself: white space inside a name is one
+    space ("Sales" and "East" on two lines of a cell is "Sales East"), and names that then differ
+    only in case ("Staff", "staff") are the unit first written, with a ``unit-spellings`` warning
+    per unit. Two spellings of one unit were two units that every page names alike."""
+    codes, uniques = pd.factorize(people[column])
+    names = [" ".join(u.split()) if isinstance(u, str) else u for u in uniques]
+    first: dict[str, str] = {}
+    others: dict[str, list[str]] = {}
+    for name in names:
+        key = name.casefold()
+        if key not in first:
+            first[key] = name
+        elif first[key] != name and name not in others.setdefault(first[key], []):
+            others[first[key]].append(name)
+    final = [first[name.casefold()] for name in names]
+    if final != list(uniques):
+        people[column] = pd.Series(np.asarray(final, dtype=object)[codes], index=people.index,
+                                   dtype=people[column].dtype)
+    return [table.problem("unit-spellings", f"the unit {name!r} is also written " + ", ".join(map(repr, aliases)) +
+                          ": read as one unit, named as first written", column=column, severity="warning")
+            for name, aliases in others.items() if aliases]
+
+
+def _units_named_alike(table: Table, people: pd.DataFrame, directorate: str, unit: str) -> list[Problem]:
+    """Give a unit name used in several directorates the directorate's name in brackets, in
+    ``people`` itself, and say so (``same-unit-name``, a warning per name): a municipality's
+    directorates each have their "Administration" or "Sekretariat", and measured under one name
+    the ties between them would count as ties inside one unit. People with a blank directorate
+    keep the unit's name as written."""
+    named = people[people[directorate] != "(none)"]
+    parents = named.groupby(unit, sort=False)[directorate].unique()
+    shared = parents[parents.map(len) > 1]
+    notes = []
+    for name, directorates in shared.items():
+        if name == "(none)":
+            continue
+        mask = (people[unit] == name) & (people[directorate] != "(none)")
+        people.loc[mask, unit] = name + " (" + people.loc[mask, directorate] + ")"
+        listed = ", ".join(repr(f"{name} ({d})") for d in directorates)
+        notes.append(table.problem(
+            "same-unit-name", f"the {unit} {name!r} appears under {len(directorates)} {directorate} values: measured "
+            f"as {len(directorates)} units, {listed}; if it is one unit, give its people the same {directorate}",
+            column=unit, severity="warning"))
+    return notes
+
+
 def _validated_roster(table: Table, id_col: str, name_col: str | None, email_col: str | None,
                       unit_cols: tuple[str, ...]) -> Roster:
     frame = table.frame
@@ -232,6 +279,10 @@ def _validated_roster(table: Table, id_col: str, name_col: str | None, email_col
     people = frame.drop(columns=[id_col]).astype(str)  # one call, not one per column (10,000 columns: 5 s)
     for col in unit_cols:
         people[col] = people[col].replace("", "(none)")
+    for col in unit_cols:
+        problems += _one_spelling_per_unit(table, people, col)
+    if len(unit_cols) == 2:
+        problems += _units_named_alike(table, people, *unit_cols)
     people.index = pd.Index(ids.to_numpy(dtype=object), name=id_col, dtype=object)
     id_role = "email" if id_col == email_col else "name" if id_col == name_col else "id"
     return Roster(people=people, path=table.path, sheet=table.sheet, id_column=id_col,

@@ -462,6 +462,9 @@ def read_ties(path: str | Path | list, roster: Roster, *, sheet: str | None = No
     check_reading_rules(date_order, repeats)
     weight_labels = read_weight_labels(weight_labels)
     paths = list(path) if isinstance(path, (list, tuple)) else [path]
+    if not paths:
+        raise InputError([Problem("bad-argument", "read_ties(path, roster): give a tie file, or a list of one or "
+                                  "more tie files (one per question); the list is empty")])
     tables, problems = [], []
     for p, name in zip(paths, file_layer_names(paths)):
         try:
