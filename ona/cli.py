@@ -387,14 +387,19 @@ def analyze(by, out_dir, seed, permutations, exact_betweenness_limit, betweennes
     from .history import check_storable, open_history
     from .ingest.email import read_key_file
     from .pipeline import analyze as run_analysis
-    from .report import write_report
+    from .report import check_report_keeps_inputs, write_report
 
     if history_path is not None and wave is None:
         raise click.UsageError("--history needs --wave LABEL (the label to store this run under).")
     history_path = history_path or Path("ona-history.db")
+    email_paths = _expand_patterns(email_paths, "--email")
+    read = {"roster": opts["roster_path"], "tie file": list(opts["ties_path"]),
+            "email export": [p for p in email_paths if "://" not in str(p)], "ratings file": ratings_path,
+            "scale file": scale_path, "weight labels file": opts["weight_labels"], "aliases file": opts["aliases"],
+            "key file": opts.get("key_path"), "history": history_path if wave is not None else None}
+    check_report_keeps_inputs(out_dir, read, fix="choose another folder with --out")
     if wave is not None:
         check_storable(history_path, wave, replace=replace)
-    email_paths = _expand_patterns(email_paths, "--email")
     if email_paths and opts["ties_path"]:
         raise click.UsageError("Give --ties or --email, not both (analyse each network on its own).")
     _check_window_options(opts, bool(email_paths))
@@ -420,7 +425,7 @@ def analyze(by, out_dir, seed, permutations, exact_betweenness_limit, betweennes
                                       "email": list(email_paths)})
 
         paths = write_report(result, graph, out_dir, seed=seed, size_by=size_by, ratings=ratings, notes=notes,
-                             _before_swap=store_wave if wave is not None else None)
+                             inputs=read, _before_swap=store_wave if wave is not None else None)
         progress.advance()
     for note in notes:
         click.echo(f"Note: {note}", err=True)
@@ -474,8 +479,13 @@ def map_command(by, unit, person, out_path, size_by, seed, **opts):
     from .report import write_map
     from .report.html_map import NOT_SHOWN, check_focus, focus
 
+    from ._files import check_inputs_kept
+
     if unit is not None and person is not None:
         raise click.UsageError("Give --unit or --person, not both.")
+    check_inputs_kept([out_path], {"roster": opts["roster_path"], "tie file": list(opts["ties_path"]),
+                                   "weight labels file": opts["weight_labels"]},
+                      what="the map", fix="name another file with --out")
     roster = _read_roster(opts)
     ties = _read_ties(opts, roster)
     graph = build_graph(roster, ties, tie_rule=opts["tie_rule"])
@@ -617,8 +627,13 @@ def compare_command(before, after, history_path, out_dir, config_path, bootstrap
     from .history import open_history
     from .report.compare_page import write_comparison
 
+    from ._files import check_inputs_kept
+
     config = read_config(config_path) if config_path else None
     settings = config.compare if config else {}
+    check_inputs_kept([out_dir / "compare.html", out_dir / "compare.xlsx"],
+                      {"history": history_path, "config file": config_path},
+                      what="the comparison's {name}", fix="choose another folder with --out")
     if not history_path.exists():
         raise OnaError(f"{history_path.name}: no such history file")
     with open_history(history_path, read_only=True) as history:

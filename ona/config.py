@@ -331,13 +331,25 @@ def run_wave(config: Config, label: str, *, replace: bool = False, store: bool =
     from .pipeline import analyze
     from .report import write_report
 
+    from .report import check_report_keeps_inputs
+
     wave = config.wave(label)
     m, cols = config.measurement, config.columns
-    if store:
-        check_storable(config.history_path, label, replace=replace)
     roster_path = config.resolve(wave["roster"])
     tie_paths = [config.resolve(t) for t in wave.get("ties", [])]
     email_paths = [config.resolve(t) for t in wave.get("email", [])]
+    ratings_paths = [config.resolve(wave["ratings"])] if wave.get("ratings") else []
+    read = {"roster": roster_path, "tie file": tie_paths, "email export": email_paths, "ratings file": ratings_paths,
+            "scale file": config.resolve(config.ratings["scale"]) if config.ratings.get("scale") else None,
+            "weight labels file": config.resolve(m["weight_labels"]) if m.get("weight_labels") else None,
+            "aliases file": config.resolve(config.email["aliases"]) if config.email.get("aliases") else None,
+            "key file": config.resolve(config.privacy["pseudonymize"]) if config.privacy.get("pseudonymize") else None,
+            "config file": config.path, "history": config.history_path if store else None}
+    check_report_keeps_inputs(config.out_dir(label), read,
+                              fix=f"choose another report folder with out in [measurement] "
+                                  f"({config.where('measurement', 'out')})")
+    if store:
+        check_storable(config.history_path, label, replace=replace)
     roster = read_roster(roster_path, sheet=wave.get("roster_sheet"), id_column=cols.get("id"),
                          name_column=cols.get("name"), email_column=cols.get("email"), unit_column=cols.get("unit"),
                          header_row=wave.get("roster_header_row"),
@@ -386,10 +398,10 @@ def run_wave(config: Config, label: str, *, replace: bool = False, store: bool =
         with open_history(config.history_path) as history:
             history.store(label, result, graph, replace=replace,
                           inputs={"roster": roster_path, "ties": tie_paths, "email": email_paths,
-                                  "ratings": [config.resolve(wave["ratings"])] if wave.get("ratings") else []})
+                                  "ratings": ratings_paths})
 
     paths = write_report(result, graph, config.out_dir(label), seed=m.get("seed", 1),
-                         size_by=m.get("size_by", "degree"), ratings=done.ratings, notes=notes,
+                         size_by=m.get("size_by", "degree"), ratings=done.ratings, notes=notes, inputs=read,
                          _before_swap=store_wave if store else None)
     return {"roster": roster, "ties": ties, "graph": graph, "measurement": result, "paths": paths,
             "history": config.history_path if store else None, "notes": notes}
