@@ -604,8 +604,8 @@ def history_command(history_path):
 @cli.command("compare")
 @click.argument("before")
 @click.argument("after")
-@click.option("--history", "history_path", default="ona-history.db", show_default=True,
-              type=click.Path(dir_okay=False, path_type=Path), help="The history file.")
+@click.option("--history", "history_path", default=None, type=click.Path(dir_okay=False, path_type=Path),
+              help="The history file (default: the config's history with --config, else ona-history.db).")
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
               help="Folder for compare.html and compare.xlsx.")
 @click.option("--config", "config_path", default=None, type=click.Path(dir_okay=False, path_type=Path),
@@ -618,6 +618,9 @@ def compare_command(before, after, history_path, out_dir, config_path, bootstrap
     """Compare two stored waves: org and unit figures, unit density change, ties kept, new and lost,
     people whose role changed; write compare.html and compare.xlsx.
 
+    With --config, the waves are those of the config's history (its `history`, as `ona run` stores
+    them) unless --history names another, and compare.html links to their reports.
+
     \b
     Example:
       ona compare 2024 2025 --history ona-history.db --out compare/
@@ -627,10 +630,12 @@ def compare_command(before, after, history_path, out_dir, config_path, bootstrap
     from .history import open_history
     from .report.compare_page import write_comparison
 
-    from ._files import check_inputs_kept
+    from ._files import check_inputs_kept, same_file
 
     config = read_config(config_path) if config_path else None
     settings = config.compare if config else {}
+    if history_path is None:  # the history `ona run` stores the config's waves in
+        history_path = config.history_path if config else Path("ona-history.db")
     check_inputs_kept([out_dir / "compare.html", out_dir / "compare.xlsx"],
                       {"history": history_path, "config file": config_path},
                       what="the comparison's {name}", fix="choose another folder with --out")
@@ -645,7 +650,9 @@ def compare_command(before, after, history_path, out_dir, config_path, bootstrap
                                    seed=seed if seed is not None else settings.get("seed", 1))
         for warning in comparison.warnings:  # (compare.html shows them all at its top)
             click.echo(f"Warning: {warning}", err=True)
-        reports = {str(w): config.out_dir(w) for w in (before, after)} if config else None  # their links
+        # the links to the waves' reports: those `ona run` wrote for the config's own history only
+        reports = ({str(w): config.out_dir(w) for w in (before, after)}
+                   if config and same_file(history_path, config.history_path) else None)
         paths = write_comparison(comparison, out_dir, waves=history.waves(), reports=reports)
     meaningful = [k for k, r in comparison.org.iterrows() if is_meaningful(r["meaningful"])]
     units = [u for u, r in comparison.units.iterrows() if is_meaningful(r["ei_change_meaningful"])]

@@ -337,3 +337,33 @@ def test_a_misspelt_by_in_ona_toml_names_the_key_and_its_line(tmp_path, runner):
     assert line.startswith("Error: roster.csv, row 1: has no column 'Departement' to measure by; ")
     assert line.endswith("(it is by in [measurement] of ona.toml, line 2) [unknown-unit-column]")
     assert not (tmp_path / "report-2024").exists() and not (tmp_path / "ona-history.db").exists()
+
+
+def test_compare_with_the_config_reads_the_configs_history_wherever_it_is_run(stored, runner, tmp_path,
+                                                                              monkeypatch):
+    """`ona run` stores the waves in ona.toml's history (beside ona.toml); `ona compare --config`
+    must read them there, not an ona-history.db of the folder it is run from (another year's, or
+    another organisation's). Run from a folder of its own, it compares 2024 with 2025 as computed by
+    hand above (2024 on 2025's units: 7 of 20 ties across units) and links the two waves' reports.
+    Told another history (--history, here a copy), it reads that one and links no report of the
+    config's: they need not be that history's waves."""
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    result = runner.invoke(cli, ["compare", "2024", "2025", "--config", str(stored), "--out", str(tmp_path / "cmp")])
+    assert result.exit_code == 0, result.output
+    assert not (elsewhere / "ona-history.db").exists()
+    import pandas as pd
+
+    org = pd.read_excel(tmp_path / "cmp" / "compare.xlsx", sheet_name="Org", engine="openpyxl").set_index("metric")
+    assert org.loc["cross_unit_share", "before"] == pytest.approx(7 / 20)
+    page = (tmp_path / "cmp" / "compare.html").read_text(encoding="utf-8")
+    assert "<a href='../report-2024/index.html'>Report 2024</a>" in page
+
+    import shutil
+
+    shutil.copy(tmp_path / "ona-history.db", elsewhere / "copy.db")
+    other = runner.invoke(cli, ["compare", "2024", "2025", "--config", str(stored), "--history", "copy.db",
+                                "--out", str(tmp_path / "cmp2")])
+    assert other.exit_code == 0, other.output
+    assert "report-2024" not in (tmp_path / "cmp2" / "compare.html").read_text(encoding="utf-8")
