@@ -127,7 +127,8 @@ def atomic_folder(folder: str | os.PathLike, removed: list | None = None, *,
     target. Then each old file, and each earlier file of ``own_names`` the block did not write, is
     set aside and the new one moved in; if a move fails, the files already moved are taken back and
     the old ones restored, and the error names the target. So ``folder`` holds the earlier files or
-    the new ones, never a mix. The staging folder is removed in every case. ``folder`` (or a folder
+    the new ones, never a mix. The staging folder is removed in every case, and so are the folders
+    made for the set when it fails (a report folder that did not exist is not left empty). ``folder`` (or a folder
     above it) being a file is an :class:`~ona.errors.OnaError` naming it.
 
     ``before_swap``, when given, is called once every file is written and before any of them moves
@@ -139,6 +140,7 @@ def atomic_folder(folder: str | os.PathLike, removed: list | None = None, *,
     never one that a running process holds.
     """
     target_dir = Path(folder)
+    made = [p for p in (target_dir, *target_dir.parents) if not (p.exists() or p.is_symlink())]
     try:
         target_dir.mkdir(parents=True, exist_ok=True)
     except (FileExistsError, NotADirectoryError):
@@ -157,6 +159,13 @@ def atomic_folder(folder: str | os.PathLike, removed: list | None = None, *,
         if before_swap is not None:
             before_swap()
         _replace_all(staging, target_dir, own_names)
+    except BaseException:
+        lock.close()
+        shutil.rmtree(staging, ignore_errors=True)
+        for made_here in made:  # (deepest first) the folders made for this report, left empty by its failure
+            with contextlib.suppress(OSError):
+                made_here.rmdir()
+        raise
     finally:
         lock.close()
         shutil.rmtree(staging, ignore_errors=True)

@@ -290,3 +290,69 @@ def test_init_writes_the_tie_options_and_the_weight_column_reads_back(runner, tm
     res = runner.invoke(cli, ["run", "ona.toml", "--wave", "2025", "--no-history"])
     assert res.exit_code == 0, res.output
     assert "Ties:                4" in res.stdout  # layer a: 1->2 and 2->3, each both ways by the union rule
+
+
+# --- 12. A damaged history file is one error, before the work, quoting nothing stored -------------
+
+@pytest.fixture
+def two_waves(inputs, runner):
+    """ona.toml with waves 2024 and 2025 (the same five people), both run and stored."""
+    config = inputs / "ona.toml"
+    config.write_text('[measurement]\npermutations = 0\n\n[compare]\nbootstraps = 20\n'
+                      + WAVE + WAVE.replace("2025", "2024"), encoding="utf-8")
+    for wave in ("2024", "2025"):
+        assert runner.invoke(cli, ["run", str(config), "--wave", wave]).exit_code == 0
+    return config
+
+
+def damage(history, where: bytes, length: int) -> None:
+    """Overwrite ``length`` bytes of ``history`` with 0xFF, from the first stored ``where`` on (as a
+    disk or a copy gone wrong overwrites a page)."""
+    data = bytearray(history.read_bytes())
+    start = data.index(where)
+    data[start:start + length] = b"\xff" * length
+    history.write_bytes(bytes(data))
+
+
+DAMAGED = ("Error: ona-history.db: the history file is damaged{}: SQLite cannot read it; restore it from a backup "
+           "copy, or store the waves again in a new history file [bad-history]")
+
+
+def test_a_history_whose_stored_text_is_overwritten_is_one_error_that_quotes_none_of_it(two_waves, runner):
+    """Bytes 0xFF in the middle of a stored frame are no UTF-8: SQLite's own message quotes the
+    frame, people's ids and all ('Could not decode to UTF-8 column 'payload' with text '{"index":
+    ["a1", ...'). ona names the file and what to do, and no id."""
+    history = two_waves.parent / "ona-history.db"
+    damage(history, b'"index": ["a1"', 30)
+    result = runner.invoke(cli, ["compare", "2024", "2025", "--config", str(two_waves),
+                                 "--out", str(two_waves.parent / "cmp")])
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [DAMAGED.format("")]
+    assert not (two_waves.parent / "cmp").exists()
+    with open_history(history, read_only=True) as opened, pytest.raises(ona.InputError) as raised:
+        opened.load("2024")
+    assert [p.code for p in raised.value.problems] == ["bad-history"]
+
+
+def test_a_history_with_a_damaged_page_stops_run_before_the_work_and_leaves_no_report_folder(two_waves, runner):
+    """The first page of the frame table overwritten: SQLite says "database disk image is malformed"
+    (SQLITE_CORRUPT) when it reads them. `ona compare` says the file is damaged; `ona run --replace`
+    checks every page before it reads the inputs, so it neither measures for nothing nor leaves an
+    empty report folder behind."""
+    history = two_waves.parent / "ona-history.db"
+    with sqlite3.connect(history) as db:
+        page = db.execute("PRAGMA page_size").fetchone()[0]
+        root = db.execute("SELECT rootpage FROM sqlite_master WHERE name = 'frame'").fetchone()[0]
+    data = bytearray(history.read_bytes())
+    data[(root - 1) * page:root * page] = b"\xff" * page
+    history.write_bytes(bytes(data))
+    result = runner.invoke(cli, ["compare", "2024", "2025", "--config", str(two_waves),
+                                 "--out", str(two_waves.parent / "cmp")])
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [DAMAGED.format(" (SQLite: SQLITE_CORRUPT)")]
+    shutil.rmtree(two_waves.parent / "report-2025")
+    result = runner.invoke(cli, ["run", str(two_waves), "--wave", "2025", "--replace"])
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [DAMAGED.format(" (SQLite: SQLITE_CORRUPT)")]
+    assert not (two_waves.parent / "report-2025").exists()
+
