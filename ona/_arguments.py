@@ -13,10 +13,17 @@ import numbers
 
 from .errors import InputError, Problem
 
-__all__ = ["MINIMUM", "check_minimum", "check_type", "check_whole"]
+__all__ = ["MINIMUM", "MIN_BOOTSTRAPS", "BOOTSTRAPS_RULE", "check_minimum", "check_type", "check_whole"]
 
 MINIMUM = {"seed": 0, "permutations": 0, "exact_betweenness_limit": 0, "betweenness_samples": 1, "bootstraps": 0,
            "min_group_size": 1, "max_recipients": 1, "min_messages": 1, "roster_header_row": 1, "ties_header_row": 1}
+
+#: The fewest resamples that give the 95% interval of a change (its 2.5th and 97.5th percentiles):
+#: ``bootstraps`` is 0 (no test) or at least this many, on the command line, in ona.toml and in Python.
+MIN_BOOTSTRAPS = 20
+#: How every refusal of a ``bootstraps`` between 1 and 19 says what to give.
+BOOTSTRAPS_RULE = (f"the 95% interval of a change needs at least {MIN_BOOTSTRAPS} resamples: give {MIN_BOOTSTRAPS} "
+                   "or more (500 by default), or 0 to test no change")
 
 
 def check_minimum(function: str, **values) -> tuple[int, ...]:

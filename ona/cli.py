@@ -14,7 +14,7 @@ from pathlib import Path
 import click
 
 from . import __version__
-from ._arguments import MINIMUM
+from ._arguments import BOOTSTRAPS_RULE, MIN_BOOTSTRAPS, MINIMUM
 from ._progress import show_progress, steps
 from .errors import InputError, OnaError
 from .report import _words as words
@@ -611,7 +611,7 @@ def history_command(history_path):
 @click.option("--config", "config_path", default=None, type=click.Path(dir_okay=False, path_type=Path),
               help="ona.toml whose [units] section maps renamed or merged units.")
 @click.option("--bootstraps", default=None, type=click.IntRange(MINIMUM["bootstraps"]),
-              help="Resamples behind 'meaningful' (default 500).")
+              help=f"Resamples behind 'meaningful' (default 500; at least {MIN_BOOTSTRAPS}, or 0 to test no change).")
 @click.option("--seed", default=None, type=click.IntRange(MINIMUM["seed"]), help="Seed of the resampling (default 1).")
 @_handle_errors
 def compare_command(before, after, history_path, out_dir, config_path, bootstraps, seed):
@@ -632,6 +632,8 @@ def compare_command(before, after, history_path, out_dir, config_path, bootstrap
 
     from ._files import check_inputs_kept, same_file
 
+    if bootstraps is not None and 0 < bootstraps < MIN_BOOTSTRAPS:
+        raise click.BadParameter(BOOTSTRAPS_RULE, param_hint="--bootstraps")
     config = read_config(config_path) if config_path else None
     settings = config.compare if config else {}
     if history_path is None:  # the history `ona run` stores the config's waves in
@@ -656,9 +658,12 @@ def compare_command(before, after, history_path, out_dir, config_path, bootstrap
         paths = write_comparison(comparison, out_dir, waves=history.waves(), reports=reports)
     meaningful = [k for k, r in comparison.org.iterrows() if is_meaningful(r["meaningful"])]
     units = [u for u, r in comparison.units.iterrows() if is_meaningful(r["ei_change_meaningful"])]
-    click.echo(f"{before} -> {after}: meaningful change in "
-               + (", ".join(meaningful) if meaningful else "no org figure")
-               + (f"; unit E-I of {', '.join(units)}" if units else ""))
+    if comparison.parameters["bootstraps"] == 0:
+        click.echo(f"{before} -> {after}: no change tested against re-sampling noise (0 resamples)")
+    else:
+        click.echo(f"{before} -> {after}: meaningful change in "
+                   + (", ".join(meaningful) if meaningful else "no org figure")
+                   + (f"; unit E-I of {', '.join(units)}" if units else ""))
     click.echo(f"Comparison written to {out_dir}/: " + ", ".join(p.name for p in paths.values()))
 
 

@@ -23,7 +23,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from ._arguments import check_minimum, check_type
+from ._arguments import BOOTSTRAPS_RULE, MIN_BOOTSTRAPS, check_minimum, check_type
+from .errors import InputError, Problem
 from .history import HEADLINE, StoredWave
 
 __all__ = ["Comparison", "compare_waves", "comparability", "unit_figures", "is_meaningful", "unknown_units",
@@ -235,7 +236,7 @@ def _bootstrap(wave: StoredWave, units: pd.Series, labels: list[str], bootstraps
 def _interval(after: np.ndarray, before: np.ndarray) -> tuple[float, float]:
     diff = after - before
     diff = diff[~np.isnan(diff)]
-    if len(diff) < 20:
+    if len(diff) < MIN_BOOTSTRAPS:
         return math.nan, math.nan
     return float(np.percentile(diff, 2.5)), float(np.percentile(diff, 97.5))
 
@@ -336,11 +337,14 @@ def compare_waves(before: StoredWave, after: StoredWave, *, mapping: dict | None
     names for a split); an entry that names a unit in no wave of that history (most likely misspelt,
     see :func:`unknown_units`) is a warning, first in :attr:`Comparison.warnings`, which names the
     entry as ``mapping_where`` says where it is written ("ona.toml, line 7": ``Config.units_where``),
-    else as ``mapping['old name']``."""
+    else as ``mapping['old name']``. ``bootstraps`` is 0 (no change is tested: every ``meaningful``
+    is None) or at least :data:`~ona._arguments.MIN_BOOTSTRAPS`, the fewest that give the interval."""
     for wave in (before, after):
         check_type(wave, StoredWave, "compare_waves(before, after) compares two stored waves: load them from the "
                    "history with open_history(path, read_only=True).load(label)")
     bootstraps, seed = check_minimum("compare_waves", bootstraps=bootstraps, seed=seed)
+    if 0 < bootstraps < MIN_BOOTSTRAPS:  # (fewer would test nothing, and say "no meaningful change")
+        raise InputError([Problem("bad-argument", f"compare_waves(bootstraps={bootstraps}): {BOOTSTRAPS_RULE}")])
     check_type(mapping if mapping is not None else {}, dict,
                "compare_waves(mapping=...) takes a dict of old unit name -> new name (a list of new names for a "
                "unit that was split)")

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from dataclasses import replace as dc_replace
 from pathlib import Path
 
-from ._arguments import MINIMUM
+from ._arguments import BOOTSTRAPS_RULE, MIN_BOOTSTRAPS, MINIMUM
 from .errors import InputError, OnaError
 
 __all__ = ["Config", "read_config", "starter_config", "run_wave"]
@@ -191,6 +191,8 @@ def read_config(path: str | Path) -> Config:
             minimum = MINIMUM.get(key, 0)
             if isinstance(value, (int, float)) and not isinstance(value, bool) and value < minimum:
                 raise OnaError(f"{where(*prefix, key)}: {key} must be {minimum} or more, not {value!r}")
+            if key == "bootstraps" and 0 < value < MIN_BOOTSTRAPS:
+                raise OnaError(f"{where(*prefix, key)}: bootstraps = {value}: {BOOTSTRAPS_RULE}")
             out[key] = value
         return out
 

@@ -235,7 +235,7 @@ def test_a_yearly_script_uses_only_public_names(measured, tmp_path):
         before, after = history.load("2024"), history.load("2025")
         waves = history.waves()
     assert isinstance(before, ona.StoredWave)
-    comparison = ona.compare_waves(before, after, bootstraps=10)
+    comparison = ona.compare_waves(before, after, bootstraps=20)
     assert isinstance(comparison, ona.Comparison)
     paths = ona.write_comparison(comparison, tmp_path / "compare", waves=waves)
     assert sorted(p.name for p in (tmp_path / "compare").iterdir()) == ["compare.html", "compare.xlsx"]

@@ -367,3 +367,41 @@ def test_compare_with_the_config_reads_the_configs_history_wherever_it_is_run(st
                                 "--out", str(tmp_path / "cmp2")])
     assert other.exit_code == 0, other.output
     assert "report-2024" not in (tmp_path / "cmp2" / "compare.html").read_text(encoding="utf-8")
+
+
+def test_fewer_than_20_resamples_are_refused_and_none_says_no_change_was_tested(stored, runner):
+    """The 95% interval of a change is the 2.5th to 97.5th percentile of at least 20 resampled
+    changes. With 19 or fewer no change was tested, yet compare said "meaningful change in no org
+    figure" and compare.html claimed the test with 19 resamples: such a number is refused, on the
+    command line, in ona.toml (naming its line) and in Python. With 0 (no test, as asked) the
+    comparison is written and says that nothing was tested, not that nothing changed."""
+    folder = stored.parent
+    rule = ("the 95% interval of a change needs at least 20 resamples: give 20 or more (500 by default), or 0 to "
+            "test no change")
+    few = runner.invoke(cli, ["compare", "2024", "2025", "--config", str(stored), "--bootstraps", "19",
+                              "--out", str(folder / "cmp")])
+    assert few.exit_code == 2 and few.stderr.splitlines()[-1] == f"Error: Invalid value for --bootstraps: {rule}"
+    assert not (folder / "cmp").exists()
+    with ona.open_history(folder / "ona-history.db", read_only=True) as history, \
+            pytest.raises(ona.InputError) as raised:
+        ona.compare_waves(history.load("2024"), history.load("2025"), bootstraps=1)
+    assert [(p.code, p.message) for p in raised.value.problems] == [
+        ("bad-argument", f"compare_waves(bootstraps=1): {rule}")]
+    stored.write_text(stored.read_text(encoding="utf-8").replace("bootstraps = 50", "bootstraps = 10"),
+                      encoding="utf-8")
+    config = runner.invoke(cli, ["compare", "2024", "2025", "--config", str(stored), "--out", str(folder / "cmp")])
+    assert config.exit_code == 2 and config.stderr == f"Error: ona.toml, line 15: bootstraps = 10: {rule}\n"
+    stored.write_text(stored.read_text(encoding="utf-8").replace("bootstraps = 10", "bootstraps = 50"),
+                      encoding="utf-8")
+
+    none = runner.invoke(cli, ["compare", "2024", "2025", "--config", str(stored), "--bootstraps", "0",
+                               "--out", str(folder / "cmp")])
+    assert none.exit_code == 0, none.output
+    assert none.stdout.splitlines()[0] == "2024 -> 2025: no change tested against re-sampling noise (0 resamples)"
+    page = (folder / "cmp" / "compare.html").read_text(encoding="utf-8")
+    assert "No change was tested against re-sampling noise (0 resamples)" in page and "0 resamples)." not in page
+    tested = runner.invoke(cli, ["compare", "2024", "2025", "--config", str(stored), "--bootstraps", "20",
+                                 "--out", str(folder / "cmp")])
+    assert tested.exit_code == 0 and tested.stdout.startswith("2024 -> 2025: meaningful change in ")
+    assert "95% bootstrap interval of the change excludes zero, 20 resamples" in \
+        (folder / "cmp" / "compare.html").read_text(encoding="utf-8")
