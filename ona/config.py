@@ -153,14 +153,23 @@ def _toml_value(value) -> str:
 def read_config(path: str | Path) -> Config:
     """Read and check ona.toml; every problem is an OnaError naming the file and line.
 
+    The file is UTF-8, as TOML is, with or without a byte order mark (Notepad's "UTF-8 with BOM");
+    a file in another encoding is an error naming the first line that is not UTF-8.
+
     Each section is a table of known keys; each key has one type (a number is never true/false)
     and numbers are 0 or more (more for the keys of :data:`ona._arguments.MINIMUM`). A wave names its roster and
     at least one tie file, email export or ratings file."""
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        raw = path.read_bytes()
     except OSError as exc:
         raise OnaError(f"{path.name}: cannot be read ({exc.strerror})") from None
+    try:  # (TOML is UTF-8; Notepad's "UTF-8 with BOM" starts with the BOM, which is no statement)
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[:exc.start].count(b"\n") + 1
+        raise OnaError(f"{path.name}, line {line}: is not UTF-8 text (an older Windows encoding such as "
+                       "Windows-1252?); save the file as UTF-8") from None
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

@@ -356,3 +356,25 @@ def test_a_history_with_a_damaged_page_stops_run_before_the_work_and_leaves_no_r
     assert result.stderr.splitlines() == [DAMAGED.format(" (SQLite: SQLITE_CORRUPT)")]
     assert not (two_waves.parent / "report-2025").exists()
 
+
+
+# --- 13. ona.toml saved by Windows Notepad ----------------------------------------------------------
+
+def test_a_config_saved_as_utf8_with_bom_is_read(inputs, runner):
+    """Notepad's "UTF-8 with BOM" starts the file with EF BB BF; tomllib took it for a statement
+    ("Invalid statement (at line 1, column 1)"). It is read as the UTF-8 it is."""
+    config = inputs / "ona.toml"
+    config.write_bytes(b"\xef\xbb\xbf" + f'[measurement]\nby = "Department"  # afdeling\n{WAVE}'.encode())
+    assert read_config(config).measurement == {"by": "Department"}
+    result = runner.invoke(cli, ["run", str(config), "--wave", "2025", "--no-history"])
+    assert result.exit_code == 0, result.output
+
+
+def test_a_config_in_windows_1252_is_one_line_saying_to_save_it_as_utf8(inputs, runner):
+    """"# Økonomi og afdelinger" saved as Windows-1252 (Ø = byte D8, no UTF-8) on line 2: a
+    UnicodeDecodeError traceback before; now the line, and what to do."""
+    config = inputs / "ona.toml"
+    config.write_bytes(f'[measurement]\n# Økonomi og afdelinger\nby = "Department"\n{WAVE}'.encode("cp1252"))
+    result = runner.invoke(cli, ["run", str(config), "--wave", "2025", "--no-history"])
+    assert_refused(result, "Error: ona.toml, line 2: is not UTF-8 text (an older Windows encoding such as "
+                           "Windows-1252?); save the file as UTF-8", inputs)
