@@ -384,6 +384,7 @@ def analyze(by, out_dir, seed, permutations, exact_betweenness_limit, betweennes
     Example:
       ona analyze --roster roster.xlsx --ties ties.xlsx --out report/
     """
+    from ._arguments import label_problem
     from .history import check_storable, open_history
     from .ingest.email import read_key_file
     from .pipeline import analyze as run_analysis
@@ -391,6 +392,8 @@ def analyze(by, out_dir, seed, permutations, exact_betweenness_limit, betweennes
 
     if history_path is not None and wave is None:
         raise click.UsageError("--history needs --wave LABEL (the label to store this run under).")
+    if wave is not None and label_problem(wave):
+        raise click.BadParameter(label_problem(wave), param_hint="--wave")
     history_path = history_path or Path("ona-history.db")
     email_paths = _expand_patterns(email_paths, "--email")
     read = {"roster": opts["roster_path"], "tie file": list(opts["ties_path"]),
@@ -715,8 +718,10 @@ def init_command(wave, out_path, **opts):
     from ._files import atomic_write
     from .config import starter_config
 
-    if any((ord(c) < 0x20 and c != "\t") or ord(c) == 0x7F for c in wave):
-        raise click.BadParameter("a wave label is one line of text, without control characters", param_hint="--wave")
+    from ._arguments import label_problem
+
+    if label_problem(wave):
+        raise click.BadParameter(label_problem(wave), param_hint="--wave")
     if out_path.exists():
         raise OnaError(f"{out_path.name}: already exists; remove it or choose another --out")
     from .ingest.ties import read_weight_labels, tie_window

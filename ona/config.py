@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from dataclasses import replace as dc_replace
 from pathlib import Path
 
-from ._arguments import BOOTSTRAPS_RULE, MIN_BOOTSTRAPS, MINIMUM
+from ._arguments import BOOTSTRAPS_RULE, MIN_BOOTSTRAPS, MINIMUM, label_problem
 from .errors import InputError, OnaError
 
 __all__ = ["Config", "read_config", "starter_config", "run_wave"]
@@ -229,6 +229,8 @@ def read_config(path: str | Path) -> Config:
                 raise OnaError(f"{where('waves')}: [waves] needs at least one wave, e.g. [waves.2025]")
             for label, wave in value.items():
                 key = f"waves.{_toml_key(label)}"
+                if label_problem(label):
+                    raise OnaError(f"{where('waves', label)}: [{key}]: {label_problem(label)}")
                 checked = check(key, table(wave, ("waves", label), f"[{key}]"), _WAVE, ("waves", label))
                 if "roster" not in checked:
                     raise OnaError(f"{where('waves', label)}: wave {label!r} has no roster")

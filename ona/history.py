@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 
 from . import __version__
-from ._arguments import check_type, check_whole
+from ._arguments import check_type, check_whole, label_problem
 from .errors import InputError, OnaError, Problem
 from .graph import OrgGraph
 from .metrics import Measurement
@@ -285,6 +285,8 @@ class History:
         check_type(graph, OrgGraph, order)
         check_whole(measurement, "History.store")
         label = str(label)
+        if label_problem(label):
+            raise InputError([Problem("bad-argument", f"History.store(label): {label_problem(label)}")])
         ids = np.asarray([str(i) for i in graph.ids], dtype=object)
         edges = pd.DataFrame({"source": ids[graph.source], "target": ids[graph.target],
                               "weight": np.asarray(graph.weight, dtype=float)})

@@ -378,3 +378,40 @@ def test_a_config_in_windows_1252_is_one_line_saying_to_save_it_as_utf8(inputs, 
     result = runner.invoke(cli, ["run", str(config), "--wave", "2025", "--no-history"])
     assert_refused(result, "Error: ona.toml, line 2: is not UTF-8 text (an older Windows encoding such as "
                            "Windows-1252?); save the file as UTF-8", inputs)
+
+
+# --- 14. A wave label is the one rule of `ona init` everywhere, and names no folder in a folder ---
+
+BLANK = "a wave label cannot be blank; give one such as 2025"
+SLASH = ("a wave label cannot hold / or \\ (it names the wave's report folder, where a slash makes a folder in a "
+         "folder); write 2024-25, not 2024/25")
+
+
+@pytest.mark.parametrize("label, message", [
+    ("", BLANK), ("   ", BLANK), ("20\n25", "a wave label is one line of text, without control characters"),
+    ("2024/25", SLASH), ("2024\\25", SLASH)])
+def test_analyze_refuses_the_wave_labels_init_refuses(inputs, runner, label, message):
+    """A blank label was stored and listed by `ona history` as an empty row; "20\\n25" broke the
+    listing in two lines; with out = "report-{wave}", "2024/25" made report-2024/25/ inside
+    report-2024/."""
+    result = runner.invoke(cli, analyze(inputs, "--wave", label))
+    assert result.exit_code == 2 and not (inputs / "report").exists() and not (inputs / "ona-history.db").exists()
+    assert result.stderr.splitlines()[-1] == f"Error: Invalid value for --wave: {message}"
+    init = runner.invoke(cli, ["init", "--roster", str(inputs / "roster.csv"), "--ties", str(inputs / "ties.csv"),
+                               "--wave", label, "--out", str(inputs / "ona.toml")])
+    assert init.exit_code == 2 and init.stderr.splitlines()[-1] == f"Error: Invalid value for --wave: {message}"
+
+
+def test_a_wave_of_ona_toml_and_a_stored_label_follow_the_same_rule(inputs, runner):
+    config = inputs / "ona.toml"
+    config.write_text('[measurement]\npermutations = 0\n\n[waves."2024/25"]\nroster = "roster.csv"\n'
+                      'ties = ["ties.csv"]\n', encoding="utf-8")
+    result = runner.invoke(cli, ["run", str(config), "--wave", "2024/25"])
+    assert_refused(result, f'Error: ona.toml, line 4: [waves."2024/25"]: {SLASH}', inputs)
+    roster = ona.read_roster(inputs / "roster.csv")
+    graph = ona.build_graph(roster, ona.read_ties(inputs / "ties.csv", roster))
+    with open_history(inputs / "h.db") as history:
+        with pytest.raises(ona.InputError) as raised:
+            history.store(" ", ona.measure(graph, permutations=0), graph)
+        assert history.labels() == []
+    assert [(p.code, p.message) for p in raised.value.problems] == [("bad-argument", f"History.store(label): {BLANK}")]
