@@ -436,5 +436,10 @@ def check_storable(path: str | Path, label: str, *, replace: bool = False) -> No
 
 
 def open_history(path: str | Path, *, read_only: bool = False) -> History:
-    """Open the history file at ``path``: to read only, or to store waves in (created if missing)."""
+    """Open the history file at ``path`` (a str or path, such as ``"ona-history.db"``): to read only,
+    or to store waves in (created if missing)."""
+    import os
+
+    check_type(path, (str, os.PathLike), "open_history(path): pass the history file's path, such as "
+               "\"ona-history.db\"")
     return History(path, read_only=read_only)

@@ -65,7 +65,8 @@ def write_report(measurement: Measurement, graph: OrgGraph, out_dir: str | Path,
     ``notes`` (a list, when given) gets a sentence that says so. With progress shown
     (:func:`ona.show_progress`) a bar moves one step per file written: index, person map, unit map,
     method, exports, then the wait for the workbook and metrics.json (with ratings, the ratings page after
-    the index). A measurement that skipped parts (``measure(skip=...)``) is refused, and nothing is written.
+    the index). The measurement comes first, then its graph (:func:`ona.write_map` takes them the other
+    way round): a call with the two swapped is refused with an error that says so. A measurement that skipped parts (``measure(skip=...)``) is refused, and nothing is written.
 
     ``inputs`` (role -> path or list of paths, such as ``{"roster": "2024/nodes.csv", "ties":
     ["2024/edges.csv"]}``): the files the report was measured from. When the report would replace
@@ -82,6 +83,13 @@ def write_report(measurement: Measurement, graph: OrgGraph, out_dir: str | Path,
     from .html_map import write_map, write_unit_map
     from .index_page import write_index, write_method_page
 
+    from .._arguments import check_type
+    from ..graph import OrgGraph
+    from ..metrics import Measurement
+
+    order = "write_report takes the measurement first, then the graph: write_report(measurement, graph, out_dir)"
+    check_type(measurement, Measurement, order)
+    check_type(graph, OrgGraph, order)
     check_whole(measurement, "write_report")
     check_report_keeps_inputs(out_dir, inputs)
     out = Path(out_dir)

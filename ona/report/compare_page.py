@@ -336,6 +336,9 @@ def write_comparison(comparison: Comparison, out_dir: str | Path, *, waves: pd.D
     from .workbook import write_frames
 
     check_type(comparison, Comparison, "write_comparison(comparison, out_dir): pass the Comparison from compare_waves")
+    if waves is not None:
+        check_type(waves, pd.DataFrame, "write_comparison(waves=...) takes the table of stored waves: pass "
+                   "history.waves()")
 
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
