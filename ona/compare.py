@@ -84,6 +84,23 @@ def _units_of(wave: StoredWave, mapping: dict | None, later: pd.Series | None = 
     return pd.Series(out, index=units.index.astype(str), dtype=object)
 
 
+def _minimum_group_size(before: StoredWave, after: StoredWave) -> int | None:
+    """The larger minimum group size of two waves' privacy rules (None when neither has one)."""
+    sizes = [w.measurement.parameters.get("min_group_size") for w in (before, after)]
+    return max((int(n) for n in sizes if n), default=None)
+
+
+def _merge_small(units: pd.Series, minimum: int) -> pd.Series:
+    """People's units with the units under ``minimum`` people merged as the measurement merges them
+    (:func:`ona.ingest.email.small_unit_names`): a unit mapping can make a small unit of a large one
+    (a split gives each new unit only the earlier people who went there), and no unit figure may
+    describe fewer people than the waves' minimum group size."""
+    from .ingest.email import small_unit_names
+
+    merged = small_unit_names(units.value_counts(), minimum)
+    return units.map(lambda u: merged.get(u, u)) if merged else units
+
+
 def _mapping_between(mapping: dict, units_before: set[str], units_after: set[str]) -> dict:
     """The entries of a unit mapping that apply between two waves, with the earlier wave's units
     ``units_before`` and the later wave's ``units_after``.
@@ -337,7 +354,10 @@ def compare_waves(before: StoredWave, after: StoredWave, *, mapping: dict | None
     names for a split); an entry that names a unit in no wave of that history (most likely misspelt,
     see :func:`unknown_units`) is a warning, first in :attr:`Comparison.warnings`, which names the
     entry as ``mapping_where`` says where it is written ("ona.toml, line 7": ``Config.units_where``),
-    else as ``mapping['old name']``. ``bootstraps`` is 0 (no change is tested: every ``meaningful``
+    else as ``mapping['old name']``. Under the larger minimum group size of the two waves
+    (``[privacy] min_group_size``, 5 when pseudonymised) the units with fewer people, in either wave
+    and under the mapping, are merged as the measurement merges them ("Small units (< 5)"), so that
+    no unit figure describes fewer people. ``bootstraps`` is 0 (no change is tested: every ``meaningful``
     is None) or at least :data:`~ona._arguments.MIN_BOOTSTRAPS`, the fewest that give the interval."""
     for wave in (before, after):
         check_type(wave, StoredWave, "compare_waves(before, after) compares two stored waves: load them from the "
@@ -353,6 +373,9 @@ def compare_waves(before: StoredWave, after: StoredWave, *, mapping: dict | None
                                set(after.measurement.people["unit"].astype(str)))
     units_after = _units_of(after, None)
     units_before = _units_of(before, mapping, later=units_after)
+    minimum = _minimum_group_size(before, after)
+    if minimum:  # (after the split above, which reads the later wave's own units)
+        units_before, units_after = _merge_small(units_before, minimum), _merge_small(units_after, minimum)
     ub, pb = unit_figures(units_before, before.edges)
     ua, pa = unit_figures(units_after, after.edges)
     labels = sorted(set(ub.index) | set(ua.index))

@@ -405,3 +405,36 @@ def test_fewer_than_20_resamples_are_refused_and_none_says_no_change_was_tested(
     assert tested.exit_code == 0 and tested.stdout.startswith("2024 -> 2025: meaningful change in ")
     assert "95% bootstrap interval of the change excludes zero, 20 resamples" in \
         (folder / "cmp" / "compare.html").read_text(encoding="utf-8")
+
+
+def test_a_split_under_a_minimum_group_size_shows_no_unit_smaller_than_the_minimum(tmp_path, runner):
+    """[privacy] min_group_size = 3: no unit figure may describe fewer than 3 people. Ops (o1-o3)
+    splits into Ops North and Ops South in 2025; under the mapping each 2024 person takes their
+    2025 unit, so 2024 had Ops North = o1 (1 person) and Ops South = o2, o3 (2), and the comparison
+    showed their headcounts and E-I. Both are under 3 and merge, as the measurement merges small
+    units, into "Small units (< 3)": 3 people, 2 ties inside (o1-o2, o2-o3) and 1 with Sales
+    (o1-s1): E-I (1 - 2) / 3 = -1/3. 2025's units all have 3 people and stay as they are."""
+    people = {"2024": [("o1", "Ops"), ("o2", "Ops"), ("o3", "Ops"), ("s1", "Sales"), ("s2", "Sales"), ("s3", "Sales")],
+              "2025": [("o1", "Ops North"), ("o4", "Ops North"), ("o5", "Ops North"), ("o2", "Ops South"),
+                       ("o3", "Ops South"), ("o6", "Ops South"), ("s1", "Sales"), ("s2", "Sales"), ("s3", "Sales")]}
+    ties = {"2024": [("o1", "o2"), ("o2", "o3"), ("s1", "s2"), ("o1", "s1")],
+            "2025": [("o1", "o4"), ("o2", "o3"), ("s1", "s2"), ("o1", "s1"), ("o6", "o5")]}
+    for wave in people:
+        write_wave(tmp_path / wave, people[wave], ties[wave])
+    config = tmp_path / "ona.toml"
+    config.write_text('[measurement]\nby = "Department"\npermutations = 0\n\n[privacy]\nmin_group_size = 3\n\n'
+                      '[units]\n"Ops" = ["Ops North", "Ops South"]\n\n[compare]\nbootstraps = 0\n'
+                      + "".join(f'\n[waves.{w}]\nroster = "{w}/roster.csv"\nties = ["{w}/ties.csv"]\n' for w in people),
+                      encoding="utf-8")
+    for wave in people:
+        run(runner, config, wave)
+    c = compare(config, "2024", "2025")
+    assert c.units["headcount_before"].dropna().to_dict() == {"Sales": 3, "Small units (< 3)": 3}
+    assert c.units["headcount_after"].dropna().to_dict() == {"Ops North": 3, "Ops South": 3, "Sales": 3}
+    assert c.units.loc["Small units (< 3)", "ei_index_before"] == pytest.approx(-1 / 3)
+    assert set(c.unit_pairs["from_unit"]) | set(c.unit_pairs["to_unit"]) <= {"Sales", "Small units (< 3)",
+                                                                                "Ops North", "Ops South"}
+    result = runner.invoke(cli, ["compare", "2024", "2025", "--config", str(config), "--out", str(tmp_path / "cmp")])
+    assert result.exit_code == 0, result.output
+    page = (tmp_path / "cmp" / "compare.html").read_text(encoding="utf-8")
+    assert "<td>Ops North (formed from Ops) — new</td>" in page and "<td>Small units (&lt; 3) — gone</td>" in page
