@@ -13,10 +13,18 @@ import numbers
 
 from .errors import InputError, Problem
 
-__all__ = ["MINIMUM", "check_minimum", "check_type", "check_whole"]
+__all__ = ["MINIMUM", "MIN_BOOTSTRAPS", "BOOTSTRAPS_RULE", "check_minimum", "check_type", "check_whole",
+           "label_problem"]
 
 MINIMUM = {"seed": 0, "permutations": 0, "exact_betweenness_limit": 0, "betweenness_samples": 1, "bootstraps": 0,
            "min_group_size": 1, "max_recipients": 1, "min_messages": 1, "roster_header_row": 1, "ties_header_row": 1}
+
+#: The fewest resamples that give the 95% interval of a change (its 2.5th and 97.5th percentiles):
+#: ``bootstraps`` is 0 (no test) or at least this many, on the command line, in ona.toml and in Python.
+MIN_BOOTSTRAPS = 20
+#: How every refusal of a ``bootstraps`` between 1 and 19 says what to give.
+BOOTSTRAPS_RULE = (f"the 95% interval of a change needs at least {MIN_BOOTSTRAPS} resamples: give {MIN_BOOTSTRAPS} "
+                   "or more (500 by default), or 0 to test no change")
 
 
 def check_minimum(function: str, **values) -> tuple[int, ...]:
@@ -46,3 +54,19 @@ def check_whole(measurement, writer: str) -> None:
     if skipped:
         raise InputError([Problem("bad-argument", f"{writer} needs the whole measurement, and this one skipped "
                                   f"{', '.join(skipped)}: measure it without skip=")])
+
+
+def label_problem(label: str) -> str | None:
+    """What is wrong with ``label`` as a wave label, or None: the one rule of ``ona init --wave``,
+    ``ona analyze --wave``, the waves of ona.toml and :meth:`History.store`. A label is not blank,
+    is one line without control characters (a tab is allowed), and holds no ``/`` or ``\\``: it
+    names the wave's report folder (``report-{wave}``), where a slash would make a folder inside
+    another wave's."""
+    if not label.strip():
+        return "a wave label cannot be blank; give one such as 2025"
+    if any((ord(c) < 0x20 and c != "\t") or ord(c) == 0x7F for c in label):
+        return "a wave label is one line of text, without control characters"
+    if "/" in label or "\\" in label:
+        return ("a wave label cannot hold / or \\ (it names the wave's report folder, where a slash makes a folder "
+                "in a folder); write 2024-25, not 2024/25")
+    return None

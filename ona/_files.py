@@ -20,7 +20,8 @@ try:
 except ImportError:  # pragma: no cover - Windows
     fcntl = None
 
-__all__ = ["atomic_write", "atomic_path", "atomic_folder", "remove_stale_staging", "FORMULA_START"]
+__all__ = ["atomic_write", "atomic_path", "atomic_folder", "remove_stale_staging", "check_inputs_kept", "same_file",
+           "FORMULA_START"]
 
 #: The first characters that make a spreadsheet read a cell as a formula (=, +, -, @, and a tab or
 #: carriage return before one). Text from the input that starts so is written with an apostrophe
@@ -34,6 +35,38 @@ _STAGING_NAME = re.compile(r"\.ona-new\.[a-z0-9_]{8}")
 _LOCK_NAME = ".ona-writing"
 # A staging folder without a lock that can be tested is taken as abandoned after this many seconds.
 STALE_AFTER_SECONDS = 3600
+
+
+def same_file(a: str | os.PathLike, b: str | os.PathLike) -> bool:
+    """True when ``a`` and ``b`` name one file: the same path once resolved (links followed), or,
+    where both exist, the same file on disk (a hard link, another spelling of the name on a file
+    system that ignores case)."""
+    a, b = Path(a), Path(b)
+    with contextlib.suppress(OSError, RuntimeError):
+        if a.resolve() == b.resolve():
+            return True
+    with contextlib.suppress(OSError):
+        return a.exists() and b.exists() and os.path.samefile(a, b)
+    return False
+
+
+def _flat(inputs: dict) -> list[tuple[str, Path]]:
+    """``inputs`` (role -> a path, a list of paths, or None) as (role, path) pairs."""
+    return [(role, Path(p)) for role, paths in inputs.items() if paths is not None
+            for p in ([paths] if isinstance(paths, (str, os.PathLike)) else paths) if p is not None]
+
+
+def check_inputs_kept(targets: Collection[str | os.PathLike], inputs: dict, *, what: str, fix: str) -> None:
+    """Raise an :class:`~ona.errors.OnaError` when writing the files ``targets`` would replace one of
+    ``inputs`` (role -> path or list of paths, as a command read them: "roster", "ties" ...): a
+    report written into the folder of its roster, whose own nodes.csv would replace a roster of that
+    name. Checked before anything is read or written; the message names the input file, what would
+    replace it (``what``, "the report's nodes.csv") and how to choose another place (``fix``)."""
+    for role, given in _flat(inputs):
+        for target in targets:
+            if same_file(given, target):
+                raise OnaError(f"{given}: the {role} would be replaced by {what.format(name=Path(target).name)}; "
+                               f"{fix} (nothing was read or written)")
 
 
 def _umask() -> int:
@@ -94,7 +127,8 @@ def atomic_folder(folder: str | os.PathLike, removed: list | None = None, *,
     target. Then each old file, and each earlier file of ``own_names`` the block did not write, is
     set aside and the new one moved in; if a move fails, the files already moved are taken back and
     the old ones restored, and the error names the target. So ``folder`` holds the earlier files or
-    the new ones, never a mix. The staging folder is removed in every case. ``folder`` (or a folder
+    the new ones, never a mix. The staging folder is removed in every case, and so are the folders
+    made for the set when it fails (a report folder that did not exist is not left empty). ``folder`` (or a folder
     above it) being a file is an :class:`~ona.errors.OnaError` naming it.
 
     ``before_swap``, when given, is called once every file is written and before any of them moves
@@ -106,6 +140,7 @@ def atomic_folder(folder: str | os.PathLike, removed: list | None = None, *,
     never one that a running process holds.
     """
     target_dir = Path(folder)
+    made = [p for p in (target_dir, *target_dir.parents) if not (p.exists() or p.is_symlink())]
     try:
         target_dir.mkdir(parents=True, exist_ok=True)
     except (FileExistsError, NotADirectoryError):
@@ -124,6 +159,13 @@ def atomic_folder(folder: str | os.PathLike, removed: list | None = None, *,
         if before_swap is not None:
             before_swap()
         _replace_all(staging, target_dir, own_names)
+    except BaseException:
+        lock.close()
+        shutil.rmtree(staging, ignore_errors=True)
+        for made_here in made:  # (deepest first) the folders made for this report, left empty by its failure
+            with contextlib.suppress(OSError):
+                made_here.rmdir()
+        raise
     finally:
         lock.close()
         shutil.rmtree(staging, ignore_errors=True)

@@ -14,7 +14,7 @@ from pathlib import Path
 import click
 
 from . import __version__
-from ._arguments import MINIMUM
+from ._arguments import BOOTSTRAPS_RULE, MIN_BOOTSTRAPS, MINIMUM
 from ._progress import show_progress, steps
 from .errors import InputError, OnaError
 from .report import _words as words
@@ -384,17 +384,25 @@ def analyze(by, out_dir, seed, permutations, exact_betweenness_limit, betweennes
     Example:
       ona analyze --roster roster.xlsx --ties ties.xlsx --out report/
     """
+    from ._arguments import label_problem
     from .history import check_storable, open_history
     from .ingest.email import read_key_file
     from .pipeline import analyze as run_analysis
-    from .report import write_report
+    from .report import check_report_keeps_inputs, write_report
 
     if history_path is not None and wave is None:
         raise click.UsageError("--history needs --wave LABEL (the label to store this run under).")
+    if wave is not None and label_problem(wave):
+        raise click.BadParameter(label_problem(wave), param_hint="--wave")
     history_path = history_path or Path("ona-history.db")
+    email_paths = _expand_patterns(email_paths, "--email")
+    read = {"roster": opts["roster_path"], "tie file": list(opts["ties_path"]),
+            "email export": [p for p in email_paths if "://" not in str(p)], "ratings file": ratings_path,
+            "scale file": scale_path, "weight labels file": opts["weight_labels"], "aliases file": opts["aliases"],
+            "key file": opts.get("key_path"), "history": history_path if wave is not None else None}
+    check_report_keeps_inputs(out_dir, read, fix="choose another folder with --out")
     if wave is not None:
         check_storable(history_path, wave, replace=replace)
-    email_paths = _expand_patterns(email_paths, "--email")
     if email_paths and opts["ties_path"]:
         raise click.UsageError("Give --ties or --email, not both (analyse each network on its own).")
     _check_window_options(opts, bool(email_paths))
@@ -420,7 +428,7 @@ def analyze(by, out_dir, seed, permutations, exact_betweenness_limit, betweennes
                                       "email": list(email_paths)})
 
         paths = write_report(result, graph, out_dir, seed=seed, size_by=size_by, ratings=ratings, notes=notes,
-                             _before_swap=store_wave if wave is not None else None)
+                             inputs=read, _before_swap=store_wave if wave is not None else None)
         progress.advance()
     for note in notes:
         click.echo(f"Note: {note}", err=True)
@@ -474,8 +482,13 @@ def map_command(by, unit, person, out_path, size_by, seed, **opts):
     from .report import write_map
     from .report.html_map import NOT_SHOWN, check_focus, focus
 
+    from ._files import check_inputs_kept
+
     if unit is not None and person is not None:
         raise click.UsageError("Give --unit or --person, not both.")
+    check_inputs_kept([out_path], {"roster": opts["roster_path"], "tie file": list(opts["ties_path"]),
+                                   "weight labels file": opts["weight_labels"]},
+                      what="the map", fix="name another file with --out")
     roster = _read_roster(opts)
     ties = _read_ties(opts, roster)
     graph = build_graph(roster, ties, tie_rule=opts["tie_rule"])
@@ -594,19 +607,22 @@ def history_command(history_path):
 @cli.command("compare")
 @click.argument("before")
 @click.argument("after")
-@click.option("--history", "history_path", default="ona-history.db", show_default=True,
-              type=click.Path(dir_okay=False, path_type=Path), help="The history file.")
+@click.option("--history", "history_path", default=None, type=click.Path(dir_okay=False, path_type=Path),
+              help="The history file (default: the config's history with --config, else ona-history.db).")
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
               help="Folder for compare.html and compare.xlsx.")
 @click.option("--config", "config_path", default=None, type=click.Path(dir_okay=False, path_type=Path),
               help="ona.toml whose [units] section maps renamed or merged units.")
 @click.option("--bootstraps", default=None, type=click.IntRange(MINIMUM["bootstraps"]),
-              help="Resamples behind 'meaningful' (default 500).")
+              help=f"Resamples behind 'meaningful' (default 500; at least {MIN_BOOTSTRAPS}, or 0 to test no change).")
 @click.option("--seed", default=None, type=click.IntRange(MINIMUM["seed"]), help="Seed of the resampling (default 1).")
 @_handle_errors
 def compare_command(before, after, history_path, out_dir, config_path, bootstraps, seed):
     """Compare two stored waves: org and unit figures, unit density change, ties kept, new and lost,
     people whose role changed; write compare.html and compare.xlsx.
+
+    With --config, the waves are those of the config's history (its `history`, as `ona run` stores
+    them) unless --history names another, and compare.html links to their reports.
 
     \b
     Example:
@@ -617,8 +633,17 @@ def compare_command(before, after, history_path, out_dir, config_path, bootstrap
     from .history import open_history
     from .report.compare_page import write_comparison
 
+    from ._files import check_inputs_kept, same_file
+
+    if bootstraps is not None and 0 < bootstraps < MIN_BOOTSTRAPS:
+        raise click.BadParameter(BOOTSTRAPS_RULE, param_hint="--bootstraps")
     config = read_config(config_path) if config_path else None
     settings = config.compare if config else {}
+    if history_path is None:  # the history `ona run` stores the config's waves in
+        history_path = config.history_path if config else Path("ona-history.db")
+    check_inputs_kept([out_dir / "compare.html", out_dir / "compare.xlsx"],
+                      {"history": history_path, "config file": config_path},
+                      what="the comparison's {name}", fix="choose another folder with --out")
     if not history_path.exists():
         raise OnaError(f"{history_path.name}: no such history file")
     with open_history(history_path, read_only=True) as history:
@@ -630,13 +655,18 @@ def compare_command(before, after, history_path, out_dir, config_path, bootstrap
                                    seed=seed if seed is not None else settings.get("seed", 1))
         for warning in comparison.warnings:  # (compare.html shows them all at its top)
             click.echo(f"Warning: {warning}", err=True)
-        reports = {str(w): config.out_dir(w) for w in (before, after)} if config else None  # their links
+        # the links to the waves' reports: those `ona run` wrote for the config's own history only
+        reports = ({str(w): config.out_dir(w) for w in (before, after)}
+                   if config and same_file(history_path, config.history_path) else None)
         paths = write_comparison(comparison, out_dir, waves=history.waves(), reports=reports)
     meaningful = [k for k, r in comparison.org.iterrows() if is_meaningful(r["meaningful"])]
     units = [u for u, r in comparison.units.iterrows() if is_meaningful(r["ei_change_meaningful"])]
-    click.echo(f"{before} -> {after}: meaningful change in "
-               + (", ".join(meaningful) if meaningful else "no org figure")
-               + (f"; unit E-I of {', '.join(units)}" if units else ""))
+    if comparison.parameters["bootstraps"] == 0:
+        click.echo(f"{before} -> {after}: no change tested against re-sampling noise (0 resamples)")
+    else:
+        click.echo(f"{before} -> {after}: meaningful change in "
+                   + (", ".join(meaningful) if meaningful else "no org figure")
+                   + (f"; unit E-I of {', '.join(units)}" if units else ""))
     click.echo(f"Comparison written to {out_dir}/: " + ", ".join(p.name for p in paths.values()))
 
 
@@ -688,8 +718,10 @@ def init_command(wave, out_path, **opts):
     from ._files import atomic_write
     from .config import starter_config
 
-    if any((ord(c) < 0x20 and c != "\t") or ord(c) == 0x7F for c in wave):
-        raise click.BadParameter("a wave label is one line of text, without control characters", param_hint="--wave")
+    from ._arguments import label_problem
+
+    if label_problem(wave):
+        raise click.BadParameter(label_problem(wave), param_hint="--wave")
     if out_path.exists():
         raise OnaError(f"{out_path.name}: already exists; remove it or choose another --out")
     from .ingest.ties import read_weight_labels, tie_window

@@ -23,7 +23,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from ._arguments import check_minimum, check_type
+from ._arguments import BOOTSTRAPS_RULE, MIN_BOOTSTRAPS, check_minimum, check_type
+from .errors import InputError, Problem
 from .history import HEADLINE, StoredWave
 
 __all__ = ["Comparison", "compare_waves", "comparability", "unit_figures", "is_meaningful", "unknown_units",
@@ -81,6 +82,23 @@ def _units_of(wave: StoredWave, mapping: dict | None, later: pd.Series | None = 
             new = now if now in new else u
         out.append(new)
     return pd.Series(out, index=units.index.astype(str), dtype=object)
+
+
+def _minimum_group_size(before: StoredWave, after: StoredWave) -> int | None:
+    """The larger minimum group size of two waves' privacy rules (None when neither has one)."""
+    sizes = [w.measurement.parameters.get("min_group_size") for w in (before, after)]
+    return max((int(n) for n in sizes if n), default=None)
+
+
+def _merge_small(units: pd.Series, minimum: int) -> pd.Series:
+    """People's units with the units under ``minimum`` people merged as the measurement merges them
+    (:func:`ona.ingest.email.small_unit_names`): a unit mapping can make a small unit of a large one
+    (a split gives each new unit only the earlier people who went there), and no unit figure may
+    describe fewer people than the waves' minimum group size."""
+    from .ingest.email import small_unit_names
+
+    merged = small_unit_names(units.value_counts(), minimum)
+    return units.map(lambda u: merged.get(u, u)) if merged else units
 
 
 def _mapping_between(mapping: dict, units_before: set[str], units_after: set[str]) -> dict:
@@ -235,7 +253,7 @@ def _bootstrap(wave: StoredWave, units: pd.Series, labels: list[str], bootstraps
 def _interval(after: np.ndarray, before: np.ndarray) -> tuple[float, float]:
     diff = after - before
     diff = diff[~np.isnan(diff)]
-    if len(diff) < 20:
+    if len(diff) < MIN_BOOTSTRAPS:
         return math.nan, math.nan
     return float(np.percentile(diff, 2.5)), float(np.percentile(diff, 97.5))
 
@@ -336,11 +354,17 @@ def compare_waves(before: StoredWave, after: StoredWave, *, mapping: dict | None
     names for a split); an entry that names a unit in no wave of that history (most likely misspelt,
     see :func:`unknown_units`) is a warning, first in :attr:`Comparison.warnings`, which names the
     entry as ``mapping_where`` says where it is written ("ona.toml, line 7": ``Config.units_where``),
-    else as ``mapping['old name']``."""
+    else as ``mapping['old name']``. Under the larger minimum group size of the two waves
+    (``[privacy] min_group_size``, 5 when pseudonymised) the units with fewer people, in either wave
+    and under the mapping, are merged as the measurement merges them ("Small units (< 5)"), so that
+    no unit figure describes fewer people. ``bootstraps`` is 0 (no change is tested: every ``meaningful``
+    is None) or at least :data:`~ona._arguments.MIN_BOOTSTRAPS`, the fewest that give the interval."""
     for wave in (before, after):
         check_type(wave, StoredWave, "compare_waves(before, after) compares two stored waves: load them from the "
                    "history with open_history(path, read_only=True).load(label)")
     bootstraps, seed = check_minimum("compare_waves", bootstraps=bootstraps, seed=seed)
+    if 0 < bootstraps < MIN_BOOTSTRAPS:  # (fewer would test nothing, and say "no meaningful change")
+        raise InputError([Problem("bad-argument", f"compare_waves(bootstraps={bootstraps}): {BOOTSTRAPS_RULE}")])
     check_type(mapping if mapping is not None else {}, dict,
                "compare_waves(mapping=...) takes a dict of old unit name -> new name (a list of new names for a "
                "unit that was split)")
@@ -349,6 +373,9 @@ def compare_waves(before: StoredWave, after: StoredWave, *, mapping: dict | None
                                set(after.measurement.people["unit"].astype(str)))
     units_after = _units_of(after, None)
     units_before = _units_of(before, mapping, later=units_after)
+    minimum = _minimum_group_size(before, after)
+    if minimum:  # (after the split above, which reads the later wave's own units)
+        units_before, units_after = _merge_small(units_before, minimum), _merge_small(units_after, minimum)
     ub, pb = unit_figures(units_before, before.edges)
     ua, pa = unit_figures(units_after, after.edges)
     labels = sorted(set(ub.index) | set(ua.index))

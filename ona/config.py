@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from dataclasses import replace as dc_replace
 from pathlib import Path
 
-from ._arguments import MINIMUM
+from ._arguments import BOOTSTRAPS_RULE, MIN_BOOTSTRAPS, MINIMUM, label_problem
 from .errors import InputError, OnaError
 
 __all__ = ["Config", "read_config", "starter_config", "run_wave"]
@@ -153,14 +153,23 @@ def _toml_value(value) -> str:
 def read_config(path: str | Path) -> Config:
     """Read and check ona.toml; every problem is an OnaError naming the file and line.
 
+    The file is UTF-8, as TOML is, with or without a byte order mark (Notepad's "UTF-8 with BOM");
+    a file in another encoding is an error naming the first line that is not UTF-8.
+
     Each section is a table of known keys; each key has one type (a number is never true/false)
     and numbers are 0 or more (more for the keys of :data:`ona._arguments.MINIMUM`). A wave names its roster and
     at least one tie file, email export or ratings file."""
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        raw = path.read_bytes()
     except OSError as exc:
         raise OnaError(f"{path.name}: cannot be read ({exc.strerror})") from None
+    try:  # (TOML is UTF-8; Notepad's "UTF-8 with BOM" starts with the BOM, which is no statement)
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[:exc.start].count(b"\n") + 1
+        raise OnaError(f"{path.name}, line {line}: is not UTF-8 text (an older Windows encoding such as "
+                       "Windows-1252?); save the file as UTF-8") from None
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -191,6 +200,8 @@ def read_config(path: str | Path) -> Config:
             minimum = MINIMUM.get(key, 0)
             if isinstance(value, (int, float)) and not isinstance(value, bool) and value < minimum:
                 raise OnaError(f"{where(*prefix, key)}: {key} must be {minimum} or more, not {value!r}")
+            if key == "bootstraps" and 0 < value < MIN_BOOTSTRAPS:
+                raise OnaError(f"{where(*prefix, key)}: bootstraps = {value}: {BOOTSTRAPS_RULE}")
             out[key] = value
         return out
 
@@ -218,6 +229,8 @@ def read_config(path: str | Path) -> Config:
                 raise OnaError(f"{where('waves')}: [waves] needs at least one wave, e.g. [waves.2025]")
             for label, wave in value.items():
                 key = f"waves.{_toml_key(label)}"
+                if label_problem(label):
+                    raise OnaError(f"{where('waves', label)}: [{key}]: {label_problem(label)}")
                 checked = check(key, table(wave, ("waves", label), f"[{key}]"), _WAVE, ("waves", label))
                 if "roster" not in checked:
                     raise OnaError(f"{where('waves', label)}: wave {label!r} has no roster")
@@ -331,13 +344,25 @@ def run_wave(config: Config, label: str, *, replace: bool = False, store: bool =
     from .pipeline import analyze
     from .report import write_report
 
+    from .report import check_report_keeps_inputs
+
     wave = config.wave(label)
     m, cols = config.measurement, config.columns
-    if store:
-        check_storable(config.history_path, label, replace=replace)
     roster_path = config.resolve(wave["roster"])
     tie_paths = [config.resolve(t) for t in wave.get("ties", [])]
     email_paths = [config.resolve(t) for t in wave.get("email", [])]
+    ratings_paths = [config.resolve(wave["ratings"])] if wave.get("ratings") else []
+    read = {"roster": roster_path, "tie file": tie_paths, "email export": email_paths, "ratings file": ratings_paths,
+            "scale file": config.resolve(config.ratings["scale"]) if config.ratings.get("scale") else None,
+            "weight labels file": config.resolve(m["weight_labels"]) if m.get("weight_labels") else None,
+            "aliases file": config.resolve(config.email["aliases"]) if config.email.get("aliases") else None,
+            "key file": config.resolve(config.privacy["pseudonymize"]) if config.privacy.get("pseudonymize") else None,
+            "config file": config.path, "history": config.history_path if store else None}
+    check_report_keeps_inputs(config.out_dir(label), read,
+                              fix=f"choose another report folder with out in [measurement] "
+                                  f"({config.where('measurement', 'out')})")
+    if store:
+        check_storable(config.history_path, label, replace=replace)
     roster = read_roster(roster_path, sheet=wave.get("roster_sheet"), id_column=cols.get("id"),
                          name_column=cols.get("name"), email_column=cols.get("email"), unit_column=cols.get("unit"),
                          header_row=wave.get("roster_header_row"),
@@ -386,10 +411,10 @@ def run_wave(config: Config, label: str, *, replace: bool = False, store: bool =
         with open_history(config.history_path) as history:
             history.store(label, result, graph, replace=replace,
                           inputs={"roster": roster_path, "ties": tie_paths, "email": email_paths,
-                                  "ratings": [config.resolve(wave["ratings"])] if wave.get("ratings") else []})
+                                  "ratings": ratings_paths})
 
     paths = write_report(result, graph, config.out_dir(label), seed=m.get("seed", 1),
-                         size_by=m.get("size_by", "degree"), ratings=done.ratings, notes=notes,
+                         size_by=m.get("size_by", "degree"), ratings=done.ratings, notes=notes, inputs=read,
                          _before_swap=store_wave if store else None)
     return {"roster": roster, "ties": ties, "graph": graph, "measurement": result, "paths": paths,
             "history": config.history_path if store else None, "notes": notes}

@@ -17,6 +17,7 @@ exact ``repr``, so that a loaded measurement equals the stored one.
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import hashlib
 import json
 import sqlite3
@@ -27,8 +28,8 @@ import numpy as np
 import pandas as pd
 
 from . import __version__
-from ._arguments import check_type, check_whole
-from .errors import OnaError
+from ._arguments import check_type, check_whole, label_problem
+from .errors import InputError, OnaError, Problem
 from .graph import OrgGraph
 from .metrics import Measurement
 
@@ -62,6 +63,29 @@ HEADLINE = ["people", "ties", "units", "cross_unit_share", "ei_index", "modulari
             "boundary_spanners", "density", "reciprocity", "response_rate"]
 #: How a wave was measured, as :meth:`History.waves` lists it beside the headline figures.
 MEASURED_BY = ("unit_column", "tie_rule", "pseudonymized")
+
+
+def _damaged(path: Path, exc: BaseException | None = None, code: str | None = None) -> InputError:
+    """The error of a history file SQLite cannot read (pages overwritten, a disk error): code
+    ``bad-history``, naming the file and SQLite's error code (of ``exc``, else ``code``), never its
+    message, which can quote a stored value (a frame of people's ids that cannot be decoded)."""
+    code = getattr(exc, "sqlite_errorname", None) or code
+    return InputError([Problem("bad-history", "the history file is damaged"
+                               + (f" (SQLite: {code})" if code and code != "SQLITE_ERROR" else "")
+                               + ": SQLite cannot read it; restore it from a backup copy, or store the waves again "
+                               "in a new history file", path=str(path))])
+
+
+def _reads_history(method):
+    """A :class:`History` method whose SQLite error (other than the lock's, which has an error of its
+    own) is the ``bad-history`` error of the file (:func:`_damaged`)."""
+    @functools.wraps(method)
+    def wrapper(self, *args, **kwargs):
+        try:
+            return method(self, *args, **kwargs)
+        except sqlite3.DatabaseError as exc:
+            raise _damaged(self.path, exc) from None
+    return wrapper
 
 
 def _frame_to_json(frame: pd.DataFrame) -> str:
@@ -157,6 +181,8 @@ class History:
                 self._migrate(version)
         except sqlite3.DatabaseError as exc:
             self._db.close()
+            if getattr(exc, "sqlite_errorname", None) == "SQLITE_CORRUPT":
+                raise _damaged(self.path, exc) from None
             raise OnaError(f"{_name(self.path)}: is not an ona history file ({exc})") from None
         except BaseException:
             self._db.close()
@@ -182,6 +208,13 @@ class History:
             raise OnaError(f"{_name(self.path)}: is not an ona history file ({why})")
         return version
 
+    @_reads_history
+    def _check_intact(self) -> None:
+        """Raise the ``bad-history`` error unless SQLite finds every page of the file sound (``PRAGMA
+        quick_check``): made before a long run, so that a damaged history stops it before the work."""
+        if self._db.execute("PRAGMA quick_check").fetchall() != [("ok",)]:
+            raise _damaged(self.path, code="SQLITE_CORRUPT")
+
     def _migrate(self, version: int) -> None:
         for target in range(version + 1, SCHEMA_VERSION + 1):
             # (a new file that another program is writing: the lock's error, not "is not an ona history file")
@@ -196,13 +229,16 @@ class History:
                 raise
 
     @property
+    @_reads_history
     def schema_version(self) -> int:
         return self._db.execute("PRAGMA user_version").fetchone()[0]
 
+    @_reads_history
     def labels(self) -> list[str]:
         """Wave labels in the order they were stored."""
         return [r[0] for r in self._db.execute("SELECT label FROM wave ORDER BY id")]
 
+    @_reads_history
     def unit_names(self) -> set[str]:
         """Every unit that people are in, in any stored wave. Read once for as long as the file does
         not change (:meth:`load` gives it to each wave it loads): the people of every wave are read."""
@@ -215,6 +251,7 @@ class History:
             self._unit_names = (key, frozenset(names))
         return set(self._unit_names[1])
 
+    @_reads_history
     def waves(self) -> pd.DataFrame:
         """One row per wave: label, when stored, the ona version, the headline figures and how the
         wave was measured (:data:`MEASURED_BY`: the unit column, the tie rule, whether people are
@@ -229,6 +266,7 @@ class History:
                          "pseudonymized": bool(p.get("pseudonymized", False))})
         return pd.DataFrame(rows, columns=["wave", "stored_at", "ona_version", *HEADLINE, *MEASURED_BY])
 
+    @_reads_history
     def store(self, label: str, measurement: Measurement, graph: OrgGraph, *, inputs: dict | None = None,
               replace: bool = False, _before_commit=None) -> None:
         """Store ``measurement`` (and the ties of ``graph``) as wave ``label``, in one transaction.
@@ -247,6 +285,8 @@ class History:
         check_type(graph, OrgGraph, order)
         check_whole(measurement, "History.store")
         label = str(label)
+        if label_problem(label):
+            raise InputError([Problem("bad-argument", f"History.store(label): {label_problem(label)}")])
         ids = np.asarray([str(i) for i in graph.ids], dtype=object)
         edges = pd.DataFrame({"source": ids[graph.source], "target": ids[graph.target],
                               "weight": np.asarray(graph.weight, dtype=float)})
@@ -288,6 +328,7 @@ class History:
             db.execute("ROLLBACK")
             raise
 
+    @_reads_history
     def load(self, label: str) -> StoredWave:
         """The stored wave ``label`` (its measurement equal to the one stored), with the units of every
         stored wave (``history_units``)."""
@@ -374,22 +415,31 @@ def _check_writable(path: Path) -> None:
 def check_storable(path: str | Path, label: str, *, replace: bool = False) -> None:
     """Raise unless wave ``label`` can be stored in the history at ``path``: the checks of storing
     (see :class:`History`), unless ``replace`` that the label is not stored yet, and that no other
-    program is writing the history (its write lock is free). Made before a long run, so that nothing
-    is written when the wave cannot be stored; nothing is written here."""
+    program is writing the history (its write lock is free), and that SQLite finds the file sound
+    (a damaged file is the ``bad-history`` error). Made before a long run, so that nothing is written
+    when the wave cannot be stored; nothing is written here."""
     path = Path(path)
     if _check_location(path, for_storing=True):
         return
     with History(path, read_only=True) as history:
         if not replace and str(label) in history.labels():
             raise OnaError(f"{path.name}: wave {label!r} is already stored; {_REPLACE}")
+        history._check_intact()
     db = sqlite3.connect(path, isolation_level=None)
     try:  # the write lock, taken and given back at once: nothing is written
         _begin_writing(db, path)
         db.execute("ROLLBACK")
+    except sqlite3.DatabaseError as exc:
+        raise _damaged(path, exc) from None
     finally:
         db.close()
 
 
 def open_history(path: str | Path, *, read_only: bool = False) -> History:
-    """Open the history file at ``path``: to read only, or to store waves in (created if missing)."""
+    """Open the history file at ``path`` (a str or path, such as ``"ona-history.db"``): to read only,
+    or to store waves in (created if missing)."""
+    import os
+
+    check_type(path, (str, os.PathLike), "open_history(path): pass the history file's path, such as "
+               "\"ona-history.db\"")
     return History(path, read_only=read_only)

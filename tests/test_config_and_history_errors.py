@@ -290,3 +290,128 @@ def test_init_writes_the_tie_options_and_the_weight_column_reads_back(runner, tm
     res = runner.invoke(cli, ["run", "ona.toml", "--wave", "2025", "--no-history"])
     assert res.exit_code == 0, res.output
     assert "Ties:                4" in res.stdout  # layer a: 1->2 and 2->3, each both ways by the union rule
+
+
+# --- 12. A damaged history file is one error, before the work, quoting nothing stored -------------
+
+@pytest.fixture
+def two_waves(inputs, runner):
+    """ona.toml with waves 2024 and 2025 (the same five people), both run and stored."""
+    config = inputs / "ona.toml"
+    config.write_text('[measurement]\npermutations = 0\n\n[compare]\nbootstraps = 20\n'
+                      + WAVE + WAVE.replace("2025", "2024"), encoding="utf-8")
+    for wave in ("2024", "2025"):
+        assert runner.invoke(cli, ["run", str(config), "--wave", wave]).exit_code == 0
+    return config
+
+
+def damage(history, where: bytes, length: int) -> None:
+    """Overwrite ``length`` bytes of ``history`` with 0xFF, from the first stored ``where`` on (as a
+    disk or a copy gone wrong overwrites a page)."""
+    data = bytearray(history.read_bytes())
+    start = data.index(where)
+    data[start:start + length] = b"\xff" * length
+    history.write_bytes(bytes(data))
+
+
+DAMAGED = ("Error: ona-history.db: the history file is damaged{}: SQLite cannot read it; restore it from a backup "
+           "copy, or store the waves again in a new history file [bad-history]")
+
+
+def test_a_history_whose_stored_text_is_overwritten_is_one_error_that_quotes_none_of_it(two_waves, runner):
+    """Bytes 0xFF in the middle of a stored frame are no UTF-8: SQLite's own message quotes the
+    frame, people's ids and all ('Could not decode to UTF-8 column 'payload' with text '{"index":
+    ["a1", ...'). ona names the file and what to do, and no id."""
+    history = two_waves.parent / "ona-history.db"
+    damage(history, b'"index": ["a1"', 30)
+    result = runner.invoke(cli, ["compare", "2024", "2025", "--config", str(two_waves),
+                                 "--out", str(two_waves.parent / "cmp")])
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [DAMAGED.format("")]
+    assert not (two_waves.parent / "cmp").exists()
+    with open_history(history, read_only=True) as opened, pytest.raises(ona.InputError) as raised:
+        opened.load("2024")
+    assert [p.code for p in raised.value.problems] == ["bad-history"]
+
+
+def test_a_history_with_a_damaged_page_stops_run_before_the_work_and_leaves_no_report_folder(two_waves, runner):
+    """The first page of the frame table overwritten: SQLite says "database disk image is malformed"
+    (SQLITE_CORRUPT) when it reads them. `ona compare` says the file is damaged; `ona run --replace`
+    checks every page before it reads the inputs, so it neither measures for nothing nor leaves an
+    empty report folder behind."""
+    history = two_waves.parent / "ona-history.db"
+    with sqlite3.connect(history) as db:
+        page = db.execute("PRAGMA page_size").fetchone()[0]
+        root = db.execute("SELECT rootpage FROM sqlite_master WHERE name = 'frame'").fetchone()[0]
+    data = bytearray(history.read_bytes())
+    data[(root - 1) * page:root * page] = b"\xff" * page
+    history.write_bytes(bytes(data))
+    result = runner.invoke(cli, ["compare", "2024", "2025", "--config", str(two_waves),
+                                 "--out", str(two_waves.parent / "cmp")])
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [DAMAGED.format(" (SQLite: SQLITE_CORRUPT)")]
+    shutil.rmtree(two_waves.parent / "report-2025")
+    result = runner.invoke(cli, ["run", str(two_waves), "--wave", "2025", "--replace"])
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [DAMAGED.format(" (SQLite: SQLITE_CORRUPT)")]
+    assert not (two_waves.parent / "report-2025").exists()
+
+
+
+# --- 13. ona.toml saved by Windows Notepad ----------------------------------------------------------
+
+def test_a_config_saved_as_utf8_with_bom_is_read(inputs, runner):
+    """Notepad's "UTF-8 with BOM" starts the file with EF BB BF; tomllib took it for a statement
+    ("Invalid statement (at line 1, column 1)"). It is read as the UTF-8 it is."""
+    config = inputs / "ona.toml"
+    config.write_bytes(b"\xef\xbb\xbf" + f'[measurement]\nby = "Department"  # afdeling\n{WAVE}'.encode())
+    assert read_config(config).measurement == {"by": "Department"}
+    result = runner.invoke(cli, ["run", str(config), "--wave", "2025", "--no-history"])
+    assert result.exit_code == 0, result.output
+
+
+def test_a_config_in_windows_1252_is_one_line_saying_to_save_it_as_utf8(inputs, runner):
+    """"# Økonomi og afdelinger" saved as Windows-1252 (Ø = byte D8, no UTF-8) on line 2: a
+    UnicodeDecodeError traceback before; now the line, and what to do."""
+    config = inputs / "ona.toml"
+    config.write_bytes(f'[measurement]\n# Økonomi og afdelinger\nby = "Department"\n{WAVE}'.encode("cp1252"))
+    result = runner.invoke(cli, ["run", str(config), "--wave", "2025", "--no-history"])
+    assert_refused(result, "Error: ona.toml, line 2: is not UTF-8 text (an older Windows encoding such as "
+                           "Windows-1252?); save the file as UTF-8", inputs)
+
+
+# --- 14. A wave label is the one rule of `ona init` everywhere, and names no folder in a folder ---
+
+BLANK = "a wave label cannot be blank; give one such as 2025"
+SLASH = ("a wave label cannot hold / or \\ (it names the wave's report folder, where a slash makes a folder in a "
+         "folder); write 2024-25, not 2024/25")
+
+
+@pytest.mark.parametrize("label, message", [
+    ("", BLANK), ("   ", BLANK), ("20\n25", "a wave label is one line of text, without control characters"),
+    ("2024/25", SLASH), ("2024\\25", SLASH)])
+def test_analyze_refuses_the_wave_labels_init_refuses(inputs, runner, label, message):
+    """A blank label was stored and listed by `ona history` as an empty row; "20\\n25" broke the
+    listing in two lines; with out = "report-{wave}", "2024/25" made report-2024/25/ inside
+    report-2024/."""
+    result = runner.invoke(cli, analyze(inputs, "--wave", label))
+    assert result.exit_code == 2 and not (inputs / "report").exists() and not (inputs / "ona-history.db").exists()
+    assert result.stderr.splitlines()[-1] == f"Error: Invalid value for --wave: {message}"
+    init = runner.invoke(cli, ["init", "--roster", str(inputs / "roster.csv"), "--ties", str(inputs / "ties.csv"),
+                               "--wave", label, "--out", str(inputs / "ona.toml")])
+    assert init.exit_code == 2 and init.stderr.splitlines()[-1] == f"Error: Invalid value for --wave: {message}"
+
+
+def test_a_wave_of_ona_toml_and_a_stored_label_follow_the_same_rule(inputs, runner):
+    config = inputs / "ona.toml"
+    config.write_text('[measurement]\npermutations = 0\n\n[waves."2024/25"]\nroster = "roster.csv"\n'
+                      'ties = ["ties.csv"]\n', encoding="utf-8")
+    result = runner.invoke(cli, ["run", str(config), "--wave", "2024/25"])
+    assert_refused(result, f'Error: ona.toml, line 4: [waves."2024/25"]: {SLASH}', inputs)
+    roster = ona.read_roster(inputs / "roster.csv")
+    graph = ona.build_graph(roster, ona.read_ties(inputs / "ties.csv", roster))
+    with open_history(inputs / "h.db") as history:
+        with pytest.raises(ona.InputError) as raised:
+            history.store(" ", ona.measure(graph, permutations=0), graph)
+        assert history.labels() == []
+    assert [(p.code, p.message) for p in raised.value.problems] == [("bad-argument", f"History.store(label): {BLANK}")]

@@ -237,7 +237,7 @@ def test_a_yearly_script_uses_only_public_names(measured, tmp_path):
         before, after = history.load("2024"), history.load("2025")
         waves = history.waves()
     assert isinstance(before, ona.StoredWave)
-    comparison = ona.compare_waves(before, after, bootstraps=10)
+    comparison = ona.compare_waves(before, after, bootstraps=20)
     assert isinstance(comparison, ona.Comparison)
     paths = ona.write_comparison(comparison, tmp_path / "compare", waves=waves)
     assert sorted(p.name for p in (tmp_path / "compare").iterdir()) == ["compare.html", "compare.xlsx"]
@@ -336,3 +336,37 @@ def test_a_dataframe_of_people_is_a_roster_made_in_code(data_dir):
     roster = ona.Roster(people=frame.set_index("id").astype(str), unit_columns=("Department",))
     graph = ona.build_graph(roster, pd.DataFrame({"source": ["a", "b"], "target": ["c", "a"]}))
     assert ona.measure(graph, permutations=10).summary["cross_unit_share"] == 0.5
+
+
+# 15. A script's mistake in the report, map, history and comparison calls ----------------------------
+
+def test_the_yearly_calls_say_what_to_pass(measured, tmp_path):
+    """Each of these raised a Python error from deep inside (AttributeError, IsADirectoryError,
+    TypeError); each is now an InputError (bad-argument) that says what to pass, and writes nothing."""
+    _, graph, m = measured
+    with pytest.raises(ona.InputError) as swapped:
+        ona.write_report(graph, m, tmp_path / "report")
+    assert str(swapped.value) == ("write_report takes the measurement first, then the graph: write_report(measurement, "
+                                  "graph, out_dir); got OrgGraph [bad-argument]")
+    assert not (tmp_path / "report").exists()
+    folder = tmp_path / "maps"
+    folder.mkdir()
+    with pytest.raises(ona.InputError) as to_folder:
+        ona.write_map(graph, m, folder)
+    assert str(to_folder.value) == ("write_map(graph, measurement, path): maps is a folder; name the .html file to "
+                                    "write in it, such as folder/map.html [bad-argument]")
+    assert list(folder.iterdir()) == []
+    for wrong in (None, 5):
+        with pytest.raises(ona.InputError) as no_path:
+            ona.open_history(wrong)
+        assert str(no_path.value) == ("open_history(path): pass the history file's path, such as \"ona-history.db\"; "
+                                      f"got {type(wrong).__name__} [bad-argument]")
+    with ona.open_history(tmp_path / "h.db") as history:
+        history.store("2024", m, graph)
+        history.store("2025", m, graph)
+        comparison = ona.compare_waves(history.load("2024"), history.load("2025"), bootstraps=0)
+    with pytest.raises(ona.InputError) as waves:
+        ona.write_comparison(comparison, tmp_path / "compare", waves=["2024", "2025"])
+    assert str(waves.value) == ("write_comparison(waves=...) takes the table of stored waves: pass history.waves(); "
+                                "got list [bad-argument]")
+    assert not (tmp_path / "compare").exists()

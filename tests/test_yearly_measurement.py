@@ -337,3 +337,104 @@ def test_a_misspelt_by_in_ona_toml_names_the_key_and_its_line(tmp_path, runner):
     assert line.startswith("Error: roster.csv, row 1: has no column 'Departement' to measure by; ")
     assert line.endswith("(it is by in [measurement] of ona.toml, line 2) [unknown-unit-column]")
     assert not (tmp_path / "report-2024").exists() and not (tmp_path / "ona-history.db").exists()
+
+
+def test_compare_with_the_config_reads_the_configs_history_wherever_it_is_run(stored, runner, tmp_path,
+                                                                              monkeypatch):
+    """`ona run` stores the waves in ona.toml's history (beside ona.toml); `ona compare --config`
+    must read them there, not an ona-history.db of the folder it is run from (another year's, or
+    another organisation's). Run from a folder of its own, it compares 2024 with 2025 as computed by
+    hand above (2024 on 2025's units: 7 of 20 ties across units) and links the two waves' reports.
+    Told another history (--history, here a copy), it reads that one and links no report of the
+    config's: they need not be that history's waves."""
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    result = runner.invoke(cli, ["compare", "2024", "2025", "--config", str(stored), "--out", str(tmp_path / "cmp")])
+    assert result.exit_code == 0, result.output
+    assert not (elsewhere / "ona-history.db").exists()
+    import pandas as pd
+
+    org = pd.read_excel(tmp_path / "cmp" / "compare.xlsx", sheet_name="Org", engine="openpyxl").set_index("metric")
+    assert org.loc["cross_unit_share", "before"] == pytest.approx(7 / 20)
+    page = (tmp_path / "cmp" / "compare.html").read_text(encoding="utf-8")
+    assert "<a href='../report-2024/index.html'>Report 2024</a>" in page
+
+    import shutil
+
+    shutil.copy(tmp_path / "ona-history.db", elsewhere / "copy.db")
+    other = runner.invoke(cli, ["compare", "2024", "2025", "--config", str(stored), "--history", "copy.db",
+                                "--out", str(tmp_path / "cmp2")])
+    assert other.exit_code == 0, other.output
+    assert "report-2024" not in (tmp_path / "cmp2" / "compare.html").read_text(encoding="utf-8")
+
+
+def test_fewer_than_20_resamples_are_refused_and_none_says_no_change_was_tested(stored, runner):
+    """The 95% interval of a change is the 2.5th to 97.5th percentile of at least 20 resampled
+    changes. With 19 or fewer no change was tested, yet compare said "meaningful change in no org
+    figure" and compare.html claimed the test with 19 resamples: such a number is refused, on the
+    command line, in ona.toml (naming its line) and in Python. With 0 (no test, as asked) the
+    comparison is written and says that nothing was tested, not that nothing changed."""
+    folder = stored.parent
+    rule = ("the 95% interval of a change needs at least 20 resamples: give 20 or more (500 by default), or 0 to "
+            "test no change")
+    few = runner.invoke(cli, ["compare", "2024", "2025", "--config", str(stored), "--bootstraps", "19",
+                              "--out", str(folder / "cmp")])
+    assert few.exit_code == 2 and few.stderr.splitlines()[-1] == f"Error: Invalid value for --bootstraps: {rule}"
+    assert not (folder / "cmp").exists()
+    with ona.open_history(folder / "ona-history.db", read_only=True) as history, \
+            pytest.raises(ona.InputError) as raised:
+        ona.compare_waves(history.load("2024"), history.load("2025"), bootstraps=1)
+    assert [(p.code, p.message) for p in raised.value.problems] == [
+        ("bad-argument", f"compare_waves(bootstraps=1): {rule}")]
+    stored.write_text(stored.read_text(encoding="utf-8").replace("bootstraps = 50", "bootstraps = 10"),
+                      encoding="utf-8")
+    config = runner.invoke(cli, ["compare", "2024", "2025", "--config", str(stored), "--out", str(folder / "cmp")])
+    assert config.exit_code == 2 and config.stderr == f"Error: ona.toml, line 15: bootstraps = 10: {rule}\n"
+    stored.write_text(stored.read_text(encoding="utf-8").replace("bootstraps = 10", "bootstraps = 50"),
+                      encoding="utf-8")
+
+    none = runner.invoke(cli, ["compare", "2024", "2025", "--config", str(stored), "--bootstraps", "0",
+                               "--out", str(folder / "cmp")])
+    assert none.exit_code == 0, none.output
+    assert none.stdout.splitlines()[0] == "2024 -> 2025: no change tested against re-sampling noise (0 resamples)"
+    page = (folder / "cmp" / "compare.html").read_text(encoding="utf-8")
+    assert "No change was tested against re-sampling noise (0 resamples)" in page and "0 resamples)." not in page
+    tested = runner.invoke(cli, ["compare", "2024", "2025", "--config", str(stored), "--bootstraps", "20",
+                                 "--out", str(folder / "cmp")])
+    assert tested.exit_code == 0 and tested.stdout.startswith("2024 -> 2025: meaningful change in ")
+    assert "95% bootstrap interval of the change excludes zero, 20 resamples" in \
+        (folder / "cmp" / "compare.html").read_text(encoding="utf-8")
+
+
+def test_a_split_under_a_minimum_group_size_shows_no_unit_smaller_than_the_minimum(tmp_path, runner):
+    """[privacy] min_group_size = 3: no unit figure may describe fewer than 3 people. Ops (o1-o3)
+    splits into Ops North and Ops South in 2025; under the mapping each 2024 person takes their
+    2025 unit, so 2024 had Ops North = o1 (1 person) and Ops South = o2, o3 (2), and the comparison
+    showed their headcounts and E-I. Both are under 3 and merge, as the measurement merges small
+    units, into "Small units (< 3)": 3 people, 2 ties inside (o1-o2, o2-o3) and 1 with Sales
+    (o1-s1): E-I (1 - 2) / 3 = -1/3. 2025's units all have 3 people and stay as they are."""
+    people = {"2024": [("o1", "Ops"), ("o2", "Ops"), ("o3", "Ops"), ("s1", "Sales"), ("s2", "Sales"), ("s3", "Sales")],
+              "2025": [("o1", "Ops North"), ("o4", "Ops North"), ("o5", "Ops North"), ("o2", "Ops South"),
+                       ("o3", "Ops South"), ("o6", "Ops South"), ("s1", "Sales"), ("s2", "Sales"), ("s3", "Sales")]}
+    ties = {"2024": [("o1", "o2"), ("o2", "o3"), ("s1", "s2"), ("o1", "s1")],
+            "2025": [("o1", "o4"), ("o2", "o3"), ("s1", "s2"), ("o1", "s1"), ("o6", "o5")]}
+    for wave in people:
+        write_wave(tmp_path / wave, people[wave], ties[wave])
+    config = tmp_path / "ona.toml"
+    config.write_text('[measurement]\nby = "Department"\npermutations = 0\n\n[privacy]\nmin_group_size = 3\n\n'
+                      '[units]\n"Ops" = ["Ops North", "Ops South"]\n\n[compare]\nbootstraps = 0\n'
+                      + "".join(f'\n[waves.{w}]\nroster = "{w}/roster.csv"\nties = ["{w}/ties.csv"]\n' for w in people),
+                      encoding="utf-8")
+    for wave in people:
+        run(runner, config, wave)
+    c = compare(config, "2024", "2025")
+    assert c.units["headcount_before"].dropna().to_dict() == {"Sales": 3, "Small units (< 3)": 3}
+    assert c.units["headcount_after"].dropna().to_dict() == {"Ops North": 3, "Ops South": 3, "Sales": 3}
+    assert c.units.loc["Small units (< 3)", "ei_index_before"] == pytest.approx(-1 / 3)
+    assert set(c.unit_pairs["from_unit"]) | set(c.unit_pairs["to_unit"]) <= {"Sales", "Small units (< 3)",
+                                                                                "Ops North", "Ops South"}
+    result = runner.invoke(cli, ["compare", "2024", "2025", "--config", str(config), "--out", str(tmp_path / "cmp")])
+    assert result.exit_code == 0, result.output
+    page = (tmp_path / "cmp" / "compare.html").read_text(encoding="utf-8")
+    assert "<td>Ops North (formed from Ops) — new</td>" in page and "<td>Small units (&lt; 3) — gone</td>" in page

@@ -21,7 +21,7 @@ __getattr__, __dir__ = lazy_exports(__name__, {
     "write_workbook": ".workbook",
 })
 
-__all__ = ["write_report", "write_map", "write_unit_map", "write_workbook", "write_json", "write_exports",
+__all__ = ["write_report", "check_report_keeps_inputs", "write_map", "write_unit_map", "write_workbook", "write_json", "write_exports",
            "write_index", "measurement_to_dict", "findings", "Finding", "SIZE_BY"]
 
 REPORT_PAGES = [("Person map", "map.html"), ("Unit map", "units.html"), ("How the numbers are computed", "method.html"),
@@ -34,8 +34,21 @@ RATINGS_PAGE = ("How the units see each other", "ratings.html")  # with ratings 
 REPORT_FILES = frozenset({"index.html", RATINGS_PAGE[1], *(name for _, name in REPORT_PAGES)})
 
 
+def check_report_keeps_inputs(out_dir: str | Path, inputs: dict | None,
+                              fix: str = "pass another out_dir to write the report into") -> None:
+    """Raise an :class:`~ona.errors.OnaError` when a report written into ``out_dir`` would replace
+    one of ``inputs`` (role -> path or list of paths: the roster, the tie files ... that the report
+    was measured from): a roster or tie list named nodes.csv or edges.csv in ``out_dir``, where the
+    report writes its own (any name of :data:`REPORT_FILES`). ``fix`` says how to choose another
+    folder. ``ona analyze`` and ``ona run`` check it before reading anything."""
+    from .._files import check_inputs_kept
+
+    check_inputs_kept([Path(out_dir) / name for name in sorted(REPORT_FILES)], inputs or {},
+                      what="the report's {name}", fix=fix)
+
+
 def write_report(measurement: Measurement, graph: OrgGraph, out_dir: str | Path, *, seed: int = 1,
-                 size_by: str = "degree", ratings=None, notes: list | None = None,
+                 size_by: str = "degree", ratings=None, notes: list | None = None, inputs: dict | None = None,
                  _before_swap=None) -> dict[str, Path]:
     """Write the whole report into ``out_dir`` and return the paths: ``index.html`` (findings,
     heatmap, method), ``map.html`` (people), ``units.html`` (units), ``method.html``,
@@ -52,7 +65,13 @@ def write_report(measurement: Measurement, graph: OrgGraph, out_dir: str | Path,
     ``notes`` (a list, when given) gets a sentence that says so. With progress shown
     (:func:`ona.show_progress`) a bar moves one step per file written: index, person map, unit map,
     method, exports, then the wait for the workbook and metrics.json (with ratings, the ratings page after
-    the index). A measurement that skipped parts (``measure(skip=...)``) is refused, and nothing is written.
+    the index). The measurement comes first, then its graph (:func:`ona.write_map` takes them the other
+    way round): a call with the two swapped is refused with an error that says so. A measurement that skipped parts (``measure(skip=...)``) is refused, and nothing is written.
+
+    ``inputs`` (role -> path or list of paths, such as ``{"roster": "2024/nodes.csv", "ties":
+    ["2024/edges.csv"]}``): the files the report was measured from. When the report would replace
+    one of them (a roster named nodes.csv in ``out_dir``), it is refused and nothing is written
+    (:func:`check_report_keeps_inputs`).
 
     ``_before_swap`` (for ``ona run`` and ``ona analyze --wave``): called when every file is written,
     before the first replaces the earlier report's; it stores the wave, so that a wave the history
@@ -64,7 +83,15 @@ def write_report(measurement: Measurement, graph: OrgGraph, out_dir: str | Path,
     from .html_map import write_map, write_unit_map
     from .index_page import write_index, write_method_page
 
+    from .._arguments import check_type
+    from ..graph import OrgGraph
+    from ..metrics import Measurement
+
+    order = "write_report takes the measurement first, then the graph: write_report(measurement, graph, out_dir)"
+    check_type(measurement, Measurement, order)
+    check_type(graph, OrgGraph, order)
     check_whole(measurement, "write_report")
+    check_report_keeps_inputs(out_dir, inputs)
     out = Path(out_dir)
     pages = list(REPORT_PAGES)
     removed: list[str] = []

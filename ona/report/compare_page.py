@@ -317,6 +317,15 @@ def _definitions(found: dict[str, str]) -> str:
             f"{more} Every figure is also in <a href='compare.xlsx'>compare.xlsx</a>.</p>")
 
 
+def _test_sentence(c: Comparison) -> str:
+    """What a change in bold means, under the title; with no resamples, that no change was tested."""
+    if c.parameters["bootstraps"] == 0:
+        return ("<p class='sub'>No change was tested against re-sampling noise (0 resamples): no change is "
+                "marked meaningful, and none is shown to be meaningless.</p>")
+    return ("<p class='sub'>A change in <b>bold ✔</b> is larger than what re-sampling the respondents gives "
+            f"(95% bootstrap interval of the change excludes zero, {c.parameters['bootstraps']} resamples).</p>")
+
+
 def write_comparison(comparison: Comparison, out_dir: str | Path, *, waves: pd.DataFrame | None = None,
                      reports: dict | None = None) -> dict:
     """Write compare.html and compare.xlsx into ``out_dir``; return their paths. ``comparison``
@@ -327,6 +336,9 @@ def write_comparison(comparison: Comparison, out_dir: str | Path, *, waves: pd.D
     from .workbook import write_frames
 
     check_type(comparison, Comparison, "write_comparison(comparison, out_dir): pass the Comparison from compare_waves")
+    if waves is not None:
+        check_type(waves, pd.DataFrame, "write_comparison(waves=...) takes the table of stored waves: pass "
+                   "history.waves()")
 
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -335,9 +347,8 @@ def write_comparison(comparison: Comparison, out_dir: str | Path, *, waves: pd.D
     mapping = "".join(f"<li>{_e(old)} → {_e(', '.join(new) if isinstance(new, list) else new)}</li>"
                       for old, new in c.mapping.items())
     body = (f"<h1>{_e(c.before)} → {_e(c.after)}: what changed</h1>{nav}"
-            "<p class='sub'>A change in <b>bold ✔</b> is larger than what re-sampling the respondents gives "
-            f"(95% bootstrap interval of the change excludes zero, {c.parameters['bootstraps']} resamples).</p>"
-            f"{_warnings(c)}<h2>The organisation</h2>{_basis(c)}{_org_table(c)}{_definitions(found)}"
+            + _test_sentence(c)
+            + f"{_warnings(c)}<h2>The organisation</h2>{_basis(c)}{_org_table(c)}{_definitions(found)}"
             f"<h2>Units</h2>{_unit_table(c)}"
             + (f"<p class='note'>Units renamed or merged (from the configuration):</p><ul>{mapping}</ul>" if mapping else "")
             + f"<h2>Ties between units: change</h2>{_change_heatmap(c)}"

@@ -414,14 +414,21 @@ def write_map(graph: OrgGraph, measurement: Measurement, path: str | Path, *, se
     the person's name, and its subtitle says what it shows (as ``ona map --unit`` / ``--person``). A unit or
     person not in the network, or both given, is an :class:`~ona.errors.InputError` (code ``bad-argument``)
     that names the roster's file and column and quotes only the value given, and nothing is written."""
+    import os
+
     from .._arguments import check_type
+    from ..errors import InputError, Problem
     from ..graph import OrgGraph
     from ..metrics import Measurement
 
     order = "write_map takes the graph first, then the measurement: write_map(graph, measurement, path)"
     check_type(graph, OrgGraph, order)
     check_type(measurement, Measurement, order)
+    check_type(path, (str, os.PathLike), "write_map(graph, measurement, path): path is the .html file to write")
     path = Path(path)
+    if path.is_dir():
+        raise InputError([Problem("bad-argument", f"write_map(graph, measurement, path): {path.name or path} is a "
+                                  "folder; name the .html file to write in it, such as folder/map.html")])
     view = None
     if unit is not None or person is not None:
         graph, measurement, about, view = focus(graph, measurement, unit=unit, person=person)
