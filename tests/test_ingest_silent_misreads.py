@@ -246,3 +246,31 @@ def test_a_unit_written_in_two_ways_is_one_unit(tmp_path):
     assert roster.people["Department"].tolist() == ["Staff", "Staff", "Sales East", "Sales East", "IT"]
     assert [(w.code, w.message) for w in roster.warnings] == [
         ("unit-spellings", "the unit 'Staff' is also written 'staff': read as one unit, named as first written")]
+
+
+def test_a_roster_with_first_and_last_name_columns_matches_whole_names(runner, tmp_path):
+    """An HR export with Fornavn and Efternavn and no name column: "Anna Berg" in the ties named no
+    one ("matched by id, email and name", though there was no name), and the survey template's
+    list was bare employee numbers. Now the two columns make the name."""
+    write_csv(tmp_path / "roster.csv", [["Medarbejdernr", "Fornavn", "Efternavn", "Afdeling"], ["1", "Anna", "Berg", "A"],
+                                        ["2", "Bo", "Dahl", "A"], ["3", "Carl", "Eng", "B"]])
+    write_csv(tmp_path / "ties.csv", [["Fra", "Til"], ["Anna Berg", "Bo Dahl"], ["Bo Dahl", "Carl Eng"]])
+    roster = ona.read_roster(tmp_path / "roster.csv")
+    assert roster.name_column == "Name" and roster.labels().tolist() == ["Anna Berg", "Bo Dahl", "Carl Eng"]
+    assert list(roster.people.columns) == ["Name", "Fornavn", "Efternavn", "Afdeling"]
+    assert ties_of(ona.read_ties(tmp_path / "ties.csv", roster)) == [("1", "2", 1.0), ("2", "3", 1.0)]
+    result = runner.invoke(cli, ["template", "--roster", str(tmp_path / "roster.csv"), "--out", str(tmp_path / "s.xlsx")])
+    assert result.exit_code == 0, result.output
+    from openpyxl import load_workbook
+
+    people = [row[0] for row in load_workbook(tmp_path / "s.xlsx")["People"].iter_rows(values_only=True)]
+    assert people == ["Person", "Anna Berg", "Bo Dahl", "Carl Eng"]
+
+
+def test_a_directorate_column_that_cuts_across_the_departments_renames_nothing(tmp_path):
+    """Every department in both "directorates" (a column that is no hierarchy, such as a site):
+    the departments keep their names, and nothing is said."""
+    people = [[str(i), f"P{i}", d, u] for i, (d, u) in enumerate([("North", "HR"), ("South", "HR"), ("North", "IT"),
+                                                                   ("South", "IT")], start=1)]
+    roster = ona.read_roster(write_csv(tmp_path / "roster.csv", [["id", "Name", "Directorate", "Department"], *people]))
+    assert roster.people["Department"].tolist() == ["HR", "HR", "IT", "IT"] and roster.warnings == ()

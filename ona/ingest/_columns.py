@@ -17,6 +17,11 @@ ALIASES: dict[str, list[str]] = {
            "medarbejdernr", "anställningsnummer", "ansattnummer", "personalnummer", "user id", "userid"],
     "name": ["name", "full name", "fullname", "employee name", "display name", "displayname", "navn",
              "namn", "fulde navn", "person name", "label"],
+    # A roster that writes a person's name in two columns (an HR export's first and last name).
+    "first name": ["first name", "firstname", "given name", "givenname", "forename", "fornavn", "förnamn",
+                   "fornamn"],
+    "last name": ["last name", "lastname", "surname", "family name", "familyname", "efternavn", "efternamn",
+                  "etternavn"],
     "email": ["email", "e mail", "mail", "email address", "e mail address", "emailaddress", "e mailadresse",
               "emailadresse", "e post", "epost", "e postadress", "upn", "user principal name",
               "recipient email", "recipientemail"],

@@ -146,10 +146,13 @@ def read_roster(path: str | Path, *, sheet: str | None = None, id_column: str | 
                "DataFrame of people is a Roster as it is: ona.Roster(people=frame.set_index('id').astype(str), "
                "unit_columns=('Department',))")
     wanted = [[explicit] if explicit else ALIASES[role] for role, explicit in (("id", id_column), ("name", name_column),
-              ("email", email_column), ("unit", unit_column), ("directorate", None))]
+              ("email", email_column), ("unit", unit_column), ("directorate", None), ("first name", None),
+              ("last name", None))]
     table = read_table(path, sheet, header_row=header_row, delimiter=delimiter, encoding=encoding,
                        wanted_headers=wanted)
     name_col = find_column(table, "name", name_column, required=False)
+    if name_col is None and name_column is None:
+        table, name_col = _joined_name(table)
     email_col = find_column(table, "email", email_column, required=False)
     id_col = find_column(table, "id", id_column, required=False)
     if id_col is None:
@@ -159,6 +162,25 @@ def read_roster(path: str | Path, *, sheet: str | None = None, id_column: str | 
         find_column(table, "id", None, required=True, option="--id-column (id_column= in Python)")
     unit_cols = _unit_columns(table, unit_column)
     return _validated_roster(table, id_col, name_col, email_col, unit_cols)
+
+
+def _joined_name(table: Table) -> tuple[Table, str | None]:
+    """A roster with no name column but a first-name and a last-name column (``Fornavn``,
+    ``Efternavn``): the table with a ``Name`` column of the two joined ("Mette Hansen"), placed
+    before them, and that column's header; else the table as it is and None. People are then
+    matched, listed in the survey template and shown by their whole name."""
+    from dataclasses import replace
+
+    first = find_column(table, "first name", None, required=False)
+    last = find_column(table, "last name", None, required=False)
+    if first is None or last is None or "Name" in table.frame.columns:
+        return table, None
+    frame = table.frame
+    joined = (frame[first].astype(str) + " " + frame[last].astype(str)).str.strip()
+    at = min(frame.columns.get_loc(first), frame.columns.get_loc(last))
+    frame = frame.copy()
+    frame.insert(at, "Name", joined.astype(object))
+    return replace(table, frame=frame), "Name"
 
 
 def _unit_columns(table: Table, unit_column: str | None) -> tuple[str, ...]:
@@ -203,17 +225,22 @@ def _units_named_alike(table: Table, people: pd.DataFrame, directorate: str, uni
     """Give a unit name used in several directorates the directorate's name in brackets, in
     ``people`` itself, and say so (``same-unit-name``, a warning per name): a municipality's
     directorates each have their "Administration" or "Sekretariat", and measured under one name
-    the ties between them would count as ties inside one unit. People with a blank directorate
-    keep the unit's name as written."""
-    named = people[people[directorate] != "(none)"]
-    parents = named.groupby(unit, sort=False)[directorate].unique()
-    shared = parents[parents.map(len) > 1]
+    the ties between them would count as ties inside one unit. Only where the two columns are a
+    hierarchy, most unit names (at least half) in one directorate each; where they are not (a
+    unit column and a column that cuts across it), nothing is renamed. People with a blank
+    directorate keep the unit's name as written."""
+    named = people[(people[directorate] != "(none)") & (people[unit] != "(none)")]
+    if named.empty:
+        return []
+    parents = named.groupby(unit, sort=False, observed=True)[directorate].nunique()
+    shared = parents[parents > 1]
+    if shared.empty or len(shared) * 2 > len(parents):
+        return []
+    mask = people[unit].isin(shared.index) & (people[directorate] != "(none)")
+    people.loc[mask, unit] = people.loc[mask, unit] + " (" + people.loc[mask, directorate] + ")"
     notes = []
-    for name, directorates in shared.items():
-        if name == "(none)":
-            continue
-        mask = (people[unit] == name) & (people[directorate] != "(none)")
-        people.loc[mask, unit] = name + " (" + people.loc[mask, directorate] + ")"
+    for name in shared.index:
+        directorates = pd.unique(named.loc[named[unit] == name, directorate])
         listed = ", ".join(repr(f"{name} ({d})") for d in directorates)
         notes.append(table.problem(
             "same-unit-name", f"the {unit} {name!r} appears under {len(directorates)} {directorate} values: measured "
