@@ -229,18 +229,25 @@ def _units_named_alike(table: Table, people: pd.DataFrame, directorate: str, uni
     hierarchy, most unit names (at least half) in one directorate each; where they are not (a
     unit column and a column that cuts across it), nothing is renamed. People with a blank
     directorate keep the unit's name as written."""
-    named = people[(people[directorate] != "(none)") & (people[unit] != "(none)")]
-    if named.empty:
+    # (by integer codes: the distinct (unit, directorate) pairs, counted per unit)
+    units, unit_names = pd.factorize(people[unit])
+    tops, top_names = pd.factorize(people[directorate])
+    blank_unit = unit_names.get_loc("(none)") if "(none)" in unit_names else -1
+    blank_top = top_names.get_loc("(none)") if "(none)" in top_names else -1
+    named = (units != blank_unit) & (tops != blank_top)
+    if not named.any():
         return []
-    parents = named.groupby(unit, sort=False, observed=True)[directorate].nunique()
-    shared = parents[parents > 1]
-    if shared.empty or len(shared) * 2 > len(parents):
+    pairs = np.unique(units[named].astype(np.int64) * len(top_names) + tops[named])
+    parents = np.bincount(pairs // len(top_names), minlength=len(unit_names))
+    shared = np.flatnonzero(parents > 1)
+    if not len(shared) or len(shared) * 2 > np.count_nonzero(parents):
         return []
-    mask = people[unit].isin(shared.index) & (people[directorate] != "(none)")
+    mask = np.isin(units, shared) & named
     people.loc[mask, unit] = people.loc[mask, unit] + " (" + people.loc[mask, directorate] + ")"
     notes = []
-    for name in shared.index:
-        directorates = pd.unique(named.loc[named[unit] == name, directorate])
+    for code in shared:
+        name = unit_names[code]
+        directorates = [top_names[t] for t in pairs[pairs // len(top_names) == code] % len(top_names)]
         listed = ", ".join(repr(f"{name} ({d})") for d in directorates)
         notes.append(table.problem(
             "same-unit-name", f"the {unit} {name!r} appears under {len(directorates)} {directorate} values: measured "
