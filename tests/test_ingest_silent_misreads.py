@@ -274,3 +274,15 @@ def test_a_directorate_column_that_cuts_across_the_departments_renames_nothing(t
                                                                    ("South", "IT")], start=1)]
     roster = ona.read_roster(write_csv(tmp_path / "roster.csv", [["id", "Name", "Directorate", "Department"], *people]))
     assert roster.people["Department"].tolist() == ["HR", "HR", "IT", "IT"] and roster.warnings == ()
+
+
+def test_a_matrix_with_its_names_in_the_second_column_says_so_once(roster, tmp_path):
+    """Afdeling, then Navn, then a column per colleague: every department was an unknown person and
+    every name "a weight that is a word ... --weight-labels", one error per cell. Now one error at
+    the column that names the people."""
+    path = write_csv(tmp_path / "matrix.csv", [["Afdeling", "Navn", "Anna Berg", "Bo Dahl", "Carl Eng"],
+                                               ["A", "Anna Berg", "", "1", "1"], ["A", "Bo Dahl", "1", "", ""],
+                                               ["B", "Carl Eng", "", "1", ""]])
+    with pytest.raises(ona.InputError) as caught:
+        ona.read_ties(path, roster, ties_format="matrix")
+    assert [(p.code, p.row, p.column) for p in caught.value.problems] == [("respondent-not-first", 1, "Navn")]

@@ -438,6 +438,24 @@ def _matrix(table: Table, records: TieRecords) -> None:
             records.add(labels[i], header, cell, "", (row, label_column), (table.header_row, letter), (row, letter))
 
 
+def _respondents_in_first_column(table: Table, names_person) -> None:
+    """Refuse a matrix whose people are named in a column after the first (``Afdeling``, then
+    ``Navn``, then a column per colleague): read as it stands, every department was an unknown
+    person and every name a weight that is a word. Such a column is one of those before the first
+    header that names someone, and its cells name roster people (``respondent-not-first``)."""
+    headers = table.headers
+    for header in headers[1:]:
+        if names_person(header):
+            return
+        cells = table.frame[header].to_list()
+        if not _plain_numbers(cells) and _names_people(cells, names_person):
+            raise InputError([table.problem(
+                "respondent-not-first", "this column names who answered (its cells name roster people), but a "
+                f"matrix names them in its first column ({table.letters.get(headers[0], headers[0])}, "
+                f"{headers[0]!r}): move this column to the front, or delete the columns before it",
+                row=table.header_row, column=header)])
+
+
 def _no_column_options(table: Table, source_column, target_column, weight_column) -> None:
     """Refuse the column options a matrix cannot use (see :func:`records_from_table`)."""
     first = normalise_header(table.headers[0])
@@ -848,6 +866,7 @@ def records_from_table(table: Table, match, *, shape: str | None = None, source_
         _edges(table, records, source_column, target_column, weight_column, match, date_column)
     elif shape == "matrix":
         _no_column_options(table, source_column, target_column, weight_column)
+        _respondents_in_first_column(table, names_person)
         _matrix(table, records)
         records.weight_column = "matrix cells"
     elif shape == "wide":
