@@ -61,11 +61,13 @@ def _csv_safe(value):
 
 
 def _csv_safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
-    """:func:`_csv_safe` on every cell of every text column (numbers are left alone).
+    """:func:`_csv_safe` on every header and on every cell of every text column (numbers are left
+    alone): a roster column named ``=HYPERLINK(...)`` or ``+Dept`` is a header cell of nodes.csv.
 
     One pass over the text cells, then a change only to the columns that hold a risky cell: a
     pandas call per column took 8 s for each frame of a roster with 10,000 columns."""
     out = frame.copy()
+    out.columns = [_csv_safe(c) for c in out.columns]
     text = [j for j, dtype in enumerate(out.dtypes) if dtype == object or pd.api.types.is_string_dtype(dtype)]
     if not text or len(out) == 0:
         return out
