@@ -47,7 +47,9 @@ def write_report(measurement: Measurement, graph: OrgGraph, out_dir: str | Path,
     The report lands all at once (:func:`ona._files.atomic_folder`): every file is written to a
     staging folder first, so if anything fails, ``out_dir`` keeps the earlier report, whole, and no
     file of the new one. Afterwards ``out_dir`` holds this report's files and none of an earlier
-    report's (:data:`REPORT_FILES`); files of other names are left alone. ``out_dir`` being a file
+    report's (:data:`REPORT_FILES`); files of other names are left alone.
+    ``notes`` also gets a sentence for each roster column that the network files keep under a numbered name (a
+    column named like a metric: :func:`~ona.report.exports.renamed_columns`). ``out_dir`` being a file
     is an :class:`~ona.errors.OnaError`. The staging folders of earlier runs that were killed are removed, and
     ``notes`` (a list, when given) gets a sentence that says so. With progress shown
     (:func:`ona.show_progress`) a bar moves one step per file written: index, person map, unit map,
@@ -98,6 +100,15 @@ def write_report(measurement: Measurement, graph: OrgGraph, out_dir: str | Path,
             raise
         paths = {**paths, **beside.wait(), **exports}
         progress.advance()
+    if notes is not None:
+        from .exports import renamed_columns
+
+        renamed = renamed_columns(graph, measurement)
+        if renamed:
+            notes.append(f"roster column{'s' if len(renamed) != 1 else ''} "
+                         + ", ".join(f"'{old}' written as '{new}'" for old, new in renamed.items())
+                         + " in nodes.csv, network.gexf and network.graphml: "
+                         + ("a metric has that name" if len(renamed) == 1 else "metrics have those names"))
     if removed and notes is not None:
         notes.append(f"removed {len(removed)} unfinished report folder{'s' if len(removed) != 1 else ''} "
                      f"({', '.join(removed)}) that an interrupted run left in {out}")
