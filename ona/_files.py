@@ -79,8 +79,8 @@ def atomic_write(path: str | os.PathLike, mode: str = "w", encoding: str | None 
 
 @contextlib.contextmanager
 def atomic_folder(folder: str | os.PathLike, removed: list | None = None, *,
-                  own_names: Collection[str] = (), before_swap: Callable[[], object] | None = None
-                  ) -> Iterator[Path]:
+                  own_names: Collection[str] = (), manifest: str | None = None,
+                  before_swap: Callable[[], object] | None = None) -> Iterator[Path]:
     """Yield an empty staging folder inside ``folder``; when the block succeeds, every file written
     into it replaces the file of the same name in ``folder``: all of them, or none.
 
@@ -88,6 +88,11 @@ def atomic_folder(folder: str | os.PathLike, removed: list | None = None, *,
     ``folder`` with one of those names that the block did not write is an earlier set's (the
     ratings page of a run with ratings, after a run without) and goes in the same swap. Every
     other file of ``folder`` (a user's notes) is left alone.
+
+    ``manifest``, when given, is the name of a file that lists the files the set wrote (written with
+    them, in the same swap): then only a file of ``own_names`` that the earlier set's manifest lists
+    is taken as the earlier set's. A folder with no manifest (the user's own folder, which happens
+    to hold a ``ratings.html``; a report from before manifests) loses no file the block did not write.
 
     Nothing in ``folder`` changes until the block has written every file. Then each target is
     checked first: a folder where a file must go stops the whole set with an error naming that
@@ -123,10 +128,34 @@ def atomic_folder(folder: str | os.PathLike, removed: list | None = None, *,
         yield staging
         if before_swap is not None:
             before_swap()
-        _replace_all(staging, target_dir, own_names)
+        if manifest is not None:
+            own_names = set(own_names) & _listed(target_dir / manifest)
+            _write_manifest(staging, manifest)
+        _replace_all(staging, target_dir, own_names, last=manifest)
     finally:
         lock.close()
         shutil.rmtree(staging, ignore_errors=True)
+
+
+_MANIFEST_HEAD = ("# The files ona wrote into this folder with its last report, one a line. The next report\n"
+                  "# removes those of them it does not write again (and no other file).\n")
+
+
+def _listed(path: Path) -> set[str]:
+    """The file names a manifest lists (none when there is no manifest or it cannot be read)."""
+    try:
+        if path.is_symlink() or not path.is_file():
+            return set()
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return set()
+    return {line for line in lines if line and not line.startswith("#")}
+
+
+def _write_manifest(staging: Path, name: str) -> None:
+    names = sorted(p.name for p in staging.iterdir() if p.is_file() and p.name not in (_LOCK_NAME, name))
+    with open(staging / name, "w", encoding="utf-8", newline="\n") as handle:
+        handle.write(_MANIFEST_HEAD + "".join(f"{n}\n" for n in names))
 
 
 def _abandoned(staging: Path) -> bool:
@@ -162,10 +191,13 @@ def remove_stale_staging(folder: str | os.PathLike) -> list[str]:
     return removed
 
 
-def _replace_all(staging: Path, target_dir: Path, own_names: Collection[str]) -> None:
+def _replace_all(staging: Path, target_dir: Path, own_names: Collection[str], last: str | None = None) -> None:
     """Move every file of ``staging`` onto its name in ``target_dir``, and the files of ``own_names``
-    it does not hold out of it, all or none (see atomic_folder)."""
-    new_files = sorted(p for p in staging.iterdir() if p.is_file() and p.name != _LOCK_NAME)
+    it does not hold out of it, all or none (see atomic_folder); the file named ``last`` (the
+    manifest) moves in after all the others, so that a run killed while it swaps leaves the earlier
+    manifest."""
+    new_files = sorted((p for p in staging.iterdir() if p.is_file() and p.name != _LOCK_NAME),
+                       key=lambda p: (p.name == last, p.name))
     for new in new_files:
         target = target_dir / new.name
         if target.is_dir() and not target.is_symlink():

@@ -138,7 +138,7 @@ def test_a_run_without_ratings_removes_the_ratings_page_of_the_run_before(runner
     result = _analyze(runner, town)
     assert result.exit_code == 0, result.output
     written = result.output.splitlines()[-1].split(": ", 1)[1].split(", ")  # "Report written to ...: a, b"
-    assert sorted(p.name for p in report.iterdir()) == sorted([*written, "notes.txt"])
+    assert sorted(p.name for p in report.iterdir()) == sorted([*written, "notes.txt", ".ona-report"])
     assert "ratings.html" not in written
     assert (report / "notes.txt").read_text(encoding="utf-8") == "my notes"
 
@@ -147,14 +147,32 @@ def test_every_file_a_report_writes_is_one_it_knows_as_its_own(tmp_path, town, r
     """The list of a report's own files (the ones a later run may remove) is the list of files the
     fullest report writes: a new page added to the report without it would be left behind."""
     from ona.pipeline import analyze
-    from ona.report import REPORT_FILES
+    from ona.report import REPORT_FILES, REPORT_MANIFEST
 
     roster = ona.read_roster(town / "roster.csv")
     done = analyze(roster, ona.read_ties(town / "ties.csv", roster), ratings_path=ratings, by="Department",
                    permutations=0)
     paths = ona.write_report(done.measurement, done.graph, tmp_path / "full", ratings=done.ratings)
-    assert sorted(p.name for p in (tmp_path / "full").iterdir()) == sorted(REPORT_FILES)
+    assert sorted(p.name for p in (tmp_path / "full").iterdir()) == sorted([*REPORT_FILES, REPORT_MANIFEST])
+    listed = (tmp_path / "full" / REPORT_MANIFEST).read_text(encoding="utf-8").splitlines()
+    assert sorted(line for line in listed if not line.startswith("#")) == sorted(REPORT_FILES)
     assert sorted(p.name for p in paths.values()) == sorted(REPORT_FILES)
+
+
+def test_a_report_into_a_folder_of_the_users_own_files_keeps_their_ratings_page(runner, town):
+    """The analyst's folder holds their own ratings.html (the name of a page ona writes only with
+    --ratings) and never held an ona report: `ona analyze --out` there without --ratings deleted it.
+    Only a file an earlier report's list (.ona-report) names is ona's to remove, so it stays, as it
+    was; a second run, with that list now there, keeps it too."""
+    report = town / "report"
+    report.mkdir()
+    (report / "ratings.html").write_text("<p>my own ratings</p>", encoding="utf-8")
+    for _ in range(2):
+        result = _analyze(runner, town)
+        assert result.exit_code == 0, result.output
+        assert (report / "ratings.html").read_text(encoding="utf-8") == "<p>my own ratings</p>"
+        assert (report / "index.html").is_file()
+    assert "ratings.html" not in (report / ".ona-report").read_text(encoding="utf-8")
 
 
 def test_a_swap_that_fails_midway_keeps_the_earlier_report_with_its_ratings_page(runner, town, ratings,
