@@ -294,7 +294,8 @@ def four_units(tmp_path):
 
 @pytest.mark.parametrize("options, stated, sentence", [
     (["--pseudonymize", "key.bin"], {"pseudonymized": True, "min_group_size": 5, "small_units_merged": 2},
-     "<b>Privacy:</b> every person is a pseudonym (names, addresses and ids were replaced before measuring); "
+     "<b>Privacy:</b> every person is a pseudonym (names, addresses and ids were replaced before measuring; "
+     "the units, the values of column Department, are shown as the roster writes them); "
      "units of fewer than 5 people were merged (2 units)."),
     (["--min-group-size", "2"], {"pseudonymized": False, "min_group_size": 2, "small_units_merged": 1},
      "<b>Privacy:</b> units of fewer than 2 people were merged (1 unit)."),
