@@ -42,16 +42,29 @@ def _umask() -> int:
     return mask
 
 
+def _make_folder(folder: Path) -> None:
+    """Make ``folder`` and the folders above it; one of them being a file is an
+    :class:`~ona.errors.OnaError` that names it (``ona map --out notes.txt/map.html``)."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError):
+        in_the_way = next(p for p in (folder, *folder.parents) if p.exists() or p.is_symlink())
+        raise OnaError(f"{folder}: " + ("is a file, not a folder" if in_the_way == folder else
+                                        f"cannot be made: {in_the_way} is a file, not a folder")
+                       + "; name a folder to write into, or move the file (nothing was written)") from None
+
+
 @contextlib.contextmanager
 def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
     """Yield a temporary path in the target's folder; rename it onto ``path`` if the block succeeds.
 
-    For writers that want a file name (openpyxl, DuckDB). If the block raises, the temporary file is
+    For writers that want a file name (openpyxl, DuckDB). A folder above ``path`` that is a file is an
+    :class:`~ona.errors.OnaError` naming it. If the block raises, the temporary file is
     removed and ``path`` is untouched; an error about the temporary file names ``path`` instead, the
     file the user asked for.
     """
     target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
+    _make_folder(target.parent)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     os.close(fd)
     tmp_path = Path(tmp)
@@ -111,13 +124,7 @@ def atomic_folder(folder: str | os.PathLike, removed: list | None = None, *,
     never one that a running process holds.
     """
     target_dir = Path(folder)
-    try:
-        target_dir.mkdir(parents=True, exist_ok=True)
-    except (FileExistsError, NotADirectoryError):
-        in_the_way = next(p for p in (target_dir, *target_dir.parents) if p.exists() or p.is_symlink())
-        raise OnaError(f"{target_dir}: " + ("is a file, not a folder" if in_the_way == target_dir else
-                                            f"cannot be made: {in_the_way} is a file, not a folder")
-                       + "; name a folder to write into, or move the file (nothing was written)") from None
+    _make_folder(target_dir)
     staging = Path(tempfile.mkdtemp(prefix=_STAGING_PREFIX, dir=target_dir))
     lock = open(staging / _LOCK_NAME, "w")
     try:

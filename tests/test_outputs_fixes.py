@@ -221,6 +221,22 @@ def test_a_report_written_onto_a_file_is_an_ona_error_naming_it(runner, town):
     assert (town / "afile").read_text(encoding="utf-8") == "not a folder"
 
 
+@pytest.mark.parametrize("out, said", [
+    ("afile/x.html", "{afile}: is a file, not a folder"),
+    ("afile/maps/x.html", "{afile}/maps: cannot be made: {afile} is a file, not a folder")])
+def test_a_map_written_into_a_file_says_that_file_is_not_a_folder(runner, town, out, said):
+    """`ona map --out afile/x.html`, afile a file, printed "Error: afile: File exists" (and
+    "maps: Not a directory" one folder deeper); it now says, as `ona analyze` does, that afile is a
+    file, not a folder, and writes nothing."""
+    (town / "afile").write_text("not a folder", encoding="utf-8")
+    result = runner.invoke(cli, ["map", "--roster", str(town / "roster.csv"), "--ties", str(town / "ties.csv"),
+                                 "--out", str(town / out)])
+    assert result.exit_code == 2
+    assert result.output == ("Error: " + said.format(afile=town / "afile")
+                             + "; name a folder to write into, or move the file (nothing was written)\n")
+    assert (town / "afile").read_text(encoding="utf-8") == "not a folder"
+
+
 # --- the tie table `ona email` writes is read back by `ona analyze --ties` ------------------------
 
 def _network(folder) -> tuple[list, list]:
