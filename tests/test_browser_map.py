@@ -4,6 +4,7 @@ of any other host, and shows hostile names as text. Runs in Debian's headless ch
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 import ona
 
@@ -185,11 +186,12 @@ def test_ids_and_units_named_like_javascript_properties_work_on_both_maps(offlin
     page.select_option("#unit-filter", "toString")
     assert page.evaluate("window.onaMap.visibleNodeCount()") == 2
     page.locator("#people summary").click()
-    assert len(page.locator("#people li").all_inner_texts()) == 2
+    expect(page.locator("#people li")).to_have_count(2)  # (the list is built when it opens)
     assert errors == []
     _open(page, paths["units"])
     assert page.evaluate("window.onaMap.drawnNodeCount()") == 3
     page.locator("#people summary").click()
+    expect(page.locator("#people li")).to_have_count(3)
     listed = page.locator("#people li").all_inner_texts()
     assert len(listed) == 3 and all("no ties" not in line for line in listed), listed
     assert page.evaluate("window.onaMap.search('constructor')") is not None

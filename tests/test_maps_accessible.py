@@ -297,10 +297,11 @@ def test_a_long_one_word_unit_name_wraps_and_every_figure_stays_on_screen(offlin
     graph = ona.build_graph(roster, ties)
     paths = ona.write_report(ona.measure(graph, permutations=0), graph, tmp_path / "report")
     page, outside, errors = offline_page
-    for name, query in (("map", "a1"), ("units", long_name)):
+    for name, query, listed in (("map", "a1", 4), ("units", long_name, 2)):
         _open(page, paths[name], 1300, 800)
         assert page.evaluate("q => window.onaMap.search(q)", query) is not None
         page.locator("#people summary").click()
+        expect(page.locator("#people li")).to_have_count(listed)
         right = page.evaluate("""() => Math.max(...[...document.querySelectorAll(
             '#details dt, #details dd, #details-name, #search-result, #people li, #legend li')]
             .map(e => e.getBoundingClientRect().right))""")
