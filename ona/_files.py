@@ -75,16 +75,29 @@ def _umask() -> int:
     return mask
 
 
+def _make_folder(folder: Path) -> None:
+    """Make ``folder`` and the folders above it; one of them being a file is an
+    :class:`~ona.errors.OnaError` that names it (``ona map --out notes.txt/map.html``)."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError):
+        in_the_way = next(p for p in (folder, *folder.parents) if p.exists() or p.is_symlink())
+        raise OnaError(f"{folder}: " + ("is a file, not a folder" if in_the_way == folder else
+                                        f"cannot be made: {in_the_way} is a file, not a folder")
+                       + "; name a folder to write into, or move the file (nothing was written)") from None
+
+
 @contextlib.contextmanager
 def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
     """Yield a temporary path in the target's folder; rename it onto ``path`` if the block succeeds.
 
-    For writers that want a file name (openpyxl, DuckDB). If the block raises, the temporary file is
+    For writers that want a file name (openpyxl, DuckDB). A folder above ``path`` that is a file is an
+    :class:`~ona.errors.OnaError` naming it. If the block raises, the temporary file is
     removed and ``path`` is untouched; an error about the temporary file names ``path`` instead, the
     file the user asked for.
     """
     target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
+    _make_folder(target.parent)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     os.close(fd)
     tmp_path = Path(tmp)
@@ -112,8 +125,8 @@ def atomic_write(path: str | os.PathLike, mode: str = "w", encoding: str | None 
 
 @contextlib.contextmanager
 def atomic_folder(folder: str | os.PathLike, removed: list | None = None, *,
-                  own_names: Collection[str] = (), before_swap: Callable[[], object] | None = None
-                  ) -> Iterator[Path]:
+                  own_names: Collection[str] = (), manifest: str | None = None,
+                  before_swap: Callable[[], object] | None = None) -> Iterator[Path]:
     """Yield an empty staging folder inside ``folder``; when the block succeeds, every file written
     into it replaces the file of the same name in ``folder``: all of them, or none.
 
@@ -121,6 +134,11 @@ def atomic_folder(folder: str | os.PathLike, removed: list | None = None, *,
     ``folder`` with one of those names that the block did not write is an earlier set's (the
     ratings page of a run with ratings, after a run without) and goes in the same swap. Every
     other file of ``folder`` (a user's notes) is left alone.
+
+    ``manifest``, when given, is the name of a file that lists the files the set wrote (written with
+    them, in the same swap): then only a file of ``own_names`` that the earlier set's manifest lists
+    is taken as the earlier set's. A folder with no manifest (the user's own folder, which happens
+    to hold a ``ratings.html``; a report from before manifests) loses no file the block did not write.
 
     Nothing in ``folder`` changes until the block has written every file. Then each target is
     checked first: a folder where a file must go stops the whole set with an error naming that
@@ -141,13 +159,7 @@ def atomic_folder(folder: str | os.PathLike, removed: list | None = None, *,
     """
     target_dir = Path(folder)
     made = [p for p in (target_dir, *target_dir.parents) if not (p.exists() or p.is_symlink())]
-    try:
-        target_dir.mkdir(parents=True, exist_ok=True)
-    except (FileExistsError, NotADirectoryError):
-        in_the_way = next(p for p in (target_dir, *target_dir.parents) if p.exists() or p.is_symlink())
-        raise OnaError(f"{target_dir}: " + ("is a file, not a folder" if in_the_way == target_dir else
-                                            f"cannot be made: {in_the_way} is a file, not a folder")
-                       + "; name a folder to write into, or move the file (nothing was written)") from None
+    _make_folder(target_dir)
     staging = Path(tempfile.mkdtemp(prefix=_STAGING_PREFIX, dir=target_dir))
     lock = open(staging / _LOCK_NAME, "w")
     try:
@@ -158,7 +170,10 @@ def atomic_folder(folder: str | os.PathLike, removed: list | None = None, *,
         yield staging
         if before_swap is not None:
             before_swap()
-        _replace_all(staging, target_dir, own_names)
+        if manifest is not None:
+            own_names = set(own_names) & _listed(target_dir / manifest)
+            _write_manifest(staging, manifest)
+        _replace_all(staging, target_dir, own_names, last=manifest)
     except BaseException:
         lock.close()
         shutil.rmtree(staging, ignore_errors=True)
@@ -169,6 +184,27 @@ def atomic_folder(folder: str | os.PathLike, removed: list | None = None, *,
     finally:
         lock.close()
         shutil.rmtree(staging, ignore_errors=True)
+
+
+_MANIFEST_HEAD = ("# The files ona wrote into this folder with its last report, one a line. The next report\n"
+                  "# removes those of them it does not write again (and no other file).\n")
+
+
+def _listed(path: Path) -> set[str]:
+    """The file names a manifest lists (none when there is no manifest or it cannot be read)."""
+    try:
+        if path.is_symlink() or not path.is_file():
+            return set()
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return set()
+    return {line for line in lines if line and not line.startswith("#")}
+
+
+def _write_manifest(staging: Path, name: str) -> None:
+    names = sorted(p.name for p in staging.iterdir() if p.is_file() and p.name not in (_LOCK_NAME, name))
+    with open(staging / name, "w", encoding="utf-8", newline="\n") as handle:
+        handle.write(_MANIFEST_HEAD + "".join(f"{n}\n" for n in names))
 
 
 def _abandoned(staging: Path) -> bool:
@@ -204,10 +240,13 @@ def remove_stale_staging(folder: str | os.PathLike) -> list[str]:
     return removed
 
 
-def _replace_all(staging: Path, target_dir: Path, own_names: Collection[str]) -> None:
+def _replace_all(staging: Path, target_dir: Path, own_names: Collection[str], last: str | None = None) -> None:
     """Move every file of ``staging`` onto its name in ``target_dir``, and the files of ``own_names``
-    it does not hold out of it, all or none (see atomic_folder)."""
-    new_files = sorted(p for p in staging.iterdir() if p.is_file() and p.name != _LOCK_NAME)
+    it does not hold out of it, all or none (see atomic_folder); the file named ``last`` (the
+    manifest) moves in after all the others, so that a run killed while it swaps leaves the earlier
+    manifest."""
+    new_files = sorted((p for p in staging.iterdir() if p.is_file() and p.name != _LOCK_NAME),
+                       key=lambda p: (p.name == last, p.name))
     for new in new_files:
         target = target_dir / new.name
         if target.is_dir() and not target.is_symlink():

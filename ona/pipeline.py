@@ -75,6 +75,8 @@ def analyze(roster: Roster, ties: TieTable | None = None, *, email_paths=(), ema
 
     if by is not None:  # before any tie is read: a unit column whose cells show #N/A (excel-error) stops here
         column = roster.column(by)
+        if key is not None:
+            _check_pseudonymised_by(roster, column)
         if column != roster.id_column:
             roster.check_cells(column)
     email = None
@@ -99,12 +101,15 @@ def analyze(roster: Roster, ties: TieTable | None = None, *, email_paths=(), ema
         from .ingest.email import PSEUDONYMIZED_MIN_GROUP_SIZE
 
         min_group_size = min_group_size or PSEUDONYMIZED_MIN_GROUP_SIZE
+    before_privacy = roster
     roster, ties, id_map, unit_map, small_units, people_hidden = apply_privacy(
         roster, ties, key=key, min_group_size=min_group_size, by=by, keep=(type_column,) if type_column else ())
     if responses is not None and (id_map or unit_map):
         from .ingest.ratings import relabel
 
         responses = relabel(responses, id_map, unit_map)
+    if key is not None and by is not None:
+        roster = _warn_units_shown_as_written(roster, by, before_privacy)
     graph = build_graph(roster, ties, tie_rule=tie_rule)
     result = measure(graph, by=by, seed=seed, permutations=permutations,
                      exact_betweenness_limit=exact_betweenness_limit, betweenness_samples=betweenness_samples)
@@ -127,3 +132,53 @@ def _unit_type_column(roster: Roster) -> str | None:
     from .metrics.ratings import unit_type_column
 
     return unit_type_column(roster.people.columns)
+
+
+def _check_pseudonymised_by(roster: Roster, column: str) -> None:
+    """Refuse to measure a pseudonymised report by the roster's name or email column: pseudonymisation
+    replaces those, and units named by them would publish every person's name or address."""
+    from .errors import InputError, Problem
+
+    role = {roster.name_column: "name", roster.email_column: "email"}.get(column) if column else None
+    if role is None:
+        return
+    others = [c for c in roster.unit_columns if c not in (roster.name_column, roster.email_column)]
+    raise InputError([Problem(
+        "pseudonymised-unit-column",
+        f"cannot measure by {column!r} with --pseudonymize: it is the roster's {role} column, which "
+        "pseudonymisation replaces (units named by it would publish every person's " +
+        ("name" if role == "name" else "address") + "); measure by a unit column"
+        + (", such as " + ", ".join(repr(c) for c in others) if others else ""),
+        path=roster.path, sheet=roster.sheet, row=roster.header_row, column=column)])
+
+
+def _warn_units_shown_as_written(roster: Roster, by: str, given: Roster) -> Roster:
+    """``roster`` with a warning that the measured column's values are the unit labels of every output,
+    as the roster writes them, when ``by`` names a column that is not one of the roster's unit columns
+    (``--by Manager``: pseudonymisation replaces names, addresses and ids, not what such a column
+    holds); with the number of its values that are the name, address or id of someone in the roster
+    (``given``, before pseudonymisation). No value is repeated."""
+    from dataclasses import replace
+
+    from .errors import Problem
+    from .ingest.roster import fold_text
+
+    column = given.column(by)
+    if column in given.unit_columns:
+        return roster
+    people = given.people
+    known = set(map(fold_text, people.index))
+    for identity in (given.name_column, given.email_column):
+        if identity:
+            known |= set(map(fold_text, people[identity].astype(str)))
+    values = {fold_text(v) for v in people[column].astype(str) if str(v).strip()}
+    named = len(values & known)
+    message = ("is measured (--by) under --pseudonymize: its values are the unit labels of every output (pages, "
+               "maps, workbook, exports), as the roster writes them; pseudonymisation replaces names, addresses "
+               "and ids only")
+    if named:
+        message += (f", and {named} of its values {'is' if named == 1 else 'are'} the name, address or id of "
+                    "someone in the roster: measure by a unit column instead")
+    warning = Problem("units-shown-as-written", message, path=given.path, sheet=given.sheet,
+                      row=given.header_row, column=column, severity="warning")
+    return replace(roster, warnings=(*roster.warnings, warning))

@@ -4,6 +4,7 @@ of any other host, and shows hostile names as text. Runs in Debian's headless ch
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 import ona
 
@@ -148,4 +149,51 @@ def test_hostile_names_stay_text_in_the_index_search_and_details(offline_page, t
     assert page.locator("#search-result").inner_text() == f"{hostile} (<b>Unit</b>)"
     page.locator("#details-neighbours li").first.wait_for()
     assert page.locator("aside img").count() == 0 and page.evaluate("window.pwned === undefined")
+    assert outside == [] and errors == []
+
+
+def _prototype_report(tmp_path):
+    """Person ids and unit names that are the names of JavaScript's own object properties: a
+    person with the id __proto__ in unit __proto__, two people of unit constructor, two of toString."""
+    from conftest import write_csv
+
+    roster = ona.read_roster(write_csv(tmp_path / "roster.csv", [
+        ["id", "Name", "Department"], ["__proto__", "Proto Person", "__proto__"], ["p1", "One", "constructor"],
+        ["p2", "Two", "constructor"], ["p3", "Three", "toString"], ["p4", "Four", "toString"]]))
+    ties = ona.read_ties(write_csv(tmp_path / "ties.csv", [
+        ["Source", "Target"], ["__proto__", "p1"], ["p1", "__proto__"], ["p1", "p2"], ["p2", "p3"], ["p3", "p4"],
+        ["p4", "__proto__"]]), roster)
+    graph = ona.build_graph(roster, ties)
+    return ona.write_report(ona.measure(graph, permutations=0), graph, tmp_path / "out")
+
+
+def test_ids_and_units_named_like_javascript_properties_work_on_both_maps(offline_page, tmp_path):
+    """The map keyed its people and units in plain JavaScript objects: the id __proto__ stopped the
+    page ("Cannot create property ... on boolean"), and units constructor and toString stopped the
+    unit map ("arrows[e.from].push is not a function"). Both pages now work: the search finds
+    __proto__ and lists the two people it has ties with (One sent to and received from, Four
+    sent to them), the unit filter lists the three units, and the unit map's list has each unit with
+    its arrows."""
+    paths = _prototype_report(tmp_path)
+    page, outside, errors = offline_page
+    _open(page, paths["map"])
+    assert page.evaluate("window.onaMap.drawnNodeCount()") == 5
+    assert page.evaluate("window.onaMap.search('__proto__')") == "__proto__"
+    assert page.locator("#details-name").inner_text() == "Proto Person"
+    assert page.locator("#details-neighbours li").all_inner_texts() == ["Four (toString)", "One (constructor)"]
+    options = page.locator("#unit-filter option").all_inner_texts()
+    assert sorted(options) == sorted(["All units", "__proto__", "constructor", "toString"])
+    page.select_option("#unit-filter", "toString")
+    assert page.evaluate("window.onaMap.visibleNodeCount()") == 2
+    page.locator("#people summary").click()
+    expect(page.locator("#people li")).to_have_count(2)  # (the list is built when it opens)
+    assert errors == []
+    _open(page, paths["units"])
+    assert page.evaluate("window.onaMap.drawnNodeCount()") == 3
+    page.locator("#people summary").click()
+    expect(page.locator("#people li")).to_have_count(3)
+    listed = page.locator("#people li").all_inner_texts()
+    assert len(listed) == 3 and all("no ties" not in line for line in listed), listed
+    assert page.evaluate("window.onaMap.search('constructor')") is not None
+    assert page.locator("#details-name").inner_text() == "constructor"
     assert outside == [] and errors == []

@@ -38,7 +38,7 @@ def test_analyze_writes_the_report_and_prints_the_summary(runner, data_dir, tmp_
     ]
     assert sorted(p.name for p in out.iterdir()) == sorted(["index.html", "map.html", "units.html", "method.html",
                                                            "metrics.xlsx", "metrics.json", "nodes.csv", "edges.csv",
-                                                           "network.gexf", "network.graphml"])
+                                                           "network.gexf", "network.graphml", ".ona-report"])
 
 
 def test_cli_json_equals_the_library_result(runner, data_dir, tmp_path):

@@ -57,3 +57,25 @@ def test_a_tie_table_written_with_apostrophes_reads_back_as_the_same_people(tmp_
     assert "'-007" in (report / "edges.csv").read_text(encoding="utf-8-sig")
     again = ona.read_ties(report / "edges.csv", people)
     assert sorted(zip(again.ties["source"], again.ties["target"])) == [("-007", "B2"), ("B2", "-007")]
+
+
+def test_roster_headers_that_a_spreadsheet_would_run_are_written_with_an_apostrophe(tmp_path, runner):
+    """A roster whose column headers are ``=HYPERLINK("http://evil.example";"x")``, ``+Dept`` and
+    ``@Role``: nodes.csv wrote those headers as they were, and Excel ran the first as a link to
+    evil.example; now each has an apostrophe before it, like any such cell, and the cells and the
+    ties of edges.csv read back as before."""
+    people = write_csv(tmp_path / "roster.csv", [
+        ["id", "Name", "Email", '=HYPERLINK("http://evil.example";"x")', "+Dept", "@Role"],
+        ["a1", "Anna One", "anna@x.org", "A", "=A", "r1"], ["a2", "Ben Two", "ben@x.org", "A", "A", "r2"]])
+    ties = write_csv(tmp_path / "ties.csv", [["source", "target", "weight"], ["a1", "a2", "2"], ["a2", "a1", "1"]])
+    report = tmp_path / "report"
+    result = runner.invoke(cli, ["--silent", "analyze", "--roster", str(people), "--ties", str(ties), "--by", "+Dept",
+                                 "--out", str(report)])
+    assert result.exit_code == 0, result.output
+    nodes = pd.read_csv(report / "nodes.csv", encoding="utf-8-sig", dtype=str)
+    assert list(nodes.columns[:6]) == ["id", "Name", "Email", "'=HYPERLINK(\"http://evil.example\";\"x\")", "'+Dept",
+                                       "'@Role"]
+    assert list(nodes["'+Dept"]) == ["'=A", "A"]
+    assert (report / "edges.csv").read_text(encoding="utf-8-sig").splitlines()[0] == "source,target,weight"
+    again = ona.read_ties(report / "edges.csv", ona.read_roster(people))
+    assert sorted(zip(again.ties["source"], again.ties["target"])) == [("a1", "a2"), ("a2", "a1")]

@@ -279,3 +279,33 @@ def test_a_map_written_alone_explains_its_figures_without_linking_a_missing_page
     page = write_map(graph, ona.measure(graph, permutations=0), tmp_path / "map.html").read_text(encoding="utf-8")
     assert '"method_page":null' in page
     assert '"Betweenness":["betweenness","share of the shortest paths' in page
+
+
+@pytest.mark.browser
+def test_a_long_one_word_unit_name_wraps_and_every_figure_stays_on_screen(offline_page, tmp_path):
+    """A Danish unit named Beskæftigelsesforvaltningssekretariatet (39 letters, no space) made the
+    panel as wide as the name: in a 1300 px window every value of a person's panel ended at x=1382,
+    off the screen. The name now wraps inside the panel, on map.html (a person of that unit) and on
+    units.html (the unit itself): every label, value, search result and list line ends inside the
+    window, and the page has nothing to scroll sideways."""
+    long_name = "Beskæftigelsesforvaltningssekretariatet"
+    people = [["a1", "Anna One", long_name], ["a2", "Ben Two", long_name], ["b1", "Dan Four", "B"],
+              ["b2", "Eva Five", "B"]]
+    roster = ona.read_roster(write_csv(tmp_path / "roster.csv", [["id", "Name", "Department"], *people]))
+    ties = ona.read_ties(write_csv(tmp_path / "ties.csv", [["Source", "Target"], ["a1", "a2"], ["a2", "b1"],
+                                                           ["b1", "b2"], ["b2", "a1"]]), roster)
+    graph = ona.build_graph(roster, ties)
+    paths = ona.write_report(ona.measure(graph, permutations=0), graph, tmp_path / "report")
+    page, outside, errors = offline_page
+    for name, query, listed in (("map", "a1", 4), ("units", long_name, 2)):
+        _open(page, paths[name], 1300, 800)
+        assert page.evaluate("q => window.onaMap.search(q)", query) is not None
+        page.locator("#people summary").click()
+        expect(page.locator("#people li")).to_have_count(listed)
+        right = page.evaluate("""() => Math.max(...[...document.querySelectorAll(
+            '#details dt, #details dd, #details-name, #search-result, #people li, #legend li')]
+            .map(e => e.getBoundingClientRect().right))""")
+        assert right <= 1300, (name, right)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 1300, name
+        assert long_name in page.locator("#details").inner_text() or name == "units"
+    assert outside == [] and errors == []

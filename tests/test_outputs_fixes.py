@@ -138,7 +138,7 @@ def test_a_run_without_ratings_removes_the_ratings_page_of_the_run_before(runner
     result = _analyze(runner, town)
     assert result.exit_code == 0, result.output
     written = result.output.splitlines()[-1].split(": ", 1)[1].split(", ")  # "Report written to ...: a, b"
-    assert sorted(p.name for p in report.iterdir()) == sorted([*written, "notes.txt"])
+    assert sorted(p.name for p in report.iterdir()) == sorted([*written, "notes.txt", ".ona-report"])
     assert "ratings.html" not in written
     assert (report / "notes.txt").read_text(encoding="utf-8") == "my notes"
 
@@ -147,14 +147,32 @@ def test_every_file_a_report_writes_is_one_it_knows_as_its_own(tmp_path, town, r
     """The list of a report's own files (the ones a later run may remove) is the list of files the
     fullest report writes: a new page added to the report without it would be left behind."""
     from ona.pipeline import analyze
-    from ona.report import REPORT_FILES
+    from ona.report import REPORT_FILES, REPORT_MANIFEST
 
     roster = ona.read_roster(town / "roster.csv")
     done = analyze(roster, ona.read_ties(town / "ties.csv", roster), ratings_path=ratings, by="Department",
                    permutations=0)
     paths = ona.write_report(done.measurement, done.graph, tmp_path / "full", ratings=done.ratings)
-    assert sorted(p.name for p in (tmp_path / "full").iterdir()) == sorted(REPORT_FILES)
+    assert sorted(p.name for p in (tmp_path / "full").iterdir()) == sorted([*REPORT_FILES, REPORT_MANIFEST])
+    listed = (tmp_path / "full" / REPORT_MANIFEST).read_text(encoding="utf-8").splitlines()
+    assert sorted(line for line in listed if not line.startswith("#")) == sorted(REPORT_FILES)
     assert sorted(p.name for p in paths.values()) == sorted(REPORT_FILES)
+
+
+def test_a_report_into_a_folder_of_the_users_own_files_keeps_their_ratings_page(runner, town):
+    """The analyst's folder holds their own ratings.html (the name of a page ona writes only with
+    --ratings) and never held an ona report: `ona analyze --out` there without --ratings deleted it.
+    Only a file an earlier report's list (.ona-report) names is ona's to remove, so it stays, as it
+    was; a second run, with that list now there, keeps it too."""
+    report = town / "report"
+    report.mkdir()
+    (report / "ratings.html").write_text("<p>my own ratings</p>", encoding="utf-8")
+    for _ in range(2):
+        result = _analyze(runner, town)
+        assert result.exit_code == 0, result.output
+        assert (report / "ratings.html").read_text(encoding="utf-8") == "<p>my own ratings</p>"
+        assert (report / "index.html").is_file()
+    assert "ratings.html" not in (report / ".ona-report").read_text(encoding="utf-8")
 
 
 def test_a_swap_that_fails_midway_keeps_the_earlier_report_with_its_ratings_page(runner, town, ratings,
@@ -200,6 +218,22 @@ def test_a_report_written_onto_a_file_is_an_ona_error_naming_it(runner, town):
     assert cli_result.exit_code == 2
     assert cli_result.output == (f"Error: {town / 'afile' / 'report'}: cannot be made: {town / 'afile'} is a file, "
                                  "not a folder; name a folder to write into, or move the file (nothing was written)\n")
+    assert (town / "afile").read_text(encoding="utf-8") == "not a folder"
+
+
+@pytest.mark.parametrize("out, said", [
+    ("afile/x.html", "{afile}: is a file, not a folder"),
+    ("afile/maps/x.html", "{afile}/maps: cannot be made: {afile} is a file, not a folder")])
+def test_a_map_written_into_a_file_says_that_file_is_not_a_folder(runner, town, out, said):
+    """`ona map --out afile/x.html`, afile a file, printed "Error: afile: File exists" (and
+    "maps: Not a directory" one folder deeper); it now says, as `ona analyze` does, that afile is a
+    file, not a folder, and writes nothing."""
+    (town / "afile").write_text("not a folder", encoding="utf-8")
+    result = runner.invoke(cli, ["map", "--roster", str(town / "roster.csv"), "--ties", str(town / "ties.csv"),
+                                 "--out", str(town / out)])
+    assert result.exit_code == 2
+    assert result.output == ("Error: " + said.format(afile=town / "afile")
+                             + "; name a folder to write into, or move the file (nothing was written)\n")
     assert (town / "afile").read_text(encoding="utf-8") == "not a folder"
 
 
@@ -276,7 +310,8 @@ def four_units(tmp_path):
 
 @pytest.mark.parametrize("options, stated, sentence", [
     (["--pseudonymize", "key.bin"], {"pseudonymized": True, "min_group_size": 5, "small_units_merged": 2},
-     "<b>Privacy:</b> every person is a pseudonym (names, addresses and ids were replaced before measuring); "
+     "<b>Privacy:</b> every person is a pseudonym (names, addresses and ids were replaced before measuring; "
+     "the units, the values of column Department, are shown as the roster writes them); "
      "units of fewer than 5 people were merged (2 units)."),
     (["--min-group-size", "2"], {"pseudonymized": False, "min_group_size": 2, "small_units_merged": 1},
      "<b>Privacy:</b> units of fewer than 2 people were merged (1 unit)."),

@@ -203,3 +203,49 @@ def test_with_ratings_the_unit_type_column_stays_for_the_support_units_reach(tmp
     assert list(nodes.columns[:4]) == ["id", "Directorate", "Department", "Function"]
     assert not set(nodes.columns) & {"Name", "Email", "Team", "Role", "Location"}
     assert json.loads((tmp_path / "out" / "metrics.json").read_text(encoding="utf-8"))["support_reach"]
+
+
+def _managed(tmp_path: Path) -> list[str]:
+    """Ten people in Finance and IT; the first five report to Anna Jensen, the others to Bo Nielsen,
+    both of them people of the roster (a1, a6); everyone names the next person. Returns the options."""
+    names = ["Anna Jensen", "Cai Holm", "Dea Lund", "Eik Storm", "Fie Bak",
+             "Bo Nielsen", "Gry Dahl", "Hans Krog", "Ida Vang", "Jon Friis"]
+    rows = [[f"a{k + 1}", name, f"a{k + 1}@kommune.example", "Finance" if k < 5 else "IT",
+             "Anna Jensen" if k < 5 else "Bo Nielsen"] for k, name in enumerate(names)]
+    roster = write_csv(tmp_path / "roster.csv", [["Employee ID", "Name", "Email", "Department", "Manager"], *rows])
+    ties = write_csv(tmp_path / "ties.csv", [["Source", "Target"], *[[f"a{k + 1}", f"a{(k + 1) % 10 + 1}"]
+                                                                     for k in range(10)]])
+    return ["analyze", "--roster", str(roster), "--ties", str(ties), "--pseudonymize", key_file(tmp_path),
+            "--permutations", "0", "--out", str(tmp_path / "out")]
+
+
+def test_measured_by_a_column_of_managers_names_the_report_says_the_names_are_shown(tmp_path, runner):
+    """--by Manager under --pseudonymize publishes the managers' names as the unit labels: the
+    run now warns, counting the 2 values (Anna Jensen, Bo Nielsen) that are names of people in the
+    roster, and the method says the units are the column's values as the roster writes them."""
+    result = runner.invoke(cli, [*_managed(tmp_path), "--by", "Manager"])
+    assert result.exit_code == 0, result.output
+    assert ("Warning: roster.csv, row 1, column 'Manager': is measured (--by) under --pseudonymize: its values are "
+            "the unit labels of every output (pages, maps, workbook, exports), as the roster writes them; "
+            "pseudonymisation replaces names, addresses and ids only, and 2 of its values are the name, address "
+            "or id of someone in the roster: measure by a unit column instead [units-shown-as-written]\n"
+            in result.stderr)
+    index = (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
+    assert ("every person is a pseudonym (names, addresses and ids were replaced before measuring; the units, "
+            "the values of column Manager, are shown as the roster writes them)") in index
+    plain = runner.invoke(cli, [*_managed(tmp_path), "--by", "Department"])
+    assert plain.exit_code == 0 and "units-shown-as-written" not in plain.stderr
+
+
+@pytest.mark.parametrize("by, role, what", [("Name", "name", "name"), ("email", "email", "address")])
+def test_measuring_by_the_name_or_email_column_under_pseudonymisation_is_refused(tmp_path, runner, by, role, what):
+    """--by Name said "has no column 'Name'" of a roster that has one: pseudonymisation had replaced
+    it. Now the run stops before reading a tie, saying which column it is and what to measure by."""
+    result = runner.invoke(cli, [*_managed(tmp_path), "--by", by])
+    assert result.exit_code == 2
+    column = "Name" if by == "Name" else "Email"
+    assert result.stderr == (
+        f"Error: roster.csv, row 1, column '{column}': cannot measure by '{column}' with --pseudonymize: it is the "
+        f"roster's {role} column, which pseudonymisation replaces (units named by it would publish every "
+        f"person's {what}); measure by a unit column, such as 'Department' [pseudonymised-unit-column]\n")
+    assert not (tmp_path / "out").exists()

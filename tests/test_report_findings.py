@@ -48,6 +48,23 @@ def test_two_units_with_the_same_e_i_are_level_not_one_closed_and_open(tmp_path)
     assert "most closed" not in page and "most outward-looking" not in page
 
 
+def test_a_unit_with_no_tie_is_said_to_have_none_not_counted_among_the_level_units(tmp_path):
+    """A (Anna, Bo, Cy), B (Di, Ed, Fi) and Dormant (Gus, Hal), who named no one and whom no one named.
+    A keeps a->b, b->c inside and sends c->d; B keeps d->e, e->f inside and sends f->a: each has 2
+    ties inside and 2 with the other unit (one sent, one received), E-I (2 - 2) / 4 = 0.00. Dormant
+    has no tie, so its E-I is 0 / 0, undefined. The page said "Both units have the same E-I index
+    (0.00)" of three units ("Both units of two or more people" beside a one-person unit); it now says
+    which two, and that Dormant has no tie."""
+    people = [["a", "Anna", "A"], ["b", "Bo", "A"], ["c", "Cy", "A"], ["d", "Di", "B"], ["e", "Ed", "B"],
+              ["f", "Fi", "B"], ["g", "Gus", "Dormant"], ["h", "Hal", "Dormant"]]
+    _, m = hand_made(tmp_path, people, [["a", "b"], ["b", "c"], ["c", "d"], ["d", "e"], ["e", "f"], ["f", "a"]])
+    found = texts(m)
+    assert found["units_level"] == ["Both units with a tie have the same E-I index (0.00): none is more closed "
+                                    "or more outward-looking than the others."]
+    assert found["units_without_ties"] == ["Dormant (2 people) has no tie at all, inside or with other units, so it "
+                                           "has no E-I index."]
+
+
 def test_units_tied_for_most_closed_are_named_together(tmp_path):
     """A (a1, a2) and B (b1, b2) each keep 2 ties inside and receive 1 from C (c1, c2), who have no
     tie inside: A and B are level at E-I (1 - 2) / 3 = -0.33, C is at (2 - 0) / 2 = +1.00."""

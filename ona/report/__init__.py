@@ -32,6 +32,9 @@ RATINGS_PAGE = ("How the units see each other", "ratings.html")  # with ratings 
 #: Every file a report can hold: a report written into a folder removes those of an earlier one it
 #: does not write itself (ratings.html, after a run without ratings).
 REPORT_FILES = frozenset({"index.html", RATINGS_PAGE[1], *(name for _, name in REPORT_PAGES)})
+#: The list of the files a report wrote, written with them: the evidence that a file of REPORT_FILES
+#: in the folder is an earlier report's and not the user's own (see ona._files.atomic_folder).
+REPORT_MANIFEST = ".ona-report"
 
 
 def check_report_keeps_inputs(out_dir: str | Path, inputs: dict | None,
@@ -60,7 +63,10 @@ def write_report(measurement: Measurement, graph: OrgGraph, out_dir: str | Path,
     The report lands all at once (:func:`ona._files.atomic_folder`): every file is written to a
     staging folder first, so if anything fails, ``out_dir`` keeps the earlier report, whole, and no
     file of the new one. Afterwards ``out_dir`` holds this report's files and none of an earlier
-    report's (:data:`REPORT_FILES`); files of other names are left alone. ``out_dir`` being a file
+    report's (:data:`REPORT_FILES` that the earlier report's :data:`REPORT_MANIFEST` lists); other
+    files are left alone, a user's own ``ratings.html`` too.
+    ``notes`` also gets a sentence for each roster column that the network files keep under a numbered name (a
+    column named like a metric: :func:`~ona.report.exports.renamed_columns`). ``out_dir`` being a file
     is an :class:`~ona.errors.OnaError`. The staging folders of earlier runs that were killed are removed, and
     ``notes`` (a list, when given) gets a sentence that says so. With progress shown
     (:func:`ona.show_progress`) a bar moves one step per file written: index, person map, unit map,
@@ -99,7 +105,8 @@ def write_report(measurement: Measurement, graph: OrgGraph, out_dir: str | Path,
               "exports", "workbook and metrics.json"]
     if ratings is not None:
         pages.insert(2, RATINGS_PAGE)
-    with atomic_folder(out, removed, own_names=REPORT_FILES, before_swap=_before_swap) as staging, \
+    with atomic_folder(out, removed, own_names=REPORT_FILES, manifest=REPORT_MANIFEST,
+                      before_swap=_before_swap) as staging, \
             steps(labels) as progress:
         beside = Beside(measurement, staging / "metrics.xlsx", staging / "metrics.json")  # a second core, when it pays
         try:
@@ -125,6 +132,15 @@ def write_report(measurement: Measurement, graph: OrgGraph, out_dir: str | Path,
             raise
         paths = {**paths, **beside.wait(), **exports}
         progress.advance()
+    if notes is not None:
+        from .exports import renamed_columns
+
+        renamed = renamed_columns(graph, measurement)
+        if renamed:
+            notes.append(f"roster column{'s' if len(renamed) != 1 else ''} "
+                         + ", ".join(f"'{old}' written as '{new}'" for old, new in renamed.items())
+                         + " in nodes.csv, network.gexf and network.graphml: "
+                         + ("a metric has that name" if len(renamed) == 1 else "metrics have those names"))
     if removed and notes is not None:
         notes.append(f"removed {len(removed)} unfinished report folder{'s' if len(removed) != 1 else ''} "
                      f"({', '.join(removed)}) that an interrupted run left in {out}")

@@ -20,9 +20,36 @@ from .._files import FORMULA_START, atomic_path
 from ..graph import OrgGraph
 from ..metrics import Measurement
 
-__all__ = ["node_table", "edge_table", "write_exports"]
+__all__ = ["node_table", "renamed_columns", "edge_table", "write_exports"]
 
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _metric_columns(graph: OrgGraph, measurement: Measurement) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The roster's columns and the measurement's person columns as node_table joins them."""
+    roster = graph.people
+    copied = {"name": graph.roster.name_column if graph.roster is not None else None,
+              "unit": measurement.parameters.get("unit_column")}
+    return roster, measurement.people.drop(columns=[c for c, source in copied.items() if source in roster.columns])
+
+
+def renamed_columns(graph: OrgGraph, measurement: Measurement) -> dict[str, str]:
+    """The roster columns that node_table writes under another name, each with that name: a column
+    named like a metric or ``id``, ignoring case (``Community``, ``Betweenness``, ``In_Degree``), is
+    kept as ``Community (2)``, numbered as a table numbers a repeated header (``(3)`` when the roster
+    has a ``Community (2)`` too)."""
+    roster, metrics = _metric_columns(graph, measurement)
+    taken = {"id", *(str(c).casefold() for c in metrics.columns)}
+    clashing = [c for c in roster.columns if str(c).casefold() in taken]
+    taken |= {str(c).casefold() for c in roster.columns}
+    renamed = {}
+    for c in clashing:
+        number = 2
+        while f"{c} ({number})".casefold() in taken:
+            number += 1
+        renamed[c] = f"{c} ({number})"
+        taken.add(renamed[c].casefold())
+    return renamed
 
 
 def node_table(graph: OrgGraph, measurement: Measurement) -> pd.DataFrame:
@@ -32,15 +59,11 @@ def node_table(graph: OrgGraph, measurement: Measurement) -> pd.DataFrame:
     No two columns have names that differ only in case (SQL databases such as SQLite, and other
     tools that ignore case, refuse or merge ``Name`` and ``name``). The measurement's ``name`` and ``unit`` are copies of the roster's
     name column and of the measured unit column, which are there already: they are left out. A
-    roster column named like a metric or ``id``, ignoring case, gives way to it. A zero is written
+    roster column named like a metric or ``id``, ignoring case, is kept under a numbered name
+    (:func:`renamed_columns`: ``Community (2)`` beside the metric ``community``). A zero is written
     0.0, never -0.0 (an expected count of 0 computed as a negative product)."""
-    roster = graph.people.copy()
-    copied = {"name": graph.roster.name_column if graph.roster is not None else None,
-              "unit": measurement.parameters.get("unit_column")}
-    metrics = measurement.people.drop(columns=[c for c, source in copied.items() if source in roster.columns])
-    metric_names = {"id", *(str(c).casefold() for c in metrics.columns)}
-    roster = roster[[c for c in roster.columns if str(c).casefold() not in metric_names]]
-    table = roster.join(metrics)
+    roster, metrics = _metric_columns(graph, measurement)
+    table = roster.rename(columns=renamed_columns(graph, measurement)).join(metrics)
     for c in table.columns:
         if table[c].dtype.kind == "f":
             table[c] = table[c] + 0.0  # -0.0 + 0.0 is 0.0
@@ -61,11 +84,13 @@ def _csv_safe(value):
 
 
 def _csv_safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
-    """:func:`_csv_safe` on every cell of every text column (numbers are left alone).
+    """:func:`_csv_safe` on every header and on every cell of every text column (numbers are left
+    alone): a roster column named ``=HYPERLINK(...)`` or ``+Dept`` is a header cell of nodes.csv.
 
     One pass over the text cells, then a change only to the columns that hold a risky cell: a
     pandas call per column took 8 s for each frame of a roster with 10,000 columns."""
     out = frame.copy()
+    out.columns = [_csv_safe(c) for c in out.columns]
     text = [j for j, dtype in enumerate(out.dtypes) if dtype == object or pd.api.types.is_string_dtype(dtype)]
     if not text or len(out) == 0:
         return out

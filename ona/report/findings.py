@@ -45,18 +45,43 @@ def _pct(share: float) -> str:
 
 def _units_to_rank(measurement: Measurement) -> tuple[pd.DataFrame, str]:
     """The units the most-closed and most-outward-looking findings compare, and the words that say
-    which they are ("" when all). One-person units are left out (no tie can be inside them); so,
-    when the ties come from a survey, are units where nobody answered: every tie they have was named
-    by someone else, so their E-I says how others see them, not whom they work with."""
+    which they are ("" when all). One-person units are left out (no tie can be inside them), and so
+    are units with no tie at all (their E-I, 0 / 0, is undefined: "of two or more people with a
+    tie"); so, when the ties come from a survey, are units where nobody answered: every tie they have
+    was named by someone else, so their E-I says how others see them, not whom they work with."""
     units = measurement.units
-    keep = (units["headcount"] >= 2) & units["ei_index"].notna()
-    parts = ["of two or more people"] if bool((units["headcount"] < 2).any()) else []
+    large = units["headcount"] >= 2
+    keep = large & units["ei_index"].notna()
+    parts = ["of two or more people"] if bool((~large).any()) else []
+    having = ["a tie"] if bool((large & units["ei_index"].isna()).any()) else []
     if "respondents" in units and not units["response_rate"].isna().all():
         nobody = units["respondents"].fillna(0) == 0
         if bool((keep & nobody).any()):
-            parts.append("with at least one respondent")
+            having.append("at least one respondent")
         keep &= ~nobody
+    if having:
+        parts.append("with " + " and ".join(having))
     return units[keep], " ".join(parts)
+
+
+def _units_without_ties(measurement: Measurement) -> list[Finding]:
+    """The units with no tie at all, inside or with other units: their E-I index is undefined (no
+    tie to count), so the closed and outward-looking findings leave them out, and this one says so."""
+    units = measurement.units
+    if len(units) < 2 or "internal_ties" not in units:
+        return []
+    tieless = units[(units["internal_ties"] + units["external_ties"] == 0) & units["ei_index"].isna()]
+    if tieless.empty:
+        return []
+    ordered = list(tieless.sort_values("headcount", ascending=False, kind="stable").index)
+    sizes = {u: count(int(units.loc[u, "headcount"]), "person", "people") for u in ordered}
+    if len(ordered) == 1:
+        text = (f"{ordered[0]} ({sizes[ordered[0]]}) has no tie at all, inside or with other units, "
+                "so it has no E-I index.")
+    else:
+        named = first_names_and_more([f"{u} ({sizes[u]})" for u in ordered], "see metrics.xlsx, sheet Units")
+        text = f"{len(ordered):,} units have no tie at all, inside or with other units, so they have no E-I index: {named}."
+    return [Finding("units_without_ties", text, {"units": [str(u) for u in ordered]}, _EI)]
 
 
 def _same(a: float, b: float) -> bool:
@@ -129,6 +154,7 @@ def findings(measurement: Measurement) -> list[Finding]:
                                                            if "regardless of unit" in text else ())
         out.append(Finding("cross_unit_share", text + ".", {"share": share, "expected_share": expected}, defined))
     out.extend(_extreme_units(*_units_to_rank(measurement)))
+    out.extend(_units_without_ties(measurement))
     out.extend(_fragile_findings(measurement))
     k = s.get("units", 0)
     if k >= 2:

@@ -333,9 +333,12 @@ def _dates(parameters: dict) -> str:
 
 def _privacy(parameters: dict) -> str:
     """The sentence of the method that says how people were protected (ona.pipeline.privacy_parameters):
-    pseudonyms instead of identities, units under the minimum group size merged; empty when neither."""
+    pseudonyms instead of identities (and that the units are the measured column's values as written:
+    pseudonymisation does not change them), units under the minimum group size merged; empty when neither."""
     minimum, merged = parameters.get("min_group_size"), parameters.get("small_units_merged", 0)
-    said = ["every person is a pseudonym (names, addresses and ids were replaced before measuring)"
+    column = parameters.get("unit_column")
+    said = ["every person is a pseudonym (names, addresses and ids were replaced before measuring"
+            + (f"; the units, the values of column {column}, are shown as the roster writes them)" if column else ")")
             if parameters.get("pseudonymized") else ""]
     if minimum:
         said.append(f"units of fewer than {minimum} people were merged ({count(merged, 'unit')})" if merged
