@@ -321,7 +321,7 @@ def render_summary(result) -> str:
         f"People:              {summary['people']:,}",
         f"Ties:                {summary['ties']:,}",
         f"Units:               {summary['units']:,} (by {parameters['unit_column']})",
-        f"Cross-unit ties:     "
+        "Cross-unit ties:     "
         + (none or f"{_pct(summary['cross_unit_share'])} ({summary['cross_unit_ties']:,} of {summary['ties']:,})"),
         f"E-I index (org):     {none or _num(summary['ei_index'])}",
         f"Modularity of units: {none or _num(summary['modularity']) + ' (directed, weighted)'}",

@@ -7,7 +7,6 @@ no --since/--until at all, and every row was left out without a word. The sample
 from __future__ import annotations
 
 import pandas as pd
-import pytest
 
 from ona.ingest.email import EmailOptions, read_email
 

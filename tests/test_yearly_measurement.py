@@ -7,7 +7,6 @@ The rosters and ties are small enough that every figure below is computed by han
 from __future__ import annotations
 
 import csv
-import textwrap
 from pathlib import Path
 
 import pytest
