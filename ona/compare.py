@@ -150,6 +150,53 @@ def unknown_units(mapping: dict, units: set[str]) -> dict[str, str]:
 _SAME_SETTINGS = (("unit_column", "unit column (by)"), ("tie_rule", "tie rule"), ("layers", "tie layers"),
                   ("layer_combination", "combination of layers"),
                   ("duplicate_pairs", "weight of a pair reported more than once (--repeats)"))
+# How a warning of a setting that differs says to put it right.
+_RERUN = "run the wave that has the wrong one again with --replace"
+
+
+def _same_unit_column(pb: dict, pa: dict) -> bool:
+    """Whether two waves (their parameters ``pb``, ``pa``) were measured by the same unit column: each
+    by the column its roster offers as its unit column (no ``by`` given: ``unit_column_from`` is
+    "roster"), whatever the header is called in that year's roster (``Department`` in 2024,
+    ``Afdeling`` in 2025), at the same level (the department column, or the directorate column of a
+    roster without one); else by headers that are the same apart from case and spacing. A wave stored
+    before ona recorded ``unit_column_from`` is compared by its header."""
+    from .ingest._columns import ALIASES
+    from .ingest._tables import normalise_header
+
+    headers = [normalise_header(p["unit_column"]) if p.get("unit_column") is not None else None for p in (pb, pa)]
+    if pb.get("unit_column_from") == pa.get("unit_column_from") == "roster":
+        return len({header in ALIASES["directorate"] for header in headers}) == 1
+    return headers[0] == headers[1]
+
+
+def _layer_setting(parameters: dict, label: str):
+    """A wave's layers as two waves' settings are compared: the set of layer names, each with the
+    wave's own label left out where it stands apart from other letters and digits (``advice-2024`` in
+    wave 2024 is ``advice``, as ``advice-2025`` in 2025; ``survey2024`` keeps its name), and with the
+    separators left around it folded; case and spacing do not count."""
+    import re
+
+    from .ingest._tables import normalise_header
+
+    layers = parameters.get("layers")
+    if not layers:
+        return None
+    label = str(label)
+    before = r"(?<!\d)" if label[:1].isdigit() else r"(?<![^\W\d_])" if label[:1].isalpha() else ""
+    after = r"(?!\d)" if label[-1:].isdigit() else r"(?![^\W\d_])" if label[-1:].isalpha() else ""
+    names = set()
+    for name in str(layers).split(", "):
+        bare = re.sub(before + re.escape(label) + after, " ", name, flags=re.IGNORECASE)
+        names.add(normalise_header(bare) or normalise_header(name))
+    return frozenset(names)
+
+
+def _setting(key: str, parameters: dict, label: str):
+    """The value of setting ``key`` of a wave as comparability compares it (the layers: :func:`_layer_setting`)."""
+    if key == "layers":
+        return _layer_setting(parameters, label)
+    return parameters.get(key)
 
 
 def _people_in_both(before: StoredWave, after: StoredWave) -> pd.Index:
@@ -163,16 +210,29 @@ def comparability(before: StoredWave, after: StoredWave) -> list[str]:
 
     A setting of :data:`_SAME_SETTINGS` that differs (the units measured, the tie rule, the layers):
     a change can then come from the setting alone, so the wave measured by mistake is to be run again
-    with the other's setting (``ona run ... --replace``). People are matched across waves by their
+    with the other's setting (``ona run ... --replace``). What does not count as a different setting:
+    the spelling of the header of a roster's own unit column, when neither wave named one with ``by``
+    (``Department`` in 2024, ``Afdeling`` in 2025: :func:`_same_unit_column`), case and spacing, and a
+    wave's own label in its layer names (``advice-2024`` and ``advice-2025``: :func:`_layer_setting`).
+    Layers that still differ are different questions, which running a wave again does not change: the
+    warning says so, and re-running only for a wave that misses a tie file. People are matched across waves by their
     id: when no id is in both waves (one wave pseudonymised and the other not, or pseudonymised with
     different keys), ties kept, new and lost and role changes cannot be counted."""
     pb, pa = before.measurement.parameters, after.measurement.parameters
     problems = []
     for key, what in _SAME_SETTINGS:
-        if pb.get(key) != pa.get(key):
-            problems.append(f"{before.label} and {after.label} were measured with different settings: {what} "
-                            f"{pb.get(key)!r} in {before.label}, {pa.get(key)!r} in {after.label}; a change can come "
-                            "from the setting alone: run the wave that has the wrong one again with --replace")
+        if (_same_unit_column(pb, pa) if key == "unit_column"
+                else _setting(key, pb, before.label) == _setting(key, pa, after.label)):
+            continue
+        if key == "layers":  # (questions: which layers a wave has comes from its files, not from a setting)
+            problems.append(f"{before.label} and {after.label} were measured on different questions: {what} "
+                            f"{pb.get(key)!r} in {before.label}, {pa.get(key)!r} in {after.label}; a change can "
+                            "come from the questions alone (only when a wave misses a tie file: add it to the wave "
+                            "and run that wave again with --replace)")
+            continue
+        problems.append(f"{before.label} and {after.label} were measured with different settings: {what} "
+                        f"{pb.get(key)!r} in {before.label}, {pa.get(key)!r} in {after.label}; a change can come "
+                        f"from the setting alone: {_RERUN}")
     if _people_in_both(before, after).empty:
         secret_b, secret_a = bool(pb.get("pseudonymized")), bool(pa.get("pseudonymized"))
         why = (f"{before.label if secret_b else after.label} is pseudonymised and "

@@ -1,0 +1,134 @@
+"""Two years of one organisation side by side, as an analyst meets them in `ona compare`: what counts
+as measured the same way (a roster whose department column is headed in another language, tie files
+named after their year), in which order the waves are listed, and what a comparison says when the
+group of small units holds other units than the year before.
+
+The organisation is small enough to count by hand: Alpha (a1-a4) and Beta (b1-b4), eight people."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import ona
+from ona.cli import cli
+
+from conftest import write_csv
+
+PEOPLE = [(f"a{i}", "Alpha") for i in range(1, 5)] + [(f"b{i}", "Beta") for i in range(1, 5)]
+# Inside Alpha a1-a2, a2-a3, a3-a4; inside Beta b1-b2, b2-b3; across a1-b1 (and in 2025 also b4-a4).
+ADVICE = [["a1", "a2"], ["a2", "a3"], ["a3", "a4"], ["b1", "b2"], ["b2", "b3"], ["a1", "b1"]]
+
+
+def roster(path: Path, headers: list[str], people=PEOPLE) -> Path:
+    return write_csv(path, [headers, *[[pid, unit] for pid, unit in people]])
+
+
+def ties(path: Path, pairs) -> Path:
+    return write_csv(path, [["Respondent", "Colleague"], *pairs])
+
+
+def config(folder: Path, waves: dict[str, tuple[str, list[str]]], extra: str = "") -> Path:
+    """ona.toml with no `by` (each roster's own department column is measured), one [waves.LABEL] per
+    wave: its roster and tie files, relative to ``folder``."""
+    text = ('[measurement]\npermutations = 0\nhistory = "ona-history.db"\nout = "report-{wave}"\n' + extra
+            + "".join(f'\n[waves.{label}]\nroster = "{r}"\nties = [{", ".join(repr(t) for t in t_)}]\n'
+                      .replace("'", '"') for label, (r, t_) in waves.items()))
+    path = folder / "ona.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def run_and_compare(runner, path: Path, *labels: str, before="2024", after="2025"):
+    for label in labels:
+        result = runner.invoke(cli, ["--silent", "run", str(path), "--wave", label])
+        assert result.exit_code == 0, result.output
+    result = runner.invoke(cli, ["compare", before, after, "--config", str(path), "--bootstraps", "0",
+                                 "--out", str(path.parent / "compare")])
+    assert result.exit_code == 0, result.output
+    return result
+
+
+# --- 1. Measured the same way, whatever the header's language or the files' year ------------------
+
+def test_a_department_column_headed_afdeling_the_next_year_is_the_same_unit_column(tmp_path, runner):
+    """The 2024 roster is headed `Employee ID, Department`; HR's new system exports 2025's as
+    `Medarbejder ID, Afdeling`, the same departments. No `by` is given, so each year ona measures the
+    roster's own department column: the same setting, and the comparison warns of nothing (before, it
+    warned "unit column (by) 'Department' in 2024, 'Afdeling' in 2025 ... run again with --replace",
+    which no re-run could clear). Both years: 2 units, Alpha's E-I (1 - 3) / 4 = -0.5 in 2024."""
+    for label, headers in (("2024", ["Employee ID", "Department"]), ("2025", ["Medarbejder ID", "Afdeling"])):
+        (tmp_path / label).mkdir()
+        roster(tmp_path / label / "roster.csv", headers)
+        ties(tmp_path / label / "ties.csv", ADVICE)
+    path = config(tmp_path, {w: (f"{w}/roster.csv", [f"{w}/ties.csv"]) for w in ("2024", "2025")})
+    result = run_and_compare(runner, path, "2024", "2025")
+    assert result.stderr == ""
+    with ona.open_history(tmp_path / "ona-history.db", read_only=True) as history:
+        c = ona.compare_waves(history.load("2024"), history.load("2025"), bootstraps=0)
+        assert [history.load(w).measurement.parameters["unit_column"] for w in ("2024", "2025")] == \
+            ["Department", "Afdeling"]
+    assert c.warnings == []
+    assert c.units.loc["Alpha", "ei_index_before"] == -0.5 and list(c.units["status"]) == ["both", "both"]
+
+
+def test_a_unit_column_named_with_by_is_still_compared_by_its_header(tmp_path, runner):
+    """Measured by the roster's department column in 2024, but in 2025 `by = "Section"` is added to
+    ona.toml by mistake (a column of its own, with other units): a change of setting, still warned
+    of, with how to put it right."""
+    (tmp_path / "2024").mkdir(), (tmp_path / "2025").mkdir()
+    roster(tmp_path / "2024" / "roster.csv", ["id", "Department"])
+    write_csv(tmp_path / "2025" / "roster.csv", [["id", "Department", "Section"],
+                                                  *[[pid, unit, "S"] for pid, unit in PEOPLE]])
+    for label in ("2024", "2025"):
+        ties(tmp_path / label / "ties.csv", ADVICE)
+    path = config(tmp_path, {w: (f"{w}/roster.csv", [f"{w}/ties.csv"]) for w in ("2024", "2025")})
+    assert runner.invoke(cli, ["--silent", "run", str(path), "--wave", "2024"]).exit_code == 0
+    path.write_text(path.read_text(encoding="utf-8").replace("[measurement]\n", '[measurement]\nby = "Section"\n'),
+                    encoding="utf-8")
+    assert runner.invoke(cli, ["--silent", "run", str(path), "--wave", "2025"]).exit_code == 0
+    result = runner.invoke(cli, ["compare", "2024", "2025", "--config", str(path), "--bootstraps", "0",
+                                 "--out", str(tmp_path / "compare")])
+    assert result.exit_code == 0, result.output
+    assert result.stderr.splitlines() == [
+        "Warning: 2024 and 2025 were measured with different settings: unit column (by) 'Department' in 2024, "
+        "'Section' in 2025; a change can come from the setting alone: run the wave that has the wrong one "
+        "again with --replace"]
+
+
+def two_questions(folder: Path, label: str, questions: dict[str, list]) -> list[str]:
+    """One tie file per question, named after the question and the year (``advice-2024.csv``)."""
+    (folder / label).mkdir(exist_ok=True)
+    roster(folder / label / "roster.csv", ["id", "Department"])
+    for question, pairs in questions.items():
+        ties(folder / label / f"{question}-{label}.csv", pairs)
+    return [f"{label}/{question}-{label}.csv" for question in questions]
+
+
+def test_tie_files_named_after_their_year_are_the_same_two_questions(tmp_path, runner):
+    """The survey asks the same two questions each year, and the analyst saves each answer sheet under
+    its year: advice-2024.csv and collab-2024.csv, then advice-2025.csv and collab-2025.csv. Each file
+    is a layer named after it; without the wave's own label the layers are `advice` and `collab` in
+    both years, so no "different tie layers" warning (before: 'advice-2024, collab-2024' in 2024,
+    'advice-2025, collab-2025' in 2025, "run again with --replace", which renames no file)."""
+    collab = [["a4", "b4"], ["b4", "a4"]]
+    waves = {w: ("%s/roster.csv" % w, two_questions(tmp_path, w, {"advice": ADVICE, "collab": collab}))
+             for w in ("2024", "2025")}
+    result = run_and_compare(runner, config(tmp_path, waves), "2024", "2025")
+    assert result.stderr == ""
+    with ona.open_history(tmp_path / "ona-history.db", read_only=True) as history:
+        assert history.load("2025").measurement.parameters["layers"] == "advice-2025, collab-2025"
+
+
+def test_a_question_asked_in_one_year_only_is_said_to_be_other_questions(tmp_path, runner):
+    """2025 asks about trust instead of collaboration: the layers differ once the years are left out
+    (advice, collab against advice, trust). That is a difference of questions, not of a setting a re-run
+    could put right: the warning says so, and to run again only for a wave that misses a tie file."""
+    waves = {"2024": ("2024/roster.csv", two_questions(tmp_path, "2024", {"advice": ADVICE, "collab": ADVICE})),
+             "2025": ("2025/roster.csv", two_questions(tmp_path, "2025", {"advice": ADVICE, "trust": ADVICE}))}
+    result = run_and_compare(runner, config(tmp_path, waves), "2024", "2025")
+    assert result.stderr.splitlines() == [
+        "Warning: 2024 and 2025 were measured on different questions: tie layers 'advice-2024, collab-2024' in "
+        "2024, 'advice-2025, trust-2025' in 2025; a change can come from the questions alone (only when a wave "
+        "misses a tie file: add it to the wave and run that wave again with --replace)"]
