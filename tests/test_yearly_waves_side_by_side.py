@@ -132,3 +132,44 @@ def test_a_question_asked_in_one_year_only_is_said_to_be_other_questions(tmp_pat
         "Warning: 2024 and 2025 were measured on different questions: tie layers 'advice-2024, collab-2024' in "
         "2024, 'advice-2025, trust-2025' in 2025; a change can come from the questions alone (only when a wave "
         "misses a tie file: add it to the wave and run that wave again with --replace)"]
+
+
+# --- 2. Waves in the order of time, whatever order they were stored in ----------------------------
+
+def test_a_year_stored_after_later_years_is_listed_first_and_charted_first(tmp_path, runner):
+    """The analyst starts with 2025 and 2026 and backfills 2024 from last year's files. The waves
+    have 6, 7 and 8 ties (2025 adds b4 -> a4, 2026 also b3 -> a3). `ona history`, the Waves sheet of
+    compare.xlsx and the trend charts of compare.html list them 2024, 2025, 2026 (before: 2025,
+    2026, 2024, the order of storing, so that each chart's line ran back in time at its end)."""
+    pairs = {"2024": ADVICE, "2025": [*ADVICE, ["b4", "a4"]], "2026": [*ADVICE, ["b4", "a4"], ["b3", "a3"]]}
+    for label, wave in pairs.items():
+        (tmp_path / label).mkdir()
+        roster(tmp_path / label / "roster.csv", ["id", "Department"])
+        ties(tmp_path / label / "ties.csv", wave)
+    path = config(tmp_path, {w: (f"{w}/roster.csv", [f"{w}/ties.csv"]) for w in pairs})
+    run_and_compare(runner, path, "2025", "2026", "2024", before="2025", after="2026")
+    result = runner.invoke(cli, ["history", "--history", str(tmp_path / "ona-history.db")])
+    assert result.exit_code == 0, result.output
+    assert [(line.split()[0], line.split()[4]) for line in result.output.splitlines()[1:]] == \
+        [("2024", "6"), ("2025", "7"), ("2026", "8")]
+    from openpyxl import load_workbook
+
+    book = load_workbook(tmp_path / "compare" / "compare.xlsx", read_only=True)
+    assert [row[0] for row in book["Waves"].iter_rows(min_row=2, values_only=True)] == ["2024", "2025", "2026"]
+    book.close()
+    page = (tmp_path / "compare" / "compare.html").read_text(encoding="utf-8")
+    trends = page[page.index("id='trends'"):]
+    assert trends.index(">2024<") < trends.index(">2025<") < trends.index(">2026<")
+
+
+@pytest.mark.parametrize("stored, listed", [
+    (["2025", "2026", "2024"], ["2024", "2025", "2026"]),            # years
+    (["2024-06", "2025", "2024"], ["2024", "2024-06", "2025"]),       # a year and a month of it
+    (["2024-09-30", "2024-03-31"], ["2024-03-31", "2024-09-30"]),    # dates
+    (["2024-25", "2023-24"], ["2023-24", "2024-25"]),                # school years
+    (["10", "9"], ["9", "10"]),                                      # numbers, not text: 9 before 10
+    (["spring", "autumn"], ["spring", "autumn"]),                    # only the analyst knows: as stored
+    (["2025", "2024 pilot"], ["2025", "2024 pilot"]),                # one label no year: all as stored
+])
+def test_waves_are_listed_by_year_or_date_when_every_label_is_one(stored, listed):
+    assert ona.history.wave_order(stored) == listed
