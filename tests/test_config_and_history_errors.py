@@ -8,6 +8,7 @@ import shutil
 import sqlite3
 import tomllib
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 
@@ -123,6 +124,30 @@ def test_init_then_run_round_trips_awkward_paths_and_wave_labels(inputs, runner,
     run = runner.invoke(cli, ["run", str(config), "--wave", label, "--no-history"])
     assert run.exit_code == 0, run.output
     assert (inputs / f"report-{label}" / "index.html").exists()
+
+
+def test_init_writes_inputs_outside_the_configs_folder_relative_so_the_project_can_move(inputs, runner,
+                                                                                       monkeypatch):
+    """The analyst keeps each year's files in project/2025/ and the config in project/conf/, and runs
+    `ona init --roster 2025/roster.csv --ties 2025/ties.csv --out conf/ona.toml` from the project
+    folder. The config names the inputs as ../2025/... (before: /tmp/.../project/2025/roster.csv), so
+    that the project folder, moved or copied to a colleague, still runs."""
+    project = inputs / "project"
+    (project / "2025").mkdir(parents=True)
+    (project / "conf").mkdir()
+    for name in ("roster.csv", "ties.csv"):
+        shutil.move(inputs / name, project / "2025" / name)
+    monkeypatch.chdir(project)
+    result = runner.invoke(cli, ["init", "--roster", "2025/roster.csv", "--ties", "2025/ties.csv",
+                                 "--out", "conf/ona.toml"])
+    assert result.exit_code == 0, result.output
+    assert read_config(project / "conf" / "ona.toml").waves == {
+        "2025": {"roster": "../2025/roster.csv", "ties": ["../2025/ties.csv"]}}
+    moved = shutil.move(project, inputs / "moved")
+    monkeypatch.chdir(inputs)
+    run = runner.invoke(cli, ["run", str(Path(moved) / "conf" / "ona.toml"), "--wave", "2025", "--no-history"])
+    assert run.exit_code == 0, run.output
+    assert (Path(moved) / "conf" / "report-2025" / "index.html").exists()
 
 
 def test_the_starter_config_escapes_every_value():
