@@ -69,6 +69,25 @@ def test_a_config_value_of_the_wrong_kind_is_one_line_naming_file_and_line(input
     assert_refused(result, f"Error: {message}", inputs)
 
 
+@pytest.mark.parametrize("line, message", [
+    ('out = ""', 'ona.toml, line 3: out is blank; name the report folder, such as out = "report-{wave}" (a blank one '
+                 "would write the report among the files of the config's folder)"),
+    ('out = "  "', 'ona.toml, line 3: out is blank; name the report folder, such as out = "report-{wave}" (a blank '
+                   "one would write the report among the files of the config's folder)"),
+    ('history = ""', 'ona.toml, line 3: history is blank; name the history file, such as history = "ona-history.db"'),
+])
+def test_a_blank_report_folder_or_history_is_refused_naming_its_line(inputs, runner, line, message):
+    """`out = ""` was read as the config's own folder: the report's index.html, nodes.csv and the rest
+    were written among the analyst's roster and ties. It is refused before anything is read or
+    written, and so is a blank `history`."""
+    config = inputs / "ona.toml"
+    config.write_text(f"[measurement]\npermutations = 0\n{line}\n\n{WAVE}", encoding="utf-8")
+    before = sorted(p.name for p in inputs.iterdir())
+    result = runner.invoke(cli, ["run", str(config), "--wave", "2025"])
+    assert_refused(result, f"Error: {message}", inputs)
+    assert sorted(p.name for p in inputs.iterdir()) == before
+
+
 def test_a_wave_with_an_empty_ties_list_is_refused_like_one_without_ties(inputs, runner):
     """`ties = []` names no tie file: it is not run as a wave of 0 ties and stored."""
     config = inputs / "ona.toml"
