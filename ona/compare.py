@@ -18,6 +18,7 @@ A change is flagged meaningful when its 95% percentile interval excludes zero.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -90,15 +91,69 @@ def _minimum_group_size(before: StoredWave, after: StoredWave) -> int | None:
     return max((int(n) for n in sizes if n), default=None)
 
 
-def _merge_small(units: pd.Series, minimum: int) -> pd.Series:
+def _merge_small(units: pd.Series, minimum: int) -> tuple[pd.Series, dict[str, str]]:
     """People's units with the units under ``minimum`` people merged as the measurement merges them
     (:func:`ona.ingest.email.small_unit_names`): a unit mapping can make a small unit of a large one
     (a split gives each new unit only the earlier people who went there), and no unit figure may
-    describe fewer people than the waves' minimum group size."""
+    describe fewer people than the waves' minimum group size. Also each unit merged -> its group."""
     from .ingest.email import small_unit_names
 
     merged = small_unit_names(units.value_counts(), minimum)
-    return units.map(lambda u: merged.get(u, u)) if merged else units
+    return (units.map(lambda u: merged.get(u, u)) if merged else units), merged
+
+
+# The name of a group of small units (ona.ingest.email.small_unit_names): "Small units (< 5)", or
+# "Alpha and small units (< 5)" when a unit of the minimum size joined them.
+_SMALL_GROUP = re.compile(r"(?:.+ and s|S)mall units \(< [0-9]+\)")
+
+
+def _small_groups(wave: StoredWave, merged: dict[str, str], mapping: dict) -> dict[str, frozenset | None]:
+    """The groups of small units of a wave, each with the units it holds: those the measurement merged
+    (``parameters["small_units"]``, their names under the unit ``mapping``) and those the comparison
+    merged (``merged``: unit -> group, from :func:`_merge_small`; a group merged again brings its units).
+    None for a group whose units the wave did not record (stored by an earlier ona)."""
+    parameters = wave.measurement.parameters
+    recorded = parameters.get("small_units")
+
+    def renamed(unit: str) -> str:  # (a unit that was split keeps its name: its people went several ways)
+        new = mapping.get(unit, unit)
+        return new if isinstance(new, str) else unit
+
+    groups: dict[str, frozenset | None] = {str(group): frozenset(renamed(str(u)) for u in units)
+                                           for group, units in (recorded or {}).items()}
+    if recorded is None and parameters.get("small_units_merged"):
+        groups.update({unit: None for unit in wave.measurement.people["unit"].dropna().astype(str).unique()
+                       if _SMALL_GROUP.fullmatch(unit)})
+    for unit, group in merged.items():
+        members = groups[unit] if unit in groups else frozenset([unit])
+        if members is None or groups.get(group, frozenset()) is None:
+            groups[group] = None
+        else:
+            groups[group] = groups.get(group, frozenset()) | members
+    return groups
+
+
+def _small_group_warnings(before: StoredWave, after: StoredWave, groups_before: dict, groups_after: dict,
+                          units: pd.DataFrame) -> list[str]:
+    """One warning per group of small units in both waves (compared as one unit) that holds other units
+    in the two waves, naming them (unit names, no person), or whose units a wave did not record."""
+    warnings = []
+    for group in units.index[units["status"] == "both"]:
+        b, a = groups_before.get(group, False), groups_after.get(group, False)
+        if b is None or a is None:
+            old = " and ".join(label for label, g in ((before.label, b), (after.label, a)) if g is None)
+            warnings.append(f"{group!r} may hold other units in {before.label} and {after.label}: {old} "
+                            f"{'do' if ' and ' in old else 'does'} not record which units it merged (stored by an "
+                            f"earlier ona); store {old} again with --replace to compare them")
+            continue
+        if b == a or b is False and a is False:
+            continue
+        listed = {label: ", ".join(sorted(g)) if g else "no unit" for label, g in
+                  ((before.label, b or frozenset()), (after.label, a or frozenset()))}
+        warnings.append(f"{group!r} holds different units in {before.label} ({listed[before.label]}) and "
+                        f"{after.label} ({listed[after.label]}): it is compared as one unit, but its figures and "
+                        "their change describe the people of different units")
+    return warnings
 
 
 def _mapping_between(mapping: dict, units_before: set[str], units_after: set[str]) -> dict:
@@ -175,8 +230,6 @@ def _layer_setting(parameters: dict, label: str):
     wave's own label left out where it stands apart from other letters and digits (``advice-2024`` in
     wave 2024 is ``advice``, as ``advice-2025`` in 2025; ``survey2024`` keeps its name), and with the
     separators left around it folded; case and spacing do not count."""
-    import re
-
     from .ingest._tables import normalise_header
 
     layers = parameters.get("layers")
@@ -434,8 +487,10 @@ def compare_waves(before: StoredWave, after: StoredWave, *, mapping: dict | None
     units_after = _units_of(after, None)
     units_before = _units_of(before, mapping, later=units_after)
     minimum = _minimum_group_size(before, after)
+    merged_before, merged_after = {}, {}
     if minimum:  # (after the split above, which reads the later wave's own units)
-        units_before, units_after = _merge_small(units_before, minimum), _merge_small(units_after, minimum)
+        units_before, merged_before = _merge_small(units_before, minimum)
+        units_after, merged_after = _merge_small(units_after, minimum)
     ub, pb = unit_figures(units_before, before.edges)
     ua, pa = unit_figures(units_after, after.edges)
     labels = sorted(set(ub.index) | set(ua.index))
@@ -531,9 +586,12 @@ def compare_waves(before: StoredWave, after: StoredWave, *, mapping: dict | None
                                 "change": "became" if now else "stopped being"})
     people = pd.DataFrame(changes, columns=["id", "name", "unit_before", "unit_after", "role", "change"])
     ratings = _rating_change(before, after, mapping)
+    small_groups = _small_group_warnings(before, after, _small_groups(before, merged_before, mapping),
+                                         _small_groups(after, merged_after, {}), units)
     return Comparison(ratings=ratings, before=before.label, after=after.label, org=org, units=units, unit_pairs=pairs,
                       people=people, mapping=mapping,
-                      warnings=[*mapping_warnings, *comparability(before, after)], people_matched=matched,
+                      warnings=[*mapping_warnings, *comparability(before, after), *small_groups],
+                      people_matched=matched,
                       parameters={"bootstraps": bootstraps, "seed": seed,
                                                    "broker_rule": f"top {BROKER_SHARE:.0%} of the wave's brokerage "
                                                                   "across units (coordinator roles, which stay inside "
