@@ -710,8 +710,8 @@ def run_command(config_path, wave, replace, no_history):
 def init_command(wave, out_path, **opts):
     """Write a commented starter ona.toml for the inputs shown (the roster is read to find its unit column).
 
-    Paths are written relative to the folder of the config, with forward slashes (which ona reads
-    on every system). The roster and ties options given are written into it, so that `ona run`
+    Paths are written relative to the folder of the config (with ../ for inputs outside it), with
+    forward slashes (which ona reads on every system). The roster and ties options given are written into it, so that `ona run`
     reads the files the same way."""
     import shlex
 
@@ -732,8 +732,12 @@ def init_command(wave, out_path, **opts):
     folder = out_path.resolve().parent
 
     def relative(p: Path) -> str:
+        """``p`` relative to the config's folder, with ../ for a file beside or above it, so that the
+        project folder can move; absolute only on another drive (Windows), where no relative path leads."""
+        import os
+
         try:
-            return Path(p).resolve().relative_to(folder).as_posix()
+            return Path(os.path.relpath(Path(p).resolve(), folder)).as_posix()
         except ValueError:
             return Path(p).resolve().as_posix()
 

@@ -18,6 +18,7 @@ A change is flagged meaningful when its 95% percentile interval excludes zero.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -90,15 +91,69 @@ def _minimum_group_size(before: StoredWave, after: StoredWave) -> int | None:
     return max((int(n) for n in sizes if n), default=None)
 
 
-def _merge_small(units: pd.Series, minimum: int) -> pd.Series:
+def _merge_small(units: pd.Series, minimum: int) -> tuple[pd.Series, dict[str, str]]:
     """People's units with the units under ``minimum`` people merged as the measurement merges them
     (:func:`ona.ingest.email.small_unit_names`): a unit mapping can make a small unit of a large one
     (a split gives each new unit only the earlier people who went there), and no unit figure may
-    describe fewer people than the waves' minimum group size."""
+    describe fewer people than the waves' minimum group size. Also each unit merged -> its group."""
     from .ingest.email import small_unit_names
 
     merged = small_unit_names(units.value_counts(), minimum)
-    return units.map(lambda u: merged.get(u, u)) if merged else units
+    return (units.map(lambda u: merged.get(u, u)) if merged else units), merged
+
+
+# The name of a group of small units (ona.ingest.email.small_unit_names): "Small units (< 5)", or
+# "Alpha and small units (< 5)" when a unit of the minimum size joined them.
+_SMALL_GROUP = re.compile(r"(?:.+ and s|S)mall units \(< [0-9]+\)")
+
+
+def _small_groups(wave: StoredWave, merged: dict[str, str], mapping: dict) -> dict[str, frozenset | None]:
+    """The groups of small units of a wave, each with the units it holds: those the measurement merged
+    (``parameters["small_units"]``, their names under the unit ``mapping``) and those the comparison
+    merged (``merged``: unit -> group, from :func:`_merge_small`; a group merged again brings its units).
+    None for a group whose units the wave did not record (stored by an earlier ona)."""
+    parameters = wave.measurement.parameters
+    recorded = parameters.get("small_units")
+
+    def renamed(unit: str) -> str:  # (a unit that was split keeps its name: its people went several ways)
+        new = mapping.get(unit, unit)
+        return new if isinstance(new, str) else unit
+
+    groups: dict[str, frozenset | None] = {str(group): frozenset(renamed(str(u)) for u in units)
+                                           for group, units in (recorded or {}).items()}
+    if recorded is None and parameters.get("small_units_merged"):
+        groups.update({unit: None for unit in wave.measurement.people["unit"].dropna().astype(str).unique()
+                       if _SMALL_GROUP.fullmatch(unit)})
+    for unit, group in merged.items():
+        members = groups[unit] if unit in groups else frozenset([unit])
+        if members is None or groups.get(group, frozenset()) is None:
+            groups[group] = None
+        else:
+            groups[group] = groups.get(group, frozenset()) | members
+    return groups
+
+
+def _small_group_warnings(before: StoredWave, after: StoredWave, groups_before: dict, groups_after: dict,
+                          units: pd.DataFrame) -> list[str]:
+    """One warning per group of small units in both waves (compared as one unit) that holds other units
+    in the two waves, naming them (unit names, no person), or whose units a wave did not record."""
+    warnings = []
+    for group in units.index[units["status"] == "both"]:
+        b, a = groups_before.get(group, False), groups_after.get(group, False)
+        if b is None or a is None:
+            old = " and ".join(label for label, g in ((before.label, b), (after.label, a)) if g is None)
+            warnings.append(f"{group!r} may hold other units in {before.label} and {after.label}: {old} "
+                            f"{'do' if ' and ' in old else 'does'} not record which units it merged (stored by an "
+                            f"earlier ona); store {old} again with --replace to compare them")
+            continue
+        if b == a or b is False and a is False:
+            continue
+        listed = {label: ", ".join(sorted(g)) if g else "no unit" for label, g in
+                  ((before.label, b or frozenset()), (after.label, a or frozenset()))}
+        warnings.append(f"{group!r} holds different units in {before.label} ({listed[before.label]}) and "
+                        f"{after.label} ({listed[after.label]}): it is compared as one unit, but its figures and "
+                        "their change describe the people of different units")
+    return warnings
 
 
 def _mapping_between(mapping: dict, units_before: set[str], units_after: set[str]) -> dict:
@@ -150,6 +205,51 @@ def unknown_units(mapping: dict, units: set[str]) -> dict[str, str]:
 _SAME_SETTINGS = (("unit_column", "unit column (by)"), ("tie_rule", "tie rule"), ("layers", "tie layers"),
                   ("layer_combination", "combination of layers"),
                   ("duplicate_pairs", "weight of a pair reported more than once (--repeats)"))
+# How a warning of a setting that differs says to put it right.
+_RERUN = "run the wave that has the wrong one again with --replace"
+
+
+def _same_unit_column(pb: dict, pa: dict) -> bool:
+    """Whether two waves (their parameters ``pb``, ``pa``) were measured by the same unit column: each
+    by the column its roster offers as its unit column (no ``by`` given: ``unit_column_from`` is
+    "roster"), whatever the header is called in that year's roster (``Department`` in 2024,
+    ``Afdeling`` in 2025), at the same level (the department column, or the directorate column of a
+    roster without one); else by headers that are the same apart from case and spacing. A wave stored
+    before ona recorded ``unit_column_from`` is compared by its header."""
+    from .ingest._columns import ALIASES
+    from .ingest._tables import normalise_header
+
+    headers = [normalise_header(p["unit_column"]) if p.get("unit_column") is not None else None for p in (pb, pa)]
+    if pb.get("unit_column_from") == pa.get("unit_column_from") == "roster":
+        return len({header in ALIASES["directorate"] for header in headers}) == 1
+    return headers[0] == headers[1]
+
+
+def _layer_setting(parameters: dict, label: str):
+    """A wave's layers as two waves' settings are compared: the set of layer names, each with the
+    wave's own label left out where it stands apart from other letters and digits (``advice-2024`` in
+    wave 2024 is ``advice``, as ``advice-2025`` in 2025; ``survey2024`` keeps its name), and with the
+    separators left around it folded; case and spacing do not count."""
+    from .ingest._tables import normalise_header
+
+    layers = parameters.get("layers")
+    if not layers:
+        return None
+    label = str(label)
+    before = r"(?<!\d)" if label[:1].isdigit() else r"(?<![^\W\d_])" if label[:1].isalpha() else ""
+    after = r"(?!\d)" if label[-1:].isdigit() else r"(?![^\W\d_])" if label[-1:].isalpha() else ""
+    names = set()
+    for name in str(layers).split(", "):
+        bare = re.sub(before + re.escape(label) + after, " ", name, flags=re.IGNORECASE)
+        names.add(normalise_header(bare) or normalise_header(name))
+    return frozenset(names)
+
+
+def _setting(key: str, parameters: dict, label: str):
+    """The value of setting ``key`` of a wave as comparability compares it (the layers: :func:`_layer_setting`)."""
+    if key == "layers":
+        return _layer_setting(parameters, label)
+    return parameters.get(key)
 
 
 def _people_in_both(before: StoredWave, after: StoredWave) -> pd.Index:
@@ -163,16 +263,29 @@ def comparability(before: StoredWave, after: StoredWave) -> list[str]:
 
     A setting of :data:`_SAME_SETTINGS` that differs (the units measured, the tie rule, the layers):
     a change can then come from the setting alone, so the wave measured by mistake is to be run again
-    with the other's setting (``ona run ... --replace``). People are matched across waves by their
+    with the other's setting (``ona run ... --replace``). What does not count as a different setting:
+    the spelling of the header of a roster's own unit column, when neither wave named one with ``by``
+    (``Department`` in 2024, ``Afdeling`` in 2025: :func:`_same_unit_column`), case and spacing, and a
+    wave's own label in its layer names (``advice-2024`` and ``advice-2025``: :func:`_layer_setting`).
+    Layers that still differ are different questions, which running a wave again does not change: the
+    warning says so, and re-running only for a wave that misses a tie file. People are matched across waves by their
     id: when no id is in both waves (one wave pseudonymised and the other not, or pseudonymised with
     different keys), ties kept, new and lost and role changes cannot be counted."""
     pb, pa = before.measurement.parameters, after.measurement.parameters
     problems = []
     for key, what in _SAME_SETTINGS:
-        if pb.get(key) != pa.get(key):
-            problems.append(f"{before.label} and {after.label} were measured with different settings: {what} "
-                            f"{pb.get(key)!r} in {before.label}, {pa.get(key)!r} in {after.label}; a change can come "
-                            "from the setting alone: run the wave that has the wrong one again with --replace")
+        if (_same_unit_column(pb, pa) if key == "unit_column"
+                else _setting(key, pb, before.label) == _setting(key, pa, after.label)):
+            continue
+        if key == "layers":  # (questions: which layers a wave has comes from its files, not from a setting)
+            problems.append(f"{before.label} and {after.label} were measured on different questions: {what} "
+                            f"{pb.get(key)!r} in {before.label}, {pa.get(key)!r} in {after.label}; a change can "
+                            "come from the questions alone (only when a wave misses a tie file: add it to the wave "
+                            "and run that wave again with --replace)")
+            continue
+        problems.append(f"{before.label} and {after.label} were measured with different settings: {what} "
+                        f"{pb.get(key)!r} in {before.label}, {pa.get(key)!r} in {after.label}; a change can come "
+                        f"from the setting alone: {_RERUN}")
     if _people_in_both(before, after).empty:
         secret_b, secret_a = bool(pb.get("pseudonymized")), bool(pa.get("pseudonymized"))
         why = (f"{before.label if secret_b else after.label} is pseudonymised and "
@@ -374,8 +487,10 @@ def compare_waves(before: StoredWave, after: StoredWave, *, mapping: dict | None
     units_after = _units_of(after, None)
     units_before = _units_of(before, mapping, later=units_after)
     minimum = _minimum_group_size(before, after)
+    merged_before, merged_after = {}, {}
     if minimum:  # (after the split above, which reads the later wave's own units)
-        units_before, units_after = _merge_small(units_before, minimum), _merge_small(units_after, minimum)
+        units_before, merged_before = _merge_small(units_before, minimum)
+        units_after, merged_after = _merge_small(units_after, minimum)
     ub, pb = unit_figures(units_before, before.edges)
     ua, pa = unit_figures(units_after, after.edges)
     labels = sorted(set(ub.index) | set(ua.index))
@@ -471,9 +586,12 @@ def compare_waves(before: StoredWave, after: StoredWave, *, mapping: dict | None
                                 "change": "became" if now else "stopped being"})
     people = pd.DataFrame(changes, columns=["id", "name", "unit_before", "unit_after", "role", "change"])
     ratings = _rating_change(before, after, mapping)
+    small_groups = _small_group_warnings(before, after, _small_groups(before, merged_before, mapping),
+                                         _small_groups(after, merged_after, {}), units)
     return Comparison(ratings=ratings, before=before.label, after=after.label, org=org, units=units, unit_pairs=pairs,
                       people=people, mapping=mapping,
-                      warnings=[*mapping_warnings, *comparability(before, after)], people_matched=matched,
+                      warnings=[*mapping_warnings, *comparability(before, after), *small_groups],
+                      people_matched=matched,
                       parameters={"bootstraps": bootstraps, "seed": seed,
                                                    "broker_rule": f"top {BROKER_SHARE:.0%} of the wave's brokerage "
                                                                   "across units (coordinator roles, which stay inside "

@@ -56,6 +56,11 @@ _CHOICES = {"tie_rule": ("reported", "reciprocated", "union"), "combine": ("sum"
             "size_by": ("degree", "betweenness", "brokerage", "effective-size", "participation", "external-ties"),
             "external": ("drop", "domain", "keep"), "weight": ("per-message", "split"),
             "engine": ("duckdb", "spark"), "date_order": ("day-first", "month-first")}
+# The paths of [measurement] that cannot be blank, and what to write instead: a blank out would write
+# each report into the config's own folder, among the analyst's files; a blank history names that folder.
+_BLANK_REFUSED = {"out": 'name the report folder, such as out = "report-{wave}" (a blank one would write the '
+                         "report among the files of the config's folder)",
+                  "history": 'name the history file, such as history = "ona-history.db"'}
 _SECTIONS = {"measurement": _MEASUREMENT, "columns": _COLUMNS, "compare": _COMPARE, "privacy": _PRIVACY,
              "email": _EMAIL, "ratings": _RATINGS}
 
@@ -197,6 +202,8 @@ def read_config(path: str | Path) -> Config:
             if key in _CHOICES and section != "columns" and value not in _CHOICES[key]:
                 # (a column name in [columns] such as weight = "Frequency" is no choice)
                 raise OnaError(f"{where(*prefix, key)}: {key} must be one of {', '.join(_CHOICES[key])}, not {value!r}")
+            if section == "measurement" and key in _BLANK_REFUSED and not value.strip():
+                raise OnaError(f"{where(*prefix, key)}: {key} is blank; {_BLANK_REFUSED[key]}")
             minimum = MINIMUM.get(key, 0)
             if isinstance(value, (int, float)) and not isinstance(value, bool) and value < minimum:
                 raise OnaError(f"{where(*prefix, key)}: {key} must be {minimum} or more, not {value!r}")

@@ -20,6 +20,7 @@ import datetime as _dt
 import functools
 import hashlib
 import json
+import re
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,7 +34,7 @@ from .errors import InputError, OnaError, Problem
 from .graph import OrgGraph
 from .metrics import Measurement
 
-__all__ = ["History", "open_history", "check_storable", "SCHEMA_VERSION", "HEADLINE"]
+__all__ = ["History", "open_history", "check_storable", "wave_order", "SCHEMA_VERSION", "HEADLINE"]
 
 SCHEMA_VERSION = 1
 MIGRATIONS: dict[int, list[str]] = {
@@ -63,6 +64,23 @@ HEADLINE = ["people", "ties", "units", "cross_unit_share", "ei_index", "modulari
             "boundary_spanners", "density", "reciprocity", "response_rate"]
 #: How a wave was measured, as :meth:`History.waves` lists it beside the headline figures.
 MEASURED_BY = ("unit_column", "tie_rule", "pseudonymized")
+
+
+# A label that reads as a year, a date or a number: groups of digits joined by hyphens (2024, 2024-06,
+# 2024-06-30, 2024-25 for a school year, 3).
+_DATED = re.compile(r"[0-9]+(?:-[0-9]+)*")
+
+
+def wave_order(labels) -> list[str]:
+    """The wave labels ``labels`` (in the order they were stored) in the order of time: when every
+    label is a year, a date or a whole number (groups of digits joined by hyphens: ``2024``,
+    ``2024-06``, ``2024-06-30``, ``2024-25``), by those numbers from the first group on (``2024`` before
+    ``2024-06`` before ``2025``; ``9`` before ``10``); otherwise (``spring``, ``2024 H1``) as stored, since
+    only the analyst knows their order. A year backfilled after later years is listed first."""
+    labels = [str(label) for label in labels]
+    if labels and all(_DATED.fullmatch(label) for label in labels):
+        return sorted(labels, key=lambda label: tuple(int(part) for part in label.split("-")))
+    return labels
 
 
 def _damaged(path: Path, exc: BaseException | None = None, code: str | None = None) -> InputError:
@@ -235,8 +253,9 @@ class History:
 
     @_reads_history
     def labels(self) -> list[str]:
-        """Wave labels in the order they were stored."""
-        return [r[0] for r in self._db.execute("SELECT label FROM wave ORDER BY id")]
+        """Wave labels in the order of time (:func:`wave_order`: by year or date when every label is one,
+        else in the order they were stored)."""
+        return wave_order(r[0] for r in self._db.execute("SELECT label FROM wave ORDER BY id"))
 
     @_reads_history
     def unit_names(self) -> set[str]:
@@ -253,9 +272,10 @@ class History:
 
     @_reads_history
     def waves(self) -> pd.DataFrame:
-        """One row per wave: label, when stored, the ona version, the headline figures and how the
-        wave was measured (:data:`MEASURED_BY`: the unit column, the tie rule, whether people are
-        pseudonyms), the settings two waves must share to be compared as they are."""
+        """One row per wave, in the order of :meth:`labels` (by year or date when every label is one):
+        label, when stored, the ona version, the headline figures and how the wave was measured
+        (:data:`MEASURED_BY`: the unit column, the tie rule, whether people are pseudonyms), the
+        settings two waves must share to be compared as they are."""
         rows = []
         for label, stored_at, version, summary, parameters in self._db.execute(
                 "SELECT label, stored_at, ona_version, summary, parameters FROM wave ORDER BY id"):
@@ -264,6 +284,8 @@ class History:
                          **{k: s.get(k, np.nan) for k in HEADLINE},
                          "unit_column": p.get("unit_column"), "tie_rule": p.get("tie_rule", "reported"),
                          "pseudonymized": bool(p.get("pseudonymized", False))})
+        order = {label: i for i, label in enumerate(wave_order(row["wave"] for row in rows))}
+        rows.sort(key=lambda row: order[row["wave"]])
         return pd.DataFrame(rows, columns=["wave", "stored_at", "ona_version", *HEADLINE, *MEASURED_BY])
 
     @_reads_history
@@ -273,7 +295,8 @@ class History:
 
         ``inputs`` maps a role ("roster", "ties", ...) to a file path or a list of paths; each file's
         SHA-256 is kept. An existing label is refused unless ``replace``; a replaced wave keeps its place in
-        the order of :meth:`labels` and :meth:`waves` (2025 re-run stays between 2024 and 2026). Nothing is written when
+        the order of :meth:`labels` and :meth:`waves` (2025 re-run stays between 2024 and 2026; labels
+        that are no years or dates stay in the order they were first stored). Nothing is written when
         the history was opened ``read_only``, the arguments are out of order, or an input is not a
         file, or the measurement skipped parts (``measure(skip=...)``: a wave keeps every figure, for the
         comparisons of later years): each raises an :class:`~ona.errors.OnaError` that says what to do.

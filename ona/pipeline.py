@@ -51,13 +51,20 @@ def email_parameters(options) -> dict:
 
 
 def privacy_parameters(pseudonymized: bool, min_group_size: int | None, merged_units: list[str],
-                       people_hidden: int = 0) -> dict:
+                       people_hidden: int = 0, *, merged_into: dict | None = None) -> dict:
     """The privacy rules a measurement ran under, as its report states them: whether every identity
     was pseudonymised (never the key), the minimum group size (None: no minimum), how many of the
     measured units were under it and merged, and how many people's other columns were hidden
-    because their combination was rarer than the minimum (see ``hide_rare_combinations``)."""
+    because their combination was rarer than the minimum (see ``hide_rare_combinations``). With
+    ``merged_into`` (each merged unit of the measured column -> the group it merged into), when any
+    unit merged, also ``small_units``: each group and the units it holds (unit names, no person), so that a comparison
+    can tell a "Small units (< 5)" of other units the next year from the same group."""
+    groups: dict[str, list[str]] = {}
+    for unit, group in sorted((merged_into or {}).items()):
+        groups.setdefault(str(group), []).append(str(unit))
     return {"pseudonymized": pseudonymized, "min_group_size": min_group_size,
-            "small_units_merged": len(merged_units), "people_hidden": people_hidden}
+            "small_units_merged": len(merged_units), "people_hidden": people_hidden,
+            **({"small_units": groups} if groups else {})}
 
 
 def analyze(roster: Roster, ties: TieTable | None = None, *, email_paths=(), email_options=None,
@@ -115,7 +122,8 @@ def analyze(roster: Roster, ties: TieTable | None = None, *, email_paths=(), ema
                      exact_betweenness_limit=exact_betweenness_limit, betweenness_samples=betweenness_samples)
     if email is not None:
         result.parameters.update(email_parameters(email_options))
-    result.parameters.update(privacy_parameters(key is not None, min_group_size, small_units, people_hidden))
+    result.parameters.update(privacy_parameters(key is not None, min_group_size, small_units, people_hidden,
+                                                merged_into=unit_map))
     ratings = None
     if responses is not None:
         from .metrics.ratings import measure_ratings

@@ -8,6 +8,7 @@ import shutil
 import sqlite3
 import tomllib
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 
@@ -68,6 +69,25 @@ def test_a_config_value_of_the_wrong_kind_is_one_line_naming_file_and_line(input
     assert_refused(result, f"Error: {message}", inputs)
 
 
+@pytest.mark.parametrize("line, message", [
+    ('out = ""', 'ona.toml, line 3: out is blank; name the report folder, such as out = "report-{wave}" (a blank one '
+                 "would write the report among the files of the config's folder)"),
+    ('out = "  "', 'ona.toml, line 3: out is blank; name the report folder, such as out = "report-{wave}" (a blank '
+                   "one would write the report among the files of the config's folder)"),
+    ('history = ""', 'ona.toml, line 3: history is blank; name the history file, such as history = "ona-history.db"'),
+])
+def test_a_blank_report_folder_or_history_is_refused_naming_its_line(inputs, runner, line, message):
+    """`out = ""` was read as the config's own folder: the report's index.html, nodes.csv and the rest
+    were written among the analyst's roster and ties. It is refused before anything is read or
+    written, and so is a blank `history`."""
+    config = inputs / "ona.toml"
+    config.write_text(f"[measurement]\npermutations = 0\n{line}\n\n{WAVE}", encoding="utf-8")
+    before = sorted(p.name for p in inputs.iterdir())
+    result = runner.invoke(cli, ["run", str(config), "--wave", "2025"])
+    assert_refused(result, f"Error: {message}", inputs)
+    assert sorted(p.name for p in inputs.iterdir()) == before
+
+
 def test_a_wave_with_an_empty_ties_list_is_refused_like_one_without_ties(inputs, runner):
     """`ties = []` names no tie file: it is not run as a wave of 0 ties and stored."""
     config = inputs / "ona.toml"
@@ -123,6 +143,30 @@ def test_init_then_run_round_trips_awkward_paths_and_wave_labels(inputs, runner,
     run = runner.invoke(cli, ["run", str(config), "--wave", label, "--no-history"])
     assert run.exit_code == 0, run.output
     assert (inputs / f"report-{label}" / "index.html").exists()
+
+
+def test_init_writes_inputs_outside_the_configs_folder_relative_so_the_project_can_move(inputs, runner,
+                                                                                       monkeypatch):
+    """The analyst keeps each year's files in project/2025/ and the config in project/conf/, and runs
+    `ona init --roster 2025/roster.csv --ties 2025/ties.csv --out conf/ona.toml` from the project
+    folder. The config names the inputs as ../2025/... (before: /tmp/.../project/2025/roster.csv), so
+    that the project folder, moved or copied to a colleague, still runs."""
+    project = inputs / "project"
+    (project / "2025").mkdir(parents=True)
+    (project / "conf").mkdir()
+    for name in ("roster.csv", "ties.csv"):
+        shutil.move(inputs / name, project / "2025" / name)
+    monkeypatch.chdir(project)
+    result = runner.invoke(cli, ["init", "--roster", "2025/roster.csv", "--ties", "2025/ties.csv",
+                                 "--out", "conf/ona.toml"])
+    assert result.exit_code == 0, result.output
+    assert read_config(project / "conf" / "ona.toml").waves == {
+        "2025": {"roster": "../2025/roster.csv", "ties": ["../2025/ties.csv"]}}
+    moved = shutil.move(project, inputs / "moved")
+    monkeypatch.chdir(inputs)
+    run = runner.invoke(cli, ["run", str(Path(moved) / "conf" / "ona.toml"), "--wave", "2025", "--no-history"])
+    assert run.exit_code == 0, run.output
+    assert (Path(moved) / "conf" / "report-2025" / "index.html").exists()
 
 
 def test_the_starter_config_escapes_every_value():

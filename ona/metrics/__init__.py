@@ -220,6 +220,9 @@ def measure(graph: OrgGraph, by: str | None = None, *, seed: int = 1, permutatio
 
     parameters = {
         "unit_column": units.column,
+        # whether the column was named (by=) or is the roster's own unit column, whatever its header:
+        # a comparison of two waves compares the headers of named columns only (ona.compare.comparability)
+        "unit_column_from": "by" if by is not None else "roster",
         "directed": True,
         "weight": graph.tie_info.get("weight_column") or "none (every tie weighs 1)",
         "duplicate_pairs": "weights summed" if graph.tie_info.get("repeats") == "sum" else "largest weight kept",
