@@ -95,13 +95,22 @@ def _damaged(path: Path, exc: BaseException | None = None, code: str | None = No
 
 
 def _reads_history(method):
-    """A :class:`History` method whose SQLite error (other than the lock's, which has an error of its
-    own) is the ``bad-history`` error of the file (:func:`_damaged`)."""
+    """A :class:`History` method whose SQLite error is the ``bad-history`` error of the file
+    (:func:`_damaged`), except where SQLite says why otherwise: another program holds the lock
+    (busy, locked), the file cannot be written (read-only), the disk is full."""
     @functools.wraps(method)
     def wrapper(self, *args, **kwargs):
         try:
             return method(self, *args, **kwargs)
         except sqlite3.DatabaseError as exc:
+            name = getattr(exc, "sqlite_errorname", "") or ""
+            if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or "locked" in str(exc):
+                raise OnaError(f"{_name(self.path)}: {_LOCKED}") from None
+            if name.startswith("SQLITE_READONLY"):
+                raise OnaError(f"{_name(self.path)}: cannot be written (SQLite: {name}); store the wave in a "
+                               "history file you may write") from None
+            if name.startswith("SQLITE_FULL"):
+                raise OnaError(f"{_name(self.path)}: the disk is full (SQLite: {name}); nothing was stored") from None
             raise _damaged(self.path, exc) from None
     return wrapper
 
@@ -201,6 +210,8 @@ class History:
             self._db.close()
             if getattr(exc, "sqlite_errorname", None) == "SQLITE_CORRUPT":
                 raise _damaged(self.path, exc) from None
+            if (getattr(exc, "sqlite_errorname", "") or "").startswith(("SQLITE_BUSY", "SQLITE_LOCKED")):
+                raise OnaError(f"{_name(self.path)}: {_LOCKED}") from None
             raise OnaError(f"{_name(self.path)}: is not an ona history file ({exc})") from None
         except BaseException:
             self._db.close()

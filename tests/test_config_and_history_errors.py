@@ -459,3 +459,20 @@ def test_a_wave_of_ona_toml_and_a_stored_label_follow_the_same_rule(inputs, runn
             history.store(" ", ona.measure(graph, permutations=0), graph)
         assert history.labels() == []
     assert [(p.code, p.message) for p in raised.value.problems] == [("bad-argument", f"History.store(label): {BLANK}")]
+
+
+def test_a_history_another_program_is_writing_is_said_to_be_busy_not_damaged(two_waves, runner):
+    """Another program holds the history's exclusive lock (its commit): `ona history` said "is not
+    an ona history file (database is locked)"; it says another program is writing it."""
+    history = two_waves.parent / "ona-history.db"
+    other = sqlite3.connect(history, timeout=0)
+    other.execute("BEGIN EXCLUSIVE")
+    try:
+        result = runner.invoke(cli, ["history", "--history", str(history)])
+    finally:
+        other.rollback()
+        other.close()
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [
+        "Error: ona-history.db: is being written by another program (SQLite: database is locked); wait until it "
+        "is done, or close the program that has it open, and run again"]
