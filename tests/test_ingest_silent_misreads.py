@@ -286,3 +286,22 @@ def test_a_matrix_with_its_names_in_the_second_column_says_so_once(roster, tmp_p
     with pytest.raises(ona.InputError) as caught:
         ona.read_ties(path, roster, ties_format="matrix")
     assert [(p.code, p.row, p.column) for p in caught.value.problems] == [("respondent-not-first", 1, "Navn")]
+
+
+def test_a_rating_of_a_department_named_in_two_directorates_says_which_names_to_use(runner, tmp_path):
+    """The ratings survey rates "Administration", which the roster reader now names per directorate:
+    the error names the two units to choose from, not "names no unit of the roster"."""
+    write_csv(tmp_path / "roster.csv", [["id", "Name", "Directorate", "Department"],
+                                        ["1", "A", "Children", "Administration"], ["2", "B", "Children", "Administration"],
+                                        ["3", "C", "Technical", "Administration"], ["4", "D", "Technical", "Roads"],
+                                        ["5", "E", "Technical", "Roads"]])
+    write_csv(tmp_path / "ties.csv", [["Source", "Target"], ["1", "2"], ["2", "3"], ["3", "4"], ["4", "5"]])
+    write_csv(tmp_path / "ratings.csv", [["Respondent", "Rated unit", "timely"], ["1", "Roads", "4"],
+                                         ["4", "Administration", "3"], ["5", "Administration (Children)", "2"]])
+    result = runner.invoke(cli, ["analyze", "--roster", str(tmp_path / "roster.csv"), "--ties", str(tmp_path / "ties.csv"),
+                                 "--ratings", str(tmp_path / "ratings.csv"), "--out", str(tmp_path / "out"),
+                                 "--permutations", "0"])
+    assert result.exit_code == 2
+    assert ("Error: ratings.csv, row 3, column 'Rated unit': names 2 units, one in each of several directorates "
+            "('Administration (Children)', 'Administration (Technical)'): write the unit with its directorate in "
+            "brackets, as the roster's units are named [unknown-unit]") in result.stderr.splitlines()

@@ -274,7 +274,8 @@ def read_ratings(path: str | Path, roster: Roster | None, *, by: str | None = No
         for i in np.flatnonzero(rater_units.isna().to_numpy()):
             blank = frame[rater_col].iat[i].strip() == ""
             problems.append(table.problem("unknown-unit", "is blank: the respondent's own unit is needed" if blank
-                                          else "names no unit of the roster", row=int(rows[i]), column=rater_col))
+                                          else _no_unit(frame[rater_col].iat[i], units), row=int(rows[i]),
+                                          column=rater_col))
         respondents = pd.Series([f"row {r}" for r in rows], index=frame.index)
         anonymous = True
     else:
@@ -321,7 +322,7 @@ def read_ratings(path: str | Path, roster: Roster | None, *, by: str | None = No
         if rated_unit not in units.values():
             folded = units.get(fold_text(rated_unit))
             if folded is None:
-                problems.append(table.problem("unknown-unit", "names no unit of the roster", row=row,
+                problems.append(table.problem("unknown-unit", _no_unit(rated_unit, units), row=row,
                                               column=rated_col or column))
                 continue
             rated_unit = folded
@@ -369,3 +370,15 @@ def relabel(responses: RatingResponses, respondents: dict | None = None, units: 
         for col in ("rater_unit", "rated_unit"):
             scores[col] = scores[col].map(lambda u: units.get(u, u))
     return replace(responses, scores=scores)
+
+
+def _no_unit(text: str, units: dict[str, str]) -> str:
+    """The message of a unit name the roster has not: where it is the name of departments in
+    several directorates, which the roster reader names with their directorate ("Administration
+    (Children)": ``same-unit-name``), the message names those units (no person's data)."""
+    stem = fold_text(text) + " ("
+    alike = sorted(name for key, name in units.items() if key.startswith(stem) and name.endswith(")"))
+    if len(alike) > 1:
+        return (f"names {len(alike)} units, one in each of several directorates (" + ", ".join(map(repr, alike))
+                + "): write the unit with its directorate in brackets, as the roster's units are named")
+    return "names no unit of the roster"
