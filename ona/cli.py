@@ -392,8 +392,8 @@ def analyze(by, out_dir, seed, permutations, exact_betweenness_limit, betweennes
 
     if history_path is not None and wave is None:
         raise click.UsageError("--history needs --wave LABEL (the label to store this run under).")
-    if wave is not None and label_problem(wave):
-        raise click.BadParameter(label_problem(wave), param_hint="--wave")
+    if wave is not None and (wrong := label_problem(wave)):
+        raise click.BadParameter(wrong, param_hint="--wave")
     history_path = history_path or Path("ona-history.db")
     email_paths = _expand_patterns(email_paths, "--email")
     read = {"roster": opts["roster_path"], "tie file": list(opts["ties_path"]),
@@ -720,8 +720,8 @@ def init_command(wave, out_path, **opts):
 
     from ._arguments import label_problem
 
-    if label_problem(wave):
-        raise click.BadParameter(label_problem(wave), param_hint="--wave")
+    if wrong := label_problem(wave):
+        raise click.BadParameter(wrong, param_hint="--wave")
     if out_path.exists():
         raise OnaError(f"{out_path.name}: already exists; remove it or choose another --out")
     from .ingest.ties import read_weight_labels, tie_window

@@ -236,8 +236,8 @@ def read_config(path: str | Path) -> Config:
                 raise OnaError(f"{where('waves')}: [waves] needs at least one wave, e.g. [waves.2025]")
             for label, wave in value.items():
                 key = f"waves.{_toml_key(label)}"
-                if label_problem(label):
-                    raise OnaError(f"{where('waves', label)}: [{key}]: {label_problem(label)}")
+                if wrong := label_problem(label):
+                    raise OnaError(f"{where('waves', label)}: [{key}]: {wrong}")
                 checked = check(key, table(wave, ("waves", label), f"[{key}]"), _WAVE, ("waves", label))
                 if "roster" not in checked:
                     raise OnaError(f"{where('waves', label)}: wave {label!r} has no roster")

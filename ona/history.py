@@ -319,8 +319,8 @@ class History:
         check_type(graph, OrgGraph, order)
         check_whole(measurement, "History.store")
         label = str(label)
-        if label_problem(label):
-            raise InputError([Problem("bad-argument", f"History.store(label): {label_problem(label)}")])
+        if wrong := label_problem(label):
+            raise InputError([Problem("bad-argument", f"History.store(label): {wrong}")])
         ids = np.asarray([str(i) for i in graph.ids], dtype=object)
         edges = pd.DataFrame({"source": ids[graph.source], "target": ids[graph.target],
                               "weight": np.asarray(graph.weight, dtype=float)})

@@ -252,6 +252,21 @@ def label_key(text: str) -> str:
     return " ".join(str(text).split()).casefold()
 
 
+def one_spelling(names: Iterable[str]) -> tuple[dict[str, str], dict[str, list[str]]]:
+    """Names written alike (:func:`label_key`: case and white space aside) taken as one: each
+    distinct name -> the first of them written so, and each such first name -> its other
+    spellings, in the order met (only names that have some)."""
+    first: dict[str, str] = {}
+    canonical: dict[str, str] = {}
+    others: dict[str, list[str]] = {}
+    for name in names:
+        if name not in canonical:
+            canonical[name] = chosen = first.setdefault(label_key(name), name)
+            if chosen != name:
+                others.setdefault(chosen, []).append(name)
+    return canonical, others
+
+
 def cell_text(value) -> str:
     """The text of a cell as a person reads it: 1001.0 -> "1001", None -> "", dates ISO."""
     if value is None:
@@ -569,15 +584,17 @@ def _table_from_cells(path: Path, sheet: str | None, cells: list[list], header_r
     return replace(table, past_header=past_header) if past_header else table
 
 
-def _cells_past_header(path: Path, header: list[str], body: list[list[str]], h: int) -> tuple[Problem, ...]:
+def _cells_past_header(path: Path, header: list[str], body: list[list[str]], h: int,
+                       positions: Sequence[int] | None = None) -> tuple[Problem, ...]:
     """A ``cells-past-header`` error for each record of a text file (CSV, TSV) with a filled cell
     past the header's last named column: almost always a delimiter inside a cell that is not
     quoted (a name written "Hansen, Mette", a decimal comma in 2,5), which shifts the record's
     cells into the wrong columns: a surname in the unit column, without a word. (A workbook's
-    column without a header is kept as "column D".)"""
-    named = max((j + 1 for j, name in enumerate(header) if name), default=0)
+    column without a header is kept as "column D".) ``positions`` are the records' places below
+    the header (from 0) when ``body`` holds only some of them."""
+    named = _named_width(header)
     problems = []
-    for i, row in enumerate(body):
+    for i, row in zip(range(len(body)) if positions is None else positions, body):
         extra = next((j for j in range(named, len(row)) if row[j].strip()), None) if len(row) > named else None
         if extra is not None:
             filled = max(j + 1 for j in range(len(row)) if row[j].strip())
@@ -585,8 +602,13 @@ def _cells_past_header(path: Path, header: list[str], body: list[list[str]], h: 
                 "cells-past-header", f"the record has {filled} cells where the header names {named} columns: a "
                 "delimiter inside a cell that is not in quotes (a name written 'Last, First', a decimal comma)? "
                 "Put such cells in double quotes, or give the extra column a header",
-                path=str(path), row=h + 2 + i, column=_column_letter(extra)))
+                path=str(path), row=h + 2 + int(i), column=_column_letter(extra)))
     return tuple(problems)
+
+
+def _named_width(header: list[str]) -> int:
+    """How many columns the header names: up to its last named cell."""
+    return max((j + 1 for j, name in enumerate(header) if name), default=0)
 
 
 def _spread_over_merged(errors: Sequence, merged) -> list:
@@ -1360,13 +1382,12 @@ def _read_text_columnar(path: Path, data: bytes, header_row: int | None, delimit
     header = survey_header if survey is not None else top[h]
     header = header + [""] * (width - len(header))
     table = _assemble_table(path, None, h, header, columns, parsed.num_rows, filled, survey=survey)
-    named = max((j + 1 for j, name in enumerate(header) if name), default=0)
+    named = _named_width(header)
     if named < width and any(f.any() for f in filled[named:]):
-        # (as _cells_past_header finds them; the rows are few, so read cell by cell)
+        # (the records with a cell past the header are few: those are read cell by cell)
         past = np.flatnonzero(np.logical_or.reduce(filled[named:]))
         body = [[columns[j].iat[i] for j in range(width)] for i in past]
-        found = _cells_past_header(path, header, body, h)
-        table = replace(table, past_header=tuple(replace(p, row=h + 2 + int(i)) for p, i in zip(found, past)))
+        table = replace(table, past_header=_cells_past_header(path, header, body, h, positions=past))
     return table
 
 

@@ -13,7 +13,7 @@ import pandas as pd
 from .._arguments import check_type
 from ..errors import InputError, Problem
 from ._columns import ALIASES, describe_headers, find_column
-from ._tables import (CellError, Table, error_problem, gc_paused, normalise_header, read_table,
+from ._tables import (CellError, Table, error_problem, gc_paused, normalise_header, one_spelling, read_table,
                       row_numbers)
 
 __all__ = ["Roster", "read_roster"]
@@ -200,25 +200,19 @@ def _unit_columns(table: Table, unit_column: str | None) -> tuple[str, ...]:
 def _one_spelling_per_unit(table: Table, people: pd.DataFrame, column: str) -> list[Problem]:
     """Make each unit of ``column`` one name, in ``people`` itself: white space inside a name is one
     space ("Sales" and "East" on two lines of a cell is "Sales East"), and names that then differ
-    only in case ("Staff", "staff") are the unit first written, with a ``unit-spellings`` warning
-    per unit. Two spellings of one unit were two units that every page names alike."""
+    only in case ("Staff", "staff") are the unit first written (:func:`one_spelling`), with a
+    ``unit-spellings`` warning per unit. Two spellings of one unit were two units that every page
+    names alike."""
     codes, uniques = pd.factorize(people[column])
-    names = [" ".join(u.split()) if isinstance(u, str) else u for u in uniques]
-    first: dict[str, str] = {}
-    others: dict[str, list[str]] = {}
-    for name in names:
-        key = name.casefold()
-        if key not in first:
-            first[key] = name
-        elif first[key] != name and name not in others.setdefault(first[key], []):
-            others[first[key]].append(name)
-    final = [first[name.casefold()] for name in names]
+    names = [" ".join(u.split()) for u in uniques]
+    canonical, others = one_spelling(names)
+    final = [canonical[name] for name in names]
     if final != list(uniques):
         people[column] = pd.Series(np.asarray(final, dtype=object)[codes], index=people.index,
                                    dtype=people[column].dtype)
     return [table.problem("unit-spellings", f"the unit {name!r} is also written " + ", ".join(map(repr, aliases)) +
                           ": read as one unit, named as first written", column=column, severity="warning")
-            for name, aliases in others.items() if aliases]
+            for name, aliases in others.items()]
 
 
 def _units_named_alike(table: Table, people: pd.DataFrame, directorate: str, unit: str) -> list[Problem]:
@@ -313,7 +307,6 @@ def _validated_roster(table: Table, id_col: str, name_col: str | None, email_col
     people = frame.drop(columns=[id_col]).astype(str)  # one call, not one per column (10,000 columns: 5 s)
     for col in unit_cols:
         people[col] = people[col].replace("", "(none)")
-    for col in unit_cols:
         problems += _one_spelling_per_unit(table, people, col)
     if len(unit_cols) == 2:
         problems += _units_named_alike(table, people, *unit_cols)

@@ -547,8 +547,8 @@ def _colleague_columns(table: Table, respondent: str, names_person) -> list[tupl
             numbered[header] = (stem, weight)
         if weight is not None or stem in _COLLEAGUE_STEMS:
             found[header] = weight
-        elif _names_people(table.frame[header].to_list(), names_person):
-            (by_number if _plain_numbers(table.frame[header].to_list()) else found)[header] = weight
+        elif _names_people(cells := table.frame[header].to_list(), names_person):
+            (by_number if _plain_numbers(cells) else found)[header] = weight
     found = found or by_number
     stems = {numbered[h][0] for h in found if h in numbered}
     columns = [(h, found[h] if h in found else numbered[h][1]) for h in others

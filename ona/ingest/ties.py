@@ -14,7 +14,7 @@ import pandas as pd
 from .._arguments import check_type
 from .._files import FORMULA_START
 from ..errors import InputError, Problem
-from ._tables import Table, gc_paused, label_key, read_table, rows_named, sheets_like
+from ._tables import Table, gc_paused, label_key, one_spelling, read_table, rows_named, sheets_like
 from .roster import Roster, name_key
 from .shapes import ColumnCells
 
@@ -392,11 +392,11 @@ def _thousands_or_decimals(table: Table, parse, uniques, codes, where, cells) ->
     ambiguous = [k for k, t in enumerate(texts) if _THOUSANDS_OR_DECIMAL.fullmatch(t)]
     if not ambiguous:
         return parse, []
-    others = [t for k, t in enumerate(texts) if k not in set(ambiguous) and t]
+    others = [t for t in texts if t and not _THOUSANDS_OR_DECIMAL.fullmatch(t)]
     thousands = bool(others) and all(t.lstrip("+-").isdigit() for t in others)
-    first = int(np.flatnonzero(np.isin(codes, ambiguous))[0])
-    row, column = cells[where[first]]
-    n = int(np.isin(codes, ambiguous).sum())
+    written = np.flatnonzero(np.isin(codes, ambiguous))
+    row, column = cells[where[written[0]]]
+    n = len(written)
     such = f"{n:,} weight{'s' if n != 1 else ''} such as this one {'are' if n != 1 else 'is'} written with a " \
         "separator before three digits (1,200 or 1.200)"
     if thousands:
@@ -804,24 +804,16 @@ def _one_spelling_per_layer(table: Table, records, default_layer: str) -> list[P
     distinct = [str(v) for v in pd.unique(column)]
     if len(distinct) <= 1:
         return []
-    first: dict[str, str] = {}
-    others: dict[str, list[str]] = {}
-    for name in distinct:
-        key = " ".join(name.split()).casefold()
-        if key in first:
-            others.setdefault(first[key], []).append(name)
-        else:
-            first[key] = name
+    canonical, others = one_spelling(distinct)
     notes = []
     if others:
-        rename = {alias: name for name, aliases in others.items() for alias in aliases}
-        column = column.replace(rename)
+        column = column.replace({name: chosen for name, chosen in canonical.items() if name != chosen})
         records.layer = column if isinstance(values, pd.Series) else column.tolist()
         for name, aliases in others.items():
             notes.append(table.problem(
                 "layer-spellings", f"the layer {name!r} is also written " + ", ".join(map(repr, aliases)) +
                 ": read as one layer, named as first written", severity="warning"))
-    if "" in first.values() and not default_layer:
+    if "" in canonical and not default_layer:
         blank = np.flatnonzero(np.asarray(column == "", dtype=bool))
         cells = records.source_cell
         rows = (cells.rows[blank] if isinstance(cells, ColumnCells) else [cells[i][0] for i in blank])

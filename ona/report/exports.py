@@ -39,9 +39,14 @@ def renamed_columns(graph: OrgGraph, measurement: Measurement) -> dict[str, str]
     kept as ``Community (2)``, numbered as a table numbers a repeated header (``(3)`` when the roster
     has a ``Community (2)`` too)."""
     roster, metrics = _metric_columns(graph, measurement)
-    taken = {"id", *(str(c).casefold() for c in metrics.columns)}
-    clashing = [c for c in roster.columns if str(c).casefold() in taken]
-    taken |= {str(c).casefold() for c in roster.columns}
+    return _renamed(roster.columns, metrics.columns)
+
+
+def _renamed(roster_columns, metric_columns) -> dict[str, str]:
+    """:func:`renamed_columns` of the roster's and the measurement's columns as node_table has them."""
+    taken = {"id", *(str(c).casefold() for c in metric_columns)}
+    clashing = [c for c in roster_columns if str(c).casefold() in taken]
+    taken |= {str(c).casefold() for c in roster_columns}
     renamed = {}
     for c in clashing:
         number = 2
@@ -63,7 +68,7 @@ def node_table(graph: OrgGraph, measurement: Measurement) -> pd.DataFrame:
     (:func:`renamed_columns`: ``Community (2)`` beside the metric ``community``). A zero is written
     0.0, never -0.0 (an expected count of 0 computed as a negative product)."""
     roster, metrics = _metric_columns(graph, measurement)
-    table = roster.rename(columns=renamed_columns(graph, measurement)).join(metrics)
+    table = roster.rename(columns=_renamed(roster.columns, metrics.columns)).join(metrics)
     for c in table.columns:
         if table[c].dtype.kind == "f":
             table[c] = table[c] + 0.0  # -0.0 + 0.0 is 0.0
