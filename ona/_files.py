@@ -61,7 +61,12 @@ def check_inputs_kept(targets: Collection[str | os.PathLike], inputs: dict, *, w
     ``inputs`` (role -> path or list of paths, as a command read them: "roster", "ties" ...): a
     report written into the folder of its roster, whose own nodes.csv would replace a roster of that
     name. Checked before anything is read or written; the message names the input file, what would
-    replace it (``what``, "the report's nodes.csv") and how to choose another place (``fix``)."""
+    replace it (``what``, "the report's nodes.csv") and how to choose another place (``fix``). A
+    folder of ``targets`` that cannot be made, because it or a folder above it is a file, is the same
+    error as when writing (``ona analyze --out notes.txt``), found before the measurement."""
+    for folder in {Path(target).parent for target in targets}:
+        if (problem := _folder_in_the_way(folder)) is not None:
+            raise OnaError(problem)
     for role, given in _flat(inputs):
         for target in targets:
             if same_file(given, target):
@@ -81,10 +86,18 @@ def _make_folder(folder: Path) -> None:
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except (FileExistsError, NotADirectoryError):
-        in_the_way = next(p for p in (folder, *folder.parents) if p.exists() or p.is_symlink())
-        raise OnaError(f"{folder}: " + ("is a file, not a folder" if in_the_way == folder else
-                                        f"cannot be made: {in_the_way} is a file, not a folder")
-                       + "; name a folder to write into, or move the file (nothing was written)") from None
+        raise OnaError(_folder_in_the_way(folder) or f"{folder}: cannot be made (nothing was written)") from None
+
+
+def _folder_in_the_way(folder: Path) -> str | None:
+    """The message when ``folder`` cannot be made because it, or the nearest folder above it that
+    exists, is a file (or a link to no folder); None when nothing is in the way."""
+    in_the_way = next((p for p in (folder, *folder.parents) if p.exists() or p.is_symlink()), None)
+    if in_the_way is None or in_the_way.is_dir():
+        return None
+    return (f"{folder}: " + ("is a file, not a folder" if in_the_way == folder else
+                             f"cannot be made: {in_the_way} is a file, not a folder")
+            + "; name a folder to write into, or move the file (nothing was written)")
 
 
 @contextlib.contextmanager

@@ -347,7 +347,7 @@ def render_summary(result) -> str:
 @roster_options
 @ties_options
 @click.option("--by", default=None, help="Roster column whose units are measured (default: the department column).")
-@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
+@click.option("--out", "out_dir", required=True, type=click.Path(path_type=Path),
               help="Folder for map.html, metrics.xlsx and metrics.json.")
 @click.option("--seed", default=1, show_default=True, type=click.IntRange(MINIMUM["seed"]),
               help="Seed of every random step: map layout, E-I permutations, Leiden, sampled betweenness.")
@@ -609,7 +609,7 @@ def history_command(history_path):
 @click.argument("after")
 @click.option("--history", "history_path", default=None, type=click.Path(dir_okay=False, path_type=Path),
               help="The history file (default: the config's history with --config, else ona-history.db).")
-@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
+@click.option("--out", "out_dir", required=True, type=click.Path(path_type=Path),
               help="Folder for compare.html and compare.xlsx.")
 @click.option("--config", "config_path", default=None, type=click.Path(dir_okay=False, path_type=Path),
               help="ona.toml whose [units] section maps renamed or merged units.")

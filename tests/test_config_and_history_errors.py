@@ -378,6 +378,18 @@ def test_a_history_whose_stored_text_is_overwritten_is_one_error_that_quotes_non
     assert [p.code for p in raised.value.problems] == ["bad-history"]
 
 
+def test_a_comparison_written_onto_a_file_says_the_file_is_not_a_folder(two_waves, runner):
+    """`ona compare 2024 2025 --out notes.txt`, notes.txt a file: click's usage error before; now
+    ona's own line, and the file is kept."""
+    notes = two_waves.parent / "notes.txt"
+    notes.write_text("my notes", encoding="utf-8")
+    result = runner.invoke(cli, ["compare", "2024", "2025", "--config", str(two_waves), "--out", str(notes)])
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [f"Error: {notes}: is a file, not a folder; name a folder to write into, "
+                                          "or move the file (nothing was written)"]
+    assert notes.read_text(encoding="utf-8") == "my notes"
+
+
 def test_a_history_with_a_damaged_page_stops_run_before_the_work_and_leaves_no_report_folder(two_waves, runner):
     """The first page of the frame table overwritten: SQLite says "database disk image is malformed"
     (SQLITE_CORRUPT) when it reads them. `ona compare` says the file is damaged; `ona run --replace`

@@ -237,6 +237,22 @@ def test_a_map_written_into_a_file_says_that_file_is_not_a_folder(runner, town, 
     assert (town / "afile").read_text(encoding="utf-8") == "not a folder"
 
 
+def test_a_report_folder_that_is_a_file_is_named_before_the_roster_is_read(runner, town):
+    """`ona analyze --out notes.txt` (a file) gave click's "Usage: ... Invalid value for '--out':
+    Directory 'notes.txt' is a file", and `--out notes.txt/report` was found only when the report was
+    written, after the whole measurement. Both are now ona's one line, found first: with a roster that
+    would be refused as well, the folder is what the user hears about."""
+    (town / "notes.txt").write_text("my notes", encoding="utf-8")
+    (town / "roster.csv").write_text("Colour,Shape\nred,round\n", encoding="utf-8")  # no id column
+    for out, said in (("notes.txt", "{notes}: is a file, not a folder"),
+                      ("notes.txt/report", "{notes}/report: cannot be made: {notes} is a file, not a folder")):
+        result = _analyze(runner, town, out=out)
+        assert result.exit_code == 2
+        assert result.output == ("Error: " + said.format(notes=town / "notes.txt")
+                                 + "; name a folder to write into, or move the file (nothing was written)\n")
+    assert (town / "notes.txt").read_text(encoding="utf-8") == "my notes"
+
+
 # --- the tie table `ona email` writes is read back by `ona analyze --ties` ------------------------
 
 def _network(folder) -> tuple[list, list]:
