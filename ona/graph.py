@@ -16,7 +16,7 @@ import pandas as pd
 
 from ._arguments import check_type
 from .errors import InputError, Problem
-from .ingest.roster import Roster
+from .ingest.roster import NO_UNIT, Roster
 from .ingest.ties import TieTable
 
 __all__ = ["OrgGraph", "UnitPartition", "build_graph", "compressed_rows"]
@@ -87,7 +87,10 @@ class OrgGraph:
                         tie_info=self.tie_info)
 
     def partition(self, by: str | None = None) -> UnitPartition:
-        """The formal unit partition from roster column ``by`` (default: the roster's unit column)."""
+        """The formal unit partition from roster column ``by`` (default: the roster's unit column), its cells
+        read as the units they name as a unit column's are, whichever column it is
+        (:meth:`~ona.ingest.roster.Roster.units_in`: blank is "(none)", "Caseworker" and "caseworker " one
+        unit)."""
         if by is None:
             by = self.roster.default_unit_column if self.roster is not None else None
             if by is None:
@@ -101,7 +104,9 @@ class OrgGraph:
                                       path=self.roster.path, row=self.roster.header_row)])
         if self.roster is not None:
             self.roster.check_cells(column)  # (a cell showing #N/A is no unit: excel-error)
-        values = self.people[column].astype(str).replace("", "(none)")
+        cells = self.people[column].astype(str)
+        # (a graph made without a roster, as a comparison re-measures a stored wave: its units as they are)
+        values = self.roster.units_in(column, cells)[0] if self.roster is not None else cells.replace("", NO_UNIT)
         codes, uniques = pd.factorize(values, sort=True)
         return UnitPartition(column=column, codes=codes.astype(np.int64), labels=tuple(str(u) for u in uniques))
 

@@ -86,6 +86,7 @@ def analyze(roster: Roster, ties: TieTable | None = None, *, email_paths=(), ema
             _check_pseudonymised_by(roster, column)
         if column != roster.id_column:
             roster.check_cells(column)
+        roster = roster.measured_by(column)  # (--by Role: its blanks and spellings read as a unit column's)
     email = None
     if email_paths:
         from .errors import OnaError

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import os
+import re
 import unicodedata
-from dataclasses import dataclass, field
+from collections.abc import Collection
+from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -82,6 +85,42 @@ class Roster:
         errors = self.error_problems(column)
         if errors:
             raise InputError(errors)
+
+    def measured_by(self, by: str) -> Roster:
+        """This roster as measured by its column ``by`` (any column: ``Role``, ``Location``): the column's
+        cells made the units they name (:meth:`units_in`: blank is ``(none)``, spellings that differ
+        only in case or white space one unit), with the warnings the unit columns get when the roster is
+        read, ``blank-unit`` per blank cell (naming its row) and ``unit-spellings`` per unit written in
+        several ways. The roster itself when ``by`` is a unit column (read so already) or the id, name or
+        email column (people, not units), or when the column's cells are its units already."""
+        column = self.column(by)
+        if column in (*self.unit_columns, self.id_column, self.name_column, self.email_column):
+            return self
+        cells = self.people[column]
+        units, others = self.units_in(column, cells)
+        if units is cells:
+            return self
+        people = self.people.copy()
+        people[column] = units
+        problem = partial(Problem, path=self.path, sheet=self.sheet)
+        shown = {cell.row for cell in self.cell_errors if cell.column == column}
+        found = _blank_units(cells, self.rows, column, problem, shown) + _spelling_warnings(problem, column, others)
+        return replace(self, people=people, warnings=(*self.warnings, *found))
+
+    def units_in(self, column: str, cells: pd.Series) -> tuple[pd.Series, dict[str, list[str]]]:
+        """The units that ``cells`` (the text cells of roster column ``column``, a header as :meth:`column`
+        gives it) name when the column is measured, with each unit written in other ways
+        (:func:`units_of`). In a column that is no unit, id, name or email column and holds only numbers
+        and TRUE/FALSE (a line/support flag of 1 and 0, Excel's TRUE and FALSE), each unit is named by
+        the column too, "Line = 1": "1 is the most closed unit" says nothing of what 1 is."""
+        units, others = units_of(cells)
+        if column in (*self.unit_columns, self.id_column, self.name_column, self.email_column):
+            return units, others
+        values = [u for u in pd.unique(units) if u != NO_UNIT]
+        if values and all(_NUMBER_OR_TRUTH.fullmatch(str(u)) for u in values):
+            units = units.where(units == NO_UNIT, f"{column} = " + units)
+            others = {f"{column} = {name}": aliases for name, aliases in others.items()}
+        return units, others
 
     def error_problems(self, column: str) -> list[Problem]:
         """An ``excel-error`` error for each cell of roster column ``column`` that shows an Excel error."""
@@ -197,21 +236,47 @@ def _unit_columns(table: Table, unit_column: str | None) -> tuple[str, ...]:
     return tuple(cols)
 
 
-def _one_spelling_per_unit(table: Table, people: pd.DataFrame, column: str) -> list[Problem]:
-    """Make each unit of ``column`` one name, in ``people`` itself: white space inside a name is one
-    space ("Sales" and "East" on two lines of a cell is "Sales East"), and names that then differ
-    only in case ("Staff", "staff") are the unit first written (:func:`one_spelling`), with a
-    ``unit-spellings`` warning per unit. Two spellings of one unit were two units that every page
-    names alike."""
-    codes, uniques = pd.factorize(people[column])
-    names = [" ".join(u.split()) for u in uniques]
+#: The unit of a person whose unit cell is blank.
+NO_UNIT = "(none)"
+
+#: A cell that is a number or TRUE/FALSE as a cell's text writes them (see :func:`~ona.ingest._tables.cell_text`).
+_NUMBER_OR_TRUTH = re.compile(r"[+-]?\d+(\.\d+)?|true|false", re.IGNORECASE)
+
+
+def units_of(cells: pd.Series) -> tuple[pd.Series, dict[str, list[str]]]:
+    """The units the text cells of a unit column name, as a series like ``cells`` (``cells`` itself when
+    that changes nothing): a blank cell is the unit :data:`NO_UNIT`; white space inside a name is one
+    space ("Sales" and "East" on two lines of a cell is "Sales East"); names that then differ only in
+    case ("Staff", "staff") are the unit first written (:func:`one_spelling`). With each unit written in
+    other ways and those ways (:func:`one_spelling`'s second part). The rule of the roster's unit
+    columns, of a column measured by ``--by`` (:meth:`Roster.measured_by`) and of every unit partition
+    (:meth:`~ona.graph.OrgGraph.partition`)."""
+    codes, uniques = pd.factorize(cells)
+    names = [" ".join(str(u).split()) or NO_UNIT for u in uniques]
     canonical, others = one_spelling(names)
     final = [canonical[name] for name in names]
-    if final != list(uniques):
-        people[column] = pd.Series(np.asarray(final, dtype=object)[codes], index=people.index,
-                                   dtype=people[column].dtype)
-    return [table.problem("unit-spellings", f"the unit {name!r} is also written " + ", ".join(map(repr, aliases)) +
-                          ": read as one unit, named as first written", column=column, severity="warning")
+    if final == list(uniques):
+        return cells, others
+    dtype = object if cells.dtype.kind in "biufcmM" else cells.dtype  # (text stays the text type it was)
+    return pd.Series(np.asarray(final, dtype=object)[codes], index=cells.index, dtype=dtype), others
+
+
+def _blank_units(cells: pd.Series, rows, column: str, problem, shown: Collection[int] = ()) -> list[Problem]:
+    """A ``blank-unit`` warning for each blank cell of unit column ``column`` (``cells``; ``rows``: the
+    spreadsheet row of each, none for a roster made in code) but those at the rows in ``shown`` (cells
+    that show an Excel error, which their ``excel-error`` names); ``problem`` makes a problem of the
+    roster's file (:meth:`Table.problem`)."""
+    return [problem("blank-unit", f"the unit is blank; the person is counted in a unit named {NO_UNIT!r}",
+                    row=int(rows[i]) if len(rows) and rows[i] else None, column=column, severity="warning")
+            for i in np.flatnonzero((cells == "").to_numpy()) if not (len(rows) and rows[i] in shown)]
+
+
+def _spelling_warnings(problem, column: str, others: dict[str, list[str]]) -> list[Problem]:
+    """A ``unit-spellings`` warning for each unit of ``column`` written in other ways (``others``, as
+    :func:`units_of` gives them; ``problem``: as :func:`_blank_units`). Two spellings of one unit were
+    two units that every page names alike."""
+    return [problem("unit-spellings", f"the unit {name!r} is also written " + ", ".join(map(repr, aliases)) +
+                    ": read as one unit, named as first written", column=column, severity="warning")
             for name, aliases in others.items()]
 
 
@@ -226,8 +291,8 @@ def _units_named_alike(table: Table, people: pd.DataFrame, directorate: str, uni
     # (by integer codes: the distinct (unit, directorate) pairs, counted per unit)
     units, unit_names = pd.factorize(people[unit])
     tops, top_names = pd.factorize(people[directorate])
-    blank_unit = unit_names.get_loc("(none)") if "(none)" in unit_names else -1
-    blank_top = top_names.get_loc("(none)") if "(none)" in top_names else -1
+    blank_unit = unit_names.get_loc(NO_UNIT) if NO_UNIT in unit_names else -1
+    blank_top = top_names.get_loc(NO_UNIT) if NO_UNIT in top_names else -1
     named = (units != blank_unit) & (tops != blank_top)
     if not named.any():
         return []
@@ -291,11 +356,7 @@ def _validated_roster(table: Table, id_col: str, name_col: str | None, email_col
                     "duplicate-email", f"this email address is already used on row {seen[mails.iat[i]]}",
                     row=int(rows[i]), column=email_col))
     for col in unit_cols:
-        blank = frame[col] == ""
-        for i in np.flatnonzero(blank.to_numpy()):
-            problems.append(table.problem(
-                "blank-unit", "the unit is blank; the person is counted in a unit named '(none)'",
-                row=int(rows[i]), column=col, severity="warning"))
+        problems += _blank_units(frame[col], rows, col, table.problem)
     # A cell showing an Excel error (#N/A) in a column ona uses is an error; in a column it only keeps,
     # a warning (see Roster.check_cells for the column measured by --by).
     problems = table.with_error_cells(problems, used=(id_col, name_col, email_col, *unit_cols))
@@ -306,8 +367,8 @@ def _validated_roster(table: Table, id_col: str, name_col: str | None, email_col
         raise InputError(problems)
     people = frame.drop(columns=[id_col]).astype(str)  # one call, not one per column (10,000 columns: 5 s)
     for col in unit_cols:
-        people[col] = people[col].replace("", "(none)")
-        problems += _one_spelling_per_unit(table, people, col)
+        people[col], others = units_of(people[col])
+        problems += _spelling_warnings(table.problem, col, others)
     if len(unit_cols) == 2:
         problems += _units_named_alike(table, people, *unit_cols)
     people.index = pd.Index(ids.to_numpy(dtype=object), name=id_col, dtype=object)

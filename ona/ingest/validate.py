@@ -112,6 +112,9 @@ def validate(roster_path, ties_paths=(), *, roster_options: dict | None = None,
             report.problems.extend(exc.problems)
         else:
             unit = column if column in roster.people.columns else unit
+            # Its blanks and spellings read as analyze reads them (Roster.measured_by), with its warnings.
+            roster = roster.measured_by(column)
+            report.problems = list(roster.warnings)
             # The column measured: its cells that show an Excel error are errors, not warnings.
             errors = roster.error_problems(column)
             if errors:
