@@ -281,6 +281,23 @@ def test_a_map_written_alone_explains_its_figures_without_linking_a_missing_page
     assert '"Betweenness":["betweenness","share of the shortest paths' in page
 
 
+
+def test_the_brokerage_note_says_which_tie_closes_a_path(tmp_path):
+    """Ann names Bo, Bo names Cy, and Cy names Ann: Bo brokers between Ann and Cy (only a tie from
+    Ann to Cy would close the path; Gould & Fernandez 1989, sna), although Ann and Cy have a tie.
+    The panel said "times they link two people who have no tie of their own"; it says the first
+    has no tie to the second."""
+    roster = ona.read_roster(write_csv(tmp_path / "roster.csv", [["id", "Name", "Department"], ["a", "Ann", "X"],
+                                                                  ["b", "Bo", "Y"], ["c", "Cy", "Z"]]))
+    graph = ona.build_graph(roster, ona.read_ties(write_csv(tmp_path / "ties.csv", [["Source", "Target"],
+                                                                                    ["a", "b"], ["b", "c"], ["c", "a"]]),
+                                                  roster))
+    measurement = ona.measure(graph, permutations=0)
+    assert measurement.people.loc["b", "brokerage_total"] == 1
+    page = write_map(graph, measurement, tmp_path / "map.html").read_text(encoding="utf-8")
+    assert ('"Brokerage roles":["brokerage_roles","times someone reaches another person through them, with no tie '
+            'of their own to that person"]') in page
+
 @pytest.mark.browser
 def test_a_long_one_word_unit_name_wraps_and_every_figure_stays_on_screen(offline_page, tmp_path):
     """A Danish unit named Beskæftigelsesforvaltningssekretariatet (39 letters, no space) made the

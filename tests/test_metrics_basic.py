@@ -125,3 +125,22 @@ def test_measure_by_another_column(result):
     m = ona.measure(graph, by="directorate")
     assert list(m.units.index) == ["North", "South"]
     assert m.parameters["unit_column"] == "Directorate"
+
+
+def test_undirected_modularity_of_a_large_graph_with_32_bit_node_indices():
+    """A script's OrgGraph of 50,000 people whose tie ends are 32-bit numbers (scipy's sparse
+    indices are): p0-p49999 across A | B, p2-p3 inside A, p49998-p49999 inside B. By hand
+    (Newman 2006): L = 3 pairs, 2 inside, D_A = 3, D_B = 3: Q = 2/3 - (3/6)^2 - (3/6)^2 = 1/6,
+    as with 64-bit indices. (49,998 x 50,000 does not fit 32 bits: the pairs used to mix up.)"""
+    import numpy as np
+    import pandas as pd
+
+    from ona.graph import OrgGraph
+
+    n = 50_000
+    people = pd.DataFrame({"unit": ["A"] * (n // 2) + ["B"] * (n // 2)}, index=[f"p{i}" for i in range(n)])
+    graph = OrgGraph(people, np.array([0, 2, 49_998], dtype=np.int32), np.array([49_999, 3, 49_999], dtype=np.int32),
+                     np.ones(3))
+    units = graph.partition("unit")
+    assert modularity(graph, units, directed=False, weighted=False) == pytest.approx(1 / 6)
+    assert modularity(graph, units, directed=False, weighted=True) == pytest.approx(1 / 6)

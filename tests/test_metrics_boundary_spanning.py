@@ -130,6 +130,19 @@ def test_weights_and_direction_enter_as_mutual_weight():
     assert structural_holes(g).loc["x", "constraint"] == pytest.approx(10 / 16)
 
 
+
+def test_effective_size_weighs_a_contacts_tie_by_its_strongest_tie_anywhere():
+    """i -> j, i -> q, j -> q, all one-way, and j <-> x, mutual, outside i's network. Every tie
+    around i weighs 1, yet Borgatti's n - 2t/n = 2 - 2*1/2 = 1 is not i's effective size: m_jq =
+    s_jq / max_k s_jk = 1/2, j's strongest pair being the mutual one with x (Burt 1992). By hand,
+    p_ij = p_iq = 1/2, m_qj = 1: e_i = 2 - (1/2 * 1/2 + 1/2 * 1) = 1.25; constraint, with
+    p_qj = 1/2 and p_jq = 1/4: (1/2 + 1/4)^2 + (1/2 + 1/8)^2 = 61/64."""
+    g = graph_of({"i": "A", "j": "A", "q": "A", "x": "A"},
+                 [("i", "j"), ("i", "q"), ("j", "q"), ("j", "x"), ("x", "j")])
+    s = structural_holes(g)
+    assert s.loc["i", "effective_size"] == pytest.approx(1.25)
+    assert s.loc["i", "constraint"] == pytest.approx(61 / 64)
+
 def test_structural_holes_equal_networkx_on_uk_faculty():
     """networkx's constraint and effective_size (per node, nodes=list(G)) on the undirected graph
     with pair weight w_ij + w_ji (UK faculty friendship, weighted). networkx's own nodes=None path

@@ -47,9 +47,10 @@ def modularity(graph: OrgGraph, units: UnitPartition, *, directed: bool = True, 
         k_out = np.bincount(codes[src], weights=w, minlength=k)
         k_in = np.bincount(codes[tgt], weights=w, minlength=k)
         return float(inside / m - (k_out * k_in).sum() / m**2)
-    # Undirected: collapse each unordered pair to one edge.
+    # Undirected: collapse each unordered pair to one edge (the key in 64 bits: 32-bit node
+    # indices would overflow lo * n above 46,340 people).
     lo, hi = np.minimum(src, tgt), np.maximum(src, tgt)
-    key = lo * graph.n + hi
+    key = lo.astype(np.int64) * graph.n + hi
     uniq, inverse = np.unique(key, return_inverse=True)
     pw = np.bincount(inverse, weights=w) if weighted else np.ones(len(uniq))
     a, b = uniq // graph.n, uniq % graph.n

@@ -8,7 +8,8 @@ m_jq = s_jq / max_k s_jk (j's tie to q relative to j's strongest tie):
 
 - constraint c_i = sum_{j in N(i)} (p_ij + sum_{q != i, j} p_iq p_qj)^2;
 - effective size e_i = sum_{j in N(i)} (1 - sum_{q} p_iq m_jq)
-  (for unweighted ties: |N(i)| - 2 t_i / |N(i)|, t_i the ties among i's contacts; Borgatti 1997);
+  (|N(i)| - 2 t_i / |N(i)|, t_i the ties among i's contacts, when every tie of i and of i's
+  contacts has the same pair weight, as undirected unweighted ties do; Borgatti 1997);
 - efficiency = e_i / |N(i)|.
 
 Isolates have no contacts: all three are NaN. Low constraint and high effective size mark people

@@ -63,7 +63,8 @@ FIGURE_NOTES = {
     "Ties with other units": ("degree_table", "ties sent to or received from people in other units"),
     "E-I index": ("ei_index", "from −1 (every tie inside the unit) to +1 (every tie with other units)"),
     "Other units reached": ("participation", "other units this person has a contact in"),
-    "Brokerage roles": ("brokerage_roles", "times they link two people who have no tie of their own"),
+    "Brokerage roles": ("brokerage_roles", "times someone reaches another person through them, with no "
+                                          "tie of their own to that person"),
     "Betweenness": ("betweenness", "share of the shortest paths between others that pass through them, 0 to 1"),
     "Burt constraint": ("structural_holes", "high when their contacts are few and tied to each other"),
     "Effective size": ("structural_holes", "number of contacts, less those tied to each other"),
