@@ -308,6 +308,16 @@ def _num(x: float) -> str:
     return "n/a" if x != x else words.fixed(x, 2)
 
 
+def _through_a_unit_of_one(result) -> str:
+    """", N of them through a unit of one person" for the fragile-links line, when some are (a unit of
+    one person's links all hang on that person; see :func:`~ona.report.findings.through_a_unit_of_one`)."""
+    from .report.findings import through_a_unit_of_one
+
+    bridges = result.extra.get("fragile_bridges")
+    lone = int(through_a_unit_of_one(bridges, result.people).sum()) if bridges is not None else 0
+    return f" ({lone:,} of them through a unit of one person)" if lone else ""
+
+
 def render_summary(result) -> str:
     """The terminal summary of a measurement (a :class:`~ona.metrics.Measurement`). With one unit
     there is no boundary: the figures across units (cross-unit ties, E-I, modularity of units,
@@ -331,7 +341,8 @@ def render_summary(result) -> str:
            + ("" if none else f" (agreement with units, NMI {_num(summary['unit_community_nmi'])})"),
            f"Boundary spanners:   {none or format(summary['boundary_spanners'], ',')}",
            "Fragile unit links:  " + (none or f"{summary['unit_pairs_hanging_on_one_person']:,} of "
-                                       f"{summary['unit_pairs_connected']:,} unit pairs hang on one person")]
+                                       f"{summary['unit_pairs_connected']:,} unit pairs hang on one person"
+                                       + _through_a_unit_of_one(result))]
           if "communities" in summary else []),
         *([f"Betweenness:         estimated from {parameters['betweenness_pivots']:,} sampled pivots of "
            f"{summary['people']:,} people (exact is too slow above the exact betweenness limit); "

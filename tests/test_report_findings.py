@@ -259,3 +259,30 @@ def test_findings_count_in_words_a_manager_would_use(tmp_path):
     write_index(m, tmp_path / "index.html")
     page = (tmp_path / "index.html").read_text(encoding="utf-8")
     assert "<p class='sub'>5 people in 3 units (by Department), 8 ties.</p>" in page
+
+
+def test_the_links_of_a_unit_of_one_person_are_not_called_fragile(tmp_path, runner):
+    """The Director's office is one person, Zia: every tie between it and X or Y is hers, so by the
+    definition both pairs "hang on one person", which says nothing about fragility (Krackhardt's
+    high-tech firm by department: three of its four fragile links were the CEO's, alone in unit 0).
+    X (Anna, Bo), Y (Cy, Di), W (Eva, Finn), Director (Zia). X-Y: Bo -> Cy, Di -> Anna (no one
+    person carries both); Director-X: Zia <-> Anna, Zia -> Bo; Director-Y: Zia -> Cy, Di -> Zia; W-X:
+    Eva -> Anna, Eva -> Bo, both Eva's. So 3 of the 4 connected pairs hang on one person: W-X is a
+    fragile link, the Director's two are said apart, and the terminal line says so."""
+    people = [["a", "Anna", "X"], ["b", "Bo", "X"], ["c", "Cy", "Y"], ["d", "Di", "Y"], ["e", "Eva", "W"],
+              ["f", "Finn", "W"], ["z", "Zia", "Director"]]
+    ties = [["a", "b"], ["b", "a"], ["c", "d"], ["d", "c"], ["e", "f"], ["f", "e"], ["b", "c"], ["d", "a"],
+            ["z", "a"], ["a", "z"], ["z", "b"], ["z", "c"], ["d", "z"], ["e", "a"], ["e", "b"]]
+    _, m = hand_made(tmp_path, people, ties, permutations=0)
+    found = texts(m)
+    assert m.summary["unit_pairs_hanging_on_one_person"] == 3  # the definition's count is unchanged
+    assert found["one_person_bridge"] == ["W and X are connected through one person (Eva): both ties between the "
+                                          "two units are theirs."]
+    assert found["unit_of_one_links"] == ["2 pairs of units run through a unit of one person (Director): every tie "
+                                          "of such a unit is that person's, so these links hang on one person by "
+                                          "necessity and are not named as fragile here."]
+    result = runner.invoke(cli, ["--silent", "analyze", "--roster", str(tmp_path / "roster.csv"), "--ties",
+                                 str(tmp_path / "ties.csv"), "--permutations", "0", "--out", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    assert ("Fragile unit links:  3 of 4 unit pairs hang on one person (2 of them through a unit of one person)"
+            in result.output.splitlines())

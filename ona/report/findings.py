@@ -20,7 +20,7 @@ from ._words import NAMED_AT_MOST, count, first_names_and_more, fixed, share_per
 if TYPE_CHECKING:
     from ..metrics import Measurement
 
-__all__ = ["Finding", "findings", "link_carriers"]
+__all__ = ["Finding", "findings", "link_carriers", "through_a_unit_of_one"]
 
 
 @dataclass(frozen=True)
@@ -290,6 +290,22 @@ def link_carriers(bridge, people: pd.DataFrame) -> list[str]:
     return sorted(found, key=lambda p: 0 if str(units.get(p, "")) == str(bridge["unit_a"]) else 1)
 
 
+def through_a_unit_of_one(bridges: pd.DataFrame, people: pd.DataFrame) -> pd.Series:
+    """Of each ``fragile_bridges`` row (``bridges``), whether the one person its ties all run through
+    (``cut_by``) is the whole of their unit (a director's office of one: every tie of that unit is
+    theirs, so its links hang on them by necessity, not by fragility). ``people``: the measurement's
+    people, with their ``unit``."""
+    if not len(bridges):
+        return pd.Series(False, index=bridges.index)
+    sizes = people["unit"].astype(str).value_counts()
+    units = people["unit"].astype(str)
+
+    def alone(cut: str) -> bool:
+        found = [p for p in str(cut).split("; ") if p]
+        return len(found) == 1 and found[0] in units.index and sizes.get(units[found[0]], 0) == 1
+    return bridges["cut_by"].map(alone).astype(bool)
+
+
 def _fragile_findings(measurement: Measurement) -> list[Finding]:
     """Pairs of units whose link hangs on people (``cut_by`` of ``fragile_bridges``). One person in
     ``cut_by``: several ties, all through that person ("connected through one person"). Two: the
@@ -309,7 +325,8 @@ def _fragile_findings(measurement: Measurement) -> list[Finding]:
 
     out = []
     cut = bridges.apply(link_carriers, axis=1, people=people)
-    one_door = bridges[[len(c) == 1 for c in cut]]
+    lone = through_a_unit_of_one(bridges, people)
+    one_door = bridges[[len(c) == 1 for c in cut] & ~lone.to_numpy()]
     most_ties_first = one_door.sort_values("ties", ascending=False, kind="stable")
     for i, row in most_ties_first.head(NAMED_AT_MOST).iterrows():
         person = cut[i][0]
@@ -327,6 +344,14 @@ def _fragile_findings(measurement: Measurement) -> list[Finding]:
             f"{count(more, 'more pair')} of units {'is' if more == 1 else 'are'} connected through one person "
             "(see metrics.xlsx, sheet fragile_bridges, and the links that hang on one person below).",
             {"pairs": more}, (("connected through one person", _FRAGILE),)))
+    if lone.any():
+        units = sorted({str(people["unit"][cut[i][0]]) for i in bridges.index[lone.to_numpy()]})
+        out.append(Finding(
+            "unit_of_one_links",
+            f"{count(int(lone.sum()), 'pair')} of units {'runs' if lone.sum() == 1 else 'run'} through a unit of one "
+            f"person ({first_names_and_more(units, 'see metrics.xlsx, sheet fragile_bridges')}): every tie of such a "
+            "unit is that person's, so these links hang on one person by necessity and are not named as fragile here.",
+            {"pairs": int(lone.sum()), "units": units}, ()))
     single = bridges[[len(c) == 2 for c in cut]]
     if len(single):
         named = [(row["unit_a"], row["unit_b"], *(label(p) for p in cut[i])) for i, row in single.iterrows()]
