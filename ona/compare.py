@@ -214,12 +214,15 @@ def _same_unit_column(pb: dict, pa: dict) -> bool:
     by the column its roster offers as its unit column (no ``by`` given: ``unit_column_from`` is
     "roster"), whatever the header is called in that year's roster (``Department`` in 2024,
     ``Afdeling`` in 2025), at the same level (the department column, or the directorate column of a
-    roster without one); else by headers that are the same apart from case and spacing. A wave stored
-    before ona recorded ``unit_column_from`` is compared by its header."""
+    roster without one); else by headers that are the same apart from case and spacing, a wave's
+    header being the column it stands for (``unit_column_as``: ona.toml's ``by``, when the wave's own
+    ``columns`` gave the unit column under its header of that year). A wave stored before ona recorded
+    ``unit_column_from`` is compared by its header."""
     from .ingest._columns import ALIASES
     from .ingest._tables import normalise_header
 
-    headers = [normalise_header(p["unit_column"]) if p.get("unit_column") is not None else None for p in (pb, pa)]
+    headers = [normalise_header(p.get("unit_column_as") or p["unit_column"]) if p.get("unit_column") is not None
+               else None for p in (pb, pa)]
     if pb.get("unit_column_from") == pa.get("unit_column_from") == "roster":
         return len({header in ALIASES["directorate"] for header in headers}) == 1
     return headers[0] == headers[1]

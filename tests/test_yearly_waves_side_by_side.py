@@ -98,6 +98,72 @@ def test_a_unit_column_named_with_by_is_still_compared_by_its_header(tmp_path, r
         "again with --replace"]
 
 
+def test_a_roster_whose_columns_are_renamed_is_read_by_its_waves_own_headers_and_compared_as_before(tmp_path,
+                                                                                                  runner):
+    """ona.toml was written for 2024's roster, headed `Medarbejder, Afdeling` ([columns] id and
+    [measurement] by name them). HR's new system heads 2025's `Employee ID, Department`, the same
+    people and departments: [waves.2025.columns] gives that wave's headers (id and unit, the column
+    measured), the other waves keep ona.toml's. The comparison takes 2025's Department as the
+    Afdeling measured each year and warns of nothing. Both years: 2 units, Alpha's E-I
+    (1 across - 3 inside) / 4 = -0.5. Before, the wave's `columns` was an unknown key."""
+    for label, headers in (("2024", ["Medarbejder", "Afdeling"]), ("2025", ["Employee ID", "Department"])):
+        (tmp_path / label).mkdir()
+        roster(tmp_path / label / "roster.csv", headers)
+        ties(tmp_path / label / "ties.csv", ADVICE)
+    path = config(tmp_path, {w: (f"{w}/roster.csv", [f"{w}/ties.csv"]) for w in ("2024", "2025")},
+                  extra='by = "Afdeling"\n[columns]\nid = "Medarbejder"\n')
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write('[waves.2025.columns]\nid = "Employee ID"\nunit = "Department"\n')
+    result = run_and_compare(runner, path, "2024", "2025")
+    assert result.stderr == ""
+    with ona.open_history(tmp_path / "ona-history.db", read_only=True) as history:
+        earlier, later = history.load("2024"), history.load("2025")
+    assert later.measurement.parameters["unit_column"] == "Department"
+    assert later.measurement.parameters["unit_column_as"] == "Afdeling"
+    c = ona.compare_waves(earlier, later, bootstraps=0)
+    assert c.warnings == []
+    assert c.units.loc["Alpha", "ei_index_before"] == c.units.loc["Alpha", "ei_index_after"] == -0.5
+    assert list(c.units["status"]) == ["both", "both"]
+
+
+def test_a_department_column_ona_does_not_recognise_is_named_for_its_wave_as_the_rosters_own(tmp_path, runner):
+    """No by: 2024 is measured by its roster's Department column; 2025's roster heads it `Org enhed`,
+    a header ona does not recognise, which [waves.2025.columns] names as its unit column. The wave
+    is measured by the roster's own unit column, as 2024 was, and the comparison warns of nothing."""
+    for label, headers in (("2024", ["id", "Department"]), ("2025", ["id", "Org enhed"])):
+        (tmp_path / label).mkdir()
+        roster(tmp_path / label / "roster.csv", headers)
+        ties(tmp_path / label / "ties.csv", ADVICE)
+    path = config(tmp_path, {w: (f"{w}/roster.csv", [f"{w}/ties.csv"]) for w in ("2024", "2025")})
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write('columns = {unit = "Org enhed"}\n')
+    result = run_and_compare(runner, path, "2024", "2025")
+    assert result.stderr == ""
+    with ona.open_history(tmp_path / "ona-history.db", read_only=True) as history:
+        assert [history.load(w).measurement.parameters["unit_column"] for w in ("2024", "2025")] == \
+            ["Department", "Org enhed"]
+
+
+def test_a_wave_measured_by_a_column_of_its_own_is_compared_with_a_warning(tmp_path, runner):
+    """2025 is measured by its new Section column (`by = "Section"` in [waves.2025]), 2024 by
+    [measurement]'s Department: another setting, which the comparison warns of."""
+    (tmp_path / "2024").mkdir(), (tmp_path / "2025").mkdir()
+    roster(tmp_path / "2024" / "roster.csv", ["id", "Department"])
+    write_csv(tmp_path / "2025" / "roster.csv", [["id", "Department", "Section"],
+                                                  *[[pid, unit, "S"] for pid, unit in PEOPLE]])
+    for label in ("2024", "2025"):
+        ties(tmp_path / label / "ties.csv", ADVICE)
+    path = config(tmp_path, {w: (f"{w}/roster.csv", [f"{w}/ties.csv"]) for w in ("2024", "2025")},
+                  extra='by = "Department"\n')
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write('by = "Section"\n')  # (in [waves.2025], the last table)
+    result = run_and_compare(runner, path, "2024", "2025")
+    assert result.stderr.splitlines() == [
+        "Warning: 2024 and 2025 were measured with different settings: unit column (by) 'Department' in 2024, "
+        "'Section' in 2025; a change can come from the setting alone: run the wave that has the wrong one "
+        "again with --replace"]
+
+
 def two_questions(folder: Path, label: str, questions: dict[str, list]) -> list[str]:
     """One tie file per question, named after the question and the year (``advice-2024.csv``)."""
     (folder / label).mkdir(exist_ok=True)
