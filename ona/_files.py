@@ -21,7 +21,7 @@ except ImportError:  # pragma: no cover - Windows
     fcntl = None
 
 __all__ = ["atomic_write", "atomic_path", "atomic_folder", "remove_stale_staging", "check_inputs_kept", "same_file",
-           "FORMULA_START"]
+           "relative_path", "FORMULA_START"]
 
 #: The first characters that make a spreadsheet read a cell as a formula (=, +, -, @, and a tab or
 #: carriage return before one). Text from the input that starts so is written with an apostrophe
@@ -35,6 +35,17 @@ _STAGING_NAME = re.compile(r"\.ona-new\.[a-z0-9_]{8}")
 _LOCK_NAME = ".ona-writing"
 # A staging folder without a lock that can be tested is taken as abandoned after this many seconds.
 STALE_AFTER_SECONDS = 3600
+
+
+def relative_path(path: str | os.PathLike, folder: str | os.PathLike) -> str:
+    """``path`` relative to ``folder`` (both resolved, links followed), with ../ for a file beside or
+    above it and forward slashes (which ona reads on every system), so that the two can move
+    together; absolute only on another drive (Windows), where no relative path leads."""
+    resolved = Path(path).resolve()
+    try:
+        return Path(os.path.relpath(resolved, Path(folder).resolve())).as_posix()
+    except ValueError:
+        return resolved.as_posix()
 
 
 def same_file(a: str | os.PathLike, b: str | os.PathLike) -> bool:

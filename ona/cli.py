@@ -739,18 +739,12 @@ def init_command(wave, out_path, **opts):
 
     tie_window(opts["ties_since"], opts["ties_until"])  # (a window that is no date: refused before it is written)
     read_weight_labels(opts["weight_labels"])
+    from ._files import relative_path
+
     roster = _read_roster(opts)
-    folder = out_path.resolve().parent
 
-    def relative(p: Path) -> str:
-        """``p`` relative to the config's folder, with ../ for a file beside or above it, so that the
-        project folder can move; absolute only on another drive (Windows), where no relative path leads."""
-        import os
-
-        try:
-            return Path(os.path.relpath(Path(p).resolve(), folder)).as_posix()
-        except ValueError:
-            return Path(p).resolve().as_posix()
+    def relative(p: Path) -> str:  # (relative to the config's folder, so that the project folder can move)
+        return relative_path(p, out_path.resolve().parent)
 
     by = roster.unit_columns[-1] if roster.unit_columns else None
     with atomic_write(out_path) as handle:

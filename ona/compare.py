@@ -29,7 +29,12 @@ from .errors import InputError, Problem
 from .history import HEADLINE, StoredWave
 
 __all__ = ["Comparison", "compare_waves", "comparability", "unit_figures", "is_meaningful", "unknown_units",
-           "BROKER_SHARE"]
+           "BROKER_SHARE", "OTHER_UNITS"]
+
+#: The status of a unit in a comparison whose name stands for other units in the two waves: a group
+#: of small units ("Small units (< 5)") holding Legal and Press one year, Audit and Press the next.
+#: Beside "both" (the unit is in both waves), "new" and "gone".
+OTHER_UNITS = "other units"
 
 # A person counts as a broker in a wave when their brokerage count is in the wave's top decile
 # (and above zero); boundary spanners follow the rule stored with the wave.
@@ -134,10 +139,11 @@ def _small_groups(wave: StoredWave, merged: dict[str, str], mapping: dict) -> di
 
 
 def _small_group_warnings(before: StoredWave, after: StoredWave, groups_before: dict, groups_after: dict,
-                          units: pd.DataFrame) -> list[str]:
-    """One warning per group of small units in both waves (compared as one unit) that holds other units
-    in the two waves, naming them (unit names, no person), or whose units a wave did not record."""
-    warnings = []
+                          units: pd.DataFrame) -> tuple[list[str], list[str]]:
+    """One warning per group of small units in both waves that holds other units in the two waves,
+    naming them (unit names, no person), or whose units a wave did not record; and the groups that
+    hold other units (status :data:`OTHER_UNITS`, no one unit in both waves)."""
+    warnings, differ = [], []
     for group in units.index[units["status"] == "both"]:
         b, a = groups_before.get(group, False), groups_after.get(group, False)
         if b is None or a is None:
@@ -151,9 +157,10 @@ def _small_group_warnings(before: StoredWave, after: StoredWave, groups_before: 
         listed = {label: ", ".join(sorted(g)) if g else "no unit" for label, g in
                   ((before.label, b or frozenset()), (after.label, a or frozenset()))}
         warnings.append(f"{group!r} holds different units in {before.label} ({listed[before.label]}) and "
-                        f"{after.label} ({listed[after.label]}): it is compared as one unit, but its figures and "
-                        "their change describe the people of different units")
-    return warnings
+                        f"{after.label} ({listed[after.label]}): its figures describe the people of different "
+                        f"units, so its row says {OTHER_UNITS!r} and its change is not tested")
+        differ.append(group)
+    return warnings, differ
 
 
 def _mapping_between(mapping: dict, units_before: set[str], units_after: set[str]) -> dict:
@@ -214,12 +221,15 @@ def _same_unit_column(pb: dict, pa: dict) -> bool:
     by the column its roster offers as its unit column (no ``by`` given: ``unit_column_from`` is
     "roster"), whatever the header is called in that year's roster (``Department`` in 2024,
     ``Afdeling`` in 2025), at the same level (the department column, or the directorate column of a
-    roster without one); else by headers that are the same apart from case and spacing. A wave stored
-    before ona recorded ``unit_column_from`` is compared by its header."""
+    roster without one); else by headers that are the same apart from case and spacing, a wave's
+    header being the column it stands for (``unit_column_as``: ona.toml's ``by``, when the wave's own
+    ``columns`` gave the unit column under its header of that year). A wave stored before ona recorded
+    ``unit_column_from`` is compared by its header."""
     from .ingest._columns import ALIASES
     from .ingest._tables import normalise_header
 
-    headers = [normalise_header(p["unit_column"]) if p.get("unit_column") is not None else None for p in (pb, pa)]
+    headers = [normalise_header(p.get("unit_column_as") or p["unit_column"]) if p.get("unit_column") is not None
+               else None for p in (pb, pa)]
     if pb.get("unit_column_from") == pa.get("unit_column_from") == "roster":
         return len({header in ALIASES["directorate"] for header in headers}) == 1
     return headers[0] == headers[1]
@@ -586,8 +596,11 @@ def compare_waves(before: StoredWave, after: StoredWave, *, mapping: dict | None
                                 "change": "became" if now else "stopped being"})
     people = pd.DataFrame(changes, columns=["id", "name", "unit_before", "unit_after", "role", "change"])
     ratings = _rating_change(before, after, mapping)
-    small_groups = _small_group_warnings(before, after, _small_groups(before, merged_before, mapping),
-                                         _small_groups(after, merged_after, {}), units)
+    small_groups, differ = _small_group_warnings(before, after, _small_groups(before, merged_before, mapping),
+                                                 _small_groups(after, merged_after, {}), units)
+    # (its E-I change is no change of one unit: shown, but with no interval and never meaningful)
+    units.loc[differ, ["status", "ei_change_meaningful", "ei_change_low", "ei_change_high"]] = \
+        [OTHER_UNITS, None, math.nan, math.nan]
     return Comparison(ratings=ratings, before=before.label, after=after.label, org=org, units=units, unit_pairs=pairs,
                       people=people, mapping=mapping,
                       warnings=[*mapping_warnings, *comparability(before, after), *small_groups],

@@ -11,7 +11,10 @@
                             date_order = "day-first" or "month-first", engine = "duckdb" or "spark")
     [ratings]               scale = "scale.toml", unit_type_column
     [waves.2025]            the inputs of one wave: roster and ties, email and/or ratings; ties_since
-                            and ties_until choose the ties of a dated tie list (one file for every year)
+                            and ties_until choose the ties of a dated tie list (one file for every year);
+                            by = "Team" measures the wave by another column than [measurement]'s by
+    [waves.2025.columns]    the wave's own headers, key by key over [columns] (unit = "Afdeling": the
+                            unit column measured, under the header it has that year)
 
 Every key is checked: an unknown key or a bad value is an error naming the line. Paths are
 relative to the folder of the config file.
@@ -22,6 +25,7 @@ from __future__ import annotations
 import re
 import shlex
 import tomllib
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from dataclasses import replace as dc_replace
 from pathlib import Path
@@ -44,7 +48,8 @@ _COLUMNS = {"id": str, "name": str, "email": str, "unit": str, "source": str, "t
 _COMPARE = {"bootstraps": int, "seed": int}
 _WAVE = {"roster": str, "ties": (str, list), "roster_sheet": str, "ties_sheet": str, "roster_header_row": int,
          "ties_header_row": int, "roster_encoding": str, "roster_delimiter": str, "ties_encoding": str,
-         "ties_delimiter": str, "email": (str, list), "ratings": str, "ties_since": str, "ties_until": str}
+         "ties_delimiter": str, "email": (str, list), "ratings": str, "ties_since": str, "ties_until": str,
+         "by": str, "columns": dict}
 _PRIVACY = {"pseudonymize": str, "min_group_size": int}
 _EMAIL = {"external": str, "max_recipients": int, "weight": str, "cc_weight": (int, float), "since": str,
           "until": str, "min_messages": int, "reciprocal": bool, "exclude": list, "aliases": str,
@@ -98,6 +103,14 @@ class Config:
 
     def out_dir(self, wave: str) -> Path:
         return self.resolve(self.measurement.get("out", "report-{wave}").replace("{wave}", str(wave)))
+
+    def setting(self, *keys):
+        """The value set at ``keys`` (("waves", "2025", "columns", "unit")), None when it is not set."""
+        tables = {"measurement": self.measurement, "columns": self.columns, "waves": self.waves}
+        value = tables.get(keys[0], {})
+        for key in keys[1:]:
+            value = value.get(key) if isinstance(value, dict) else None
+        return value
 
     def wave(self, label: str) -> dict:
         if str(label) not in self.waves:
@@ -199,8 +212,8 @@ def read_config(path: str | Path) -> Config:
                 names = [k.__name__ for k in kinds if not (k is int and float in kinds)]  # int or float: a number
                 expected = " or ".join(_KIND_WORDS.get(name, name) for name in names)
                 raise OnaError(f"{where(*prefix, key)}: {key} must be {expected}, not {value!r}")
-            if key in _CHOICES and section != "columns" and value not in _CHOICES[key]:
-                # (a column name in [columns] such as weight = "Frequency" is no choice)
+            if key in _CHOICES and schema is not _COLUMNS and value not in _CHOICES[key]:
+                # (a column name in [columns] or a wave's columns, such as weight = "Frequency", is no choice)
                 raise OnaError(f"{where(*prefix, key)}: {key} must be one of {', '.join(_CHOICES[key])}, not {value!r}")
             if section == "measurement" and key in _BLANK_REFUSED and not value.strip():
                 raise OnaError(f"{where(*prefix, key)}: {key} is blank; {_BLANK_REFUSED[key]}")
@@ -239,6 +252,9 @@ def read_config(path: str | Path) -> Config:
                 if wrong := label_problem(label):
                     raise OnaError(f"{where('waves', label)}: [{key}]: {wrong}")
                 checked = check(key, table(wave, ("waves", label), f"[{key}]"), _WAVE, ("waves", label))
+                if "columns" in checked:  # (the wave's headers, checked as [columns] is)
+                    checked["columns"] = check(f"{key}.columns", checked["columns"], _COLUMNS,
+                                               ("waves", label, "columns"))
                 if "roster" not in checked:
                     raise OnaError(f"{where('waves', label)}: wave {label!r} has no roster")
                 empty = [k for k in ("ties", "email") if checked.get(k) == []]
@@ -263,6 +279,36 @@ def read_config(path: str | Path) -> Config:
     if not config.waves:
         raise OnaError(f"{path.name}: has no [waves.LABEL] section with a roster and ties")
     return config
+
+
+@contextmanager
+def _naming_keys(config: Config, keys: list[tuple], *, every: bool = False):
+    """Add to each problem of an InputError raised in the block that names a column set at one of
+    ``keys`` of ona.toml (``has no column 'Afdelingen'``; ``every``: each problem, with the first
+    key) where that is: "(it is unit in [waves.2025.columns] of ona.toml, line 9)"."""
+    try:
+        yield
+    except InputError as exc:
+        def named(problem):
+            for key in keys:
+                if every or f"no column {config.setting(*key)!r}" in problem.message:
+                    table = ".".join(_toml_key(k) for k in key[:-1])
+                    return dc_replace(problem, message=f"{problem.message} (it is {key[-1]} in [{table}] of "
+                                                       f"{config.where(*key)})")
+            return problem
+        raise InputError([named(problem) for problem in exc.problems]) from None
+
+
+def _unit_column_key(config: Config, label: str | None) -> tuple | None:
+    """The key of ona.toml that names the column wave ``label`` is measured by (its units): the
+    wave's own ``by``, else the unit column of its ``columns`` (that column under the header it has
+    in the wave), else ``[measurement]``'s ``by``, else ``[columns]``'s ``unit``; None when none does
+    (the roster's own unit column). With ``label`` None, the key that names it for every wave."""
+    own = (("waves", str(label), "by"), ("waves", str(label), "columns", "unit")) if label is not None else ()
+    for key in (*own, ("measurement", "by"), ("columns", "unit")):
+        if config.setting(*key):
+            return key
+    return None
 
 
 def _check_window(wave: dict, label: str, where) -> None:
@@ -354,7 +400,9 @@ def run_wave(config: Config, label: str, *, replace: bool = False, store: bool =
     from .report import check_report_keeps_inputs
 
     wave = config.wave(label)
-    m, cols = config.measurement, config.columns
+    m, cols = config.measurement, {**config.columns, **wave.get("columns", {})}
+    column_keys = [("waves", str(label), "columns", role) if role in wave.get("columns", {}) else ("columns", role)
+                   for role in cols]
     roster_path = config.resolve(wave["roster"])
     tie_paths = [config.resolve(t) for t in wave.get("ties", [])]
     email_paths = [config.resolve(t) for t in wave.get("email", [])]
@@ -370,22 +418,23 @@ def run_wave(config: Config, label: str, *, replace: bool = False, store: bool =
                                   f"({config.where('measurement', 'out')})")
     if store:
         check_storable(config.history_path, label, replace=replace)
-    roster = read_roster(roster_path, sheet=wave.get("roster_sheet"), id_column=cols.get("id"),
-                         name_column=cols.get("name"), email_column=cols.get("email"), unit_column=cols.get("unit"),
-                         header_row=wave.get("roster_header_row"),
-                         delimiter=wave.get("roster_delimiter") or m.get("delimiter"),
-                         encoding=wave.get("roster_encoding") or m.get("encoding"))
-    ties = read_ties(tie_paths, roster, sheet=wave.get("ties_sheet"), source_column=cols.get("source"),
-                     target_column=cols.get("target"), weight_column=cols.get("weight"),
-                     ties_format=m.get("ties_format"), layer=m.get("layer"), combine=m.get("combine", "sum"),
-                     header_row=wave.get("ties_header_row"),
-                     delimiter=wave.get("ties_delimiter") or m.get("delimiter"),
-                     encoding=wave.get("ties_encoding") or m.get("encoding"),
-                     drop_unknown=m.get("drop_unknown", False), date_column=cols.get("date"),
-                     since=wave.get("ties_since"), until=wave.get("ties_until"), date_order=m.get("date_order"),
-                     repeats=m.get("repeats", "max"),
-                     weight_labels=config.resolve(m["weight_labels"]) if m.get("weight_labels") else None
-                     ) if tie_paths else None
+    with _naming_keys(config, column_keys):  # (a column given that the file has not: its key of ona.toml)
+        roster = read_roster(roster_path, sheet=wave.get("roster_sheet"), id_column=cols.get("id"),
+                             name_column=cols.get("name"), email_column=cols.get("email"),
+                             unit_column=cols.get("unit"), header_row=wave.get("roster_header_row"),
+                             delimiter=wave.get("roster_delimiter") or m.get("delimiter"),
+                             encoding=wave.get("roster_encoding") or m.get("encoding"))
+        ties = read_ties(tie_paths, roster, sheet=wave.get("ties_sheet"), source_column=cols.get("source"),
+                         target_column=cols.get("target"), weight_column=cols.get("weight"),
+                         ties_format=m.get("ties_format"), layer=m.get("layer"), combine=m.get("combine", "sum"),
+                         header_row=wave.get("ties_header_row"),
+                         delimiter=wave.get("ties_delimiter") or m.get("delimiter"),
+                         encoding=wave.get("ties_encoding") or m.get("encoding"),
+                         drop_unknown=m.get("drop_unknown", False), date_column=cols.get("date"),
+                         since=wave.get("ties_since"), until=wave.get("ties_until"), date_order=m.get("date_order"),
+                         repeats=m.get("repeats", "max"),
+                         weight_labels=config.resolve(m["weight_labels"]) if m.get("weight_labels") else None
+                         ) if tie_paths else None
     email_options = None
     if email_paths:
         e = dict(config.email)
@@ -394,14 +443,11 @@ def run_wave(config: Config, label: str, *, replace: bool = False, store: bool =
         if "exclude" in e:
             e["exclude"] = tuple(e["exclude"])
         email_options = EmailOptions(**e)
-    by = m.get("by") or cols.get("unit")
+    by_key = _unit_column_key(config, label)
+    by = config.setting(*by_key) if by_key else None
     if by:  # a misspelt column: say which key of ona.toml named it
-        try:
+        with _naming_keys(config, [by_key], every=True):
             roster.column(by)
-        except InputError as exc:
-            key = ("measurement", "by") if m.get("by") else ("columns", "unit")
-            raise InputError([dc_replace(p, message=f"{p.message} (it is {key[1]} in [{key[0]}] of "
-                                         f"{config.where(*key)})") for p in exc.problems]) from None
     privacy, scale = config.privacy, config.ratings.get("scale")
     done = analyze(roster, ties, email_paths=email_paths, email_options=email_options,
                    ratings_path=config.resolve(wave["ratings"]) if wave.get("ratings") else None,
@@ -412,6 +458,11 @@ def run_wave(config: Config, label: str, *, replace: bool = False, store: bool =
                    min_group_size=privacy.get("min_group_size"),
                    unit_type_column=config.ratings.get("unit_type_column"))
     roster, ties, graph, result = done.roster, done.ties, done.graph, done.measurement
+    if by_key == ("waves", str(label), "columns", "unit"):  # the unit column under this wave's header of it
+        base = _unit_column_key(config, None)
+        # compared as the column ona.toml names for every wave, or as the roster's own unit column
+        result.parameters.update({"unit_column_as": config.setting(*base)} if base else
+                                 {"unit_column_from": "roster"})
     notes: list[str] = []
 
     def store_wave() -> None:  # once the report is written, before it replaces the earlier one

@@ -1,7 +1,8 @@
 """The yearly measurement: waves stored in one SQLite file, loaded back, and compared.
 
 A *wave* is one measurement (one survey round, one year of mail) under a label such as "2025".
-Stored per wave: the label, when it was stored, the SHA-256 of each input file, every parameter,
+Stored per wave: the label, when it was stored, each input file (its path, absolute and relative to
+the history's folder, and its SHA-256), every parameter,
 the ona version, the summary, every frame of the :class:`~ona.metrics.Measurement` (people, units,
 unit pairs and the extra tables) and the tie list (ids and weights), so that a later comparison
 can count ties kept, new and lost, and recompute unit figures under a renamed or merged unit.
@@ -20,6 +21,7 @@ import datetime as _dt
 import functools
 import hashlib
 import json
+import os
 import re
 import sqlite3
 from dataclasses import dataclass
@@ -30,13 +32,14 @@ import pandas as pd
 
 from . import __version__
 from ._arguments import check_type, check_whole, label_problem
+from ._files import relative_path
 from .errors import InputError, OnaError, Problem
 from .graph import OrgGraph
 from .metrics import Measurement
 
 __all__ = ["History", "open_history", "check_storable", "wave_order", "SCHEMA_VERSION", "HEADLINE"]
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 MIGRATIONS: dict[int, list[str]] = {
     1: [
         """CREATE TABLE wave (
@@ -54,6 +57,9 @@ MIGRATIONS: dict[int, list[str]] = {
                name TEXT NOT NULL, payload TEXT NOT NULL,
                PRIMARY KEY (wave_id, name))""",
     ],
+    # Each input's path relative to the history's folder (path: absolute); none for the inputs of the
+    # waves stored before, whose path is as the run named it, relative to the folder it started in.
+    2: ["ALTER TABLE input_file ADD COLUMN from_history TEXT"],
 }
 
 # How a refusal to store a label again says how to store it anyway, from the command line and from Python.
@@ -177,6 +183,7 @@ class StoredWave:
     ona_version: str
     measurement: Measurement
     edges: pd.DataFrame
+    #: The input files (role, path, sha256): each where it is now (:meth:`History.load`).
     inputs: pd.DataFrame
     #: Every unit people are in, in any wave of the history the wave was loaded from (when it was
     #: loaded): what :func:`~ona.compare.compare_waves` checks a unit mapping against, so that a
@@ -305,12 +312,14 @@ class History:
         """Store ``measurement`` (and the ties of ``graph``) as wave ``label``, in one transaction.
 
         ``inputs`` maps a role ("roster", "ties", ...) to a file path or a list of paths; each file's
-        SHA-256 is kept. An existing label is refused unless ``replace``; a replaced wave keeps its place in
-        the order of :meth:`labels` and :meth:`waves` (2025 re-run stays between 2024 and 2026; labels
-        that are no years or dates stay in the order they were first stored). Nothing is written when
-        the history was opened ``read_only``, the arguments are out of order, or an input is not a
-        file, or the measurement skipped parts (``measure(skip=...)``: a wave keeps every figure, for the
-        comparisons of later years): each raises an :class:`~ona.errors.OnaError` that says what to do.
+        SHA-256 is kept, and its path both absolute and relative to the history's folder (so that a project
+        folder moved whole, with its history, still names its inputs). An existing label is refused unless
+        ``replace``; a replaced wave keeps its place in the order of :meth:`labels` and :meth:`waves` (2025
+        re-run stays between 2024 and 2026; labels that are no years or dates stay in the order they were
+        first stored). Nothing is written when the history was opened ``read_only``, the arguments are out
+        of order, or an input is not a file, or the measurement skipped parts (``measure(skip=...)``: a wave
+        keeps every figure, for the comparisons of later years): each raises an
+        :class:`~ona.errors.OnaError` that says what to do.
         """
         if self.read_only:
             raise OnaError(f"{_name(self.path)}: is open read-only; open it with open_history(path) to store a wave")
@@ -330,7 +339,7 @@ class History:
             if not p.is_file():
                 raise OnaError(f"{p.name or p}: the {role} input {'is a folder' if p.is_dir() else 'does not exist'}; "
                                "inputs name the files the wave was measured from")
-        files = [(role, str(p), _sha256(p)) for role, p in given]
+        files = [(role, str(p.resolve()), _sha256(p), relative_path(p, self.path.parent)) for role, p in given]
         frames = {"people": measurement.people, "units": measurement.units, "unit_pairs": measurement.unit_pairs,
                   "edges": edges, **{f"extra:{k}": v for k, v in measurement.extra.items()}}
         encoded = {name: _frame_to_json(frame) for name, frame in frames.items()}
@@ -351,7 +360,8 @@ class History:
             else:
                 wave_id = db.execute("INSERT INTO wave (label, stored_at, ona_version, summary, parameters) "
                                      "VALUES (?, ?, ?, ?, ?)", (label, *record)).lastrowid
-            db.executemany("INSERT INTO input_file (wave_id, role, path, sha256) VALUES (?, ?, ?, ?)",
+            db.executemany("INSERT INTO input_file (wave_id, role, path, sha256, from_history) "
+                           "VALUES (?, ?, ?, ?, ?)",
                            [(wave_id, *f) for f in files])
             db.executemany("INSERT INTO frame (wave_id, name, payload) VALUES (?, ?, ?)",
                            [(wave_id, name, payload) for name, payload in encoded.items()])
@@ -365,7 +375,8 @@ class History:
     @_reads_history
     def load(self, label: str) -> StoredWave:
         """The stored wave ``label`` (its measurement equal to the one stored), with the units of every
-        stored wave (``history_units``)."""
+        stored wave (``history_units``) and its input files (``inputs``: role, path, sha256), each
+        where it is now (:meth:`_input_path`)."""
         row = self._db.execute("SELECT id, stored_at, ona_version, summary, parameters FROM wave WHERE label = ?",
                                (str(label),)).fetchone()
         if row is None:
@@ -377,10 +388,23 @@ class History:
         extra = {name.split(":", 1)[1]: frame for name, frame in frames.items() if name.startswith("extra:")}
         measurement = Measurement(people=frames["people"], units=frames["units"], unit_pairs=frames["unit_pairs"],
                                   summary=json.loads(summary), parameters=json.loads(parameters), extra=extra)
-        inputs = pd.DataFrame(self._db.execute("SELECT role, path, sha256 FROM input_file WHERE wave_id = ?",
-                                               (wave_id,)).fetchall(), columns=["role", "path", "sha256"])
+        relative = "from_history" if self.schema_version >= 2 else "NULL"  # (a file not brought up to date: read only)
+        inputs = pd.DataFrame([(role, self._input_path(path, from_history), sha256) for role, path, sha256, from_history
+                               in self._db.execute(f"SELECT role, path, sha256, {relative} FROM input_file "
+                                                   "WHERE wave_id = ?", (wave_id,))],
+                              columns=["role", "path", "sha256"])
         return StoredWave(label=str(label), stored_at=stored_at, ona_version=version, measurement=measurement,
                           edges=frames["edges"], inputs=inputs, history_units=frozenset(self.unit_names()))
+
+    def _input_path(self, stored: str, from_history: str | None) -> str:
+        """Where a stored input file is now: at its path relative to the history's folder (a project
+        folder moved or copied whole, its history with it), unless only the absolute path stored
+        names a file; an input of a wave stored before ona kept that relative path (schema 1), as the
+        run named it (when relative: to the folder that run started in, which no history knows)."""
+        if from_history is None:
+            return stored
+        beside = Path(os.path.normpath(self.path.absolute().parent / from_history))
+        return str(beside) if beside.exists() or not Path(stored).exists() else stored
 
 
 def _name(path: Path) -> str:
@@ -430,8 +454,6 @@ def _check_writable(path: Path) -> None:
     ``<name>-journal``, beside the file while it stores a wave; sqlite.org/tempfiles.html), and
     nothing but a file has the journal's name. The operating system says what is writable
     (``os.access``): a read-only file, folder or file system; root may write to any file or folder."""
-    import os
-
     folder = path.parent
     if path.exists() and not os.access(path, os.W_OK):
         raise OnaError(f"{_name(path)}: cannot be written: the file is read-only; make it writable or choose "
@@ -472,8 +494,6 @@ def check_storable(path: str | Path, label: str, *, replace: bool = False) -> No
 def open_history(path: str | Path, *, read_only: bool = False) -> History:
     """Open the history file at ``path`` (a str or path, such as ``"ona-history.db"``): to read only,
     or to store waves in (created if missing)."""
-    import os
-
     check_type(path, (str, os.PathLike), "open_history(path): pass the history file's path, such as "
                "\"ona-history.db\"")
     return History(path, read_only=read_only)

@@ -69,6 +69,37 @@ def test_a_config_value_of_the_wrong_kind_is_one_line_naming_file_and_line(input
     assert_refused(result, f"Error: {message}", inputs)
 
 
+@pytest.mark.parametrize("own, message", [
+    ('[waves.2025.columns]\ndepartment = "Afdeling"\n',
+     "ona.toml, line 5: unknown key 'department' in [waves.2025.columns]; known keys: date, email, id, name, "
+     "source, target, unit, weight"),
+    ("columns = {unit = 3}\n", "ona.toml, line 4: unit must be a string, not 3"),
+    ('columns = "Afdeling"\n', "ona.toml, line 4: columns must be a table, not 'Afdeling'"),
+    ("by = 2025\n", "ona.toml, line 4: by must be a string, not 2025"),
+    ('by = "Afdelingen"\n', "roster.csv, row 1: has no column 'Afdelingen' to measure by; choose one of: "
+                            "'Department', 'Directorate' (it is by in [waves.2025] of ona.toml, line 4) "
+                            "[unknown-unit-column]"),
+    ('[waves.2025.columns]\nunit = "Afdelingen"\n',
+     "roster.csv, row 1: has no column 'Afdelingen'; its columns are: 'Employee ID', 'Name', 'Email', 'Department', "
+     "'Directorate' (it is unit in [waves.2025.columns] of ona.toml, line 5) [missing-column]"),
+    ('[waves.2025.columns]\nsource = "From"\n',
+     "ties.csv, row 1: has no column 'From'; its columns are: 'Respondent ID', 'Colleague ID', 'Frequency' (it is "
+     "source in [waves.2025.columns] of ona.toml, line 5) [missing-column]"),
+    ('[columns]\nunit = "Afdelingen"\n',
+     "roster.csv, row 1: has no column 'Afdelingen'; its columns are: 'Employee ID', 'Name', 'Email', 'Department', "
+     "'Directorate' (it is unit in [columns] of ona.toml, line 5) [missing-column]"),
+])
+def test_a_waves_own_columns_or_by_that_are_wrong_are_one_line_naming_the_key(inputs, runner, own, message):
+    """A wave's own headers ([waves.2025.columns], or inline columns = {...}) and its own by are
+    checked as [columns] and [measurement] are: an unknown key or a value of the wrong kind names its
+    line, and a header the wave's file does not have names the file, its header row and the key of
+    ona.toml that gave it (as a header of [columns] now does)."""
+    config = inputs / "ona.toml"
+    config.write_text(WAVE + own, encoding="utf-8")
+    result = runner.invoke(cli, ["run", str(config), "--wave", "2025"])
+    assert_refused(result, f"Error: {message}", inputs)
+
+
 @pytest.mark.parametrize("line, message", [
     ('out = ""', 'ona.toml, line 3: out is blank; name the report folder, such as out = "report-{wave}" (a blank one '
                  "would write the report among the files of the config's folder)"),

@@ -120,6 +120,75 @@ def test_the_schema_is_versioned(tmp_path):
         open_history(not_a_db)
 
 
+def project(folder, data_dir):
+    """A project folder as `ona init` leaves it: the 2025 roster and ties in 2025/, and ona.toml
+    naming them relative to itself, its history beside it."""
+    (folder / "2025").mkdir(parents=True)
+    for name in ("roster.csv", "ties.csv"):
+        shutil.copy(data_dir / "analyze" / name, folder / "2025" / name)
+    config = folder / "ona.toml"
+    config.write_text('[measurement]\nby = "Department"\npermutations = 0\nhistory = "ona-history.db"\n'
+                      '[waves.2025]\nroster = "2025/roster.csv"\nties = ["2025/ties.csv"]\n', encoding="utf-8")
+    return config
+
+
+def test_a_wave_run_from_another_folder_names_its_inputs_after_the_project_folder_moves(tmp_path, runner,
+                                                                                      data_dir, monkeypatch):
+    """The analyst runs `ona run ../project/ona.toml` from a folder of their own, then moves the
+    project folder (to the shared drive). The history keeps each input relative to its own folder
+    (2025/roster.csv), so the moved history names the files where they are now; before, it kept
+    ../project/2025/roster.csv, a path from the folder the run started in, which names no file from
+    the history's folder nor from anywhere else once the project has moved."""
+    config = project(tmp_path / "project", data_dir)
+    (tmp_path / "mine").mkdir()
+    monkeypatch.chdir(tmp_path / "mine")
+    result = runner.invoke(cli, ["run", "../project/ona.toml", "--wave", "2025"])
+    assert result.exit_code == 0, result.output
+    with sqlite3.connect(config.parent / "ona-history.db") as raw:
+        assert raw.execute("SELECT role, from_history FROM input_file ORDER BY role").fetchall() == [
+            ("roster", "2025/roster.csv"), ("ties", "2025/ties.csv")]
+    shutil.move(tmp_path / "project", tmp_path / "shared")
+    with open_history(tmp_path / "shared" / "ona-history.db", read_only=True) as history:
+        inputs = history.load("2025").inputs
+    assert inputs["path"].tolist() == [str(tmp_path / "shared" / "2025" / "roster.csv"),
+                                       str(tmp_path / "shared" / "2025" / "ties.csv")]
+    import hashlib
+
+    assert inputs["sha256"].tolist() == [hashlib.sha256(open(path, "rb").read()).hexdigest() for path in inputs["path"]]
+
+
+def test_a_history_stored_before_inputs_were_kept_relative_reads_and_takes_new_waves(tmp_path, runner, data_dir):
+    """A history written by the ona before (schema 1: input_file without from_history, each input's
+    path as the run named it, here 2025/roster.csv from the project folder) is written by hand.
+    Read only, its wave loads with the paths as stored; `ona run` of another wave brings the file up
+    to date (schema 2) and stores the new wave's inputs relative to the history, the old wave's
+    paths read as before, and the two waves compare."""
+    config = project(tmp_path / "project", data_dir)
+    with config.open("a", encoding="utf-8") as handle:
+        handle.write('[waves.2026]\nroster = "2025/roster.csv"\nties = ["2025/ties.csv"]\n')
+    old = config.parent / "ona-history.db"
+    assert runner.invoke(cli, ["run", str(config), "--wave", "2025"]).exit_code == 0
+    with sqlite3.connect(old) as raw:  # the file as the ona before wrote it
+        raw.execute("UPDATE input_file SET path = from_history")  # (as `ona run ona.toml` in the project stored it)
+        raw.execute("ALTER TABLE input_file DROP COLUMN from_history")
+        raw.execute("PRAGMA user_version = 1")
+        assert raw.execute("SELECT path FROM input_file ORDER BY role").fetchall() == [("2025/roster.csv",),
+                                                                                       ("2025/ties.csv",)]
+    with open_history(old, read_only=True) as history:
+        assert history.schema_version == 1
+        assert history.load("2025").inputs["path"].tolist() == ["2025/roster.csv", "2025/ties.csv"]
+    result = runner.invoke(cli, ["run", str(config), "--wave", "2026"])
+    assert result.exit_code == 0, result.output
+    with open_history(old, read_only=True) as history:
+        assert history.schema_version == SCHEMA_VERSION == 2
+        assert history.load("2025").inputs["path"].tolist() == ["2025/roster.csv", "2025/ties.csv"]
+        assert history.load("2026").inputs["path"].tolist() == [str(config.parent / "2025" / "roster.csv"),
+                                                                str(config.parent / "2025" / "ties.csv")]
+    compared = runner.invoke(cli, ["compare", "2025", "2026", "--config", str(config), "--bootstraps", "0",
+                                   "--out", str(tmp_path / "compare")])
+    assert compared.exit_code == 0, compared.output
+
+
 # --- The yearly example: a merger in 2025, a new cross-unit team in 2026 ----------------------
 
 @pytest.fixture(scope="module")

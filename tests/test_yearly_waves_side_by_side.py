@@ -8,7 +8,10 @@ The organisation is small enough to count by hand: Alpha (a1-a4) and Beta (b1-b4
 from __future__ import annotations
 
 import dataclasses
+import math
 from pathlib import Path
+
+import pandas as pd
 
 import pytest
 
@@ -98,6 +101,72 @@ def test_a_unit_column_named_with_by_is_still_compared_by_its_header(tmp_path, r
         "again with --replace"]
 
 
+def test_a_roster_whose_columns_are_renamed_is_read_by_its_waves_own_headers_and_compared_as_before(tmp_path,
+                                                                                                  runner):
+    """ona.toml was written for 2024's roster, headed `Medarbejder, Afdeling` ([columns] id and
+    [measurement] by name them). HR's new system heads 2025's `Employee ID, Department`, the same
+    people and departments: [waves.2025.columns] gives that wave's headers (id and unit, the column
+    measured), the other waves keep ona.toml's. The comparison takes 2025's Department as the
+    Afdeling measured each year and warns of nothing. Both years: 2 units, Alpha's E-I
+    (1 across - 3 inside) / 4 = -0.5. Before, the wave's `columns` was an unknown key."""
+    for label, headers in (("2024", ["Medarbejder", "Afdeling"]), ("2025", ["Employee ID", "Department"])):
+        (tmp_path / label).mkdir()
+        roster(tmp_path / label / "roster.csv", headers)
+        ties(tmp_path / label / "ties.csv", ADVICE)
+    path = config(tmp_path, {w: (f"{w}/roster.csv", [f"{w}/ties.csv"]) for w in ("2024", "2025")},
+                  extra='by = "Afdeling"\n[columns]\nid = "Medarbejder"\n')
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write('[waves.2025.columns]\nid = "Employee ID"\nunit = "Department"\n')
+    result = run_and_compare(runner, path, "2024", "2025")
+    assert result.stderr == ""
+    with ona.open_history(tmp_path / "ona-history.db", read_only=True) as history:
+        earlier, later = history.load("2024"), history.load("2025")
+    assert later.measurement.parameters["unit_column"] == "Department"
+    assert later.measurement.parameters["unit_column_as"] == "Afdeling"
+    c = ona.compare_waves(earlier, later, bootstraps=0)
+    assert c.warnings == []
+    assert c.units.loc["Alpha", "ei_index_before"] == c.units.loc["Alpha", "ei_index_after"] == -0.5
+    assert list(c.units["status"]) == ["both", "both"]
+
+
+def test_a_department_column_ona_does_not_recognise_is_named_for_its_wave_as_the_rosters_own(tmp_path, runner):
+    """No by: 2024 is measured by its roster's Department column; 2025's roster heads it `Org enhed`,
+    a header ona does not recognise, which [waves.2025.columns] names as its unit column. The wave
+    is measured by the roster's own unit column, as 2024 was, and the comparison warns of nothing."""
+    for label, headers in (("2024", ["id", "Department"]), ("2025", ["id", "Org enhed"])):
+        (tmp_path / label).mkdir()
+        roster(tmp_path / label / "roster.csv", headers)
+        ties(tmp_path / label / "ties.csv", ADVICE)
+    path = config(tmp_path, {w: (f"{w}/roster.csv", [f"{w}/ties.csv"]) for w in ("2024", "2025")})
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write('columns = {unit = "Org enhed"}\n')
+    result = run_and_compare(runner, path, "2024", "2025")
+    assert result.stderr == ""
+    with ona.open_history(tmp_path / "ona-history.db", read_only=True) as history:
+        assert [history.load(w).measurement.parameters["unit_column"] for w in ("2024", "2025")] == \
+            ["Department", "Org enhed"]
+
+
+def test_a_wave_measured_by_a_column_of_its_own_is_compared_with_a_warning(tmp_path, runner):
+    """2025 is measured by its new Section column (`by = "Section"` in [waves.2025]), 2024 by
+    [measurement]'s Department: another setting, which the comparison warns of."""
+    (tmp_path / "2024").mkdir(), (tmp_path / "2025").mkdir()
+    roster(tmp_path / "2024" / "roster.csv", ["id", "Department"])
+    write_csv(tmp_path / "2025" / "roster.csv", [["id", "Department", "Section"],
+                                                  *[[pid, unit, "S"] for pid, unit in PEOPLE]])
+    for label in ("2024", "2025"):
+        ties(tmp_path / label / "ties.csv", ADVICE)
+    path = config(tmp_path, {w: (f"{w}/roster.csv", [f"{w}/ties.csv"]) for w in ("2024", "2025")},
+                  extra='by = "Department"\n')
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write('by = "Section"\n')  # (in [waves.2025], the last table)
+    result = run_and_compare(runner, path, "2024", "2025")
+    assert result.stderr.splitlines() == [
+        "Warning: 2024 and 2025 were measured with different settings: unit column (by) 'Department' in 2024, "
+        "'Section' in 2025; a change can come from the setting alone: run the wave that has the wrong one "
+        "again with --replace"]
+
+
 def two_questions(folder: Path, label: str, questions: dict[str, list]) -> list[str]:
     """One tie file per question, named after the question and the year (``advice-2024.csv``)."""
     (folder / label).mkdir(exist_ok=True)
@@ -181,10 +250,12 @@ def test_waves_are_listed_by_year_or_date_when_every_label_is_one(stored, listed
 def test_a_group_of_small_units_holding_other_units_the_next_year_is_said_to(tmp_path, runner):
     """Under `min_group_size = 3` the units of fewer than 3 people merge into "Small units (< 3)". In
     2024 those are Legal (b1, b2) and Press (d1); in 2025 Legal has grown to 4 and Audit shrunk to
-    2 (c1, c2), so the group is Audit and Press. Both years it has 3 people and is compared as one
-    unit ("both"), but its change is not a change of one unit: the comparison says so on stderr, at
-    the top of compare.html and in the Warnings sheet, naming the units (unit names are no personal
-    data). 2026 keeps 2025's units, so 2025 against 2026 warns of nothing."""
+    2 (c1, c2), so the group is Audit and Press. Both years it has 3 people, but it is not one unit
+    in both waves: the comparison says so on stderr, at the top of compare.html and in the Warnings
+    sheet, naming the units (unit names are no personal data), and its row says "other units" (in
+    the Units sheet; "— other units in 2024 and 2025" beside its name in compare.html), not "both"
+    as if it were the same unit, with its E-I change shown but not tested (no interval, never
+    meaningful). 2026 keeps 2025's units, so 2025 against 2026 warns of nothing and says "both"."""
     units = {"2024": {"Big": 4, "Legal": 2, "Audit": 4, "Press": 1},
              "2025": {"Big": 4, "Legal": 4, "Audit": 2, "Press": 1}}
     units["2026"] = units["2025"]
@@ -197,14 +268,16 @@ def test_a_group_of_small_units_holding_other_units_the_next_year_is_said_to(tmp
     path = config(tmp_path, {w: (f"{w}/roster.csv", [f"{w}/ties.csv"]) for w in units},
                   extra="\n[privacy]\nmin_group_size = 3\n")
     result = run_and_compare(runner, path, "2024", "2025", "2026")
-    warning = ("'Small units (< 3)' holds different units in 2024 (Legal, Press) and 2025 (Audit, Press): it is "
-               "compared as one unit, but its figures and their change describe the people of different units")
+    warning = ("'Small units (< 3)' holds different units in 2024 (Legal, Press) and 2025 (Audit, Press): its "
+               "figures describe the people of different units, so its row says 'other units' and its change is "
+               "not tested")
     assert result.stderr.splitlines() == [f"Warning: {warning}"]
     with ona.open_history(tmp_path / "ona-history.db", read_only=True) as history:
         before, after = history.load("2024"), history.load("2025")
-        c = ona.compare_waves(before, after, bootstraps=0)
+        c = ona.compare_waves(before, after, bootstraps=50)
         assert before.measurement.parameters["small_units"] == {"Small units (< 3)": ["Legal", "Press"]}
-        assert ona.compare_waves(after, history.load("2026"), bootstraps=0).warnings == []
+        same = ona.compare_waves(after, history.load("2026"), bootstraps=50)
+    assert same.warnings == [] and same.units.loc["Small units (< 3)", "status"] == "both"
     # A 2024 stored by an earlier ona, which did not record the group's units: said too, with the way out.
     unrecorded = {k: v for k, v in before.measurement.parameters.items() if k != "small_units"}
     earlier = dataclasses.replace(before, measurement=dataclasses.replace(before.measurement, parameters=unrecorded))
@@ -212,13 +285,22 @@ def test_a_group_of_small_units_holding_other_units_the_next_year_is_said_to(tmp
         "'Small units (< 3)' may hold other units in 2024 and 2025: 2024 does not record which units it merged "
         "(stored by an earlier ona); store 2024 again with --replace to compare them"]
     group = c.units.loc["Small units (< 3)"]
-    assert (group["headcount_before"], group["headcount_after"], group["status"]) == (3, 3, "both")
+    assert (group["headcount_before"], group["headcount_after"], group["status"]) == (3, 3, "other units")
+    # E-I: 2024 Legal + Press are b1, b2, d1: a2 -> b1, c1 -> d1, d1 -> c2 all across, none inside: +1.
+    # 2025 Audit + Press are c1, c2, d1: c1 -> d1 and d1 -> c2 inside, none across: -1. Change -2, untested.
+    assert (group["ei_index_before"], group["ei_index_after"], group["ei_change"]) == (1, -1, -2)
+    assert group["ei_change_meaningful"] is None and math.isnan(group["ei_change_low"])
+    assert not pd.isna(same.units.loc["Small units (< 3)", "ei_change_low"])
     assert c.warnings == [warning]
     page = (tmp_path / "compare" / "compare.html").read_text(encoding="utf-8")
     assert "&#x27;Small units (&lt; 3)&#x27; holds different units in 2024 (Legal, Press) and 2025 (Audit, Press)" \
         in page
+    assert "<td>Small units (&lt; 3) — other units in 2024 and 2025 (see Read this first)</td>" in page
     from openpyxl import load_workbook
 
     book = load_workbook(tmp_path / "compare" / "compare.xlsx", read_only=True)
     assert [row[0] for row in book["Warnings"].iter_rows(min_row=2, values_only=True)] == [warning]
+    header, *rows = book["Units"].iter_rows(values_only=True)
+    status = {row[0]: row[header.index("status")] for row in rows}  # (Audit joins the group in 2025, Legal leaves)
+    assert status == {"Audit": "gone", "Big": "both", "Legal": "new", "Small units (< 3)": "other units"}
     book.close()

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from .._files import atomic_write
-from ..compare import Comparison, is_meaningful
+from ..compare import OTHER_UNITS, Comparison, is_meaningful
 from ._html import change_text, details_table, scroll_box, table, text_colour_on
 from ._words import density_percent, fixed
 from .index_page import _e, _num, _page
@@ -98,7 +98,9 @@ def _unit_table(c: Comparison) -> str:
     rows = []
     for unit, r in c.units.iterrows():
         formed = f" (formed from {_e(r['formed_from'])})" if r["formed_from"] else ""
-        status = {"new": " — new", "gone": " — gone"}.get(r["status"], "")
+        status = {"new": " — new", "gone": " — gone",
+                  OTHER_UNITS: f" — other units in {_e(c.before)} and {_e(c.after)} (see Read this first)"
+                  }.get(r["status"], "")
         interval = "" if pd.isna(r["ei_change_low"]) else \
             f"{change_text(r['ei_change_low'], 3)} to {change_text(r['ei_change_high'], 3)}"
         rows.append(f"<tr><td>{_e(unit)}{formed}{status}</td>"
