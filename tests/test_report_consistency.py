@@ -476,7 +476,8 @@ def test_a_pair_said_to_be_connected_through_one_person_has_every_tie_through_th
     for pair, ties in between.items():
         ends = [set(tie) for tie in ties]
         common = set.intersection(*ends)
-        if len(common) == 1 and len({p for tie in ties for p in tie}) > 2:
+        # (a person alone in their unit carries its every link by necessity: said apart, not as fragile)
+        if len(common) == 1 and len({p for tie in ties for p in tie}) > 2 and t.headcount[t.unit[min(common)]] > 1:
             expected.append((pair, common.pop(), len(ties)))
     expected.sort(key=lambda e: -e[2])
     assert len(said) == min(len(expected), 5)
@@ -487,6 +488,11 @@ def test_a_pair_said_to_be_connected_through_one_person_has_every_tie_through_th
         carrier = [p for p in set.intersection(*(set(tie) for tie in ties)) if t.name[p] == who]
         assert len(carrier) == 1 and len(ties) == n
         assert len({p for tie in ties for p in tie}) > 2  # (not a single relationship between two people)
+    lone = [pair for pair, ties in between.items()
+            if len(common := set.intersection(*(set(tie) for tie in ties))) == 1
+            and len({p for tie in ties for p in tie}) > 2 and t.headcount[t.unit[min(common)]] == 1]
+    through_one = [f for f in found if "through a unit of one person" in f]
+    assert [int(f.split()[0]) for f in through_one] == ([len(lone)] if lone else [])
     single = [pair for pair, ties in between.items() if len({p for tie in ties for p in tie}) == 2]
     counted = next((f for f in found if "single relationship" in f), None)
     if len(single) > 1:
