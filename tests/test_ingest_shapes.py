@@ -331,6 +331,27 @@ def test_the_problems_of_a_sheet_per_respondent_workbook_name_sheets_by_position
         ("repeated-respondent-sheet", "error", 4), ("sheet-not-read", "warning", 3)]
 
 
+def test_respondents_sheets_without_a_header_row_are_read_from_their_first_row(roster, tmp_path):
+    """The respondents typed their colleagues and how often from the first row, with no header:
+    every row is an answer, a sheet of one row too, with a no-header-row warning per sheet; a sheet
+    so typed under a misspelt name is a sheet of no one holding answers."""
+    path = write_sheets(tmp_path / "svar.xlsx", {
+        "Åse Ødegård": [["Björn Lindström", 3], ["b1", 2]],
+        "a2": [["Åse Ødegård", 1]],
+        "Anna Öberg": [["a2"]]})
+    ties = ona.read_ties(path, roster)
+    assert pairs(ties) == {("a1", "a2", 3.0), ("a1", "b1", 2.0), ("a2", "a1", 1.0), ("b2", "a2", 1.0)}
+    assert set(ties.respondents) == {"a1", "a2", "b2"}
+    assert [(w.code, w.sheet_number, w.row) for w in ties.warnings] == [
+        ("sheets-as-respondents", None, None), ("no-header-row", 1, 1), ("no-header-row", 2, 1),
+        ("no-header-row", 3, 1)]
+    misspelt = write_sheets(tmp_path / "stavet.xlsx", {
+        "Åse Ødegård": [["a2", 3]], "a2": [["a1", 1]], "Ana Öberg": [["a2", 4]]})
+    with pytest.raises(ona.InputError) as caught:
+        ona.read_ties(misspelt, roster)
+    assert [(p.code, p.sheet_number) for p in caught.value.problems if p.severity == "error"] == [
+        ("unknown-respondent-sheet", 3)]
+
 def test_question_sheets_numbered_like_the_roster_ids_stay_layers(tmp_path):
     """Sheets "1" and "2" are questions, each with a Source column, in an organisation whose people
     are numbered 1, 2, 3: they stay two layers. Sheets "1", "2" and "3" without a respondent column

@@ -659,7 +659,9 @@ def _sheets_as_respondents(path, roster: Roster, *, wanted, default_layer: str, 
     Each person's sheet is read on its own, in any shape, with its person as the respondent (the
     source) of its ties, unless it has a respondent column of its own (a source column, or
     ``source_column``); a sheet with a header and no answers below it is not read, and its person
-    not counted as a respondent. A sheet whose name fits several people, or the person of an earlier
+    not counted as a respondent. A sheet whose first row is already an answer (a colleague, then a
+    number: :func:`~ona.ingest.shapes.answers_without_header`) has no header row: it is read as
+    colleague and weight from its first row, with a ``no-header-row`` warning. A sheet whose name fits several people, or the person of an earlier
     sheet, is an error; so is a sheet whose name is no one's that holds answers in a person's sheet's
     columns (its respondent unknown; with ``drop_unknown`` a warning, and it is not read). Other
     sheets (instructions, notes) are not read, with a warning. Sheet names are people's names, so
@@ -668,6 +670,7 @@ def _sheets_as_respondents(path, roster: Roster, *, wanted, default_layer: str, 
     from dataclasses import replace
 
     from ._columns import find_column
+    from .shapes import answers_without_header
 
     sheets = visible_sheets(path)
     matcher = PersonMatcher(roster)
@@ -702,7 +705,8 @@ def _sheets_as_respondents(path, roster: Roster, *, wanted, default_layer: str, 
             continue
         table = tables[name]
         if name not in people:
-            answers = len(table.frame) > 0 and tuple(map(normalise_header, table.headers)) in answer_headers
+            answers = (len(table.frame) > 0 and tuple(map(normalise_header, table.headers)) in answer_headers) or \
+                answers_without_header(table, matcher.match) is not None
             if answers and not options["drop_unknown"]:
                 problems.append(Problem(
                     "unknown-respondent-sheet", "holds answers, but its name is no person of the roster, and the "
@@ -716,11 +720,21 @@ def _sheets_as_respondents(path, roster: Roster, *, wanted, default_layer: str, 
                         " and its columns are not a respondent's answers (instructions or notes?)"),
                     severity="warning", **at))
             continue
+        person, shared = people[name]
+        own = own_respondent(name)
+        sheet_options = options
+        headerless = answers_without_header(table, matcher.match) if not own and options["header_row"] is None \
+            and not (options["target_column"] or options["weight_column"]) else None
+        if headerless is not None:  # (its first row is a colleague: an edge list from the sheet's person)
+            table, warning = headerless
+            notes.append(warning)
+            sheet_options = dict(options, ties_format="edges", source_column=_SHEET_RESPONDENT,
+                                 target_column=table.headers[0],
+                                 weight_column=table.headers[1] if len(table.headers) > 1 else None)
         if not len(table.frame):
             unanswered.append(n)
             continue
-        person, shared = people[name]
-        if not own_respondent(name):
+        if not own:
             if shared:
                 problems.append(Problem(
                     "ambiguous-respondent-sheet", "its name fits several people of the roster (roster rows "
@@ -735,7 +749,7 @@ def _sheets_as_respondents(path, roster: Roster, *, wanted, default_layer: str, 
             sheet_of[person] = name
             table = replace(table, frame=table.frame.assign(**{_SHEET_RESPONDENT: person}))
         try:
-            parts.append(_tie_table_of(table, roster, default_layer=default_layer, matcher=matcher, **options))
+            parts.append(_tie_table_of(table, roster, default_layer=default_layer, matcher=matcher, **sheet_options))
         except InputError as exc:
             problems.extend(exc.problems)
     if unanswered:
