@@ -21,7 +21,9 @@ class Problem:
     the first line); ``column`` is the header text of the column. ``severity`` is ``"error"`` or
     ``"warning"``. A problem in a table a script gave (a DataFrame, not a file) names it in ``frame``
     (``"ties DataFrame"``), and its ``row`` is then the row's position in the frame, counted from 0 as
-    ``.iloc`` counts.
+    ``.iloc`` counts. A sheet whose name is a person's (a workbook of one sheet per respondent) is
+    named by its position instead: ``sheet_number``, its tab among the visible tabs counted from the
+    left (1 for the leftmost), with ``sheet`` None.
     """
 
     code: str
@@ -32,6 +34,7 @@ class Problem:
     column: str | None = None
     severity: str = "error"
     frame: str | None = None
+    sheet_number: int | None = None
 
     def location(self) -> str:
         parts = []
@@ -41,6 +44,8 @@ class Problem:
             parts.append(self.frame)
         if self.sheet is not None:
             parts.append(f"sheet {self.sheet!r}")
+        elif self.sheet_number is not None:
+            parts.append(f"sheet {self.sheet_number} from the left")
         if self.row is not None:
             parts.append(f"row {self.row}" if self.frame is None else f".iloc[{self.row}]")
         if self.column is not None:
@@ -57,6 +62,7 @@ class Problem:
             "severity": self.severity,
             "path": self.path,
             "sheet": self.sheet,
+            "sheet_number": self.sheet_number,
             "row": self.row,
             "column": self.column,
             "message": self.message,

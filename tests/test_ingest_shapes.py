@@ -251,6 +251,156 @@ def test_a_workbook_with_one_sheet_per_question_is_read_as_layers(roster, tmp_pa
     assert "has no layer 'Trust'; its layers are: 'Samarbejde', 'Sparring' [unknown-layer]" in res.stdout
 
 
+def write_sheets(path, sheets: dict[str, list[list]]):
+    """A workbook of one sheet per entry of ``sheets`` (title: rows), in that order."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    for title, rows in sheets.items():
+        ws = wb.create_sheet(title)
+        for row in rows:
+            ws.append(row)
+    wb.save(path)
+    return path
+
+
+def test_a_workbook_with_one_sheet_per_respondent_is_read_as_their_answers(roster, tmp_path, runner):
+    """Each respondent's answers on a sheet named after them, by name, id or email, listing the
+    colleagues and how often, with no respondent column; one sheet has its own Respondent column,
+    one was never filled in, and the first tab holds the instructions. Each sheet is its person's
+    ties, all one layer (not a layer per person), where a pair given on two sheets keeps its largest
+    weight, as within a sheet; the unfilled sheet's person did not answer."""
+    path = write_sheets(tmp_path / "svar.xlsx", {
+        "Vejledning": [["Skriv en kollega per række"]],
+        "Åse Ødegård": [["Colleague", "Frequency"], ["Björn Lindström", 3], ["b1", 2]],
+        "a2": [["Colleague", "Frequency"], ["Åse Ødegård", 1]],
+        "anna.oberg@kommune.example": [["Kollega", "Hvor ofte"], ["a2", 4]],
+        "Søren Æbelø": [["Respondent", "Colleague", "Frequency"], ["b1", "a3", 2], ["a1", "a2", 5]],
+        "Mette Kjær": [["Colleague", "Frequency"]]})
+    ties = ona.read_ties(path, roster)
+    assert pairs(ties) == {("a1", "a2", 5.0), ("a1", "b1", 2.0), ("a2", "a1", 1.0), ("b2", "a2", 4.0),
+                           ("b1", "a3", 2.0)}
+    assert ties.dropped == {"duplicate": 1}
+    assert ties.layers == ("",) and set(ties.ties["layer"]) == {""}
+    assert set(ties.respondents) == {"a1", "a2", "b2", "b1"}  # (not a3, whose sheet is blank below its header)
+    assert ties.sheet is None
+    assert [(w.code, w.sheet, w.sheet_number) for w in ties.warnings] == [
+        ("sheets-as-respondents", None, None), ("sheet-not-read", None, 1), ("unanswered-sheets", None, None)]
+    assert "sheet 6 from the left holds a header but no answers" in str(ties.warnings[2])
+    res = runner.invoke(cli, ["validate", "--roster", str(ROSTER), "--ties", str(path)])
+    assert res.exit_code == 0, res.output
+    assert "Read: svar.xlsx: an edge list, 5 ties from 4 respondents, weighted by Frequency" in res.stdout
+    for name in ("Åse", "Ødegård", "Mette", "Søren", "anna.oberg"):
+        assert name not in res.output
+
+
+def test_the_problems_of_a_sheet_per_respondent_workbook_name_sheets_by_position(roster, tmp_path, runner):
+    """A respondent's sheet whose name is misspelt, a second sheet for the same person, and a
+    colleague no one in the roster: each problem names the sheet by its tab's position, never by its
+    name (a person's); --json gives the position as sheet_number. A hidden sheet is no tab."""
+    from openpyxl import load_workbook
+
+    path = write_sheets(tmp_path / "svar.xlsx", {
+        "Åse Ødegård": [["Colleague", "Frequency"], ["a2", 3], ["Björn Lindqvist", 2]],
+        "Skjult": [["Colleague", "Frequency"], ["a1", 1]],
+        "Björn Lindström": [["Colleague", "Frequency"], ["a1", 1]],
+        "Mete Kjær": [["Colleague", "Frequency"], ["a1", 5]],
+        "a1": [["Colleague", "Frequency"], ["b1", 1]]})
+    wb = load_workbook(path)
+    wb["Skjult"].sheet_state = "hidden"
+    wb.save(path)
+    with pytest.raises(ona.InputError) as caught:
+        ona.read_ties(path, roster)
+    assert [(p.code, p.sheet, p.sheet_number, p.row, p.column) for p in caught.value.problems] == [
+        ("unknown-person", None, 1, 3, "Colleague"), ("unknown-respondent-sheet", None, 3, None, None),
+        ("repeated-respondent-sheet", None, 4, None, None)]
+    assert str(caught.value.problems[2]) == (
+        "svar.xlsx, sheet 4 from the left: names the same person as sheet 1 from the left, so their answers would "
+        "count twice: merge the two sheets or delete one [repeated-respondent-sheet]")
+    res = runner.invoke(cli, ["validate", "--roster", str(ROSTER), "--ties", str(path), "--json"])
+    assert res.exit_code == 1
+    report = json.loads(res.stdout)
+    assert [(p["code"], p["sheet"], p["sheet_number"]) for p in report["problems"]] == [
+        ("unknown-person", None, 1), ("unknown-respondent-sheet", None, 3), ("repeated-respondent-sheet", None, 4)]
+    for name in ("Ødegård", "Lindstr", "Kjær", "Skjult"):
+        assert name not in res.output
+    with pytest.raises(ona.InputError) as caught:  # (--drop-unknown leaves out the sheet of no one, not a repeat)
+        ona.read_ties(path, roster, drop_unknown=True)
+    assert [(p.code, p.severity, p.sheet_number) for p in caught.value.problems] == [
+        ("repeated-respondent-sheet", "error", 4), ("sheet-not-read", "warning", 3)]
+
+
+def test_respondents_sheets_without_a_header_row_are_read_from_their_first_row(roster, tmp_path):
+    """The respondents typed their colleagues and how often from the first row, with no header:
+    every row is an answer, a sheet of one row too, with a no-header-row warning per sheet; a sheet
+    so typed under a misspelt name is a sheet of no one holding answers."""
+    path = write_sheets(tmp_path / "svar.xlsx", {
+        "Åse Ødegård": [["Björn Lindström", 3], ["b1", 2]],
+        "a2": [["Åse Ødegård", 1]],
+        "Anna Öberg": [["a2"]]})
+    ties = ona.read_ties(path, roster)
+    assert pairs(ties) == {("a1", "a2", 3.0), ("a1", "b1", 2.0), ("a2", "a1", 1.0), ("b2", "a2", 1.0)}
+    assert set(ties.respondents) == {"a1", "a2", "b2"}
+    assert [(w.code, w.sheet_number, w.row) for w in ties.warnings] == [
+        ("sheets-as-respondents", None, None), ("no-header-row", 1, 1), ("no-header-row", 2, 1),
+        ("no-header-row", 3, 1)]
+    misspelt = write_sheets(tmp_path / "stavet.xlsx", {
+        "Åse Ødegård": [["a2", 3]], "a2": [["a1", 1]], "Ana Öberg": [["a2", 4]]})
+    with pytest.raises(ona.InputError) as caught:
+        ona.read_ties(misspelt, roster)
+    assert [(p.code, p.sheet_number) for p in caught.value.problems if p.severity == "error"] == [
+        ("unknown-respondent-sheet", 3)]
+
+def test_question_sheets_numbered_like_the_roster_ids_stay_layers(tmp_path):
+    """Sheets "1" and "2" are questions, each with a Source column, in an organisation whose people
+    are numbered 1, 2, 3: they stay two layers. Sheets "1", "2" and "3" without a respondent column
+    are the answers of persons 1, 2 and 3."""
+    roster = ona.read_roster(write_xlsx(tmp_path / "roster.xlsx", [["Id", "Department"], ["1", "A"], ["2", "A"],
+                                                                   ["3", "B"]]))
+    questions = write_sheets(tmp_path / "questions.xlsx", {
+        "1": [["Source", "Target", "Weight"], ["1", "2", 3], ["3", "1", 1]],
+        "2": [["Source", "Target", "Weight"], ["2", "3", 2]]})
+    ties = ona.read_ties(questions, roster)
+    assert ties.layers == ("1", "2")
+    assert [w.code for w in ties.warnings] == ["sheets-as-layers"]
+    answers = write_sheets(tmp_path / "answers.xlsx", {
+        "1": [["Colleague", "Frequency"], ["2", 3]], "2": [["Colleague", "Frequency"], ["3", 2]],
+        "3": [["Colleague", "Frequency"], ["1", 1]]})
+    ties = ona.read_ties(answers, roster)
+    assert pairs(ties) == {("1", "2", 3.0), ("2", "3", 2.0), ("3", "1", 1.0)} and ties.layers == ("",)
+
+
+def test_a_workbook_of_many_respondents_sheets_is_opened_a_few_times_not_once_per_sheet(tmp_path, monkeypatch):
+    """60 respondents, a sheet each, each naming the next person: 60 ties from 60 respondents; the
+    workbook's zip is opened and checked a fixed number of times, not again for every sheet (a
+    workbook of 400 such sheets took 20 s, most of it opening the file 400 times twice)."""
+    import zipfile
+
+    from ona.ingest import _office_xml, _tables
+
+    people = [[f"e{i:03}", f"Person Number{i}", "A" if i < 30 else "B"] for i in range(60)]
+    roster = ona.read_roster(write_xlsx(tmp_path / "roster.xlsx", [["Id", "Name", "Department"], *people]))
+    path = write_sheets(tmp_path / "answers.xlsx", {
+        name: [["Colleague", "Frequency"], [people[(i + 1) % 60][1], 2]] for i, (_, name, _) in enumerate(people)})
+    opened = {"checked": 0, "zip": 0}
+    check_zip, real_zip = _tables._check_zip, zipfile.ZipFile
+
+    def counted_check(*args):
+        opened["checked"] += 1
+        return check_zip(*args)
+
+    def counted_zip(*args, **kwargs):
+        opened["zip"] += 1
+        return real_zip(*args, **kwargs)
+
+    monkeypatch.setattr(_tables, "_check_zip", counted_check)
+    monkeypatch.setattr(_office_xml.zipfile, "ZipFile", counted_zip)
+    ties = ona.read_ties(path, roster)
+    assert len(ties) == 60 and len(ties.respondents) == 60
+    assert pairs(ties) == {(f"e{i:03}", f"e{(i + 1) % 60:03}", 2.0) for i in range(60)}
+    assert opened["checked"] <= 2 and opened["zip"] <= 10, opened
+
 def test_a_sheet_named_for_a_csv_file_is_an_error(roster, tmp_path, runner):
     ties = tmp_path / "ties.csv"
     ties.write_text("Source,Target\na1,a2\n", encoding="utf-8")

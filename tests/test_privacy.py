@@ -249,3 +249,45 @@ def test_measuring_by_the_name_or_email_column_under_pseudonymisation_is_refused
         f"roster's {role} column, which pseudonymisation replaces (units named by it would publish every "
         f"person's {what}); measure by a unit column, such as 'Department' [pseudonymised-unit-column]\n")
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("sheets_named_by, respondent_column", [("Name", False), ("Employee ID", False),
+                                                                ("Name", True)])
+def test_a_workbook_of_one_sheet_per_respondent_leaks_no_sheet_name(tmp_path, runner, sheets_named_by,
+                                                                     respondent_column):
+    """Each respondent's answers on a sheet named after them (Mette Hansen's sheet lists the
+    colleagues she works with), pseudonymised: the sheets are one network, not a layer per person,
+    and no output file, sheet of the workbook, stored wave or line that validate --json prints holds
+    anyone's name or id, as layer names or as places."""
+    from openpyxl import Workbook
+
+    names = ["Mette Hansen", "Jens Nielsen", "Anne Larsen", "Peter Jensen", "Karen Poulsen", "Lars Madsen",
+             "Sofie Berg", "Ole Holm", "Ida Krogh", "Niels Dahl"]
+    people = [{"Employee ID": f"E{k:06d}", "Name": name, "Department": "Salg" if k <= 105 else "Drift"}
+              for k, name in enumerate(names, start=101)]
+    write_csv(tmp_path / "roster.csv", [list(people[0])] + [list(p.values()) for p in people])
+    wb = Workbook()
+    wb.remove(wb.active)
+    for i, person in enumerate(people):
+        ws = wb.create_sheet(person[sheets_named_by])
+        ws.append(["Respondent", "Colleague", "Frequency"] if respondent_column else ["Colleague", "Frequency"])
+        for d in (1, 2):  # each names the next two in the roster, by name
+            colleague = people[(i + d) % len(people)]["Name"]
+            ws.append([person["Name"], colleague, d] if respondent_column else [colleague, d])
+    wb.save(tmp_path / "answers.xlsx")
+    inputs = ["--roster", str(tmp_path / "roster.csv"), "--ties", str(tmp_path / "answers.xlsx")]
+    history = tmp_path / "history.db"
+    result = runner.invoke(cli, ["analyze", *inputs, "--pseudonymize", key_file(tmp_path), "--out",
+                                 str(tmp_path / "out"), "--permutations", "0", "--wave", "2025", "--history",
+                                 str(history)])
+    assert result.exit_code == 0, result.output
+    summary = json.loads((tmp_path / "out" / "metrics.json").read_text(encoding="utf-8"))["summary"]
+    assert (summary["people"], summary["units"], summary["ties"], summary["response_rate"]) == (10, 2, 20, 1.0)
+    checked = runner.invoke(cli, ["validate", *inputs, "--json"])
+    assert checked.exit_code == 0, checked.output
+    texts = {**published_texts(tmp_path / "out", history), "validate --json": checked.stdout.encode(),
+             "analyze's messages": result.output.encode()}
+    for person in people:
+        for value in (person["Name"], person["Employee ID"], person["Name"].split()[-1]):
+            for name, data in texts.items():
+                assert value.encode() not in data, (name, value)

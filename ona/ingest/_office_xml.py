@@ -88,6 +88,8 @@ class WorkbookExtras:
         return _NONE
 
     def _xlsx_sheet(self, name: str) -> SheetExtras:
+        if self._xlsx_padding == {}:  # (no padding format: no sheet shows padded numbers, none is opened)
+            return _NONE
         with zipfile.ZipFile(self.path) as archive:
             if self._xlsx_padding is None:
                 self._xlsx_padding = _xlsx_padding_styles(archive)

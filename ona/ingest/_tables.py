@@ -30,7 +30,7 @@ import pandas as pd
 from ..errors import InputError, Problem
 from ._office_xml import WORKSHEET_ROOT, WorkbookExtras, column_number, xlsx_worksheet_names
 
-__all__ = ["Table", "CellError", "read_table", "cell_text", "normalise_header", "row_numbers"]
+__all__ = ["Table", "CellError", "read_table", "read_sheets", "cell_text", "normalise_header", "row_numbers"]
 
 EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
 TEXT_SUFFIXES = {".csv", ".tsv", ".txt"}
@@ -996,17 +996,54 @@ def _read_excel_cells(path: Path, sheet: str | None, wanted: Sequence[Sequence[s
             break  # nothing later can rank higher
     if best is None:
         if only_errors is not None:  # calamine reads a cell that shows an error as blank (.ods: as 0)
-            name, cells = only_errors
-            row, col, text, formula = min(cells)
-            raise InputError([Problem(
-                "excel-error", f"every cell of the sheet that holds anything shows an Excel error ({len(cells):,} "
-                f"cells; the first, {_column_letter(col)}{row}, shows {text or 'an error'}"
-                f"{', left by a formula' if formula else ''}); fix the formulas or paste the values, then run again",
-                path=str(path), sheet=name)])
+            raise _only_errors(path, *only_errors)
         raise _file_problem(path, "empty-file", "every sheet of the workbook is empty", sheet)
     _rank, name, sheet_data = best
     return (name, _sheet_cells(path, name, sheet_data), sheet_data.merged,
             (list(sheet_data.errors), sheet_data.hidden))
+
+
+def _only_errors(path: Path, name: str, cells) -> InputError:
+    """The ``excel-error`` of sheet ``name``, whose every cell that holds anything (``cells``, as
+    :attr:`_Sheet.errors` holds them) shows an Excel error."""
+    row, col, text, formula = min(cells)
+    return InputError([Problem(
+        "excel-error", f"every cell of the sheet that holds anything shows an Excel error ({len(cells):,} "
+        f"cells; the first, {_column_letter(col)}{row}, shows {text or 'an error'}"
+        f"{', left by a formula' if formula else ''}); fix the formulas or paste the values, then run again",
+        path=str(path), sheet=name)])
+
+
+def read_sheets(path: str | Path, names: Iterable[str], *, header_row: int | None = None,
+                wanted_headers: list[list[str]] | None = None) -> dict[str, "Table | InputError | None"]:
+    """Sheets ``names`` of Excel workbook ``path``, each as :func:`read_table` reads it, the workbook
+    opened and checked once (a workbook of one sheet per respondent has hundreds): each name -> its
+    :class:`Table`, the :class:`InputError` that refuses it, or None for a sheet that holds nothing."""
+    import python_calamine
+
+    path = Path(path)
+    scanned = _check_zip(path) if path.suffix.lower() in ZIP_SUFFIXES or path.read_bytes()[:2] == b"PK" else {}
+    try:
+        wb = python_calamine.CalamineWorkbook.from_path(str(path))
+    except Exception as exc:  # calamine raises its own error types for zip/xml faults
+        raise _file_problem(path, "not-a-spreadsheet",
+                            "cannot be read as an Excel workbook (is it a CSV or a damaged file?)") from exc
+    extras = WorkbookExtras(path)
+    read: dict[str, Table | InputError | None] = {}
+    for name in names:
+        try:
+            sheet_data = _sheet_data(wb, path, name, extras, scanned.get(name))
+            cells = _sheet_cells(path, name, sheet_data)
+            if not any(any(cell_text(v) for v in row) for row in cells):
+                if sheet_data.errors:
+                    raise _only_errors(path, name, sheet_data.errors)
+                read[name] = None
+                continue
+            read[name] = _table_from_cells(path, name, cells, header_row, sheet_data.merged, wanted_headers,
+                                           list(sheet_data.errors), sheet_data.hidden)
+        except InputError as exc:
+            read[name] = exc
+    return read
 
 
 def sheets_like(table: Table, header_row: int | None = None) -> list[str]:
@@ -1038,6 +1075,17 @@ def sheets_like(table: Table, header_row: int | None = None) -> list[str]:
         if [normalise_header(h) for h in headers] == wanted:
             alike.append(name)
     return alike
+
+
+def visible_sheets(path: str | Path) -> list[tuple[int, str]]:
+    """The visible sheets of an Excel workbook, in workbook order, each as (its tab's position among
+    the visible tabs, 1 for the leftmost; its name), from the workbook's list of sheets (no sheet is
+    read)."""
+    import python_calamine
+
+    wb = python_calamine.CalamineWorkbook.from_path(str(path))
+    hidden = {m.name for m in wb.sheets_metadata if m.visible != python_calamine.SheetVisibleEnum.Visible}
+    return list(enumerate((name for name in wb.sheet_names if name not in hidden), start=1))
 
 
 @dataclass

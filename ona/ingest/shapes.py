@@ -32,8 +32,8 @@ from ..errors import InputError, Problem
 from ._columns import ALIASES, DIRECTIONS, KNOWN_HEADERS, find_column
 from ._tables import NUMBERED_HEADER, Table, label_key, normalise_header, row_numbers, rows_named
 
-__all__ = ["TieRecords", "detect_shape", "edge_list_without_header", "records_from_table", "SHAPES",
-           "unfinished_responses", "without_survey_previews"]
+__all__ = ["TieRecords", "answers_without_header", "detect_shape", "edge_list_without_header", "records_from_table",
+           "SHAPES", "unfinished_responses", "without_survey_previews"]
 
 SHAPES = ("edges", "matrix", "wide")
 # How a message names the setting that names a column: the command line's option and read_ties's argument.
@@ -215,26 +215,52 @@ def edge_list_without_header(table: Table, match) -> tuple[Table, Problem] | Non
     ``layer`` (the name by which the edge-list reader takes a column as the layer).
     """
     headers = table.headers
-    if len(headers) not in (2, 3, 4) or any(normalise_header(h) in KNOWN_HEADERS for h in headers):
+    if len(headers) not in (2, 3, 4) or not _header_is_a_record(table, match, number_at=2):
         return None
-    if len(headers) >= 3 and _number(headers[2]) is None:
+    roles = {2: "source and target", 3: "source, target and weight", 4: "source, target, weight and layer"}[
+        len(headers)]
+    return _header_as_record(table, ["column A", "column B", "column C", "layer"][:len(headers)], "tie", roles)
+
+
+def answers_without_header(table: Table, match) -> tuple[Table, Problem] | None:
+    """The table a respondent's sheet without a header row is (one sheet per respondent: the
+    colleagues in the first column, how often in a second), with the warning that says so; None
+    for any other sheet. A sheet is one when it is one or two columns wide, the first cell of its
+    first row names a roster person, the second (if any) is a number, and none of its cells is a
+    known header. Its columns are named ``column A`` (the colleague) and ``column B`` (the weight)."""
+    if len(table.headers) not in (1, 2) or not _header_is_a_record(table, match, number_at=1):
         return None
-    if match(headers[0]) is None:
-        return None
-    names = ["column A", "column B", "column C", "layer"][:len(headers)]
+    return _header_as_record(table, ["column A", "column B"][:len(table.headers)], "answer",
+                             "colleague and weight" if len(table.headers) == 2 else "the colleagues")
+
+
+def _header_is_a_record(table: Table, match, *, number_at: int) -> bool:
+    """True when ``table``'s header row reads as a record: its first cell names a roster person, its
+    cell at ``number_at`` (where it has one) is a number, and none of its cells is a known header."""
+    headers = table.headers
+    if any(normalise_header(h) in KNOWN_HEADERS for h in headers):
+        return False
+    if len(headers) > number_at and _number(headers[number_at]) is None:
+        return False
+    return match(headers[0]) is not None
+
+
+def _header_as_record(table: Table, names: list[str], record: str, roles: str) -> tuple[Table, Problem]:
+    """``table`` with its header row read as its first ``record`` (a tie, an answer), with its own
+    row number, and its columns named ``names``; and the ``no-header-row`` warning that says the
+    columns are read as ``roles``."""
+    headers = table.headers
     frame = pd.DataFrame({name: pd.concat([pd.Series([header], dtype=table.frame[header].dtype), table.frame[header]],
                                           ignore_index=True)
                           for name, header in zip(names, headers)}, copy=False)
     first, rows = table.header_row, table.rows
     rows = range(first, rows.stop) if isinstance(rows, range) and rows.start == first + 1 and rows.step == 1 else \
         [first, *rows]
-    roles = {2: "source and target", 3: "source, target and weight", 4: "source, target, weight and layer"}[
-        len(headers)]
     renamed = dict(zip(headers, names))
     errors = tuple(cell._replace(column=renamed[cell.column]) for cell in table.cell_errors)
     warning = table.problem(
         "no-header-row", f"has no header row: its first row names people of the roster, so it is read as the "
-        f"first tie and the columns as {roles}; if the first row is a header, pass --ties-header-row {first} "
+        f"first {record} and the columns as {roles}; if the first row is a header, pass --ties-header-row {first} "
         f"(header_row={first} in Python)",
         row=first, severity="warning")
     return Table(path=table.path, sheet=table.sheet, header_row=first - 1, frame=frame, rows=rows,

@@ -14,7 +14,8 @@ import pandas as pd
 from .._arguments import check_type
 from .._files import FORMULA_START
 from ..errors import InputError, Problem
-from ._tables import Table, gc_paused, label_key, one_spelling, read_table, rows_named, sheets_like
+from ._tables import (Table, gc_paused, label_key, normalise_header, one_spelling, read_sheets, read_table, rows_named,
+                      sheets_like, visible_sheets)
 from .roster import Roster, name_key
 from .shapes import ColumnCells
 
@@ -426,6 +427,9 @@ def read_ties(path: str | Path | list, roster: Roster, *, sheet: str | None = No
     ``path`` may be a list of files: each is one layer (named after the file) unless it has a layer
     column of its own. ``layer`` keeps one layer; otherwise the layers are combined per pair by
     ``combine``: ``sum`` of the weights, ``max``, or ``any`` (weight 1 if any layer has the tie).
+    A workbook whose sheets have the same columns is one layer per sheet (one sheet per question),
+    unless its sheets are named after people of the roster: then each sheet is the answers of the
+    person it names, all one layer (see :func:`_sheets_as_respondents`).
 
     People may be named by id, email or name (see :class:`PersonMatcher`). A weight, when present,
     must be a non-negative number; a weight of 0 means no tie. Ties to oneself are dropped and
@@ -581,9 +585,11 @@ def read_tie_table(path: str | Path, roster: Roster, *, sheet=None, source_colum
     """Read one tie file of any shape (see :func:`read_ties`); layers are kept apart. ``since`` and
     ``until`` may be given as :func:`read_ties` takes them or as :func:`tie_window` makes them.
 
-    A sheet read without column options or ``header_row`` that is an edge list without a header
-    row (see :func:`~ona.ingest.shapes.edge_list_without_header`) has its first row read as a tie,
-    with a ``no-header-row`` warning.
+    A workbook read without ``sheet`` whose sheets are named after people is read as one sheet per
+    respondent (:func:`_sheets_as_respondents`); one whose sheets have the same columns, as one
+    layer per sheet. A sheet read without column options or ``header_row`` that is an edge list
+    without a header row (see :func:`~ona.ingest.shapes.edge_list_without_header`) has its first
+    row read as a tie, with a ``no-header-row`` warning.
     """
     from dataclasses import replace
 
@@ -604,6 +610,10 @@ def read_tie_table(path: str | Path, roster: Roster, *, sheet=None, source_colum
                    ties_format=ties_format, header_row=header_row, drop_unknown=drop_unknown,
                    date_column=date_column, since=since, until=until, date_order=date_order, repeats=repeats,
                    weight_labels=read_weight_labels(weight_labels))
+    if sheet is None and table.sheet is not None and ties_format != "matrix":
+        by_respondent = _sheets_as_respondents(path, roster, wanted=wanted, default_layer=default_layer, **options)
+        if by_respondent is not None:
+            return by_respondent
     alike = sheets_like(table, header_row) if sheet is None else []
     if alike:
         # One sheet per question: each sheet with the same columns is a layer named after it.
@@ -634,15 +644,169 @@ def read_tie_table(path: str | Path, roster: Roster, *, sheet=None, source_colum
     return _tie_table_of(table, roster, default_layer=default_layer, **options)
 
 
+#: The header of the column a respondent's sheet without one is given: who answered, by roster id.
+_SHEET_RESPONDENT = "Respondent"
+
+
+def _sheets_as_respondents(path, roster: Roster, *, wanted, default_layer: str, **options) -> TieTable | None:
+    """The ties of a workbook of one sheet per respondent, each sheet named after the person who
+    answered (their id, email or name, as :class:`PersonMatcher` matches people), read as one layer
+    (``default_layer``); None for any other workbook.
+
+    A workbook is one when at least two of its visible sheets that hold anything, and at least half
+    of them, are named after people of the roster. A sheet name of digits alone (``3``: a question's
+    number as often as a person's id) counts only for a sheet with no respondent column of its own.
+    Each person's sheet is read on its own, in any shape, with its person as the respondent (the
+    source) of its ties, unless it has a respondent column of its own (a source column, or
+    ``source_column``); a sheet with a header and no answers below it is not read, and its person
+    not counted as a respondent. A sheet whose first row is already an answer (a colleague, then a
+    number: :func:`~ona.ingest.shapes.answers_without_header`) has no header row: it is read as
+    colleague and weight from its first row, with a ``no-header-row`` warning. A sheet whose name fits several people, or the person of an earlier
+    sheet, is an error; so is a sheet whose name is no one's that holds answers in a person's sheet's
+    columns (its respondent unknown; with ``drop_unknown`` a warning, and it is not read). Other
+    sheets (instructions, notes) are not read, with a warning. Sheet names are people's names, so
+    every problem names its sheet by position (:attr:`~ona.errors.Problem.sheet_number`), and the
+    ties' sheet is None."""
+    from dataclasses import replace
+
+    from ._columns import find_column
+    from .shapes import answers_without_header
+
+    sheets = visible_sheets(path)
+    matcher = PersonMatcher(roster)
+    named = {name: (matcher.match(name), matcher.ambiguous_rows(name)) for _, name in sheets}
+    if len(sheets) < 2 or sum(1 for person, shared in named.values() if person or shared) < 2:
+        return None  # (decided from the sheet names alone: no sheet is read)
+    read = read_sheets(path, [name for _, name in sheets], header_row=options["header_row"], wanted_headers=wanted)
+    tables = {name: table for name, table in read.items() if isinstance(table, Table)}
+    unreadable = {name: error.problems for name, error in read.items() if isinstance(error, InputError)}
+    sheets = [(n, name) for n, name in sheets if read[name] is not None]  # (an empty sheet holds nothing)
+
+    def own_respondent(name: str) -> bool:
+        """True when the sheet says who answered in a column of its own."""
+        return name in tables and (options["source_column"] is not None or
+                                   find_column(tables[name], "source", required=False) is not None)
+
+    people = {name: named[name] for _, name in sheets if any(named[name]) and
+              not (_WHOLE_NUMBER.fullmatch(name.strip()) and own_respondent(name))}
+    if len(people) < 2 or 2 * len(people) < len(sheets):
+        return None
+    position = {name: n for n, name in sheets}
+    answer_headers = {tuple(map(normalise_header, tables[name].headers)) for name in people if name in tables}
+    problems: list[Problem] = []
+    notes: list[Problem] = []
+    parts: list[TieTable] = []
+    sheet_of: dict[str, str] = {}  # person id -> the sheet that names them
+    unanswered: list[int] = []
+    for n, name in sheets:
+        at = {"path": str(path), "sheet_number": n}
+        if name in unreadable:
+            problems.extend(unreadable[name])
+            continue
+        table = tables[name]
+        if name not in people:
+            answers = (len(table.frame) > 0 and tuple(map(normalise_header, table.headers)) in answer_headers) or \
+                answers_without_header(table, matcher.match) is not None
+            if answers and not options["drop_unknown"]:
+                problems.append(Problem(
+                    "unknown-respondent-sheet", "holds answers, but its name is no person of the roster, and the "
+                    "workbook's other sheets are named after the people who answered: rename the sheet to the "
+                    "respondent's id, email or name as the roster writes it (or delete it, or pass "
+                    "--drop-unknown, drop_unknown=True in Python, to leave it out)", **at))
+            else:
+                notes.append(Problem(
+                    "sheet-not-read", "not read: its name is no person of the roster" + (
+                        ", so whose answers it holds is not known (--drop-unknown)" if answers else
+                        " and its columns are not a respondent's answers (instructions or notes?)"),
+                    severity="warning", **at))
+            continue
+        person, shared = people[name]
+        own = own_respondent(name)
+        sheet_options = options
+        headerless = answers_without_header(table, matcher.match) if not own and options["header_row"] is None \
+            and not (options["target_column"] or options["weight_column"]) else None
+        if headerless is not None:  # (its first row is a colleague: an edge list from the sheet's person)
+            table, warning = headerless
+            notes.append(warning)
+            sheet_options = dict(options, ties_format="edges", source_column=_SHEET_RESPONDENT,
+                                 target_column=table.headers[0],
+                                 weight_column=table.headers[1] if len(table.headers) > 1 else None)
+        if not len(table.frame):
+            unanswered.append(n)
+            continue
+        if not own:
+            if shared:
+                problems.append(Problem(
+                    "ambiguous-respondent-sheet", "its name fits several people of the roster (roster rows "
+                    + ", ".join(str(r) for r in shared) + "), so who answered is not known: rename the sheet to "
+                    "the respondent's id or email", **at))
+                continue
+            if person in sheet_of:
+                problems.append(Problem(
+                    "repeated-respondent-sheet", f"names the same person as sheet {position[sheet_of[person]]} "
+                    "from the left, so their answers would count twice: merge the two sheets or delete one", **at))
+                continue
+            sheet_of[person] = name
+            table = replace(table, frame=table.frame.assign(**{_SHEET_RESPONDENT: person}))
+        try:
+            parts.append(_tie_table_of(table, roster, default_layer=default_layer, matcher=matcher, **sheet_options))
+        except InputError as exc:
+            problems.extend(exc.problems)
+    if unanswered:
+        one = len(unanswered) == 1
+        notes.append(Problem(
+            "unanswered-sheets", f"sheet{'' if one else 's'} {', '.join(map(str, unanswered))} from the left "
+            f"{'holds' if one else 'hold'} a header but no answers below it: not read, and "
+            f"{'its person is' if one else 'their people are'} not counted as having answered", path=str(path),
+            severity="warning"))
+
+    def by_position(found: list[Problem]) -> list[Problem]:
+        """``found`` with each sheet named by its position, not its name."""
+        return [replace(p, sheet=None, sheet_number=position[p.sheet]) if p.sheet in position else p for p in found]
+
+    if not parts and not problems:
+        problems.append(Problem("no-records", "its sheets are named after people of the roster, but none holds "
+                                "answers below its header", path=str(path)))
+    if problems:
+        raise InputError(by_position(problems + notes))
+    stacked = combine_layers(parts, combine=None) if len(parts) > 1 else parts[0]
+    ties, repeated = _one_report_per_pair(stacked.ties, stacked.repeats)
+    dropped = dict(stacked.dropped)
+    if repeated:
+        dropped["duplicate"] = dropped.get("duplicate", 0) + repeated
+    note = Problem("sheets-as-respondents", f"its sheets are named after people of the roster ({len(parts):,} "
+                   "read): each sheet is read as the answers of the person it names (unless it has a respondent "
+                   "column), all sheets as one layer; messages name a sheet by its position, as its name is a "
+                   "person's", path=str(path), severity="warning")
+    return replace(stacked, ties=ties, dropped=dropped, sheet=None,
+                   warnings=tuple(by_position([note, *notes, *stacked.warnings])))
+
+
+def _one_report_per_pair(ties: pd.DataFrame, repeats: str) -> tuple[pd.DataFrame, int]:
+    """``ties`` with one row per pair within a layer, as :func:`_join_records` keeps them (``repeats``
+    "max": the largest weight, then the first row; "sum": the weights added up), and how many rows
+    that left out ("sum": 0)."""
+    pair_key = ["layer", "source", "target"]
+    if not ties.duplicated(pair_key).any():
+        return ties, 0
+    if repeats == "sum":
+        return _summed_pairs(ties, pair_key), 0
+    kept = (ties.sort_values(["layer", "source", "target", "weight", "row"], ascending=[True, True, True, False, True])
+            .drop_duplicates(pair_key, keep="first").sort_values("row", kind="stable").reset_index(drop=True))
+    return kept, len(ties) - len(kept)
+
+
 def _tie_table_of(table: Table, roster: Roster, *, source_column, target_column, weight_column, ties_format,
                   header_row, drop_unknown, default_layer: str, date_column=None, since=None, until=None,
-                  date_order=None, repeats="max", weight_labels=None) -> TieTable:
-    """The ties of one sheet already read (see :func:`read_tie_table`)."""
+                  date_order=None, repeats="max", weight_labels=None, matcher: "PersonMatcher | None" = None
+                  ) -> TieTable:
+    """The ties of one sheet already read (see :func:`read_tie_table`); ``matcher``, the roster's
+    :class:`PersonMatcher` where one is made already (the sheets of one workbook share it)."""
     from dataclasses import replace
 
     from .shapes import edge_list_without_header, records_from_table, unfinished_responses, without_survey_previews
 
-    matcher = PersonMatcher(roster)
+    matcher = matcher or PersonMatcher(roster)
     notes: list[Problem] = table.header_again_problems() + table.hidden_problems(roster=False)
     previews = without_survey_previews(table)
     if previews is not None:
@@ -1029,15 +1193,9 @@ def _join_records(table: Table, matcher: "PersonMatcher", records, shape: str, *
                     "dates: each keeps its largest weight, and its other reports are left out (duplicate); to add "
                     "up every report of a pair (a contact log, one row per contact), pass --repeats sum "
                     "(repeats='sum' in Python)", severity="warning"))
-        if repeats == "sum":
-            ties = _summed_pairs(ties, pair_key)
-        else:
-            before = len(ties)
-            ties = (ties.sort_values(["layer", "source", "target", "weight", "row"],
-                                     ascending=[True, True, True, False, True])
-                    .drop_duplicates(pair_key, keep="first").sort_values("row", kind="stable")
-                    .reset_index(drop=True))
-            dropped["duplicate"] = before - len(ties)
+        ties, repeated = _one_report_per_pair(ties, repeats)
+        if repeats != "sum":
+            dropped["duplicate"] = repeated
     return TieTable(ties=ties, path=table.path, sheet=table.sheet, weight_column=records.weight_column,
                     dropped=dropped, warnings=tuple(problems), shape=shape, layers=layers, respondents=respondents,
                     date_column=records.date_column if dates is not None else None,
