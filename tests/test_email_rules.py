@@ -116,6 +116,33 @@ def test_a_time_with_a_zone_name_is_refused_with_its_row(runner, roster, tmp_pat
         "(2024-03-01T09:30:00) or m/d/Y H:M:S [bad-timestamp]"]
 
 
+@pytest.fixture()
+def copenhagen_clock(monkeypatch):
+    """The machine's local time zone is Copenhagen's (UTC+1 in March), as on a Danish analyst's PC."""
+    import time
+
+    monkeypatch.setenv("TZ", "Europe/Copenhagen")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+def test_mbox_dates_are_read_as_utc_whatever_the_machine_time_zone(roster, tmp_path, copenhagen_clock):
+    """Five messages dated 1 March 2025 00:30, on a machine in Copenhagen, with --since 2025-03-01:
+    with no zone and with -0000 (RFC 5322: zone unknown) the time is UTC, 00:30 on 1 March (inside,
+    as on a machine in UTC; read in local time it was 23:30 on 28 February, outside); +0100 is 23:30
+    on 28 February (outside); GMT is inside; CET (+1 or +2 by the season) is no time (no-time)."""
+    box = tmp_path / "Inbox.mbox"
+    box.write_text("".join(
+        f"From - Sat Mar 01 00:30:00 2025\nMessage-ID: <m{i}@x>\nDate: Sat, 1 Mar 2025 00:30:00{zone}\n"
+        f"From: p0@org.dk\nTo: p{i}@org.dk\n\nbody\n"
+        for i, zone in enumerate(["", " -0000", " +0100 (CET)", " GMT", " CET"], start=1)))
+    res = read_email([box], roster, EmailOptions(since="2025-03-01"))
+    assert weights(res) == {("P0", "P1"): 1, ("P0", "P2"): 1, ("P0", "P4"): 1}
+    assert res.excluded == {"outside-time-window": 1, "no-time": 1}
+
+
 def test_group_to_group_data_merges_small_units_and_refuses_rules_for_people(tmp_path, runner):
     """Viva Insights' group-to-group sample has a unit "CEO" of group size 1. Pseudonymised (or with
     --min-group-size), units under the minimum are merged as people's units are: alone still under

@@ -21,7 +21,7 @@ import re
 import tempfile
 from dataclasses import dataclass, field, replace
 from typing import NamedTuple
-from datetime import timezone
+from datetime import datetime, timezone
 from email.header import decode_header, make_header
 from email.parser import BytesHeaderParser
 from email.utils import getaddresses, parsedate_to_datetime
@@ -740,6 +740,26 @@ def _decode(value) -> str:
         return str(value)
 
 
+def _mbox_time(header) -> datetime | None:
+    """An mbox ``Date:`` header as a UTC time without zone, as a log's time is read: a numeric
+    offset (and the zones RFC 5322 names: UT, GMT, EST ...) is converted; a time with no zone, or
+    with ``-0000`` (RFC 5322: the zone is unknown), is UTC, on whatever machine ona runs; a zone
+    name RFC 5322 does not define (``CET``: +1 or +2 by the season) makes the time unreadable
+    (None), as does a header that is no date."""
+    if not header:
+        return None
+    try:
+        sent = parsedate_to_datetime(str(header))
+    except (TypeError, ValueError, IndexError):
+        return None
+    if sent.tzinfo is None:  # no zone, -0000, or a zone name Python does not know
+        written = re.sub(r"\([^)]*\)", " ", str(header)).strip()  # (without comments: "+0100 (CET)")
+        if re.search(r"[A-Za-z]$", written):
+            return None
+        return sent
+    return sent.astimezone(tz=timezone.utc).replace(tzinfo=None)
+
+
 def _mbox_frame(path: Path, skip: dict[str, int]) -> pd.DataFrame:
     """Header fields of every message of an mbox archive; bodies and subjects are never kept."""
     parser = BytesHeaderParser()
@@ -754,11 +774,7 @@ def _mbox_frame(path: Path, skip: dict[str, int]) -> pd.DataFrame:
             continue
         sender = getaddresses([_decode(message.get("From"))])
         msg_id = (message.get("Message-ID") or f"{path.name}#{number}").strip()
-        when = message.get("Date")
-        try:
-            sent = parsedate_to_datetime(when).astimezone(tz=timezone.utc).replace(tzinfo=None) if when else None
-        except (TypeError, ValueError, IndexError):
-            sent = None
+        sent = _mbox_time(message.get("Date"))
         for kind, header in (("to", "To"), ("cc", "Cc")):
             for _, address in getaddresses([_decode(v) for v in message.get_all(header, [])]):
                 rows.append((msg_id, sender[0][1] if sender else "", address, kind, sent, None, 1.0))
