@@ -99,6 +99,20 @@ def test_every_numeric_offset_is_converted_and_a_zone_name_is_refused(roster, tm
     assert res.excluded["outside-time-window"] == 3
 
 
+def test_an_offset_after_a_space_is_converted(roster, tmp_path):
+    """Exports that write the offset after a space: 00:30 at " +0100", " +01:00" and " +01" is 23:30
+    on 31 March in UTC (inside March); 21:00 at " -0500" is 02:00 on 1 April (outside)."""
+    path = tmp_path / "log.csv"
+    path.write_text("From,To,Date,Message ID\n"
+                    "p0@org.dk,p1@org.dk,2025-04-01 00:30:00 +0100,m1\n"
+                    "p0@org.dk,p2@org.dk,2025-04-01T00:30:00 +01:00,m2\n"
+                    "p0@org.dk,p3@org.dk,2025-04-01 00:30:00 +01,m3\n"
+                    "p0@org.dk,p4@org.dk,2025-03-31 21:00:00 -0500,m4\n")
+    res = read_email([path], roster, EmailOptions(since="2025-03-01", until="2025-04-01"))
+    assert weights(res) == {("P0", "P1"): 1, ("P0", "P2"): 1, ("P0", "P3"): 1}
+    assert res.excluded == {"outside-time-window": 1}
+
+
 def test_a_time_with_a_zone_name_is_refused_with_its_row(runner, roster, tmp_path):
     """CET is +1 or +2 by the season: refused at its row and column, never read as UTC; UTC and a
     US time with PM are read."""

@@ -428,8 +428,10 @@ def _time_sql(col: str, day_first: bool = False) -> str:
     zoned = (f"({x} LIKE '%Z' OR {x} LIKE '%UTC' OR {x} LIKE '%GMT' "
              f"OR regexp_matches({x}, ':[0-9][0-9]([.][0-9]+)? ?[+-][0-9][0-9](:?[0-9][0-9])?$'))")
     named = f"(regexp_matches({x}, '[0-9] ?[A-Za-z][A-Za-z/_+-]*$') AND NOT regexp_matches({x}, '[0-9] ?[AaPp][Mm]$'))"
+    # (An offset after a space, "00:30:00 +0100", is cast without the space: the engines refuse it.)
+    offset = f"replace(replace({x}, ' +', '+'), ' -', '-')"
     return (f"CASE WHEN {v} LIKE '____-__-__ __:__:__' THEN TRY_CAST({v} AS TIMESTAMP) ELSE "
-            f"coalesce(CASE WHEN {zoned} THEN TRY_CAST(TRY_CAST({x} AS TIMESTAMPTZ) AS TIMESTAMP) "
+            f"coalesce(CASE WHEN {zoned} THEN TRY_CAST(TRY_CAST({offset} AS TIMESTAMPTZ) AS TIMESTAMP) "
             f"WHEN {named} THEN NULL::TIMESTAMP "
             f"ELSE TRY_CAST({x} AS TIMESTAMP) END, CASE WHEN NOT {named} THEN TRY_STRPTIME({x}, [{formats}]) END) END")
 
