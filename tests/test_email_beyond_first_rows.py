@@ -171,6 +171,34 @@ def test_a_day_above_12_makes_the_whole_column_day_first(roster, tmp_path):
     assert res.excluded == {"outside-time-window": 1} and res.warnings == ()
 
 
+@both_engines
+def test_numeric_dates_after_the_first_5000_rows_are_read_in_the_column_order(roster, tmp_path):
+    """5,001 rows P1 -> P2 in January written as 2025-01-01 09:00:00, then two exported in another
+    form: 13/03/2025 (only day/month) makes the column day first, so 01/03/2025 is 1 March: both
+    inside --since 2025-02-01. Before, the order was decided from the first rows alone (none
+    numeric): 13/03/2025 was an unreadable time and 01/03/2025 3 January."""
+    lines = ["From,To,Date,Message ID"] + [f"p1@org.dk,p2@org.dk,2025-01-01 09:00:00,<m{i}>" for i in range(5001)]
+    lines += ["p0@org.dk,p3@org.dk,01/03/2025 10:00,<a>", "p0@org.dk,p4@org.dk,13/03/2025 10:00,<b>"]
+    path = tmp_path / "log.csv"
+    path.write_text("\n".join(lines) + "\n")
+    res = read_email([path], roster, EmailOptions(since="2025-02-01"))
+    assert weights(res) == {("P0", "P3"): 1, ("P0", "P4"): 1}
+    assert res.excluded == {"outside-time-window": 5001} and res.warnings == ()
+
+
+def test_an_ambiguous_numeric_date_after_the_first_5000_rows_is_warned_of(roster, tmp_path):
+    """The same 5,001 January rows, then 01/03/2025 alone: nothing shows its order, so it is read
+    month first (3 January, outside --since 2025-02-01) with the ambiguous-dates warning, which was
+    missing when the first rows alone were looked at."""
+    lines = ["From,To,Date,Message ID"] + [f"p1@org.dk,p2@org.dk,2025-01-01 09:00:00,<m{i}>" for i in range(5001)]
+    lines += ["p0@org.dk,p3@org.dk,01/03/2025 10:00,<a>"]
+    path = tmp_path / "log.csv"
+    path.write_text("\n".join(lines) + "\n")
+    res = read_email([path], roster, EmailOptions(since="2025-02-01"))
+    assert weights(res) == {}
+    assert [(w.code, w.column) for w in res.warnings] == [("ambiguous-dates", "Date")]
+
+
 def test_danish_dates_with_dashes_are_read_day_first(roster, tmp_path):
     """Danish Excel writes 13-03-2025 14:05: day first (a day above 12), so 02-03-2025 is 2 March."""
     path = tmp_path / "log.csv"

@@ -472,6 +472,16 @@ def _row_checks(sender: str | None, when: str | None, parsed: str | None = None,
     return checks
 
 
+def _numeric_date_marker(when: str) -> tuple[str, str, str, str]:
+    """The row check (as :func:`_row_checks` gives them) that marks a numeric date (1/3/2025) in a
+    time column whose first rows held none (``numeric-date``), so no order was decided for it:
+    :func:`_aggregate` then reads the exports again, deciding from the whole columns. The cheap
+    test passes over the common form, ``YYYY-MM-DD HH:MM:SS``."""
+    v = f"CAST({_ident(when)} AS VARCHAR)"
+    return ("numeric-date", f"(CASE WHEN {v} LIKE '____-__-__ __:__:__' THEN false "
+                            f"ELSE coalesce(regexp_matches({v}, {_q(_NUMERIC_DATE)}), false) END)", when, "")
+
+
 #: Reasons that mark malformed rows in the one aggregation pass; found rows stop the run.
 MALFORMED = ("date-order", "bad-timestamp", "blank-sender")
 
@@ -626,6 +636,8 @@ def _log_sql(engine, source: str, path: Path, fmt: str = "log", reading: _Readin
     time_sql = "ona_sent_at" if when else "NULL::TIMESTAMP"
     found = _row_checks(sender if fmt == "log" else None, when, "ona_sent_at" if when else None,
                         date_order=reading.date_order)
+    if when and not numeric_dates and not reading.date_order and not reading.whole_columns:
+        found = [_numeric_date_marker(when), *found]
     if found:
         reading.checks.append((source, path, _row_checks(sender if fmt == "log" else None, when,
                                                          day_first=day_first, date_order=reading.date_order), 2))
@@ -796,11 +808,11 @@ _NORMALISE = """CASE WHEN contains({x}, '<') OR contains({x}, '"') OR contains({
 #: Reasons a recipient row gets before its addresses are normalised, by their number in ``grouped``:
 #: the malformed-row markers of the readers (``ona:<code>``) first, then delivery and time window
 #: (``no-time``: a time window is asked and the row has no time, so it cannot be placed in it).
-ROW_REASONS = (*MALFORMED, "draft", "zero-score", "no-score", "not-delivered", "no-time", "outside-time-window")
+ROW_REASONS = (*MALFORMED, "numeric-date", "draft", "zero-score", "no-score", "not-delivered", "no-time", "outside-time-window")
 #: Every reason a recipient row gets in the rules of a message, with its number (from 1): the
 #: ROW_REASONS, then the two that need normalised addresses; the markers take precedence.
 _REASON_NUMBER = {code: k for k, code in enumerate((*ROW_REASONS, "blank-address", "self-mail"), 1)}
-_MARKERS = (*MALFORMED, "draft", "zero-score", "no-score")
+_MARKERS = (*MALFORMED, "numeric-date", "draft", "zero-score", "no-score")
 
 
 def grouped_rules(options: EmailOptions, salt: int = 0, scored: bool = False) -> str:
@@ -1512,29 +1524,36 @@ def _aggregate(engine, paths, formats, roster, options, excluded, progress, shee
     progress.advance("aggregating")
     try:
         scored = "viva-p2p" in formats  # tie scores instead of 1 per message
-        sql = _group(engine, options, automated, scored)
-        # A reader that judged its recipient cells by their first rows is checked against every
-        # recipient as written (a few thousand addresses): a list or a display name it missed is
-        # there. Only then are the exports read again, with the whole columns deciding.
-        if reading.assumed_single or reading.assumed_plain:
-            lists, display_names = engine.rows(RECIPIENT_LAYOUT)[0]
-            if (lists and reading.assumed_single) or (display_names and reading.assumed_plain):
-                engine.release("addresses")
-                reading = _Reading(window=window, date_order=options.date_order, whole_columns=True)
-                selects = _recipient_rows(engine, sources, reading, sheets)
-                sql = _group(engine, options, automated, scored)
-        engine.store("identities", sql.identities)
-        # A node written more than one way may be named twice in one message: its recipients are
-        # then grouped again by node (the ``merged`` statements); otherwise summed by hash.
-        engine.store("shared", SHARED_NODES)
-        merged = engine.rows("SELECT count(*) > 0 FROM shared")[0][0]
-        engine.store("pairs", aggregation_sql(options, automated, merged=bool(merged), scored=scored).pairs)
-        engine.store("messages_read", MESSAGES_READ)  # read by _tie_result, for the summary
-        engine.release("grouped")
-        engine.release("shared")
-        one_address_a_node = engine.rows("SELECT count(*) = count(DISTINCT k) FROM identities")[0][0]
-        sql = aggregation_sql(options, automated, one_address_a_node=bool(one_address_a_node))
-        reasons = engine.frame(sql.reasons)
+        while True:
+            sql = _group(engine, options, automated, scored)
+            # A reader that judged its recipient cells by their first rows is checked against every
+            # recipient as written (a few thousand addresses): a list or a display name it missed is
+            # there. Only then are the exports read again, with the whole columns deciding.
+            if reading.assumed_single or reading.assumed_plain:
+                lists, display_names = engine.rows(RECIPIENT_LAYOUT)[0]
+                if (lists and reading.assumed_single) or (display_names and reading.assumed_plain):
+                    engine.release("addresses")
+                    reading = _Reading(window=window, date_order=options.date_order, whole_columns=True)
+                    selects = _recipient_rows(engine, sources, reading, sheets)
+                    sql = _group(engine, options, automated, scored)
+            engine.store("identities", sql.identities)
+            # A node written more than one way may be named twice in one message: its recipients are
+            # then grouped again by node (the ``merged`` statements); otherwise summed by hash.
+            engine.store("shared", SHARED_NODES)
+            merged = engine.rows("SELECT count(*) > 0 FROM shared")[0][0]
+            engine.store("pairs", aggregation_sql(options, automated, merged=bool(merged), scored=scored).pairs)
+            engine.store("messages_read", MESSAGES_READ)  # read by _tie_result, for the summary
+            engine.release("grouped")
+            engine.release("shared")
+            one_address_a_node = engine.rows("SELECT count(*) = count(DISTINCT k) FROM identities")[0][0]
+            sql = aggregation_sql(options, automated, one_address_a_node=bool(one_address_a_node))
+            reasons = engine.frame(sql.reasons)
+            # A numeric date after the first rows of a column whose first rows had none was read in
+            # no order decided for it: the exports are read again, the whole columns deciding.
+            if reading.whole_columns or not (reasons["reason"] == "numeric-date").any():
+                break
+            reading = _Reading(window=window, date_order=options.date_order, whole_columns=True)
+            selects = _recipient_rows(engine, sources, reading, sheets)
         if reasons["reason"].isin(MALFORMED).any():
             problems = [_in_sheet(p, sheets.get(str(path))) for source, path, found, first in reading.checks
                         for p in _malformed_rows(engine, source, path, found, first)]
