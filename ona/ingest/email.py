@@ -323,6 +323,11 @@ def _duckdb_problem(exc: Exception, path: Path) -> Problem:
         also = f" (also row{'s' if len(others) > 1 else ''} {', '.join(map(str, others))})" if others else ""
         return Problem("bad-row", f"the row has {columns.group(2)} cells but the header has {columns.group(1)}; "
                        f"fix the row or the delimiter{also}", path=str(path), row=row)
+    longest = re.search(r"Maximum line size of (\d+) bytes", text)
+    if longest:
+        return Problem("line-too-long", f"the row is longer than {int(longest.group(1)) / 2**20:g} MB, or a quote in it "
+                       "is never closed (a \" with no closing \") so the rows after it run together; close the quote, "
+                       "or export the log with one row per recipient", path=str(path), row=row)
     if "unterminated quote" in text:
         return Problem("unterminated-quote", "a quoted cell is never closed (a \" with no closing \"); close the "
                        "quote or export the file again", path=str(path), row=row)
