@@ -133,3 +133,20 @@ def test_a_row_longer_than_the_limit_is_one_error_with_its_code(runner, roster_c
         "Error: log.csv, row 3: the row is longer than 1 MB, or a quote in it is never closed (a \" with no "
         "closing \") so the rows after it run together; close the quote, or export the log with one row per "
         "recipient [line-too-long]"]
+
+
+# --- 5. A gzip-compressed Parquet log ------------------------------------------------------------
+
+def test_a_gzip_compressed_parquet_log_is_one_error_saying_to_decompress_it(runner, roster_csv, tmp_path):
+    """log.parquet.gz (a Parquet log gzipped for mailing): one error saying to decompress it, exit
+    2, no table. It was told to "export it as CSV (UTF-8 or UTF-16), Parquet or JSON lines", though
+    it is Parquet."""
+    import pandas as pd
+
+    pd.DataFrame({"From": ["p0@org.dk"], "To": ["p1@org.dk"]}).to_parquet(tmp_path / "log.parquet")
+    (tmp_path / "log.parquet.gz").write_bytes(gzip.compress((tmp_path / "log.parquet").read_bytes()))
+    res, ties = email(runner, tmp_path, tmp_path / "log.parquet.gz", "--roster", roster_csv)
+    assert res.exit_code == 2 and ties is None
+    assert res.stderr.splitlines() == [
+        "Error: log.parquet.gz: a gzip-compressed Parquet file is not read (Parquet is compressed inside); "
+        "decompress it first (gunzip) [email-format]"]

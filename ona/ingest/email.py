@@ -1308,6 +1308,9 @@ def read_email(paths, roster: Roster | None, options: EmailOptions | None = None
     for p in paths:
         if not is_remote(p) and not p.exists():
             raise InputError([Problem("file-not-found", "no such file", path=str(p))])
+        if is_gzip(p) and inner_suffix(p) == ".parquet":
+            raise InputError([Problem("email-format", "a gzip-compressed Parquet file is not read (Parquet is "
+                                      "compressed inside); decompress it first (gunzip)", path=str(p))])
     # An Excel export is read once, here: its header tells its format, its cells go to the engine.
     sheets = {str(p): _excel_log(p) for p in paths if _source_kind(p, "log") == "sheet"}
     formats = [options.format or (_header_format(sheets[str(p)].headers) if str(p) in sheets else
