@@ -606,6 +606,11 @@ def _log_sql(engine, source: str, path: Path, fmt: str = "log", reading: _Readin
     sender = _find(cols, *ALIASES_EMAIL["sender"])
     to = _find(cols, *ALIASES_EMAIL["to"])
     if sender is None or to is None:
+        below = _header_row_below(path)
+        if below is not None:
+            raise InputError([Problem("email-columns", f"the first row is not the header: row {below} holds the sender "
+                                      f"and recipient columns; delete the {below - 1} row{'s' if below > 2 else ''} "
+                                      "above it, so that the header is the first row", path=str(path), row=1)])
         raise InputError([Problem("email-columns", "has no sender and recipient columns (e.g. From and To, or "
                                   "sender and recipient); name them or pass --email-format (format= in Python)",
                                   path=str(path), row=1)])
@@ -718,6 +723,29 @@ READ_COLUMNS["m365-trace"] = READ_COLUMNS["google-workspace"] = READ_COLUMNS["lo
 _EXCEL_HEADERS = [list(words) for words in ALIASES_EMAIL.values()] + [
     ["recipient status", "network message id"], ["primarycollaborator personid", "secondarycollaborator personid"],
     ["primarycollaborator organization", "timeinvestors organization"]]
+
+
+def _header_row_below(path, lines: int = 20) -> int | None:
+    """The row (from 2) of a local CSV log's first ``lines`` that holds a sender and a recipient
+    column, when a title above it (a report name, the date it was run) made the first row no
+    header; None when there is none, or the file is no local CSV. (An Excel export's header row is
+    found wherever it is: :func:`_excel_log`.)"""
+    if is_remote(path) or inner_suffix(path) in (*EXCEL_SUFFIXES, ".parquet") or not Path(path).is_file():
+        return None
+    from .engines import _cells
+
+    try:
+        encoding = header_line(Path(path))[2]
+        with open_export(Path(path), "r", encoding=encoding, errors="replace", newline="") as text:
+            for row, line in enumerate(text, start=1):
+                cells = _cells(line.rstrip("\r\n"))[0]
+                if row > 1 and _find(cells, *ALIASES_EMAIL["sender"]) and _find(cells, *ALIASES_EMAIL["to"]):
+                    return row
+                if row >= lines:
+                    break
+    except (OSError, InputError, ValueError):  # (unreadable here: the plain error stands)
+        return None
+    return None
 
 
 def _enhanced_sql(engine, source: str, path: Path, reading: _Reading | None = None) -> str:
