@@ -143,6 +143,20 @@ def test_mbox_messages_without_a_readable_date_are_left_out_of_a_window(roster, 
     assert res.ties.warnings == res.warnings
 
 
+def test_one_mbox_message_without_a_date_is_warned_of_in_the_singular(roster, tmp_path):
+    """One message of two has no Date header: under --since it is left out, and the warning says
+    "1 email recipient row has", not "1 ... rows have"."""
+    box = tmp_path / "Inbox.mbox"
+    box.write_text("From - Sat Mar 01 09:00:00 2025\nMessage-ID: <m1@x>\nDate: Sat, 01 Mar 2025 09:00:00 +0000\n"
+                   "From: p0@org.dk\nTo: p1@org.dk\n\nbody\n"
+                   "From - Mon Mar 03 10:00:00 2025\nMessage-ID: <m2@x>\nFrom: p0@org.dk\nTo: p2@org.dk\n\nbody\n")
+    res = read_email([box], roster, EmailOptions(since="2025-03-01"))
+    assert weights(res) == {("P0", "P1"): 1} and res.excluded == {"no-time": 1}
+    assert [w.message for w in res.warnings] == [
+        "1 email recipient row has no time (a blank or unreadable time, or no Date header), so it cannot be placed "
+        "in --since and was left out; give it a time, or leave out --since (since= in Python) to keep it"]
+
+
 def test_viva_person_to_person_iso_dates_are_read_for_the_window(tmp_path):
     """MetricDate written as ISO dates: --since 2023-03-01 keeps the two rows of 5 March (strong tie
     scores 0.5 and 0) and leaves out the one of 4 January."""

@@ -1677,9 +1677,13 @@ def _per_export(engine, sources, selects: list[str], rows: int, condition: str) 
 def _undated(engine, sources, selects: list[str], rows: int, window: str) -> list[Problem]:
     """The warnings for the ``rows`` recipient rows left out of a time window for having no time:
     one per export that has them."""
-    return [Problem("no-time", f"{int(n):,} email recipient rows have no time (a blank or unreadable time, or no "
-                    f"Date header), so they cannot be placed in {window} and were left out; give them a time, or "
-                    f"leave out {window} {_in_python(window)} to keep them", path=str(p), severity="warning")
+    def said(n: int) -> str:
+        rows, they, were, them = ("row has", "it", "was", "it") if n == 1 else ("rows have", "they", "were", "them")
+        return (f"{n:,} email recipient {rows} no time (a blank or unreadable time, or no Date header), so {they} "
+                f"cannot be placed in {window} and {were} left out; give {them} a time, or leave out {window} "
+                f"{_in_python(window)} to keep {them}")
+
+    return [Problem("no-time", said(int(n)), path=str(p), severity="warning")
             for p, n in _per_export(engine, sources, selects, rows, "sent_at IS NULL")]
 
 
