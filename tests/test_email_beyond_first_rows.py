@@ -143,6 +143,20 @@ def test_mbox_messages_without_a_readable_date_are_left_out_of_a_window(roster, 
     assert res.ties.warnings == res.warnings
 
 
+def test_one_mbox_message_without_a_date_is_warned_of_in_the_singular(roster, tmp_path):
+    """One message of two has no Date header: under --since it is left out, and the warning says
+    "1 email recipient row has", not "1 ... rows have"."""
+    box = tmp_path / "Inbox.mbox"
+    box.write_text("From - Sat Mar 01 09:00:00 2025\nMessage-ID: <m1@x>\nDate: Sat, 01 Mar 2025 09:00:00 +0000\n"
+                   "From: p0@org.dk\nTo: p1@org.dk\n\nbody\n"
+                   "From - Mon Mar 03 10:00:00 2025\nMessage-ID: <m2@x>\nFrom: p0@org.dk\nTo: p2@org.dk\n\nbody\n")
+    res = read_email([box], roster, EmailOptions(since="2025-03-01"))
+    assert weights(res) == {("P0", "P1"): 1} and res.excluded == {"no-time": 1}
+    assert [w.message for w in res.warnings] == [
+        "1 email recipient row has no time (a blank or unreadable time, or no Date header), so it cannot be placed "
+        "in --since and was left out; give it a time, or leave out --since (since= in Python) to keep it"]
+
+
 def test_viva_person_to_person_iso_dates_are_read_for_the_window(tmp_path):
     """MetricDate written as ISO dates: --since 2023-03-01 keeps the two rows of 5 March (strong tie
     scores 0.5 and 0) and leaves out the one of 4 January."""
@@ -169,6 +183,34 @@ def test_a_day_above_12_makes_the_whole_column_day_first(roster, tmp_path):
     res = read_email([path], roster, EmailOptions(since="2025-03-01", until="2025-04-01"))
     assert weights(res) == {("P0", "P1"): 1, ("P0", "P2"): 1}
     assert res.excluded == {"outside-time-window": 1} and res.warnings == ()
+
+
+@both_engines
+def test_numeric_dates_after_the_first_5000_rows_are_read_in_the_column_order(roster, tmp_path):
+    """5,001 rows P1 -> P2 in January written as 2025-01-01 09:00:00, then two exported in another
+    form: 13/03/2025 (only day/month) makes the column day first, so 01/03/2025 is 1 March: both
+    inside --since 2025-02-01. Before, the order was decided from the first rows alone (none
+    numeric): 13/03/2025 was an unreadable time and 01/03/2025 3 January."""
+    lines = ["From,To,Date,Message ID"] + [f"p1@org.dk,p2@org.dk,2025-01-01 09:00:00,<m{i}>" for i in range(5001)]
+    lines += ["p0@org.dk,p3@org.dk,01/03/2025 10:00,<a>", "p0@org.dk,p4@org.dk,13/03/2025 10:00,<b>"]
+    path = tmp_path / "log.csv"
+    path.write_text("\n".join(lines) + "\n")
+    res = read_email([path], roster, EmailOptions(since="2025-02-01"))
+    assert weights(res) == {("P0", "P3"): 1, ("P0", "P4"): 1}
+    assert res.excluded == {"outside-time-window": 5001} and res.warnings == ()
+
+
+def test_an_ambiguous_numeric_date_after_the_first_5000_rows_is_warned_of(roster, tmp_path):
+    """The same 5,001 January rows, then 01/03/2025 alone: nothing shows its order, so it is read
+    month first (3 January, outside --since 2025-02-01) with the ambiguous-dates warning, which was
+    missing when the first rows alone were looked at."""
+    lines = ["From,To,Date,Message ID"] + [f"p1@org.dk,p2@org.dk,2025-01-01 09:00:00,<m{i}>" for i in range(5001)]
+    lines += ["p0@org.dk,p3@org.dk,01/03/2025 10:00,<a>"]
+    path = tmp_path / "log.csv"
+    path.write_text("\n".join(lines) + "\n")
+    res = read_email([path], roster, EmailOptions(since="2025-02-01"))
+    assert weights(res) == {}
+    assert [(w.code, w.column) for w in res.warnings] == [("ambiguous-dates", "Date")]
 
 
 def test_danish_dates_with_dashes_are_read_day_first(roster, tmp_path):

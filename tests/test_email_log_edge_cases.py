@@ -1,6 +1,7 @@
 """Edge cases of the message logs analysts hand `ona email`: a log saved as
 UTF-16 without a byte-order mark (plain and gzip), an Excel log whose address cells hold Excel
-errors (#N/A, #REF!, #VALUE!), and a CSV log whose header row is wider than 64 KB. Every expected
+errors (#N/A, #REF!, #VALUE!), a CSV log whose header row is wider than 64 KB, and one with a
+row longer than 2 MB (an all-staff message with its recipients in one cell). Every expected
 tie table is the one the same log gives as plain UTF-8, or is worked out by hand from the rows
 written in the test; every unreadable file is one error line with its code and place (exit 2)."""
 from __future__ import annotations
@@ -96,3 +97,56 @@ def test_a_header_longer_than_the_limit_is_one_error_with_its_code(runner, roste
     assert res.stderr.splitlines() == [
         "Error: wide.csv, row 1: the header row is longer than 0.0625 MB (or the file has no line breaks); check "
         "that this is a CSV export with one header row [header-too-long]"]
+
+
+# --- 4. A line longer than DuckDB's default (2 MB) ----------------------------------------------
+
+def long_line_log(path, recipients: int):
+    """P0 -> P1, then one all-staff message from P0 whose To cell lists ``recipients`` outside
+    addresses (about 16 bytes each) and P2: one line of about 16 x ``recipients`` bytes."""
+    staff = ";".join(f"u{i}@staff.dk" for i in range(recipients))
+    path.write_text(f"From,To,Date,Message ID\np0@org.dk,p1@org.dk,2025-03-01 09:00:00,<a>\n"
+                    f'p0@org.dk,"{staff};p2@org.dk",2025-03-01 10:00:00,<all>\n')
+    return path
+
+
+def test_a_row_longer_than_2_mb_is_read(roster_csv, tmp_path):
+    """An all-staff message to 200,001 people in one cell, a 3 MB line: a broadcast (more than 25
+    recipients), left out by its 200,001 recipient rows; P0 -> P1 stays. It was refused as bad-csv
+    ("check its quotes, delimiter and encoding"), DuckDB's line limit being 2 MB."""
+    assert long_line_log(tmp_path / "log.csv", 200_000).stat().st_size > 3_000_000
+    res = read_email([tmp_path / "log.csv"], ona.read_roster(roster_csv), EmailOptions())
+    assert weights(res) == {("P0", "P1"): 1}
+    assert res.excluded == {"broadcast": 200_001}
+
+
+def test_a_row_longer_than_the_limit_is_one_error_with_its_code(runner, roster_csv, tmp_path, monkeypatch):
+    """A line longer than the line limit (here set to 1 MB, to keep the file small): one error
+    naming the file and row, with the two causes and their fix; exit 2, no table."""
+    from ona.ingest import engines
+
+    monkeypatch.setattr(engines, "MAX_HEADER_BYTES", 2**20)
+    long_line_log(tmp_path / "log.csv", 100_000)
+    res, ties = email(runner, tmp_path, tmp_path / "log.csv", "--roster", roster_csv)
+    assert res.exit_code == 2 and ties is None
+    assert res.stderr.splitlines() == [
+        "Error: log.csv, row 3: the row is longer than 1 MB, or a quote in it is never closed (a \" with no "
+        "closing \") so the rows after it run together; close the quote, or export the log with one row per "
+        "recipient [line-too-long]"]
+
+
+# --- 5. A gzip-compressed Parquet log ------------------------------------------------------------
+
+def test_a_gzip_compressed_parquet_log_is_one_error_saying_to_decompress_it(runner, roster_csv, tmp_path):
+    """log.parquet.gz (a Parquet log gzipped for mailing): one error saying to decompress it, exit
+    2, no table. It was told to "export it as CSV (UTF-8 or UTF-16), Parquet or JSON lines", though
+    it is Parquet."""
+    import pandas as pd
+
+    pd.DataFrame({"From": ["p0@org.dk"], "To": ["p1@org.dk"]}).to_parquet(tmp_path / "log.parquet")
+    (tmp_path / "log.parquet.gz").write_bytes(gzip.compress((tmp_path / "log.parquet").read_bytes()))
+    res, ties = email(runner, tmp_path, tmp_path / "log.parquet.gz", "--roster", roster_csv)
+    assert res.exit_code == 2 and ties is None
+    assert res.stderr.splitlines() == [
+        "Error: log.parquet.gz: a gzip-compressed Parquet file is not read (Parquet is compressed inside); "
+        "decompress it first (gunzip) [email-format]"]

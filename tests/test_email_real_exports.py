@@ -124,6 +124,19 @@ def test_an_unterminated_quote_is_named_by_its_row(tmp_path, runner, roster):
     assert ANNA not in result.stderr and "Møde" not in result.stderr
 
 
+def test_a_log_with_title_rows_above_its_header_is_told_which_row_is_the_header(tmp_path, runner, roster):
+    """A report saved with its title, the date it was run and a blank line above the header (row 4):
+    one error saying that row 4 is the header and to delete the 3 rows above it. It was "has no
+    sender and recipient columns ... name them", though the log names them."""
+    log = write_text(tmp_path / "report.csv", "Message trace report\nGenerated 2025-03-31\n\n"
+                     f"Date (UTC),Sender,Recipient,Subject,Status\n3/1/2025 10:00:00 AM,{ANNA},{BO},Møde,Delivered\n")
+    out = tmp_path / "ties.csv"
+    result = run_email(runner, roster, log, "--out", out)
+    assert_one_error(result, f"Error: {log.name}, row 1: the first row is not the header: row 4 holds the sender and "
+                     "recipient columns; delete the 3 rows above it, so that the header is the first row "
+                     "[email-columns]", out)
+
+
 def test_every_row_of_the_wrong_width_is_named_in_the_one_error(tmp_path, runner, roster):
     """Rows 3, 5 and 6 have a cell too many or too few (the engine stops at the first): the error
     names all three, and no address from them."""

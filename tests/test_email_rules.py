@@ -99,6 +99,20 @@ def test_every_numeric_offset_is_converted_and_a_zone_name_is_refused(roster, tm
     assert res.excluded["outside-time-window"] == 3
 
 
+def test_an_offset_after_a_space_is_converted(roster, tmp_path):
+    """Exports that write the offset after a space: 00:30 at " +0100", " +01:00" and " +01" is 23:30
+    on 31 March in UTC (inside March); 21:00 at " -0500" is 02:00 on 1 April (outside)."""
+    path = tmp_path / "log.csv"
+    path.write_text("From,To,Date,Message ID\n"
+                    "p0@org.dk,p1@org.dk,2025-04-01 00:30:00 +0100,m1\n"
+                    "p0@org.dk,p2@org.dk,2025-04-01T00:30:00 +01:00,m2\n"
+                    "p0@org.dk,p3@org.dk,2025-04-01 00:30:00 +01,m3\n"
+                    "p0@org.dk,p4@org.dk,2025-03-31 21:00:00 -0500,m4\n")
+    res = read_email([path], roster, EmailOptions(since="2025-03-01", until="2025-04-01"))
+    assert weights(res) == {("P0", "P1"): 1, ("P0", "P2"): 1, ("P0", "P3"): 1}
+    assert res.excluded == {"outside-time-window": 1}
+
+
 def test_a_time_with_a_zone_name_is_refused_with_its_row(runner, roster, tmp_path):
     """CET is +1 or +2 by the season: refused at its row and column, never read as UTC; UTC and a
     US time with PM are read."""
@@ -114,6 +128,33 @@ def test_a_time_with_a_zone_name_is_refused_with_its_row(runner, roster, tmp_pat
     assert res.stderr.splitlines() == [
         "Error: log.csv, row 3, column 'Date': is not a date and time ona can read; write ISO 8601 "
         "(2024-03-01T09:30:00) or m/d/Y H:M:S [bad-timestamp]"]
+
+
+@pytest.fixture()
+def copenhagen_clock(monkeypatch):
+    """The machine's local time zone is Copenhagen's (UTC+1 in March), as on a Danish analyst's PC."""
+    import time
+
+    monkeypatch.setenv("TZ", "Europe/Copenhagen")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+def test_mbox_dates_are_read_as_utc_whatever_the_machine_time_zone(roster, tmp_path, copenhagen_clock):
+    """Five messages dated 1 March 2025 00:30, on a machine in Copenhagen, with --since 2025-03-01:
+    with no zone and with -0000 (RFC 5322: zone unknown) the time is UTC, 00:30 on 1 March (inside,
+    as on a machine in UTC; read in local time it was 23:30 on 28 February, outside); +0100 is 23:30
+    on 28 February (outside); GMT is inside; CET (+1 or +2 by the season) is no time (no-time)."""
+    box = tmp_path / "Inbox.mbox"
+    box.write_text("".join(
+        f"From - Sat Mar 01 00:30:00 2025\nMessage-ID: <m{i}@x>\nDate: Sat, 1 Mar 2025 00:30:00{zone}\n"
+        f"From: p0@org.dk\nTo: p{i}@org.dk\n\nbody\n"
+        for i, zone in enumerate(["", " -0000", " +0100 (CET)", " GMT", " CET"], start=1)))
+    res = read_email([box], roster, EmailOptions(since="2025-03-01"))
+    assert weights(res) == {("P0", "P1"): 1, ("P0", "P2"): 1, ("P0", "P4"): 1}
+    assert res.excluded == {"outside-time-window": 1, "no-time": 1}
 
 
 def test_group_to_group_data_merges_small_units_and_refuses_rules_for_people(tmp_path, runner):

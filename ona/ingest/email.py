@@ -21,7 +21,7 @@ import re
 import tempfile
 from dataclasses import dataclass, field, replace
 from typing import NamedTuple
-from datetime import timezone
+from datetime import datetime, timezone
 from email.header import decode_header, make_header
 from email.parser import BytesHeaderParser
 from email.utils import getaddresses, parsedate_to_datetime
@@ -323,6 +323,11 @@ def _duckdb_problem(exc: Exception, path: Path) -> Problem:
         also = f" (also row{'s' if len(others) > 1 else ''} {', '.join(map(str, others))})" if others else ""
         return Problem("bad-row", f"the row has {columns.group(2)} cells but the header has {columns.group(1)}; "
                        f"fix the row or the delimiter{also}", path=str(path), row=row)
+    longest = re.search(r"Maximum line size of (\d+) bytes", text)
+    if longest:
+        return Problem("line-too-long", f"the row is longer than {int(longest.group(1)) / 2**20:g} MB, or a quote in it "
+                       "is never closed (a \" with no closing \") so the rows after it run together; close the quote, "
+                       "or export the log with one row per recipient", path=str(path), row=row)
     if "unterminated quote" in text:
         return Problem("unterminated-quote", "a quoted cell is never closed (a \" with no closing \"); close the "
                        "quote or export the file again", path=str(path), row=row)
@@ -428,8 +433,10 @@ def _time_sql(col: str, day_first: bool = False) -> str:
     zoned = (f"({x} LIKE '%Z' OR {x} LIKE '%UTC' OR {x} LIKE '%GMT' "
              f"OR regexp_matches({x}, ':[0-9][0-9]([.][0-9]+)? ?[+-][0-9][0-9](:?[0-9][0-9])?$'))")
     named = f"(regexp_matches({x}, '[0-9] ?[A-Za-z][A-Za-z/_+-]*$') AND NOT regexp_matches({x}, '[0-9] ?[AaPp][Mm]$'))"
+    # (An offset after a space, "00:30:00 +0100", is cast without the space: the engines refuse it.)
+    offset = f"replace(replace({x}, ' +', '+'), ' -', '-')"
     return (f"CASE WHEN {v} LIKE '____-__-__ __:__:__' THEN TRY_CAST({v} AS TIMESTAMP) ELSE "
-            f"coalesce(CASE WHEN {zoned} THEN TRY_CAST(TRY_CAST({x} AS TIMESTAMPTZ) AS TIMESTAMP) "
+            f"coalesce(CASE WHEN {zoned} THEN TRY_CAST(TRY_CAST({offset} AS TIMESTAMPTZ) AS TIMESTAMP) "
             f"WHEN {named} THEN NULL::TIMESTAMP "
             f"ELSE TRY_CAST({x} AS TIMESTAMP) END, CASE WHEN NOT {named} THEN TRY_STRPTIME({x}, [{formats}]) END) END")
 
@@ -468,6 +475,16 @@ def _row_checks(sender: str | None, when: str | None, parsed: str | None = None,
         checks.append(("blank-sender", _blank_sql(_ident(sender)), sender,
                        "the sender is blank; every message needs one"))
     return checks
+
+
+def _numeric_date_marker(when: str) -> tuple[str, str, str, str]:
+    """The row check (as :func:`_row_checks` gives them) that marks a numeric date (1/3/2025) in a
+    time column whose first rows held none (``numeric-date``), so no order was decided for it:
+    :func:`_aggregate` then reads the exports again, deciding from the whole columns. The cheap
+    test passes over the common form, ``YYYY-MM-DD HH:MM:SS``."""
+    v = f"CAST({_ident(when)} AS VARCHAR)"
+    return ("numeric-date", f"(CASE WHEN {v} LIKE '____-__-__ __:__:__' THEN false "
+                            f"ELSE coalesce(regexp_matches({v}, {_q(_NUMERIC_DATE)}), false) END)", when, "")
 
 
 #: Reasons that mark malformed rows in the one aggregation pass; found rows stop the run.
@@ -589,6 +606,11 @@ def _log_sql(engine, source: str, path: Path, fmt: str = "log", reading: _Readin
     sender = _find(cols, *ALIASES_EMAIL["sender"])
     to = _find(cols, *ALIASES_EMAIL["to"])
     if sender is None or to is None:
+        below = _header_row_below(path)
+        if below is not None:
+            raise InputError([Problem("email-columns", f"the first row is not the header: row {below} holds the sender "
+                                      f"and recipient columns; delete the {below - 1} row{'s' if below > 2 else ''} "
+                                      "above it, so that the header is the first row", path=str(path), row=1)])
         raise InputError([Problem("email-columns", "has no sender and recipient columns (e.g. From and To, or "
                                   "sender and recipient); name them or pass --email-format (format= in Python)",
                                   path=str(path), row=1)])
@@ -624,6 +646,8 @@ def _log_sql(engine, source: str, path: Path, fmt: str = "log", reading: _Readin
     time_sql = "ona_sent_at" if when else "NULL::TIMESTAMP"
     found = _row_checks(sender if fmt == "log" else None, when, "ona_sent_at" if when else None,
                         date_order=reading.date_order)
+    if when and not numeric_dates and not reading.date_order and not reading.whole_columns:
+        found = [_numeric_date_marker(when), *found]
     if found:
         reading.checks.append((source, path, _row_checks(sender if fmt == "log" else None, when,
                                                          day_first=day_first, date_order=reading.date_order), 2))
@@ -701,6 +725,29 @@ _EXCEL_HEADERS = [list(words) for words in ALIASES_EMAIL.values()] + [
     ["primarycollaborator organization", "timeinvestors organization"]]
 
 
+def _header_row_below(path, lines: int = 20) -> int | None:
+    """The row (from 2) of a local CSV log's first ``lines`` that holds a sender and a recipient
+    column, when a title above it (a report name, the date it was run) made the first row no
+    header; None when there is none, or the file is no local CSV. (An Excel export's header row is
+    found wherever it is: :func:`_excel_log`.)"""
+    if is_remote(path) or inner_suffix(path) in (*EXCEL_SUFFIXES, ".parquet") or not Path(path).is_file():
+        return None
+    from .engines import _cells
+
+    try:
+        encoding = header_line(Path(path))[2]
+        with open_export(Path(path), "r", encoding=encoding, errors="replace", newline="") as text:
+            for row, line in enumerate(text, start=1):
+                cells = _cells(line.rstrip("\r\n"))[0]
+                if row > 1 and _find(cells, *ALIASES_EMAIL["sender"]) and _find(cells, *ALIASES_EMAIL["to"]):
+                    return row
+                if row >= lines:
+                    break
+    except (OSError, InputError, ValueError):  # (unreadable here: the plain error stands)
+        return None
+    return None
+
+
 def _enhanced_sql(engine, source: str, path: Path, reading: _Reading | None = None) -> str:
     """Recipient rows of a Microsoft 365 enhanced message trace: one row per message, its recipients
     and their delivery events in ``recipient_status`` (``address##events;...``)."""
@@ -740,6 +787,26 @@ def _decode(value) -> str:
         return str(value)
 
 
+def _mbox_time(header) -> datetime | None:
+    """An mbox ``Date:`` header as a UTC time without zone, as a log's time is read: a numeric
+    offset (and the zones RFC 5322 names: UT, GMT, EST ...) is converted; a time with no zone, or
+    with ``-0000`` (RFC 5322: the zone is unknown), is UTC, on whatever machine ona runs; a zone
+    name RFC 5322 does not define (``CET``: +1 or +2 by the season) makes the time unreadable
+    (None), as does a header that is no date."""
+    if not header:
+        return None
+    try:
+        sent = parsedate_to_datetime(str(header))
+    except (TypeError, ValueError, IndexError):
+        return None
+    if sent.tzinfo is None:  # no zone, -0000, or a zone name Python does not know
+        written = re.sub(r"\([^)]*\)", " ", str(header)).strip()  # (without comments: "+0100 (CET)")
+        if re.search(r"[A-Za-z]$", written):
+            return None
+        return sent
+    return sent.astimezone(tz=timezone.utc).replace(tzinfo=None)
+
+
 def _mbox_frame(path: Path, skip: dict[str, int]) -> pd.DataFrame:
     """Header fields of every message of an mbox archive; bodies and subjects are never kept."""
     parser = BytesHeaderParser()
@@ -754,11 +821,7 @@ def _mbox_frame(path: Path, skip: dict[str, int]) -> pd.DataFrame:
             continue
         sender = getaddresses([_decode(message.get("From"))])
         msg_id = (message.get("Message-ID") or f"{path.name}#{number}").strip()
-        when = message.get("Date")
-        try:
-            sent = parsedate_to_datetime(when).astimezone(tz=timezone.utc).replace(tzinfo=None) if when else None
-        except (TypeError, ValueError, IndexError):
-            sent = None
+        sent = _mbox_time(message.get("Date"))
         for kind, header in (("to", "To"), ("cc", "Cc")):
             for _, address in getaddresses([_decode(v) for v in message.get_all(header, [])]):
                 rows.append((msg_id, sender[0][1] if sender else "", address, kind, sent, None, 1.0))
@@ -778,11 +841,11 @@ _NORMALISE = """CASE WHEN contains({x}, '<') OR contains({x}, '"') OR contains({
 #: Reasons a recipient row gets before its addresses are normalised, by their number in ``grouped``:
 #: the malformed-row markers of the readers (``ona:<code>``) first, then delivery and time window
 #: (``no-time``: a time window is asked and the row has no time, so it cannot be placed in it).
-ROW_REASONS = (*MALFORMED, "draft", "zero-score", "no-score", "not-delivered", "no-time", "outside-time-window")
+ROW_REASONS = (*MALFORMED, "numeric-date", "draft", "zero-score", "no-score", "not-delivered", "no-time", "outside-time-window")
 #: Every reason a recipient row gets in the rules of a message, with its number (from 1): the
 #: ROW_REASONS, then the two that need normalised addresses; the markers take precedence.
 _REASON_NUMBER = {code: k for k, code in enumerate((*ROW_REASONS, "blank-address", "self-mail"), 1)}
-_MARKERS = (*MALFORMED, "draft", "zero-score", "no-score")
+_MARKERS = (*MALFORMED, "numeric-date", "draft", "zero-score", "no-score")
 
 
 def grouped_rules(options: EmailOptions, salt: int = 0, scored: bool = False) -> str:
@@ -1273,6 +1336,9 @@ def read_email(paths, roster: Roster | None, options: EmailOptions | None = None
     for p in paths:
         if not is_remote(p) and not p.exists():
             raise InputError([Problem("file-not-found", "no such file", path=str(p))])
+        if is_gzip(p) and inner_suffix(p) == ".parquet":
+            raise InputError([Problem("email-format", "a gzip-compressed Parquet file is not read (Parquet is "
+                                      "compressed inside); decompress it first (gunzip)", path=str(p))])
     # An Excel export is read once, here: its header tells its format, its cells go to the engine.
     sheets = {str(p): _excel_log(p) for p in paths if _source_kind(p, "log") == "sheet"}
     formats = [options.format or (_header_format(sheets[str(p)].headers) if str(p) in sheets else
@@ -1494,29 +1560,36 @@ def _aggregate(engine, paths, formats, roster, options, excluded, progress, shee
     progress.advance("aggregating")
     try:
         scored = "viva-p2p" in formats  # tie scores instead of 1 per message
-        sql = _group(engine, options, automated, scored)
-        # A reader that judged its recipient cells by their first rows is checked against every
-        # recipient as written (a few thousand addresses): a list or a display name it missed is
-        # there. Only then are the exports read again, with the whole columns deciding.
-        if reading.assumed_single or reading.assumed_plain:
-            lists, display_names = engine.rows(RECIPIENT_LAYOUT)[0]
-            if (lists and reading.assumed_single) or (display_names and reading.assumed_plain):
-                engine.release("addresses")
-                reading = _Reading(window=window, date_order=options.date_order, whole_columns=True)
-                selects = _recipient_rows(engine, sources, reading, sheets)
-                sql = _group(engine, options, automated, scored)
-        engine.store("identities", sql.identities)
-        # A node written more than one way may be named twice in one message: its recipients are
-        # then grouped again by node (the ``merged`` statements); otherwise summed by hash.
-        engine.store("shared", SHARED_NODES)
-        merged = engine.rows("SELECT count(*) > 0 FROM shared")[0][0]
-        engine.store("pairs", aggregation_sql(options, automated, merged=bool(merged), scored=scored).pairs)
-        engine.store("messages_read", MESSAGES_READ)  # read by _tie_result, for the summary
-        engine.release("grouped")
-        engine.release("shared")
-        one_address_a_node = engine.rows("SELECT count(*) = count(DISTINCT k) FROM identities")[0][0]
-        sql = aggregation_sql(options, automated, one_address_a_node=bool(one_address_a_node))
-        reasons = engine.frame(sql.reasons)
+        while True:
+            sql = _group(engine, options, automated, scored)
+            # A reader that judged its recipient cells by their first rows is checked against every
+            # recipient as written (a few thousand addresses): a list or a display name it missed is
+            # there. Only then are the exports read again, with the whole columns deciding.
+            if reading.assumed_single or reading.assumed_plain:
+                lists, display_names = engine.rows(RECIPIENT_LAYOUT)[0]
+                if (lists and reading.assumed_single) or (display_names and reading.assumed_plain):
+                    engine.release("addresses")
+                    reading = _Reading(window=window, date_order=options.date_order, whole_columns=True)
+                    selects = _recipient_rows(engine, sources, reading, sheets)
+                    sql = _group(engine, options, automated, scored)
+            engine.store("identities", sql.identities)
+            # A node written more than one way may be named twice in one message: its recipients are
+            # then grouped again by node (the ``merged`` statements); otherwise summed by hash.
+            engine.store("shared", SHARED_NODES)
+            merged = engine.rows("SELECT count(*) > 0 FROM shared")[0][0]
+            engine.store("pairs", aggregation_sql(options, automated, merged=bool(merged), scored=scored).pairs)
+            engine.store("messages_read", MESSAGES_READ)  # read by _tie_result, for the summary
+            engine.release("grouped")
+            engine.release("shared")
+            one_address_a_node = engine.rows("SELECT count(*) = count(DISTINCT k) FROM identities")[0][0]
+            sql = aggregation_sql(options, automated, one_address_a_node=bool(one_address_a_node))
+            reasons = engine.frame(sql.reasons)
+            # A numeric date after the first rows of a column whose first rows had none was read in
+            # no order decided for it: the exports are read again, the whole columns deciding.
+            if reading.whole_columns or not (reasons["reason"] == "numeric-date").any():
+                break
+            reading = _Reading(window=window, date_order=options.date_order, whole_columns=True)
+            selects = _recipient_rows(engine, sources, reading, sheets)
         if reasons["reason"].isin(MALFORMED).any():
             problems = [_in_sheet(p, sheets.get(str(path))) for source, path, found, first in reading.checks
                         for p in _malformed_rows(engine, source, path, found, first)]
@@ -1604,9 +1677,13 @@ def _per_export(engine, sources, selects: list[str], rows: int, condition: str) 
 def _undated(engine, sources, selects: list[str], rows: int, window: str) -> list[Problem]:
     """The warnings for the ``rows`` recipient rows left out of a time window for having no time:
     one per export that has them."""
-    return [Problem("no-time", f"{int(n):,} email recipient rows have no time (a blank or unreadable time, or no "
-                    f"Date header), so they cannot be placed in {window} and were left out; give them a time, or "
-                    f"leave out {window} {_in_python(window)} to keep them", path=str(p), severity="warning")
+    def said(n: int) -> str:
+        rows, they, were, them = ("row has", "it", "was", "it") if n == 1 else ("rows have", "they", "were", "them")
+        return (f"{n:,} email recipient {rows} no time (a blank or unreadable time, or no Date header), so {they} "
+                f"cannot be placed in {window} and {were} left out; give {them} a time, or leave out {window} "
+                f"{_in_python(window)} to keep {them}")
+
+    return [Problem("no-time", said(int(n)), path=str(p), severity="warning")
             for p, n in _per_export(engine, sources, selects, rows, "sent_at IS NULL")]
 
 

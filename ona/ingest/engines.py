@@ -130,7 +130,9 @@ def open_export(path: Path, mode: str = "rb", **text):
     return open(path, mode, **text)
 
 
-#: The longest header row read (bytes, decompressed): a longer first line is ``header-too-long``.
+#: The longest header row read (bytes, decompressed): a longer first line is ``header-too-long``;
+#: and the longest line of a CSV export DuckDB reads (its default, 2 MB, is a message to 100,000
+#: people in one cell): a longer one is ``line-too-long``.
 MAX_HEADER_BYTES = 16 * 2**20
 
 
@@ -319,7 +321,7 @@ class DuckDBEngine:
         columns = "{" + ", ".join(f"{_q(n)}: 'VARCHAR'" for n in _column_names(names)) + "}"
         return (f"read_csv({_q(str(path))}, columns = {columns}, header = true, auto_detect = false, "
                 f"delim = {_q(delimiter)}, quote = '\"', escape = '\"', strict_mode = true, null_padding = false, "
-                "ignore_errors = false)")
+                f"ignore_errors = false, max_line_size = {MAX_HEADER_BYTES})")
 
     def columns(self, relation: str) -> list[str]:
         return [row[0] for row in self.con.execute(f"DESCRIBE SELECT * FROM {relation}").fetchall()]
