@@ -91,6 +91,27 @@ def write_xlsx(path: Path, rows: list[list], sheet: str = "Sheet1", formulas: bo
     return path
 
 
+def write_workbook(path, sheets: dict[str, list[list]], merged: dict[str, list[str]] | None = None,
+                   hidden: tuple[str, ...] = ()):
+    """One sheet per entry of ``sheets`` (rows of values, None for an empty cell), in that order;
+    ``merged`` cell ranges per sheet ("A1:A2"); the sheets named in ``hidden`` hidden."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    for name, rows in sheets.items():
+        ws = wb.create_sheet(name)
+        for row in rows:
+            ws.append(row)
+        for cells in (merged or {}).get(name, []):
+            ws.merge_cells(cells)
+        if name in hidden:
+            ws.sheet_state = "hidden"
+    wb.active = next(i for i, name in enumerate(sheets) if name not in hidden)
+    wb.save(path)
+    return path
+
+
 @pytest.fixture(scope="session")
 def browser():
     """Headless Debian chromium through playwright. Fails (does not skip) when chromium is missing:

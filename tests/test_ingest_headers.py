@@ -8,35 +8,17 @@ import codecs
 
 import pandas as pd
 import pytest
-from openpyxl import Workbook
 
 import ona
 from ona.errors import InputError
 from ona.ingest import _tables
 from ona.ingest._tables import read_table
 
+from conftest import write_workbook
+
 PEOPLE = [["1001", "Mette Hansen", "Økonomi", "Løn", "mh@k.dk"],
           ["1002", "Per Jensen", "Økonomi", "Bogholderi", "pj@k.dk"],
           ["1003", "Anna Berg", "Beskæftigelse", "Jobcenter", "ab@k.dk"]]
-
-
-def write_workbook(path, sheets: dict[str, list[list]], merged: dict[str, list[str]] | None = None,
-                   hidden: tuple[str, ...] = ()):
-    """One sheet per entry of ``sheets`` (rows of values, None for an empty cell), in that order;
-    ``merged`` cell ranges per sheet ("A1:A2"); the sheets named in ``hidden`` hidden."""
-    wb = Workbook()
-    wb.remove(wb.active)
-    for name, rows in sheets.items():
-        ws = wb.create_sheet(name)
-        for row in rows:
-            ws.append(row)
-        for cells in (merged or {}).get(name, []):
-            ws.merge_cells(cells)
-        if name in hidden:
-            ws.sheet_state = "hidden"
-    wb.active = next(i for i, name in enumerate(sheets) if name not in hidden)
-    wb.save(path)
-    return path
 
 
 def two_level_roster(path, people=PEOPLE):

@@ -9,7 +9,7 @@ import pytest
 import ona
 from ona.cli import cli
 
-from conftest import DATA, write_xlsx
+from conftest import DATA, write_workbook, write_xlsx
 
 ROSTER = DATA / "analyze" / "roster.csv"
 INGEST = DATA / "ingest"
@@ -251,27 +251,13 @@ def test_a_workbook_with_one_sheet_per_question_is_read_as_layers(roster, tmp_pa
     assert "has no layer 'Trust'; its layers are: 'Samarbejde', 'Sparring' [unknown-layer]" in res.stdout
 
 
-def write_sheets(path, sheets: dict[str, list[list]]):
-    """A workbook of one sheet per entry of ``sheets`` (title: rows), in that order."""
-    from openpyxl import Workbook
-
-    wb = Workbook()
-    wb.remove(wb.active)
-    for title, rows in sheets.items():
-        ws = wb.create_sheet(title)
-        for row in rows:
-            ws.append(row)
-    wb.save(path)
-    return path
-
-
 def test_a_workbook_with_one_sheet_per_respondent_is_read_as_their_answers(roster, tmp_path, runner):
     """Each respondent's answers on a sheet named after them, by name, id or email, listing the
     colleagues and how often, with no respondent column; one sheet has its own Respondent column,
     one was never filled in, and the first tab holds the instructions. Each sheet is its person's
     ties, all one layer (not a layer per person), where a pair given on two sheets keeps its largest
     weight, as within a sheet; the unfilled sheet's person did not answer."""
-    path = write_sheets(tmp_path / "svar.xlsx", {
+    path = write_workbook(tmp_path / "svar.xlsx", {
         "Vejledning": [["Skriv en kollega per række"]],
         "Åse Ødegård": [["Colleague", "Frequency"], ["Björn Lindström", 3], ["b1", 2]],
         "a2": [["Colleague", "Frequency"], ["Åse Ødegård", 1]],
@@ -301,7 +287,7 @@ def test_the_problems_of_a_sheet_per_respondent_workbook_name_sheets_by_position
     name (a person's); --json gives the position as sheet_number. A hidden sheet is no tab."""
     from openpyxl import load_workbook
 
-    path = write_sheets(tmp_path / "svar.xlsx", {
+    path = write_workbook(tmp_path / "svar.xlsx", {
         "Åse Ødegård": [["Colleague", "Frequency"], ["a2", 3], ["Björn Lindqvist", 2]],
         "Skjult": [["Colleague", "Frequency"], ["a1", 1]],
         "Björn Lindström": [["Colleague", "Frequency"], ["a1", 1]],
@@ -335,7 +321,7 @@ def test_respondents_sheets_without_a_header_row_are_read_from_their_first_row(r
     """The respondents typed their colleagues and how often from the first row, with no header:
     every row is an answer, a sheet of one row too, with a no-header-row warning per sheet; a sheet
     so typed under a misspelt name is a sheet of no one holding answers."""
-    path = write_sheets(tmp_path / "svar.xlsx", {
+    path = write_workbook(tmp_path / "svar.xlsx", {
         "Åse Ødegård": [["Björn Lindström", 3], ["b1", 2]],
         "a2": [["Åse Ødegård", 1]],
         "Anna Öberg": [["a2"]]})
@@ -345,7 +331,7 @@ def test_respondents_sheets_without_a_header_row_are_read_from_their_first_row(r
     assert [(w.code, w.sheet_number, w.row) for w in ties.warnings] == [
         ("sheets-as-respondents", None, None), ("no-header-row", 1, 1), ("no-header-row", 2, 1),
         ("no-header-row", 3, 1)]
-    misspelt = write_sheets(tmp_path / "stavet.xlsx", {
+    misspelt = write_workbook(tmp_path / "stavet.xlsx", {
         "Åse Ødegård": [["a2", 3]], "a2": [["a1", 1]], "Ana Öberg": [["a2", 4]]})
     with pytest.raises(ona.InputError) as caught:
         ona.read_ties(misspelt, roster)
@@ -358,13 +344,13 @@ def test_question_sheets_numbered_like_the_roster_ids_stay_layers(tmp_path):
     are the answers of persons 1, 2 and 3."""
     roster = ona.read_roster(write_xlsx(tmp_path / "roster.xlsx", [["Id", "Department"], ["1", "A"], ["2", "A"],
                                                                    ["3", "B"]]))
-    questions = write_sheets(tmp_path / "questions.xlsx", {
+    questions = write_workbook(tmp_path / "questions.xlsx", {
         "1": [["Source", "Target", "Weight"], ["1", "2", 3], ["3", "1", 1]],
         "2": [["Source", "Target", "Weight"], ["2", "3", 2]]})
     ties = ona.read_ties(questions, roster)
     assert ties.layers == ("1", "2")
     assert [w.code for w in ties.warnings] == ["sheets-as-layers"]
-    answers = write_sheets(tmp_path / "answers.xlsx", {
+    answers = write_workbook(tmp_path / "answers.xlsx", {
         "1": [["Colleague", "Frequency"], ["2", 3]], "2": [["Colleague", "Frequency"], ["3", 2]],
         "3": [["Colleague", "Frequency"], ["1", 1]]})
     ties = ona.read_ties(answers, roster)
@@ -381,7 +367,7 @@ def test_a_workbook_of_many_respondents_sheets_is_opened_a_few_times_not_once_pe
 
     people = [[f"e{i:03}", f"Person Number{i}", "A" if i < 30 else "B"] for i in range(60)]
     roster = ona.read_roster(write_xlsx(tmp_path / "roster.xlsx", [["Id", "Name", "Department"], *people]))
-    path = write_sheets(tmp_path / "answers.xlsx", {
+    path = write_workbook(tmp_path / "answers.xlsx", {
         name: [["Colleague", "Frequency"], [people[(i + 1) % 60][1], 2]] for i, (_, name, _) in enumerate(people)})
     opened = {"checked": 0, "zip": 0}
     check_zip, real_zip = _tables._check_zip, zipfile.ZipFile
