@@ -542,7 +542,7 @@ def validate(by, as_json, every, **opts):
                         "unit_column": opts["unit_column"], "header_row": opts["roster_header_row"],
                         **_text_format(opts, "roster")},
         ties_options=_tie_reading(opts),
-        layer=opts["layer"], combine=opts["combine"], by=by)
+        layer=opts["layer"], combine=opts["combine"], by=by, tie_rule=opts["tie_rule"])
     if as_json:
         click.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=1))
     else:

@@ -99,6 +99,12 @@ def analyze(roster: Roster, ties: TieTable | None = None, *, email_paths=(), ema
         roster, ties = email.roster, email.ties
     elif ties is None:
         ties = TieTable.empty()
+    elif tie_rule == "reported":  # (a co-work list of one row per pair, read as one-way ties: say so)
+        from dataclasses import replace
+
+        from .ingest.ties import one_row_per_pair
+
+        ties = replace(ties, warnings=(*ties.warnings, *one_row_per_pair(ties)))
     responses = None
     if ratings_path:  # read against the roster as given, before any pseudonyms
         from .ingest.ratings import read_ratings, read_scale

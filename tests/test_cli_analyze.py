@@ -278,3 +278,45 @@ def test_an_email_report_states_the_rules_it_used(runner, tmp_path):
     assert (rules["weight"], rules["cc_weight"], rules["since"], rules["exclude"]) == ("split", 0.5, "2020-01-01",
                                                                                        "1 pattern")
     assert "all-staff" not in (tmp_path / "r" / "metrics.json").read_text("utf-8")
+
+
+def test_a_co_work_list_of_one_row_per_pair_is_said_to_look_undirected(runner, tmp_path):
+    """Lazega's law firm: the co-work relation is undirected, exported as one row per pair with the
+    lower id first (378 pairs). Read as reported, each is a one-way tie (reciprocity 0, brokerage of
+    a one-way network), silently. ona now warns and names --tie-rule union; the directed advice
+    relation (892 ties, many both ways) gets no such warning, nor does co-work read with union."""
+    from conftest import SHARED_DATA
+
+    law = SHARED_DATA / "lazega-lawfirm"
+    said = ("Warning: edges_cowork.csv: each of its 378 ties is listed once, every one with its first person's id "
+            "before the second's, and no pair both ways: the ties look undirected (one row per pair, as co-work lists "
+            "are written), but are read as one-way ties; if the question asks who works together, pass --tie-rule "
+            "union (tie_rule='union' in Python) to count each both ways [one-row-per-pair]")
+    for command in (["analyze", "--out", str(tmp_path / "report"), "--permutations", "0"], ["validate"]):
+        for relation, rule, warned in (("cowork", "reported", True), ("advice", "reported", False),
+                                       ("cowork", "union", False)):
+            result = runner.invoke(cli, [*command, "--roster", str(law / "nodes.csv"), "--ties",
+                                         str(law / f"edges_{relation}.csv"), "--tie-rule", rule])
+            assert result.exit_code == 0, result.output
+            assert (said in result.stderr.splitlines() + result.stdout.splitlines()) is warned, (command, relation)
+
+
+@pytest.mark.parametrize("ties, warned", [
+    ([[f"p{i:02d}", f"p{i + 1:02d}"] for i in range(20)], True),   # 20 pairs, lower id first
+    ([[f"p{i + 1:02d}", f"p{i:02d}"] for i in range(20)], True),   # 20 pairs, higher id first
+    ([[f"p{i:02d}", f"p{i + 1:02d}"] for i in range(19)], False),  # too few to tell
+    ([[f"p{i:02d}", f"p{i + 1:02d}"] for i in range(19)] + [["p20", "p19"]], False),  # mixed order
+    ([[f"p{i:02d}", f"p{i + 1:02d}"] for i in range(20)] + [["p01", "p00"]], False)])  # a pair both ways
+def test_only_a_list_of_one_order_and_no_pair_both_ways_looks_undirected(tmp_path, ties, warned):
+    """A chain p00-p01-...-p20 of 21 people: the rule, case by case, through the library."""
+    from conftest import write_csv
+
+    from ona.pipeline import analyze
+
+    roster = ona.read_roster(write_csv(tmp_path / "roster.csv", [["id", "Department"],
+                                                                 *[[f"p{i:02d}", "AB"[i % 2]] for i in range(21)]]))
+    read = ona.read_ties(write_csv(tmp_path / "ties.csv", [["Source", "Target"], *ties]), roster)
+    done = analyze(roster, read, permutations=0)
+    assert ["one-row-per-pair" == w.code for w in done.ties.warnings].count(True) == int(warned)
+    union = analyze(roster, read, permutations=0, tie_rule="union")
+    assert not any(w.code == "one-row-per-pair" for w in union.ties.warnings)

@@ -19,7 +19,7 @@ from ._tables import (Table, gc_paused, label_key, normalise_header, one_spellin
 from .roster import Roster, name_key
 from .shapes import ColumnCells
 
-__all__ = ["TieTable", "read_ties", "PersonMatcher", "file_layer_names"]
+__all__ = ["TieTable", "read_ties", "PersonMatcher", "file_layer_names", "one_row_per_pair"]
 
 
 COMBINE_RULES = ("sum", "max", "any")
@@ -1252,6 +1252,40 @@ def _has_repeats(codes: np.ndarray) -> bool:
         codes = codes.astype(np.uint32)
     ordered = np.sort(codes)
     return bool((ordered[1:] == ordered[:-1]).any())
+
+
+#: The fewest ties of a layer for :func:`one_row_per_pair` to judge it: a directed survey of so many
+#: ties with not one pair reported both ways, all in one order, is no chance.
+ONE_ROW_PER_PAIR_MIN_TIES = 20
+
+
+def one_row_per_pair(ties: TieTable) -> list[Problem]:
+    """A ``one-row-per-pair`` warning for each layer of ``ties`` (of :data:`ONE_ROW_PER_PAIR_MIN_TIES`
+    ties or more) that looks undirected: no pair is in it both ways, and every pair is written in one
+    order (each source's id before its target's, or each after), as a co-work list of one row per
+    pair is exported. Read as reported, each such tie is one-way: reciprocity is 0 and the brokerage,
+    Burt and betweenness figures are those of a one-way network; ``--tie-rule union`` counts each
+    tie both ways. Asked for when the ties are read as reported (``tie_rule="reported"``)."""
+    frame = ties.ties
+    if len(frame) < ONE_ROW_PER_PAIR_MIN_TIES:
+        return []
+    found = []
+    for layer, group in frame.groupby("layer", sort=False):
+        if len(group) < ONE_ROW_PER_PAIR_MIN_TIES:
+            continue
+        source, target = group["source"].astype(str).to_numpy(), group["target"].astype(str).to_numpy()
+        before = source < target
+        if before.all() or not before.any():
+            pairs = pd.MultiIndex.from_arrays([source, target])
+            if not pairs.isin(pd.MultiIndex.from_arrays([target, source])).any():
+                found.append(Problem(
+                    "one-row-per-pair", f"{'' if len(frame) == len(group) else f'layer {layer!r}: '}each of its "
+                    f"{len(group):,} ties is listed once, every one with its first person's id "
+                    f"{'before' if before.all() else 'after'} the second's, and no pair both ways: the ties look "
+                    "undirected (one row per pair, as co-work lists are written), but are read as one-way ties; "
+                    "if the question asks who works together, pass --tie-rule union (tie_rule='union' in "
+                    "Python) to count each both ways", path=ties.path, sheet=ties.sheet, severity="warning"))
+    return found
 
 
 def combine_layers(tables: list[TieTable], *, layer: str | None = None, combine: str | None = "sum") -> TieTable:

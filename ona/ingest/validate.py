@@ -77,17 +77,18 @@ class ValidationReport:
 
 def validate(roster_path, ties_paths=(), *, roster_options: dict | None = None,
              ties_options: dict | None = None, layer: str | None = None, combine: str = "sum",
-             by: str | None = None) -> ValidationReport:
+             by: str | None = None, tie_rule: str = "reported") -> ValidationReport:
     """Read the roster and each tie file as ``analyze`` would, collecting every problem.
 
     ``by`` (a roster column to measure by), ``layer`` (the one layer to analyse) and ``combine``
-    are checked as ``analyze`` checks them. Ties can only be checked against a readable roster:
+    are checked as ``analyze`` checks them; with ``tie_rule`` "reported", a tie list that looks
+    undirected gets analyze's ``one-row-per-pair`` warning (:func:`~ona.ingest.ties.one_row_per_pair`). Ties can only be checked against a readable roster:
     when the roster has errors, the tie files are reported as not checked (a warning) rather than
     guessed at.
     """
     from .roster import read_roster
-    from .ties import (check_reading_rules, combine_layers, file_layer_names, read_tie_table, read_weight_labels,
-                       tie_window)
+    from .ties import (check_reading_rules, combine_layers, file_layer_names, one_row_per_pair, read_tie_table,
+                       read_weight_labels, tie_window)
 
     options = dict(ties_options or {})
     # Options that are no such thing are raised, not reported once per file; a labels file is read once.
@@ -137,6 +138,8 @@ def validate(roster_path, ties_paths=(), *, roster_options: dict | None = None,
             continue
         tables.append(ties)
         report.problems.extend(ties.warnings)
+        if tie_rule == "reported":
+            report.problems.extend(one_row_per_pair(ties))
         layers = [name for name in ties.layers if name and name != layer_name]
         report.read.append({"kind": "ties", "file": Path(path).name, "sheet": ties.sheet, "shape": ties.shape,
                             "ties": len(ties), "respondents": None if ties.respondents is None else
