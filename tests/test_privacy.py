@@ -291,3 +291,13 @@ def test_a_workbook_of_one_sheet_per_respondent_leaks_no_sheet_name(tmp_path, ru
         for value in (person["Name"], person["Employee ID"], person["Name"].split()[-1]):
             for name, data in texts.items():
                 assert value.encode() not in data, (name, value)
+    # A misspelt --ties-sheet said "its sheets are: 'Mette Hansen', 'Jens Nielsen', ...": the list of
+    # people. It now says how to name the sheet without listing any, nor repeating the name asked for.
+    misspelt = runner.invoke(cli, ["validate", *inputs, "--ties-sheet", "Mete Hansen", "--json"])
+    assert misspelt.exit_code == 1, misspelt.output
+    problems = json.loads(misspelt.stdout)["problems"]
+    assert [(p["code"], p["sheet"]) for p in problems] == [("unknown-sheet", None)]
+    assert "its sheets are named after people of the roster, so they are not listed here" in problems[0]["message"]
+    for person in people:
+        for value in (person["Name"], person["Employee ID"], person["Name"].split()[-1], "Mete"):
+            assert value.encode() not in misspelt.stdout.encode(), value

@@ -602,8 +602,13 @@ def read_tie_table(path: str | Path, roster: Roster, *, sheet=None, source_colum
     wanted = None if ties_format not in (None, "edges") else [
         [explicit] if explicit else ALIASES[role] for role, explicit in
         (("source", source_column), ("target", target_column), ("weight", weight_column))]
-    table = read_table(path, sheet, header_row=header_row, delimiter=delimiter, encoding=encoding,
-                       wanted_headers=wanted)
+    try:
+        table = read_table(path, sheet, header_row=header_row, delimiter=delimiter, encoding=encoding,
+                           wanted_headers=wanted)
+    except InputError as exc:
+        if sheet is not None and [p.code for p in exc.problems] == ["unknown-sheet"]:
+            _unknown_sheet_of_people(path, roster)
+        raise
     since, until = tie_window(since, until)
     check_reading_rules(date_order, repeats)
     options = dict(source_column=source_column, target_column=target_column, weight_column=weight_column,
@@ -642,6 +647,18 @@ def read_tie_table(path: str | Path, roster: Roster, *, sheet=None, source_colum
         stacked = combine_layers(kept, combine=None) if len(kept) > 1 else replace(kept[0], layers=(table.sheet,))
         return replace(stacked, warnings=(*notes, *stacked.warnings))
     return _tie_table_of(table, roster, default_layer=default_layer, **options)
+
+
+def _unknown_sheet_of_people(path, roster: Roster) -> None:
+    """Raise the ``unknown-sheet`` error of a workbook whose sheets are named after people of the
+    roster (two or more: see :func:`_sheets_as_respondents`) without listing its sheets, nor the
+    name asked for: the list would be a list of people."""
+    matcher = PersonMatcher(roster)
+    if sum(1 for _, name in visible_sheets(path) if matcher.match(name) or matcher.ambiguous_rows(name)) >= 2:
+        raise InputError([Problem(
+            "unknown-sheet", "has no sheet of the name given with --ties-sheet (sheet= in Python); its sheets are "
+            "named after people of the roster, so they are not listed here: name the sheet as its tab writes it, "
+            "or leave out --ties-sheet to read every person's sheet", path=str(path))]) from None
 
 
 #: The header of the column a respondent's sheet without one is given: who answered, by roster id.
