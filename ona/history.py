@@ -166,6 +166,13 @@ def _json(value) -> str:
     return json.dumps(value, ensure_ascii=False, allow_nan=True, default=_plain)
 
 
+def _files_in(folder: Path) -> list[Path]:
+    """The files of an input folder (a folder of email exports, partitioned by date), each one an
+    input of the wave, in a fixed order; hidden files and folders (``.DS_Store``, ``.git``) left out."""
+    return sorted(f for f in folder.rglob("*") if f.is_file()
+                  and not any(part.startswith(".") for part in f.relative_to(folder).parts))
+
+
 def _sha256(path: Path) -> str:
     digest = hashlib.sha256()
     with open(path, "rb") as handle:
@@ -317,7 +324,7 @@ class History:
         ``replace``; a replaced wave keeps its place in the order of :meth:`labels` and :meth:`waves` (2025
         re-run stays between 2024 and 2026; labels that are no years or dates stay in the order they were
         first stored). Nothing is written when the history was opened ``read_only``, the arguments are out
-        of order, or an input is not a file, or the measurement skipped parts (``measure(skip=...)``: a wave
+        of order, or an input does not exist (a folder, such as one of email exports, is stored as its files), or the measurement skipped parts (``measure(skip=...)``: a wave
         keeps every figure, for the comparisons of later years): each raises an
         :class:`~ona.errors.OnaError` that says what to do.
         """
@@ -336,9 +343,10 @@ class History:
         given = [(role, Path(p)) for role, paths in (inputs or {}).items()
                  for p in ([paths] if isinstance(paths, (str, Path)) else list(paths))]
         for role, p in given:
-            if not p.is_file():
-                raise OnaError(f"{p.name or p}: the {role} input {'is a folder' if p.is_dir() else 'does not exist'}; "
-                               "inputs name the files the wave was measured from")
+            if not (p.is_file() or p.is_dir()):
+                raise OnaError(f"{p.name or p}: the {role} input does not exist; inputs name the files the wave was "
+                               "measured from")
+        given = [(role, f) for role, p in given for f in (_files_in(p) if p.is_dir() else [p])]
         files = [(role, str(p.resolve()), _sha256(p), relative_path(p, self.path.parent)) for role, p in given]
         frames = {"people": measurement.people, "units": measurement.units, "unit_pairs": measurement.unit_pairs,
                   "edges": edges, **{f"extra:{k}": v for k, v in measurement.extra.items()}}

@@ -12,6 +12,7 @@ import sqlite3
 import subprocess
 import sys
 import textwrap
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -23,7 +24,7 @@ from ona.config import read_config, run_wave
 from ona.errors import OnaError
 from ona.history import SCHEMA_VERSION, open_history
 
-from conftest import ROOT
+from conftest import ROOT, write_csv
 
 YEARLY = ROOT / "examples" / "yearly"
 MERGER = {"Employment": "Employment & Social", "Social & Psychiatry": "Employment & Social"}
@@ -361,8 +362,6 @@ def test_a_second_rating_wave_shows_which_gaps_closed(tmp_path, data_dir):
         for label, b_rates_a in (("2024", "1"), ("2025", "4")):
             rows = [["Respondent unit", "Rated unit", "q"]] + [["A", "B", "5"]] * 5 + [["B", "A", b_rates_a]] * 5
             path = tmp_path / f"{label}.csv"
-            from conftest import write_csv
-
             write_csv(path, rows)
             wave = ona.measure(graph, by="Department", permutations=10)
             wave.extra.update(measure_ratings(read_ratings(path, None)).tables())
@@ -431,3 +430,29 @@ def test_the_readmes_yearly_snippet_compares_the_merged_unit_as_the_config_does(
     assert mapping == yearly.units
     assert history_file.read_bytes() == before
     assert "Employment & Social" in capsys.readouterr().out
+
+
+def test_a_wave_measured_from_a_folder_of_email_exports_is_stored_with_each_file(tmp_path, runner):
+    """Microsoft Graph Data Connect writes a folder of Parquet files partitioned by date; `ona
+    analyze --email mail/ --wave 2025 --history h.db` measured it, then refused to store it ("the
+    email input is a folder"), after the whole run. The wave now holds each file of the folder (a
+    hidden .DS_Store left out) with its SHA-256."""
+    import hashlib
+
+    parts = [tmp_path / "mail" / "day=2025-01-01" / "a.parquet", tmp_path / "mail" / "day=2025-01-02" / "b.parquet"]
+    for part, (sender, recipient) in zip(parts, [("a@k.dk", "b@k.dk"), ("b@k.dk", "c@k.dk")]):
+        part.parent.mkdir(parents=True)
+        pd.DataFrame({"From": [sender], "To": [recipient], "Date": ["2025-01-01 10:00:00"]}).to_parquet(part)
+    (tmp_path / "mail" / ".DS_Store").write_bytes(b"\0")
+    write_csv(tmp_path / "roster.csv", [["id", "Email", "Department"], ["a", "a@k.dk", "X"], ["b", "b@k.dk", "X"],
+                                         ["c", "c@k.dk", "Y"]])
+    result = runner.invoke(cli, ["analyze", "--roster", str(tmp_path / "roster.csv"), "--email", str(tmp_path / "mail"),
+                                 "--out", str(tmp_path / "out"), "--permutations", "0", "--wave", "2025",
+                                 "--history", str(tmp_path / "h.db")])
+    assert result.exit_code == 0, result.output
+    with open_history(tmp_path / "h.db", read_only=True) as history:
+        inputs = history.load("2025").inputs
+    email = inputs[inputs["role"] == "email"]
+    assert [Path(p).relative_to(tmp_path).as_posix() for p in email["path"]] == [
+        "mail/day=2025-01-01/a.parquet", "mail/day=2025-01-02/b.parquet"]
+    assert list(email["sha256"]) == [hashlib.sha256(p.read_bytes()).hexdigest() for p in parts]
