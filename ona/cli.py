@@ -219,18 +219,17 @@ def _expand_patterns(values, option: str) -> list:
     """Each value as given, or, when it is a quoted pattern (``mail-2025-*.csv``) that names no file
     itself, the files it matches, in name order; a pattern that matches nothing is a usage error.
     Paths on a cluster (``abfss://...``) are left to the engine."""
-    import glob
+    from ._files import matching_files
 
     out = []
     for value in values:
-        text = str(value)
-        if "://" in text or not any(ch in text for ch in "*?[") or Path(text).exists():
+        found = matching_files(str(value))
+        if found is None:
             out.append(value)
-            continue
-        found = sorted(glob.glob(text))
-        if not found:
-            raise click.BadParameter(f"no file matches {text!r}", param_hint=option)
-        out.extend(found)
+        elif not found:
+            raise click.BadParameter(f"no file matches {str(value)!r}", param_hint=option)
+        else:
+            out.extend(found)
     return out
 
 

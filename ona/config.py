@@ -97,6 +97,24 @@ class Config:
         p = Path(relative)
         return p if p.is_absolute() else self.folder / p
 
+    def email_paths(self, label: str) -> list:
+        """The email exports of wave ``label`` as ona.toml names them, relative to its folder: a
+        quoted pattern (``mail/2025-*.csv``) is the files it matches, in name order, and one that
+        matches none is an error naming the line; a path on a cluster (``abfss://...``) is kept as
+        written, for the engine (as ``ona analyze --email`` takes them)."""
+        from ._files import matching_files
+
+        out: list = []
+        for given in self.wave(label).get("email", []):
+            if "://" in given:
+                out.append(given)
+                continue
+            found = matching_files(str(self.resolve(given)))
+            if found == []:
+                raise OnaError(f"{self.where('waves', str(label), 'email')}: no file matches {given!r}")
+            out.extend([self.resolve(given)] if found is None else map(Path, found))
+        return out
+
     @property
     def history_path(self) -> Path:
         return self.resolve(self.measurement.get("history", "ona-history.db"))
@@ -405,7 +423,7 @@ def run_wave(config: Config, label: str, *, replace: bool = False, store: bool =
                    for role in cols]
     roster_path = config.resolve(wave["roster"])
     tie_paths = [config.resolve(t) for t in wave.get("ties", [])]
-    email_paths = [config.resolve(t) for t in wave.get("email", [])]
+    email_paths = config.email_paths(label)
     ratings_paths = [config.resolve(wave["ratings"])] if wave.get("ratings") else []
     read = {"roster": roster_path, "tie file": tie_paths, "email export": email_paths, "ratings file": ratings_paths,
             "scale file": config.resolve(config.ratings["scale"]) if config.ratings.get("scale") else None,

@@ -340,14 +340,17 @@ class History:
         ids = np.asarray([str(i) for i in graph.ids], dtype=object)
         edges = pd.DataFrame({"source": ids[graph.source], "target": ids[graph.target],
                               "weight": np.asarray(graph.weight, dtype=float)})
-        given = [(role, Path(p)) for role, paths in (inputs or {}).items()
+        given = [(role, p) for role, paths in (inputs or {}).items()
                  for p in ([paths] if isinstance(paths, (str, Path)) else list(paths))]
+        # (an export on a cluster, abfss://...: its address as given, with no digest, which only the cluster could make)
+        remote = [(role, str(p), "", None) for role, p in given if "://" in str(p)]
+        given = [(role, Path(p)) for role, p in given if "://" not in str(p)]
         for role, p in given:
             if not (p.is_file() or p.is_dir()):
                 raise OnaError(f"{p.name or p}: the {role} input does not exist; inputs name the files the wave was "
                                "measured from")
         given = [(role, f) for role, p in given for f in (_files_in(p) if p.is_dir() else [p])]
-        files = [(role, str(p.resolve()), _sha256(p), relative_path(p, self.path.parent)) for role, p in given]
+        files = [(role, str(p.resolve()), _sha256(p), relative_path(p, self.path.parent)) for role, p in given] + remote
         frames = {"people": measurement.people, "units": measurement.units, "unit_pairs": measurement.unit_pairs,
                   "edges": edges, **{f"extra:{k}": v for k, v in measurement.extra.items()}}
         encoded = {name: _frame_to_json(frame) for name, frame in frames.items()}

@@ -456,3 +456,32 @@ def test_a_wave_measured_from_a_folder_of_email_exports_is_stored_with_each_file
     assert [Path(p).relative_to(tmp_path).as_posix() for p in email["path"]] == [
         "mail/day=2025-01-01/a.parquet", "mail/day=2025-01-02/b.parquet"]
     assert list(email["sha256"]) == [hashlib.sha256(p.read_bytes()).hexdigest() for p in parts]
+
+
+def test_a_wave_of_ona_toml_reads_its_email_exports_by_a_pattern(tmp_path, runner, monkeypatch):
+    """`email = ["mail/2025-*.csv"]` in ona.toml was taken as one file named with a star ("no such
+    file"), while `ona analyze --email 'mail/2025-*.csv'` reads the files it matches. A wave now
+    reads them too, from ona.toml's folder whatever folder the run starts in, and stores each; a
+    pattern that matches nothing is an error naming its line."""
+    (tmp_path / "mail").mkdir()
+    for month, (sender, recipient) in (("01", ("a@k.dk", "b@k.dk")), ("02", ("b@k.dk", "c@k.dk"))):
+        (tmp_path / "mail" / f"2025-{month}.csv").write_text(f"From,To,Date\n{sender},{recipient},2025-{month}-01 10:00:00\n")
+    write_csv(tmp_path / "roster.csv", [["id", "Email", "Department"], ["a", "a@k.dk", "X"], ["b", "b@k.dk", "X"],
+                                         ["c", "c@k.dk", "Y"]])
+    config = tmp_path / "ona.toml"
+    config.write_text('[measurement]\nout = "report-{wave}"\npermutations = 0\n\n'
+                      '[waves.2025]\nroster = "roster.csv"\nemail = ["mail/2025-*.csv"]\n', encoding="utf-8")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    result = runner.invoke(cli, ["run", str(config), "--wave", "2025"])
+    assert result.exit_code == 0, result.output
+    with open_history(tmp_path / "ona-history.db", read_only=True) as history:
+        wave = history.load("2025")
+    assert wave.measurement.summary["ties"] == 2
+    assert [Path(p).name for p in wave.inputs.loc[wave.inputs["role"] == "email", "path"]] == ["2025-01.csv",
+                                                                                              "2025-02.csv"]
+    config.write_text('[waves.2026]\nroster = "roster.csv"\nemail = ["mail/2026-*.csv"]\n', encoding="utf-8")
+    result = runner.invoke(cli, ["run", str(config), "--wave", "2026", "--no-history"])
+    assert result.exit_code == 2
+    assert result.stderr == "Error: ona.toml, line 3: no file matches 'mail/2026-*.csv'\n"
