@@ -485,3 +485,15 @@ def test_a_wave_of_ona_toml_reads_its_email_exports_by_a_pattern(tmp_path, runne
     result = runner.invoke(cli, ["run", str(config), "--wave", "2026", "--no-history"])
     assert result.exit_code == 2
     assert result.stderr == "Error: ona.toml, line 3: no file matches 'mail/2026-*.csv'\n"
+
+
+def test_an_export_on_a_cluster_is_stored_by_its_address(tmp_path, data_dir):
+    """An email wave read on Spark from abfss://... : Path() made it "abfss:/...", and storing it
+    said the input does not exist. It is kept by its address as written, with no digest (only the
+    cluster could make one)."""
+    graph, m = hand_network(data_dir)
+    address = "abfss://mail@lake.dfs.core.windows.net/exports/2025"
+    with open_history(tmp_path / "h.db") as history:
+        history.store("2025", m, graph, inputs={"roster": data_dir / "analyze" / "roster.csv", "email": [address]})
+        inputs = history.load("2025").inputs
+    assert inputs[inputs["role"] == "email"].to_dict("records") == [{"role": "email", "path": address, "sha256": ""}]
