@@ -150,3 +150,21 @@ def test_a_gzip_compressed_parquet_log_is_one_error_saying_to_decompress_it(runn
     assert res.stderr.splitlines() == [
         "Error: log.parquet.gz: a gzip-compressed Parquet file is not read (Parquet is compressed inside); "
         "decompress it first (gunzip) [email-format]"]
+
+
+def test_a_log_of_addresses_the_roster_does_not_have_says_so_in_one_warning(runner, roster_csv, tmp_path):
+    """The roster's addresses are p0@org.dk ...; the exports write the organisation's new domain,
+    p0@kommune.dk. Every recipient row was external: an empty tie table, exit 0, "Left out: 3
+    recipient rows (external)" and nothing more. Now one warning says the log and the roster share no
+    pair, and what to check; a log with one pair of the roster kept gets none."""
+    log = tmp_path / "log.csv"
+    log.write_text(LOG.replace("@org.dk", "@kommune.dk"), encoding="utf-8")
+    res, ties = email(runner, tmp_path, log, "--roster", roster_csv)
+    assert res.exit_code == 0 and len(ties) == 0
+    assert ("Warning: log.csv: none of its 4 recipient rows is between two people of the roster (4 left out as "
+            "external): check that the roster's email column holds the addresses the exports use (another domain, "
+            "aliases: --aliases), or that the exports are of this organisation [no-roster-address]"
+            in res.stderr.splitlines())
+    log.write_text(LOG.replace("p0@org.dk,p1@org.dk", "p0@kommune.dk,p1@org.dk"), encoding="utf-8")
+    res, ties = email(runner, tmp_path, log, "--roster", roster_csv)
+    assert res.exit_code == 0 and len(ties) > 0 and "no-roster-address" not in res.stderr

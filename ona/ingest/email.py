@@ -1450,6 +1450,13 @@ def _tie_result(engine, reasons, paths, formats, roster, options, excluded, key,
             "target": texts_at(texts, kept["target"].to_numpy(dtype=np.int64)),
             "weight": kept["weight"].to_numpy(dtype=float), "layer": constant_texts("", n),
             "row": np.zeros(n, dtype=np.int64), "messages": kept["messages"].to_numpy(dtype=np.int64)}, copy=False))
+    if roster is not None and messages == 0 and excluded.get("external", 0):
+        # (a log of other addresses than the roster's: an empty network, said in one line, not only counted)
+        warnings = [*warnings, Problem(
+            "no-roster-address", f"none of its {rows_read:,} recipient rows is between two people of the roster "
+            f"({excluded['external']:,} left out as external): check that the roster's email column holds the "
+            "addresses the exports use (another domain, aliases: --aliases), or that the exports are of this "
+            "organisation", path="; ".join(str(p) for p in paths), severity="warning")]
     table = replace(table, path="; ".join(str(p) for p in paths), weight_column="messages", dropped=dict(excluded),
                     shape="email", warnings=tuple(warnings))
     return EmailResult(ties=table, roster=extended, excluded=excluded, rows_read=int(rows_read), kept_rows=kept_rows,
