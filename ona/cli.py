@@ -499,14 +499,20 @@ def map_command(by, unit, person, out_path, size_by, seed, **opts):
     check_inputs_kept([out_path], {"roster": opts["roster_path"], "tie file": list(opts["ties_path"]),
                                    "weight labels file": opts["weight_labels"]},
                       what="the map", fix="name another file with --out")
+    from .ingest.ties import one_row_per_pair
+
     roster = _read_roster(opts)
     ties = _read_ties(opts, roster)
+    if by is not None:  # (its blanks and spellings read as analyze reads them, with their warnings)
+        roster = roster.measured_by(by)
     graph = build_graph(roster, ties, tie_rule=opts["tie_rule"])
     check_focus(graph, by or opts["unit_column"], unit=unit, person=person)  # (a misspelt unit: no measuring first)
     result = measure(graph, by=by or opts["unit_column"], seed=seed, permutations=0, skip=NOT_SHOWN)
     path = write_map(graph, result, out_path, seed=seed, size_by=size_by, unit=unit, person=person)
     if unit is not None or person is not None:
         graph = focus(graph, result, unit=unit, person=person)[0]  # (the people and ties the page shows)
+    for warning in (*roster.warnings, *ties.warnings, *(one_row_per_pair(ties) if opts["tie_rule"] == "reported" else ())):
+        click.echo(f"Warning: {warning}", err=True)  # (as analyze says them)
     click.echo(f"Map written to {path} ({words.count(graph.n, 'person', 'people')}, {words.count(graph.m, 'tie')}).")
 
 

@@ -158,3 +158,28 @@ def test_the_yearly_run_by_role_compares_the_same_roles_each_year(runner, tmp_pa
     assert units.index.tolist() == ["(none)", "Caseworker", "Manager"]
     assert units["headcount_before"].tolist() == [1, 3, 2] and units["headcount_after"].tolist() == [1, 3, 2]
     assert comparison.warnings == []
+
+
+def test_ona_map_says_the_warnings_analyze_says(runner, tmp_path):
+    """`ona map` printed no warning at all: a blank Role, "Nurse" written "nurse", a co-work list
+    read as one-way ties went unsaid on the command that draws them. It now says what analyze says."""
+    from conftest import SHARED_DATA, write_csv
+
+    from ona.cli import cli
+
+    roster = write_csv(tmp_path / "roster.csv", [["id", "Department", "Role"], ["a", "X", "Nurse"],
+                                                  ["b", "X", "nurse"], ["c", "Y", ""]])
+    ties = write_csv(tmp_path / "ties.csv", [["Source", "Target"], ["a", "b"], ["b", "c"], ["c", "a"]])
+    result = runner.invoke(cli, ["map", "--roster", str(roster), "--ties", str(ties), "--by", "Role",
+                                 "--out", str(tmp_path / "map.html")])
+    assert result.exit_code == 0, result.output
+    assert result.stderr.splitlines() == [
+        "Warning: roster.csv, row 4, column 'Role': the unit is blank; the person is counted in a unit named "
+        "'(none)' [blank-unit]",
+        "Warning: roster.csv, column 'Role': the unit 'Nurse' is also written 'nurse': read as one unit, named as "
+        "first written [unit-spellings]"]
+    law = SHARED_DATA / "lazega-lawfirm"
+    result = runner.invoke(cli, ["map", "--roster", str(law / "nodes.csv"), "--ties", str(law / "edges_cowork.csv"),
+                                 "--out", str(tmp_path / "law.html")])
+    assert result.exit_code == 0, result.output
+    assert [line.rsplit("[", 1)[-1] for line in result.stderr.splitlines()] == ["one-row-per-pair]"]
