@@ -285,9 +285,9 @@ def test_a_co_work_list_of_one_row_per_pair_is_said_to_look_undirected(runner, t
     lower id first (378 pairs). Read as reported, each is a one-way tie (reciprocity 0, brokerage of
     a one-way network), silently. ona now warns and names --tie-rule union; the directed advice
     relation (892 ties, many both ways) gets no such warning, nor does co-work read with union."""
-    from conftest import SHARED_DATA
+    from conftest import DATA
 
-    law = SHARED_DATA / "lazega-lawfirm"
+    law = DATA / "lazega"  # (../shared/data/lazega-lawfirm, as copied into the tests)
     said = ("Warning: edges_cowork.csv: each of its 378 ties is listed once, every one with its first person's id "
             "before the second's, and no pair both ways: the ties look undirected (one row per pair, as co-work lists "
             "are written), but are read as one-way ties; if the question asks who works together, pass --tie-rule "

@@ -163,7 +163,7 @@ def test_the_yearly_run_by_role_compares_the_same_roles_each_year(runner, tmp_pa
 def test_ona_map_says_the_warnings_analyze_says(runner, tmp_path):
     """`ona map` printed no warning at all: a blank Role, "Nurse" written "nurse", a co-work list
     read as one-way ties went unsaid on the command that draws them. It now says what analyze says."""
-    from conftest import SHARED_DATA, write_csv
+    from conftest import DATA, write_csv
 
     from ona.cli import cli
 
@@ -178,7 +178,7 @@ def test_ona_map_says_the_warnings_analyze_says(runner, tmp_path):
         "'(none)' [blank-unit]",
         "Warning: roster.csv, column 'Role': the unit 'Nurse' is also written 'nurse': read as one unit, named as "
         "first written [unit-spellings]"]
-    law = SHARED_DATA / "lazega-lawfirm"
+    law = DATA / "lazega"  # (../shared/data/lazega-lawfirm, as copied into the tests)
     result = runner.invoke(cli, ["map", "--roster", str(law / "nodes.csv"), "--ties", str(law / "edges_cowork.csv"),
                                  "--out", str(tmp_path / "law.html")])
     assert result.exit_code == 0, result.output
