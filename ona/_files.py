@@ -21,7 +21,8 @@ except ImportError:  # pragma: no cover - Windows
     fcntl = None
 
 __all__ = ["atomic_write", "atomic_path", "atomic_folder", "remove_stale_staging", "check_inputs_kept", "same_file",
-           "relative_path", "matching_files", "FORMULA_START"]
+           "relative_path", "matching_files", "is_remote",
+           "FORMULA_START"]
 
 #: The first characters that make a spreadsheet read a cell as a formula (=, +, -, @, and a tab or
 #: carriage return before one). Text from the input that starts so is written with an apostrophe
@@ -48,13 +49,19 @@ def relative_path(path: str | os.PathLike, folder: str | os.PathLike) -> str:
         return resolved.as_posix()
 
 
+def is_remote(path) -> bool:
+    """A path a cluster reads (``abfss://``, ``s3a://``, ``hdfs://``, ``gs://`` ...), not this machine."""
+    text = str(path)
+    return "://" in text and not text.startswith("file://")
+
+
 def matching_files(text: str) -> list[str] | None:
     """The files a quoted pattern (``mail-2025-*.csv``) that names no file itself matches, in name
     order (an empty list when none); None for a path to take as given: no pattern, a file or folder
     of that very name, or a path on a cluster (``abfss://...``), which is left to the engine."""
     import glob
 
-    if "://" in text or not any(ch in text for ch in "*?[") or Path(text).exists():
+    if is_remote(text) or not any(ch in text for ch in "*?[") or Path(text).exists():
         return None
     return sorted(glob.glob(text))
 

@@ -15,6 +15,7 @@ import click
 
 from . import __version__
 from ._arguments import BOOTSTRAPS_RULE, MIN_BOOTSTRAPS, MINIMUM
+from ._files import is_remote
 from ._progress import show_progress, steps
 from .errors import InputError, OnaError
 from .report import _words as words
@@ -407,7 +408,7 @@ def analyze(by, out_dir, seed, permutations, exact_betweenness_limit, betweennes
     history_path = history_path or Path("ona-history.db")
     email_paths = _expand_patterns(email_paths, "--email")
     read = {"roster": opts["roster_path"], "tie file": list(opts["ties_path"]),
-            "email export": [p for p in email_paths if "://" not in str(p)], "ratings file": ratings_path,
+            "email export": [p for p in email_paths if not is_remote(p)], "ratings file": ratings_path,
             "scale file": scale_path, "weight labels file": opts["weight_labels"], "aliases file": opts["aliases"],
             "key file": opts.get("key_path"), "history": history_path if wave is not None else None}
     check_report_keeps_inputs(out_dir, read, fix="choose another folder with --out")

@@ -102,11 +102,11 @@ class Config:
         quoted pattern (``mail/2025-*.csv``) is the files it matches, in name order, and one that
         matches none is an error naming the line; a path on a cluster (``abfss://...``) is kept as
         written, for the engine (as ``ona analyze --email`` takes them)."""
-        from ._files import matching_files
+        from ._files import is_remote, matching_files
 
         out: list = []
         for given in self.wave(label).get("email", []):
-            if "://" in given:
+            if is_remote(given):
                 out.append(given)
                 continue
             found = matching_files(str(self.resolve(given)))

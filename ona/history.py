@@ -32,7 +32,7 @@ import pandas as pd
 
 from . import __version__
 from ._arguments import check_type, check_whole, label_problem
-from ._files import relative_path
+from ._files import is_remote, relative_path
 from .errors import InputError, OnaError, Problem
 from .graph import OrgGraph
 from .metrics import Measurement
@@ -323,10 +323,11 @@ class History:
         folder moved whole, with its history, still names its inputs). An existing label is refused unless
         ``replace``; a replaced wave keeps its place in the order of :meth:`labels` and :meth:`waves` (2025
         re-run stays between 2024 and 2026; labels that are no years or dates stay in the order they were
-        first stored). Nothing is written when the history was opened ``read_only``, the arguments are out
-        of order, or an input does not exist (a folder, such as one of email exports, is stored as its files), or the measurement skipped parts (``measure(skip=...)``: a wave
-        keeps every figure, for the comparisons of later years): each raises an
-        :class:`~ona.errors.OnaError` that says what to do.
+        first stored). A folder of inputs (email exports) is stored as its files; an export on a cluster
+        (``abfss://``) by its address, with no digest. Nothing is written when the history was opened
+        ``read_only``, the arguments are out of order, or an input does not exist, or the measurement skipped
+        parts (``measure(skip=...)``: a wave keeps every figure, for the comparisons of later years): each
+        raises an :class:`~ona.errors.OnaError` that says what to do.
         """
         if self.read_only:
             raise OnaError(f"{_name(self.path)}: is open read-only; open it with open_history(path) to store a wave")
@@ -343,8 +344,8 @@ class History:
         given = [(role, p) for role, paths in (inputs or {}).items()
                  for p in ([paths] if isinstance(paths, (str, Path)) else list(paths))]
         # (an export on a cluster, abfss://...: its address as given, with no digest, which only the cluster could make)
-        remote = [(role, str(p), "", None) for role, p in given if "://" in str(p)]
-        given = [(role, Path(p)) for role, p in given if "://" not in str(p)]
+        remote = [(role, str(p), "", None) for role, p in given if is_remote(p)]
+        given = [(role, Path(p)) for role, p in given if not is_remote(p)]
         for role, p in given:
             if not (p.is_file() or p.is_dir()):
                 raise OnaError(f"{p.name or p}: the {role} input does not exist; inputs name the files the wave was "

@@ -945,6 +945,29 @@ def _fill_merged(cells: list[list], merged) -> None:
                 row[c0] = value
 
 
+def _open_workbook(path: Path):
+    """The calamine workbook of ``path``, and what the zip check found of each sheet of an .xlsx
+    (:func:`_check_zip`: a zip bomb or a damaged archive is refused before calamine opens it); a
+    file calamine cannot open is ``not-a-spreadsheet``."""
+    import python_calamine
+
+    scanned: dict[str, tuple[list, _Hidden]] = {}
+    if path.suffix.lower() in ZIP_SUFFIXES or path.read_bytes()[:2] == b"PK":
+        scanned = _check_zip(path)
+    try:
+        return python_calamine.CalamineWorkbook.from_path(str(path)), scanned
+    except Exception as exc:  # calamine raises its own error types for zip/xml faults
+        raise _file_problem(path, "not-a-spreadsheet",
+                            "cannot be read as an Excel workbook (is it a CSV or a damaged file?)") from exc
+
+
+def _hidden_sheets(wb) -> set[str]:
+    """The names of the sheets of calamine workbook ``wb`` that are hidden (or very hidden)."""
+    import python_calamine
+
+    return {m.name for m in wb.sheets_metadata if m.visible != python_calamine.SheetVisibleEnum.Visible}
+
+
 def _read_excel_cells(path: Path, sheet: str | None, wanted: Sequence[Sequence[str]] | None):
     """The name, cells (merged ranges filled, see :func:`_fill_merged`), merged ranges and cells
     that hold an Excel error (see :func:`_used_range`; .xlsx and .xlsm only) of the sheet to read:
@@ -955,16 +978,7 @@ def _read_excel_cells(path: Path, sheet: str | None, wanted: Sequence[Sequence[s
     sheet holds any wanted header; on a tie the first in workbook order wins. Without ``wanted``
     it is the first sheet with content, visible ones first.
     """
-    import python_calamine
-
-    scanned: dict[str, tuple[list, _Hidden]] = {}
-    if path.suffix.lower() in ZIP_SUFFIXES or path.read_bytes()[:2] == b"PK":
-        scanned = _check_zip(path)
-    try:
-        wb = python_calamine.CalamineWorkbook.from_path(str(path))
-    except Exception as exc:  # calamine raises its own error types for zip/xml faults
-        raise _file_problem(path, "not-a-spreadsheet",
-                            "cannot be read as an Excel workbook (is it a CSV or a damaged file?)") from exc
+    wb, scanned = _open_workbook(path)
     names = list(wb.sheet_names)
     if not names:
         raise _file_problem(path, "empty-file", "the workbook has no sheets")
@@ -975,7 +989,7 @@ def _read_excel_cells(path: Path, sheet: str | None, wanted: Sequence[Sequence[s
                                 f"has no sheet named {sheet!r}; its sheets are: " + ", ".join(repr(n) for n in names))
         candidates, hidden = match[:1], set()
     else:
-        hidden = {m.name for m in wb.sheets_metadata if m.visible != python_calamine.SheetVisibleEnum.Visible}
+        hidden = _hidden_sheets(wb)
         candidates = [n for n in names if n not in hidden] + [n for n in names if n in hidden]
     extras = WorkbookExtras(path)
     best = None  # ((holds any wanted header, visible, groups held), name, sheet data)
@@ -1019,15 +1033,8 @@ def read_sheets(path: str | Path, names: Iterable[str], *, header_row: int | Non
     """Sheets ``names`` of Excel workbook ``path``, each as :func:`read_table` reads it, the workbook
     opened and checked once (a workbook of one sheet per respondent has hundreds): each name -> its
     :class:`Table`, the :class:`InputError` that refuses it, or None for a sheet that holds nothing."""
-    import python_calamine
-
     path = Path(path)
-    scanned = _check_zip(path) if path.suffix.lower() in ZIP_SUFFIXES or path.read_bytes()[:2] == b"PK" else {}
-    try:
-        wb = python_calamine.CalamineWorkbook.from_path(str(path))
-    except Exception as exc:  # calamine raises its own error types for zip/xml faults
-        raise _file_problem(path, "not-a-spreadsheet",
-                            "cannot be read as an Excel workbook (is it a CSV or a damaged file?)") from exc
+    wb, scanned = _open_workbook(path)
     extras = WorkbookExtras(path)
     read: dict[str, Table | InputError | None] = {}
     for name in names:
@@ -1056,8 +1063,8 @@ def sheets_like(table: Table, header_row: int | None = None) -> list[str]:
     if table.sheet is None:
         return []
     path = Path(table.path)
-    wb = python_calamine.CalamineWorkbook.from_path(str(path))
-    hidden = {m.name for m in wb.sheets_metadata if m.visible != python_calamine.SheetVisibleEnum.Visible}
+    wb = python_calamine.CalamineWorkbook.from_path(str(path))  # (the zip was checked when the table was read)
+    hidden = _hidden_sheets(wb)
     wanted = [normalise_header(h) for h in table.headers]
     extras = WorkbookExtras(path)
     alike = []
@@ -1083,8 +1090,8 @@ def visible_sheets(path: str | Path) -> list[tuple[int, str]]:
     read)."""
     import python_calamine
 
-    wb = python_calamine.CalamineWorkbook.from_path(str(path))
-    hidden = {m.name for m in wb.sheets_metadata if m.visible != python_calamine.SheetVisibleEnum.Visible}
+    wb = python_calamine.CalamineWorkbook.from_path(str(path))  # (a workbook read_table has checked already)
+    hidden = _hidden_sheets(wb)
     return list(enumerate((name for name in wb.sheet_names if name not in hidden), start=1))
 
 

@@ -28,6 +28,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from .._files import is_remote
 from ..errors import InputError, Problem
 
 __all__ = ["ENGINES", "DuckDBEngine", "SparkEngine", "open_engine", "spark_sql", "is_remote", "local_session_conf",
@@ -41,12 +42,6 @@ _LOG_CONFIG = Path(__file__).with_name("spark-log4j2.properties")
 _ADDRESS = "STRUCT(emailAddress STRUCT(address VARCHAR))"
 GDC_COLUMNS = {"internetMessageId": "VARCHAR", "sentDateTime": "VARCHAR", "isDraft": "BOOLEAN",
                "from": _ADDRESS, "sender": _ADDRESS, "toRecipients": _ADDRESS + "[]", "ccRecipients": _ADDRESS + "[]"}
-
-
-def is_remote(path) -> bool:
-    """A path a cluster reads (``abfss://``, ``s3a://``, ``hdfs://``, ``gs://`` ...), not this machine."""
-    text = str(path)
-    return "://" in text and not text.startswith("file://")
 
 
 def _q(text: str) -> str:

@@ -649,12 +649,19 @@ def read_tie_table(path: str | Path, roster: Roster, *, sheet=None, source_colum
     return _tie_table_of(table, roster, default_layer=default_layer, **options)
 
 
+def _people_of_sheets(sheets: list[tuple[int, str]], matcher: "PersonMatcher") -> dict[str, tuple]:
+    """Each sheet's name (``sheets`` as :func:`~ona.ingest._tables.visible_sheets` gives them) ->
+    the roster id it names and the roster rows of the people it could name (a name shared by several):
+    (None, []) for a name that is no one's."""
+    return {name: (matcher.match(name), matcher.ambiguous_rows(name)) for _, name in sheets}
+
+
 def _unknown_sheet_of_people(path, roster: Roster) -> None:
     """Raise the ``unknown-sheet`` error of a workbook whose sheets are named after people of the
     roster (two or more: see :func:`_sheets_as_respondents`) without listing its sheets, nor the
     name asked for: the list would be a list of people."""
-    matcher = PersonMatcher(roster)
-    if sum(1 for _, name in visible_sheets(path) if matcher.match(name) or matcher.ambiguous_rows(name)) >= 2:
+    named = _people_of_sheets(visible_sheets(path), PersonMatcher(roster))
+    if sum(1 for found in named.values() if any(found)) >= 2:
         raise InputError([Problem(
             "unknown-sheet", "has no sheet of the name given with --ties-sheet (sheet= in Python); its sheets are "
             "named after people of the roster, so they are not listed here: name the sheet as its tab writes it, "
@@ -690,9 +697,11 @@ def _sheets_as_respondents(path, roster: Roster, *, wanted, default_layer: str, 
     from .shapes import answers_without_header
 
     sheets = visible_sheets(path)
+    if len(sheets) < 2:  # (the common workbook: one sheet, and no matcher made for nothing)
+        return None
     matcher = PersonMatcher(roster)
-    named = {name: (matcher.match(name), matcher.ambiguous_rows(name)) for _, name in sheets}
-    if len(sheets) < 2 or sum(1 for person, shared in named.values() if person or shared) < 2:
+    named = _people_of_sheets(sheets, matcher)
+    if sum(1 for found in named.values() if any(found)) < 2:
         return None  # (decided from the sheet names alone: no sheet is read)
     read = read_sheets(path, [name for _, name in sheets], header_row=options["header_row"], wanted_headers=wanted)
     tables = {name: table for name, table in read.items() if isinstance(table, Table)}
@@ -1278,30 +1287,28 @@ ONE_ROW_PER_PAIR_MIN_TIES = 20
 
 def one_row_per_pair(ties: TieTable) -> list[Problem]:
     """A ``one-row-per-pair`` warning for each layer of ``ties`` (of :data:`ONE_ROW_PER_PAIR_MIN_TIES`
-    ties or more) that looks undirected: no pair is in it both ways, and every pair is written in one
-    order (each source's id before its target's, or each after), as a co-work list of one row per
-    pair is exported. Read as reported, each such tie is one-way: reciprocity is 0 and the brokerage,
+    ties or more) that looks undirected: every pair is written in one order (each source's id before
+    its target's, or each after), so none is in it both ways, as a co-work list of one row per pair
+    is exported. Read as reported, each such tie is one-way: reciprocity is 0 and the brokerage,
     Burt and betweenness figures are those of a one-way network; ``--tie-rule union`` counts each
     tie both ways. Asked for when the ties are read as reported (``tie_rule="reported"``)."""
     frame = ties.ties
     if len(frame) < ONE_ROW_PER_PAIR_MIN_TIES:
         return []
     found = []
-    for layer, group in frame.groupby("layer", sort=False):
-        if len(group) < ONE_ROW_PER_PAIR_MIN_TIES:
+    first_before = (frame["source"].astype(str) < frame["target"].astype(str)).to_numpy(dtype=bool)  # (vectorised)
+    for layer, rows in frame.groupby("layer", sort=False).indices.items():
+        before = first_before[rows]
+        if len(rows) < ONE_ROW_PER_PAIR_MIN_TIES or (before.any() and not before.all()):
             continue
-        source, target = group["source"].astype(str).to_numpy(), group["target"].astype(str).to_numpy()
-        before = source < target
-        if before.all() or not before.any():
-            pairs = pd.MultiIndex.from_arrays([source, target])
-            if not pairs.isin(pd.MultiIndex.from_arrays([target, source])).any():
-                found.append(Problem(
-                    "one-row-per-pair", f"{'' if len(frame) == len(group) else f'layer {layer!r}: '}each of its "
-                    f"{len(group):,} ties is listed once, every one with its first person's id "
-                    f"{'before' if before.all() else 'after'} the second's, and no pair both ways: the ties look "
-                    "undirected (one row per pair, as co-work lists are written), but are read as one-way ties; "
-                    "if the question asks who works together, pass --tie-rule union (tie_rule='union' in "
-                    "Python) to count each both ways", path=ties.path, sheet=ties.sheet, severity="warning"))
+        # (all in one order, no pair can be there both ways: its other way would be in the other order)
+        found.append(Problem(
+            "one-row-per-pair", f"{'' if len(frame) == len(rows) else f'layer {layer!r}: '}each of its "
+            f"{len(rows):,} ties is listed once, every one with its first person's id "
+            f"{'before' if before.all() else 'after'} the second's, and no pair both ways: the ties look "
+            "undirected (one row per pair, as co-work lists are written), but are read as one-way ties; "
+            "if the question asks who works together, pass --tie-rule union (tie_rule='union' in "
+            "Python) to count each both ways", path=ties.path, sheet=ties.sheet, severity="warning"))
     return found
 
 

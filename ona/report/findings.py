@@ -297,8 +297,8 @@ def through_a_unit_of_one(bridges: pd.DataFrame, people: pd.DataFrame) -> pd.Ser
     people, with their ``unit``."""
     if not len(bridges):
         return pd.Series(False, index=bridges.index)
-    sizes = people["unit"].astype(str).value_counts()
     units = people["unit"].astype(str)
+    sizes = units.value_counts()
 
     def alone(cut: str) -> bool:
         found = [p for p in str(cut).split("; ") if p]
